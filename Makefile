@@ -1,0 +1,116 @@
+# Reception-desk queue system: one binary, build/kiosk, with subcommands.
+#
+#   make          build build/kiosk
+#   make test     install what tests need, build, run every test (plain + ASan/UBSan)
+#   make asan     build with AddressSanitizer + UBSan and run the C tests
+#   make bench    run the benchmarks under bench/
+#   make demo     install what is missing, build, run the demo site
+#   make install PREFIX=/usr/local
+#
+# The user's CFLAGS are appended to ours, never replace them.
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+PC       = $(shell pkg-config --cflags $(1))
+PL       = $(shell pkg-config --libs $(1))
+
+# Libraries the pure core may use: they do no I/O of their own.
+CORE_PKGS = libsodium libqrencode libcjson
+ALL_PKGS  = $(CORE_PKGS) sqlite3 libmicrohttpd inih sdl2 SDL2_ttf fribidi libcurl zbar libpng espeak-ng
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wno-overlength-strings
+XCFLAGS =
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ikiosk \
+             $(call PC,$(CORE_PKGS)) $(SANFLAGS) $(XCFLAGS) $(CFLAGS)
+LIBS = $(call PL,$(ALL_PKGS)) -lm -lpthread
+
+# Platform modules: the only files that see a platform library's headers.
+# Everything else in kiosk/ is compiled without them, so a stray include fails.
+$(BUILD)/obj/store.o $(BUILD)/obj/backup.o: XCFLAGS = $(call PC,sqlite3)
+$(BUILD)/obj/site.o:                       XCFLAGS = $(call PC,inih)
+$(BUILD)/obj/http.o:                       XCFLAGS = $(call PC,libmicrohttpd)
+$(BUILD)/obj/text.o $(BUILD)/obj/touch.o:  XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi)
+$(BUILD)/obj/client.o:                     XCFLAGS = $(call PC,libcurl)
+$(BUILD)/obj/verify.o:                     XCFLAGS = $(call PC,zbar libpng)
+$(BUILD)/obj/png.o:                        XCFLAGS = $(call PC,libpng)
+$(BUILD)/obj/tts.o:                        XCFLAGS = $(call PC,espeak-ng)
+
+SRCS  = $(wildcard kiosk/*.c)
+OBJS  = $(patsubst kiosk/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIBOBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+TSRCS = $(wildcard tests/test_*.c)
+TBINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TSRCS))
+TOOLS = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
+BENCHES = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+.PHONY: all test check asan bench demo install clean deps test-deps
+all: $(BUILD)/kiosk
+
+$(BUILD)/kiosk: $(OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/obj/%.o: kiosk/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Tests and tools see every header: they may drive platform code.
+TEST_CFLAGS = $(ALL_CFLAGS) $(call PC,$(ALL_PKGS))
+$(BUILD)/tests/%: tests/%.c tests/testhelp.h $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Itests -o $@ $< $(LIBOBJS) $(LIBS)
+$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Itests -o $@ $< $(LIBOBJS) $(LIBS)
+$(BUILD)/bench/%: bench/%.c $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Itests -o $@ $< $(LIBOBJS) $(LIBS)
+
+# Debian packages: build, run, and test. deps installs what is missing when
+# run as root, and otherwise prints the exact command and stops.
+DEB_BUILD = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
+            libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
+            libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev \
+            espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
+DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium nodejs npm sox curl
+deps:
+	@sh .ci/apt-need $(DEB_BUILD)
+test-deps:
+	@sh .ci/apt-need $(DEB_TEST)
+
+tests/web/node_modules: tests/web/package.json
+	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: test-deps
+	$(MAKE) all tests-build
+	@[ ! -f tests/web/package.json ] || $(MAKE) tests/web/node_modules
+	BUILD=$(BUILD) sh tests/run.sh
+	$(MAKE) asan
+
+check: test
+
+tests-build: $(BUILD)/kiosk $(TBINS) $(TOOLS)
+.PHONY: tests-build
+
+asan:
+	$(MAKE) BUILD=build-asan SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" tests-build
+	BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run.sh --c-only
+
+bench: deps all $(BENCHES) $(TOOLS)
+	BUILD=$(BUILD) sh bench/run.sh
+
+demo: deps all
+	sh assets/demo/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiosk
+	install -m 0755 $(BUILD)/kiosk $(DESTDIR)$(PREFIX)/bin/kiosk
+	cp -r assets db $(DESTDIR)$(PREFIX)/share/kiosk/
+
+clean:
+	rm -rf build build-asan
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)
