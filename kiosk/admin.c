@@ -1,0 +1,10 @@
+/* admin: placeholder until its owner lands the real command. */
+#include <stdio.h>
+#include "cmds.h"
+int
+cmd_admin(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	fprintf(stderr, "kiosk admin: not built yet\n");
+	return 1;
+}
