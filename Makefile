@@ -34,7 +34,7 @@ $(BUILD)/obj/http.o:                       XCFLAGS = $(call PC,libmicrohttpd)
 $(BUILD)/obj/text.o $(BUILD)/obj/touch.o:  XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi)
 $(BUILD)/obj/client.o:                     XCFLAGS = $(call PC,libcurl)
 $(BUILD)/obj/verify.o:                     XCFLAGS = $(call PC,zbar libpng)
-$(BUILD)/obj/png.o:                        XCFLAGS = $(call PC,libpng)
+$(BUILD)/obj/pngio.o:                        XCFLAGS = $(call PC,libpng)
 $(BUILD)/obj/tts.o:                        XCFLAGS = $(call PC,espeak-ng)
 
 SRCS  = $(wildcard kiosk/*.c)

@@ -1,10 +1,10 @@
 /*
- * png: read and write a bitmap as an 8-bit grey PNG (libpng's simplified
+ * pngio: read and write a bitmap as an 8-bit grey PNG (libpng's simplified
  * API). Platform module: the only file that includes png.h from libpng.
  * On disk, paper is white (255) and ink is black (0), as people expect.
  */
-#ifndef KIOSK_PNG_H
-#define KIOSK_PNG_H
+#ifndef KIOSK_PNGIO_H
+#define KIOSK_PNGIO_H
 
 #include <stddef.h>
 #include "bitmap.h"

@@ -1,12 +1,12 @@
 /*
- * png: see png.h. Uses libpng's simplified png_image API.
+ * pngio: see pngio.h. Uses libpng's simplified png_image API.
  */
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
-#include "png.h"
+#include "pngio.h"
 
 int
 png_write(const struct bitmap *b, const char *path, char *err, size_t errlen)
