@@ -15,6 +15,8 @@ CC      ?= cc
 PC       = $(shell pkg-config --cflags $(1))
 PL       = $(shell pkg-config --libs $(1))
 
+.DEFAULT_GOAL := all
+
 # Libraries the pure core may use: they do no I/O of their own.
 CORE_PKGS = libsodium libqrencode libcjson
 ALL_PKGS  = $(CORE_PKGS) sqlite3 libmicrohttpd inih sdl2 SDL2_ttf fribidi libcurl zbar libpng espeak-ng
@@ -28,7 +30,8 @@ LIBS = $(call PL,$(ALL_PKGS)) -lm -lpthread
 
 # Platform modules: the only files that see a platform library's headers.
 # Everything else in kiosk/ is compiled without them, so a stray include fails.
-$(BUILD)/obj/store.o $(BUILD)/obj/backup.o: XCFLAGS = $(call PC,sqlite3)
+$(BUILD)/obj/store.o: XCFLAGS = $(call PC,sqlite3) -I$(BUILD)/gen
+$(BUILD)/obj/store.o: $(BUILD)/gen/migrations.inc
 $(BUILD)/obj/site.o:                       XCFLAGS = $(call PC,inih)
 $(BUILD)/obj/http.o:                       XCFLAGS = $(call PC,libmicrohttpd)
 $(BUILD)/obj/text.o $(BUILD)/obj/touch.o:  XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi)
@@ -54,6 +57,14 @@ $(BUILD)/kiosk: $(OBJS)
 $(BUILD)/obj/%.o: kiosk/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The numbered migrations in db/ are compiled into the binary, in order.
+$(BUILD)/gen/migrations.inc: $(sort $(wildcard db/*.sql))
+	@mkdir -p $(@D)
+	awk 'BEGIN { print "static const char *const migrations[] = {" } \
+	     FNR == 1 && NR > 1 { print "," } \
+	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\"%s\\n\"\n", $$0 } \
+	     END { print "};" }' $^ > $@
 
 # Tests and tools see every header: they may drive platform code.
 TEST_CFLAGS = $(ALL_CFLAGS) $(call PC,$(ALL_PKGS))

@@ -1,0 +1,376 @@
+// board.js: the waiting-room display. Reads GET /api/v1/board after every
+// (re)connection, applies server-sent events, and announces each call.
+//
+// Announcements go through ONE queue: chime, then the call's speech file,
+// each clip awaited to its 'ended' event (or 'error', or a time-out computed
+// from its duration, after which it is stopped), so two clips never play at
+// once and none is cut off by the next. window.__announcer exposes a
+// read-only copy of the clip log (start/end times) for tests.
+
+import { LiveLink, getJSON, parseTime, pad } from './live.js';
+
+const CHIME = '/static/chime.wav';
+const FLASH_MS = 8000;          // how long a new call stays highlighted
+const GAP_MS = 400;             // silence between two announcements
+const STALE_MS = 120000;        // an announcement older than this is dropped
+const FREE_MS = 6000;           // "tickets are free" language rotation
+
+// "Tickets are free, never pay", in the kiosk's languages, in their script.
+const FREE = [
+	{ lang: 'fr', text: 'Les tickets sont gratuits — ne payez jamais.' },
+	{ lang: 'en', text: 'Tickets are free — never pay anyone.' },
+	{ lang: 'ar', dir: 'rtl', text: 'التذاكر مجانية — لا تدفع أبدًا.' },
+	{ lang: 'prs', dir: 'rtl', text: 'نوبت‌ها رایگان است — هرگز پول ندهید.' },
+	{ lang: 'ps', dir: 'rtl', text: 'ټکټونه وړیا دي — هېڅکله پیسې مه ورکوئ.' },
+	{ lang: 'es', text: 'Los tickets son gratuitos — no pague nunca.' },
+	{ lang: 'pt', text: 'As senhas são gratuitas — nunca pague.' },
+	{ lang: 'ru', text: 'Талоны бесплатные — никогда не платите.' },
+	{ lang: 'uk', text: 'Талони безкоштовні — ніколи не платіть.' },
+	{ lang: 'tr', text: 'Sıra numaraları ücretsizdir — asla para ödemeyin.' },
+	{ lang: 'bn', text: 'টিকিট বিনামূল্যে — কখনও টাকা দেবেন না।' },
+	{ lang: 'ta', text: 'டோக்கன்கள் இலவசம் — யாருக்கும் பணம் கொடுக்காதீர்கள்.' },
+	{ lang: 'zh', text: '排队号码免费 — 切勿付钱。' },
+	{ lang: 'ht', text: 'Tikè yo gratis — pa janm peye pèsonn.' },
+];
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+	site: null,
+	calls: [],             // newest first, at most 5: {number, counter, counter_name, recall, at, event}
+	services: [],          // [{code, name:{fr,..}, waiting, left_today, open}]
+	skewMs: 0,             // server clock minus ours
+	offsetMin: null,       // the site's UTC offset, from the server's time
+	announced: 0,          // highest event number already announced
+	lastEvent: 0,          // highest event number applied to the screen
+};
+
+// ---------------------------------------------------------------- rendering
+
+function counterLabel(c) {
+	return c.counter_name || (c.counter != null ? `Guichet ${c.counter}` : '');
+}
+
+function counterShort(c) {
+	return c.counter != null ? String(c.counter) : (c.counter_name || '');
+}
+
+function renderCalls(freshEvent) {
+	const cur = state.calls[0];
+	$('now-number').textContent = cur ? cur.number : '—';
+	$('now-counter').textContent = cur ? counterLabel(cur) : '\u00a0';
+	const ol = $('history');
+	ol.replaceChildren();
+	state.calls.slice(0, 5).forEach((c, i) => {
+		const li = document.createElement('li');
+		if (i === 0) li.className = 'current';
+		if (freshEvent && c.event === freshEvent) li.classList.add('fresh');
+		const num = document.createElement('span');
+		num.className = 'num';
+		num.textContent = c.number;
+		if (c.recall) {
+			const t = document.createElement('span');
+			t.className = 'tag';
+			t.textContent = 'rappel';
+			num.append(t);
+		}
+		const ctr = document.createElement('span');
+		ctr.className = 'ctr';
+		const hidden = document.createElement('span');
+		hidden.className = 'visually-hidden';
+		hidden.textContent = 'guichet ';
+		ctr.append(hidden, counterShort(c));
+		li.append(num, ctr);
+		ol.append(li);
+	});
+}
+
+function renderServices() {
+	const ul = $('services');
+	ul.replaceChildren();
+	for (const s of state.services) {
+		const li = document.createElement('li');
+		if (s.open === false) li.classList.add('closed');
+		li.dataset.code = s.code;
+		const code = document.createElement('span');
+		code.className = 'svc-code';
+		code.textContent = s.code;
+		const name = document.createElement('span');
+		name.className = 'svc-name';
+		name.textContent = (s.name && (s.name.fr || Object.values(s.name)[0])) || '';
+		const count = document.createElement('span');
+		count.className = 'svc-count';
+		if (s.open === false) {
+			count.textContent = 'fermé';
+		} else {
+			count.textContent = String(s.waiting ?? 0);
+			const small = document.createElement('small');
+			small.textContent = ' en attente';
+			count.append(small);
+		}
+		li.append(code, name, count);
+		ul.append(li);
+	}
+}
+
+let flashTimer = null;
+function flash(call) {
+	const now = $('now');
+	const badge = $('now-badge');
+	now.classList.remove('flash');
+	void now.offsetWidth;          // restart the animation
+	now.classList.add('flash');
+	badge.textContent = call.recall ? 'RAPPEL' : 'NOUVEL APPEL';
+	badge.hidden = false;
+	$('sr-live').textContent = `${call.recall ? 'Rappel' : 'Appel'} : ticket ${call.number}, ${counterLabel(call)}.`;
+	clearTimeout(flashTimer);
+	flashTimer = setTimeout(() => {
+		now.classList.remove('flash');
+		badge.hidden = true;
+		renderCalls(0);
+	}, FLASH_MS);
+}
+
+// ---------------------------------------------------------------- clock
+
+function siteNow() {
+	const ms = Date.now() + state.skewMs;
+	if (state.offsetMin === null) return { d: new Date(ms), utc: false };
+	return { d: new Date(ms + state.offsetMin * 60000), utc: true };
+}
+
+const dateFmtUTC = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
+const dateFmtLocal = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long' });
+
+let clockTimer = null;
+function tick() {
+	const { d, utc } = siteNow();
+	const h = utc ? d.getUTCHours() : d.getHours();
+	const m = utc ? d.getUTCMinutes() : d.getMinutes();
+	const s = utc ? d.getUTCSeconds() : d.getSeconds();
+	$('clock-time').textContent = `${pad(h)}:${pad(m)}`;
+	$('clock-date').textContent = (utc ? dateFmtUTC : dateFmtLocal).format(d);
+	// Sleep until the next minute starts, not a tick every second.
+	clearTimeout(clockTimer);
+	clockTimer = setTimeout(tick, (60 - s) * 1000 - (d.getMilliseconds() % 1000) + 20);
+}
+
+// ---------------------------------------------------------------- free text
+
+let freeIdx = 0;
+function rotateFree() {
+	const el = $('free-text');
+	const f = FREE[freeIdx];
+	el.textContent = f.text;
+	el.lang = f.lang;
+	if (f.dir) el.dir = f.dir;
+	else el.removeAttribute('dir');
+	el.classList.remove('enter');
+	void el.offsetWidth;
+	el.classList.add('enter');
+	freeIdx = (freeIdx + 1) % FREE.length;
+}
+
+// ---------------------------------------------------------------- sound
+
+const clipLog = [];     // {kind, src, number, start, end, result}
+const queue = [];       // {number, audio, queuedAt}
+let busy = false;
+let blocked = false;
+
+function showSoundHelp() {
+	const o = $('sound-overlay');
+	if (!o.hidden) return;
+	o.hidden = false;
+	$('sound-enable').focus();
+}
+
+function enableSound() {
+	// This click is the user gesture the browser wanted.
+	const a = new Audio(CHIME);
+	a.volume = 0.6;
+	a.play().then(() => {
+		blocked = false;
+		$('sound-overlay').hidden = true;
+	}).catch(() => {});
+}
+
+// Play one clip to its end. Resolves with 'ended', 'error', 'timeout' or
+// 'blocked'; in every case the clip is stopped before the promise settles.
+function playClip(src, kind, item) {
+	const entry = { kind, src, number: item.number, start: performance.now(), end: null, result: null };
+	clipLog.push(entry);
+	const a = new Audio();
+	a.preload = 'auto';
+	return new Promise((resolve) => {
+		let done = false;
+		let timer = null;
+		const finish = (result) => {
+			if (done) return;
+			done = true;
+			clearTimeout(timer);
+			a.pause();
+			a.removeAttribute('src');
+			a.load();
+			entry.end = performance.now();
+			entry.result = result;
+			resolve(result);
+		};
+		const arm = (ms) => {
+			clearTimeout(timer);
+			timer = setTimeout(() => finish('timeout'), ms);
+		};
+		a.addEventListener('ended', () => finish('ended'));
+		a.addEventListener('error', () => finish('error'));
+		a.addEventListener('loadedmetadata', () => {
+			if (Number.isFinite(a.duration)) arm(a.duration * 1000 + 3000);
+		});
+		arm(20000);            // nothing known yet: a generous ceiling
+		a.src = src;
+		a.play().catch((err) => {
+			if (err && err.name === 'NotAllowedError') {
+				blocked = true;
+				showSoundHelp();
+				finish('blocked');
+			} else {
+				finish('error');
+			}
+		});
+	});
+}
+
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function pump() {
+	if (busy) return;
+	busy = true;
+	try {
+		while (queue.length) {
+			const item = queue.shift();
+			if (performance.now() - item.queuedAt > STALE_MS || blocked) continue;
+			await playClip(CHIME, 'chime', item);
+			if (item.audio && !blocked) await playClip(item.audio, 'speech', item);
+			if (queue.length) await wait(GAP_MS);
+		}
+	} finally {
+		busy = false;
+	}
+}
+
+function announce(call) {
+	queue.push({ number: call.number, audio: call.audio || null, queuedAt: performance.now() });
+	pump();
+}
+
+// Read-only view for tests and for a technician's console.
+Object.defineProperty(window, '__announcer', {
+	value: Object.freeze({
+		get log() { return clipLog.map((e) => ({ ...e })); },
+		get pending() { return queue.length + (busy ? 1 : 0); },
+		get blocked() { return blocked; },
+	}),
+	writable: false,
+	configurable: false,
+});
+
+// On load, find out whether this browser lets us play sound by ourselves.
+function probeAutoplay() {
+	const a = new Audio(CHIME);
+	a.volume = 0;
+	a.play().then(() => a.pause()).catch((err) => {
+		if (err && err.name === 'NotAllowedError') {
+			blocked = true;
+			showSoundHelp();
+		}
+	});
+}
+
+// ---------------------------------------------------------------- live data
+
+function applyTime(t) {
+	const p = parseTime(t);
+	if (!p) return;
+	state.skewMs = p.ms - Date.now();
+	state.offsetMin = p.offsetMin;
+	tick();
+}
+
+function mergeServices(list) {
+	if (!Array.isArray(list)) return;
+	for (const u of list) {
+		const s = state.services.find((x) => x.code === u.code);
+		if (s) Object.assign(s, u);
+		else state.services.push({ ...u });
+	}
+	renderServices();
+}
+
+async function resync() {
+	const b = await getJSON('/api/v1/board');
+	if (b.site) {
+		state.site = b.site;
+		$('site-name').textContent = b.site.name || b.site.id || '';
+	}
+	applyTime(b.time);
+	const last = Number(b.last_event) || 0;
+	// The server's list is the truth; keep only calls it cannot know yet.
+	const newer = state.calls.filter((c) => c.event > last);
+	state.calls = [...newer, ...(Array.isArray(b.calls) ? b.calls : [])]
+		.sort((x, y) => (y.event || 0) - (x.event || 0)).slice(0, 5);
+	if (Array.isArray(b.services)) state.services = b.services.map((s) => ({ ...s }));
+	// Calls made while we were away are shown, not announced afterwards.
+	if (last > state.announced) state.announced = last;
+	if (last > state.lastEvent) state.lastEvent = last;
+	renderCalls(0);
+	renderServices();
+	return last;
+}
+
+async function probe() {
+	const b = await getJSON('/api/v1/board', 5000);
+	applyTime(b.time);
+	return Number(b.last_event) || 0;
+}
+
+function onCall(c, id) {
+	const ev = Number(c.event) || id || 0;
+	if (ev && state.calls.some((x) => x.event === ev)) return;   // already shown
+	const call = { ...c, event: ev };
+	state.calls = [call, ...state.calls].slice(0, 5);
+	if (ev > state.lastEvent) state.lastEvent = ev;
+	renderCalls(ev);
+	flash(call);
+	if (!ev || ev > state.announced) {
+		if (ev) state.announced = ev;
+		announce(call);
+	}
+}
+
+function onCounts(d) {
+	mergeServices(d.services);
+}
+
+function setConn(s) {
+	$('conn').hidden = s === 'open';
+	document.body.dataset.link = s;
+}
+
+function main() {
+	tick();
+	rotateFree();
+	setInterval(rotateFree, FREE_MS);
+	$('sound-enable').addEventListener('click', enableSound);
+	probeAutoplay();
+	const link = new LiveLink({
+		url: '/api/v1/events',
+		handlers: { call: onCall, counts: onCounts },
+		resync,
+		probe,
+		onState: setConn,
+	});
+	setConn('connecting');
+	link.start();
+	window.__board = { get link() { return link.state; } };
+}
+
+main();

@@ -1,0 +1,71 @@
+/*
+ * site: the human-edited site file (INI, parsed with inih) and the site
+ * description it produces. Errors name the file, the line and the problem.
+ * Depends on libc and inih only; the store copies a site into the database.
+ *
+ *   [site]        id, name, timezone, mon..sun = 08:30-16:00 | closed,
+ *                 max_recalls, priority_streak, reprint_limit,
+ *                 default_service_min, tls_cert, tls_key
+ *   [service A]   name, name.LANG, capacity, priority_reserve, bind_holder
+ *   [counter 3]   name, services = A B (in the order this counter serves them)
+ */
+#ifndef KIOSK_SITE_H
+#define KIOSK_SITE_H
+
+#include <stddef.h>
+
+#define SITE_MAX_SERVICES 26   /* one letter each */
+#define SITE_MAX_COUNTERS 99
+#define SITE_MAX_NAMES    20   /* translated names per service */
+
+struct service_name {
+	char lang[12];     /* language code, e.g. "en", "fa-AF" */
+	char name[96];     /* the service's name in that language */
+};
+
+struct site_service {
+	char code;                          /* 'A'..'Z', prefix of its ticket numbers */
+	char name[96];                      /* French name (the reference) */
+	struct service_name names[SITE_MAX_NAMES]; /* other languages */
+	int nnames;                         /* used entries of names */
+	int capacity;                       /* walk-in tickets per day, reserve included */
+	int priority_reserve;               /* of capacity, kept for priority tickets */
+	int bind_holder;                    /* 1: one ticket per document number per day */
+};
+
+struct site_counter {
+	int n;                              /* counter number shown to the public */
+	char name[48];                      /* e.g. "Guichet 3" */
+	char services[SITE_MAX_SERVICES + 1]; /* codes in preference order, e.g. "AB" */
+};
+
+struct site_hours {
+	int open_min;                       /* minutes after local midnight; -1: closed */
+	int close_min;                      /* minutes after local midnight, > open_min */
+};
+
+struct site {
+	char id[48];                        /* stable site id, e.g. "prefecture-93" */
+	char name[128];                     /* shown on tickets and screens */
+	char tz[64];                        /* IANA time zone, e.g. "Europe/Paris" */
+	struct site_hours hours[7];         /* by tm_wday: 0 = Sunday */
+	int max_recalls;                    /* recalls allowed before no-show */
+	int priority_streak;                /* priority calls in a row before one ordinary */
+	int reprint_limit;                  /* reprints allowed per ticket */
+	int default_service_s;              /* service time assumed before any measure */
+	char tls_cert[256];                 /* PEM certificate path, "" for plain HTTP */
+	char tls_key[256];                  /* PEM key path */
+	struct site_service services[SITE_MAX_SERVICES]; /* in display order */
+	int nservices;
+	struct site_counter counters[SITE_MAX_COUNTERS];
+	int ncounters;
+};
+
+/* Parse and check a site file. On error, err says "FILE:LINE: problem". */
+int site_load(const char *path, struct site *out /* OUT */, char *err, size_t errlen);
+const struct site_service *site_service(const struct site *s, char code);
+const struct site_counter *site_counter(const struct site *s, int n);
+/* "HH:MM" into minutes after midnight; -1 when malformed. */
+int site_parse_hhmm(const char *s);
+
+#endif

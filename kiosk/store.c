@@ -1,0 +1,1480 @@
+/*
+ * store: see store.h. All SQL of the project is here, as prepared
+ * statements kept in a small cache keyed by the SQL literal's address.
+ *
+ * Concurrency: one connection, one mutex. The server's threads queue on the
+ * mutex; the database's own lock (BEGIN IMMEDIATE, busy timeout) protects
+ * against a second process such as `kiosk admin` or a second server.
+ * Durability: WAL with synchronous=FULL, so each COMMIT is on disk before
+ * the function returns.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "queue.h"
+#include "store.h"
+
+#include "migrations.inc"   /* generated from the db/ files: `migrations[]` */
+
+#define NCACHE 96
+
+struct store {
+	sqlite3 *db;                    /* the one connection */
+	pthread_mutex_t lock;           /* held by every public function */
+	struct {
+		const char *sql;        /* literal's address is the key */
+		sqlite3_stmt *stmt;     /* prepared once, reset after use */
+	} cache[NCACHE];
+};
+
+/* -- plumbing ------------------------------------------------------------ */
+
+static int
+db_fail(struct store *st, char *err, size_t errlen, const char *what)
+{
+	int rc = sqlite3_extended_errcode(st->db);
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		errf(err, errlen, "%s: the disk is full", what);
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		errf(err, errlen, "%s: the database is locked by another process", what);
+		break;
+	case SQLITE_IOERR:
+		errf(err, errlen, "%s: disk I/O error (%s)", what, sqlite3_errmsg(st->db));
+		break;
+	case SQLITE_READONLY:
+		errf(err, errlen, "%s: the database is read-only", what);
+		break;
+	default:
+		errf(err, errlen, "%s: database error: %s", what, sqlite3_errmsg(st->db));
+	}
+	log_warnx("store: %s", err ? err : what);
+	return ST_ERR;
+}
+
+static sqlite3_stmt *
+q(struct store *st, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < NCACHE && st->cache[i].sql; i++)
+		if (st->cache[i].sql == sql)
+			return st->cache[i].stmt;
+	expect(i < NCACHE);
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->cache[i].stmt, NULL) != SQLITE_OK)
+		fatalx("store: cannot prepare \"%s\": %s", sql, sqlite3_errmsg(st->db));
+	st->cache[i].sql = sql;
+	return st->cache[i].stmt;
+}
+
+/* Bind by position from a format: i = int64, s = text (NULL binds NULL), c = one char. */
+static sqlite3_stmt *
+bindv(struct store *st, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *s = q(st, sql);
+	va_list ap;
+	int i;
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	va_start(ap, fmt);
+	for (i = 0; fmt[i]; i++) {
+		if (fmt[i] == 'i') {
+			sqlite3_bind_int64(s, i + 1, va_arg(ap, int64_t));
+		} else if (fmt[i] == 's') {
+			const char *v = va_arg(ap, const char *);
+			if (v)
+				sqlite3_bind_text(s, i + 1, v, -1, SQLITE_TRANSIENT);
+		} else if (fmt[i] == 'c') {
+			char c = (char)va_arg(ap, int);
+			sqlite3_bind_text(s, i + 1, &c, 1, SQLITE_TRANSIENT);
+		}
+	}
+	va_end(ap);
+	return s;
+}
+
+/* Run a statement that returns no row (or whose rows are ignored). */
+static int
+exec(struct store *st, sqlite3_stmt *s)
+{
+	int rc;
+	(void)st;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* First column of the first row as an integer; `dflt` if no row. -1 on error via *failed. */
+static int64_t
+scalar(struct store *st, sqlite3_stmt *s, int64_t dflt, int *failed)
+{
+	int rc = sqlite3_step(s);
+	int64_t v = dflt;
+
+	(void)st;
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		*failed = 1;
+	sqlite3_reset(s);
+	return v;
+}
+
+static void
+col_text(sqlite3_stmt *s, int i, char *out, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+static int
+begin(struct store *st, char *err, size_t errlen)
+{
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(st, err, errlen, "cannot start a transaction");
+	return 0;
+}
+
+static int
+commit(struct store *st, char *err, size_t errlen)
+{
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(st, err, errlen, "cannot commit");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return ST_ERR;
+	}
+	return 0;
+}
+
+static void
+rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+#define LOCK(st)   pthread_mutex_lock(&(st)->lock)
+#define UNLOCK(st) pthread_mutex_unlock(&(st)->lock)
+
+/* -- open, migrate, back up ---------------------------------------------- */
+
+static int
+migrate(struct store *st, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int version = 0, n = (int)(sizeof migrations / sizeof migrations[0]), i;
+	char *msg = NULL;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, errlen, path);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > n)
+		return errf(err, errlen, "%s: the database is from a newer version of kiosk "
+		    "(schema %d, this program knows %d); it was left untouched", path, version, n);
+	for (i = version; i < n; i++) {
+		char pragma[48];
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return db_fail(st, err, errlen, path);
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+		if (sqlite3_exec(st->db, migrations[i], NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(st->db, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			errf(err, errlen, "%s: migration %d failed: %s", path, i + 1, msg ? msg : "?");
+			sqlite3_free(msg);
+			rollback(st);
+			return ST_ERR;
+		}
+		log_info("store: %s migrated to schema %d", path, i + 1);
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	struct store *st;
+	sqlite3_stmt *s;
+	char check[256] = "";
+
+	if (sodium_init() < 0) {
+		errf(err, errlen, "libsodium failed to initialise");
+		return NULL;
+	}
+	if ((st = calloc(1, sizeof *st)) == NULL) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		errf(err, errlen, "%s: cannot open the database: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 3000);
+	sqlite3_extended_result_codes(st->db, 1);
+	/* quick_check before anything writes: a damaged file is left as it is. */
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK) {
+		errf(err, errlen, "%s: not a usable database: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		col_text(s, 0, check, sizeof check);
+	else
+		snprintf(check, sizeof check, "%s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	if (strcmp(check, "ok") != 0) {
+		errf(err, errlen, "%s: the database failed its integrity check (%s); it was left "
+		    "untouched: restore a backup (kiosk admin backup) or move it away", path, check);
+		goto fail;
+	}
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	    "PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(st, err, errlen, path);
+		goto fail;
+	}
+	if (migrate(st, path, err, errlen) != 0)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < NCACHE; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	sqlite3_close(st->db);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+int
+store_backup(struct store *st, const char *dest, char *err, size_t errlen)
+{
+	sqlite3 *to;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open(dest, &to) != SQLITE_OK) {
+		errf(err, errlen, "%s: %s", dest, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return ST_ERR;
+	}
+	LOCK(st);
+	b = sqlite3_backup_init(to, "main", st->db, "main");
+	if (b == NULL) {
+		errf(err, errlen, "%s: %s", dest, sqlite3_errmsg(to));
+		UNLOCK(st);
+		sqlite3_close(to);
+		return ST_ERR;
+	}
+	/* Copy in steps so a running server is never held up for long. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+			UNLOCK(st);
+			sqlite3_sleep(20);
+			LOCK(st);
+		}
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	UNLOCK(st);
+	if (rc != SQLITE_DONE) {
+		errf(err, errlen, "%s: backup failed: %s", dest, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return ST_ERR;
+	}
+	rc = sqlite3_close(to);
+	return rc == SQLITE_OK ? 0 : errf(err, errlen, "%s: cannot close the backup", dest);
+}
+
+/* -- site ---------------------------------------------------------------- */
+
+static void
+hours_text(const struct site *s, char *out, size_t len)
+{
+	size_t off = 0;
+	int d;
+
+	for (d = 0; d < 7; d++) {
+		const struct site_hours *h = &s->hours[d];
+		if (h->open_min < 0)
+			off += snprintf(out + off, len - off, "%sclosed", d ? " " : "");
+		else
+			off += snprintf(out + off, len - off, "%s%02d%02d-%02d%02d", d ? " " : "",
+			    h->open_min / 60, h->open_min % 60, h->close_min / 60, h->close_min % 60);
+	}
+}
+
+int
+store_apply_site(struct store *st, const struct site *s, char *err, size_t errlen)
+{
+	char hours[128];
+	int i, j;
+
+	hours_text(s, hours, sizeof hours);
+	LOCK(st);
+	if (begin(st, err, errlen))
+		goto fail;
+	if (exec(st, bindv(st, "INSERT INTO site (one, site_id, name, tz, hours, max_recalls, "
+	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key) "
+	    "VALUES (1,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (one) DO UPDATE SET site_id=excluded.site_id, "
+	    "name=excluded.name, tz=excluded.tz, hours=excluded.hours, max_recalls=excluded.max_recalls, "
+	    "priority_streak=excluded.priority_streak, reprint_limit=excluded.reprint_limit, "
+	    "default_service_s=excluded.default_service_s, tls_cert=excluded.tls_cert, "
+	    "tls_key=excluded.tls_key", "ssssiiiiss", s->id, s->name, s->tz, hours,
+	    (int64_t)s->max_recalls, (int64_t)s->priority_streak, (int64_t)s->reprint_limit,
+	    (int64_t)s->default_service_s, s->tls_cert, s->tls_key)) ||
+	    exec(st, q(st, "UPDATE services SET active = 0")) ||
+	    exec(st, q(st, "DELETE FROM service_names")) ||
+	    exec(st, q(st, "UPDATE counters SET active = 0")))
+		goto dbfail;
+	for (i = 0; i < s->nservices; i++) {
+		const struct site_service *sv = &s->services[i];
+		if (exec(st, bindv(st, "INSERT INTO services (code, name, capacity, priority_reserve, "
+		    "bind_holder, position, active) VALUES (?,?,?,?,?,?,1) ON CONFLICT (code) DO UPDATE "
+		    "SET name=excluded.name, capacity=excluded.capacity, priority_reserve="
+		    "excluded.priority_reserve, bind_holder=excluded.bind_holder, position="
+		    "excluded.position, active=1", "csiiii", sv->code, sv->name, (int64_t)sv->capacity,
+		    (int64_t)sv->priority_reserve, (int64_t)sv->bind_holder, (int64_t)i)))
+			goto dbfail;
+		for (j = 0; j < sv->nnames; j++)
+			if (exec(st, bindv(st, "INSERT INTO service_names (code, lang, name) VALUES (?,?,?)",
+			    "css", sv->code, sv->names[j].lang, sv->names[j].name)))
+				goto dbfail;
+	}
+	for (i = 0; i < s->ncounters; i++) {
+		const struct site_counter *c = &s->counters[i];
+		if (exec(st, bindv(st, "INSERT INTO counters (n, name, services, active) VALUES (?,?,?,1) "
+		    "ON CONFLICT (n) DO UPDATE SET name=excluded.name, services=excluded.services, active=1",
+		    "iss", (int64_t)c->n, c->name, c->services)))
+			goto dbfail;
+	}
+	if (commit(st, err, errlen))
+		goto fail;
+	UNLOCK(st);
+	return 0;
+dbfail:
+	db_fail(st, err, errlen, "cannot store the site");
+	rollback(st);
+fail:
+	UNLOCK(st);
+	return ST_ERR;
+}
+
+int
+store_load_site(struct store *st, struct site *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	char hours[128];
+	int rc = ST_ERR, d;
+	char *tok, *save;
+
+	memset(out, 0, sizeof *out);
+	LOCK(st);
+	s = bindv(st, "SELECT site_id, name, tz, hours, max_recalls, priority_streak, reprint_limit, "
+	    "default_service_s, tls_cert, tls_key FROM site", "");
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		UNLOCK(st);
+		if (rc == SQLITE_DONE)
+			return errf(err, errlen, "the database has no site yet: run "
+			    "'kiosk admin --db FILE init --site SITE.ini'"), ST_NOTFOUND;
+		return db_fail(st, err, errlen, "cannot read the site");
+	}
+	col_text(s, 0, out->id, sizeof out->id);
+	col_text(s, 1, out->name, sizeof out->name);
+	col_text(s, 2, out->tz, sizeof out->tz);
+	col_text(s, 3, hours, sizeof hours);
+	out->max_recalls = sqlite3_column_int(s, 4);
+	out->priority_streak = sqlite3_column_int(s, 5);
+	out->reprint_limit = sqlite3_column_int(s, 6);
+	out->default_service_s = sqlite3_column_int(s, 7);
+	col_text(s, 8, out->tls_cert, sizeof out->tls_cert);
+	col_text(s, 9, out->tls_key, sizeof out->tls_key);
+	sqlite3_reset(s);
+	for (d = 0, tok = strtok_r(hours, " ", &save); d < 7; d++, tok = strtok_r(NULL, " ", &save)) {
+		int a, b, c, e;
+		out->hours[d].open_min = out->hours[d].close_min = -1;
+		if (tok && sscanf(tok, "%2d%2d-%2d%2d", &a, &b, &c, &e) == 4) {
+			out->hours[d].open_min = a * 60 + b;
+			out->hours[d].close_min = c * 60 + e;
+		}
+	}
+	s = q(st, "SELECT code, name, capacity, priority_reserve, bind_holder FROM services "
+	    "WHERE active ORDER BY position");
+	while (sqlite3_step(s) == SQLITE_ROW && out->nservices < SITE_MAX_SERVICES) {
+		struct site_service *sv = &out->services[out->nservices++];
+		sv->code = (char)sqlite3_column_text(s, 0)[0];
+		col_text(s, 1, sv->name, sizeof sv->name);
+		sv->capacity = sqlite3_column_int(s, 2);
+		sv->priority_reserve = sqlite3_column_int(s, 3);
+		sv->bind_holder = sqlite3_column_int(s, 4);
+	}
+	sqlite3_reset(s);
+	s = q(st, "SELECT code, lang, name FROM service_names ORDER BY code, lang");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct site_service *sv = (struct site_service *)site_service(out,
+		    (char)sqlite3_column_text(s, 0)[0]);
+		if (sv && sv->nnames < SITE_MAX_NAMES) {
+			col_text(s, 1, sv->names[sv->nnames].lang, sizeof sv->names[0].lang);
+			col_text(s, 2, sv->names[sv->nnames].name, sizeof sv->names[0].name);
+			sv->nnames++;
+		}
+	}
+	sqlite3_reset(s);
+	s = q(st, "SELECT n, name, services FROM counters WHERE active ORDER BY n");
+	while (sqlite3_step(s) == SQLITE_ROW && out->ncounters < SITE_MAX_COUNTERS) {
+		struct site_counter *c = &out->counters[out->ncounters++];
+		c->n = sqlite3_column_int(s, 0);
+		col_text(s, 1, c->name, sizeof c->name);
+		col_text(s, 2, c->services, sizeof c->services);
+	}
+	sqlite3_reset(s);
+	UNLOCK(st);
+	return 0;
+}
+
+/* -- tickets ------------------------------------------------------------- */
+
+#define TICKET_COLS "t.id, t.day, t.service, t.queue, t.number, t.lang, t.priority, t.state, " \
+	"t.issued_at, t.called_at, t.finished_at, t.counter, t.agent, t.recalls, t.outcome, " \
+	"t.device, t.token, t.print_state, t.print_reason, t.reprints, " \
+	"(SELECT name FROM counters WHERE n = t.counter)"
+
+static void
+ticket_row(sqlite3_stmt *s, struct ticket *t)
+{
+	char buf[16];
+
+	memset(t, 0, sizeof *t);
+	t->id = sqlite3_column_int64(s, 0);
+	col_text(s, 1, t->day, sizeof t->day);
+	col_text(s, 2, buf, sizeof buf);
+	t->service = buf[0];
+	col_text(s, 3, buf, sizeof buf);
+	t->queue = buf[0];
+	col_text(s, 4, t->number, sizeof t->number);
+	col_text(s, 5, t->lang, sizeof t->lang);
+	t->priority = sqlite3_column_int(s, 6);
+	col_text(s, 7, buf, sizeof buf);
+	t->state = queue_state_parse(buf);
+	t->issued_at = sqlite3_column_int64(s, 8);
+	t->called_at = sqlite3_column_int64(s, 9);
+	t->finished_at = sqlite3_column_int64(s, 10);
+	t->counter = sqlite3_column_int(s, 11);
+	col_text(s, 12, t->agent, sizeof t->agent);
+	t->recalls = sqlite3_column_int(s, 13);
+	col_text(s, 14, t->outcome, sizeof t->outcome);
+	col_text(s, 15, t->device, sizeof t->device);
+	col_text(s, 16, t->token, sizeof t->token);
+	col_text(s, 17, t->print_state, sizeof t->print_state);
+	col_text(s, 18, t->print_reason, sizeof t->print_reason);
+	t->reprints = sqlite3_column_int(s, 19);
+	col_text(s, 20, t->counter_name, sizeof t->counter_name);
+}
+
+/* Average service time of the last served tickets of a queue, or the default. */
+static int
+service_time(struct store *st, const struct site *site, const char *day, char queue)
+{
+	int failed = 0;
+	int64_t avg = scalar(st, bindv(st, "SELECT AVG(d) FROM (SELECT finished_at - called_at AS d "
+	    "FROM tickets WHERE day = ? AND queue = ? AND state = 'served' AND called_at > 0 "
+	    "ORDER BY finished_at DESC LIMIT 20)", "sc", day, queue), 0, &failed);
+	return avg > 0 ? (int)avg : site->default_service_s;
+}
+
+static int
+open_counters(struct store *st, char queue)
+{
+	int failed = 0;
+	char like[4] = { '%', queue, '%', 0 };
+	return (int)scalar(st, bindv(st, "SELECT COUNT(*) FROM counters WHERE active AND "
+	    "state = 'open' AND services LIKE ?", "s", like), 0, &failed);
+}
+
+/* Position and estimated wait of a waiting ticket (fills t). */
+static void
+place(struct store *st, const struct site *site, struct ticket *t)
+{
+	int failed = 0;
+	char q1[2] = { t->queue, 0 };
+
+	if (t->state != TS_WAITING) {
+		t->position = 0;
+		t->estimated_wait_s = 0;
+		return;
+	}
+	t->position = 1 + (int)scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? "
+	    "AND queue = ? AND state = 'waiting' AND (priority > ? OR (priority = ? AND "
+	    "(issued_at < ? OR (issued_at = ? AND id < ?))))", "ssiiiii", t->day, q1,
+	    (int64_t)t->priority, (int64_t)t->priority, t->issued_at, t->issued_at, t->id), 0, &failed);
+	t->estimated_wait_s = queue_estimate_wait(t->position - 1, open_counters(st, t->queue),
+	    service_time(st, site, t->day, t->queue));
+}
+
+static int
+load_ticket(struct store *st, sqlite3_stmt *s, struct ticket *out)
+{
+	int rc = sqlite3_step(s);
+	(void)st;
+	if (rc == SQLITE_ROW)
+		ticket_row(s, out);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : ST_ERR;
+}
+
+static int
+get_ticket(struct store *st, int64_t id, struct ticket *out)
+{
+	return load_ticket(st, bindv(st, "SELECT " TICKET_COLS " FROM tickets t WHERE id = ?",
+	    "i", id), out);
+}
+
+static int
+event(struct store *st, int64_t now, const char *day, const char *kind, int64_t ticket,
+    char service, int counter, const char *agent, const char *detail)
+{
+	char sv[2] = { service, 0 };
+	sqlite3_stmt *s = bindv(st, "INSERT INTO events (at, day, kind, ticket, service, counter, "
+	    "agent, detail) VALUES (?,?,?,?,?,?,?,?)", "isssssss", now, day, kind, NULL,
+	    service ? sv : NULL, NULL, agent, detail);
+	if (ticket)
+		sqlite3_bind_int64(s, 4, ticket);
+	if (counter)
+		sqlite3_bind_int64(s, 6, counter);
+	return exec(st, s);
+}
+
+int
+store_issue(struct store *st, const struct site *site, char service, const char *lang,
+    int priority, const char *device, int64_t now, store_sign_fn sign, void *sign_ctx,
+    struct ticket *out, char *err, size_t errlen)
+{
+	const struct site_service *sv = site_service(site, service);
+	char day[11], svc[2] = { service, 0 };
+	int64_t seq, ord, prio;
+	int failed = 0, rc;
+
+	if (sv == NULL)
+		return errf(err, errlen, "unknown service '%c'", service), ST_NOTFOUND;
+	if (!queue_is_open(site, now))
+		return errf(err, errlen, "the reception is closed now"), ST_CLOSED;
+	queue_local_day(now, day);
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	ord = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
+	    "AND NOT priority", "ss", day, svc), 0, &failed);
+	prio = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
+	    "AND priority", "ss", day, svc), 0, &failed);
+	seq = 1 + scalar(st, bindv(st, "SELECT MAX(seq) FROM tickets WHERE day = ? AND service = ?",
+	    "ss", day, svc), 0, &failed);
+	if (failed)
+		goto dbfail;
+	if (!queue_may_issue(sv->capacity, sv->priority_reserve, (int)ord, (int)prio, priority)) {
+		rollback(st);
+		UNLOCK(st);
+		return errf(err, errlen, "today's capacity for '%s' is reached", sv->name), ST_FULL;
+	}
+	memset(out, 0, sizeof *out);
+	queue_format_number(service, (int)seq, out->number, sizeof out->number);
+	if (exec(st, bindv(st, "INSERT INTO tickets (day, service, seq, number, queue, lang, priority, "
+	    "state, issued_at, device) VALUES (?,?,?,?,?,?,?,'waiting',?,?)", "ssisssiis", day, svc,
+	    seq, out->number, svc, lang, (int64_t)(priority != 0), now, device)))
+		goto dbfail;
+	out->id = sqlite3_last_insert_rowid(st->db);
+	if ((rc = get_ticket(st, out->id, out)) != ST_OK)
+		goto dbfail;
+	if (sign) {
+		if (sign(sign_ctx, out, out->token, sizeof out->token) != 0) {
+			rollback(st);
+			UNLOCK(st);
+			return errf(err, errlen, "cannot sign the slip"), ST_ERR;
+		}
+		if (exec(st, bindv(st, "UPDATE tickets SET token = ? WHERE id = ?", "si", out->token,
+		    out->id)))
+			goto dbfail;
+	}
+	if (event(st, now, day, "issue", out->id, service, 0, device, priority ? "priority" : NULL))
+		goto dbfail;
+	place(st, site, out);
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	return ST_OK;
+dbfail:
+	db_fail(st, err, errlen, "cannot issue a ticket");
+	rollback(st);
+	UNLOCK(st);
+	return ST_ERR;
+}
+
+int
+store_ticket(struct store *st, int64_t id, struct ticket *out, char *err, size_t errlen)
+{
+	int rc;
+	struct site site;
+
+	if (store_load_site(st, &site, err, errlen) != 0)
+		return ST_ERR;
+	LOCK(st);
+	rc = get_ticket(st, id, out);
+	if (rc == ST_OK)
+		place(st, &site, out);
+	UNLOCK(st);
+	if (rc == ST_NOTFOUND)
+		errf(err, errlen, "no ticket %lld", (long long)id);
+	else if (rc == ST_ERR)
+		db_fail(st, err, errlen, "cannot read the ticket");
+	return rc;
+}
+
+int
+store_ticket_by_number(struct store *st, const char *day, const char *number,
+    struct ticket *out, char *err, size_t errlen)
+{
+	int rc;
+
+	LOCK(st);
+	rc = load_ticket(st, bindv(st, "SELECT " TICKET_COLS " FROM tickets t WHERE day = ? AND "
+	    "number = ?", "ss", day, number), out);
+	UNLOCK(st);
+	if (rc == ST_NOTFOUND)
+		errf(err, errlen, "no ticket %s on %s", number, day);
+	else if (rc == ST_ERR)
+		db_fail(st, err, errlen, "cannot read the ticket");
+	return rc;
+}
+
+int
+store_printed(struct store *st, int64_t id, const char *device, const char *status,
+    const char *reason, int64_t now, struct ticket *out, char *err, size_t errlen)
+{
+	int rc;
+
+	if (strcmp(status, "confirmed") && strcmp(status, "unconfirmed") && strcmp(status, "failed"))
+		return errf(err, errlen, "status must be confirmed, unconfirmed or failed"), ST_CONFLICT;
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if ((rc = get_ticket(st, id, out)) != ST_OK) {
+		rollback(st);
+		UNLOCK(st);
+		if (rc == ST_NOTFOUND)
+			return errf(err, errlen, "no ticket %lld", (long long)id), rc;
+		return db_fail(st, err, errlen, "cannot read the ticket");
+	}
+	if (strcmp(out->device, device) != 0) {
+		rollback(st);
+		UNLOCK(st);
+		return errf(err, errlen, "ticket %s was issued by another kiosk", out->number), ST_CONFLICT;
+	}
+	if (exec(st, bindv(st, "UPDATE tickets SET print_state = ?, print_reason = ? WHERE id = ?",
+	    "ssi", status, reason, id)) ||
+	    event(st, now, out->day, strcmp(status, "failed") ? "print" : "print_failed", id,
+	    out->service, 0, device, reason) ||
+	    get_ticket(st, id, out) != ST_OK)
+		goto dbfail;
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	return ST_OK;
+dbfail:
+	db_fail(st, err, errlen, "cannot record printing");
+	rollback(st);
+	UNLOCK(st);
+	return ST_ERR;
+}
+
+int
+store_reprint(struct store *st, const struct site *site, int64_t id, const char *who,
+    int64_t now, struct ticket *out, char *err, size_t errlen)
+{
+	char day[11];
+	int rc;
+
+	queue_local_day(now, day);
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if ((rc = get_ticket(st, id, out)) != ST_OK) {
+		rollback(st);
+		UNLOCK(st);
+		if (rc == ST_NOTFOUND)
+			return errf(err, errlen, "no ticket %lld", (long long)id), rc;
+		return db_fail(st, err, errlen, "cannot read the ticket");
+	}
+	if (strcmp(out->day, day) != 0 || out->state != TS_WAITING) {
+		rollback(st);
+		UNLOCK(st);
+		return errf(err, errlen, "ticket %s is no longer waiting today: it cannot be reprinted",
+		    out->number), ST_CONFLICT;
+	}
+	if (out->reprints >= site->reprint_limit) {
+		rollback(st);
+		UNLOCK(st);
+		return errf(err, errlen, "ticket %s was already reprinted %d times (the limit)",
+		    out->number, out->reprints), ST_LIMIT;
+	}
+	if (exec(st, bindv(st, "UPDATE tickets SET reprints = reprints + 1, print_state = 'pending' "
+	    "WHERE id = ?", "i", id)) ||
+	    event(st, now, day, "reprint", id, out->service, 0, who, NULL) ||
+	    get_ticket(st, id, out) != ST_OK)
+		goto dbfail;
+	place(st, site, out);
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	return ST_OK;
+dbfail:
+	db_fail(st, err, errlen, "cannot reprint");
+	rollback(st);
+	UNLOCK(st);
+	return ST_ERR;
+}
+
+/* -- counters ------------------------------------------------------------ */
+
+struct counter_row {
+	char name[48];
+	char services[SITE_MAX_SERVICES + 1];
+	char state[8];
+};
+
+static int
+get_counter(struct store *st, int n, struct counter_row *c)
+{
+	sqlite3_stmt *s = bindv(st, "SELECT name, services, state FROM counters WHERE n = ? AND active",
+	    "i", (int64_t)n);
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		col_text(s, 0, c->name, sizeof c->name);
+		col_text(s, 1, c->services, sizeof c->services);
+		col_text(s, 2, c->state, sizeof c->state);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : ST_ERR;
+}
+
+/* The ticket called at counter n today, if any. */
+static int
+current(struct store *st, int n, struct ticket *out)
+{
+	return load_ticket(st, bindv(st, "SELECT " TICKET_COLS " FROM tickets t WHERE counter = ? "
+	    "AND state = 'called' ORDER BY called_at DESC LIMIT 1", "i", (int64_t)n), out);
+}
+
+static int
+finish(struct store *st, const struct ticket *t, const char *state, const char *outcome,
+    const char *kind, int counter, const char *agent, int64_t now)
+{
+	return exec(st, bindv(st, "UPDATE tickets SET state = ?, outcome = ?, finished_at = ? "
+	    "WHERE id = ?", "ssii", state, outcome, now, t->id)) ||
+	    event(st, now, t->day, kind, t->id, t->queue, counter, agent, outcome);
+}
+
+static int
+call(struct store *st, const struct site *site, int64_t id, int counter, const char *agent,
+    int64_t now, const char *detail, struct ticket *out)
+{
+	(void)site;
+	if (exec(st, bindv(st, "UPDATE tickets SET state = 'called', called_at = ?, counter = ?, "
+	    "agent = ?, recalls = 0 WHERE id = ? AND state = 'waiting'", "iisi", now,
+	    (int64_t)counter, agent, id)) || sqlite3_changes(st->db) != 1)
+		return -1;
+	if (get_ticket(st, id, out) != ST_OK)
+		return -1;
+	return event(st, now, out->day, "call", id, out->queue, counter, agent, detail);
+}
+
+/* Shared prologue: lock, begin, check the counter. Leaves the lock held on success. */
+static int
+counter_begin(struct store *st, int counter, struct counter_row *c, char *err, size_t errlen)
+{
+	int rc;
+
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if ((rc = get_counter(st, counter, c)) != ST_OK) {
+		rollback(st);
+		UNLOCK(st);
+		if (rc == ST_NOTFOUND)
+			return errf(err, errlen, "no counter %d", counter), rc;
+		return db_fail(st, err, errlen, "cannot read the counter");
+	}
+	return ST_OK;
+}
+
+static int
+counter_end(struct store *st, int rc, char *err, size_t errlen)
+{
+	if (rc == ST_OK && commit(st, err, errlen))
+		rc = ST_ERR;
+	else if (rc != ST_OK)
+		rollback(st);
+	UNLOCK(st);
+	return rc;
+}
+
+int
+store_call_next(struct store *st, const struct site *site, int counter, const char *agent,
+    int64_t now, struct ticket *out, char *err, size_t errlen)
+{
+	struct counter_row c;
+	struct queue_head heads[SITE_MAX_SERVICES];
+	struct ticket cur;
+	char day[11];
+	int i, n, idx, prio, rc, failed = 0;
+	int64_t id;
+
+	if ((rc = counter_begin(st, counter, &c, err, errlen)) != ST_OK)
+		return rc;
+	if (strcmp(c.state, "open") != 0) {
+		errf(err, errlen, "counter %d is %s: resume it first", counter, c.state);
+		return counter_end(st, ST_CONFLICT, err, errlen);
+	}
+	queue_local_day(now, day);
+	if ((rc = current(st, counter, &cur)) == ST_OK) {
+		if (finish(st, &cur, "served", "complete", "done", counter, agent, now))
+			goto dbfail;
+	} else if (rc == ST_ERR) {
+		goto dbfail;
+	}
+	n = (int)strlen(c.services);
+	for (i = 0; i < n; i++) {
+		char sv[2] = { c.services[i], 0 };
+		heads[i].service = c.services[i];
+		heads[i].prio_id = scalar(st, bindv(st, "SELECT id FROM tickets WHERE day = ? AND "
+		    "queue = ? AND state = 'waiting' AND priority ORDER BY issued_at, id LIMIT 1",
+		    "ss", day, sv), 0, &failed);
+		heads[i].ord_id = scalar(st, bindv(st, "SELECT id FROM tickets WHERE day = ? AND "
+		    "queue = ? AND state = 'waiting' AND NOT priority ORDER BY issued_at, id LIMIT 1",
+		    "ss", day, sv), 0, &failed);
+		heads[i].streak = (int)scalar(st, bindv(st, "SELECT streak FROM streaks WHERE day = ? "
+		    "AND service = ?", "ss", day, sv), 0, &failed);
+	}
+	if (failed)
+		goto dbfail;
+	id = queue_pick(heads, n, site->priority_streak, &idx, &prio);
+	if (id == 0) {
+		errf(err, errlen, "nobody is waiting for counter %d", counter);
+		/* The finished ticket, if any, must still be committed. */
+		return counter_end(st, ST_OK, err, errlen) == ST_OK ? ST_EMPTY : ST_ERR;
+	}
+	{
+		char sv[2] = { heads[idx].service, 0 };
+		if (exec(st, bindv(st, "INSERT INTO streaks (day, service, streak) VALUES (?,?,?) "
+		    "ON CONFLICT (day, service) DO UPDATE SET streak = excluded.streak", "ssi", day, sv,
+		    (int64_t)(prio ? heads[idx].streak + 1 : 0))))
+			goto dbfail;
+	}
+	if (call(st, site, id, counter, agent, now, NULL, out))
+		goto dbfail;
+	return counter_end(st, ST_OK, err, errlen);
+dbfail:
+	db_fail(st, err, errlen, "cannot call the next ticket");
+	return counter_end(st, ST_ERR, err, errlen);
+}
+
+int
+store_call_number(struct store *st, const struct site *site, int counter, const char *agent,
+    const char *number, const char *reason, int64_t now, struct ticket *out, char *err, size_t errlen)
+{
+	struct counter_row c;
+	struct ticket t, cur;
+	char day[11], detail[300];
+	int rc;
+
+	if ((rc = counter_begin(st, counter, &c, err, errlen)) != ST_OK)
+		return rc;
+	queue_local_day(now, day);
+	rc = load_ticket(st, bindv(st, "SELECT " TICKET_COLS " FROM tickets t WHERE day = ? AND "
+	    "number = ?", "ss", day, number), &t);
+	if (rc == ST_ERR)
+		goto dbfail;
+	if (rc == ST_NOTFOUND) {
+		errf(err, errlen, "no ticket %s today", number);
+		return counter_end(st, ST_NOTFOUND, err, errlen);
+	}
+	if (strcmp(c.state, "open") != 0) {
+		errf(err, errlen, "counter %d is %s: resume it first", counter, c.state);
+		return counter_end(st, ST_CONFLICT, err, errlen);
+	}
+	if (t.state != TS_WAITING) {
+		errf(err, errlen, "ticket %s is %s, not waiting", number, queue_state_name(t.state));
+		return counter_end(st, ST_CONFLICT, err, errlen);
+	}
+	if ((rc = current(st, counter, &cur)) == ST_OK) {
+		if (finish(st, &cur, "served", "complete", "done", counter, agent, now))
+			goto dbfail;
+	} else if (rc == ST_ERR) {
+		goto dbfail;
+	}
+	snprintf(detail, sizeof detail, "out of order: %s", reason);
+	if (call(st, site, t.id, counter, agent, now, detail, out))
+		goto dbfail;
+	return counter_end(st, ST_OK, err, errlen);
+dbfail:
+	db_fail(st, err, errlen, "cannot call the ticket");
+	return counter_end(st, ST_ERR, err, errlen);
+}
+
+int
+store_counter_op(struct store *st, const struct site *site, int counter, const char *agent,
+    enum counter_op op, const char *arg, int64_t now, struct ticket *out, int *has_ticket,
+    char *err, size_t errlen)
+{
+	static const char *state_of[] = { [CO_PAUSE] = "paused", [CO_RESUME] = "open",
+		[CO_OPEN] = "open", [CO_CLOSE] = "closed" };
+	struct counter_row c;
+	struct ticket t;
+	char day[11];
+	int rc;
+
+	*has_ticket = 0;
+	if ((rc = counter_begin(st, counter, &c, err, errlen)) != ST_OK)
+		return rc;
+	queue_local_day(now, day);
+	rc = current(st, counter, &t);
+	if (rc == ST_ERR)
+		goto dbfail;
+	switch (op) {
+	case CO_PAUSE: case CO_RESUME: case CO_OPEN: case CO_CLOSE:
+		if (op == CO_RESUME && strcmp(c.state, "paused") != 0) {
+			errf(err, errlen, "counter %d is %s, not paused", counter, c.state);
+			return counter_end(st, ST_CONFLICT, err, errlen);
+		}
+		if (exec(st, bindv(st, "UPDATE counters SET state = ? WHERE n = ?", "si",
+		    state_of[op], (int64_t)counter)) ||
+		    event(st, now, day, state_of[op], 0, 0, counter, agent, NULL))
+			goto dbfail;
+		if (rc == ST_OK) {
+			*out = t;
+			*has_ticket = 1;
+		}
+		return counter_end(st, ST_OK, err, errlen);
+	default:
+		break;
+	}
+	if (rc == ST_NOTFOUND) {
+		errf(err, errlen, "counter %d has no ticket called", counter);
+		return counter_end(st, ST_CONFLICT, err, errlen);
+	}
+	switch (op) {
+	case CO_RECALL:
+		if (t.recalls >= site->max_recalls) {
+			/* The configured number of recalls is used up: no-show. */
+			if (finish(st, &t, "no_show", NULL, "no_show", counter, agent, now))
+				goto dbfail;
+			break;
+		}
+		if (exec(st, bindv(st, "UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", "i",
+		    t.id)) || event(st, now, t.day, "recall", t.id, t.queue, counter, agent, NULL))
+			goto dbfail;
+		*has_ticket = 1;
+		break;
+	case CO_NO_SHOW:
+		if (finish(st, &t, "no_show", NULL, "no_show", counter, agent, now))
+			goto dbfail;
+		break;
+	case CO_DONE:
+		if (finish(st, &t, "served", arg ? arg : "complete", "done", counter, agent, now))
+			goto dbfail;
+		break;
+	case CO_TRANSFER: {
+		if (arg == NULL || strlen(arg) != 1 || !site_service(site, arg[0])) {
+			errf(err, errlen, "unknown service '%s'", arg ? arg : "");
+			return counter_end(st, ST_NOTFOUND, err, errlen);
+		}
+		/* Back to waiting in the other queue, keeping its number and its
+		 * place by issue time: the person has waited already. */
+		if (exec(st, bindv(st, "UPDATE tickets SET state = 'waiting', queue = ?, counter = NULL, "
+		    "recalls = 0 WHERE id = ?", "si", arg, t.id)) ||
+		    event(st, now, t.day, "transfer", t.id, arg[0], counter, agent, NULL))
+			goto dbfail;
+		break;
+	}
+	default:
+		break;
+	}
+	if (get_ticket(st, t.id, out) != ST_OK)
+		goto dbfail;
+	*has_ticket = 1;
+	return counter_end(st, ST_OK, err, errlen);
+dbfail:
+	db_fail(st, err, errlen, "cannot change the counter");
+	return counter_end(st, ST_ERR, err, errlen);
+}
+
+int
+store_counters(struct store *st, struct counter_view *out, int max, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int n = 0, i;
+
+	LOCK(st);
+	s = q(st, "SELECT n, name, services, state FROM counters WHERE active ORDER BY n");
+	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].n = sqlite3_column_int(s, 0);
+		col_text(s, 1, out[n].name, sizeof out[n].name);
+		col_text(s, 2, out[n].services, sizeof out[n].services);
+		col_text(s, 3, out[n].state, sizeof out[n].state);
+		n++;
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < n; i++) {
+		int rc = current(st, out[i].n, &out[i].ticket);
+		if (rc == ST_ERR) {
+			UNLOCK(st);
+			return db_fail(st, err, errlen, "cannot read counters");
+		}
+		out[i].has_ticket = rc == ST_OK;
+	}
+	UNLOCK(st);
+	return n;
+}
+
+/* -- views --------------------------------------------------------------- */
+
+int
+store_services(struct store *st, const struct site *site, int64_t now,
+    struct service_stat *out, int max, char *err, size_t errlen)
+{
+	char day[11];
+	int i, n = 0, failed = 0;
+
+	queue_local_day(now, day);
+	LOCK(st);
+	for (i = 0; i < site->nservices && n < max; i++) {
+		const struct site_service *sv = &site->services[i];
+		struct service_stat *o = &out[n++];
+		char c[2] = { sv->code, 0 };
+		int64_t ord, prio, oldest;
+
+		memset(o, 0, sizeof *o);
+		o->code = sv->code;
+		snprintf(o->name, sizeof o->name, "%s", sv->name);
+		o->capacity = sv->capacity;
+		o->reserve = sv->priority_reserve;
+		o->bind_holder = sv->bind_holder;
+		o->waiting = (int)scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND "
+		    "queue = ? AND state = 'waiting'", "ss", day, c), 0, &failed);
+		ord = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
+		    "AND NOT priority", "ss", day, c), 0, &failed);
+		prio = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
+		    "AND priority", "ss", day, c), 0, &failed);
+		oldest = scalar(st, bindv(st, "SELECT MIN(issued_at) FROM tickets WHERE day = ? AND "
+		    "queue = ? AND state = 'waiting'", "ss", day, c), 0, &failed);
+		o->issued = (int)(ord + prio);
+		o->left_today = queue_left_ordinary(sv->capacity, sv->priority_reserve, (int)ord, (int)prio);
+		o->open_counters = open_counters(st, sv->code);
+		o->estimated_wait_s = queue_estimate_wait(o->waiting, o->open_counters,
+		    service_time(st, site, day, sv->code));
+		o->longest_wait_s = oldest ? (int)(now - oldest) : 0;
+	}
+	UNLOCK(st);
+	if (failed)
+		return db_fail(st, err, errlen, "cannot read the services");
+	return n;
+}
+
+int
+store_recent_calls(struct store *st, const char *day, struct call_view *out, int max,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int n = 0, rc;
+
+	LOCK(st);
+	s = bindv(st, "SELECT e.id, t.number, e.counter, c.name, e.service, t.lang, e.kind = 'recall', "
+	    "e.at FROM events e JOIN tickets t ON t.id = e.ticket LEFT JOIN counters c ON c.n = e.counter "
+	    "WHERE e.day = ? AND e.kind IN ('call', 'recall') ORDER BY e.id DESC LIMIT ?", "si", day,
+	    (int64_t)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max) {
+		struct call_view *c = &out[n++];
+		char sv[4];
+		memset(c, 0, sizeof *c);
+		c->event = sqlite3_column_int64(s, 0);
+		col_text(s, 1, c->number, sizeof c->number);
+		c->counter = sqlite3_column_int(s, 2);
+		col_text(s, 3, c->counter_name, sizeof c->counter_name);
+		col_text(s, 4, sv, sizeof sv);
+		c->service = sv[0];
+		col_text(s, 5, c->lang, sizeof c->lang);
+		c->recall = sqlite3_column_int(s, 6);
+		c->at = sqlite3_column_int64(s, 7);
+	}
+	sqlite3_reset(s);
+	UNLOCK(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, errlen, "cannot read the calls");
+	return n;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int
+store_report_day(struct store *st, const char *day, struct day_report *out, int max,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int n = 0, i, failed = 0;
+
+	LOCK(st);
+	s = q(st, "SELECT code, name FROM services WHERE active ORDER BY position");
+	while (n < max && sqlite3_step(s) == SQLITE_ROW) {
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].service = (char)sqlite3_column_text(s, 0)[0];
+		col_text(s, 1, out[n].name, sizeof out[n].name);
+		n++;
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < n; i++) {
+		struct day_report *r = &out[i];
+		char c[2] = { r->service, 0 };
+		int *waits = NULL, nw = 0, cap = 0;
+
+		s = bindv(st, "SELECT state, COUNT(*) FROM tickets WHERE day = ? AND service = ? "
+		    "GROUP BY state", "ss", day, c);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *state = (const char *)sqlite3_column_text(s, 0);
+			int k = sqlite3_column_int(s, 1);
+			r->issued += k;
+			if (!strcmp(state, "served")) r->served = k;
+			else if (!strcmp(state, "no_show")) r->no_show = k;
+			else if (!strcmp(state, "not_served")) r->not_served = k;
+			else if (!strcmp(state, "cancelled")) r->cancelled = k;
+			else if (!strcmp(state, "waiting") || !strcmp(state, "called")) r->waiting += k;
+		}
+		sqlite3_reset(s);
+		s = bindv(st, "SELECT called_at - issued_at FROM tickets WHERE day = ? AND service = ? "
+		    "AND called_at > 0", "ss", day, c);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			if (nw == cap) {
+				int *w = realloc(waits, (size_t)(cap = cap ? cap * 2 : 64) * sizeof *w);
+				if (!w) { failed = 1; break; }
+				waits = w;
+			}
+			waits[nw++] = sqlite3_column_int(s, 0);
+		}
+		sqlite3_reset(s);
+		if (nw) {
+			qsort(waits, (size_t)nw, sizeof *waits, cmp_int);
+			r->wait_p50_s = waits[(nw - 1) * 50 / 100];
+			r->wait_p90_s = waits[(nw - 1) * 90 / 100];
+		}
+		free(waits);
+		r->service_avg_s = (int)scalar(st, bindv(st, "SELECT AVG(finished_at - called_at) FROM "
+		    "tickets WHERE day = ? AND service = ? AND state = 'served'", "ss", day, c), 0, &failed);
+	}
+	UNLOCK(st);
+	if (failed)
+		return db_fail(st, err, errlen, "cannot compute the report");
+	return n;
+}
+
+int
+store_close_day(struct store *st, const struct site *site, int64_t now, char *err, size_t errlen)
+{
+	char day[11];
+	int n, minute, wday, after_close;
+
+	queue_local_day(now, day);
+	queue_local_minute(now, &minute, &wday);
+	after_close = site->hours[wday].open_min < 0 || minute >= site->hours[wday].close_min;
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if (exec(st, bindv(st, "INSERT INTO events (at, day, kind, ticket, service, counter) "
+	    "SELECT ?, day, 'not_served', id, queue, counter FROM tickets WHERE state IN "
+	    "('waiting', 'called') AND (day < ? OR (? AND day = ?))", "isis", now, day,
+	    (int64_t)after_close, day)))
+		goto dbfail;
+	n = sqlite3_changes(st->db);
+	if (exec(st, bindv(st, "UPDATE tickets SET state = 'not_served', finished_at = ? WHERE state "
+	    "IN ('waiting', 'called') AND (day < ? OR (? AND day = ?))", "isis", now, day,
+	    (int64_t)after_close, day)))
+		goto dbfail;
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	if (n)
+		log_info("store: closed the day: %d tickets not served", n);
+	return n;
+dbfail:
+	db_fail(st, err, errlen, "cannot close the day");
+	rollback(st);
+	UNLOCK(st);
+	return ST_ERR;
+}
+
+/* -- accounts ------------------------------------------------------------ */
+
+static void new_secret(const char *prefix, char *out, size_t len);
+
+static int
+valid_name(const char *s)
+{
+	size_t i, n = strlen(s);
+	if (n == 0 || n > 40)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int
+store_user_add(struct store *st, const char *login, const char *role, const char *password,
+    int64_t now, char *err, size_t errlen)
+{
+	char hash[crypto_pwhash_STRBYTES];
+
+	if (!valid_name(login))
+		return errf(err, errlen, "login: 1 to 40 letters, digits, '-', '_' or '.'");
+	if (strcmp(role, "agent") && strcmp(role, "manager") && strcmp(role, "admin"))
+		return errf(err, errlen, "role must be agent, manager or admin");
+	if (strlen(password) < 8)
+		return errf(err, errlen, "the password must have at least 8 characters");
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return errf(err, errlen, "out of memory while hashing the password");
+	LOCK(st);
+	if (exec(st, bindv(st, "INSERT INTO users (login, role, pwhash, created_at) VALUES (?,?,?,?) "
+	    "ON CONFLICT (login) DO UPDATE SET role = excluded.role, pwhash = excluded.pwhash, active = 1",
+	    "sssi", login, role, hash, now))) {
+		UNLOCK(st);
+		return db_fail(st, err, errlen, "cannot add the user");
+	}
+	UNLOCK(st);
+	return 0;
+}
+
+/* A real hash of a random password, verified for unknown logins. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_dummy(void)
+{
+	char pw[80];
+	new_secret("", pw, sizeof pw);
+	if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+}
+
+int
+store_user_check(struct store *st, const char *login, const char *password, char *role,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	char hash[crypto_pwhash_STRBYTES] = "";
+	int rc;
+
+	LOCK(st);
+	s = bindv(st, "SELECT pwhash, role FROM users WHERE login = ? AND active", "s", login);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		col_text(s, 0, hash, sizeof hash);
+		col_text(s, 1, role, 16);
+	}
+	sqlite3_reset(s);
+	UNLOCK(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, errlen, "cannot read the user");
+	/* Hash anyway for an unknown login, so timing does not reveal logins. */
+	if (rc != SQLITE_ROW) {
+		pthread_once(&dummy_once, make_dummy);
+		if (crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+			log_warnx("store: the dummy password hash matched");
+		return errf(err, errlen, "wrong login or password"), ST_DENIED;
+	}
+	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
+		return errf(err, errlen, "wrong login or password"), ST_DENIED;
+	return 0;
+}
+
+static void
+secret_hash(const char *secret, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)secret, strlen(secret), NULL, 0);
+}
+
+static void
+new_secret(const char *prefix, char *out, size_t len)
+{
+	unsigned char raw[32];
+	char b64[64];
+
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(out, len, "%s%s", prefix, b64);
+	sodium_memzero(raw, sizeof raw);
+}
+
+static int
+cred_insert(struct store *st, const char *kind, const char *owner, int64_t now, int ttl_s,
+    const char *secret, const char *csrf, char *err, size_t errlen)
+{
+	unsigned char h[32];
+	sqlite3_stmt *s;
+
+	secret_hash(secret, h);
+	s = bindv(st, "INSERT INTO credentials (hash, kind, owner, csrf, created_at, expires_at) "
+	    "VALUES (?,?,?,?,?,?)", "isssii", (int64_t)0, kind, owner, csrf, now, now + (int64_t)ttl_s);
+	sqlite3_bind_blob(s, 1, h, sizeof h, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, now);
+	if (ttl_s <= 0)
+		sqlite3_bind_null(s, 6);
+	if (exec(st, s))
+		return db_fail(st, err, errlen, "cannot store the credential");
+	return 0;
+}
+
+int
+store_device_add(struct store *st, const char *name, int64_t now, char *key, char *err, size_t errlen)
+{
+	/* The name travels in every signed slip: 1-16 of [A-Za-z0-9-]. */
+	if (!valid_name(name) || strlen(name) > 16 || strpbrk(name, "_."))
+		return errf(err, errlen, "device name: 1 to 16 letters, digits or '-'");
+	new_secret("dk_", key, 80);
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if (exec(st, bindv(st, "INSERT INTO devices (name, created_at) VALUES (?,?) ON CONFLICT (name) "
+	    "DO UPDATE SET active = 1", "si", name, now)) ||
+	    cred_insert(st, "device", name, now, 0, key, NULL, err, errlen) ||
+	    commit(st, err, errlen)) {
+		db_fail(st, err, errlen, "cannot add the device");
+		rollback(st);
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	return 0;
+}
+
+int
+store_cred_new(struct store *st, const char *kind, const char *owner, int64_t now, int ttl_s,
+    char *secret, char *csrf, char *err, size_t errlen)
+{
+	int failed = 0, rc;
+
+	new_secret(strcmp(kind, "session") ? "st_" : "", secret, 80);
+	if (csrf)
+		new_secret("", csrf, 80);
+	LOCK(st);
+	if (scalar(st, bindv(st, "SELECT COUNT(*) FROM users WHERE login = ? AND active", "s", owner),
+	    0, &failed) != 1) {
+		UNLOCK(st);
+		return errf(err, errlen, "no user '%s'", owner), ST_NOTFOUND;
+	}
+	/* Expired sessions are swept as new ones come. */
+	exec(st, bindv(st, "DELETE FROM credentials WHERE expires_at IS NOT NULL AND expires_at < ?",
+	    "i", now));
+	rc = cred_insert(st, kind, owner, now, ttl_s, secret, csrf, err, errlen);
+	UNLOCK(st);
+	return rc ? ST_ERR : 0;
+}
+
+int
+store_cred_check(struct store *st, const char *secret, int64_t now, char *kind, char *owner,
+    char *role, char *csrf, char *err, size_t errlen)
+{
+	unsigned char h[32];
+	sqlite3_stmt *s;
+	int rc;
+
+	secret_hash(secret, h);
+	LOCK(st);
+	s = bindv(st, "SELECT c.kind, c.owner, COALESCE(u.role, 'device'), c.csrf FROM credentials c "
+	    "LEFT JOIN users u ON u.login = c.owner AND c.kind != 'device' "
+	    "LEFT JOIN devices d ON d.name = c.owner AND c.kind = 'device' "
+	    "WHERE c.hash = ? AND (c.expires_at IS NULL OR c.expires_at > ?) "
+	    "AND (u.active OR d.active)", "ii", (int64_t)0, now);
+	sqlite3_bind_blob(s, 1, h, sizeof h, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		col_text(s, 0, kind, 16);
+		col_text(s, 1, owner, 48);
+		col_text(s, 2, role, 16);
+		if (csrf)
+			col_text(s, 3, csrf, 80);
+	}
+	sqlite3_reset(s);
+	UNLOCK(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return errf(err, errlen, "unknown or expired credential"), ST_DENIED;
+	return db_fail(st, err, errlen, "cannot check the credential");
+}
+
+int
+store_cred_revoke(struct store *st, const char *secret, char *err, size_t errlen)
+{
+	unsigned char h[32];
+	sqlite3_stmt *s;
+
+	secret_hash(secret, h);
+	LOCK(st);
+	s = q(st, "DELETE FROM credentials WHERE hash = ?");
+	sqlite3_reset(s);
+	sqlite3_bind_blob(s, 1, h, sizeof h, SQLITE_TRANSIENT);
+	if (exec(st, s)) {
+		UNLOCK(st);
+		return db_fail(st, err, errlen, "cannot revoke");
+	}
+	UNLOCK(st);
+	return 0;
+}

@@ -1,0 +1,93 @@
+#!/bin/sh
+# it_verify: `kiosk verify` end to end. Keys and payloads come from
+# build/tools/slipmake (no server needed); QR pictures are rendered with
+# kiosk/qr.h and read back by the command through zbar. Checks every exit
+# code: 0 valid, 1 usage, 2 forged, 3 other site, 4 other day,
+# 5 unknown format, 6 no QR code.
+BUILD=${BUILD:-build}
+K=$BUILD/kiosk
+M=$BUILD/tools/slipmake
+[ -x "$K" ] && [ -x "$M" ] || { echo "build $K and $M first"; exit 1; }
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fails=0; checks=0
+
+# expect RC PATTERN CMD...: exit status RC and PATTERN (grep -E) in the output
+expect() {
+	want=$1; pat=$2; shift 2
+	checks=$((checks + 1))
+	out=$("$@" 2>&1); rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fails=$((fails + 1))
+		echo "FAIL: exit $rc, expected $want: $*"; echo "$out" | sed 's/^/    /'
+	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
+		fails=$((fails + 1))
+		echo "FAIL: output lacks /$pat/: $*"; echo "$out" | sed 's/^/    /'
+	fi
+}
+
+"$M" keygen "$tmp/a.key" prefecture-93 || exit 1
+"$M" keygen "$tmp/b.key" prefecture-75 || exit 1
+"$M" pubkey "$tmp/a.key" >"$tmp/a.pub" || exit 1
+"$M" pubkey "$tmp/b.key" >"$tmp/b.pub" || exit 1
+grep -q '^kiosk-pubkey v1 prefecture-93 [0-9a-f]\{64\}$' "$tmp/a.pub" || { echo "bad pubkey line"; cat "$tmp/a.pub"; exit 1; }
+
+P=$("$M" sign "$tmp/a.key" number=42 reprint=1) || exit 1
+# The same ticket signed by site 75's key, still claiming site 93.
+PB=$("$M" sign "$tmp/b.key" site=prefecture-93) || exit 1
+# A genuine ticket of site 75.
+P75=$("$M" sign "$tmp/b.key") || exit 1
+# One digit of the number changed: 42 -> 43, signature kept.
+PF=$(printf '%s\n' "$P" | sed 's/\*A\*42\*/*A*43*/')
+[ "$PF" != "$P" ] || { echo "could not forge"; exit 1; }
+PA=$("$M" sign "$tmp/a.key" kind=A number=0 date=20261130 attempt=2 first=20261127 weeks=2) || exit 1
+
+# Typed payloads.
+expect 0 '^VALID$'                "$K" verify --pubkey "$tmp/a.pub" --today 20261127 "$P"
+expect 0 'number: +A042'          "$K" verify --pubkey "$tmp/a.pub" --today 20261127 "$P"
+expect 0 'duplicate no. 1'        "$K" verify --pubkey "$tmp/a.pub" --today 20261127 "$P"
+expect 0 '^VALID$'                "$K" verify --pubkey "$tmp/a.pub" --any-day "$P"
+expect 2 '^INVALID: bad signature' "$K" verify --pubkey "$tmp/a.pub" --today 20261127 "$PF"
+expect 2 'NOT proven genuine'     "$K" verify --pubkey "$tmp/a.pub" --today 20261127 "$PF"
+expect 2 '^INVALID: bad signature' "$K" verify --pubkey "$tmp/a.pub" --today 20261127 "$PB"
+expect 3 '^INVALID: another site' "$K" verify --pubkey "$tmp/b.pub" --today 20261127 "$P"
+expect 3 'PREFECTURE-75'          "$K" verify --pubkey "$tmp/a.pub" --today 20261127 "$P75"
+expect 4 '^INVALID: another day'  "$K" verify --pubkey "$tmp/a.pub" --today 20261128 "$P"
+expect 5 '^INVALID: unknown format' "$K" verify --pubkey "$tmp/a.pub" "hello"
+expect 5 '^INVALID: unknown format' "$K" verify --pubkey "$tmp/a.pub" "K1*T*"
+# Attestations: proof of a past visit, the day is not checked.
+expect 0 'attempt 2; first attempt on 2026-11-27; attempts in 2 different weeks' \
+                                  "$K" verify --pubkey "$tmp/a.pub" --today 20270315 "$PA"
+# What a scanner types into a terminal: lower case (Caps Lock), then Enter.
+expect 0 '^VALID$' sh -c "printf '%s\r\n' \"\$(printf '%s' '$P' | tr 'A-Z' 'a-z')\" | \"$K\" verify --pubkey \"$tmp/a.pub\" --today 20261127 -"
+
+# Pictures: rendered QR codes read back with zbar.
+"$M" png "$P" "$tmp/ok.png" 3 || exit 1
+"$M" png "$PF" "$tmp/forged.png" || exit 1
+"$M" png "$P75" "$tmp/other.png" || exit 1
+"$M" png "https://example.org/" "$tmp/url.png" || exit 1
+"$M" blank "$tmp/blank.png" || exit 1
+if command -v zbarimg >/dev/null 2>&1; then   # an independent reader agrees
+	checks=$((checks + 1))
+	[ "$(zbarimg -q --raw "$tmp/ok.png" 2>/dev/null)" = "$P" ] || { fails=$((fails + 1)); echo "FAIL: zbarimg reads another text"; }
+fi
+expect 0 '^VALID$'                 "$K" verify --pubkey "$tmp/a.pub" --today 20261127 --image "$tmp/ok.png"
+expect 4 '^INVALID: another day'   "$K" verify --pubkey "$tmp/a.pub" --today 20261201 --image "$tmp/ok.png"
+expect 2 '^INVALID: bad signature' "$K" verify --pubkey "$tmp/a.pub" --today 20261127 --image "$tmp/forged.png"
+expect 3 '^INVALID: another site'  "$K" verify --pubkey "$tmp/a.pub" --today 20261127 --image "$tmp/other.png"
+expect 5 '^INVALID: unknown format' "$K" verify --pubkey "$tmp/a.pub" --image "$tmp/url.png"
+expect 6 '^INVALID: no QR code'    "$K" verify --pubkey "$tmp/a.pub" --image "$tmp/blank.png"
+
+# Usage and I/O errors.
+expect 1 'usage'                   "$K" verify
+expect 1 'usage'                   "$K" verify --pubkey "$tmp/a.pub"
+expect 1 ''                        "$K" verify --pubkey "$tmp/a.pub" --image "$tmp/ok.png" "$P"
+expect 1 'No such file'            "$K" verify --pubkey "$tmp/none.pub" "$P"
+expect 1 'SECRET'                  "$K" verify --pubkey "$tmp/a.key" "$P"
+expect 1 'YYYYMMDD'                "$K" verify --pubkey "$tmp/a.pub" --today 2026-11-27 "$P"
+expect 1 ''                        "$K" verify --pubkey "$tmp/a.pub" --image "$tmp/none.png"
+expect 0 'Exit status'             "$K" verify --help
+
+echo "it_verify: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
