@@ -31,7 +31,10 @@ usage(FILE *f)
 	    "                               the password is read from standard input\n"
 	    "  user token LOGIN             print a bearer token for scripts\n"
 	    "  backup DEST                  online backup of the database into DEST\n"
-	    "  report day [YYYY-MM-DD] [--csv]  the day's figures per service\n");
+	    "  report day [YYYY-MM-DD] [--csv]  the day's figures per service\n"
+	    "  report --csv [YYYY-MM-DD]    open figures per service and hour, as CSV\n"
+	    "  audit verify                 check the audit log's hash chain\n"
+	    "  retention                    apply the retention periods now (the server does it daily)\n");
 }
 
 static int
@@ -109,6 +112,42 @@ report(struct store *st, int argc, char **argv)
 	return 0;
 }
 
+static int
+report_hourly(struct store *st, int argc, char **argv)
+{
+	static struct stat_row rows[SITE_MAX_SERVICES * 25];
+	struct site site;
+	char day[11], err[300];
+	int i, n;
+
+	if (load_site_tz(st, &site))
+		return 1;
+	queue_local_day((int64_t)time(NULL), day);
+	if (argc > 0) {
+		if (strlen(argv[0]) != 10 || argv[0][4] != '-' || argv[0][7] != '-') {
+			fprintf(stderr, "kiosk admin report --csv: '%s' is not a date (YYYY-MM-DD)\n", argv[0]);
+			return 2;
+		}
+		snprintf(day, sizeof day, "%s", argv[0]);
+	}
+	if ((n = store_stats(st, day, rows, (int)(sizeof rows / sizeof rows[0]), err, sizeof err)) < 0) {
+		fprintf(stderr, "kiosk admin: %s\n", err);
+		return 1;
+	}
+	printf("day,service,hour,issued,served,no_show,not_served,attestations,refused_duplicates,"
+	    "wait_p50_s,wait_p90_s,service_avg_s\n");
+	for (i = 0; i < n; i++) {
+		char hour[16] = "all";
+		if (rows[i].hour >= 0)
+			snprintf(hour, sizeof hour, "%02d", rows[i].hour);
+		printf("%s,%c,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", day, rows[i].service, hour,
+		    rows[i].issued, rows[i].served, rows[i].no_show, rows[i].not_served,
+		    rows[i].attestations, rows[i].refused_duplicates, rows[i].wait_p50_s,
+		    rows[i].wait_p90_s, rows[i].service_avg_s);
+	}
+	return 0;
+}
+
 int
 cmd_admin(int argc, char **argv)
 {
@@ -154,7 +193,8 @@ cmd_admin(int argc, char **argv)
 			fprintf(stderr, "usage: kiosk admin --db FILE init --site SITE.ini\n");
 			rc = 2;
 		} else if (site_load(argv[i + 1], &site, err, sizeof err) != 0 ||
-		    store_apply_site(st, &site, err, sizeof err) != 0) {
+		    store_apply_site(st, &site, getenv("USER") ? getenv("USER") : "admin", now, err,
+		    sizeof err) != 0) {
 			fprintf(stderr, "kiosk admin: %s\n", err);
 		} else {
 			printf("site '%s' (%s): %d services, %d counters written to %s\n", site.id,
@@ -222,6 +262,25 @@ cmd_admin(int argc, char **argv)
 		}
 	} else if (!strcmp(verb, "report") && i < argc && !strcmp(argv[i], "day")) {
 		rc = report(st, argc - i - 1, argv + i + 1);
+	} else if (!strcmp(verb, "report") && i < argc && !strcmp(argv[i], "--csv")) {
+		rc = report_hourly(st, argc - i - 1, argv + i + 1);
+	} else if (!strcmp(verb, "audit") && i < argc && !strcmp(argv[i], "verify")) {
+		int entries;
+		if (store_audit_verify(st, &entries, err, sizeof err) != 0) {
+			printf("audit log TAMPERED: %s\n", err);
+			rc = 3;
+		} else {
+			printf("audit log intact: %d entries\n", entries);
+			rc = 0;
+		}
+	} else if (!strcmp(verb, "retention")) {
+		struct site site;
+		if (load_site_tz(st, &site) == 0) {
+			if (store_retention(st, &site, now, err, sizeof err) != 0)
+				fprintf(stderr, "kiosk admin: %s\n", err);
+			else
+				rc = 0;
+		}
 	} else {
 		fprintf(stderr, "kiosk admin: unknown or incomplete verb '%s'\n", verb);
 		usage(stderr);

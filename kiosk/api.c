@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "holder.h"
 #include "log.h"
 #include "queue.h"
 #include "sign.h"
@@ -35,6 +36,7 @@ struct api {
 	pthread_mutex_t lock;           /* guards fails; the site is read-only after start */
 	struct site site;               /* the site, as loaded from the store */
 	struct login_fail fails[NFAIL]; /* recent failed logins */
+	char retention_day[11];         /* local day the retention job last ran */
 };
 
 /* Who is asking. */
@@ -174,6 +176,8 @@ ticket_json(const struct site *s, const struct ticket *t)
 	if (t->print_reason[0])
 		cJSON_AddStringToObject(j, "print_reason", t->print_reason);
 	cJSON_AddNumberToObject(j, "reprints", t->reprints);
+	if (t->holder_mask[0])
+		cJSON_AddStringToObject(j, "holder", t->holder_mask);
 	if (sv)
 		cJSON_AddItemToObject(j, "service_name", names_json(sv));
 	return j;
@@ -374,6 +378,34 @@ sign_ticket(void *ctx, const struct ticket *t, char *out, size_t outlen)
 	return slip_encode(&s, a->keys.sk, out, outlen) > 0 ? 0 : -1;
 }
 
+static int
+sign_attestation(void *ctx, const struct attestation *at, char *out, size_t outlen)
+{
+	struct api *a = ctx;
+	struct slip s;
+	struct tm tm;
+	time_t t = (time_t)at->issued_at;
+
+	memset(&s, 0, sizeof s);
+	s.version = SLIP_VERSION;
+	s.kind = SLIP_ATTESTATION;
+	snprintf(s.site, sizeof s.site, "%.24s", a->keys.site_id);
+	snprintf(s.date, sizeof s.date, "%.4s%.2s%.2s", at->day, at->day + 5, at->day + 8);
+	s.service[0] = at->service;
+	localtime_r(&t, &tm);
+	snprintf(s.time, sizeof s.time, "%02d%02d", tm.tm_hour, tm.tm_min);
+	snprintf(s.device, sizeof s.device, "%.16s", at->device);
+	s.serial = (uint64_t)at->id;
+	s.attempt = at->attempt;
+	snprintf(s.first_date, sizeof s.first_date, "%s", at->first_date);
+	s.weeks = at->weeks;
+	for (char *p = s.site; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	for (char *p = s.device; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return slip_encode(&s, a->keys.sk, out, outlen) > 0 ? 0 : -1;
+}
+
 /* -- events -------------------------------------------------------------- */
 
 static void
@@ -445,6 +477,29 @@ publish_counter(struct api *a, int counter, const char *state)
 	bus_publish(a->bus, "counter", buf, 1);
 }
 
+static void
+check_alerts(struct api *a, const char *device, int64_t now)
+{
+	struct alert al[8];
+	char err[200];
+	int i, n = store_alerts_check(a->st, &a->site, device, now, al, 8, err, sizeof err);
+
+	for (i = 0; i < n; i++) {
+		cJSON *j = cJSON_CreateObject();
+		char *txt;
+		log_warnx("alert: %s: %s", al[i].kind, al[i].message);
+		cJSON_AddNumberToObject(j, "id", (double)al[i].id);
+		cJSON_AddStringToObject(j, "kind", al[i].kind);
+		cJSON_AddStringToObject(j, "message", al[i].message);
+		add_time(j, "at", al[i].at);
+		txt = cJSON_PrintUnformatted(j);
+		if (txt)
+			bus_publish(a->bus, "alert", txt, 1);
+		free(txt);
+		cJSON_Delete(j);
+	}
+}
+
 /* -- routes -------------------------------------------------------------- */
 
 static void
@@ -482,26 +537,100 @@ get_services(struct api *a, const struct api_req *q, struct api_resp *r)
 	reply(r, 200, j);
 }
 
+static cJSON *
+attestation_json(struct api *a, const struct attestation *at, int64_t now)
+{
+	cJSON *j = cJSON_CreateObject();
+	char c[2] = { at->service, 0 }, serial[24];
+	const struct site_service *sv = site_service(&a->site, at->service);
+
+	cJSON_AddStringToObject(j, "kind", "attestation");
+	cJSON_AddNumberToObject(j, "id", (double)at->id);
+	snprintf(serial, sizeof serial, "AT-%s-%06lld", at->day, (long long)at->id);
+	cJSON_AddStringToObject(j, "serial", serial);
+	cJSON_AddStringToObject(j, "service", c);
+	cJSON_AddStringToObject(j, "lang", at->lang);
+	cJSON_AddStringToObject(j, "outcome", at->outcome);
+	cJSON_AddStringToObject(j, "day", at->day);
+	add_time(j, "issued_at", at->issued_at);
+	cJSON_AddStringToObject(j, "device", at->device);
+	cJSON_AddNumberToObject(j, "attempt", at->attempt);
+	cJSON_AddStringToObject(j, "first_date", at->first_date);
+	cJSON_AddNumberToObject(j, "weeks", at->weeks);
+	cJSON_AddStringToObject(j, "token", at->token);
+	if (sv)
+		cJSON_AddItemToObject(j, "service_name", names_json(sv));
+	cJSON_AddItemToObject(j, "site", site_json(&a->site, now));
+	return j;
+}
+
+/* Capacity reached: an attestation de passage, chained to a previous one. */
+static void
+issue_attestation(struct api *a, const struct api_req *q, const struct who *w, char service,
+    const char *lang, const char *previous, struct api_resp *r)
+{
+	struct attestation at;
+	struct slip prev, cur;
+	char err[200];
+	int rc;
+
+	memset(&at, 0, sizeof at);
+	if (previous) {
+		enum slip_verdict v = slip_verify(previous, a->keys.pk, a->keys.site_id, NULL, &prev);
+		if (v != SLIP_VALID || prev.kind != SLIP_ATTESTATION) {
+			fail(r, 400, "bad_previous", "the earlier attestation is not valid here (%s)",
+			    v == SLIP_VALID ? "it is a ticket, not an attestation" : slip_verdict_str(v));
+			return;
+		}
+		memset(&cur, 0, sizeof cur);
+		queue_local_day(q->now, at.day);
+		snprintf(cur.date, sizeof cur.date, "%.4s%.2s%.2s", at.day, at.day + 5, at.day + 8);
+		if (slip_chain(&prev, &cur, err, sizeof err) != 0) {
+			fail(r, 400, "bad_previous", "the earlier attestation cannot be chained: %s", err);
+			return;
+		}
+		at.attempt = cur.attempt;
+		at.weeks = cur.weeks;
+		snprintf(at.first_date, sizeof at.first_date, "%s", cur.first_date);
+	}
+	rc = store_attest(a->st, service, lang, w->device ? w->name : "DESK", q->now, sign_attestation,
+	    a, &at, err, sizeof err);
+	if (rc != ST_OK) {
+		store_fail(r, rc, err);
+		return;
+	}
+	reply(r, 201, attestation_json(a, &at, q->now));
+}
+
 static void
 post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
 {
 	cJSON *j, *pv, *out;
-	const char *service, *lang;
+	const char *service, *lang, *doc, *previous, *device;
 	int bad = 0, priority = 0, rc;
+	const struct site_service *sv;
+	struct holder_ref holder, *hp = NULL;
 	struct ticket t;
-	char err[200];
+	char err[200], day[11], norm[HOLDER_MAX + 1];
 
-	if (need_device(w, r))
+	/* Kiosks issue; staff may issue a manual ticket at the desk (audited). */
+	if (!w->device && need_staff(q, w, 1, r))
 		return;
 	if ((j = parse_body(q, r, 1)) == NULL)
 		return;
 	service = str_field(j, "service", 1, &bad, r);
 	lang = str_field(j, "lang", 11, &bad, r);
+	doc = str_field(j, "holder", HOLDER_TYPED_MAX, &bad, r);
+	previous = str_field(j, "previous", 400, &bad, r);
 	pv = cJSON_GetObjectItemCaseSensitive(j, "priority");
 	if (bad)
 		goto out;
 	if (service == NULL || !*service) {
 		fail(r, 400, "bad_request", "'service' is required (a service code such as \"A\")");
+		goto out;
+	}
+	if ((sv = site_service(&a->site, service[0])) == NULL) {
+		fail(r, 404, "not_found", "unknown service '%s'", service);
 		goto out;
 	}
 	if (lang == NULL)
@@ -515,17 +644,63 @@ post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct 
 		goto out;
 	}
 	priority = pv && cJSON_IsTrue(pv);
-	rc = store_issue(a->st, &a->site, service[0], lang, priority, w->name, q->now, sign_ticket, a,
-	    &t, err, sizeof err);
-	if (rc != ST_OK) {
+	device = w->device ? w->name : "DESK";
+	queue_local_day(q->now, day);
+	if (sv->bind_holder) {
+		unsigned char key[32];
+		if (doc == NULL) {
+			fail(r, 400, "holder_required", "this service needs the applicant's document number "
+			    "('holder')");
+			goto out;
+		}
+		if (holder_normalise(doc, norm, sizeof norm, err, sizeof err) != 0) {
+			fail(r, 400, "bad_holder", "%s", err);
+			goto out;
+		}
+		if ((rc = store_day_key(a->st, day, key, err, sizeof err)) != 0) {
+			store_fail(r, rc, err);
+			goto out;
+		}
+		holder_hash(key, norm, holder.hash);
+		holder_mask(norm, holder.mask, sizeof holder.mask);
+		sodium_memzero(key, sizeof key);
+		sodium_memzero(norm, sizeof norm);
+		hp = &holder;
+	}
+	rc = store_issue(a->st, &a->site, service[0], lang, priority, device, hp, q->now, sign_ticket,
+	    a, &t, err, sizeof err);
+	if (rc == ST_FULL) {
+		issue_attestation(a, q, w, service[0], lang, previous, r);
+		check_alerts(a, device, q->now);
+		goto out;
+	}
+	if (rc == ST_CLOSED) {
+		char e2[200];
+		store_refusal(a->st, day, "refused_closed", service[0], device, q->now, e2, sizeof e2);
 		store_fail(r, rc, err);
+		check_alerts(a, device, q->now);
+		goto out;
+	}
+	if (rc != ST_OK && rc != ST_DUPLICATE) {
+		store_fail(r, rc, err);
+		goto out;
+	}
+	if (rc == ST_DUPLICATE && sign_ticket(a, &t, t.token, sizeof t.token) != 0) {
+		fail(r, 503, "unavailable", "cannot sign the slip");
 		goto out;
 	}
 	out = ticket_json(&a->site, &t);
 	cJSON_AddStringToObject(out, "token", t.token);
+	cJSON_AddBoolToObject(out, "duplicate", rc == ST_DUPLICATE);
 	cJSON_AddItemToObject(out, "site", site_json(&a->site, q->now));
-	reply(r, 201, out);
+	reply(r, rc == ST_DUPLICATE ? 200 : 201, out);
+	if (!w->device) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "manual ticket %s", t.number);
+		store_audit(a->st, q->now, w->name, "manual_ticket", detail, err, sizeof err);
+	}
 	publish_counts(a, q->now);
+	check_alerts(a, device, q->now);
 out:
 	cJSON_Delete(j);
 }
@@ -593,6 +768,7 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 			store_fail(r, rc, err);
 		} else {
 			reply(r, 200, ticket_json(&a->site, &t));
+			check_alerts(a, w->name, q->now);
 		}
 		cJSON_Delete(j);
 		return;
@@ -610,9 +786,90 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 			cJSON_AddStringToObject(out, "token", t.token);
 		cJSON_AddItemToObject(out, "site", site_json(&a->site, q->now));
 		reply(r, 200, out);
+		check_alerts(a, w->device ? w->name : NULL, q->now);
+		return;
+	}
+	if (!strcmp(slash, "/holder-check")) {
+		cJSON *j, *o;
+		const char *doc;
+		char norm[HOLDER_MAX + 1];
+		unsigned char key[32], h[32];
+		int bad = 0;
+		if (need_staff(q, w, 1, r) || (j = parse_body(q, r, 1)) == NULL)
+			return;
+		doc = str_field(j, "document", HOLDER_TYPED_MAX, &bad, r);
+		if (bad) {
+			cJSON_Delete(j);
+			return;
+		}
+		if (!doc || holder_normalise(doc, norm, sizeof norm, err, sizeof err) != 0) {
+			fail(r, 400, "bad_holder", "%s", doc ? err : "'document' is required");
+			cJSON_Delete(j);
+			return;
+		}
+		cJSON_Delete(j);
+		if ((rc = store_ticket(a->st, id, &t, err, sizeof err)) != ST_OK ||
+		    (rc = store_day_key(a->st, t.day, key, err, sizeof err)) != 0) {
+			store_fail(r, rc, err);
+			return;
+		}
+		holder_hash(key, norm, h);
+		sodium_memzero(key, sizeof key);
+		sodium_memzero(norm, sizeof norm);
+		if ((rc = store_holder_match(a->st, id, h, err, sizeof err)) < 0) {
+			store_fail(r, rc, err);
+			return;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "match", rc == 1);
+		cJSON_AddBoolToObject(o, "bound", t.holder_mask[0] != '\0');
+		cJSON_AddStringToObject(o, "number", t.number);
+		reply(r, 200, o);
 		return;
 	}
 	fail(r, 404, "not_found", "unknown ticket action '%s'", slash + 1);
+}
+
+static void
+attestation_printed(struct api *a, const struct api_req *q, const struct who *w, const char *rest,
+    struct api_resp *r)
+{
+	cJSON *j;
+	const char *status, *reason;
+	char err[200];
+	int64_t id;
+	int bad = 0, rc;
+	char idbuf[24];
+	const char *slash = strchr(rest, '/');
+	size_t n = slash ? (size_t)(slash - rest) : 0;
+
+	if (!slash || strcmp(slash, "/printed") || n == 0 || n >= sizeof idbuf) {
+		fail(r, 404, "not_found", "expected /api/v1/attestations/{id}/printed");
+		return;
+	}
+	memcpy(idbuf, rest, n);
+	idbuf[n] = '\0';
+	if ((id = parse_id(idbuf)) < 0) {
+		fail(r, 404, "not_found", "no such attestation");
+		return;
+	}
+	if (strcmp(q->method, "POST") != 0) {
+		fail(r, 405, "method", "use POST");
+		return;
+	}
+	if ((!w->device && need_staff(q, w, 1, r)) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	status = str_field(j, "status", 16, &bad, r);
+	reason = str_field(j, "reason", 120, &bad, r);
+	if (!bad && (!status || (strcmp(status, "confirmed") && strcmp(status, "unconfirmed") &&
+	    strcmp(status, "failed"))))
+		fail(r, 400, "bad_request", "'status' must be confirmed, unconfirmed or failed");
+	else if (!bad && (rc = store_attest_printed(a->st, id, w->device ? w->name : "DESK", status,
+	    reason, err, sizeof err)) != 0)
+		store_fail(r, rc, err);
+	else if (!bad)
+		reply(r, 200, cJSON_CreateObject());
+	cJSON_Delete(j);
 }
 
 static cJSON *
@@ -911,6 +1168,7 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 		count_fail(a, login, q->now);
 		count_fail(a, ipkey, q->now);
 		log_warnx("api: failed login for '%s' from %s", login, q->client ? q->client : "?");
+		store_audit(a->st, q->now, login, "login_failed", q->client ? q->client : "", err, sizeof err);
 		fail(r, 401, "denied", "wrong login or password");
 		goto out;
 	}
@@ -929,6 +1187,7 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 	cJSON_AddStringToObject(o, "csrf", csrf);
 	reply(r, 200, o);
 	log_info("api: %s logged in from %s", login, q->client ? q->client : "?");
+	store_audit(a->st, q->now, login, "login", q->client ? q->client : "", err, sizeof err);
 out:
 	cJSON_Delete(j);
 }
@@ -980,10 +1239,211 @@ post_verify(struct api *a, const struct api_req *q, const struct who *w, struct 
 		snprintf(num, sizeof num, "%s%03d", s.service, s.number);
 		cJSON_AddStringToObject(f, "number", num);
 		cJSON_AddStringToObject(f, "kind", s.kind == SLIP_ATTESTATION ? "attestation" : "ticket");
+		cJSON_AddStringToObject(f, "time", s.time);
+		cJSON_AddStringToObject(f, "device", s.device);
+		cJSON_AddNumberToObject(f, "serial", (double)s.serial);
+		if (s.kind == SLIP_ATTESTATION) {
+			cJSON_AddNumberToObject(f, "attempt", s.attempt);
+			cJSON_AddStringToObject(f, "first_date", s.first_date);
+			cJSON_AddNumberToObject(f, "weeks", s.weeks);
+		}
 	}
 	reply(r, 200, o);
 out:
 	cJSON_Delete(j);
+}
+
+static void
+get_alerts(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct alert al[50];
+	char day[11], err[200];
+	int i, n;
+	cJSON *j, *arr;
+
+	if (need_staff(q, w, 1, r))
+		return;
+	queue_local_day(q->now, day);
+	if ((n = store_alerts_today(a->st, day, al, 50, err, sizeof err)) < 0) {
+		store_fail(r, n, err);
+		return;
+	}
+	j = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(j, "alerts");
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "id", (double)al[i].id);
+		cJSON_AddStringToObject(o, "kind", al[i].kind);
+		cJSON_AddStringToObject(o, "message", al[i].message);
+		add_time(o, "at", al[i].at);
+		cJSON_AddItemToArray(arr, o);
+	}
+	reply(r, 200, j);
+}
+
+static int
+valid_day(const char *d)
+{
+	int i;
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
+			return 0;
+	return 1;
+}
+
+/* Public open figures of a day, per service and hour. */
+static void
+get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
+{
+	static struct stat_row rows[SITE_MAX_SERVICES * 25];
+	static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
+	char day[11], err[200];
+	int i, n;
+	cJSON *j, *arr;
+
+	if (q->day && !valid_day(q->day)) {
+		fail(r, 400, "bad_request", "day must be YYYY-MM-DD");
+		return;
+	}
+	if (q->day)
+		snprintf(day, sizeof day, "%s", q->day);
+	else
+		queue_local_day(q->now, day);
+	pthread_mutex_lock(&rows_lock);
+	if ((n = store_stats(a->st, day, rows, (int)(sizeof rows / sizeof rows[0]), err, sizeof err)) < 0) {
+		pthread_mutex_unlock(&rows_lock);
+		store_fail(r, n, err);
+		return;
+	}
+	j = cJSON_CreateObject();
+	cJSON_AddItemToObject(j, "site", site_json(&a->site, q->now));
+	cJSON_AddStringToObject(j, "day", day);
+	arr = cJSON_AddArrayToObject(j, "rows");
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		char c[2] = { rows[i].service, 0 };
+		cJSON_AddStringToObject(o, "service", c);
+		if (rows[i].hour < 0)
+			cJSON_AddNullToObject(o, "hour");
+		else
+			cJSON_AddNumberToObject(o, "hour", rows[i].hour);
+		cJSON_AddNumberToObject(o, "issued", rows[i].issued);
+		cJSON_AddNumberToObject(o, "served", rows[i].served);
+		cJSON_AddNumberToObject(o, "no_show", rows[i].no_show);
+		cJSON_AddNumberToObject(o, "not_served", rows[i].not_served);
+		cJSON_AddNumberToObject(o, "attestations", rows[i].attestations);
+		cJSON_AddNumberToObject(o, "refused_duplicates", rows[i].refused_duplicates);
+		cJSON_AddNumberToObject(o, "wait_p50_s", rows[i].wait_p50_s);
+		cJSON_AddNumberToObject(o, "wait_p90_s", rows[i].wait_p90_s);
+		cJSON_AddNumberToObject(o, "service_avg_s", rows[i].service_avg_s);
+		cJSON_AddItemToArray(arr, o);
+	}
+	pthread_mutex_unlock(&rows_lock);
+	arr = cJSON_AddArrayToObject(j, "services");
+	for (i = 0; i < a->site.nservices; i++) {
+		cJSON *o = cJSON_CreateObject();
+		char c[2] = { a->site.services[i].code, 0 };
+		cJSON_AddStringToObject(o, "code", c);
+		cJSON_AddItemToObject(o, "name", names_json(&a->site.services[i]));
+		cJSON_AddNumberToObject(o, "capacity", a->site.services[i].capacity);
+		cJSON_AddItemToArray(arr, o);
+	}
+	reply(r, 200, j);
+}
+
+/* A growable text buffer for the metrics page. */
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+tprintf(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = t->cap - t->len;
+		va_start(ap, fmt);
+		n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? room : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (t->p && (size_t)n < room) {
+			t->len += (size_t)n;
+			return;
+		}
+		{
+			size_t cap = t->cap * 2 + (size_t)n + 256;
+			char *np = realloc(t->p, cap);
+			if (np == NULL)
+				return;
+			t->p = np;
+			t->cap = cap;
+		}
+	}
+}
+
+void
+api_metrics(struct api *a, int64_t now, struct api_resp *r)
+{
+	static const struct { const char *kind, *name, *help; } totals[] = {
+		{ "issue", "kiosk_tickets_issued_total", "Tickets issued." },
+		{ "done", "kiosk_tickets_served_total", "Tickets served at a counter." },
+		{ "no_show", "kiosk_tickets_no_show_total", "Tickets called that nobody answered." },
+		{ "not_served", "kiosk_tickets_not_served_total", "Tickets still waiting at closing." },
+		{ "attestation", "kiosk_attestations_total", "Attestations de passage (capacity reached)." },
+		{ "duplicate", "kiosk_duplicates_refused_total", "Second tickets refused to a bound holder." },
+	};
+	struct service_stat ss[SITE_MAX_SERVICES];
+	struct counter_view cv[SITE_MAX_COUNTERS];
+	struct text t = { NULL, 0, 0 };
+	char err[200];
+	size_t k;
+	int i, n, nc, open = 0, paused = 0;
+
+	memset(r, 0, sizeof *r);
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	n = store_services(a->st, &a->site, now, ss, SITE_MAX_SERVICES, err, sizeof err);
+	nc = store_counters(a->st, cv, SITE_MAX_COUNTERS, err, sizeof err);
+	if (n < 0 || nc < 0) {
+		r->status = 503;
+		r->body = strdup("# storage failure\n");
+		return;
+	}
+	for (k = 0; k < sizeof totals / sizeof totals[0]; k++) {
+		tprintf(&t, "# HELP %s %s\n# TYPE %s counter\n", totals[k].name, totals[k].help,
+		    totals[k].name);
+		for (i = 0; i < n; i++)
+			tprintf(&t, "%s{service=\"%c\"} %lld\n", totals[k].name, ss[i].code,
+			    (long long)store_total(a->st, totals[k].kind, ss[i].code));
+	}
+#define GAUGE(name, help, field) do { \
+		tprintf(&t, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name); \
+		for (i = 0; i < n; i++) \
+			tprintf(&t, "%s{service=\"%c\"} %d\n", name, ss[i].code, ss[i].field); \
+	} while (0)
+	GAUGE("kiosk_queue_waiting", "Tickets waiting now.", waiting);
+	GAUGE("kiosk_tickets_issued_today", "Tickets issued today.", issued);
+	GAUGE("kiosk_tickets_left_today", "Ordinary tickets left today.", left_today);
+	GAUGE("kiosk_capacity_daily", "Daily capacity, priority reserve included.", capacity);
+	GAUGE("kiosk_estimated_wait_seconds", "Estimated wait for a ticket issued now.", estimated_wait_s);
+	GAUGE("kiosk_longest_wait_seconds", "Longest wait of the tickets waiting now.", longest_wait_s);
+#undef GAUGE
+	for (i = 0; i < nc; i++) {
+		open += !strcmp(cv[i].state, "open");
+		paused += !strcmp(cv[i].state, "paused");
+	}
+	tprintf(&t, "# HELP kiosk_counters Counters by state.\n# TYPE kiosk_counters gauge\n"
+	    "kiosk_counters{state=\"open\"} %d\nkiosk_counters{state=\"paused\"} %d\n"
+	    "kiosk_counters{state=\"closed\"} %d\n", open, paused, nc - open - paused);
+	tprintf(&t, "# HELP kiosk_site_open Whether the site is open now.\n# TYPE kiosk_site_open gauge\n"
+	    "kiosk_site_open %d\n", queue_is_open(&a->site, now));
+	r->status = t.p ? 200 : 503;
+	r->body = t.p;
 }
 
 static void
@@ -1067,6 +1527,12 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		get_session(&w, r);
 	else if (ROUTE("POST", "/api/v1/verify"))
 		post_verify(a, q, &w, r);
+	else if (!strncmp(path, "/api/v1/attestations/", 21))
+		attestation_printed(a, q, &w, path + 21, r);
+	else if (ROUTE("GET", "/api/v1/alerts"))
+		get_alerts(a, q, &w, r);
+	else if (ROUTE("GET", "/api/v1/stats"))
+		get_stats(a, q, r);
 	else if (!strcmp(path, "/api/v1/health") || !strcmp(path, "/api/v1/services") ||
 	    !strcmp(path, "/api/v1/tickets") || !strcmp(path, "/api/v1/board") ||
 	    !strcmp(path, "/api/v1/login") || !strcmp(path, "/api/v1/counters"))
@@ -1092,11 +1558,19 @@ api_stream_access(struct api *a, const struct api_req *q)
 int
 api_tick(struct api *a, int64_t now)
 {
-	char err[200];
+	char err[200], day[11];
 	int n = store_close_day(a->st, &a->site, now, err, sizeof err);
 
 	if (n > 0)
 		publish_counts(a, now);
+	/* Retention at start and once per local day. */
+	queue_local_day(now, day);
+	if (strcmp(day, a->retention_day) != 0) {
+		if (store_retention(a->st, &a->site, now, err, sizeof err) == 0)
+			snprintf(a->retention_day, sizeof a->retention_day, "%s", day);
+		else
+			log_warnx("api: retention: %s", err);
+	}
 	return 60;
 }
 

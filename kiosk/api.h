@@ -27,13 +27,15 @@ struct api_req {
 	const char *cookie;         /* Cookie header, or NULL */
 	const char *csrf;           /* X-CSRF-Token header, or NULL */
 	const char *client;         /* client address, for rate limits */
+	const char *day;            /* ?day=YYYY-MM-DD query argument, or NULL */
 	int secure;                 /* served over HTTPS: cookies get Secure */
 	int64_t now;                /* Unix seconds */
 };
 
 struct api_resp {
 	int status;                 /* HTTP status */
-	char *body;                 /* JSON, malloc'd (NULL for 204); caller frees */
+	char *body;                 /* malloc'd (NULL for 204); caller frees */
+	const char *content_type;   /* NULL: JSON */
 	char set_cookie[256];       /* Set-Cookie value, "" for none */
 };
 
@@ -49,6 +51,9 @@ struct api *api_new(struct store *st, const struct site *site, const struct api_
 void api_free(struct api *a);   /* NULL is harmless */
 
 void api_handle(struct api *a, const struct api_req *req, struct api_resp *resp /* OUT */);
+
+/* GET /metrics: Prometheus text format, always answered. */
+void api_metrics(struct api *a, int64_t now, struct api_resp *resp /* OUT */);
 
 /* Authorise a GET of the event stream: 0 public, 1 staff, -1 refused. */
 int api_stream_access(struct api *a, const struct api_req *req);

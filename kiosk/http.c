@@ -80,17 +80,18 @@ security_headers(struct MHD_Response *r)
 }
 
 static enum MHD_Result
-send_json(struct MHD_Connection *c, int status, const char *json, const char *cookie)
+send_body(struct MHD_Connection *c, int status, const char *body, const char *type,
+    const char *cookie)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
-	const char *b = json ? json : "";
+	const char *b = body ? body : "";
 
 	r = MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return MHD_NO;
-	if (json)
-		MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+	if (body)
+		MHD_add_response_header(r, "Content-Type", type ? type : "application/json; charset=utf-8");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	if (cookie && *cookie)
 		MHD_add_response_header(r, "Set-Cookie", cookie);
@@ -105,7 +106,7 @@ send_error(struct MHD_Connection *c, int status, const char *msg)
 {
 	char buf[300];
 	snprintf(buf, sizeof buf, "{\"error\":\"%s\"}", msg);
-	return send_json(c, status, buf, NULL);
+	return send_body(c, status, buf, NULL, NULL);
 }
 
 static enum MHD_Result
@@ -310,10 +311,11 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		fill_req(c, method, url, &q, client, sizeof client);
 		q.body = rq->body;
 		q.body_len = rq->len;
+		q.day = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "day");
 		q.secure = h->secure;
 		q.now = h->clock();
 		api_handle(h->api, &q, &r);
-		ret = send_json(c, r.status, r.body, r.set_cookie);
+		ret = send_body(c, r.status, r.body, r.content_type, r.set_cookie);
 		free(r.body);
 		return ret;
 	}
@@ -321,6 +323,18 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		return send_error(c, 405, "only GET here");
 	if (!strcmp(url, "/") || !strcmp(url, "/board")) {
 		snprintf(path, sizeof path, "%s/board.html", h->webdir);
+		return send_file(c, path, "no-cache");
+	}
+	if (!strcmp(url, "/metrics")) {
+		struct api_resp r;
+		enum MHD_Result ret;
+		api_metrics(h->api, h->clock(), &r);
+		ret = send_body(c, r.status, r.body, r.content_type, NULL);
+		free(r.body);
+		return ret;
+	}
+	if (!strcmp(url, "/stats")) {
+		snprintf(path, sizeof path, "%s/stats.html", h->webdir);
 		return send_file(c, path, "no-cache");
 	}
 	if (!strcmp(url, "/console")) {

@@ -27,7 +27,10 @@
  * The languages, in the order the language screen shows them. Voices are
  * what `espeak-ng --voices` lists on Debian bookworm (espeak-ng 1.51):
  * there is no Pashto voice; Dari is read by the Persian voice (close enough
- * to be understood, with an Iranian accent); Mandarin is "cmn".
+ * to be understood, with an Iranian accent). Mandarin is "cmn-latn-pinyin":
+ * on 1.51 the plain "cmn" voice turns Han characters into pinyin and then
+ * reads the pinyin letters with English rules ("huan1" as h-u-a-n), while
+ * cmn-latn-pinyin pronounces them as Mandarin.
  */
 static const struct lang langs[] = {
 	{ "fr",      "fr",      "Français",         "French",                 "Latn", 0, "fr-fr", 0 },
@@ -43,7 +46,7 @@ static const struct lang langs[] = {
 	{ "tr",      "tr",      "Türkçe",           "Turkish",                "Latn", 0, "tr",    0 },
 	{ "bn",      "bn",      "বাংলা",            "Bengali",                "Beng", 0, "bn",    0 },
 	{ "ta",      "ta",      "தமிழ்",            "Tamil",                  "Taml", 0, "ta",    0 },
-	{ "zh",      "zh-Hans", "中文",             "Chinese (Mandarin)",     "Hans", 0, "cmn",   0 },
+	{ "zh",      "zh-Hans", "中文",             "Chinese (Mandarin)",     "Hans", 0, "cmn-latn-pinyin", 0 },
 	{ "ht",      "ht",      "Kreyòl ayisyen",   "Haitian Creole",         "Latn", 0, "ht",    0 },
 };
 #define NLANGS (sizeof langs / sizeof langs[0])

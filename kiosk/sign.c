@@ -514,6 +514,11 @@ decode(const char *payload, struct slip *s, char *canon, size_t canonlen,
 			return copy_field(canon, canonlen, fixed);
 	}
 	memset(s, 0, sizeof *s);
+	/* Characters only a layout mix-up produces: say what to fix. */
+	if (strpbrk(text, "&\"'()_!@#$%^\\?:") || strstr(text, "\xc3\xa9") || strstr(text, "\xc3\xa8") ||
+	    strstr(text, "\xc3\xa7") || strstr(text, "\xc3\xa0"))
+		return errf(err, errlen, "%s (the scanner's keyboard layout may not match this "
+		    "computer's: set the scanner to the computer's layout)", why);
 	return errf(err, errlen, "%s", why);
 }
 

@@ -38,7 +38,7 @@
  * key by key and then verified as usual, so a repair can never make a forged
  * slip pass.
  *
- * Size: a ticket is about 140-155 characters, QR version 6 or 7 at level M in
+ * Size: a ticket is about 140-160 characters, QR version 6 or 7 at level M in
  * alphanumeric mode. The signature alone is 103 characters; Ed25519
  * signatures cannot be shortened, so the < 120 target is not reachable.
  *

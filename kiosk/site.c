@@ -184,6 +184,27 @@ counter_key(struct parse *p, struct site_counter *c, const char *key, const char
 	return 1;
 }
 
+struct int_key {
+	const char *key;        /* key name in the section */
+	int *v;                 /* where the value goes */
+	int lo, hi;             /* accepted range */
+};
+
+static int
+int_key(struct parse *p, const struct int_key *t, size_t n,
+    const char *section, const char *key, const char *v)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (strcmp(key, t[i].key) == 0) {
+			if (parse_int(v, t[i].lo, t[i].hi, t[i].v))
+				FAIL("%s: expected a number from %d to %d", key, t[i].lo, t[i].hi);
+			return 1;
+		}
+	}
+	FAIL("unknown key '%s' in [%s]", key, section);
+}
+
 static int
 handler(void *user, const char *section, const char *key, const char *v)
 {
@@ -218,7 +239,25 @@ handler(void *user, const char *section, const char *key, const char *v)
 		}
 		return counter_key(p, c, key, v);
 	}
-	FAIL("unknown section [%s] (expected [site], [service X] or [counter N])", section);
+	if (!strcmp(section, "alerts")) {
+		const struct int_key t[] = {
+			{ "burst_per_minute", &s->alerts.burst_per_minute, 0, 1000 },
+			{ "holder_refusals", &s->alerts.holder_refusals, 0, 1000 },
+			{ "outside_hours", &s->alerts.outside_hours, 0, 1000 },
+			{ "reprints_per_hour", &s->alerts.reprints_per_hour, 0, 1000 },
+			{ "paper_ratio", &s->alerts.paper_ratio, 0, 10000 },
+		};
+		return int_key(p, t, sizeof t / sizeof t[0], section, key, v);
+	}
+	if (!strcmp(section, "privacy")) {
+		const struct int_key t[] = {
+			{ "events_months", &s->privacy.events_months, 1, 120 },
+			{ "holder_days", &s->privacy.holder_days, 0, 30 },
+		};
+		return int_key(p, t, sizeof t / sizeof t[0], section, key, v);
+	}
+	FAIL("unknown section [%s] (expected [site], [service X], [counter N], [alerts] or "
+	    "[privacy])", section);
 }
 
 static int
@@ -264,6 +303,13 @@ site_load(const char *path, struct site *out, char *err, size_t errlen)
 	out->priority_streak = 3;
 	out->reprint_limit = 2;
 	out->default_service_s = 600;
+	out->alerts.burst_per_minute = 8;
+	out->alerts.holder_refusals = 3;
+	out->alerts.outside_hours = 3;
+	out->alerts.reprints_per_hour = 6;
+	out->alerts.paper_ratio = 150;
+	out->privacy.events_months = 12;
+	out->privacy.holder_days = 0;
 	for (i = 0; i < 7; i++)
 		out->hours[i].open_min = out->hours[i].close_min = -1;
 	line = ini_parse(path, handler, &p);

@@ -8,6 +8,9 @@
  *                 default_service_min, tls_cert, tls_key
  *   [service A]   name, name.LANG, capacity, priority_reserve, bind_holder
  *   [counter 3]   name, services = A B (in the order this counter serves them)
+ *   [alerts]      burst_per_minute, holder_refusals, outside_hours,
+ *                 reprints_per_hour, paper_ratio
+ *   [privacy]     events_months, holder_days
  */
 #ifndef KIOSK_SITE_H
 #define KIOSK_SITE_H
@@ -44,6 +47,21 @@ struct site_hours {
 	int close_min;                      /* minutes after local midnight, > open_min */
 };
 
+/* Abuse alert thresholds; 0 turns an alert off. */
+struct site_alerts {
+	int burst_per_minute;   /* tickets from one kiosk within 60 s */
+	int holder_refusals;    /* refused duplicate requests by one holder in a day */
+	int outside_hours;      /* issue attempts while closed, per day */
+	int reprints_per_hour;  /* reprints across the site within an hour */
+	int paper_ratio;        /* slips printed per 100 tickets issued today */
+};
+
+/* Retention (docs/PRIVACY.md). */
+struct site_privacy {
+	int events_months;      /* anonymous events kept in detail, then daily totals */
+	int holder_days;        /* 0: holder hashes and day keys go at the end of the day */
+};
+
 struct site {
 	char id[48];                        /* stable site id, e.g. "prefecture-93" */
 	char name[128];                     /* shown on tickets and screens */
@@ -55,6 +73,8 @@ struct site {
 	int default_service_s;              /* service time assumed before any measure */
 	char tls_cert[256];                 /* PEM certificate path, "" for plain HTTP */
 	char tls_key[256];                  /* PEM key path */
+	struct site_alerts alerts;          /* abuse alert thresholds */
+	struct site_privacy privacy;        /* retention periods */
 	struct site_service services[SITE_MAX_SERVICES]; /* in display order */
 	int nservices;
 	struct site_counter counters[SITE_MAX_COUNTERS];

@@ -327,13 +327,21 @@ hours_text(const struct site *s, char *out, size_t len)
 	}
 }
 
+static int audit_in_tx(struct store *st, int64_t now, const char *actor, const char *action,
+    const char *detail);
+
 int
-store_apply_site(struct store *st, const struct site *s, char *err, size_t errlen)
+store_apply_site(struct store *st, const struct site *s, const char *actor, int64_t now,
+    char *err, size_t errlen)
 {
-	char hours[128];
+	char hours[128], alerts[80], privacy[40];
 	int i, j;
 
 	hours_text(s, hours, sizeof hours);
+	snprintf(alerts, sizeof alerts, "%d %d %d %d %d", s->alerts.burst_per_minute,
+	    s->alerts.holder_refusals, s->alerts.outside_hours, s->alerts.reprints_per_hour,
+	    s->alerts.paper_ratio);
+	snprintf(privacy, sizeof privacy, "%d %d", s->privacy.events_months, s->privacy.holder_days);
 	LOCK(st);
 	if (begin(st, err, errlen))
 		goto fail;
@@ -346,6 +354,7 @@ store_apply_site(struct store *st, const struct site *s, char *err, size_t errle
 	    "tls_key=excluded.tls_key", "ssssiiiiss", s->id, s->name, s->tz, hours,
 	    (int64_t)s->max_recalls, (int64_t)s->priority_streak, (int64_t)s->reprint_limit,
 	    (int64_t)s->default_service_s, s->tls_cert, s->tls_key)) ||
+	    exec(st, bindv(st, "UPDATE site SET alerts = ?, privacy = ?", "ss", alerts, privacy)) ||
 	    exec(st, q(st, "UPDATE services SET active = 0")) ||
 	    exec(st, q(st, "DELETE FROM service_names")) ||
 	    exec(st, q(st, "UPDATE counters SET active = 0")))
@@ -371,6 +380,13 @@ store_apply_site(struct store *st, const struct site *s, char *err, size_t errle
 		    "iss", (int64_t)c->n, c->name, c->services)))
 			goto dbfail;
 	}
+	{
+		char detail[200];
+		snprintf(detail, sizeof detail, "site %s: %d services, %d counters", s->id, s->nservices,
+		    s->ncounters);
+		if (audit_in_tx(st, now, actor, "config_change", detail))
+			goto dbfail;
+	}
 	if (commit(st, err, errlen))
 		goto fail;
 	UNLOCK(st);
@@ -394,7 +410,7 @@ store_load_site(struct store *st, struct site *out, char *err, size_t errlen)
 	memset(out, 0, sizeof *out);
 	LOCK(st);
 	s = bindv(st, "SELECT site_id, name, tz, hours, max_recalls, priority_streak, reprint_limit, "
-	    "default_service_s, tls_cert, tls_key FROM site", "");
+	    "default_service_s, tls_cert, tls_key, alerts, privacy FROM site", "");
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		UNLOCK(st);
@@ -406,13 +422,18 @@ store_load_site(struct store *st, struct site *out, char *err, size_t errlen)
 	col_text(s, 0, out->id, sizeof out->id);
 	col_text(s, 1, out->name, sizeof out->name);
 	col_text(s, 2, out->tz, sizeof out->tz);
-	col_text(s, 3, hours, sizeof hours);
 	out->max_recalls = sqlite3_column_int(s, 4);
 	out->priority_streak = sqlite3_column_int(s, 5);
 	out->reprint_limit = sqlite3_column_int(s, 6);
 	out->default_service_s = sqlite3_column_int(s, 7);
 	col_text(s, 8, out->tls_cert, sizeof out->tls_cert);
 	col_text(s, 9, out->tls_key, sizeof out->tls_key);
+	col_text(s, 10, hours, sizeof hours);
+	sscanf(hours, "%d %d %d %d %d", &out->alerts.burst_per_minute, &out->alerts.holder_refusals,
+	    &out->alerts.outside_hours, &out->alerts.reprints_per_hour, &out->alerts.paper_ratio);
+	col_text(s, 11, hours, sizeof hours);
+	sscanf(hours, "%d %d", &out->privacy.events_months, &out->privacy.holder_days);
+	col_text(s, 3, hours, sizeof hours);
 	sqlite3_reset(s);
 	for (d = 0, tok = strtok_r(hours, " ", &save); d < 7; d++, tok = strtok_r(NULL, " ", &save)) {
 		int a, b, c, e;
@@ -461,7 +482,7 @@ store_load_site(struct store *st, struct site *out, char *err, size_t errlen)
 #define TICKET_COLS "t.id, t.day, t.service, t.queue, t.number, t.lang, t.priority, t.state, " \
 	"t.issued_at, t.called_at, t.finished_at, t.counter, t.agent, t.recalls, t.outcome, " \
 	"t.device, t.token, t.print_state, t.print_reason, t.reprints, " \
-	"(SELECT name FROM counters WHERE n = t.counter)"
+	"(SELECT name FROM counters WHERE n = t.counter), t.holder_mask"
 
 static void
 ticket_row(sqlite3_stmt *s, struct ticket *t)
@@ -493,6 +514,7 @@ ticket_row(sqlite3_stmt *s, struct ticket *t)
 	col_text(s, 18, t->print_reason, sizeof t->print_reason);
 	t->reprints = sqlite3_column_int(s, 19);
 	col_text(s, 20, t->counter_name, sizeof t->counter_name);
+	col_text(s, 21, t->holder_mask, sizeof t->holder_mask);
 }
 
 /* Average service time of the last served tickets of a queue, or the default. */
@@ -570,8 +592,8 @@ event(struct store *st, int64_t now, const char *day, const char *kind, int64_t 
 
 int
 store_issue(struct store *st, const struct site *site, char service, const char *lang,
-    int priority, const char *device, int64_t now, store_sign_fn sign, void *sign_ctx,
-    struct ticket *out, char *err, size_t errlen)
+    int priority, const char *device, const struct holder_ref *holder, int64_t now,
+    store_sign_fn sign, void *sign_ctx, struct ticket *out, char *err, size_t errlen)
 {
 	const struct site_service *sv = site_service(site, service);
 	char day[11], svc[2] = { service, 0 };
@@ -596,6 +618,31 @@ store_issue(struct store *st, const struct site *site, char service, const char 
 	    "ss", day, svc), 0, &failed);
 	if (failed)
 		goto dbfail;
+	if (holder) {
+		/* One active ticket per holder, service and day: give it back. */
+		sqlite3_stmt *h = bindv(st, "SELECT " TICKET_COLS " FROM tickets t WHERE day = ? AND "
+		    "service = ? AND holder_hash = ? AND state IN ('waiting', 'called')", "ssi", day, svc,
+		    (int64_t)0);
+		sqlite3_bind_blob(h, 3, holder->hash, 32, SQLITE_TRANSIENT);
+		rc = load_ticket(st, h, out);
+		if (rc == ST_ERR)
+			goto dbfail;
+		if (rc == ST_OK) {
+			if (exec(st, bindv(st, "UPDATE tickets SET reprints = reprints + 1, print_state = "
+			    "'pending' WHERE id = ?", "i", out->id)) ||
+			    event(st, now, day, "duplicate", out->id, service, 0, device, NULL) ||
+			    get_ticket(st, out->id, out) != ST_OK)
+				goto dbfail;
+			place(st, site, out);
+			if (commit(st, err, errlen)) {
+				UNLOCK(st);
+				return ST_ERR;
+			}
+			UNLOCK(st);
+			errf(err, errlen, "this person already has ticket %s today", out->number);
+			return ST_DUPLICATE;
+		}
+	}
 	if (!queue_may_issue(sv->capacity, sv->priority_reserve, (int)ord, (int)prio, priority)) {
 		rollback(st);
 		UNLOCK(st);
@@ -608,6 +655,13 @@ store_issue(struct store *st, const struct site *site, char service, const char 
 	    seq, out->number, svc, lang, (int64_t)(priority != 0), now, device)))
 		goto dbfail;
 	out->id = sqlite3_last_insert_rowid(st->db);
+	if (holder) {
+		sqlite3_stmt *h = bindv(st, "UPDATE tickets SET holder_hash = ?, holder_mask = ? "
+		    "WHERE id = ?", "isi", (int64_t)0, holder->mask, out->id);
+		sqlite3_bind_blob(h, 1, holder->hash, 32, SQLITE_TRANSIENT);
+		if (exec(st, h))
+			goto dbfail;
+	}
 	if ((rc = get_ticket(st, out->id, out)) != ST_OK)
 		goto dbfail;
 	if (sign) {
@@ -752,6 +806,7 @@ store_reprint(struct store *st, const struct site *site, int64_t id, const char 
 	if (exec(st, bindv(st, "UPDATE tickets SET reprints = reprints + 1, print_state = 'pending' "
 	    "WHERE id = ?", "i", id)) ||
 	    event(st, now, day, "reprint", id, out->service, 0, who, NULL) ||
+	    audit_in_tx(st, now, who, "reprint", out->number) ||
 	    get_ticket(st, id, out) != ST_OK)
 		goto dbfail;
 	place(st, site, out);
@@ -952,6 +1007,9 @@ store_call_number(struct store *st, const struct site *site, int counter, const 
 	snprintf(detail, sizeof detail, "out of order: %s", reason);
 	if (call(st, site, t.id, counter, agent, now, detail, out))
 		goto dbfail;
+	snprintf(detail, sizeof detail, "%s at counter %d, reason: %s", number, counter, reason);
+	if (audit_in_tx(st, now, agent, "call_out_of_order", detail))
+		goto dbfail;
 	return counter_end(st, ST_OK, err, errlen);
 dbfail:
 	db_fail(st, err, errlen, "cannot call the ticket");
@@ -983,9 +1041,12 @@ store_counter_op(struct store *st, const struct site *site, int counter, const c
 			errf(err, errlen, "counter %d is %s, not paused", counter, c.state);
 			return counter_end(st, ST_CONFLICT, err, errlen);
 		}
+		char detail[64];
+		snprintf(detail, sizeof detail, "counter %d %s", counter, state_of[op]);
 		if (exec(st, bindv(st, "UPDATE counters SET state = ? WHERE n = ?", "si",
 		    state_of[op], (int64_t)counter)) ||
-		    event(st, now, day, state_of[op], 0, 0, counter, agent, NULL))
+		    event(st, now, day, state_of[op], 0, 0, counter, agent, NULL) ||
+		    audit_in_tx(st, now, agent, "counter_state", detail))
 			goto dbfail;
 		if (rc == ST_OK) {
 			*out = t;
@@ -1038,6 +1099,13 @@ store_counter_op(struct store *st, const struct site *site, int counter, const c
 	}
 	if (get_ticket(st, t.id, out) != ST_OK)
 		goto dbfail;
+	{
+		char detail[128];
+		snprintf(detail, sizeof detail, "%s: %s at counter %d%s%s", t.number,
+		    queue_state_name(out->state), counter, arg ? ", " : "", arg ? arg : "");
+		if (op != CO_RECALL && audit_in_tx(st, now, agent, "status_change", detail))
+			goto dbfail;
+	}
 	*has_ticket = 1;
 	return counter_end(st, ST_OK, err, errlen);
 dbfail:
@@ -1477,4 +1545,531 @@ store_cred_revoke(struct store *st, const char *secret, char *err, size_t errlen
 	}
 	UNLOCK(st);
 	return 0;
+}
+
+/* -- audit log ----------------------------------------------------------- */
+
+static void
+audit_hash(const char *prev, int64_t id, int64_t at, const char *actor, const char *action,
+    const char *detail, char hex[65])
+{
+	crypto_hash_sha256_state h;
+	unsigned char d[32];
+	char num[48];
+
+	crypto_hash_sha256_init(&h);
+	snprintf(num, sizeof num, "|%lld|%lld|", (long long)id, (long long)at);
+	crypto_hash_sha256_update(&h, (const unsigned char *)prev, strlen(prev));
+	crypto_hash_sha256_update(&h, (const unsigned char *)num, strlen(num));
+	crypto_hash_sha256_update(&h, (const unsigned char *)actor, strlen(actor) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)action, strlen(action) + 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)detail, strlen(detail));
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(hex, 65, d, sizeof d);
+}
+
+/* Append one entry; the caller holds the lock and a transaction. */
+static int
+audit_in_tx(struct store *st, int64_t now, const char *actor, const char *action, const char *detail)
+{
+	sqlite3_stmt *s = q(st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+	char prev[65] = "", hash[65];
+	int64_t id = 1;
+	int rc;
+
+	sqlite3_reset(s);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0) + 1;
+		col_text(s, 1, prev, sizeof prev);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	audit_hash(prev, id, now, actor, action, detail ? detail : "", hash);
+	return exec(st, bindv(st, "INSERT INTO audit (id, at, actor, action, detail, prev, hash) "
+	    "VALUES (?,?,?,?,?,?,?)", "iisssss", id, now, actor, action, detail ? detail : "", prev, hash));
+}
+
+int
+store_audit(struct store *st, int64_t now, const char *actor, const char *action,
+    const char *detail, char *err, size_t errlen)
+{
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if (audit_in_tx(st, now, actor, action, detail)) {
+		db_fail(st, err, errlen, "cannot write the audit log");
+		rollback(st);
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	return 0;
+}
+
+int
+store_audit_verify(struct store *st, int *entries, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	char prev[65] = "", hash[65], stored_prev[65], stored[65], actor[64], action[64];
+	char *detail;
+	int64_t expect_id = 1;
+	int rc = 0, n = 0, bad = 0;
+
+	*entries = 0;
+	LOCK(st);
+	s = q(st, "SELECT id, at, actor, action, detail, prev, hash FROM audit ORDER BY id");
+	sqlite3_reset(s);
+	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0), at = sqlite3_column_int64(s, 1);
+		const unsigned char *d = sqlite3_column_text(s, 4);
+		col_text(s, 2, actor, sizeof actor);
+		col_text(s, 3, action, sizeof action);
+		col_text(s, 5, stored_prev, sizeof stored_prev);
+		col_text(s, 6, stored, sizeof stored);
+		detail = strdup(d ? (const char *)d : "");
+		if (detail == NULL) {
+			bad = errf(err, errlen, "out of memory");
+			break;
+		}
+		if (id != expect_id)
+			bad = errf(err, errlen, "entry %lld is missing (the log jumps from %lld to %lld): "
+			    "entries were deleted", (long long)expect_id, (long long)expect_id - 1, (long long)id);
+		else if (strcmp(stored_prev, prev) != 0)
+			bad = errf(err, errlen, "entry %lld does not follow entry %lld: entries were "
+			    "reordered, replaced or deleted", (long long)id, (long long)id - 1);
+		else if (audit_hash(prev, id, at, actor, action, detail, hash), strcmp(hash, stored) != 0)
+			bad = errf(err, errlen, "entry %lld was edited (its hash does not match its content)",
+			    (long long)id);
+		free(detail);
+		snprintf(prev, sizeof prev, "%s", stored);
+		expect_id = id + 1;
+		n++;
+	}
+	sqlite3_reset(s);
+	UNLOCK(st);
+	*entries = n;
+	return bad ? -1 : 0;
+}
+
+/* -- holders ------------------------------------------------------------- */
+
+int
+store_day_key(struct store *st, const char *day, unsigned char key[32], char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	LOCK(st);
+	s = bindv(st, "SELECT key FROM day_keys WHERE day = ?", "s", day);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32) {
+		memcpy(key, sqlite3_column_blob(s, 0), 32);
+		sqlite3_reset(s);
+		UNLOCK(st);
+		return 0;
+	}
+	sqlite3_reset(s);
+	randombytes_buf(key, 32);
+	s = bindv(st, "INSERT OR IGNORE INTO day_keys (day, key) VALUES (?, ?)", "si", day, (int64_t)0);
+	sqlite3_bind_blob(s, 2, key, 32, SQLITE_TRANSIENT);
+	if (exec(st, s)) {
+		UNLOCK(st);
+		return db_fail(st, err, errlen, "cannot store the day key");
+	}
+	/* Another process may have won the race: read back the stored key. */
+	s = bindv(st, "SELECT key FROM day_keys WHERE day = ?", "s", day);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32)
+		memcpy(key, sqlite3_column_blob(s, 0), 32);
+	sqlite3_reset(s);
+	UNLOCK(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(st, err, errlen, "cannot read the day key");
+}
+
+int
+store_holder_match(struct store *st, int64_t id, const unsigned char hash[32], char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc, match = 0;
+
+	LOCK(st);
+	s = bindv(st, "SELECT holder_hash FROM tickets WHERE id = ?", "i", id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == 32)
+		match = sodium_memcmp(sqlite3_column_blob(s, 0), hash, 32) == 0;
+	sqlite3_reset(s);
+	UNLOCK(st);
+	if (rc == SQLITE_DONE)
+		return errf(err, errlen, "no ticket %lld", (long long)id), ST_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return db_fail(st, err, errlen, "cannot read the ticket");
+	return match;
+}
+
+/* -- attestations -------------------------------------------------------- */
+
+int
+store_attest(struct store *st, char service, const char *lang, const char *device,
+    int64_t now, store_sign_att_fn sign, void *sign_ctx, struct attestation *a,
+    char *err, size_t errlen)
+{
+	char svc[2] = { service, 0 };
+
+	queue_local_day(now, a->day);
+	a->service = service;
+	a->issued_at = now;
+	snprintf(a->device, sizeof a->device, "%s", device);
+	snprintf(a->lang, sizeof a->lang, "%s", lang);
+	snprintf(a->outcome, sizeof a->outcome, "full");
+	if (a->attempt < 1) {
+		a->attempt = 1;
+		a->weeks = 1;
+		snprintf(a->first_date, sizeof a->first_date, "%.4s%.2s%.2s", a->day, a->day + 5, a->day + 8);
+	}
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if (exec(st, bindv(st, "INSERT INTO attestations (day, service, issued_at, device, lang, outcome, "
+	    "attempt, first_date, weeks) VALUES (?,?,?,?,?,?,?,?,?)", "ssisssisi", a->day, svc, now,
+	    device, lang, a->outcome, (int64_t)a->attempt, a->first_date, (int64_t)a->weeks)))
+		goto dbfail;
+	a->id = sqlite3_last_insert_rowid(st->db);
+	if (sign(sign_ctx, a, a->token, sizeof a->token) != 0) {
+		rollback(st);
+		UNLOCK(st);
+		return errf(err, errlen, "cannot sign the attestation"), ST_ERR;
+	}
+	if (exec(st, bindv(st, "UPDATE attestations SET token = ? WHERE id = ?", "si", a->token, a->id)) ||
+	    event(st, now, a->day, "attestation", 0, service, 0, device, a->outcome))
+		goto dbfail;
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	return 0;
+dbfail:
+	db_fail(st, err, errlen, "cannot issue the attestation");
+	rollback(st);
+	UNLOCK(st);
+	return ST_ERR;
+}
+
+int
+store_attest_printed(struct store *st, int64_t id, const char *device, const char *status,
+    const char *reason, char *err, size_t errlen)
+{
+	int rc;
+
+	LOCK(st);
+	rc = exec(st, bindv(st, "UPDATE attestations SET print_state = ?, print_reason = ? WHERE id = ? "
+	    "AND device = ?", "ssis", status, reason, id, device));
+	if (rc == 0 && sqlite3_changes(st->db) != 1) {
+		UNLOCK(st);
+		return errf(err, errlen, "no attestation %lld from this kiosk", (long long)id), ST_NOTFOUND;
+	}
+	UNLOCK(st);
+	return rc ? db_fail(st, err, errlen, "cannot record printing") : 0;
+}
+
+/* -- refusals and alerts ------------------------------------------------- */
+
+int
+store_refusal(struct store *st, const char *day, const char *kind, char service,
+    const char *device, int64_t now, char *err, size_t errlen)
+{
+	int rc;
+	LOCK(st);
+	rc = event(st, now, day, kind, 0, service, 0, device, NULL);
+	UNLOCK(st);
+	return rc ? db_fail(st, err, errlen, "cannot record the refusal") : 0;
+}
+
+/* Insert an alert unless the same (day, kind, subject) exists; 1 if new. */
+static int
+alert_once(struct store *st, int64_t now, const char *day, const char *kind, const char *subject,
+    const char *message, struct alert *out)
+{
+	if (exec(st, bindv(st, "INSERT OR IGNORE INTO alerts (at, day, kind, subject, message) "
+	    "VALUES (?,?,?,?,?)", "issss", now, day, kind, subject, message)))
+		return -1;
+	if (sqlite3_changes(st->db) != 1)
+		return 0;
+	out->id = sqlite3_last_insert_rowid(st->db);
+	out->at = now;
+	snprintf(out->kind, sizeof out->kind, "%s", kind);
+	snprintf(out->subject, sizeof out->subject, "%s", subject);
+	snprintf(out->message, sizeof out->message, "%s", message);
+	return 1;
+}
+
+int
+store_alerts_check(struct store *st, const struct site *site, const char *device,
+    int64_t now, struct alert *out, int max, char *err, size_t errlen)
+{
+	const struct site_alerts *t = &site->alerts;
+	char day[11], subject[64], msg[200];
+	int n = 0, failed = 0, rc = 0, minute, wday;
+	int64_t k;
+	sqlite3_stmt *s;
+
+	queue_local_day(now, day);
+	queue_local_minute(now, &minute, &wday);
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+#define ALERT(kind, subj, ...) do { \
+		snprintf(msg, sizeof msg, __VA_ARGS__); \
+		if (n < max && (rc = alert_once(st, now, day, kind, subj, msg, &out[n])) < 0) \
+			goto dbfail; \
+		if (n < max && rc == 1) \
+			n++; \
+	} while (0)
+	if (t->burst_per_minute && device) {
+		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE kind IN ('issue', "
+		    "'attestation') AND agent = ? AND at > ?", "si", device, now - 60), 0, &failed);
+		snprintf(subject, sizeof subject, "%s %02dh", device, minute / 60);
+		if (k >= t->burst_per_minute)
+			ALERT("burst", subject, "kiosk %s issued %lld slips within a minute (threshold %d): "
+			    "check who is at the kiosk", device, (long long)k, t->burst_per_minute);
+	}
+	if (t->holder_refusals) {
+		s = bindv(st, "SELECT t.number, COUNT(*) FROM events e JOIN tickets t ON t.id = e.ticket "
+		    "WHERE e.day = ? AND e.kind = 'duplicate' GROUP BY e.ticket HAVING COUNT(*) >= ?", "si",
+		    day, (int64_t)t->holder_refusals);
+		while (sqlite3_step(s) == SQLITE_ROW && n < max) {
+			char number[16];
+			int c = sqlite3_column_int(s, 1);
+			col_text(s, 0, number, sizeof number);
+			snprintf(msg, sizeof msg, "the holder of ticket %s asked for another ticket %d times "
+			    "today (threshold %d)", number, c, t->holder_refusals);
+			if ((rc = alert_once(st, now, day, "holder_refusals", number, msg, &out[n])) < 0) {
+				sqlite3_reset(s);
+				goto dbfail;
+			}
+			n += rc;
+		}
+		sqlite3_reset(s);
+	}
+	if (t->outside_hours) {
+		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind = "
+		    "'refused_closed'", "s", day), 0, &failed);
+		if (k >= t->outside_hours)
+			ALERT("outside_hours", "", "%lld attempts to get a ticket while the site was closed "
+			    "today (threshold %d)", (long long)k, t->outside_hours);
+	}
+	if (t->reprints_per_hour) {
+		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE kind IN ('reprint', "
+		    "'duplicate') AND at > ?", "i", now - 3600), 0, &failed);
+		snprintf(subject, sizeof subject, "%02dh", minute / 60);
+		if (k >= t->reprints_per_hour)
+			ALERT("reprints", subject, "%lld reprints within the last hour (threshold %d)",
+			    (long long)k, t->reprints_per_hour);
+	}
+	if (t->paper_ratio) {
+		int64_t slips = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind "
+		    "IN ('print', 'print_failed')", "s", day), 0, &failed);
+		int64_t issued = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind "
+		    "IN ('issue', 'attestation')", "s", day), 0, &failed);
+		if (slips >= 20 && slips * 100 > issued * t->paper_ratio)
+			ALERT("paper", "", "%lld slips printed for %lld tickets and attestations today "
+			    "(threshold %d%%): paper is being used out of proportion", (long long)slips,
+			    (long long)issued, t->paper_ratio);
+	}
+#undef ALERT
+	if (failed)
+		goto dbfail;
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	return n;
+dbfail:
+	db_fail(st, err, errlen, "cannot check alerts");
+	rollback(st);
+	UNLOCK(st);
+	return ST_ERR;
+}
+
+int
+store_alerts_today(struct store *st, const char *day, struct alert *out, int max,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int n = 0, rc;
+
+	LOCK(st);
+	s = bindv(st, "SELECT id, at, kind, subject, message FROM alerts WHERE day = ? ORDER BY id DESC "
+	    "LIMIT ?", "si", day, (int64_t)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max) {
+		out[n].id = sqlite3_column_int64(s, 0);
+		out[n].at = sqlite3_column_int64(s, 1);
+		col_text(s, 2, out[n].kind, sizeof out[n].kind);
+		col_text(s, 3, out[n].subject, sizeof out[n].subject);
+		col_text(s, 4, out[n].message, sizeof out[n].message);
+		n++;
+	}
+	sqlite3_reset(s);
+	UNLOCK(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, errlen, "cannot read alerts");
+	return n;
+}
+
+/* -- open figures -------------------------------------------------------- */
+
+static int
+percentile(int *v, int n, int p)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, (size_t)n, sizeof *v, cmp_int);
+	return v[(n - 1) * p / 100];
+}
+
+int
+store_stats(struct store *st, const char *day, struct stat_row *out, int max, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *s;
+	char codes[SITE_MAX_SERVICES + 1] = "";
+	int nc = 0, i, h, n = 0, failed = 0;
+	int *waits = NULL, cap = 0;
+
+	LOCK(st);
+	s = q(st, "SELECT code FROM services WHERE active ORDER BY position");
+	sqlite3_reset(s);
+	while (sqlite3_step(s) == SQLITE_ROW && nc < SITE_MAX_SERVICES)
+		codes[nc++] = (char)sqlite3_column_text(s, 0)[0];
+	sqlite3_reset(s);
+	for (i = 0; i < nc && !failed; i++) {
+		char c[2] = { codes[i], 0 };
+		for (h = -1; h < 24 && n < max; h++) {
+			struct stat_row *r = &out[n];
+			/* Hour h of the local day; -1 is the whole day. */
+			int64_t lo = h < 0 ? 0 : h, hi = h < 0 ? 23 : h;
+			int nw = 0;
+			memset(r, 0, sizeof *r);
+			r->service = codes[i];
+			r->hour = h;
+			s = bindv(st, "SELECT e.kind, COUNT(*) FROM events e WHERE e.day = ? AND e.service = ? "
+			    "AND CAST(strftime('%H', e.at, 'unixepoch', 'localtime') AS INTEGER) BETWEEN ? AND ? "
+			    "GROUP BY e.kind", "ssii", day, c, lo, hi);
+			while (sqlite3_step(s) == SQLITE_ROW) {
+				const char *k = (const char *)sqlite3_column_text(s, 0);
+				int v = sqlite3_column_int(s, 1);
+				if (!strcmp(k, "issue")) r->issued = v;
+				else if (!strcmp(k, "done")) r->served = v;
+				else if (!strcmp(k, "no_show")) r->no_show = v;
+				else if (!strcmp(k, "not_served")) r->not_served = v;
+				else if (!strcmp(k, "attestation")) r->attestations = v;
+				else if (!strcmp(k, "duplicate")) r->refused_duplicates = v;
+			}
+			sqlite3_reset(s);
+			s = bindv(st, "SELECT called_at - issued_at FROM tickets WHERE day = ? AND service = ? "
+			    "AND called_at > 0 AND CAST(strftime('%H', issued_at, 'unixepoch', 'localtime') AS "
+			    "INTEGER) BETWEEN ? AND ?", "ssii", day, c, lo, hi);
+			while (sqlite3_step(s) == SQLITE_ROW) {
+				if (nw == cap) {
+					int *w = realloc(waits, (size_t)(cap = cap ? cap * 2 : 256) * sizeof *w);
+					if (w == NULL) {
+						failed = 1;
+						break;
+					}
+					waits = w;
+				}
+				waits[nw++] = sqlite3_column_int(s, 0);
+			}
+			sqlite3_reset(s);
+			r->wait_p50_s = percentile(waits, nw, 50);
+			r->wait_p90_s = percentile(waits, nw, 90);
+			r->service_avg_s = (int)scalar(st, bindv(st, "SELECT AVG(finished_at - called_at) FROM "
+			    "tickets WHERE day = ? AND service = ? AND state = 'served' AND CAST(strftime('%H', "
+			    "called_at, 'unixepoch', 'localtime') AS INTEGER) BETWEEN ? AND ?", "ssii", day, c,
+			    lo, hi), 0, &failed);
+			n++;
+		}
+	}
+	UNLOCK(st);
+	free(waits);
+	if (failed)
+		return db_fail(st, err, errlen, "cannot compute the figures");
+	return n;
+}
+
+int64_t
+store_total(struct store *st, const char *kind, char service)
+{
+	char c[2] = { service, 0 };
+	int failed = 0;
+	int64_t v;
+
+	LOCK(st);
+	v = scalar(st, bindv(st, "SELECT (SELECT COUNT(*) FROM events WHERE kind = ?1 AND service = ?2) + "
+	    "(SELECT COALESCE(SUM(n), 0) FROM daily_totals WHERE kind = ?1 AND service = ?2)", "ss",
+	    kind, c), 0, &failed);
+	UNLOCK(st);
+	return failed ? -1 : v;
+}
+
+/* -- retention ----------------------------------------------------------- */
+
+int
+store_retention(struct store *st, const struct site *site, int64_t now, char *err, size_t errlen)
+{
+	char today[11], holder_limit[11], event_limit[11];
+	int holders, events;
+
+	queue_local_day(now, today);
+	queue_local_day(now - (int64_t)site->privacy.holder_days * 86400, holder_limit);
+	queue_local_day(now - (int64_t)site->privacy.events_months * 31 * 86400, event_limit);
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	/* Holder data: gone once its day is over (plus holder_days). */
+	if (exec(st, bindv(st, "UPDATE tickets SET holder_hash = NULL, holder_mask = NULL WHERE "
+	    "day < ? AND (holder_hash IS NOT NULL OR holder_mask IS NOT NULL)", "s", holder_limit)))
+		goto dbfail;
+	holders = sqlite3_changes(st->db);
+	if (exec(st, bindv(st, "DELETE FROM day_keys WHERE day < ?", "s", holder_limit)))
+		goto dbfail;
+	/* Anonymous events: detail for events_months, then daily totals. */
+	if (exec(st, bindv(st, "INSERT INTO daily_totals (day, service, kind, n) SELECT day, "
+	    "COALESCE(service, ''), kind, COUNT(*) FROM events WHERE day < ? GROUP BY day, service, kind "
+	    "ON CONFLICT (day, service, kind) DO UPDATE SET n = n + excluded.n", "s", event_limit)) ||
+	    exec(st, bindv(st, "DELETE FROM events WHERE day < ?", "s", event_limit)))
+		goto dbfail;
+	events = sqlite3_changes(st->db);
+	if (exec(st, bindv(st, "DELETE FROM tickets WHERE day < ?", "s", event_limit)) ||
+	    exec(st, bindv(st, "DELETE FROM attestations WHERE day < ?", "s", event_limit)) ||
+	    exec(st, bindv(st, "DELETE FROM streaks WHERE day < ?", "s", today)) ||
+	    exec(st, bindv(st, "DELETE FROM alerts WHERE day < ?", "s", event_limit)))
+		goto dbfail;
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	UNLOCK(st);
+	if (holders || events)
+		log_info("store: retention: holder data removed from %d tickets, %d old events reduced "
+		    "to daily totals", holders, events);
+	return 0;
+dbfail:
+	db_fail(st, err, errlen, "cannot apply retention");
+	rollback(st);
+	UNLOCK(st);
+	return ST_ERR;
 }

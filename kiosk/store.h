@@ -29,6 +29,7 @@ enum store_rc {
 	ST_EMPTY = -6,      /* nobody is waiting */
 	ST_LIMIT = -7,      /* a limit was reached (reprints, ...) */
 	ST_DENIED = -8,     /* wrong credentials */
+	ST_DUPLICATE = -9,  /* the holder already has an active ticket: it is in `out` */
 };
 
 struct store;
@@ -55,6 +56,7 @@ struct ticket {
 	char print_state[16];   /* pending, confirmed, unconfirmed, failed */
 	char print_reason[128]; /* why printing failed */
 	int reprints;           /* reprints so far */
+	char holder_mask[16];   /* "•••4B7" when bound to a holder, else "" */
 	int position;           /* 1 = next to be called (waiting tickets only) */
 	int estimated_wait_s;   /* for waiting tickets */
 };
@@ -109,13 +111,89 @@ void store_close(struct store *st);   /* NULL is harmless */
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 
 /* Site: copy a parsed site file in (creates or updates), or read it back. */
-int store_apply_site(struct store *st, const struct site *s, char *err, size_t errlen);
+int store_apply_site(struct store *st, const struct site *s, const char *actor, int64_t now,
+    char *err, size_t errlen);
 int store_load_site(struct store *st, struct site *out, char *err, size_t errlen);
 
-/* Tickets. */
+/* Tickets. holder: NULL, or the bound holder's hash and mask. With a holder
+ * that already has an active ticket today for this service, nothing new is
+ * issued: the existing ticket comes back in `out` with ST_DUPLICATE. */
+struct holder_ref {
+	unsigned char hash[32]; /* HMAC-SHA256 of the document number under the day key */
+	char mask[16];          /* "•••4B7" */
+};
 int store_issue(struct store *st, const struct site *site, char service, const char *lang,
-    int priority, const char *device, int64_t now, store_sign_fn sign, void *sign_ctx,
-    struct ticket *out, char *err, size_t errlen);
+    int priority, const char *device, const struct holder_ref *holder, int64_t now,
+    store_sign_fn sign, void *sign_ctx, struct ticket *out, char *err, size_t errlen);
+/* The day's holder key (created on first use). */
+int store_day_key(struct store *st, const char *day, unsigned char key[32], char *err, size_t errlen);
+/* 1 if the ticket is bound to this hash, 0 if not (or not bound), <0 on error. */
+int store_holder_match(struct store *st, int64_t id, const unsigned char hash[32], char *err,
+    size_t errlen);
+
+/* Attestations de passage (capacity reached). */
+struct attestation {
+	int64_t id;             /* serial */
+	char day[11];
+	char service;
+	int64_t issued_at;
+	char device[48];
+	char lang[12];
+	char outcome[16];       /* "full" */
+	int attempt;            /* 1 = first */
+	char first_date[9];     /* YYYYMMDD of the first attempt */
+	int weeks;              /* distinct ISO weeks with an attempt */
+	char token[512];        /* signed payload */
+};
+/* Chain fields (attempt, first_date, weeks) come filled in `a` by the
+ * caller from the previous slip; the rest is filled here. */
+typedef int (*store_sign_att_fn)(void *ctx, const struct attestation *a, char *out, size_t outlen);
+int store_attest(struct store *st, char service, const char *lang, const char *device,
+    int64_t now, store_sign_att_fn sign, void *sign_ctx, struct attestation *a /* IN/OUT */,
+    char *err, size_t errlen);
+int store_attest_printed(struct store *st, int64_t id, const char *device, const char *status,
+    const char *reason, char *err, size_t errlen);
+
+/* Abuse alerts: check the thresholds after something happened; new alerts
+ * are stored once and returned (kind, message). */
+struct alert {
+	int64_t id;
+	int64_t at;
+	char kind[24];          /* burst, holder_refusals, outside_hours, reprints, paper */
+	char subject[48];       /* kiosk, hour or service concerned */
+	char message[200];
+};
+int store_alerts_check(struct store *st, const struct site *site, const char *device,
+    int64_t now, struct alert *out, int max, char *err, size_t errlen);
+int store_alerts_today(struct store *st, const char *day, struct alert *out, int max,
+    char *err, size_t errlen);
+/* Record an attempt the server refused (kind: "closed" or "duplicate"). */
+int store_refusal(struct store *st, const char *day, const char *kind, char service,
+    const char *device, int64_t now, char *err, size_t errlen);
+
+/* Audit log (append-only, hash-chained). */
+int store_audit(struct store *st, int64_t now, const char *actor, const char *action,
+    const char *detail, char *err, size_t errlen);
+/* Walk the chain: 0 if intact (and *entries set), else -1 with the first
+ * problem in err ("entry 17 was edited", "entry 9 is missing", ...). */
+int store_audit_verify(struct store *st, int *entries, char *err, size_t errlen);
+
+/* Open figures per service and local hour (hour -1: the whole day). */
+struct stat_row {
+	char service;
+	int hour;               /* 0..23, or -1 for the day */
+	int issued, served, no_show, not_served, attestations, refused_duplicates;
+	int wait_p50_s, wait_p90_s;   /* issue to call */
+	int service_avg_s;            /* call to finish, served tickets */
+};
+int store_stats(struct store *st, const char *day, struct stat_row *out, int max,
+    char *err, size_t errlen);
+/* All-time totals for Prometheus counters (kind: issue, served, no_show, not_served,
+ * attestation, duplicate). */
+int64_t store_total(struct store *st, const char *kind, char service);
+
+/* Retention: purge holder data and old events (docs/PRIVACY.md). Returns 0 or ST_ERR. */
+int store_retention(struct store *st, const struct site *site, int64_t now, char *err, size_t errlen);
 int store_ticket(struct store *st, int64_t id, struct ticket *out, char *err, size_t errlen);
 int store_ticket_by_number(struct store *st, const char *day, const char *number,
     struct ticket *out, char *err, size_t errlen);

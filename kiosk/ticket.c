@@ -220,28 +220,39 @@ big_number(struct lay *L, const char *number)
 static int
 qr_block(struct lay *L, const char *payload)
 {
-	struct bitmap *q;
-	int mods = qr_modules(payload), px, want = mm(L, 30);
+	struct bitmap *q1;
+	int mods, px, want = mm(L, 30), x0, mx, my;
 
-	if (mods < 0)
-		return errf(L->err, L->errlen, "ticket: QR payload empty or too long");
+	/* One encode at 1 dot a module gives the size, and the modules to
+	 * draw: libqrencode's mask search is the costly part of a slip. */
+	if ((q1 = qr_render(payload, 1, L->err, L->errlen)) == NULL)
+		return -1;
+	mods = q1->w;
 	px = want / mods;
 	if (px * mods > L->w)
 		px = L->w / mods;
 	if (px < 3)
 		px = 3;
-	if (px * mods > L->b->w)
+	if (px * mods > L->b->w) {
+		bitmap_free(q1);
 		return errf(L->err, L->errlen,
 		    "ticket: QR payload too long for %d dots (%d modules at 3 dots)",
 		    L->b->w, mods);
-	if (room(L, px * mods) != 0)
+	}
+	if (room(L, px * mods) != 0) {
+		bitmap_free(q1);
 		return -1;
-	if ((q = qr_render(payload, px, L->err, L->errlen)) == NULL)
-		return -1;
+	}
 	/* centred on the paper, not the column: the quiet zone may use the margin */
-	bitmap_blit(L->b, q, (L->b->w - q->w) / 2, L->y);
-	L->y += q->h;
-	bitmap_free(q);
+	x0 = (L->b->w - px * mods) / 2;
+	for (my = 0; my < mods; my++)
+		for (mx = 0; mx < mods; mx++)
+			if (q1->px[(size_t)my * mods + mx]) {
+				struct rect r = { x0 + mx * px, L->y + my * px, px, px };
+				bitmap_fill(L->b, r, 255);
+			}
+	L->y += px * mods;
+	bitmap_free(q1);
 	return 0;
 }
 

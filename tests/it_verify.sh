@@ -79,6 +79,18 @@ expect 3 '^INVALID: another site'  "$K" verify --pubkey "$tmp/a.pub" --today 202
 expect 5 '^INVALID: unknown format' "$K" verify --pubkey "$tmp/a.pub" --image "$tmp/url.png"
 expect 6 '^INVALID: no QR code'    "$K" verify --pubkey "$tmp/a.pub" --image "$tmp/blank.png"
 
+# A whole slip from the ticket renderer, at every printer width.
+R=$BUILD/tools/render_ticket
+if [ -x "$R" ]; then
+	for w in 384 512 576; do
+		if "$R" ar "$w" "$tmp/slip$w.png" payload="$P" >/dev/null 2>&1; then
+			expect 0 '^VALID$' "$K" verify --pubkey "$tmp/a.pub" --today 20261127 --image "$tmp/slip$w.png"
+		else
+			echo "skip: $R could not render a $w-dot slip"
+		fi
+	done
+fi
+
 # Usage and I/O errors.
 expect 1 'usage'                   "$K" verify
 expect 1 'usage'                   "$K" verify --pubkey "$tmp/a.pub"
@@ -88,6 +100,36 @@ expect 1 'SECRET'                  "$K" verify --pubkey "$tmp/a.key" "$P"
 expect 1 'YYYYMMDD'                "$K" verify --pubkey "$tmp/a.pub" --today 2026-11-27 "$P"
 expect 1 ''                        "$K" verify --pubkey "$tmp/a.pub" --image "$tmp/none.png"
 expect 0 'Exit status'             "$K" verify --help
+
+# The independent verifiers printed in docs/VERIFY.md agree (doc kept honest).
+extract() { # NAME: the fenced block after "<!-- extract: NAME"
+	awk -v n="$1" 'index($0, "<!-- extract: " n) { f = 1; next }
+		f == 1 && /^```/ { f = 2; next }
+		f == 2 && /^```/ { exit }
+		f == 2 { print }' docs/VERIFY.md
+}
+extract verify-slip.sh >"$tmp/verify-slip.sh"
+extract verify_slip.py >"$tmp/verify_slip.py"
+[ -s "$tmp/verify-slip.sh" ] && [ -s "$tmp/verify_slip.py" ] || { echo "FAIL: no verifier blocks in docs/VERIFY.md"; exit 1; }
+if command -v openssl >/dev/null && command -v xxd >/dev/null && command -v base32 >/dev/null; then
+	expect 0 '^VALID'                  sh "$tmp/verify-slip.sh" "$tmp/a.pub" "$P"
+	expect 2 '^INVALID: bad signature' sh "$tmp/verify-slip.sh" "$tmp/a.pub" "$PF"
+	expect 3 '^INVALID: another site'  sh "$tmp/verify-slip.sh" "$tmp/b.pub" "$P"
+	expect 0 '^VALID'                  sh "$tmp/verify-slip.sh" "$tmp/a.pub" "$PA"
+else
+	echo "skip: openssl/xxd/base32 missing, OpenSSL recipe not run"
+fi
+if python3 -c 'import cryptography' 2>/dev/null; then
+	expect 0 '^VALID'                  python3 "$tmp/verify_slip.py" "$tmp/a.pub" "$P" 20261127
+	expect 4 '^INVALID: another day'   python3 "$tmp/verify_slip.py" "$tmp/a.pub" "$P" 20261128
+	expect 2 '^INVALID: bad signature' python3 "$tmp/verify_slip.py" "$tmp/a.pub" "$PF"
+	expect 2 '^INVALID: bad signature' python3 "$tmp/verify_slip.py" "$tmp/a.pub" "$PB"
+	expect 3 '^INVALID: another site'  python3 "$tmp/verify_slip.py" "$tmp/b.pub" "$P"
+	expect 5 '^INVALID: unknown format' python3 "$tmp/verify_slip.py" "$tmp/a.pub" "hello"
+	expect 0 'attempt 2, first attempt 20261127, attempts in 2' python3 "$tmp/verify_slip.py" "$tmp/a.pub" "$PA" 20270101
+else
+	echo "skip: python3 cryptography missing, Python verifier not run"
+fi
 
 echo "it_verify: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

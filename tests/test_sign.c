@@ -267,9 +267,10 @@ test_garbage(void)
 static void
 mangle(const char *in, char *out, size_t outlen, int us_on_fr)
 {
-	static const char *us_fr_digits[10] = { "\xc3\xa0", "&", "\xc3\xa9", "\"", "'", "(", "-",
-	    "\xc3\xa8", "_", "\xc3\xa7" };
-	static const char *fr_us_digits[10] = { ")", "!", "@", "#", "$", "%", "^", "&", "*", "(" };
+	static const char *const digits[2][10] = {
+		{ ")", "!", "@", "#", "$", "%", "^", "&", "*", "(" },   /* FR scanner, US PC */
+		{ "\xc3\xa0", "&", "\xc3\xa9", "\"", "'", "(", "-", "\xc3\xa8", "_", "\xc3\xa7" },
+	};
 	size_t o = 0;
 
 	for (; *in; in++) {
@@ -285,7 +286,7 @@ mangle(const char *in, char *out, size_t outlen, int us_on_fr)
 		case '*': r = us_on_fr ? "8" : "\\"; break;
 		default:
 			if (*in >= '0' && *in <= '9')
-				r = (us_on_fr ? us_fr_digits : fr_us_digits)[*in - '0'];
+				r = digits[us_on_fr ? 1 : 0][*in - '0'];
 			else
 				r = one;
 		}
@@ -320,6 +321,16 @@ test_scanner_quirks(void)
 	mangle(p, t, sizeof t, 0);
 	CHECK_INT(slip_verify(t, pk_a, NULL, NULL, &d), SLIP_VALID);
 	CHECK_STR(d.device, "ZWAQM-7");
+	/* Mangled and damaged: not repairable, but the reason says what to fix. */
+	{
+		char err[256];
+		mangle(p, t, sizeof t, 1);
+		t[strlen(t) - 5] = '\0';
+		CHECK_INT(slip_decode(t, &d, err, sizeof err), -1);
+		CHECK(strstr(err, "keyboard layout") != NULL);
+		CHECK_INT(slip_decode("K1*T*", &d, err, sizeof err), -1);
+		CHECK(strstr(err, "keyboard layout") == NULL);
+	}
 	/* A repaired forgery is still a forgery. */
 	s.number = 43;
 	{

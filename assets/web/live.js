@@ -47,6 +47,14 @@ export class LiveLink {
 		});
 	}
 
+	stop() {
+		clearTimeout(this.reopenTimer);
+		clearInterval(this.probeTimer);
+		if (this.es) this.es.close();
+		this.es = null;
+		this.stopped = true;
+	}
+
 	setState(s) {
 		if (s === this.state) return;
 		this.state = s;
@@ -56,6 +64,7 @@ export class LiveLink {
 
 	open() {
 		clearTimeout(this.reopenTimer);
+		if (this.stopped) return;
 		if (this.es) this.es.close();
 		const es = new EventSource(this.url);
 		this.es = es;
@@ -74,6 +83,10 @@ export class LiveLink {
 				this.retryMs = Math.min(this.retryMs * 2, 15000);
 			}
 		};
+		// The server fell behind for this stream and skipped events.
+		es.addEventListener('resync', () => {
+			if (es === this.es) this.doResync(false);
+		});
 		for (const type of EVENT_TYPES) {
 			es.addEventListener(type, (ev) => {
 				if (es !== this.es) return;
@@ -95,6 +108,7 @@ export class LiveLink {
 	async doResync(fromOpen) {
 		try {
 			const last = await this.resync();
+			if (this.stopped) return;
 			if (typeof last === 'number' && last > this.lastSeen) this.lastSeen = last;
 			if (!fromOpen || this.es.readyState === EventSource.OPEN) this.setState('open');
 		} catch {
@@ -107,6 +121,7 @@ export class LiveLink {
 	}
 
 	async check() {
+		if (this.stopped) return;
 		let last;
 		try {
 			last = await this.probe();

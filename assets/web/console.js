@@ -1,0 +1,775 @@
+// console.js: the counter agent's screen. Login, choice of counter, then the
+// counter: call, recall, no-show, done with an outcome, transfer, pause;
+// call a specific ticket with a reason; check a scanned slip; the live
+// queue and alerts over server-sent events.
+//
+// Security: the session cookie is HttpOnly (we never see it); the CSRF
+// token from the login answer lives only in this module's memory and goes
+// in X-CSRF-Token on every POST. A 401 anywhere brings the login back.
+//
+// Focus: the slip-check field takes the focus back whenever nothing else
+// is being typed in, so a USB scanner (which types like a keyboard) always
+// lands there; action shortcuts are function keys, which a scanner never
+// sends and which type nothing into a field.
+
+import { LiveLink, getJSON, hhmm } from './live.js';
+
+const $ = (id) => document.getElementById(id);
+
+const S = {
+	csrf: null,           // CSRF token, memory only
+	login: '',
+	role: '',
+	counters: [],         // normalised, see normCounter
+	counter: null,        // chosen counter number
+	cstate: '',           // open | paused | closed
+	ticket: null,         // current ticket at our counter, or null
+	services: [],         // from /api/v1/services
+	busy: false,          // an action is in flight: ignore new presses
+	link: null,           // LiveLink once logged in
+};
+
+const LANGS = {
+	fr: 'français', 'fr-easy': 'français facile', en: 'anglais', ar: 'arabe', fa: 'persan',
+	prs: 'dari', ps: 'pachto', es: 'espagnol', pt: 'portugais', ru: 'russe', uk: 'ukrainien',
+	tr: 'turc', bn: 'bengali', ta: 'tamoul', zh: 'chinois (mandarin)', ht: 'créole haïtien',
+};
+
+const OUTCOMES = {
+	complete: 'dossier complet',
+	documents_missing: 'pièces manquantes',
+	redirected: 'réorienté',
+	other: 'autre',
+};
+
+// ------------------------------------------------------------------ API
+
+class ApiError extends Error {
+	constructor(status, message, data) {
+		super(message);
+		this.status = status;
+		this.data = data;
+	}
+}
+
+// Every call to the server. Returns {status, data} for 2xx; throws ApiError
+// otherwise (status 0: the server could not be reached).
+async function api(method, path, body) {
+	const headers = {};
+	if (method !== 'GET') headers['X-CSRF-Token'] = S.csrf || '';
+	const opts = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+	if (body !== undefined) {
+		headers['Content-Type'] = 'application/json';
+		opts.body = JSON.stringify(body);
+	}
+	const ctl = new AbortController();
+	const timer = setTimeout(() => ctl.abort(), 10000);
+	opts.signal = ctl.signal;
+	let r;
+	let text = '';
+	try {
+		r = await fetch(path, opts);
+		text = await r.text();
+	} catch {
+		throw new ApiError(0, 'Serveur injoignable — vérifiez la connexion et réessayez.');
+	} finally {
+		clearTimeout(timer);
+	}
+	let data = null;
+	try {
+		data = text ? JSON.parse(text) : null;
+	} catch {
+		data = null;
+	}
+	if (r.ok) return { status: r.status, data };
+	const reason = (data && data.error) || '';
+	if (r.status === 401 && path !== '/api/v1/login' && path !== '/api/v1/session') {
+		sessionLost();
+		throw new ApiError(401, 'Session expirée — reconnectez-vous.', data);
+	}
+	let msg;
+	switch (r.status) {
+	case 403: msg = `Action non autorisée pour votre rôle${reason ? ` (${reason})` : ''}.`; break;
+	case 404: msg = reason || 'Introuvable.'; break;
+	case 409: msg = reason || 'Impossible dans l\'état actuel du guichet.'; break;
+	case 429: msg = reason || 'Trop d\'essais : patientez avant de réessayer.'; break;
+	case 503: msg = `Le serveur n'a pas pu enregistrer${reason ? ` (${reason})` : ''} — réessayez.`; break;
+	default: msg = reason || `Erreur du serveur (${r.status}).`;
+	}
+	throw new ApiError(r.status, msg, data);
+}
+
+// ------------------------------------------------------------------ screens
+
+function show(name) {
+	for (const s of ['login', 'choose', 'counter']) $(`screen-${s}`).hidden = s !== name;
+	document.body.dataset.screen = name;
+	for (const el of document.querySelectorAll('.who-login')) el.textContent = S.login;
+	for (const el of document.querySelectorAll('.who-role')) el.textContent = S.role;
+}
+
+function showLogin(message) {
+	S.csrf = null;
+	stopLive();
+	show('login');
+	const err = $('login-error');
+	err.hidden = !message;
+	err.textContent = message || '';
+	$('password').value = '';
+	$('login').focus();
+}
+
+function sessionLost() {
+	if (document.body.dataset.screen !== 'login') showLogin('Session expirée — reconnectez-vous.');
+}
+
+async function doLogin(ev) {
+	ev.preventDefault();
+	const login = $('login').value.trim();
+	const password = $('password').value;
+	const err = $('login-error');
+	if (!login || !password) {
+		err.textContent = 'Saisissez votre identifiant et votre mot de passe.';
+		err.hidden = false;
+		(login ? $('password') : $('login')).focus();
+		return;
+	}
+	$('login-submit').disabled = true;
+	try {
+		const { data } = await api('POST', '/api/v1/login', { login, password });
+		startSession(data);
+	} catch (e) {
+		err.textContent = e.status === 401
+			? 'Identifiant ou mot de passe incorrect.'
+			: e.message;
+		err.hidden = false;
+		$('password').value = '';
+		$('password').focus();
+	} finally {
+		$('login-submit').disabled = false;
+	}
+}
+
+async function logout() {
+	try {
+		await api('POST', '/api/v1/logout');
+	} catch {
+		// The session is dropped on our side anyway.
+	}
+	sessionStorage.removeItem('kiosk.counter');
+	S.counter = null;
+	showLogin('');
+}
+
+function startSession(data) {
+	S.csrf = data.csrf;
+	S.login = data.login || '';
+	S.role = data.role || '';
+	startLive();
+	const saved = Number(sessionStorage.getItem('kiosk.counter'));
+	chooseScreen(saved || null);
+}
+
+// ------------------------------------------------------------------ counters
+
+function normCounter(c) {
+	const n = Number(c.counter ?? c.number ?? c.id);
+	return {
+		n,
+		name: c.name || c.counter_name || `Guichet ${n}`,
+		state: c.state || 'open',
+		// An array of codes or of {code}, or a string of codes ("BA", "B A").
+		services: Array.isArray(c.services)
+			? c.services.map((s) => (typeof s === 'string' ? s : s.code))
+			: String(c.services || '').match(/[A-Z]/g) || [],
+		ticket: c.ticket || null,
+		agent: c.agent || c.login || null,
+	};
+}
+
+async function loadCounters() {
+	const { data } = await api('GET', '/api/v1/counters');
+	const list = Array.isArray(data) ? data : (data && data.counters) || [];
+	S.counters = list.map(normCounter).filter((c) => Number.isFinite(c.n));
+	return S.counters;
+}
+
+async function loadServices() {
+	const { data } = await api('GET', '/api/v1/services');
+	S.services = (data && data.services) || [];
+	renderQueue();
+}
+
+async function chooseScreen(preferred) {
+	show('choose');
+	const err = $('choose-error');
+	err.hidden = true;
+	try {
+		await loadCounters();
+	} catch (e) {
+		if (e.status === 401) return;
+		err.textContent = e.message;
+		err.hidden = false;
+		return;
+	}
+	if (preferred && S.counters.some((c) => c.n === preferred)) {
+		enterCounter(preferred);
+		return;
+	}
+	const ul = $('counter-list');
+	ul.replaceChildren();
+	for (const c of S.counters) {
+		const li = document.createElement('li');
+		const b = document.createElement('button');
+		b.type = 'button';
+		b.className = 'btn counter-btn';
+		b.dataset.counter = String(c.n);
+		const t = document.createElement('span');
+		t.className = 'c-title';
+		t.textContent = c.name;
+		const m = document.createElement('span');
+		m.className = 'c-meta';
+		const st = { open: 'ouvert', paused: 'en pause', closed: 'fermé' }[c.state] || c.state;
+		m.textContent = `Services ${c.services.join(', ') || '—'} · ${st}${c.ticket ? ` · ticket ${c.ticket.number}` : ''}`;
+		b.append(t, m);
+		b.addEventListener('click', () => enterCounter(c.n));
+		li.append(b);
+		ul.append(li);
+	}
+	const first = ul.querySelector('button');
+	if (first) first.focus();
+}
+
+// Arrow keys move between the counter buttons.
+function chooseKeys(ev) {
+	if (!['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight'].includes(ev.key)) return;
+	const btns = [...$('counter-list').querySelectorAll('button')];
+	const i = btns.indexOf(document.activeElement);
+	if (i < 0) return;
+	const d = ev.key === 'ArrowDown' || ev.key === 'ArrowRight' ? 1 : -1;
+	btns[(i + d + btns.length) % btns.length].focus();
+	ev.preventDefault();
+}
+
+async function enterCounter(n) {
+	const c = S.counters.find((x) => x.n === n);
+	if (!c) return;
+	S.counter = n;
+	sessionStorage.setItem('kiosk.counter', String(n));
+	S.cstate = c.state;
+	S.ticket = c.ticket;
+	$('c-name').textContent = c.name;
+	show('counter');
+	renderCounter();
+	focusScan(true);
+	if (c.state === 'closed') await act('open');
+	loadServices().catch(() => {});
+}
+
+function myCounter() {
+	return S.counters.find((c) => c.n === S.counter) || null;
+}
+
+// ------------------------------------------------------------------ rendering
+
+function langName(code) {
+	if (!code) return '—';
+	return LANGS[code] ? `${LANGS[code]} (${code})` : code;
+}
+
+function serviceName(code) {
+	const s = S.services.find((x) => x.code === code);
+	const name = s && s.name ? (s.name.fr || Object.values(s.name)[0]) : '';
+	return name ? `${code} — ${name}` : code || '—';
+}
+
+function renderCounter() {
+	const t = S.ticket;
+	$('t-empty').hidden = !!t;
+	$('t-body').hidden = !t;
+	if (t) {
+		$('t-number').textContent = t.number;
+		$('t-service').textContent = serviceName(t.service);
+		$('t-lang').textContent = langName(t.lang);
+		$('t-called').textContent = hhmm(t.called_at) || '—';
+		$('t-recalls').textContent = String(t.recalls ?? 0);
+		$('t-priority').hidden = !t.priority;
+	}
+	const pill = $('c-state');
+	pill.dataset.state = S.cstate;
+	pill.textContent = { open: 'ouvert', paused: '⏸ en pause', closed: '✖ fermé' }[S.cstate] || S.cstate;
+	const open = S.cstate !== 'closed';
+	$('btn-next').disabled = !open || S.cstate === 'paused';
+	for (const id of ['btn-recall', 'btn-noshow', 'btn-done', 'btn-transfer']) $(id).disabled = !t;
+	$('btn-pause').disabled = !open;
+	$('btn-pause').firstChild.textContent = S.cstate === 'paused' ? 'Reprendre ' : 'Pause ';
+	$('btn-close-counter').textContent = open ? 'Fermer le guichet' : 'Ouvrir le guichet';
+	renderQueue();
+}
+
+function fmtDuration(s) {
+	if (s == null || !Number.isFinite(Number(s))) return '—';
+	const m = Math.round(Number(s) / 60);
+	if (m < 60) return `${m} min`;
+	return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')}`;
+}
+
+// Longest wait: the server may give it in seconds, or the oldest waiting
+// ticket's issue time.
+function longestWait(s) {
+	if (s.longest_wait_s != null) return fmtDuration(s.longest_wait_s);
+	if (s.oldest_issued_at) {
+		const ms = Date.parse(s.oldest_issued_at);
+		if (!Number.isNaN(ms)) return fmtDuration(Math.max(0, (Date.now() - ms) / 1000));
+	}
+	return '—';
+}
+
+function renderQueue() {
+	const tb = $('queue-body');
+	if (!tb) return;
+	const mine = new Set((myCounter() || { services: [] }).services);
+	tb.replaceChildren();
+	for (const s of S.services) {
+		const tr = document.createElement('tr');
+		if (mine.has(s.code)) tr.className = 'mine';
+		const name = s.name ? (s.name.fr || Object.values(s.name)[0]) : '';
+		const cells = [
+			[`${s.code} — ${name}`, ''],
+			[s.open === false ? 'fermé' : String(s.waiting ?? 0), 'num'],
+			[longestWait(s), 'num'],
+		];
+		for (const [text, cls] of cells) {
+			const td = document.createElement('td');
+			td.textContent = text;
+			if (cls) td.className = cls;
+			tr.append(td);
+		}
+		if (mine.has(s.code)) tr.firstChild.title = 'servi par votre guichet';
+		tb.append(tr);
+	}
+}
+
+function say(text, kind) {
+	const m = $('msg');
+	m.textContent = text;
+	m.dataset.kind = kind || 'info';
+}
+
+// ------------------------------------------------------------------ actions
+
+const ACTIONS = {
+	'call-next': { ok: (t) => (t ? `Appel de ${t.number}.` : '') },
+	recall: { ok: (t) => `Rappel de ${t.number} (rappel n° ${t.recalls ?? '?'}).` },
+	'no-show': { ok: (t, prev) => `${prev} marqué absent.` },
+	done: { ok: (t, prev, body) => `${prev} terminé : ${OUTCOMES[body.outcome]}.` },
+	transfer: { ok: (t, prev, body) => `${prev} transféré vers le service ${body.service}.` },
+	pause: { ok: () => 'Guichet en pause : aucun ticket ne vous sera attribué.' },
+	resume: { ok: () => 'Guichet rouvert aux appels.' },
+	open: { ok: () => 'Guichet ouvert.' },
+	close: { ok: () => 'Guichet fermé pour la journée.' },
+	call: { ok: (t) => `Appel hors ordre de ${t.number} (motif enregistré).` },
+};
+
+async function act(verb, body) {
+	if (S.busy || S.counter == null) return false;
+	S.busy = true;
+	document.body.dataset.busy = '1';
+	const prev = S.ticket ? S.ticket.number : '';
+	try {
+		const { status, data } = await api('POST', `/api/v1/counters/${S.counter}/${verb}`, body);
+		if (status === 204) {
+			if (verb === 'call-next') S.ticket = null;
+			say(verb === 'call-next' ? 'Personne en attente pour vos services.' : 'Rien à faire.', 'info');
+		} else {
+			if (data) {
+				S.ticket = data.ticket || null;
+				if (data.state) S.cstate = data.state;
+			}
+			if (verb === 'pause') S.cstate = data && data.state ? data.state : 'paused';
+			if (verb === 'resume' || verb === 'open') S.cstate = data && data.state ? data.state : 'open';
+			if (verb === 'close') S.cstate = data && data.state ? data.state : 'closed';
+			say(ACTIONS[verb].ok(S.ticket, prev, body || {}), 'ok');
+		}
+		const c = myCounter();
+		if (c) {
+			c.ticket = S.ticket;
+			c.state = S.cstate;
+		}
+		renderCounter();
+		return true;
+	} catch (e) {
+		if (e.status !== 401) say(e.message, 'error');
+		return false;
+	} finally {
+		S.busy = false;
+		delete document.body.dataset.busy;
+	}
+}
+
+function openDialog(id) {
+	if (!S.ticket || S.busy) return;
+	const d = $(id);
+	for (const el of d.querySelectorAll('.dlg-ticket')) el.textContent = S.ticket.number;
+	if (id === 'dlg-transfer') {
+		const box = $('transfer-choices');
+		box.replaceChildren();
+		for (const s of S.services) {
+			if (s.code === S.ticket.service) continue;
+			const b = document.createElement('button');
+			b.type = 'button';
+			b.className = 'btn btn-choice';
+			b.dataset.service = s.code;
+			const k = document.createElement('kbd');
+			k.textContent = s.code;
+			b.append(k, ` ${s.name ? (s.name.fr || Object.values(s.name)[0]) : ''}`);
+			box.append(b);
+		}
+	}
+	d.showModal();
+	const first = d.querySelector('.btn-choice');
+	if (first) first.focus();
+}
+
+async function chooseInDialog(d, btn) {
+	if (!btn) return;
+	d.close();
+	if (d.id === 'dlg-done') await act('done', { outcome: btn.dataset.outcome });
+	else await act('transfer', { service: btn.dataset.service });
+	focusScan(true);
+}
+
+function setupDialog(d) {
+	d.addEventListener('click', (ev) => {
+		const b = ev.target.closest('button');
+		if (!b) return;
+		if (b.classList.contains('dlg-cancel')) d.close();
+		else if (b.classList.contains('btn-choice')) chooseInDialog(d, b);
+	});
+	d.addEventListener('keydown', (ev) => {
+		if (ev.ctrlKey || ev.altKey || ev.metaKey || ev.repeat) return;
+		let b = null;
+		if (d.id === 'dlg-done' && /^[1-4]$/.test(ev.key)) {
+			b = d.querySelectorAll('.btn-choice')[Number(ev.key) - 1];
+		} else if (d.id === 'dlg-transfer' && /^[a-z]$/i.test(ev.key)) {
+			b = d.querySelector(`.btn-choice[data-service="${ev.key.toUpperCase()}"]`);
+		}
+		if (b) {
+			ev.preventDefault();
+			chooseInDialog(d, b);
+		}
+	});
+	d.addEventListener('close', () => focusScan(true));
+}
+
+async function callSpecific(ev) {
+	ev.preventDefault();
+	const num = $('sp-number');
+	const reason = $('sp-reason');
+	const err = $('sp-error');
+	const number = num.value.trim().toUpperCase();
+	err.hidden = true;
+	if (!/^[A-Z][0-9]{1,4}$/.test(number)) {
+		err.textContent = 'Numéro de ticket attendu, par exemple A042.';
+		err.hidden = false;
+		num.focus();
+		return;
+	}
+	if (!reason.value.trim()) {
+		err.textContent = 'Le motif est obligatoire pour appeler un ticket hors ordre.';
+		err.hidden = false;
+		reason.focus();
+		return;
+	}
+	const ok = await act('call', { number, reason: reason.value.trim() });
+	if (ok) {
+		num.value = '';
+		reason.value = '';
+		focusScan(true);
+	} else {
+		err.textContent = $('msg').textContent;
+		err.hidden = false;
+	}
+}
+
+// ------------------------------------------------------------------ slip check
+
+const ICONS = {
+	check: '<svg class="v-icon" viewBox="0 0 40 40" aria-hidden="true"><circle cx="20" cy="20" r="18" fill="currentColor"/><path d="M11 21l6 6 12-14" stroke="#fff" stroke-width="4.5" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+	cross: '<svg class="v-icon" viewBox="0 0 40 40" aria-hidden="true"><rect x="2" y="2" width="36" height="36" rx="6" fill="currentColor"/><path d="M13 13l14 14M27 13L13 27" stroke="#fff" stroke-width="4.5" stroke-linecap="round"/></svg>',
+	question: '<svg class="v-icon" viewBox="0 0 40 40" aria-hidden="true"><path d="M20 2l18 34H2z" fill="currentColor"/><text x="20" y="33" text-anchor="middle" font-size="20" font-weight="700" fill="#fff" font-family="sans-serif">?</text></svg>',
+};
+
+const VERDICTS = {
+	valid: { ok: 'yes', icon: 'check', word: 'VALIDE', detail: 'Ticket authentique, du jour et de ce site.' },
+	forged: { ok: 'no', icon: 'cross', word: 'FALSIFIÉ', detail: 'Signature invalide : ce ticket n\'a pas été émis par ce système. Ne pas servir ; prévenir le responsable.' },
+	other_day: { ok: 'no', icon: 'cross', word: 'AUTRE JOUR', detail: 'Ticket authentique mais d\'un autre jour : il n\'est plus valable.' },
+	other_site: { ok: 'no', icon: 'cross', word: 'AUTRE SITE', detail: 'Ticket authentique mais émis par un autre site.' },
+	already_served: { ok: 'no', icon: 'cross', word: 'DÉJÀ SERVI', detail: 'Ce ticket a déjà été servi : il ne vaut qu\'une fois.' },
+	unknown_format: { ok: 'maybe', icon: 'question', word: 'FORMAT INCONNU', detail: 'Ce code n\'est pas un ticket de ce système. Scanner à nouveau.' },
+};
+
+function holderOf(d) {
+	const t = (d && d.ticket) || {};
+	return d.holder_ref || d.holder || t.holder_ref || t.holder_masked || t.holder || null;
+}
+
+function showVerdict(result, data, error) {
+	const box = $('v-result');
+	box.replaceChildren();
+	const v = VERDICTS[result] || (error
+		? { ok: 'maybe', icon: 'question', word: 'VÉRIFICATION IMPOSSIBLE', detail: error }
+		: { ok: 'maybe', icon: 'question', word: String(result).toUpperCase(), detail: 'Réponse inattendue du serveur.' });
+	box.dataset.ok = v.ok;
+	box.dataset.result = result || 'error';
+	box.insertAdjacentHTML('afterbegin', ICONS[v.icon]);
+	const word = document.createElement('div');
+	word.className = 'v-word';
+	word.textContent = v.word;
+	const detail = document.createElement('div');
+	detail.className = 'v-detail';
+	const t = data && data.ticket;
+	let facts = '';
+	if (t && t.number) {
+		facts = `Ticket ${t.number}${t.service ? ` · ${serviceName(t.service)}` : ''}`;
+		if (t.issued_at) facts += ` · émis à ${hhmm(t.issued_at)}`;
+		if (t.day) facts += ` · ${t.day}`;
+		facts += '. ';
+	}
+	detail.textContent = facts + v.detail;
+	box.append(word, detail);
+	const h = data && holderOf(data);
+	if (h) {
+		const hd = document.createElement('div');
+		hd.className = 'v-holder';
+		hd.textContent = `Référence du porteur : ${h} — comparer avec la pièce présentée.`;
+		box.append(hd);
+	}
+	box.hidden = false;
+}
+
+async function verify(payload) {
+	if (!payload) return;
+	try {
+		const { data } = await api('POST', '/api/v1/verify', { payload });
+		showVerdict(data && data.result, data, null);
+	} catch (e) {
+		if (e.status === 401) return;
+		showVerdict(null, null, e.message);
+	}
+}
+
+// ------------------------------------------------------------------ focus
+
+function isTextEntry(el) {
+	if (!el) return false;
+	if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable) return true;
+	return el.tagName === 'INPUT' && !['button', 'submit', 'checkbox', 'radio'].includes(el.type);
+}
+
+// Give the scan field the focus unless the agent is typing elsewhere or a
+// dialog is open. force: also take it from a button (after an action).
+function focusScan(force) {
+	if (document.body.dataset.screen !== 'counter') return;
+	if (document.querySelector('dialog[open]')) return;
+	const a = document.activeElement;
+	if (a === $('scan')) return;
+	if (isTextEntry(a)) return;
+	if (!force && a && a !== document.body && a !== document.documentElement) return;
+	$('scan').focus({ preventScroll: true });
+}
+
+// ------------------------------------------------------------------ keyboard
+
+const KEYS = {
+	F2: () => act('call-next'),
+	F3: () => S.ticket && act('recall'),
+	F4: () => S.ticket && act('no-show'),
+	F6: () => openDialog('dlg-done'),
+	F7: () => openDialog('dlg-transfer'),
+	F8: () => togglePause(),
+	F9: () => $('sp-number').focus(),
+};
+
+function onKey(ev) {
+	const screen = document.body.dataset.screen;
+	if (screen === 'choose') return chooseKeys(ev);
+	if (screen !== 'counter' || document.querySelector('dialog[open]')) return;
+	const f = KEYS[ev.key];
+	if (f) {
+		ev.preventDefault();
+		if (!ev.repeat) Promise.resolve(f()).then(() => focusScan(false));
+		return;
+	}
+	if (ev.key === 'Escape') {
+		$('scan').value = '';
+		$('v-result').hidden = true;
+		if (document.activeElement) document.activeElement.blur();
+		focusScan(true);
+		return;
+	}
+	// A character typed while no text field has the focus (the scanner, or
+	// the agent on a button): send it to the scan field.
+	const a = document.activeElement;
+	if (ev.key.length === 1 && !ev.ctrlKey && !ev.altKey && !ev.metaKey && !isTextEntry(a)) {
+		if (ev.key === ' ' && a && a.tagName === 'BUTTON') return;
+		$('scan').focus({ preventScroll: true });
+	}
+}
+
+async function togglePause() {
+	if (S.cstate === 'closed') return;
+	await act(S.cstate === 'paused' ? 'resume' : 'pause');
+}
+
+// ------------------------------------------------------------------ live
+
+function addAlert(a) {
+	const ul = $('alerts');
+	const li = document.createElement('li');
+	const time = document.createElement('time');
+	const now = new Date();
+	time.textContent = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
+	const text = document.createElement('span');
+	const kind = { burst: 'Émission anormale de tickets' }[a.kind] || a.kind || 'Alerte';
+	text.textContent = `⚠ ${kind}${a.message ? ` — ${a.message}` : ''}`;
+	const ok = document.createElement('button');
+	ok.type = 'button';
+	ok.className = 'btn btn-small';
+	ok.textContent = 'Vu';
+	ok.setAttribute('aria-label', `Masquer l'alerte : ${kind}`);
+	ok.addEventListener('click', () => {
+		li.remove();
+		$('alerts-empty').hidden = ul.children.length > 0;
+		focusScan(true);
+	});
+	li.append(time, text, ok);
+	ul.prepend(li);
+	while (ul.children.length > 20) ul.lastChild.remove();
+	$('alerts-empty').hidden = true;
+}
+
+let resyncTimer = null;
+function scheduleResync(ms = 300) {
+	clearTimeout(resyncTimer);
+	resyncTimer = setTimeout(() => resync().catch(() => {}), ms);
+}
+
+let servicesTimer = null;
+function scheduleServices() {
+	if (servicesTimer) return;
+	servicesTimer = setTimeout(() => {
+		servicesTimer = null;
+		loadServices().catch(() => {});
+	}, 2000);
+}
+
+async function resync() {
+	const [, , board] = await Promise.all([
+		loadCounters(),
+		loadServices(),
+		getJSON('/api/v1/board', 5000).catch(() => null),
+	]);
+	const c = myCounter();
+	if (c && document.body.dataset.screen === 'counter') {
+		S.ticket = c.ticket;
+		S.cstate = c.state;
+		renderCounter();
+	}
+	return board ? Number(board.last_event) || 0 : 0;
+}
+
+function startLive() {
+	if (S.link) return;
+	S.link = new LiveLink({
+		url: '/api/v1/events',
+		handlers: {
+			call: (d) => {
+				if (Number(d.counter) === S.counter) scheduleResync();
+			},
+			counts: (d) => {
+				for (const u of d.services || []) {
+					const s = S.services.find((x) => x.code === u.code);
+					if (s) Object.assign(s, u);
+				}
+				renderQueue();
+				scheduleServices();
+			},
+			counter: (d) => {
+				const c = S.counters.find((x) => x.n === Number(d.counter));
+				if (c && d.state) c.state = d.state;
+				if (Number(d.counter) === S.counter && d.state) {
+					S.cstate = d.state;
+					renderCounter();
+				}
+			},
+			alert: addAlert,
+		},
+		resync,
+		probe: async () => Number((await getJSON('/api/v1/board', 5000)).last_event) || 0,
+		onState: (s) => {
+			$('conn-banner').hidden = s === 'open';
+			document.body.dataset.link = s;
+		},
+	});
+	S.link.start();
+}
+
+function stopLive() {
+	if (S.link) S.link.stop();
+	S.link = null;
+	$('conn-banner').hidden = true;
+}
+
+// ------------------------------------------------------------------ start
+
+function wire() {
+	$('login-form').addEventListener('submit', doLogin);
+	for (const b of document.querySelectorAll('.js-logout')) b.addEventListener('click', logout);
+	$('btn-change').addEventListener('click', () => {
+		sessionStorage.removeItem('kiosk.counter');
+		S.counter = null;
+		chooseScreen(null);
+	});
+	$('btn-close-counter').addEventListener('click', async () => {
+		await act(S.cstate === 'closed' ? 'open' : 'close');
+		focusScan(true);
+	});
+	const click = (id, f) => $(id).addEventListener('click', async () => {
+		await f();
+		focusScan(true);
+	});
+	click('btn-next', () => act('call-next'));
+	click('btn-recall', () => act('recall'));
+	click('btn-noshow', () => act('no-show'));
+	$('btn-done').addEventListener('click', () => openDialog('dlg-done'));
+	$('btn-transfer').addEventListener('click', () => openDialog('dlg-transfer'));
+	click('btn-pause', togglePause);
+	$('specific-form').addEventListener('submit', callSpecific);
+	setupDialog($('dlg-done'));
+	setupDialog($('dlg-transfer'));
+	$('scan').addEventListener('keydown', (ev) => {
+		if (ev.key !== 'Enter') return;
+		ev.preventDefault();
+		const payload = ev.target.value.trim();
+		ev.target.value = '';
+		verify(payload);
+	});
+	document.addEventListener('keydown', onKey);
+	// Focus fell on nothing (a click on the page, a button that went
+	// disabled, a closed dialog): back to the scan field.
+	document.addEventListener('focusout', () => setTimeout(() => focusScan(false), 0));
+	window.addEventListener('focus', () => focusScan(false));
+}
+
+async function boot() {
+	wire();
+	try {
+		const { data } = await api('GET', '/api/v1/session');
+		startSession(data);
+	} catch {
+		showLogin('');
+	}
+}
+
+boot();

@@ -1,0 +1,158 @@
+/*
+ * client: the kiosk's side of the HTTP API (docs/API.md), for the
+ * touchscreen kiosk and `kiosk ticket`.
+ *
+ * Platform module: the only file in the project that includes libcurl. It
+ * maps a handful of narrow verbs (list services, issue, report the print
+ * outcome, reprint, read a ticket) to requests, and the answers to our own
+ * plain structs; callers never see curl or cJSON. Every string in the
+ * structs below is a copy, owned by the struct.
+ *
+ * Time bound: every call gives up after CLIENT_CONNECT_MS to connect and
+ * CLIENT_TOTAL_MS in all (client_set_timeouts changes them), so a server
+ * that is down or stalled costs the caller at most a few seconds. Still,
+ * call these off the UI thread.
+ *
+ * Threads: a struct client (its curl handle and kept connection) is used by
+ * one thread at a time. Make one per thread. client_new may be called from
+ * any thread (libcurl's global init is done once, under pthread_once).
+ */
+#ifndef KIOSK_CLIENT_H
+#define KIOSK_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLIENT_CONNECT_MS 2000  /* default connect timeout */
+#define CLIENT_TOTAL_MS   5000  /* default limit for a whole request */
+
+/* What a call came to. The texts for people are in err. */
+enum client_rc {
+	CLIENT_OK = 0,       /* done */
+	CLIENT_UNREACHABLE,  /* no answer: server down, network gone, timeout */
+	CLIENT_CLOSED,       /* 409 "closed": outside opening hours */
+	CLIENT_FULL,         /* 409 "full": today's capacity is reached */
+	CLIENT_LIMIT,        /* 409 "reprint_limit": no more reprints of this slip */
+	CLIENT_REFUSED,      /* another 4xx: err holds the server's "error" text */
+	CLIENT_UNAVAILABLE,  /* 503 (or another 5xx): could not store; retry later */
+	CLIENT_PROTOCOL,     /* the answer was not the JSON the API promises */
+};
+
+/* "ok", "server unreachable", "closed", "full", ... for logs. */
+const char *client_rc_str(enum client_rc rc);
+
+/* ---- GET /api/v1/services --------------------------------------------- */
+
+/* One name of a service, in one language. */
+struct client_name {
+	char lang[16];      /* language code as in the API ("fr", "en", "fa-AF") */
+	char text[192];     /* the name in that language (UTF-8) */
+};
+
+struct client_service {
+	char code[9];                 /* service code, "A" */
+	struct client_name *names;    /* names by language; names[0] is French when given */
+	int nnames;                   /* entries in names */
+	int waiting;                  /* tickets waiting now */
+	int estimated_wait_s;         /* wait of a ticket issued now, seconds; -1 unknown */
+	int left_today;               /* ordinary places left today; -1 unknown */
+	int capacity;                 /* daily capacity; -1 unknown */
+	int open;                     /* 1 when tickets can be issued now */
+	int bind_holder;              /* 1 when a ticket is bound to its holder (issue 6) */
+};
+
+struct client_site {
+	char id[32];        /* site id, "prefecture-93" */
+	char name[192];     /* site name (UTF-8) */
+	int open;           /* 1 when the site is open now */
+	char opens[8];      /* today's opening time "08:30", "" when closed all day */
+	char closes[8];     /* today's closing time "16:00", "" when closed all day */
+};
+
+/* The kiosk's menu: what GET /api/v1/services said. */
+struct client_menu {
+	struct client_site site;          /* the site */
+	struct client_service *services;  /* services, in the server's order */
+	int nservices;                    /* entries in services */
+};
+
+void client_menu_free(struct client_menu *m);   /* NULL is harmless */
+
+/* The name of a service in lang, else its French name, else its code.
+ * Never NULL. */
+const char *client_service_name(const struct client_service *s, const char *lang);
+
+/* ---- tickets ---------------------------------------------------------- */
+
+#define CLIENT_TOKEN_MAX 512   /* a signed payload always fits (sign.h: 256) */
+
+/* A ticket as the server answered it (POST /tickets, /reprint, /printed,
+ * GET /tickets/{id}). Fields the answer lacked are "" or -1. */
+struct client_ticket {
+	int64_t id;                  /* the server's ticket id (the slip's serial) */
+	char number[16];             /* "A042" */
+	char service[9];             /* queue's service code, "A" */
+	char kind[16];               /* "ticket" (or "attestation", issue 6) */
+	char lang[16];               /* applicant's language code */
+	int priority;                /* 1 when issued with the priority flag */
+	char state[16];              /* "waiting", "called", ... */
+	char day[11];                /* local day "2026-11-27" */
+	char issued_at[40];          /* RFC 3339 local time with offset */
+	int position;                /* position in the queue; -1 when not waiting */
+	int estimated_wait_s;        /* estimated wait, seconds; -1 when not waiting */
+	char print[16];              /* print record: "pending", "confirmed", "unconfirmed", "failed" */
+	char print_reason[160];      /* why it failed, "" when none */
+	int reprints;                /* reprints so far (the slip prints DUPLICATA when > 0) */
+	char token[CLIENT_TOKEN_MAX];/* the signed QR payload; "" on GET /tickets/{id} */
+	char site_id[32];            /* site id */
+	char site_name[192];         /* site name */
+	char service_fr[192];        /* the service's French name */
+	char service_local[192];     /* its name in lang, "" when the site has none */
+	char holder_ref[48];         /* masked holder reference when bound (issue 6), else "" */
+};
+
+/*
+ * A client for the server at base_url ("http://127.0.0.1:8080", with or
+ * without a trailing '/'), authenticating with a device key (NULL: public
+ * routes only). No network I/O happens here. NULL with err on a bad URL or
+ * out of memory.
+ */
+struct client *client_new(const char *base_url, const char *device_key, char *err, size_t errlen);
+void client_free(struct client *c);   /* NULL is harmless */
+
+/* Change the time limits (milliseconds; <= 0 keeps the current one). */
+void client_set_timeouts(struct client *c, int connect_ms, int total_ms);
+/* For an HTTPS server with its own certificate: trust this CA file. */
+void client_set_cafile(struct client *c, const char *path);
+
+/* GET /api/v1/services. On CLIENT_OK *out is a new menu (client_menu_free);
+ * otherwise *out is NULL and err says why. */
+enum client_rc client_services(struct client *c, struct client_menu **out /* OUT */,
+    char *err, size_t errlen);
+
+/* POST /api/v1/tickets: issue one ticket. lang: API language code ("ar",
+ * "fa-AF"); priority: 0/1 (a flag only, never a reason). *out is filled on
+ * CLIENT_OK. Any other result means NO ticket was issued... except
+ * CLIENT_UNREACHABLE after the request was sent (a timeout waiting for the
+ * answer): then the server may have issued one that nobody will hold;
+ * staff see it as never printed. */
+enum client_rc client_issue(struct client *c, const char *service, const char *lang,
+    int priority, struct client_ticket *out /* OUT */, char *err, size_t errlen);
+
+/* POST /api/v1/tickets/{id}/printed. status: "confirmed", "unconfirmed" or
+ * "failed"; reason (for failed; may be NULL) is cut to 120 bytes on a
+ * character boundary, as the server allows. out may be NULL. */
+enum client_rc client_printed(struct client *c, int64_t id, const char *status,
+    const char *reason, struct client_ticket *out /* OUT, may be NULL */,
+    char *err, size_t errlen);
+
+/* POST /api/v1/tickets/{id}/reprint: the same ticket with reprints = N and a
+ * new token. CLIENT_LIMIT when the site's reprint limit is reached. */
+enum client_rc client_reprint(struct client *c, int64_t id,
+    struct client_ticket *out /* OUT */, char *err, size_t errlen);
+
+/* GET /api/v1/tickets/{id}: the ticket's state now (no token). */
+enum client_rc client_get_ticket(struct client *c, int64_t id,
+    struct client_ticket *out /* OUT */, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,55 @@
+// screens.mjs: take the README screenshots of the console (1366x768) and
+// the board (1920x1080) against a real server with a realistic morning.
+//   cd tests/web && node screens.mjs [OUTDIR]     (default: docs/screens)
+
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+	ROOT, run, makeSite, startServer, launch, newPage, issue, counterOp,
+	consoleLogin, chooseCounter, until,
+} from './lib.mjs';
+
+const out = path.resolve(process.argv[2] || path.join(ROOT, 'docs', 'screens'));
+
+run('screens', async () => {
+	fs.mkdirSync(out, { recursive: true });
+	const site = makeSite();
+	const srv = await startServer(site);
+	const tok = site.tokens.karim;
+
+	// A morning: tickets in every service, in several languages.
+	const langs = ['fr', 'ar', 'en', 'fa', 'ru', 'es', 'tr', 'zh', 'bn', 'uk'];
+	let i = 0;
+	for (const svc of ['A', 'B', 'C', 'D', 'E']) {
+		const n = { A: 9, B: 12, C: 7, D: 3, E: 4 }[svc];
+		for (let k = 0; k < n; k++) await issue(srv, site, svc, { lang: langs[i++ % langs.length] });
+	}
+	// Calls at other counters, for the board's history.
+	for (const c of [5, 1, 7, 4, 2]) await counterOp(srv, tok, c, 'call-next');
+	const prio = await issue(srv, site, 'B', { lang: 'ar', priority: true });
+
+	const browser = await launch();
+
+	// Console: Marie at counter 3 calls the priority ticket, then checks its slip.
+	const con = await newPage(browser, { width: 1366, height: 768 });
+	await consoleLogin(con, srv, 'marie');
+	await chooseCounter(con, 3);
+	await con.keyboard.press('F2');
+	await con.waitForFunction(() => document.getElementById('t-number').textContent.trim() !== '', null, { timeout: 5000 });
+	await con.keyboard.type(prio.token);
+	await con.keyboard.press('Enter');
+	await con.waitForSelector('#v-result:visible', { timeout: 5000 });
+
+	// Board: after the console's call, once the highlight has faded.
+	const board = await newPage(browser, { width: 1920, height: 1080 });
+	await board.goto(`${srv.base}/board`);
+	await board.waitForFunction(() => document.body.dataset.link === 'open', null, { timeout: 10000 });
+	await counterOp(srv, tok, 6, 'call-next');
+	await board.waitForFunction(() => document.getElementById('now').classList.contains('flash'), null, { timeout: 5000 });
+	await board.waitForFunction(() => !document.getElementById('now').classList.contains('flash'), null, { timeout: 15000 });
+	await until(() => board.evaluate(() => window.__announcer.pending === 0), 30000, 'announcements done');
+
+	await con.screenshot({ path: path.join(out, 'console.png') });
+	await board.screenshot({ path: path.join(out, 'board.png') });
+	console.log(`wrote ${path.join(out, 'console.png')} and board.png`);
+});
