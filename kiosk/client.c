@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "client.h"
 #include "log.h"
@@ -30,6 +31,7 @@ struct client {
 	char *cafile;            /* CA file for HTTPS, or NULL */
 	int connect_ms;          /* connect time limit */
 	int total_ms;            /* whole request time limit */
+	char code[32];           /* "code" of the last error answer, "" if none */
 };
 
 /* An answer being received. */
@@ -166,6 +168,12 @@ client_set_timeouts(struct client *c, int connect_ms, int total_ms)
 		c->total_ms = total_ms;
 }
 
+const char *
+client_last_code(const struct client *c)
+{
+	return c->code;
+}
+
 void
 client_set_cafile(struct client *c, const char *path)
 {
@@ -211,6 +219,7 @@ request(struct client *c, const char *path, const char *body, long *status, cJSO
 
 	*status = 0;
 	*json = NULL;
+	c->code[0] = '\0';
 	if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url)
 		return errf(err, errlen, "server URL too long"), CLIENT_PROTOCOL;
 	curl_easy_reset(k);
@@ -288,10 +297,12 @@ jbool(const cJSON *o, const char *key)
 
 /* Map a non-2xx answer to a result, with the server's reason in err. */
 static enum client_rc
-http_error(long status, const cJSON *j, char *err, size_t errlen)
+http_error(struct client *c, long status, const cJSON *j, char *err, size_t errlen)
 {
 	const char *msg = j ? jstr(j, "error") : NULL;
 	const char *code = j ? jstr(j, "code") : NULL;
+
+	copy_utf8(c->code, sizeof c->code, code);
 
 	if (msg)
 		errf(err, errlen, "%s", msg);
@@ -324,7 +335,7 @@ call(struct client *c, const char *path, const char *body, cJSON **json, char *e
 	if ((rc = request(c, path, body, &status, json, err, errlen)) != CLIENT_OK)
 		return rc;
 	if (status < 200 || status > 299) {
-		rc = http_error(status, *json, err, errlen);
+		rc = http_error(c, status, *json, err, errlen);
 		cJSON_Delete(*json);
 		*json = NULL;
 		return rc;
@@ -458,18 +469,28 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
 	const cJSON *site = cJSON_GetObjectItemCaseSensitive(j, "site");
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(j, "service_name");
-	const char *number = jstr(j, "number");
+	const char *number = jstr(j, "number"), *kind = jstr(j, "kind");
+	int att;
 
 	memset(t, 0, sizeof *t);
+	if (kind == NULL)
+		kind = "ticket";
+	att = !strcmp(kind, "attestation");
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9007199254740992.0 ||
-	    number == NULL || !*number) {
+	    (!att && (number == NULL || !*number))) {
 		errf(err, errlen, "the server's ticket lacks 'id' or 'number'");
 		return CLIENT_PROTOCOL;
 	}
 	t->id = (int64_t)id->valuedouble;
 	copy_utf8(t->number, sizeof t->number, number);
 	copy_utf8(t->service, sizeof t->service, jstr(j, "service"));
-	copy_utf8(t->kind, sizeof t->kind, jstr(j, "kind") ? jstr(j, "kind") : "ticket");
+	copy_utf8(t->kind, sizeof t->kind, kind);
+	t->duplicate = jbool(j, "duplicate");
+	copy_utf8(t->serial, sizeof t->serial, jstr(j, "serial"));
+	copy_utf8(t->outcome, sizeof t->outcome, jstr(j, "outcome"));
+	t->attempt = jint(j, "attempt", 0);
+	copy_utf8(t->first_date, sizeof t->first_date, jstr(j, "first_date"));
+	t->weeks = jint(j, "weeks", 0);
 	copy_utf8(t->lang, sizeof t->lang, jstr(j, "lang") ? jstr(j, "lang") : "fr");
 	t->priority = jbool(j, "priority");
 	copy_utf8(t->state, sizeof t->state, jstr(j, "state"));
@@ -480,7 +501,7 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 	copy_utf8(t->print, sizeof t->print, jstr(j, "print"));
 	copy_utf8(t->print_reason, sizeof t->print_reason, jstr(j, "print_reason"));
 	t->reprints = jint(j, "reprints", 0);
-	copy_utf8(t->holder_ref, sizeof t->holder_ref, jstr(j, "holder_ref"));
+	copy_utf8(t->holder_ref, sizeof t->holder_ref, jstr(j, "holder"));
 	if (jstr(j, "token")) {
 		if (strlen(jstr(j, "token")) >= sizeof t->token) {
 			errf(err, errlen, "the server's token is too long");
@@ -533,8 +554,8 @@ to_text(cJSON *o)
 }
 
 enum client_rc
-client_issue(struct client *c, const char *service, const char *lang, int priority,
-    struct client_ticket *out, char *err, size_t errlen)
+client_issue_with(struct client *c, const struct client_request *rq, struct client_ticket *out,
+    char *err, size_t errlen)
 {
 	cJSON *o = cJSON_CreateObject();
 	enum client_rc rc;
@@ -542,28 +563,49 @@ client_issue(struct client *c, const char *service, const char *lang, int priori
 
 	memset(out, 0, sizeof *out);
 	if (o) {
-		cJSON_AddStringToObject(o, "service", service ? service : "");
-		cJSON_AddStringToObject(o, "lang", lang ? lang : "fr");
-		cJSON_AddBoolToObject(o, "priority", priority != 0);
+		cJSON_AddStringToObject(o, "service", rq->service ? rq->service : "");
+		cJSON_AddStringToObject(o, "lang", rq->lang ? rq->lang : "fr");
+		cJSON_AddBoolToObject(o, "priority", rq->priority != 0);
+		if (rq->holder)
+			cJSON_AddStringToObject(o, "holder", rq->holder);
+		if (rq->previous)
+			cJSON_AddStringToObject(o, "previous", rq->previous);
 	}
 	if ((body = to_text(o)) == NULL)
 		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
 	rc = ticket_call(c, "/api/v1/tickets", body, 1, out, err, errlen);
+	/* The body held the document number: leave no copy behind. */
+	if (rq->holder)
+		sodium_memzero(body, strlen(body));
 	cJSON_free(body);
+	if (rc == CLIENT_OK && !strcmp(out->kind, "attestation")) {
+		errf(err, errlen, "today's capacity for this service is reached: "
+		    "an attestation de passage was issued instead");
+		return CLIENT_FULL;
+	}
 	return rc;
 }
 
 enum client_rc
-client_printed(struct client *c, int64_t id, const char *status, const char *reason,
+client_issue(struct client *c, const char *service, const char *lang, int priority,
     struct client_ticket *out, char *err, size_t errlen)
 {
-	char path[64], cut[CLIENT_REASON_MAX + 1];
-	cJSON *o = cJSON_CreateObject();
+	struct client_request rq = { service, lang, priority, NULL, NULL };
+
+	return client_issue_with(c, &rq, out, err, errlen);
+}
+
+/* POST {status, reason} to path; the answer is a ticket when out != NULL. */
+static enum client_rc
+report(struct client *c, const char *path, const char *status, const char *reason,
+    struct client_ticket *out, char *err, size_t errlen)
+{
+	char cut[CLIENT_REASON_MAX + 1];
+	cJSON *o = cJSON_CreateObject(), *j;
 	enum client_rc rc;
 	char *body;
 
 	expect(status != NULL);
-	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
 	if (o) {
 		cJSON_AddStringToObject(o, "status", status);
 		if (reason && *reason) {
@@ -573,9 +615,34 @@ client_printed(struct client *c, int64_t id, const char *status, const char *rea
 	}
 	if ((body = to_text(o)) == NULL)
 		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
-	rc = ticket_call(c, path, body, 0, out, err, errlen);
+	if (out) {
+		rc = ticket_call(c, path, body, 0, out, err, errlen);
+	} else {
+		rc = call(c, path, body, &j, err, errlen);
+		cJSON_Delete(j);
+	}
 	cJSON_free(body);
 	return rc;
+}
+
+enum client_rc
+client_printed(struct client *c, int64_t id, const char *status, const char *reason,
+    struct client_ticket *out, char *err, size_t errlen)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
+	return report(c, path, status, reason, out, err, errlen);
+}
+
+enum client_rc
+client_attestation_printed(struct client *c, int64_t id, const char *status, const char *reason,
+    char *err, size_t errlen)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/api/v1/attestations/%lld/printed", (long long)id);
+	return report(c, path, status, reason, NULL, err, errlen);
 }
 
 enum client_rc

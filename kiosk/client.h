@@ -86,15 +86,19 @@ const char *client_service_name(const struct client_service *s, const char *lang
 
 #define CLIENT_TOKEN_MAX 512   /* a signed payload always fits (sign.h: 256) */
 
-/* A ticket as the server answered it (POST /tickets, /reprint, /printed,
- * GET /tickets/{id}). Fields the answer lacked are "" or -1. */
+/* A slip as the server answered it (POST /tickets, /reprint, /printed,
+ * GET /tickets/{id}): a ticket, or an attestation de passage when the
+ * service was full (kind "attestation": no number, a serial instead).
+ * Fields the answer lacked are "" or -1. */
 struct client_ticket {
-	int64_t id;                  /* the server's ticket id (the slip's serial) */
-	char number[16];             /* "A042" */
+	int64_t id;                  /* the server's ticket (or attestation) id: the slip's serial */
+	char number[16];             /* "A042"; "" on an attestation */
 	char service[9];             /* queue's service code, "A" */
-	char kind[16];               /* "ticket" (or "attestation", issue 6) */
+	char kind[16];               /* "ticket" or "attestation" */
 	char lang[16];               /* applicant's language code */
 	int priority;                /* 1 when issued with the priority flag */
+	int duplicate;               /* 1: the holder already had this ticket today; it is
+	                              * given again (same number), not a new one */
 	char state[16];              /* "waiting", "called", ... */
 	char day[11];                /* local day "2026-11-27" */
 	char issued_at[40];          /* RFC 3339 local time with offset */
@@ -108,7 +112,24 @@ struct client_ticket {
 	char site_name[192];         /* site name */
 	char service_fr[192];        /* the service's French name */
 	char service_local[192];     /* its name in lang, "" when the site has none */
-	char holder_ref[48];         /* masked holder reference when bound (issue 6), else "" */
+	char holder_ref[48];         /* masked holder reference "•••4B7" when bound, else "" */
+	/* Attestation de passage only (kind "attestation"): */
+	char serial[40];             /* "AT-2026-11-27-000012" */
+	char outcome[16];            /* why no ticket: "full" */
+	int attempt;                 /* 1 = first attempt, N = Nth of a chain */
+	char first_date[9];          /* YYYYMMDD of the first attempt */
+	int weeks;                   /* distinct ISO weeks with an attempt */
+};
+
+/* What a kiosk asks for (POST /api/v1/tickets). */
+struct client_request {
+	const char *service;   /* service code, "A" */
+	const char *lang;      /* API language code ("ar", "fa-AF"); NULL = "fr" */
+	int priority;          /* 1: priority flag (a flag only, never a reason) */
+	const char *holder;    /* document number typed by the applicant, for a service
+	                        * with bind_holder; NULL otherwise. Sent, never kept here. */
+	const char *previous;  /* scanned payload of an earlier attestation de passage
+	                        * (chains attempts when the service is full); NULL */
 };
 
 /*
@@ -125,17 +146,33 @@ void client_set_timeouts(struct client *c, int connect_ms, int total_ms);
 /* For an HTTPS server with its own certificate: trust this CA file. */
 void client_set_cafile(struct client *c, const char *path);
 
+/* The machine-readable "code" of the last error answer ("holder_required",
+ * "bad_holder", "bad_previous", "reprint_limit", ...), "" when the last call
+ * succeeded or the answer had none. Valid until the next call. */
+const char *client_last_code(const struct client *c);
+
 /* GET /api/v1/services. On CLIENT_OK *out is a new menu (client_menu_free);
  * otherwise *out is NULL and err says why. */
 enum client_rc client_services(struct client *c, struct client_menu **out /* OUT */,
     char *err, size_t errlen);
 
-/* POST /api/v1/tickets: issue one ticket. lang: API language code ("ar",
- * "fa-AF"); priority: 0/1 (a flag only, never a reason). *out is filled on
- * CLIENT_OK. Any other result means NO ticket was issued... except
- * CLIENT_UNREACHABLE after the request was sent (a timeout waiting for the
- * answer): then the server may have issued one that nobody will hold;
- * staff see it as never printed. */
+/*
+ * POST /api/v1/tickets: issue one slip.
+ *   CLIENT_OK    *out is a ticket (out->duplicate: the holder's existing one);
+ *   CLIENT_FULL  today's capacity is reached. When the server issued an
+ *                attestation de passage instead, *out holds it (kind
+ *                "attestation", with its token): print it. Otherwise (an
+ *                older server's 409) out->kind is "".
+ *   others       NO slip was issued (err says why; client_last_code tells
+ *                "holder_required" / "bad_holder" apart)... except
+ *                CLIENT_UNREACHABLE after the request was sent (a timeout
+ *                waiting for the answer): the server may then have issued a
+ *                ticket nobody holds; staff see it as never printed.
+ */
+enum client_rc client_issue_with(struct client *c, const struct client_request *rq,
+    struct client_ticket *out /* OUT */, char *err, size_t errlen);
+
+/* The same for the common case: no holder, no previous attestation. */
 enum client_rc client_issue(struct client *c, const char *service, const char *lang,
     int priority, struct client_ticket *out /* OUT */, char *err, size_t errlen);
 
@@ -145,6 +182,10 @@ enum client_rc client_issue(struct client *c, const char *service, const char *l
 enum client_rc client_printed(struct client *c, int64_t id, const char *status,
     const char *reason, struct client_ticket *out /* OUT, may be NULL */,
     char *err, size_t errlen);
+
+/* POST /api/v1/attestations/{id}/printed: the same for an attestation. */
+enum client_rc client_attestation_printed(struct client *c, int64_t id, const char *status,
+    const char *reason, char *err, size_t errlen);
 
 /* POST /api/v1/tickets/{id}/reprint: the same ticket with reprints = N and a
  * new token. CLIENT_LIMIT when the site's reprint limit is reached. */

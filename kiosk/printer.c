@@ -607,14 +607,19 @@ read_byte(int fd, int sock, int64_t deadline, uint8_t *b, char *err, size_t errl
 		n = read(fd, b, 1);
 		if (n == 1)
 			return 1;
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				continue;
-			return errf(err, errlen, "read: %s", strerror(errno));
-		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			continue;
 		if (sock)
-			return errf(err, errlen, "the printer closed the connection");
-		return 0; /* end of file on a device: nothing will come */
+			return n < 0 ? errf(err, errlen, "read: %s", strerror(errno)) :
+			    errf(err, errlen, "the printer closed the connection");
+		/* A device that cannot be read (usblp on a one-way interface,
+		 * end of file): no answer. Wait out the time asked for, so that
+		 * callers polling in a loop never spin; a dead device shows up
+		 * on the next write. */
+		now = printer_now_ms();
+		if (now < deadline)
+			poll(NULL, 0, (int)(deadline - now));
+		return 0;
 	}
 }
 
@@ -631,9 +636,9 @@ drain(int fd, int sock, char *err, size_t errlen)
 			continue;
 		if (n == 0 && sock)
 			return errf(err, errlen, "the printer closed the connection");
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (n < 0 && sock && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			return errf(err, errlen, "read: %s", strerror(errno));
-		break;
+		break;  /* nothing (more) to read, or a device that cannot be read */
 	}
 	return 0;
 }

@@ -20,16 +20,17 @@
  * after a transport failure: printer_open fails only on a bad SPEC, so a
  * kiosk starts with its printer unplugged and reports it.
  *
- * Time bound. With B = timeout_ms + job_bytes / (8 bytes per ms) + 1500,
- * the time a slow printer may take to swallow, print and cut the job,
- * printer_print takes at most about
- *   2 * (timeout_ms + 3 * reply_ms) [connect + status, once more if a kept
- *   connection went stale] + B [send] + B [confirm] + 3 * reply_ms [explain]
- * (a 576x900 ticket, 65 KB, defaults: about 27 s in the worst case, 1 s of
- * which is waiting for an absent printer's status; a healthy printer answers
- * in the time it takes to print). printer_status takes at most
- * timeout_ms + 3 * reply_ms. Call them off the UI thread. A handle is for
- * one thread at a time.
+ * Time bound. Every wait is a poll() with a deadline; nothing blocks
+ * longer. With B = timeout_ms + job_bytes / (8 bytes per ms) + 1500 ms, the
+ * time a slow printer may take to swallow, print and cut a job:
+ *  - a printer that stops taking data fails after timeout_ms without
+ *    progress; one that reports paper out, cover open, offline or error is
+ *    refused at once, or seen within 0.5 s when it stops mid-job;
+ *  - the worst case, a printer that takes the job slowly and then never
+ *    confirms, is 2 * (timeout_ms + 3 * reply_ms) + 2 * B + 3 * reply_ms
+ *    (a 65 KB 80 mm ticket with the defaults: B = 12.6 s, about 33 s);
+ *  - printer_status takes at most timeout_ms + 3 * reply_ms.
+ * So call them off the UI thread. A handle is for one thread at a time.
  */
 #ifndef KIOSK_PRINTER_H
 #define KIOSK_PRINTER_H

@@ -103,7 +103,7 @@ run('console', async () => {
 	assert(mgr.status === 200, `the manager may reprint (sanity), got ${mgr.status} ${JSON.stringify(mgr.data)}`);
 
 	// --- slip checks ------------------------------------------------------
-	const valid = await issue(srv, site, 'C', { lang: 'fr' });
+	const valid = await issue(srv, site, 'B', { lang: 'fr', holder: 'ab 12345-c' });
 	const served = await issue(srv, site, 'D', { lang: 'fr' });
 	let r = await counterOp(srv, site.tokens.karim, 7, 'call-next');
 	assert(r.status === 200 && r.data.ticket.number === served.number, `counter 7 called ${served.number}`);
@@ -136,6 +136,9 @@ run('console', async () => {
 		});
 		assert(v.text.includes(c.word), `${c.result}: says "${c.word}" in words, got "${v.text}"`);
 		assert(v.ok === c.ok && v.icon, `${c.result}: styled ${c.ok} with an icon`);
+		if (c.result === 'valid') {
+			assert(v.text.includes('•••45C'), `valid slip shows the masked holder reference, got "${v.text}"`);
+		}
 		assert(await page.evaluate(() => document.getElementById('scan').value === ''), 'scan field cleared');
 	}
 	// The counter did not act on any of those keystrokes.
