@@ -84,7 +84,8 @@ DEB_BUILD = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-de
             libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
             libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev \
             espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
-DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium nodejs npm sox curl
+DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium nodejs npm sox curl \
+            openssl python3 python3-prometheus-client
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
 test-deps:

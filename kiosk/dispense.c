@@ -19,6 +19,13 @@
 #define M_DUP      "DUPLICATA"
 #define M_VALID    "Valable uniquement aujourd'hui, pour une seule visite."
 #define M_FREE     "Ce ticket est gratuit. Ne le payez jamais."
+#define M_ATT      "Attestation de passage"
+#define M_FULL     "Capacité du jour atteinte"
+#define M_SERIAL   "N° de série"
+#define M_ATT_KEEP "Gardez cette attestation. Elle peut vous servir à prouver vos démarches."
+#define M_STATEMENT "Cette attestation certifie que vous vous êtes présenté(e) à l'accueil " \
+	"à la date et à l'heure indiquées. Ce n'est pas un récépissé et elle ne donne " \
+	"aucun droit au séjour."
 
 /* A catalogue string and its translation into lang. */
 static struct ticket_text2
@@ -86,7 +93,8 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 
 	memset(s, 0, sizeof *s);
 	if (!t->token[0])
-		return errf(err, errlen, "ticket %s has no signed token: refusing to print it", t->number);
+		return errf(err, errlen, "slip %s has no signed token: refusing to print it",
+		    t->number[0] ? t->number : t->serial);
 	v->kind = TICKET_KIND_TICKET;
 	v->lang = lang;
 	v->site_name = t->site_name[0] ? t->site_name : site_name;
@@ -113,6 +121,28 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 	v->labels.holder = tr2(lang, M_HOLDER);
 	v->labels.duplicate = tr2(lang, M_DUP);
 	v->labels.keep = tr2(lang, M_VALID);
+	if (!strcmp(t->kind, "attestation")) {
+		v->kind = TICKET_KIND_ATTESTATION;
+		v->number = NULL;
+		v->position = v->wait_min = -1;
+		v->labels.keep = tr2(lang, M_ATT_KEEP);
+		v->att.title = tr2(lang, M_ATT);
+		if (!strcmp(t->outcome, "full") || !t->outcome[0])
+			v->att.outcome = tr2(lang, M_FULL);
+		else
+			v->att.outcome = (struct ticket_text2){ t->outcome, NULL };
+		v->att.serial = t->serial[0] ? t->serial : NULL;
+		v->att.serial_label = tr2(lang, M_SERIAL);
+		v->att.statement = tr2(lang, M_STATEMENT);
+		if (t->attempt > 1 && strlen(t->first_date) == 8) {
+			const char *d = t->first_date;
+			snprintf(s->attempts, sizeof s->attempts,
+			    "Tentative n° %d ; première tentative le %.2s/%.2s/%.4s ; "
+			    "tentatives sur %d semaines différentes", t->attempt, d + 6, d + 4, d,
+			    t->weeks);
+			v->att.attempts = s->attempts;
+		}
+	}
 	return 0;
 }
 
@@ -137,26 +167,28 @@ dispense_status_word(enum print_outcome o)
 }
 
 enum client_rc
-dispense_report(struct client *c, int64_t id, const struct print_result *pr,
+dispense_report(struct client *c, const struct client_ticket *t, const struct print_result *pr,
     char *err, size_t errlen)
 {
-	const char *reason = NULL;
+	const char *reason = NULL, *word = dispense_status_word(pr->outcome);
 
 	if (pr->outcome == PRINT_FAILED)
 		reason = pr->reason[0] ? pr->reason : "printer failure";
-	return client_printed(c, id, dispense_status_word(pr->outcome), reason, NULL, err, errlen);
+	if (!strcmp(t->kind, "attestation"))
+		return client_attestation_printed(c, t->id, word, reason, err, errlen);
+	return client_printed(c, t->id, word, reason, NULL, err, errlen);
 }
 
 int
-dispense_print(struct printer *p, struct client *c, int64_t id, const struct bitmap *b,
-    struct dispense_result *out)
+dispense_print(struct printer *p, struct client *c, const struct client_ticket *t,
+    const struct bitmap *b, struct dispense_result *out)
 {
 	int rc;
 
-	expect(p != NULL && c != NULL && b != NULL && out != NULL);
+	expect(p != NULL && c != NULL && t != NULL && b != NULL && out != NULL);
 	memset(out, 0, sizeof *out);
 	rc = printer_print(p, b, &out->print);
-	out->report = dispense_report(c, id, &out->print, out->report_err, sizeof out->report_err);
+	out->report = dispense_report(c, t, &out->print, out->report_err, sizeof out->report_err);
 	if (out->report == CLIENT_OK)
 		out->report_err[0] = '\0';
 	return rc == 0 && out->print.outcome != PRINT_FAILED ? 0 : -1;

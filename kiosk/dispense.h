@@ -38,10 +38,11 @@ struct dispense_slip {
 	char datetime[48];         /* "27/11/2026 09:14", from issued_at */
 	char minutes_fr[48];       /* "{n} min": the "%d min" msgid as a ticket.h template */
 	char minutes_local[96];    /* the same in the applicant's language */
+	char attempts[160];        /* attestation: the attempt chain line, French */
 };
 
 /*
- * Fill s->view from t. site_name is used when the answer carried none (may
+ * Fill s->view from t, a ticket or an attestation de passage (t->kind). site_name is used when the answer carried none (may
  * be NULL). The language is t->lang; the service's local name is the site
  * file's name for that language, else the catalogue's translation of its
  * French name. t->reprints > 0 prints "DUPLICATA n". 0, or -1 with err
@@ -62,7 +63,7 @@ struct dispense_result {
 };
 
 /*
- * Print b (from dispense_render) on p, then report the outcome of ticket id
+ * Print b (from dispense_render) on p, then report the outcome of slip t
  * through c. Always fills *out. Returns 0 when the slip printed (confirmed
  * or unconfirmed), -1 when it did not. A failed report (server down) does
  * not change the return value: the slip is in the person's hand; the
@@ -70,12 +71,12 @@ struct dispense_result {
  * dispense_report (out->report says so). Takes as long as printer_print
  * plus one client call (see printer.h and client.h): not on a UI thread.
  */
-int dispense_print(struct printer *p, struct client *c, int64_t id,
+int dispense_print(struct printer *p, struct client *c, const struct client_ticket *t,
     const struct bitmap *b, struct dispense_result *out /* OUT */);
 
-/* POST the outcome in pr for ticket id: "confirmed", "unconfirmed", or
- * "failed" with pr->reason. */
-enum client_rc dispense_report(struct client *c, int64_t id,
+/* POST the outcome in pr for slip t (a ticket or an attestation):
+ * "confirmed", "unconfirmed", or "failed" with pr->reason. */
+enum client_rc dispense_report(struct client *c, const struct client_ticket *t,
     const struct print_result *pr, char *err, size_t errlen);
 
 /* The API word for an outcome: "confirmed", "unconfirmed", "failed". */

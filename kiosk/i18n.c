@@ -463,6 +463,9 @@ i18n_po_parse(const char *path, i18n_entry_fn fn, void *arg, char *err, size_t e
 			errf(err, errlen, "%s:%d: NUL byte in text", path, po.line);
 			goto out;
 		}
+		/* Some editors start a UTF-8 file with a byte-order mark. */
+		if (po.line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+			memmove(line, line + 3, (size_t)len - 2);
 		if (po_line(&po, line, err, errlen) < 0)
 			goto out;
 	}

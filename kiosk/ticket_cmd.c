@@ -44,6 +44,7 @@ usage(FILE *f)
 	    "usage: kiosk ticket --server URL --device-key KEY --service CODE [--lang LANG]\n"
 	    "                    [--priority] --printer SPEC [--fonts DIR] [--po DIR] [--png OUT.png]\n"
 	    "       kiosk ticket --server URL --device-key KEY --reprint ID --printer SPEC [...]\n"
+	    "       [--holder DOCUMENT] [--previous PAYLOAD]\n"
 	    "\n"
 	    "Issue one ticket from the queue server and print it, or reprint ticket ID\n"
 	    "(same number, marked DUPLICATA). The print outcome is reported to the server.\n"
@@ -54,6 +55,8 @@ usage(FILE *f)
 	    "  --service CODE     the service, e.g. A\n"
 	    "  --lang LANG        the applicant's language (default fr): fr, ar, fa-AF, ta, zh, uk...\n"
 	    "  --priority         a priority ticket (staff check the card at the counter)\n"
+	    "  --holder DOCUMENT  the applicant's document number, for services bound to a holder\n"
+	    "  --previous PAYLOAD an earlier attestation de passage, to chain the attempts\n"
 	    "  --printer SPEC     file:OUT.bin[?profile=58mm], usb:/dev/usb/lp0, tcp:HOST:9100\n"
 	    "                     (profiles: %s)\n"
 	    "  --fonts DIR        where the Noto fonts are (default: Debian's places)\n"
@@ -66,7 +69,7 @@ usage(FILE *f)
 	    "  1  usage or set-up error       6  server could not store it / bad answer\n"
 	    "  2  server unreachable          7  issued but NOT printed: show the number at the desk\n"
 	    "  3  closed                      8  printed, but the server could not be told\n"
-	    "  4  full for today\n",
+	    "  4  full for today (an attestation de passage is printed when the server gives one)\n",
 	    printer_profile_names());
 }
 
@@ -121,6 +124,7 @@ cmd_ticket(int argc, char **argv)
 {
 	const char *server = NULL, *key = NULL, *service = NULL, *langarg = "fr";
 	const char *spec = NULL, *fontdir = NULL, *podir = NULL, *png = NULL, *reprint = NULL;
+	const char *holder = NULL, *previous = NULL;
 	char pobuf[PATH_MAX], err[512];
 	const struct lang *lang;
 	struct printer *p = NULL;
@@ -132,7 +136,7 @@ cmd_ticket(int argc, char **argv)
 	struct dispense_result res;
 	enum client_rc crc;
 	long long reprint_id = -1;
-	int i, priority = 0, rc = EXIT_USAGE;
+	int i, priority = 0, attestation, rc = EXIT_USAGE;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -161,6 +165,10 @@ cmd_ticket(int argc, char **argv)
 			dst = &png;
 		} else if (!strcmp(a, "--reprint")) {
 			dst = &reprint;
+		} else if (!strcmp(a, "--holder")) {
+			dst = &holder;
+		} else if (!strcmp(a, "--previous")) {
+			dst = &previous;
 		}
 		if (dst == NULL || i + 1 >= argc) {
 			fprintf(stderr, "kiosk ticket: %s '%s'\n\n",
@@ -210,19 +218,32 @@ cmd_ticket(int argc, char **argv)
 		goto out;
 	}
 
-	if (reprint)
+	if (reprint) {
 		crc = client_reprint(c, reprint_id, &t, err, sizeof err);
-	else
-		crc = client_issue(c, service, lang->code, priority, &t, err, sizeof err);
-	if (crc != CLIENT_OK) {
+	} else {
+		struct client_request rq = { service, lang->code, priority, holder, previous };
+		crc = client_issue_with(c, &rq, &t, err, sizeof err);
+	}
+	attestation = crc == CLIENT_FULL && !strcmp(t.kind, "attestation");
+	if (crc != CLIENT_OK && !attestation) {
 		fprintf(stderr, "kiosk ticket: %s: %s\n", why(crc), err);
 		rc = exit_for(crc);
 		goto out;
 	}
-	printf("%s\n", t.number);
-	printf("id: %lld\n", (long long)t.id);
-	if (t.reprints > 0)
-		printf("reprint: DUPLICATA %d\n", t.reprints);
+	if (attestation) {
+		/* Nobody leaves empty-handed: the proof of the visit is printed. */
+		printf("%s\n", t.serial);
+		printf("id: %lld\n", (long long)t.id);
+		printf("kind: attestation de passage (%s)\n", err);
+	} else {
+		printf("%s\n", t.number);
+		printf("id: %lld\n", (long long)t.id);
+		if (t.duplicate)
+			printf("note: this person already had ticket %s today; it is given again\n",
+			    t.number);
+		if (t.reprints > 0)
+			printf("reprint: DUPLICATA %d\n", t.reprints);
+	}
 	fflush(stdout);
 
 	if (dispense_fill(&slip, &t, NULL, err, sizeof err) != 0 ||
@@ -232,11 +253,11 @@ cmd_ticket(int argc, char **argv)
 		res.print.outcome = PRINT_FAILED;
 		res.print.state = ESCPOS_UNKNOWN;
 		snprintf(res.print.reason, sizeof res.print.reason, "slip layout failed: %.160s", err);
-		res.report = dispense_report(c, t.id, &res.print, res.report_err, sizeof res.report_err);
+		res.report = dispense_report(c, &t, &res.print, res.report_err, sizeof res.report_err);
 	} else {
 		if (png && png_write(b, png, err, sizeof err) != 0)
 			fprintf(stderr, "kiosk ticket: warning: %s\n", err);
-		dispense_print(p, c, t.id, b, &res);
+		dispense_print(p, c, &t, b, &res);
 	}
 
 	switch (res.print.outcome) {
@@ -250,10 +271,12 @@ cmd_ticket(int argc, char **argv)
 		break;
 	case PRINT_FAILED:
 		printf("print: not printed: %s\n", res.print.reason[0] ? res.print.reason : "printer failure");
-		printf("Show this number at the reception desk: %s\n", t.number);
+		printf("Show this number at the reception desk: %s\n", attestation ? t.serial : t.number);
 		rc = EXIT_NOT_PRINTED;
 		break;
 	}
+	if (attestation && rc == EXIT_OK)
+		rc = EXIT_FULL;
 	if (res.report != CLIENT_OK) {
 		fprintf(stderr, "kiosk ticket: the server was not told the print outcome (%s): %s\n",
 		    client_rc_str(res.report), res.report_err);

@@ -416,7 +416,7 @@ test_parser(const char *dir)
 
 	/* Contexts, continuation lines, escapes, fuzzy and empty entries. */
 	write_file(dir, "en.po",
-	    "# a translator comment\n"
+	    "\xEF\xBB\xBF# a translator comment, after a byte-order mark\n"
 	    "msgid \"\"\n"
 	    "msgstr \"\"\n"
 	    "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"

@@ -29,7 +29,12 @@ static char tmpdir[] = "/tmp/test_ticket.XXXXXX";
 
 /* Sample translations (team-written, to be reviewed by native speakers). */
 struct sample {
-	const char *lang, *service, *notice, *position, *wait, *minutes;
+	const char *lang;     /* language code */
+	const char *service;  /* "Premier titre de séjour" */
+	const char *notice;   /* "Ce ticket est gratuit. Ne le payez jamais." */
+	const char *position; /* "Position" */
+	const char *wait;     /* "Attente estimée" */
+	const char *minutes;  /* "{n} min" */
 };
 static const struct sample samples[] = {
 	{ "fr", "Premier titre de séjour", "Ce ticket est gratuit. Ne le payez jamais.",

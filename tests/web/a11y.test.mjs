@@ -1,0 +1,93 @@
+// a11y.test.mjs: axe-core (from node_modules, injected into the page) on
+// every screen of the console (login, counter choice, the counter with a
+// priority ticket, a slip verdict and the done dialog) and on the board
+// (with calls, and with the sound overlay shown). Fails on any "serious"
+// or "critical" violation.
+
+import {
+	run, makeSite, startServer, launch, newPage, issue, counterOp,
+	consoleLogin, assert, AXE, noPageErrors, chooseCounter,
+} from './lib.mjs';
+
+async function axe(page, what) {
+	await page.addScriptTag({ path: AXE });
+	const res = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({
+			id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 2).join(' ')),
+		}));
+	});
+	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	for (const v of res) {
+		console.log(`${what}: ${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
+	}
+	assert(bad.length === 0, `${what}: ${bad.length} serious/critical axe violations: ${bad.map((v) => v.id).join(', ')}`);
+	return res.length;
+}
+
+run('a11y', async () => {
+	const site = makeSite();
+	const srv = await startServer(site);
+	const browser = await launch();
+
+	// --- console -------------------------------------------------------------
+	const con = await newPage(browser);
+	await con.goto(`${srv.base}/console`);
+	await con.waitForSelector('#login:visible', { timeout: 10000 });
+	// The refused state too: the error message must be readable.
+	await con.fill('#login', 'marie');
+	await con.fill('#password', 'wrong');
+	await con.click('#login-submit');
+	await con.waitForSelector('#login-error:visible', { timeout: 5000 });
+	let minor = await axe(con, 'console login');
+
+	await consoleLogin(con, srv, 'marie');
+	minor += await axe(con, 'console counter choice');
+
+	const t = await issue(srv, site, 'A', { lang: 'ta', priority: true, holder: 'ZX9876543' });
+	await chooseCounter(con, 1);
+	await con.keyboard.press('F2');
+	await con.waitForSelector('#t-priority:visible', { timeout: 5000 });
+	await con.keyboard.type(t.token);
+	await con.keyboard.press('Enter');
+	await con.waitForSelector('#v-result:visible', { timeout: 5000 });
+	minor += await axe(con, 'console counter');
+	await con.keyboard.press('F6');
+	await con.waitForSelector('#dlg-done[open]', { timeout: 2000 });
+	minor += await axe(con, 'console done dialog');
+	await con.keyboard.press('Escape');
+
+	// --- board ---------------------------------------------------------------
+	const board = await newPage(browser, { width: 1920, height: 1080 });
+	await board.goto(`${srv.base}/board`);
+	await board.waitForFunction(() => document.body.dataset.link === 'open', null, { timeout: 10000 });
+	await issue(srv, site, 'C', { lang: 'bn' });
+	await counterOp(srv, site.tokens.karim, 5, 'call-next');
+	await board.waitForFunction(() => document.querySelectorAll('#history li').length >= 2, null, { timeout: 2000 });
+	minor += await axe(board, 'board (flashing a call)');
+	await board.waitForFunction(() => !document.getElementById('now').classList.contains('flash'), null, { timeout: 15000 });
+	minor += await axe(board, 'board');
+
+	// The sound overlay, in a browser that blocks autoplay.
+	const { chromium } = await import('playwright-core');
+	const strict = await chromium.launch({
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--autoplay-policy=document-user-activation-required'],
+	});
+	try {
+		const p = await (await strict.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+		await p.goto(`${srv.base}/board`);
+		await p.waitForSelector('#sound-overlay:visible', { timeout: 10000 });
+		assert(await p.evaluate(() => document.activeElement.id === 'sound-enable'), 'the enable-sound button has the focus');
+		minor += await axe(p, 'board sound overlay');
+		await p.click('#sound-enable');
+		await p.waitForSelector('#sound-overlay', { state: 'hidden', timeout: 5000 });
+		assert(await p.evaluate(() => !window.__announcer.blocked), 'sound enabled by the touch');
+	} finally {
+		await strict.close();
+	}
+	console.log(`a11y: no serious or critical violation (${minor} minor/moderate listed above)`);
+	noPageErrors(con, board);
+});
