@@ -58,7 +58,7 @@ struct escpos_job {
 int escpos_encode(struct escpos_buf *out, const struct bitmap *bm,
     const struct escpos_job *job, char *err, size_t errlen);
 
-/* Raster bytes one job of a w x h bitmap takes at width_dots (no flush). */
+/* Total bytes escpos_encode appends for a bitmap of h rows (without flush_bytes). */
 size_t escpos_job_size(int width_dots, int h, const struct escpos_job *job);
 
 /* ---- status ---------------------------------------------------------- */

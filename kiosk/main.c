@@ -3,6 +3,7 @@
  * Only main-level code reads the clock and the environment; modules take
  * `now` and their configuration as parameters.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,9 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* A printer or client that goes away is an error to report, not a
+	 * reason to die: writes return EPIPE instead. */
+	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		if (strcmp(argv[1], cmds[i].name) == 0) {
 			log_init(cmds[i].name, 0);

@@ -187,7 +187,6 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	bus = bus_new((int64_t)time(NULL) * 1000);
 	api = api_new(st, &site, &keys, bus);

@@ -89,18 +89,21 @@ exit_for(enum client_rc rc)
 	return EXIT_UNAVAILABLE;
 }
 
-/* A readable line for a request that gave no ticket. */
+/* What a failed request means for the person, after the server's reason. */
 static const char *
-why(enum client_rc rc)
+consequence(enum client_rc rc, int reprint)
 {
 	switch (rc) {
-	case CLIENT_UNREACHABLE: return "the queue server cannot be reached; no ticket was issued";
-	case CLIENT_CLOSED:      return "the reception is closed now; no ticket was issued";
-	case CLIENT_FULL:        return "this service is full for today; no ticket was issued";
-	case CLIENT_LIMIT:       return "this slip cannot be reprinted again (reprint limit reached)";
-	case CLIENT_REFUSED:     return "the server refused";
-	case CLIENT_UNAVAILABLE: return "the server could not store the ticket; retry in a moment";
-	case CLIENT_PROTOCOL:    return "the server's answer was not understood";
+	case CLIENT_UNREACHABLE:
+		return reprint ? "Nothing was reprinted." :
+		    "No ticket was issued: check the server and the network.";
+	case CLIENT_LIMIT:       return "Nothing was reprinted.";
+	case CLIENT_UNAVAILABLE: return "Nothing was issued; retry in a moment.";
+	case CLIENT_PROTOCOL:    return "The answer was not understood: ask staff to check the queue.";
+	case CLIENT_CLOSED:
+	case CLIENT_FULL:
+	case CLIENT_REFUSED:
+		return reprint ? "Nothing was reprinted." : "No ticket was issued.";
 	case CLIENT_OK:          break;
 	}
 	return "";
@@ -226,7 +229,7 @@ cmd_ticket(int argc, char **argv)
 	}
 	attestation = crc == CLIENT_FULL && !strcmp(t.kind, "attestation");
 	if (crc != CLIENT_OK && !attestation) {
-		fprintf(stderr, "kiosk ticket: %s: %s\n", why(crc), err);
+		fprintf(stderr, "kiosk ticket: %s. %s\n", err, consequence(crc, reprint != NULL));
 		rc = exit_for(crc);
 		goto out;
 	}

@@ -376,6 +376,18 @@ test_wrap_and_coverage(struct fonts *f)
 	CHECK_INT(text_missing(f, "ok \xF0\x9F\x98\x80 \xF0\x9F\x98\x81", &first), 2); /* no emoji face */
 	CHECK_INT(first, 0x1F600);
 
+	/* more sizes than the font cache holds: faces are evicted and
+	 * reopened, widths stay the same */
+	{
+		int w1, w2, sz, ok = 1;
+		CHECK(text_measure(f, 30, 0, "Aب中", NULL, &w1, &h) == 0);
+		for (sz = 10; sz < 90; sz++)
+			ok &= text_measure(f, sz, sz & 1 ? TEXT_BOLD : 0, "Aب中", NULL, &w2, &h) == 0;
+		CHECK(ok);
+		CHECK(text_measure(f, 30, 0, "Aب中", NULL, &w2, &h) == 0);
+		CHECK_INT(w2, w1);
+	}
+
 	/* bad sizes are errors, not crashes */
 	CHECK(text_draw(f, NULL, 0, 0, 0, 0, "x", NULL) == -1);
 	CHECK(strlen(fonts_error(f)) > 0);

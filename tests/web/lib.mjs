@@ -188,8 +188,10 @@ export async function launch() {
 }
 
 // A page that fails the test on any uncaught error in the page's scripts.
-export async function newPage(browser, viewport = { width: 1366, height: 768 }) {
-	const ctx = await browser.newContext({ viewport });
+// bypassCSP: only to inject axe-core; every other test keeps the server's
+// Content-Security-Policy, so a page that breaks it fails.
+export async function newPage(browser, viewport = { width: 1366, height: 768 }, { bypassCSP = false } = {}) {
+	const ctx = await browser.newContext({ viewport, bypassCSP });
 	const page = await ctx.newPage();
 	page.errors = [];
 	page.on('pageerror', (e) => page.errors.push(e.message));
