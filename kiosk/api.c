@@ -1480,11 +1480,14 @@ static void
 get_health(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	cJSON *o = cJSON_CreateObject();
-	char now[32];
-	(void)a;
+	struct counter_view cv[1];
+	char now[32], err[200];
+	int db = store_counters(a->st, cv, 1, err, sizeof err) >= 0;
+
 	queue_rfc3339(q->now, now);
-	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddStringToObject(o, "status", db ? "ok" : "degraded");
 	cJSON_AddStringToObject(o, "version", "1.0.0");
+	cJSON_AddStringToObject(o, "db", db ? "ok" : err);
 	cJSON_AddStringToObject(o, "site", a->site.id);
 	cJSON_AddStringToObject(o, "time", now);
 	reply(r, 200, o);

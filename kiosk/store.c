@@ -1840,8 +1840,8 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 		    "'attestation') AND agent = ? AND at > ?", "si", device, now - 60), 0, &failed);
 		snprintf(subject, sizeof subject, "%s %02dh", device, minute / 60);
 		if (k >= t->burst_per_minute)
-			ALERT("burst", subject, "kiosk %s issued %lld slips within a minute (threshold %d): "
-			    "check who is at the kiosk", device, (long long)k, t->burst_per_minute);
+			ALERT("burst", subject, "la borne %s a délivré %lld tickets en une minute (seuil %d) : "
+			    "vérifier qui est à la borne", device, (long long)k, t->burst_per_minute);
 	}
 	if (t->holder_refusals) {
 		s = bindv(st, "SELECT t.number, COUNT(*) FROM events e JOIN tickets t ON t.id = e.ticket "
@@ -1851,8 +1851,8 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 			char number[16];
 			int c = sqlite3_column_int(s, 1);
 			col_text(s, 0, number, sizeof number);
-			snprintf(msg, sizeof msg, "the holder of ticket %s asked for another ticket %d times "
-			    "today (threshold %d)", number, c, t->holder_refusals);
+			snprintf(msg, sizeof msg, "le titulaire du ticket %s a redemandé un ticket %d fois "
+			    "aujourd'hui (seuil %d)", number, c, t->holder_refusals);
 			if ((rc = alert_once(st, now, day, "holder_refusals", number, msg, &out[n])) < 0) {
 				sqlite3_reset(s);
 				goto dbfail;
@@ -1865,15 +1865,15 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind = "
 		    "'refused_closed'", "s", day), 0, &failed);
 		if (k >= t->outside_hours)
-			ALERT("outside_hours", "", "%lld attempts to get a ticket while the site was closed "
-			    "today (threshold %d)", (long long)k, t->outside_hours);
+			ALERT("outside_hours", "", "%lld demandes de ticket pendant la fermeture "
+			    "aujourd'hui (seuil %d)", (long long)k, t->outside_hours);
 	}
 	if (t->reprints_per_hour) {
 		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE kind IN ('reprint', "
 		    "'duplicate') AND at > ?", "i", now - 3600), 0, &failed);
 		snprintf(subject, sizeof subject, "%02dh", minute / 60);
 		if (k >= t->reprints_per_hour)
-			ALERT("reprints", subject, "%lld reprints within the last hour (threshold %d)",
+			ALERT("reprints", subject, "%lld réimpressions dans la dernière heure (seuil %d)",
 			    (long long)k, t->reprints_per_hour);
 	}
 	if (t->paper_ratio) {
@@ -1882,8 +1882,8 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 		int64_t issued = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind "
 		    "IN ('issue', 'attestation')", "s", day), 0, &failed);
 		if (slips >= 20 && slips * 100 > issued * t->paper_ratio)
-			ALERT("paper", "", "%lld slips printed for %lld tickets and attestations today "
-			    "(threshold %d%%): paper is being used out of proportion", (long long)slips,
+			ALERT("paper", "", "%lld impressions pour %lld tickets et attestations aujourd'hui "
+			    "(seuil %d %%) : consommation de papier anormale", (long long)slips,
 			    (long long)issued, t->paper_ratio);
 	}
 #undef ALERT
