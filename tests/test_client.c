@@ -1,0 +1,428 @@
+/*
+ * test_client: the kiosk's HTTP client against a scripted fake server on
+ * 127.0.0.1 (a thread with a raw socket), so that every answer the client
+ * must map (201, 409 closed/full/reprint_limit, 4xx, 503, junk, oversize,
+ * silence, refused connection) is exercised without the real server.
+ * tests/it_print.sh drives the same client against `kiosk serve`.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "testhelp.h"
+
+/* The fake server's script and what it saw. */
+static struct {
+	int lfd;                 /* listening socket */
+	int port;                /* its port */
+	pthread_mutex_t mu;      /* guards the fields below */
+	int status;              /* status of the next answer */
+	char *body;              /* body of the next answer (owned) */
+	int stall;               /* 1: read the request, never answer */
+	int quit;                /* 1: the thread ends */
+	char req[8192];          /* the last request, head and body */
+} fake = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+script(int status, const char *body, int stall)
+{
+	pthread_mutex_lock(&fake.mu);
+	fake.status = status;
+	free(fake.body);
+	fake.body = strdup(body);
+	fake.stall = stall;
+	fake.req[0] = '\0';
+	pthread_mutex_unlock(&fake.mu);
+}
+
+static int
+flag(int *f)
+{
+	int v;
+	pthread_mutex_lock(&fake.mu);
+	v = *f;
+	pthread_mutex_unlock(&fake.mu);
+	return v;
+}
+
+/* Read one request (head + Content-Length body) into buf. */
+static size_t
+read_request(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	char *eoh;
+	long clen = 0;
+
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+		if (poll(&p, 1, 2000) <= 0)
+			return len;
+		if ((n = read(fd, buf + len, cap - 1 - len)) <= 0)
+			return len;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if ((eoh = strstr(buf, "\r\n\r\n")) != NULL) {
+			const char *cl = strcasestr(buf, "Content-Length:");
+			if (cl && cl < eoh)
+				clen = strtol(cl + 15, NULL, 10);
+			if ((size_t)(eoh + 4 - buf) + (size_t)clen <= len)
+				return len;
+		}
+		if (len + 1 >= cap)
+			return len;
+	}
+}
+
+static void *
+server(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct pollfd p = { fake.lfd, POLLIN, 0 };
+		char head[256], req[8192];
+		int fd, status, stall;
+		char *body;
+		size_t n;
+
+		if (flag(&fake.quit))
+			return NULL;
+		if (poll(&p, 1, 20) <= 0)
+			continue;
+		if ((fd = accept(fake.lfd, NULL, NULL)) < 0)
+			continue;
+		n = read_request(fd, req, sizeof req);
+		pthread_mutex_lock(&fake.mu);
+		memcpy(fake.req, req, n);
+		fake.req[n] = '\0';
+		status = fake.status;
+		stall = fake.stall;
+		body = strdup(fake.body ? fake.body : "");
+		pthread_mutex_unlock(&fake.mu);
+		if (stall) {
+			/* Say nothing until the test lifts the stall (bounded). */
+			int i;
+			for (i = 0; i < 500 && flag(&fake.stall); i++) {
+				struct timespec ts = { 0, 10 * 1000 * 1000 };
+				nanosleep(&ts, NULL);
+			}
+		} else {
+			size_t bl = strlen(body), off = 0;
+			int hl = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+			    "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, bl);
+			if (write(fd, head, (size_t)hl) != hl)
+				goto next;
+			while (off < bl) {
+				ssize_t w = write(fd, body + off, bl - off);
+				if (w <= 0)
+					break;
+				off += (size_t)w;
+			}
+		}
+next:
+		free(body);
+		close(fd);
+	}
+}
+
+/* A copy of the last request the fake server read, taken under its lock. */
+static const char *
+req(void)
+{
+	static char copy[sizeof fake.req];
+
+	pthread_mutex_lock(&fake.mu);
+	memcpy(copy, fake.req, sizeof copy);
+	pthread_mutex_unlock(&fake.mu);
+	return copy;
+}
+
+static const char *
+sent_body(void)
+{
+	const char *r = req(), *b = strstr(r, "\r\n\r\n");
+	return b ? b + 4 : "";
+}
+
+#define TOKEN "K1*T*PREFECTURE-93*20261127*A*42*0914*KIOSK-1*42*0*ABCDEF"
+#define TICKET_JSON \
+	"{\"id\":42,\"number\":\"A042\",\"service\":\"A\",\"kind\":\"ticket\",\"lang\":\"ar\"," \
+	"\"priority\":true,\"state\":\"waiting\",\"day\":\"2026-11-27\"," \
+	"\"issued_at\":\"2026-11-27T09:14:05+01:00\",\"position\":7,\"estimated_wait_s\":840," \
+	"\"counter\":null,\"recalls\":0,\"print\":\"pending\",\"reprints\":0,\"holder\":\"\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2" "4B7\"," \
+	"\"service_name\":{\"fr\":\"Premier titre de s\xc3\xa9jour\",\"ar\":\"\xd8\xa3\xd9\x88\xd9\x84\"}," \
+	"\"token\":\"" TOKEN "\",\"duplicate\":false," \
+	"\"site\":{\"id\":\"prefecture-93\",\"name\":\"Pr\xc3\xa9" "fecture\",\"open\":true}}"
+
+static void
+test_services(struct client *c)
+{
+	struct client_menu *m = NULL;
+	char err[256];
+
+	script(200, "{\"site\":{\"id\":\"prefecture-93\",\"name\":\"Pr\xc3\xa9" "fecture\",\"open\":true,"
+	    "\"opens\":\"08:30\",\"closes\":\"16:00\"},\"services\":["
+	    "{\"code\":\"A\",\"name\":{\"en\":\"First permit\",\"fr\":\"Premier titre\"},\"waiting\":3,"
+	    "\"estimated_wait_s\":600,\"capacity\":60,\"left_today\":50,\"open\":true,\"bind_holder\":true},"
+	    "{\"code\":\"C\",\"name\":{\"fr\":\"Retrait\"},\"waiting\":0,\"open\":false}]}", 0);
+	CHECK_INT(client_services(c, &m, err, sizeof err), CLIENT_OK);
+	REQUIRE(m != NULL);
+	CHECK(strncmp(req(), "GET /api/v1/services ", 21) == 0);
+	CHECK_STR(m->site.id, "prefecture-93");
+	CHECK_STR(m->site.opens, "08:30");
+	CHECK_INT(m->site.open, 1);
+	CHECK_INT(m->nservices, 2);
+	CHECK_STR(m->services[0].code, "A");
+	CHECK_STR(m->services[0].names[0].lang, "fr");   /* French first */
+	CHECK_STR(client_service_name(&m->services[0], "en"), "First permit");
+	CHECK_STR(client_service_name(&m->services[0], "ta"), "Premier titre");
+	CHECK_INT(m->services[0].bind_holder, 1);
+	CHECK_INT(m->services[0].left_today, 50);
+	CHECK_INT(m->services[1].open, 0);
+	CHECK_INT(m->services[1].left_today, -1);        /* absent: unknown */
+	client_menu_free(m);
+
+	script(200, "{\"services\":[]}", 0);
+	CHECK_INT(client_services(c, &m, err, sizeof err), CLIENT_PROTOCOL);
+	CHECK(m == NULL);
+}
+
+static void
+test_issue(struct client *c)
+{
+	struct client_ticket t;
+	struct client_request rq = { "A", "ar", 1, "AB 123456", NULL };
+	char err[256];
+
+	script(201, TICKET_JSON, 0);
+	CHECK_INT(client_issue_with(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "POST /api/v1/tickets ", 21) == 0);
+	CHECK(strstr(req(), "Authorization: Bearer dk_test") != NULL);
+	CHECK(strstr(sent_body(), "\"service\":\"A\"") != NULL);
+	CHECK(strstr(sent_body(), "\"lang\":\"ar\"") != NULL);
+	CHECK(strstr(sent_body(), "\"priority\":true") != NULL);
+	CHECK(strstr(sent_body(), "\"holder\":\"AB 123456\"") != NULL);
+	CHECK_INT(t.id, 42);
+	CHECK_STR(t.number, "A042");
+	CHECK_STR(t.token, TOKEN);
+	CHECK_INT(t.position, 7);
+	CHECK_INT(t.estimated_wait_s, 840);
+	CHECK_INT(t.priority, 1);
+	CHECK_STR(t.service_fr, "Premier titre de s\xc3\xa9jour");
+	CHECK_STR(t.service_local, "\xd8\xa3\xd9\x88\xd9\x84");
+	CHECK_STR(t.holder_ref, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2" "4B7");
+	CHECK_STR(t.site_name, "Pr\xc3\xa9" "fecture");
+	CHECK_STR(t.issued_at, "2026-11-27T09:14:05+01:00");
+	CHECK_STR(client_last_code(c), "");
+
+	script(409, "{\"error\":\"the reception is closed now\",\"code\":\"closed\"}", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_CLOSED);
+	CHECK_STR(err, "the reception is closed now");
+	CHECK(strstr(sent_body(), "holder") == NULL);
+	CHECK(strstr(sent_body(), "\"priority\":false") != NULL);
+
+	script(409, "{\"error\":\"full\",\"code\":\"full\"}", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_FULL);
+	CHECK_STR(t.kind, "");
+
+	/* Today's server answers "full" with an attestation de passage. */
+	script(201, "{\"kind\":\"attestation\",\"id\":7,\"serial\":\"AT-2026-11-27-000007\","
+	    "\"service\":\"A\",\"lang\":\"fr\",\"outcome\":\"full\",\"day\":\"2026-11-27\","
+	    "\"issued_at\":\"2026-11-27T15:02:00+01:00\",\"attempt\":2,\"first_date\":\"20261120\","
+	    "\"weeks\":2,\"token\":\"K1*A*X\"}", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_FULL);
+	CHECK_STR(t.kind, "attestation");
+	CHECK_STR(t.serial, "AT-2026-11-27-000007");
+	CHECK_INT(t.attempt, 2);
+	CHECK_STR(t.first_date, "20261120");
+	CHECK_STR(t.token, "K1*A*X");
+
+	script(400, "{\"error\":\"this service needs the applicant's document number\","
+	    "\"code\":\"holder_required\"}", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "holder_required");
+	CHECK(strstr(err, "document number") != NULL);
+
+	script(401, "{\"error\":\"unknown device key\"}", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(err, "unknown device key");
+
+	script(503, "{\"error\":\"database is locked\",\"code\":\"unavailable\"}", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNAVAILABLE);
+	script(500, "oops", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNAVAILABLE);
+	CHECK(strstr(err, "500") != NULL);
+
+	/* Junk and incomplete answers. */
+	script(201, "<html>not json</html>", 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_PROTOCOL);
+	script(201, "{\"id\":42,\"number\":\"A042\"}", 0);   /* no token */
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_PROTOCOL);
+	CHECK(strstr(err, "token") != NULL);
+	script(201, "{\"number\":\"A042\",\"token\":\"x\"}", 0); /* no id */
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_PROTOCOL);
+	{
+		/* Bigger than the client accepts. */
+		size_t n = (1u << 20) + 100;
+		char *big = malloc(n + 1);
+		REQUIRE(big != NULL);
+		memset(big, ' ', n);
+		big[0] = '{';
+		big[n - 1] = '}';
+		big[n] = '\0';
+		script(201, big, 0);
+		free(big);
+		CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_PROTOCOL);
+		CHECK(strstr(err, "larger") != NULL);
+	}
+}
+
+static void
+test_printed_reprint(struct client *c)
+{
+	struct client_ticket t;
+	char err[256], reason[400];
+	const char *b, *r;
+	size_t i;
+
+	script(200, TICKET_JSON, 0);
+	CHECK_INT(client_printed(c, 42, "confirmed", NULL, &t, err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "POST /api/v1/tickets/42/printed ", 32) == 0);
+	CHECK_STR(sent_body(), "{\"status\":\"confirmed\"}");
+
+	/* A long reason of two-byte characters is cut to 120 bytes, whole characters. */
+	for (i = 0; i + 2 < sizeof reason && i < 300; i += 2)
+		memcpy(reason + i, "\xc3\xa9", 2);
+	reason[i] = '\0';
+	script(200, TICKET_JSON, 0);
+	CHECK_INT(client_printed(c, 42, "failed", reason, NULL, err, sizeof err), CLIENT_OK);
+	b = sent_body();
+	r = strstr(b, "\"reason\":\"");
+	REQUIRE(r != NULL);
+	r += 10;
+	CHECK_INT(strcspn(r, "\""), 120);
+
+	script(200, "{\"ok\":true}", 0);
+	CHECK_INT(client_attestation_printed(c, 7, "failed", "paper out", err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "POST /api/v1/attestations/7/printed ", 36) == 0);
+	CHECK(strstr(sent_body(), "\"reason\":\"paper out\"") != NULL);
+
+	script(200, TICKET_JSON, 0);
+	CHECK_INT(client_reprint(c, 42, &t, err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "POST /api/v1/tickets/42/reprint ", 32) == 0);
+	script(409, "{\"error\":\"ticket A042 was already reprinted 2 times\",\"code\":\"reprint_limit\"}", 0);
+	CHECK_INT(client_reprint(c, 42, &t, err, sizeof err), CLIENT_LIMIT);
+	CHECK_STR(client_last_code(c), "reprint_limit");
+
+	script(200, "{\"id\":42,\"number\":\"A042\",\"print\":\"failed\",\"print_reason\":\"paper out\","
+	    "\"reprints\":1,\"state\":\"called\"}", 0);
+	CHECK_INT(client_get_ticket(c, 42, &t, err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "GET /api/v1/tickets/42 ", 23) == 0);
+	CHECK_STR(t.print, "failed");
+	CHECK_STR(t.print_reason, "paper out");
+	CHECK_INT(t.reprints, 1);
+	CHECK_INT(t.position, -1);
+	CHECK_STR(t.token, "");
+}
+
+static long long
+ms_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+test_down(struct client *c)
+{
+	struct client_ticket t;
+	char err[256], url[64];
+	struct client *d;
+	long long t0;
+	int fd, port;
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+
+	/* A server that takes the request and says nothing: the time limit. */
+	client_set_timeouts(c, 300, 600);
+	script(201, TICKET_JSON, 1);
+	t0 = ms_now();
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNREACHABLE);
+	CHECK(ms_now() - t0 < 2000);
+	CHECK(strstr(err, "unreachable") != NULL);
+	pthread_mutex_lock(&fake.mu);
+	fake.stall = 0;
+	pthread_mutex_unlock(&fake.mu);
+
+	/* Nobody listens: a port that was just closed. */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	REQUIRE(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	REQUIRE(getsockname(fd, (struct sockaddr *)&sa, &sl) == 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+	d = client_new(url, "k", err, sizeof err);
+	REQUIRE(d != NULL);
+	t0 = ms_now();
+	CHECK_INT(client_issue(d, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNREACHABLE);
+	CHECK(ms_now() - t0 < 2500);
+	client_free(d);
+}
+
+int
+main(void)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	pthread_t th;
+	struct client *c;
+	char err[256], url[64];
+
+	fake.lfd = socket(AF_INET, SOCK_STREAM, 0);
+	REQUIRE(fake.lfd >= 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	REQUIRE(bind(fake.lfd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	REQUIRE(listen(fake.lfd, 8) == 0);
+	REQUIRE(getsockname(fake.lfd, (struct sockaddr *)&sa, &sl) == 0);
+	fake.port = ntohs(sa.sin_port);
+	REQUIRE(pthread_create(&th, NULL, server, NULL) == 0);
+
+	CHECK(client_new("ftp://x", NULL, err, sizeof err) == NULL);
+	CHECK(strstr(err, "http://") != NULL);
+	CHECK(client_new("http://x", "a\nb", err, sizeof err) == NULL);
+	client_free(NULL);
+	client_menu_free(NULL);
+	CHECK_STR(client_rc_str(CLIENT_UNREACHABLE), "server unreachable");
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d//", fake.port);
+	c = client_new(url, "dk_test", err, sizeof err);
+	REQUIRE(c != NULL);
+	test_services(c);
+	test_issue(c);
+	test_printed_reprint(c);
+	test_down(c);
+	client_free(c);
+
+	pthread_mutex_lock(&fake.mu);
+	fake.quit = 1;
+	pthread_mutex_unlock(&fake.mu);
+	pthread_join(th, NULL);
+	close(fake.lfd);
+	free(fake.body);
+	return TEST_REPORT();
+}

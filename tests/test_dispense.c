@@ -1,0 +1,149 @@
+/*
+ * test_dispense: an issued ticket (as the client parsed it) becomes the
+ * slip view the touchscreen and `kiosk ticket` both render: translations,
+ * date, wait rounding, DUPLICATA, attestation fields, refusal without a
+ * token; then the view really lays out at both widths. The print-and-report
+ * step runs end to end in tests/it_print.sh.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dispense.h"
+#include "i18n.h"
+#include "testhelp.h"
+
+static void
+sample(struct client_ticket *t, const char *lang)
+{
+	memset(t, 0, sizeof *t);
+	t->id = 42;
+	snprintf(t->number, sizeof t->number, "A042");
+	snprintf(t->service, sizeof t->service, "A");
+	snprintf(t->kind, sizeof t->kind, "ticket");
+	snprintf(t->lang, sizeof t->lang, "%s", lang);
+	snprintf(t->issued_at, sizeof t->issued_at, "2026-11-27T09:14:05+01:00");
+	t->position = 7;
+	t->estimated_wait_s = 841;  /* 14 min 1 s: shown as 15 min, never less */
+	snprintf(t->token, sizeof t->token, "K1*T*PREFECTURE-93*20261127*A*42*0914*KIOSK-1*42*0*X");
+	snprintf(t->site_name, sizeof t->site_name, "Préfecture");
+	snprintf(t->service_fr, sizeof t->service_fr, "Premier titre de séjour");
+}
+
+int
+main(void)
+{
+	struct dispense_slip s;
+	struct client_ticket t;
+	char err[256];
+	const struct ticket_view *v = &s.view;
+
+	if (i18n_load("assets/po", err, sizeof err) != 0) {
+		fprintf(stderr, "test_dispense: %s (run from the source tree)\n", err);
+		return 1;
+	}
+
+	/* French: no second language. */
+	sample(&t, "fr");
+	CHECK_INT(dispense_fill(&s, &t, "fallback", err, sizeof err), 0);
+	CHECK_INT(v->kind, TICKET_KIND_TICKET);
+	CHECK_STR(v->number, "A042");
+	CHECK_STR(v->site_name, "Préfecture");
+	CHECK_STR(v->datetime, "27/11/2026 09:14");
+	CHECK_INT(v->position, 7);
+	CHECK_INT(v->wait_min, 15);
+	CHECK_STR(v->qr_payload, t.token);
+	CHECK_INT(v->reprint, 0);
+	CHECK(v->holder_ref == NULL);
+	CHECK_STR(v->labels.minutes.fr, "{n} min");
+	CHECK_STR(v->free_notice.fr, "Ce ticket est gratuit. Ne le payez jamais.");
+	CHECK_STR(v->labels.duplicate.fr, "DUPLICATA");
+
+	/* Chinese: translated labels, the service's name from the catalogue. */
+	sample(&t, "zh");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_STR(v->lang, "zh");
+	CHECK_STR(v->labels.minutes.local, "{n} 分钟");
+	CHECK(strcmp(v->service.local, v->service.fr) != 0);
+	CHECK(strcmp(v->free_notice.local, v->free_notice.fr) != 0);
+	CHECK_STR(v->labels.number.local, i18n_tr("zh", "Numéro"));
+
+	/* The site file's own name for the language wins over the catalogue. */
+	sample(&t, "ar");
+	snprintf(t.service_local, sizeof t.service_local, "خدمة");
+	t.reprints = 2;
+	t.position = -1;
+	t.estimated_wait_s = -1;
+	snprintf(t.holder_ref, sizeof t.holder_ref, "•••4B7");
+	t.site_name[0] = '\0';
+	CHECK_INT(dispense_fill(&s, &t, "Site", err, sizeof err), 0);
+	CHECK_STR(v->service.local, "خدمة");
+	CHECK_STR(v->site_name, "Site");
+	CHECK_INT(v->reprint, 2);
+	CHECK_INT(v->position, -1);
+	CHECK_INT(v->wait_min, -1);
+	CHECK_STR(v->holder_ref, "•••4B7");
+	CHECK(strstr(v->labels.minutes.local, "{n}") != NULL);
+	CHECK(strchr(v->labels.minutes.local, '%') == NULL);
+
+	/* A date the client did not understand is printed as it came. */
+	sample(&t, "fr");
+	snprintf(t.issued_at, sizeof t.issued_at, "tomorrow");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_STR(v->datetime, "tomorrow");
+
+	/* No token: no slip (a slip without its QR must never print). */
+	sample(&t, "fr");
+	t.token[0] = '\0';
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), -1);
+	CHECK(strstr(err, "token") != NULL);
+
+	/* Attestation de passage. */
+	sample(&t, "uk");
+	snprintf(t.kind, sizeof t.kind, "attestation");
+	t.number[0] = '\0';
+	snprintf(t.serial, sizeof t.serial, "AT-2026-11-27-000007");
+	snprintf(t.outcome, sizeof t.outcome, "full");
+	t.attempt = 3;
+	snprintf(t.first_date, sizeof t.first_date, "20261113");
+	t.weeks = 2;
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_INT(v->kind, TICKET_KIND_ATTESTATION);
+	CHECK(v->number == NULL);
+	CHECK_STR(v->att.serial, "AT-2026-11-27-000007");
+	CHECK_STR(v->att.title.fr, "Attestation de passage");
+	CHECK_STR(v->att.outcome.fr, "Capacité du jour atteinte");
+	CHECK(v->att.attempts != NULL && strstr(v->att.attempts, "13/11/2026") != NULL);
+	CHECK(v->att.attempts != NULL && strstr(v->att.attempts, "n° 3") != NULL);
+	CHECK(strstr(v->att.statement.fr, "récépissé") != NULL);
+	t.attempt = 1;
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK(v->att.attempts == NULL);
+
+	CHECK_STR(dispense_status_word(PRINT_CONFIRMED), "confirmed");
+	CHECK_STR(dispense_status_word(PRINT_UNCONFIRMED), "unconfirmed");
+	CHECK_STR(dispense_status_word(PRINT_FAILED), "failed");
+
+	/* The filled views lay out at both widths (fonts from Debian). */
+	{
+		struct fonts *f = fonts_open(NULL, err, sizeof err);
+		const char *langs[] = { "fr", "ar", "fa-AF", "ta", "zh", "uk" };
+		size_t i;
+
+		REQUIRE(f != NULL);
+		for (i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+			struct bitmap *b58, *b80;
+			sample(&t, langs[i]);
+			t.reprints = (int)(i % 2);
+			CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+			b58 = ticket_render(v, 384, 203, f, err, sizeof err);
+			b80 = ticket_render(v, 576, 203, f, err, sizeof err);
+			CHECK(b58 != NULL && b58->w == 384 && b58->h > 400);
+			CHECK(b80 != NULL && b80->w == 576 && b80->h > 400);
+			bitmap_free(b58);
+			bitmap_free(b80);
+		}
+		fonts_free(f);
+	}
+	i18n_free();
+	return TEST_REPORT();
+}
