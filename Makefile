@@ -34,7 +34,8 @@ $(BUILD)/obj/store.o: XCFLAGS = $(call PC,sqlite3) -I$(BUILD)/gen
 $(BUILD)/obj/store.o: $(BUILD)/gen/migrations.inc
 $(BUILD)/obj/site.o:                       XCFLAGS = $(call PC,inih)
 $(BUILD)/obj/http.o:                       XCFLAGS = $(call PC,libmicrohttpd)
-$(BUILD)/obj/text.o $(BUILD)/obj/touch.o:  XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi)
+$(BUILD)/obj/text.o:                       XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi)
+$(BUILD)/obj/touch.o:                      XCFLAGS = $(call PC,sdl2 libpng)
 $(BUILD)/obj/client.o:                     XCFLAGS = $(call PC,libcurl)
 $(BUILD)/obj/verify.o:                     XCFLAGS = $(call PC,zbar libpng)
 $(BUILD)/obj/pngio.o:                        XCFLAGS = $(call PC,libpng)

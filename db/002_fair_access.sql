@@ -9,6 +9,9 @@ ALTER TABLE site ADD COLUMN privacy TEXT NOT NULL DEFAULT '12 0';        -- even
 -- with the day keys (docs/PRIVACY.md).
 ALTER TABLE tickets ADD COLUMN holder_hash BLOB;
 ALTER TABLE tickets ADD COLUMN holder_mask TEXT;
+-- The kiosk that printed the slip last (issue, duplicate or reprint): the
+-- one allowed to report how that printing went.
+ALTER TABLE tickets ADD COLUMN print_device TEXT;
 CREATE INDEX tickets_holder ON tickets (day, service, holder_hash) WHERE holder_hash IS NOT NULL;
 
 -- One random key per local day; deleting the row makes that day's hashes

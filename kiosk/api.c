@@ -202,10 +202,22 @@ parse_body(const struct api_req *q, struct api_resp *r, int required)
 		fail(r, 413, "too_large", "the body is larger than %d bytes", API_BODY_MAX);
 		return NULL;
 	}
+	if (memchr(q->body, '\0', q->body_len)) {
+		fail(r, 400, "bad_json", "the body contains a NUL byte");
+		return NULL;
+	}
 	j = cJSON_ParseWithLengthOpts(q->body, q->body_len, &end, 0);
 	if (j == NULL) {
 		fail(r, 400, "bad_json", "malformed JSON near byte %ld",
 		    end ? (long)(end - q->body) : 0L);
+		return NULL;
+	}
+	while (end < q->body + q->body_len && isspace((unsigned char)*end))
+		end++;
+	if (end != q->body + q->body_len) {
+		fail(r, 400, "bad_json", "unexpected data after the JSON object, at byte %ld",
+		    (long)(end - q->body));
+		cJSON_Delete(j);
 		return NULL;
 	}
 	if (!cJSON_IsObject(j)) {
@@ -739,6 +751,9 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 			fail(r, 405, "method", "use GET on a ticket");
 			return;
 		}
+		/* Ids are sequential: only kiosks and staff may read tickets. */
+		if (!w->device && need_staff(q, w, 1, r))
+			return;
 		if ((rc = store_ticket(a->st, id, &t, err, sizeof err)) != ST_OK) {
 			store_fail(r, rc, err);
 			return;
@@ -808,8 +823,21 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 			return;
 		}
 		cJSON_Delete(j);
-		if ((rc = store_ticket(a->st, id, &t, err, sizeof err)) != ST_OK ||
-		    (rc = store_day_key(a->st, t.day, key, err, sizeof err)) != 0) {
+		if ((rc = store_ticket(a->st, id, &t, err, sizeof err)) != ST_OK) {
+			store_fail(r, rc, err);
+			return;
+		}
+		if (t.holder_mask[0] == '\0') {
+			/* Not bound, or its day's key is already destroyed: never make one. */
+			sodium_memzero(norm, sizeof norm);
+			o = cJSON_CreateObject();
+			cJSON_AddBoolToObject(o, "match", 0);
+			cJSON_AddBoolToObject(o, "bound", 0);
+			cJSON_AddStringToObject(o, "number", t.number);
+			reply(r, 200, o);
+			return;
+		}
+		if ((rc = store_day_key(a->st, t.day, key, err, sizeof err)) != 0) {
 			store_fail(r, rc, err);
 			return;
 		}
@@ -865,10 +893,12 @@ attestation_printed(struct api *a, const struct api_req *q, const struct who *w,
 	    strcmp(status, "failed"))))
 		fail(r, 400, "bad_request", "'status' must be confirmed, unconfirmed or failed");
 	else if (!bad && (rc = store_attest_printed(a->st, id, w->device ? w->name : "DESK", status,
-	    reason, err, sizeof err)) != 0)
+	    reason, q->now, err, sizeof err)) != 0)
 		store_fail(r, rc, err);
-	else if (!bad)
+	else if (!bad) {
 		reply(r, 200, cJSON_CreateObject());
+		check_alerts(a, w->device ? w->name : NULL, q->now);
+	}
 	cJSON_Delete(j);
 }
 

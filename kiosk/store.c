@@ -171,20 +171,27 @@ rollback(struct store *st)
 /* -- open, migrate, back up ---------------------------------------------- */
 
 static int
-migrate(struct store *st, const char *path, char *err, size_t errlen)
+schema_version(struct store *st)
 {
 	sqlite3_stmt *s;
-	int version = 0, n = (int)(sizeof migrations / sizeof migrations[0]), i;
-	char *msg = NULL;
+	int version = -1;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, errlen, path);
+		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	if (version > n)
-		return errf(err, errlen, "%s: the database is from a newer version of kiosk "
-		    "(schema %d, this program knows %d); it was left untouched", path, version, n);
+	return version;
+}
+
+static int
+migrate(struct store *st, const char *path, char *err, size_t errlen)
+{
+	int version = 0, n = (int)(sizeof migrations / sizeof migrations[0]), i;
+	char *msg = NULL;
+
+	if ((version = schema_version(st)) < 0)
+		return db_fail(st, err, errlen, path);
 	for (i = version; i < n; i++) {
 		char pragma[48];
 		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -242,8 +249,18 @@ store_open(const char *path, char *err, size_t errlen)
 		    "untouched: restore a backup (kiosk admin backup) or move it away", path, check);
 		goto fail;
 	}
+	/* Refuse a newer schema before anything (even the WAL switch) writes. */
+	{
+		int v = schema_version(st), known = (int)(sizeof migrations / sizeof migrations[0]);
+		if (v > known) {
+			errf(err, errlen, "%s: the database is from a newer version of kiosk (schema %d, "
+			    "this program knows %d); it was left untouched", path, v, known);
+			goto fail;
+		}
+	}
+	/* secure_delete: deleted holder data is overwritten, not left in free pages. */
 	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	    "PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+	    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;", NULL, NULL, NULL) != SQLITE_OK) {
 		db_fail(st, err, errlen, path);
 		goto fail;
 	}
@@ -629,7 +646,7 @@ store_issue(struct store *st, const struct site *site, char service, const char 
 			goto dbfail;
 		if (rc == ST_OK) {
 			if (exec(st, bindv(st, "UPDATE tickets SET reprints = reprints + 1, print_state = "
-			    "'pending' WHERE id = ?", "i", out->id)) ||
+			    "'pending', print_device = ? WHERE id = ?", "si", device, out->id)) ||
 			    event(st, now, day, "duplicate", out->id, service, 0, device, NULL) ||
 			    get_ticket(st, out->id, out) != ST_OK)
 				goto dbfail;
@@ -651,8 +668,8 @@ store_issue(struct store *st, const struct site *site, char service, const char 
 	memset(out, 0, sizeof *out);
 	queue_format_number(service, (int)seq, out->number, sizeof out->number);
 	if (exec(st, bindv(st, "INSERT INTO tickets (day, service, seq, number, queue, lang, priority, "
-	    "state, issued_at, device) VALUES (?,?,?,?,?,?,?,'waiting',?,?)", "ssisssiis", day, svc,
-	    seq, out->number, svc, lang, (int64_t)(priority != 0), now, device)))
+	    "state, issued_at, device, print_device) VALUES (?,?,?,?,?,?,?,'waiting',?,?,?)", "ssisssiiss",
+	    day, svc, seq, out->number, svc, lang, (int64_t)(priority != 0), now, device, device)))
 		goto dbfail;
 	out->id = sqlite3_last_insert_rowid(st->db);
 	if (holder) {
@@ -747,10 +764,18 @@ store_printed(struct store *st, int64_t id, const char *device, const char *stat
 			return errf(err, errlen, "no ticket %lld", (long long)id), rc;
 		return db_fail(st, err, errlen, "cannot read the ticket");
 	}
-	if (strcmp(out->device, device) != 0) {
-		rollback(st);
-		UNLOCK(st);
-		return errf(err, errlen, "ticket %s was issued by another kiosk", out->number), ST_CONFLICT;
+	{
+		int failed = 0;
+		sqlite3_stmt *pd = bindv(st, "SELECT COUNT(*) FROM tickets WHERE id = ? AND "
+		    "print_device = ?", "is", id, device);
+		if (scalar(st, pd, 0, &failed) != 1) {
+			rollback(st);
+			UNLOCK(st);
+			if (failed)
+				return db_fail(st, err, errlen, "cannot read the ticket");
+			return errf(err, errlen, "ticket %s was last printed by another kiosk",
+			    out->number), ST_CONFLICT;
+		}
 	}
 	if (exec(st, bindv(st, "UPDATE tickets SET print_state = ?, print_reason = ? WHERE id = ?",
 	    "ssi", status, reason, id)) ||
@@ -803,8 +828,11 @@ store_reprint(struct store *st, const struct site *site, int64_t id, const char 
 		return errf(err, errlen, "ticket %s was already reprinted %d times (the limit)",
 		    out->number, out->reprints), ST_LIMIT;
 	}
-	if (exec(st, bindv(st, "UPDATE tickets SET reprints = reprints + 1, print_state = 'pending' "
-	    "WHERE id = ?", "i", id)) ||
+	/* A kiosk's reprint is reported by that kiosk; a staff member's by
+	 * whichever kiosk printed it last. */
+	if (exec(st, bindv(st, "UPDATE tickets SET reprints = reprints + 1, print_state = 'pending', "
+	    "print_device = COALESCE((SELECT name FROM devices WHERE name = ?), print_device) "
+	    "WHERE id = ?", "si", who, id)) ||
 	    event(st, now, day, "reprint", id, out->service, 0, who, NULL) ||
 	    audit_in_tx(st, now, who, "reprint", out->number) ||
 	    get_ticket(st, id, out) != ST_OK)
@@ -1225,6 +1253,19 @@ cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* The smallest value that p% of the values do not exceed (sorts v). */
+static int
+percentile(int *v, int n, int p)
+{
+	int k;
+
+	if (n == 0)
+		return 0;
+	qsort(v, (size_t)n, sizeof *v, cmp_int);
+	k = (n * p + 99) / 100;
+	return v[k ? k - 1 : 0];
+}
+
 int
 store_report_day(struct store *st, const char *day, struct day_report *out, int max,
     char *err, size_t errlen)
@@ -1270,11 +1311,8 @@ store_report_day(struct store *st, const char *day, struct day_report *out, int 
 			waits[nw++] = sqlite3_column_int(s, 0);
 		}
 		sqlite3_reset(s);
-		if (nw) {
-			qsort(waits, (size_t)nw, sizeof *waits, cmp_int);
-			r->wait_p50_s = waits[(nw - 1) * 50 / 100];
-			r->wait_p90_s = waits[(nw - 1) * 90 / 100];
-		}
+		r->wait_p50_s = percentile(waits, nw, 50);
+		r->wait_p90_s = percentile(waits, nw, 90);
 		free(waits);
 		r->service_avg_s = (int)scalar(st, bindv(st, "SELECT AVG(finished_at - called_at) FROM "
 		    "tickets WHERE day = ? AND service = ? AND state = 'served'", "ss", day, c), 0, &failed);
@@ -1765,19 +1803,47 @@ dbfail:
 
 int
 store_attest_printed(struct store *st, int64_t id, const char *device, const char *status,
-    const char *reason, char *err, size_t errlen)
+    const char *reason, int64_t now, char *err, size_t errlen)
 {
 	int rc;
 
+	char day[11] = "", svc[4] = "";
+	sqlite3_stmt *s;
+
 	LOCK(st);
-	rc = exec(st, bindv(st, "UPDATE attestations SET print_state = ?, print_reason = ? WHERE id = ? "
-	    "AND device = ?", "ssis", status, reason, id, device));
-	if (rc == 0 && sqlite3_changes(st->db) != 1) {
+	s = bindv(st, "SELECT day, service FROM attestations WHERE id = ? AND device = ?", "is", id, device);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		col_text(s, 0, day, sizeof day);
+		col_text(s, 1, svc, sizeof svc);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
 		UNLOCK(st);
-		return errf(err, errlen, "no attestation %lld from this kiosk", (long long)id), ST_NOTFOUND;
+		if (rc == SQLITE_DONE)
+			return errf(err, errlen, "no attestation %lld from this kiosk", (long long)id),
+			    ST_NOTFOUND;
+		return db_fail(st, err, errlen, "cannot read the attestation");
+	}
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if (exec(st, bindv(st, "UPDATE attestations SET print_state = ?, print_reason = ? WHERE id = ?",
+	    "ssi", status, reason, id)) ||
+	    event(st, now, day, strcmp(status, "failed") ? "print" : "print_failed", 0, svc[0], 0,
+	    device, reason)) {
+		db_fail(st, err, errlen, "cannot record printing");
+		rollback(st);
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	if (commit(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
 	}
 	UNLOCK(st);
-	return rc ? db_fail(st, err, errlen, "cannot record printing") : 0;
+	return 0;
 }
 
 /* -- refusals and alerts ------------------------------------------------- */
@@ -1929,15 +1995,6 @@ store_alerts_today(struct store *st, const char *day, struct alert *out, int max
 
 /* -- open figures -------------------------------------------------------- */
 
-static int
-percentile(int *v, int n, int p)
-{
-	if (n == 0)
-		return 0;
-	qsort(v, (size_t)n, sizeof *v, cmp_int);
-	return v[(n - 1) * p / 100];
-}
-
 int
 store_stats(struct store *st, const char *day, struct stat_row *out, int max, char *err,
     size_t errlen)
@@ -1977,6 +2034,22 @@ store_stats(struct store *st, const char *day, struct stat_row *out, int max, ch
 				else if (!strcmp(k, "duplicate")) r->refused_duplicates = v;
 			}
 			sqlite3_reset(s);
+			if (h < 0) {
+				/* Days past retention survive as daily totals. */
+				s = bindv(st, "SELECT kind, n FROM daily_totals WHERE day = ? AND service = ?",
+				    "ss", day, c);
+				while (sqlite3_step(s) == SQLITE_ROW) {
+					const char *k = (const char *)sqlite3_column_text(s, 0);
+					int v = sqlite3_column_int(s, 1);
+					if (!strcmp(k, "issue")) r->issued += v;
+					else if (!strcmp(k, "done")) r->served += v;
+					else if (!strcmp(k, "no_show")) r->no_show += v;
+					else if (!strcmp(k, "not_served")) r->not_served += v;
+					else if (!strcmp(k, "attestation")) r->attestations += v;
+					else if (!strcmp(k, "duplicate")) r->refused_duplicates += v;
+				}
+				sqlite3_reset(s);
+			}
 			s = bindv(st, "SELECT called_at - issued_at FROM tickets WHERE day = ? AND service = ? "
 			    "AND called_at > 0 AND CAST(strftime('%H', issued_at, 'unixepoch', 'localtime') AS "
 			    "INTEGER) BETWEEN ? AND ?", "ssii", day, c, lo, hi);
@@ -2062,6 +2135,9 @@ store_retention(struct store *st, const struct site *site, int64_t now, char *er
 		UNLOCK(st);
 		return ST_ERR;
 	}
+	/* Deleted pages must not linger in the WAL either. */
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+		log_warnx("store: retention: WAL checkpoint deferred: %s", sqlite3_errmsg(st->db));
 	UNLOCK(st);
 	if (holders || events)
 		log_info("store: retention: holder data removed from %d tickets, %d old events reduced "

@@ -152,7 +152,7 @@ int store_attest(struct store *st, char service, const char *lang, const char *d
     int64_t now, store_sign_att_fn sign, void *sign_ctx, struct attestation *a /* IN/OUT */,
     char *err, size_t errlen);
 int store_attest_printed(struct store *st, int64_t id, const char *device, const char *status,
-    const char *reason, char *err, size_t errlen);
+    const char *reason, int64_t now, char *err, size_t errlen);
 
 /* Abuse alerts: check the thresholds after something happened; new alerts
  * are stored once and returned (kind, message). */

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,7 +54,7 @@ static const struct tts_lang tts_langs[] = {
 	{ "en", "en", "Ticket {n}, counter {c}." },
 	{ "ar", "ar", "التذكرة {n}، الشباك {c}." },
 	{ "fa", "fa", "نوبت {n}، باجه {c}." },
-	{ "prs", "fa", "نوبت {n}، باجه {c}." },   /* Dari: Persian voice */
+	{ "prs", "fa", "نوبت {n}، باجه {c}." },   /* Dari (the kiosk says fa-AF) */
 	{ "es", "es", "Número {n}, ventanilla {c}." },
 	{ "pt", "pt", "Senha {n}, balcão {c}." },
 	{ "ru", "ru", "Талон {n}, окно {c}." },
@@ -80,15 +81,21 @@ static pthread_mutex_t tts_lock = PTHREAD_MUTEX_INITIALIZER;
 static int tts_rate_hz;            /* sample rate; 0 until initialised */
 static struct tts_pcm *tts_sink;   /* where the callback appends */
 
+/* The table entry for a language tag: exact match first, then its primary
+ * subtag, case-blind ("fa-AF" -> fa, "zh-Hans" -> zh, "fr-easy" -> fr). */
 static const struct tts_lang *
 tts_find(const char *lang)
 {
-	size_t i;
+	size_t i, n;
 
 	if (lang == NULL || lang[0] == '\0')
 		return NULL;
 	for (i = 0; i < sizeof tts_langs / sizeof tts_langs[0]; i++)
-		if (strcmp(tts_langs[i].code, lang) == 0)
+		if (strcasecmp(tts_langs[i].code, lang) == 0)
+			return &tts_langs[i];
+	n = strcspn(lang, "-_");
+	for (i = 0; i < sizeof tts_langs / sizeof tts_langs[0]; i++)
+		if (strlen(tts_langs[i].code) == n && strncasecmp(tts_langs[i].code, lang, n) == 0)
 			return &tts_langs[i];
 	return NULL;
 }

@@ -23,8 +23,9 @@
 /*
  * Make (or find in the cache) the announcement of ticket `number` (one
  * upper-case letter then 1..4 digits, e.g. "A042") at counter `counter`
- * (1..999), for a ticket in language `lang` (a code such as "ar", "zh";
- * NULL, "" or a language without a voice gives French only).
+ * (1..999), for a ticket in language `lang` (a tag such as "ar", "zh",
+ * "fa-AF"; a tag not in the table is tried by its primary subtag; NULL, ""
+ * or a language without a voice gives French only).
  * On success writes the file's name relative to cache_dir ("<hex>.wav", 37
  * bytes with the NUL) into relpath_out and returns 0; otherwise returns -1
  * with a reason in err. cache_dir is created if missing (one level).

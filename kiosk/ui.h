@@ -112,6 +112,9 @@ enum ui_tid {
 	UI_T_PIN_OK,       /* admin PIN keypad: validate */
 	UI_T_ADMIN_RESUME, /* admin screen: back to the public screens */
 	UI_T_ADMIN_QUIT,   /* admin screen: quit the kiosk */
+	UI_T_CHAR,         /* document keypad: arg = the character ('A'..'Z', '0'..'9') */
+	UI_T_CHAR_DEL,     /* document keypad: erase the last character */
+	UI_T_CHAR_OK,      /* document keypad: validate */
 };
 
 /* One frame: draw commands in painting order, and the targets. */
@@ -133,20 +136,22 @@ enum ui_screen {
 	UI_S_PROCEDURE,   /* choose a procedure */
 	UI_S_GUIDE,       /* "I don't know": yes/no questions, then a result */
 	UI_S_PRIORITY,    /* priority card? */
+	UI_S_HOLDER,      /* document number keypad, for services bound to their holder */
 	UI_S_CONFIRM,     /* check the choice, get the ticket */
 	UI_S_ISSUING,     /* waiting for the server: ignores every tap */
 	UI_S_TICKET,      /* number, slip preview; printing, printed or failed */
 	UI_S_SERVER_DOWN, /* the queue server cannot be reached */
 	UI_S_PRINTER,     /* printer out of paper, cover open, offline... */
 	UI_S_CLOSED,      /* outside opening hours */
-	UI_S_FULL,        /* the chosen service has no ticket left today */
+	UI_S_FULL,        /* the chosen service has no ticket left today (and the
+	                   * attestation de passage printed instead, when the server gave one) */
 	UI_S_REFUSED,     /* the server refused to issue (other reason) */
 	UI_S_PIN,         /* admin PIN keypad (after the hidden gesture) */
 	UI_S_ADMIN,       /* admin screen: resume or quit */
 };
 
-/* "welcome", "language", ... "ticket", "server-down", "printer", "closed",
- * "full", "refused", "pin", "admin". */
+/* "welcome", "language", ... "holder", "ticket", "server-down", "printer",
+ * "closed", "full", "refused", "pin", "admin". */
 const char *ui_screen_name(enum ui_screen s);
 
 /* Where the printing of the shown ticket is. */
@@ -168,6 +173,8 @@ enum ui_key {
 	UI_KEY_CONTRAST,   /* high contrast on/off (F3) */
 	UI_KEY_DIGIT0,     /* '0' .. '9' are UI_KEY_DIGIT0 + n */
 	UI_KEY_DIGIT9 = UI_KEY_DIGIT0 + 9,
+	UI_KEY_LETTER_A,   /* 'A' .. 'Z' (document keypad) are UI_KEY_LETTER_A + n */
+	UI_KEY_LETTER_Z = UI_KEY_LETTER_A + 25,
 };
 
 /* ---- actions for the platform ------------------------------------------ */
@@ -185,6 +192,8 @@ struct ui_action {
 	char service[9];        /* ISSUE: service code */
 	char lang[16];          /* ISSUE: applicant's language code */
 	int priority;           /* ISSUE: 0/1, a flag only */
+	char holder[24];        /* ISSUE: normalised document number, "" when the
+	                         * service is not bound; wipe it after use */
 	char *speech;           /* SPEAK: lines "LANG\tTEXT\n", in order; caller frees */
 };
 
@@ -232,11 +241,15 @@ void ui_server_down(struct ui *u, const char *reason, int64_t now);
 /* The printer's state, polled while nobody is printing. UNKNOWN counts as
  * fine (a one-way printer cannot tell). reason may be NULL. */
 void ui_printer(struct ui *u, enum escpos_state st, const char *reason, int64_t now);
-/* The ticket was issued. slip (may be NULL when it could not be rendered) is
- * the bitmap that goes to the printer; the ui takes ownership. */
+/* A slip was issued: a ticket, or (t->kind "attestation") the attestation de
+ * passage the server gives when the service is full. slip (may be NULL when
+ * it could not be laid out) is the bitmap that goes to the printer; the ui
+ * takes ownership. */
 void ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int64_t now);
-/* Issuing failed: rc says why (CLIENT_CLOSED, CLIENT_FULL, UNREACHABLE...). */
-void ui_issue_failed(struct ui *u, enum client_rc rc, const char *reason, int64_t now);
+/* Issuing failed: rc says why (CLIENT_CLOSED, CLIENT_FULL, UNREACHABLE...);
+ * code is the server's machine-readable code ("bad_holder"...) or "". */
+void ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *reason,
+    int64_t now);
 /* The printer finished: ok = printed (confirmed or one-way), st and reason
  * explain a failure. */
 void ui_printed(struct ui *u, int ok, enum escpos_state st, const char *reason, int64_t now);
@@ -259,10 +272,14 @@ enum ui_print ui_print_state(const struct ui *u);
 int ui_idle_showing(const struct ui *u);      /* 1 while the countdown is shown */
 const char *ui_lang(const struct ui *u);      /* the visitor's language code */
 /* "welcome", "ticket:printed", "idle"...: matches `want` as a script waits
- * for it: "ticket" matches any ticket state, "idle" the countdown. */
+ * for it: "ticket" matches any ticket state, "ticket:printing",
+ * "ticket:printed", "ticket:failed" one of them (the same for "full" with an
+ * attestation), "idle" the countdown. */
 int ui_state_is(const struct ui *u, const char *want);
+/* 1 when some text of the last frame contains `needle`. */
+int ui_has_text(struct ui *u, const char *needle);
 /* The target named `name` in the last frame, or NULL. */
-const struct ui_target *ui_find_target(const struct ui *u, const char *name);
+const struct ui_target *ui_find_target(struct ui *u, const char *name);
 /* Earliest time a tap is taken (after the guard following a screen change). */
 int64_t ui_tap_ready(const struct ui *u);
 
@@ -282,14 +299,15 @@ struct ui_painter; /* opaque: caches shaped text and scaled slips */
 struct ui_painter *ui_painter_new(struct fonts *fonts, size_t cache_bytes);
 void ui_painter_free(struct ui_painter *p); /* NULL is harmless */
 
-/* The part of the window that differs between frame `old` (NULL = nothing
- * drawn yet) and `cur`; w = 0 when they draw the same. */
-struct rect ui_frame_diff(struct ui_painter *p, const struct ui_frame *cur);
-
-/* Paint frame f into c, only inside clip. Returns 0, or -1 when some text
- * could not be drawn (fonts_error tells why). */
-int ui_paint(struct ui_painter *p, const struct ui_frame *f, struct ui_canvas *c,
-    struct rect clip);
+/*
+ * Paint frame f into c. Only what differs from the frame painted last is
+ * repainted (compared command by command, as rxi/lite's rencache does),
+ * unless full is set (first frame, resize, lost texture). *dirty (OUT, may
+ * be NULL) gets the rectangle repainted; w = 0 when nothing changed.
+ * Returns 0, or -1 when some text could not be drawn (fonts_error says why).
+ */
+int ui_paint(struct ui_painter *p, const struct ui_frame *f, struct ui_canvas *c, int full,
+    struct rect *dirty);
 
 /* WCAG contrast ratio of two opaque colours (1 to 21). */
 double ui_contrast(struct ui_colour a, struct ui_colour b);

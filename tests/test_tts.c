@@ -86,8 +86,17 @@ test_texts(void)
 	CHECK_STR(v2, "cmn-latn-pinyin");
 	CHECK(strstr(t2, "B 1 0 7") != NULL && strstr(t2, "12") != NULL);
 
-	/* French only: French itself, no voice (ps), fallback (ht), unknown, none. */
-	const char *fonly[] = { "fr", "ps", "ht", "xx", "", NULL };
+	/* Tags the kiosk sends: Dari is fa-AF, Chinese may come as zh-Hans. */
+	CHECK(tts_texts("B107", 12, "fa-AF", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
+	    t2, sizeof t2, err, sizeof err) == 0);
+	CHECK_STR(v2, "fa");
+	CHECK(tts_texts("B107", 12, "zh-Hans", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
+	    t2, sizeof t2, err, sizeof err) == 0);
+	CHECK_STR(v2, "cmn-latn-pinyin");
+
+	/* French only: French itself (also easy-to-read), no voice (ps),
+	 * fallback (ht), unknown, none. */
+	const char *fonly[] = { "fr", "fr-easy", "ps", "ht", "xx", "xx-YY", "", NULL };
 	for (size_t i = 0; i < sizeof fonly / sizeof fonly[0]; i++) {
 		CHECK(tts_texts("C001", 1, fonly[i], v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
 		    t2, sizeof t2, err, sizeof err) == 0);

@@ -20,7 +20,7 @@ const FREE = [
 	{ lang: 'fr', text: 'Les tickets sont gratuits — ne payez jamais.' },
 	{ lang: 'en', text: 'Tickets are free — never pay anyone.' },
 	{ lang: 'ar', dir: 'rtl', text: 'التذاكر مجانية — لا تدفع أبدًا.' },
-	{ lang: 'prs', dir: 'rtl', text: 'نوبت‌ها رایگان است — هرگز پول ندهید.' },
+	{ lang: 'fa-AF', dir: 'rtl', text: 'نوبت‌ها رایگان است — هرگز پول ندهید.' },
 	{ lang: 'ps', dir: 'rtl', text: 'ټکټونه وړیا دي — هېڅکله پیسې مه ورکوئ.' },
 	{ lang: 'es', text: 'Los tickets son gratuitos — no pague nunca.' },
 	{ lang: 'pt', text: 'As senhas são gratuitas — nunca pague.' },
@@ -28,7 +28,7 @@ const FREE = [
 	{ lang: 'uk', text: 'Талони безкоштовні — ніколи не платіть.' },
 	{ lang: 'tr', text: 'Sıra numaraları ücretsizdir — asla para ödemeyin.' },
 	{ lang: 'bn', text: 'টিকিট বিনামূল্যে — কখনও টাকা দেবেন না।' },
-	{ lang: 'ta', text: 'டோக்கன்கள் இலவசம் — யாருக்கும் பணம் கொடுக்காதீர்கள்.' },
+	{ lang: 'ta', text: 'டோக்கன்கள் இலவசம் — பணம் கொடுக்காதீர்கள்.' },
 	{ lang: 'zh', text: '排队号码免费 — 切勿付钱。' },
 	{ lang: 'ht', text: 'Tikè yo gratis — pa janm peye pèsonn.' },
 ];
@@ -165,6 +165,13 @@ function rotateFree() {
 	el.lang = f.lang;
 	if (f.dir) el.dir = f.dir;
 	else el.removeAttribute('dir');
+	// Long sentences shrink to fit on one line rather than being cut.
+	el.style.fontSize = '';
+	let vh = parseFloat(getComputedStyle(el).fontSize) / (window.innerHeight / 100);
+	while (el.scrollWidth > el.clientWidth + 1 && vh > 3) {
+		vh -= 0.25;
+		el.style.fontSize = `${vh}vh`;
+	}
 	el.classList.remove('enter');
 	void el.offsetWidth;
 	el.classList.add('enter');

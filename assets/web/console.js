@@ -27,12 +27,14 @@ const S = {
 	services: [],         // from /api/v1/services
 	busy: false,          // an action is in flight: ignore new presses
 	link: null,           // LiveLink once logged in
+	svcTimer: null,       // periodic refresh of the queue table
 };
 
 const LANGS = {
-	fr: 'français', 'fr-easy': 'français facile', en: 'anglais', ar: 'arabe', fa: 'persan',
+	fr: 'français', 'fr-easy': 'français facile', en: 'anglais', ar: 'arabe', fa: 'persan', 'fa-AF': 'dari',
 	prs: 'dari', ps: 'pachto', es: 'espagnol', pt: 'portugais', ru: 'russe', uk: 'ukrainien',
-	tr: 'turc', bn: 'bengali', ta: 'tamoul', zh: 'chinois (mandarin)', ht: 'créole haïtien',
+	tr: 'turc', bn: 'bengali', ta: 'tamoul', zh: 'chinois (mandarin)', 'zh-Hans': 'chinois (mandarin)',
+	ht: 'créole haïtien',
 };
 
 const OUTCOMES = {
@@ -475,8 +477,8 @@ async function callSpecific(ev) {
 		num.focus();
 		return;
 	}
-	if (!reason.value.trim()) {
-		err.textContent = 'Le motif est obligatoire pour appeler un ticket hors ordre.';
+	if (reason.value.trim().length < 3) {
+		err.textContent = 'Le motif est obligatoire (3 caractères au moins) pour appeler un ticket hors ordre.';
 		err.hidden = false;
 		reason.focus();
 		return;
@@ -485,7 +487,7 @@ async function callSpecific(ev) {
 	if (ok) {
 		num.value = '';
 		reason.value = '';
-		focusScan(true);
+		$('scan').focus({ preventScroll: true });
 	} else {
 		err.textContent = $('msg').textContent;
 		err.hidden = false;
@@ -624,20 +626,31 @@ async function togglePause() {
 
 // ------------------------------------------------------------------ live
 
+const ALERT_KINDS = {
+	burst: 'Émission anormale de tickets',
+	holder_refusals: 'Demandes répétées d\'une même personne',
+	outside_hours: 'Tentatives hors des horaires',
+	reprints: 'Réimpressions nombreuses',
+	paper: 'Consommation de papier anormale',
+};
+
 function addAlert(a) {
 	const ul = $('alerts');
+	if (a.id != null && ul.querySelector(`li[data-id="${CSS.escape(String(a.id))}"]`)) return;
 	const li = document.createElement('li');
+	if (a.id != null) li.dataset.id = String(a.id);
+	li.dataset.kind = a.kind || '';
 	const time = document.createElement('time');
 	const now = new Date();
-	time.textContent = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
+	time.textContent = hhmm(a.at) || `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
 	const text = document.createElement('span');
-	const kind = { burst: 'Émission anormale de tickets' }[a.kind] || a.kind || 'Alerte';
+	const kind = ALERT_KINDS[a.kind] || a.kind || 'Alerte';
 	text.textContent = `⚠ ${kind}${a.message ? ` — ${a.message}` : ''}`;
 	const ok = document.createElement('button');
 	ok.type = 'button';
 	ok.className = 'btn btn-small';
 	ok.textContent = 'Vu';
-	ok.setAttribute('aria-label', `Masquer l'alerte : ${kind}`);
+	ok.setAttribute('aria-label', `Vu (masquer l'alerte : ${kind})`);
 	ok.addEventListener('click', () => {
 		li.remove();
 		$('alerts-empty').hidden = ul.children.length > 0;
@@ -713,9 +726,16 @@ function startLive() {
 		},
 	});
 	S.link.start();
+	// Waits grow between events: refresh the queue table now and then.
+	S.svcTimer = setInterval(() => {
+		if (document.body.dataset.screen === 'counter' && S.link && S.link.state === 'open') {
+			loadServices().catch(() => {});
+		}
+	}, 30000);
 }
 
 function stopLive() {
+	clearInterval(S.svcTimer);
 	if (S.link) S.link.stop();
 	S.link = null;
 	$('conn-banner').hidden = true;

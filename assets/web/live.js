@@ -12,7 +12,8 @@
 // probeMs: it asks the server for its latest event number (the page gives
 // the function). If the probe fails, the link is shown as lost; if the
 // server has an event we never received, twice in a row, the EventSource is
-// torn down and reopened, which resyncs.
+// torn down and reopened, which resyncs. The server may also send a
+// `resync` event when it had to skip events for a slow client.
 
 const EVENT_TYPES = ['call', 'counts', 'counter', 'alert'];
 

@@ -12,6 +12,7 @@
  * mix:
  *
  *   I <lat_us> <status> <id> <number> <service> <priority> <code>
+ *   A <lat_us> <status> <id> - <service> <priority> -   an attestation (full)
  *   C <lat_us> <status> <counter> <id> <number> <service> <code>
  *   E <lat_us> <I|C> <reason>        no answer (refused, reset, time-out)
  *
@@ -63,8 +64,10 @@ struct opts {
 	const char *bind;        /* source address, or NULL */
 	int issuers;             /* issuing clients */
 	int callers;             /* calling clients */
-	const char *device_key;  /* issuers' bearer key */
-	const char *staff_token; /* callers' bearer token */
+	char *device_keys[MAX_CLIENTS];  /* issuers' bearer keys: issuer k uses [k % n] */
+	int ndevice_keys;
+	char *staff_tokens[MAX_CLIENTS]; /* callers' bearer tokens, the same way */
+	int nstaff_tokens;
 	char services[27];       /* codes issuers pick from, round robin */
 	int counters[100];       /* counters callers use, caller k -> counters[k % n] */
 	int ncounters;
@@ -115,11 +118,23 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: loadgen --port N [--host 127.0.0.1] [--bind ADDR] --out FILE\n"
-	    "         [--issuers N --device-key KEY [--services ABCDE] [--priority PCT]]\n"
-	    "         [--callers N --staff-token TOKEN [--counters 1-8|1,3,5]] [--drain]\n"
+	    "         [--issuers N --device-key KEY[,KEY...] [--services ABCDE] [--priority PCT]]\n"
+	    "         [--callers N --staff-token TOKEN[,TOKEN...] [--counters 1-8|1,3,5]] [--drain]\n"
 	    "         [--count N] [--duration S] [--timeout S] [--max-errors N] [--quiet]\n"
 	    "       loadgen --port N --slow N [--bind ADDR] [--duration S]\n");
 	exit(2);
+}
+
+/* Split a comma-separated list in place. */
+static int
+split(char *s, char **out, int max)
+{
+	int n = 0;
+	char *save = NULL, *t;
+
+	for (t = strtok_r(s, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save))
+		out[n++] = t;
+	return n;
 }
 
 static int
@@ -396,7 +411,7 @@ run_issuer(int k)
 
 	c.fd = -1;
 	while (!client_done(t0, sent)) {
-		char sv = o.services[(k + sent) % ns], body[96], why[96], num[16], code[32];
+		char sv = o.services[(k + sent) % ns], body[96], why[96], num[16], code[32], kind[16];
 		int prio = (int)(rand_r(&seed) % 100) < o.priority_pct, st;
 		const char *rb;
 		double a = mono();
@@ -406,7 +421,8 @@ run_issuer(int k)
 		snprintf(body, sizeof body, "{\"service\":\"%c\",\"lang\":\"fr\",\"priority\":%s}",
 		    sv, prio ? "true" : "false");
 		sent++;
-		st = request(&c, "POST", "/api/v1/tickets", o.device_key, body, &rb, why, sizeof why);
+		st = request(&c, "POST", "/api/v1/tickets", o.device_keys[k % o.ndevice_keys], body, &rb,
+		    why, sizeof why);
 		if (st < 0) {
 			record("E %ld I %s\n", (long)((mono() - a) * 1e6), why);
 			if (backoff(&fails) != 0)
@@ -419,8 +435,10 @@ run_issuer(int k)
 			id = id_of(j);
 		field(j, "number", num, sizeof num);
 		field(j, "code", code, sizeof code);
-		record("I %ld %d %lld %s %c %d %s\n", (long)((mono() - a) * 1e6), st, id,
-		    st == 201 ? num : "-", sv, prio, code);
+		field(j, "kind", kind, sizeof kind);
+		/* A full service answers 201 with an attestation, not a ticket. */
+		record("%c %ld %d %lld %s %c %d %s\n", strcmp(kind, "attestation") ? 'I' : 'A',
+		    (long)((mono() - a) * 1e6), st, id, st == 201 ? num : "-", sv, prio, code);
 		cJSON_Delete(j);
 	}
 	conn_close(&c);
@@ -449,7 +467,8 @@ run_caller(int k)
 			break;
 		a = mono();
 		sent++;
-		st = request(&c, "POST", path, o.staff_token, NULL, &rb, why, sizeof why);
+		st = request(&c, "POST", path, o.staff_tokens[k % o.nstaff_tokens], NULL, &rb, why,
+		    sizeof why);
 		if (st < 0) {
 			record("E %ld C %s\n", (long)((mono() - a) * 1e6), why);
 			if (backoff(&fails) != 0)
@@ -547,6 +566,7 @@ summary(double wall)
 {
 	struct stats si, sc;
 	char line[512];
+	long attest = 0;
 	FILE *f = fopen(o.out, "r");
 
 	memset(&si, 0, sizeof si);
@@ -557,8 +577,11 @@ summary(double wall)
 		long lat;
 		int st;
 		char op;
-		if (sscanf(line, "I %ld %d", &lat, &st) == 2)
+		if (sscanf(line, "I %ld %d", &lat, &st) == 2) {
 			stats_add(&si, lat, st);
+		} else if (sscanf(line, "A %ld %d", &lat, &st) == 2) {
+			attest++;   /* counted apart: not a ticket */
+		}
 		else if (sscanf(line, "C %ld %d", &lat, &st) == 2)
 			stats_add(&sc, lat, st);
 		else if (sscanf(line, "E %ld %c", &lat, &op) == 2)
@@ -566,6 +589,8 @@ summary(double wall)
 	}
 	fclose(f);
 	stats_print("issue", &si, 201, wall);
+	if (attest)
+		printf("issue: %ld attestations instead of tickets (service full)\n", attest);
 	stats_print("call-next", &sc, 200, wall);
 }
 
@@ -660,8 +685,10 @@ main(int argc, char **argv)
 		else if (!strcmp(a, "--bind")) o.bind = v;
 		else if (!strcmp(a, "--issuers")) o.issuers = atoi(v);
 		else if (!strcmp(a, "--callers")) o.callers = atoi(v);
-		else if (!strcmp(a, "--device-key")) o.device_key = v;
-		else if (!strcmp(a, "--staff-token")) o.staff_token = v;
+		else if (!strcmp(a, "--device-key"))
+			o.ndevice_keys = split(argv[i], o.device_keys, MAX_CLIENTS);
+		else if (!strcmp(a, "--staff-token"))
+			o.nstaff_tokens = split(argv[i], o.staff_tokens, MAX_CLIENTS);
 		else if (!strcmp(a, "--services")) {
 			if (!*v || strlen(v) >= sizeof o.services)
 				usage();
@@ -683,8 +710,8 @@ main(int argc, char **argv)
 	if (o.slow > 0)
 		return run_slow();
 	if (o.out == NULL || o.issuers < 0 || o.callers < 0 || o.issuers + o.callers == 0 ||
-	    o.issuers + o.callers > MAX_CLIENTS || (o.issuers && !o.device_key) ||
-	    (o.callers && !o.staff_token))
+	    o.issuers + o.callers > MAX_CLIENTS || (o.issuers && !o.ndevice_keys) ||
+	    (o.callers && !o.nstaff_tokens))
 		usage();
 	if ((out_fd = open(o.out, O_WRONLY | O_CREAT | O_APPEND | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
 		perror(o.out);

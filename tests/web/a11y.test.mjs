@@ -53,6 +53,8 @@ run('a11y', async () => {
 	await con.keyboard.type(t.token);
 	await con.keyboard.press('Enter');
 	await con.waitForSelector('#v-result:visible', { timeout: 5000 });
+	for (let i = 0; i < 9; i++) await issue(srv, site, 'E');     // a burst: an alert shows
+	await con.waitForSelector('#alerts li', { timeout: 3000 });
 	minor += await axe(con, 'console counter');
 	await con.keyboard.press('F6');
 	await con.waitForSelector('#dlg-done[open]', { timeout: 2000 });

@@ -156,6 +156,36 @@ run('console', async () => {
 	await page.keyboard.type('rendez-vous médical urgent');
 	await page.keyboard.press('Enter');
 	await page.waitForFunction((n) => document.getElementById('t-number').textContent === n, spec.number, { timeout: 5000 });
+	await page.waitForFunction(() => document.activeElement.id === 'scan', null, { timeout: 2000 });
+
+	// --- transfer (F7 then the service's letter), no-show, pause ----------
+	await page.keyboard.press('F7');
+	await page.waitForSelector('#dlg-transfer[open]', { timeout: 2000 });
+	assert(!(await page.isVisible('#dlg-transfer .btn-choice[data-service="B"]')), 'no transfer to its own service');
+	await page.keyboard.press('c');
+	await page.waitForSelector('#t-empty:visible', { timeout: 5000 });
+	let tr = await apiCall(srv, 'GET', `/api/v1/tickets/${spec.id}`, { token: site.tokens.sofia });
+	assert(tr.data.service === 'C' && tr.data.state === 'waiting', `transferred to C and waiting: ${JSON.stringify(tr.data)}`);
+	const ns = await issue(srv, site, 'A');
+	await page.keyboard.press('F2');
+	await page.waitForFunction((n) => document.getElementById('t-number').textContent === n, ns.number, { timeout: 5000 });
+	await page.keyboard.press('F4');
+	await page.waitForSelector('#t-empty:visible', { timeout: 5000 });
+	tr = await apiCall(srv, 'GET', `/api/v1/tickets/${ns.id}`, { token: site.tokens.sofia });
+	assert(tr.data.state === 'no_show', `marked no-show: ${tr.data.state}`);
+	await page.keyboard.press('F8');
+	await page.waitForFunction(() => document.getElementById('c-state').dataset.state === 'paused', null, { timeout: 5000 });
+	assert(/pause/.test(await page.textContent('#c-state')), 'paused said in words');
+	assert(await page.isDisabled('#btn-next'), 'no call while paused');
+	await page.keyboard.press('F8');
+	await page.waitForFunction(() => document.getElementById('c-state').dataset.state === 'open', null, { timeout: 5000 });
+	assert(await page.isEnabled('#btn-next'), 'calling again after resume');
+
+	// --- alerts: a burst of slips from one kiosk reaches the console ------
+	for (let i = 0; i < 9; i++) await issue(srv, site, 'E');
+	await page.waitForSelector('#alerts li[data-kind="burst"]', { timeout: 3000 });
+	const alertText = await page.textContent('#alerts li[data-kind="burst"]');
+	assert(/Émission anormale/.test(alertText), `burst alert in words: "${alertText}"`);
 
 	noPageErrors(page);
 });

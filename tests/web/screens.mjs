@@ -17,6 +17,13 @@ run('screens', async () => {
 	const srv = await startServer(site);
 	const tok = site.tokens.karim;
 
+	const browser = await launch();
+
+	// Console: Marie at counter 3 calls the priority ticket, then checks its slip.
+	const con = await newPage(browser, { width: 1366, height: 768 });
+	await consoleLogin(con, srv, 'marie');
+	await chooseCounter(con, 3);
+
 	// A morning: tickets in every service, in several languages.
 	const langs = ['fr', 'ar', 'en', 'fa', 'ru', 'es', 'tr', 'zh', 'bn', 'uk'];
 	let i = 0;
@@ -28,17 +35,13 @@ run('screens', async () => {
 	for (const c of [5, 1, 7, 4, 2]) await counterOp(srv, tok, c, 'call-next');
 	const prio = await issue(srv, site, 'B', { lang: 'ar', priority: true });
 
-	const browser = await launch();
-
-	// Console: Marie at counter 3 calls the priority ticket, then checks its slip.
-	const con = await newPage(browser, { width: 1366, height: 768 });
-	await consoleLogin(con, srv, 'marie');
-	await chooseCounter(con, 3);
 	await con.keyboard.press('F2');
 	await con.waitForFunction(() => document.getElementById('t-number').textContent.trim() !== '', null, { timeout: 5000 });
 	await con.keyboard.type(prio.token);
 	await con.keyboard.press('Enter');
 	await con.waitForSelector('#v-result:visible', { timeout: 5000 });
+	// The morning's rush tripped the kiosk burst alert.
+	await con.waitForSelector('#alerts li', { timeout: 5000 });
 
 	// Board: after the console's call, once the highlight has faded.
 	const board = await newPage(browser, { width: 1920, height: 1080 });

@@ -1,0 +1,152 @@
+#!/bin/sh
+# bench/http_issue: the queue server over HTTP on loopback, durable.
+#
+#   1. the machine: CPUs, CPU model, the file system of the bench directory,
+#      the load average (a shared machine makes every figure noisy);
+#   2. raw durable SQLite commits on the same disk, in the same directory
+#      (WAL, synchronous=FULL, one INSERT per transaction): the yardstick;
+#   3. issue: 8 kiosks (8 client processes, keep-alive) POST tickets for
+#      BENCH_SECONDS; throughput, p50, p99, and the ratio to the raw rate;
+#   4. call-next: 8 agents (counters 1-8) call until the queues are empty;
+#   5. volume: tickets are issued in chunks up to BENCH_TICKETS (100,000)
+#      in the same server, printing the rate and the server's VmRSS after
+#      each chunk, within BENCH_BUDGET seconds (0: no limit).
+# Goals (issue 2): issue rate >= 50% of the raw commit rate, p99 < 20 ms,
+# server RSS < 30 MB after 100,000 tickets.
+#
+#   BENCH_DIR=/var/tmp BENCH_SECONDS=10 BENCH_TICKETS=100000 BENCH_BUDGET=300 sh bench/http_issue.sh
+BUILD=${BUILD:-build}
+K=$BUILD/kiosk
+L=$BUILD/tools/loadgen
+R=$BUILD/bench/sqlite_commits
+SECONDS_=${BENCH_SECONDS:-10}
+TICKETS=${BENCH_TICKETS:-100000}
+BUDGET=${BENCH_BUDGET:-300}
+for x in "$K" "$L" "$R"; do
+	[ -x "$x" ] || { echo "build $x first (make bench)"; exit 1; }
+done
+
+dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/bench.XXXXXX") || exit 1
+spid=
+cleanup() {
+	[ -n "$spid" ] && kill -9 "$spid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
+echo "disk: $(df -T "$dir" | awk 'NR == 2 {print $2 " on " $1 ", mounted on " $7}') ($dir)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The yardstick.
+raw=$("$R" "$dir" 5) || { echo "sqlite_commits failed"; exit 1; }
+echo "$raw"
+raw_rate=$(echo "$raw" | sed -n 's/.* = \([0-9]*\)\/s.*/\1/p')
+
+# A site with room for 100,000 tickets a day: 11 services of 9999, every
+# counter serving all of them (in a different order each).
+{
+	printf '[site]\nid = bench\nname = Bench\ntimezone = Europe/Paris\n'
+	for d in mon tue wed thu fri sat sun; do echo "$d = 00:00-24:00"; done
+	for s in A B C D E F G H I J K; do
+		printf '[service %s]\nname = Service %s\ncapacity = 9999\npriority_reserve = 0\n' $s $s
+	done
+	order=ABCDEFGHIJK
+	for c in 1 2 3 4 5 6 7 8; do
+		printf '[counter %d]\nservices = %s\n' $c "$order"
+		order=$(echo "$order" | sed 's/^\(.\)\(.*\)$/\2\1/')
+	done
+} >"$dir/site.ini"
+db=$dir/bench.db
+$K admin --db "$db" init --site "$dir/site.ini" >/dev/null 2>&1 || { echo "init failed"; exit 1; }
+$K admin --db "$db" keygen >/dev/null 2>&1 || exit 1
+keys=
+for i in 1 2 3 4 5 6 7 8; do
+	keys="$keys${keys:+,}$($K admin --db "$db" device add "kiosk-$i" 2>/dev/null)"
+done
+echo 'bench-password' | $K admin --db "$db" user add agent --role agent >/dev/null 2>&1
+TK=$($K admin --db "$db" user token agent 2>/dev/null)
+
+$K serve --db "$db" --listen 127.0.0.1:0 --always-open >"$dir/out" 2>"$dir/server.log" &
+spid=$!
+n=0
+until grep -q '^listening on ' "$dir/out"; do
+	kill -0 "$spid" 2>/dev/null || { echo "the server did not start"; cat "$dir/server.log"; exit 1; }
+	n=$((n + 1)); [ $n -gt 400 ] && { echo "the server did not listen within 20 s"; exit 1; }
+	sleep 0.05
+done
+port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$dir/out")
+
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$spid/status"; }
+hwm() { awk '/^VmHWM/ {print $2}' "/proc/$spid/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$spid/stat"; }
+tck=$(getconf CLK_TCK)
+field() { echo "$1" | sed -n "s/.* $2=\([0-9.]*\).*/\1/p"; }
+
+echo "server RSS at start: $(rss) kB"
+
+# Issue, 8 kiosks.
+c0=$(cpu_ticks)
+out=$("$L" --port "$port" --issuers 8 --device-key "$keys" --services ABCDEFGHIJK --priority 5 \
+	--duration "$SECONDS_" --timeout $((SECONDS_ + 30)) --out "$dir/issue.rec")
+c1=$(cpu_ticks)
+echo "$out"
+issue_rate=$(field "$(echo "$out" | grep '^issue:')" ok_rate)
+issue_n=$(field "$(echo "$out" | grep '^issue:')" ok)
+issue_p99=$(field "$(echo "$out" | grep '^issue:')" p99)
+awk -v a="$c0" -v b="$c1" -v n="$issue_n" -v t="$tck" 'BEGIN {
+	if (n > 0) printf "server CPU per issue: %.2f ms\n", (b - a) * 1000 / t / n }'
+
+# Call-next, 8 agents, until nobody waits.
+c0=$(cpu_ticks)
+out=$("$L" --port "$port" --callers 8 --staff-token "$TK" --counters 1-8 --drain \
+	--timeout 300 --out "$dir/call.rec")
+c1=$(cpu_ticks)
+echo "$out"
+call_n=$(field "$(echo "$out" | grep '^call-next:')" answered)
+awk -v a="$c0" -v b="$c1" -v n="$call_n" -v t="$tck" 'BEGIN {
+	if (n > 0) printf "server CPU per call-next: %.2f ms\n", (b - a) * 1000 / t / n }'
+
+awk -v i="$issue_rate" -v r="$raw_rate" -v p="$issue_p99" 'BEGIN {
+	if (r > 0) printf "ratio: issue %.1f/s over raw commits %d/s = %.0f%% (goal >= 50%%)\n", i, r, 100 * i / r
+	printf "issue p99: %s ms (goal < 20 ms)\n", p }'
+
+# Volume: up to TICKETS tickets today, in chunks, within the budget.
+issued=$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM tickets" 2>/dev/null || echo "$issue_n")
+chunk=5000
+t_start=$(date +%s)
+echo "volume: issuing up to $TICKETS tickets in chunks of $chunk (budget ${BUDGET}s; 0 = none)"
+while [ "$issued" -lt "$TICKETS" ]; do
+	left=$((TICKETS - issued))
+	[ "$left" -gt "$chunk" ] && left=$chunk
+	per=$(( (left + 7) / 8 ))
+	elapsed=$(( $(date +%s) - t_start ))
+	timeout=600
+	if [ "$BUDGET" -gt 0 ]; then
+		[ "$elapsed" -ge "$BUDGET" ] && break
+		timeout=$((BUDGET - elapsed))
+	fi
+	out=$("$L" --port "$port" --issuers 8 --device-key "$keys" --services ABCDEFGHIJK \
+		--count "$per" --timeout "$timeout" --quiet --out "$dir/vol.rec")
+	got=$(awk '$1 == "I" && $3 == 201' "$dir/vol.rec" | wc -l)
+	other=$(awk '$1 == "I" && $3 != 201' "$dir/vol.rec" | wc -l)
+	issued=$((issued + got))
+	stats=$(awk '$1 == "I" && $3 == 201 {print $2}' "$dir/vol.rec" | sort -n | awk '
+		{ v[NR] = $1; s += $1 }
+		END { if (NR) printf "p50=%.1fms p99=%.1fms", v[int((NR - 1) / 2) + 1] / 1e3, v[int((NR - 1) * 99 / 100) + 1] / 1e3 }')
+	now=$(( $(date +%s) - t_start ))
+	echo "  $issued tickets, +$got in this chunk ($other refused), $stats, ${now}s so far, server VmRSS $(rss) kB"
+	[ "$got" -eq 0 ] && break
+done
+elapsed=$(( $(date +%s) - t_start ))
+if [ "$issued" -ge "$TICKETS" ]; then
+	echo "volume: $issued tickets in ${elapsed}s; server VmRSS after: $(rss) kB, peak (VmHWM) $(hwm) kB (goal < 30 MB)"
+else
+	echo "volume: STOPPED at $issued of $TICKETS tickets after ${elapsed}s (budget); server VmRSS then: $(rss) kB, peak $(hwm) kB"
+fi
+echo "database: $(du -k "$db" | cut -f1) kB for $(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM tickets" 2>/dev/null) tickets"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+kill -TERM "$spid"
+wait "$spid"
+spid=

@@ -1,0 +1,18 @@
+#!/bin/sh
+# bench/run.sh: every benchmark, one after the other; each prints its own
+# figures. `make bench` builds them and sets BUILD. To add a benchmark,
+# add one line below.
+BUILD=${BUILD:-build}
+export BUILD
+status=0
+bench() {
+	echo "== $*"
+	"$@" || { echo "(failed: exit status $?)"; status=1; }
+	echo
+}
+
+bench sh bench/http_issue.sh
+bench "$BUILD/bench/ticket_render"
+bench sh bench/board_fanout.sh
+
+exit $status

@@ -1,0 +1,264 @@
+#!/bin/sh
+# screens: screenshots of every kiosk screen, made by the real app
+# (`kiosk touch --script`) against real servers, headless.
+#
+#   sh tests/screens.sh [OUTDIR] [--all]
+#
+# OUTDIR defaults to docs/screens. Files are named
+#   kiosk-SIZE-LANG[-large|-contrast]-SCREEN.png
+# The default set is what docs/screens keeps: every screen in French,
+# Arabic, Tamil and Mandarin at 1080x1920 (the kiosk's portrait screen),
+# in large-text mode, and the main screens at 1920x1080 and 800x480.
+# --all makes every screen for every language, mode and size (about 400
+# pictures; to look at, not to keep in git).
+#
+# Faults are caused for real: a printer out of paper (file: printer's
+# status=), a server that is not there, a site outside its opening hours,
+# a service with a capacity of one. Binds 127.0.0.1 only; every wait in the
+# app's scripts has a deadline.
+BUILD=${BUILD:-build}
+K=$BUILD/kiosk
+OUT=docs/screens
+ALL=0
+for a in "$@"; do
+	case $a in
+	--all) ALL=1 ;;
+	*) OUT=$a ;;
+	esac
+done
+[ -x "$K" ] || { echo "build $K first"; exit 1; }
+mkdir -p "$OUT" || exit 1
+
+tmp=$(mktemp -d) || exit 1
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
+export SDL_AUDIODRIVER=dummy
+fails=0
+hn=10 # document numbers typed: a new one for each visit
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# server NAME SITE [ARGS]: a fresh database and server; NAME.url, NAME.key
+server() {
+	name=$1; site=$2; shift 2
+	d=$tmp/$name
+	mkdir -p "$d"
+	"$K" admin --db "$d/q.db" init --site "$site" >/dev/null 2>&1 &&
+	"$K" admin --db "$d/q.db" keygen >/dev/null 2>&1 &&
+	"$K" admin --db "$d/q.db" device add kiosk-1 >"$d/key" 2>/dev/null || return 1
+	"$K" serve --db "$d/q.db" --listen 127.0.0.1:0 "$@" >"$d/out" 2>"$d/log" &
+	pids="$pids $!"
+	dl=$(( $(now_ms) + 10000 ))
+	until grep -q '^listening' "$d/out" 2>/dev/null; do
+		[ "$(now_ms)" -lt "$dl" ] || { echo "server $name did not start"; cat "$d/log"; return 1; }
+		sleep 0.02
+	done
+	sed -n 's/^listening on //p' "$d/out" | head -1 >"$d/url"
+}
+
+# A site whose hours today exclude now (Paris time), so it is closed.
+h=$(TZ=Europe/Paris date +%H)
+if [ "${h#0}" -lt 12 ]; then hours=13:00-17:00; else hours=08:30-11:30; fi
+sed -e "s/^\(mon\|tue\|wed\|thu\|fri\|sat\|sun\) = .*/\1 = $hours/" \
+	assets/demo/site.ini >"$tmp/closed.ini"
+# A site with one ticket a day per service.
+sed -e 's/^capacity = .*/capacity = 1/' -e 's/^priority_reserve = .*/priority_reserve = 0/' \
+	assets/demo/site.ini >"$tmp/tiny.ini"
+
+server open assets/demo/site.ini --always-open || exit 1
+server closed "$tmp/closed.ini" || exit 1
+server tiny "$tmp/tiny.ini" --always-open || exit 1
+# the only ticket of service C on the tiny site goes to someone else
+"$K" ticket --server "$(cat $tmp/tiny/url)" --device-key "$(cat $tmp/tiny/key)" --service C \
+	--printer "file:$tmp/tiny-first.bin" >/dev/null 2>&1 || { echo "cannot issue on the tiny site"; exit 1; }
+
+# run NAME SERVER SIZE PRINTER ARGS...: run the app on $tmp/next.script
+# (a file, not a pipe: a pipe would run this in a subshell and lose $fails)
+run() {
+	name=$1; srv=$2; size=$3; printer=$4; shift 4
+	mv "$tmp/next.script" "$tmp/$name.script"
+	if [ "$srv" = none ]; then url=http://127.0.0.1:9; key=none; else
+		url=$(cat "$tmp/$srv/url"); key=$(cat "$tmp/$srv/key"); fi
+	if ! "$K" touch --server "$url" --device-key "$key" --printer "$printer" --size "$size" \
+		--no-audio --script "$tmp/$name.script" "$@" >"$tmp/$name.log" 2>&1; then
+		fails=$((fails + 1))
+		echo "FAIL: $name"; sed 's/^/    /' "$tmp/$name.log" | tail -20
+		[ -f "$tmp/$name.script.fail.png" ] && cp "$tmp/$name.script.fail.png" "$OUT/FAILED-$name.png"
+	fi
+}
+
+# mode_lines MODE: the taps that switch a mode on at the welcome screen
+mode_lines() {
+	case $1 in
+	large) echo "tap @large" ;;
+	contrast) echo "tap @contrast" ;;
+	esac
+}
+
+# main LANG SIZE MODE: the whole visit, every screen on the way
+main_flow() {
+	lang=$1; size=$2; mode=$3
+	p=$OUT/kiosk-$size-$lang${mode:+-$mode}
+	{
+		echo "wait welcome"
+		[ "$lang" = fr ] && [ -z "$mode" ] && echo "screenshot $p-welcome.png"
+		mode_lines "$mode"
+		echo "tap @start"
+		echo "wait language"
+		echo "screenshot $p-language.png"
+		echo "tap @lang:$lang"
+		echo "wait procedure"
+		echo "screenshot $p-procedure.png"
+		echo "tap @dontknow"
+		echo "wait guide"
+		echo "screenshot $p-guide.png"
+		echo "tap @yes"
+		echo "wait guide"
+		echo "tap @no"
+		echo "wait guide"
+		echo "tap @no"
+		echo "wait guide"
+		echo "expect-target found"
+		echo "screenshot $p-guide-result.png"
+		echo "tap @found"
+		echo "wait priority"
+		echo "screenshot $p-priority.png"
+		echo "tap @yes"
+		echo "wait holder"
+		hn=$((hn + 1))
+		echo "type X12"
+		echo "screenshot $p-holder.png"
+		echo "type 3456$hn"
+		echo "tap @key-ok"
+		echo "wait confirm"
+		echo "screenshot $p-confirm.png"
+		echo "tap @confirm"
+		echo "wait ticket:printed 20000"
+		echo "screenshot $p-ticket.png"
+		echo "tap @done"
+		echo "wait welcome"
+	} >"$tmp/next.script"; run "main-$size-$lang-$mode" open "$size" "file:$tmp/p-$size-$lang-$mode.bin"
+}
+
+# errors LANG SIZE MODE: each fault screen, after choosing the language
+# with the bar's language button (rest screens start in French)
+relang() {
+	echo "tap @language"
+	echo "wait language"
+	echo "tap @lang:$1"
+}
+errors() {
+	lang=$1; size=$2; mode=$3
+	p=$OUT/kiosk-$size-$lang${mode:+-$mode}
+	{
+		echo "wait server-down"
+		mode_lines "$mode"
+		relang "$lang"
+		echo "wait server-down"
+		echo "screenshot $p-server-down.png"
+	} >"$tmp/next.script"; run "down-$size-$lang-$mode" none "$size" "file:$tmp/x.bin"
+	{
+		echo "wait printer"
+		mode_lines "$mode"
+		relang "$lang"
+		echo "wait printer"
+		echo "screenshot $p-printer.png"
+	} >"$tmp/next.script"; run "paper-$size-$lang-$mode" open "$size" "file:$tmp/x.bin?status=paper_out"
+	{
+		echo "wait closed"
+		mode_lines "$mode"
+		relang "$lang"
+		echo "wait closed"
+		echo "screenshot $p-closed.png"
+	} >"$tmp/next.script"; run "closed-$size-$lang-$mode" closed "$size" "file:$tmp/x.bin"
+	{
+		echo "wait welcome"
+		mode_lines "$mode"
+		echo "tap @start"
+		echo "wait language"
+		echo "tap @lang:$lang"
+		echo "wait procedure"
+		echo "tap @service:C"
+		echo "wait confirm"
+		echo "screenshot $p-confirm-full.png"
+		echo "tap @confirm"
+		echo "wait full:printed 20000"
+		echo "screenshot $p-full.png"
+	} >"$tmp/next.script"; run "full-$size-$lang-$mode" tiny "$size" "file:$tmp/full-$size-$lang-$mode.bin"
+	{
+		echo "wait welcome"
+		mode_lines "$mode"
+		echo "tap @start"
+		echo "wait language"
+		echo "tap @lang:$lang"
+		echo "wait procedure"
+		echo "tap @service:E"
+		echo "wait priority"
+		echo "tap @no"
+		echo "wait confirm"
+		echo "tap @confirm"
+		echo "wait ticket:failed 30000"
+		echo "screenshot $p-ticket-failed.png"
+		echo "wait idle 30000"
+		echo "screenshot $p-idle.png"
+	} >"$tmp/next.script"; run "failed-$size-$lang-$mode" open "$size" "file:$tmp/f.bin?status=paper_out_after" \
+		--idle 2 --countdown 20
+}
+
+staff() {
+	size=$1
+	p=$OUT/kiosk-$size-fr
+	{
+		echo "wait welcome"
+		echo "tap 5 5"; echo "tap 5 5"; echo "tap 5 5"; echo "tap 5 5"; echo "tap 5 5"
+		echo "wait pin"
+		echo "type 24"
+		echo "screenshot $p-pin.png"
+		echo "type 68"
+		echo "key Return"
+		echo "wait admin"
+		echo "screenshot $p-admin.png"
+		echo "tap @resume"
+		echo "wait welcome"
+	} >"$tmp/next.script"; run "staff-$size" open "$size" "file:$tmp/x.bin" --admin-pin 2468
+}
+
+LANGS="fr ar ta zh"
+if [ $ALL = 1 ]; then
+	for size in 1080x1920 1920x1080 800x480; do
+		for mode in "" large contrast; do
+			for lang in $LANGS; do
+				main_flow $lang $size "$mode"
+				errors $lang $size "$mode"
+			done
+		done
+		staff $size
+	done
+else
+	for lang in $LANGS; do
+		main_flow $lang 1080x1920 ""
+		main_flow $lang 1080x1920 large
+		errors $lang 1080x1920 ""
+	done
+	main_flow fr 1080x1920 contrast
+	for size in 1920x1080 800x480; do
+		for lang in $LANGS; do
+			main_flow $lang $size ""
+		done
+		main_flow fr $size large
+		main_flow ar $size large
+		errors fr $size ""
+		errors ar $size ""
+	done
+	staff 1080x1920
+fi
+n=$(ls "$OUT"/kiosk-*.png 2>/dev/null | wc -l)
+echo "screens: $n pictures in $OUT, $fails failed runs"
+[ $fails -eq 0 ]

@@ -1,0 +1,810 @@
+/*
+ * test_api: the HTTP API as the pure function it is. Requests go straight
+ * into api_handle() with a real store on a temporary file; no socket.
+ * Time is a parameter (struct api_req.now), so rate-limit windows pass in
+ * an instant. What tests/it_api.sh checks over real HTTP (body limits at
+ * the socket, slow clients, a full disk) is not repeated here.
+ *
+ * The rule checked for every refusal: a 4xx (or 503) status, a JSON object
+ * with a readable "error", and nothing written. "Nothing written" is
+ * measured with PRAGMA data_version on a second connection, which changes
+ * whenever any other connection commits anything to the file.
+ */
+#include <cJSON.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "bus.h"
+#include "site.h"
+#include "store.h"
+#include "testhelp.h"
+
+static char dir[256], dbpath[300];
+static struct store *st;
+static struct api *api;
+static struct bus *bus;
+static sqlite3 *watch;            /* second connection: data_version, counts */
+static int64_t now;               /* the clock every request carries */
+static char dk[80], dk2[80], tok_agent[80], tok_manager[80], tok_admin[80];
+
+static const char site_ini[] =
+    "[site]\n"
+    "id = test-93\n"
+    "name = Test site\n"
+    "timezone = Europe/Paris\n"
+    "mon = 00:00-24:00\ntue = 00:00-24:00\nwed = 00:00-24:00\nthu = 00:00-24:00\n"
+    "fri = 00:00-24:00\nsat = 00:00-24:00\nsun = closed\n"
+    "max_recalls = 1\npriority_streak = 3\nreprint_limit = 2\n"
+    "[service A]\nname = Service A\nname.en = A service\ncapacity = 100\npriority_reserve = 2\n"
+    "[service B]\nname = Service B\ncapacity = 100\npriority_reserve = 0\n"
+    "[service C]\nname = Service C\ncapacity = 2\npriority_reserve = 0\n"
+    "[service H]\nname = Bound service\ncapacity = 100\npriority_reserve = 0\nbind_holder = yes\n"
+    "[counter 1]\nservices = A B\n"
+    "[counter 2]\nservices = B\n"
+    "[counter 3]\nservices = C\n"
+    "[alerts]\nburst_per_minute = 0\n";
+
+/* Unix time of a UTC wall-clock instant. */
+static int64_t
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return (int64_t)timegm(&tm);
+}
+
+static int64_t
+sql1(const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(watch, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	else
+		fprintf(stderr, "sql1: %s: %s\n", sql, sqlite3_errmsg(watch));
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Changes whenever another connection committed something. */
+static int64_t
+data_version(void)
+{
+	return sql1("PRAGMA data_version");
+}
+
+/* One request; the answer's status, its JSON (caller frees) and cookie. */
+struct call {
+	const char *method, *path, *auth, *body;
+	size_t body_len;            /* 0: strlen(body) */
+	const char *cookie, *csrf, *client;
+};
+
+static int
+req_full(const struct call *c, cJSON **json, char *cookie_out, size_t cookie_len, int *has_body)
+{
+	struct api_req q;
+	struct api_resp r;
+
+	memset(&q, 0, sizeof q);
+	q.method = c->method;
+	q.path = c->path;
+	q.body = c->body;
+	q.body_len = c->body ? (c->body_len ? c->body_len : strlen(c->body)) : 0;
+	q.authorization = c->auth;
+	q.cookie = c->cookie;
+	q.csrf = c->csrf;
+	q.client = c->client ? c->client : "10.0.0.7";
+	q.now = now;
+	api_handle(api, &q, &r);
+	if (has_body)
+		*has_body = r.body != NULL;
+	if (json)
+		*json = r.body ? cJSON_Parse(r.body) : NULL;
+	if (cookie_out)
+		snprintf(cookie_out, cookie_len, "%s", r.set_cookie);
+	free(r.body);
+	return r.status;
+}
+
+static int
+req(const char *method, const char *path, const char *auth, const char *body, cJSON **json)
+{
+	struct call c;
+
+	memset(&c, 0, sizeof c);
+	c.method = method;
+	c.path = path;
+	c.auth = auth;
+	c.body = body;
+	return req_full(&c, json, NULL, 0, NULL);
+}
+
+static const char *
+jstr(cJSON *j, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double
+jnum(cJSON *j, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* A refusal: this status, {"error": readable}, the code if given, and
+ * (when `written` is 0) nothing committed to the database. */
+static void
+refused_at(int line, const struct call *c, int want, const char *code, int written)
+{
+	int64_t dv = data_version(), tickets = sql1("SELECT COUNT(*) FROM tickets");
+	cJSON *j = NULL;
+	int got = req_full(c, &j, NULL, 0, NULL);
+	const char *e = jstr(j, "error"), *k = jstr(j, "code");
+
+	if (got != want || !e || strlen(e) < 8 || (code && (!k || strcmp(k, code))))
+		fprintf(stderr, "line %d: %s %s [%.40s] -> %d %s/%s, expected %d %s\n", line,
+		    c->method, c->path, c->body ? c->body : "", got, e ? e : "(no error)",
+		    k ? k : "-", want, code ? code : "");
+	CHECK_INT(got, want);
+	CHECK(e != NULL && strlen(e) >= 8);
+	CHECK(code == NULL || (k && !strcmp(k, code)));
+	if (!written) {
+		int64_t dv2 = data_version();
+		if (dv2 != dv)
+			fprintf(stderr, "line %d: %s %s wrote to the database\n", line, c->method, c->path);
+		CHECK_INT(dv2, dv);
+	}
+	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), tickets);
+	cJSON_Delete(j);
+}
+
+static void
+refused_line(int line, const char *m, const char *p, const char *auth, const char *body, int want,
+    const char *code)
+{
+	struct call c;
+
+	memset(&c, 0, sizeof c);
+	c.method = m;
+	c.path = p;
+	c.auth = auth;
+	c.body = body;
+	refused_at(line, &c, want, code, 0);
+}
+#define REFUSED(m, p, auth, body, want, code) refused_line(__LINE__, m, p, auth, body, want, code)
+
+static char bearer_buf[16][128];
+static int bearer_next;
+
+static const char *
+bearer(const char *secret)
+{
+	char *b = bearer_buf[bearer_next++ % 16];
+	snprintf(b, 128, "Bearer %s", secret);
+	return b;
+}
+
+/* Issue one ticket with the device key; returns its id (0 on failure). */
+static int64_t
+issue(char service, int priority, char *number_out)
+{
+	char body[96];
+	cJSON *j = NULL;
+	int64_t id = 0;
+
+	snprintf(body, sizeof body, "{\"service\":\"%c\",\"priority\":%s}", service,
+	    priority ? "true" : "false");
+	if (req("POST", "/api/v1/tickets", bearer(dk), body, &j) == 201) {
+		id = (int64_t)jnum(j, "id");
+		if (number_out)
+			snprintf(number_out, 16, "%s", jstr(j, "number") ? jstr(j, "number") : "");
+	}
+	cJSON_Delete(j);
+	return id;
+}
+
+/* -- setup --------------------------------------------------------------- */
+
+static void
+setup(void)
+{
+	char ini[300], err[300];
+	struct site site;
+	struct api_keys keys;
+	FILE *f;
+
+	snprintf(dir, sizeof dir, "%s/test_api.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	REQUIRE(mkdtemp(dir) != NULL);
+	snprintf(ini, sizeof ini, "%s/site.ini", dir);
+	snprintf(dbpath, sizeof dbpath, "%s/q.db", dir);
+	f = fopen(ini, "w");
+	REQUIRE(f != NULL);
+	fputs(site_ini, f);
+	fclose(f);
+	if (site_load(ini, &site, err, sizeof err) != 0)
+		fprintf(stderr, "site_load: %s\n", err);
+	REQUIRE(site.nservices == 4);
+	st = store_open(dbpath, err, sizeof err);
+	REQUIRE(st != NULL);
+	REQUIRE(store_apply_site(st, &site, "test", now, err, sizeof err) == 0);
+	REQUIRE(store_device_add(st, "kiosk-1", now, dk, err, sizeof err) == 0);
+	REQUIRE(store_device_add(st, "kiosk-2", now, dk2, err, sizeof err) == 0);
+	REQUIRE(store_user_add(st, "marie", "agent", "secret-marie", now, err, sizeof err) == 0);
+	REQUIRE(store_user_add(st, "max", "manager", "secret-max", now, err, sizeof err) == 0);
+	REQUIRE(store_user_add(st, "ada", "admin", "secret-ada", now, err, sizeof err) == 0);
+	REQUIRE(store_cred_new(st, "token", "marie", now, 0, tok_agent, NULL, err, sizeof err) == 0);
+	REQUIRE(store_cred_new(st, "token", "max", now, 0, tok_manager, NULL, err, sizeof err) == 0);
+	REQUIRE(store_cred_new(st, "token", "ada", now, 0, tok_admin, NULL, err, sizeof err) == 0);
+	memset(&keys, 0, sizeof keys);
+	crypto_sign_keypair(keys.pk, keys.sk);
+	snprintf(keys.site_id, sizeof keys.site_id, "%.31s", site.id);
+	bus = bus_new(1000);
+	REQUIRE(bus != NULL);
+	api = api_new(st, &site, &keys, bus);
+	REQUIRE(api != NULL);
+	REQUIRE(sqlite3_open(dbpath, &watch) == SQLITE_OK);
+	sqlite3_busy_timeout(watch, 5000);
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	sqlite3_close(watch);
+	api_free(api);
+	bus_free(bus);
+	store_close(st);
+	api_free(NULL);
+	bus_free(NULL);
+	/* Files are kept only on request (KEEP_TMP=1), to look at a failure. */
+	if (getenv("KEEP_TMP") == NULL) {
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	} else {
+		fprintf(stderr, "files kept in %s\n", dir);
+	}
+}
+
+/* -- the happy path, for reference ------------------------------------------ */
+
+static void
+test_happy(void)
+{
+	cJSON *j = NULL, *t;
+	int has = 1, st_;
+	struct call c;
+
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 200);
+	CHECK_STR(jstr(j, "status"), "ok");
+	cJSON_Delete(j);
+	CHECK_INT(req("GET", "/api/v1/services", NULL, NULL, &j), 200);
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "services")), 4);
+	cJSON_Delete(j);
+
+	CHECK_INT(req("POST", "/api/v1/tickets", bearer(dk), "{\"service\":\"A\",\"lang\":\"ar\","
+	    "\"priority\":false}", &j), 201);
+	CHECK_STR(jstr(j, "number"), "A001");
+	CHECK_STR(jstr(j, "service"), "A");
+	CHECK_STR(jstr(j, "kind"), "ticket");
+	CHECK_STR(jstr(j, "lang"), "ar");
+	CHECK_STR(jstr(j, "day"), "2026-11-27");
+	CHECK_STR(jstr(j, "issued_at"), "2026-11-27T10:00:00+01:00");
+	CHECK(jnum(j, "id") >= 1);
+	CHECK_INT(jnum(j, "position"), 1);
+	CHECK_INT(jnum(j, "estimated_wait_s"), 0);
+	CHECK(jstr(j, "token") && strncmp(jstr(j, "token"), "K1*T*TEST-93*20261127*A*1*1000*KIOSK-1*",
+	    39) == 0);
+	CHECK(cJSON_IsObject(cJSON_GetObjectItem(j, "site")));
+	cJSON_Delete(j);
+	/* The second in line waits for one service time (10 min default). */
+	CHECK_INT(req("POST", "/api/v1/tickets", bearer(dk), "{\"service\":\"A\"}", &j), 201);
+	CHECK_STR(jstr(j, "number"), "A002");
+	CHECK_STR(jstr(j, "lang"), "fr");
+	CHECK_INT(jnum(j, "position"), 2);
+	CHECK(jnum(j, "estimated_wait_s") > 0);
+	cJSON_Delete(j);
+
+	CHECK_INT(req("GET", "/api/v1/tickets/1", bearer(dk), NULL, &j), 200);
+	CHECK_STR(jstr(j, "state"), "waiting");
+	CHECK_STR(jstr(j, "number"), "A001");
+	cJSON_Delete(j);
+
+	CHECK_INT(req("POST", "/api/v1/counters/1/call-next", bearer(tok_agent), NULL, &j), 200);
+	t = cJSON_GetObjectItem(j, "ticket");
+	CHECK_STR(jstr(t, "number"), "A001");
+	CHECK_STR(jstr(t, "state"), "called");
+	CHECK_INT(jnum(j, "counter"), 1);
+	cJSON_Delete(j);
+	/* 204 has no body. */
+	memset(&c, 0, sizeof c);
+	c.method = "POST";
+	c.path = "/api/v1/counters/2/call-next";
+	c.auth = bearer(tok_agent);
+	st_ = req_full(&c, NULL, NULL, 0, &has);
+	CHECK_INT(st_, 204);
+	CHECK_INT(has, 0);
+	CHECK_INT(req("GET", "/api/v1/board", NULL, NULL, &j), 200);
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "calls")), 1);
+	cJSON_Delete(j);
+	CHECK_INT(req("GET", "/api/v1/counters", bearer(tok_agent), NULL, &j), 200);
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "counters")), 3);
+	cJSON_Delete(j);
+}
+
+/* -- bad bodies on the issue route --------------------------------------------- */
+
+static void
+test_bad_issue(void)
+{
+	const char *k = bearer(dk);
+	char big[API_BODY_MAX + 64];
+	struct call c;
+
+	REFUSED("POST", "/api/v1/tickets", k, NULL, 400, NULL);
+	REFUSED("POST", "/api/v1/tickets", k, "", 400, NULL);
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\"", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "service=A", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "{'service':'A'}", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "[\"A\"]", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "\"A\"", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "null", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "{}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":null}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"\"}", 400, "bad_request");
+	/* Wrong types. */
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":1}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":65}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":[\"A\"]}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":{\"code\":\"A\"}}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":true}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"priority\":\"yes\"}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"priority\":\"true\"}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"priority\":1}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"lang\":5}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"lang\":\"f\"}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"lang\":\"<script>\"}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"lang\":\"fr\\\"x\"}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\",\"lang\":\"abcdefghijklmnop\"}", 400,
+	    "bad_request");
+	/* Unknown services. */
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"AB\"}", 400, "bad_request");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"Z\"}", 404, "not_found");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"a\"}", 404, "not_found");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"\\u0000\"}", 400, NULL);
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"\xc3\xa9\"}", 400, "bad_request");
+	/* A bound service needs the holder's document. */
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"H\"}", 400, "holder_required");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"H\",\"holder\":7}", 400, "bad_request");
+	/* Too large: 413, whatever it contains. */
+	memset(big, ' ', sizeof big);
+	memcpy(big, "{\"service\":\"A\"", 14);
+	big[API_BODY_MAX] = '}';
+	big[API_BODY_MAX + 1] = '\0';
+	REFUSED("POST", "/api/v1/tickets", k, big, 413, "too_large");
+	/* Exactly at the limit is fine (4096 bytes). */
+	big[API_BODY_MAX - 1] = '}';
+	big[API_BODY_MAX] = '\0';
+	{
+		cJSON *j = NULL;
+		CHECK_INT(req("POST", "/api/v1/tickets", k, big, &j), 201);
+		cJSON_Delete(j);
+	}
+	/* Deep nesting is bad JSON, not a crash. */
+	{
+		static char deep[4000];
+		int i;
+		for (i = 0; i < 1500; i++)
+			deep[i] = '[';
+		deep[i] = '\0';
+		REFUSED("POST", "/api/v1/tickets", k, deep, 400, "bad_json");
+	}
+	/* Trailing garbage after the object is malformed JSON too. */
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\"} {\"service\":\"B\"}", 400, "bad_json");
+	REFUSED("POST", "/api/v1/tickets", k, "{\"service\":\"A\"}xyz", 400, "bad_json");
+	/* A NUL inside the body (body_len says more): not a ticket. */
+	memset(&c, 0, sizeof c);
+	c.method = "POST";
+	c.path = "/api/v1/tickets";
+	c.auth = k;
+	c.body = "{\"service\":\"A\"}\0{\"x\":1}";
+	c.body_len = 23;
+	refused_at(__LINE__, &c, 400, "bad_json", 0);
+}
+
+/* -- credentials and roles ------------------------------------------------------ */
+
+static void
+test_auth(void)
+{
+	static const char *const staff_posts[] = {
+		"/api/v1/counters/1/call-next", "/api/v1/counters/1/call", "/api/v1/counters/1/recall",
+		"/api/v1/counters/1/no-show", "/api/v1/counters/1/done", "/api/v1/counters/1/transfer",
+		"/api/v1/counters/1/pause", "/api/v1/counters/1/resume", "/api/v1/counters/1/open",
+		"/api/v1/counters/1/close", "/api/v1/verify", "/api/v1/tickets/1/holder-check",
+	};
+	static const char *const staff_gets[] = { "/api/v1/counters", "/api/v1/alerts" };
+	char long_key[200];
+	size_t i;
+	cJSON *j = NULL;
+
+	/* The issue route: no key, a wrong key, a malformed header. */
+	REFUSED("POST", "/api/v1/tickets", NULL, "{\"service\":\"A\"}", 401, "denied");
+	REFUSED("POST", "/api/v1/tickets", "Bearer dk_wrongwrongwrongwrongwrongwrongwrongwrong12",
+	    "{\"service\":\"A\"}", 401, "denied");
+	REFUSED("POST", "/api/v1/tickets", "Bearer ", "{\"service\":\"A\"}", 401, "denied");
+	REFUSED("POST", "/api/v1/tickets", dk, "{\"service\":\"A\"}", 401, "denied");  /* no "Bearer " */
+	REFUSED("POST", "/api/v1/tickets", "Basic a2lvc2s6cGFzcw==", "{\"service\":\"A\"}", 401, "denied");
+	REFUSED("POST", "/api/v1/tickets", "bearer x", "{\"service\":\"A\"}", 401, "denied");
+	memset(long_key, 'k', sizeof long_key - 1);
+	long_key[sizeof long_key - 1] = '\0';
+	memcpy(long_key, "Bearer ", 7);
+	REFUSED("POST", "/api/v1/tickets", long_key, "{\"service\":\"A\"}", 401, "denied");
+	/* The bad key is refused before the body is even looked at. */
+	REFUSED("POST", "/api/v1/tickets", "Bearer nope", "{\"service\":", 401, "denied");
+
+	/* Device keys may not use staff routes; nobody anonymous may. */
+	for (i = 0; i < sizeof staff_posts / sizeof staff_posts[0]; i++) {
+		REFUSED("POST", staff_posts[i], bearer(dk), "{\"service\":\"B\"}", 403, "forbidden");
+		REFUSED("POST", staff_posts[i], NULL, "{\"service\":\"B\"}", 401, "denied");
+		REFUSED("POST", staff_posts[i], "Bearer st_unknown", "{}", 401, "denied");
+	}
+	for (i = 0; i < sizeof staff_gets / sizeof staff_gets[0]; i++) {
+		REFUSED("GET", staff_gets[i], bearer(dk), NULL, 403, "forbidden");
+		REFUSED("GET", staff_gets[i], NULL, NULL, 401, "denied");
+		CHECK_INT(req("GET", staff_gets[i], bearer(tok_agent), NULL, &j), 200);
+		cJSON_Delete(j);
+	}
+	/* Printing reports come from kiosks only. */
+	REFUSED("POST", "/api/v1/tickets/1/printed", bearer(tok_admin), "{\"status\":\"confirmed\"}", 403,
+	    "forbidden");
+	REFUSED("POST", "/api/v1/tickets/1/printed", NULL, "{\"status\":\"confirmed\"}", 401, "denied");
+	/* ... and only the kiosk that issued the ticket. */
+	REFUSED("POST", "/api/v1/tickets/1/printed", bearer(dk2), "{\"status\":\"confirmed\"}", 409, NULL);
+	REFUSED("POST", "/api/v1/tickets/1/printed", bearer(dk), "{\"status\":\"burnt\"}", 400, NULL);
+	CHECK_INT(req("POST", "/api/v1/tickets/1/printed", bearer(dk), "{\"status\":\"confirmed\"}", &j), 200);
+	CHECK_STR(jstr(j, "print"), "confirmed");
+	cJSON_Delete(j);
+
+	/* Reprints: a kiosk, or a manager and up; not an agent. */
+	REFUSED("POST", "/api/v1/tickets/2/reprint", bearer(tok_agent), NULL, 403, "forbidden");
+	REFUSED("POST", "/api/v1/tickets/2/reprint", NULL, NULL, 401, "denied");
+	CHECK_INT(req("POST", "/api/v1/tickets/2/reprint", bearer(tok_manager), NULL, &j), 200);
+	CHECK_INT(jnum(j, "reprints"), 1);
+	cJSON_Delete(j);
+	CHECK_INT(req("POST", "/api/v1/tickets/2/reprint", bearer(dk), NULL, &j), 200);
+	CHECK_INT(jnum(j, "reprints"), 2);
+	cJSON_Delete(j);
+	REFUSED("POST", "/api/v1/tickets/2/reprint", bearer(tok_admin), NULL, 409, "reprint_limit");
+	REFUSED("POST", "/api/v1/tickets/9999/reprint", bearer(tok_admin), NULL, 404, NULL);
+
+	/* Staff may issue a manual ticket at the desk (docs/API.md); it is
+	 * issued as "DESK" and audited. */
+	{
+		int64_t audits = sql1("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit'");
+		CHECK_INT(req("POST", "/api/v1/tickets", bearer(tok_agent), "{\"service\":\"B\"}", &j), 201);
+		CHECK_STR(jstr(j, "kind"), "ticket");
+		CHECK_INT(sql1("SELECT COUNT(*) FROM tickets WHERE device = 'DESK'"), 1);
+		if (audits == 1)
+			CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'manual_ticket'"), 1);
+		cJSON_Delete(j);
+	}
+	/* The event stream: public, staff, or refused. */
+	{
+		struct api_req q;
+		memset(&q, 0, sizeof q);
+		q.method = "GET";
+		q.path = "/api/v1/events";
+		q.now = now;
+		CHECK_INT(api_stream_access(api, &q), 0);
+		q.authorization = bearer(tok_agent);
+		CHECK_INT(api_stream_access(api, &q), 1);
+		q.authorization = bearer(dk);
+		CHECK_INT(api_stream_access(api, &q), 0);
+		q.authorization = "Bearer st_wrong";
+		CHECK_INT(api_stream_access(api, &q), -1);
+	}
+}
+
+/* -- counters ---------------------------------------------------------------------- */
+
+static void
+test_counters(void)
+{
+	const char *a = bearer(tok_agent);
+	cJSON *j = NULL;
+	char num[16];
+
+	/* Unknown counters and actions. */
+	REFUSED("POST", "/api/v1/counters/99/call-next", a, NULL, 404, "not_found");
+	REFUSED("POST", "/api/v1/counters/0/call-next", a, NULL, 404, "not_found");
+	REFUSED("POST", "/api/v1/counters/-1/call-next", a, NULL, 404, "not_found");
+	REFUSED("POST", "/api/v1/counters/abc/call-next", a, NULL, 404, "not_found");
+	REFUSED("POST", "/api/v1/counters/1", a, NULL, 404, "not_found");
+	REFUSED("POST", "/api/v1/counters/1/", a, NULL, 404, "not_found");
+	REFUSED("POST", "/api/v1/counters/1/dance", a, NULL, 404, "not_found");
+	REFUSED("POST", "/api/v1/counters/123456789012/call-next", a, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/counters/1/call-next", a, NULL, 405, NULL);
+	REFUSED("DELETE", "/api/v1/counters/1/pause", a, NULL, 405, NULL);
+	/* Bad bodies on counter routes. */
+	REFUSED("POST", "/api/v1/counters/1/call-next", a, "{", 400, "bad_json");
+	REFUSED("POST", "/api/v1/counters/1/done", a, "{\"outcome\":\"great\"}", 400, NULL);
+	REFUSED("POST", "/api/v1/counters/1/done", a, "{\"outcome\":5}", 400, NULL);
+	REFUSED("POST", "/api/v1/counters/1/transfer", a, NULL, 400, NULL);
+	REFUSED("POST", "/api/v1/counters/1/transfer", a, "{\"service\":1}", 400, NULL);
+	REFUSED("POST", "/api/v1/counters/1/call", a, "{\"number\":\"A001\"}", 400, NULL);
+	REFUSED("POST", "/api/v1/counters/1/call", a, "{\"number\":\"A001\",\"reason\":\"x\"}", 400, NULL);
+	REFUSED("POST", "/api/v1/counters/1/call", a, "{\"number\":\"Z999\",\"reason\":\"urgent\"}", 404,
+	    NULL);
+
+	/* State conflicts: counter 3 (service C) has nothing called. */
+	REFUSED("POST", "/api/v1/counters/3/recall", a, NULL, 409, NULL);
+	REFUSED("POST", "/api/v1/counters/3/no-show", a, NULL, 409, NULL);
+	REFUSED("POST", "/api/v1/counters/3/done", a, NULL, 409, NULL);
+	REFUSED("POST", "/api/v1/counters/3/transfer", a, "{\"service\":\"A\"}", 409, NULL);
+	REFUSED("POST", "/api/v1/counters/3/resume", a, NULL, 409, NULL);
+	/* Transfer to an unknown service: 404, the ticket stays called. */
+	issue('C', 0, num);
+	CHECK_INT(req("POST", "/api/v1/counters/3/call-next", a, NULL, &j), 200);
+	cJSON_Delete(j);
+	REFUSED("POST", "/api/v1/counters/3/transfer", a, "{\"service\":\"Z\"}", 404, NULL);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets WHERE counter = 3 AND state = 'called'"), 1);
+	/* Recall then no-show (max_recalls = 1). */
+	CHECK_INT(req("POST", "/api/v1/counters/3/recall", a, NULL, &j), 200);
+	CHECK_INT(jnum(cJSON_GetObjectItem(j, "ticket"), "recalls"), 1);
+	cJSON_Delete(j);
+	CHECK_INT(req("POST", "/api/v1/counters/3/recall", a, NULL, &j), 200);
+	CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, "ticket")));
+	CHECK_STR(jstr(cJSON_GetObjectItem(j, "finished"), "state"), "no_show");
+	cJSON_Delete(j);
+	/* Pause: call-next refused (409), nothing written; resume. */
+	CHECK_INT(req("POST", "/api/v1/counters/3/pause", a, NULL, &j), 200);
+	CHECK_STR(jstr(j, "state"), "paused");
+	cJSON_Delete(j);
+	REFUSED("POST", "/api/v1/counters/3/call-next", a, NULL, 409, NULL);
+	CHECK_INT(req("POST", "/api/v1/counters/3/resume", a, NULL, &j), 200);
+	cJSON_Delete(j);
+	CHECK_INT(req("POST", "/api/v1/counters/3/close", a, NULL, &j), 200);
+	cJSON_Delete(j);
+	REFUSED("POST", "/api/v1/counters/3/call-next", a, NULL, 409, NULL);
+	CHECK_INT(req("POST", "/api/v1/counters/3/open", a, NULL, &j), 200);
+	cJSON_Delete(j);
+}
+
+/* -- routes, ids ------------------------------------------------------------------ */
+
+static void
+test_routes(void)
+{
+	REFUSED("GET", "/api/v1/nope", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v2/health", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/../../etc/passwd", NULL, NULL, 404, NULL);
+	REFUSED("POST", "/api/v1/nope", bearer(dk), "{}", 404, "not_found");
+	REFUSED("DELETE", "/api/v1/health", NULL, NULL, 405, "method");
+	REFUSED("POST", "/api/v1/health", NULL, "{}", 405, "method");
+	REFUSED("GET", "/api/v1/tickets", bearer(dk), NULL, 405, "method");
+	REFUSED("PUT", "/api/v1/tickets", bearer(dk), "{\"service\":\"A\"}", 405, "method");
+	REFUSED("PUT", "/api/v1/counters", bearer(tok_agent), NULL, 405, "method");
+	REFUSED("GET", "/api/v1/login", NULL, NULL, 405, "method");
+	REFUSED("POST", "/api/v1/board", NULL, NULL, 405, "method");
+	REFUSED("POST", "/api/v1/tickets/1", bearer(dk), "{}", 405, "method");
+	REFUSED("DELETE", "/api/v1/tickets/1", bearer(tok_admin), NULL, 405, "method");
+	REFUSED("GET", "/api/v1/tickets/1/reprint", bearer(dk), NULL, 405, "method");
+	REFUSED("POST", "/api/v1/tickets/1/shred", bearer(dk), "{}", 404, "not_found");
+	/* Missing and malformed ticket ids: 404. */
+	REFUSED("GET", "/api/v1/tickets/99999", bearer(dk), NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/tickets/0", bearer(dk), NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/tickets/-1", bearer(dk), NULL, 404, "not_found");
+	/* Ticket ids are sequential: nobody anonymous may read them. */
+	REFUSED("GET", "/api/v1/tickets/1", NULL, NULL, 401, "denied");
+	REFUSED("GET", "/api/v1/tickets/abc", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/tickets/1x", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/tickets/ 1", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/tickets/", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/tickets/99999999999999999999999999", NULL, NULL, 404, "not_found");
+	REFUSED("GET", "/api/v1/tickets/9007199254740993", NULL, NULL, 404, "not_found");
+}
+
+/* -- opening hours, capacity ------------------------------------------------------ */
+
+static void
+test_closed_and_full(void)
+{
+	cJSON *j = NULL;
+	int64_t saved = now, tickets;
+
+	/* Sunday: 409 closed, and no number. (A refused attempt is counted
+	 * for the outside-hours alert, so the events table may grow.) */
+	now = utc(2026, 11, 29, 10, 0, 0);
+	tickets = sql1("SELECT COUNT(*) FROM tickets");
+	CHECK_INT(req("POST", "/api/v1/tickets", bearer(dk), "{\"service\":\"A\"}", &j), 409);
+	CHECK_STR(jstr(j, "code"), "closed");
+	CHECK(jstr(j, "error") != NULL);
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), tickets);
+	now = saved;
+	/* C holds 2 a day; one was issued in test_counters. Then no ticket
+	 * but an attestation de passage (201, kind "attestation"). */
+	CHECK(issue('C', 0, NULL) > 0);
+	tickets = sql1("SELECT COUNT(*) FROM tickets");
+	CHECK_INT(req("POST", "/api/v1/tickets", bearer(dk), "{\"service\":\"C\"}", &j), 201);
+	CHECK_STR(jstr(j, "kind"), "attestation");
+	CHECK(jstr(j, "number") == NULL);
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), tickets);
+	CHECK_INT(req("GET", "/api/v1/services", NULL, NULL, &j), 200);
+	{
+		cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "services"), 2);
+		CHECK_STR(jstr(s, "code"), "C");
+		CHECK_INT(jnum(s, "left_today"), 0);
+	}
+	cJSON_Delete(j);
+}
+
+/* -- login rate limit, sessions ------------------------------------------------------ */
+
+static void
+test_login(void)
+{
+	struct call c;
+	cJSON *j = NULL;
+	char cookie[256], sess[160], csrf[100];
+	int i;
+
+	memset(&c, 0, sizeof c);
+	c.method = "POST";
+	c.path = "/api/v1/login";
+	c.client = "10.0.0.50";
+	/* Bad bodies. */
+	c.body = "{\"login\":\"marie\"}";
+	refused_at(__LINE__, &c, 400, NULL, 0);
+	c.body = "{\"login\":1,\"password\":\"x\"}";
+	refused_at(__LINE__, &c, 400, NULL, 0);
+	c.body = "{\"login\":";
+	refused_at(__LINE__, &c, 400, "bad_json", 0);
+	/* Five wrong passwords: 401 each (audited, so not "nothing written"). */
+	c.body = "{\"login\":\"marie\",\"password\":\"wrong-password\"}";
+	for (i = 0; i < 5; i++)
+		refused_at(__LINE__, &c, 401, "denied", 1);
+	/* The sixth attempt, even with the right password: 429. */
+	c.body = "{\"login\":\"marie\",\"password\":\"secret-marie\"}";
+	refused_at(__LINE__, &c, 429, "rate_limited", 0);
+	/* The same login from another address is still limited (by login). */
+	c.client = "10.0.0.51";
+	refused_at(__LINE__, &c, 429, "rate_limited", 0);
+	/* Another login from the first address is limited too (by address). */
+	c.client = "10.0.0.50";
+	c.body = "{\"login\":\"max\",\"password\":\"secret-max\"}";
+	refused_at(__LINE__, &c, 429, "rate_limited", 0);
+	/* Another login from another address is not. */
+	c.client = "10.0.0.52";
+	CHECK_INT(req_full(&c, &j, cookie, sizeof cookie, NULL), 200);
+	CHECK_STR(jstr(j, "role"), "manager");
+	cJSON_Delete(j);
+	/* After the window, marie may log in again. */
+	now += 301;
+	c.client = "10.0.0.50";
+	c.body = "{\"login\":\"marie\",\"password\":\"secret-marie\"}";
+	CHECK_INT(req_full(&c, &j, cookie, sizeof cookie, NULL), 200);
+	CHECK_STR(jstr(j, "login"), "marie");
+	CHECK_STR(jstr(j, "role"), "agent");
+	snprintf(csrf, sizeof csrf, "%s", jstr(j, "csrf") ? jstr(j, "csrf") : "");
+	cJSON_Delete(j);
+	CHECK(strncmp(cookie, "kiosk_session=", 14) == 0);
+	CHECK(strstr(cookie, "HttpOnly") != NULL);
+	CHECK(strstr(cookie, "SameSite=Strict") != NULL);
+	snprintf(sess, sizeof sess, "%.*s", (int)strcspn(cookie, ";"), cookie);
+
+	/* The session works as a cookie, with CSRF on POST. */
+	memset(&c, 0, sizeof c);
+	c.method = "GET";
+	c.path = "/api/v1/session";
+	c.cookie = sess;
+	CHECK_INT(req_full(&c, &j, NULL, 0, NULL), 200);
+	CHECK_STR(jstr(j, "csrf"), csrf);
+	cJSON_Delete(j);
+	c.method = "POST";
+	c.path = "/api/v1/counters/2/pause";
+	refused_at(__LINE__, &c, 403, "csrf", 0);
+	c.csrf = "wrong";
+	refused_at(__LINE__, &c, 403, "csrf", 0);
+	c.csrf = csrf;
+	CHECK_INT(req_full(&c, &j, NULL, 0, NULL), 200);
+	cJSON_Delete(j);
+	c.path = "/api/v1/counters/2/resume";
+	CHECK_INT(req_full(&c, &j, NULL, 0, NULL), 200);
+	cJSON_Delete(j);
+	/* The session secret is not a bearer key. */
+	{
+		char b[200];
+		snprintf(b, sizeof b, "Bearer %s", sess + 14);
+		REFUSED("GET", "/api/v1/counters", b, NULL, 401, "denied");
+	}
+	/* Log out: the cookie stops working. */
+	c.path = "/api/v1/logout";
+	CHECK_INT(req_full(&c, &j, cookie, sizeof cookie, NULL), 200);
+	cJSON_Delete(j);
+	CHECK(strstr(cookie, "Max-Age=0") != NULL);
+	c.method = "GET";
+	c.path = "/api/v1/session";
+	c.csrf = NULL;
+	refused_at(__LINE__, &c, 401, "denied", 0);
+}
+
+/* -- a locked database: 503, no number -------------------------------------------- */
+
+static void
+test_locked(void)
+{
+	sqlite3 *locker;
+	cJSON *j = NULL;
+	char before[16] = "", after[16] = "";
+	int64_t tickets, dv;
+	time_t t0;
+
+	CHECK(issue('B', 0, before) > 0);
+	REQUIRE(sqlite3_open(dbpath, &locker) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(locker, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK);
+	tickets = sql1("SELECT COUNT(*) FROM tickets");
+	dv = data_version();
+	t0 = time(NULL);
+	CHECK_INT(req("POST", "/api/v1/tickets", bearer(dk), "{\"service\":\"B\"}", &j), 503);
+	CHECK(time(NULL) - t0 >= 2);          /* it waited the busy time-out first */
+	CHECK(jstr(j, "error") && strstr(jstr(j, "error"), "locked") != NULL);
+	CHECK(jstr(j, "number") == NULL);
+	cJSON_Delete(j);
+	CHECK_INT(req("POST", "/api/v1/counters/2/call-next", bearer(tok_agent), NULL, &j), 503);
+	CHECK(jstr(j, "error") && strstr(jstr(j, "error"), "locked") != NULL);
+	cJSON_Delete(j);
+	/* Reads still work while it is locked (WAL). */
+	CHECK_INT(req("GET", "/api/v1/tickets/1", bearer(dk), NULL, &j), 200);
+	cJSON_Delete(j);
+	REQUIRE(sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(locker);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), tickets);
+	CHECK_INT(data_version(), dv);
+	/* Unlocked: the next number follows the last one, no gap, no repeat. */
+	CHECK(issue('B', 0, after) > 0);
+	CHECK_INT(atoi(after + 1), atoi(before + 1) + 1);
+}
+
+int
+main(void)
+{
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	now = utc(2026, 11, 27, 9, 0, 0);   /* Friday 10:00 in Paris */
+	setup();
+	test_happy();
+	test_bad_issue();
+	test_auth();
+	test_counters();
+	test_routes();
+	test_closed_and_full();
+	test_login();
+	test_locked();
+	teardown();
+	return TEST_REPORT();
+}

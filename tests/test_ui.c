@@ -1,0 +1,1049 @@
+/*
+ * test_ui: the kiosk's screens (ui.c) and painter (ui_paint.c), with no
+ * window: input goes in, draw commands come out, and the assertions are on
+ * the commands, the targets, the actions and a painted canvas.
+ *
+ * Every screen is walked in French, Arabic, Tamil and Mandarin, at
+ * 1080x1920, 1920x1080 and 800x480, at 96 and 160 dpi, in normal and large
+ * text, normal and high contrast, and each frame is checked for:
+ *   - targets at least 15 mm on each side, inside the window, not overlapping;
+ *   - text contrast of at least 4.5:1 against what is under it;
+ *   - text inside the window, inside its box (no clipping), not on top of
+ *     other text, and with a glyph for every character (no empty boxes);
+ * then the behaviour: one ticket per visit whatever the taps, the tap guard,
+ * the idle countdown and reset, mirroring, keys, speech, the admin gesture
+ * and PIN, the document keypad, every error screen and its recovery.
+ * Runs from the top of the tree (it reads assets/po).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testhelp.h"
+#include "client.h"
+#include "i18n.h"
+#include "text.h"
+#include "ui.h"
+
+static struct fonts *F;
+static int frames_checked;
+
+/* ---- fixtures ---------------------------------------------------------------- */
+
+static const char *const svc_names[] = {
+	"Premier titre de séjour", "Renouvellement de titre de séjour",
+	"Retrait de titre de séjour", "Naturalisation", "Point d'accueil numérique",
+};
+
+/* The demo site's menu: A, B, D bound to their holder, like assets/demo. */
+static struct client_menu *
+mk_menu(int open, int full_c)
+{
+	struct client_menu *m = calloc(1, sizeof *m);
+	int i;
+
+	REQUIRE(m != NULL);
+	snprintf(m->site.id, sizeof m->site.id, "prefecture-93");
+	snprintf(m->site.name, sizeof m->site.name, "Préfecture de la Seine-Saint-Denis — Bobigny");
+	m->site.open = open;
+	snprintf(m->site.opens, sizeof m->site.opens, "08:30");
+	snprintf(m->site.closes, sizeof m->site.closes, "16:00");
+	m->nservices = 5;
+	m->services = calloc(5, sizeof *m->services);
+	REQUIRE(m->services != NULL);
+	for (i = 0; i < 5; i++) {
+		struct client_service *s = &m->services[i];
+		s->code[0] = (char)('A' + i);
+		s->nnames = 2;
+		s->names = calloc(2, sizeof *s->names);
+		REQUIRE(s->names != NULL);
+		snprintf(s->names[0].lang, sizeof s->names[0].lang, "fr");
+		snprintf(s->names[0].text, sizeof s->names[0].text, "%s", svc_names[i]);
+		snprintf(s->names[1].lang, sizeof s->names[1].lang, "en");
+		snprintf(s->names[1].text, sizeof s->names[1].text, "Service %c", 'A' + i);
+		s->waiting = 3;
+		s->estimated_wait_s = 600;
+		s->capacity = 60;
+		s->left_today = (full_c && i == 2) ? 0 : 40 - i;
+		s->open = open;
+		s->bind_holder = i == 0 || i == 1 || i == 3;
+	}
+	return m;
+}
+
+static struct client_ticket
+mk_ticket(const char *number, const char *kind, const char *lang)
+{
+	struct client_ticket t;
+
+	memset(&t, 0, sizeof t);
+	t.id = 42;
+	snprintf(t.number, sizeof t.number, "%s", number);
+	snprintf(t.kind, sizeof t.kind, "%s", kind);
+	snprintf(t.lang, sizeof t.lang, "%s", lang);
+	snprintf(t.service, sizeof t.service, "C");
+	snprintf(t.service_fr, sizeof t.service_fr, "Retrait de titre de séjour");
+	t.position = 7;
+	t.estimated_wait_s = 840;
+	snprintf(t.token, sizeof t.token, "K1*T*TEST");
+	snprintf(t.serial, sizeof t.serial, "AT-2026-11-27-000001");
+	return t;
+}
+
+/* A fake slip: a white 576 x 900 bitmap with a black band. */
+static struct bitmap *
+mk_slip(void)
+{
+	struct bitmap *b = bitmap_new(576, 900);
+	struct rect r = { 40, 100, 496, 120 };
+
+	REQUIRE(b != NULL);
+	bitmap_fill(b, r, 255);
+	return b;
+}
+
+struct fx {
+	struct ui *u;      /* the ui under test */
+	int64_t now;       /* its clock */
+	int w, h, dpi;     /* window */
+};
+
+static const struct ui_frame *
+draw(struct fx *x)
+{
+	return ui_draw(x->u, x->now);
+}
+
+static void
+fx_open(struct fx *x, int w, int h, int dpi, int open, int full_c)
+{
+	struct ui_config cfg;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.dpi = dpi;
+	cfg.version = "test";
+	x->now = 100000;
+	x->w = w;
+	x->h = h;
+	x->dpi = dpi;
+	x->u = ui_new(&cfg, F, w, h, x->now);
+	REQUIRE(x->u != NULL);
+	ui_menu(x->u, mk_menu(open, full_c), x->now);
+	draw(x);
+}
+
+static void
+fx_close(struct fx *x)
+{
+	struct ui_action a;
+
+	while (ui_next_action(x->u, &a))
+		free(a.speech);
+	ui_free(x->u);
+	x->u = NULL;
+}
+
+/* Let time pass (ticks the ui). */
+static void
+later(struct fx *x, int ms)
+{
+	x->now += ms;
+	ui_tick(x->u, x->now);
+}
+
+/* Tap the centre of a named target, after the tap guard like a person. */
+static int
+tap(struct fx *x, const char *name)
+{
+	const struct ui_target *t;
+
+	draw(x);
+	t = ui_find_target(x->u, name);
+	if (t == NULL) {
+		/* on another page? turn pages */
+		int i;
+		for (i = 0; i < 10 && t == NULL && ui_find_target(x->u, "next"); i++) {
+			const struct ui_target *n = ui_find_target(x->u, "next");
+			if (x->now < ui_tap_ready(x->u))
+				x->now = ui_tap_ready(x->u);
+			ui_tap(x->u, n->r.x + n->r.w / 2, n->r.y + n->r.h / 2, x->now);
+			draw(x);
+			t = ui_find_target(x->u, name);
+		}
+	}
+	if (t == NULL) {
+		fprintf(stderr, "  (no target '%s' on screen %s)\n", name, ui_screen_name(ui_screen(x->u)));
+		return -1;
+	}
+	if (x->now < ui_tap_ready(x->u))
+		x->now = ui_tap_ready(x->u);
+	ui_tap(x->u, t->r.x + t->r.w / 2, t->r.y + t->r.h / 2, x->now);
+	draw(x);
+	return 0;
+}
+
+static void
+key(struct fx *x, enum ui_key k)
+{
+	x->now += 50;
+	ui_key(x->u, k, x->now);
+	draw(x);
+}
+
+static int
+count_actions(struct fx *x, enum ui_act_kind kind, struct ui_action *last)
+{
+	struct ui_action a;
+	int n = 0;
+
+	while (ui_next_action(x->u, &a)) {
+		if (a.kind == kind) {
+			n++;
+			if (last) {
+				free(last->speech);
+				*last = a;
+				continue;
+			}
+		}
+		free(a.speech);
+	}
+	return n;
+}
+
+/* ---- frame invariants ---------------------------------------------------------- */
+
+static int
+inside(struct rect in, struct rect out, int slack)
+{
+	return in.x >= out.x - slack && in.y >= out.y - slack &&
+	    in.x + in.w <= out.x + out.w + slack && in.y + in.h <= out.y + out.h + slack;
+}
+
+static int
+overlap(struct rect a, struct rect b, int slack)
+{
+	return a.x + slack < b.x + b.w && b.x + slack < a.x + a.w &&
+	    a.y + slack < b.y + b.h && b.y + slack < a.y + a.h;
+}
+
+/* Check everything a frame must hold; label names it in failures. */
+static void
+check_frame(struct fx *x, const char *label)
+{
+	const struct ui_frame *f = draw(x);
+	struct rect win = { 0, 0, f->w, f->h };
+	int tgt = (int)(UI_MIN_TARGET_MM * x->dpi / 25.4 + 0.999);
+	int i, j, veil = -1, bad = 0;
+
+	frames_checked++;
+	for (i = 0; i < f->ncmds; i++)
+		if (f->cmds[i].kind == UI_CMD_RECT && f->cmds[i].c.a < 255 && f->cmds[i].r.w == f->w &&
+		    f->cmds[i].r.h == f->h)
+			veil = i;
+	/* targets */
+	for (i = 0; i < f->ntargets; i++) {
+		const struct ui_target *t = &f->targets[i];
+		if (t->r.w < tgt || t->r.h < tgt) {
+			bad++;
+			fprintf(stderr, "  %s: target %s is %dx%d px, under %d px (15 mm at %d dpi)\n", label,
+			    t->name, t->r.w, t->r.h, tgt, x->dpi);
+		}
+		if (!inside(t->r, win, 0)) {
+			bad++;
+			fprintf(stderr, "  %s: target %s outside the window\n", label, t->name);
+		}
+		for (j = i + 1; j < f->ntargets; j++)
+			if (strcmp(t->name, "veil") && strcmp(f->targets[j].name, "veil") &&
+			    overlap(t->r, f->targets[j].r, 0)) {
+				bad++;
+				fprintf(stderr, "  %s: targets %s and %s overlap\n", label, t->name,
+				    f->targets[j].name);
+			}
+	}
+	/* text */
+	for (i = 0; i < f->ncmds; i++) {
+		const struct ui_cmd *c = &f->cmds[i];
+		struct ui_colour bg = f->bg;
+		unsigned long miss = 0;
+		int cx = c->r.x + c->r.w / 2, cy = c->r.y + c->r.h / 2, w = 0, h = 0;
+		double cr;
+		if (c->kind != UI_CMD_TEXT)
+			continue;
+		for (j = i - 1; j >= 0; j--) {
+			const struct ui_cmd *b = &f->cmds[j];
+			if (b->kind == UI_CMD_RECT && b->line == 0 && b->c.a == 255 && cx >= b->r.x &&
+			    cx < b->r.x + b->r.w && cy >= b->r.y && cy < b->r.y + b->r.h) {
+				bg = b->c;
+				break;
+			}
+		}
+		cr = ui_contrast(c->c, bg);
+		if (cr < 4.5 && i > veil) {
+			bad++;
+			fprintf(stderr, "  %s: text \"%.40s\" contrast %.2f:1\n", label, c->text, cr);
+		}
+		if (!inside(c->r, win, 0)) {
+			bad++;
+			fprintf(stderr, "  %s: text \"%.40s\" outside the window (%d,%d %dx%d)\n", label,
+			    c->text, c->r.x, c->r.y, c->r.w, c->r.h);
+		}
+		if (text_missing(F, c->text, &miss) != 0) {
+			bad++;
+			fprintf(stderr, "  %s: text \"%.40s\" has no glyph for U+%04lX\n", label, c->text, miss);
+		}
+		if (!c->wrap) {
+			text_measure(F, c->size_px, c->flags, c->text, c->lang, &w, &h);
+			if (w > c->r.w + 2) {
+				bad++;
+				fprintf(stderr, "  %s: text \"%.40s\" is %d px wide in a %d px box\n", label,
+				    c->text, w, c->r.w);
+			}
+		} else {
+			h = text_wrap(F, NULL, 0, 0, c->r.w, c->size_px, c->flags, c->align, c->text, c->lang);
+			if (h > c->r.h + 2) {
+				bad++;
+				fprintf(stderr, "  %s: paragraph \"%.40s\" is %d px high in a %d px box\n", label,
+				    c->text, h, c->r.h);
+			}
+		}
+		for (j = i + 1; j < f->ncmds; j++) {
+			const struct ui_cmd *d = &f->cmds[j];
+			if (d->kind == UI_CMD_TEXT && (i > veil) == (j > veil) && overlap(c->r, d->r, 1)) {
+				bad++;
+				fprintf(stderr, "  %s: texts \"%.30s\" and \"%.30s\" overlap\n", label, c->text,
+				    d->text);
+			}
+		}
+	}
+	CHECK(bad == 0);
+}
+
+/* ---- walking every screen ---------------------------------------------------- */
+
+/*
+ * Go through every screen in `lang` and check each frame. mode: 0 normal,
+ * 1 large text, 2 high contrast.
+ */
+static void
+walk(int w, int h, int dpi, const char *lang, int mode)
+{
+	struct fx x;
+	char label[96], name[32];
+	struct client_ticket t;
+
+#define AT(what) (snprintf(label, sizeof label, "%dx%d@%d %s%s %s", w, h, dpi, lang, \
+	mode == 1 ? " large" : mode == 2 ? " contrast" : "", what), label)
+	fx_open(&x, w, h, dpi, 1, 1);
+	check_frame(&x, AT("welcome"));
+	if (mode == 1)
+		CHECK(tap(&x, "large") == 0);
+	if (mode == 2)
+		CHECK(tap(&x, "contrast") == 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
+	check_frame(&x, AT("language"));
+	snprintf(name, sizeof name, "lang:%s", lang);
+	CHECK(tap(&x, name) == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	check_frame(&x, AT("procedure"));
+	CHECK(tap(&x, "dontknow") == 0);
+	check_frame(&x, AT("guide 1"));
+	CHECK(tap(&x, "yes") == 0);
+	check_frame(&x, AT("guide 2"));
+	CHECK(tap(&x, "yes") == 0); /* ready to collect: pick-up (C) */
+	check_frame(&x, AT("guide result"));
+	CHECK(ui_find_target(x.u, "found") != NULL);
+	CHECK(tap(&x, "back") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "no") == 0); /* not naturalisation: renewal (B) */
+	CHECK(tap(&x, "found") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	check_frame(&x, AT("priority"));
+	CHECK(tap(&x, "yes") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	key(&x, UI_KEY_LETTER_A + ('X' - 'A'));
+	key(&x, UI_KEY_DIGIT0 + 1);
+	CHECK(tap(&x, "key-ok") == 0); /* too short */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	check_frame(&x, AT("holder, too short"));
+	CHECK(tap(&x, "key:2") == 0);
+	CHECK(tap(&x, "key:3") == 0);
+	CHECK(tap(&x, "key:B") == 0);
+	CHECK(tap(&x, "key:C") == 0);
+	check_frame(&x, AT("holder"));
+	CHECK(tap(&x, "key-ok") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	check_frame(&x, AT("confirm"));
+	CHECK(tap(&x, "confirm") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	check_frame(&x, AT("issuing"));
+	t = mk_ticket("B042", "ticket", lang);
+	t.priority = 1;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "ticket:printing"));
+	check_frame(&x, AT("ticket printing"));
+	CHECK(ui_has_text(x.u, "B042"));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	CHECK(ui_state_is(x.u, "ticket:printed"));
+	check_frame(&x, AT("ticket printed"));
+	later(&x, 20000);
+	CHECK(ui_idle_showing(x.u));
+	check_frame(&x, AT("idle"));
+	later(&x, 20000);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	fx_close(&x);
+
+	/* a failed print, and the attestation when full */
+	fx_open(&x, w, h, dpi, 1, 1);
+	if (mode == 1)
+		CHECK(tap(&x, "large") == 0);
+	if (mode == 2)
+		CHECK(tap(&x, "contrast") == 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, name) == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	t = mk_ticket("E007", "ticket", lang);
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	ui_printed(x.u, 0, ESCPOS_PAPER_OUT, "printer out of paper", x.now);
+	CHECK(ui_state_is(x.u, "ticket:failed"));
+	CHECK(ui_has_text(x.u, "E007"));
+	check_frame(&x, AT("ticket failed"));
+	CHECK(tap(&x, "done") == 0);
+	ui_printer(x.u, ESCPOS_READY, NULL, x.now);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, name) == 0);
+	CHECK(tap(&x, "service:C") == 0); /* full: straight to the confirmation */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	check_frame(&x, AT("confirm full"));
+	CHECK(tap(&x, "confirm") == 0);
+	t = mk_ticket("", "attestation", lang);
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "full:printing"));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	CHECK(ui_state_is(x.u, "full:printed"));
+	check_frame(&x, AT("full, attestation"));
+	CHECK(tap(&x, "done") == 0);
+	/* the other error screens, reached with a language chosen */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, name) == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	ui_issue_failed(x.u, CLIENT_FULL, "full", "capacity reached", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "full");
+	check_frame(&x, AT("full"));
+	CHECK(tap(&x, "back") == 0);
+	CHECK(tap(&x, "service:E") == 0); /* now known full: no priority question */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK(tap(&x, "confirm") == 0);
+	ui_issue_failed(x.u, CLIENT_REFUSED, "", "unknown service 'E'", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "refused");
+	check_frame(&x, AT("refused"));
+	CHECK(tap(&x, "done") == 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, name) == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	ui_issue_failed(x.u, CLIENT_UNREACHABLE, "", "connection refused", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
+	check_frame(&x, AT("server down"));
+	ui_printer(x.u, ESCPOS_COVER_OPEN, "cover open", x.now);
+	ui_menu(x.u, mk_menu(1, 1), x.now); /* server back, printer not */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "printer");
+	check_frame(&x, AT("printer"));
+	ui_menu(x.u, mk_menu(0, 1), x.now);
+	ui_printer(x.u, ESCPOS_READY, NULL, x.now);
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "closed");
+	CHECK(tap(&x, "language") == 0);
+	CHECK(tap(&x, name) == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "closed");
+	check_frame(&x, AT("closed"));
+	CHECK(ui_has_text(x.u, "08:30"));
+	fx_close(&x);
+#undef AT
+}
+
+/* ---- behaviour ----------------------------------------------------------------- */
+
+/* From welcome to the confirmation of service E (not bound) in French. */
+static void
+to_confirm(struct fx *x, const char *service)
+{
+	CHECK(tap(x, "start") == 0);
+	CHECK(tap(x, "lang:fr") == 0);
+	CHECK(tap(x, service) == 0);
+	CHECK(tap(x, "no") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x->u)), "confirm");
+}
+
+static void
+test_double_tap(void)
+{
+	struct fx x;
+	const struct ui_target *t;
+	struct ui_action a;
+	struct rect r;
+	struct client_ticket tk;
+	int i;
+
+	/* two taps at the same instant on "Obtenir mon ticket": one ticket */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	to_confirm(&x, "service:E");
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	draw(&x);
+	t = ui_find_target(x.u, "confirm");
+	REQUIRE(t != NULL);
+	r = t->r;
+	x.now = ui_tap_ready(x.u) + 1;
+	ui_tap(x.u, r.x + 5, r.y + 5, x.now);
+	ui_tap(x.u, r.x + 5, r.y + 5, x.now);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.service, "E");
+	CHECK_STR(a.lang, "fr");
+	CHECK_INT(a.priority, 0);
+	CHECK_STR(a.holder, "");
+	/* and more taps, keys and digits while issuing: still nothing */
+	for (i = 0; i < 20; i++) {
+		x.now += 97;
+		ui_tap(x.u, r.x + 5 + i, r.y + 5, x.now);
+		ui_key(x.u, UI_KEY_ENTER, x.now);
+		ui_key(x.u, UI_KEY_DIGIT0 + 1, x.now);
+		draw(&x);
+	}
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	CHECK_INT(x.u ? draw(&x)->ntargets : -1, 0);
+	/* the ticket arrives; a late tap where the button was gives no ticket */
+	tk = mk_ticket("E001", "ticket", "fr");
+	ui_issued(x.u, &tk, mk_slip(), x.now);
+	for (i = 0; i < 10; i++) {
+		x.now += 100;
+		ui_tap(x.u, r.x + 5, r.y + 5, x.now);
+		draw(&x);
+	}
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	fx_close(&x);
+
+	/* a double tap on a service: the second half lands on the next screen
+	 * during the tap guard and does nothing there */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	t = ui_find_target(x.u, "service:E");
+	REQUIRE(t != NULL);
+	r = t->r;
+	ui_tap(x.u, r.x + r.w / 2, r.y + r.h / 2, x.now);
+	draw(&x);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	for (i = 0; i < ((struct ui_frame *)draw(&x))->ntargets; i++) {
+		/* tap every target of the new screen 100 ms later: none acts */
+		const struct ui_target *tt = &draw(&x)->targets[i];
+		ui_tap(x.u, tt->r.x + tt->r.w / 2, tt->r.y + tt->r.h / 2, x.now + 100);
+	}
+	draw(&x);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	/* after the guard, a tap acts */
+	x.now += UI_TAP_GUARD_MS + 1;
+	CHECK(tap(&x, "no") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	fx_close(&x);
+}
+
+static void
+test_idle(void)
+{
+	struct fx x;
+	struct client_ticket tk;
+	int64_t d;
+
+	fx_open(&x, 1920, 1080, 96, 1, 0);
+	/* nobody there: no idle timer on the welcome screen, only the cycling text */
+	d = ui_next_deadline(x.u);
+	CHECK(d > x.now && d <= x.now + 2500);
+	later(&x, 600000);
+	CHECK(!ui_idle_showing(x.u));
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	/* a visitor who chose Arabic, large text, and stopped */
+	CHECK(tap(&x, "large") == 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:ar") == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK_INT(ui_next_deadline(x.u), x.now + 60000);
+	later(&x, 59999);
+	CHECK(!ui_idle_showing(x.u));
+	later(&x, 1);
+	CHECK(ui_idle_showing(x.u));
+	draw(&x);
+	CHECK(ui_find_target(x.u, "more") != NULL);
+	CHECK(ui_has_text(x.u, "20")); /* the seconds are shown */
+	CHECK_INT(ui_next_deadline(x.u), x.now + 1000);
+	later(&x, 1000);
+	draw(&x);
+	CHECK(ui_has_text(x.u, "19"));
+	/* "more time" extends: back on the same screen, a new full idle time */
+	CHECK(tap(&x, "more") == 0);
+	CHECK(!ui_idle_showing(x.u));
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	CHECK_STR(ui_lang(x.u), "ar");
+	/* a tap anywhere also extends */
+	later(&x, 60000);
+	CHECK(ui_idle_showing(x.u));
+	x.now += 10;
+	ui_tap(x.u, 3, x.h - 3, x.now);
+	CHECK(!ui_idle_showing(x.u));
+	/* a key too */
+	later(&x, 60000);
+	CHECK(ui_idle_showing(x.u));
+	key(&x, UI_KEY_DOWN);
+	CHECK(!ui_idle_showing(x.u));
+	/* then nothing: back to welcome, nothing of the visitor left */
+	later(&x, 60000);
+	CHECK(ui_idle_showing(x.u));
+	later(&x, 19999);
+	CHECK(ui_idle_showing(x.u));
+	later(&x, 1);
+	CHECK(!ui_idle_showing(x.u));
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	CHECK_STR(ui_lang(x.u), "fr");
+	draw(&x);
+	CHECK(ui_find_target(x.u, "start") != NULL);
+
+	/* the ticket screen times out sooner, and forgets the number */
+	to_confirm(&x, "service:E");
+	CHECK(tap(&x, "confirm") == 0);
+	/* no countdown while waiting for the server or the printer */
+	later(&x, 300000);
+	CHECK(!ui_idle_showing(x.u));
+	tk = mk_ticket("E123", "ticket", "fr");
+	ui_issued(x.u, &tk, mk_slip(), x.now);
+	later(&x, 300000);
+	CHECK(!ui_idle_showing(x.u));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	draw(&x);
+	CHECK(ui_has_text(x.u, "E123"));
+	later(&x, 20000);
+	CHECK(ui_idle_showing(x.u));
+	later(&x, 20000);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	draw(&x);
+	CHECK(!ui_has_text(x.u, "E123"));
+	CHECK_INT(ui_print_state(x.u), UI_PRINT_NONE);
+	fx_close(&x);
+}
+
+static void
+test_mirror(void)
+{
+	static const char *const names[] = { "service:A", "service:B", "service:E", "dontknow",
+		"large", "contrast", "listen", "language" };
+	struct fx a, b;
+	const struct ui_frame *f;
+	size_t i;
+	int k, rtl_texts = 0, arabic = 0;
+
+	fx_open(&a, 1920, 1080, 96, 1, 0);
+	fx_open(&b, 1920, 1080, 96, 1, 0);
+	CHECK(tap(&a, "start") == 0);
+	CHECK(tap(&a, "lang:en") == 0);
+	CHECK(tap(&b, "start") == 0);
+	CHECK(tap(&b, "lang:ar") == 0);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const struct ui_target *ta = ui_find_target(a.u, names[i]);
+		const struct ui_target *tb = ui_find_target(b.u, names[i]);
+		REQUIRE(ta != NULL && tb != NULL);
+		CHECK_INT(tb->r.x, 1920 - ta->r.x - ta->r.w);
+		CHECK_INT(tb->r.y, ta->r.y);
+		CHECK_INT(tb->r.w, ta->r.w);
+	}
+	/* Arabic text is drawn right to left and right-aligned */
+	f = draw(&b);
+	for (k = 0; k < f->ncmds; k++) {
+		const struct ui_cmd *c = &f->cmds[k];
+		if (c->kind != UI_CMD_TEXT || strcmp(c->lang, "ar"))
+			continue;
+		arabic++;
+		if ((c->flags & TEXT_RTL) && (c->align == TEXT_ALIGN_RIGHT || c->align == TEXT_ALIGN_CENTRE))
+			rtl_texts++;
+	}
+	CHECK(arabic > 10);
+	CHECK_INT(rtl_texts, arabic);
+	/* the back button is at the right in Arabic, its arrow mirrored */
+	CHECK(ui_find_target(b.u, "back")->r.x > 1920 / 2);
+	CHECK(ui_find_target(a.u, "back")->r.x < 1920 / 2);
+	fx_close(&a);
+	fx_close(&b);
+}
+
+static void
+test_keys(void)
+{
+	struct fx x;
+	const struct ui_frame *f;
+	struct ui_action a;
+	int i, focus = 0;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	key(&x, UI_KEY_ENTER); /* any key starts */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
+	x.now += 1000;
+	key(&x, UI_KEY_DIGIT0 + 4); /* the fourth language: Arabic */
+	CHECK_STR(ui_lang(x.u), "ar");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	key(&x, UI_KEY_BACK);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
+	key(&x, UI_KEY_DIGIT0 + 1);
+	CHECK_STR(ui_lang(x.u), "fr");
+	/* arrows: the first one focuses, Enter activates the focus */
+	key(&x, UI_KEY_DOWN);
+	f = draw(&x);
+	for (i = 0; i < f->ncmds; i++)
+		if (f->cmds[i].kind == UI_CMD_FOCUS)
+			focus++;
+	CHECK_INT(focus, 1);
+	key(&x, UI_KEY_DOWN); /* service:A -> service:B */
+	key(&x, UI_KEY_ENTER);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	key(&x, UI_KEY_DIGIT0 + 1); /* yes */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	/* a keyboard types the document number */
+	key(&x, UI_KEY_LETTER_A + 2);
+	key(&x, UI_KEY_DIGIT0 + 7);
+	key(&x, UI_KEY_DIGIT0 + 7);
+	key(&x, UI_KEY_DIGIT0 + 9);
+	key(&x, UI_KEY_DIGIT0 + 5);
+	key(&x, UI_KEY_BACK); /* erases the 5 */
+	key(&x, UI_KEY_DIGIT0 + 1);
+	CHECK(ui_has_text(x.u, "C7791"));
+	key(&x, UI_KEY_ENTER);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK(ui_has_text(x.u, "791")); /* the mask: the last three */
+	CHECK(!ui_has_text(x.u, "C7791"));
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	key(&x, UI_KEY_DIGIT0 + 1);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.service, "B");
+	CHECK_INT(a.priority, 1);
+	CHECK_STR(a.holder, "C7791");
+	/* large text and contrast keys */
+	key(&x, UI_KEY_LARGE);
+	key(&x, UI_KEY_CONTRAST);
+	f = draw(&x);
+	CHECK(f->bg.r == 0 && f->bg.g == 0 && f->bg.b == 0);
+	fx_close(&x);
+}
+
+static void
+test_speech(void)
+{
+	struct fx x;
+	struct ui_action a;
+	int n;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	key(&x, UI_KEY_LISTEN);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_SPEAK, &a), 1);
+	/* every language read in its own language */
+	CHECK(a.speech && strstr(a.speech, "fr\tChoisissez votre langue\n"));
+	CHECK(a.speech && strstr(a.speech, "ar\t4. العربية\n"));
+	CHECK(a.speech && strstr(a.speech, "ta\t"));
+	free(a.speech);
+	a.speech = NULL;
+	/* each new screen is read in the chosen language */
+	CHECK(tap(&x, "lang:ar") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_SPEAK, &a), 1);
+	CHECK(a.speech && strncmp(a.speech, "ar\t", 3) == 0);
+	CHECK(a.speech && strstr(a.speech, i18n_tr("ar", "Choisissez votre démarche")));
+	free(a.speech);
+	a.speech = NULL;
+	/* moving the focus reads the focused choice */
+	key(&x, UI_KEY_DOWN);
+	n = count_actions(&x, UI_ACT_SPEAK, &a);
+	CHECK_INT(n, 1);
+	CHECK(a.speech && strstr(a.speech, i18n_tr("ar", "Premier titre de séjour")));
+	free(a.speech);
+	a.speech = NULL;
+	/* the bar's button stops it */
+	CHECK(tap(&x, "listen") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_HUSH, NULL), 1);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_SPEAK, NULL), 0);
+	fx_close(&x);
+}
+
+static void
+test_admin(void)
+{
+	struct fx x;
+	int i;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	/* no PIN set: the gesture does nothing */
+	for (i = 0; i < 6; i++) {
+		x.now += 200;
+		ui_tap(x.u, 5, 5, x.now);
+	}
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	CHECK_INT(ui_set_pin(x.u, "12a4"), -1);
+	CHECK_INT(ui_set_pin(x.u, "123"), -1);
+	CHECK_INT(ui_set_pin(x.u, "2468"), 0);
+	/* four taps, or five spread over more than 3 s: nothing */
+	for (i = 0; i < 4; i++) {
+		x.now += 200;
+		ui_tap(x.u, 5, 5, x.now);
+	}
+	x.now += 5000;
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	for (i = 0; i < 5; i++) {
+		x.now += 900;
+		ui_tap(x.u, 5, 5, x.now);
+	}
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	/* five quick taps: the PIN pad, never a visit started by them */
+	x.now += 5000;
+	for (i = 0; i < 5; i++) {
+		x.now += 300;
+		ui_tap(x.u, 5, 5, x.now);
+	}
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "pin");
+	check_frame(&x, "pin");
+	/* three wrong PINs lock the pad */
+	for (i = 0; i < 3; i++) {
+		CHECK(tap(&x, "pin:1") == 0);
+		CHECK(tap(&x, "pin:1") == 0);
+		CHECK(tap(&x, "pin:1") == 0);
+		CHECK(tap(&x, "pin:1") == 0);
+		CHECK(tap(&x, "pin-ok") == 0);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "pin");
+	}
+	CHECK(tap(&x, "pin:2") == 0);
+	CHECK(tap(&x, "pin:4") == 0);
+	CHECK(tap(&x, "pin:6") == 0);
+	CHECK(tap(&x, "pin:8") == 0);
+	CHECK(tap(&x, "pin-ok") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "pin"); /* locked: even the right one */
+	later(&x, 60000);
+	key(&x, UI_KEY_DIGIT0 + 2);
+	key(&x, UI_KEY_DIGIT0 + 4);
+	key(&x, UI_KEY_DIGIT0 + 6);
+	key(&x, UI_KEY_DIGIT0 + 8);
+	key(&x, UI_KEY_ENTER);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "admin");
+	check_frame(&x, "admin");
+	CHECK(tap(&x, "quit") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_QUIT, NULL), 1);
+	CHECK(tap(&x, "resume") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	fx_close(&x);
+}
+
+static void
+test_world(void)
+{
+	struct fx x;
+	struct ui_action a;
+
+	/* loading until the first menu, then welcome */
+	{
+		struct ui_config cfg;
+		memset(&cfg, 0, sizeof cfg);
+		x.u = ui_new(&cfg, F, 800, 480, 0);
+		x.now = 0;
+		x.dpi = 96;
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "loading");
+		ui_server_down(x.u, "connection refused", 10);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
+		draw(&x);
+		CHECK(ui_has_text(x.u, "momentanément indisponible"));
+		ui_menu(x.u, mk_menu(1, 0), 20);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+		fx_close(&x);
+	}
+	/* printer fault at rest, then fixed */
+	fx_open(&x, 800, 480, 96, 1, 0);
+	ui_printer(x.u, ESCPOS_PAPER_OUT, "printer out of paper", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "printer");
+	draw(&x);
+	CHECK(ui_has_text(x.u, "plus de papier"));
+	ui_printer(x.u, ESCPOS_UNKNOWN, NULL, x.now); /* a one-way printer: fine */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	/* the printer fails while a visitor is choosing: no ticket is asked for */
+	to_confirm(&x, "service:E");
+	ui_printer(x.u, ESCPOS_COVER_OPEN, "cover open", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm"); /* not yanked away */
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	CHECK(tap(&x, "confirm") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "printer");
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	/* it is fixed: back to the confirmation, the choice kept */
+	ui_printer(x.u, ESCPOS_READY, NULL, x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	/* the server goes away while issuing, then comes back */
+	CHECK(tap(&x, "confirm") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 1);
+	ui_issue_failed(x.u, CLIENT_UNREACHABLE, "", "timeout", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	/* closed while choosing: 409 closed, the closed screen, a refresh asked */
+	CHECK(tap(&x, "confirm") == 0);
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	ui_issue_failed(x.u, CLIENT_CLOSED, "closed", "outside opening hours", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "closed");
+	CHECK_INT(count_actions(&x, UI_ACT_REFRESH, NULL), 1);
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "closed");
+	ui_menu(x.u, mk_menu(1, 0), x.now); /* it opens */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	/* a bound service refused for its document number: type it again */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:A") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	key(&x, UI_KEY_LETTER_A);
+	key(&x, UI_KEY_LETTER_A);
+	key(&x, UI_KEY_LETTER_A);
+	key(&x, UI_KEY_LETTER_A);
+	key(&x, UI_KEY_ENTER);
+	CHECK(tap(&x, "confirm") == 0);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.holder, "AAAA");
+	ui_issue_failed(x.u, CLIENT_REFUSED, "bad_holder", "not a document number", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	draw(&x);
+	CHECK(ui_has_text(x.u, "not a document number"));
+	/* a duplicate: the same ticket given again, said so */
+	key(&x, UI_KEY_LETTER_A + 1);
+	key(&x, UI_KEY_DIGIT0 + 1);
+	key(&x, UI_KEY_DIGIT0 + 2);
+	key(&x, UI_KEY_DIGIT0 + 3);
+	key(&x, UI_KEY_ENTER);
+	CHECK(tap(&x, "confirm") == 0);
+	{
+		struct client_ticket t = mk_ticket("A003", "ticket", "fr");
+		t.duplicate = 1;
+		ui_issued(x.u, &t, NULL, x.now);
+		draw(&x);
+		CHECK(ui_has_text(x.u, "Le voici à nouveau"));
+		CHECK(ui_has_text(x.u, "A003"));
+	}
+	/* a result arriving after the visitor left is dropped */
+	CHECK(tap(&x, "done") == 0);
+	{
+		struct client_ticket t = mk_ticket("A004", "ticket", "fr");
+		ui_issued(x.u, &t, mk_slip(), x.now);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	}
+	fx_close(&x);
+}
+
+/* The painter: a frame painted in pieces equals the frame painted whole. */
+static void
+test_paint(void)
+{
+	struct fx x;
+	struct ui_painter *p1 = ui_painter_new(F, 0), *p2 = ui_painter_new(F, 0);
+	struct ui_canvas c1, c2;
+	struct rect d;
+	const struct ui_frame *f;
+	size_t n = 1080 * 1920, i, diff = 0, inked = 0;
+	static const struct ui_colour white = { 255, 255, 255, 255 }, black = { 0, 0, 0, 255 };
+
+	CHECK(ui_contrast(white, black) > 20.9 && ui_contrast(white, black) < 21.1);
+	CHECK(ui_contrast(white, white) < 1.01);
+	REQUIRE(p1 && p2);
+	c1.w = c2.w = 1080, c1.h = c2.h = 1920, c1.pitch = c2.pitch = 1080;
+	c1.px = calloc(n, 4);
+	c2.px = calloc(n, 4);
+	REQUIRE(c1.px && c2.px);
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	f = draw(&x);
+	CHECK_INT(ui_paint(p1, f, &c1, 1, &d), 0);
+	CHECK_INT(d.w, 1080);
+	/* the same frame again: nothing to repaint */
+	f = draw(&x);
+	CHECK_INT(ui_paint(p1, f, &c1, 0, &d), 0);
+	CHECK_INT(d.w, 0);
+	/* the welcome text cycles: only its part is repainted */
+	later(&x, 2500);
+	f = draw(&x);
+	CHECK_INT(ui_paint(p1, f, &c1, 0, &d), 0);
+	CHECK(d.w > 0 && (long)d.w * d.h < (long)n / 4);
+	CHECK_INT(ui_paint(p2, f, &c2, 1, NULL), 0);
+	for (i = 0; i < n; i++)
+		diff += c1.px[i] != c2.px[i];
+	CHECK_INT(diff, 0);
+	/* a new screen, in pieces and whole */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:zh") == 0);
+	f = draw(&x);
+	CHECK_INT(ui_paint(p1, f, &c1, 0, NULL), 0);
+	CHECK_INT(ui_paint(p2, f, &c2, 1, NULL), 0);
+	for (i = 0, diff = 0; i < n; i++)
+		diff += c1.px[i] != c2.px[i];
+	CHECK_INT(diff, 0);
+	/* the background is the light grey, and text left ink on it */
+	CHECK_INT(c1.px[1080 * 1900 / 2 + 3] & 0xffffff, 0xf6f6f6);
+	for (i = 0; i < n; i++)
+		inked += (c1.px[i] & 0xffffff) == 0x161616;
+	CHECK(inked > 1000);
+	fx_close(&x);
+	free(c1.px);
+	free(c2.px);
+	ui_painter_free(p1);
+	ui_painter_free(p2);
+	ui_painter_free(NULL);
+	ui_free(NULL);
+}
+
+int
+main(void)
+{
+	char err[256];
+	static const char *const langs[] = { "fr", "ar", "ta", "zh" };
+	static const struct { int w, h; } sizes[] = { { 1080, 1920 }, { 1920, 1080 }, { 800, 480 } };
+	size_t nl, i, s;
+	const struct lang *all;
+
+	F = fonts_open(NULL, err, sizeof err);
+	REQUIRE(F != NULL);
+	REQUIRE(i18n_load("assets/po", err, sizeof err) == 0);
+
+	test_double_tap();
+	test_idle();
+	test_mirror();
+	test_keys();
+	test_speech();
+	test_admin();
+	test_world();
+	test_paint();
+
+	/* every screen: four languages, three sizes, two dpi; large text and
+	 * contrast at 96 dpi */
+	for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+		for (i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+			walk(sizes[s].w, sizes[s].h, 96, langs[i], 0);
+			walk(sizes[s].w, sizes[s].h, 160, langs[i], 0);
+			walk(sizes[s].w, sizes[s].h, 96, langs[i], 1);
+		}
+	walk(1080, 1920, 96, "fr", 2);
+	walk(800, 480, 96, "ar", 2);
+	/* and every other language once */
+	all = i18n_langs(&nl);
+	for (i = 0; i < nl; i++)
+		if (strcmp(all[i].code, "fr") && strcmp(all[i].code, "ar") && strcmp(all[i].code, "ta") &&
+		    strcmp(all[i].code, "zh"))
+			walk(1080, 1920, 96, all[i].code, 0);
+	printf("%d frames checked\n", frames_checked);
+	i18n_free();
+	fonts_free(F);
+	return TEST_REPORT();
+}
