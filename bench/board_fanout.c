@@ -902,7 +902,7 @@ main(int argc, char **argv)
 	long long c0, c1;
 	int64_t t0, t1, deadline, next;
 	long tck = sysconf(_SC_CLK_TCK), miss_b, miss_c;
-	double p99, fan99 = -1, http99 = -1;
+	double p99, paced99, burst99 = -1, fan99 = -1, http99 = -1;
 
 	memset(b, 0, sizeof *b);
 	b->nboards = 50;
@@ -1042,13 +1042,13 @@ main(int argc, char **argv)
 	printf("calls: %d made in %.2f s\n", b->ncalls_total, (t1 - t0) / 1e6);
 	printf("latency from just before POST call-next to the `call` event read:\n");
 	printf(" paced calls:\n");
-	p99 = report_streams(b, "board", 0, b->nboards, 0, &miss_b, &fan99);
+	p99 = paced99 = report_streams(b, "board", 0, b->nboards, 0, &miss_b, &fan99);
 	report_streams(b, "console", b->nboards, b->nstreams, 0, &miss_c, NULL);
 	http99 = report_http(b, 0);
 	if (b->burst) {
 		long mb, mc;
 		printf(" burst (%d calls sent back to back):\n", b->ncounters);
-		report_streams(b, "board", 0, b->nboards, 1, &mb, NULL);
+		burst99 = report_streams(b, "board", 0, b->nboards, 1, &mb, NULL);
 		report_streams(b, "console", b->nboards, b->nstreams, 1, &mc, NULL);
 		report_http(b, 1);
 		printf(" all calls:\n");
@@ -1072,10 +1072,11 @@ main(int argc, char **argv)
 	    100.0 * (double)(c1 - c0) / (double)tck / ((t1 - t0) / 1e6));
 	print_mem(b->pid, "after the calls");
 	if (p99 >= 0) {
-		printf("goal (issue 5): p99 over (call, board) < 100 ms: %.2f ms, %s\n", p99,
-		    p99 < 100 ? "met" : "MISSED");
+		printf("goal (issue 5): p99 over (call, board) < 100 ms: %.2f ms, %s "
+		    "(paced calls alone %.2f ms, burst alone %.2f ms)\n", p99,
+		    p99 < 100 ? "met" : "MISSED", paced99, burst99);
 		printf("  of which: fan-out alone (last - first board) p99 %.2f ms; "
-		    "call-next round trip (durable commit) p99 %.2f ms\n", fan99, http99);
+		    "call-next round trip (commit, counts, reply) p99 %.2f ms\n", fan99, http99);
 	}
 
 	for (i = 0; i < b->nstreams; i++)

@@ -5,6 +5,7 @@
  */
 #include <cJSON.h>
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -37,6 +38,13 @@ struct api {
 	struct site site;               /* the site, as loaded from the store */
 	struct login_fail fails[NFAIL]; /* recent failed logins */
 	char retention_day[11];         /* local day the retention job last ran */
+	pthread_t counts_thread;        /* publishes `counts` events (publish_counts) */
+	pthread_mutex_t counts_lock;    /* guards the three fields below */
+	pthread_cond_t counts_cond;     /* signalled when counts change or on stop */
+	int counts_dirty;               /* counts changed since the last event */
+	int counts_stop;                /* api_free asks the thread to end */
+	int64_t counts_now;             /* `now` of the latest change */
+	int counts_started;             /* the thread runs */
 };
 
 /* Who is asking. */
@@ -420,8 +428,9 @@ sign_attestation(void *ctx, const struct attestation *at, char *out, size_t outl
 
 /* -- events -------------------------------------------------------------- */
 
+/* Build and publish the `counts` event now (the counts thread does it). */
 static void
-publish_counts(struct api *a, int64_t now)
+send_counts(struct api *a, int64_t now)
 {
 	struct service_stat ss[SITE_MAX_SERVICES];
 	char err[200];
@@ -448,6 +457,58 @@ publish_counts(struct api *a, int64_t now)
 		bus_publish(a->bus, "counts", txt, 0);
 	free(txt);
 	cJSON_Delete(j);
+}
+
+/*
+ * Waiting counts change with every issue and call, and computing them costs
+ * several queries. Requests only mark them changed; one thread publishes at
+ * most every COUNTS_MS, so a burst of calls costs one computation and the
+ * `call` events (published at once) never wait behind it.
+ */
+#define COUNTS_MS 200
+
+static void
+publish_counts(struct api *a, int64_t now)
+{
+	pthread_mutex_lock(&a->counts_lock);
+	a->counts_dirty = 1;
+	if (now > a->counts_now)
+		a->counts_now = now;
+	pthread_cond_signal(&a->counts_cond);
+	pthread_mutex_unlock(&a->counts_lock);
+}
+
+static void *
+counts_main(void *arg)
+{
+	struct api *a = arg;
+	struct timespec dl;
+	int64_t now;
+
+	pthread_mutex_lock(&a->counts_lock);
+	for (;;) {
+		while (!a->counts_dirty && !a->counts_stop)
+			pthread_cond_wait(&a->counts_cond, &a->counts_lock);
+		if (a->counts_stop)
+			break;
+		/* Gather what else changes within the window. */
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_nsec += COUNTS_MS * 1000000L;
+		if (dl.tv_nsec >= 1000000000L) {
+			dl.tv_sec++;
+			dl.tv_nsec -= 1000000000L;
+		}
+		while (!a->counts_stop &&
+		    pthread_cond_timedwait(&a->counts_cond, &a->counts_lock, &dl) != ETIMEDOUT)
+			;
+		a->counts_dirty = 0;
+		now = a->counts_now;
+		pthread_mutex_unlock(&a->counts_lock);
+		send_counts(a, now);
+		pthread_mutex_lock(&a->counts_lock);
+	}
+	pthread_mutex_unlock(&a->counts_lock);
+	return NULL;
 }
 
 static void
@@ -1619,6 +1680,19 @@ api_new(struct store *st, const struct site *site, const struct api_keys *keys, 
 	a->site = *site;
 	a->keys = *keys;
 	pthread_mutex_init(&a->lock, NULL);
+	pthread_mutex_init(&a->counts_lock, NULL);
+	{
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&a->counts_cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	if (pthread_create(&a->counts_thread, NULL, counts_main, a) != 0) {
+		api_free(a);
+		return NULL;
+	}
+	a->counts_started = 1;
 	return a;
 }
 
@@ -1627,7 +1701,16 @@ api_free(struct api *a)
 {
 	if (a == NULL)
 		return;
+	if (a->counts_started) {
+		pthread_mutex_lock(&a->counts_lock);
+		a->counts_stop = 1;
+		pthread_cond_signal(&a->counts_cond);
+		pthread_mutex_unlock(&a->counts_lock);
+		pthread_join(a->counts_thread, NULL);
+	}
 	sodium_memzero(&a->keys, sizeof a->keys);
+	pthread_cond_destroy(&a->counts_cond);
+	pthread_mutex_destroy(&a->counts_lock);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 }

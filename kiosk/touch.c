@@ -50,8 +50,8 @@
 #include "text.h"
 #include "ui.h"
 
-#define POLL_OK_MS    30000  /* menu and printer polled this often when all is well */
-#define POLL_BAD_MS   5000   /* ...and this often while something is wrong */
+#define POLL_OK_MS    30000  /* menu and printer polled this often when all is well (--poll) */
+#define POLL_BAD_MS   5000   /* ...and at most this long apart while something is wrong */
 #define SCRIPT_WAIT_MS 15000 /* default deadline of a script's "wait" */
 
 extern char **environ;
@@ -95,6 +95,8 @@ struct worker {
 	struct printer *printer;    /* the printer (this thread only; the UI
 	                             * thread reads only its constant profile) */
 	Uint32 ev;                  /* our SDL event type */
+	int poll_ok_ms;             /* poll period when all is well */
+	int poll_bad_ms;            /* ...and while the server or printer is in trouble */
 	/* results, emptied by the UI thread */
 	int menu_ready;             /* a poll finished */
 	enum client_rc menu_rc;     /* its outcome */
@@ -286,7 +288,7 @@ worker_main(void *arg)
 			w->refresh = 0;
 			pthread_mutex_unlock(&w->mu);
 			worker_poll(w, &bad);
-			next = mono_ms() + (bad ? POLL_BAD_MS : POLL_OK_MS);
+			next = mono_ms() + (bad ? w->poll_bad_ms : w->poll_ok_ms);
 			pthread_mutex_lock(&w->mu);
 			continue;
 		}
@@ -458,8 +460,16 @@ speaker_main(void *arg)
 			}
 			pthread_mutex_unlock(&sp->mu);
 			snprintf(wav, sizeof wav, "%s/s%u.wav", sp->dir, n++ % 4);
-			if (sp->audio && synth(sp, gen, voice, tab + 1, wav) == 0)
+			if (sp->audio && synth(sp, gen, voice, tab + 1, wav) == 0) {
 				play(sp, gen, wav);
+			} else if (sp->audio) {
+				int same;
+				pthread_mutex_lock(&sp->mu);
+				same = gen == sp->gen; /* not interrupted: a real failure */
+				pthread_mutex_unlock(&sp->mu);
+				if (same)
+					log_warnx("touch: espeak-ng could not say a %s sentence", voice);
+			}
 			unlink(wav);
 		}
 		free(text);
@@ -472,6 +482,24 @@ speaker_main(void *arg)
 static void
 speaker_say(struct speaker *sp, char *lines /* taken */)
 {
+	if (!sp->audio && lines) {
+		/* nothing to play: log what would be said, here and now (tests
+		 * then see it before the app ends) */
+		char *dup = strdup(lines), *line, *save = NULL;
+		for (line = dup ? strtok_r(dup, "\n", &save) : NULL; line;
+		    line = strtok_r(NULL, "\n", &save)) {
+			char *tab = strchr(line, '\t');
+			if (tab && sp->log) {
+				*tab = '\0';
+				fprintf(sp->log, "%s\t%s\t%s\n", line, voice_for(line), tab + 1);
+			}
+		}
+		if (sp->log)
+			fflush(sp->log);
+		free(dup);
+		free(lines);
+		return;
+	}
 	pthread_mutex_lock(&sp->mu);
 	free(sp->pending);
 	sp->pending = lines;
@@ -828,7 +856,7 @@ script_step(struct script *sc, struct ui *u, struct screen *scr, int64_t now, in
 			/* a person cannot tap a screen faster than it appears: wait for
 			 * the tap guard like a person would (a known deadline) */
 			ready = (int)(ui_tap_ready(u) - now);
-			if (ready > 0 && verb[0] == 't') {
+			if (ready > 0) {
 				sc->resume = now + ready;
 				return;
 			}
@@ -875,6 +903,24 @@ script_step(struct script *sc, struct ui *u, struct screen *scr, int64_t now, in
 				script_fail(sc, "not said; last speech was: %.200s", sc->last_speech);
 				return;
 			}
+		} else if (!strcmp(verb, "wait-file")) {
+			/* the test's shell acted (stopped a server...): a file says so */
+			char path[512];
+			int ms = SCRIPT_WAIT_MS;
+			if (sscanf(arg, "%511s %d", path, &ms) < 1) {
+				script_fail(sc, "wait-file what?");
+				return;
+			}
+			if (access(path, F_OK) != 0) {
+				if (sc->deadline == 0)
+					sc->deadline = now + ms;
+				if (now >= sc->deadline)
+					script_fail(sc, "no file after %d ms", ms);
+				else
+					sc->resume = now + 20; /* look again soon: test hook only */
+				return;
+			}
+			sc->deadline = 0;
 		} else if (!strcmp(verb, "log")) {
 			fprintf(stderr, "script: %s\n", arg);
 		} else if (!strcmp(verb, "quit")) {
@@ -916,6 +962,8 @@ usage(FILE *f)
 	    "                      the app can only be stopped by a signal\n"
 	    "  --idle S            seconds without a touch before the countdown (default 60)\n"
 	    "  --countdown S       length of the countdown (default 20)\n"
+	    "  --poll S            ask the server for its menu every S seconds (default 30;\n"
+	    "                      every 5 s, or S if less, while it cannot be reached)\n"
 	    "  --cafile FILE       CA certificate of an HTTPS server\n"
 	    "  --po DIR            translations (default: assets/po)\n"
 	    "  --fonts DIR         fonts (default: Debian's Noto directories)\n"
@@ -929,6 +977,7 @@ usage(FILE *f)
 	    "\n"
 	    "Script lines (test hook): wait SCREEN[:STATE] [MS] | tap X Y | tap @TARGET |\n"
 	    "doubletap @TARGET | key NAME (SDL key name, alt+F4...) | type TEXT |\n"
+	    "wait-file PATH [MS] |\n"
 	    "screenshot FILE.png | expect-text TEXT | expect-no-text TEXT |\n"
 	    "expect-target NAME | expect-no-target NAME | expect-speech TEXT | log TEXT | quit\n"
 	    "Screens: loading welcome language procedure guide priority holder confirm\n"
@@ -1072,6 +1121,7 @@ cmd_touch(int argc, char **argv)
 	const char *podir = NULL, *fontdir = NULL, *scriptpath = NULL, *speechlog = NULL;
 	char pobuf[4096], err[512], hhmm[8];
 	int fullscreen = 0, w = 1080, h = 1920, dpi = 96, idle = 0, countdown = 0, stats = 0;
+	int poll = POLL_OK_MS / 1000;
 	int audio = 1, i, rc = 1, quit = 0, first = 1, pin_arg = -1;
 	double t0 = mono_ms_f(), input_at = 0;
 	struct worker wk;
@@ -1120,13 +1170,14 @@ cmd_touch(int argc, char **argv)
 					return 1;
 				}
 				continue;
-			} else if (!strcmp(a, "--dpi") || !strcmp(a, "--idle") || !strcmp(a, "--countdown")) {
+			} else if (!strcmp(a, "--dpi") || !strcmp(a, "--idle") || !strcmp(a, "--countdown") ||
+			    !strcmp(a, "--poll")) {
 				int v = atoi(argv[++i]);
 				if (v <= 0 || v > 100000) {
 					fprintf(stderr, "kiosk touch: %s wants a positive number\n", a);
 					return 1;
 				}
-				*(a[2] == 'd' ? &dpi : a[2] == 'i' ? &idle : &countdown) = v;
+				*(a[2] == 'd' ? &dpi : a[2] == 'i' ? &idle : a[2] == 'p' ? &poll : &countdown) = v;
 				continue;
 			}
 		}
@@ -1234,6 +1285,8 @@ cmd_touch(int argc, char **argv)
 		fprintf(stderr, "kiosk touch: no SDL user event left\n");
 		goto out;
 	}
+	wk.poll_ok_ms = poll * 1000;
+	wk.poll_bad_ms = poll < POLL_BAD_MS / 1000 ? poll * 1000 : POLL_BAD_MS;
 	if (worker_start(&wk) != 0) {
 		fprintf(stderr, "kiosk touch: cannot start the worker thread\n");
 		goto out;
@@ -1311,7 +1364,7 @@ cmd_touch(int argc, char **argv)
 			free(act.speech);
 			sodium_memzero(&act, sizeof act);
 		}
-		if (scriptpath && !ui_dirty(u)) {
+		if (scriptpath && !ui_dirty(u) && !quit) {
 			script_step(&sc, u, &scr, now, &quit);
 			if (sc.failed)
 				break;

@@ -1110,6 +1110,27 @@ button(struct ui *u, struct rect r, enum bstyle st, enum picto p, const char *la
 	fill(u, r, face, m->radius);
 	if (st != B_PRIMARY)
 		stroke(u, r, st == B_TOGGLED ? C_ON_PRIMARY : C_BORDER, m->radius, m->border);
+	/* a narrow button whose label would not fit beside the pictogram in two
+	 * lines: pictogram above, label below it */
+	if (ps && label[0] && mheight(u, label, lang, m->fmin, TEXT_BOLD,
+	    r.w - ps - 3 * inner) > 2 * lineh(u, m->fmin)) {
+		int ph = imin(ps, r.h * 38 / 100);
+		struct rect lb = mkrect(r.x + inner / 2, r.y + inner / 2 + ph, r.w - inner,
+		    r.h - ph - inner);
+		/* the label only if it fits there; the pictogram alone otherwise (speech
+		 * still names the button) */
+		if (mwidth(u, label, lang, m->fmin, TEXT_BOLD) > lb.w &&
+		    mheight(u, label, lang, m->fmin, TEXT_BOLD, lb.w) > lb.h) {
+			ph = imin(ps, r.h * 6 / 10);
+			picto(u, p, mkrect(r.x + (r.w - ph) / 2, r.y + (r.h - ph) / 2, ph, ph), ink, face);
+		} else {
+			picto(u, p, mkrect(r.x + (r.w - ph) / 2, r.y + inner / 2, ph, ph), ink, face);
+			textbox(u, lb, label, lang, imin(size, m->fs), TEXT_BOLD, TEXT_ALIGN_CENTRE, ink);
+		}
+		for (; first < u->ncmds; first++)
+			u->cmds[first].target = ti;
+		return ti;
+	}
 	/* centre pictogram + label together when they fit, else start-align */
 	tw = mwidth(u, label, lang, size, TEXT_BOLD);
 	w = ps + (ps ? inner : 0) + tw;
@@ -1440,8 +1461,17 @@ scr_welcome(struct ui *u)
 	/* the free-ticket notice, in French and in the language shown above it */
 	ps = (int)(12 * m->mm);
 	tw = left.w - ps - 3 * m->gap;
-	nh = para_h(u, tw, f, "fr", m->fb, TEXT_BOLD) +
-	    (fl != f ? para_h(u, tw, fl, flang, m->fb, 0) : 0) + 2 * m->gap;
+	/* the same height whatever language cycles through it, so the screen
+	 * does not jump (and only the text is repainted) */
+	{
+		int most = 0;
+		for (i = 0; i < (int)nl; i++) {
+			const char *t = i18n_lookup(langs[i].code, free_id);
+			if (t && t != f)
+				most = imax(most, para_h(u, tw, t, langs[i].code, m->fb, 0));
+		}
+		nh = para_h(u, tw, f, "fr", m->fb, TEXT_BOLD) + most + 2 * m->gap;
+	}
 	nh = imax(nh, ps + 2 * m->gap);
 
 	/* the big start panel takes what is left, within reason */
@@ -1568,7 +1598,9 @@ service_card(struct ui *u, struct rect c, int si, int key, int with_badge, int *
 	const struct client_service *sv = &u->menu->services[si];
 	int k = service_kind(sv), first = u->ncmds, ti;
 	const char *lang, *elang = "fr", *name = service_name(u, sv, &lang);
-	const char *ex = k >= 0 ? tr(u, known[k].explain, &elang) : NULL;
+	/* squeezed on the confirmation: the name is enough */
+	const char *ex = k >= 0 && !(u->squeeze >= 2 && u->screen == UI_S_CONFIRM) ?
+	    tr(u, known[k].explain, &elang) : NULL;
 	const char *status = NULL, *slang = "fr";
 	int ps = imin(c.h - 2 * m->gap, (int)(17 * m->mm)), x, w, y, hn, he, bw;
 
@@ -1615,13 +1647,14 @@ service_card(struct ui *u, struct rect c, int si, int key, int with_badge, int *
 
 /* Height a service card needs at width w. */
 static int
-service_card_h(struct ui *u, int si, int w)
+service_card_h(struct ui *u, int si, int w, int as_target)
 {
 	struct metrics *m = &u->m;
 	const struct client_service *sv = &u->menu->services[si];
 	int k = service_kind(sv), ps = (int)(17 * m->mm), tw, h;
 	const char *lang, *elang = "fr", *name = service_name(u, sv, &lang);
-	const char *ex = k >= 0 ? tr(u, known[k].explain, &elang) : NULL;
+	const char *ex = k >= 0 && !(u->squeeze >= 2 && u->screen == UI_S_CONFIRM) ?
+	    tr(u, known[k].explain, &elang) : NULL;
 
 	tw = w - 3 * m->gap - ps - (int)(8 * m->mm);
 	if (service_full(sv)) {
@@ -1630,7 +1663,9 @@ service_card_h(struct ui *u, int si, int w)
 	}
 	h = para_h(u, tw, name, lang, m->fb, TEXT_BOLD) +
 	    (ex ? para_h(u, tw, ex, elang, m->fs, 0) : 0) + 2 * m->gap;
-	return imax(h, imax(m->tgt, ps + m->gap));
+	if (as_target)
+		return imax(h, imax(m->tgt, ps + m->gap));
+	return u->squeeze >= 2 ? h : imax(h, imin(ps, m->tgt) + m->gap);
 }
 
 static void
@@ -1649,7 +1684,7 @@ scr_procedure(struct ui *u)
 	/* columns first (by a minimum width), then the height the texts need */
 	g = grid_plan(u, a, n, minw, m->tgt, 0);
 	for (i = 0; i < n - 1; i++)
-		ch = imax(ch, service_card_h(u, i, g.cw));
+		ch = imax(ch, service_card_h(u, i, g.cw, 1));
 	{
 		const char *l1, *l2;
 		const char *t1 = tr(u, "Je ne sais pas", &l1);
@@ -1800,7 +1835,7 @@ scr_guide(struct ui *u)
 		}
 		y = title(u, "Voici la démarche qui vous correspond :", y);
 		{
-			int h = imin(service_card_h(u, si, m->body.w),
+			int h = imin(service_card_h(u, si, m->body.w, 1),
 			    m->body.y + m->body.h - nav_h(u) - m->gap - y);
 			service_card(u, mkrect(m->body.x, y, m->body.w, h), si, 1, 1, NULL);
 			/* the card itself takes the procedure too */
@@ -1861,9 +1896,10 @@ static void
 scr_holder(struct ui *u)
 {
 	struct metrics *m = &u->m;
-	const char *lang, *s;
-	int y = m->body.y, n = (int)sizeof keypad_chars - 1, k, fw, bw;
-	struct rect a;
+	const char *lang, *s, *l1, *l2, *del, *ok;
+	int y = m->body.y, n = (int)sizeof keypad_chars - 1, k, dw, ow, pw = 0, fw, fy;
+	int compact = m->header_h == 0;
+	struct rect a, f;
 	struct grid g;
 	static const struct navbtn nb[] = {
 		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
@@ -1871,9 +1907,10 @@ scr_holder(struct ui *u)
 	};
 
 	s = tr(u, "Tapez le numéro de votre passeport ou de votre titre de séjour", &lang);
-	y += para(u, m->body.x, y, m->body.w, s, lang, m->fb * 5 / 4, TEXT_BOLD, TEXT_ALIGN_LEFT,
-	    C_ACCENT);
 	say(u, lang, s);
+	if (!(u->holder_err && u->squeeze >= 2)) /* squeezed: the error replaces the title */
+		y += para(u, m->body.x, y, m->body.w, s, lang, m->fb * 5 / 4, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT);
 	if (u->holder_err) {
 		s = u->holder_err == 1 ? tr(u, "Ce numéro est trop court.", &lang) :
 		    (lang = "fr", u->refuse_reason);
@@ -1887,54 +1924,56 @@ scr_holder(struct ui *u)
 	}
 	say(u, lang, s);
 	y += m->gap / 2;
-	/* the field, then erase and validate on the same row */
-	{
-		const char *l1, *l2, *del = tr(u, "Effacer", &l1), *ok = tr(u, "Valider", &l2);
-		int dw = imax(m->tgt, mwidth(u, del, l1, m->fb, TEXT_BOLD) + (int)(7 * m->mm) + 3 * m->gap);
-		int ow = imax(m->tgt, mwidth(u, ok, l2, m->fb, TEXT_BOLD) + (int)(7 * m->mm) + 3 * m->gap);
-		struct rect f;
-		bw = dw + ow + 2 * m->gap;
-		fw = m->body.w - bw;
-		if (fw < m->tgt * 2) { /* too narrow: buttons below the field */
-			fw = m->body.w;
-			bw = 0;
-		}
-		f = mkrect(m->body.x, y, fw, m->tgt);
-		fill(u, f, C_SURFACE, m->radius);
-		stroke(u, f, C_ACCENT, m->radius, m->border);
-		/* a document number reads left to right in every script */
-		textbox(u, mkrect(f.x + m->gap, f.y, f.w - 2 * m->gap, f.h),
-		    u->holder_len ? keep(u, u->holder) : " ", "fr", m->ft, TEXT_BOLD | TEXT_LTR,
-		    TEXT_ALIGN_LEFT, C_TEXT);
-		if (bw == 0)
-			y += m->tgt + m->gap;
-		button(u, mkrect(bw ? f.x + fw + m->gap : m->body.x, y, dw, m->tgt), B_SECONDARY, P_BACK,
-		    del, l1, m->fb, UI_T_CHAR_DEL, 0, 0, "key-del");
-		button(u, mkrect(bw ? f.x + fw + dw + 2 * m->gap : m->body.x + dw + m->gap, y, ow, m->tgt),
-		    B_PRIMARY, P_CHECK, ok, l2, m->fb, UI_T_CHAR_OK, 0, 0, "key-ok");
-		y += m->tgt + m->gap;
-	}
+	fy = y;
+	y += m->tgt + m->gap;
+
+	/* the keys: as many columns as fit, never below the minimum size */
 	a = mkrect(m->body.x, y, m->body.w, m->body.y + m->body.h - nav_h(u) - m->gap - y);
-	g = grid_plan(u, a, n, m->tgt, m->tgt, 0);
-	/* as many columns as fit, keys square-ish and never below the minimum */
 	g.cols = imax(1, imin(10, (a.w + m->gap) / (m->tgt + m->gap)));
 	g.cw = (a.w - (g.cols - 1) * m->gap) / g.cols;
 	g.rows = imax(1, (a.h + m->gap) / (m->tgt + m->gap));
-	g.ch = imin(imax(m->tgt, imin(g.cw, (int)(20 * m->mm))),
-	    (a.h - (g.rows - 1) * m->gap) / g.rows);
-	g.ch = imax(g.ch, m->tgt);
+	g.ch = imax(m->tgt, imin(imax(m->tgt, imin(g.cw, (int)(20 * m->mm))),
+	    (a.h - (g.rows - 1) * m->gap) / g.rows));
 	g.per_page = g.cols * g.rows;
 	g.pages = (n + g.per_page - 1) / g.per_page;
-	if (m->header_h == 0 && g.pages > 1) { /* keep a row for the page buttons */
-		a.h -= m->tgt + m->gap;
-		g.rows = imax(1, (a.h + m->gap) / (m->tgt + m->gap));
-		g.ch = m->tgt;
-		g.per_page = g.cols * g.rows;
-		g.pages = (n + g.per_page - 1) / g.per_page;
-	}
 	need(u, a.y + m->tgt, a.y + a.h);
 	if (u->page >= g.pages)
 		u->page = g.pages - 1;
+
+	/* the field, then erase and validate (and, on a very small screen, the
+	 * page buttons) on the same row */
+	del = tr(u, "Effacer", &l1);
+	ok = tr(u, "Valider", &l2);
+	dw = imax(m->tgt, mwidth(u, del, l1, m->fb, TEXT_BOLD) + (int)(7 * m->mm) + 3 * m->gap);
+	ow = imax(m->tgt, mwidth(u, ok, l2, m->fb, TEXT_BOLD) + (int)(7 * m->mm) + 3 * m->gap);
+	if (compact && g.pages > 1)
+		pw = 2 * (m->tgt + m->gap);
+	fw = m->body.w - dw - ow - 2 * m->gap - pw;
+	if (fw < 2 * m->tgt) { /* no room for labels: the buttons as pictograms */
+		dw = ow = m->tgt;
+		fw = m->body.w - dw - ow - 2 * m->gap - pw;
+	}
+	need(u, m->tgt, fw);
+	f = mkrect(m->body.x, fy, imax(fw, m->tgt), m->tgt);
+	fill(u, f, C_SURFACE, m->radius);
+	stroke(u, f, C_ACCENT, m->radius, m->border);
+	/* a document number reads left to right in every script */
+	textbox(u, mkrect(f.x + m->gap, f.y, f.w - 2 * m->gap, f.h),
+	    u->holder_len ? keep(u, u->holder) : " ", "fr", m->ft, TEXT_BOLD | TEXT_LTR,
+	    TEXT_ALIGN_LEFT, C_TEXT);
+	button(u, mkrect(f.x + f.w + m->gap, fy, dw, m->tgt), B_SECONDARY, P_BACK,
+	    dw == m->tgt ? "" : del, l1, m->fb, UI_T_CHAR_DEL, 0, 0, "key-del");
+	button(u, mkrect(f.x + f.w + dw + 2 * m->gap, fy, ow, m->tgt), B_PRIMARY, P_CHECK,
+	    ow == m->tgt ? "" : ok, l2, m->fb, UI_T_CHAR_OK, 0, 0, "key-ok");
+	if (pw) {
+		int px = f.x + f.w + dw + ow + 3 * m->gap;
+		if (u->page > 0)
+			button(u, mkrect(px, fy, m->tgt, m->tgt), B_SECONDARY, P_BACK, "", "fr", m->fb,
+			    UI_T_PREV, 0, 0, "prev");
+		if (u->page < g.pages - 1)
+			button(u, mkrect(px + m->tgt + m->gap, fy, m->tgt, m->tgt), B_SECONDARY, P_NEXT, "",
+			    "fr", m->fb, UI_T_NEXT, 0, 0, "next");
+	}
 	for (k = 0; k < g.per_page; k++) {
 		int ci = u->page * g.per_page + k;
 		char name[8], label[2];
@@ -1947,7 +1986,8 @@ scr_holder(struct ui *u)
 		    UI_T_CHAR, keypad_chars[ci], 0, name);
 	}
 	nav(u, nb, 2);
-	pager(u, g.pages);
+	if (!pw)
+		pager(u, g.pages);
 }
 
 static void
@@ -1964,7 +2004,7 @@ scr_confirm(struct ui *u)
 	int bh = imax(imax(m->tgt * 3 / 2, (int)(28 * m->mm)), lineh(u, m->ft) + 2 * m->pad);
 
 	if (u->service_i >= 0 && u->service_i < nservices(u)) {
-		h = imin(service_card_h(u, u->service_i, m->body.w), bottom - y - bh - m->pad);
+		h = service_card_h(u, u->service_i, m->body.w, 0);
 		/* shown, not a target: the choice is changed with Back */
 		service_card(u, mkrect(m->body.x, y, m->body.w, h), u->service_i, 0, 0, NULL);
 		u->ntargets--;
@@ -1985,7 +2025,7 @@ scr_confirm(struct ui *u)
 		int w, ph;
 		s = tr(u, "Prioritaire", &lang);
 		w = mwidth(u, s, lang, m->fb, TEXT_BOLD) + 2 * m->pad + (int)(8 * m->mm);
-		ph = imax(lineh(u, m->fb) + m->gap, (int)(9 * m->mm));
+		ph = imax(lineh(u, m->fb) + m->gap, deco(u, 9));
 		fill(u, mkrect(m->body.x, y, w, ph), C_TINT, ph / 2);
 		picto(u, P_PRIORITY, mkrect(m->body.x + m->gap, y + m->gap / 2, ph - m->gap, ph - m->gap),
 		    C_ON_TINT, C_TINT);
@@ -2007,7 +2047,7 @@ scr_confirm(struct ui *u)
 	} else {
 		s = tr(u, "Obtenir mon ticket", &lang);
 	}
-	y += 2 * m->pad;
+	y += u->squeeze ? m->gap : 2 * m->pad;
 	bh = imax(m->tgt, imin(bh, bottom - y));
 	need(u, y + bh, bottom);
 	button(u, mkrect(m->body.x, y, m->body.w, bh), B_PRIMARY, P_TICKET_OUT,
@@ -2096,8 +2136,9 @@ slip_preview(struct ui *u, struct rect *infop, int bottom)
 	*infop = info;
 }
 
-/* Printing, printed or failed, from y down in the column info. */
-static void
+/* Printing, printed or failed, from y down in the column info. Returns
+ * the y below it. */
+static int
 print_status(struct ui *u, struct rect info, int y, const char *failed_id, const char *done_id,
     const char *after_id)
 {
@@ -2107,11 +2148,12 @@ print_status(struct ui *u, struct rect info, int y, const char *failed_id, const
 
 	if (u->print == UI_PRINT_FAILED) {
 		const char *l2, *s2 = tr(u, printer_msgid(u->print_st), &l2);
+		const char *detail = u->squeeze < 2 ? u->print_reason : ""; /* for staff */
 		int tw = info.w - ps - 3 * m->gap, h;
 		s = failed_id ? tr(u, failed_id, &lang) : NULL;
 		h = (s ? para_h(u, tw, s, lang, m->fb, TEXT_BOLD) : 0) +
 		    para_h(u, tw, s2, l2, s ? m->fs : m->fb, s ? 0 : TEXT_BOLD) +
-		    (u->print_reason[0] ? para_h(u, tw, u->print_reason, "fr", m->fs, 0) : 0) + 2 * m->gap;
+		    (detail[0] ? para_h(u, tw, detail, "fr", m->fs, 0) : 0) + 2 * m->gap;
 		h = imax(h, ps + 2 * m->gap);
 		need(u, y + h, info.y + info.h);
 		fill(u, mkrect(info.x, y, info.w, h), C_DANGER_BG, m->radius);
@@ -2124,13 +2166,13 @@ print_status(struct ui *u, struct rect info, int y, const char *failed_id, const
 				    C_ON_DANGER_BG);
 			ty += para(u, tx, ty, tw, s2, l2, s ? m->fs : m->fb, s ? 0 : TEXT_BOLD,
 			    TEXT_ALIGN_LEFT, C_ON_DANGER_BG);
-			if (u->print_reason[0])
-				para(u, tx, ty, tw, u->print_reason, "fr", m->fs, 0, TEXT_ALIGN_LEFT,
-				    C_ON_DANGER_BG);
+			if (detail[0])
+				para(u, tx, ty, tw, detail, "fr", m->fs, 0, TEXT_ALIGN_LEFT, C_ON_DANGER_BG);
 		}
 		if (s)
 			say(u, lang, s);
 		say(u, l2, s2);
+		return y + h;
 	} else {
 		int done = u->print == UI_PRINT_DONE, th;
 		const char *l3 = "fr", *s3 = after_id ? tr(u, after_id, &l3) : NULL;
@@ -2147,9 +2189,10 @@ print_status(struct ui *u, struct rect info, int y, const char *failed_id, const
 		if (done && s3) {
 			/* on a short screen only what fits: the slip says it too */
 			if (y + para_h(u, info.w, s3, l3, m->fb, 0) <= info.y + info.h)
-				para(u, info.x, y, info.w, s3, l3, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+				y += para(u, info.x, y, info.w, s3, l3, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
 			say(u, l3, s3);
 		}
+		return y;
 	}
 }
 
@@ -2179,8 +2222,9 @@ scr_ticket(struct ui *u)
 	/* the number, very large: as wide as the column allows, up to 40 mm,
 	 * leaving room for the lines below it */
 	{
-		int rest = lineh(u, m->fb) * (2 + (t->priority != 0) + (t->estimated_wait_s >= 0) +
-		    (t->position > 0) + 2) + imax((int)(12 * m->mm), lineh(u, m->ft)) + 4 * m->gap;
+		int rest = lineh(u, m->fb) * (2 + (t->priority != 0) + (u->squeeze < 2 ?
+		    (t->estimated_wait_s >= 0) + (t->position > 0) : 0) + 2) +
+		    imax((int)(12 * m->mm), lineh(u, m->ft)) + 4 * m->gap;
 		numsz = clampi((info.y + info.h - y - rest) * 10 / 12, m->ft, (int)(40 * m->mm));
 	}
 	while (numsz > m->ft && mwidth(u, t->number, "fr", numsz, TEXT_BOLD) > info.w)
@@ -2216,21 +2260,25 @@ scr_ticket(struct ui *u)
 		s = tr(u, "Prioritaire", &lang);
 		y += para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT);
 	}
+	/* wait and position: the slip has them too, so a squeezed screen skips them */
 	if (t->estimated_wait_s >= 0) {
 		s = fmt_tr(u, tr(u, "Attente estimée : %d min", &lang), (t->estimated_wait_s + 59) / 60);
-		y += para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		if (u->squeeze < 2)
+			y += para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
 		say(u, lang, s);
 	}
 	if (t->position > 0) {
 		s = fmt_tr(u, tr(u, "Position dans la file : %d", &lang), t->position);
-		y += para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		if (u->squeeze < 2)
+			y += para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
 		say(u, lang, s);
 	}
 	y += m->gap;
-	print_status(u, info, y,
+	y = print_status(u, info, y,
 	    "Votre ticket n'a pas pu être imprimé. Notez votre numéro et montrez-le à l'accueil.",
 	    "Prenez votre ticket",
 	    "Attendez dans la salle d'attente. Votre numéro sera affiché et annoncé.");
+	need(u, y, info.y + info.h);
 	nav(u, nb, 1);
 }
 
@@ -2382,8 +2430,9 @@ scr_full(struct ui *u)
 	    &lang);
 	y += para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
 	say(u, lang, s);
-	print_status(u, info, y, NULL, NULL,
+	y = print_status(u, info, y, NULL, NULL,
 	    "Gardez cette attestation. Elle peut vous servir à prouver vos démarches.");
+	need(u, y, info.y + info.h);
 	nav(u, nb + 1, 1);
 }
 
@@ -2927,9 +2976,15 @@ activate(struct ui *u, const struct ui_target *t)
 		break;
 	case UI_T_CHAR_OK: {
 		char norm[HOLDER_MAX + 1], e[160];
-		if (u->holder_len < HOLDER_MIN ||
-		    holder_normalise(u->holder, norm, sizeof norm, e, sizeof e) != 0) {
+		if (u->holder_len < HOLDER_MIN) {
 			u->holder_err = 1;
+			set_dirty(u);
+			break;
+		}
+		if (holder_normalise(u->holder, norm, sizeof norm, e, sizeof e) != 0) {
+			/* long enough but not a document number ("AAAA"): the reason */
+			snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", e);
+			u->holder_err = 2;
 			set_dirty(u);
 			break;
 		}

@@ -46,6 +46,7 @@ echo 'secret123' | $K admin --db "$db" user add marie --role agent >/dev/null 2>
 TK=$($K admin --db "$db" user token marie 2>>"$tmp/admin.log") || die "user token"
 
 # Start the server; wait (with a deadline) for its "listening on" line.
+: >"$tmp/out"
 $K serve --db "$db" --listen 127.0.0.1:0 --always-open >"$tmp/out" 2>"$tmp/server.log" &
 spid=$!
 n=0

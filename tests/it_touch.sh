@@ -1,0 +1,442 @@
+#!/bin/sh
+# it_touch: the real touchscreen app (`kiosk touch`), headless
+# (SDL_VIDEODRIVER=offscreen), against real `kiosk serve` processes and the
+# file printer, driven by synthetic taps and keys through its --script hook.
+#
+# Covers: a whole visit by touch in Arabic (double tap on "get my ticket":
+# one ticket), printed, decoded back with escpos2png, its QR read with
+# zbarimg and checked with `kiosk verify`; a visit by keyboard only, with
+# Escape and Alt-F4 doing nothing; a service bound to its holder (document
+# keypad); speech (F1) in the chosen language; the idle countdown, extended
+# then expiring; every fault screen reached by causing the fault: server
+# stopped (at rest and during a visit, then restarted: the kiosk recovers
+# by itself), printer out of paper (before, and during the print: the
+# number stays on screen, the server records "failed"), site closed,
+# capacity reached (the attestation de passage printed instead); the admin
+# gesture and PIN, then quitting.
+#
+# Binds 127.0.0.1 only; every wait is the app's own, with a deadline; cleans up.
+BUILD=${BUILD:-build}
+K=$BUILD/kiosk
+DEC=$BUILD/tools/escpos2png
+for x in "$K" "$DEC"; do
+	[ -x "$x" ] || { echo "build $x first (make tests-build)"; exit 1; }
+done
+for x in zbarimg curl; do
+	command -v $x >/dev/null || { echo "missing tool $x (make test-deps)"; exit 1; }
+done
+
+tmp=$(mktemp -d) || exit 1
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "$KEEP" ] && echo "kept $tmp" || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
+export SDL_AUDIODRIVER=dummy
+fails=0; checks=0
+fail() { fails=$((fails + 1)); echo "FAIL: $*"; }
+check() { checks=$((checks + 1)); }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+DAY=$(TZ=Europe/Paris date +%Y%m%d)
+
+# server NAME SITE [ARGS]: a database (made once) and a running server;
+# NAME.url, NAME.key, NAME.pid, NAME.port
+server() {
+	name=$1; site=$2; shift 2
+	d=$tmp/$name
+	if [ ! -f "$d/q.db" ]; then
+		mkdir -p "$d"
+		"$K" admin --db "$d/q.db" init --site "$site" >/dev/null 2>&1 &&
+		"$K" admin --db "$d/q.db" keygen >/dev/null 2>&1 &&
+		"$K" admin --db "$d/q.db" pubkey >"$d/pub.txt" 2>/dev/null &&
+		"$K" admin --db "$d/q.db" device add kiosk-1 >"$d/key" 2>/dev/null &&
+		echo 'test-manager-pw' | "$K" admin --db "$d/q.db" user add boss --role manager \
+			>/dev/null 2>&1 &&
+		"$K" admin --db "$d/q.db" user token boss >"$d/token" 2>/dev/null || return 1
+	fi
+	: >"$d/out"
+	"$K" serve --db "$d/q.db" --listen "127.0.0.1:${PORT:-0}" "$@" >"$d/out" 2>>"$d/log" &
+	echo $! >"$d/pid"
+	pids="$pids $!"
+	dl=$(( $(now_ms) + 10000 ))
+	until grep -q '^listening' "$d/out" 2>/dev/null; do
+		if [ "$(now_ms)" -ge "$dl" ] || ! kill -0 "$(cat "$d/pid")" 2>/dev/null; then
+			echo "server $name did not start"; cat "$d/log"; return 1
+		fi
+		sleep 0.02
+	done
+	sed -n 's/^listening on //p' "$d/out" | head -1 >"$d/url"
+	sed 's/.*://' "$d/url" >"$d/port"
+}
+stop() { kill "$(cat "$tmp/$1/pid")" 2>/dev/null; wait "$(cat "$tmp/$1/pid")" 2>/dev/null; }
+
+# touch NAME SERVER PRINTER [ARGS]: run the app on the script on stdin;
+# sets RC; keeps NAME.log
+touch_run() {
+	name=$1; srv=$2; printer=$3; shift 3
+	cat >"$tmp/$name.script"
+	check
+	"$K" touch --server "$(cat "$tmp/$srv/url")" --device-key "$(cat "$tmp/$srv/key")" \
+		--printer "$printer" --size "${SIZE:-1080x1920}" --poll 1 --no-audio \
+		--script "$tmp/$name.script" "$@" >"$tmp/$name.log" 2>&1
+	RC=$?
+	if [ $RC -ne "${WANT:-0}" ]; then
+		fail "$name: kiosk touch exited $RC (want ${WANT:-0})"
+		sed 's/^/    /' "$tmp/$name.log" | tail -25
+	fi
+}
+
+# ticket_json SERVER ID: GET /api/v1/tickets/ID
+ticket_json() {
+	curl -s -H "Authorization: Bearer $(cat "$tmp/$1/token")" "$(cat "$tmp/$1/url")/api/v1/tickets/$2"
+}
+# find_ticket SERVER NUMBER: the JSON of the ticket with that number ("" if none)
+find_ticket() {
+	i=1
+	while [ $i -le 30 ]; do
+		j=$(ticket_json "$1" $i)
+		case $j in *"\"number\":\"$2\""*) echo "$j"; return 0 ;; esac
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# decode NAME FILE.bin: escpos2png + zbarimg + verify; sets QR
+decode() {
+	check
+	if ! "$DEC" --width 576 "$2" "$tmp/$1.png" >"$tmp/$1.dec" 2>&1; then
+		fail "$1: escpos2png could not decode the print"; sed 's/^/    /' "$tmp/$1.dec"; return 1
+	fi
+	QR=$(zbarimg -q --raw "$tmp/$1.png" 2>/dev/null)
+	[ -n "$QR" ] || { fail "$1: no QR code in the printed slip"; return 1; }
+}
+
+server open assets/demo/site.ini --always-open || exit 1
+
+# ---- 1. a visit by touch, in Arabic; a double tap gives one ticket ----------
+touch_run visit open "file:$tmp/visit.bin" --stats <<EOF
+wait welcome
+expect-text Les tickets sont gratuits
+tap @start
+wait language
+tap @lang:ar
+wait procedure
+expect-text اختر
+tap @service:C
+wait priority
+tap @no
+wait confirm
+doubletap @confirm
+wait ticket:printed 20000
+expect-text C001
+screenshot $tmp/visit-screen.png
+tap @done
+wait welcome
+expect-no-text C001
+EOF
+check
+j=$(ticket_json open 1)
+echo "$j" | grep -q '"number":"C001"' || fail "ticket 1 is not C001: $j"
+echo "$j" | grep -q '"print":"confirmed"' || fail "ticket 1 not recorded as printed: $j"
+echo "$j" | grep -q '"lang":"ar"' || fail "ticket 1 not in Arabic: $j"
+check
+ticket_json open 2 | grep -q '"number"' && fail "a second ticket exists after one double tap"
+if decode visit "$tmp/visit.bin"; then
+	check
+	"$K" verify --pubkey "$tmp/open/pub.txt" --today "$DAY" "$QR" >"$tmp/visit.ver" 2>&1 ||
+		{ fail "kiosk verify refused the printed slip"; cat "$tmp/visit.ver"; }
+	grep -q '^VALID$' "$tmp/visit.ver" || fail "verify did not say VALID"
+	grep -qi 'C001\|number.*1' "$tmp/visit.ver" || fail "the verified slip is not C001: $(cat "$tmp/visit.ver")"
+fi
+check
+grep -q 'stats: first-frame-ms' "$tmp/visit.log" || fail "no first-frame figure"
+
+# ---- 2. keyboard only; Escape and Alt-F4 do nothing for the public --------
+touch_run keys open "file:$tmp/keys.bin" <<'EOF'
+wait welcome
+key Escape
+key alt+F4
+wait welcome
+key Return
+wait language
+key 1
+wait procedure
+key Down
+key Down
+key Escape
+wait procedure
+key Backspace
+wait language
+key 3
+wait procedure
+key 5
+wait priority
+key 2
+wait confirm
+key Keypad Enter
+wait confirm
+key 1
+wait ticket:printed 20000
+expect-text E001
+key alt+F4
+key Escape
+wait ticket
+EOF
+check
+j=$(find_ticket open E001) || fail "keyboard visit: no ticket E001"
+echo "$j" | grep -q '"lang":"en"' || fail "keyboard visit: E001 is not in English: $j"
+echo "$j" | grep -q '"priority":false' || fail "keyboard visit: E001 has the priority flag: $j"
+
+# ---- 3. a service bound to its holder: the document keypad ---------------
+touch_run holder open "file:$tmp/holder.bin" <<'EOF'
+wait welcome
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+tap @service:A
+wait priority
+tap @yes
+wait holder
+tap @key:X
+tap @key:1
+tap @key-ok
+wait holder
+expect-text trop court
+type 234567
+tap @key-ok
+wait confirm
+expect-text •••567
+tap @confirm
+wait ticket:printed 20000
+expect-text A001
+expect-text Prioritaire
+EOF
+check
+find_ticket open A001 | grep -q '"priority":true' || fail "holder visit: A001 is not a priority ticket"
+touch_run holder2 open "file:$tmp/holder2.bin" <<'EOF'
+wait welcome
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+tap @service:A
+wait priority
+tap @no
+wait holder
+type x1234567
+tap @key-ok
+wait confirm
+tap @confirm
+wait ticket:printed 20000
+expect-text A001
+expect-text Le voici à nouveau
+EOF
+check
+find_ticket open A002 >/dev/null && fail "the same holder got a second number"
+
+# ---- 4. speech: F1 reads the screen in the chosen language -----------------
+touch_run speech open "file:$tmp/speech.bin" --speech-log "$tmp/speech.txt" <<'EOF'
+wait welcome
+tap @start
+wait language
+key F1
+expect-speech 4. العربية
+tap @lang:ta
+wait procedure
+tap @listen
+wait procedure
+EOF
+check
+grep -q "^ar	ar	4. العربية" "$tmp/speech.txt" || fail "the Arabic name was not said in Arabic: $(head -5 "$tmp/speech.txt")"
+grep -q "^ta	ta	" "$tmp/speech.txt" || fail "the Tamil screen was not read in Tamil"
+grep -q "^fr	fr-fr	Choisissez votre langue" "$tmp/speech.txt" || fail "the language screen title was not read"
+
+# ---- 5. idle: the countdown shows, can be extended, then the visit is forgotten
+touch_run idle open "file:$tmp/idle.bin" --idle 2 --countdown 3 <<'EOF'
+wait welcome
+tap @start
+wait language
+tap @lang:zh
+wait procedure
+wait idle 10000
+expect-target more
+tap @more
+wait procedure
+expect-no-target more
+wait idle 10000
+wait welcome 10000
+expect-no-text 请选择
+EOF
+
+# ---- 6. faults --------------------------------------------------------------
+# 6a. printer out of paper before anyone comes: nobody can start a visit
+touch_run paperout open "file:$tmp/po.bin?status=paper_out" <<'EOF'
+wait printer 10000
+expect-text plus de papier
+expect-no-target start
+EOF
+# 6b. paper runs out during the print: the number stays, the server knows
+touch_run paperafter open "file:$tmp/pa.bin?status=paper_out_after" <<'EOF'
+wait welcome
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+tap @service:E
+wait priority
+tap @no
+wait confirm
+tap @confirm
+wait ticket:failed 30000
+expect-text E002
+expect-text Notez votre numéro
+EOF
+check
+find_ticket open E002 | grep -q '"print":"failed"' ||
+	fail "paper out during the print not recorded: $(find_ticket open E002)"
+
+# 6c. the server stops at rest, then comes back on the same port
+server down assets/demo/site.ini --always-open || exit 1
+cat >"$tmp/down.script" <<EOF
+wait welcome
+log stop 1
+wait-file $tmp/done1
+wait server-down 15000
+expect-text momentanément indisponible
+log start 2
+wait-file $tmp/done2
+wait welcome 20000
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+tap @service:C
+wait priority
+tap @no
+wait confirm
+log stop 3
+wait-file $tmp/done3
+tap @confirm
+wait server-down 20000
+log start 4
+wait-file $tmp/done4
+wait confirm 20000
+tap @confirm
+wait ticket:printed 20000
+expect-text C001
+EOF
+# "log stop N" / "log start N" in the script are done by this shell, which
+# watches the app's log, then says so with a file the script waits for
+check
+"$K" touch --server "$(cat "$tmp/down/url")" --device-key "$(cat "$tmp/down/key")" \
+	--printer "file:$tmp/down.bin" --size 800x480 --poll 1 --no-audio \
+	--script "$tmp/down.script" >"$tmp/down.log" 2>&1 &
+app=$!
+pids="$pids $app"
+seen=0
+dl=$(( $(now_ms) + 120000 ))
+while kill -0 $app 2>/dev/null && [ "$(now_ms)" -lt "$dl" ]; do
+	n=$(grep -c '^script: \(stop\|start\) ' "$tmp/down.log")
+	while [ "$seen" -lt "$n" ]; do
+		seen=$((seen + 1))
+		what=$(grep '^script: \(stop\|start\) ' "$tmp/down.log" | sed -n "${seen}p")
+		case $what in
+		*stop*) stop down ;;
+		*start*) PORT=$(cat "$tmp/down/port") server down assets/demo/site.ini --always-open ||
+			fail "the server could not restart on its port" ;;
+		esac
+		: >"$tmp/done${what##* }"
+	done
+	sleep 0.05
+done
+kill -0 $app 2>/dev/null && { fail "server stop/start: the app did not finish"; kill $app; }
+wait $app; rc=$?
+[ $rc -eq 0 ] || { fail "server stop/start: kiosk touch exited $rc"; tail -20 "$tmp/down.log" | sed 's/^/    /'; }
+
+# 6d. outside opening hours
+h=$(TZ=Europe/Paris date +%H)
+if [ "${h#0}" -lt 12 ]; then hours=13:00-17:00; else hours=08:30-11:30; fi
+sed -e "s/^\(mon\|tue\|wed\|thu\|fri\|sat\|sun\) = .*/\1 = $hours/" assets/demo/site.ini >"$tmp/closed.ini"
+server closed "$tmp/closed.ini" || exit 1
+touch_run closed closed "file:$tmp/cl.bin" <<EOF
+wait closed 10000
+expect-text L'accueil est fermé
+expect-text Ouvert de ${hours%-*} à ${hours#*-}
+expect-no-target start
+tap @language
+wait language
+tap @lang:ar
+wait closed
+expect-text ${hours%-*}
+EOF
+
+# 6e. capacity reached: the second visitor gets an attestation de passage
+sed -e 's/^capacity = .*/capacity = 1/' -e 's/^priority_reserve = .*/priority_reserve = 0/' \
+	assets/demo/site.ini >"$tmp/tiny.ini"
+server tiny "$tmp/tiny.ini" --always-open || exit 1
+touch_run full1 tiny "file:$tmp/full1.bin" <<'EOF'
+wait welcome
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+tap @service:C
+wait priority
+tap @no
+wait confirm
+tap @confirm
+wait ticket:printed 20000
+expect-text C001
+EOF
+touch_run full2 tiny "file:$tmp/full2.bin" <<'EOF'
+wait welcome
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+expect-text Complet
+tap @service:C
+wait confirm
+expect-text complet pour aujourd'hui
+tap @confirm
+wait full:printed 20000
+expect-text attestation
+EOF
+if decode full "$tmp/full2.bin"; then
+	check
+	"$K" verify --pubkey "$tmp/tiny/pub.txt" --any-day "$QR" >"$tmp/full.ver" 2>&1 ||
+		{ fail "the printed attestation does not verify"; cat "$tmp/full.ver"; }
+	grep -qi 'attestation' "$tmp/full.ver" || fail "the slip is not an attestation: $(cat "$tmp/full.ver")"
+fi
+
+# ---- 7. the admin gesture and PIN, then quit ------------------------------
+touch_run admin open "file:$tmp/admin.bin" --admin-pin 2468 <<'EOF'
+wait welcome
+tap 5 5
+tap 5 5
+tap 5 5
+tap 5 5
+tap 5 5
+wait pin
+type 1111
+key Return
+wait pin
+expect-text Code incorrect
+type 2468
+key Return
+wait admin
+expect-text Imprimante
+tap @quit
+log not reached: quit ends the app
+wait language 100
+EOF
+check
+grep -q 'not reached' "$tmp/admin.log" && fail "quit did not stop the app"
+
+echo "it_touch: $checks checks, $fails failed"
+[ $fails -eq 0 ]
