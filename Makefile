@@ -85,12 +85,14 @@ DEB_BUILD = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-de
             libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
             libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev \
             espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
-DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium nodejs npm sox curl \
+DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium sox curl \
             openssl python3 python3-prometheus-client
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
 test-deps:
 	@sh .ci/apt-need $(DEB_TEST)
+	@# Node.js may come from Debian or be there already (with its own npm).
+	@command -v npm >/dev/null 2>&1 || sh .ci/apt-need nodejs npm
 
 tests/web/node_modules: tests/web/package.json
 	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
