@@ -14,5 +14,6 @@ bench() {
 bench sh bench/http_issue.sh
 bench "$BUILD/bench/ticket_render"
 bench sh bench/board_fanout.sh
+bench sh bench/touch.sh
 
 exit $status

@@ -592,6 +592,26 @@ get_ticket(struct store *st, int64_t id, struct ticket *out)
 	    "i", id), out);
 }
 
+/* Tickets issued today for a service, ordinary and priority (kept by
+ * store_issue in day_counts, so issuing costs the same at A999 as at A001). */
+static void
+day_counts(struct store *st, const char *day, const char *svc, int64_t *ord, int64_t *prio,
+    int *failed)
+{
+	sqlite3_stmt *s = bindv(st, "SELECT ordinary, priority FROM day_counts WHERE day = ? AND "
+	    "service = ?", "ss", day, svc);
+	int rc = sqlite3_step(s);
+
+	*ord = *prio = 0;
+	if (rc == SQLITE_ROW) {
+		*ord = sqlite3_column_int64(s, 0);
+		*prio = sqlite3_column_int64(s, 1);
+	} else if (rc != SQLITE_DONE) {
+		*failed = 1;
+	}
+	sqlite3_reset(s);
+}
+
 static int
 event(struct store *st, int64_t now, const char *day, const char *kind, int64_t ticket,
     char service, int counter, const char *agent, const char *detail)
@@ -627,10 +647,7 @@ store_issue(struct store *st, const struct site *site, char service, const char 
 		UNLOCK(st);
 		return ST_ERR;
 	}
-	ord = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
-	    "AND NOT priority", "ss", day, svc), 0, &failed);
-	prio = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
-	    "AND priority", "ss", day, svc), 0, &failed);
+	day_counts(st, day, svc, &ord, &prio, &failed);
 	seq = 1 + scalar(st, bindv(st, "SELECT MAX(seq) FROM tickets WHERE day = ? AND service = ?",
 	    "ss", day, svc), 0, &failed);
 	if (failed)
@@ -672,6 +689,11 @@ store_issue(struct store *st, const struct site *site, char service, const char 
 	    day, svc, seq, out->number, svc, lang, (int64_t)(priority != 0), now, device, device)))
 		goto dbfail;
 	out->id = sqlite3_last_insert_rowid(st->db);
+	if (exec(st, bindv(st, "INSERT INTO day_counts (day, service, ordinary, priority) VALUES "
+	    "(?, ?, ?, ?) ON CONFLICT (day, service) DO UPDATE SET ordinary = ordinary + "
+	    "excluded.ordinary, priority = priority + excluded.priority", "ssii", day, svc,
+	    (int64_t)!priority, (int64_t)(priority != 0))))
+		goto dbfail;
 	if (holder) {
 		sqlite3_stmt *h = bindv(st, "UPDATE tickets SET holder_hash = ?, holder_mask = ? "
 		    "WHERE id = ?", "isi", (int64_t)0, holder->mask, out->id);
@@ -967,10 +989,10 @@ store_call_next(struct store *st, const struct site *site, int counter, const ch
 		char sv[2] = { c.services[i], 0 };
 		heads[i].service = c.services[i];
 		heads[i].prio_id = scalar(st, bindv(st, "SELECT id FROM tickets WHERE day = ? AND "
-		    "queue = ? AND state = 'waiting' AND priority ORDER BY issued_at, id LIMIT 1",
+		    "queue = ? AND state = 'waiting' AND priority = 1 ORDER BY issued_at, id LIMIT 1",
 		    "ss", day, sv), 0, &failed);
 		heads[i].ord_id = scalar(st, bindv(st, "SELECT id FROM tickets WHERE day = ? AND "
-		    "queue = ? AND state = 'waiting' AND NOT priority ORDER BY issued_at, id LIMIT 1",
+		    "queue = ? AND state = 'waiting' AND priority = 0 ORDER BY issued_at, id LIMIT 1",
 		    "ss", day, sv), 0, &failed);
 		heads[i].streak = (int)scalar(st, bindv(st, "SELECT streak FROM streaks WHERE day = ? "
 		    "AND service = ?", "ss", day, sv), 0, &failed);
@@ -1195,12 +1217,12 @@ store_services(struct store *st, const struct site *site, int64_t now,
 		o->bind_holder = sv->bind_holder;
 		o->waiting = (int)scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND "
 		    "queue = ? AND state = 'waiting'", "ss", day, c), 0, &failed);
-		ord = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
-		    "AND NOT priority", "ss", day, c), 0, &failed);
-		prio = scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? "
-		    "AND priority", "ss", day, c), 0, &failed);
-		oldest = scalar(st, bindv(st, "SELECT MIN(issued_at) FROM tickets WHERE day = ? AND "
-		    "queue = ? AND state = 'waiting'", "ss", day, c), 0, &failed);
+		day_counts(st, day, c, &ord, &prio, &failed);
+		/* Two index seeks (one per priority value) rather than a scan. */
+		oldest = scalar(st, bindv(st, "SELECT MIN(x) FROM (SELECT MIN(issued_at) AS x FROM tickets "
+		    "WHERE day = ?1 AND queue = ?2 AND state = 'waiting' AND priority = 0 UNION ALL "
+		    "SELECT MIN(issued_at) FROM tickets WHERE day = ?1 AND queue = ?2 AND state = "
+		    "'waiting' AND priority = 1)", "ss", day, c), 0, &failed);
 		o->issued = (int)(ord + prio);
 		o->left_today = queue_left_ordinary(sv->capacity, sv->priority_reserve, (int)ord, (int)prio);
 		o->open_counters = open_counters(st, sv->code);
@@ -1859,11 +1881,27 @@ store_refusal(struct store *st, const char *day, const char *kind, char service,
 	return rc ? db_fail(st, err, errlen, "cannot record the refusal") : 0;
 }
 
-/* Insert an alert unless the same (day, kind, subject) exists; 1 if new. */
+/*
+ * Store an alert unless the same (day, kind, subject) exists; 1 if new.
+ * Most checks find nothing new: the write transaction (and its fsync) is
+ * only opened for a new alert, and *in_tx tells the caller to commit.
+ */
 static int
-alert_once(struct store *st, int64_t now, const char *day, const char *kind, const char *subject,
-    const char *message, struct alert *out)
+alert_once(struct store *st, int *in_tx, int64_t now, const char *day, const char *kind,
+    const char *subject, const char *message, struct alert *out)
 {
+	int failed = 0;
+
+	if (scalar(st, bindv(st, "SELECT COUNT(*) FROM alerts WHERE day = ? AND kind = ? AND "
+	    "subject = ?", "sss", day, kind, subject), 0, &failed) > 0)
+		return failed ? -1 : 0;
+	if (failed)
+		return -1;
+	if (!*in_tx) {
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+		*in_tx = 1;
+	}
 	if (exec(st, bindv(st, "INSERT OR IGNORE INTO alerts (at, day, kind, subject, message) "
 	    "VALUES (?,?,?,?,?)", "issss", now, day, kind, subject, message)))
 		return -1;
@@ -1883,20 +1921,16 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 {
 	const struct site_alerts *t = &site->alerts;
 	char day[11], subject[64], msg[200];
-	int n = 0, failed = 0, rc = 0, minute, wday;
+	int n = 0, failed = 0, rc = 0, minute, wday, in_tx = 0;
 	int64_t k;
 	sqlite3_stmt *s;
 
 	queue_local_day(now, day);
 	queue_local_minute(now, &minute, &wday);
 	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
 #define ALERT(kind, subj, ...) do { \
 		snprintf(msg, sizeof msg, __VA_ARGS__); \
-		if (n < max && (rc = alert_once(st, now, day, kind, subj, msg, &out[n])) < 0) \
+		if (n < max && (rc = alert_once(st, &in_tx, now, day, kind, subj, msg, &out[n])) < 0) \
 			goto dbfail; \
 		if (n < max && rc == 1) \
 			n++; \
@@ -1919,7 +1953,8 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 			col_text(s, 0, number, sizeof number);
 			snprintf(msg, sizeof msg, "le titulaire du ticket %s a redemandé un ticket %d fois "
 			    "aujourd'hui (seuil %d)", number, c, t->holder_refusals);
-			if ((rc = alert_once(st, now, day, "holder_refusals", number, msg, &out[n])) < 0) {
+			if ((rc = alert_once(st, &in_tx, now, day, "holder_refusals", number, msg,
+			    &out[n])) < 0) {
 				sqlite3_reset(s);
 				goto dbfail;
 			}
@@ -1955,7 +1990,7 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 #undef ALERT
 	if (failed)
 		goto dbfail;
-	if (commit(st, err, errlen)) {
+	if (in_tx && commit(st, err, errlen)) {
 		UNLOCK(st);
 		return ST_ERR;
 	}
@@ -2129,6 +2164,7 @@ store_retention(struct store *st, const struct site *site, int64_t now, char *er
 	if (exec(st, bindv(st, "DELETE FROM tickets WHERE day < ?", "s", event_limit)) ||
 	    exec(st, bindv(st, "DELETE FROM attestations WHERE day < ?", "s", event_limit)) ||
 	    exec(st, bindv(st, "DELETE FROM streaks WHERE day < ?", "s", today)) ||
+	    exec(st, bindv(st, "DELETE FROM day_counts WHERE day < ?", "s", event_limit)) ||
 	    exec(st, bindv(st, "DELETE FROM alerts WHERE day < ?", "s", event_limit)))
 		goto dbfail;
 	if (commit(st, err, errlen)) {

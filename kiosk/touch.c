@@ -48,6 +48,7 @@
 #include "printer.h"
 #include "serve.h"
 #include "text.h"
+#include "ticket.h"
 #include "ui.h"
 
 #define POLL_OK_MS    30000  /* menu and printer polled this often when all is well (--poll) */
@@ -92,8 +93,9 @@ struct worker {
 	int busy;                   /* 1 while issuing or printing */
 	/* set up by the UI thread before the thread starts; read-only after */
 	struct client *client;      /* the server */
-	struct printer *printer;    /* the printer (this thread only; the UI
-	                             * thread reads only its constant profile) */
+	struct printer *printer;    /* the printer (this thread only) */
+	int dots, dpi;              /* its profile's width and dpi, copied for the
+	                             * UI thread, which lays the slip out */
 	Uint32 ev;                  /* our SDL event type */
 	int poll_ok_ms;             /* poll period when all is well */
 	int poll_bad_ms;            /* ...and while the server or printer is in trouble */
@@ -252,6 +254,25 @@ worker_main(void *arg)
 		int64_t now = mono_ms();
 		if (w->stop)
 			break;
+		/* a slip waiting to print goes first: a new visitor's ticket never
+		 * overtakes the last one's paper */
+		if (w->has_print) {
+			struct client_ticket t = w->print_t;
+			struct bitmap *b = w->print_b;
+			char lerr[256];
+			memcpy(lerr, w->print_err, sizeof lerr);
+			w->print_b = NULL;
+			w->has_print = 0;
+			w->busy = 1;
+			pthread_mutex_unlock(&w->mu);
+			worker_print(w, &t, b, lerr);
+			bitmap_free(b);
+			sodium_memzero(&t, sizeof t);
+			pthread_mutex_lock(&w->mu);
+			w->busy = 0;
+			w->refresh = 1; /* the counts changed */
+			continue;
+		}
 		if (w->has_job) {
 			struct ui_action job = w->job;
 			sodium_memzero(&w->job, sizeof w->job);
@@ -262,26 +283,6 @@ worker_main(void *arg)
 			sodium_memzero(&job, sizeof job);
 			pthread_mutex_lock(&w->mu);
 			w->busy = 0;
-			continue;
-		}
-		if (w->has_print) {
-			struct client_ticket *t = malloc(sizeof *t);
-			struct bitmap *b = w->print_b;
-			char lerr[256];
-			if (t)
-				*t = w->print_t;
-			memcpy(lerr, w->print_err, sizeof lerr);
-			w->print_b = NULL;
-			w->has_print = 0;
-			w->busy = 1;
-			pthread_mutex_unlock(&w->mu);
-			if (t)
-				worker_print(w, t, b, lerr);
-			bitmap_free(b);
-			free(t);
-			pthread_mutex_lock(&w->mu);
-			w->busy = 0;
-			w->refresh = 1; /* the counts changed */
 			continue;
 		}
 		if (w->refresh || now >= next) {
@@ -388,7 +389,7 @@ synth(struct speaker *sp, unsigned gen, const char *voice, const char *text, con
 }
 
 static void
-play(struct speaker *sp, unsigned gen, const char *wav)
+play(struct speaker *sp, unsigned gen, const char *wav, const char *voice)
 {
 	SDL_AudioSpec spec;
 	Uint8 *buf = NULL;
@@ -397,6 +398,12 @@ play(struct speaker *sp, unsigned gen, const char *wav)
 
 	if (!sp->audio || SDL_LoadWAV(wav, &spec, &buf, &len) == NULL)
 		return;
+	if (sp->log) { /* the sentence was made: say so for the tests */
+		pthread_mutex_lock(&sp->mu);
+		fprintf(sp->log, "#said\t%s\t%lu\n", voice, (unsigned long)len);
+		fflush(sp->log);
+		pthread_mutex_unlock(&sp->mu);
+	}
 	if (sp->dev == 0) {
 		sp->dev = SDL_OpenAudioDevice(NULL, 0, &spec, &sp->spec, 0);
 		if (sp->dev == 0) {
@@ -461,7 +468,7 @@ speaker_main(void *arg)
 			pthread_mutex_unlock(&sp->mu);
 			snprintf(wav, sizeof wav, "%s/s%u.wav", sp->dir, n++ % 4);
 			if (sp->audio && synth(sp, gen, voice, tab + 1, wav) == 0) {
-				play(sp, gen, wav);
+				play(sp, gen, wav, voice);
 			} else if (sp->audio) {
 				int same;
 				pthread_mutex_lock(&sp->mu);
@@ -548,13 +555,20 @@ speaker_stop(struct speaker *sp)
 
 /* ---- the window ------------------------------------------------------------- */
 
+/*
+ * The window is shown through SDL's window surface: our own ARGB buffer is
+ * painted by ui_paint(), and only the rectangle that changed is copied to
+ * the window and pushed (SDL_UpdateWindowSurfaceRects: XShmPutImage of that
+ * rectangle on X11). No OpenGL renderer: a software GL stack (llvmpipe)
+ * would cost tens of megabytes and a full-window copy on every frame.
+ */
 struct screen {
 	SDL_Window *win;            /* the window */
-	SDL_Renderer *ren;          /* its renderer */
-	SDL_Texture *tex;           /* streaming texture of the window's size */
+	SDL_Surface *own;           /* our pixels (cv.px) seen as an SDL surface */
 	struct ui_canvas cv;        /* our pixels */
 	struct ui_painter *painter; /* draws frames into cv */
-	int full;                   /* 1: repaint everything next time */
+	int full;                   /* 1: repaint and push everything next time */
+	int push;                   /* 1: push everything again (exposed) */
 	int w, h;                   /* pixel size */
 	double t_layout, t_paint;   /* milliseconds the last frame took (--stats) */
 	struct rect last_dirty;     /* what the last frame repainted (--stats) */
@@ -563,12 +577,14 @@ struct screen {
 static int
 screen_alloc(struct screen *s, int w, int h)
 {
-	if (s->tex)
-		SDL_DestroyTexture(s->tex);
+	SDL_FreeSurface(s->own);
+	s->own = NULL;
 	free(s->cv.px);
-	s->cv.px = NULL;
-	s->tex = SDL_CreateTexture(s->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
-	if (s->tex == NULL || (s->cv.px = calloc((size_t)w * h, 4)) == NULL)
+	if ((s->cv.px = calloc((size_t)w * h, 4)) == NULL)
+		return -1;
+	s->own = SDL_CreateRGBSurfaceWithFormatFrom(s->cv.px, w, h, 32, w * 4,
+	    SDL_PIXELFORMAT_ARGB8888);
+	if (s->own == NULL)
 		return -1;
 	s->cv.w = w;
 	s->cv.h = h;
@@ -577,6 +593,20 @@ screen_alloc(struct screen *s, int w, int h)
 	s->h = h;
 	s->full = 1;
 	return 0;
+}
+
+/* Copy rectangle r of our pixels to the window and show it. */
+static void
+screen_push(struct screen *s, SDL_Rect r)
+{
+	SDL_Surface *ws = SDL_GetWindowSurface(s->win);
+
+	if (ws == NULL) {
+		log_warnx("touch: no window surface: %s", SDL_GetError());
+		return;
+	}
+	if (SDL_BlitSurface(s->own, &r, ws, &r) != 0 || SDL_UpdateWindowSurfaceRects(s->win, &r, 1) != 0)
+		log_warnx("touch: cannot show the frame: %s", SDL_GetError());
 }
 
 /* Paint the ui's frame and show what changed. */
@@ -594,19 +624,17 @@ screen_draw(struct screen *s, struct ui *u, int64_t now)
 	t2 = mono_ms_f();
 	s->t_layout = t1 - t0;
 	s->t_paint = t2 - t1;
-	if (s->full) {
+	if (s->full || s->push) {
 		d.x = d.y = 0;
 		d.w = s->w;
 		d.h = s->h;
 	}
-	s->full = 0;
+	s->full = s->push = 0;
 	s->last_dirty = d;
 	if (d.w <= 0 || d.h <= 0)
 		return;
 	r.x = d.x, r.y = d.y, r.w = d.w, r.h = d.h;
-	SDL_UpdateTexture(s->tex, &r, s->cv.px + (size_t)d.y * s->cv.pitch + d.x, s->cv.pitch * 4);
-	SDL_RenderCopy(s->ren, s->tex, NULL, NULL);
-	SDL_RenderPresent(s->ren);
+	screen_push(s, r);
 }
 
 /* The window's pixels as an RGB PNG. */
@@ -903,6 +931,12 @@ script_step(struct script *sc, struct ui *u, struct screen *scr, int64_t now, in
 				script_fail(sc, "not said; last speech was: %.200s", sc->last_speech);
 				return;
 			}
+		} else if (!strcmp(verb, "wait-ready")) {
+			/* until a tap would be taken (the guard after a screen change) */
+			if (now < ui_tap_ready(u)) {
+				sc->resume = ui_tap_ready(u);
+				return;
+			}
 		} else if (!strcmp(verb, "wait-file")) {
 			/* the test's shell acted (stopped a server...): a file says so */
 			char path[512];
@@ -968,7 +1002,8 @@ usage(FILE *f)
 	    "  --po DIR            translations (default: assets/po)\n"
 	    "  --fonts DIR         fonts (default: Debian's Noto directories)\n"
 	    "  --no-audio          never play speech (the speech log still works)\n"
-	    "  --speech-log FILE   append every sentence spoken (LANG, voice, text)\n"
+	    "  --speech-log FILE   append every sentence spoken (LANG, voice, text), and\n"
+	    "                      '#said VOICE BYTES' when its sound was made\n"
 	    "  --stats             print timings: first frame, input to frame\n"
 	    "  --script FILE       test hook: run the input script in FILE, then quit\n"
 	    "\n"
@@ -977,7 +1012,7 @@ usage(FILE *f)
 	    "\n"
 	    "Script lines (test hook): wait SCREEN[:STATE] [MS] | tap X Y | tap @TARGET |\n"
 	    "doubletap @TARGET | key NAME (SDL key name, alt+F4...) | type TEXT |\n"
-	    "wait-file PATH [MS] |\n"
+	    "wait-file PATH [MS] | wait-ready (the tap guard has passed) |\n"
 	    "screenshot FILE.png | expect-text TEXT | expect-no-text TEXT |\n"
 	    "expect-target NAME | expect-no-target NAME | expect-speech TEXT | log TEXT | quit\n"
 	    "Screens: loading welcome language procedure guide priority holder confirm\n"
@@ -1010,12 +1045,17 @@ lay_out_and_print(struct worker *w, struct fonts *f, const struct client_ticket 
 	struct bitmap *b = NULL, *copy;
 	char err[256] = "out of memory";
 
+	/* the worker takes a print before any new issue, and the next print can
+	 * only follow that issue: there is never a print waiting here */
+	/* dispense_render() without touching the worker's printer handle */
 	if (ds && (dispense_fill(ds, t, NULL, err, sizeof err) != 0 ||
-	    (b = dispense_render(w->printer, f, &ds->view, err, sizeof err)) == NULL))
+	    (b = ticket_render(&ds->view, w->dots, w->dpi, f, err, sizeof err)) == NULL))
 		log_warnx("touch: slip %s cannot be laid out: %s", t->number, err);
 	free(ds);
 	copy = bitmap_copy(b);
 	pthread_mutex_lock(&w->mu);
+	if (w->has_print)
+		log_warnx("touch: slip %s was never printed (replaced)", w->print_t.number);
 	w->print_t = *t;
 	bitmap_free(w->print_b);
 	w->print_b = b;
@@ -1132,7 +1172,7 @@ cmd_touch(int argc, char **argv)
 	struct fonts *fonts = NULL;
 	struct ui_config cfg;
 	int64_t next_minute = 0;
-	int wk_on = 0, sp_on = 0, sdl_on = 0;
+	int wk_on = 0, sp_on = 0, sdl_on = 0, broken = 0;
 
 	memset(&wk, 0, sizeof wk);
 	memset(&sp, 0, sizeof sp);
@@ -1211,6 +1251,8 @@ cmd_touch(int argc, char **argv)
 		fprintf(stderr, "kiosk touch: printer: %s\n", err);
 		goto out;
 	}
+	wk.dots = printer_profile(wk.printer)->dots;
+	wk.dpi = printer_profile(wk.printer)->dpi;
 	if ((wk.client = client_new(server, key, err, sizeof err)) == NULL) {
 		fprintf(stderr, "kiosk touch: %s\n", err);
 		goto out;
@@ -1233,6 +1275,9 @@ cmd_touch(int argc, char **argv)
 	 * locked kiosk; SIGTERM and SIGINT still arrive as SDL_QUIT */
 	SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, fullscreen ? "0" : "1");
 	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+	/* our pixels go straight to the display (X11: shared memory); where the
+	 * video driver has no such path (Wayland) SDL uses a texture anyway */
+	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
 		fprintf(stderr, "kiosk touch: no display: %s\n", SDL_GetError());
 		goto out;
@@ -1244,7 +1289,7 @@ cmd_touch(int argc, char **argv)
 	}
 	scr.win = SDL_CreateWindow("Accueil — borne", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
 	    w, h, fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : SDL_WINDOW_RESIZABLE);
-	if (scr.win == NULL || (scr.ren = SDL_CreateRenderer(scr.win, -1, 0)) == NULL) {
+	if (scr.win == NULL || SDL_GetWindowSurface(scr.win) == NULL) {
 		fprintf(stderr, "kiosk touch: window: %s\n", SDL_GetError());
 		goto out;
 	}
@@ -1252,7 +1297,8 @@ cmd_touch(int argc, char **argv)
 		SDL_SetWindowGrab(scr.win, SDL_TRUE);
 		SDL_ShowCursor(SDL_DISABLE);
 	}
-	if (SDL_GetRendererOutputSize(scr.ren, &w, &h) != 0 || screen_alloc(&scr, w, h) != 0 ||
+	SDL_GetWindowSize(scr.win, &w, &h);
+	if (screen_alloc(&scr, w, h) != 0 ||
 	    (scr.painter = ui_painter_new(fonts, 0)) == NULL) {
 		fprintf(stderr, "kiosk touch: cannot draw: %s\n", SDL_GetError());
 		goto out;
@@ -1308,7 +1354,7 @@ cmd_touch(int argc, char **argv)
 			ui_clock(u, hhmm);
 		}
 		ui_tick(u, now);
-		if (ui_dirty(u) || scr.full) {
+		if (ui_dirty(u) || scr.full || scr.push) {
 			screen_draw(&scr, u, now);
 			if (first) {
 				first = 0;
@@ -1328,10 +1374,12 @@ cmd_touch(int argc, char **argv)
 			switch (act.kind) {
 			case UI_ACT_ISSUE:
 				pthread_mutex_lock(&wk.mu);
-				if (wk.has_job || wk.busy) {
-					/* cannot happen (the ui waits for the answer); never two tickets */
-					log_warnx("touch: an issue is already running: request dropped");
+				if (wk.has_job) {
+					/* cannot happen: the ui waits for the answer before it
+					 * can ask again. Never two tickets. */
+					log_warnx("touch: an issue is already waiting: request dropped");
 				} else {
+					/* queued even while the last slip still prints */
 					wk.job = act;
 					wk.has_job = 1;
 					pthread_cond_signal(&wk.cv);
@@ -1409,19 +1457,17 @@ cmd_touch(int argc, char **argv)
 			} else if (ev.type == SDL_WINDOWEVENT) {
 				if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
 					int nw, nh;
-					if (SDL_GetRendererOutputSize(scr.ren, &nw, &nh) == 0 &&
-					    (nw != scr.w || nh != scr.h)) {
+					SDL_GetWindowSize(scr.win, &nw, &nh);
+					if (nw != scr.w || nh != scr.h) {
 						if (screen_alloc(&scr, nw, nh) != 0) {
 							fprintf(stderr, "kiosk touch: out of memory\n");
-							quit = 1;
+							quit = broken = 1;
 						}
 						ui_resize(u, nw, nh, 0, now);
 					}
 				} else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) {
-					scr.full = 1;
+					scr.push = 1; /* our pixels are intact: show them again */
 				}
-			} else if (ev.type == SDL_RENDER_TARGETS_RESET || ev.type == SDL_RENDER_DEVICE_RESET) {
-				scr.full = 1;
 			}
 			got = SDL_PollEvent(&ev);
 		}
@@ -1434,7 +1480,7 @@ cmd_touch(int argc, char **argv)
 		fprintf(stderr, "kiosk touch: script failed; the screen is in %s\n", shot);
 		rc = 3;
 	} else {
-		rc = 0;
+		rc = broken;
 	}
 out:
 	if (sp_on)
@@ -1443,11 +1489,8 @@ out:
 		worker_stop(&wk);
 	ui_free(u);
 	ui_painter_free(scr.painter);
+	SDL_FreeSurface(scr.own);
 	free(scr.cv.px);
-	if (scr.tex)
-		SDL_DestroyTexture(scr.tex);
-	if (scr.ren)
-		SDL_DestroyRenderer(scr.ren);
 	if (scr.win)
 		SDL_DestroyWindow(scr.win);
 	if (sdl_on)

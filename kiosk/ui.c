@@ -11,9 +11,18 @@
  * paragraph costs a fraction of a millisecond; a screen measures about a
  * hundred), so laying out a screen costs a few milliseconds at most.
  *
+ * Small screens: a screen whose content does not fit (need() notes it) is
+ * laid out again with smaller text and pictograms, twice at most; targets
+ * never shrink below 15 mm. Under 100 mm of height (a 5" 800x480 panel at
+ * 160 dpi) there is no header and the navigation buttons join the
+ * accessibility bar. Long lists and the document keypad are paged.
+ *
  * The visitor's session (language, choices, ticket, accessibility modes)
  * lives in a few fields that reset() clears in one place; the world (menu,
  * server and printer state) survives it.
+ *
+ * Strings: every applicant-facing string is a msgid of assets/po; the two
+ * staff screens (admin PIN, admin) are French only, on purpose.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -313,12 +322,18 @@ set_dirty(struct ui *u)
 static void
 push_action(struct ui *u, const struct ui_action *a)
 {
-	if (u->nacts == MAX_ACTS) {
-		/* The platform takes actions after every input; a full queue is a
-		 * platform bug. Drop the oldest speech rather than a ticket. */
-		int i;
+	int i;
+
+	if (a->kind == UI_ACT_REFRESH)
 		for (i = 0; i < u->nacts; i++)
-			if (u->acts[i].kind == UI_ACT_SPEAK || u->acts[i].kind == UI_ACT_HUSH)
+			if (u->acts[i].kind == UI_ACT_REFRESH)
+				return; /* one is enough */
+	if (u->nacts == MAX_ACTS) {
+		/* The platform takes actions after every input, so this only
+		 * happens to a caller that never does: drop the oldest refresh or
+		 * speech, never a ticket or a quit. */
+		for (i = 0; i < u->nacts; i++)
+			if (u->acts[i].kind != UI_ACT_ISSUE && u->acts[i].kind != UI_ACT_QUIT)
 				break;
 		expect(i < u->nacts);
 		free(u->acts[i].speech);
@@ -507,10 +522,7 @@ lineh(struct ui *u, int size)
 	size = qsize(size);
 	if (size > 0 && size < LH_CACHE && u->lh[size] > 0)
 		return u->lh[size];
-	/* every face at this size, regular or bold: the tallest line of any
-	 * script (the painter centres text in boxes of the same height) */
-	h = imax(text_line_height(u->fonts, size, 0), text_line_height(u->fonts, size, TEXT_BOLD));
-	h = h > 0 ? h : size * 3 / 2;
+	h = ui_line_height(u->fonts, size);
 	if (size > 0 && size < LH_CACHE)
 		u->lh[size] = h;
 	return h;
@@ -2081,59 +2093,80 @@ printer_msgid(enum escpos_state st)
 	}
 }
 
-/* The slip preview: the very bitmap sent to the printer, beside (landscape)
- * or below (portrait) the text column; *info shrinks to what is left. */
+/* Draw the slip bitmap (the very one sent to the printer) in box b. */
 static void
-slip_preview(struct ui *u, struct rect *infop, int bottom)
+slip_draw(struct ui *u, struct rect prev)
 {
 	struct metrics *m = &u->m;
-	struct rect info = *infop, prev;
-	/* beside the text when the text column keeps 60 mm, else below it */
-	int portrait = m->body.w * 3 / 5 < (int)(60 * m->mm);
+	struct ui_cmd *c;
+	int sh = imax(2, m->border);
 
-	if (u->slip) {
-		int pw, ph;
-		if (portrait) {
-			ph = (bottom - m->body.y) * 45 / 100;
-			pw = u->slip->w * ph / u->slip->h;
-			if (pw > m->body.w * 3 / 4) {
-				pw = m->body.w * 3 / 4;
-				ph = u->slip->h * pw / u->slip->w;
-			}
-			prev = mkrect(m->body.x + (m->body.w - pw) / 2, bottom - ph, pw, ph);
-			info.h = prev.y - m->gap - info.y;
-		} else {
-			ph = bottom - m->body.y;
-			pw = u->slip->w * ph / u->slip->h;
-			if (pw > m->body.w * 2 / 5) {
-				pw = m->body.w * 2 / 5;
-				ph = u->slip->h * pw / u->slip->w;
-			}
-			if (pw > u->slip->w) { /* never enlarged: the paper's own size at most */
-				pw = u->slip->w;
-				ph = u->slip->h;
-			}
-			prev = mkrect(m->body.x + m->body.w - pw, m->body.y, pw, ph);
-			info.w = prev.x - m->pad - info.x;
-		}
-		{
-			struct ui_cmd *c;
-			int sh = imax(2, m->border);
-			fillc(u, mkrect(prev.x + sh, prev.y + sh, prev.w, prev.h),
-			    (struct ui_colour){ 0, 0, 0, 60 }, 0);
-			if ((c = cmd(u, UI_CMD_BITMAP)) != NULL) {
-				c->r = mirror(u, prev);
-				c->bm = u->slip;
-				c->c = (struct ui_colour){ 0, 0, 0, 255 };
-			}
-			if (u->contrast)
-				stroke(u, mkrect(prev.x - m->border, prev.y - m->border, prev.w + 2 * m->border,
-				    prev.h + 2 * m->border), C_BORDER, 0, m->border);
-		}
-	} else {
-		info.h = bottom - info.y;
+	fillc(u, mkrect(prev.x + sh, prev.y + sh, prev.w, prev.h), (struct ui_colour){ 0, 0, 0, 60 }, 0);
+	if ((c = cmd(u, UI_CMD_BITMAP)) != NULL) {
+		c->r = mirror(u, prev);
+		c->bm = u->slip;
+		c->c = (struct ui_colour){ 0, 0, 0, 255 };
 	}
-	*infop = info;
+	if (u->contrast)
+		stroke(u, mkrect(prev.x - m->border, prev.y - m->border, prev.w + 2 * m->border,
+		    prev.h + 2 * m->border), C_BORDER, 0, m->border);
+}
+
+/* Fit the slip in w x h, never enlarged past its own size. */
+static void
+slip_fit(const struct ui *u, int w, int h, int *pw, int *ph)
+{
+	*ph = imin(h, u->slip->h);
+	*pw = u->slip->w * *ph / u->slip->h;
+	if (*pw > w) {
+		*pw = w;
+		*ph = u->slip->h * *pw / u->slip->w;
+	}
+}
+
+/* Where the slip goes: below the text on a portrait screen (or when a
+ * column beside it would be under 60 mm), else beside it. */
+static int
+slip_below(const struct ui *u)
+{
+	return u->h > u->w || u->m.body.w * 3 / 5 < (int)(60 * u->m.mm);
+}
+
+/* Beside the text: the slip at the end edge, *info keeps the rest. Below:
+ * the text gets the top part of the body (slip_under() draws the slip). */
+static void
+slip_preview(struct ui *u, struct rect *info, int bottom)
+{
+	struct metrics *m = &u->m;
+	int pw, ph;
+
+	if (u->slip == NULL) {
+		info->h = bottom - info->y;
+		return;
+	}
+	if (slip_below(u)) {
+		info->h = (bottom - m->body.y) * 48 / 100;
+		return;
+	}
+	slip_fit(u, m->body.w * 2 / 5, bottom - m->body.y, &pw, &ph);
+	slip_draw(u, mkrect(m->body.x + m->body.w - pw, m->body.y, pw, ph));
+	info->w = m->body.w - pw - m->pad;
+}
+
+/* Below the text (from y), centred in what is left above bottom. */
+static void
+slip_under(struct ui *u, int y, int bottom)
+{
+	struct metrics *m = &u->m;
+	int pw, ph;
+
+	if (u->slip == NULL || !slip_below(u))
+		return;
+	y += m->pad;
+	slip_fit(u, m->body.w * 3 / 4, bottom - y, &pw, &ph);
+	if (ph < (int)(30 * m->mm)) /* no room worth showing it */
+		return;
+	slip_draw(u, mkrect(m->body.x + (m->body.w - pw) / 2, y + (bottom - y - ph) / 2, pw, ph));
 }
 
 /* Printing, printed or failed, from y down in the column info. Returns
@@ -2278,7 +2311,8 @@ scr_ticket(struct ui *u)
 	    "Votre ticket n'a pas pu être imprimé. Notez votre numéro et montrez-le à l'accueil.",
 	    "Prenez votre ticket",
 	    "Attendez dans la salle d'attente. Votre numéro sera affiché et annoncé.");
-	need(u, y, info.y + info.h);
+	need(u, y, slip_below(u) ? bottom : info.y + info.h);
+	slip_under(u, y, bottom);
 	nav(u, nb, 1);
 }
 
@@ -2432,7 +2466,8 @@ scr_full(struct ui *u)
 	say(u, lang, s);
 	y = print_status(u, info, y, NULL, NULL,
 	    "Gardez cette attestation. Elle peut vous servir à prouver vos démarches.");
-	need(u, y, info.y + info.h);
+	need(u, y, slip_below(u) ? bottom : info.y + info.h);
+	slip_under(u, y, bottom);
 	nav(u, nb + 1, 1);
 }
 
@@ -2814,6 +2849,7 @@ activate(struct ui *u, const struct ui_target *t)
 	case UI_T_START:
 		u->lang_back = UI_S_WELCOME;
 		go(u, UI_S_LANGUAGE);
+		act(u, UI_ACT_REFRESH); /* fresh counts for the procedure screen */
 		break;
 	case UI_T_LANG:
 		if (t->arg >= 0 && (size_t)t->arg < nl)
@@ -3496,6 +3532,23 @@ ui_printed(struct ui *u, int ok, enum escpos_state st, const char *reason, int64
 
 /* ---- the rest of the interface ---------------------------------------------- */
 
+/*
+ * The line box of every face at this size, regular or bold: the tallest
+ * line of any script. Measured once at a reference size and scaled: asking
+ * text.c at each size would open every face (CJK ones weigh megabytes) at
+ * every size the screens use.
+ */
+#define LH_REF 64
+int
+ui_line_height(struct fonts *f, int size_px)
+{
+	int ref = imax(text_line_height(f, LH_REF, 0), text_line_height(f, LH_REF, TEXT_BOLD));
+
+	if (ref <= 0)
+		return size_px * 3 / 2;
+	return (ref * size_px + LH_REF - 1) / LH_REF + 1;
+}
+
 const char *
 ui_screen_name(enum ui_screen s)
 {
@@ -3539,6 +3592,8 @@ ui_new(const struct ui_config *cfg, struct fonts *fonts, int w, int h, int64_t n
 		u->cfg.idle_s = 60;
 	if (u->cfg.ticket_idle_s <= 0)
 		u->cfg.ticket_idle_s = 20;
+	if (u->cfg.ticket_idle_s > u->cfg.idle_s)
+		u->cfg.ticket_idle_s = u->cfg.idle_s; /* never longer than elsewhere */
 	if (u->cfg.countdown_s <= 0)
 		u->cfg.countdown_s = 20;
 	if (u->cfg.cycle_ms <= 0)

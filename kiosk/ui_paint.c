@@ -425,8 +425,7 @@ text_get(struct ui_painter *p, const struct ui_cmd *c)
 	if (c->size_px > 0 && c->size_px < 512 && p->lh[c->size_px] > 0) {
 		lh = p->lh[c->size_px];
 	} else {
-		lh = imax(text_line_height(p->fonts, c->size_px, 0),
-		    text_line_height(p->fonts, c->size_px, TEXT_BOLD));
+		lh = ui_line_height(p->fonts, c->size_px);
 		if (c->size_px > 0 && c->size_px < 512)
 			p->lh[c->size_px] = lh;
 	}

@@ -177,7 +177,8 @@ refused 404 "path traversal" GET /static/../../../../etc/passwd "" --path-as-is
 refused 404 "encoded traversal" GET /static/..%2f..%2fdb/001_init.sql "" --path-as-is
 refused 405 "wrong method" DELETE /api/v1/health ""
 refused 405 "GET on the issue route" GET /api/v1/tickets "$DK"
-refused 404 "missing ticket" GET /api/v1/tickets/99999 ""
+refused 404 "missing ticket" GET /api/v1/tickets/99999 "$DK"
+refused 401 "a ticket, anonymously" GET /api/v1/tickets/1 ""
 refused 404 "unknown counter" POST /api/v1/counters/77/call-next "$TK"
 # A header of 100 kB: refused (4xx), the server stays up.
 checks=$((checks + 1))

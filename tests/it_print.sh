@@ -114,7 +114,7 @@ field() {
 # want_print NAME ID STATE [REASON-PATTERN]: the server's print record.
 want_print() {
 	check
-	j=$(curl -s --max-time 5 "$URL/api/v1/tickets/$2")
+	j=$(curl -s --max-time 5 -H "Authorization: Bearer $DK" "$URL/api/v1/tickets/$2")
 	st=$(field "$j" print)
 	if [ "$st" != "$3" ]; then
 		fail "$1: server print state '$st', expected '$3': $j"; return 1
@@ -337,7 +337,7 @@ tk rep1 --reprint "$OID" --printer "file:$tmp/rep1.bin?profile=80mm&status=ready
 want_rc rep1 0 "^$ONUM\$" '^reprint: DUPLICATA 1$' '^print: printed \(confirmed'
 want_print rep1 "$OID" confirmed
 check
-j=$(curl -s --max-time 5 "$URL/api/v1/tickets/$OID")
+j=$(curl -s --max-time 5 -H "Authorization: Bearer $DK1" "$URL/api/v1/tickets/$OID")
 [ "$(field "$j" reprints)" = 1 ] || fail "rep1: reprints is not 1: $j"
 if decode rep1 576; then
 	check
@@ -365,7 +365,7 @@ want_rc rep3 5 'limit' 'Nothing was reprinted'
 check
 [ ! -s "$tmp/rep3.bin" ] || fail "rep3: something was printed past the reprint limit"
 check
-j=$(curl -s --max-time 5 "$URL/api/v1/tickets/$OID")
+j=$(curl -s --max-time 5 -H "Authorization: Bearer $DK1" "$URL/api/v1/tickets/$OID")
 [ "$(field "$j" reprints)" = 2 ] || fail "rep3: reprints is not 2 after the refusal: $j"
 
 # ---- holder-bound service -----------------------------------------------------

@@ -13,7 +13,8 @@
 # by itself), printer out of paper (before, and during the print: the
 # number stays on screen, the server records "failed"), site closed,
 # capacity reached (the attestation de passage printed instead); the admin
-# gesture and PIN, then quitting.
+# gesture and PIN, then quitting; and, where Xvfb and xdotool are there,
+# a real mouse click and real keys through the X server.
 #
 # Binds 127.0.0.1 only; every wait is the app's own, with a deadline; cleans up.
 BUILD=${BUILD:-build}
@@ -256,6 +257,37 @@ grep -q "^ar	ar	4. العربية" "$tmp/speech.txt" || fail "the Arabic name wa
 grep -q "^ta	ta	" "$tmp/speech.txt" || fail "the Tamil screen was not read in Tamil"
 grep -q "^fr	fr-fr	Choisissez votre langue" "$tmp/speech.txt" || fail "the language screen title was not read"
 
+# with sound: espeak-ng makes it, SDL plays it (to a file: the disk driver)
+cat >"$tmp/sound.script" <<EOF
+wait welcome
+tap @start
+wait language
+key F1
+wait-file $tmp/heard 30000
+EOF
+check
+SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE="$tmp/audio.raw" "$K" touch --server "$(cat "$tmp/open/url")" \
+	--device-key "$(cat "$tmp/open/key")" --printer "file:$tmp/sound.bin" --size 800x480 \
+	--speech-log "$tmp/sound.txt" --script "$tmp/sound.script" >"$tmp/sound.log" 2>&1 &
+app=$!
+pids="$pids $app"
+dl=$(( $(now_ms) + 30000 ))
+until grep -q '^#said	fr-fr	[1-9]' "$tmp/sound.txt" 2>/dev/null; do
+	if [ "$(now_ms)" -ge "$dl" ] || ! kill -0 $app 2>/dev/null; then
+		fail "no sentence was synthesised with espeak-ng"; tail -5 "$tmp/sound.log"; break
+	fi
+	sleep 0.05
+done
+# the first sentence is queued to the device; give the disk driver its
+# deadline to write some of it, then look for a non-silent byte
+dl=$(( $(now_ms) + 10000 ))
+until [ -s "$tmp/audio.raw" ] && ! cmp -s -n "$(wc -c <"$tmp/audio.raw")" "$tmp/audio.raw" /dev/zero; do
+	[ "$(now_ms)" -lt "$dl" ] || { fail "the speech was not played (only silence)"; break; }
+	sleep 0.1
+done
+: >"$tmp/heard"
+wait $app || fail "kiosk touch with sound exited $?"
+
 # ---- 5. idle: the countdown shows, can be extended, then the visit is forgotten
 touch_run idle open "file:$tmp/idle.bin" --idle 2 --countdown 3 <<'EOF'
 wait welcome
@@ -333,6 +365,7 @@ EOF
 # "log stop N" / "log start N" in the script are done by this shell, which
 # watches the app's log, then says so with a file the script waits for
 check
+: >"$tmp/down.log"
 "$K" touch --server "$(cat "$tmp/down/url")" --device-key "$(cat "$tmp/down/key")" \
 	--printer "file:$tmp/down.bin" --size 800x480 --poll 1 --no-audio \
 	--script "$tmp/down.script" >"$tmp/down.log" 2>&1 &
@@ -412,6 +445,58 @@ if decode full "$tmp/full2.bin"; then
 	"$K" verify --pubkey "$tmp/tiny/pub.txt" --any-day "$QR" >"$tmp/full.ver" 2>&1 ||
 		{ fail "the printed attestation does not verify"; cat "$tmp/full.ver"; }
 	grep -qi 'attestation' "$tmp/full.ver" || fail "the slip is not an attestation: $(cat "$tmp/full.ver")"
+fi
+
+# ---- 8. real X input: a mouse click and keys through the X server --------
+if command -v Xvfb >/dev/null 2>&1 && command -v xdotool >/dev/null 2>&1; then
+	Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$tmp/dpy" 2>/dev/null &
+	pids="$pids $!"
+	dl=$(( $(now_ms) + 10000 ))
+	until [ -s "$tmp/dpy" ]; do
+		[ "$(now_ms)" -lt "$dl" ] || { fail "Xvfb did not start"; break; }
+		sleep 0.02
+	done
+	cat >"$tmp/x11.script" <<EOF
+wait welcome
+wait-ready
+log ready 1
+wait language 20000
+wait-ready
+log ready 2
+wait procedure 20000
+wait-ready
+log ready 3
+wait priority 20000
+EOF
+	check
+	: >"$tmp/x11.log"
+	# under AddressSanitizer: libX11 and libdbus keep a few bytes to the end
+	printf 'leak:libX11.so\nleak:libdbus-1.so\n' >"$tmp/lsan.supp"
+	LSAN_OPTIONS="suppressions=$tmp/lsan.supp:print_suppressions=0" \
+	DISPLAY=:$(cat "$tmp/dpy") SDL_VIDEODRIVER=x11 "$K" touch --server "$(cat "$tmp/open/url")" \
+		--device-key "$(cat "$tmp/open/key")" --printer "file:$tmp/x11.bin" --size 800x600 \
+		--no-audio --script "$tmp/x11.script" >"$tmp/x11.log" 2>&1 &
+	app=$!
+	pids="$pids $app"
+	export DISPLAY=:$(cat "$tmp/dpy")
+	seen=0
+	dl=$(( $(now_ms) + 60000 ))
+	while kill -0 $app 2>/dev/null && [ "$(now_ms)" -lt "$dl" ]; do
+		n=$(grep -c '^script: ready' "$tmp/x11.log")
+		if [ "$n" -gt "$seen" ]; then
+			seen=$n
+			wid=$(xdotool search --name 'Accueil' 2>/dev/null | head -1)
+			case $seen in
+			1) xdotool mousemove --window "$wid" 400 300 click 1 ;;  # touch to start
+			2) xdotool key 4 ;;                                      # Arabic, by its number
+			3) xdotool key Down Down Return ;;                       # focus, then choose
+			esac
+		fi
+		sleep 0.05
+	done
+	unset DISPLAY
+	kill -0 $app 2>/dev/null && { fail "X input: the app did not get through (stage $seen)"; kill $app; }
+	wait $app || { fail "X input: kiosk touch exited $?"; tail -5 "$tmp/x11.log" | sed 's/^/    /'; }
 fi
 
 # ---- 7. the admin gesture and PIN, then quit ------------------------------

@@ -7,10 +7,12 @@
 # OUTDIR defaults to docs/screens. Files are named
 #   kiosk-SIZE-LANG[-large|-contrast]-SCREEN.png
 # The default set is what docs/screens keeps: every screen in French,
-# Arabic, Tamil and Mandarin at 1080x1920 (the kiosk's portrait screen),
-# in large-text mode, and the main screens at 1920x1080 and 800x480.
-# --all makes every screen for every language, mode and size (about 400
-# pictures; to look at, not to keep in git).
+# Arabic, Tamil and Mandarin at 1080x1920 (the kiosk's portrait screen);
+# large text and high contrast; every screen at 1920x1080 and 800x480 in
+# French, the visit in Arabic and Tamil there too; the staff screens.
+# --all makes every screen for every language, mode and size (about 500
+# pictures; to look at, not to keep in git). Pictures are reduced to 64
+# colours (FULL_COLOUR=1 keeps them as drawn).
 #
 # Faults are caused for real: a printer out of paper (file: printer's
 # status=), a server that is not there, a site outside its opening hours,
@@ -108,8 +110,8 @@ main_flow() {
 	p=$OUT/kiosk-$size-$lang${mode:+-$mode}
 	{
 		echo "wait welcome"
-		[ "$lang" = fr ] && [ -z "$mode" ] && echo "screenshot $p-welcome.png"
 		mode_lines "$mode"
+		[ "$lang" = fr ] && echo "screenshot $p-welcome.png"
 		echo "tap @start"
 		echo "wait language"
 		echo "screenshot $p-language.png"
@@ -242,22 +244,30 @@ if [ $ALL = 1 ]; then
 		staff $size
 	done
 else
+	# every screen in the four languages on the portrait kiosk screen
 	for lang in $LANGS; do
 		main_flow $lang 1080x1920 ""
-		main_flow $lang 1080x1920 large
 		errors $lang 1080x1920 ""
 	done
+	# large text, high contrast
+	main_flow fr 1080x1920 large
+	main_flow ar 1080x1920 large
 	main_flow fr 1080x1920 contrast
+	# the other two sizes
 	for size in 1920x1080 800x480; do
-		for lang in $LANGS; do
-			main_flow $lang $size ""
-		done
-		main_flow fr $size large
-		main_flow ar $size large
+		main_flow fr $size ""
 		errors fr $size ""
-		errors ar $size ""
 	done
+	main_flow ar 1920x1080 ""
+	main_flow ta 800x480 ""
+	main_flow ar 800x480 large
 	staff 1080x1920
+fi
+# 64 colours are plenty for flat screens and keep docs/ light
+if command -v convert >/dev/null 2>&1 && [ -z "$FULL_COLOUR" ]; then
+	for f in "$OUT"/kiosk-*.png; do
+		convert "$f" -dither None -colors 64 "PNG8:$f.tmp" && mv "$f.tmp" "$f"
+	done
 fi
 n=$(ls "$OUT"/kiosk-*.png 2>/dev/null | wc -l)
 echo "screens: $n pictures in $OUT, $fails failed runs"

@@ -940,9 +940,8 @@ test_refused_files(void)
 	sqlite3_close(db);
 	refused_untouched(newer, "newer");
 	/* The same in rollback-journal mode (what a backup or another tool
-	 * leaves). store_open() switches the file to WAL before it checks the
-	 * schema version, which rewrites the header (bytes 18-19 become 2,
-	 * the change counter moves): the file is not left untouched. */
+	 * leaves): switching it to WAL before the version check would already
+	 * rewrite its header (bytes 18-19 and the change counter). */
 	REQUIRE(sqlite3_open(newer, &db) == SQLITE_OK);
 	REQUIRE(sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
