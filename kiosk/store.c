@@ -24,9 +24,16 @@
 
 #define NCACHE 96
 
+struct issue_req;
+
 struct store {
 	sqlite3 *db;                    /* the one connection */
 	pthread_mutex_t lock;           /* held by every public function */
+	pthread_mutex_t gc_lock;        /* guards the group-commit queue below */
+	pthread_cond_t gc_cond;         /* a batch was committed */
+	struct issue_req *gc_head;      /* issue requests waiting for a batch */
+	struct issue_req **gc_tail;     /* where the next request goes */
+	int gc_leader;                  /* a thread is running a batch */
 	struct {
 		const char *sql;        /* literal's address is the key */
 		sqlite3_stmt *stmt;     /* prepared once, reset after use */
@@ -226,6 +233,9 @@ store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_mutex_init(&st->gc_lock, NULL);
+	pthread_cond_init(&st->gc_cond, NULL);
+	st->gc_tail = &st->gc_head;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		errf(err, errlen, "%s: cannot open the database: %s", path,
@@ -282,6 +292,8 @@ store_close(struct store *st)
 	for (i = 0; i < NCACHE; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
+	pthread_cond_destroy(&st->gc_cond);
+	pthread_mutex_destroy(&st->gc_lock);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
@@ -554,9 +566,23 @@ open_counters(struct store *st, char queue)
 	    "state = 'open' AND services LIKE ?", "s", like), 0, &failed);
 }
 
-/* Position and estimated wait of a waiting ticket (fills t). */
+/* People waiting in a queue today with a given priority (kept by triggers). */
+static int64_t
+waiting(struct store *st, const char *day, char queue, int priority, int *failed)
+{
+	char q1[2] = { queue, 0 };
+	return scalar(st, bindv(st, "SELECT n FROM waiting_counts WHERE day = ? AND queue = ? AND "
+	    "priority = ?", "ssi", day, q1, (int64_t)priority), 0, failed);
+}
+
+/*
+ * Position and estimated wait of a waiting ticket (fills t). A ticket just
+ * issued is the last of its priority class, so everybody waiting in that
+ * class and above is ahead of it: two counter reads. Any other ticket
+ * counts the ones before it.
+ */
 static void
-place(struct store *st, const struct site *site, struct ticket *t)
+place(struct store *st, const struct site *site, struct ticket *t, int newest)
 {
 	int failed = 0;
 	char q1[2] = { t->queue, 0 };
@@ -566,10 +592,15 @@ place(struct store *st, const struct site *site, struct ticket *t)
 		t->estimated_wait_s = 0;
 		return;
 	}
-	t->position = 1 + (int)scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? "
-	    "AND queue = ? AND state = 'waiting' AND (priority > ? OR (priority = ? AND "
-	    "(issued_at < ? OR (issued_at = ? AND id < ?))))", "ssiiiii", t->day, q1,
-	    (int64_t)t->priority, (int64_t)t->priority, t->issued_at, t->issued_at, t->id), 0, &failed);
+	if (newest)
+		t->position = (int)(waiting(st, t->day, t->queue, 1, &failed) +
+		    (t->priority ? 0 : waiting(st, t->day, t->queue, 0, &failed)));
+	else
+		t->position = 1 + (int)scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? "
+		    "AND queue = ? AND state = 'waiting' AND (priority > ? OR (priority = ? AND "
+		    "(issued_at < ? OR (issued_at = ? AND id < ?))))", "ssiiiii", t->day, q1,
+		    (int64_t)t->priority, (int64_t)t->priority, t->issued_at, t->issued_at, t->id), 0,
+		    &failed);
 	t->estimated_wait_s = queue_estimate_wait(t->position - 1, open_counters(st, t->queue),
 	    service_time(st, site, t->day, t->queue));
 }
@@ -612,6 +643,19 @@ day_counts(struct store *st, const char *day, const char *svc, int64_t *ord, int
 	sqlite3_reset(s);
 }
 
+/* Add one to a day_counts column ("attestations" or "prints"). */
+static int
+count_slip(struct store *st, const char *day, char service, int print)
+{
+	char svc[2] = { service, 0 };
+	return exec(st, bindv(st, print ?
+	    "INSERT INTO day_counts (day, service, prints) VALUES (?, ?, 1) "
+	    "ON CONFLICT (day, service) DO UPDATE SET prints = prints + 1" :
+	    "INSERT INTO day_counts (day, service, attestations) VALUES (?, ?, 1) "
+	    "ON CONFLICT (day, service) DO UPDATE SET attestations = attestations + 1",
+	    "ss", day, svc));
+}
+
 static int
 event(struct store *st, int64_t now, const char *day, const char *kind, int64_t ticket,
     char service, int counter, const char *agent, const char *detail)
@@ -627,106 +671,194 @@ event(struct store *st, int64_t now, const char *day, const char *kind, int64_t 
 	return exec(st, s);
 }
 
-int
-store_issue(struct store *st, const struct site *site, char service, const char *lang,
-    int priority, const char *device, const struct holder_ref *holder, int64_t now,
-    store_sign_fn sign, void *sign_ctx, struct ticket *out, char *err, size_t errlen)
+/* One issue request, as queued for group commit. */
+struct issue_req {
+	const struct site *site;
+	char service;
+	const char *lang;
+	int priority;
+	const char *device;
+	const struct holder_ref *holder;
+	int64_t now;
+	store_sign_fn sign;
+	void *sign_ctx;
+	struct ticket *out;
+	char *err;
+	size_t errlen;
+	int rc;                 /* the answer, once done */
+	int done;               /* committed (or failed) */
+	struct issue_req *next; /* queue link */
+};
+
+/*
+ * Issue one ticket inside the caller's transaction (store lock held).
+ * Returns ST_OK / ST_DUPLICATE (changes to keep), ST_FULL (nothing to keep)
+ * or ST_ERR (the caller rolls this request back).
+ */
+static int
+issue_one(struct store *st, struct issue_req *r)
 {
-	const struct site_service *sv = site_service(site, service);
-	char day[11], svc[2] = { service, 0 };
+	const struct site_service *sv = site_service(r->site, r->service);
+	struct ticket *out = r->out;
+	char day[11], svc[2] = { r->service, 0 };
 	int64_t seq, ord, prio;
 	int failed = 0, rc;
 
-	if (sv == NULL)
-		return errf(err, errlen, "unknown service '%c'", service), ST_NOTFOUND;
-	if (!queue_is_open(site, now))
-		return errf(err, errlen, "the reception is closed now"), ST_CLOSED;
-	queue_local_day(now, day);
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
+	queue_local_day(r->now, day);
 	day_counts(st, day, svc, &ord, &prio, &failed);
 	seq = 1 + scalar(st, bindv(st, "SELECT MAX(seq) FROM tickets WHERE day = ? AND service = ?",
 	    "ss", day, svc), 0, &failed);
 	if (failed)
 		goto dbfail;
-	if (holder) {
+	if (r->holder) {
 		/* One active ticket per holder, service and day: give it back. */
 		sqlite3_stmt *h = bindv(st, "SELECT " TICKET_COLS " FROM tickets t WHERE day = ? AND "
 		    "service = ? AND holder_hash = ? AND state IN ('waiting', 'called')", "ssi", day, svc,
 		    (int64_t)0);
-		sqlite3_bind_blob(h, 3, holder->hash, 32, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(h, 3, r->holder->hash, 32, SQLITE_TRANSIENT);
 		rc = load_ticket(st, h, out);
 		if (rc == ST_ERR)
 			goto dbfail;
 		if (rc == ST_OK) {
 			if (exec(st, bindv(st, "UPDATE tickets SET reprints = reprints + 1, print_state = "
-			    "'pending', print_device = ? WHERE id = ?", "si", device, out->id)) ||
-			    event(st, now, day, "duplicate", out->id, service, 0, device, NULL) ||
+			    "'pending', print_device = ? WHERE id = ?", "si", r->device, out->id)) ||
+			    event(st, r->now, day, "duplicate", out->id, r->service, 0, r->device, NULL) ||
 			    get_ticket(st, out->id, out) != ST_OK)
 				goto dbfail;
-			place(st, site, out);
-			if (commit(st, err, errlen)) {
-				UNLOCK(st);
-				return ST_ERR;
-			}
-			UNLOCK(st);
-			errf(err, errlen, "this person already has ticket %s today", out->number);
+			place(st, r->site, out, 0);
+			errf(r->err, r->errlen, "this person already has ticket %s today", out->number);
 			return ST_DUPLICATE;
 		}
 	}
-	if (!queue_may_issue(sv->capacity, sv->priority_reserve, (int)ord, (int)prio, priority)) {
-		rollback(st);
-		UNLOCK(st);
-		return errf(err, errlen, "today's capacity for '%s' is reached", sv->name), ST_FULL;
-	}
+	if (!queue_may_issue(sv->capacity, sv->priority_reserve, (int)ord, (int)prio, r->priority))
+		return errf(r->err, r->errlen, "today's capacity for '%s' is reached", sv->name), ST_FULL;
 	memset(out, 0, sizeof *out);
-	queue_format_number(service, (int)seq, out->number, sizeof out->number);
+	queue_format_number(r->service, (int)seq, out->number, sizeof out->number);
 	if (exec(st, bindv(st, "INSERT INTO tickets (day, service, seq, number, queue, lang, priority, "
 	    "state, issued_at, device, print_device) VALUES (?,?,?,?,?,?,?,'waiting',?,?,?)", "ssisssiiss",
-	    day, svc, seq, out->number, svc, lang, (int64_t)(priority != 0), now, device, device)))
+	    day, svc, seq, out->number, svc, r->lang, (int64_t)(r->priority != 0), r->now, r->device,
+	    r->device)))
 		goto dbfail;
 	out->id = sqlite3_last_insert_rowid(st->db);
 	if (exec(st, bindv(st, "INSERT INTO day_counts (day, service, ordinary, priority) VALUES "
 	    "(?, ?, ?, ?) ON CONFLICT (day, service) DO UPDATE SET ordinary = ordinary + "
 	    "excluded.ordinary, priority = priority + excluded.priority", "ssii", day, svc,
-	    (int64_t)!priority, (int64_t)(priority != 0))))
+	    (int64_t)!r->priority, (int64_t)(r->priority != 0))))
 		goto dbfail;
-	if (holder) {
+	if (r->holder) {
 		sqlite3_stmt *h = bindv(st, "UPDATE tickets SET holder_hash = ?, holder_mask = ? "
-		    "WHERE id = ?", "isi", (int64_t)0, holder->mask, out->id);
-		sqlite3_bind_blob(h, 1, holder->hash, 32, SQLITE_TRANSIENT);
+		    "WHERE id = ?", "isi", (int64_t)0, r->holder->mask, out->id);
+		sqlite3_bind_blob(h, 1, r->holder->hash, 32, SQLITE_TRANSIENT);
 		if (exec(st, h))
 			goto dbfail;
 	}
-	if ((rc = get_ticket(st, out->id, out)) != ST_OK)
+	if (get_ticket(st, out->id, out) != ST_OK)
 		goto dbfail;
-	if (sign) {
-		if (sign(sign_ctx, out, out->token, sizeof out->token) != 0) {
-			rollback(st);
-			UNLOCK(st);
-			return errf(err, errlen, "cannot sign the slip"), ST_ERR;
-		}
+	if (r->sign) {
+		if (r->sign(r->sign_ctx, out, out->token, sizeof out->token) != 0)
+			return errf(r->err, r->errlen, "cannot sign the slip"), ST_ERR;
 		if (exec(st, bindv(st, "UPDATE tickets SET token = ? WHERE id = ?", "si", out->token,
 		    out->id)))
 			goto dbfail;
 	}
-	if (event(st, now, day, "issue", out->id, service, 0, device, priority ? "priority" : NULL))
+	if (event(st, r->now, day, "issue", out->id, r->service, 0, r->device,
+	    r->priority ? "priority" : NULL))
 		goto dbfail;
-	place(st, site, out);
-	if (commit(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	UNLOCK(st);
+	place(st, r->site, out, 1);
 	return ST_OK;
 dbfail:
-	db_fail(st, err, errlen, "cannot issue a ticket");
-	rollback(st);
+	return db_fail(st, r->err, r->errlen, "cannot issue a ticket");
+}
+
+/*
+ * Run a batch of issue requests in one transaction: one fsync for all.
+ * Each request runs under its own savepoint, so a refusal or a failure
+ * undoes only its own changes. Nobody's answer leaves before the commit.
+ */
+static void
+issue_batch(struct store *st, struct issue_req *batch)
+{
+	struct issue_req *r;
+	char err[200];
+	int ok = 1;
+
+	LOCK(st);
+	if (begin(st, err, sizeof err)) {
+		for (r = batch; r; r = r->next) {
+			errf(r->err, r->errlen, "%s", err);
+			r->rc = ST_ERR;
+		}
+		UNLOCK(st);
+		return;
+	}
+	for (r = batch; r; r = r->next) {
+		if (!ok) {
+			r->rc = errf(r->err, r->errlen, "%s", err);
+			continue;
+		}
+		sqlite3_exec(st->db, "SAVEPOINT issue", NULL, NULL, NULL);
+		r->rc = issue_one(st, r);
+		if (r->rc != ST_OK && r->rc != ST_DUPLICATE)
+			sqlite3_exec(st->db, "ROLLBACK TO issue", NULL, NULL, NULL);
+		sqlite3_exec(st->db, "RELEASE issue", NULL, NULL, NULL);
+		/* A full disk or an I/O error may have ended the transaction. */
+		if (sqlite3_get_autocommit(st->db)) {
+			ok = 0;
+			snprintf(err, sizeof err, "%s", r->rc == ST_ERR && r->err ? r->err :
+			    "the transaction was aborted by a storage error");
+		}
+	}
+	if (ok && commit(st, err, sizeof err))
+		ok = 0;
+	if (!ok) {
+		rollback(st);
+		for (r = batch; r; r = r->next)
+			if (r->rc == ST_OK || r->rc == ST_DUPLICATE)
+				r->rc = errf(r->err, r->errlen, "%s", err);
+	}
 	UNLOCK(st);
-	return ST_ERR;
+}
+
+int
+store_issue(struct store *st, const struct site *site, char service, const char *lang,
+    int priority, const char *device, const struct holder_ref *holder, int64_t now,
+    store_sign_fn sign, void *sign_ctx, struct ticket *out, char *err, size_t errlen)
+{
+	struct issue_req req = { site, service, lang, priority, device, holder, now, sign, sign_ctx,
+		out, err, errlen, 0, 0, NULL };
+	struct issue_req *batch, *r, *next;
+
+	if (site_service(site, service) == NULL)
+		return errf(err, errlen, "unknown service '%c'", service), ST_NOTFOUND;
+	if (!queue_is_open(site, now))
+		return errf(err, errlen, "the reception is closed now"), ST_CLOSED;
+	/*
+	 * Group commit: requests queue up; whoever finds no leader leads,
+	 * takes the whole queue, runs it as one transaction and wakes the
+	 * others. Those arriving meanwhile form the next batch.
+	 */
+	pthread_mutex_lock(&st->gc_lock);
+	*st->gc_tail = &req;
+	st->gc_tail = &req.next;
+	while (!req.done && st->gc_leader)
+		pthread_cond_wait(&st->gc_cond, &st->gc_lock);
+	if (!req.done) {
+		st->gc_leader = 1;
+		batch = st->gc_head;
+		st->gc_head = NULL;
+		st->gc_tail = &st->gc_head;
+		pthread_mutex_unlock(&st->gc_lock);
+		issue_batch(st, batch);
+		pthread_mutex_lock(&st->gc_lock);
+		for (r = batch; r; r = next) {
+			next = r->next;   /* r may go away as soon as it is marked done */
+			r->done = 1;
+		}
+		st->gc_leader = 0;
+		pthread_cond_broadcast(&st->gc_cond);
+	}
+	pthread_mutex_unlock(&st->gc_lock);
+	return req.rc;
 }
 
 int
@@ -740,7 +872,7 @@ store_ticket(struct store *st, int64_t id, struct ticket *out, char *err, size_t
 	LOCK(st);
 	rc = get_ticket(st, id, out);
 	if (rc == ST_OK)
-		place(st, &site, out);
+		place(st, &site, out, 0);
 	UNLOCK(st);
 	if (rc == ST_NOTFOUND)
 		errf(err, errlen, "no ticket %lld", (long long)id);
@@ -803,6 +935,7 @@ store_printed(struct store *st, int64_t id, const char *device, const char *stat
 	    "ssi", status, reason, id)) ||
 	    event(st, now, out->day, strcmp(status, "failed") ? "print" : "print_failed", id,
 	    out->service, 0, device, reason) ||
+	    count_slip(st, out->day, out->service, 1) ||
 	    get_ticket(st, id, out) != ST_OK)
 		goto dbfail;
 	if (commit(st, err, errlen)) {
@@ -859,7 +992,7 @@ store_reprint(struct store *st, const struct site *site, int64_t id, const char 
 	    audit_in_tx(st, now, who, "reprint", out->number) ||
 	    get_ticket(st, id, out) != ST_OK)
 		goto dbfail;
-	place(st, site, out);
+	place(st, site, out, 0);
 	if (commit(st, err, errlen)) {
 		UNLOCK(st);
 		return ST_ERR;
@@ -1215,8 +1348,8 @@ store_services(struct store *st, const struct site *site, int64_t now,
 		o->capacity = sv->capacity;
 		o->reserve = sv->priority_reserve;
 		o->bind_holder = sv->bind_holder;
-		o->waiting = (int)scalar(st, bindv(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND "
-		    "queue = ? AND state = 'waiting'", "ss", day, c), 0, &failed);
+		o->waiting = (int)(waiting(st, day, sv->code, 0, &failed) +
+		    waiting(st, day, sv->code, 1, &failed));
 		day_counts(st, day, c, &ord, &prio, &failed);
 		/* Two index seeks (one per priority value) rather than a scan. */
 		oldest = scalar(st, bindv(st, "SELECT MIN(x) FROM (SELECT MIN(issued_at) AS x FROM tickets "
@@ -1808,7 +1941,8 @@ store_attest(struct store *st, char service, const char *lang, const char *devic
 		return errf(err, errlen, "cannot sign the attestation"), ST_ERR;
 	}
 	if (exec(st, bindv(st, "UPDATE attestations SET token = ? WHERE id = ?", "si", a->token, a->id)) ||
-	    event(st, now, a->day, "attestation", 0, service, 0, device, a->outcome))
+	    event(st, now, a->day, "attestation", 0, service, 0, device, a->outcome) ||
+	    count_slip(st, a->day, service, 0))
 		goto dbfail;
 	if (commit(st, err, errlen)) {
 		UNLOCK(st);
@@ -1854,7 +1988,7 @@ store_attest_printed(struct store *st, int64_t id, const char *device, const cha
 	if (exec(st, bindv(st, "UPDATE attestations SET print_state = ?, print_reason = ? WHERE id = ?",
 	    "ssi", status, reason, id)) ||
 	    event(st, now, day, strcmp(status, "failed") ? "print" : "print_failed", 0, svc[0], 0,
-	    device, reason)) {
+	    device, reason) || count_slip(st, day, svc[0], 1)) {
 		db_fail(st, err, errlen, "cannot record printing");
 		rollback(st);
 		UNLOCK(st);
@@ -1978,10 +2112,10 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 			    (long long)k, t->reprints_per_hour);
 	}
 	if (t->paper_ratio) {
-		int64_t slips = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind "
-		    "IN ('print', 'print_failed')", "s", day), 0, &failed);
-		int64_t issued = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind "
-		    "IN ('issue', 'attestation')", "s", day), 0, &failed);
+		int64_t slips = scalar(st, bindv(st, "SELECT SUM(prints) FROM day_counts WHERE day = ?",
+		    "s", day), 0, &failed);
+		int64_t issued = scalar(st, bindv(st, "SELECT SUM(ordinary + priority + attestations) "
+		    "FROM day_counts WHERE day = ?", "s", day), 0, &failed);
 		if (slips >= 20 && slips * 100 > issued * t->paper_ratio)
 			ALERT("paper", "", "%lld impressions pour %lld tickets et attestations aujourd'hui "
 			    "(seuil %d %%) : consommation de papier anormale", (long long)slips,

@@ -134,6 +134,10 @@ awk '$3 == 200 {print $5, $6}' "$tmp/calls" | sort >"$tmp/called_nums"
 wrong=$(comm -23 "$tmp/called_nums" "$tmp/indb" | head -5)
 [ -z "$wrong" ] || fail "call-next answers whose number is not the ticket's: $wrong"
 [ "$(q "PRAGMA quick_check")" = ok ] || fail "quick_check: $(q "PRAGMA quick_check" | head -3)"
+# The waiting counters kept by triggers agree with the tickets themselves.
+[ "$(q "SELECT COUNT(*) FROM (SELECT day, queue, priority, n FROM waiting_counts WHERE n != 0
+	EXCEPT SELECT day, queue, priority, COUNT(*) FROM tickets WHERE state = 'waiting'
+	GROUP BY day, queue, priority)")" -eq 0 ] || fail "waiting_counts disagree with the tickets"
 
 if [ "$fails" -ne 0 ]; then
 	echo "$fails checks failed; server log:"; tail -20 "$tmp/server.log"

@@ -60,6 +60,11 @@ check() {
 	what=$1
 	qc=$(q "PRAGMA quick_check")
 	[ "$qc" = ok ] || fail "$what: quick_check: $(echo "$qc" | head -3)"
+	# The trigger-kept waiting counters survive the crash in step with the tickets.
+	[ "$(q "SELECT COUNT(*) FROM (SELECT day, queue, priority, COUNT(*) FROM tickets
+		WHERE state = 'waiting' GROUP BY day, queue, priority EXCEPT
+		SELECT day, queue, priority, n FROM waiting_counts WHERE n != 0)")" -eq 0 ] ||
+		fail "$what: waiting_counts disagree with the tickets"
 	[ "$(q "SELECT COUNT(*) FROM (SELECT 1 FROM tickets GROUP BY day, service, seq HAVING COUNT(*) > 1)")" -eq 0 ] ||
 		fail "$what: a (day, service, seq) twice"
 	[ "$(q "SELECT COUNT(*) FROM (SELECT 1 FROM tickets GROUP BY day, number HAVING COUNT(*) > 1)")" -eq 0 ] ||
