@@ -44,7 +44,7 @@ URL=http://127.0.0.1:$PORT
 
 cat <<MSG
 
-  Reception desk demo — $(sed -n 's/^name = //p' assets/demo/site.ini)
+  Reception desk demo — $(awk -F' = ' '/^name = / {print $2; exit}' assets/demo/site.ini)
 
   waiting-room board   $URL/board
   staff console        $URL/console      login: agent / guichet-demo
@@ -53,15 +53,17 @@ cat <<MSG
   public key           $(cat $D/pubkey.txt)
 
   issue a ticket without the touchscreen:
-    $K ticket --server $URL --device-key $DEVICE_KEY --service A --lang ar --printer file:$D/printer.bin --png $D/ticket.png
+    $K ticket --server $URL --device-key $DEVICE_KEY --service C --lang ar --printer file:$D/printer.bin --png $D/ticket.png
 
 MSG
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && $K touch --help >/dev/null 2>&1; then
-	$K touch --server $URL --device-key "$DEVICE_KEY" --printer "file:$D/printer.bin" --size 1080x1920 \
-		> $D/touch.log 2>&1 &
+	# A portrait kiosk scaled to fit a desktop: 540x960 at half the density.
+	$K touch --server $URL --device-key "$DEVICE_KEY" --printer "file:$D/printer.bin" \
+		--size 540x960 --dpi 48 --admin-pin 1234 > $D/touch.log 2>&1 &
 	pids="$pids $!"
-	echo "  touchscreen kiosk    in a window (printer: $D/printer.bin)"
+	echo "  touchscreen kiosk    in a window (printer: $D/printer.bin; admin PIN 1234 after"
+	echo "                       five taps in the top-left corner)"
 else
 	echo "  touchscreen kiosk    no display here: run 'make demo' in a desktop session to see it"
 fi
