@@ -370,31 +370,40 @@ need_device(const struct who *w, struct api_resp *r)
 
 /* -- signing ------------------------------------------------------------- */
 
+/* The fields every slip has; ids upper-cased (slips compare them case-blind). */
+static void
+slip_base(const struct api *a, struct slip *s, enum slip_kind kind, const char *day, char service,
+    int64_t issued_at, const char *device, int64_t serial)
+{
+	struct tm tm;
+	time_t t = (time_t)issued_at;
+	char *p;
+
+	memset(s, 0, sizeof *s);
+	s->version = SLIP_VERSION;
+	s->kind = kind;
+	snprintf(s->site, sizeof s->site, "%.24s", a->keys.site_id);
+	snprintf(s->date, sizeof s->date, "%.4s%.2s%.2s", day, day + 5, day + 8);
+	s->service[0] = service;
+	localtime_r(&t, &tm);
+	snprintf(s->time, sizeof s->time, "%02d%02d", tm.tm_hour, tm.tm_min);
+	snprintf(s->device, sizeof s->device, "%.16s", device);
+	s->serial = (uint64_t)serial;
+	for (p = s->site; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	for (p = s->device; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+}
+
 static int
 sign_ticket(void *ctx, const struct ticket *t, char *out, size_t outlen)
 {
 	struct api *a = ctx;
 	struct slip s;
-	struct tm tm;
-	time_t at = (time_t)t->issued_at;
 
-	memset(&s, 0, sizeof s);
-	s.version = SLIP_VERSION;
-	s.kind = SLIP_TICKET;
-	snprintf(s.site, sizeof s.site, "%.24s", a->keys.site_id);
-	snprintf(s.date, sizeof s.date, "%.4s%.2s%.2s", t->day, t->day + 5, t->day + 8);
-	s.service[0] = t->service;
+	slip_base(a, &s, SLIP_TICKET, t->day, t->service, t->issued_at, t->device, t->id);
 	s.number = atoi(t->number + 1);
-	localtime_r(&at, &tm);
-	snprintf(s.time, sizeof s.time, "%02d%02d", tm.tm_hour, tm.tm_min);
-	snprintf(s.device, sizeof s.device, "%.16s", t->device);
-	s.serial = (uint64_t)t->id;
 	s.reprint = t->reprints;
-	/* Slips carry ids upper-cased (they compare case-blind). */
-	for (char *p = s.site; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-	for (char *p = s.device; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
 	return slip_encode(&s, a->keys.sk, out, outlen) > 0 ? 0 : -1;
 }
 
@@ -403,26 +412,11 @@ sign_attestation(void *ctx, const struct attestation *at, char *out, size_t outl
 {
 	struct api *a = ctx;
 	struct slip s;
-	struct tm tm;
-	time_t t = (time_t)at->issued_at;
 
-	memset(&s, 0, sizeof s);
-	s.version = SLIP_VERSION;
-	s.kind = SLIP_ATTESTATION;
-	snprintf(s.site, sizeof s.site, "%.24s", a->keys.site_id);
-	snprintf(s.date, sizeof s.date, "%.4s%.2s%.2s", at->day, at->day + 5, at->day + 8);
-	s.service[0] = at->service;
-	localtime_r(&t, &tm);
-	snprintf(s.time, sizeof s.time, "%02d%02d", tm.tm_hour, tm.tm_min);
-	snprintf(s.device, sizeof s.device, "%.16s", at->device);
-	s.serial = (uint64_t)at->id;
+	slip_base(a, &s, SLIP_ATTESTATION, at->day, at->service, at->issued_at, at->device, at->id);
 	s.attempt = at->attempt;
 	snprintf(s.first_date, sizeof s.first_date, "%s", at->first_date);
 	s.weeks = at->weeks;
-	for (char *p = s.site; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-	for (char *p = s.device; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
 	return slip_encode(&s, a->keys.sk, out, outlen) > 0 ? 0 : -1;
 }
 
