@@ -545,11 +545,11 @@ publish_counter(struct api *a, int counter, const char *state)
 }
 
 static void
-check_alerts(struct api *a, const char *device, int64_t now)
+check_alerts(struct api *a, unsigned checks, const char *device, int64_t now)
 {
 	struct alert al[8];
 	char err[200];
-	int i, n = store_alerts_check(a->st, &a->site, device, now, al, 8, err, sizeof err);
+	int i, n = store_alerts_check(a->st, &a->site, checks, device, now, al, 8, err, sizeof err);
 
 	for (i = 0; i < n; i++) {
 		cJSON *j = cJSON_CreateObject();
@@ -738,14 +738,14 @@ post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct 
 	    a, &t, err, sizeof err);
 	if (rc == ST_FULL) {
 		issue_attestation(a, q, w, service[0], lang, previous, r);
-		check_alerts(a, device, q->now);
+		check_alerts(a, AC_BURST, device, q->now);
 		goto out;
 	}
 	if (rc == ST_CLOSED) {
 		char e2[200];
 		store_refusal(a->st, day, "refused_closed", service[0], device, q->now, e2, sizeof e2);
 		store_fail(r, rc, err);
-		check_alerts(a, device, q->now);
+		check_alerts(a, AC_CLOSED, device, q->now);
 		goto out;
 	}
 	if (rc != ST_OK && rc != ST_DUPLICATE) {
@@ -767,7 +767,7 @@ post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct 
 		store_audit(a->st, q->now, w->name, "manual_ticket", detail, err, sizeof err);
 	}
 	publish_counts(a, q->now);
-	check_alerts(a, device, q->now);
+	check_alerts(a, rc == ST_DUPLICATE ? AC_HOLDER | AC_REPRINT : AC_BURST, device, q->now);
 out:
 	cJSON_Delete(j);
 }
@@ -838,7 +838,7 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 			store_fail(r, rc, err);
 		} else {
 			reply(r, 200, ticket_json(&a->site, &t));
-			check_alerts(a, w->name, q->now);
+			check_alerts(a, AC_PAPER, w->name, q->now);
 		}
 		cJSON_Delete(j);
 		return;
@@ -856,7 +856,7 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 			cJSON_AddStringToObject(out, "token", t.token);
 		cJSON_AddItemToObject(out, "site", site_json(&a->site, q->now));
 		reply(r, 200, out);
-		check_alerts(a, w->device ? w->name : NULL, q->now);
+		check_alerts(a, AC_REPRINT, w->device ? w->name : NULL, q->now);
 		return;
 	}
 	if (!strcmp(slash, "/holder-check")) {
@@ -952,7 +952,7 @@ attestation_printed(struct api *a, const struct api_req *q, const struct who *w,
 		store_fail(r, rc, err);
 	else if (!bad) {
 		reply(r, 200, cJSON_CreateObject());
-		check_alerts(a, w->device ? w->name : NULL, q->now);
+		check_alerts(a, AC_PAPER, w->device ? w->name : NULL, q->now);
 	}
 	cJSON_Delete(j);
 }

@@ -2050,8 +2050,8 @@ alert_once(struct store *st, int *in_tx, int64_t now, const char *day, const cha
 }
 
 int
-store_alerts_check(struct store *st, const struct site *site, const char *device,
-    int64_t now, struct alert *out, int max, char *err, size_t errlen)
+store_alerts_check(struct store *st, const struct site *site, unsigned checks,
+    const char *device, int64_t now, struct alert *out, int max, char *err, size_t errlen)
 {
 	const struct site_alerts *t = &site->alerts;
 	char day[11], subject[64], msg[200];
@@ -2069,7 +2069,7 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 		if (n < max && rc == 1) \
 			n++; \
 	} while (0)
-	if (t->burst_per_minute && device) {
+	if ((checks & AC_BURST) && t->burst_per_minute && device) {
 		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE kind IN ('issue', "
 		    "'attestation') AND agent = ? AND at > ?", "si", device, now - 60), 0, &failed);
 		snprintf(subject, sizeof subject, "%s %02dh", device, minute / 60);
@@ -2077,7 +2077,7 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 			ALERT("burst", subject, "la borne %s a délivré %lld tickets en une minute (seuil %d) : "
 			    "vérifier qui est à la borne", device, (long long)k, t->burst_per_minute);
 	}
-	if (t->holder_refusals) {
+	if ((checks & AC_HOLDER) && t->holder_refusals) {
 		s = bindv(st, "SELECT t.number, COUNT(*) FROM events e JOIN tickets t ON t.id = e.ticket "
 		    "WHERE e.day = ? AND e.kind = 'duplicate' GROUP BY e.ticket HAVING COUNT(*) >= ?", "si",
 		    day, (int64_t)t->holder_refusals);
@@ -2096,14 +2096,14 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 		}
 		sqlite3_reset(s);
 	}
-	if (t->outside_hours) {
+	if ((checks & AC_CLOSED) && t->outside_hours) {
 		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE day = ? AND kind = "
 		    "'refused_closed'", "s", day), 0, &failed);
 		if (k >= t->outside_hours)
 			ALERT("outside_hours", "", "%lld demandes de ticket pendant la fermeture "
 			    "aujourd'hui (seuil %d)", (long long)k, t->outside_hours);
 	}
-	if (t->reprints_per_hour) {
+	if ((checks & AC_REPRINT) && t->reprints_per_hour) {
 		k = scalar(st, bindv(st, "SELECT COUNT(*) FROM events WHERE kind IN ('reprint', "
 		    "'duplicate') AND at > ?", "i", now - 3600), 0, &failed);
 		snprintf(subject, sizeof subject, "%02dh", minute / 60);
@@ -2111,7 +2111,7 @@ store_alerts_check(struct store *st, const struct site *site, const char *device
 			ALERT("reprints", subject, "%lld réimpressions dans la dernière heure (seuil %d)",
 			    (long long)k, t->reprints_per_hour);
 	}
-	if (t->paper_ratio) {
+	if ((checks & AC_PAPER) && t->paper_ratio) {
 		int64_t slips = scalar(st, bindv(st, "SELECT SUM(prints) FROM day_counts WHERE day = ?",
 		    "s", day), 0, &failed);
 		int64_t issued = scalar(st, bindv(st, "SELECT SUM(ordinary + priority + attestations) "

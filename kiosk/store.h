@@ -163,8 +163,15 @@ struct alert {
 	char subject[48];       /* kiosk, hour or service concerned */
 	char message[200];
 };
-int store_alerts_check(struct store *st, const struct site *site, const char *device,
-    int64_t now, struct alert *out, int max, char *err, size_t errlen);
+enum alert_check {                      /* which thresholds an event can cross */
+	AC_BURST = 1,                   /* a slip was issued */
+	AC_HOLDER = 2,                  /* a duplicate was refused */
+	AC_CLOSED = 4,                  /* an attempt while closed */
+	AC_REPRINT = 8,                 /* a reprint or a duplicate */
+	AC_PAPER = 16,                  /* a slip was printed */
+};
+int store_alerts_check(struct store *st, const struct site *site, unsigned checks,
+    const char *device, int64_t now, struct alert *out, int max, char *err, size_t errlen);
 int store_alerts_today(struct store *st, const char *day, struct alert *out, int max,
     char *err, size_t errlen);
 /* Record an attempt the server refused (kind: "closed" or "duplicate"). */
