@@ -487,6 +487,7 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 	copy_utf8(t->kind, sizeof t->kind, kind);
 	t->duplicate = jbool(j, "duplicate");
 	copy_utf8(t->serial, sizeof t->serial, jstr(j, "serial"));
+	copy_utf8(t->device, sizeof t->device, jstr(j, "device"));
 	copy_utf8(t->outcome, sizeof t->outcome, jstr(j, "outcome"));
 	t->attempt = jint(j, "attempt", 0);
 	copy_utf8(t->first_date, sizeof t->first_date, jstr(j, "first_date"));

@@ -115,6 +115,7 @@ struct client_ticket {
 	char holder_ref[48];         /* masked holder reference "•••4B7" when bound, else "" */
 	/* Attestation de passage only (kind "attestation"): */
 	char serial[40];             /* "AT-2026-11-27-000012" */
+	char device[24];             /* kiosk that issued it (attestations) */
 	char outcome[16];            /* why no ticket: "full" */
 	int attempt;                 /* 1 = first attempt, N = Nth of a chain */
 	char first_date[9];          /* YYYYMMDD of the first attempt */

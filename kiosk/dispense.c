@@ -134,13 +134,24 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 		v->att.serial = t->serial[0] ? t->serial : NULL;
 		v->att.serial_label = tr2(lang, M_SERIAL);
 		v->att.statement = tr2(lang, M_STATEMENT);
+		/* An attestation names the kiosk it came from. */
+		if (t->device[0]) {
+			size_t n = strlen(s->datetime);
+			snprintf(s->datetime + n, sizeof s->datetime - n, " — borne %s", t->device);
+		}
 		if (t->attempt > 1 && strlen(t->first_date) == 8) {
+			/* The catalogue refuses a translation whose conversions differ
+			 * from the French (%d %s %d), so it is a safe format. */
+			static const char M_CHAIN[] = "Tentative n° %d ; première tentative le %s ; "
+			    "tentatives sur %d semaines différentes";
 			const char *d = t->first_date;
-			snprintf(s->attempts, sizeof s->attempts,
-			    "Tentative n° %d ; première tentative le %.2s/%.2s/%.4s ; "
-			    "tentatives sur %d semaines différentes", t->attempt, d + 6, d + 4, d,
-			    t->weeks);
-			v->att.attempts = s->attempts;
+			char date[16];
+			snprintf(date, sizeof date, "%.2s/%.2s/%.4s", d + 6, d + 4, d);
+			snprintf(s->attempts, sizeof s->attempts, M_CHAIN, t->attempt, date, t->weeks);
+			snprintf(s->attempts_local, sizeof s->attempts_local, i18n_tr(lang, M_CHAIN),
+			    t->attempt, date, t->weeks);
+			v->att.attempts.fr = s->attempts;
+			v->att.attempts.local = s->attempts_local;
 		}
 	}
 	return 0;

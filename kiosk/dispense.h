@@ -35,10 +35,11 @@
  * or move this struct after dispense_fill (the view points inside it). */
 struct dispense_slip {
 	struct ticket_view view;   /* ready for ticket_render */
-	char datetime[48];         /* "27/11/2026 09:14", from issued_at */
+	char datetime[96];         /* "27/11/2026 09:14", from issued_at (+ the kiosk, on attestations) */
 	char minutes_fr[48];       /* "{n} min": the "%d min" msgid as a ticket.h template */
 	char minutes_local[96];    /* the same in the applicant's language */
 	char attempts[160];        /* attestation: the attempt chain line, French */
+	char attempts_local[400];  /* the same in the applicant's language */
 };
 
 /*

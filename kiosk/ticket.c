@@ -403,9 +403,9 @@ lay_attestation(struct lay *L, const struct ticket_view *v)
 	rule(L);
 	if (pair(L, &a->statement, body, 0, 0, TEXT_ALIGN_LEFT, loc_al) != 0)
 		return -1;
-	if (has(a->attempts)) {
+	if (has(a->attempts.fr)) {
 		L->y += pt(L, 3);
-		if (para(L, a->attempts, "fr", pt(L, 8), 0, TEXT_ALIGN_LEFT) != 0)
+		if (pair(L, &a->attempts, pt(L, 8), 0, 0, TEXT_ALIGN_LEFT, loc_al) != 0)
 			return -1;
 	}
 	L->y += mm(L, 3);

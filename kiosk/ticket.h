@@ -46,7 +46,7 @@ struct ticket_attestation {
 	struct ticket_text2 outcome;   /* "Capacité du jour atteinte", ... */
 	const char *serial;            /* serial number, e.g. "AT-20250303-0012" */
 	struct ticket_text2 statement; /* the paragraph stating what happened */
-	const char *attempts;          /* attempt chain line, already formatted; optional */
+	struct ticket_text2 attempts;  /* attempt chain line, already formatted; optional */
 	struct ticket_text2 serial_label; /* "N° de série"; optional */
 };
 

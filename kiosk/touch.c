@@ -4,7 +4,10 @@
  * screenshots). The screens themselves are ui.c's (pure); this file
  *   - opens the window and shows the pixels ui_paint() made, uploading only
  *     the rectangle that changed;
- *   - turns touch, mouse and keys into ui_tap()/ui_key();
+ *   - turns touch, mouse and keys into ui_tap()/ui_keypress(), each key
+ *     press with the text it typed, so that the ui tells a USB QR scanner
+ *     (a keyboard that types an earlier attestation, then Enter) from a
+ *     person;
  *   - waits for events with SDL_WaitEventTimeout until the next deadline
  *     (idle countdown, welcome cycling, the clock's minute, a script wait):
  *     no frame is drawn unless ui_dirty() says something changed;
@@ -181,6 +184,7 @@ worker_issue(struct worker *w, struct ui_action *job)
 	rq.lang = job->lang;
 	rq.priority = job->priority;
 	rq.holder = job->holder[0] ? job->holder : NULL;
+	rq.previous = job->previous[0] ? job->previous : NULL; /* an earlier attestation, scanned */
 	if (t == NULL) {
 		rc = CLIENT_PROTOCOL;
 		snprintf(err, sizeof err, "out of memory");
@@ -188,6 +192,7 @@ worker_issue(struct worker *w, struct ui_action *job)
 		rc = client_issue_with(w->client, &rq, t, err, sizeof err);
 	}
 	sodium_memzero(job->holder, sizeof job->holder);
+	sodium_memzero(job->previous, sizeof job->previous);
 	att = t && rc == CLIENT_FULL && !strcmp(t->kind, "attestation");
 	if (rc != CLIENT_OK && !att)
 		log_info("touch: no ticket for service %s: %s (%s)", job->service, client_rc_str(rc), err);
@@ -809,6 +814,43 @@ push_key(const char *name)
 	return 0;
 }
 
+/* A keyboard-wedge QR scanner: each character as a key press and the text
+ * it types, all at once (a few ms apart at most), then Enter. */
+static void
+push_scan(const char *text)
+{
+	SDL_Event e;
+	const char *p = text;
+
+	while (*p) {
+		size_t n = 1;
+		unsigned char c = (unsigned char)*p;
+		SDL_Keycode k = SDLK_UNKNOWN;
+		while ((p[n] & 0xC0) == 0x80) /* a whole UTF-8 character */
+			n++;
+		if (c >= 'A' && c <= 'Z')
+			k = SDLK_a + (c - 'A');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*' || c == '-')
+			k = (SDL_Keycode)c;
+		memset(&e, 0, sizeof e);
+		e.type = SDL_KEYDOWN;
+		e.key.timestamp = SDL_GetTicks();
+		e.key.state = SDL_PRESSED;
+		e.key.keysym.sym = k;
+		e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
+		e.key.keysym.mod = c >= 'A' && c <= 'Z' ? KMOD_LSHIFT : 0;
+		SDL_PushEvent(&e);
+		memset(&e, 0, sizeof e);
+		e.type = SDL_TEXTINPUT;
+		e.text.timestamp = SDL_GetTicks();
+		if (n < sizeof e.text.text)
+			memcpy(e.text.text, p, n);
+		SDL_PushEvent(&e);
+		p += n;
+	}
+	push_key("Return");
+}
+
 /* Where a tap argument points: "X Y" or "@target". 0 or -1. */
 static int
 tap_point(struct ui *u, const char *arg, int *x, int *y)
@@ -906,6 +948,10 @@ script_step(struct script *sc, struct ui *u, struct screen *scr, int64_t now, in
 				char k[2] = { *p, 0 };
 				push_key(k);
 			}
+			sc->pc++;
+			return;
+		} else if (!strcmp(verb, "scan")) {
+			push_scan(arg);
 			sc->pc++;
 			return;
 		} else if (!strcmp(verb, "screenshot")) {
@@ -1009,9 +1055,12 @@ usage(FILE *f)
 	    "\n"
 	    "Keys: arrows move, Enter chooses, 1-9 pick a numbered choice, Backspace goes\n"
 	    "back, F1 or keypad '+' reads the screen aloud, F2 large text, F3 contrast.\n"
+	    "A USB QR scanner (keyboard wedge) can scan an earlier attestation de passage\n"
+	    "at any step of a visit: it is sent along when the service is full.\n"
 	    "\n"
 	    "Script lines (test hook): wait SCREEN[:STATE] [MS] | tap X Y | tap @TARGET |\n"
-	    "doubletap @TARGET | key NAME (SDL key name, alt+F4...) | type TEXT |\n"
+	    "doubletap @TARGET | key NAME (SDL key name, alt+F4...) | type TEXT (keys) |\n"
+	    "scan TEXT (a QR scanner: keys and text in one burst, then Enter) |\n"
 	    "wait-file PATH [MS] | wait-ready (the tap guard has passed) |\n"
 	    "screenshot FILE.png | expect-text TEXT | expect-no-text TEXT |\n"
 	    "expect-target NAME | expect-no-target NAME | expect-speech TEXT | log TEXT | quit\n"
@@ -1297,6 +1346,9 @@ cmd_touch(int argc, char **argv)
 		SDL_SetWindowGrab(scr.win, SDL_TRUE);
 		SDL_ShowCursor(SDL_DISABLE);
 	}
+	/* the text keys type: a QR scanner's payload arrives that way (SDL
+	 * starts it on desktops anyway; say so rather than rely on it) */
+	SDL_StartTextInput();
 	SDL_GetWindowSize(scr.win, &w, &h);
 	if (screen_alloc(&scr, w, h) != 0 ||
 	    (scr.painter = ui_painter_new(fonts, 0)) == NULL) {
@@ -1449,11 +1501,27 @@ cmd_touch(int argc, char **argv)
 				ui_tap(u, (int)(ev.tfinger.x * scr.w), (int)(ev.tfinger.y * scr.h), now);
 			} else if (ev.type == SDL_KEYDOWN) {
 				int k = map_key(&ev.key.keysym);
+				char text[sizeof ev.text.text] = "";
+				SDL_Event te;
+				/* the characters the press typed (as the keyboard layout
+				 * makes them) are queued right behind it: the ui needs both
+				 * to tell a QR scanner's burst from a person */
+				if (SDL_PeepEvents(&te, 1, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) == 1 &&
+				    te.type == SDL_TEXTINPUT &&
+				    SDL_PeepEvents(&te, 1, SDL_GETEVENT, SDL_TEXTINPUT, SDL_TEXTINPUT) == 1)
+					snprintf(text, sizeof text, "%s", te.text.text);
 				/* a held key must not choose twice */
-				if (k && (!ev.key.repeat || (k >= UI_KEY_UP && k <= UI_KEY_RIGHT))) {
-					input_at = mono_ms_f();
-					ui_key(u, (enum ui_key)k, now);
+				if (ev.key.repeat && !(k >= UI_KEY_UP && k <= UI_KEY_RIGHT)) {
+					k = 0;
+					text[0] = '\0';
 				}
+				if (k || text[0]) {
+					input_at = mono_ms_f();
+					ui_keypress(u, (enum ui_key)k, text, now);
+				}
+			} else if (ev.type == SDL_TEXTINPUT) {
+				/* text with no key press before it (an input method) */
+				ui_keypress(u, UI_KEY_NONE, ev.text.text, now);
 			} else if (ev.type == SDL_WINDOWEVENT) {
 				if (ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
 					int nw, nh;

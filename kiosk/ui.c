@@ -24,6 +24,7 @@
  * Strings: every applicant-facing string is a msgid of assets/po; the two
  * staff screens (admin PIN, admin) are French only, on purpose.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@
 #include "holder.h"
 #include "i18n.h"
 #include "log.h"
+#include "sign.h"
 #include "ui.h"
 
 #define MAX_CMDS     1024
@@ -47,6 +49,16 @@
 #define CORNER_MS    3000   /* ...within this many milliseconds */
 #define PIN_TRIES    3      /* wrong PINs before a lock-out */
 #define PIN_LOCK_MS  60000  /* lock-out length */
+#define SCAN_PREFIX  5      /* "K1*A*": a burst this long is a machine's */
+
+/* The attestation strings (assets/po). */
+#define MSG_PREV_ASK  "Avez-vous une attestation de passage d'une visite précédente ?"
+#define MSG_PREV_HOW  "Présentez le code QR de votre attestation devant le lecteur."
+#define MSG_PREV_OK   "Votre attestation précédente a été prise en compte."
+#define MSG_PREV_BAD  "Cette attestation n'a pas pu être lue. Vous pouvez continuer sans elle."
+#define MSG_PREV_LOST "Votre attestation précédente n'a pas pu être lue." /* beside the new one */
+#define MSG_WITHOUT   "Continuer sans attestation"
+#define MSG_HOLDER_BAD "Ce numéro n'est pas valide. Vérifiez-le et tapez-le à nouveau."
 
 /* ---- palettes ------------------------------------------------------------ */
 
@@ -113,7 +125,15 @@ enum picto {
 	P_DOCUMENT, P_QUESTION, P_TEXTSIZE, P_CONTRAST, P_SPEAKER, P_GLOBE,
 	P_PRIORITY, P_TOUCH, P_FREE, P_PRINTER, P_UNPLUGGED, P_CLOCK, P_FULL,
 	P_WARNING, P_HOURGLASS, P_TICKET_OUT, P_BACK, P_CROSS, P_CHECK, P_NEXT,
-	P_LOCK,
+	P_LOCK, P_SCAN,
+};
+
+/* What the visitor was last told about a scanned attestation. */
+enum prev_note {
+	PREV_NONE,       /* nothing */
+	PREV_READ,       /* "taken into account" */
+	PREV_UNREADABLE, /* a scan that is not an attestation (or not all of one) */
+	PREV_REFUSED,    /* the server refused it: the slip was issued without it */
 };
 
 enum kind { K_FIRST, K_RENEW, K_PICKUP, K_NATUR, K_DIGITAL, K_NKINDS };
@@ -209,6 +229,12 @@ struct ui {
 	enum escpos_state print_st; /* printer state after a failed print */
 	char print_reason[192];     /* the printer's sentence after a failure */
 	char refuse_reason[192];    /* the server's sentence (REFUSED) */
+	char previous[UI_SCAN_MAX + 1]; /* the earlier attestation scanned, "" none */
+	enum prev_note prev_note;   /* what the visitor was told about a scan */
+	enum ui_screen prev_note_on;/* the screen whose banner says it */
+	struct ui_action pending;   /* the issue asked for with a previous attestation,
+	                             * kept until its answer for one retry without it */
+	int has_pending;            /* 1 when `pending` holds one */
 
 	/* time */
 	int64_t now;                /* last time seen */
@@ -217,6 +243,16 @@ struct ui {
 	int64_t screen_at;          /* when the screen last changed (tap guard) */
 	int cycle;                  /* welcome: language shown in "touch to start" */
 	int64_t cycle_next;         /* when it changes */
+
+	/* a burst of key presses that may be a scanner's (ui_keypress) */
+	int scan_on;                /* 1: presses are being held */
+	char scan_buf[UI_SCAN_MAX + 1]; /* the text they typed */
+	size_t scan_len;            /* bytes in scan_buf */
+	int scan_n;                 /* characters in the burst */
+	int scan_over;              /* 1: the text did not fit scan_buf */
+	enum ui_key scan_keys[SCAN_PREFIX]; /* the first presses' meaning, for a replay */
+	int scan_nk;                /* presses kept in scan_keys */
+	int64_t scan_last;          /* time of the burst's last press */
 
 	/* the world (survives reset) */
 	struct client_menu *menu;   /* the last menu, or NULL */
@@ -407,6 +443,16 @@ reset(struct ui *u)
 	sodium_memzero(&u->ticket, sizeof u->ticket);
 	u->print = UI_PRINT_NONE;
 	u->print_reason[0] = u->refuse_reason[0] = '\0';
+	sodium_memzero(u->previous, sizeof u->previous);
+	sodium_memzero(&u->pending, sizeof u->pending);
+	u->has_pending = 0;
+	u->prev_note = PREV_NONE;
+	sodium_memzero(u->scan_buf, sizeof u->scan_buf);
+	u->scan_on = 0;
+	u->scan_len = 0;
+	u->scan_n = 0;
+	u->scan_nk = 0;
+	u->scan_over = 0;
 	u->lang_i = 0;
 	u->service_i = -1;
 	u->priority = 0;
@@ -1022,6 +1068,25 @@ picto_draw(struct ui *u, enum picto p, struct rect b, enum role ink, enum role p
 		stroke(u, R(30, 10, 40, 50), ink, s / 5, t + 1);
 		fill(u, R(20, 40, 60, 50), ink, s / 16);
 		break;
+	case P_SCAN: { /* a slip with a QR code held under the reader's light */
+		static const int finder[3][2] = { { 29, 53 }, { 57, 53 }, { 29, 77 } };
+		static const int dots[][2] = { { 47, 54 }, { 47, 64 }, { 53, 71 }, { 62, 72 },
+			{ 68, 80 }, { 48, 85 }, { 58, 86 }, { 66, 89 } };
+		size_t i;
+		fill(u, R(16, 4, 68, 16), ink, s / 16);                  /* the reader */
+		seg(u, ink, imax(1, t / 2), PX(30), PY(24), PX(20), PY(42));  /* its light */
+		seg(u, ink, imax(1, t / 2), PX(70), PY(24), PX(80), PY(42));
+		seg(u, ink, imax(1, t / 2), PX(50), PY(24), PX(50), PY(40));
+		stroke(u, R(22, 46, 56, 50), ink, s / 40, imax(1, t * 2 / 3)); /* the slip */
+		for (i = 0; i < 3; i++) {
+			fill(u, R(finder[i][0], finder[i][1], 14, 14), ink, 0);
+			fill(u, R(finder[i][0] + 3, finder[i][1] + 3, 8, 8), paper, 0);
+			fill(u, R(finder[i][0] + 5, finder[i][1] + 5, 4, 4), ink, 0);
+		}
+		for (i = 0; i < sizeof dots / sizeof dots[0]; i++)
+			fill(u, R(dots[i][0], dots[i][1], 5, 5), ink, 0);
+		break;
+	}
 	}
 #undef R
 #undef PX
@@ -1924,8 +1989,9 @@ scr_holder(struct ui *u)
 		y += para(u, m->body.x, y, m->body.w, s, lang, m->fb * 5 / 4, TEXT_BOLD, TEXT_ALIGN_LEFT,
 		    C_ACCENT);
 	if (u->holder_err) {
-		s = u->holder_err == 1 ? tr(u, "Ce numéro est trop court.", &lang) :
-		    (lang = "fr", u->refuse_reason);
+		/* the module's reason ("not a document number") went to the log:
+		 * the visitor gets a sentence in their language */
+		s = tr(u, u->holder_err == 1 ? "Ce numéro est trop court." : MSG_HOLDER_BAD, &lang);
 		y += para(u, m->body.x, y, m->body.w, s, lang, m->fs, TEXT_BOLD, TEXT_ALIGN_LEFT,
 		    C_DANGER);
 	} else {
@@ -2002,6 +2068,110 @@ scr_holder(struct ui *u)
 		pager(u, g.pages);
 }
 
+/* Screens where a scanned attestation is taken (the visit's, before the
+ * slip is asked for). */
+static int
+scan_screen(enum ui_screen s)
+{
+	return s == UI_S_WELCOME || s == UI_S_LANGUAGE || s == UI_S_PROCEDURE || s == UI_S_GUIDE ||
+	    s == UI_S_PRIORITY || s == UI_S_HOLDER || s == UI_S_CONFIRM;
+}
+
+/* The note about a scan, on the screen where it happened (the confirmation
+ * of a full service has its own panel for it). */
+static int
+banner_applies(const struct ui *u)
+{
+	return (u->prev_note == PREV_READ || u->prev_note == PREV_UNREADABLE) &&
+	    u->prev_note_on == u->screen && scan_screen(u->screen) && u->screen != UI_S_WELCOME &&
+	    !(u->screen == UI_S_CONFIRM && chosen_full(u));
+}
+
+/* That note, at the top of the body, which it then shrinks: the screen is
+ * laid out below it. A pictogram says it too: a check when the attestation
+ * was taken, the slip under the reader when it could not be read. */
+static void
+prev_banner(struct ui *u)
+{
+	struct metrics *m = &u->m;
+	int ok = u->prev_note == PREV_READ;
+	const char *lang, *s = tr(u, ok ? MSG_PREV_OK : MSG_PREV_BAD, &lang);
+	int ps = imax((int)(8 * m->mm), lineh(u, m->fs)), tw = m->body.w - ps - 3 * m->gap, th, h;
+	struct rect b;
+
+	th = para_h(u, tw, s, lang, m->fs, TEXT_BOLD);
+	h = imax(ps, th) + m->gap;
+	b = mkrect(m->body.x, m->body.y, m->body.w, h);
+	fill(u, b, C_TINT, m->radius);
+	if (u->contrast)
+		stroke(u, b, C_ON_TINT, m->radius, imax(1, m->border / 2));
+	picto(u, ok ? P_CHECK : P_SCAN, mkrect(b.x + m->gap, b.y + (h - ps) / 2, ps, ps),
+	    ok ? C_OK : C_ON_TINT, C_TINT);
+	para(u, b.x + ps + 2 * m->gap, b.y + (h - th) / 2, tw, s, lang, m->fs, TEXT_BOLD,
+	    TEXT_ALIGN_LEFT, C_ON_TINT);
+	say(u, lang, s);
+	m->body.y += h + m->gap;
+	m->body.h -= h + m->gap;
+}
+
+/*
+ * The confirmation of a full service: the offer to scan an earlier
+ * attestation (a pictogram of a slip under the reader, the question, how),
+ * or, once scanned, a check and "taken into account". From y; returns the
+ * y below it.
+ */
+static int
+prev_panel(struct ui *u, int y)
+{
+	struct metrics *m = &u->m;
+	const char *t[3], *l[3];
+	int fl[3], n = 0, i, ps, x, tw, th = 0, h, ty, sz = u->squeeze ? m->fs : m->fb;
+	int read = u->previous[0] != '\0';
+	struct rect b;
+
+	if (read) {
+		t[n] = tr(u, MSG_PREV_OK, &l[n]);
+		fl[n++] = TEXT_BOLD;
+	} else {
+		t[n] = tr(u, MSG_PREV_ASK, &l[n]);
+		fl[n++] = TEXT_BOLD;
+		if (u->squeeze >= 2) { /* a very small screen: what to do is enough */
+			say(u, l[0], t[0]);
+			n = 0;
+		}
+		t[n] = tr(u, MSG_PREV_HOW, &l[n]);
+		fl[n++] = 0;
+		if (u->prev_note == PREV_UNREADABLE && u->prev_note_on == UI_S_CONFIRM) {
+			if (u->squeeze >= 2) { /* no room for both: what happened */
+				say(u, l[n - 1], t[n - 1]);
+				n--;
+			}
+			t[n] = tr(u, MSG_PREV_BAD, &l[n]);
+			fl[n++] = TEXT_BOLD;
+		}
+	}
+	/* the pictogram carries the message: never squeezed out; large where
+	 * there is room (a portrait screen), a seventh of the body at most */
+	ps = u->squeeze >= 2 ? (int)(9 * m->mm) :
+	    imax((int)(12 * m->mm), imin(deco(u, u->h > u->w ? 36 : 24), m->body.h / 7));
+	x = m->body.x + ps + 2 * m->gap;
+	tw = m->body.x + m->body.w - m->gap - x;
+	for (i = 0; i < n; i++)
+		th += para_h(u, tw, t[i], l[i], sz, fl[i]);
+	h = imax(ps, th) + 2 * m->gap;
+	b = mkrect(m->body.x, y, m->body.w, h);
+	fill(u, b, C_TINT, m->radius);
+	stroke(u, b, read ? C_OK : C_BORDER, m->radius, m->border);
+	picto(u, read ? P_CHECK : P_SCAN, mkrect(b.x + m->gap, y + (h - ps) / 2, ps, ps),
+	    read ? C_OK : C_ON_TINT, C_TINT);
+	ty = y + (h - th) / 2;
+	for (i = 0; i < n; i++) {
+		ty += para(u, x, ty, tw, t[i], l[i], sz, fl[i], TEXT_ALIGN_LEFT, C_ON_TINT);
+		say(u, l[i], t[i]);
+	}
+	return y + h + m->gap;
+}
+
 static void
 scr_confirm(struct ui *u)
 {
@@ -2053,9 +2223,13 @@ scr_confirm(struct ui *u)
 		say(u, lang, s);
 		s = tr(u, "Une attestation de passage va être imprimée. Elle prouve que vous êtes venu(e) aujourd'hui.",
 		    &lang);
-		y += para(u, m->body.x, y, m->body.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
+		if (u->squeeze < 2) /* a very small screen: the full screen says it again */
+			y += para(u, m->body.x, y, m->body.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		y += m->gap;
 		say(u, lang, s);
-		s = tr(u, "Continuer", &lang);
+		y = prev_panel(u, y);
+		/* nothing scanned: the way on says it goes without */
+		s = tr(u, u->previous[0] ? "Continuer" : MSG_WITHOUT, &lang);
 	} else {
 		s = tr(u, "Obtenir mon ticket", &lang);
 	}
@@ -2464,6 +2638,17 @@ scr_full(struct ui *u)
 	    &lang);
 	y += para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
 	say(u, lang, s);
+	if (u->prev_note == PREV_REFUSED || u->ticket.attempt > 1) {
+		/* the earlier attestation: chained, or (calmly) not readable */
+		int ok = u->prev_note != PREV_REFUSED, lh = lineh(u, m->fb), th;
+		s = tr(u, ok ? MSG_PREV_OK : MSG_PREV_LOST, &lang);
+		th = para_h(u, info.w - lh - m->gap, s, lang, m->fb, TEXT_BOLD);
+		picto(u, ok ? P_CHECK : P_SCAN, mkrect(info.x, y, lh, lh), ok ? C_OK : C_ACCENT, C_BG);
+		y += para(u, info.x + lh + m->gap, y, info.w - lh - m->gap, s, lang, m->fb, TEXT_BOLD,
+		    TEXT_ALIGN_LEFT, C_TEXT);
+		y = imax(y, y - th + lh) + m->gap;
+		say(u, lang, s);
+	}
 	y = print_status(u, info, y, NULL, NULL,
 	    "Gardez cette attestation. Elle peut vous servir à prouver vos démarches.");
 	need(u, y, slip_below(u) ? bottom : info.y + info.h);
@@ -2652,6 +2837,8 @@ layout_once(struct ui *u)
 	metrics(u);
 	fill(u, mkrect(0, 0, u->w, u->h), C_BG, 0);
 	header(u);
+	if (banner_applies(u))
+		prev_banner(u);
 	switch (u->screen) {
 	case UI_S_LOADING:     scr_loading(u); break;
 	case UI_S_WELCOME:     scr_welcome(u); break;
@@ -2739,6 +2926,8 @@ speak_focus(struct ui *u)
 }
 
 /* ---- input ------------------------------------------------------------------ */
+
+static void scan_settle(struct ui *u, int64_t now);
 
 static void
 activity(struct ui *u, int64_t now)
@@ -2901,7 +3090,15 @@ activate(struct ui *u, const struct ui_target *t)
 				}
 				snprintf(a.holder, sizeof a.holder, "%s", u->holder);
 			}
+			snprintf(a.previous, sizeof a.previous, "%s", u->previous);
 			push_action(u, &a);
+			/* with an earlier attestation, the request is kept until its
+			 * answer: if the server refuses that attestation, the same slip
+			 * is asked for again without it (holder included) */
+			sodium_memzero(&u->pending, sizeof u->pending);
+			u->has_pending = a.previous[0] != '\0';
+			if (u->has_pending)
+				u->pending = a;
 			sodium_memzero(&a, sizeof a);
 			/* the number went to the platform: keep only its mask */
 			sodium_memzero(u->holder, sizeof u->holder);
@@ -3018,8 +3215,9 @@ activate(struct ui *u, const struct ui_target *t)
 			break;
 		}
 		if (holder_normalise(u->holder, norm, sizeof norm, e, sizeof e) != 0) {
-			/* long enough but not a document number ("AAAA"): the reason */
-			snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", e);
+			/* long enough but not a document number ("AAAA"): say so in the
+			 * visitor's language; the reason is for the log */
+			log_info("ui: document number refused: %s", e);
 			u->holder_err = 2;
 			set_dirty(u);
 			break;
@@ -3072,6 +3270,7 @@ ui_tap(struct ui *u, int x, int y, int64_t now)
 {
 	int i;
 
+	scan_settle(u, now); /* keys held before the tap come first */
 	ensure_layout(u);
 	u->kbd = 0;
 	if (u->countdown_end) {
@@ -3247,6 +3446,207 @@ ui_key(struct ui *u, enum ui_key k, int64_t now)
 	speak_focus(u);
 }
 
+/* ---- the keyboard-wedge scanner ------------------------------------------------ */
+
+/*
+ * A QR scanner on USB is a keyboard: it types the payload, then Enter,
+ * each character a few milliseconds after the last. A person's keys rarely
+ * come two under 50 ms apart, and never five in a row. So a
+ * press that types 'K' (every payload starts "K1*", and 'K' is at the same
+ * place on every layout) is held, with the presses that follow it closely,
+ * until the burst either proves a machine's (SCAN_PREFIX characters) or
+ * stops short (a person's: replayed). Held presses never act as keys: a
+ * payload's digits must not pick choice 1 on the screen below.
+ */
+
+static void
+scan_clear(struct ui *u)
+{
+	sodium_memzero(u->scan_buf, sizeof u->scan_buf);
+	u->scan_on = 0;
+	u->scan_len = 0;
+	u->scan_n = 0;
+	u->scan_nk = 0;
+	u->scan_over = 0;
+}
+
+/* The payload's first five characters as a scanner types them: "K1*A*"
+ * in either case, or as the two layout mix-ups that sign.c repairs show
+ * it (a US scanner on a French PC types "K&8Q8", a French scanner on a US
+ * PC "K!\Q\"; scanners that type digits and '*' on the keypad keep those,
+ * "K1*Q*"). */
+static int
+scan_prefix_ok(const char *s)
+{
+	char c[SCAN_PREFIX];
+	int i;
+
+	for (i = 0; i < SCAN_PREFIX; i++) {
+		if (s[i] == '\0')
+			return 0;
+		c[i] = (char)toupper((unsigned char)s[i]);
+	}
+	return c[0] == 'K' && strchr("1&!", c[1]) && strchr("*8\\", c[2]) &&
+	    (c[3] == 'A' || c[3] == 'Q') && c[4] == c[2];
+}
+
+/* Tell the visitor about a scan on this screen (a banner, or the panel of
+ * the confirmation), and read it out when speech is on. */
+static void
+scan_note(struct ui *u, enum prev_note note)
+{
+	u->prev_note = note;
+	u->prev_note_on = u->screen;
+	u->screen_at = u->now; /* the screen below moved: the tap guard again */
+	u->focus[0] = '\0';
+	if (u->speech)
+		u->speak_pending = 1;
+	set_dirty(u);
+}
+
+/* A machine's burst ended (complete: ended by Enter). */
+static void
+scan_done(struct ui *u, int complete, int64_t now)
+{
+	struct slip sl;
+	char err[200] = "";
+	int ok = 0;
+
+	memset(&sl, 0, sizeof sl);
+	if (complete && !u->scan_over && scan_prefix_ok(u->scan_buf)) {
+		if (slip_decode(u->scan_buf, &sl, err, sizeof err) == 0)
+			ok = sl.kind == SLIP_ATTESTATION;
+		if (!ok && !err[0])
+			snprintf(err, sizeof err, "not an attestation");
+		log_info("ui: a scanned attestation %s%s", ok ? "was read" : "could not be read: ",
+		    ok ? "" : err);
+	} else {
+		log_info("ui: a scan that is not an attestation was ignored (%d characters%s)", u->scan_n,
+		    complete ? "" : ", no Enter");
+	}
+	if (!scan_screen(u->screen)) {
+		/* the slip is asked for already (issuing, the ticket), a fault
+		 * screen, the staff's: not the moment */
+		if (ok)
+			log_info("ui: an attestation scanned on screen %s was ignored",
+			    ui_screen_name(u->screen));
+		scan_clear(u);
+		return;
+	}
+	activity(u, now);
+	if (u->countdown_end) {
+		u->countdown_end = 0; /* someone is there */
+		set_dirty(u);
+	}
+	if (ok) {
+		/* the text as typed: the server verifies it, and repairs the
+		 * layout mix-ups as the decoder just did */
+		const char *a = u->scan_buf, *b = u->scan_buf + u->scan_len;
+		while (*a == ' ')
+			a++;
+		while (b > a && b[-1] == ' ')
+			b--;
+		sodium_memzero(u->previous, sizeof u->previous);
+		memcpy(u->previous, a, (size_t)(b - a));
+		if (u->screen == UI_S_WELCOME) {
+			/* a scan starts a visit, as a touch does */
+			u->lang_back = UI_S_WELCOME;
+			go(u, UI_S_LANGUAGE);
+			act(u, UI_ACT_REFRESH);
+		}
+	} else if (u->screen == UI_S_WELCOME) {
+		scan_clear(u); /* nobody started: nothing to say it to */
+		return;
+	}
+	scan_note(u, ok ? PREV_READ : PREV_UNREADABLE);
+	scan_clear(u);
+}
+
+/* The burst stopped short of being a machine's: the presses were a
+ * person's. Replay them, in order, as keys. */
+static void
+scan_replay(struct ui *u, int64_t now)
+{
+	enum ui_key keys[SCAN_PREFIX];
+	int i, n = u->scan_nk;
+
+	memcpy(keys, u->scan_keys, sizeof keys);
+	scan_clear(u);
+	for (i = 0; i < n; i++)
+		if (keys[i] != UI_KEY_NONE)
+			ui_key(u, keys[i], now);
+}
+
+/* Whatever is held, settle it now (a pause, a tap). */
+static void
+scan_settle(struct ui *u, int64_t now)
+{
+	if (!u->scan_on)
+		return;
+	if (u->scan_n < SCAN_PREFIX)
+		scan_replay(u, now);
+	else
+		scan_done(u, 0, now);
+}
+
+/* Characters (code points) in UTF-8 text. */
+static int
+utf8_chars(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Add a press to the burst. */
+static void
+scan_add(struct ui *u, enum ui_key k, const char *text, size_t n, int64_t now)
+{
+	if (u->scan_len + n > UI_SCAN_MAX) {
+		u->scan_over = 1;
+	} else {
+		memcpy(u->scan_buf + u->scan_len, text, n);
+		u->scan_len += n;
+		u->scan_buf[u->scan_len] = '\0';
+	}
+	if (u->scan_nk < SCAN_PREFIX)
+		u->scan_keys[u->scan_nk++] = k;
+	u->scan_n += utf8_chars(text);
+	u->scan_last = now;
+	u->now = now;
+}
+
+void
+ui_keypress(struct ui *u, enum ui_key k, const char *text, int64_t now)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	if (u->scan_on && now - u->scan_last >= UI_SCAN_GAP_MS)
+		scan_settle(u, now);
+	if (u->scan_on) {
+		if (n > 0) {
+			scan_add(u, k, text, n, now);
+			return;
+		}
+		if (k == UI_KEY_ENTER && u->scan_n >= SCAN_PREFIX) {
+			scan_done(u, 1, now);
+			return;
+		}
+		/* Enter after a few characters, an arrow...: a person's */
+		scan_replay(u, now);
+	}
+	if (n > 0 && (text[0] == 'K' || text[0] == 'k')) {
+		scan_clear(u);
+		u->scan_on = 1;
+		scan_add(u, k, text, n, now);
+		return;
+	}
+	if (k != UI_KEY_NONE)
+		ui_key(u, k, now);
+}
+
 /* ---- time ------------------------------------------------------------------- */
 
 static int
@@ -3268,6 +3668,8 @@ void
 ui_tick(struct ui *u, int64_t now)
 {
 	u->now = now;
+	if (u->scan_on && now - u->scan_last >= UI_SCAN_GAP_MS)
+		scan_settle(u, now);
 	if (u->screen == UI_S_WELCOME && now >= u->cycle_next) {
 		size_t nl;
 		i18n_langs(&nl);
@@ -3312,6 +3714,8 @@ ui_next_deadline(const struct ui *u)
 	int64_t d = -1;
 
 #define SOONER(t) do { int64_t t_ = (t); if (d < 0 || t_ < d) d = t_; } while (0)
+	if (u->scan_on)
+		SOONER(u->scan_last + UI_SCAN_GAP_MS);
 	if (u->screen == UI_S_WELCOME)
 		SOONER(u->cycle_next);
 	if (u->screen == UI_S_PIN && u->pin_locked > 0) {
@@ -3458,6 +3862,8 @@ ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int6
 		bitmap_free(slip);
 		return;
 	}
+	sodium_memzero(&u->pending, sizeof u->pending);
+	u->has_pending = 0;
 	u->ticket = *t;
 	bitmap_free(u->slip);
 	u->slip = slip;
@@ -3477,6 +3883,23 @@ ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *r
 		return;
 	u->last_input = now;
 	code = code ? code : "";
+	if (rc == CLIENT_REFUSED && !strcmp(code, "bad_previous") && u->has_pending) {
+		/* the scanned attestation is not valid here (forged, another site,
+		 * unreadable after all): it must not stop the visitor. The same
+		 * slip again, without it; the slip's screen says so calmly. */
+		log_info("ui: the earlier attestation was refused (%s): issuing without it",
+		    reason ? reason : "");
+		sodium_memzero(u->previous, sizeof u->previous);
+		sodium_memzero(u->pending.previous, sizeof u->pending.previous);
+		u->prev_note = PREV_REFUSED;
+		u->prev_note_on = UI_S_FULL;
+		u->has_pending = 0;
+		push_action(u, &u->pending);
+		sodium_memzero(&u->pending, sizeof u->pending);
+		return;
+	}
+	sodium_memzero(&u->pending, sizeof u->pending);
+	u->has_pending = 0;
 	switch (rc) {
 	case CLIENT_CLOSED:
 		if (u->menu)
@@ -3498,9 +3921,16 @@ ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *r
 	default:
 		snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", reason ? reason : "");
 		if (!strcmp(code, "holder_required") || !strcmp(code, "bad_holder")) {
-			/* type it again: the server's reason says what is wrong */
-			u->holder_err = 2;
+			/* type it again, told in the visitor's language (the server's
+			 * reason goes to the log). holder_required: the menu was
+			 * stale, the service now wants a number; none was typed */
+			log_info("ui: document number refused by the server: %s", u->refuse_reason);
+			u->holder_err = !strcmp(code, "bad_holder") ? 2 : 0;
 			u->holder_mask[0] = '\0';
+			if (u->menu && u->service_i >= 0 && u->service_i < u->menu->nservices)
+				u->menu->services[u->service_i].bind_holder = 1;
+			if (!u->holder_err)
+				act(u, UI_ACT_REFRESH);
 			go(u, UI_S_HOLDER);
 		} else {
 			go(u, UI_S_REFUSED);
@@ -3715,6 +4145,12 @@ const char *
 ui_lang(const struct ui *u)
 {
 	return cur_lang(u)->code;
+}
+
+const char *
+ui_previous(const struct ui *u)
+{
+	return u->previous;
 }
 
 int

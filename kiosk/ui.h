@@ -27,7 +27,11 @@
  *     contrast of at least 4.5:1 against what is under it;
  *   - right-to-left languages mirror the whole layout;
  *   - after idle_s seconds without input a countdown shows (and can be
- *     extended); at its end everything of the visitor is forgotten.
+ *     extended); at its end everything of the visitor is forgotten;
+ *   - a keyboard-wedge QR scanner's burst is told from a person's typing
+ *     (ui_keypress): an earlier attestation de passage scanned at any point
+ *     of a visit is kept for it, sent with the issue, and forgotten with
+ *     the rest; its characters never act as keys.
  */
 #ifndef KIOSK_UI_H
 #define KIOSK_UI_H
@@ -42,6 +46,8 @@
 
 #define UI_TAP_GUARD_MS 350  /* taps ignored this long after a screen change */
 #define UI_MIN_TARGET_MM 15  /* smallest touch target, each side */
+#define UI_SCAN_GAP_MS  50   /* a scanner types its characters closer than this */
+#define UI_SCAN_MAX     384  /* longest scanned text kept, bytes (the server takes 400) */
 
 /* A colour, 8 bits per channel, opaque unless a < 255. */
 struct ui_colour {
@@ -165,7 +171,8 @@ enum ui_print {
 /* ---- keys ----------------------------------------------------------------- */
 
 enum ui_key {
-	UI_KEY_UP = 1, UI_KEY_DOWN, UI_KEY_LEFT, UI_KEY_RIGHT, /* move the focus */
+	UI_KEY_NONE = 0,   /* a key that means nothing to a person (it may type a character) */
+	UI_KEY_UP, UI_KEY_DOWN, UI_KEY_LEFT, UI_KEY_RIGHT, /* move the focus */
 	UI_KEY_ENTER,      /* activate the focus (or the first target) */
 	UI_KEY_BACK,       /* previous screen (Backspace, keypad '-') */
 	UI_KEY_LISTEN,     /* speech: read the screen (F1, keypad '+') */
@@ -194,6 +201,9 @@ struct ui_action {
 	int priority;           /* ISSUE: 0/1, a flag only */
 	char holder[24];        /* ISSUE: normalised document number, "" when the
 	                         * service is not bound; wipe it after use */
+	char previous[UI_SCAN_MAX + 1]; /* ISSUE: the earlier attestation de passage
+	                         * scanned during the visit (its QR text as typed by
+	                         * the scanner), "" none: client_request.previous */
 	char *speech;           /* SPEAK: lines "LANG\tTEXT\n", in order; caller frees */
 };
 
@@ -228,7 +238,29 @@ void ui_clock(struct ui *u, const char *hhmm);
 /* ---- input -------------------------------------------------------------- */
 
 void ui_tap(struct ui *u, int x, int y, int64_t now);
+/* A person pressed k (the keypad, the test scripts): acted on at once. */
 void ui_key(struct ui *u, enum ui_key k, int64_t now);
+/*
+ * A key press as the platform sees it, from any keyboard, including a
+ * keyboard-wedge QR scanner (a USB scanner that types its payload, then
+ * Enter): k is what the key means to a person (UI_KEY_NONE: nothing), text
+ * the characters it typed (UTF-8; NULL or "" for none: Enter, arrows).
+ * Presses that type nothing and mean nothing (Shift) may be left out.
+ *
+ * A press that types 'K' (or 'k') is held, and so is every press that
+ * follows it less than UI_SCAN_GAP_MS after the one before. A burst of at
+ * least five characters is a machine's, never a person's:
+ *   - ending with Enter, starting "K1*A*" (in any case, or as the layout
+ *     mix-ups sign.h repairs show it) and read by slip_decode() as an
+ *     attestation: it is kept for the visit (ui_previous), a note says so,
+ *     and on the welcome screen the visit starts;
+ *   - anything else (a ticket, a torn-off code): dropped, and a calm note
+ *     says it could not be read.
+ * Fewer characters before a pause, a tap or Enter were a person's: the
+ * held presses are replayed as ui_key() in order (a 'K' on the document
+ * keypad comes UI_SCAN_GAP_MS late; ui_next_deadline() covers it).
+ */
+void ui_keypress(struct ui *u, enum ui_key k, const char *text, int64_t now);
 /* Time passed: countdowns, cycling texts, the end of the idle time. */
 void ui_tick(struct ui *u, int64_t now);
 
@@ -247,7 +279,11 @@ void ui_printer(struct ui *u, enum escpos_state st, const char *reason, int64_t 
  * takes ownership. */
 void ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int64_t now);
 /* Issuing failed: rc says why (CLIENT_CLOSED, CLIENT_FULL, UNREACHABLE...);
- * code is the server's machine-readable code ("bad_holder"...) or "". */
+ * code is the server's machine-readable code ("bad_holder"...) or "".
+ * "bad_previous" (the scanned attestation is not valid here) does not stop
+ * the visitor: the ui forgets that attestation, asks for the same slip
+ * again without it (a new ISSUE action; the screen stays "issuing") and
+ * says calmly, with the slip, that it could not be read. */
 void ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *reason,
     int64_t now);
 /* The printer finished: ok = printed (confirmed or one-way), st and reason
@@ -271,6 +307,8 @@ enum ui_screen ui_screen(const struct ui *u);
 enum ui_print ui_print_state(const struct ui *u);
 int ui_idle_showing(const struct ui *u);      /* 1 while the countdown is shown */
 const char *ui_lang(const struct ui *u);      /* the visitor's language code */
+/* The earlier attestation scanned during this visit, "" when none. */
+const char *ui_previous(const struct ui *u);
 /* "welcome", "ticket:printed", "idle"...: matches `want` as a script waits
  * for it: "ticket" matches any ticket state, "ticket:printing",
  * "ticket:printed", "ticket:failed" one of them (the same for "full" with an

@@ -12,9 +12,13 @@
 # stopped (at rest and during a visit, then restarted: the kiosk recovers
 # by itself), printer out of paper (before, and during the print: the
 # number stays on screen, the server records "failed"), site closed,
-# capacity reached (the attestation de passage printed instead); the admin
-# gesture and PIN, then quitting; and, where Xvfb and xdotool are there,
-# a real mouse click and real keys through the X server.
+# capacity reached (the attestation de passage printed instead), that
+# attestation scanned at the next visit with a keyboard-wedge QR scanner
+# (a burst of keys and text, then Enter) giving attempt 2, a forged one
+# not stopping anybody; the refused document number said in the visitor's
+# language; the admin gesture and PIN, then quitting; and, where Xvfb and
+# xdotool are there, a real mouse click, a real scanner's burst and real
+# keys through the X server.
 #
 # Binds 127.0.0.1 only; every wait is the app's own, with a deadline; cleans up.
 BUILD=${BUILD:-build}
@@ -229,6 +233,16 @@ tap @service:A
 wait priority
 tap @no
 wait holder
+type 00000
+tap @key-ok
+wait holder
+expect-text Ce numéro n'est pas valide
+expect-no-text not a document number
+key Backspace
+key Backspace
+key Backspace
+key Backspace
+key Backspace
 type x1234567
 tap @key-ok
 wait confirm
@@ -445,6 +459,70 @@ if decode full "$tmp/full2.bin"; then
 	"$K" verify --pubkey "$tmp/tiny/pub.txt" --any-day "$QR" >"$tmp/full.ver" 2>&1 ||
 		{ fail "the printed attestation does not verify"; cat "$tmp/full.ver"; }
 	grep -qi 'attestation' "$tmp/full.ver" || fail "the slip is not an attestation: $(cat "$tmp/full.ver")"
+	grep -q 'chain: *attempt 1;' "$tmp/full.ver" || fail "the first attestation is not attempt 1: $(cat "$tmp/full.ver")"
+fi
+
+# 6f. chained attempts: that attestation, scanned at the next visit (the
+# scanner types it: the script's "scan" line), continues the chain
+prev=$QR
+check
+case $prev in K1\*A\**) ;; *) fail "no attestation payload to scan: '$prev'"; prev= ;; esac
+if [ -n "$prev" ]; then
+	touch_run chain tiny "file:$tmp/chain.bin" <<EOF
+wait welcome
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+scan $prev
+wait procedure
+expect-text Votre attestation précédente a été prise en compte
+tap @service:C
+wait confirm
+expect-text prise en compte
+expect-no-text Continuer sans attestation
+tap @confirm
+wait full:printed 20000
+expect-text prise en compte
+EOF
+	if decode chain "$tmp/chain.bin"; then
+		check
+		"$K" verify --pubkey "$tmp/tiny/pub.txt" --any-day "$QR" >"$tmp/chain.ver" 2>&1 ||
+			{ fail "the chained attestation does not verify"; cat "$tmp/chain.ver"; }
+		first=$(echo "$DAY" | sed 's/^\(....\)\(..\)/\1-\2-/')
+		grep -q "chain: *attempt 2; first attempt on $first" "$tmp/chain.ver" ||
+			fail "the scanned attestation did not give attempt 2: $(cat "$tmp/chain.ver")"
+	fi
+	# a forged attestation (one signature character changed) is refused by
+	# the server: the visitor still gets a slip (attempt 1), told calmly
+	n=${#prev}; pos=$((n - 50))
+	c=$(printf %s "$prev" | cut -c$pos)
+	if [ "$c" = A ]; then r=B; else r=A; fi
+	forged=$(printf %s "$prev" | cut -c1-$((pos - 1)))$r$(printf %s "$prev" | cut -c$((pos + 1))-)
+	touch_run forged tiny "file:$tmp/forged.bin" <<EOF
+wait welcome
+scan $forged
+wait language
+expect-text prise en compte
+tap @lang:fr
+wait procedure
+tap @service:C
+wait confirm
+expect-text Continuer
+tap @confirm
+wait full:printed 20000
+expect-text Votre attestation précédente n'a pas pu être lue
+EOF
+	if decode forged "$tmp/forged.bin"; then
+		check
+		"$K" verify --pubkey "$tmp/tiny/pub.txt" --any-day "$QR" >"$tmp/forged.ver" 2>&1 ||
+			{ fail "the attestation issued without the forged one does not verify"; cat "$tmp/forged.ver"; }
+		grep -q 'chain: *attempt 1;' "$tmp/forged.ver" ||
+			fail "a forged attestation changed the chain: $(cat "$tmp/forged.ver")"
+	fi
+	check
+	grep -q 'earlier attestation was refused' "$tmp/forged.log" ||
+		fail "the refusal of the forged attestation is not in the log"
 fi
 
 # ---- 8. real X input: a mouse click and keys through the X server --------
@@ -488,7 +566,18 @@ EOF
 			wid=$(xdotool search --name 'Accueil' 2>/dev/null | head -1)
 			case $seen in
 			1) xdotool mousemove --window "$wid" 400 300 click 1 ;;  # touch to start
-			2) xdotool key 4 ;;                                      # Arabic, by its number
+			2) # a QR scanner through the X server: fast keys, then Enter;
+			   # read as a scan (never as keys) before the person's key
+			   if [ -n "$prev" ]; then
+				check
+				xdotool type --delay 5 "$prev"; xdotool key Return
+				dl2=$(( $(now_ms) + 10000 ))
+				until grep -q 'scanned attestation was read' "$tmp/x11.log"; do
+					[ "$(now_ms)" -lt "$dl2" ] || { fail "X input: the scan was not read"; break; }
+					sleep 0.05
+				done
+			   fi
+			   xdotool key 4 ;;                                      # Arabic, by its number
 			3) xdotool key Down Down Return ;;                       # focus, then choose
 			esac
 		fi

@@ -112,12 +112,13 @@ main(void)
 	CHECK_STR(v->att.serial, "AT-2026-11-27-000007");
 	CHECK_STR(v->att.title.fr, "Attestation de passage");
 	CHECK_STR(v->att.outcome.fr, "Capacité du jour atteinte");
-	CHECK(v->att.attempts != NULL && strstr(v->att.attempts, "13/11/2026") != NULL);
-	CHECK(v->att.attempts != NULL && strstr(v->att.attempts, "n° 3") != NULL);
+	CHECK(v->att.attempts.fr != NULL && strstr(v->att.attempts.fr, "13/11/2026") != NULL);
+	CHECK(v->att.attempts.local != NULL && strstr(v->att.attempts.local, "13/11/2026") != NULL);
+	CHECK(v->att.attempts.fr != NULL && strstr(v->att.attempts.fr, "n° 3") != NULL);
 	CHECK(strstr(v->att.statement.fr, "récépissé") != NULL);
 	t.attempt = 1;
 	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
-	CHECK(v->att.attempts == NULL);
+	CHECK(v->att.attempts.fr == NULL);
 
 	CHECK_STR(dispense_status_word(PRINT_CONFIRMED), "confirmed");
 	CHECK_STR(dispense_status_word(PRINT_UNCONFIRMED), "unconfirmed");

@@ -12,21 +12,30 @@
  *     other text, and with a glyph for every character (no empty boxes);
  * then the behaviour: one ticket per visit whatever the taps, the tap guard,
  * the idle countdown and reset, mirroring, keys, speech, the admin gesture
- * and PIN, the document keypad, every error screen and its recovery.
+ * and PIN, the document keypad, every error screen and its recovery, and
+ * an earlier attestation scanned with a keyboard-wedge QR scanner (a burst
+ * told from a person's typing, kept for the visit, sent, refused by the
+ * server without stopping anyone, forgotten at the end).
  * Runs from the top of the tree (it reads assets/po).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "testhelp.h"
 #include "client.h"
 #include "i18n.h"
+#include "sign.h"
 #include "text.h"
 #include "ui.h"
 
 static struct fonts *F;
 static int frames_checked;
+static char ATT[SLIP_PAYLOAD_MAX];  /* an attestation's payload, for walk() */
+static char TORN[64];               /* the start of one: not readable */
 
 /* ---- fixtures ---------------------------------------------------------------- */
 
@@ -188,6 +197,105 @@ key(struct fx *x, enum ui_key k)
 	x->now += 50;
 	ui_key(x->u, k, x->now);
 	draw(x);
+}
+
+/* ---- a keyboard-wedge QR scanner ----------------------------------------------- */
+
+/* A genuine payload (an attestation, attempt 1, or a ticket), signed with a
+ * throw-away key: the kiosk only decodes it, the server verifies it. */
+static void
+mk_payload(char *out, size_t len, enum slip_kind kind)
+{
+	unsigned char pk[32], sk[64];
+	struct slip s;
+
+	memset(&s, 0, sizeof s);
+	s.version = SLIP_VERSION;
+	s.kind = kind;
+	snprintf(s.site, sizeof s.site, "PREFECTURE-93");
+	snprintf(s.date, sizeof s.date, "20261120");
+	snprintf(s.service, sizeof s.service, "C");
+	s.number = kind == SLIP_TICKET ? 42 : 0;
+	snprintf(s.time, sizeof s.time, "1502");
+	snprintf(s.device, sizeof s.device, "KIOSK-1");
+	s.serial = 77;
+	if (kind == SLIP_ATTESTATION) {
+		s.attempt = 1;
+		snprintf(s.first_date, sizeof s.first_date, "20261120");
+		s.weeks = 1;
+	}
+	crypto_sign_keypair(pk, sk);
+	REQUIRE(slip_encode(&s, sk, out, len) > 0);
+	sodium_memzero(sk, sizeof sk);
+}
+
+/* What a scanner set to US QWERTY types on a French AZERTY PC (sign.c
+ * repairs it): each character of ours as the AZERTY key at its place. */
+static void
+qwerty_on_azerty(const char *in, char *out, size_t len)
+{
+	static const char *const from = "AQZWM1234567890-*";
+	static const char *const to[] = { "Q", "A", "W", "Z", "?", "&", "\xc3\xa9", "\"", "'", "(",
+		"-", "\xc3\xa8", "_", "\xc3\xa7", "\xc3\xa0", ")", "8" };
+	size_t o = 0;
+
+	for (; *in && o + 3 < len; in++) {
+		const char *f = strchr(from, *in);
+		const char *t = f ? to[f - from] : NULL;
+		if (t) {
+			memcpy(out + o, t, strlen(t));
+			o += strlen(t);
+		} else {
+			out[o++] = *in;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* What a character's key means to a person: letters and digits. star is
+ * what '*' means (UI_KEY_LISTEN when the scanner types it on the keypad). */
+static enum ui_key
+key_of(char c, enum ui_key star)
+{
+	if (isalpha((unsigned char)c))
+		return (enum ui_key)(UI_KEY_LETTER_A + (toupper((unsigned char)c) - 'A'));
+	if (isdigit((unsigned char)c))
+		return (enum ui_key)(UI_KEY_DIGIT0 + (c - '0'));
+	return c == '*' ? star : UI_KEY_NONE;
+}
+
+/* Type text as key presses gap_ms apart (the platform ticks the ui between
+ * them), then Enter when asked: a scanner is a few ms apart, a person a
+ * hundred or more. */
+static void
+type_burst(struct fx *x, const char *text, int gap_ms, int enter, enum ui_key star)
+{
+	const char *p = text;
+
+	while (*p) {
+		char ch[8];
+		size_t n = 1;
+		while ((p[n] & 0xC0) == 0x80)
+			n++;
+		memcpy(ch, p, n);
+		ch[n] = '\0';
+		ui_keypress(x->u, key_of(*p, star), ch, x->now);
+		p += n;
+		x->now += gap_ms;
+		ui_tick(x->u, x->now);
+	}
+	if (enter) {
+		ui_keypress(x->u, UI_KEY_ENTER, NULL, x->now);
+		x->now += gap_ms;
+		ui_tick(x->u, x->now);
+	}
+	draw(x);
+}
+
+static void
+scan(struct fx *x, const char *text)
+{
+	type_burst(x, text, 4, 1, UI_KEY_NONE);
 }
 
 static int
@@ -361,6 +469,10 @@ walk(int w, int h, int dpi, const char *lang, int mode)
 	check_frame(&x, AT("priority"));
 	CHECK(tap(&x, "yes") == 0);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	scan(&x, TORN); /* the note above the keypad, the tightest screen */
+	check_frame(&x, AT("holder, unreadable scan"));
+	scan(&x, ATT);
+	check_frame(&x, AT("holder, attestation scanned"));
 	key(&x, UI_KEY_LETTER_A + ('X' - 'A'));
 	key(&x, UI_KEY_DIGIT0 + 1);
 	CHECK(tap(&x, "key-ok") == 0); /* too short */
@@ -417,7 +529,15 @@ walk(int w, int h, int dpi, const char *lang, int mode)
 	CHECK(tap(&x, "service:C") == 0); /* full: straight to the confirmation */
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
 	check_frame(&x, AT("confirm full"));
+	scan(&x, TORN);
+	check_frame(&x, AT("confirm full, unreadable scan"));
+	scan(&x, ATT);
+	CHECK_STR(ui_previous(x.u), ATT);
+	check_frame(&x, AT("confirm full, attestation scanned"));
 	CHECK(tap(&x, "confirm") == 0);
+	/* the server refuses that attestation: issued without it */
+	ui_issue_failed(x.u, CLIENT_REFUSED, "bad_previous", "bad signature", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
 	t = mk_ticket("", "attestation", lang);
 	ui_issued(x.u, &t, mk_slip(), x.now);
 	CHECK(ui_state_is(x.u, "full:printing"));
@@ -916,6 +1036,9 @@ test_world(void)
 	key(&x, UI_KEY_LETTER_A);
 	key(&x, UI_KEY_ENTER); /* long enough, but not a document number */
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	/* said in the visitor's language, not in the module's English */
+	CHECK(ui_has_text(x.u, "Ce numéro n'est pas valide. Vérifiez-le et tapez-le à nouveau."));
+	CHECK(!ui_has_text(x.u, "not a document number"));
 	key(&x, UI_KEY_BACK);
 	key(&x, UI_KEY_LETTER_A + 1);
 	key(&x, UI_KEY_ENTER);
@@ -926,7 +1049,8 @@ test_world(void)
 	ui_issue_failed(x.u, CLIENT_REFUSED, "bad_holder", "not a document number", x.now);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
 	draw(&x);
-	CHECK(ui_has_text(x.u, "not a document number"));
+	CHECK(ui_has_text(x.u, "Ce numéro n'est pas valide"));
+	CHECK(!ui_has_text(x.u, "not a document number"));
 	/* a duplicate: the same ticket given again, said so */
 	key(&x, UI_KEY_LETTER_A + 1);
 	key(&x, UI_KEY_DIGIT0 + 1);
@@ -949,6 +1073,275 @@ test_world(void)
 		ui_issued(x.u, &t, mk_slip(), x.now);
 		CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
 	}
+	fx_close(&x);
+}
+
+/* The document number refused, in another language. */
+static void
+test_holder_refused(void)
+{
+	struct fx x;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:en") == 0);
+	CHECK(tap(&x, "service:A") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	key(&x, UI_KEY_DIGIT0);
+	key(&x, UI_KEY_DIGIT0);
+	key(&x, UI_KEY_DIGIT0);
+	key(&x, UI_KEY_DIGIT0);
+	key(&x, UI_KEY_DIGIT0);
+	key(&x, UI_KEY_ENTER); /* "00000": nobody's document */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	CHECK(ui_has_text(x.u, "This number is not valid. Check it and type it again."));
+	CHECK(!ui_has_text(x.u, "not a document number"));
+	/* the server's holder_required (a stale menu): the keypad, no error */
+	key(&x, UI_KEY_BACK);
+	key(&x, UI_KEY_DIGIT0 + 7);
+	key(&x, UI_KEY_ENTER);
+	CHECK(tap(&x, "confirm") == 0);
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	ui_issue_failed(x.u, CLIENT_REFUSED, "holder_required", "this service needs...", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	CHECK(!ui_has_text(x.u, "not valid"));
+	CHECK_INT(count_actions(&x, UI_ACT_REFRESH, NULL), 1);
+	fx_close(&x);
+}
+
+/*
+ * An earlier attestation de passage, scanned: a keyboard-wedge scanner's
+ * burst is told from a person's typing, kept for the visit, sent with the
+ * issue, refused by the server without stopping the visitor, and
+ * forgotten with the rest.
+ */
+static void
+test_scan(void)
+{
+	struct fx x;
+	struct ui_action a;
+	struct client_ticket t;
+	struct client_menu *m;
+	char att[SLIP_PAYLOAD_MAX], tkt[SLIP_PAYLOAD_MAX], mixed[2 * SLIP_PAYLOAD_MAX], torn[64];
+	const struct ui_target *ok;
+
+	mk_payload(att, sizeof att, SLIP_ATTESTATION);
+	mk_payload(tkt, sizeof tkt, SLIP_TICKET);
+	CHECK(strncmp(att, "K1*A*", 5) == 0);
+	qwerty_on_azerty(att, mixed, sizeof mixed);
+	CHECK(strncmp(mixed, "K&8Q8", 5) == 0);
+	snprintf(torn, sizeof torn, "%.60s", att);
+
+	/* 1. scanned on the procedure screen: kept and said; its digits chose
+	 * nothing, its keypad '*' started no speech, its Enter nothing */
+	fx_open(&x, 1080, 1920, 96, 1, 1); /* service C is full */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	count_actions(&x, UI_ACT_SPEAK, NULL);
+	type_burst(&x, att, 3, 1, UI_KEY_LISTEN);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	CHECK_STR(ui_previous(x.u), att);
+	CHECK(ui_has_text(x.u, "Votre attestation précédente a été prise en compte."));
+	CHECK_INT(count_actions(&x, UI_ACT_SPEAK, NULL), 0);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	check_frame(&x, "procedure, attestation scanned");
+	/* the tap guard again: the screen below moved */
+	CHECK(x.now < ui_tap_ready(x.u));
+	/* the full service: the confirmation says it was taken; the request carries it */
+	CHECK(tap(&x, "service:C") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK(ui_has_text(x.u, "Votre attestation précédente a été prise en compte."));
+	CHECK(!ui_has_text(x.u, "Continuer sans attestation"));
+	CHECK(!ui_has_text(x.u, "Présentez le code QR"));
+	CHECK(tap(&x, "confirm") == 0);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.service, "C");
+	CHECK_STR(a.previous, att);
+	/* the server chained it: attempt 2, and the slip's screen says so */
+	t = mk_ticket("", "attestation", "fr");
+	t.attempt = 2;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "full:printing"));
+	CHECK(ui_has_text(x.u, "prise en compte"));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	check_frame(&x, "full, chained");
+	/* the end of the visit forgets it */
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_previous(x.u), "");
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:C") == 0);
+	CHECK(ui_has_text(x.u, "Avez-vous une attestation de passage d'une visite précédente ?"));
+	CHECK(ui_has_text(x.u, "Continuer sans attestation"));
+	CHECK(tap(&x, "confirm") == 0);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.previous, "");
+	fx_close(&x);
+
+	/* 2. on the confirmation of a full service, where it is offered: the
+	 * scanner's Enter does not press "continue"; the idle reset forgets it */
+	fx_open(&x, 1080, 1920, 96, 1, 1);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:C") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK(ui_has_text(x.u, "Présentez le code QR de votre attestation devant le lecteur."));
+	ok = ui_find_target(x.u, "confirm");
+	CHECK(ok != NULL && ok->key == 1); /* "continue without" is choice 1 */
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	scan(&x, att);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	CHECK_STR(ui_previous(x.u), att);
+	CHECK(ui_has_text(x.u, "Votre attestation précédente a été prise en compte."));
+	CHECK(ui_has_text(x.u, "Continuer"));
+	CHECK(!ui_has_text(x.u, "Continuer sans attestation"));
+	later(&x, 60000);
+	CHECK(ui_idle_showing(x.u));
+	later(&x, 20000);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	CHECK_STR(ui_previous(x.u), "");
+	/* 3. on the welcome screen: a scan starts the visit, as a touch does */
+	scan(&x, att);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
+	CHECK_STR(ui_previous(x.u), att);
+	CHECK(ui_has_text(x.u, "prise en compte"));
+	CHECK(tap(&x, "back") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	fx_close(&x);
+
+	/* 4. slow typing is a person's: keys, acted on, never kept */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:A") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	type_burst(&x, "K1*A*PRE", 120, 0, UI_KEY_NONE);
+	CHECK(ui_has_text(x.u, "K1APRE"));
+	CHECK_STR(ui_previous(x.u), "");
+	/* the same text at a scanner's speed, no Enter: not a person's either */
+	type_burst(&x, "K1*A*PRE", 5, 0, UI_KEY_NONE);
+	later(&x, 100);
+	CHECK(ui_has_text(x.u, "K1APRE"));
+	CHECK(!ui_has_text(x.u, "K1APREK"));
+	CHECK_STR(ui_previous(x.u), "");
+	/* a lone 'K' is held a moment, then typed; two fast keys and Enter too */
+	key(&x, UI_KEY_BACK);
+	key(&x, UI_KEY_BACK);
+	key(&x, UI_KEY_BACK);
+	key(&x, UI_KEY_BACK);
+	key(&x, UI_KEY_BACK);
+	key(&x, UI_KEY_BACK);
+	CHECK(!ui_has_text(x.u, "K1"));
+	key(&x, UI_KEY_LETTER_A + ('X' - 'A'));
+	ui_keypress(x.u, UI_KEY_LETTER_A + ('K' - 'A'), "K", x.now);
+	draw(&x);
+	CHECK(ui_has_text(x.u, "X"));
+	CHECK(!ui_has_text(x.u, "XK"));
+	CHECK(ui_next_deadline(x.u) == x.now + UI_SCAN_GAP_MS);
+	later(&x, UI_SCAN_GAP_MS);
+	CHECK(ui_has_text(x.u, "XK"));
+	ui_keypress(x.u, UI_KEY_LETTER_A + ('K' - 'A'), "k", x.now);
+	ui_keypress(x.u, UI_KEY_DIGIT0 + 7, "7", x.now + 20);
+	ui_keypress(x.u, UI_KEY_DIGIT0 + 7, "7", x.now + 40);
+	ui_keypress(x.u, UI_KEY_ENTER, NULL, x.now + 45);
+	x.now += 45;
+	draw(&x);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm"); /* "XKK77" validated */
+	CHECK(ui_has_text(x.u, "K77")); /* its mask */
+	CHECK_STR(ui_previous(x.u), "");
+	fx_close(&x);
+
+	/* 5. a ticket scanned, a torn code: not kept, and a calm word */
+	fx_open(&x, 1080, 1920, 96, 1, 1);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	scan(&x, tkt);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	CHECK_STR(ui_previous(x.u), "");
+	CHECK(ui_has_text(x.u, "Cette attestation n'a pas pu être lue."));
+	check_frame(&x, "procedure, unreadable scan");
+	CHECK(tap(&x, "service:C") == 0);
+	CHECK(!ui_has_text(x.u, "n'a pas pu être lue")); /* said where it happened */
+	scan(&x, torn);
+	CHECK_STR(ui_previous(x.u), "");
+	CHECK(ui_has_text(x.u, "Cette attestation n'a pas pu être lue."));
+	CHECK(ui_has_text(x.u, "Continuer sans attestation"));
+	/* 6. a scanner set for the wrong keyboard layout: read all the same */
+	scan(&x, mixed);
+	CHECK_STR(ui_previous(x.u), mixed);
+	CHECK(ui_has_text(x.u, "prise en compte"));
+	fx_close(&x);
+
+	/* 7. the server refuses it (bad_previous): the same slip again without
+	 * it, holder included, and the visitor is told calmly */
+	fx_open(&x, 1080, 1920, 96, 1, 1);
+	m = mk_menu(1, 1);
+	m->services[2].bind_holder = 1; /* C: full, and bound to its holder */
+	ui_menu(x.u, m, x.now);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	scan(&x, att);
+	CHECK(tap(&x, "service:C") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	key(&x, UI_KEY_LETTER_A + ('X' - 'A'));
+	key(&x, UI_KEY_DIGIT0 + 4);
+	key(&x, UI_KEY_DIGIT0 + 5);
+	key(&x, UI_KEY_DIGIT0 + 6);
+	key(&x, UI_KEY_ENTER);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK(tap(&x, "confirm") == 0);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.previous, att);
+	CHECK_STR(a.holder, "X456");
+	ui_issue_failed(x.u, CLIENT_REFUSED, "bad_previous", "bad signature", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.previous, "");
+	CHECK_STR(a.holder, "X456");
+	CHECK_STR(a.service, "C");
+	CHECK_STR(ui_previous(x.u), "");
+	/* a second refusal is not retried: the server says what is wrong */
+	t = mk_ticket("", "attestation", "fr");
+	t.attempt = 1;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "full:printing"));
+	CHECK(ui_has_text(x.u, "Votre attestation précédente n'a pas pu être lue."));
+	CHECK(!ui_has_text(x.u, "prise en compte"));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	check_frame(&x, "full, earlier attestation refused");
+	CHECK(tap(&x, "done") == 0);
+	/* no retry without a scanned attestation: a plain refusal */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	ui_issue_failed(x.u, CLIENT_REFUSED, "bad_previous", "bad signature", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "refused");
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	/* 8. while the slip is asked for, and on the slip's screen: ignored */
+	CHECK(tap(&x, "done") == 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	scan(&x, att);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	CHECK_STR(ui_previous(x.u), "");
+	t = mk_ticket("E001", "ticket", "fr");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	scan(&x, att);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "ticket");
+	CHECK_STR(ui_previous(x.u), "");
 	fx_close(&x);
 }
 
@@ -1025,6 +1418,8 @@ main(void)
 	F = fonts_open(NULL, err, sizeof err);
 	REQUIRE(F != NULL);
 	REQUIRE(i18n_load("assets/po", err, sizeof err) == 0);
+	mk_payload(ATT, sizeof ATT, SLIP_ATTESTATION);
+	snprintf(TORN, sizeof TORN, "%.60s", ATT);
 
 	test_double_tap();
 	test_idle();
@@ -1033,6 +1428,8 @@ main(void)
 	test_speech();
 	test_admin();
 	test_world();
+	test_holder_refused();
+	test_scan();
 	test_paint();
 
 	/* every screen: four languages, three sizes, two dpi; large text and

@@ -135,7 +135,7 @@ main(int argc, char **argv)
 	v.att.statement = (struct ticket_text2){
 	    "La personne titulaire de cette attestation s'est présentée à l'accueil à la date et "
 	    "à l'heure indiquées pour la démarche ci-dessus.", NULL };
-	v.att.attempts = "Passages précédents : 24/02, 26/02, 28/02";
+	v.att.attempts.fr = "Tentative n° 4 ; première tentative le 24/02/2025 ; tentatives sur 2 semaines différentes";
 
 	if ((f = fonts_open(opt(argc, argv, "fontdir", NULL), err, sizeof err)) == NULL) {
 		fprintf(stderr, "render_ticket: %s\n", err);
