@@ -9,7 +9,6 @@
 #include "holder.h"
 #include "log.h"
 
-#define DAY_LABEL "kiosk-holder-day-v1:"
 
 int
 holder_normalise(const char *typed, char *out, size_t outlen, char *err, size_t errlen)
@@ -49,26 +48,6 @@ holder_normalise(const char *typed, char *out, size_t outlen, char *err, size_t 
 		out[0] = '\0';
 		return errf(err, errlen, "not a document number");
 	}
-	return 0;
-}
-
-int
-holder_day_key(const unsigned char site_secret[32], const char *yyyymmdd,
-               unsigned char key_out[32])
-{
-	crypto_auth_hmacsha256_state st;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		if (yyyymmdd == NULL || !isdigit((unsigned char)yyyymmdd[i]))
-			return -1;
-	if (yyyymmdd[8] != '\0' || sodium_init() < 0)
-		return -1;
-	crypto_auth_hmacsha256_init(&st, site_secret, 32);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)DAY_LABEL, strlen(DAY_LABEL));
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)yyyymmdd, 8);
-	crypto_auth_hmacsha256_final(&st, key_out);
-	sodium_memzero(&st, sizeof st);
 	return 0;
 }
 

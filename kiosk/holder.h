@@ -5,13 +5,11 @@
  * normalised number under a key that changes every day, and print only its
  * last three characters.
  *
- * Day keys: day_key = HMAC-SHA256(key = site_secret,
- *                                  msg = "kiosk-holder-day-v1:" || YYYYMMDD).
- * HMAC rather than crypto_kdf so that the data protection officer's impact
- * assessment can name one standard primitive for the whole scheme.
- * Honest limit: whoever holds the site secret can recompute any past day key,
- * so destroying a day key is only as good as the protection of that secret
- * (the hashes of past days are deleted by the retention job too).
+ * Day keys are 32 random bytes made on the day's first use and kept in the
+ * database (store_day_key); the retention job deletes them with the day's
+ * hashes. They are not derived from any long-lived secret, so once a day
+ * key is deleted nobody, not even with the database and the site's keys,
+ * can link that day's hashes to a document number again.
  *
  * Pure core: libsodium and libc only, no I/O, no clock.
  */
@@ -29,11 +27,6 @@
  * HOLDER_MIN..HOLDER_MAX of them, not all the same character. outlen must be
  * > HOLDER_MAX. 0, or -1 with a reason fit to show the applicant's helper. */
 int holder_normalise(const char *typed, char *out, size_t outlen, char *err, size_t errlen);
-
-/* The day key for a local date "YYYYMMDD" (see above). 0, or -1 if the date
- * is not 8 digits. */
-int holder_day_key(const unsigned char site_secret[32], const char *yyyymmdd,
-                   unsigned char key_out[32]);
 
 /* HMAC-SHA256(day_key, normalised). */
 void holder_hash(const unsigned char day_key[32], const char *normalised, unsigned char out[32]);
