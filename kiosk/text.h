@@ -22,8 +22,32 @@
  * font is an error from fonts_open naming the file and the package, so a
  * kiosk never prints a blank or boxed ticket.
  *
- * Threads: a struct fonts (and its cache of opened faces) is used from one
- * thread only. Open one per thread if you need two.
+ * Memory: each font file is opened once per process and shared by every
+ * struct fonts. A struct fonts keeps a few faces open per file (a FreeType
+ * face costs about 0.2 MB, 2.5 MB for the CJK collection), each set to
+ * one size; text at yet another size moves the least recently used face
+ * of that file to it (TTF_SetFontSize) instead of opening one more. So
+ * memory stops growing with the number of sizes drawn (fonts_faces_open).
+ *
+ * Threads:
+ *   - fonts_open and fonts_free may be called from any thread, while
+ *     other threads use their own struct fonts (fonts_free(f), of course,
+ *     only once no other thread uses f).
+ *   - Every other function taking a struct fonts (text_draw, text_wrap,
+ *     text_measure, text_line_height, text_missing, fonts_error...) needs
+ *     it used by one thread at a time: its faces, their glyph caches and
+ *     its error string are not locked. Two threads may draw at the same
+ *     time, each with its own struct fonts (the kiosk's UI thread and a
+ *     worker). A struct fonts may move to another thread if the hand-over
+ *     is synchronised (a mutex, a join).
+ *   - What the struct fonts share is guarded inside text.c by one
+ *     process-wide lock: SDL_ttf's single FreeType library (TTF_Init and
+ *     TTF_Quit, counted: the first fonts_open starts it, the last
+ *     fonts_free stops it), creating and destroying faces, and the open
+ *     font files (read with pread: no shared offset). FreeType documents
+ *     loading and rendering glyphs on distinct faces as needing no lock.
+ *   - text_is_rtl is pure: any thread, any time.
+ *   - Nothing else in the process may call SDL_ttf: the lock lives here.
  */
 #ifndef KIOSK_TEXT_H
 #define KIOSK_TEXT_H
@@ -31,7 +55,7 @@
 #include <stddef.h>
 #include "bitmap.h"
 
-struct fonts; /* opaque: the loaded Noto faces and a cache per (face, size) */
+struct fonts; /* opaque: a few open Noto faces per file, each at one size */
 
 /* flags for the drawing functions */
 #define TEXT_BOLD 0x1 /* bold face of each script */
@@ -49,12 +73,18 @@ enum text_align {
 /*
  * Load every face the kiosk needs. fontdir NULL means Debian's places
  * (/usr/share/fonts/truetype/noto and /usr/share/fonts/opentype/noto);
- * otherwise every file is looked for in fontdir. Calls TTF_Init once.
+ * otherwise every file is looked for in fontdir. The first struct fonts
+ * of the process starts SDL_ttf (TTF_Init), the last one freed stops it.
  * Returns NULL and fills err ("missing font FILE: install the Debian
  * package fonts-noto-core") on failure.
  */
 struct fonts *fonts_open(const char *fontdir, char *err, size_t errlen);
 void fonts_free(struct fonts *f); /* NULL is harmless */
+
+/* FreeType faces f holds open now, for tests and diagnostics: 12 after
+ * fonts_open, never more than 52 (4 of them CJK) however many sizes are
+ * drawn. */
+int fonts_faces_open(const struct fonts *f);
 
 /* The last drawing/measuring error, for messages ("" when none). */
 const char *fonts_error(const struct fonts *f);

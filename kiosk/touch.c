@@ -166,9 +166,8 @@ worker_poll(struct worker *w, int *bad)
 
 /*
  * Ask for a ticket. The slip is laid out by the UI thread, with the fonts
- * it already has (FreeType's library is shared by every struct fonts and is
- * not safe to open faces in from two threads), and comes back as a print
- * job.
+ * it already has (the screen shows the very bitmap that is printed, so one
+ * layout serves both), and comes back as a print job.
  */
 static void
 worker_issue(struct worker *w, struct ui_action *job)
