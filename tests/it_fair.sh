@@ -362,7 +362,7 @@ today=$(TZ=Europe/Paris date +%Y-%m-%d)
 cp "$D/base.db" "$D/ret.db"
 sqlite3 "$D/ret.db" "INSERT INTO day_keys VALUES ('2020-01-06', randomblob(32));
 	INSERT INTO tickets (day, service, seq, number, queue, lang, issued_at, device, holder_hash, holder_mask)
-	VALUES ('2020-01-06', 'B', 1, 'B001', 'B', 'fr', 1578300000, 'kiosk1', randomblob(32), 'xxx');
+	VALUES ('2020-01-06', 'B', 1, 'B001', 'B', 'fr', 1578300000, 'kiosk1', randomblob(32), '•••OLD');
 	INSERT INTO events (at, day, kind, ticket, service) VALUES (1578300000, '2020-01-06', 'issue', NULL, 'B');"
 $K admin --db "$D/ret.db" retention || fail "kiosk admin retention"
 eq "old day key" "$(sqlite3 "$D/ret.db" "SELECT COUNT(*) FROM day_keys WHERE day < '$today'")" 0
