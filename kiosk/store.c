@@ -175,6 +175,31 @@ rollback(struct store *st)
 #define LOCK(st)   pthread_mutex_lock(&(st)->lock)
 #define UNLOCK(st) pthread_mutex_unlock(&(st)->lock)
 
+/* Take the lock and open a write transaction; on failure nothing is held. */
+static int
+tx_begin(struct store *st, char *err, size_t errlen)
+{
+	LOCK(st);
+	if (begin(st, err, errlen)) {
+		UNLOCK(st);
+		return ST_ERR;
+	}
+	return ST_OK;
+}
+
+/* Commit when rc is ST_OK (a failed commit becomes ST_ERR), else roll
+ * back; release the lock. Returns the final rc. */
+static int
+tx_end(struct store *st, int rc, char *err, size_t errlen)
+{
+	if (rc == ST_OK && commit(st, err, errlen))
+		rc = ST_ERR;
+	else if (rc != ST_OK)
+		rollback(st);
+	UNLOCK(st);
+	return rc;
+}
+
 /* -- open, migrate, back up ---------------------------------------------- */
 
 static int
@@ -1067,30 +1092,16 @@ counter_begin(struct store *st, int counter, struct counter_row *c, char *err, s
 {
 	int rc;
 
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
 	if ((rc = get_counter(st, counter, c)) != ST_OK) {
-		rollback(st);
-		UNLOCK(st);
 		if (rc == ST_NOTFOUND)
-			return errf(err, errlen, "no counter %d", counter), rc;
-		return db_fail(st, err, errlen, "cannot read the counter");
+			errf(err, errlen, "no counter %d", counter);
+		else
+			db_fail(st, err, errlen, "cannot read the counter");
+		return tx_end(st, rc, err, errlen);
 	}
 	return ST_OK;
-}
-
-static int
-counter_end(struct store *st, int rc, char *err, size_t errlen)
-{
-	if (rc == ST_OK && commit(st, err, errlen))
-		rc = ST_ERR;
-	else if (rc != ST_OK)
-		rollback(st);
-	UNLOCK(st);
-	return rc;
 }
 
 int
@@ -1108,7 +1119,7 @@ store_call_next(struct store *st, const struct site *site, int counter, const ch
 		return rc;
 	if (strcmp(c.state, "open") != 0) {
 		errf(err, errlen, "counter %d is %s: resume it first", counter, c.state);
-		return counter_end(st, ST_CONFLICT, err, errlen);
+		return tx_end(st, ST_CONFLICT, err, errlen);
 	}
 	queue_local_day(now, day);
 	if ((rc = current(st, counter, &cur)) == ST_OK) {
@@ -1136,7 +1147,7 @@ store_call_next(struct store *st, const struct site *site, int counter, const ch
 	if (id == 0) {
 		errf(err, errlen, "nobody is waiting for counter %d", counter);
 		/* The finished ticket, if any, must still be committed. */
-		return counter_end(st, ST_OK, err, errlen) == ST_OK ? ST_EMPTY : ST_ERR;
+		return tx_end(st, ST_OK, err, errlen) == ST_OK ? ST_EMPTY : ST_ERR;
 	}
 	{
 		char sv[2] = { heads[idx].service, 0 };
@@ -1147,10 +1158,10 @@ store_call_next(struct store *st, const struct site *site, int counter, const ch
 	}
 	if (call(st, site, id, counter, agent, now, NULL, out))
 		goto dbfail;
-	return counter_end(st, ST_OK, err, errlen);
+	return tx_end(st, ST_OK, err, errlen);
 dbfail:
 	db_fail(st, err, errlen, "cannot call the next ticket");
-	return counter_end(st, ST_ERR, err, errlen);
+	return tx_end(st, ST_ERR, err, errlen);
 }
 
 int
@@ -1171,15 +1182,15 @@ store_call_number(struct store *st, const struct site *site, int counter, const 
 		goto dbfail;
 	if (rc == ST_NOTFOUND) {
 		errf(err, errlen, "no ticket %s today", number);
-		return counter_end(st, ST_NOTFOUND, err, errlen);
+		return tx_end(st, ST_NOTFOUND, err, errlen);
 	}
 	if (strcmp(c.state, "open") != 0) {
 		errf(err, errlen, "counter %d is %s: resume it first", counter, c.state);
-		return counter_end(st, ST_CONFLICT, err, errlen);
+		return tx_end(st, ST_CONFLICT, err, errlen);
 	}
 	if (t.state != TS_WAITING) {
 		errf(err, errlen, "ticket %s is %s, not waiting", number, queue_state_name(t.state));
-		return counter_end(st, ST_CONFLICT, err, errlen);
+		return tx_end(st, ST_CONFLICT, err, errlen);
 	}
 	if ((rc = current(st, counter, &cur)) == ST_OK) {
 		if (finish(st, &cur, "served", "complete", "done", counter, agent, now))
@@ -1193,10 +1204,10 @@ store_call_number(struct store *st, const struct site *site, int counter, const 
 	snprintf(detail, sizeof detail, "%s at counter %d, reason: %s", number, counter, reason);
 	if (audit_in_tx(st, now, agent, "call_out_of_order", detail))
 		goto dbfail;
-	return counter_end(st, ST_OK, err, errlen);
+	return tx_end(st, ST_OK, err, errlen);
 dbfail:
 	db_fail(st, err, errlen, "cannot call the ticket");
-	return counter_end(st, ST_ERR, err, errlen);
+	return tx_end(st, ST_ERR, err, errlen);
 }
 
 int
@@ -1222,7 +1233,7 @@ store_counter_op(struct store *st, const struct site *site, int counter, const c
 	case CO_PAUSE: case CO_RESUME: case CO_OPEN: case CO_CLOSE:
 		if (op == CO_RESUME && strcmp(c.state, "paused") != 0) {
 			errf(err, errlen, "counter %d is %s, not paused", counter, c.state);
-			return counter_end(st, ST_CONFLICT, err, errlen);
+			return tx_end(st, ST_CONFLICT, err, errlen);
 		}
 		char detail[64];
 		snprintf(detail, sizeof detail, "counter %d %s", counter, state_of[op]);
@@ -1235,13 +1246,13 @@ store_counter_op(struct store *st, const struct site *site, int counter, const c
 			*out = t;
 			*has_ticket = 1;
 		}
-		return counter_end(st, ST_OK, err, errlen);
+		return tx_end(st, ST_OK, err, errlen);
 	default:
 		break;
 	}
 	if (rc == ST_NOTFOUND) {
 		errf(err, errlen, "counter %d has no ticket called", counter);
-		return counter_end(st, ST_CONFLICT, err, errlen);
+		return tx_end(st, ST_CONFLICT, err, errlen);
 	}
 	switch (op) {
 	case CO_RECALL:
@@ -1267,7 +1278,7 @@ store_counter_op(struct store *st, const struct site *site, int counter, const c
 	case CO_TRANSFER: {
 		if (arg == NULL || strlen(arg) != 1 || !site_service(site, arg[0])) {
 			errf(err, errlen, "unknown service '%s'", arg ? arg : "");
-			return counter_end(st, ST_NOTFOUND, err, errlen);
+			return tx_end(st, ST_NOTFOUND, err, errlen);
 		}
 		/* Back to waiting in the other queue, keeping its number and its
 		 * place by issue time: the person has waited already. */
@@ -1290,10 +1301,10 @@ store_counter_op(struct store *st, const struct site *site, int counter, const c
 			goto dbfail;
 	}
 	*has_ticket = 1;
-	return counter_end(st, ST_OK, err, errlen);
+	return tx_end(st, ST_OK, err, errlen);
 dbfail:
 	db_fail(st, err, errlen, "cannot change the counter");
-	return counter_end(st, ST_ERR, err, errlen);
+	return tx_end(st, ST_ERR, err, errlen);
 }
 
 int
@@ -1787,23 +1798,13 @@ int
 store_audit(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail, char *err, size_t errlen)
 {
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	int rc = ST_OK;
+
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
-	if (audit_in_tx(st, now, actor, action, detail)) {
-		db_fail(st, err, errlen, "cannot write the audit log");
-		rollback(st);
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	if (commit(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	UNLOCK(st);
-	return 0;
+	if (audit_in_tx(st, now, actor, action, detail))
+		rc = db_fail(st, err, errlen, "cannot write the audit log");
+	return tx_end(st, rc, err, errlen);
 }
 
 int
@@ -1985,21 +1986,13 @@ store_attest_printed(struct store *st, int64_t id, const char *device, const cha
 		UNLOCK(st);
 		return ST_ERR;
 	}
+	rc = ST_OK;
 	if (exec(st, bindv(st, "UPDATE attestations SET print_state = ?, print_reason = ? WHERE id = ?",
 	    "ssi", status, reason, id)) ||
 	    event(st, now, day, strcmp(status, "failed") ? "print" : "print_failed", 0, svc[0], 0,
-	    device, reason) || count_slip(st, day, svc[0], 1)) {
-		db_fail(st, err, errlen, "cannot record printing");
-		rollback(st);
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	if (commit(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	UNLOCK(st);
-	return 0;
+	    device, reason) || count_slip(st, day, svc[0], 1))
+		rc = db_fail(st, err, errlen, "cannot record printing");
+	return tx_end(st, rc, err, errlen);
 }
 
 /* -- refusals and alerts ------------------------------------------------- */
