@@ -931,11 +931,8 @@ store_printed(struct store *st, int64_t id, const char *device, const char *stat
 
 	if (strcmp(status, "confirmed") && strcmp(status, "unconfirmed") && strcmp(status, "failed"))
 		return errf(err, errlen, "status must be confirmed, unconfirmed or failed"), ST_CONFLICT;
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
 	if ((rc = get_ticket(st, id, out)) != ST_OK) {
 		rollback(st);
 		UNLOCK(st);
@@ -963,17 +960,10 @@ store_printed(struct store *st, int64_t id, const char *device, const char *stat
 	    count_slip(st, out->day, out->service, 1) ||
 	    get_ticket(st, id, out) != ST_OK)
 		goto dbfail;
-	if (commit(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	UNLOCK(st);
-	return ST_OK;
+	return tx_end(st, ST_OK, err, errlen);
 dbfail:
 	db_fail(st, err, errlen, "cannot record printing");
-	rollback(st);
-	UNLOCK(st);
-	return ST_ERR;
+	return tx_end(st, ST_ERR, err, errlen);
 }
 
 int
@@ -984,11 +974,8 @@ store_reprint(struct store *st, const struct site *site, int64_t id, const char 
 	int rc;
 
 	queue_local_day(now, day);
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
 	if ((rc = get_ticket(st, id, out)) != ST_OK) {
 		rollback(st);
 		UNLOCK(st);
@@ -1018,17 +1005,10 @@ store_reprint(struct store *st, const struct site *site, int64_t id, const char 
 	    get_ticket(st, id, out) != ST_OK)
 		goto dbfail;
 	place(st, site, out, 0);
-	if (commit(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	UNLOCK(st);
-	return ST_OK;
+	return tx_end(st, ST_OK, err, errlen);
 dbfail:
 	db_fail(st, err, errlen, "cannot reprint");
-	rollback(st);
-	UNLOCK(st);
-	return ST_ERR;
+	return tx_end(st, ST_ERR, err, errlen);
 }
 
 /* -- counters ------------------------------------------------------------ */
@@ -1498,11 +1478,8 @@ store_close_day(struct store *st, const struct site *site, int64_t now, char *er
 	queue_local_day(now, day);
 	queue_local_minute(now, &minute, &wday);
 	after_close = site->hours[wday].open_min < 0 || minute >= site->hours[wday].close_min;
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
 	if (exec(st, bindv(st, "INSERT INTO events (at, day, kind, ticket, service, counter) "
 	    "SELECT ?, day, 'not_served', id, queue, counter FROM tickets WHERE state IN "
 	    "('waiting', 'called') AND (day < ? OR (? AND day = ?))", "isis", now, day,
@@ -1659,11 +1636,8 @@ store_device_add(struct store *st, const char *name, int64_t now, char *key, cha
 	if (!valid_name(name) || strlen(name) > 16 || strpbrk(name, "_."))
 		return errf(err, errlen, "device name: 1 to 16 letters, digits or '-'");
 	new_secret("dk_", key, 80);
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
 	if (exec(st, bindv(st, "INSERT INTO devices (name, created_at) VALUES (?,?) ON CONFLICT (name) "
 	    "DO UPDATE SET active = 1", "si", name, now)) ||
 	    cred_insert(st, "device", name, now, 0, key, NULL, err, errlen) ||
@@ -1926,11 +1900,8 @@ store_attest(struct store *st, char service, const char *lang, const char *devic
 		a->weeks = 1;
 		snprintf(a->first_date, sizeof a->first_date, "%.4s%.2s%.2s", a->day, a->day + 5, a->day + 8);
 	}
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
 	if (exec(st, bindv(st, "INSERT INTO attestations (day, service, issued_at, device, lang, outcome, "
 	    "attempt, first_date, weeks) VALUES (?,?,?,?,?,?,?,?,?)", "ssisssisi", a->day, svc, now,
 	    device, lang, a->outcome, (int64_t)a->attempt, a->first_date, (int64_t)a->weeks)))
@@ -1945,17 +1916,10 @@ store_attest(struct store *st, char service, const char *lang, const char *devic
 	    event(st, now, a->day, "attestation", 0, service, 0, device, a->outcome) ||
 	    count_slip(st, a->day, service, 0))
 		goto dbfail;
-	if (commit(st, err, errlen)) {
-		UNLOCK(st);
-		return ST_ERR;
-	}
-	UNLOCK(st);
-	return 0;
+	return tx_end(st, ST_OK, err, errlen);
 dbfail:
 	db_fail(st, err, errlen, "cannot issue the attestation");
-	rollback(st);
-	UNLOCK(st);
-	return ST_ERR;
+	return tx_end(st, ST_ERR, err, errlen);
 }
 
 int
@@ -2269,11 +2233,8 @@ store_retention(struct store *st, const struct site *site, int64_t now, char *er
 	queue_local_day(now, today);
 	queue_local_day(now - (int64_t)site->privacy.holder_days * 86400, holder_limit);
 	queue_local_day(now - (int64_t)site->privacy.events_months * 31 * 86400, event_limit);
-	LOCK(st);
-	if (begin(st, err, errlen)) {
-		UNLOCK(st);
+	if (tx_begin(st, err, errlen))
 		return ST_ERR;
-	}
 	/* Holder data: gone once its day is over (plus holder_days). */
 	if (exec(st, bindv(st, "UPDATE tickets SET holder_hash = NULL, holder_mask = NULL WHERE "
 	    "day < ? AND (holder_hash IS NOT NULL OR holder_mask IS NOT NULL)", "s", holder_limit)))
