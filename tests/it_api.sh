@@ -199,7 +199,8 @@ mkfifo "$tmp/lockin"
 sqlite3 "$db" <"$tmp/lockin" >"$tmp/lockout" 2>&1 &
 lockpid=$!
 exec 3>"$tmp/lockin"
-echo "BEGIN EXCLUSIVE;" >&3
+# The server may hold the write lock for a moment (its minute tick): wait for it.
+printf '.timeout 10000\nBEGIN EXCLUSIVE;\n' >&3
 # Wait (with a deadline) until the lock is really held: a writer with no
 # busy time-out then fails at once.
 n=0
