@@ -422,6 +422,30 @@ sign_attestation(void *ctx, const struct attestation *at, char *out, size_t outl
 
 /* -- events -------------------------------------------------------------- */
 
+/* Publish a JSON object as an event, then free it. */
+static void
+publish_json(struct api *a, const char *type, cJSON *j, int staff)
+{
+	char *txt = cJSON_PrintUnformatted(j);
+
+	if (txt)
+		bus_publish(a->bus, type, txt, staff);
+	free(txt);
+	cJSON_Delete(j);
+}
+
+static cJSON *
+alert_json(const struct alert *al)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)al->id);
+	cJSON_AddStringToObject(o, "kind", al->kind);
+	cJSON_AddStringToObject(o, "message", al->message);
+	add_time(o, "at", al->at);
+	return o;
+}
+
 /* Build and publish the `counts` event now (the counts thread does it). */
 static void
 send_counts(struct api *a, int64_t now)
@@ -430,7 +454,6 @@ send_counts(struct api *a, int64_t now)
 	char err[200];
 	int i, n = store_services(a->st, &a->site, now, ss, SITE_MAX_SERVICES, err, sizeof err);
 	cJSON *j, *arr;
-	char *txt;
 
 	if (n < 0)
 		return;
@@ -446,11 +469,7 @@ send_counts(struct api *a, int64_t now)
 		cJSON_AddNumberToObject(o, "longest_wait_s", ss[i].longest_wait_s);
 		cJSON_AddItemToArray(arr, o);
 	}
-	txt = cJSON_PrintUnformatted(j);
-	if (txt)
-		bus_publish(a->bus, "counts", txt, 0);
-	free(txt);
-	cJSON_Delete(j);
+	publish_json(a, "counts", j, 0);
 }
 
 /*
@@ -526,14 +545,9 @@ static void
 publish_call(struct api *a, const struct ticket *t, int recall, int64_t now)
 {
 	cJSON *j = cJSON_CreateObject();
-	char *txt;
 
 	call_fields(j, t->number, t->counter, t->counter_name, t->queue, t->lang, recall, now);
-	txt = cJSON_PrintUnformatted(j);
-	if (txt)
-		bus_publish(a->bus, "call", txt, 0);
-	free(txt);
-	cJSON_Delete(j);
+	publish_json(a, "call", j, 0);
 }
 
 static void
@@ -552,18 +566,8 @@ check_alerts(struct api *a, unsigned checks, const char *device, int64_t now)
 	int i, n = store_alerts_check(a->st, &a->site, checks, device, now, al, 8, err, sizeof err);
 
 	for (i = 0; i < n; i++) {
-		cJSON *j = cJSON_CreateObject();
-		char *txt;
 		log_warnx("alert: %s: %s", al[i].kind, al[i].message);
-		cJSON_AddNumberToObject(j, "id", (double)al[i].id);
-		cJSON_AddStringToObject(j, "kind", al[i].kind);
-		cJSON_AddStringToObject(j, "message", al[i].message);
-		add_time(j, "at", al[i].at);
-		txt = cJSON_PrintUnformatted(j);
-		if (txt)
-			bus_publish(a->bus, "alert", txt, 1);
-		free(txt);
-		cJSON_Delete(j);
+		publish_json(a, "alert", alert_json(&al[i]), 1);
 	}
 }
 
@@ -1355,14 +1359,8 @@ get_alerts(struct api *a, const struct api_req *q, const struct who *w, struct a
 	}
 	j = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(j, "alerts");
-	for (i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)al[i].id);
-		cJSON_AddStringToObject(o, "kind", al[i].kind);
-		cJSON_AddStringToObject(o, "message", al[i].message);
-		add_time(o, "at", al[i].at);
-		cJSON_AddItemToArray(arr, o);
-	}
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, alert_json(&al[i]));
 	reply(r, 200, j);
 }
 
