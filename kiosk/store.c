@@ -1478,6 +1478,21 @@ store_close_day(struct store *st, const struct site *site, int64_t now, char *er
 	queue_local_day(now, day);
 	queue_local_minute(now, &minute, &wday);
 	after_close = site->hours[wday].open_min < 0 || minute >= site->hours[wday].close_min;
+	/* Most minutes there is nothing to close: look before opening a write
+	 * transaction (and its fsync). */
+	{
+		int failed = 0;
+		int64_t any;
+		LOCK(st);
+		any = scalar(st, bindv(st, "SELECT EXISTS (SELECT 1 FROM tickets WHERE state IN "
+		    "('waiting', 'called') AND (day < ? OR (? AND day = ?)))", "sis", day,
+		    (int64_t)after_close, day), 0, &failed);
+		UNLOCK(st);
+		if (failed)
+			return db_fail(st, err, errlen, "cannot close the day");
+		if (!any)
+			return 0;
+	}
 	if (tx_begin(st, err, errlen))
 		return ST_ERR;
 	if (exec(st, bindv(st, "INSERT INTO events (at, day, kind, ticket, service, counter) "
