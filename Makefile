@@ -28,22 +28,29 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -MMD -MP -Ikiosk \
              $(call PC,$(CORE_PKGS)) $(SANFLAGS) $(XCFLAGS) $(CFLAGS)
 LIBS = $(call PL,$(ALL_PKGS)) -lm -lpthread
 
-# Platform modules: the only files that see a platform library's headers.
-# Everything else in kiosk/ is compiled without them, so a stray include fails.
-$(BUILD)/obj/store.o: XCFLAGS = $(call PC,sqlite3) -I$(BUILD)/gen
-$(BUILD)/obj/store.o: $(BUILD)/gen/migrations.inc
-$(BUILD)/obj/site.o:                       XCFLAGS = $(call PC,inih)
-$(BUILD)/obj/http.o:                       XCFLAGS = $(call PC,libmicrohttpd)
-$(BUILD)/obj/text.o:                       XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi)
-$(BUILD)/obj/touch.o:                      XCFLAGS = $(call PC,sdl2 libpng)
-$(BUILD)/obj/client.o:                     XCFLAGS = $(call PC,libcurl)
-$(BUILD)/obj/verify.o:                     XCFLAGS = $(call PC,zbar libpng)
-$(BUILD)/obj/pngio.o:                        XCFLAGS = $(call PC,libpng)
-$(BUILD)/obj/tts.o:                        XCFLAGS = $(call PC,espeak-ng)
+# The source tree shows the layers (docs/ARCHITECTURE.md):
+#   core/  pure rules and formats     ui/    the kiosk's screens (pure)
+#   desk/  every verb of the queue    cmd/   one file per subcommand
+#   and one folder per platform seam: store/ (SQLite), http/ (microhttpd),
+#   sdl/ (SDL2, SDL_ttf), printer/, speech/ (espeak-ng), client/ (libcurl),
+#   io/ (site file, key files, PNG).
+# The pure layers are compiled with CORE_PKGS' flags only, so a stray
+# platform include fails at once; each seam sees only its own library.
+PURE = core ui desk
+$(BUILD)/obj/store/%.o:   XCFLAGS = $(call PC,sqlite3) -I$(BUILD)/gen
+$(BUILD)/obj/http/http.o: XCFLAGS = $(call PC,libmicrohttpd)
+$(BUILD)/obj/sdl/%.o:     XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi libpng)
+$(BUILD)/obj/client/%.o:  XCFLAGS = $(call PC,libcurl)
+$(BUILD)/obj/speech/%.o:  XCFLAGS = $(call PC,espeak-ng)
+$(BUILD)/obj/io/%.o:      XCFLAGS = $(call PC,inih libpng)
+$(BUILD)/obj/cmd/touch.o: XCFLAGS = $(call PC,sdl2 libpng)
+$(BUILD)/obj/cmd/verify.o: XCFLAGS = $(call PC,zbar libpng)
+$(addprefix $(BUILD)/obj/store/,$(notdir $(patsubst %.c,%.o,$(wildcard kiosk/store/*.c)))): \
+    $(BUILD)/gen/migrations.inc
 
-SRCS  = $(wildcard kiosk/*.c)
+SRCS  = $(wildcard kiosk/*/*.c)
 OBJS  = $(patsubst kiosk/%.c,$(BUILD)/obj/%.o,$(SRCS))
-LIBOBJS = $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+LIBOBJS = $(filter-out $(BUILD)/obj/cmd/main.o,$(OBJS))
 TSRCS = $(wildcard tests/test_*.c)
 TBINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TSRCS))
 TOOLS = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
@@ -128,4 +135,4 @@ install: all
 clean:
 	rm -rf build build-asan
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)

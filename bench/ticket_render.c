@@ -16,10 +16,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "bitmap.h"
-#include "escpos.h"
-#include "text.h"
-#include "ticket.h"
+#include "core/bitmap.h"
+#include "core/escpos.h"
+#include "core/text.h"
+#include "core/ticket.h"
 
 static double
 now_ms(void)

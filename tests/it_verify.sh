@@ -1,7 +1,7 @@
 #!/bin/sh
 # it_verify: `kiosk verify` end to end. Keys and payloads come from
 # build/tools/slipmake (no server needed); QR pictures are rendered with
-# kiosk/qr.h and read back by the command through zbar. Checks every exit
+# kiosk/core/qr.h and read back by the command through zbar. Checks every exit
 # code: 0 valid, 1 usage, 2 forged, 3 other site, 4 other day,
 # 5 unknown format, 6 no QR code.
 BUILD=${BUILD:-build}

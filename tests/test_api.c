@@ -20,10 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "bus.h"
-#include "site.h"
-#include "store.h"
+#include "http/api.h"
+#include "core/bus.h"
+#include "core/site.h"
+#include "store/store.h"
 #include "testhelp.h"
 
 static char dir[256], dbpath[300];

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client.h"
+#include "client/client.h"
 #include "testhelp.h"
 
 /* The fake server's script and what it saw. */

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dispense.h"
-#include "i18n.h"
+#include "cmd/dispense.h"
+#include "core/i18n.h"
 #include "testhelp.h"
 
 static void

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "bitmap.h"
-#include "escpos.h"
+#include "core/bitmap.h"
+#include "core/escpos.h"
 #include "testhelp.h"
 
 static const uint8_t hdr[] = { 0x1B, 0x40, 0x1D, 0x28, 0x44, 0x05, 0x00, 0x14, 0x01, 0x00, 0x02, 0x00 };

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "i18n.h"
+#include "core/i18n.h"
 #include "testhelp.h"
 
 static const char *podir = "assets/po";

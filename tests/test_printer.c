@@ -31,10 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bitmap.h"
-#include "escpos.h"
-#include "log.h"
-#include "printer.h"
+#include "core/bitmap.h"
+#include "core/escpos.h"
+#include "core/log.h"
+#include "printer/printer.h"
 #include "testhelp.h"
 
 static char dir[64];   /* scratch directory for this run */

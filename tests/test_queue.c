@@ -1,5 +1,5 @@
 /*
- * test_queue: the queue rules of kiosk/queue.c, which are pure functions of
+ * test_queue: the queue rules of kiosk/core/queue.c, which are pure functions of
  * their arguments and the process time zone. Time is a parameter, so the
  * tests cross midnight and both daylight-saving changes of 2026 in
  * Europe/Paris (29 March: 02:00 CET -> 03:00 CEST; 25 October: 03:00 CEST ->
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "queue.h"
-#include "site.h"
+#include "core/queue.h"
+#include "core/site.h"
 #include "testhelp.h"
 
 /* Unix time of a UTC wall-clock instant. */

@@ -11,8 +11,8 @@
 
 #include <sodium.h>
 
-#include "holder.h"
-#include "sign.h"
+#include "core/holder.h"
+#include "core/sign.h"
 #include "testhelp.h"
 
 static unsigned char sk_a[64], pk_a[32], sk_b[64], pk_b[32];

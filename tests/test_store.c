@@ -1,5 +1,5 @@
 /*
- * test_store: kiosk/store.c on real SQLite files in a temporary directory.
+ * test_store: kiosk/store/store.c on real SQLite files in a temporary directory.
  * Time is a parameter: issuing on both sides of local midnight and across
  * both daylight-saving changes of 2026 is a matter of passing numbers.
  * What the store wrote is checked both through its own API and with a
@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "queue.h"
-#include "site.h"
-#include "store.h"
+#include "core/queue.h"
+#include "core/site.h"
+#include "store/store.h"
 #include "testhelp.h"
 
 static char dir[256];

@@ -34,8 +34,8 @@
 #include <unistd.h>
 
 #include "testhelp.h"
-#include "bitmap.h"
-#include "text.h"
+#include "core/bitmap.h"
+#include "core/text.h"
 
 static const char *const strings[] = {
 	"Préfecture de la Seine-Saint-Denis — Bobigny",

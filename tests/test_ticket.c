@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 #include "testhelp.h"
-#include "bitmap.h"
-#include "pngio.h"
-#include "qr.h"
-#include "text.h"
-#include "ticket.h"
+#include "core/bitmap.h"
+#include "io/pngio.h"
+#include "core/qr.h"
+#include "core/text.h"
+#include "core/ticket.h"
 
 static char tmpdir[] = "/tmp/test_ticket.XXXXXX";
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "testhelp.h"
-#include "tts.h"
+#include "speech/tts.h"
 
 static char dir[256];
 

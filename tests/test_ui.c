@@ -26,11 +26,11 @@
 #include <sodium.h>
 
 #include "testhelp.h"
-#include "client.h"
-#include "i18n.h"
-#include "sign.h"
-#include "text.h"
-#include "ui.h"
+#include "client/client.h"
+#include "core/i18n.h"
+#include "core/sign.h"
+#include "core/text.h"
+#include "ui/ui.h"
 
 static struct fonts *F;
 static int frames_checked;

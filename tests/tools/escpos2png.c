@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitmap.h"
-#include "pngio.h"
+#include "core/bitmap.h"
+#include "io/pngio.h"
 
 #define LINE_ROWS 30  /* rows drawn for one ESC d line */
 

@@ -25,12 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "bus.h"
-#include "queue.h"
-#include "sign.h"
-#include "site.h"
-#include "store.h"
+#include "http/api.h"
+#include "core/bus.h"
+#include "core/queue.h"
+#include "core/sign.h"
+#include "core/site.h"
+#include "store/store.h"
 
 #define MAX_ARRIVALS 4000
 

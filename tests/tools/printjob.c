@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitmap.h"
-#include "escpos.h"
-#include "pngio.h"
-#include "printer.h"
+#include "core/bitmap.h"
+#include "core/escpos.h"
+#include "io/pngio.h"
+#include "printer/printer.h"
 
 /* A pattern that shows centring, thresholding and band edges. */
 static uint8_t

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pngio.h"
-#include "text.h"
-#include "ticket.h"
+#include "io/pngio.h"
+#include "core/text.h"
+#include "core/ticket.h"
 
 struct sample {
 	const char *lang;      /* language code */

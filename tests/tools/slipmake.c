@@ -8,17 +8,17 @@
  *       kind=T|A site= date=YYYYMMDD service= number= time=HHMM device=
  *       serial= reprint= attempt= first=YYYYMMDD weeks=
  *       (site defaults to the key's; the rest to a ticket A042 of 20261127)
- *   slipmake png TEXT OUT.png [MODULE_PX]  render TEXT as a QR code (kiosk/qr.h)
+ *   slipmake png TEXT OUT.png [MODULE_PX]  render TEXT as a QR code (kiosk/core/qr.h)
  *   slipmake blank OUT.png                 a picture with no QR code
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitmap.h"
-#include "pngio.h"
-#include "qr.h"
-#include "sign.h"
+#include "core/bitmap.h"
+#include "io/pngio.h"
+#include "core/qr.h"
+#include "core/sign.h"
 
 static int
 die(const char *msg)

@@ -1,0 +1,665 @@
+/*
+ * client: the kiosk's HTTP client (see client.h). The only file that
+ * includes libcurl. One easy handle per struct client, reused so that the
+ * connection to the server is kept between calls; answers are parsed with
+ * cJSON into the plain structs of client.h.
+ *
+ * Why blocking curl_easy_perform and not the multi interface: every caller
+ * already runs these calls off its UI thread (the touchscreen's worker, or
+ * the one-shot `kiosk ticket`), and the hard time limits below bound each
+ * call, which is all the UI needs to stay honest.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "client/client.h"
+#include "core/log.h"
+
+#define CLIENT_BODY_MAX (1 << 20)  /* refuse answers larger than this */
+#define CLIENT_REASON_MAX 120      /* the server keeps this much of a print reason */
+
+struct client {
+	CURL *curl;              /* the easy handle, kept for connection reuse */
+	char *base;              /* base URL without the trailing '/' */
+	char *auth;              /* "Authorization: Bearer KEY", or NULL */
+	char *cafile;            /* CA file for HTTPS, or NULL */
+	int connect_ms;          /* connect time limit */
+	int total_ms;            /* whole request time limit */
+	char code[32];           /* "code" of the last error answer, "" if none */
+};
+
+/* An answer being received. */
+struct buf {
+	char *p;                 /* bytes, NUL-terminated when p != NULL */
+	size_t len;              /* bytes in p */
+	int too_big;             /* the answer passed CLIENT_BODY_MAX */
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_OK;
+
+static void
+global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const char *
+client_rc_str(enum client_rc rc)
+{
+	switch (rc) {
+	case CLIENT_OK:          return "ok";
+	case CLIENT_UNREACHABLE: return "server unreachable";
+	case CLIENT_CLOSED:      return "closed";
+	case CLIENT_FULL:        return "full";
+	case CLIENT_LIMIT:       return "reprint limit reached";
+	case CLIENT_REFUSED:     return "refused";
+	case CLIENT_UNAVAILABLE: return "server unavailable";
+	case CLIENT_PROTOCOL:    return "bad answer from the server";
+	}
+	return "?";
+}
+
+/* Copy at most dstlen-1 bytes of src, never cutting a UTF-8 character. */
+static void
+copy_utf8(char *dst, size_t dstlen, const char *src)
+{
+	size_t n;
+
+	if (dstlen == 0)
+		return;
+	if (src == NULL)
+		src = "";
+	n = strlen(src);
+	if (n >= dstlen) {
+		n = dstlen - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static char *
+dupstr(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+struct client *
+client_new(const char *base_url, const char *device_key, char *err, size_t errlen)
+{
+	struct client *c;
+	size_t n;
+
+	if (base_url == NULL || (strncmp(base_url, "http://", 7) && strncmp(base_url, "https://", 8))) {
+		errf(err, errlen, "server URL must start with http:// or https:// (got '%s')",
+		    base_url ? base_url : "");
+		return NULL;
+	}
+	if (device_key && strpbrk(device_key, "\r\n")) {
+		errf(err, errlen, "device key holds a line break");
+		return NULL;
+	}
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK) {
+		errf(err, errlen, "libcurl: %s", curl_easy_strerror(global_rc));
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->connect_ms = CLIENT_CONNECT_MS;
+	c->total_ms = CLIENT_TOTAL_MS;
+	if ((c->base = dupstr(base_url)) == NULL)
+		goto oom;
+	n = strlen(c->base);
+	while (n > 0 && c->base[n - 1] == '/')
+		c->base[--n] = '\0';
+	if (device_key && *device_key) {
+		size_t len = strlen(device_key) + 32;
+		if ((c->auth = malloc(len)) == NULL)
+			goto oom;
+		snprintf(c->auth, len, "Authorization: Bearer %s", device_key);
+	}
+	if ((c->curl = curl_easy_init()) == NULL) {
+		errf(err, errlen, "libcurl: cannot make a handle");
+		client_free(c);
+		return NULL;
+	}
+	return c;
+oom:
+	errf(err, errlen, "out of memory");
+	client_free(c);
+	return NULL;
+}
+
+void
+client_free(struct client *c)
+{
+	if (c == NULL)
+		return;
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	free(c->base);
+	free(c->auth);
+	free(c->cafile);
+	free(c);
+}
+
+void
+client_set_timeouts(struct client *c, int connect_ms, int total_ms)
+{
+	if (connect_ms > 0)
+		c->connect_ms = connect_ms;
+	if (total_ms > 0)
+		c->total_ms = total_ms;
+}
+
+const char *
+client_last_code(const struct client *c)
+{
+	return c->code;
+}
+
+void
+client_set_cafile(struct client *c, const char *path)
+{
+	free(c->cafile);
+	c->cafile = path ? dupstr(path) : NULL;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct buf *b = arg;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (b->len + n > CLIENT_BODY_MAX) {
+		b->too_big = 1;
+		return 0;       /* makes curl stop with CURLE_WRITE_ERROR */
+	}
+	if ((p = realloc(b->p, b->len + n + 1)) == NULL)
+		return 0;
+	b->p = p;
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return n;
+}
+
+/*
+ * One request. body: JSON text to POST, or NULL for GET. On an HTTP answer
+ * (any status) returns CLIENT_OK with *status and *json (NULL when the body
+ * is not JSON); otherwise CLIENT_UNREACHABLE or CLIENT_PROTOCOL with err.
+ */
+static enum client_rc
+request(struct client *c, const char *path, const char *body, long *status, cJSON **json,
+    char *err, size_t errlen)
+{
+	struct curl_slist *hdrs = NULL, *h;
+	struct buf b = { NULL, 0, 0 };
+	char url[1024], curlerr[CURL_ERROR_SIZE];
+	enum client_rc rc = CLIENT_OK;
+	CURLcode cc;
+	CURL *k = c->curl;
+
+	*status = 0;
+	*json = NULL;
+	c->code[0] = '\0';
+	if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url)
+		return errf(err, errlen, "server URL too long"), CLIENT_PROTOCOL;
+	curl_easy_reset(k);
+	curlerr[0] = '\0';
+	if (c->auth && (h = curl_slist_append(hdrs, c->auth)) != NULL)
+		hdrs = h;
+	if (body && (h = curl_slist_append(hdrs, "Content-Type: application/json")) != NULL)
+		hdrs = h;
+	/* No "Expect: 100-continue" round trip for our small bodies. */
+	if ((h = curl_slist_append(hdrs, "Expect:")) != NULL)
+		hdrs = h;
+	curl_easy_setopt(k, CURLOPT_URL, url);
+	curl_easy_setopt(k, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);          /* threads: no SIGALRM */
+	curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_ms);
+	curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)c->total_ms);
+	curl_easy_setopt(k, CURLOPT_ERRORBUFFER, curlerr);
+	curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(k, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(k, CURLOPT_USERAGENT, "kiosk/1");
+	if (c->cafile)
+		curl_easy_setopt(k, CURLOPT_CAINFO, c->cafile);
+	if (body) {
+		curl_easy_setopt(k, CURLOPT_POST, 1L);
+		curl_easy_setopt(k, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(k, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	cc = curl_easy_perform(k);
+	if (cc != CURLE_OK) {
+		if (b.too_big) {
+			errf(err, errlen, "the server's answer is larger than %d bytes", CLIENT_BODY_MAX);
+			rc = CLIENT_PROTOCOL;
+		} else {
+			errf(err, errlen, "server %s unreachable: %s", c->base,
+			    curlerr[0] ? curlerr : curl_easy_strerror(cc));
+			rc = CLIENT_UNREACHABLE;
+		}
+		goto out;
+	}
+	curl_easy_getinfo(k, CURLINFO_RESPONSE_CODE, status);
+	if (b.p)
+		*json = cJSON_ParseWithLength(b.p, b.len);
+out:
+	/* The handle keeps a pointer to these; clear them before they go. */
+	curl_easy_setopt(k, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(k, CURLOPT_ERRORBUFFER, NULL);
+	curl_slist_free_all(hdrs);
+	free(b.p);
+	return rc;
+}
+
+static const char *
+jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int
+jint(const cJSON *o, const char *key, int dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v) || v->valuedouble < -2e9 || v->valuedouble > 2e9)
+		return dflt;
+	return (int)v->valuedouble;
+}
+
+static int
+jbool(const cJSON *o, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+/* Map a non-2xx answer to a result, with the server's reason in err. */
+static enum client_rc
+http_error(struct client *c, long status, const cJSON *j, char *err, size_t errlen)
+{
+	const char *msg = j ? jstr(j, "error") : NULL;
+	const char *code = j ? jstr(j, "code") : NULL;
+
+	copy_utf8(c->code, sizeof c->code, code);
+
+	if (msg)
+		errf(err, errlen, "%s", msg);
+	else
+		errf(err, errlen, "the server answered HTTP %ld", status);
+	if (status == 409 && code) {
+		if (!strcmp(code, "closed"))
+			return CLIENT_CLOSED;
+		if (!strcmp(code, "full"))
+			return CLIENT_FULL;
+		if (!strcmp(code, "reprint_limit"))
+			return CLIENT_LIMIT;
+	}
+	if (status >= 500)
+		return CLIENT_UNAVAILABLE;
+	if (status >= 400)
+		return CLIENT_REFUSED;
+	errf(err, errlen, "unexpected HTTP %ld from the server", status);
+	return CLIENT_PROTOCOL;
+}
+
+/* One call that expects a JSON object with a 2xx status. */
+static enum client_rc
+call(struct client *c, const char *path, const char *body, cJSON **json, char *err, size_t errlen)
+{
+	enum client_rc rc;
+	long status;
+
+	*json = NULL;
+	if ((rc = request(c, path, body, &status, json, err, errlen)) != CLIENT_OK)
+		return rc;
+	if (status < 200 || status > 299) {
+		rc = http_error(c, status, *json, err, errlen);
+		cJSON_Delete(*json);
+		*json = NULL;
+		return rc;
+	}
+	if (!cJSON_IsObject(*json)) {
+		cJSON_Delete(*json);
+		*json = NULL;
+		errf(err, errlen, "the server's answer to %s is not a JSON object", path);
+		return CLIENT_PROTOCOL;
+	}
+	return CLIENT_OK;
+}
+
+/* ---- services --------------------------------------------------------- */
+
+void
+client_menu_free(struct client_menu *m)
+{
+	int i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nservices; i++)
+		free(m->services[i].names);
+	free(m->services);
+	free(m);
+}
+
+const char *
+client_service_name(const struct client_service *s, const char *lang)
+{
+	int i;
+
+	for (i = 0; lang && i < s->nnames; i++)
+		if (!strcmp(s->names[i].lang, lang))
+			return s->names[i].text;
+	for (i = 0; i < s->nnames; i++)
+		if (!strcmp(s->names[i].lang, "fr"))
+			return s->names[i].text;
+	return s->code;
+}
+
+/* Names object {"fr":"...","en":"..."}: French first. */
+static int
+parse_names(const cJSON *o, struct client_service *s)
+{
+	const cJSON *v;
+	int n = 0, i;
+
+	cJSON_ArrayForEach(v, o)
+		n++;
+	s->names = calloc(n ? (size_t)n : 1, sizeof *s->names);
+	if (s->names == NULL)
+		return -1;
+	cJSON_ArrayForEach(v, o) {
+		if (!cJSON_IsString(v) || v->string == NULL)
+			continue;
+		i = s->nnames++;
+		copy_utf8(s->names[i].lang, sizeof s->names[i].lang, v->string);
+		copy_utf8(s->names[i].text, sizeof s->names[i].text, v->valuestring);
+		if (!strcmp(v->string, "fr") && i > 0) {
+			struct client_name t = s->names[0];
+			s->names[0] = s->names[i];
+			s->names[i] = t;
+		}
+	}
+	return 0;
+}
+
+enum client_rc
+client_services(struct client *c, struct client_menu **out, char *err, size_t errlen)
+{
+	const cJSON *site, *arr, *v;
+	struct client_menu *m = NULL;
+	enum client_rc rc;
+	cJSON *j;
+	int n;
+
+	*out = NULL;
+	if ((rc = call(c, "/api/v1/services", NULL, &j, err, errlen)) != CLIENT_OK)
+		return rc;
+	site = cJSON_GetObjectItemCaseSensitive(j, "site");
+	arr = cJSON_GetObjectItemCaseSensitive(j, "services");
+	if (!cJSON_IsObject(site) || !cJSON_IsArray(arr)) {
+		errf(err, errlen, "the server's services answer lacks 'site' or 'services'");
+		rc = CLIENT_PROTOCOL;
+		goto out;
+	}
+	n = cJSON_GetArraySize(arr);
+	if ((m = calloc(1, sizeof *m)) == NULL ||
+	    (m->services = calloc(n ? (size_t)n : 1, sizeof *m->services)) == NULL)
+		goto oom;
+	copy_utf8(m->site.id, sizeof m->site.id, jstr(site, "id"));
+	copy_utf8(m->site.name, sizeof m->site.name, jstr(site, "name"));
+	copy_utf8(m->site.opens, sizeof m->site.opens, jstr(site, "opens"));
+	copy_utf8(m->site.closes, sizeof m->site.closes, jstr(site, "closes"));
+	m->site.open = jbool(site, "open");
+	cJSON_ArrayForEach(v, arr) {
+		struct client_service *s = &m->services[m->nservices];
+		const char *code = jstr(v, "code");
+		if (!cJSON_IsObject(v) || code == NULL || !*code)
+			continue;
+		m->nservices++;
+		copy_utf8(s->code, sizeof s->code, code);
+		if (parse_names(cJSON_GetObjectItemCaseSensitive(v, "name"), s) < 0)
+			goto oom;
+		s->waiting = jint(v, "waiting", 0);
+		s->estimated_wait_s = jint(v, "estimated_wait_s", -1);
+		s->left_today = jint(v, "left_today", -1);
+		s->capacity = jint(v, "capacity", -1);
+		s->open = jbool(v, "open");
+		s->bind_holder = jbool(v, "bind_holder");
+	}
+	*out = m;
+	m = NULL;
+	goto out;
+oom:
+	errf(err, errlen, "out of memory");
+	rc = CLIENT_PROTOCOL;
+out:
+	client_menu_free(m);
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* ---- tickets ---------------------------------------------------------- */
+
+static enum client_rc
+parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+	const cJSON *site = cJSON_GetObjectItemCaseSensitive(j, "site");
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(j, "service_name");
+	const char *number = jstr(j, "number"), *kind = jstr(j, "kind");
+	int att;
+
+	memset(t, 0, sizeof *t);
+	if (kind == NULL)
+		kind = "ticket";
+	att = !strcmp(kind, "attestation");
+	if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9007199254740992.0 ||
+	    (!att && (number == NULL || !*number))) {
+		errf(err, errlen, "the server's ticket lacks 'id' or 'number'");
+		return CLIENT_PROTOCOL;
+	}
+	t->id = (int64_t)id->valuedouble;
+	copy_utf8(t->number, sizeof t->number, number);
+	copy_utf8(t->service, sizeof t->service, jstr(j, "service"));
+	copy_utf8(t->kind, sizeof t->kind, kind);
+	t->duplicate = jbool(j, "duplicate");
+	copy_utf8(t->serial, sizeof t->serial, jstr(j, "serial"));
+	copy_utf8(t->device, sizeof t->device, jstr(j, "device"));
+	copy_utf8(t->outcome, sizeof t->outcome, jstr(j, "outcome"));
+	t->attempt = jint(j, "attempt", 0);
+	copy_utf8(t->first_date, sizeof t->first_date, jstr(j, "first_date"));
+	t->weeks = jint(j, "weeks", 0);
+	copy_utf8(t->lang, sizeof t->lang, jstr(j, "lang") ? jstr(j, "lang") : "fr");
+	t->priority = jbool(j, "priority");
+	copy_utf8(t->state, sizeof t->state, jstr(j, "state"));
+	copy_utf8(t->day, sizeof t->day, jstr(j, "day"));
+	copy_utf8(t->issued_at, sizeof t->issued_at, jstr(j, "issued_at"));
+	t->position = jint(j, "position", -1);
+	t->estimated_wait_s = jint(j, "estimated_wait_s", -1);
+	copy_utf8(t->print, sizeof t->print, jstr(j, "print"));
+	copy_utf8(t->print_reason, sizeof t->print_reason, jstr(j, "print_reason"));
+	t->reprints = jint(j, "reprints", 0);
+	copy_utf8(t->holder_ref, sizeof t->holder_ref, jstr(j, "holder"));
+	if (jstr(j, "token")) {
+		if (strlen(jstr(j, "token")) >= sizeof t->token) {
+			errf(err, errlen, "the server's token is too long");
+			return CLIENT_PROTOCOL;
+		}
+		copy_utf8(t->token, sizeof t->token, jstr(j, "token"));
+	}
+	if (cJSON_IsObject(site)) {
+		copy_utf8(t->site_id, sizeof t->site_id, jstr(site, "id"));
+		copy_utf8(t->site_name, sizeof t->site_name, jstr(site, "name"));
+	}
+	if (cJSON_IsObject(names)) {
+		copy_utf8(t->service_fr, sizeof t->service_fr, jstr(names, "fr"));
+		copy_utf8(t->service_local, sizeof t->service_local, jstr(names, t->lang));
+	}
+	return CLIENT_OK;
+}
+
+/* A call whose answer is a ticket. need_token: the answer must carry one. */
+static enum client_rc
+ticket_call(struct client *c, const char *path, const char *body, int need_token,
+    struct client_ticket *out, char *err, size_t errlen)
+{
+	struct client_ticket scratch;
+	enum client_rc rc;
+	cJSON *j;
+
+	if (out == NULL)
+		out = &scratch;
+	if ((rc = call(c, path, body, &j, err, errlen)) != CLIENT_OK) {
+		memset(out, 0, sizeof *out);
+		return rc;
+	}
+	rc = parse_ticket(j, out, err, errlen);
+	if (rc == CLIENT_OK && need_token && !out->token[0]) {
+		errf(err, errlen, "the server's ticket %s carries no signed token", out->number);
+		rc = CLIENT_PROTOCOL;
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+/* Serialise a cJSON object; NULL when out of memory. Frees o. */
+static char *
+to_text(cJSON *o)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	return s;
+}
+
+enum client_rc
+client_issue_with(struct client *c, const struct client_request *rq, struct client_ticket *out,
+    char *err, size_t errlen)
+{
+	cJSON *o = cJSON_CreateObject();
+	enum client_rc rc;
+	char *body;
+
+	memset(out, 0, sizeof *out);
+	if (o) {
+		cJSON_AddStringToObject(o, "service", rq->service ? rq->service : "");
+		cJSON_AddStringToObject(o, "lang", rq->lang ? rq->lang : "fr");
+		cJSON_AddBoolToObject(o, "priority", rq->priority != 0);
+		if (rq->holder)
+			cJSON_AddStringToObject(o, "holder", rq->holder);
+		if (rq->previous)
+			cJSON_AddStringToObject(o, "previous", rq->previous);
+	}
+	if ((body = to_text(o)) == NULL)
+		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
+	rc = ticket_call(c, "/api/v1/tickets", body, 1, out, err, errlen);
+	/* The body held the document number: leave no copy behind. */
+	if (rq->holder)
+		sodium_memzero(body, strlen(body));
+	cJSON_free(body);
+	if (rc == CLIENT_OK && !strcmp(out->kind, "attestation")) {
+		errf(err, errlen, "today's capacity for this service is reached: "
+		    "an attestation de passage was issued instead");
+		return CLIENT_FULL;
+	}
+	return rc;
+}
+
+enum client_rc
+client_issue(struct client *c, const char *service, const char *lang, int priority,
+    struct client_ticket *out, char *err, size_t errlen)
+{
+	struct client_request rq = { service, lang, priority, NULL, NULL };
+
+	return client_issue_with(c, &rq, out, err, errlen);
+}
+
+/* POST {status, reason} to path; the answer is a ticket when out != NULL. */
+static enum client_rc
+report(struct client *c, const char *path, const char *status, const char *reason,
+    struct client_ticket *out, char *err, size_t errlen)
+{
+	char cut[CLIENT_REASON_MAX + 1];
+	cJSON *o = cJSON_CreateObject(), *j;
+	enum client_rc rc;
+	char *body;
+
+	expect(status != NULL);
+	if (o) {
+		cJSON_AddStringToObject(o, "status", status);
+		if (reason && *reason) {
+			copy_utf8(cut, sizeof cut, reason);
+			cJSON_AddStringToObject(o, "reason", cut);
+		}
+	}
+	if ((body = to_text(o)) == NULL)
+		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
+	if (out) {
+		rc = ticket_call(c, path, body, 0, out, err, errlen);
+	} else {
+		rc = call(c, path, body, &j, err, errlen);
+		cJSON_Delete(j);
+	}
+	cJSON_free(body);
+	return rc;
+}
+
+enum client_rc
+client_printed(struct client *c, int64_t id, const char *status, const char *reason,
+    struct client_ticket *out, char *err, size_t errlen)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
+	return report(c, path, status, reason, out, err, errlen);
+}
+
+enum client_rc
+client_attestation_printed(struct client *c, int64_t id, const char *status, const char *reason,
+    char *err, size_t errlen)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/api/v1/attestations/%lld/printed", (long long)id);
+	return report(c, path, status, reason, NULL, err, errlen);
+}
+
+enum client_rc
+client_reprint(struct client *c, int64_t id, struct client_ticket *out, char *err, size_t errlen)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/reprint", (long long)id);
+	return ticket_call(c, path, "{}", 1, out, err, errlen);
+}
+
+enum client_rc
+client_get_ticket(struct client *c, int64_t id, struct client_ticket *out, char *err, size_t errlen)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld", (long long)id);
+	return ticket_call(c, path, NULL, 0, out, err, errlen);
+}

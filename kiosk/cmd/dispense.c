@@ -1,0 +1,206 @@
+/*
+ * dispense: issued ticket -> slip view -> bitmap -> printer -> report
+ * (see dispense.h). The catalogue strings used on the slip are the msgids
+ * of assets/po/messages.pot marked "Slip:".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/dispense.h"
+#include "core/i18n.h"
+#include "core/log.h"
+
+/* French msgids of the slip (assets/po/messages.pot). */
+#define M_NUMBER   "Numéro"
+#define M_POSITION "Position"
+#define M_WAIT     "Attente estimée"
+#define M_MINUTES  "%d min"
+#define M_HOLDER   "Titulaire"
+#define M_DUP      "DUPLICATA"
+#define M_VALID    "Valable uniquement aujourd'hui, pour une seule visite."
+#define M_FREE     "Ce ticket est gratuit. Ne le payez jamais."
+#define M_ATT      "Attestation de passage"
+#define M_FULL     "Capacité du jour atteinte"
+#define M_SERIAL   "N° de série"
+#define M_ATT_KEEP "Gardez cette attestation. Elle peut vous servir à prouver vos démarches."
+#define M_STATEMENT "Cette attestation certifie que vous vous êtes présenté(e) à l'accueil " \
+	"à la date et à l'heure indiquées. Ce n'est pas un récépissé et elle ne donne " \
+	"aucun droit au séjour."
+
+/* A catalogue string and its translation into lang. */
+static struct ticket_text2
+tr2(const char *lang, const char *msgid)
+{
+	struct ticket_text2 t;
+
+	t.fr = msgid;
+	t.local = i18n_tr(lang, msgid);
+	return t;
+}
+
+/* A printf template with one %d into ticket.h's "{n}" form. "%%" -> "%". */
+static void
+to_template(char *out, size_t outlen, const char *fmt)
+{
+	size_t o = 0;
+	int done = 0;
+
+	while (*fmt && o + 4 < outlen) {
+		if (fmt[0] == '%' && fmt[1] == '%') {
+			out[o++] = '%';
+			fmt += 2;
+		} else if (fmt[0] == '%' && fmt[1] == 'd' && !done) {
+			memcpy(out + o, "{n}", 3);
+			o += 3;
+			fmt += 2;
+			done = 1;
+		} else {
+			out[o++] = *fmt++;
+		}
+	}
+	/* Never cut a UTF-8 character in two. */
+	if (((unsigned char)*fmt & 0xC0) == 0x80) {
+		while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+			o--;
+		if (o > 0)
+			o--;   /* the lead byte of the cut character */
+	}
+	out[o] = '\0';
+}
+
+/* "2026-11-27T09:14:05+01:00" (local time, as the API gives it) ->
+ * "27/11/2026 09:14". The string is used as it is when it has another shape. */
+static void
+format_datetime(char *out, size_t outlen, const char *rfc3339)
+{
+	int y, mo, d, h, mi;
+	char sep;
+
+	if (sscanf(rfc3339, "%4d-%2d-%2d%c%2d:%2d", &y, &mo, &d, &sep, &h, &mi) == 6 &&
+	    (sep == 'T' || sep == ' ') && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 &&
+	    h >= 0 && h < 24 && mi >= 0 && mi < 60)
+		snprintf(out, outlen, "%02d/%02d/%04d %02d:%02d", d, mo, y, h, mi);
+	else
+		snprintf(out, outlen, "%s", rfc3339);
+}
+
+int
+dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char *site_name,
+    char *err, size_t errlen)
+{
+	struct ticket_view *v = &s->view;
+	const char *lang = t->lang[0] ? t->lang : "fr";
+
+	memset(s, 0, sizeof *s);
+	if (!t->token[0])
+		return errf(err, errlen, "slip %s has no signed token: refusing to print it",
+		    t->number[0] ? t->number : t->serial);
+	v->kind = TICKET_KIND_TICKET;
+	v->lang = lang;
+	v->site_name = t->site_name[0] ? t->site_name : site_name;
+	v->number = t->number;
+	v->service.fr = t->service_fr[0] ? t->service_fr : t->service;
+	/* The site file's own name for this language wins; else the catalogue
+	 * (which holds the demo services' names); else French only. */
+	v->service.local = t->service_local[0] ? t->service_local : i18n_tr(lang, v->service.fr);
+	format_datetime(s->datetime, sizeof s->datetime, t->issued_at);
+	v->datetime = s->datetime;
+	v->position = t->position;
+	v->wait_min = t->estimated_wait_s < 0 ? -1 : (t->estimated_wait_s + 59) / 60;
+	v->free_notice = tr2(lang, M_FREE);
+	v->holder_ref = t->holder_ref[0] ? t->holder_ref : NULL;
+	v->qr_payload = t->token;
+	v->reprint = t->reprints > 0 ? t->reprints : 0;
+	v->labels.number = tr2(lang, M_NUMBER);
+	v->labels.position = tr2(lang, M_POSITION);
+	v->labels.wait = tr2(lang, M_WAIT);
+	to_template(s->minutes_fr, sizeof s->minutes_fr, M_MINUTES);
+	to_template(s->minutes_local, sizeof s->minutes_local, i18n_tr(lang, M_MINUTES));
+	v->labels.minutes.fr = s->minutes_fr;
+	v->labels.minutes.local = s->minutes_local;
+	v->labels.holder = tr2(lang, M_HOLDER);
+	v->labels.duplicate = tr2(lang, M_DUP);
+	v->labels.keep = tr2(lang, M_VALID);
+	if (!strcmp(t->kind, "attestation")) {
+		v->kind = TICKET_KIND_ATTESTATION;
+		v->number = NULL;
+		v->position = v->wait_min = -1;
+		v->labels.keep = tr2(lang, M_ATT_KEEP);
+		v->att.title = tr2(lang, M_ATT);
+		if (!strcmp(t->outcome, "full") || !t->outcome[0])
+			v->att.outcome = tr2(lang, M_FULL);
+		else
+			v->att.outcome = (struct ticket_text2){ t->outcome, NULL };
+		v->att.serial = t->serial[0] ? t->serial : NULL;
+		v->att.serial_label = tr2(lang, M_SERIAL);
+		v->att.statement = tr2(lang, M_STATEMENT);
+		/* An attestation names the kiosk it came from. */
+		if (t->device[0]) {
+			size_t n = strlen(s->datetime);
+			snprintf(s->datetime + n, sizeof s->datetime - n, " — borne %s", t->device);
+		}
+		if (t->attempt > 1 && strlen(t->first_date) == 8) {
+			/* The catalogue refuses a translation whose conversions differ
+			 * from the French (%d %s %d), so it is a safe format. */
+			static const char M_CHAIN[] = "Tentative n° %d ; première tentative le %s ; "
+			    "tentatives sur %d semaines différentes";
+			const char *d = t->first_date;
+			char date[16];
+			snprintf(date, sizeof date, "%.2s/%.2s/%.4s", d + 6, d + 4, d);
+			snprintf(s->attempts, sizeof s->attempts, M_CHAIN, t->attempt, date, t->weeks);
+			snprintf(s->attempts_local, sizeof s->attempts_local, i18n_tr(lang, M_CHAIN),
+			    t->attempt, date, t->weeks);
+			v->att.attempts.fr = s->attempts;
+			v->att.attempts.local = s->attempts_local;
+		}
+	}
+	return 0;
+}
+
+struct bitmap *
+dispense_render(struct printer *p, struct fonts *f, const struct ticket_view *v,
+    char *err, size_t errlen)
+{
+	const struct printer_profile *pp = printer_profile(p);
+
+	return ticket_render(v, pp->dots, pp->dpi, f, err, errlen);
+}
+
+const char *
+dispense_status_word(enum print_outcome o)
+{
+	switch (o) {
+	case PRINT_CONFIRMED:   return "confirmed";
+	case PRINT_UNCONFIRMED: return "unconfirmed";
+	case PRINT_FAILED:      return "failed";
+	}
+	return "failed";
+}
+
+enum client_rc
+dispense_report(struct client *c, const struct client_ticket *t, const struct print_result *pr,
+    char *err, size_t errlen)
+{
+	const char *reason = NULL, *word = dispense_status_word(pr->outcome);
+
+	if (pr->outcome == PRINT_FAILED)
+		reason = pr->reason[0] ? pr->reason : "printer failure";
+	if (!strcmp(t->kind, "attestation"))
+		return client_attestation_printed(c, t->id, word, reason, err, errlen);
+	return client_printed(c, t->id, word, reason, NULL, err, errlen);
+}
+
+int
+dispense_print(struct printer *p, struct client *c, const struct client_ticket *t,
+    const struct bitmap *b, struct dispense_result *out)
+{
+	int rc;
+
+	expect(p != NULL && c != NULL && t != NULL && b != NULL && out != NULL);
+	memset(out, 0, sizeof *out);
+	rc = printer_print(p, b, &out->print);
+	out->report = dispense_report(c, t, &out->print, out->report_err, sizeof out->report_err);
+	if (out->report == CLIENT_OK)
+		out->report_err[0] = '\0';
+	return rc == 0 && out->print.outcome != PRINT_FAILED ? 0 : -1;
+}

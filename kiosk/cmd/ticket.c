@@ -1,0 +1,296 @@
+/*
+ * ticket_cmd: `kiosk ticket`, issue and print one ticket without the
+ * touchscreen. Staff use it for a person who cannot use the kiosk; the
+ * tests use it to drive the whole paper path (server -> token -> layout ->
+ * ESC/POS -> printer -> print report).
+ *
+ * Everything that could stop the slip from printing for a local reason
+ * (bad printer spec, missing font, broken catalogue) is checked BEFORE the
+ * server is asked for a number, so a set-up mistake never burns a ticket.
+ * The steps after issuing are dispense.c's, the same as the touchscreen's.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client.h"
+#include "cmd/cmds.h"
+#include "cmd/dispense.h"
+#include "core/i18n.h"
+#include "core/log.h"
+#include "io/pngio.h"
+#include "printer/printer.h"
+#include "cmd/serve.h"
+#include "core/text.h"
+
+/* Exit codes: distinct for each way it can end (see usage). */
+enum {
+	EXIT_OK = 0,           /* issued and printed (confirmed or unconfirmed) */
+	EXIT_USAGE = 1,        /* usage or local set-up error: nothing was issued */
+	EXIT_UNREACHABLE = 2,  /* the server did not answer: nothing was issued */
+	EXIT_CLOSED = 3,       /* outside opening hours */
+	EXIT_FULL = 4,         /* today's capacity is reached */
+	EXIT_REFUSED = 5,      /* refused (bad key, unknown service, reprint limit...) */
+	EXIT_UNAVAILABLE = 6,  /* server could not store it (503) or answered nonsense */
+	EXIT_NOT_PRINTED = 7,  /* issued, but the slip did not print */
+	EXIT_NOT_REPORTED = 8, /* printed, but the server could not be told */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: kiosk ticket --server URL --device-key KEY --service CODE [--lang LANG]\n"
+	    "                    [--priority] --printer SPEC [--fonts DIR] [--po DIR] [--png OUT.png]\n"
+	    "       kiosk ticket --server URL --device-key KEY --reprint ID --printer SPEC [...]\n"
+	    "       [--holder DOCUMENT] [--previous PAYLOAD]\n"
+	    "\n"
+	    "Issue one ticket from the queue server and print it, or reprint ticket ID\n"
+	    "(same number, marked DUPLICATA). The print outcome is reported to the server.\n"
+	    "\n"
+	    "  --server URL       the queue server, e.g. http://127.0.0.1:8080\n"
+	    "  --device-key KEY   this device's key (kiosk admin device add NAME);\n"
+	    "                     default: the environment variable KIOSK_DEVICE_KEY\n"
+	    "  --service CODE     the service, e.g. A\n"
+	    "  --lang LANG        the applicant's language (default fr): fr, ar, fa-AF, ta, zh, uk...\n"
+	    "  --priority         a priority ticket (staff check the card at the counter)\n"
+	    "  --holder DOCUMENT  the applicant's document number, for services bound to a holder\n"
+	    "  --previous PAYLOAD an earlier attestation de passage, to chain the attempts\n"
+	    "  --printer SPEC     file:OUT.bin[?profile=58mm], usb:/dev/usb/lp0, tcp:HOST:9100\n"
+	    "                     (profiles: %s)\n"
+	    "  --fonts DIR        where the Noto fonts are (default: Debian's places)\n"
+	    "  --po DIR           the translation catalogues (default: assets/po)\n"
+	    "  --reprint ID       reprint ticket ID instead of issuing a new one\n"
+	    "  --png OUT.png      also write the slip as it is sent to the printer\n"
+	    "\n"
+	    "Exit status:\n"
+	    "  0  issued and printed          5  refused (key, service, reprint limit)\n"
+	    "  1  usage or set-up error       6  server could not store it / bad answer\n"
+	    "  2  server unreachable          7  issued but NOT printed: show the number at the desk\n"
+	    "  3  closed                      8  printed, but the server could not be told\n"
+	    "  4  full for today (an attestation de passage is printed when the server gives one)\n",
+	    printer_profile_names());
+}
+
+static int
+exit_for(enum client_rc rc)
+{
+	switch (rc) {
+	case CLIENT_OK:          return EXIT_OK;
+	case CLIENT_UNREACHABLE: return EXIT_UNREACHABLE;
+	case CLIENT_CLOSED:      return EXIT_CLOSED;
+	case CLIENT_FULL:        return EXIT_FULL;
+	case CLIENT_LIMIT:       return EXIT_REFUSED;
+	case CLIENT_REFUSED:     return EXIT_REFUSED;
+	case CLIENT_UNAVAILABLE: return EXIT_UNAVAILABLE;
+	case CLIENT_PROTOCOL:    return EXIT_UNAVAILABLE;
+	}
+	return EXIT_UNAVAILABLE;
+}
+
+/* What a failed request means for the person, after the server's reason. */
+static const char *
+consequence(enum client_rc rc, int reprint)
+{
+	switch (rc) {
+	case CLIENT_UNREACHABLE:
+		return reprint ? "Nothing was reprinted." :
+		    "No ticket was issued: check the server and the network.";
+	case CLIENT_LIMIT:       return "Nothing was reprinted.";
+	case CLIENT_UNAVAILABLE: return "Nothing was issued; retry in a moment.";
+	case CLIENT_PROTOCOL:    return "The answer was not understood: ask staff to check the queue.";
+	case CLIENT_CLOSED:
+	case CLIENT_FULL:
+	case CLIENT_REFUSED:
+		return reprint ? "Nothing was reprinted." : "No ticket was issued.";
+	case CLIENT_OK:          break;
+	}
+	return "";
+}
+
+/* Parse a positive ticket id. */
+static long long
+parse_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' && v > 0 ? v : -1;
+}
+
+int
+cmd_ticket(int argc, char **argv)
+{
+	const char *server = NULL, *key = NULL, *service = NULL, *langarg = "fr";
+	const char *spec = NULL, *fontdir = NULL, *podir = NULL, *png = NULL, *reprint = NULL;
+	const char *holder = NULL, *previous = NULL;
+	char pobuf[PATH_MAX], err[512];
+	const struct lang *lang;
+	struct printer *p = NULL;
+	struct fonts *f = NULL;
+	struct client *c = NULL;
+	struct bitmap *b = NULL;
+	struct client_ticket t;
+	struct dispense_slip slip;
+	struct dispense_result res;
+	enum client_rc crc;
+	long long reprint_id = -1;
+	int i, priority = 0, attestation, rc = EXIT_USAGE;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **dst = NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(a, "--priority")) {
+			priority = 1;
+			continue;
+		} else if (!strcmp(a, "--server")) {
+			dst = &server;
+		} else if (!strcmp(a, "--device-key")) {
+			dst = &key;
+		} else if (!strcmp(a, "--service")) {
+			dst = &service;
+		} else if (!strcmp(a, "--lang")) {
+			dst = &langarg;
+		} else if (!strcmp(a, "--printer")) {
+			dst = &spec;
+		} else if (!strcmp(a, "--fonts")) {
+			dst = &fontdir;
+		} else if (!strcmp(a, "--po")) {
+			dst = &podir;
+		} else if (!strcmp(a, "--png")) {
+			dst = &png;
+		} else if (!strcmp(a, "--reprint")) {
+			dst = &reprint;
+		} else if (!strcmp(a, "--holder")) {
+			dst = &holder;
+		} else if (!strcmp(a, "--previous")) {
+			dst = &previous;
+		}
+		if (dst == NULL || i + 1 >= argc) {
+			fprintf(stderr, "kiosk ticket: %s '%s'\n\n",
+			    dst ? "missing value after" : "unknown option", a);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		*dst = argv[++i];
+	}
+	if (key == NULL)
+		key = getenv("KIOSK_DEVICE_KEY");
+	if (server == NULL || key == NULL || *key == '\0' || spec == NULL ||
+	    (service == NULL) == (reprint == NULL)) {
+		fprintf(stderr, "kiosk ticket: give --server, --device-key, --printer, and "
+		    "either --service or --reprint\n\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (reprint && (reprint_id = parse_id(reprint)) < 0) {
+		fprintf(stderr, "kiosk ticket: --reprint needs a ticket id (a number), not '%s'\n", reprint);
+		return EXIT_USAGE;
+	}
+	if ((lang = i18n_lang(langarg)) == NULL) {
+		fprintf(stderr, "kiosk ticket: unknown language '%s'\n", langarg);
+		return EXIT_USAGE;
+	}
+
+	/* Local set-up first: nothing is issued if the slip cannot be made. */
+	if (podir == NULL) {
+		serve_default_dir(argv[0], "po", pobuf, sizeof pobuf);
+		podir = pobuf;
+	}
+	if (i18n_load(podir, err, sizeof err) != 0) {
+		fprintf(stderr, "kiosk ticket: translations: %s\n", err);
+		goto out;
+	}
+	if ((p = printer_open(spec, err, sizeof err)) == NULL) {
+		fprintf(stderr, "kiosk ticket: printer: %s\n", err);
+		goto out;
+	}
+	if ((f = fonts_open(fontdir, err, sizeof err)) == NULL) {
+		fprintf(stderr, "kiosk ticket: fonts: %s\n", err);
+		goto out;
+	}
+	if ((c = client_new(server, key, err, sizeof err)) == NULL) {
+		fprintf(stderr, "kiosk ticket: %s\n", err);
+		goto out;
+	}
+
+	if (reprint) {
+		crc = client_reprint(c, reprint_id, &t, err, sizeof err);
+	} else {
+		struct client_request rq = { service, lang->code, priority, holder, previous };
+		crc = client_issue_with(c, &rq, &t, err, sizeof err);
+	}
+	attestation = crc == CLIENT_FULL && !strcmp(t.kind, "attestation");
+	if (crc != CLIENT_OK && !attestation) {
+		fprintf(stderr, "kiosk ticket: %s. %s\n", err, consequence(crc, reprint != NULL));
+		rc = exit_for(crc);
+		goto out;
+	}
+	if (attestation) {
+		/* Nobody leaves empty-handed: the proof of the visit is printed. */
+		printf("%s\n", t.serial);
+		printf("id: %lld\n", (long long)t.id);
+		printf("kind: attestation de passage (%s)\n", err);
+	} else {
+		printf("%s\n", t.number);
+		printf("id: %lld\n", (long long)t.id);
+		if (t.duplicate)
+			printf("note: this person already had ticket %s today; it is given again\n",
+			    t.number);
+		if (t.reprints > 0)
+			printf("reprint: DUPLICATA %d\n", t.reprints);
+	}
+	fflush(stdout);
+
+	if (dispense_fill(&slip, &t, NULL, err, sizeof err) != 0 ||
+	    (b = dispense_render(p, f, &slip.view, err, sizeof err)) == NULL) {
+		/* Issued but no slip: record it as not printed, with the reason. */
+		memset(&res, 0, sizeof res);
+		res.print.outcome = PRINT_FAILED;
+		res.print.state = ESCPOS_UNKNOWN;
+		snprintf(res.print.reason, sizeof res.print.reason, "slip layout failed: %.160s", err);
+		res.report = dispense_report(c, &t, &res.print, res.report_err, sizeof res.report_err);
+	} else {
+		if (png && png_write(b, png, err, sizeof err) != 0)
+			fprintf(stderr, "kiosk ticket: warning: %s\n", err);
+		dispense_print(p, c, &t, b, &res);
+	}
+
+	switch (res.print.outcome) {
+	case PRINT_CONFIRMED:
+		printf("print: printed (confirmed by the printer)\n");
+		rc = EXIT_OK;
+		break;
+	case PRINT_UNCONFIRMED:
+		printf("print: printed, unconfirmed (this printer cannot answer: check the slip)\n");
+		rc = EXIT_OK;
+		break;
+	case PRINT_FAILED:
+		printf("print: not printed: %s\n", res.print.reason[0] ? res.print.reason : "printer failure");
+		printf("Show this number at the reception desk: %s\n", attestation ? t.serial : t.number);
+		rc = EXIT_NOT_PRINTED;
+		break;
+	}
+	if (attestation && rc == EXIT_OK)
+		rc = EXIT_FULL;
+	if (res.report != CLIENT_OK) {
+		fprintf(stderr, "kiosk ticket: the server was not told the print outcome (%s): %s\n",
+		    client_rc_str(res.report), res.report_err);
+		if (rc == EXIT_OK)
+			rc = EXIT_NOT_REPORTED;
+	}
+out:
+	bitmap_free(b);
+	client_free(c);
+	fonts_free(f);
+	printer_close(p);
+	i18n_free();
+	return rc;
+}

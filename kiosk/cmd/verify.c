@@ -1,0 +1,294 @@
+/*
+ * verify: `kiosk verify`, check a slip offline with nothing but the site's
+ * published public key (docs/VERIFY.md). Reads the payload a scanner typed,
+ * or decodes the QR code in a PNG photo/scan with zbar.
+ *
+ * Platform module: the only file that includes zbar.h. The checking itself
+ * is slip_verify() in the pure core (sign.c); this file reads files, the
+ * clock (for the default day) and prints.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <zbar.h>
+
+#include "core/bitmap.h"
+#include "cmd/cmds.h"
+#include "io/pngio.h"
+#include "core/sign.h"
+
+/* Exit codes: a public contract, documented in --help and docs/VERIFY.md. */
+enum {
+	EXIT_VALID = 0,
+	EXIT_USAGE = 1,        /* usage, unreadable file, bad key file */
+	EXIT_FORGED = 2,       /* bad signature */
+	EXIT_OTHER_SITE = 3,
+	EXIT_OTHER_DAY = 4,
+	EXIT_UNKNOWN = 5,      /* unknown format */
+	EXIT_NO_QR = 6,        /* no QR code found in the image */
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: kiosk verify --pubkey KEYFILE [--today YYYYMMDD | --any-day] PAYLOAD\n"
+	    "       kiosk verify --pubkey KEYFILE [--today YYYYMMDD | --any-day] --image FILE.png\n"
+	    "\n"
+	    "Check offline that a slip (ticket or attestation de passage) was signed by\n"
+	    "the site whose public key is in KEYFILE (the line 'kiosk admin pubkey'\n"
+	    "prints: kiosk-pubkey v1 SITE HEX). PAYLOAD is the text a QR scanner types;\n"
+	    "'-' reads it from standard input. --image decodes the QR code in a PNG.\n"
+	    "\n"
+	    "  --pubkey KEYFILE   the site's public key (required)\n"
+	    "  --image FILE.png   read the QR code from a picture instead\n"
+	    "  --today YYYYMMDD   the day a ticket must be for (default: today, local time)\n"
+	    "  --any-day          do not check the day (e.g. a ticket kept as evidence)\n"
+	    "Attestations prove a past visit: their day is shown, never checked.\n"
+	    "\n"
+	    "Prints VALID or INVALID: <reason>, then the slip's fields. Exit status:\n"
+	    "  0  valid\n"
+	    "  1  usage error, or a file could not be read\n"
+	    "  2  bad signature: altered, forged, or not signed with this key\n"
+	    "  3  issued by another site (check it with that site's key)\n"
+	    "  4  a genuine ticket, but for another day\n"
+	    "  5  unknown format: not a slip this program can read\n"
+	    "  6  no QR code found in the image\n");
+}
+
+/* Read a small text file into buf. 0, or -1 with a message printed. */
+static int
+read_small(const char *path, char *buf, size_t buflen)
+{
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "kiosk verify: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, buflen - 1, f);
+	buf[n] = '\0';
+	if (ferror(f) || !feof(f)) {
+		fprintf(stderr, "kiosk verify: %s: %s\n", path,
+		    ferror(f) ? "read error" : "too big for a key file");
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Decode the first QR code in a PNG into out. 0 found, 1 none found,
+ * -1 error (message printed).
+ */
+static int
+scan_image(const char *path, char *out, size_t outlen)
+{
+	char err[256];
+	struct bitmap *b;
+	zbar_image_scanner_t *sc = NULL;
+	zbar_image_t *img = NULL;
+	const zbar_symbol_t *sym;
+	unsigned char *grey = NULL;
+	size_t i, npx;
+	int rc = -1, n;
+
+	if ((b = png_read(path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "kiosk verify: %s\n", err);
+		return -1;
+	}
+	npx = (size_t)b->w * (size_t)b->h;
+	if ((grey = malloc(npx ? npx : 1)) == NULL) {
+		fprintf(stderr, "kiosk verify: out of memory\n");
+		goto out;
+	}
+	/* bitmap: 0 = paper, 255 = ink; zbar's Y800: 0 = black. */
+	for (i = 0; i < npx; i++)
+		grey[i] = (unsigned char)(255 - b->px[i]);
+	if ((sc = zbar_image_scanner_create()) == NULL || (img = zbar_image_create()) == NULL) {
+		fprintf(stderr, "kiosk verify: zbar failed to start\n");
+		goto out;
+	}
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(img, (unsigned)b->w, (unsigned)b->h);
+	zbar_image_set_data(img, grey, npx, NULL);
+	n = zbar_scan_image(sc, img);
+	if (n < 0) {
+		fprintf(stderr, "kiosk verify: %s: zbar could not scan the image\n", path);
+		goto out;
+	}
+	rc = 1;
+	for (sym = zbar_image_first_symbol(img); sym; sym = zbar_symbol_next(sym)) {
+		const char *data = zbar_symbol_get_data(sym);
+		unsigned int len = zbar_symbol_get_data_length(sym);
+		if (zbar_symbol_get_type(sym) != ZBAR_QRCODE || data == NULL)
+			continue;
+		if (len >= outlen)
+			len = (unsigned int)outlen - 1;   /* overlong: the checker says why */
+		memcpy(out, data, len);
+		out[len] = '\0';
+		rc = 0;
+		break;
+	}
+out:
+	if (img)
+		zbar_image_destroy(img);
+	if (sc)
+		zbar_image_scanner_destroy(sc);
+	free(grey);
+	bitmap_free(b);
+	return rc;
+}
+
+static void
+print_date(const char *label, const char *d)
+{
+	printf("  %-10s %.4s-%.2s-%.2s\n", label, d, d + 4, d + 6);
+}
+
+static void
+print_fields(const struct slip *s, int trusted)
+{
+	if (!trusted)
+		printf("What the slip claims (NOT proven genuine):\n");
+	printf("  %-10s %s\n", "kind:", s->kind == SLIP_TICKET ? "ticket" : "attestation de passage (proof of visit)");
+	printf("  %-10s %s\n", "site:", s->site);
+	print_date("date:", s->date);
+	printf("  %-10s %.2s:%.2s\n", "time:", s->time, s->time + 2);
+	printf("  %-10s %s\n", "service:", s->service);
+	if (s->kind == SLIP_TICKET || s->number)
+		printf("  %-10s %s%03d\n", "number:", s->service, s->number);
+	printf("  %-10s %s\n", "device:", s->device);
+	printf("  %-10s %llu\n", "serial:", (unsigned long long)s->serial);
+	if (s->reprint)
+		printf("  %-10s duplicate no. %d (DUPLICATA)\n", "copy:", s->reprint);
+	else
+		printf("  %-10s original\n", "copy:");
+	if (s->kind == SLIP_ATTESTATION)
+		printf("  %-10s attempt %d; first attempt on %.4s-%.2s-%.2s; attempts in %d different week%s\n",
+		    "chain:", s->attempt, s->first_date, s->first_date + 4, s->first_date + 6,
+		    s->weeks, s->weeks == 1 ? "" : "s");
+}
+
+static int
+valid_day(const char *d)
+{
+	return slip_iso_week(d, NULL, NULL) == 0;
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	const char *keyfile = NULL, *image = NULL, *payload = NULL, *today = NULL;
+	char keytext[4096], site[SLIP_SITE_MAX + 1], err[256], day[16];
+	char scanned[1024], typed[1024];
+	unsigned char pk[32];
+	int any_day = 0, i, rc;
+	struct slip s;
+	enum slip_verdict v;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return EXIT_VALID;
+		} else if (!strcmp(a, "--pubkey") && i + 1 < argc) {
+			keyfile = argv[++i];
+		} else if (!strcmp(a, "--image") && i + 1 < argc) {
+			image = argv[++i];
+		} else if (!strcmp(a, "--today") && i + 1 < argc) {
+			today = argv[++i];
+		} else if (!strcmp(a, "--any-day")) {
+			any_day = 1;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "kiosk verify: unknown or incomplete option '%s'\n\n", a);
+			usage(stderr);
+			return EXIT_USAGE;
+		} else if (payload == NULL) {
+			payload = a;
+		} else {
+			fprintf(stderr, "kiosk verify: one payload at a time\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (keyfile == NULL || (image == NULL) == (payload == NULL) || (today && any_day)) {
+		fprintf(stderr, "kiosk verify: give --pubkey, and either a PAYLOAD or --image "
+		    "(and not both --today and --any-day)\n\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (today && !valid_day(today)) {
+		fprintf(stderr, "kiosk verify: --today %s is not a YYYYMMDD date\n", today);
+		return EXIT_USAGE;
+	}
+	if (read_small(keyfile, keytext, sizeof keytext) < 0)
+		return EXIT_USAGE;
+	if (signkey_parse_public(keytext, pk, site, sizeof site, err, sizeof err) < 0) {
+		fprintf(stderr, "kiosk verify: %s: %s\n", keyfile, err);
+		return EXIT_USAGE;
+	}
+	if (image) {
+		rc = scan_image(image, scanned, sizeof scanned);
+		if (rc < 0)
+			return EXIT_USAGE;
+		if (rc > 0) {
+			printf("INVALID: no QR code found in %s\n", image);
+			return EXIT_NO_QR;
+		}
+		payload = scanned;
+	} else if (!strcmp(payload, "-")) {
+		if (fgets(typed, sizeof typed, stdin) == NULL) {
+			fprintf(stderr, "kiosk verify: nothing on standard input\n");
+			return EXIT_USAGE;
+		}
+		payload = typed;
+	}
+	if (today == NULL && !any_day) {
+		/* Only command-level code reads the clock. */
+		time_t now = time(NULL);
+		struct tm tm;
+		if (localtime_r(&now, &tm) == NULL || strftime(day, sizeof day, "%Y%m%d", &tm) != 8) {
+			fprintf(stderr, "kiosk verify: cannot read the local date; give --today\n");
+			return EXIT_USAGE;
+		}
+		today = day;
+	}
+
+	v = slip_verify(payload, pk, site, any_day ? NULL : today, &s);
+	switch (v) {
+	case SLIP_VALID:
+		printf("VALID\n");
+		print_fields(&s, 1);
+		if (s.kind == SLIP_TICKET && any_day)
+			printf("(day not checked)\n");
+		return EXIT_VALID;
+	case SLIP_BAD_SIGNATURE:
+		printf("INVALID: bad signature: the slip was altered or forged, "
+		    "or it was not signed with the key of site %s\n", site);
+		print_fields(&s, 0);
+		return EXIT_FORGED;
+	case SLIP_OTHER_SITE:
+		printf("INVALID: another site: the slip names site %s, but the key is site %s's; "
+		    "check it with the public key of %s\n", s.site, site, s.site);
+		print_fields(&s, 0);
+		return EXIT_OTHER_SITE;
+	case SLIP_OTHER_DAY:
+		printf("INVALID: another day: a genuine ticket for %.4s-%.2s-%.2s, "
+		    "checked for %.4s-%.2s-%.2s\n", s.date, s.date + 4, s.date + 6,
+		    today, today + 4, today + 6);
+		print_fields(&s, 1);
+		return EXIT_OTHER_DAY;
+	case SLIP_UNKNOWN_FORMAT:
+		slip_decode(payload, &s, err, sizeof err);
+		printf("INVALID: unknown format: %s\n", err);
+		return EXIT_UNKNOWN;
+	}
+	return EXIT_USAGE;
+}

@@ -1,0 +1,158 @@
+/*
+ * queue: see queue.h. Pure: libc and the process time zone only.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/queue.h"
+
+static const char *state_names[TS_NSTATES] = {
+	"waiting", "called", "served", "no_show", "cancelled", "not_served",
+};
+
+const char *
+queue_state_name(enum ticket_state s)
+{
+	return (unsigned)s < TS_NSTATES ? state_names[s] : "unknown";
+}
+
+int
+queue_state_parse(const char *name)
+{
+	int i;
+	for (i = 0; i < TS_NSTATES; i++)
+		if (strcmp(name, state_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+queue_next_state(enum ticket_state from, enum queue_action a)
+{
+	switch (a) {
+	case QA_CALL:
+		return from == TS_WAITING ? TS_CALLED : -1;
+	case QA_RECALL:
+		return from == TS_CALLED ? TS_CALLED : -1;
+	case QA_NO_SHOW:
+		return from == TS_CALLED ? TS_NO_SHOW : -1;
+	case QA_DONE:
+		return from == TS_CALLED ? TS_SERVED : -1;
+	case QA_TRANSFER:
+		return from == TS_CALLED ? TS_WAITING : -1;
+	case QA_CANCEL:
+		return from == TS_WAITING || from == TS_CALLED ? TS_CANCELLED : -1;
+	case QA_CLOSE_DAY:
+		return from == TS_WAITING || from == TS_CALLED ? TS_NOT_SERVED : -1;
+	}
+	return -1;
+}
+
+static void
+local(int64_t now, struct tm *tm)
+{
+	time_t t = (time_t)now;
+	localtime_r(&t, tm);
+}
+
+void
+queue_local_day(int64_t now, char out[11])
+{
+	struct tm tm;
+	local(now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+queue_rfc3339(int64_t now, char out[32])
+{
+	struct tm tm;
+	int off, a;
+
+	local(now, &tm);
+	off = (int)(tm.tm_gmtoff / 60);
+	a = (off < 0 ? -off : off) % (24 * 60);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + 19, 13, "%c%02d:%02d", off < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+void
+queue_local_minute(int64_t now, int *minute, int *wday)
+{
+	struct tm tm;
+	local(now, &tm);
+	*minute = tm.tm_hour * 60 + tm.tm_min;
+	*wday = tm.tm_wday;
+}
+
+void
+queue_format_number(char code, int seq, char *out, size_t len)
+{
+	snprintf(out, len, "%c%03d", code, seq);
+}
+
+int
+queue_is_open(const struct site *s, int64_t now)
+{
+	int minute, wday;
+
+	queue_local_minute(now, &minute, &wday);
+	return s->hours[wday].open_min >= 0 && minute >= s->hours[wday].open_min &&
+	    minute < s->hours[wday].close_min;
+}
+
+int
+queue_left_ordinary(int capacity, int reserve, int issued_ordinary, int issued_priority)
+{
+	int reserve_left = reserve - issued_priority;
+	int left;
+
+	if (reserve_left < 0)
+		reserve_left = 0;
+	left = capacity - issued_ordinary - issued_priority - reserve_left;
+	return left > 0 ? left : 0;
+}
+
+int
+queue_may_issue(int capacity, int reserve, int issued_ordinary, int issued_priority, int priority)
+{
+	if (priority)
+		return issued_ordinary + issued_priority < capacity;
+	return queue_left_ordinary(capacity, reserve, issued_ordinary, issued_priority) > 0;
+}
+
+int64_t
+queue_pick(const struct queue_head *heads, int n, int priority_streak,
+    int *service_index, int *is_priority)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct queue_head *h = &heads[i];
+		int take_prio;
+
+		if (!h->prio_id && !h->ord_id)
+			continue;
+		take_prio = h->prio_id && (!h->ord_id || h->streak < priority_streak);
+		*service_index = i;
+		*is_priority = take_prio;
+		return take_prio ? h->prio_id : h->ord_id;
+	}
+	*service_index = -1;
+	*is_priority = 0;
+	return 0;
+}
+
+int
+queue_estimate_wait(int ahead, int counters, int service_s)
+{
+	long long w;
+
+	if (ahead <= 0)
+		return 0;
+	if (counters < 1)
+		counters = 1;
+	w = (long long)ahead * service_s / counters;
+	return w > 86400 ? 86400 : (int)w;
+}

@@ -1,0 +1,64 @@
+/*
+ * api: the HTTP API as a pure function of (method, path, headers, body) to
+ * (status, JSON). It validates every input, checks credentials and roles,
+ * and can reach only the store's verbs and the event bus. No HTTP library
+ * here: http.c feeds it, tests call it directly. See docs/API.md.
+ */
+#ifndef KIOSK_API_H
+#define KIOSK_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/bus.h"
+#include "core/site.h"
+#include "store/store.h"
+
+#define API_BODY_MAX 4096   /* larger request bodies get 413 */
+
+struct api;
+
+struct api_req {
+	const char *method;         /* "GET", "POST", ... */
+	const char *path;           /* without the query string */
+	const char *body;           /* may be NULL when body_len is 0 */
+	size_t body_len;
+	const char *authorization;  /* Authorization header, or NULL */
+	const char *cookie;         /* Cookie header, or NULL */
+	const char *csrf;           /* X-CSRF-Token header, or NULL */
+	const char *client;         /* client address, for rate limits */
+	const char *day;            /* ?day=YYYY-MM-DD query argument, or NULL */
+	int secure;                 /* served over HTTPS: cookies get Secure */
+	int64_t now;                /* Unix seconds */
+};
+
+struct api_resp {
+	int status;                 /* HTTP status */
+	char *body;                 /* malloc'd (NULL for 204); caller frees */
+	const char *content_type;   /* NULL: JSON */
+	char set_cookie[256];       /* Set-Cookie value, "" for none */
+};
+
+/* The server's signing identity: the site's Ed25519 secret key. */
+struct api_keys {
+	unsigned char sk[64];       /* secret key (libsodium layout: seed + public) */
+	unsigned char pk[32];       /* public key */
+	char site_id[32];           /* site id the key was made for */
+};
+
+struct api *api_new(struct store *st, const struct site *site, const struct api_keys *keys,
+    struct bus *bus);
+void api_free(struct api *a);   /* NULL is harmless */
+
+void api_handle(struct api *a, const struct api_req *req, struct api_resp *resp /* OUT */);
+
+/* GET /metrics: Prometheus text format, always answered. */
+void api_metrics(struct api *a, int64_t now, struct api_resp *resp /* OUT */);
+
+/* Authorise a GET of the event stream: 0 public, 1 staff, -1 refused. */
+int api_stream_access(struct api *a, const struct api_req *req);
+
+/* Periodic work (end of day); returns the seconds until it should run again. */
+int api_tick(struct api *a, int64_t now);
+
+#endif
