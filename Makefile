@@ -76,7 +76,7 @@ $(BUILD)/gen/migrations.inc: $(sort $(wildcard db/*.sql))
 
 # Tests and tools see every header: they may drive platform code.
 TEST_CFLAGS = $(ALL_CFLAGS) $(call PC,$(ALL_PKGS))
-$(BUILD)/tests/%: tests/%.c tests/testhelp.h $(LIBOBJS)
+$(BUILD)/tests/%: tests/%.c tests/testhelp.h tests/fixture.h $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -Itests -o $@ $< $(LIBOBJS) $(LIBS)
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)

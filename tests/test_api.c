@@ -24,7 +24,7 @@
 #include "core/bus.h"
 #include "core/site.h"
 #include "store/store.h"
-#include "testhelp.h"
+#include "fixture.h"
 
 static char dir[256], dbpath[300];
 static struct store *st;
@@ -50,22 +50,6 @@ static const char site_ini[] =
     "[counter 2]\nservices = B\n"
     "[counter 3]\nservices = C\n"
     "[alerts]\nburst_per_minute = 0\n";
-
-/* Unix time of a UTC wall-clock instant. */
-static int64_t
-utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
 
 static int64_t
 sql1(const char *sql)
@@ -226,25 +210,15 @@ issue(char service, int priority, char *number_out)
 static void
 setup(void)
 {
-	char ini[300], err[300];
+	char err[300];
 	struct site site;
 	struct api_keys keys;
-	FILE *f;
 
-	snprintf(dir, sizeof dir, "%s/test_api.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	REQUIRE(mkdtemp(dir) != NULL);
-	snprintf(ini, sizeof ini, "%s/site.ini", dir);
-	snprintf(dbpath, sizeof dbpath, "%s/q.db", dir);
-	f = fopen(ini, "w");
-	REQUIRE(f != NULL);
-	fputs(site_ini, f);
-	fclose(f);
-	if (site_load(ini, &site, err, sizeof err) != 0)
-		fprintf(stderr, "site_load: %s\n", err);
+	fixture_tmpdir(dir, sizeof dir, "test_api");
+	fixture_path(dbpath, sizeof dbpath, dir, "q.db");
+	fixture_site(dir, site_ini, &site);
 	REQUIRE(site.nservices == 4);
-	st = store_open(dbpath, err, sizeof err);
-	REQUIRE(st != NULL);
-	REQUIRE(store_apply_site(st, &site, "test", now, err, sizeof err) == 0);
+	st = fixture_store(dbpath, &site, now);
 	REQUIRE(store_device_add(st, "kiosk-1", now, dk, err, sizeof err) == 0);
 	REQUIRE(store_device_add(st, "kiosk-2", now, dk2, err, sizeof err) == 0);
 	REQUIRE(store_user_add(st, "marie", "agent", "secret-marie", now, err, sizeof err) == 0);
@@ -267,22 +241,13 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[300];
-
 	sqlite3_close(watch);
 	api_free(api);
 	bus_free(bus);
 	store_close(st);
 	api_free(NULL);
 	bus_free(NULL);
-	/* Files are kept only on request (KEEP_TMP=1), to look at a failure. */
-	if (getenv("KEEP_TMP") == NULL) {
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	} else {
-		fprintf(stderr, "files kept in %s\n", dir);
-	}
+	fixture_rmdir(dir);   /* kept with KEEP_TMP=1, to look at a failure */
 }
 
 /* -- the happy path, for reference ------------------------------------------ */
@@ -793,8 +758,7 @@ test_locked(void)
 int
 main(void)
 {
-	setenv("TZ", "Europe/Paris", 1);
-	tzset();
+	fixture_tz("Europe/Paris");
 	now = utc(2026, 11, 27, 9, 0, 0);   /* Friday 10:00 in Paris */
 	setup();
 	test_happy();

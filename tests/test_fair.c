@@ -31,13 +31,13 @@
 #include "core/sign.h"
 #include "core/site.h"
 #include "store/store.h"
-#include "testhelp.h"
+#include "fixture.h"
 
 /* -- fixture ------------------------------------------------------------- */
 
 struct fx {
-	char dir[64];               /* temporary directory */
-	char db[128];               /* database path */
+	char dir[256];              /* temporary directory */
+	char db[300];               /* database path */
 	struct store *st;           /* the store under test */
 	struct site site;           /* the site as the server loads it */
 	struct api_keys keys;       /* signing key */
@@ -54,37 +54,7 @@ struct fx {
 #define HOURS_OFFICE "mon = 08:30-16:00\ntue = 08:30-16:00\nwed = 08:30-16:00\n" \
 	"thu = 08:30-16:00\nfri = 08:30-16:00\nsat = closed\nsun = closed\n"
 
-/* Local time in the process zone (Europe/Paris). */
-static int64_t
-local(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
-static int64_t
-utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
+/* local() is in the process zone, Europe/Paris (main sets it). */
 
 /*
  * Services: A small (capacity and reserve), B bound to holders, C bound
@@ -94,14 +64,13 @@ utc(int y, int mo, int d, int h, int mi, int s)
 static void
 fx_open(struct fx *f, const char *hours, const char *alerts, const char *privacy)
 {
-	char path[160], err[300], key[80], ini[2048];
+	char path[320], err[300], key[80], ini[2048];
 	int b, r, o, p, ratio, months, days;
-	FILE *fp;
+	struct site s;
 
 	memset(f, 0, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/test_fair.XXXXXX");
-	REQUIRE(mkdtemp(f->dir) != NULL);
-	snprintf(f->db, sizeof f->db, "%s/queue.db", f->dir);
+	fixture_tmpdir(f->dir, sizeof f->dir, "test_fair");
+	fixture_path(f->db, sizeof f->db, f->dir, "queue.db");
 	REQUIRE(sscanf(alerts, "%d %d %d %d %d", &b, &r, &o, &p, &ratio) == 5);
 	REQUIRE(sscanf(privacy, "%d %d", &months, &days) == 2);
 	snprintf(ini, sizeof ini,
@@ -118,21 +87,10 @@ fx_open(struct fx *f, const char *hours, const char *alerts, const char *privacy
 	    "reprints_per_hour = %d\npaper_ratio = %d\n"
 	    "[privacy]\nevents_months = %d\nholder_days = %d\n",
 	    hours, b, r, o, p, ratio, months, days);
-	snprintf(path, sizeof path, "%s/site.ini", f->dir);
-	REQUIRE((fp = fopen(path, "w")) != NULL);
-	fputs(ini, fp);
-	fclose(fp);
-	{
-		struct site s;
-		if (site_load(path, &s, err, sizeof err) != 0)
-			fprintf(stderr, "site_load: %s\n", err);
-		REQUIRE(site_load(path, &s, err, sizeof err) == 0);
-		REQUIRE((f->st = store_open(f->db, err, sizeof err)) != NULL);
-		REQUIRE(store_apply_site(f->st, &s, "test", local(2026, 11, 1, 9, 0, 0), err,
-		    sizeof err) == 0);
-	}
+	fixture_site(f->dir, ini, &s);
+	f->st = fixture_store(f->db, &s, local(2026, 11, 1, 9, 0, 0));
 	REQUIRE(store_load_site(f->st, &f->site, err, sizeof err) == 0);
-	snprintf(path, sizeof path, "%s/queue.db.key", f->dir);
+	fixture_path(path, sizeof path, f->dir, "queue.db.key");
 	REQUIRE(signkey_generate(path, f->site.id, err, sizeof err) == 0);
 	REQUIRE(signkey_load_secret(path, f->keys.sk, f->keys.site_id, sizeof f->keys.site_id, err,
 	    sizeof err) == 0);
@@ -151,14 +109,10 @@ fx_open(struct fx *f, const char *hours, const char *alerts, const char *privacy
 static void
 fx_close(struct fx *f)
 {
-	char cmd[200];
-
 	api_free(f->api);
 	bus_free(f->bus);
 	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "warning: cannot remove %s\n", f->dir);
+	fixture_rmdir(f->dir);   /* kept with KEEP_TMP=1, to look at a failure */
 }
 
 /* -- requests ------------------------------------------------------------ */
@@ -349,22 +303,11 @@ sql_exec(struct fx *f, const char *sql, int expect_ok)
 static int
 file_has(const char *path, const void *needle, size_t n)
 {
-	FILE *fp = fopen(path, "rb");
-	unsigned char *buf;
-	long len;
-	int found = 0;
+	size_t len;
+	unsigned char *buf = fixture_read(path, &len);
+	int found = buf != NULL && memmem(buf, len, needle, n) != NULL;
 
-	if (fp == NULL)
-		return 0;
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	buf = malloc(len > 0 ? (size_t)len : 1);
-	REQUIRE(buf != NULL);
-	if (len > 0 && fread(buf, 1, (size_t)len, fp) == (size_t)len)
-		found = memmem(buf, (size_t)len, needle, n) != NULL;
 	free(buf);
-	fclose(fp);
 	return found;
 }
 
@@ -373,7 +316,7 @@ static int
 db_has(struct fx *f, const void *needle, size_t n)
 {
 	static const char *const suffix[] = { "", "-wal", "-journal" };
-	char p[160];
+	char p[320];
 	size_t i;
 	int found = 0;
 
@@ -1360,8 +1303,7 @@ test_retention_tick(void)
 int
 main(void)
 {
-	setenv("TZ", "Europe/Paris", 1);
-	tzset();
+	fixture_tz("Europe/Paris");
 	if (sodium_init() < 0)
 		return 1;
 	test_capacity();

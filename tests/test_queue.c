@@ -13,23 +13,7 @@
 
 #include "core/queue.h"
 #include "core/site.h"
-#include "testhelp.h"
-
-/* Unix time of a UTC wall-clock instant. */
-static int64_t
-utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
+#include "fixture.h"
 
 static void
 day_is(int64_t t, const char *want)
@@ -406,8 +390,7 @@ test_transitions(void)
 int
 main(void)
 {
-	setenv("TZ", "Europe/Paris", 1);
-	tzset();
+	fixture_tz("Europe/Paris");
 	test_numbers();
 	test_midnight_and_dst();
 	test_open();

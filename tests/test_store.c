@@ -23,27 +23,11 @@
 #include "core/queue.h"
 #include "core/site.h"
 #include "store/store.h"
-#include "testhelp.h"
+#include "fixture.h"
 
 static char dir[256];
 static struct site site;         /* open around the clock, every day */
 static struct site office;       /* 08:30-16:00 on weekdays, closed at weekends */
-
-/* Unix time of a UTC wall-clock instant. */
-static int64_t
-utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
 
 /* Friday 27 November 2026, 10:00 in Paris (CET). */
 #define T0 utc(2026, 11, 27, 9, 0, 0)
@@ -67,16 +51,7 @@ static const char site_ini[] =
 static void
 path_of(char *out, size_t len, const char *name)
 {
-	snprintf(out, len, "%s/%s", dir, name);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	REQUIRE(f != NULL);
-	fputs(text, f);
-	fclose(f);
+	fixture_path(out, len, dir, name);
 }
 
 static void copy_file(const char *from, const char *to);
@@ -91,14 +66,8 @@ fresh(const char *name)
 
 	path_of(tmpl, sizeof tmpl, "template.db");
 	path_of(path, sizeof path, name);
-	if (access(tmpl, F_OK) != 0) {
-		st = store_open(tmpl, err, sizeof err);
-		if (st == NULL)
-			fprintf(stderr, "store_open %s: %s\n", tmpl, err);
-		REQUIRE(st != NULL);
-		REQUIRE(store_apply_site(st, &site, "test", T0, err, sizeof err) == 0);
-		store_close(st);   /* checkpoints: the whole database is in the file */
-	}
+	if (access(tmpl, F_OK) != 0)
+		store_close(fixture_store(tmpl, &site, T0));   /* checkpoints: all is in the file */
 	copy_file(tmpl, path);
 	st = store_open(path, err, sizeof err);
 	if (st == NULL)
@@ -817,20 +786,10 @@ test_accounts(void)
 static size_t
 slurp(const char *path, unsigned char **out)
 {
-	FILE *f = fopen(path, "rb");
-	long n;
+	size_t n;
 
-	*out = NULL;
-	if (f == NULL)
-		return 0;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	*out = malloc((size_t)n + 1);
-	if (*out == NULL || fread(*out, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	fclose(f);
-	return (size_t)n;
+	*out = fixture_read(path, &n);
+	return n;
 }
 
 static void
@@ -989,17 +948,11 @@ test_refused_files(void)
 int
 main(void)
 {
-	char ini[400], err[300];
 	int d;
 
-	setenv("TZ", "Europe/Paris", 1);
-	tzset();
-	snprintf(dir, sizeof dir, "%s/test_store.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	REQUIRE(mkdtemp(dir) != NULL);
-	path_of(ini, sizeof ini, "site.ini");
-	write_file(ini, site_ini);
-	if (site_load(ini, &site, err, sizeof err) != 0)
-		fprintf(stderr, "site_load: %s\n", err);
+	fixture_tz("Europe/Paris");
+	fixture_tmpdir(dir, sizeof dir, "test_store");
+	fixture_site(dir, site_ini, &site);
 	REQUIRE(site.nservices == 3);
 	office = site;
 	for (d = 1; d <= 5; d++) {
@@ -1022,14 +975,6 @@ main(void)
 	test_accounts();
 	test_refused_files();
 
-	/* Files are kept only on request (KEEP_TMP=1), to look at a failure. */
-	if (getenv("KEEP_TMP") == NULL) {
-		char cmd[300];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	} else {
-		fprintf(stderr, "files kept in %s\n", dir);
-	}
+	fixture_rmdir(dir);   /* kept with KEEP_TMP=1, to look at a failure */
 	return TEST_REPORT();
 }

@@ -1,0 +1,215 @@
+/*
+ * fixture: the set-up the C tests share, beside testhelp.h (which holds
+ * the CHECK/REQUIRE macros). Include it after testhelp.h's users would:
+ * it includes testhelp.h itself.
+ *
+ *   clock      utc(), local(): Unix time of a wall-clock instant; and
+ *              fixture_tz(): the process time zone, as `kiosk serve` sets
+ *              it from the site, so the tests pass numbers, never read
+ *              the clock.
+ *   files      fixture_tmpdir() / fixture_rmdir(): a private temporary
+ *              directory under $TMPDIR (or /tmp) and its removal (kept
+ *              with KEEP_TMP=1, to look at a failure); fixture_path(),
+ *              fixture_write(), fixture_read().
+ *   site       fixture_site(): a site from INI text, as the server loads
+ *              its site file.
+ *   store      fixture_store(): a fresh store with a site applied. This
+ *              is the only function here that knows the storage engine;
+ *              everything else stays the same whatever sits behind it.
+ *
+ * Every failure here is a broken test set-up, not a finding: it stops the
+ * test binary with REQUIRE and says why.
+ *
+ * The clock helpers keep their short names (utc, local) because the test
+ * bodies use them on nearly every line; the rest carry fixture_.
+ * Everything is static inline, so a test that uses only part of the kit
+ * compiles without unused-function warnings.
+ */
+#ifndef KIOSK_FIXTURE_H
+#define KIOSK_FIXTURE_H
+
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/site.h"
+#include "store/store.h"
+#include "testhelp.h"
+
+/* -- clock ------------------------------------------------------------------ */
+
+/* The broken-down form of a wall-clock instant, for timegm() and mktime(). */
+static inline struct tm
+fixture_tm(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return tm;
+}
+
+/* Unix time of a UTC wall-clock instant: independent of the process zone. */
+static inline int64_t
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = fixture_tm(y, mo, d, h, mi, s);
+
+	return (int64_t)timegm(&tm);
+}
+
+/* Unix time of a wall-clock instant in the process zone (see fixture_tz);
+ * in a daylight-saving fold the C library picks one of the two. */
+static inline int64_t
+local(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = fixture_tm(y, mo, d, h, mi, s);
+
+	tm.tm_isdst = -1;   /* let mktime find whether summer time applies */
+	return (int64_t)mktime(&tm);
+}
+
+/* The process time zone, e.g. "Europe/Paris": the site's, as in `kiosk serve`. */
+static inline void
+fixture_tz(const char *zone)
+{
+	REQUIRE(setenv("TZ", zone, 1) == 0);
+	tzset();
+}
+
+/* -- files ------------------------------------------------------------------ */
+
+/* out = dir "/" name; a path that does not fit stops the test. */
+static inline void
+fixture_path(char *out, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(out, len, "%s/%s", dir, name);
+	REQUIRE(n > 0 && (size_t)n < len);
+}
+
+/* A new private directory $TMPDIR/<name>.XXXXXX (or under /tmp) into dir. */
+static inline void
+fixture_tmpdir(char *dir, size_t len, const char *name)
+{
+	const char *base = getenv("TMPDIR");
+	int n;
+
+	if (base == NULL || *base == '\0')
+		base = "/tmp";
+	n = snprintf(dir, len, "%s/%s.XXXXXX", base, name);
+	REQUIRE(n > 0 && (size_t)n < len);
+	if (mkdtemp(dir) == NULL) {
+		perror(dir);
+		REQUIRE(0);
+	}
+}
+
+static inline int
+fixture_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) != 0)
+		perror(path);
+	return 0;   /* go on: remove as much as can be removed */
+}
+
+/* Removes dir and everything in it, unless KEEP_TMP is set (then says where). */
+static inline void
+fixture_rmdir(const char *dir)
+{
+	if (getenv("KEEP_TMP") != NULL) {
+		fprintf(stderr, "files kept in %s\n", dir);
+		return;
+	}
+	if (nftw(dir, fixture_rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* Writes text to path, replacing the file. */
+static inline void
+fixture_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		perror(path);
+	REQUIRE(f != NULL);
+	REQUIRE(fputs(text, f) >= 0);
+	REQUIRE(fclose(f) == 0);
+}
+
+/*
+ * The whole file in a buffer the caller frees, with a NUL after its *len
+ * bytes. NULL (and *len 0) when it cannot be read: a missing file is an
+ * answer for some tests, so this does not stop the test.
+ */
+static inline unsigned char *
+fixture_read(const char *path, size_t *len /* OUT */)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	long n;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		goto out;
+	if ((buf = malloc((size_t)n + 1)) == NULL)
+		goto out;
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+		goto out;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
+out:
+	fclose(f);
+	return buf;
+}
+
+/* -- site and store --------------------------------------------------------- */
+
+/* Writes ini as dir/site.ini and loads it into *out as the server would. */
+static inline void
+fixture_site(const char *dir, const char *ini, struct site *out /* OUT */)
+{
+	char path[512], err[300] = "";
+
+	fixture_path(path, sizeof path, dir, "site.ini");
+	fixture_write(path, ini);
+	if (site_load(path, out, err, sizeof err) != 0) {
+		fprintf(stderr, "site_load %s: %s\n", path, err);
+		REQUIRE(0);
+	}
+}
+
+/* A store on the file at path, with site applied by "test" at now. */
+static inline struct store *
+fixture_store(const char *path, const struct site *site, int64_t now)
+{
+	char err[300] = "";
+	struct store *st = store_open(path, err, sizeof err);
+
+	if (st == NULL)
+		fprintf(stderr, "store_open %s: %s\n", path, err);
+	REQUIRE(st != NULL);
+	if (store_apply_site(st, site, "test", now, err, sizeof err) != 0) {
+		fprintf(stderr, "store_apply_site %s: %s\n", path, err);
+		REQUIRE(0);
+	}
+	return st;
+}
+
+#endif
