@@ -13,7 +13,8 @@
  *              fixture_write(), fixture_read().
  *   site       fixture_site(): a site from INI text, as the server loads
  *              its site file.
- *   store      fixture_store(): a fresh store with a site applied. This
+ *   desk       fixture_desk(): a fresh store with a desk on it and a site
+ *              applied through the desk, as `kiosk admin init` does. This
  *              is the only function here that knows the storage engine;
  *              everything else stays the same whatever sits behind it.
  *
@@ -36,6 +37,7 @@
 #include <time.h>
 
 #include "core/site.h"
+#include "desk/desk.h"
 #include "store/store.h"
 #include "testhelp.h"
 
@@ -195,21 +197,24 @@ fixture_site(const char *dir, const char *ini, struct site *out /* OUT */)
 	}
 }
 
-/* A store on the file at path, with site applied by "test" at now. */
-static inline struct store *
-fixture_store(const char *path, const struct site *site, int64_t now)
+/* A store on the file at path (into *st, to close it), a desk on it (keys
+ * may be NULL), and site applied by "test" at now. */
+static inline struct desk *
+fixture_desk(const char *path, const struct site *site, const struct desk_keys *keys, int64_t now,
+    struct store **st_out)
 {
+	struct desk_actor who = { "test", 0 };
 	char err[300] = "";
 	struct store *st = store_open(path, err, sizeof err);
+	struct desk *d = NULL;
 
-	if (st == NULL)
-		fprintf(stderr, "store_open %s: %s\n", path, err);
-	REQUIRE(st != NULL);
-	if (store_apply_site(st, site, "test", now, err, sizeof err) != 0) {
-		fprintf(stderr, "store_apply_site %s: %s\n", path, err);
+	if (st == NULL || (d = desk_open(st, keys, err, sizeof err)) == NULL ||
+	    desk_apply_site(d, &who, site, now, err, sizeof err) != DK_OK) {
+		fprintf(stderr, "fixture_desk %s: %s\n", path, err);
 		REQUIRE(0);
 	}
-	return st;
+	*st_out = st;
+	return d;
 }
 
 #endif

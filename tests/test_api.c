@@ -28,6 +28,7 @@
 
 static char dir[256], dbpath[300];
 static struct store *st;
+static struct desk *desk;
 static struct api *api;
 static struct bus *bus;
 static sqlite3 *watch;            /* second connection: data_version, counts */
@@ -210,29 +211,30 @@ issue(char service, int priority, char *number_out)
 static void
 setup(void)
 {
+	struct desk_actor who = { "test", 0 };
 	char err[300];
 	struct site site;
-	struct api_keys keys;
+	struct desk_keys keys;
 
 	fixture_tmpdir(dir, sizeof dir, "test_api");
 	fixture_path(dbpath, sizeof dbpath, dir, "q.db");
 	fixture_site(dir, site_ini, &site);
 	REQUIRE(site.nservices == 4);
-	st = fixture_store(dbpath, &site, now);
-	REQUIRE(store_device_add(st, "kiosk-1", now, dk, err, sizeof err) == 0);
-	REQUIRE(store_device_add(st, "kiosk-2", now, dk2, err, sizeof err) == 0);
-	REQUIRE(store_user_add(st, "marie", "agent", "secret-marie", now, err, sizeof err) == 0);
-	REQUIRE(store_user_add(st, "max", "manager", "secret-max", now, err, sizeof err) == 0);
-	REQUIRE(store_user_add(st, "ada", "admin", "secret-ada", now, err, sizeof err) == 0);
-	REQUIRE(store_cred_new(st, "token", "marie", now, 0, tok_agent, NULL, err, sizeof err) == 0);
-	REQUIRE(store_cred_new(st, "token", "max", now, 0, tok_manager, NULL, err, sizeof err) == 0);
-	REQUIRE(store_cred_new(st, "token", "ada", now, 0, tok_admin, NULL, err, sizeof err) == 0);
 	memset(&keys, 0, sizeof keys);
 	crypto_sign_keypair(keys.pk, keys.sk);
 	snprintf(keys.site_id, sizeof keys.site_id, "%.31s", site.id);
+	desk = fixture_desk(dbpath, &site, &keys, now, &st);
+	REQUIRE(desk_device_add(desk, &who, "kiosk-1", now, dk, err, sizeof err) == 0);
+	REQUIRE(desk_device_add(desk, &who, "kiosk-2", now, dk2, err, sizeof err) == 0);
+	REQUIRE(desk_user_add(desk, &who, "marie", "agent", "secret-marie", now, err, sizeof err) == 0);
+	REQUIRE(desk_user_add(desk, &who, "max", "manager", "secret-max", now, err, sizeof err) == 0);
+	REQUIRE(desk_user_add(desk, &who, "ada", "admin", "secret-ada", now, err, sizeof err) == 0);
+	REQUIRE(desk_token_new(desk, &who, "marie", now, tok_agent, err, sizeof err) == 0);
+	REQUIRE(desk_token_new(desk, &who, "max", now, tok_manager, err, sizeof err) == 0);
+	REQUIRE(desk_token_new(desk, &who, "ada", now, tok_admin, err, sizeof err) == 0);
 	bus = bus_new(1000);
 	REQUIRE(bus != NULL);
-	api = api_new(st, &site, &keys, bus);
+	api = api_new(desk, bus);
 	REQUIRE(api != NULL);
 	REQUIRE(sqlite3_open(dbpath, &watch) == SQLITE_OK);
 	sqlite3_busy_timeout(watch, 5000);
@@ -244,6 +246,7 @@ teardown(void)
 	sqlite3_close(watch);
 	api_free(api);
 	bus_free(bus);
+	desk_close(desk);
 	store_close(st);
 	api_free(NULL);
 	bus_free(NULL);

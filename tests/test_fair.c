@@ -38,9 +38,10 @@
 struct fx {
 	char dir[256];              /* temporary directory */
 	char db[300];               /* database path */
-	struct store *st;           /* the store under test */
+	struct store *st;           /* the store (under the desk) */
+	struct desk *desk;          /* the desk under test */
 	struct site site;           /* the site as the server loads it */
-	struct api_keys keys;       /* signing key */
+	struct desk_keys keys;      /* signing key */
 	struct bus *bus;            /* event bus (alerts are published here) */
 	struct api *api;            /* the API under test */
 	char kiosk1[128];           /* "Bearer <device key>" of kiosk1 */
@@ -64,6 +65,7 @@ struct fx {
 static void
 fx_open(struct fx *f, const char *hours, const char *alerts, const char *privacy)
 {
+	struct desk_actor who = { "test", 0 };
 	char path[320], err[300], key[80], ini[2048];
 	int b, r, o, p, ratio, months, days;
 	struct site s;
@@ -88,21 +90,22 @@ fx_open(struct fx *f, const char *hours, const char *alerts, const char *privacy
 	    "[privacy]\nevents_months = %d\nholder_days = %d\n",
 	    hours, b, r, o, p, ratio, months, days);
 	fixture_site(f->dir, ini, &s);
-	f->st = fixture_store(f->db, &s, local(2026, 11, 1, 9, 0, 0));
-	REQUIRE(store_load_site(f->st, &f->site, err, sizeof err) == 0);
 	fixture_path(path, sizeof path, f->dir, "queue.db.key");
-	REQUIRE(signkey_generate(path, f->site.id, err, sizeof err) == 0);
+	REQUIRE(signkey_generate(path, s.id, err, sizeof err) == 0);
 	REQUIRE(signkey_load_secret(path, f->keys.sk, f->keys.site_id, sizeof f->keys.site_id, err,
 	    sizeof err) == 0);
 	crypto_sign_ed25519_sk_to_pk(f->keys.pk, f->keys.sk);
+	f->desk = fixture_desk(f->db, &s, &f->keys, local(2026, 11, 1, 9, 0, 0), &f->st);
+	f->site = *desk_site(f->desk);
 	REQUIRE((f->bus = bus_new(1)) != NULL);
-	REQUIRE((f->api = api_new(f->st, &f->site, &f->keys, f->bus)) != NULL);
-	REQUIRE(store_device_add(f->st, "kiosk1", 0, key, err, sizeof err) == 0);
+	REQUIRE((f->api = api_new(f->desk, f->bus)) != NULL);
+	REQUIRE(desk_device_add(f->desk, &who, "kiosk1", 0, key, err, sizeof err) == 0);
 	snprintf(f->kiosk1, sizeof f->kiosk1, "Bearer %s", key);
-	REQUIRE(store_device_add(f->st, "kiosk2", 0, key, err, sizeof err) == 0);
+	REQUIRE(desk_device_add(f->desk, &who, "kiosk2", 0, key, err, sizeof err) == 0);
 	snprintf(f->kiosk2, sizeof f->kiosk2, "Bearer %s", key);
-	REQUIRE(store_user_add(f->st, "marie", "manager", "mot-de-passe-1", 0, err, sizeof err) == 0);
-	REQUIRE(store_cred_new(f->st, "token", "marie", 0, 0, key, NULL, err, sizeof err) == 0);
+	REQUIRE(desk_user_add(f->desk, &who, "marie", "manager", "mot-de-passe-1", 0, err,
+	    sizeof err) == 0);
+	REQUIRE(desk_token_new(f->desk, &who, "marie", 0, key, err, sizeof err) == 0);
 	snprintf(f->staff, sizeof f->staff, "Bearer %s", key);
 }
 
@@ -111,6 +114,7 @@ fx_close(struct fx *f)
 {
 	api_free(f->api);
 	bus_free(f->bus);
+	desk_close(f->desk);
 	store_close(f->st);
 	fixture_rmdir(f->dir);   /* kept with KEEP_TMP=1, to look at a failure */
 }
@@ -788,7 +792,7 @@ test_day_keys(void)
 	CHECK_INT(g.id, t2.id);
 
 	/* Retention on day 2 (holder_days = 0): the day-1 key and hash go. */
-	CHECK_INT(store_retention(f.st, &f.site, d2 + 200, err, sizeof err), 0);
+	CHECK_INT(desk_retention(f.desk, d2 + 200, err, sizeof err), 0);
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM day_keys WHERE day = '2026-11-25'"), 0);
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM tickets WHERE day = '2026-11-25' AND "
 	    "(holder_hash IS NOT NULL OR holder_mask IS NOT NULL)"), 0);
@@ -1036,7 +1040,7 @@ test_audit(void)
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM audit WHERE detail LIKE '%holder%' OR "
 	    "detail LIKE '%priority%'"), 0);
 	n = -1;
-	CHECK_INT(store_audit_verify(f.st, &n, err, sizeof err), 0);
+	CHECK_INT(desk_audit_verify(f.desk, &n, err, sizeof err), DK_OK);
 	CHECK_INT(n, (int)sql_int(&f, "SELECT COUNT(*) FROM audit"));
 	CHECK(n >= 8);
 
@@ -1046,7 +1050,7 @@ test_audit(void)
 	/* ...and whoever drops them is still caught by the chain. */
 	sql_exec(&f, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; "
 	    "UPDATE audit SET detail = 'E099 at counter 2, reason: rien' WHERE id = 5", 1);
-	CHECK_INT(store_audit_verify(f.st, &n, err, sizeof err), -1);
+	CHECK_INT(desk_audit_verify(f.desk, &n, err, sizeof err), DK_CONFLICT);
 	CHECK(strstr(err, "entry 5") != NULL);
 	fx_close(&f);
 }
@@ -1095,7 +1099,7 @@ test_figures(void)
 		}
 	}
 	/* Closing time: the one left waiting is not served. */
-	CHECK_INT(store_close_day(f.st, &f.site, local(2026, 11, 26, 16, 0, 5), err, sizeof err), 1);
+	CHECK_INT(desk_close_day(f.desk, local(2026, 11, 26, 16, 0, 5), NULL, err, sizeof err), 1);
 
 	CHECK_INT(call_day(&f, "GET", "/api/v1/stats", NULL, NULL, "2026-11-26",
 	    local(2026, 11, 26, 17, 0, 0), &j), 200);
@@ -1181,6 +1185,7 @@ test_retention(void)
 	    yday_events, today_events, att_before;
 	char err[200], *before, *after;
 	struct site s2;
+	struct desk_actor admin = { "test", 0 };
 
 	fx_open(&f, HOURS_ALWAYS, "0 0 0 0 0", "1 0");
 	activity(&f, old);
@@ -1215,7 +1220,9 @@ test_retention(void)
 	/* holder_days = 2 first: yesterday's holder data stays, older goes. */
 	s2 = f.site;
 	s2.privacy.holder_days = 2;
-	CHECK_INT(store_retention(f.st, &s2, now, err, sizeof err), 0);
+	CHECK_INT(desk_apply_site(f.desk, &admin, &s2, now, err, sizeof err), DK_OK);
+	CHECK_INT(desk_retention(f.desk, now, err, sizeof err), 0);
+	CHECK_INT(desk_apply_site(f.desk, &admin, &f.site, now, err, sizeof err), DK_OK);
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM day_keys WHERE day = '2026-11-26'"), 1);
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM day_keys WHERE day = '2026-11-05'"), 0);
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM tickets WHERE day = '2026-11-26' AND "
@@ -1224,7 +1231,7 @@ test_retention(void)
 	    "(holder_hash IS NOT NULL OR holder_mask IS NOT NULL)"), 0);
 
 	/* The default: holder data goes at the end of its day. */
-	CHECK_INT(store_retention(f.st, &f.site, now, err, sizeof err), 0);
+	CHECK_INT(desk_retention(f.desk, now, err, sizeof err), 0);
 	/* Day keys: only today's is left. */
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM day_keys"), 1);
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM day_keys WHERE day = '2026-11-27'"), 1);
@@ -1262,7 +1269,7 @@ test_retention(void)
 	/* The audit log is not the retention job's to touch. */
 	CHECK(sql_int(&f, "SELECT COUNT(*) FROM audit") > 0);
 	/* Running it again changes nothing. */
-	CHECK_INT(store_retention(f.st, &f.site, now + 2, err, sizeof err), 0);
+	CHECK_INT(desk_retention(f.desk, now + 2, err, sizeof err), 0);
 	CHECK_INT(sql_int(&f, "SELECT SUM(n) FROM daily_totals"), old_events);
 	free(before);
 

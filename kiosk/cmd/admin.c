@@ -15,6 +15,7 @@
 #include "core/queue.h"
 #include "core/sign.h"
 #include "core/site.h"
+#include "desk/desk.h"
 #include "store/store.h"
 
 static void
@@ -49,25 +50,45 @@ read_password(char *out, size_t len)
 	return 0;
 }
 
+/* What every verb gets. */
+struct admin {
+	struct desk *desk;          /* the database's desk */
+	const char *db;             /* its path */
+	const char *keyfile;        /* the signing key's path */
+	struct desk_actor who;      /* the person at the keyboard, for the audit log */
+	int64_t now;
+	char err[512];
+};
+
 static int
-load_site_tz(struct store *st, struct site *site)
+failed(struct admin *ad)
 {
-	char err[300];
-	if (store_load_site(st, site, err, sizeof err) != 0) {
-		fprintf(stderr, "kiosk admin: %s\n", err);
-		return -1;
+	fprintf(stderr, "kiosk admin: %s\n", ad->err);
+	return 1;
+}
+
+/* The site (and its time zone for local days), or a message. */
+static const struct site *
+site_tz(struct admin *ad)
+{
+	const struct site *s = desk_site(ad->desk);
+
+	if (s == NULL) {
+		fprintf(stderr, "kiosk admin: the database has no site yet: run "
+		    "'kiosk admin --db %s init --site SITE.ini'\n", ad->db);
+		return NULL;
 	}
-	setenv("TZ", site->tz, 1);
+	setenv("TZ", s->tz, 1);
 	tzset();
-	return 0;
+	return s;
 }
 
 static int
-report(struct store *st, int argc, char **argv)
+report(struct admin *ad, int argc, char **argv)
 {
 	struct day_report r[SITE_MAX_SERVICES];
-	struct site site;
-	char day[11], err[300];
+	const struct site *site;
+	char day[11];
 	int i, n, csv = 0;
 	const char *date = NULL;
 
@@ -81,20 +102,18 @@ report(struct store *st, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (load_site_tz(st, &site))
+	if ((site = site_tz(ad)) == NULL)
 		return 1;
-	queue_local_day((int64_t)time(NULL), day);
+	queue_local_day(ad->now, day);
 	if (date)
 		snprintf(day, sizeof day, "%s", date);
-	if ((n = store_report_day(st, day, r, SITE_MAX_SERVICES, err, sizeof err)) < 0) {
-		fprintf(stderr, "kiosk admin: %s\n", err);
-		return 1;
-	}
+	if ((n = desk_report(ad->desk, day, r, SITE_MAX_SERVICES, ad->err, sizeof ad->err)) < 0)
+		return failed(ad);
 	if (csv)
 		printf("day,service,name,issued,served,no_show,not_served,cancelled,waiting,"
 		    "wait_p50_s,wait_p90_s,service_avg_s\n");
 	else
-		printf("%s — %s\n\n%-3s %-36s %6s %6s %7s %10s %6s %8s %8s %8s\n", site.name, day, "",
+		printf("%s — %s\n\n%-3s %-36s %6s %6s %7s %10s %6s %8s %8s %8s\n", site->name, day, "",
 		    "service", "issued", "served", "no-show", "not served", "open", "wait p50",
 		    "wait p90", "service");
 	for (i = 0; i < n; i++) {
@@ -113,16 +132,15 @@ report(struct store *st, int argc, char **argv)
 }
 
 static int
-report_hourly(struct store *st, int argc, char **argv)
+report_hourly(struct admin *ad, int argc, char **argv)
 {
 	static struct stat_row rows[SITE_MAX_SERVICES * 25];
-	struct site site;
-	char day[11], err[300];
+	char day[11];
 	int i, n;
 
-	if (load_site_tz(st, &site))
+	if (site_tz(ad) == NULL)
 		return 1;
-	queue_local_day((int64_t)time(NULL), day);
+	queue_local_day(ad->now, day);
 	if (argc > 0) {
 		if (strlen(argv[0]) != 10 || argv[0][4] != '-' || argv[0][7] != '-') {
 			fprintf(stderr, "kiosk admin report --csv: '%s' is not a date (YYYY-MM-DD)\n", argv[0]);
@@ -130,10 +148,9 @@ report_hourly(struct store *st, int argc, char **argv)
 		}
 		snprintf(day, sizeof day, "%s", argv[0]);
 	}
-	if ((n = store_stats(st, day, rows, (int)(sizeof rows / sizeof rows[0]), err, sizeof err)) < 0) {
-		fprintf(stderr, "kiosk admin: %s\n", err);
-		return 1;
-	}
+	if ((n = desk_stats(ad->desk, day, rows, (int)(sizeof rows / sizeof rows[0]), ad->err,
+	    sizeof ad->err)) < 0)
+		return failed(ad);
 	printf("day,service,hour,issued,served,no_show,not_served,attestations,refused_duplicates,"
 	    "wait_p50_s,wait_p90_s,service_avg_s\n");
 	for (i = 0; i < n; i++) {
@@ -148,144 +165,206 @@ report_hourly(struct store *st, int argc, char **argv)
 	return 0;
 }
 
+/* -- the verbs: argv holds what follows the verb ---------------------------------- */
+
+static int
+do_init(struct admin *ad, int argc, char **argv)
+{
+	struct site site;
+
+	if (argc < 2 || strcmp(argv[0], "--site") != 0) {
+		fprintf(stderr, "usage: kiosk admin --db FILE init --site SITE.ini\n");
+		return 2;
+	}
+	if (site_load(argv[1], &site, ad->err, sizeof ad->err) != 0 ||
+	    desk_apply_site(ad->desk, &ad->who, &site, ad->now, ad->err, sizeof ad->err) != DK_OK)
+		return failed(ad);
+	printf("site '%s' (%s): %d services, %d counters written to %s\n", site.id, site.name,
+	    site.nservices, site.ncounters, ad->db);
+	return 0;
+}
+
+static int
+do_keygen(struct admin *ad, int argc, char **argv)
+{
+	const struct site *site = site_tz(ad);
+	int force = argc > 0 && !strcmp(argv[0], "--force");
+
+	if (site == NULL)
+		return 1;
+	if ((force ? signkey_replace : signkey_generate)(ad->keyfile, site->id, ad->err,
+	    sizeof ad->err))
+		return failed(ad);
+	printf("secret signing key written to %s (mode 0600); keep it on the server only.\n"
+	    "publish the public key: kiosk admin --db %s pubkey\n", ad->keyfile, ad->db);
+	return 0;
+}
+
+static int
+do_pubkey(struct admin *ad, int argc, char **argv)
+{
+	unsigned char sk[64], pk[32];
+	char site_id[32], line[SIGNKEY_LINE_MAX];
+
+	(void)argc;
+	(void)argv;
+	if (signkey_load_secret(ad->keyfile, sk, site_id, sizeof site_id, ad->err,
+	    sizeof ad->err) != 0)
+		return failed(ad);
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	sodium_memzero(sk, sizeof sk);
+	signkey_format_public(pk, site_id, line, sizeof line);
+	fputs(line, stdout);
+	return 0;
+}
+
+static int
+do_device(struct admin *ad, int argc, char **argv)
+{
+	char key[80];
+
+	if (argc < 2 || strcmp(argv[0], "add") != 0)
+		return -1;
+	if (desk_device_add(ad->desk, &ad->who, argv[1], ad->now, key, ad->err,
+	    sizeof ad->err) != DK_OK)
+		return failed(ad);
+	printf("%s\n", key);
+	return 0;
+}
+
+static int
+do_user(struct admin *ad, int argc, char **argv)
+{
+	char pw[256], secret[80];
+	int rc;
+
+	if (argc >= 4 && !strcmp(argv[0], "add") && !strcmp(argv[2], "--role")) {
+		if (read_password(pw, sizeof pw) != 0) {
+			fprintf(stderr, "kiosk admin: give the password on standard input\n");
+			return 1;
+		}
+		rc = desk_user_add(ad->desk, &ad->who, argv[1], argv[3], pw, ad->now, ad->err,
+		    sizeof ad->err);
+		sodium_memzero(pw, sizeof pw);
+		if (rc != DK_OK)
+			return failed(ad);
+		printf("user '%s' (%s) saved\n", argv[1], argv[3]);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[0], "token")) {
+		if (desk_token_new(ad->desk, &ad->who, argv[1], ad->now, secret, ad->err,
+		    sizeof ad->err) != DK_OK)
+			return failed(ad);
+		printf("%s\n", secret);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+do_backup(struct admin *ad, int argc, char **argv)
+{
+	if (argc < 1)
+		return -1;
+	if (desk_backup(ad->desk, argv[0], ad->err, sizeof ad->err) != DK_OK)
+		return failed(ad);
+	printf("backup written to %s\n", argv[0]);
+	return 0;
+}
+
+static int
+do_report(struct admin *ad, int argc, char **argv)
+{
+	if (argc >= 1 && !strcmp(argv[0], "day"))
+		return report(ad, argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "--csv"))
+		return report_hourly(ad, argc - 1, argv + 1);
+	return -1;
+}
+
+static int
+do_audit(struct admin *ad, int argc, char **argv)
+{
+	int entries;
+
+	if (argc < 1 || strcmp(argv[0], "verify") != 0)
+		return -1;
+	if (desk_audit_verify(ad->desk, &entries, ad->err, sizeof ad->err) != DK_OK) {
+		printf("audit log TAMPERED: %s\n", ad->err);
+		return 3;
+	}
+	printf("audit log intact: %d entries\n", entries);
+	return 0;
+}
+
+static int
+do_retention(struct admin *ad, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (site_tz(ad) == NULL)
+		return 1;
+	return desk_retention(ad->desk, ad->now, ad->err, sizeof ad->err) != DK_OK ? failed(ad) : 0;
+}
+
 int
 cmd_admin(int argc, char **argv)
 {
-	const char *db = NULL, *keyfile = NULL, *verb;
-	char keybuf[PATH_MAX], err[512];
+	static const struct {
+		const char *name;
+		int (*fn)(struct admin *, int, char **);   /* -1: incomplete */
+	} verbs[] = {
+		{ "init", do_init }, { "keygen", do_keygen }, { "pubkey", do_pubkey },
+		{ "device", do_device }, { "user", do_user }, { "backup", do_backup },
+		{ "report", do_report }, { "audit", do_audit }, { "retention", do_retention },
+	};
+	struct admin ad;
 	struct store *st = NULL;
-	int i = 1, rc = 1;
-	int64_t now = (int64_t)time(NULL);
+	char keybuf[PATH_MAX];
+	const char *verb;
+	size_t k;
+	int i = 1, rc = -1;
 
+	memset(&ad, 0, sizeof ad);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
 		} else if (i + 1 < argc && !strcmp(argv[i], "--db")) {
-			db = argv[++i];
+			ad.db = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--key")) {
-			keyfile = argv[++i];
+			ad.keyfile = argv[++i];
 		} else {
 			fprintf(stderr, "kiosk admin: unknown option '%s'\n", argv[i]);
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (db == NULL || i >= argc) {
+	if (ad.db == NULL || i >= argc) {
 		usage(stderr);
 		return 2;
 	}
 	verb = argv[i++];
-	if (keyfile == NULL) {
-		snprintf(keybuf, sizeof keybuf, "%s.key", db);
-		keyfile = keybuf;
+	if (ad.keyfile == NULL) {
+		snprintf(keybuf, sizeof keybuf, "%s.key", ad.db);
+		ad.keyfile = keybuf;
 	}
-	if (sodium_init() < 0)
-		fatalx("libsodium failed to initialise");
-	if ((st = store_open(db, err, sizeof err)) == NULL) {
-		fprintf(stderr, "kiosk admin: %s\n", err);
-		return 1;
+	ad.now = (int64_t)time(NULL);
+	ad.who.name = getenv("USER") ? getenv("USER") : "admin";
+	if ((st = store_open(ad.db, ad.err, sizeof ad.err)) == NULL ||
+	    (ad.desk = desk_open(st, NULL, ad.err, sizeof ad.err)) == NULL) {
+		store_close(st);
+		return failed(&ad);
 	}
-
-	if (!strcmp(verb, "init")) {
-		struct site site;
-		if (i + 1 >= argc || strcmp(argv[i], "--site") != 0) {
-			fprintf(stderr, "usage: kiosk admin --db FILE init --site SITE.ini\n");
-			rc = 2;
-		} else if (site_load(argv[i + 1], &site, err, sizeof err) != 0 ||
-		    store_apply_site(st, &site, getenv("USER") ? getenv("USER") : "admin", now, err,
-		    sizeof err) != 0) {
-			fprintf(stderr, "kiosk admin: %s\n", err);
-		} else {
-			printf("site '%s' (%s): %d services, %d counters written to %s\n", site.id,
-			    site.name, site.nservices, site.ncounters, db);
-			rc = 0;
-		}
-	} else if (!strcmp(verb, "keygen")) {
-		struct site site;
-		int force = i < argc && !strcmp(argv[i], "--force");
-		if (load_site_tz(st, &site) == 0) {
-			if ((force ? signkey_replace : signkey_generate)(keyfile, site.id, err, sizeof err))
-				fprintf(stderr, "kiosk admin: %s\n", err);
-			else {
-				printf("secret signing key written to %s (mode 0600); keep it on the server "
-				    "only.\npublish the public key: kiosk admin --db %s pubkey\n", keyfile, db);
-				rc = 0;
-			}
-		}
-	} else if (!strcmp(verb, "pubkey")) {
-		unsigned char sk[64], pk[32];
-		char site_id[32], line[SIGNKEY_LINE_MAX];
-		if (signkey_load_secret(keyfile, sk, site_id, sizeof site_id, err, sizeof err) != 0) {
-			fprintf(stderr, "kiosk admin: %s\n", err);
-		} else {
-			crypto_sign_ed25519_sk_to_pk(pk, sk);
-			sodium_memzero(sk, sizeof sk);
-			signkey_format_public(pk, site_id, line, sizeof line);
-			fputs(line, stdout);
-			rc = 0;
-		}
-	} else if (!strcmp(verb, "device") && i + 1 < argc && !strcmp(argv[i], "add")) {
-		char key[80];
-		if (store_device_add(st, argv[i + 1], now, key, err, sizeof err) != 0)
-			fprintf(stderr, "kiosk admin: %s\n", err);
-		else {
-			printf("%s\n", key);
-			rc = 0;
-		}
-	} else if (!strcmp(verb, "user") && i + 3 < argc && !strcmp(argv[i], "add") &&
-	    !strcmp(argv[i + 2], "--role")) {
-		char pw[256];
-		if (read_password(pw, sizeof pw) != 0)
-			fprintf(stderr, "kiosk admin: give the password on standard input\n");
-		else if (store_user_add(st, argv[i + 1], argv[i + 3], pw, now, err, sizeof err) != 0)
-			fprintf(stderr, "kiosk admin: %s\n", err);
-		else {
-			printf("user '%s' (%s) saved\n", argv[i + 1], argv[i + 3]);
-			rc = 0;
-		}
-		sodium_memzero(pw, sizeof pw);
-	} else if (!strcmp(verb, "user") && i + 1 < argc && !strcmp(argv[i], "token")) {
-		char secret[80];
-		if (store_cred_new(st, "token", argv[i + 1], now, 0, secret, NULL, err, sizeof err) != 0)
-			fprintf(stderr, "kiosk admin: %s\n", err);
-		else {
-			printf("%s\n", secret);
-			rc = 0;
-		}
-	} else if (!strcmp(verb, "backup") && i < argc) {
-		if (store_backup(st, argv[i], err, sizeof err) != 0)
-			fprintf(stderr, "kiosk admin: %s\n", err);
-		else {
-			printf("backup written to %s\n", argv[i]);
-			rc = 0;
-		}
-	} else if (!strcmp(verb, "report") && i < argc && !strcmp(argv[i], "day")) {
-		rc = report(st, argc - i - 1, argv + i + 1);
-	} else if (!strcmp(verb, "report") && i < argc && !strcmp(argv[i], "--csv")) {
-		rc = report_hourly(st, argc - i - 1, argv + i + 1);
-	} else if (!strcmp(verb, "audit") && i < argc && !strcmp(argv[i], "verify")) {
-		int entries;
-		if (store_audit_verify(st, &entries, err, sizeof err) != 0) {
-			printf("audit log TAMPERED: %s\n", err);
-			rc = 3;
-		} else {
-			printf("audit log intact: %d entries\n", entries);
-			rc = 0;
-		}
-	} else if (!strcmp(verb, "retention")) {
-		struct site site;
-		if (load_site_tz(st, &site) == 0) {
-			if (store_retention(st, &site, now, err, sizeof err) != 0)
-				fprintf(stderr, "kiosk admin: %s\n", err);
-			else
-				rc = 0;
-		}
-	} else {
+	for (k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
+		if (!strcmp(verb, verbs[k].name))
+			rc = verbs[k].fn(&ad, argc - i, argv + i);
+	if (rc < 0) {
 		fprintf(stderr, "kiosk admin: unknown or incomplete verb '%s'\n", verb);
 		usage(stderr);
 		rc = 2;
 	}
+	desk_close(ad.desk);
 	store_close(st);
 	return rc;
 }

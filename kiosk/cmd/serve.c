@@ -80,8 +80,9 @@ cmd_serve(int argc, char **argv)
 	const char *db = NULL, *listen = "127.0.0.1:8080", *keyfile = NULL, *web = NULL, *audio = NULL;
 	char keybuf[PATH_MAX], webbuf[PATH_MAX], audiobuf[PATH_MAX], host[64], err[512];
 	struct store *st = NULL;
-	struct site site;
-	struct api_keys keys;
+	struct desk *desk = NULL;
+	const struct site *site;
+	struct desk_keys keys;
 	struct api *api = NULL;
 	struct bus *bus = NULL;
 	struct http *http = NULL;
@@ -150,35 +151,34 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	}
 
-	if ((st = store_open(db, err, sizeof err)) == NULL) {
-		log_warnx("serve: %s", err);
-		return 1;
-	}
-	if (store_load_site(st, &site, err, sizeof err) != 0) {
-		log_warnx("serve: %s", err);
-		goto out;
-	}
-	setenv("TZ", site.tz, 1);
-	tzset();
-	if (always_open) {
-		for (i = 0; i < 7; i++) {
-			site.hours[i].open_min = 0;
-			site.hours[i].close_min = 24 * 60;
-		}
-		log_info("serve: --always-open: opening hours are ignored");
-	}
 	memset(&keys, 0, sizeof keys);
 	if (signkey_load_secret(keyfile, keys.sk, keys.site_id, sizeof keys.site_id, err,
 	    sizeof err) != 0) {
 		log_warnx("serve: no usable signing key: %s", err);
 		log_warnx("serve: create one with: kiosk admin --db %s keygen", db);
-		goto out;
+		return 1;
 	}
 	crypto_sign_ed25519_sk_to_pk(keys.pk, keys.sk);
-	if (strcasecmp(keys.site_id, site.id) != 0) {
-		log_warnx("serve: the key %s belongs to site '%s', the database to '%s'", keyfile,
-		    keys.site_id, site.id);
+	if ((st = store_open(db, err, sizeof err)) == NULL ||
+	    (desk = desk_open(st, &keys, err, sizeof err)) == NULL) {
+		log_warnx("serve: %s", err);
 		goto out;
+	}
+	if ((site = desk_site(desk)) == NULL) {
+		log_warnx("serve: the database has no site yet: run "
+		    "'kiosk admin --db %s init --site SITE.ini'", db);
+		goto out;
+	}
+	if (strcasecmp(keys.site_id, site->id) != 0) {
+		log_warnx("serve: the key %s belongs to site '%s', the database to '%s'", keyfile,
+		    keys.site_id, site->id);
+		goto out;
+	}
+	setenv("TZ", site->tz, 1);
+	tzset();
+	if (always_open) {
+		desk_always_open(desk);
+		log_info("serve: --always-open: opening hours are ignored");
 	}
 
 	/* Signals are taken synchronously by this thread only. */
@@ -189,8 +189,7 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	bus = bus_new((int64_t)time(NULL) * 1000);
-	api = api_new(st, &site, &keys, bus);
-	sodium_memzero(&keys, sizeof keys);
+	api = api_new(desk, bus);
 	if (bus == NULL || api == NULL) {
 		log_warnx("serve: out of memory");
 		goto out;
@@ -200,16 +199,16 @@ cmd_serve(int argc, char **argv)
 	cfg.port = port;
 	cfg.webdir = web;
 	cfg.audiodir = audio;
-	cfg.tls_cert = site.tls_cert;
-	cfg.tls_key = site.tls_key;
+	cfg.tls_cert = site->tls_cert;
+	cfg.tls_key = site->tls_key;
 	cfg.clock = wall_clock;
 	if ((http = http_start(&cfg, api, bus, err, sizeof err)) == NULL) {
 		log_warnx("serve: %s", err);
 		goto out;
 	}
-	log_info("serve: site '%s' listening on %s://%s:%d", site.id, site.tls_cert[0] ? "https" :
+	log_info("serve: site '%s' listening on %s://%s:%d", site->id, site->tls_cert[0] ? "https" :
 	    "http", host, http_port(http));
-	printf("listening on %s://%s:%d\n", site.tls_cert[0] ? "https" : "http", host, http_port(http));
+	printf("listening on %s://%s:%d\n", site->tls_cert[0] ? "https" : "http", host, http_port(http));
 	fflush(stdout);
 
 	for (;;) {
@@ -228,7 +227,9 @@ out:
 	http_stop(http);
 	api_free(api);
 	bus_free(bus);
+	desk_close(desk);
 	store_close(st);
+	sodium_memzero(&keys, sizeof keys);
 	tts_shutdown();
 	return rc;
 }

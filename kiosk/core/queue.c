@@ -45,6 +45,8 @@ queue_next_state(enum ticket_state from, enum queue_action a)
 		return from == TS_WAITING || from == TS_CALLED ? TS_CANCELLED : -1;
 	case QA_CLOSE_DAY:
 		return from == TS_WAITING || from == TS_CALLED ? TS_NOT_SERVED : -1;
+	case QA_REPRINT:
+		return from == TS_WAITING ? TS_WAITING : -1;
 	}
 	return -1;
 }

@@ -4,7 +4,7 @@
  * changes by passing numbers. The site's time zone is the process's TZ
  * (serve and admin set it from the site file at start; tests set it too):
  * localtime_r then gives local days, weekdays and offsets.
- * The store calls these inside its transactions; see docs/QUEUE.md.
+ * The desk (desk/) applies them inside its transactions; see docs/QUEUE.md.
  */
 #ifndef KIOSK_QUEUE_H
 #define KIOSK_QUEUE_H
@@ -32,6 +32,7 @@ enum queue_action {
 	QA_TRANSFER,    /* called -> waiting in another service's queue */
 	QA_CANCEL,      /* waiting|called -> cancelled */
 	QA_CLOSE_DAY,   /* waiting|called -> not_served */
+	QA_REPRINT,     /* waiting -> waiting, with a new slip */
 };
 
 const char *queue_state_name(enum ticket_state s);

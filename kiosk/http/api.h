@@ -1,8 +1,9 @@
 /*
  * api: the HTTP API as a pure function of (method, path, headers, body) to
  * (status, JSON). It validates every input, checks credentials and roles,
- * and can reach only the store's verbs and the event bus. No HTTP library
- * here: http.c feeds it, tests call it directly. See docs/API.md.
+ * and can reach only the desk's verbs (desk/desk.h) and the event bus. No
+ * HTTP library here: http.c feeds it, tests call it directly. See
+ * docs/API.md.
  */
 #ifndef KIOSK_API_H
 #define KIOSK_API_H
@@ -11,8 +12,7 @@
 #include <stdint.h>
 
 #include "core/bus.h"
-#include "core/site.h"
-#include "store/store.h"
+#include "desk/desk.h"
 
 #define API_BODY_MAX 4096   /* larger request bodies get 413 */
 
@@ -39,15 +39,8 @@ struct api_resp {
 	char set_cookie[256];       /* Set-Cookie value, "" for none */
 };
 
-/* The server's signing identity: the site's Ed25519 secret key. */
-struct api_keys {
-	unsigned char sk[64];       /* secret key (libsodium layout: seed + public) */
-	unsigned char pk[32];       /* public key */
-	char site_id[32];           /* site id the key was made for */
-};
-
-struct api *api_new(struct store *st, const struct site *site, const struct api_keys *keys,
-    struct bus *bus);
+/* An API on a desk whose site is loaded (NULL otherwise). */
+struct api *api_new(struct desk *d, struct bus *bus);
 void api_free(struct api *a);   /* NULL is harmless */
 
 void api_handle(struct api *a, const struct api_req *req, struct api_resp *resp /* OUT */);

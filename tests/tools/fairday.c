@@ -105,7 +105,9 @@ main(int argc, char **argv)
 	char err[300], key[80], path[600];
 	struct site site;
 	struct store *st;
-	struct api_keys keys;
+	struct desk *desk;
+	struct desk_keys keys;
+	struct desk_actor who = { "fairday", 0 };
 	struct bus *bus;
 	static struct arrival arr[MAX_ARRIVALS];
 	struct agent agents[SITE_MAX_COUNTERS];
@@ -130,12 +132,6 @@ main(int argc, char **argv)
 	}
 	setenv("TZ", site.tz, 1);
 	tzset();
-	if ((st = store_open(db, err, sizeof err)) == NULL ||
-	    store_apply_site(st, &site, "fairday", (int64_t)time(NULL), err, sizeof err) != 0 ||
-	    store_load_site(st, &site, err, sizeof err) != 0) {
-		fprintf(stderr, "fairday: %s\n", err);
-		return 1;
-	}
 	snprintf(path, sizeof path, "%s.key", db);
 	if (access(path, F_OK) != 0 && signkey_generate(path, site.id, err, sizeof err) != 0) {
 		fprintf(stderr, "fairday: %s\n", err);
@@ -147,19 +143,27 @@ main(int argc, char **argv)
 		return 1;
 	}
 	crypto_sign_ed25519_sk_to_pk(keys.pk, keys.sk);
+	if ((st = store_open(db, err, sizeof err)) == NULL ||
+	    (desk = desk_open(st, &keys, err, sizeof err)) == NULL ||
+	    desk_apply_site(desk, &who, &site, (int64_t)time(NULL), err, sizeof err) != DK_OK) {
+		fprintf(stderr, "fairday: %s\n", err);
+		return 1;
+	}
+	site = *desk_site(desk);
 	bus = bus_new(1);
-	api = api_new(st, &site, &keys, bus);
+	api = api_new(desk, bus);
 	for (i = 0; i < 2; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "borne-%d", i + 1);
-		if (store_device_add(st, name, 0, key, err, sizeof err) != 0) {
+		if (desk_device_add(desk, &who, name, 0, key, err, sizeof err) != DK_OK) {
 			fprintf(stderr, "fairday: %s\n", err);
 			return 1;
 		}
 		snprintf(kiosk_auth[i], sizeof kiosk_auth[i], "Bearer %s", key);
 	}
-	if (store_user_add(st, "simulation", "manager", "fairday-simulation", 0, err, sizeof err) ||
-	    store_cred_new(st, "token", "simulation", 0, 0, key, NULL, err, sizeof err)) {
+	if (desk_user_add(desk, &who, "simulation", "manager", "fairday-simulation", 0, err,
+	    sizeof err) != DK_OK || desk_token_new(desk, &who, "simulation", 0, key, err,
+	    sizeof err) != DK_OK) {
 		fprintf(stderr, "fairday: %s\n", err);
 		return 1;
 	}
@@ -276,12 +280,12 @@ main(int argc, char **argv)
 			}
 		}
 	}
-	if (store_close_day(st, &site, close_at + 30, err, sizeof err) < 0)
+	if (desk_close_day(desk, close_at + 30, NULL, err, sizeof err) < 0)
 		fprintf(stderr, "fairday: %s\n", err);
 
 	{
 		static struct stat_row rows[SITE_MAX_SERVICES * 25];
-		int k = store_stats(st, day, rows, SITE_MAX_SERVICES * 25, err, sizeof err);
+		int k = desk_stats(desk, day, rows, SITE_MAX_SERVICES * 25, err, sizeof err);
 		for (i = 0; i < k; i++)
 			if (rows[i].hour < 0)
 				printf("%c issued %d served %d no_show %d not_served %d attestations %d "
@@ -291,6 +295,7 @@ main(int argc, char **argv)
 	}
 	api_free(api);
 	bus_free(bus);
+	desk_close(desk);
 	store_close(st);
 	return 0;
 }

@@ -1,0 +1,331 @@
+/*
+ * desk: see desk.h. This file holds what every verb shares: opening, the
+ * verb's transaction and its events, the state machine applied to a stored
+ * ticket, the wait estimate and signing. The verbs are in issue.c,
+ * counter.c, check.c, view.c and admin.c.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+#include "core/queue.h"
+#include "core/sign.h"
+#include "desk/desk_int.h"
+
+/* -- opening ------------------------------------------------------------------ */
+
+static int
+load_site(struct store *st, void *arg)
+{
+	return store_site_get(st, arg);
+}
+
+struct desk *
+desk_open(struct store *st, const struct desk_keys *keys, char *err, size_t errlen)
+{
+	struct desk *d;
+	int rc;
+
+	if (sodium_init() < 0) {
+		errf(err, errlen, "libsodium failed to initialise");
+		return NULL;
+	}
+	if ((d = calloc(1, sizeof *d)) == NULL) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->st = st;
+	if (keys) {
+		d->keys = *keys;
+		d->have_keys = 1;
+	}
+	rc = store_read(st, load_site, &d->site, err, errlen);
+	if (rc == ST_OK) {
+		d->have_site = 1;
+	} else if (rc != ST_NOTFOUND) {
+		desk_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+desk_close(struct desk *d)
+{
+	if (d == NULL)
+		return;
+	sodium_memzero(&d->keys, sizeof d->keys);
+	free(d);
+}
+
+const struct site *
+desk_site(const struct desk *d)
+{
+	return d->have_site ? &d->site : NULL;
+}
+
+void
+desk_always_open(struct desk *d)
+{
+	int i;
+
+	for (i = 0; i < 7; i++) {
+		d->site.hours[i].open_min = 0;
+		d->site.hours[i].close_min = 24 * 60;
+	}
+}
+
+/* -- a verb and its transaction ---------------------------------------------- */
+
+void
+verb_init(struct verb *v, struct desk *d, const struct desk_actor *who, int64_t now,
+    struct desk_events *ev, char *err, size_t errlen)
+{
+	memset(v, 0, sizeof *v);
+	v->d = d;
+	v->who = who;
+	v->now = now;
+	v->ev = ev;
+	v->err = err;
+	v->errlen = errlen;
+	if (ev)
+		ev->n = 0;
+	if (err && errlen)
+		err[0] = '\0';
+	queue_local_day(now, v->day);
+}
+
+int
+verb_fail(struct verb *v, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->err && v->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(v->err, v->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* The transaction function of every verb: its arg starts with a struct
+ * verb, so the store handle can be set before the verb's own function. */
+struct verb_call {
+	struct verb *v;
+	int (*fn)(struct store *, void *);
+	void *arg;
+};
+
+static int
+verb_tx(struct store *st, void *arg)
+{
+	struct verb_call *c = arg;
+
+	c->v->st = st;
+	return c->fn(st, c->arg);
+}
+
+int
+verb_write(struct verb *v, int (*fn)(struct store *, void *), void *arg)
+{
+	struct verb_call c = { v, fn, arg };
+	int rc;
+
+	rc = store_write(v->d->st, verb_tx, &c, v->err, v->errlen);
+	if (rc == DK_ERR && v->ev)
+		v->ev->n = 0;   /* nothing happened: nothing to announce */
+	v->st = NULL;
+	return rc;
+}
+
+int
+verb_read(struct verb *v, int (*fn)(struct store *, void *), void *arg)
+{
+	struct verb_call c = { v, fn, arg };
+	int rc = store_read(v->d->st, verb_tx, &c, v->err, v->errlen);
+
+	v->st = NULL;
+	return rc;
+}
+
+/* -- events ------------------------------------------------------------------ */
+
+static struct desk_event *
+event_slot(struct verb *v, enum desk_event_kind kind)
+{
+	struct desk_event *e;
+	int i;
+
+	if (v->ev == NULL)
+		return NULL;
+	/* One "counts changed" is enough per verb. */
+	for (i = 0; kind == DE_COUNTS && i < v->ev->n; i++)
+		if (v->ev->ev[i].kind == DE_COUNTS)
+			return NULL;
+	if (v->ev->n >= DESK_MAX_EVENTS) {
+		log_warnx("desk: more than %d events in one verb; the rest are dropped",
+		    DESK_MAX_EVENTS);
+		return NULL;
+	}
+	e = &v->ev->ev[v->ev->n++];
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	return e;
+}
+
+struct desk_event *
+verb_event(struct verb *v, enum desk_event_kind kind)
+{
+	return event_slot(v, kind);
+}
+
+void
+verb_call_event(struct verb *v, const struct ticket *t, int recall)
+{
+	struct desk_event *e = event_slot(v, DE_CALL);
+
+	if (e == NULL)
+		return;
+	snprintf(e->call.number, sizeof e->call.number, "%s", t->number);
+	e->call.counter = t->counter;
+	snprintf(e->call.counter_name, sizeof e->call.counter_name, "%s", t->counter_name);
+	e->call.service = t->queue;
+	snprintf(e->call.lang, sizeof e->call.lang, "%s", t->lang);
+	e->call.recall = recall;
+	e->call.at = v->now;
+}
+
+int
+verb_log(struct verb *v, const char *kind, const struct ticket *t, char service, int counter,
+    const char *detail)
+{
+	struct store_event e = {
+		.at = v->now, .day = t ? t->day : v->day, .kind = kind, .ticket = t ? t->id : 0,
+		.service = service, .counter = counter, .agent = v->who ? v->who->name : NULL,
+		.detail = detail,
+	};
+	return store_event_add(v->st, &e);
+}
+
+/* -- tickets ------------------------------------------------------------------ */
+
+int
+desk_move(struct verb *v, struct ticket *t, enum queue_action a)
+{
+	int from = t->state, to = queue_next_state((enum ticket_state)from, a), rc;
+
+	if (to < 0)
+		return verb_fail(v, DK_CONFLICT, "ticket %s is %s: not possible now", t->number,
+		    queue_state_name((enum ticket_state)from));
+	t->state = to;
+	if (to != TS_WAITING && to != TS_CALLED && t->finished_at == 0)
+		t->finished_at = v->now;
+	rc = store_ticket_update(v->st, t, from);
+	if (rc == ST_CONFLICT)
+		return verb_fail(v, DK_CONFLICT, "ticket %s changed meanwhile: try again", t->number);
+	return rc;
+}
+
+int
+desk_place(struct store *st, const struct site *site, struct ticket *t, int newest)
+{
+	int ahead, counters, service_s;
+
+	t->position = 0;
+	t->estimated_wait_s = 0;
+	if (t->state != TS_WAITING)
+		return ST_OK;
+	/* A ticket just issued is the last of its priority class: everybody
+	 * waiting in that class and above is ahead of it (two counter reads). */
+	if (newest) {
+		int p = store_waiting(st, t->day, t->queue, 1);
+		int o = t->priority ? 0 : store_waiting(st, t->day, t->queue, 0);
+		if (p < 0 || o < 0)
+			return ST_ERR;
+		ahead = p + o - 1;
+	} else if ((ahead = store_ahead_of(st, t)) < 0) {
+		return ST_ERR;
+	}
+	if ((counters = store_counters_open_for(st, t->queue)) < 0 ||
+	    (service_s = store_service_time(st, t->day, t->queue)) < 0)
+		return ST_ERR;
+	t->position = ahead + 1;
+	t->estimated_wait_s = queue_estimate_wait(ahead, counters,
+	    service_s > 0 ? service_s : site->default_service_s);
+	return ST_OK;
+}
+
+/* -- signing ------------------------------------------------------------------ */
+
+/* The fields every slip has; ids upper-cased (slips compare them case-blind). */
+static void
+slip_base(const struct desk *d, struct slip *s, enum slip_kind kind, const char *day,
+    char service, int64_t issued_at, const char *device, int64_t serial)
+{
+	struct tm tm;
+	time_t t = (time_t)issued_at;
+	char *p;
+
+	memset(s, 0, sizeof *s);
+	s->version = SLIP_VERSION;
+	s->kind = kind;
+	snprintf(s->site, sizeof s->site, "%.24s", d->keys.site_id);
+	snprintf(s->date, sizeof s->date, "%.4s%.2s%.2s", day, day + 5, day + 8);
+	s->service[0] = service;
+	localtime_r(&t, &tm);
+	snprintf(s->time, sizeof s->time, "%02d%02d", tm.tm_hour, tm.tm_min);
+	snprintf(s->device, sizeof s->device, "%.16s", device);
+	s->serial = (uint64_t)serial;
+	for (p = s->site; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	for (p = s->device; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+}
+
+int
+desk_sign_ticket(const struct desk *d, struct ticket *t)
+{
+	struct slip s;
+
+	if (!d->have_keys)
+		return -1;
+	slip_base(d, &s, SLIP_TICKET, t->day, t->service, t->issued_at, t->device, t->id);
+	s.number = t->seq;
+	s.reprint = t->reprints;
+	return slip_encode(&s, d->keys.sk, t->token, sizeof t->token) > 0 ? 0 : -1;
+}
+
+int
+desk_sign_attestation(const struct desk *d, struct attestation *a)
+{
+	struct slip s;
+
+	if (!d->have_keys)
+		return -1;
+	slip_base(d, &s, SLIP_ATTESTATION, a->day, a->service, a->issued_at, a->device, a->id);
+	s.attempt = a->attempt;
+	snprintf(s.first_date, sizeof s.first_date, "%s", a->first_date);
+	s.weeks = a->weeks;
+	return slip_encode(&s, d->keys.sk, a->token, sizeof a->token) > 0 ? 0 : -1;
+}
+
+/* -- counters ---------------------------------------------------------------- */
+
+int
+desk_counter_view(struct store *st, int n, struct counter_view *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_counter_get(st, n, &out->c)) != ST_OK)
+		return rc;
+	rc = store_ticket_at_counter(st, n, &out->ticket);
+	out->has_ticket = rc == ST_OK;
+	return rc == ST_NOTFOUND ? ST_OK : rc;
+}

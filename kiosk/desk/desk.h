@@ -1,0 +1,243 @@
+/*
+ * desk: the application layer, the one module that owns every verb a
+ * person can do to the queue. The HTTP API (http/api.c), the admin command
+ * (cmd/admin.c) and the tests call these verbs; nothing else reaches the
+ * store, so a rule written here holds for every caller.
+ *
+ * Every verb
+ *   - runs as ONE store transaction (store_write: grouped with concurrent
+ *     verbs, one fsync per batch, durable before it returns);
+ *   - moves tickets only through the pure state machine of core/queue.h
+ *     (queue_next_state), so an illegal transition is impossible;
+ *   - writes its own event, audit entry and alerts in that transaction;
+ *   - returns the events to publish (struct desk_events). They are filled
+ *     only once the transaction committed; the caller publishes them.
+ *
+ * Pure core of the server: libc, libsodium and the store's interface; no
+ * SQL, no HTTP, no JSON. Time is a parameter (`now`, Unix seconds) and the
+ * site's time zone is the process's TZ, as in core/queue.h.
+ */
+#ifndef KIOSK_DESK_H
+#define KIOSK_DESK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/sign.h"
+#include "core/site.h"
+#include "store/store.h"
+
+/* Answers of the verbs. ST_OK, ST_ERR, ST_NOTFOUND and ST_CONFLICT keep
+ * their store meaning; the rest are the desk's own refusals. */
+enum desk_rc {
+	DK_OK = ST_OK,
+	DK_ERR = ST_ERR,                /* storage failure: retry later (503) */
+	DK_NOTFOUND = ST_NOTFOUND,      /* no such ticket, counter, service (404) */
+	DK_CONFLICT = ST_CONFLICT,      /* not allowed in the current state (409) */
+	DK_CLOSED = -4,                 /* the reception is closed now (409) */
+	DK_EMPTY = -6,                  /* nobody is waiting (204) */
+	DK_LIMIT = -7,                  /* reprint limit reached (409) */
+	DK_DENIED = -8,                 /* wrong or unknown credentials (401) */
+	DK_BAD = -10,                   /* a malformed argument (400) */
+	DK_HOLDER_REQUIRED = -11,       /* this service needs a document number (400) */
+	DK_BAD_HOLDER = -12,            /* the document number is not valid (400) */
+	DK_BAD_PREVIOUS = -13,          /* the earlier attestation is not valid (400) */
+};
+
+struct desk;
+
+/* The site's signing identity (NULL in desk_open for commands that sign nothing). */
+struct desk_keys {
+	unsigned char sk[64];       /* Ed25519 secret key (libsodium layout) */
+	unsigned char pk[32];       /* public key */
+	char site_id[32];           /* site id the key was made for */
+};
+
+/* Who acts. */
+struct desk_actor {
+	const char *name;           /* kiosk name, agent login, or the admin's user name */
+	int device;                 /* 1: a kiosk, authenticated by its device key */
+};
+
+/* -- events to publish --------------------------------------------------- */
+
+enum desk_event_kind {
+	DE_CALL,                    /* a ticket was called or recalled: the board announces it */
+	DE_COUNTS,                  /* waiting counts changed */
+	DE_COUNTER,                 /* a counter opened, paused or closed (staff) */
+	DE_ALERT,                   /* a new abuse alert (staff) */
+};
+
+struct desk_event {
+	enum desk_event_kind kind;
+	struct call_view call;      /* DE_CALL */
+	int counter;                /* DE_COUNTER */
+	char state[8];              /* DE_COUNTER: open, paused, closed */
+	struct alert alert;         /* DE_ALERT */
+};
+
+#define DESK_MAX_EVENTS 12
+struct desk_events {
+	int n;                      /* events filled */
+	struct desk_event ev[DESK_MAX_EVENTS];
+};
+
+/* -- opening ---------------------------------------------------------------- */
+
+/* A desk on an open store. keys may be NULL (nothing can then be issued).
+ * The site is read from the store; none yet is fine for `admin init`. */
+struct desk *desk_open(struct store *st, const struct desk_keys *keys, char *err, size_t errlen);
+void desk_close(struct desk *d);        /* NULL is harmless; the store stays open */
+/* The site as loaded (NULL before desk_apply_site on a new database). */
+const struct site *desk_site(const struct desk *d);
+/* Ignore the opening hours from now on (`kiosk serve --always-open`:
+ * benchmarks and tests that run at any hour). */
+void desk_always_open(struct desk *d);
+
+/* -- issuing (desk/issue.c) ------------------------------------------------ */
+
+struct desk_issue {
+	char service;               /* service code */
+	const char *lang;           /* applicant's language ("fr" if NULL) */
+	int priority;               /* priority flag */
+	const char *holder;         /* typed document number, NULL if none */
+	const char *previous;       /* earlier attestation's payload to chain, or NULL */
+};
+
+enum desk_slip_kind { DS_TICKET, DS_DUPLICATE, DS_ATTESTATION };
+struct desk_slip {
+	enum desk_slip_kind kind;   /* a new ticket, the holder's existing one, or an attestation */
+	struct ticket ticket;       /* DS_TICKET, DS_DUPLICATE (with a fresh token) */
+	struct attestation att;     /* DS_ATTESTATION */
+};
+
+/* Issue a ticket; when the service is full, an attestation de passage;
+ * a bound holder who has one already gets it back (DS_DUPLICATE). A
+ * refusal because the site is closed is recorded (DK_CLOSED). */
+int desk_issue(struct desk *d, const struct desk_actor *who, const struct desk_issue *in,
+    int64_t now, struct desk_slip *out, struct desk_events *ev, char *err, size_t errlen);
+/* The printer's outcome (confirmed, unconfirmed, failed), from the kiosk
+ * that printed the slip last. */
+int desk_printed(struct desk *d, const struct desk_actor *who, int64_t id, const char *status,
+    const char *reason, int64_t now, struct ticket *out, struct desk_events *ev, char *err,
+    size_t errlen);
+int desk_attestation_printed(struct desk *d, const struct desk_actor *who, int64_t id,
+    const char *status, const char *reason, int64_t now, struct desk_events *ev, char *err,
+    size_t errlen);
+/* Reprint a waiting ticket (a new token marked DUPLICATA), within the limit. */
+int desk_reprint(struct desk *d, const struct desk_actor *who, int64_t id, int64_t now,
+    struct ticket *out, struct desk_events *ev, char *err, size_t errlen);
+
+/* -- counters (desk/counter.c) --------------------------------------------- */
+
+/* A counter and its called ticket. */
+struct counter_view {
+	struct counter_row c;       /* number, name, services, state */
+	int has_ticket;             /* 1: `ticket` is its called ticket */
+	struct ticket ticket;
+};
+
+/* Call the next ticket (the counter's current one, if any, is done first). */
+int desk_call_next(struct desk *d, const struct desk_actor *who, int counter, int64_t now,
+    struct counter_view *out, struct desk_events *ev, char *err, size_t errlen);
+/* Call a waiting ticket out of order, with a reason (audited). */
+int desk_call_number(struct desk *d, const struct desk_actor *who, int counter,
+    const char *number, const char *reason, int64_t now, struct counter_view *out,
+    struct desk_events *ev, char *err, size_t errlen);
+
+enum desk_op { DO_RECALL, DO_NO_SHOW, DO_DONE, DO_TRANSFER, DO_PAUSE, DO_RESUME, DO_OPEN,
+	DO_CLOSE };
+/* arg: the outcome for DO_DONE (NULL: complete), the service for DO_TRANSFER.
+ * finished: the ticket the op finished or moved (done, no-show, transfer,
+ * a recall past the limit), else has_finished is 0. */
+int desk_counter_op(struct desk *d, const struct desk_actor *who, int counter, enum desk_op op,
+    const char *arg, int64_t now, struct counter_view *out, struct ticket *finished,
+    int *has_finished, struct desk_events *ev, char *err, size_t errlen);
+
+/* End of day: tickets still waiting or called on a past day, or today after
+ * closing time, become not_served. Returns how many, or DK_ERR. */
+int desk_close_day(struct desk *d, int64_t now, struct desk_events *ev, char *err, size_t errlen);
+
+/* -- checks at the counter (desk/check.c) ---------------------------------- */
+
+struct desk_verdict {
+	enum slip_verdict verdict;  /* what the signature and the day say */
+	const char *result;         /* its code, or "already_served", or "forged" for a
+	                               genuine signature on a serial unknown here */
+	int have_slip;              /* 1: `slip` was decoded (not to be trusted unless valid) */
+	struct slip slip;
+	int have_ticket;            /* 1: `ticket` is the slip's ticket */
+	struct ticket ticket;
+};
+int desk_verify(struct desk *d, const char *payload, int64_t now, struct desk_verdict *out,
+    char *err, size_t errlen);
+
+struct desk_holder_check {
+	int match;                  /* the document number is the holder's */
+	int bound;                  /* the ticket is bound to a holder (and its key lives) */
+	char number[12];            /* the ticket's number */
+};
+int desk_holder_check(struct desk *d, int64_t id, const char *document, int64_t now,
+    struct desk_holder_check *out, char *err, size_t errlen);
+
+/* -- views (desk/view.c) --------------------------------------------------- */
+
+struct service_stat {
+	char code;              /* service code */
+	int capacity;           /* per day, reserve included */
+	int reserve;            /* priority reserve */
+	int bind_holder;        /* tickets bound to a document number */
+	int waiting;            /* tickets waiting now */
+	int issued;             /* tickets issued today */
+	int left_today;         /* ordinary places left today */
+	int estimated_wait_s;   /* for a ticket issued now */
+	int longest_wait_s;     /* of those waiting now */
+	int open_counters;      /* open counters serving it */
+};
+
+int desk_ticket(struct desk *d, int64_t id, int64_t now, struct ticket *out, char *err,
+    size_t errlen);
+int desk_services(struct desk *d, int64_t now, struct service_stat *out, int max, char *err,
+    size_t errlen);
+int desk_counters(struct desk *d, struct counter_view *out, int max, char *err, size_t errlen);
+int desk_recent_calls(struct desk *d, int64_t now, struct call_view *out, int max, char *err,
+    size_t errlen);
+int desk_alerts(struct desk *d, int64_t now, struct alert *out, int max, char *err,
+    size_t errlen);
+int desk_stats(struct desk *d, const char *day, struct stat_row *out, int max, char *err,
+    size_t errlen);
+int desk_report(struct desk *d, const char *day, struct day_report *out, int max, char *err,
+    size_t errlen);
+/* All-time totals for Prometheus: kinds issue, done, no_show, not_served,
+ * attestation, duplicate; out[k][i] for kinds[k] and the site's service i. */
+int desk_totals(struct desk *d, const char *const *kinds, int nkinds, int64_t (*out)[SITE_MAX_SERVICES],
+    char *err, size_t errlen);
+
+/* -- accounts and set-up (desk/admin.c) ------------------------------------ */
+
+/* Who holds a bearer secret or session: DK_DENIED if nobody (valid) does. */
+int desk_identify(struct desk *d, const char *secret, int64_t now, struct cred *out, char *err,
+    size_t errlen);
+/* Check a password and open a session (secret and csrf: 80 bytes each). */
+int desk_login(struct desk *d, const char *login, const char *password, const char *client,
+    int64_t now, int ttl_s, char *role, char *secret, char *csrf, char *err, size_t errlen);
+/* A failed login, for the audit log. */
+int desk_login_failed(struct desk *d, const char *login, const char *client, int64_t now);
+int desk_logout(struct desk *d, const char *secret, char *err, size_t errlen);
+int desk_user_add(struct desk *d, const struct desk_actor *who, const char *login,
+    const char *role, const char *password, int64_t now, char *err, size_t errlen);
+/* A kiosk's device key (80 bytes), shown once. */
+int desk_device_add(struct desk *d, const struct desk_actor *who, const char *name, int64_t now,
+    char *key, char *err, size_t errlen);
+/* A staff bearer token (80 bytes), shown once. */
+int desk_token_new(struct desk *d, const struct desk_actor *who, const char *login, int64_t now,
+    char *secret, char *err, size_t errlen);
+/* Copy a parsed site file in (services, names, counters, hours), audited. */
+int desk_apply_site(struct desk *d, const struct desk_actor *who, const struct site *s,
+    int64_t now, char *err, size_t errlen);
+/* Retention (docs/PRIVACY.md): holder data and old events. */
+int desk_retention(struct desk *d, int64_t now, char *err, size_t errlen);
+int desk_audit_verify(struct desk *d, int *entries, char *err, size_t errlen);
+int desk_backup(struct desk *d, const char *dest, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * desk_int: what the desk's files share (desk.c, issue.c, counter.c,
+ * check.c, view.c, admin.c). Not for callers of the desk: they use desk.h.
+ */
+#ifndef KIOSK_DESK_INT_H
+#define KIOSK_DESK_INT_H
+
+#include "core/queue.h"
+#include "desk/desk.h"
+
+struct desk {
+	struct store *st;           /* the database (owned by the caller) */
+	struct site site;           /* the site, as stored */
+	int have_site;              /* 0 until a site was applied */
+	struct desk_keys keys;      /* signing identity */
+	int have_keys;              /* 0: this desk cannot sign slips */
+};
+
+/* One verb in progress: what its transaction function needs. */
+struct verb {
+	struct desk *d;
+	struct store *st;           /* set while inside the transaction */
+	const struct desk_actor *who;
+	int64_t now;
+	char day[11];               /* local day of now */
+	struct desk_events *ev;     /* events gathered; published only after commit */
+	char *err;                  /* the refusal's reason */
+	size_t errlen;
+};
+
+/* Start a verb: zero the events, compute the day. */
+void verb_init(struct verb *v, struct desk *d, const struct desk_actor *who, int64_t now,
+    struct desk_events *ev, char *err, size_t errlen);
+/* Run fn as the verb's one write (or read) transaction; drops the verb's
+ * events unless it committed. */
+int verb_write(struct verb *v, int (*fn)(struct store *, void *), void *arg);
+int verb_read(struct verb *v, int (*fn)(struct store *, void *), void *arg);
+
+/* Set the refusal's reason and return rc. */
+int verb_fail(struct verb *v, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Events. */
+/* Add an event; NULL when the verb has no event list (or one is enough). */
+struct desk_event *verb_event(struct verb *v, enum desk_event_kind kind);
+void verb_call_event(struct verb *v, const struct ticket *t, int recall);
+/* Add a line to the event log for ticket t (t may be NULL). */
+int verb_log(struct verb *v, const char *kind, const struct ticket *t, char service, int counter,
+    const char *detail);
+
+/* Move t by a queue action through the state machine and write it (guarded
+ * by its old state): ST_OK, DK_CONFLICT with a reason when the move is not
+ * allowed or the ticket changed meanwhile, ST_ERR. */
+int desk_move(struct verb *v, struct ticket *t, enum queue_action a);
+
+/* Position and estimated wait of a waiting ticket; newest: just issued. */
+int desk_place(struct store *st, const struct site *site, struct ticket *t, int newest);
+
+/* Sign a ticket's or an attestation's slip into its token. */
+int desk_sign_ticket(const struct desk *d, struct ticket *t);
+int desk_sign_attestation(const struct desk *d, struct attestation *a);
+
+/* Abuse alerts an event can raise (desk/alerts.c); new ones become events. */
+enum alert_check {
+	AC_BURST = 1,               /* a slip was issued */
+	AC_HOLDER = 2,              /* a duplicate was refused */
+	AC_CLOSED = 4,              /* an attempt while closed */
+	AC_REPRINT = 8,             /* a reprint or a duplicate */
+	AC_PAPER = 16,              /* a slip was printed */
+};
+int desk_check_alerts(struct verb *v, unsigned checks, const char *device);
+
+/* Read a counter and its called ticket. */
+int desk_counter_view(struct store *st, int n, struct counter_view *out);
+
+#endif

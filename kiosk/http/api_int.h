@@ -1,0 +1,101 @@
+/*
+ * api_int: what the API's files share (api.c: routing, roles and the
+ * routes; api_json.c: requests in, JSON out; api_events.c: publishing the
+ * desk's events; api_figures.c: statistics and metrics). Not for callers:
+ * they use api.h. No HTTP library, no SQL: the desk does the work.
+ */
+#ifndef KIOSK_API_INT_H
+#define KIOSK_API_INT_H
+
+#include <pthread.h>
+
+#include <cJSON.h>
+
+#include "desk/desk.h"
+#include "http/api.h"
+
+#define NFAIL 128
+
+struct login_fail {
+	char key[64];           /* "login" or "@address" */
+	int count;              /* failures in the window */
+	int64_t first;          /* start of the window */
+};
+
+struct api {
+	struct desk *desk;              /* every verb */
+	const struct site *site;        /* the desk's site (read-only after start) */
+	struct bus *bus;                /* server-sent events */
+	pthread_mutex_t lock;           /* guards fails */
+	struct login_fail fails[NFAIL]; /* recent failed logins */
+	char retention_day[11];         /* local day the retention job last ran */
+	pthread_t counts_thread;        /* publishes `counts` events (api_events.c) */
+	pthread_mutex_t counts_lock;    /* guards the four fields below */
+	pthread_cond_t counts_cond;     /* signalled when counts become dirty, or on stop */
+	int counts_dirty;               /* counts changed since the last event */
+	int counts_stop;                /* api_free asks the thread to end */
+	int64_t counts_now;             /* `now` of the latest change */
+	int counts_started;             /* the thread runs */
+};
+
+/* Who is asking. */
+struct who {
+	int level;              /* 0 none, 1 agent, 2 manager, 3 admin; devices 0 */
+	int device;             /* 1: a kiosk device key */
+	int session;            /* 1: a browser session (needs CSRF on POST) */
+	char name[48];          /* login or device name */
+	char role[16];          /* agent, manager, admin, device */
+	char csrf[80];          /* session's CSRF token */
+};
+
+/* -- responses (api_json.c) -------------------------------------------------- */
+
+void reply(struct api_resp *r, int status, cJSON *j);
+void fail(struct api_resp *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A desk refusal as HTTP (404, 409, 400, 401, 503 ...). */
+void desk_fail(struct api_resp *r, int rc, const char *err);
+
+/* -- requests (api_json.c) ------------------------------------------------------ */
+
+/* The body as a JSON object; NULL with the response set when it is not one.
+ * Without a body: an empty object, or 400 when `required`. */
+cJSON *parse_body(const struct api_req *q, struct api_resp *r, int required);
+/* A string field: NULL when absent; sets *bad (and the response) when it
+ * is not a string of at most maxlen bytes. */
+const char *str_field(cJSON *j, const char *key, size_t maxlen, int *bad, struct api_resp *r);
+int valid_lang(const char *l);
+int valid_day(const char *d);
+/* A positive decimal id, or -1. */
+int64_t parse_id(const char *s);
+/* "/123/rest" -> 123 and rest ("" or "/rest"); -1 when not an id. */
+int64_t path_id(const char *s, const char **rest);
+const char *cookie_value(const char *cookies, const char *name, char *out, size_t len);
+
+/* -- JSON of the desk's things (api_json.c) ------------------------------------ */
+
+void add_time(cJSON *j, const char *key, int64_t t);
+cJSON *names_json(const struct site_service *sv);
+cJSON *site_json(const struct site *s, int64_t now);
+cJSON *ticket_json(const struct site *s, const struct ticket *t);
+cJSON *attestation_json(const struct site *s, const struct attestation *a, int64_t now);
+cJSON *counter_json(const struct site *s, const struct counter_view *cv);
+cJSON *alert_json(const struct alert *al);
+void call_fields(cJSON *j, const struct call_view *c);
+/* The services array: every figure, or (board, counts event) the short form. */
+enum services_form { SF_FULL, SF_BOARD, SF_COUNTS };
+cJSON *services_json(const struct site *s, const struct service_stat *ss, int n, int64_t now,
+    enum services_form form);
+
+/* -- events (api_events.c) --------------------------------------------------------- */
+
+/* Publish what a verb returned (it committed). */
+void publish(struct api *a, const struct desk_events *ev, int64_t now);
+int counts_start(struct api *a);
+void counts_stop(struct api *a);
+
+/* -- figures (api_figures.c) -------------------------------------------------------- */
+
+void get_stats(struct api *a, const struct api_req *q, struct api_resp *r);
+
+#endif

@@ -1,0 +1,409 @@
+/*
+ * api_json: requests in, JSON out (see api_int.h). Every refusal is a 4xx
+ * with {"error": "<reason>", "code": "<code>"}; storage failures are 503.
+ * The shapes are the contract of docs/API.md.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/queue.h"
+#include "http/api_int.h"
+
+/* -- responses ----------------------------------------------------------------- */
+
+void
+reply(struct api_resp *r, int status, cJSON *j)
+{
+	r->status = status;
+	r->body = j ? cJSON_PrintUnformatted(j) : NULL;
+	cJSON_Delete(j);
+}
+
+void
+fail(struct api_resp *r, int status, const char *code, const char *fmt, ...)
+{
+	cJSON *j = cJSON_CreateObject();
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cJSON_AddStringToObject(j, "error", msg);
+	if (code)
+		cJSON_AddStringToObject(j, "code", code);
+	reply(r, status, j);
+}
+
+void
+desk_fail(struct api_resp *r, int rc, const char *err)
+{
+	static const struct { int rc, status; const char *code; } map[] = {
+		{ DK_NOTFOUND, 404, "not_found" }, { DK_CONFLICT, 409, "conflict" },
+		{ DK_CLOSED, 409, "closed" }, { DK_LIMIT, 409, "reprint_limit" },
+		{ DK_DENIED, 401, "denied" }, { DK_BAD, 400, "bad_request" },
+		{ DK_HOLDER_REQUIRED, 400, "holder_required" }, { DK_BAD_HOLDER, 400, "bad_holder" },
+		{ DK_BAD_PREVIOUS, 400, "bad_previous" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].rc == rc) {
+			fail(r, map[i].status, map[i].code, "%s", err);
+			return;
+		}
+	fail(r, 503, "unavailable", "%s", err && err[0] ? err : "storage failure");
+}
+
+/* -- requests ---------------------------------------------------------------------- */
+
+cJSON *
+parse_body(const struct api_req *q, struct api_resp *r, int required)
+{
+	cJSON *j;
+	const char *end = NULL;
+
+	if (q->body_len == 0) {
+		if (required) {
+			fail(r, 400, "bad_request", "a JSON body is required");
+			return NULL;
+		}
+		return cJSON_CreateObject();
+	}
+	if (q->body_len > API_BODY_MAX) {
+		fail(r, 413, "too_large", "the body is larger than %d bytes", API_BODY_MAX);
+		return NULL;
+	}
+	if (memchr(q->body, '\0', q->body_len)) {
+		fail(r, 400, "bad_json", "the body contains a NUL byte");
+		return NULL;
+	}
+	j = cJSON_ParseWithLengthOpts(q->body, q->body_len, &end, 0);
+	if (j == NULL) {
+		fail(r, 400, "bad_json", "malformed JSON near byte %ld",
+		    end ? (long)(end - q->body) : 0L);
+		return NULL;
+	}
+	while (end < q->body + q->body_len && isspace((unsigned char)*end))
+		end++;
+	if (end != q->body + q->body_len) {
+		fail(r, 400, "bad_json", "unexpected data after the JSON object, at byte %ld",
+		    (long)(end - q->body));
+		cJSON_Delete(j);
+		return NULL;
+	}
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		fail(r, 400, "bad_json", "the body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+const char *
+str_field(cJSON *j, const char *key, size_t maxlen, int *bad, struct api_resp *r)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return NULL;
+	if (!cJSON_IsString(v) || strlen(v->valuestring) > maxlen) {
+		if (!*bad)
+			fail(r, 400, "bad_request", "'%s' must be a string of at most %zu characters",
+			    key, maxlen);
+		*bad = 1;
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+int
+valid_lang(const char *l)
+{
+	size_t i, n = strlen(l);
+
+	if (n < 2 || n > 11)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)l[i]) && !isupper((unsigned char)l[i]) && l[i] != '-')
+			return 0;
+	return 1;
+}
+
+int
+valid_day(const char *d)
+{
+	int i;
+
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
+			return 0;
+	return 1;
+}
+
+int64_t
+parse_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || v <= 0 || v > (1LL << 53))
+		return -1;
+	return v;
+}
+
+int64_t
+path_id(const char *s, const char **rest)
+{
+	char buf[24];
+	size_t n = strcspn(s, "/");
+
+	*rest = s + n;
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return parse_id(buf);
+}
+
+const char *
+cookie_value(const char *cookies, const char *name, char *out, size_t len)
+{
+	size_t n = strlen(name);
+	const char *p = cookies;
+
+	while (p && *p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			size_t k = strcspn(p + n + 1, ";");
+			if (k >= len)
+				return NULL;
+			memcpy(out, p + n + 1, k);
+			out[k] = '\0';
+			return out;
+		}
+		p = strchr(p, ';');
+	}
+	return NULL;
+}
+
+/* -- the desk's things as JSON -------------------------------------------------------- */
+
+void
+add_time(cJSON *j, const char *key, int64_t t)
+{
+	char buf[32];
+
+	if (t <= 0) {
+		cJSON_AddNullToObject(j, key);
+		return;
+	}
+	queue_rfc3339(t, buf);
+	cJSON_AddStringToObject(j, key, buf);
+}
+
+static void
+add_code(cJSON *j, const char *key, char code)
+{
+	char c[2] = { code, 0 };
+
+	cJSON_AddStringToObject(j, key, c);
+}
+
+cJSON *
+names_json(const struct site_service *sv)
+{
+	cJSON *n = cJSON_CreateObject();
+	int i;
+
+	cJSON_AddStringToObject(n, "fr", sv->name);
+	for (i = 0; i < sv->nnames; i++)
+		cJSON_AddStringToObject(n, sv->names[i].lang, sv->names[i].name);
+	return n;
+}
+
+static void
+add_hhmm(cJSON *j, const char *key, int minutes)
+{
+	char hhmm[16];
+
+	snprintf(hhmm, sizeof hhmm, "%02d:%02d", minutes / 60, minutes % 60);
+	cJSON_AddStringToObject(j, key, hhmm);
+}
+
+cJSON *
+site_json(const struct site *s, int64_t now)
+{
+	cJSON *j = cJSON_CreateObject();
+	int minute, wday;
+
+	cJSON_AddStringToObject(j, "id", s->id);
+	cJSON_AddStringToObject(j, "name", s->name);
+	cJSON_AddBoolToObject(j, "open", queue_is_open(s, now));
+	queue_local_minute(now, &minute, &wday);
+	if (s->hours[wday].open_min >= 0) {
+		add_hhmm(j, "opens", s->hours[wday].open_min);
+		add_hhmm(j, "closes", s->hours[wday].close_min);
+	} else {
+		cJSON_AddNullToObject(j, "opens");
+		cJSON_AddNullToObject(j, "closes");
+	}
+	return j;
+}
+
+cJSON *
+ticket_json(const struct site *s, const struct ticket *t)
+{
+	cJSON *j = cJSON_CreateObject();
+	const struct site_service *sv = site_service(s, t->queue);
+
+	cJSON_AddNumberToObject(j, "id", (double)t->id);
+	cJSON_AddStringToObject(j, "number", t->number);
+	add_code(j, "service", t->queue);
+	if (t->queue != t->service)
+		add_code(j, "issued_for", t->service);
+	cJSON_AddStringToObject(j, "kind", "ticket");
+	cJSON_AddStringToObject(j, "lang", t->lang);
+	cJSON_AddBoolToObject(j, "priority", t->priority);
+	cJSON_AddStringToObject(j, "state", queue_state_name((enum ticket_state)t->state));
+	cJSON_AddStringToObject(j, "day", t->day);
+	add_time(j, "issued_at", t->issued_at);
+	add_time(j, "called_at", t->called_at);
+	add_time(j, "finished_at", t->finished_at);
+	if (t->state == TS_WAITING) {
+		cJSON_AddNumberToObject(j, "position", t->position);
+		cJSON_AddNumberToObject(j, "estimated_wait_s", t->estimated_wait_s);
+	}
+	if (t->counter) {
+		cJSON_AddNumberToObject(j, "counter", t->counter);
+		cJSON_AddStringToObject(j, "counter_name", t->counter_name);
+	} else {
+		cJSON_AddNullToObject(j, "counter");
+	}
+	cJSON_AddNumberToObject(j, "recalls", t->recalls);
+	if (t->outcome[0])
+		cJSON_AddStringToObject(j, "outcome", t->outcome);
+	cJSON_AddStringToObject(j, "print", t->print_state);
+	if (t->print_reason[0])
+		cJSON_AddStringToObject(j, "print_reason", t->print_reason);
+	cJSON_AddNumberToObject(j, "reprints", t->reprints);
+	if (t->holder_mask[0])
+		cJSON_AddStringToObject(j, "holder", t->holder_mask);
+	if (sv)
+		cJSON_AddItemToObject(j, "service_name", names_json(sv));
+	return j;
+}
+
+cJSON *
+attestation_json(const struct site *s, const struct attestation *at, int64_t now)
+{
+	cJSON *j = cJSON_CreateObject();
+	char serial[24];
+	const struct site_service *sv = site_service(s, at->service);
+
+	cJSON_AddStringToObject(j, "kind", "attestation");
+	cJSON_AddNumberToObject(j, "id", (double)at->id);
+	snprintf(serial, sizeof serial, "AT-%s-%06lld", at->day, (long long)at->id);
+	cJSON_AddStringToObject(j, "serial", serial);
+	add_code(j, "service", at->service);
+	cJSON_AddStringToObject(j, "lang", at->lang);
+	cJSON_AddStringToObject(j, "outcome", at->outcome);
+	cJSON_AddStringToObject(j, "day", at->day);
+	add_time(j, "issued_at", at->issued_at);
+	cJSON_AddStringToObject(j, "device", at->device);
+	cJSON_AddNumberToObject(j, "attempt", at->attempt);
+	cJSON_AddStringToObject(j, "first_date", at->first_date);
+	cJSON_AddNumberToObject(j, "weeks", at->weeks);
+	cJSON_AddStringToObject(j, "token", at->token);
+	if (sv)
+		cJSON_AddItemToObject(j, "service_name", names_json(sv));
+	cJSON_AddItemToObject(j, "site", site_json(s, now));
+	return j;
+}
+
+cJSON *
+counter_json(const struct site *s, const struct counter_view *cv)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(j, "counter", cv->c.n);
+	cJSON_AddStringToObject(j, "name", cv->c.name);
+	cJSON_AddStringToObject(j, "services", cv->c.services);
+	cJSON_AddStringToObject(j, "state", cv->c.state);
+	if (cv->has_ticket)
+		cJSON_AddItemToObject(j, "ticket", ticket_json(s, &cv->ticket));
+	else
+		cJSON_AddNullToObject(j, "ticket");
+	return j;
+}
+
+cJSON *
+alert_json(const struct alert *al)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)al->id);
+	cJSON_AddStringToObject(o, "kind", al->kind);
+	cJSON_AddStringToObject(o, "message", al->message);
+	add_time(o, "at", al->at);
+	return o;
+}
+
+void
+call_fields(cJSON *j, const struct call_view *c)
+{
+	char audio[96];
+
+	cJSON_AddStringToObject(j, "number", c->number);
+	cJSON_AddNumberToObject(j, "counter", c->counter);
+	cJSON_AddStringToObject(j, "counter_name", c->counter_name);
+	add_code(j, "service", c->service);
+	cJSON_AddStringToObject(j, "lang", c->lang);
+	cJSON_AddBoolToObject(j, "recall", c->recall);
+	add_time(j, "at", c->at);
+	snprintf(audio, sizeof audio, "/audio/%s-%d-%s.wav", c->number, c->counter, c->lang);
+	cJSON_AddStringToObject(j, "audio", audio);
+}
+
+cJSON *
+services_json(const struct site *s, const struct service_stat *ss, int n, int64_t now,
+    enum services_form form)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		add_code(o, "code", ss[i].code);
+		if (form != SF_COUNTS)
+			cJSON_AddItemToObject(o, "name", names_json(site_service(s, ss[i].code)));
+		cJSON_AddNumberToObject(o, "waiting", ss[i].waiting);
+		if (form == SF_FULL) {
+			cJSON_AddNumberToObject(o, "estimated_wait_s", ss[i].estimated_wait_s);
+			cJSON_AddNumberToObject(o, "longest_wait_s", ss[i].longest_wait_s);
+			cJSON_AddNumberToObject(o, "capacity", ss[i].capacity);
+			cJSON_AddNumberToObject(o, "issued", ss[i].issued);
+		}
+		cJSON_AddNumberToObject(o, "left_today", ss[i].left_today);
+		if (form == SF_COUNTS) {
+			cJSON_AddNumberToObject(o, "estimated_wait_s", ss[i].estimated_wait_s);
+			cJSON_AddNumberToObject(o, "longest_wait_s", ss[i].longest_wait_s);
+		}
+		if (form == SF_FULL) {
+			cJSON_AddNumberToObject(o, "open_counters", ss[i].open_counters);
+			cJSON_AddBoolToObject(o, "bind_holder", ss[i].bind_holder);
+			cJSON_AddBoolToObject(o, "open", queue_is_open(s, now));
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
