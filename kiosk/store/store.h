@@ -13,9 +13,15 @@
  * out only once it is durable, and a failed write undoes only its own
  * changes.
  *
+ * fn may run on another caller's thread (the batch's leader), so it must
+ * not rely on thread-local state. Programmer errors end the program: a row
+ * function outside store_write()/store_read(), a write inside store_read(),
+ * or store_write()/store_read() called from inside fn.
+ *
  * Return codes: ST_OK, or a negative store_rc. ST_ERR is a storage failure
  * (disk full, locked, I/O error) whose reason store_write()/store_read()
- * copy into the caller's err; the others are ordinary answers.
+ * copy into the caller's err; the others are ordinary answers. Functions
+ * that return a count or an id return ST_ERR (negative) on failure.
  */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
@@ -167,6 +173,8 @@ typedef int (*store_fn)(struct store *st, void *arg);
  * of this file). fn returns ST_OK or any answer of its own (>= 0 or < -1):
  * its changes are kept; ST_ERR: its changes are undone. Returns fn's answer
  * once committed, or ST_ERR with the reason in err when the storage failed.
+ * When fn returns ST_ERR without a storage failure, err is left as it was
+ * (fn may have put its own reason there through arg).
  */
 int store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen);
 /* Run fn in a read transaction (one consistent view); fn must not write. */
@@ -188,18 +196,23 @@ int store_ticket_of_holder(struct store *st, const char *day, char service,
     const unsigned char hash[32], struct ticket *out);
 /* The ticket called at counter n, if any. */
 int store_ticket_at_counter(struct store *st, int counter, struct ticket *out);
-/* 1: ticket id is bound to hash; 0: bound to another or not bound. */
+/* 1: ticket id is bound to hash; 0: bound to another or not bound;
+ * ST_NOTFOUND: no such ticket. */
 int store_ticket_holder_is(struct store *st, int64_t id, const unsigned char hash[32]);
 /* The id the next inserted ticket will get (so its slip can be signed first). */
 int64_t store_ticket_next_id(struct store *st);
 /* The highest seq of a service's tickets on a day (0: none). */
 int store_ticket_last_seq(struct store *st, const char *day, char service);
-/* Insert t (t->id from store_ticket_next_id); holder_hash NULL: not bound. */
+/* Insert t (t->id from store_ticket_next_id); holder_hash NULL: not bound.
+ * Zero times and counter, and empty agent, outcome, print_reason,
+ * print_device and holder_mask are stored as "none"; print_state "" as
+ * "pending". */
 int store_ticket_insert(struct store *st, const struct ticket *t,
     const unsigned char *holder_hash);
 /* Write every mutable field of t (queue, state, times, counter, agent,
  * recalls, outcome, token, print fields, reprints) if its state is still
- * `from_state`; ST_CONFLICT if another writer changed it meanwhile. */
+ * `from_state`; ST_CONFLICT if another writer changed it meanwhile,
+ * ST_NOTFOUND if there is no such ticket. */
 int store_ticket_update(struct store *st, const struct ticket *t, int from_state);
 /* Head of a queue: the oldest waiting ticket of one priority; 0: none. */
 int64_t store_queue_head(struct store *st, const char *day, char queue, int priority);
@@ -227,34 +240,36 @@ int store_day_count_add(struct store *st, const char *day, char service,
 /* Sums over a day's services: slips printed, and tickets + attestations issued. */
 int store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t *issued);
 
-/* The day's holder key: created when `create` and missing; ST_NOTFOUND
- * otherwise (it was destroyed by retention, or never made). */
+/* The day's holder key: created when `create` and missing (create only
+ * in store_write); ST_NOTFOUND otherwise (it was destroyed by retention,
+ * or never made). */
 int store_day_key(struct store *st, const char *day, int create, unsigned char key[32]);
 
 /* -- attestations ---------------------------------------------------------- */
 
 int64_t store_attestation_next_id(struct store *st);
 int store_attestation_insert(struct store *st, const struct attestation *a);
-/* The attestation if `device` issued it. */
+/* The attestation if `device` issued it (device NULL: whoever did). */
 int store_attestation_get(struct store *st, int64_t id, const char *device,
     struct attestation *out);
 int store_attestation_printed(struct store *st, int64_t id, const char *status,
-    const char *reason);
+    const char *reason);                                    /* ST_NOTFOUND: no such id */
 
 /* -- counters -------------------------------------------------------------- */
 
 int store_counter_get(struct store *st, int n, struct counter_row *out);
-int store_counter_list(struct store *st, struct counter_row *out, int max); /* count */
-int store_counter_set_state(struct store *st, int n, const char *state);
+/* The site's counters by number: how many. */
+int store_counter_list(struct store *st, struct counter_row *out, int max);
+int store_counter_set_state(struct store *st, int n, const char *state); /* ST_NOTFOUND */
 /* Open counters that serve a queue. */
 int store_counters_open_for(struct store *st, char queue);
 
 /* -- events, alerts, audit ------------------------------------------------- */
 
 int store_event_add(struct store *st, const struct store_event *e);
-/* Events of a device (agent) of the given kinds since `since`, counting up
- * to `limit` at most (kinds: comma-separated, e.g. "issue,attestation";
- * agent NULL: any; day NULL: any). */
+/* Events of a device (agent) of the given kinds at or after `since`,
+ * counting up to `limit` at most (kinds: comma-separated, up to 8, e.g.
+ * "issue,attestation"; agent NULL: any; day NULL: any; limit 0: none). */
 int store_event_count(struct store *st, const char *day, const char *kinds, const char *agent,
     int64_t since, int limit);
 /* Tickets with at least `min` duplicate refusals on a day: numbers and counts. */
@@ -267,6 +282,7 @@ int store_recent_calls(struct store *st, const char *day, struct call_view *out,
 int store_alert_add(struct store *st, const char *day, struct alert *a);
 int store_alert_exists(struct store *st, const char *day, const char *kind, const char *subject);
 int store_alerts_of_day(struct store *st, const char *day, struct alert *out, int max);
+                                                        /* newest first */
 
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
@@ -281,11 +297,13 @@ int store_stats(struct store *st, const char *day, struct stat_row *out, int max
 int store_report_day(struct store *st, const char *day, struct day_report *out, int max);
 /* All-time count of events of a kind for a service, daily totals included. */
 int64_t store_total(struct store *st, const char *kind, char service);
-/* Remove holder data of days before holder_day, and events, tickets and
- * attestations of days before event_day (events kept as daily totals). */
+/* Remove holder data and day keys of days before holder_day; events,
+ * tickets, attestations, alerts and day counts of days before event_day
+ * (events kept as daily totals); streaks of days before today. */
 int store_purge(struct store *st, const char *today, const char *holder_day,
     const char *event_day);
-/* Outside any transaction: shrink the log so deleted pages do not linger. */
+/* Outside any transaction: shrink the log so deleted pages do not linger.
+ * ST_ERR (the reason is logged) when another process keeps it busy. */
 int store_compact(struct store *st);
 
 /* -- accounts -------------------------------------------------------------- */
@@ -300,7 +318,7 @@ int store_cred_put(struct store *st, const unsigned char hash[32], const char *k
     const char *owner, const char *csrf, int64_t now, int64_t expires_at);
 /* A valid credential whose owner is active. */
 int store_cred_get(struct store *st, const unsigned char hash[32], int64_t now, struct cred *out);
-int store_cred_del(struct store *st, const unsigned char hash[32]);
-int store_cred_sweep(struct store *st, int64_t now);   /* drop expired ones */
+int store_cred_del(struct store *st, const unsigned char hash[32]);   /* ST_NOTFOUND */
+int store_cred_sweep(struct store *st, int64_t now);   /* drop expired ones: how many */
 
 #endif
