@@ -86,15 +86,42 @@ sq_fail(struct store *st, const char *what)
 	return ST_ERR;
 }
 
+/* ", in "SQL..."": where a failure happened, for a failure of the
+ * program or the schema (not for a full disk, a lock or an I/O error,
+ * where the statement tells the reader nothing). */
+static void
+where_in(struct store *st, const char *sql, char *out, size_t len)
+{
+	switch (sqlite3_extended_errcode(st->db) & 0xff) {
+	case SQLITE_FULL: case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_IOERR:
+	case SQLITE_READONLY:
+		out[0] = '\0';
+		break;
+	default:
+		snprintf(out, len, ", in \"%.150s%s\"", sql, strlen(sql) > 150 ? "..." : "");
+	}
+}
+
 /* A statement that does not prepare: the reason and the statement. */
 static void
 fail_prepare(struct store *st, const char *sql)
 {
 	char where[200];
-	size_t n = strlen(sql);
 
-	snprintf(where, sizeof where, ", in \"%.150s%s\"", sql, n > 150 ? "..." : "");
+	where_in(st, sql, where, sizeof where);
 	describe(st, "cannot prepare a statement", where, st->why, sizeof st->why);
+	log_warnx("store: %s", st->why);
+}
+
+/* A statement that fails to run (a cached one may meet a changed schema). */
+static void
+fail_step(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	char where[200];
+	const char *sql = sqlite3_sql(s);
+
+	where_in(st, sql ? sql : "?", where, sizeof where);
+	describe(st, what, where, st->why, sizeof st->why);
 	log_warnx("store: %s", st->why);
 }
 
@@ -247,7 +274,7 @@ sq_exec(struct store *st, sqlite3_stmt *s, const char *what)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		;
 	if (rc != SQLITE_DONE)
-		sq_fail(st, what);
+		fail_step(st, s, what);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? ST_OK : ST_ERR;
 }
@@ -262,7 +289,7 @@ sq_row(struct store *st, sqlite3_stmt *s, const char *what)
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
-		sq_fail(st, what);
+		fail_step(st, s, what);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : ST_ERR;
 }
@@ -588,6 +615,7 @@ store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 	pthread_mutex_lock(&st->gc_lock);
 	*st->gc_tail = &req;
 	st->gc_tail = &req.next;
+	st->gc_queued++;
 	while (!req.done && st->gc_leader)
 		pthread_cond_wait(&st->gc_cond, &st->gc_lock);
 	if (!req.done) {
@@ -597,6 +625,7 @@ store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 		batch = st->gc_head;
 		st->gc_head = NULL;
 		st->gc_tail = &st->gc_head;
+		st->gc_queued = 0;
 		pthread_mutex_unlock(&st->gc_lock);
 		run_batch(st, batch);
 		pthread_mutex_lock(&st->gc_lock);

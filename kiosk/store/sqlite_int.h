@@ -49,6 +49,7 @@ struct store {
 	pthread_cond_t gc_cond;         /* a batch was committed */
 	struct sq_req *gc_head;         /* write requests waiting for a batch */
 	struct sq_req **gc_tail;        /* where the next request goes */
+	int gc_queued;                  /* requests in that queue */
 	int gc_leader;                  /* a thread is running a batch */
 };
 
