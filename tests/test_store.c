@@ -1,15 +1,23 @@
 /*
- * test_store: kiosk/store/store.c on real SQLite files in a temporary directory.
- * Time is a parameter: issuing on both sides of local midnight and across
- * both daylight-saving changes of 2026 is a matter of passing numbers.
- * What the store wrote is checked both through its own API and with a
- * separate read-only SQLite connection (what is really in the file).
- * Also: call-next from many threads and from two connections at once (two
- * processes would hold two connections), refusals that must write nothing,
- * and the files the store must refuse and leave untouched (a newer schema,
- * a corrupt file).
+ * test_store: the store's row interface (store/store.h) on its SQLite
+ * engine, with real database files in a temporary directory. What the
+ * store wrote is checked through the interface and, where it matters,
+ * through a separate SQLite connection (what is really in the file).
+ *
+ * Covered: opening, migrating, refusing a newer schema or a damaged file
+ * and leaving it untouched; backup; rows of every concern; the state guard
+ * of store_ticket_update; waiting counts kept by triggers; day counts and
+ * keys; alerts stored once; event counts; the audit chain catching an
+ * edited and a deleted entry; local hours across both daylight-saving
+ * changes; group commit (many threads, one batch, a request undone alone,
+ * nobody answered before the commit); one snapshot per store_read; and
+ * storage failures with a readable reason: a statement that no longer
+ * prepares, a database locked by another process, a full disk, an I/O
+ * error at commit (through a VFS shim, SQLite's own seam).
+ *
+ * Queue rules are the desk's: the tickets here are written as the desk
+ * would, without the rules.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -17,62 +25,152 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/queue.h"
 #include "core/site.h"
 #include "store/store.h"
-#include "fixture.h"
+#include "store/sqlite_int.h"   /* the batch gate and the full-disk test only */
+#include "testhelp.h"
 
 static char dir[256];
-static struct site site;         /* open around the clock, every day */
-static struct site office;       /* 08:30-16:00 on weekdays, closed at weekends */
+static struct site site;
 
-/* Friday 27 November 2026, 10:00 in Paris (CET). */
+/* Unix time of a UTC wall-clock instant. */
+static int64_t
+utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	return (int64_t)timegm(&tm);
+}
+
+/* Friday 27 November 2026, 10:00 in Paris (CET, UTC+1). */
 #define T0 utc(2026, 11, 27, 9, 0, 0)
+#define D0 "2026-11-27"
+#define D1 "2026-11-26"
 
-static const char site_ini[] =
-    "[site]\n"
-    "id = test-93\n"
-    "name = Test site\n"
-    "timezone = Europe/Paris\n"
-    "mon = 00:00-24:00\ntue = 00:00-24:00\nwed = 00:00-24:00\nthu = 00:00-24:00\n"
-    "fri = 00:00-24:00\nsat = 00:00-24:00\nsun = 00:00-24:00\n"
-    "max_recalls = 2\npriority_streak = 2\nreprint_limit = 2\ndefault_service_min = 10\n"
-    "[service A]\nname = Service A\nname.en = A service\ncapacity = 500\npriority_reserve = 5\n"
-    "[service B]\nname = Service B\ncapacity = 500\npriority_reserve = 0\n"
-    "[service C]\nname = Service C\ncapacity = 3\npriority_reserve = 1\n"
-    "[counter 1]\nservices = A B\n"
-    "[counter 2]\nservices = B A\n"
-    "[counter 3]\nservices = B\n"
-    "[counter 4]\nservices = C\n";
+static const unsigned char H1[32] = { 1, 2, 3 };   /* two holder hashes */
+static const unsigned char H2[32] = { 9, 8, 7 };
+
+static void
+make_site(struct site *s)
+{
+	static const char *const counters[] = { "AB", "BA", "B", "C" };
+	int d, i;
+
+	memset(s, 0, sizeof *s);
+	snprintf(s->id, sizeof s->id, "test-93");
+	snprintf(s->name, sizeof s->name, "Préfecture de test");
+	snprintf(s->tz, sizeof s->tz, "Europe/Paris");
+	for (d = 0; d < 7; d++) {
+		s->hours[d].open_min = d ? 8 * 60 + 30 : -1;
+		s->hours[d].close_min = d ? 24 * 60 : -1;
+	}
+	s->max_recalls = 2;
+	s->priority_streak = 3;
+	s->reprint_limit = 2;
+	s->default_service_s = 600;
+	s->alerts = (struct site_alerts){ 8, 3, 4, 6, 150 };
+	s->privacy = (struct site_privacy){ 12, 1 };
+	s->nservices = 3;
+	s->services[0] = (struct site_service){ .code = 'A', .name = "Titres de séjour",
+		.capacity = 500, .priority_reserve = 5 };
+	s->services[0].names[0] = (struct service_name){ "en", "Residence permits" };
+	s->services[0].names[1] = (struct service_name){ "ar", "تصاريح الإقامة" };
+	s->services[0].nnames = 2;
+	s->services[1] = (struct site_service){ .code = 'B', .name = "Naturalisation",
+		.capacity = 300, .bind_holder = 1 };
+	s->services[2] = (struct site_service){ .code = 'C', .name = "Accueil", .capacity = 3,
+		.priority_reserve = 1 };
+	s->ncounters = 4;
+	for (i = 0; i < 4; i++) {
+		s->counters[i].n = i + 1;
+		snprintf(s->counters[i].name, sizeof s->counters[i].name, "Guichet %d", i + 1);
+		snprintf(s->counters[i].services, sizeof s->counters[i].services, "%s", counters[i]);
+	}
+}
+
+/* -- files and connections ---------------------------------------------------- */
 
 static void
 path_of(char *out, size_t len, const char *name)
 {
-	fixture_path(out, len, dir, name);
+	snprintf(out, len, "%s/%s", dir, name);
 }
 
-static void copy_file(const char *from, const char *to);
+static int
+exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
 
-/* A new database with the test site applied: a copy of one made at start
- * (so the migrations run, and log, once). */
+static void
+remove_db(const char *name)
+{
+	char path[400], side[420];
+
+	path_of(path, sizeof path, name);
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+/* store_write / store_read, telling why on a storage failure. */
+static int
+wr(struct store *st, store_fn fn, void *arg)
+{
+	char err[400] = "";
+	int rc = store_write(st, fn, arg, err, sizeof err);
+
+	if (rc == ST_ERR)
+		fprintf(stderr, "store_write: %s\n", err);
+	return rc;
+}
+
+static int
+rd(struct store *st, store_fn fn, void *arg)
+{
+	char err[400] = "";
+	int rc = store_read(st, fn, arg, err, sizeof err);
+
+	if (rc == ST_ERR)
+		fprintf(stderr, "store_read: %s\n", err);
+	return rc;
+}
+
+static int
+put_site(struct store *st, void *arg)
+{
+	return store_site_put(st, arg);
+}
+
+/* A new database with the test site. */
 static struct store *
 fresh(const char *name)
 {
-	char path[400], tmpl[400], err[300] = "";
+	char path[400], err[400] = "";
 	struct store *st;
 
-	path_of(tmpl, sizeof tmpl, "template.db");
+	remove_db(name);
 	path_of(path, sizeof path, name);
-	if (access(tmpl, F_OK) != 0)
-		store_close(fixture_store(tmpl, &site, T0));   /* checkpoints: all is in the file */
-	copy_file(tmpl, path);
 	st = store_open(path, err, sizeof err);
 	if (st == NULL)
 		fprintf(stderr, "store_open %s: %s\n", path, err);
 	REQUIRE(st != NULL);
+	REQUIRE(wr(st, put_site, &site) == ST_OK);
 	return st;
 }
 
@@ -96,700 +194,38 @@ sql1(const char *name, const char *sql)
 	return v;
 }
 
-/* Everything a refusal must not change. */
-static long long
-rows(const char *name)
-{
-	return sql1(name, "SELECT (SELECT COUNT(*) FROM tickets) * 1000000 + "
-	    "(SELECT COUNT(*) FROM events) * 1000 + (SELECT COUNT(*) FROM streaks)");
-}
-
+/* Change the file behind the store's back (another process would). */
 static int
-fake_sign(void *ctx, const struct ticket *t, char *out, size_t outlen)
+sqlx(const char *name, const char *sql)
 {
-	(void)ctx;
-	snprintf(out, outlen, "SIG*%s*%s*%lld", t->day, t->number, (long long)t->id);
-	return 0;
-}
+	char path[400];
+	sqlite3 *db = NULL;
+	int rc;
 
-static int
-issue(struct store *st, const struct site *s, char sv, int prio, int64_t now, struct ticket *t)
-{
-	char err[300] = "";
-	int rc = store_issue(st, s, sv, "fr", prio, "kiosk-1", NULL, now, fake_sign, NULL, t, err,
-	    sizeof err);
-	if (rc != ST_OK && err[0] == '\0')
-		fprintf(stderr, "store_issue refused (%d) without a reason\n", rc);
+	path_of(path, sizeof path, name);
+	if ((rc = sqlite3_open(path, &db)) == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
 	return rc;
 }
-
-/* Issue and expect a number and a day. */
-static int64_t
-issue_is(struct store *st, char sv, int64_t now, const char *number, const char *day)
-{
-	struct ticket t;
-
-	memset(&t, 0, sizeof t);
-	CHECK_INT(issue(st, &site, sv, 0, now, &t), ST_OK);
-	CHECK_STR(t.number, number);
-	CHECK_STR(t.day, day);
-	return t.id;
-}
-
-static int
-call_next(struct store *st, int counter, int64_t now, struct ticket *t)
-{
-	char err[300] = "";
-	return store_call_next(st, &site, counter, "agent-1", now, t, err, sizeof err);
-}
-
-static int
-op(struct store *st, int counter, enum counter_op o, const char *arg, int64_t now,
-    struct ticket *t, int *has)
-{
-	char err[300] = "";
-	int rc = store_counter_op(st, &site, counter, "agent-1", o, arg, now, t, has, err, sizeof err);
-	if (rc != ST_OK && err[0] == '\0')
-		fprintf(stderr, "store_counter_op refused (%d) without a reason\n", rc);
-	return rc;
-}
-
-static int
-state_of(struct store *st, int64_t id)
-{
-	struct ticket t;
-	char err[300];
-	if (store_ticket(st, id, &t, err, sizeof err) != ST_OK)
-		return -1;
-	return t.state;
-}
-
-/* -- numbering ------------------------------------------------------------- */
-
-static void
-test_numbering(void)
-{
-	struct store *st = fresh("numbers.db");
-	struct ticket t, u;
-	char err[300];
-	int64_t a1;
-
-	a1 = issue_is(st, 'A', T0, "A001", "2026-11-27");
-	issue_is(st, 'A', T0 + 1, "A002", "2026-11-27");
-	issue_is(st, 'B', T0 + 2, "B001", "2026-11-27");
-	CHECK_INT(issue(st, &site, 'A', 1, T0 + 3, &t), ST_OK);
-	CHECK_STR(t.number, "A003");          /* priority tickets share the sequence */
-	CHECK_INT(t.priority, 1);
-	CHECK(t.service == 'A' && t.queue == 'A');
-	CHECK_INT(t.state, TS_WAITING);
-	CHECK_INT(t.position, 1);             /* priority: ahead of A001 and A002 */
-	CHECK_STR(t.device, "kiosk-1");
-	CHECK_INT(t.issued_at, T0 + 3);
-	CHECK(strncmp(t.token, "SIG*2026-11-27*A003*", 20) == 0);
-	issue_is(st, 'B', T0 + 4, "B002", "2026-11-27");
-	/* The signature went into the row, and the row is what a reader sees. */
-	CHECK_INT(store_ticket(st, a1, &u, err, sizeof err), ST_OK);
-	CHECK_STR(u.number, "A001");
-	CHECK_INT(u.position, 2);
-	CHECK(strncmp(u.token, "SIG*2026-11-27*A001*", 20) == 0);
-	CHECK_INT(store_ticket_by_number(st, "2026-11-27", "B002", &u, err, sizeof err), ST_OK);
-	CHECK_INT(u.issued_at, T0 + 4);
-	CHECK_INT(store_ticket_by_number(st, "2026-11-28", "B002", &u, err, sizeof err), ST_NOTFOUND);
-	CHECK_INT(store_ticket(st, 999999, &u, err, sizeof err), ST_NOTFOUND);
-	CHECK(strlen(err) > 0);
-	/* Unknown service: refused, nothing written. */
-	{
-		long long before = rows("numbers.db");
-		CHECK_INT(issue(st, &site, 'Z', 0, T0 + 5, &t), ST_NOTFOUND);
-		CHECK_INT(rows("numbers.db"), before);
-	}
-	CHECK_INT(sql1("numbers.db", "SELECT COUNT(*) FROM events WHERE kind = 'issue'"), 5);
-	/* Past 999 the numbers grow a digit and stay unique. A busy day is
-	 * simulated by one row with seq 998 written straight into the file. */
-	{
-		char path[400];
-		sqlite3 *db;
-		path_of(path, sizeof path, "numbers.db");
-		REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
-		REQUIRE(sqlite3_exec(db, "INSERT INTO tickets (day, service, seq, number, queue, lang, "
-		    "issued_at, device, state) VALUES ('2026-11-27', 'B', 998, 'B998', 'B', 'fr', 0, 'x', "
-		    "'served')", NULL, NULL, NULL) == SQLITE_OK);
-		sqlite3_close(db);
-		issue_is(st, 'B', T0 + 10, "B999", "2026-11-27");
-		issue_is(st, 'B', T0 + 11, "B1000", "2026-11-27");
-		issue_is(st, 'B', T0 + 12, "B1001", "2026-11-27");
-		CHECK_INT(sql1("numbers.db", "SELECT seq FROM tickets WHERE number = 'B1000'"), 1000);
-		CHECK_INT(store_ticket_by_number(st, "2026-11-27", "B1000", &u, err, sizeof err), ST_OK);
-	}
-	store_close(st);
-}
-
-static void
-test_numbering_days(void)
-{
-	struct store *st = fresh("days.db");
-
-	/* An ordinary night (CET). */
-	issue_is(st, 'A', utc(2026, 11, 27, 22, 59, 58), "A001", "2026-11-27");
-	issue_is(st, 'A', utc(2026, 11, 27, 22, 59, 59), "A002", "2026-11-27");   /* 23:59:59 */
-	issue_is(st, 'A', utc(2026, 11, 27, 23, 0, 0), "A001", "2026-11-28");     /* 00:00:00 */
-	issue_is(st, 'B', utc(2026, 11, 27, 23, 0, 1), "B001", "2026-11-28");
-	issue_is(st, 'A', utc(2026, 11, 27, 23, 0, 2), "A002", "2026-11-28");
-
-	/* Spring forward: Saturday 28 March 23:59:59 CET, then Sunday 29. */
-	issue_is(st, 'A', utc(2026, 3, 28, 22, 59, 59), "A001", "2026-03-28");
-	issue_is(st, 'A', utc(2026, 3, 28, 23, 0, 0), "A001", "2026-03-29");
-	issue_is(st, 'A', utc(2026, 3, 29, 0, 59, 59), "A002", "2026-03-29");     /* 01:59:59 CET */
-	issue_is(st, 'A', utc(2026, 3, 29, 1, 0, 0), "A003", "2026-03-29");       /* 03:00:00 CEST */
-	issue_is(st, 'A', utc(2026, 3, 29, 21, 59, 59), "A004", "2026-03-29");    /* 23:59:59 CEST */
-	issue_is(st, 'A', utc(2026, 3, 29, 22, 0, 0), "A001", "2026-03-30");      /* 00:00:00 CEST */
-
-	/* Fall back: Saturday 24 October 23:59:59 CEST, then Sunday 25 (25 h). */
-	issue_is(st, 'A', utc(2026, 10, 24, 21, 59, 59), "A001", "2026-10-24");
-	issue_is(st, 'A', utc(2026, 10, 24, 22, 0, 0), "A001", "2026-10-25");
-	issue_is(st, 'A', utc(2026, 10, 25, 0, 30, 0), "A002", "2026-10-25");     /* 02:30 CEST */
-	issue_is(st, 'A', utc(2026, 10, 25, 1, 30, 0), "A003", "2026-10-25");     /* 02:30 CET: no reset */
-	issue_is(st, 'A', utc(2026, 10, 25, 22, 59, 59), "A004", "2026-10-25");   /* 23:59:59 CET */
-	issue_is(st, 'A', utc(2026, 10, 25, 23, 0, 0), "A001", "2026-10-26");     /* 00:00:00 CET */
-
-	/* No (day, service, number) twice in the file. */
-	CHECK_INT(sql1("days.db", "SELECT COUNT(*) FROM (SELECT 1 FROM tickets GROUP BY day, service, "
-	    "number HAVING COUNT(*) > 1)"), 0);
-	CHECK_INT(sql1("days.db", "SELECT COUNT(*) FROM tickets"), 17);
-	store_close(st);
-}
-
-/* -- calling ----------------------------------------------------------------- */
-
-static void
-test_call_order(void)
-{
-	struct store *st = fresh("order.db");
-	struct ticket t, b1, a1, a2;
-	char err[300], seq[16];
-	int i, has;
-
-	issue(st, &site, 'B', 0, T0, &b1);
-	issue(st, &site, 'A', 0, T0 + 1, &a1);
-	issue(st, &site, 'A', 0, T0 + 2, &a2);
-	/* Counter 1 serves A then B: A001 although B001 is older. */
-	CHECK_INT(call_next(st, 1, T0 + 10, &t), ST_OK);
-	CHECK_STR(t.number, "A001");
-	CHECK_INT(t.state, TS_CALLED);
-	CHECK_INT(t.counter, 1);
-	CHECK_INT(t.called_at, T0 + 10);
-	CHECK_STR(t.agent, "agent-1");
-	/* Counter 3 serves B only. */
-	CHECK_INT(call_next(st, 3, T0 + 11, &t), ST_OK);
-	CHECK_STR(t.number, "B001");
-	/* Counter 2 serves B then A: B is empty, so A002. */
-	CHECK_INT(call_next(st, 2, T0 + 12, &t), ST_OK);
-	CHECK_STR(t.number, "A002");
-	/* Call-next at counter 1 finishes A001 as served first. */
-	CHECK_INT(call_next(st, 1, T0 + 20, &t), ST_EMPTY);
-	CHECK_INT(store_ticket(st, a1.id, &t, err, sizeof err), ST_OK);
-	CHECK_INT(t.state, TS_SERVED);
-	CHECK_STR(t.outcome, "complete");
-	CHECK_INT(t.finished_at, T0 + 20);
-	/* ... and then the counter has nothing called. */
-	CHECK_INT(op(st, 1, CO_RECALL, NULL, T0 + 21, &t, &has), ST_CONFLICT);
-	CHECK_INT(sql1("order.db", "SELECT COUNT(*) FROM events WHERE kind = 'call'"), 3);
-	CHECK_INT(sql1("order.db", "SELECT COUNT(*) FROM events WHERE kind = 'done'"), 1);
-
-	/* Priority and the starvation rule (priority_streak = 2): with three
-	 * ordinary tickets waiting before three priority ones, counter 1
-	 * calls P P O P O O. */
-	for (i = 0; i < 3; i++)
-		issue(st, &site, 'A', 0, T0 + 100 + i, &t);
-	for (i = 0; i < 3; i++)
-		issue(st, &site, 'A', 1, T0 + 200 + i, &t);
-	{
-		int64_t last_p = 0, last_o = 0;
-		for (i = 0; i < 6; i++) {
-			CHECK_INT(call_next(st, 1, T0 + 300 + i, &t), ST_OK);
-			seq[i] = t.priority ? 'P' : 'O';
-			/* Within each kind, the order of issue. */
-			if (t.priority) {
-				CHECK(t.id > last_p);
-				last_p = t.id;
-			} else {
-				CHECK(t.id > last_o);
-				last_o = t.id;
-			}
-		}
-	}
-	seq[6] = '\0';
-	CHECK_STR(seq, "PPOPOO");
-	CHECK_INT(call_next(st, 1, T0 + 400, &t), ST_EMPTY);
-	/* Unknown counter. */
-	CHECK_INT(call_next(st, 42, T0 + 401, &t), ST_NOTFOUND);
-	/* Two tickets on different days: call-next only sees today's. */
-	issue(st, &site, 'B', 0, T0 - 86400, &t);
-	CHECK_INT(call_next(st, 3, T0 + 402, &t), ST_EMPTY);
-	CHECK_INT(call_next(st, 3, T0 - 86400 + 10, &t), ST_OK);
-	CHECK_STR(t.day, "2026-11-26");
-	(void)b1;
-	(void)a2;
-	store_close(st);
-}
-
-/* Threads calling at once: each ticket must be called exactly once. */
-struct caller {
-	struct store *st;       /* connection this thread uses */
-	int counter;            /* counter it calls for */
-	int64_t ids[400];       /* tickets it got */
-	int n;                  /* how many */
-	int errors;             /* storage failures */
-	int mode;               /* 0 call, 1 issue */
-	char service;           /* for issuers */
-	int count;              /* tickets to issue */
-};
-
-static void *
-caller_run(void *arg)
-{
-	struct caller *c = arg;
-	struct ticket t;
-	char err[300];
-	int rc, k;
-
-	if (c->mode == 1) {
-		for (k = 0; k < c->count; k++) {
-			rc = store_issue(c->st, &site, c->service, "fr", k % 5 == 0, "kiosk-1", NULL, T0 + k,
-			    NULL, NULL, &t, err, sizeof err);
-			if (rc == ST_OK && c->n < 400)
-				c->ids[c->n++] = t.id;
-			else
-				c->errors++;
-		}
-		return NULL;
-	}
-	for (;;) {
-		rc = store_call_next(c->st, &site, c->counter, "agent", T0 + 1000, &t, err, sizeof err);
-		if (rc == ST_EMPTY)
-			break;
-		if (rc != ST_OK) {
-			if (++c->errors > 5)
-				break;
-			continue;
-		}
-		if (c->n < 400)
-			c->ids[c->n++] = t.id;
-	}
-	return NULL;
-}
-
-static int
-cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void
-test_call_atomic(void)
-{
-	static struct caller c[8];
-	static int64_t all[2000];
-	struct store *st1 = fresh("atomic.db"), *st2;
-	char path[400], err[300];
-	pthread_t th[8];
-	int i, j, n = 0, dup = 0, errors = 0;
-
-	path_of(path, sizeof path, "atomic.db");
-	st2 = store_open(path, err, sizeof err);   /* a second connection, as a second process */
-	REQUIRE(st2 != NULL);
-	/* Issue from four threads on two connections at once. */
-	memset(c, 0, sizeof c);
-	for (i = 0; i < 4; i++) {
-		c[i].st = i % 2 ? st2 : st1;
-		c[i].mode = 1;
-		c[i].service = i < 2 ? 'A' : 'B';
-		c[i].count = 40;
-		REQUIRE(pthread_create(&th[i], NULL, caller_run, &c[i]) == 0);
-	}
-	for (i = 0; i < 4; i++) {
-		pthread_join(th[i], NULL);
-		errors += c[i].errors;
-	}
-	CHECK_INT(errors, 0);
-	CHECK_INT(sql1("atomic.db", "SELECT COUNT(*) FROM tickets"), 160);
-	CHECK_INT(sql1("atomic.db", "SELECT COUNT(DISTINCT service || seq) FROM tickets"), 160);
-	CHECK_INT(sql1("atomic.db", "SELECT MAX(seq) FROM tickets WHERE service = 'A'"), 80);
-	CHECK_INT(sql1("atomic.db", "SELECT MAX(seq) FROM tickets WHERE service = 'B'"), 80);
-	/* Call from eight threads, two connections, counters 1-3 (two threads
-	 * share a counter: call-next then finishes the other's ticket). */
-	memset(c, 0, sizeof c);
-	for (i = 0; i < 8; i++) {
-		c[i].st = i % 2 ? st2 : st1;
-		c[i].counter = 1 + i % 3;
-		REQUIRE(pthread_create(&th[i], NULL, caller_run, &c[i]) == 0);
-	}
-	for (i = 0; i < 8; i++) {
-		pthread_join(th[i], NULL);
-		errors += c[i].errors;
-		for (j = 0; j < c[i].n; j++)
-			all[n++] = c[i].ids[j];
-	}
-	CHECK_INT(errors, 0);
-	CHECK_INT(n, 160);
-	qsort(all, (size_t)n, sizeof all[0], cmp_id);
-	for (i = 1; i < n; i++)
-		dup += all[i] == all[i - 1];
-	CHECK_INT(dup, 0);
-	CHECK_INT(sql1("atomic.db", "SELECT COUNT(*) FROM events WHERE kind = 'call'"), 160);
-	CHECK_INT(sql1("atomic.db", "SELECT COUNT(*) FROM (SELECT ticket FROM events WHERE kind = 'call' "
-	    "GROUP BY ticket HAVING COUNT(*) > 1)"), 0);
-	CHECK_INT(sql1("atomic.db", "SELECT COUNT(*) FROM tickets WHERE state = 'waiting'"), 0);
-	/* At most one ticket called per counter at the end. */
-	CHECK_INT(sql1("atomic.db", "SELECT COUNT(*) FROM (SELECT counter FROM tickets WHERE state = "
-	    "'called' GROUP BY counter HAVING COUNT(*) > 1)"), 0);
-	store_close(st2);
-	store_close(st1);
-}
-
-/* -- counter operations --------------------------------------------------------- */
-
-static void
-test_transfer(void)
-{
-	struct store *st = fresh("transfer.db");
-	struct ticket a1, b1, b2, t;
-	char err[300];
-	int has = 0;
-	long long before;
-
-	issue(st, &site, 'A', 0, T0, &a1);
-	issue(st, &site, 'B', 0, T0 + 10, &b1);
-	issue(st, &site, 'B', 0, T0 + 20, &b2);
-	CHECK_INT(op(st, 1, CO_TRANSFER, "B", T0 + 25, &t, &has), ST_CONFLICT);  /* nothing called */
-	CHECK_INT(call_next(st, 1, T0 + 30, &t), ST_OK);
-	CHECK_STR(t.number, "A001");
-	/* Unknown service: refused, the ticket stays called, nothing written. */
-	before = rows("transfer.db");
-	CHECK_INT(op(st, 1, CO_TRANSFER, "Z", T0 + 35, &t, &has), ST_NOTFOUND);
-	CHECK_INT(rows("transfer.db"), before);
-	CHECK_INT(state_of(st, a1.id), TS_CALLED);
-	/* Transfer to B: same number, back to waiting, in B's queue. */
-	CHECK_INT(op(st, 1, CO_TRANSFER, "B", T0 + 40, &t, &has), ST_OK);
-	CHECK_INT(has, 1);
-	CHECK_INT(t.id, a1.id);
-	CHECK_STR(t.number, "A001");
-	CHECK_INT(t.state, TS_WAITING);
-	CHECK(t.service == 'A');
-	CHECK(t.queue == 'B');
-	/* Its place by issue time: ahead of B001 and B002. */
-	CHECK_INT(store_ticket(st, a1.id, &t, err, sizeof err), ST_OK);
-	CHECK_INT(t.position, 1);
-	CHECK_INT(store_ticket(st, b1.id, &t, err, sizeof err), ST_OK);
-	CHECK_INT(t.position, 2);
-	/* Counter 1 has nothing called now. */
-	CHECK_INT(op(st, 1, CO_RECALL, NULL, T0 + 41, &t, &has), ST_CONFLICT);
-	/* A B-only counter calls it first, then B001, B002. */
-	CHECK_INT(call_next(st, 3, T0 + 50, &t), ST_OK);
-	CHECK_STR(t.number, "A001");
-	CHECK(t.queue == 'B');
-	CHECK_INT(call_next(st, 3, T0 + 60, &t), ST_OK);
-	CHECK_STR(t.number, "B001");
-	CHECK_INT(call_next(st, 3, T0 + 70, &t), ST_OK);
-	CHECK_STR(t.number, "B002");
-	CHECK_INT(sql1("transfer.db", "SELECT COUNT(*) FROM events WHERE kind = 'transfer'"), 1);
-	CHECK_INT(sql1("transfer.db", "SELECT COUNT(*) FROM events WHERE kind = 'call'"), 4);
-	/* The number stays the A sequence's: the next A is A002. */
-	issue_is(st, 'A', T0 + 80, "A002", "2026-11-27");
-	(void)b2;
-	store_close(st);
-}
-
-static void
-test_recall(void)
-{
-	struct store *st = fresh("recall.db");
-	struct ticket t, a;
-	int has = 0;
-
-	issue(st, &site, 'A', 0, T0, &a);
-	CHECK_INT(call_next(st, 1, T0 + 10, &t), ST_OK);
-	/* max_recalls = 2: two recalls re-announce the same ticket ... */
-	CHECK_INT(op(st, 1, CO_RECALL, NULL, T0 + 20, &t, &has), ST_OK);
-	CHECK_INT(has, 1);
-	CHECK_INT(t.id, a.id);
-	CHECK_INT(t.state, TS_CALLED);
-	CHECK_INT(t.recalls, 1);
-	CHECK_INT(op(st, 1, CO_RECALL, NULL, T0 + 30, &t, &has), ST_OK);
-	CHECK_INT(t.recalls, 2);
-	CHECK_INT(t.state, TS_CALLED);
-	/* ... and the next one makes it a no-show. */
-	CHECK_INT(op(st, 1, CO_RECALL, NULL, T0 + 40, &t, &has), ST_OK);
-	CHECK_INT(t.id, a.id);
-	CHECK_INT(t.state, TS_NO_SHOW);
-	CHECK_INT(t.finished_at, T0 + 40);
-	CHECK_INT(state_of(st, a.id), TS_NO_SHOW);
-	CHECK_INT(op(st, 1, CO_RECALL, NULL, T0 + 50, &t, &has), ST_CONFLICT);
-	CHECK_INT(sql1("recall.db", "SELECT COUNT(*) FROM events WHERE kind = 'recall'"), 2);
-	CHECK_INT(sql1("recall.db", "SELECT COUNT(*) FROM events WHERE kind = 'no_show'"), 1);
-	/* The explicit no-show and done. */
-	issue(st, &site, 'A', 0, T0 + 60, &a);
-	CHECK_INT(call_next(st, 1, T0 + 70, &t), ST_OK);
-	CHECK_INT(op(st, 1, CO_NO_SHOW, NULL, T0 + 80, &t, &has), ST_OK);
-	CHECK_INT(state_of(st, a.id), TS_NO_SHOW);
-	CHECK_INT(op(st, 1, CO_NO_SHOW, NULL, T0 + 81, &t, &has), ST_CONFLICT);
-	issue(st, &site, 'A', 0, T0 + 90, &a);
-	CHECK_INT(call_next(st, 1, T0 + 100, &t), ST_OK);
-	CHECK_INT(op(st, 1, CO_DONE, "documents_missing", T0 + 110, &t, &has), ST_OK);
-	CHECK_INT(t.state, TS_SERVED);
-	CHECK_STR(t.outcome, "documents_missing");
-	CHECK_INT(op(st, 1, CO_DONE, NULL, T0 + 111, &t, &has), ST_CONFLICT);
-	/* A recall of a ticket that is no longer called is refused: no-show,
-	 * served and transferred tickets cannot be re-announced. */
-	CHECK_INT(op(st, 1, CO_RECALL, NULL, T0 + 112, &t, &has), ST_CONFLICT);
-	store_close(st);
-}
-
-static void
-test_pause(void)
-{
-	struct store *st = fresh("pause.db");
-	struct ticket t, a;
-	struct counter_view cv[8];
-	char err[300];
-	int has = 0, n;
-
-	issue(st, &site, 'A', 0, T0, &a);
-	issue(st, &site, 'A', 0, T0 + 1, &t);
-	CHECK_INT(op(st, 1, CO_RESUME, NULL, T0 + 5, &t, &has), ST_CONFLICT);   /* not paused */
-	CHECK_INT(call_next(st, 1, T0 + 10, &t), ST_OK);
-	/* Pause with a ticket called: it stays the counter's ticket. */
-	CHECK_INT(op(st, 1, CO_PAUSE, NULL, T0 + 20, &t, &has), ST_OK);
-	CHECK_INT(has, 1);
-	CHECK_INT(t.id, a.id);
-	CHECK_INT(state_of(st, a.id), TS_CALLED);
-	n = store_counters(st, cv, 8, err, sizeof err);
-	CHECK_INT(n, 4);
-	CHECK_INT(cv[0].n, 1);
-	CHECK_STR(cv[0].state, "paused");
-	CHECK_INT(cv[0].has_ticket, 1);
-	CHECK_STR(cv[0].services, "AB");
-	/* A paused counter calls nobody, and writes nothing trying. */
-	{
-		long long before = rows("pause.db");
-		CHECK_INT(call_next(st, 1, T0 + 30, &t), ST_CONFLICT);
-		CHECK_INT(rows("pause.db"), before);
-		CHECK_INT(state_of(st, a.id), TS_CALLED);
-	}
-	CHECK_INT(op(st, 1, CO_RESUME, NULL, T0 + 40, &t, &has), ST_OK);
-	CHECK_INT(call_next(st, 1, T0 + 50, &t), ST_OK);
-	CHECK_STR(t.number, "A002");
-	/* Close and open. */
-	CHECK_INT(op(st, 2, CO_CLOSE, NULL, T0 + 60, &t, &has), ST_OK);
-	CHECK_INT(has, 0);
-	CHECK_INT(call_next(st, 2, T0 + 61, &t), ST_CONFLICT);
-	CHECK_INT(op(st, 2, CO_RESUME, NULL, T0 + 62, &t, &has), ST_CONFLICT);   /* closed, not paused */
-	CHECK_INT(op(st, 2, CO_OPEN, NULL, T0 + 63, &t, &has), ST_OK);
-	CHECK_INT(call_next(st, 2, T0 + 64, &t), ST_EMPTY);
-	CHECK_INT(op(st, 42, CO_PAUSE, NULL, T0 + 65, &t, &has), ST_NOTFOUND);
-	/* Paused counters do not count as open in the estimate. */
-	{
-		struct service_stat ss[4];
-		CHECK_INT(op(st, 1, CO_PAUSE, NULL, T0 + 70, &t, &has), ST_OK);
-		n = store_services(st, &site, T0 + 71, ss, 4, err, sizeof err);
-		CHECK_INT(n, 3);
-		CHECK(ss[0].code == 'A');
-		CHECK_INT(ss[0].open_counters, 1);   /* counter 2 only */
-	}
-	CHECK_INT(sql1("pause.db", "SELECT COUNT(*) FROM events WHERE kind = 'paused'"), 2);
-	store_close(st);
-}
-
-static void
-test_close_day(void)
-{
-	struct store *st = fresh("close.db");
-	struct ticket t, w1, w2, c1;
-	char err[300];
-	int64_t ten = T0, three = T0 + 5 * 3600, half_four = T0 + 6 * 3600 + 1800;
-
-	/* Yesterday's leftovers, and today's tickets. */
-	issue(st, &office, 'A', 0, ten - 86400, &t);
-	issue(st, &office, 'A', 0, ten, &w1);
-	issue(st, &office, 'A', 0, ten + 1, &c1);
-	issue(st, &office, 'B', 0, ten + 2, &w2);
-	CHECK_INT(call_next(st, 3, ten + 10, &t), ST_OK);      /* B001 called */
-	CHECK_STR(t.number, "B001");
-	/* 15:00: open. Only yesterday's ticket is closed. */
-	CHECK_INT(store_close_day(st, &office, three, err, sizeof err), 1);
-	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM tickets WHERE state = 'not_served' AND "
-	    "day = '2026-11-26'"), 1);
-	CHECK_INT(state_of(st, w1.id), TS_WAITING);
-	CHECK_INT(store_close_day(st, &office, three + 1, err, sizeof err), 0);
-	/* 16:30: after closing, the waiting ones are not served. (B001, called
-	 * at counter 3, is closed too by the current store; whether a ticket
-	 * being served at closing time should be is left open here.) */
-	CHECK(store_close_day(st, &office, half_four, err, sizeof err) >= 2);
-	CHECK_INT(state_of(st, w1.id), TS_NOT_SERVED);
-	CHECK_INT(state_of(st, c1.id), TS_NOT_SERVED);
-	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM tickets WHERE state = 'waiting'"), 0);
-	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM events WHERE kind = 'not_served'"),
-	    sql1("close.db", "SELECT COUNT(*) FROM tickets WHERE state = 'not_served'"));
-	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM tickets WHERE state = 'not_served' AND "
-	    "finished_at IS NULL"), 0);
-	/* Counted in the day's report. */
-	{
-		struct day_report r[4];
-		int n = store_report_day(st, "2026-11-27", r, 4, err, sizeof err), i, ns = 0, issued = 0;
-		CHECK_INT(n, 3);
-		for (i = 0; i < n; i++) {
-			ns += r[i].not_served;
-			issued += r[i].issued;
-		}
-		CHECK_INT(ns, sql1("close.db", "SELECT COUNT(*) FROM tickets WHERE state = 'not_served' "
-		    "AND day = '2026-11-27'"));
-		CHECK(ns >= 2);
-		CHECK_INT(issued, 3);
-	}
-	/* Idempotent. */
-	CHECK_INT(store_close_day(st, &office, half_four + 60, err, sizeof err), 0);
-	/* Saturday (closed all day): the whole day counts as after closing. */
-	issue(st, &site, 'A', 0, T0 + 86400, &t);
-	CHECK_INT(store_close_day(st, &office, T0 + 86400 + 60, err, sizeof err), 1);
-	store_close(st);
-}
-
-static void
-test_reprint(void)
-{
-	struct store *st = fresh("reprint.db");
-	struct ticket a, b, t;
-	char err[300];
-
-	issue(st, &site, 'A', 0, T0, &a);
-	issue(st, &site, 'A', 0, T0 + 1, &b);
-	CHECK_INT(store_reprint(st, &site, a.id, "kiosk-1", T0 + 10, &t, err, sizeof err), ST_OK);
-	CHECK_INT(t.reprints, 1);
-	CHECK_STR(t.number, "A001");
-	CHECK_INT(store_reprint(st, &site, a.id, "kiosk-1", T0 + 20, &t, err, sizeof err), ST_OK);
-	CHECK_INT(t.reprints, 2);
-	CHECK_INT(store_reprint(st, &site, a.id, "kiosk-1", T0 + 30, &t, err, sizeof err), ST_LIMIT);
-	CHECK(strlen(err) > 0);
-	CHECK_INT(sql1("reprint.db", "SELECT reprints FROM tickets WHERE number = 'A001'"), 2);
-	CHECK_INT(sql1("reprint.db", "SELECT COUNT(*) FROM events WHERE kind = 'reprint'"), 2);
-	/* Not once it was called, nor on another day, nor a missing ticket. */
-	CHECK_INT(call_next(st, 1, T0 + 40, &t), ST_OK);
-	CHECK_INT(t.id, a.id);
-	CHECK_INT(store_reprint(st, &site, a.id, "m", T0 + 50, &t, err, sizeof err), ST_CONFLICT);
-	CHECK_INT(store_reprint(st, &site, b.id, "m", T0 + 86400, &t, err, sizeof err), ST_CONFLICT);
-	CHECK_INT(store_reprint(st, &site, 99999, "m", T0 + 60, &t, err, sizeof err), ST_NOTFOUND);
-	CHECK_INT(store_reprint(st, &site, b.id, "m", T0 + 70, &t, err, sizeof err), ST_OK);
-	/* Print reports: only the issuing kiosk. */
-	CHECK_INT(store_printed(st, b.id, "kiosk-1", "confirmed", NULL, T0 + 80, &t, err, sizeof err), ST_OK);
-	CHECK_STR(t.print_state, "confirmed");
-	CHECK_INT(store_printed(st, b.id, "kiosk-2", "failed", "paper out", T0 + 81, &t, err, sizeof err),
-	    ST_CONFLICT);
-	CHECK_INT(store_printed(st, b.id, "kiosk-1", "burnt", NULL, T0 + 82, &t, err, sizeof err),
-	    ST_CONFLICT);
-	CHECK_INT(store_printed(st, b.id, "kiosk-1", "failed", "paper out", T0 + 83, &t, err, sizeof err),
-	    ST_OK);
-	CHECK_STR(t.print_reason, "paper out");
-	store_close(st);
-}
-
-static void
-test_capacity_and_hours(void)
-{
-	struct store *st = fresh("capacity.db");
-	struct ticket t;
-	struct service_stat ss[4];
-	char err[300];
-	long long before;
-
-	/* C: capacity 3, one place kept for priority. */
-	CHECK_INT(issue(st, &site, 'C', 0, T0, &t), ST_OK);
-	CHECK_INT(issue(st, &site, 'C', 0, T0 + 1, &t), ST_OK);
-	CHECK_INT(store_services(st, &site, T0 + 2, ss, 4, err, sizeof err), 3);
-	CHECK(ss[2].code == 'C');
-	CHECK_INT(ss[2].left_today, 0);
-	CHECK_INT(ss[2].issued, 2);
-	CHECK_INT(ss[2].waiting, 2);
-	before = rows("capacity.db");
-	CHECK_INT(issue(st, &site, 'C', 0, T0 + 3, &t), ST_FULL);
-	CHECK_INT(rows("capacity.db"), before);
-	CHECK_INT(issue(st, &site, 'C', 1, T0 + 4, &t), ST_OK);
-	CHECK_STR(t.number, "C003");
-	before = rows("capacity.db");
-	CHECK_INT(issue(st, &site, 'C', 1, T0 + 5, &t), ST_FULL);
-	CHECK_INT(issue(st, &site, 'C', 0, T0 + 6, &t), ST_FULL);
-	CHECK_INT(rows("capacity.db"), before);
-	/* The next day starts afresh. */
-	CHECK_INT(issue(st, &site, 'C', 0, T0 + 86400, &t), ST_OK);
-	CHECK_STR(t.number, "C001");
-
-	/* Office hours, Friday 27 November: 08:30-16:00 local. */
-	before = rows("capacity.db");
-	CHECK_INT(issue(st, &office, 'A', 0, utc(2026, 11, 27, 7, 29, 59), &t), ST_CLOSED);
-	CHECK_INT(issue(st, &office, 'A', 0, utc(2026, 11, 27, 15, 0, 0), &t), ST_CLOSED);
-	CHECK_INT(issue(st, &office, 'A', 0, utc(2026, 11, 28, 10, 0, 0), &t), ST_CLOSED);  /* Saturday */
-	CHECK_INT(issue(st, &office, 'A', 1, utc(2026, 11, 29, 10, 0, 0), &t), ST_CLOSED);  /* Sunday */
-	CHECK_INT(rows("capacity.db"), before);
-	CHECK_INT(issue(st, &office, 'A', 0, utc(2026, 11, 27, 7, 30, 0), &t), ST_OK);
-	CHECK_INT(issue(st, &office, 'A', 0, utc(2026, 11, 27, 14, 59, 59), &t), ST_OK);
-	/* Summer time: 08:30 CEST is 06:30 UTC. */
-	CHECK_INT(issue(st, &office, 'A', 0, utc(2026, 7, 15, 6, 29, 59), &t), ST_CLOSED);
-	CHECK_INT(issue(st, &office, 'A', 0, utc(2026, 7, 15, 6, 30, 0), &t), ST_OK);
-	store_close(st);
-}
-
-static void
-test_accounts(void)
-{
-	struct store *st = fresh("accounts.db");
-	char err[300], role[16], kind[16], owner[48], csrf[80], key[80], tok[80], sess[80], sc[80];
-
-	CHECK_INT(store_user_add(st, "marie", "agent", "short", T0, err, sizeof err), -1);
-	CHECK(strstr(err, "8") != NULL);
-	CHECK(store_user_add(st, "marie", "boss", "secret123", T0, err, sizeof err) != 0);
-	CHECK(store_user_add(st, "ma rie", "agent", "secret123", T0, err, sizeof err) != 0);
-	CHECK_INT(store_user_add(st, "marie", "agent", "secret123", T0, err, sizeof err), 0);
-	CHECK_INT(store_user_check(st, "marie", "secret123", role, err, sizeof err), 0);
-	CHECK_STR(role, "agent");
-	CHECK_INT(store_user_check(st, "marie", "secret124", role, err, sizeof err), ST_DENIED);
-	CHECK_INT(store_user_check(st, "nobody", "secret123", role, err, sizeof err), ST_DENIED);
-	/* Passwords are stored hashed (argon2id), never in clear. */
-	CHECK_INT(sql1("accounts.db", "SELECT COUNT(*) FROM users WHERE pwhash LIKE '$argon2id$%' "
-	    "AND instr(pwhash, 'secret123') = 0"), 1);
-	CHECK_INT(store_device_add(st, "kiosk-1", T0, key, err, sizeof err), 0);
-	CHECK(strncmp(key, "dk_", 3) == 0);
-	CHECK(store_device_add(st, "kiosk_1", T0, key + 40, err, sizeof err) != 0);
-	CHECK_INT(store_cred_check(st, key, T0, kind, owner, role, csrf, err, sizeof err), 0);
-	CHECK_STR(kind, "device");
-	CHECK_STR(owner, "kiosk-1");
-	CHECK_STR(role, "device");
-	CHECK_INT(store_cred_new(st, "token", "marie", T0, 0, tok, NULL, err, sizeof err), 0);
-	CHECK_INT(store_cred_check(st, tok, T0 + 999999, kind, owner, role, NULL, err, sizeof err), 0);
-	CHECK_STR(role, "agent");
-	CHECK_INT(store_cred_new(st, "token", "nobody", T0, 0, sc, NULL, err, sizeof err), ST_NOTFOUND);
-	CHECK_INT(store_cred_new(st, "session", "marie", T0, 3600, sess, csrf, err, sizeof err), 0);
-	CHECK_INT(store_cred_check(st, sess, T0 + 10, kind, owner, role, sc, err, sizeof err), 0);
-	CHECK_STR(kind, "session");
-	CHECK_STR(sc, csrf);
-	CHECK_INT(store_cred_check(st, sess, T0 + 3601, kind, owner, role, sc, err, sizeof err), ST_DENIED);
-	CHECK_INT(store_cred_check(st, "dk_nope", T0, kind, owner, role, NULL, err, sizeof err), ST_DENIED);
-	/* Secrets are stored hashed. */
-	CHECK_INT(sql1("accounts.db", "SELECT COUNT(*) FROM credentials WHERE typeof(hash) = 'blob' "
-	    "AND length(hash) = 32"), 3);
-	CHECK_INT(store_cred_revoke(st, tok, err, sizeof err), 0);
-	CHECK_INT(store_cred_check(st, tok, T0, kind, owner, role, NULL, err, sizeof err), ST_DENIED);
-	store_close(st);
-}
-
-/* -- files the store must refuse ---------------------------------------------- */
 
 static size_t
 slurp(const char *path, unsigned char **out)
 {
-	size_t n;
+	FILE *f = fopen(path, "rb");
+	long n;
 
-	*out = fixture_read(path, &n);
-	return n;
+	*out = NULL;
+	if (f == NULL)
+		return 0;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	*out = malloc((size_t)n + 1);
+	if (*out == NULL || fread(*out, 1, (size_t)n, f) != (size_t)n)
+		n = 0;
+	fclose(f);
+	return (size_t)n;
 }
 
 static void
@@ -805,11 +241,1184 @@ copy_file(const char *from, const char *to)
 	free(b);
 }
 
-static int
-exists(const char *path)
+/* Copy a closed database (its WAL is checkpointed away on close). */
+static void
+copy_db(const char *from, const char *to)
 {
-	struct stat sb;
-	return stat(path, &sb) == 0;
+	char a[400], b[400];
+
+	remove_db(to);
+	path_of(a, sizeof a, from);
+	path_of(b, sizeof b, to);
+	copy_file(a, b);
+}
+
+static struct store *
+reopen(const char *name)
+{
+	char path[400], err[400] = "";
+	struct store *st;
+
+	path_of(path, sizeof path, name);
+	st = store_open(path, err, sizeof err);
+	if (st == NULL)
+		fprintf(stderr, "store_open %s: %s\n", path, err);
+	REQUIRE(st != NULL);
+	return st;
+}
+
+/* -- tickets as the desk writes them --------------------------------------------- */
+
+struct issue_arg {
+	char service;
+	int priority;
+	int64_t at;
+	const unsigned char *holder;   /* NULL: not bound */
+	struct ticket t;               /* OUT: as stored */
+	const char *device;            /* NULL: kiosk-1 */
+};
+
+static int
+issue_fn(struct store *st, void *p)
+{
+	struct issue_arg *a = p;
+	struct ticket *t = &a->t;
+	int64_t id = store_ticket_next_id(st);
+	int seq;
+
+	memset(t, 0, sizeof *t);
+	queue_local_day(a->at, t->day);
+	if (id < 0 || (seq = store_ticket_last_seq(st, t->day, a->service)) < 0)
+		return ST_ERR;
+	t->id = id;
+	t->service = t->queue = a->service;
+	t->seq = seq + 1;
+	queue_format_number(a->service, t->seq, t->number, sizeof t->number);
+	snprintf(t->lang, sizeof t->lang, "fr");
+	t->priority = a->priority;
+	t->state = TS_WAITING;
+	t->issued_at = a->at;
+	snprintf(t->device, sizeof t->device, "%s", a->device ? a->device : "kiosk-1");
+	snprintf(t->print_device, sizeof t->print_device, "kiosk-1");
+	snprintf(t->token, sizeof t->token, "signed-%lld", (long long)id);
+	if (a->holder)
+		snprintf(t->holder_mask, sizeof t->holder_mask, "•••4B7");
+	if (store_ticket_insert(st, t, a->holder) != ST_OK)
+		return ST_ERR;
+	return store_ticket_get(st, id, t);
+}
+
+static struct ticket
+issue(struct store *st, char service, int priority, int64_t at)
+{
+	struct issue_arg a = { service, priority, at, NULL, { 0 }, NULL };
+
+	REQUIRE(wr(st, issue_fn, &a) == ST_OK);
+	return a.t;
+}
+
+struct update_arg {
+	struct ticket t;
+	int from;
+};
+
+static int
+update_fn(struct store *st, void *p)
+{
+	struct update_arg *a = p;
+	return store_ticket_update(st, &a->t, a->from);
+}
+
+/* Move t to state `to` (and queue), as a verb would. */
+static int
+move(struct store *st, struct ticket *t, int to, char queue, int64_t at)
+{
+	struct update_arg a;
+	int rc;
+
+	a.t = *t;
+	a.from = t->state;
+	a.t.state = to;
+	a.t.queue = queue;
+	if (to == TS_CALLED) {
+		a.t.called_at = at;
+		a.t.counter = 1;
+	} else if (to != TS_WAITING) {
+		a.t.finished_at = at;
+	}
+	if ((rc = wr(st, update_fn, &a)) == ST_OK)
+		*t = a.t;
+	return rc;
+}
+
+static int
+ev(struct store *st, int64_t at, const char *kind, int64_t ticket, char service, int counter,
+    const char *agent)
+{
+	char day[11];
+	struct store_event e = { at, day, kind, ticket, service, counter, agent, NULL };
+
+	queue_local_day(at, day);
+	return store_event_add(st, &e);
+}
+
+
+/* -- site ---------------------------------------------------------------------- */
+
+static int
+site_none(struct store *st, void *p)
+{
+	struct site got;
+
+	(void)p;
+	CHECK_INT(store_site_get(st, &got), ST_NOTFOUND);
+	return ST_OK;
+}
+
+static int
+site_same(struct store *st, void *p)
+{
+	const struct site *want = p;
+	struct site got;
+	int i;
+
+	REQUIRE(store_site_get(st, &got) == ST_OK);
+	CHECK_STR(got.id, want->id);
+	CHECK_STR(got.name, want->name);
+	CHECK_STR(got.tz, want->tz);
+	for (i = 0; i < 7; i++) {
+		CHECK_INT(got.hours[i].open_min, want->hours[i].open_min);
+		CHECK_INT(got.hours[i].close_min, want->hours[i].close_min);
+	}
+	CHECK_INT(got.max_recalls, 2);
+	CHECK_INT(got.priority_streak, 3);
+	CHECK_INT(got.default_service_s, 600);
+	CHECK_INT(got.alerts.outside_hours, 4);
+	CHECK_INT(got.alerts.paper_ratio, 150);
+	CHECK_INT(got.privacy.holder_days, 1);
+	CHECK_INT(got.nservices, want->nservices);
+	CHECK_INT(got.ncounters, want->ncounters);
+	CHECK_INT(got.services[0].code, 'A');
+	CHECK_INT(got.services[0].capacity, 500);
+	CHECK_INT(got.services[0].priority_reserve, 5);
+	CHECK_INT(got.services[0].nnames, 2);
+	CHECK_STR(got.services[0].names[0].lang, "ar");   /* by language */
+	CHECK_STR(got.services[0].names[1].name, "Residence permits");
+	CHECK_INT(got.services[1].bind_holder, 1);
+	for (i = 0; i < got.ncounters; i++) {
+		CHECK_INT(got.counters[i].n, want->counters[i].n);
+		CHECK_STR(got.counters[i].name, want->counters[i].name);
+		CHECK_STR(got.counters[i].services, want->counters[i].services);
+	}
+	return ST_OK;
+}
+
+static int
+pause_3(struct store *st, void *p)
+{
+	(void)p;
+	CHECK_INT(store_counter_set_state(st, 3, "paused"), ST_OK);
+	CHECK_INT(store_counter_set_state(st, 42, "open"), ST_NOTFOUND);
+	return ST_OK;
+}
+
+static int
+counters_after_edit(struct store *st, void *p)
+{
+	struct counter_row c[8];
+
+	(void)p;
+	CHECK_INT(store_counter_list(st, c, 8), 3);
+	CHECK_STR(c[0].name, "Accueil 1");
+	CHECK_INT(store_counter_get(st, 3, &c[0]), ST_OK);
+	CHECK_STR(c[0].state, "paused");                /* kept across a site change */
+	CHECK_INT(store_counter_get(st, 4, &c[0]), ST_NOTFOUND);   /* no longer in the site */
+	CHECK_INT(store_counter_list(st, c, 2), 2);
+	return ST_OK;
+}
+
+static void
+test_site(void)
+{
+	char path[400], err[400];
+	struct store *st;
+	struct site edited = site;
+
+	remove_db("site.db");
+	path_of(path, sizeof path, "site.db");
+	st = store_open(path, err, sizeof err);
+	REQUIRE(st != NULL);
+	CHECK_INT(rd(st, site_none, NULL), ST_OK);
+	CHECK_INT(wr(st, put_site, &site), ST_OK);
+	CHECK_INT(rd(st, site_same, &site), ST_OK);
+	/* Putting it again changes nothing. */
+	CHECK_INT(wr(st, put_site, &site), ST_OK);
+	CHECK_INT(rd(st, site_same, &site), ST_OK);
+	/* A service and a counter removed, a counter renamed; states stay. */
+	CHECK_INT(wr(st, pause_3, NULL), ST_OK);
+	edited.nservices = 2;
+	edited.ncounters = 3;
+	snprintf(edited.counters[0].name, sizeof edited.counters[0].name, "Accueil 1");
+	CHECK_INT(wr(st, put_site, &edited), ST_OK);
+	CHECK_INT(rd(st, site_same, &edited), ST_OK);
+	CHECK_INT(rd(st, counters_after_edit, NULL), ST_OK);
+	store_close(st);
+}
+
+/* -- tickets ---------------------------------------------------------------------- */
+
+static int
+tickets_rows(struct store *st, void *p)
+{
+	struct issue_arg a = { 'B', 0, T0, H1, { 0 }, NULL };
+	struct ticket t, g;
+
+	(void)p;
+	CHECK_INT(store_ticket_next_id(st), 1);
+	CHECK_INT(store_ticket_last_seq(st, D0, 'B'), 0);
+	REQUIRE(issue_fn(st, &a) == ST_OK);
+	t = a.t;
+	CHECK_INT(t.id, 1);
+	CHECK_STR(t.day, D0);
+	CHECK_INT(t.service, 'B');
+	CHECK_INT(t.queue, 'B');
+	CHECK_INT(t.seq, 1);
+	CHECK_STR(t.number, "B001");
+	CHECK_STR(t.lang, "fr");
+	CHECK_INT(t.state, TS_WAITING);
+	CHECK_INT(t.issued_at, T0);
+	CHECK_INT(t.called_at, 0);
+	CHECK_INT(t.finished_at, 0);
+	CHECK_INT(t.counter, 0);
+	CHECK_STR(t.counter_name, "");
+	CHECK_STR(t.agent, "");
+	CHECK_STR(t.outcome, "");
+	CHECK_STR(t.device, "kiosk-1");
+	CHECK_STR(t.print_device, "kiosk-1");
+	CHECK_STR(t.token, "signed-1");
+	CHECK_STR(t.print_state, "pending");
+	CHECK_STR(t.print_reason, "");
+	CHECK_STR(t.holder_mask, "•••4B7");
+	CHECK_INT(t.position, 0);                 /* the desk's */
+	CHECK_INT(t.estimated_wait_s, 0);
+	CHECK_INT(store_ticket_next_id(st), 2);
+	CHECK_INT(store_ticket_last_seq(st, D0, 'B'), 1);
+	CHECK_INT(store_ticket_last_seq(st, D1, 'B'), 0);
+	/* Lookups. */
+	CHECK_INT(store_ticket_by_number(st, D0, "B001", &g), ST_OK);
+	CHECK_INT(g.id, 1);
+	CHECK_INT(store_ticket_by_number(st, D1, "B001", &g), ST_NOTFOUND);
+	CHECK_INT(store_ticket_get(st, 99, &g), ST_NOTFOUND);
+	CHECK_INT(store_ticket_of_holder(st, D0, 'B', H1, &g), ST_OK);
+	CHECK_INT(g.id, 1);
+	CHECK_INT(store_ticket_of_holder(st, D0, 'B', H2, &g), ST_NOTFOUND);
+	CHECK_INT(store_ticket_of_holder(st, D0, 'A', H1, &g), ST_NOTFOUND);
+	CHECK_INT(store_ticket_holder_is(st, 1, H1), 1);
+	CHECK_INT(store_ticket_holder_is(st, 1, H2), 0);
+	CHECK_INT(store_ticket_holder_is(st, 99, H1), ST_NOTFOUND);
+	CHECK_INT(store_ticket_at_counter(st, 2, &g), ST_NOTFOUND);
+	/* A second insert of the same id fails alone; the transaction goes on. */
+	CHECK_INT(store_ticket_insert(st, &t, NULL), ST_ERR);
+	a = (struct issue_arg){ 'B', 1, T0 + 5, NULL, { 0 }, NULL };
+	CHECK_INT(issue_fn(st, &a), ST_OK);
+	CHECK_STR(a.t.number, "B002");
+	CHECK_INT(a.t.priority, 1);
+	CHECK_STR(a.t.holder_mask, "");
+	CHECK_INT(store_ticket_holder_is(st, a.t.id, H1), 0);
+	return ST_OK;
+}
+
+static int
+tickets_update(struct store *st, void *p)
+{
+	struct ticket t, g, stale;
+
+	(void)p;
+	REQUIRE(store_ticket_get(st, 1, &t) == ST_OK);
+	stale = t;
+	/* Called at counter 2: the counter's name comes with the ticket. */
+	t.state = TS_CALLED;
+	t.called_at = T0 + 60;
+	t.counter = 2;
+	snprintf(t.agent, sizeof t.agent, "marie");
+	CHECK_INT(store_ticket_update(st, &t, TS_WAITING), ST_OK);
+	CHECK_INT(store_ticket_get(st, 1, &g), ST_OK);
+	CHECK_INT(g.state, TS_CALLED);
+	CHECK_INT(g.called_at, T0 + 60);
+	CHECK_STR(g.counter_name, "Guichet 2");
+	CHECK_STR(g.agent, "marie");
+	CHECK_INT(store_ticket_at_counter(st, 2, &g), ST_OK);
+	CHECK_INT(g.id, 1);
+	/* Another writer still thinks it waits: the guard refuses, nothing changes. */
+	stale.state = TS_CANCELLED;
+	stale.finished_at = T0 + 61;
+	CHECK_INT(store_ticket_update(st, &stale, TS_WAITING), ST_CONFLICT);
+	CHECK_INT(store_ticket_get(st, 1, &g), ST_OK);
+	CHECK_INT(g.state, TS_CALLED);
+	CHECK_INT(g.finished_at, 0);
+	stale.id = 99;
+	CHECK_INT(store_ticket_update(st, &stale, TS_WAITING), ST_NOTFOUND);
+	/* Every mutable field. */
+	t.state = TS_SERVED;
+	t.finished_at = T0 + 400;
+	t.recalls = 2;
+	snprintf(t.outcome, sizeof t.outcome, "complete");
+	snprintf(t.token, sizeof t.token, "resigned");
+	snprintf(t.print_state, sizeof t.print_state, "failed");
+	snprintf(t.print_reason, sizeof t.print_reason, "paper out");
+	snprintf(t.print_device, sizeof t.print_device, "kiosk-2");
+	t.reprints = 1;
+	CHECK_INT(store_ticket_update(st, &t, TS_CALLED), ST_OK);
+	CHECK_INT(store_ticket_get(st, 1, &g), ST_OK);
+	CHECK_INT(g.state, TS_SERVED);
+	CHECK_INT(g.finished_at, T0 + 400);
+	CHECK_INT(g.recalls, 2);
+	CHECK_STR(g.outcome, "complete");
+	CHECK_STR(g.token, "resigned");
+	CHECK_STR(g.print_state, "failed");
+	CHECK_STR(g.print_reason, "paper out");
+	CHECK_STR(g.print_device, "kiosk-2");
+	CHECK_INT(g.reprints, 1);
+	CHECK_STR(g.holder_mask, "•••4B7");       /* not a mutable field */
+	CHECK_INT(store_ticket_at_counter(st, 2, &g), ST_NOTFOUND);
+	CHECK_INT(store_ticket_of_holder(st, D0, 'B', H1, &g), ST_NOTFOUND);   /* served */
+	return ST_OK;
+}
+
+static void
+test_tickets(void)
+{
+	struct store *st = fresh("tickets.db");
+
+	CHECK_INT(wr(st, tickets_rows, NULL), ST_OK);
+	CHECK_INT(wr(st, tickets_update, NULL), ST_OK);
+	store_close(st);
+	/* In the file: NULL where nothing is set, the hash as 32 bytes. */
+	CHECK_INT(sql1("tickets.db", "SELECT COUNT(*) FROM tickets WHERE id = 2 AND called_at IS NULL "
+	    "AND counter IS NULL AND agent IS NULL AND holder_hash IS NULL AND holder_mask IS NULL"), 1);
+	CHECK_INT(sql1("tickets.db", "SELECT length(holder_hash) FROM tickets WHERE id = 1"), 32);
+	CHECK_INT(sql1("tickets.db", "SELECT COUNT(*) FROM tickets"), 2);
+}
+
+/* -- queues ------------------------------------------------------------------------ */
+
+struct queue_arg {
+	struct ticket t[6];
+};
+
+static int
+queue_reads(struct store *st, void *p)
+{
+	struct queue_arg *q = p;
+
+	CHECK_INT(store_queue_head(st, D0, 'A', 0), q->t[0].id);
+	CHECK_INT(store_queue_head(st, D0, 'A', 1), q->t[2].id);
+	CHECK_INT(store_queue_head(st, D0, 'B', 0), q->t[4].id);
+	CHECK_INT(store_queue_head(st, D0, 'B', 1), 0);
+	CHECK_INT(store_queue_head(st, D1, 'A', 0), 0);
+	CHECK_INT(store_waiting(st, D0, 'A', 0), 3);
+	CHECK_INT(store_waiting(st, D0, 'A', 1), 1);
+	CHECK_INT(store_waiting(st, D0, 'B', 0), 1);
+	CHECK_INT(store_waiting(st, D0, 'C', 0), 0);
+	/* Priority first, then by issue time, then by id. */
+	CHECK_INT(store_ahead_of(st, &q->t[2]), 0);
+	CHECK_INT(store_ahead_of(st, &q->t[0]), 1);
+	CHECK_INT(store_ahead_of(st, &q->t[1]), 2);
+	CHECK_INT(store_ahead_of(st, &q->t[3]), 3);
+	CHECK_INT(store_ahead_of(st, &q->t[4]), 0);
+	CHECK_INT(store_oldest_waiting(st, D0, 'A'), T0);
+	CHECK_INT(store_oldest_waiting(st, D0, 'B'), T0 + 30);
+	CHECK_INT(store_oldest_waiting(st, D0, 'C'), 0);
+	return ST_OK;
+}
+
+static int
+queue_moved(struct store *st, void *p)
+{
+	struct queue_arg *q = p;
+
+	CHECK_INT(store_waiting(st, D0, 'A', 0), 1);
+	CHECK_INT(store_waiting(st, D0, 'A', 1), 1);
+	CHECK_INT(store_waiting(st, D0, 'B', 0), 3);
+	CHECK_INT(store_queue_head(st, D0, 'A', 0), q->t[3].id);
+	CHECK_INT(store_queue_head(st, D0, 'B', 0), q->t[0].id);   /* keeps its issue time */
+	return ST_OK;
+}
+
+/* 22 served tickets in C, 60 s, 120 s, ... 1320 s each. */
+static int
+served_c(struct store *st, void *p)
+{
+	struct issue_arg a;
+	int i;
+
+	(void)p;
+	CHECK_INT(store_service_time(st, D0, 'C'), 0);
+	for (i = 1; i <= 22; i++) {
+		a = (struct issue_arg){ 'C', 0, T0 + i * 2000, NULL, { 0 }, NULL };
+		REQUIRE(issue_fn(st, &a) == ST_OK);
+		a.t.state = TS_SERVED;
+		a.t.called_at = a.t.issued_at + 10;
+		a.t.finished_at = a.t.called_at + i * 60;
+		REQUIRE(store_ticket_update(st, &a.t, TS_WAITING) == ST_OK);
+	}
+	/* The last 20: 3..22 minutes, 12.5 on average. */
+	CHECK_INT(store_service_time(st, D0, 'C'), 750);
+	CHECK_INT(store_service_time(st, D0, 'A'), 0);
+	return ST_OK;
+}
+
+static int
+open_counters(struct store *st, void *p)
+{
+	(void)p;
+	CHECK_INT(store_counters_open_for(st, 'A'), 2);
+	CHECK_INT(store_counters_open_for(st, 'B'), 3);
+	CHECK_INT(store_counter_set_state(st, 3, "paused"), ST_OK);
+	CHECK_INT(store_counters_open_for(st, 'B'), 2);
+	CHECK_INT(store_counters_open_for(st, 'Z'), 0);
+	return ST_OK;
+}
+
+static void
+test_queues(void)
+{
+	struct store *st = fresh("queues.db");
+	struct queue_arg q;
+
+	q.t[0] = issue(st, 'A', 0, T0);
+	q.t[1] = issue(st, 'A', 0, T0);          /* same second: after by id */
+	q.t[2] = issue(st, 'A', 1, T0 + 10);
+	q.t[3] = issue(st, 'A', 0, T0 + 20);
+	q.t[4] = issue(st, 'B', 0, T0 + 30);
+	CHECK_INT(rd(st, queue_reads, &q), ST_OK);
+	/* Called, transferred back to waiting in B, and a waiting ticket moved
+	 * to B: the triggers follow each change. */
+	CHECK_INT(move(st, &q.t[0], TS_CALLED, 'A', T0 + 100), ST_OK);
+	CHECK_INT(move(st, &q.t[0], TS_WAITING, 'B', T0 + 200), ST_OK);
+	CHECK_INT(move(st, &q.t[1], TS_WAITING, 'B', T0 + 210), ST_OK);
+	CHECK_INT(rd(st, queue_moved, &q), ST_OK);
+	CHECK_INT(wr(st, served_c, NULL), ST_OK);
+	CHECK_INT(wr(st, open_counters, NULL), ST_OK);
+	/* The counts kept by triggers match a count of the rows. */
+	CHECK_INT(sql1("queues.db", "SELECT COUNT(*) FROM waiting_counts w WHERE n != (SELECT "
+	    "COUNT(*) FROM tickets t WHERE t.day = w.day AND t.queue = w.queue AND t.priority = "
+	    "w.priority AND t.state = 'waiting')"), 0);
+	CHECK_INT(sql1("queues.db", "SELECT SUM(n) FROM waiting_counts"), 5);
+	store_close(st);
+}
+
+/* -- day counts, streaks, day keys ----------------------------------------------- */
+
+static int
+day_counts(struct store *st, void *p)
+{
+	struct day_count c;
+	int64_t printed, issued;
+
+	(void)p;
+	CHECK_INT(store_day_count_get(st, D0, 'A', &c), ST_OK);
+	CHECK(c.ordinary == 0 && c.priority == 0 && c.attestations == 0 && c.prints == 0);
+	CHECK_INT(store_day_slips(st, D0, &printed, &issued), ST_OK);
+	CHECK(printed == 0 && issued == 0);
+	CHECK_INT(store_day_count_add(st, D0, 'A', DC_ORDINARY), ST_OK);
+	CHECK_INT(store_day_count_add(st, D0, 'A', DC_ORDINARY), ST_OK);
+	CHECK_INT(store_day_count_add(st, D0, 'A', DC_PRIORITY), ST_OK);
+	CHECK_INT(store_day_count_add(st, D0, 'A', DC_ATTESTATIONS), ST_OK);
+	CHECK_INT(store_day_count_add(st, D0, 'A', DC_PRINTS), ST_OK);
+	CHECK_INT(store_day_count_add(st, D0, 'A', DC_PRINTS), ST_OK);
+	CHECK_INT(store_day_count_add(st, D0, 'B', DC_PRINTS), ST_OK);
+	CHECK_INT(store_day_count_add(st, D0, 'B', DC_ORDINARY), ST_OK);
+	CHECK_INT(store_day_count_add(st, D1, 'A', DC_ORDINARY), ST_OK);
+	CHECK_INT(store_day_count_get(st, D0, 'A', &c), ST_OK);
+	CHECK_INT(c.ordinary, 2);
+	CHECK_INT(c.priority, 1);
+	CHECK_INT(c.attestations, 1);
+	CHECK_INT(c.prints, 2);
+	CHECK_INT(store_day_slips(st, D0, &printed, &issued), ST_OK);
+	CHECK_INT(printed, 3);
+	CHECK_INT(issued, 5);
+	/* Streaks. */
+	CHECK_INT(store_streak_get(st, D0, 'A'), 0);
+	CHECK_INT(store_streak_set(st, D0, 'A', 2), ST_OK);
+	CHECK_INT(store_streak_set(st, D0, 'B', 1), ST_OK);
+	CHECK_INT(store_streak_get(st, D0, 'A'), 2);
+	CHECK_INT(store_streak_set(st, D0, 'A', 0), ST_OK);
+	CHECK_INT(store_streak_get(st, D0, 'A'), 0);
+	CHECK_INT(store_streak_get(st, D0, 'B'), 1);
+	CHECK_INT(store_streak_get(st, D1, 'B'), 0);
+	return ST_OK;
+}
+
+struct key_arg {
+	unsigned char k1[32], k2[32];
+};
+
+static int
+day_keys(struct store *st, void *p)
+{
+	struct key_arg *a = p;
+	unsigned char k[32], zero[32] = { 0 };
+
+	CHECK_INT(store_day_key(st, D0, 0, a->k1), ST_NOTFOUND);
+	CHECK_INT(store_day_key(st, D0, 1, a->k1), ST_OK);
+	CHECK(memcmp(a->k1, zero, 32) != 0);
+	CHECK_INT(store_day_key(st, D0, 1, k), ST_OK);          /* made once */
+	CHECK(memcmp(a->k1, k, 32) == 0);
+	CHECK_INT(store_day_key(st, D1, 1, a->k2), ST_OK);
+	CHECK(memcmp(a->k1, a->k2, 32) != 0);
+	return ST_OK;
+}
+
+static int
+day_keys_read(struct store *st, void *p)
+{
+	struct key_arg *a = p;
+	unsigned char k[32];
+
+	CHECK_INT(store_day_key(st, D0, 0, k), ST_OK);
+	CHECK(memcmp(a->k1, k, 32) == 0);
+	return ST_OK;
+}
+
+/* Holder data of days before D0 goes; events and tickets stay. */
+static int
+purge_holders(struct store *st, void *p)
+{
+	(void)p;
+	return store_purge(st, D0, D0, "2025-01-01");
+}
+
+static int
+day_keys_purged(struct store *st, void *p)
+{
+	struct key_arg *a = p;
+	unsigned char k[32];
+	struct ticket t;
+
+	CHECK_INT(store_day_key(st, D1, 0, k), ST_NOTFOUND);
+	CHECK_INT(store_day_key(st, D0, 0, k), ST_OK);
+	CHECK(memcmp(a->k1, k, 32) == 0);
+	CHECK_INT(store_ticket_get(st, 1, &t), ST_OK);         /* D1's ticket: kept... */
+	CHECK_STR(t.holder_mask, "");                          /* ...without its holder */
+	CHECK_INT(store_ticket_holder_is(st, 1, H1), 0);
+	CHECK_INT(store_ticket_holder_is(st, 2, H2), 1);       /* D0's: untouched */
+	return ST_OK;
+}
+
+static void
+test_day(void)
+{
+	struct store *st = fresh("day.db");
+	struct key_arg keys;
+	struct issue_arg a = { 'B', 0, T0 - 86400, H1, { 0 }, NULL };
+
+	CHECK_INT(wr(st, day_counts, NULL), ST_OK);
+	CHECK_INT(wr(st, day_keys, &keys), ST_OK);
+	CHECK_INT(rd(st, day_keys_read, &keys), ST_OK);
+	CHECK_INT(wr(st, issue_fn, &a), ST_OK);
+	a = (struct issue_arg){ 'B', 0, T0, H2, { 0 }, NULL };
+	CHECK_INT(wr(st, issue_fn, &a), ST_OK);
+	CHECK_INT(wr(st, purge_holders, NULL), ST_OK);
+	CHECK_INT(rd(st, day_keys_purged, &keys), ST_OK);
+	CHECK_INT(sql1("day.db", "SELECT COUNT(*) FROM tickets WHERE holder_hash IS NULL AND "
+	    "holder_mask IS NULL"), 1);
+	store_close(st);
+}
+
+/* -- closing the day ----------------------------------------------------------------- */
+
+struct close_arg {
+	int64_t now;
+	int with_day;
+	int n;                  /* OUT */
+};
+
+static int
+close_fn(struct store *st, void *p)
+{
+	struct close_arg *a = p;
+	a->n = store_tickets_close(st, D0, a->with_day, a->now);
+	return a->n < 0 ? ST_ERR : ST_OK;
+}
+
+static int
+to_close(struct store *st, void *p)
+{
+	int *n = p;
+	n[0] = store_tickets_to_close(st, D0, 0);
+	n[1] = store_tickets_to_close(st, D0, 1);
+	return ST_OK;
+}
+
+static void
+test_close(void)
+{
+	struct store *st = fresh("close.db");
+	struct ticket y2, y3;
+	struct close_arg c = { T0 + 5, 0, 0 };
+	int n[2];
+
+	/* Yesterday: one waiting, one called, one served; today: one waiting. */
+	issue(st, 'A', 0, T0 - 86400);
+	y2 = issue(st, 'A', 0, T0 - 86300);
+	y3 = issue(st, 'B', 1, T0 - 86200);
+	issue(st, 'A', 0, T0);
+
+	CHECK_INT(move(st, &y2, TS_CALLED, 'A', T0 - 86000), ST_OK);
+	CHECK_INT(move(st, &y3, TS_CALLED, 'B', T0 - 86000), ST_OK);
+	CHECK_INT(move(st, &y3, TS_SERVED, 'B', T0 - 85000), ST_OK);
+	CHECK_INT(rd(st, to_close, n), ST_OK);
+	CHECK_INT(n[0], 2);
+	CHECK_INT(n[1], 3);
+	CHECK_INT(wr(st, close_fn, &c), ST_OK);
+	CHECK_INT(c.n, 2);
+	CHECK_INT(rd(st, to_close, n), ST_OK);
+	CHECK_INT(n[0], 0);
+	CHECK_INT(n[1], 1);
+	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM tickets WHERE state = 'not_served' AND "
+	    "finished_at = strftime('%s', '2026-11-27 09:00:05')"), 2);
+	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM events WHERE kind = 'not_served' AND "
+	    "day = '2026-11-26' AND service = 'A'"), 2);
+	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM events WHERE kind = 'not_served' AND "
+	    "ticket = 2 AND counter = 1"), 1);
+	c.with_day = 1;
+	CHECK_INT(wr(st, close_fn, &c), ST_OK);
+	CHECK_INT(c.n, 1);
+	CHECK_INT(sql1("close.db", "SELECT SUM(n) FROM waiting_counts"), 0);
+	CHECK_INT(sql1("close.db", "SELECT COUNT(*) FROM tickets WHERE state = 'served'"), 1);
+	/* The minute check reads the few open tickets, not the whole history. */
+	{
+		char path[400];
+		sqlite3 *db;
+		sqlite3_stmt *s;
+		char plan[400] = "";
+		path_of(path, sizeof path, "close.db");
+		REQUIRE(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+		REQUIRE(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM tickets WHERE "
+		    "state IN ('waiting', 'called') AND day < '2026-11-27'", -1, &s, NULL) == SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(plan + strlen(plan), sizeof plan - strlen(plan), "%s;",
+			    (const char *)sqlite3_column_text(s, 3));
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+		if (!strstr(plan, "tickets_open"))
+			fprintf(stderr, "plan: %s\n", plan);
+		CHECK(strstr(plan, "tickets_open") != NULL);
+	}
+	store_close(st);
+}
+
+/* -- attestations ----------------------------------------------------------------------- */
+
+static int
+attestations(struct store *st, void *p)
+{
+	struct attestation a, g;
+
+	(void)p;
+	memset(&a, 0, sizeof a);
+	CHECK_INT(store_attestation_next_id(st), 1);
+	a.id = 1;
+	snprintf(a.day, sizeof a.day, D0);
+	a.service = 'C';
+	a.issued_at = T0;
+	snprintf(a.device, sizeof a.device, "kiosk-1");
+	snprintf(a.lang, sizeof a.lang, "ps");
+	snprintf(a.outcome, sizeof a.outcome, "full");
+	a.attempt = 3;
+	snprintf(a.first_date, sizeof a.first_date, "20261112");
+	a.weeks = 2;
+	snprintf(a.token, sizeof a.token, "signed-attestation");
+	CHECK_INT(store_attestation_insert(st, &a), ST_OK);
+	CHECK_INT(store_attestation_next_id(st), 2);
+	CHECK_INT(store_attestation_get(st, 1, "kiosk-1", &g), ST_OK);
+	CHECK_STR(g.day, D0);
+	CHECK_INT(g.service, 'C');
+	CHECK_INT(g.issued_at, T0);
+	CHECK_STR(g.lang, "ps");
+	CHECK_STR(g.outcome, "full");
+	CHECK_INT(g.attempt, 3);
+	CHECK_STR(g.first_date, "20261112");
+	CHECK_INT(g.weeks, 2);
+	CHECK_STR(g.token, "signed-attestation");
+	CHECK_INT(store_attestation_get(st, 1, "kiosk-2", &g), ST_NOTFOUND);
+	CHECK_INT(store_attestation_get(st, 1, NULL, &g), ST_OK);
+	CHECK_INT(store_attestation_get(st, 2, NULL, &g), ST_NOTFOUND);
+	CHECK_INT(store_attestation_printed(st, 1, "failed", "cover open"), ST_OK);
+	CHECK_INT(store_attestation_printed(st, 7, "confirmed", NULL), ST_NOTFOUND);
+	return ST_OK;
+}
+
+static void
+test_attestations(void)
+{
+	struct store *st = fresh("attest.db");
+
+	CHECK_INT(wr(st, attestations, NULL), ST_OK);
+	store_close(st);
+	CHECK_INT(sql1("attest.db", "SELECT COUNT(*) FROM attestations WHERE print_state = 'failed' "
+	    "AND print_reason = 'cover open'"), 1);
+}
+
+/* -- events, calls, alerts ----------------------------------------------------------- */
+
+static int
+events_write(struct store *st, void *p)
+{
+	int64_t *ids = p;
+	int i;
+
+	REQUIRE(ev(st, T0 - 100, "issue", ids[0], 'A', 0, "kiosk-1") == ST_OK);
+	REQUIRE(ev(st, T0 - 30, "issue", ids[1], 'A', 0, "kiosk-1") == ST_OK);
+	REQUIRE(ev(st, T0 - 10, "issue", ids[2], 'B', 0, "kiosk-1") == ST_OK);
+	REQUIRE(ev(st, T0 - 5, "attestation", 0, 'C', 0, "kiosk-1") == ST_OK);
+	REQUIRE(ev(st, T0 - 5, "issue", ids[3], 'A', 0, "kiosk-2") == ST_OK);
+	REQUIRE(ev(st, T0 - 3000, "reprint", ids[0], 'A', 0, "marie") == ST_OK);
+	REQUIRE(ev(st, T0 - 86400, "issue", 0, 'A', 0, "kiosk-1") == ST_OK);
+	REQUIRE(ev(st, T0 - 86400, "refused_closed", 0, 'A', 0, "kiosk-1") == ST_OK);
+	REQUIRE(ev(st, T0 - 50, "refused_closed", 0, 'A', 0, "kiosk-1") == ST_OK);
+	/* Three duplicate refusals for ids[0], two for ids[1]. */
+	for (i = 0; i < 5; i++)
+		REQUIRE(ev(st, T0 + i, "duplicate", ids[i < 3 ? 0 : 1], 'A', 0, "kiosk-1") == ST_OK);
+	/* Calls and a recall at counters 1 and 2. */
+	REQUIRE(ev(st, T0 + 60, "call", ids[0], 'A', 1, "marie") == ST_OK);
+	REQUIRE(ev(st, T0 + 70, "call", ids[2], 'B', 2, "paul") == ST_OK);
+	REQUIRE(ev(st, T0 + 80, "recall", ids[0], 'A', 1, "marie") == ST_OK);
+	REQUIRE(ev(st, T0 + 90, "done", ids[0], 'A', 1, "marie") == ST_OK);
+	return ST_OK;
+}
+
+static int
+events_read(struct store *st, void *p)
+{
+	char numbers[4][12];
+	int counts[4];
+	struct call_view c[8];
+
+	/* One kiosk's last minute, of two kinds; the limit stops the count. */
+	CHECK_INT(store_event_count(st, NULL, "issue,attestation", "kiosk-1", T0 - 60, 0), 3);
+	CHECK_INT(store_event_count(st, NULL, "issue,attestation", "kiosk-1", T0 - 60, 2), 2);
+	CHECK_INT(store_event_count(st, NULL, "issue,attestation", "kiosk-1", T0 - 100, 0), 4);
+	CHECK_INT(store_event_count(st, NULL, "issue,attestation", "kiosk-1", T0 - 99, 0), 3);
+	CHECK_INT(store_event_count(st, NULL, "issue", "kiosk-2", T0 - 60, 0), 1);
+	CHECK_INT(store_event_count(st, NULL, "issue", "kiosk-3", 0, 0), 0);
+	/* A day's events, any kiosk. */
+	CHECK_INT(store_event_count(st, D0, "refused_closed", NULL, 0, 0), 1);
+	CHECK_INT(store_event_count(st, D1, "refused_closed,issue", NULL, 0, 0), 2);
+	CHECK_INT(store_event_count(st, D0, "issue", "kiosk-1", 0, 0), 3);
+	/* Any day and kiosk, since a time. */
+	CHECK_INT(store_event_count(st, NULL, "reprint,duplicate", NULL, T0 - 3600, 0), 6);
+	CHECK_INT(store_event_count(st, NULL, "reprint,duplicate", NULL, T0 - 3600, 4), 4);
+	CHECK_INT(store_event_count(st, NULL, "reprint", NULL, T0 - 60, 0), 0);
+	CHECK_INT(store_event_count(st, NULL, "a,b,c,d,e,f,g,issue", NULL, 0, 0), 5);
+	/* Duplicate refusals per ticket. */
+	CHECK_INT(store_repeated_duplicates(st, D0, 3, numbers, counts, 4), 1);
+	CHECK_STR(numbers[0], "A001");
+	CHECK_INT(counts[0], 3);
+	CHECK_INT(store_repeated_duplicates(st, D0, 2, numbers, counts, 4), 2);
+	CHECK_INT(store_repeated_duplicates(st, D0, 2, numbers, counts, 1), 1);
+	CHECK_INT(store_repeated_duplicates(st, D1, 1, numbers, counts, 4), 0);
+	/* The board's last calls, newest first. */
+	CHECK_INT(store_recent_calls(st, D0, c, 8), 3);
+	CHECK_STR(c[0].number, "A001");
+	CHECK_INT(c[0].recall, 1);
+	CHECK_INT(c[0].counter, 1);
+	CHECK_STR(c[0].counter_name, "Guichet 1");
+	CHECK_INT(c[0].service, 'A');
+	CHECK_STR(c[0].lang, "fr");
+	CHECK_INT(c[0].at, T0 + 80);
+	CHECK_STR(c[1].number, "B001");
+	CHECK_INT(c[1].recall, 0);
+	CHECK_STR(c[1].counter_name, "Guichet 2");
+	CHECK(c[0].event > c[1].event && c[1].event > c[2].event);
+	CHECK_INT(store_recent_calls(st, D0, c, 1), 1);
+	CHECK_INT(c[0].at, T0 + 80);
+	CHECK_INT(store_recent_calls(st, D1, c, 8), 0);
+	(void)p;
+	return ST_OK;
+}
+
+static int
+alerts(struct store *st, void *p)
+{
+	struct alert a = { 0, T0, "burst", "kiosk-1 10h", "la borne kiosk-1 a délivré 9 tickets" };
+	struct alert b = { 0, T0 + 5, "paper", "", "consommation de papier anormale" };
+	struct alert out[4];
+
+	(void)p;
+	CHECK_INT(store_alert_exists(st, D0, "burst", "kiosk-1 10h"), 0);
+	CHECK_INT(store_alert_add(st, D0, &a), 1);
+	CHECK_INT(a.id, 1);
+	a.id = 0;
+	a.at = T0 + 30;
+	CHECK_INT(store_alert_add(st, D0, &a), 0);              /* once a day */
+	CHECK_INT(a.id, 0);
+	CHECK_INT(store_alert_exists(st, D0, "burst", "kiosk-1 10h"), 1);
+	CHECK_INT(store_alert_exists(st, D0, "burst", "kiosk-1 11h"), 0);
+	CHECK_INT(store_alert_add(st, D0, &b), 1);
+	CHECK_INT(b.id, 2);
+	CHECK_INT(store_alert_add(st, D1, &b), 1);              /* another day */
+	CHECK_INT(store_alerts_of_day(st, D0, out, 4), 2);
+	CHECK_STR(out[0].kind, "paper");                        /* newest first */
+	CHECK_STR(out[1].kind, "burst");
+	CHECK_INT(out[1].at, T0);                               /* the first one's */
+	CHECK_STR(out[1].subject, "kiosk-1 10h");
+	CHECK_STR(out[1].message, "la borne kiosk-1 a délivré 9 tickets");
+	CHECK_INT(store_alerts_of_day(st, D0, out, 1), 1);
+	CHECK_INT(store_alerts_of_day(st, "2026-01-01", out, 4), 0);
+	return ST_OK;
+}
+
+static void
+test_log(void)
+{
+	struct store *st = fresh("log.db");
+	int64_t ids[4];
+
+	ids[0] = issue(st, 'A', 0, T0 - 100).id;
+	ids[1] = issue(st, 'A', 0, T0 - 30).id;
+	ids[2] = issue(st, 'B', 0, T0 - 10).id;
+	ids[3] = issue(st, 'A', 0, T0 - 5).id;
+	CHECK_INT(wr(st, events_write, ids), ST_OK);
+	CHECK_INT(rd(st, events_read, NULL), ST_OK);
+	CHECK_INT(wr(st, alerts, NULL), ST_OK);
+	store_close(st);
+	CHECK_INT(sql1("log.db", "SELECT COUNT(*) FROM events WHERE ticket IS NULL AND counter IS NULL "
+	    "AND kind = 'attestation' AND detail IS NULL"), 1);
+}
+
+/* -- audit chain ----------------------------------------------------------------------- */
+
+static int
+audit_write(struct store *st, void *p)
+{
+	(void)p;
+	CHECK_INT(store_audit_add(st, 1700000000, "alice", "login", "from 10.0.0.1"), ST_OK);
+	CHECK_INT(store_audit_add(st, 1700000060, "bob", "reprint", NULL), ST_OK);
+	CHECK_INT(store_audit_add(st, 1700000120, "alice", "config_change", "site test-93"), ST_OK);
+	CHECK_INT(store_audit_add(st, 1700000180, "carol", "counter_state", "counter 3 paused"),
+	    ST_OK);
+	CHECK_INT(store_audit_add(st, 1700000240, "bob", "status_change", "A004: served"), ST_OK);
+	return ST_OK;
+}
+
+struct audit_arg {
+	int rc, entries;
+	char why[300];
+};
+
+static int
+audit_check(struct store *st, void *p)
+{
+	struct audit_arg *a = p;
+
+	a->why[0] = '\0';
+	a->rc = store_audit_check(st, &a->entries, a->why, sizeof a->why);
+	return a->rc == ST_ERR ? ST_ERR : ST_OK;
+}
+
+static void
+test_audit(void)
+{
+	struct store *st = fresh("audit.db");
+	struct audit_arg a;
+
+	CHECK_INT(rd(st, audit_check, &a), ST_OK);
+	CHECK_INT(a.rc, ST_OK);
+	CHECK_INT(a.entries, 0);
+	CHECK_INT(wr(st, audit_write, NULL), ST_OK);
+	CHECK_INT(rd(st, audit_check, &a), ST_OK);
+	CHECK_INT(a.rc, ST_OK);
+	CHECK_INT(a.entries, 5);
+	/* The chain's layout is fixed: existing logs must keep verifying. */
+	CHECK_INT(sql1("audit.db", "SELECT COUNT(*) FROM audit WHERE id = 1 AND prev = '' AND hash = "
+	    "'c807509fa77d5cd3df1150af53d84fe85f32fc3e9ad4f45343e503373aac5089'"), 1);
+	CHECK_INT(sql1("audit.db", "SELECT COUNT(*) FROM audit WHERE id = 2 AND hash = "
+	    "'87a765d18bb3afd745ec82f256be1b5e2e1d42d12270ae422e883fe2dbe8753a'"), 1);
+	/* The triggers refuse edits... */
+	CHECK(sqlx("audit.db", "UPDATE audit SET detail = 'x' WHERE id = 3") != SQLITE_OK);
+	CHECK(sqlx("audit.db", "DELETE FROM audit WHERE id = 3") != SQLITE_OK);
+	store_close(st);
+	copy_db("audit.db", "audit2.db");
+	/* ...but whoever holds the file can drop them: the chain still tells. */
+	REQUIRE(sqlx("audit.db", "DROP TRIGGER audit_no_update; UPDATE audit SET detail = "
+	    "'site other' WHERE id = 3") == SQLITE_OK);
+	st = reopen("audit.db");
+	CHECK_INT(rd(st, audit_check, &a), ST_OK);
+	CHECK_INT(a.rc, ST_CONFLICT);
+	CHECK_INT(a.entries, 3);
+	CHECK(strstr(a.why, "entry 3 was edited") != NULL);
+	store_close(st);
+	REQUIRE(sqlx("audit2.db", "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3") ==
+	    SQLITE_OK);
+	st = reopen("audit2.db");
+	CHECK_INT(rd(st, audit_check, &a), ST_OK);
+	CHECK_INT(a.rc, ST_CONFLICT);
+	CHECK(strstr(a.why, "entry 3 is missing") != NULL);
+	store_close(st);
+	/* The last entry deleted and written again by hand, chained wrongly. */
+	REQUIRE(sqlx("audit2.db", "DELETE FROM audit WHERE id > 3; INSERT INTO audit (id, at, actor, "
+	    "action, detail, prev, hash) VALUES (3, 1, 'x', 'y', 'z', 'forged', 'forged')") ==
+	    SQLITE_OK);
+	st = reopen("audit2.db");
+	CHECK_INT(rd(st, audit_check, &a), ST_OK);
+	CHECK_INT(a.rc, ST_CONFLICT);
+	CHECK(strstr(a.why, "entry 3 does not follow entry 2") != NULL);
+	store_close(st);
+}
+
+/* -- figures and retention ----------------------------------------------------------- */
+
+/* Unix time of a wall-clock time in Paris on 27 November 2026 (CET). */
+#define L(h, m) utc(2026, 11, 27, (h) - 1, (m), 0)
+
+static int
+figures_write(struct store *st, void *p)
+{
+	struct issue_arg a[3] = {
+		{ 'A', 0, L(9, 10), NULL, { 0 }, NULL },
+		{ 'A', 0, L(9, 40), NULL, { 0 }, NULL },
+		{ 'A', 0, L(10, 15), NULL, { 0 }, NULL },
+	};
+	int i;
+
+	(void)p;
+	for (i = 0; i < 3; i++) {
+		REQUIRE(issue_fn(st, &a[i]) == ST_OK);
+		REQUIRE(ev(st, a[i].t.issued_at, "issue", a[i].t.id, 'A', 0, "kiosk-1") == ST_OK);
+	}
+	/* Served: waited 10 min, served in 10 min. No-show: waited 25 min. */
+	a[0].t.state = TS_SERVED;
+	a[0].t.called_at = L(9, 20);
+	a[0].t.finished_at = L(9, 30);
+	a[1].t.state = TS_NO_SHOW;
+	a[1].t.called_at = L(10, 5);
+	a[1].t.finished_at = L(10, 10);
+	REQUIRE(store_ticket_update(st, &a[0].t, TS_WAITING) == ST_OK);
+	REQUIRE(store_ticket_update(st, &a[1].t, TS_WAITING) == ST_OK);
+	REQUIRE(ev(st, L(9, 30), "done", a[0].t.id, 'A', 1, "marie") == ST_OK);
+	REQUIRE(ev(st, L(10, 10), "no_show", a[1].t.id, 'A', 1, "marie") == ST_OK);
+	REQUIRE(ev(st, L(10, 20), "attestation", 0, 'A', 0, "kiosk-1") == ST_OK);
+	REQUIRE(ev(st, L(10, 30), "duplicate", a[0].t.id, 'A', 0, "kiosk-1") == ST_OK);
+	/* Both daylight-saving changes of 2026 (Paris): 25 October, 02:00-03:00
+	 * happens twice; 29 March, 02:00-03:00 never happens. */
+	REQUIRE(ev(st, utc(2026, 10, 24, 23, 30, 0), "issue", 0, 'A', 0, "k") == ST_OK); /* 01:30 */
+	REQUIRE(ev(st, utc(2026, 10, 25, 0, 30, 0), "issue", 0, 'A', 0, "k") == ST_OK);  /* 02:30 CEST */
+	REQUIRE(ev(st, utc(2026, 10, 25, 1, 30, 0), "issue", 0, 'A', 0, "k") == ST_OK);  /* 02:30 CET */
+	REQUIRE(ev(st, utc(2026, 10, 25, 2, 30, 0), "issue", 0, 'A', 0, "k") == ST_OK);  /* 03:30 */
+	REQUIRE(ev(st, utc(2026, 3, 29, 0, 30, 0), "issue", 0, 'A', 0, "k") == ST_OK);   /* 01:30 CET */
+	REQUIRE(ev(st, utc(2026, 3, 29, 1, 30, 0), "issue", 0, 'A', 0, "k") == ST_OK);   /* 03:30 CEST */
+	return ST_OK;
+}
+
+static struct stat_row rows[80];
+
+static int
+figures_read(struct store *st, void *p)
+{
+	struct day_report r[4];
+	const struct stat_row *a = &rows[0], *h9 = &rows[1 + 9], *h10 = &rows[1 + 10];
+
+	(void)p;
+	REQUIRE(store_stats(st, D0, rows, 80) == 75);   /* 3 services x (day + 24 hours) */
+	CHECK_INT(a->service, 'A');
+	CHECK_INT(a->hour, -1);
+	CHECK_INT(a->issued, 3);
+	CHECK_INT(a->served, 1);
+	CHECK_INT(a->no_show, 1);
+	CHECK_INT(a->attestations, 1);
+	CHECK_INT(a->refused_duplicates, 1);
+	CHECK_INT(a->wait_p50_s, 600);
+	CHECK_INT(a->wait_p90_s, 1500);
+	CHECK_INT(a->service_avg_s, 600);
+	CHECK_INT(h9->hour, 9);
+	CHECK_INT(h9->issued, 2);
+	CHECK_INT(h9->served, 1);
+	CHECK_INT(h9->no_show, 0);
+	CHECK_INT(h9->wait_p90_s, 1500);        /* by issue hour */
+	CHECK_INT(h9->service_avg_s, 600);      /* by call hour */
+	CHECK_INT(h10->issued, 1);
+	CHECK_INT(h10->no_show, 1);
+	CHECK_INT(h10->attestations, 1);
+	CHECK_INT(h10->refused_duplicates, 1);
+	CHECK_INT(h10->wait_p50_s, 0);
+	CHECK_INT(h10->service_avg_s, 0);
+	CHECK_INT(rows[1 + 8].issued, 0);
+	CHECK_INT(rows[25].service, 'B');
+	CHECK_INT(rows[25].issued, 0);
+	CHECK_INT(store_stats(st, D0, rows, 10), 10);
+	/* Local hours across the clock changes. */
+	REQUIRE(store_stats(st, "2026-10-25", rows, 25) == 25);
+	CHECK_INT(rows[0].issued, 4);
+	CHECK_INT(rows[1 + 1].issued, 1);
+	CHECK_INT(rows[1 + 2].issued, 2);
+	CHECK_INT(rows[1 + 3].issued, 1);
+	REQUIRE(store_stats(st, "2026-03-29", rows, 25) == 25);
+	CHECK_INT(rows[0].issued, 2);
+	CHECK_INT(rows[1 + 1].issued, 1);
+	CHECK_INT(rows[1 + 2].issued, 0);
+	CHECK_INT(rows[1 + 3].issued, 1);
+	/* The day report. */
+	CHECK_INT(store_report_day(st, D0, r, 4), 3);
+	CHECK_INT(r[0].service, 'A');
+	CHECK_STR(r[0].name, "Titres de séjour");
+	CHECK_INT(r[0].issued, 3);
+	CHECK_INT(r[0].served, 1);
+	CHECK_INT(r[0].no_show, 1);
+	CHECK_INT(r[0].waiting, 1);
+	CHECK_INT(r[0].wait_p50_s, 600);
+	CHECK_INT(r[0].wait_p90_s, 1500);
+	CHECK_INT(r[0].service_avg_s, 600);
+	CHECK_STR(r[1].name, "Naturalisation");
+	CHECK_INT(r[1].issued, 0);
+	CHECK_INT(store_report_day(st, D0, r, 1), 1);
+	/* All-time totals. */
+	CHECK_INT(store_total(st, "issue", 'A'), 9);
+	CHECK_INT(store_total(st, "done", 'A'), 1);
+	CHECK_INT(store_total(st, "issue", 'B'), 0);
+	return ST_OK;
+}
+
+static int
+purge_old(struct store *st, void *p)
+{
+	(void)p;
+	CHECK_INT(store_streak_set(st, D1, 'A', 2), ST_OK);
+	CHECK_INT(store_purge(st, D0, D0, "2026-11-01"), ST_OK);
+	return ST_OK;
+}
+
+static int
+figures_after_purge(struct store *st, void *p)
+{
+	(void)p;
+	/* Old days: daily totals only; the totals do not move. */
+	REQUIRE(store_stats(st, "2026-10-25", rows, 25) == 25);
+	CHECK_INT(rows[0].issued, 4);
+	CHECK_INT(rows[1 + 2].issued, 0);
+	CHECK_INT(store_total(st, "issue", 'A'), 9);
+	CHECK_INT(store_streak_get(st, D1, 'A'), 0);
+	REQUIRE(store_stats(st, D0, rows, 25) == 25);
+	CHECK_INT(rows[0].issued, 3);
+	return ST_OK;
+}
+
+static void
+test_figures(void)
+{
+	struct store *st = fresh("figures.db");
+
+	CHECK_INT(wr(st, figures_write, NULL), ST_OK);
+	CHECK_INT(rd(st, figures_read, NULL), ST_OK);
+	issue(st, 'B', 0, utc(2026, 10, 25, 10, 0, 0));      /* an old ticket, still waiting */
+	CHECK_INT(wr(st, purge_old, NULL), ST_OK);
+	CHECK_INT(wr(st, purge_old, NULL), ST_OK);      /* again: nothing counted twice */
+	CHECK_INT(rd(st, figures_after_purge, NULL), ST_OK);
+	store_close(st);
+	CHECK_INT(sql1("figures.db", "SELECT COUNT(*) FROM events WHERE day < '2026-11-01'"), 0);
+	CHECK_INT(sql1("figures.db", "SELECT SUM(n) FROM daily_totals WHERE kind = 'issue'"), 6);
+	CHECK_INT(sql1("figures.db", "SELECT COUNT(*) FROM tickets WHERE day < '2026-11-01'"), 0);
+	CHECK_INT(sql1("figures.db", "SELECT COUNT(*) FROM waiting_counts WHERE day < '2026-11-01'"),
+	    0);
+	CHECK_INT(sql1("figures.db", "SELECT COUNT(*) FROM tickets"), 3);
+}
+
+/* -- accounts ---------------------------------------------------------------------------- */
+
+static const unsigned char C1[32] = { 'c', 1 }, C2[32] = { 'c', 2 }, C3[32] = { 'c', 3 },
+    C4[32] = { 'c', 4 };
+
+static int
+accounts(struct store *st, void *p)
+{
+	char hash[128], role[16];
+	struct cred c;
+
+	(void)p;
+	CHECK_INT(store_user_get(st, "marie", hash, sizeof hash, role), ST_NOTFOUND);
+	CHECK_INT(store_user_put(st, "marie", "agent", "$argon2id$v=19$first", T0), ST_OK);
+	CHECK_INT(store_user_get(st, "marie", hash, sizeof hash, role), ST_OK);
+	CHECK_STR(hash, "$argon2id$v=19$first");
+	CHECK_STR(role, "agent");
+	CHECK_INT(store_user_put(st, "marie", "manager", "$argon2id$v=19$second", T0 + 1), ST_OK);
+	CHECK_INT(store_user_get(st, "marie", hash, sizeof hash, role), ST_OK);
+	CHECK_STR(hash, "$argon2id$v=19$second");
+	CHECK_STR(role, "manager");
+	CHECK_INT(store_user_put(st, "eve", "root", "x", T0), ST_ERR);   /* not a role */
+	CHECK_INT(store_device_put(st, "kiosk-1", T0), ST_OK);
+	CHECK_INT(store_device_put(st, "kiosk-1", T0 + 5), ST_OK);
+	CHECK_INT(store_cred_put(st, C1, "device", "kiosk-1", NULL, T0, 0), ST_OK);
+	CHECK_INT(store_cred_put(st, C2, "session", "marie", "csrf-1", T0, T0 + 3600), ST_OK);
+	CHECK_INT(store_cred_put(st, C3, "token", "marie", NULL, T0, 0), ST_OK);
+	CHECK_INT(store_cred_put(st, C4, "token", "nobody", NULL, T0, 0), ST_OK);
+	CHECK_INT(store_cred_put(st, C1, "device", "kiosk-1", NULL, T0, 0), ST_ERR);   /* twice */
+	CHECK_INT(store_cred_get(st, C1, T0 + 1000000, &c), ST_OK);
+	CHECK_STR(c.kind, "device");
+	CHECK_STR(c.owner, "kiosk-1");
+	CHECK_STR(c.role, "device");
+	CHECK_STR(c.csrf, "");
+	CHECK_INT(store_cred_get(st, C2, T0 + 10, &c), ST_OK);
+	CHECK_STR(c.kind, "session");
+	CHECK_STR(c.owner, "marie");
+	CHECK_STR(c.role, "manager");
+	CHECK_STR(c.csrf, "csrf-1");
+	CHECK_INT(store_cred_get(st, C2, T0 + 3600, &c), ST_NOTFOUND);    /* expired */
+	CHECK_INT(store_cred_get(st, C4, T0, &c), ST_NOTFOUND);           /* no such owner */
+	CHECK_INT(store_cred_sweep(st, T0 + 3601), 1);
+	CHECK_INT(store_cred_sweep(st, T0 + 3601), 0);
+	CHECK_INT(store_cred_get(st, C3, T0, &c), ST_OK);
+	CHECK_STR(c.role, "manager");
+	CHECK_INT(store_cred_del(st, C3), ST_OK);
+	CHECK_INT(store_cred_del(st, C3), ST_NOTFOUND);
+	CHECK_INT(store_cred_get(st, C3, T0, &c), ST_NOTFOUND);
+	return ST_OK;
+}
+
+static int
+accounts_inactive(struct store *st, void *p)
+{
+	char hash[128], role[16];
+	struct cred c;
+
+	(void)p;
+	CHECK_INT(store_user_get(st, "marie", hash, sizeof hash, role), ST_NOTFOUND);
+	CHECK_INT(store_cred_get(st, C1, T0, &c), ST_NOTFOUND);
+	return ST_OK;
+}
+
+static void
+test_accounts(void)
+{
+	struct store *st = fresh("accounts.db");
+
+	CHECK_INT(wr(st, accounts, NULL), ST_OK);
+	CHECK_INT(sql1("accounts.db", "SELECT COUNT(*) FROM credentials WHERE typeof(hash) = 'blob' "
+	    "AND length(hash) = 32"), 2);
+	CHECK_INT(sqlx("accounts.db", "UPDATE users SET active = 0; UPDATE devices SET active = 0"),
+	    SQLITE_OK);
+	CHECK_INT(rd(st, accounts_inactive, NULL), ST_OK);
+	store_close(st);
+}
+
+/* -- files: open, migrate, back up, refuse ----------------------------------------------- */
+
+struct number_arg {
+	const char *number;
+	struct ticket t;        /* OUT */
+};
+
+static int
+by_number(struct store *st, void *p)
+{
+	struct number_arg *a = p;
+	return store_ticket_by_number(st, D0, a->number, &a->t);
+}
+
+static int
+site_get(struct store *st, void *p)
+{
+	return store_site_get(st, p);
 }
 
 /* store_open must refuse the file with a message and leave its bytes as they were. */
@@ -823,24 +1432,13 @@ refused_untouched(const char *path, const char *want_in_err)
 
 	CHECK(st == NULL);
 	store_close(st);
-	if (getenv("TEST_VERBOSE"))
-		fprintf(stderr, "refused: %s\n", err);
 	if (want_in_err && !strstr(err, want_in_err))
 		fprintf(stderr, "store_open(%s) said \"%s\"; expected \"%s\" in it\n", path, err,
 		    want_in_err);
 	CHECK(want_in_err == NULL || strstr(err, want_in_err) != NULL);
-	CHECK(strlen(err) > 20);
 	CHECK(strstr(err, path) != NULL);        /* the message names the file */
 	na = slurp(path, &after);
 	CHECK(nb > 0);
-	CHECK_INT(na, nb);
-	if (na == nb && memcmp(before, after, nb) != 0) {
-		size_t i;
-		for (i = 0; i < nb && before[i] == after[i]; i++)
-			;
-		fprintf(stderr, "store_open refused %s but changed it: first difference at byte %zu "
-		    "(%u -> %u)\n", path, i, before[i], after[i]);
-	}
 	CHECK(na == nb && memcmp(before, after, nb) == 0);
 	snprintf(side, sizeof side, "%s-wal", path);
 	CHECK(!exists(side));
@@ -848,133 +1446,737 @@ refused_untouched(const char *path, const char *want_in_err)
 	free(after);
 }
 
+/* Garbage over pages 2 to 4: quick_check fails. */
 static void
-test_refused_files(void)
+damage_pages(const char *path)
 {
-	struct store *st = fresh("good.db");
-	struct ticket t;
-	char good[400], newer[400], bad[400], head[400], back[400], err[600];
+	unsigned char *b;
+	size_t n = slurp(path, &b), page, off;
+	FILE *f;
+
+	REQUIRE(n > 4096);
+	page = (size_t)(b[16] << 8 | b[17]);
+	if (page == 1)
+		page = 65536;
+	REQUIRE(n >= 5 * page);
+	for (off = page; off < 4 * page; off++)
+		b[off] = (unsigned char)(off * 131 + 7);
+	f = fopen(path, "wb");
+	REQUIRE(f != NULL);
+	REQUIRE(fwrite(b, 1, n, f) == n);
+	fclose(f);
+	free(b);
+}
+
+static void
+test_files(void)
+{
+	struct store *st = fresh("files.db");
+	struct number_arg a = { "A020", { 0 } };
+	char path[400], back[400], bad[400], err[600];
+	struct site got;
 	sqlite3 *db;
 	int i;
 
+	path_of(path, sizeof path, "files.db");
 	for (i = 0; i < 20; i++)
-		issue(st, &site, 'A', 0, T0 + i, &t);
+		issue(st, 'A', 0, T0 + i);
+	CHECK_INT(sql1("files.db", "PRAGMA user_version"), 4);      /* every migration ran */
+	{
+		char wal[420];
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		CHECK(exists(wal));                                  /* WAL mode */
+	}
 	/* Online backup while the store is open; the copy opens and has it all. */
 	path_of(back, sizeof back, "backup.db");
-	unlink(back);
-	CHECK_INT(store_backup(st, back, err, sizeof err), 0);
-	CHECK(store_backup(st, "/nonexistent-dir/x.db", err, sizeof err) != 0);
-	CHECK(strlen(err) > 0);
+	remove_db("backup.db");
+	CHECK_INT(store_backup(st, back, err, sizeof err), ST_OK);
+	CHECK_INT(store_backup(st, "/nonexistent-dir/x.db", err, sizeof err), ST_ERR);
+	CHECK(strstr(err, "/nonexistent-dir/x.db") != NULL);
 	store_close(st);
-	{
-		struct store *b = store_open(back, err, sizeof err);
-		struct ticket x;
-		struct site ls;
-		CHECK(b != NULL);
-		if (b) {
-			CHECK_INT(store_ticket_by_number(b, "2026-11-27", "A020", &x, err, sizeof err), ST_OK);
-			CHECK_INT(store_load_site(b, &ls, err, sizeof err), 0);
-			CHECK_STR(ls.id, "test-93");
-			CHECK_INT(ls.nservices, 3);
-			CHECK_INT(ls.ncounters, 4);
-			/* and it is writable: the next number follows */
-			CHECK_INT(issue(b, &site, 'A', 0, T0 + 100, &x), ST_OK);
-			CHECK_STR(x.number, "A021");
-		}
-		store_close(b);
-		CHECK_INT(sql1("backup.db", "SELECT COUNT(*) FROM tickets"), 21);
-	}
-	/* Reopening the same file keeps everything (migrations run once). */
-	path_of(good, sizeof good, "good.db");
-	st = store_open(good, err, sizeof err);
-	CHECK(st != NULL);
+	st = reopen("backup.db");
+	CHECK_INT(rd(st, by_number, &a), ST_OK);
+	CHECK_INT(a.t.seq, 20);
+	CHECK_INT(rd(st, site_get, &got), ST_OK);
+	CHECK_STR(got.id, "test-93");
+	CHECK_STR(issue(st, 'A', 0, T0 + 100).number, "A021");      /* and it is writable */
 	store_close(st);
-	CHECK_INT(sql1("good.db", "SELECT COUNT(*) FROM tickets"), 20);
+	/* Reopening keeps everything; migrations run once. */
+	st = reopen("files.db");
+	store_close(st);
+	CHECK_INT(sql1("files.db", "SELECT COUNT(*) FROM tickets"), 20);
 
-	/* A database from a newer version. */
-	path_of(newer, sizeof newer, "newer.db");
-	copy_file(good, newer);
-	REQUIRE(sqlite3_open(newer, &db) == SQLITE_OK);
+	/* A database from a newer version, in WAL and in rollback-journal mode
+	 * (switching to WAL before the version check would rewrite its header). */
+	copy_db("files.db", "newer.db");
+	path_of(bad, sizeof bad, "newer.db");
+	REQUIRE(sqlite3_open(bad, &db) == SQLITE_OK);
 	REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
-	refused_untouched(newer, "newer");
-	/* The same in rollback-journal mode (what a backup or another tool
-	 * leaves): switching it to WAL before the version check would already
-	 * rewrite its header (bytes 18-19 and the change counter). */
-	REQUIRE(sqlite3_open(newer, &db) == SQLITE_OK);
+	refused_untouched(bad, "newer version");
+	REQUIRE(sqlite3_open(bad, &db) == SQLITE_OK);
 	REQUIRE(sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
-	refused_untouched(newer, "newer");
-
-	/* Garbage over a few pages in the middle: quick_check fails. */
+	refused_untouched(bad, "newer version");
+	/* A damaged file; garbage over the header. */
+	copy_db("files.db", "corrupt.db");
 	path_of(bad, sizeof bad, "corrupt.db");
-	copy_file(good, bad);
+	damage_pages(bad);
+	refused_untouched(bad, "integrity check");
+	copy_db("files.db", "header.db");
+	path_of(bad, sizeof bad, "header.db");
 	{
-		unsigned char *b;
-		size_t n = slurp(bad, &b), page, off;
-		FILE *f;
-		REQUIRE(n > 4096);
-		page = (size_t)(b[16] << 8 | b[17]);
-		if (page == 1)
-			page = 65536;
-		REQUIRE(n >= 5 * page);
-		for (off = page; off < 4 * page; off++)
-			b[off] = (unsigned char)(off * 131 + 7);
-		f = fopen(bad, "wb");
-		REQUIRE(f != NULL);
-		REQUIRE(fwrite(b, 1, n, f) == n);
-		fclose(f);
-		free(b);
-	}
-	refused_untouched(bad, NULL);
-
-	/* Garbage over the header: not a database at all. */
-	path_of(head, sizeof head, "header.db");
-	copy_file(good, head);
-	{
-		FILE *f = fopen(head, "r+b");
+		FILE *f = fopen(bad, "r+b");
 		REQUIRE(f != NULL);
 		fputs("this is not an SQLite header, this is garbage from a test........", f);
 		fclose(f);
 	}
-	refused_untouched(head, NULL);
+	refused_untouched(bad, NULL);
 	/* A missing directory: a message, no crash. */
-	st = store_open("/nonexistent-dir/q.db", err, sizeof err);
-	CHECK(st == NULL);
-	CHECK(strlen(err) > 0);
+	CHECK(store_open("/nonexistent-dir/q.db", err, sizeof err) == NULL);
+	CHECK(strstr(err, "/nonexistent-dir/q.db") != NULL);
 	store_close(NULL);
+}
+
+/* -- a VFS shim: I/O errors on demand ------------------------------------------------------ */
+
+/*
+ * SQLite's own seam for fault injection: a VFS that passes everything to
+ * the default one, except that writes and syncs of -wal files fail with
+ * an I/O error while io_fail is set. Registered as the default VFS, so
+ * the store opens its files through it without knowing.
+ */
+static sqlite3_vfs *base_vfs;
+static sqlite3_vfs shim_vfs;
+static int io_fail;             /* set and cleared by the test (see test_io_error) */
+
+struct shim_file {
+	sqlite3_file base;      /* our methods */
+	sqlite3_file *real;     /* the default VFS's file, just after this struct */
+	int wal;                /* a -wal file */
+};
+
+#define REAL(f) (((struct shim_file *)(f))->real)
+
+static int
+shim_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+
+static int
+shim_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
+}
+
+static int
+shim_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+	if (io_fail && ((struct shim_file *)f)->wal)
+		return SQLITE_IOERR_WRITE;
+	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
+}
+
+static int
+shim_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+
+static int
+shim_sync(sqlite3_file *f, int flags)
+{
+	if (io_fail && ((struct shim_file *)f)->wal)
+		return SQLITE_IOERR_FSYNC;
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+
+static int
+shim_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+
+static int
+shim_lock(sqlite3_file *f, int level)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), level);
+}
+
+static int
+shim_unlock(sqlite3_file *f, int level)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), level);
+}
+
+static int
+shim_reserved(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+
+static int
+shim_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+
+static int
+shim_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+
+static int
+shim_device(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+
+static int
+shim_shm_map(sqlite3_file *f, int region, int size, int extend, void volatile **out)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), region, size, extend, out);
+}
+
+static int
+shim_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags);
+}
+
+static void
+shim_shm_barrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+
+static int
+shim_shm_unmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static int
+shim_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **out)
+{
+	return REAL(f)->pMethods->xFetch(REAL(f), off, n, out);
+}
+
+static int
+shim_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+	return REAL(f)->pMethods->xUnfetch(REAL(f), off, p);
+}
+
+static const sqlite3_io_methods shim_io = {
+	3, shim_close, shim_read, shim_write, shim_truncate, shim_sync, shim_size, shim_lock,
+	shim_unlock, shim_reserved, shim_control, shim_sector, shim_device, shim_shm_map,
+	shim_shm_lock, shim_shm_barrier, shim_shm_unmap, shim_fetch, shim_unfetch,
+};
+
+static int
+shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *outflags)
+{
+	struct shim_file *f = (struct shim_file *)file;
+	int rc;
+
+	(void)vfs;
+	f->real = (sqlite3_file *)(f + 1);
+	f->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	f->base.pMethods = NULL;
+	if ((rc = base_vfs->xOpen(base_vfs, name, f->real, flags, outflags)) == SQLITE_OK)
+		f->base.pMethods = &shim_io;
+	return rc;
+}
+
+static void
+shim_install(void)
+{
+	REQUIRE((base_vfs = sqlite3_vfs_find(NULL)) != NULL);
+	REQUIRE(base_vfs->iVersion >= 3);
+	shim_vfs = *base_vfs;
+	shim_vfs.zName = "test-shim";
+	shim_vfs.szOsFile = (int)sizeof(struct shim_file) + base_vfs->szOsFile;
+	shim_vfs.xOpen = shim_open;
+	shim_vfs.pNext = NULL;
+	REQUIRE(sqlite3_vfs_register(&shim_vfs, 1) == SQLITE_OK);
+}
+
+/* -- group commit -------------------------------------------------------------------------- */
+
+#define NTHREADS 8
+
+struct gc_arg {
+	struct store *st;
+	const char *name;       /* database file */
+	int index;              /* 0..NTHREADS-1 */
+	int gate;               /* hold this batch until the others have queued */
+	int answer;             /* fn's answer: ST_OK, ST_ERR (undone) or its own (7) */
+	int fail_io;            /* from this fn on, WAL writes fail (the commit will) */
+	int writes;             /* how many store_write calls (1 unless a free-for-all) */
+	int64_t id;             /* the ticket it wrote last */
+	pthread_t caller;       /* the thread that called store_write */
+	pthread_t runner;       /* the thread that ran fn */
+	int rc;                 /* store_write's (last) answer */
+	int failures;           /* answers other than `answer` */
+	char err[300];          /* store_write's err */
+	int in_file;            /* its tickets in the file once store_write returned */
+	int queued;             /* gated: requests queued behind its batch */
+};
+
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_in;             /* the gated fn is running */
+
+/* Requests waiting for the next batch (under the store's queue lock). */
+static int
+queued(struct store *st)
+{
+	int n;
+
+	pthread_mutex_lock(&st->gc_lock);
+	n = st->gc_queued;
+	pthread_mutex_unlock(&st->gc_lock);
+	return n;
+}
+
+static int
+gc_fn(struct store *st, void *p)
+{
+	struct gc_arg *a = p;
+	char device[16];
+	struct issue_arg t = { 'A', 0, T0, NULL, { 0 }, device };
+	int i;
+
+	a->runner = pthread_self();
+	if (a->gate) {
+		pthread_mutex_lock(&gate_mu);
+		gate_in = 1;
+		pthread_cond_broadcast(&gate_cv);
+		pthread_mutex_unlock(&gate_mu);
+		/* Wait, with a deadline, for the others to queue behind this batch. */
+		for (i = 0; i < 20000 && queued(st) < NTHREADS - 1; i++)
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		a->queued = queued(st);
+	}
+	if (a->fail_io)
+		io_fail = 1;
+	snprintf(device, sizeof device, "kiosk-%d", a->index);
+	if (issue_fn(st, &t) != ST_OK)
+		return ST_ERR;
+	a->id = t.t.id;
+	return a->answer;
+}
+
+static void *
+gc_thread(void *p)
+{
+	struct gc_arg *a = p;
+	char sql[100];
+	int i;
+
+	a->caller = pthread_self();
+	for (i = 0; i < a->writes; i++) {
+		snprintf(a->err, sizeof a->err, "untouched");
+		a->rc = store_write(a->st, gc_fn, a, a->err, sizeof a->err);
+		a->failures += a->rc != a->answer;
+	}
+	/* Answered: it is on disk, for any other connection to see. */
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM tickets WHERE device = 'kiosk-%d'", a->index);
+	a->in_file = (int)sql1(a->name, sql);
+	return NULL;
+}
+
+/* Start the gated writer, wait until its fn runs, then start the others:
+ * they all land in the second batch. */
+static void
+run_gated(struct gc_arg *g)
+{
+	pthread_t th[NTHREADS];
+	int i;
+
+	gate_in = 0;
+	g[0].gate = 1;
+	REQUIRE(pthread_create(&th[0], NULL, gc_thread, &g[0]) == 0);
+	pthread_mutex_lock(&gate_mu);
+	while (!gate_in)
+		pthread_cond_wait(&gate_cv, &gate_mu);
+	pthread_mutex_unlock(&gate_mu);
+	for (i = 1; i < NTHREADS; i++)
+		REQUIRE(pthread_create(&th[i], NULL, gc_thread, &g[i]) == 0);
+	for (i = 0; i < NTHREADS; i++)
+		pthread_join(th[i], NULL);
+	CHECK_INT(g[0].queued, NTHREADS - 1);
+}
+
+static void
+test_group_commit(void)
+{
+	struct store *st = fresh("batch.db");
+	struct gc_arg g[NTHREADS];
+	pthread_t th[NTHREADS];
+	int i, kept = 1;
+
+	/* One batch of seven: two undone (ST_ERR), two with an answer of their own. */
+	memset(g, 0, sizeof g);
+	for (i = 0; i < NTHREADS; i++) {
+		g[i] = (struct gc_arg){ .st = st, .name = "batch.db", .index = i, .writes = 1 };
+		g[i].answer = i % 4 == 1 ? ST_ERR : i % 4 == 2 ? 7 : ST_OK;
+	}
+	g[0].answer = ST_OK;
+	run_gated(g);
+	CHECK_INT(g[0].rc, ST_OK);
+	CHECK(pthread_equal(g[0].runner, g[0].caller));
+	for (i = 1; i < NTHREADS; i++) {
+		CHECK_INT(g[i].rc, g[i].answer);
+		/* One transaction: one leader ran every fn of the second batch. */
+		CHECK(pthread_equal(g[i].runner, g[1].runner));
+		CHECK(!pthread_equal(g[i].runner, g[0].caller));
+		CHECK_INT(g[i].in_file, g[i].answer == ST_ERR ? 0 : 1);
+		/* fn's own ST_ERR: the store had no reason to give; err is fn's. */
+		if (g[i].answer == ST_ERR)
+			CHECK_STR(g[i].err, "untouched");
+		kept += g[i].answer != ST_ERR;
+	}
+	{
+		int leader = 0;
+		for (i = 1; i < NTHREADS; i++)
+			leader += pthread_equal(g[i].runner, g[i].caller);
+		CHECK_INT(leader, 1);
+	}
+	CHECK_INT(sql1("batch.db", "SELECT COUNT(*) FROM tickets"), kept);
+	CHECK_INT(sql1("batch.db", "SELECT COUNT(DISTINCT id) FROM tickets"), kept);
+	CHECK_INT(sql1("batch.db", "SELECT MAX(seq) FROM tickets"), kept);
+	CHECK_INT(sql1("batch.db", "SELECT MAX(id) FROM tickets"), kept);
+
+	/* A free-for-all: every write committed exactly once, numbers unique. */
+	for (i = 0; i < NTHREADS; i++) {
+		g[i] = (struct gc_arg){ .st = st, .name = "batch.db", .index = 10 + i, .writes = 25,
+			.answer = ST_OK };
+		REQUIRE(pthread_create(&th[i], NULL, gc_thread, &g[i]) == 0);
+	}
+	for (i = 0; i < NTHREADS; i++) {
+		pthread_join(th[i], NULL);
+		CHECK_INT(g[i].failures, 0);
+		CHECK_INT(g[i].in_file, 25);
+	}
+	kept += NTHREADS * 25;
+	CHECK_INT(sql1("batch.db", "SELECT COUNT(*) FROM tickets"), kept);
+	CHECK_INT(sql1("batch.db", "SELECT COUNT(DISTINCT id) FROM tickets"), kept);
+	CHECK_INT(sql1("batch.db", "SELECT COUNT(DISTINCT number) FROM tickets"), kept);
+	CHECK_INT(sql1("batch.db", "SELECT MAX(seq) FROM tickets"), kept);
+	CHECK_INT(sql1("batch.db", "SELECT n FROM waiting_counts WHERE queue = 'A'"), kept);
+	store_close(st);
+}
+
+/* A batch whose commit fails: every request of it fails, with the reason,
+ * including those whose fn had run fine; the one before it stays. */
+static void
+test_io_error(void)
+{
+	struct store *st = fresh("io.db");
+	struct gc_arg g[NTHREADS];
+	int i;
+
+	for (i = 0; i < NTHREADS; i++)
+		g[i] = (struct gc_arg){ .st = st, .name = "io.db", .index = i, .writes = 1,
+			.answer = ST_OK };
+	g[3].fail_io = 1;
+	run_gated(g);
+	io_fail = 0;
+	CHECK_INT(g[0].rc, ST_OK);
+	CHECK_INT(g[0].in_file, 1);
+	for (i = 1; i < NTHREADS; i++) {
+		CHECK_INT(g[i].rc, ST_ERR);
+		CHECK_INT(g[i].in_file, 0);
+		if (!strstr(g[i].err, "disk I/O error"))
+			fprintf(stderr, "request %d: \"%s\"\n", i, g[i].err);
+		CHECK(strstr(g[i].err, "disk I/O error") != NULL);
+	}
+	CHECK_INT(sql1("io.db", "SELECT COUNT(*) FROM tickets"), 1);
+	/* The disk is back: the store goes on, numbering after what was kept. */
+	CHECK_STR(issue(st, 'A', 0, T0 + 1).number, "A002");
+	store_close(st);
+	CHECK_INT(sql1("io.db", "SELECT COUNT(*) FROM tickets"), 2);
+	CHECK_INT(sql1("io.db", "SELECT n FROM waiting_counts"), 2);
+}
+
+/* -- one snapshot per store_read ------------------------------------------------------------ */
+
+struct snap_arg {
+	int before, after;      /* waiting in A, at the start and the end of fn */
+	int found;              /* store_ticket_get of the other process's ticket */
+	int other;              /* the other process's write: SQLITE_OK */
+};
+
+static int
+snapshot(struct store *st, void *p)
+{
+	struct snap_arg *a = p;
+	struct ticket t;
+
+	a->before = store_waiting(st, D0, 'A', 0);
+	/* Another process commits a ticket meanwhile. */
+	a->other = sqlx("snap.db", "INSERT INTO tickets (id, day, service, seq, number, queue, lang, "
+	    "issued_at, device) VALUES (100, '2026-11-27', 'A', 100, 'A100', 'A', 'fr', 1, 'admin')");
+	a->after = store_waiting(st, D0, 'A', 0);
+	a->found = store_ticket_get(st, 100, &t);
+	return ST_NOTFOUND;             /* any answer of fn's passes through */
+}
+
+static void
+test_snapshot(void)
+{
+	struct store *st = fresh("snap.db");
+	struct snap_arg a;
+
+	issue(st, 'A', 0, T0);
+	issue(st, 'A', 0, T0 + 1);
+	CHECK_INT(rd(st, snapshot, &a), ST_NOTFOUND);
+	CHECK_INT(a.other, SQLITE_OK);
+	CHECK_INT(a.before, 2);
+	CHECK_INT(a.after, 2);
+	CHECK_INT(a.found, ST_NOTFOUND);
+	/* The next read sees it. */
+	CHECK_INT(rd(st, snapshot, &a), ST_NOTFOUND);
+	CHECK_INT(a.before, 3);
+	CHECK_INT(a.found, ST_OK);
+	store_close(st);
+}
+
+/* -- storage failures ----------------------------------------------------------------------- */
+
+struct fail_arg {
+	int rc;                 /* the row function's answer */
+	int64_t id;             /* a ticket written before */
+};
+
+static int
+read_alerts(struct store *st, void *p)
+{
+	struct fail_arg *a = p;
+	struct alert out[4];
+
+	a->rc = store_alerts_of_day(st, D0, out, 4);
+	return a->rc < 0 ? ST_ERR : ST_OK;
+}
+
+/* A read that loads the changed schema, then a statement never prepared. */
+static int
+read_attestation(struct store *st, void *p)
+{
+	struct fail_arg *a = p;
+	struct counter_row c[8];
+	struct attestation at;
+
+	CHECK_INT(store_counter_list(st, c, 8), 4);
+	a->rc = store_attestation_get(st, 1, NULL, &at);
+	return a->rc == ST_ERR ? ST_ERR : ST_OK;
+}
+
+static int
+write_then_alert(struct store *st, void *p)
+{
+	struct fail_arg *a = p;
+	struct issue_arg t = { 'A', 0, T0, NULL, { 0 }, NULL };
+	struct alert al = { 0, T0, "burst", "x", "y" };
+
+	if (issue_fn(st, &t) != ST_OK)
+		return ST_ERR;
+	a->id = t.t.id;
+	a->rc = store_alert_add(st, D0, &al);
+	return a->rc < 0 ? ST_ERR : ST_OK;
+}
+
+/* Writes until the disk (max_page_count) is full. */
+static int
+fill_disk(struct store *st, void *p)
+{
+	struct fail_arg *a = p;
+	struct issue_arg t = { 'B', 0, T0, NULL, { 0 }, NULL };
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		t.at = T0 + i;
+		if ((a->rc = issue_fn(st, &t)) != ST_OK)
+			return ST_ERR;
+		memset(t.t.token, 'x', sizeof t.t.token - 1);
+		t.t.token[sizeof t.t.token - 1] = '\0';
+		if ((a->rc = store_ticket_update(st, &t.t, TS_WAITING)) != ST_OK)
+			return ST_ERR;
+	}
+	return ST_OK;
+}
+
+static void
+test_failures(void)
+{
+	struct store *st = fresh("broken.db");
+	struct fail_arg a = { 0, 0 };
+	char err[400];
+	sqlite3 *other;
+	char path[400];
+
+	/* A cached statement whose table went away behind the store's back. */
+	CHECK_INT(rd(st, read_alerts, &a), ST_OK);
+	CHECK_INT(sqlx("broken.db", "DROP TABLE alerts"), SQLITE_OK);
+	CHECK_INT(store_read(st, read_alerts, &a, err, sizeof err), ST_ERR);
+	CHECK_INT(a.rc, ST_ERR);
+	CHECK(strstr(err, "no such table: alerts") != NULL);
+	CHECK(strstr(err, "FROM alerts") != NULL);              /* the statement */
+	/* A statement that fails to prepare: ST_ERR with the message and the
+	 * statement, never an abort; the store goes on. */
+	CHECK_INT(sqlx("broken.db", "DROP TABLE attestations"), SQLITE_OK);
+	CHECK_INT(store_read(st, read_attestation, &a, err, sizeof err), ST_ERR);
+	CHECK_INT(a.rc, ST_ERR);
+	if (!strstr(err, "cannot prepare"))
+		fprintf(stderr, "prepare failure: \"%s\"\n", err);
+	CHECK(strstr(err, "cannot prepare") != NULL);
+	CHECK(strstr(err, "no such table: attestations") != NULL);
+	CHECK(strstr(err, "FROM attestations") != NULL);
+	/* In a write, the failure undoes that request's other changes. */
+	CHECK_INT(store_write(st, write_then_alert, &a, err, sizeof err), ST_ERR);
+	CHECK(strstr(err, "no such table: alerts") != NULL);
+	CHECK_INT(sql1("broken.db", "SELECT COUNT(*) FROM tickets"), 0);
+	CHECK_STR(issue(st, 'A', 0, T0).number, "A001");
+
+	/* Another process holds the write lock (busy timeout, then a reason). */
+	path_of(path, sizeof path, "broken.db");
+	REQUIRE(sqlite3_open(path, &other) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+	{
+		struct issue_arg t = { 'A', 0, T0, NULL, { 0 }, NULL };
+		CHECK_INT(store_write(st, issue_fn, &t, err, sizeof err), ST_ERR);
+		CHECK(strstr(err, "locked by another process") != NULL);
+	}
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	CHECK_STR(issue(st, 'A', 0, T0).number, "A002");
+
+	/* A full disk (the file may not grow: max_page_count). */
+	{
+		sqlite3_stmt *s;
+		char pragma[64];
+		int pages = 0;
+		REQUIRE(sqlite3_prepare_v2(st->db, "PRAGMA page_count", -1, &s, NULL) == SQLITE_OK);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			pages = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+		snprintf(pragma, sizeof pragma, "PRAGMA max_page_count = %d", pages + 2);
+		REQUIRE(sqlite3_exec(st->db, pragma, NULL, NULL, NULL) == SQLITE_OK);
+		CHECK_INT(store_write(st, fill_disk, &a, err, sizeof err), ST_ERR);
+		CHECK(strstr(err, "the disk is full") != NULL);
+		CHECK_INT(sql1("broken.db", "SELECT COUNT(*) FROM tickets"), 2);
+		REQUIRE(sqlite3_exec(st->db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL) ==
+		    SQLITE_OK);
+		CHECK_STR(issue(st, 'A', 0, T0).number, "A003");
+	}
+	store_close(st);
+}
+
+/* -- programmer errors fail loudly ---------------------------------------------------------- */
+
+static int
+write_in_read(struct store *st, void *p)
+{
+	(void)p;
+	store_streak_set(st, D0, 'A', 1);
+	return ST_OK;
+}
+
+static int
+nested_write(struct store *st, void *p)
+{
+	(void)p;
+	return store_write(st, write_in_read, NULL, NULL, 0);
+}
+
+/* Run f in a child (stderr silenced): it must exit with status 1. */
+static int
+dies(struct store *st, void (*f)(struct store *))
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(3);
+		f(st);
+		_exit(0);
+	}
+	REQUIRE(pid > 0);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
+static void
+outside(struct store *st)
+{
+	store_ticket_next_id(st);
+}
+
+static void
+write_read(struct store *st)
+{
+	store_read(st, write_in_read, NULL, NULL, 0);
+}
+
+static void
+nested(struct store *st)
+{
+	store_write(st, nested_write, NULL, NULL, 0);
+}
+
+static void
+test_misuse(void)
+{
+	struct store *st = fresh("misuse.db");
+
+	CHECK(dies(st, outside));               /* a row function outside a transaction */
+	CHECK(dies(st, write_read));            /* a write inside store_read */
+	CHECK(dies(st, nested));                /* store_write inside store_write */
+	CHECK_STR(issue(st, 'A', 0, T0).number, "A001");   /* the parent is unharmed */
+	store_close(st);
 }
 
 int
 main(void)
 {
-	int d;
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	shim_install();
+	snprintf(dir, sizeof dir, "%s/test_store.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	REQUIRE(mkdtemp(dir) != NULL);
+	make_site(&site);
 
-	fixture_tz("Europe/Paris");
-	fixture_tmpdir(dir, sizeof dir, "test_store");
-	fixture_site(dir, site_ini, &site);
-	REQUIRE(site.nservices == 3);
-	office = site;
-	for (d = 1; d <= 5; d++) {
-		office.hours[d].open_min = 8 * 60 + 30;
-		office.hours[d].close_min = 16 * 60;
-	}
-	office.hours[0].open_min = office.hours[0].close_min = -1;
-	office.hours[6].open_min = office.hours[6].close_min = -1;
-
-	test_numbering();
-	test_numbering_days();
-	test_call_order();
-	test_call_atomic();
-	test_transfer();
-	test_recall();
-	test_pause();
-	test_close_day();
-	test_reprint();
-	test_capacity_and_hours();
+	test_files();
+	test_site();
+	test_tickets();
+	test_queues();
+	test_day();
+	test_close();
+	test_attestations();
+	test_log();
+	test_audit();
+	test_figures();
 	test_accounts();
-	test_refused_files();
+	test_group_commit();
+	test_io_error();
+	test_snapshot();
+	test_failures();
+	test_misuse();
 
-	fixture_rmdir(dir);   /* kept with KEEP_TMP=1, to look at a failure */
+	/* Files are kept only on request (KEEP_TMP=1), to look at a failure. */
+	if (getenv("KEEP_TMP") == NULL) {
+		char cmd[300];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	} else {
+		fprintf(stderr, "files kept in %s\n", dir);
+	}
 	return TEST_REPORT();
 }
