@@ -59,7 +59,7 @@ check_burst(struct verb *v, const struct site_alerts *t, const char *device, int
 	int k, rc;
 
 	snprintf(subject, sizeof subject, "%s %02dh", device, hour);
-	if ((rc = over(v, "burst", subject, NULL, "issue,attestation", device, v->now - 60,
+	if ((rc = over(v, "burst", subject, NULL, "issue,attestation", device, v->now - 59,
 	    t->burst_per_minute, &k)) <= 0)
 		return rc;
 	snprintf(msg, sizeof msg, "la borne %.40s a délivré %d tickets en une minute (seuil %d) : "
@@ -104,7 +104,7 @@ check_reprints(struct verb *v, const struct site_alerts *t, int hour)
 	int k, rc;
 
 	snprintf(subject, sizeof subject, "%02dh", hour);
-	if ((rc = over(v, "reprints", subject, NULL, "reprint,duplicate", NULL, v->now - 3600,
+	if ((rc = over(v, "reprints", subject, NULL, "reprint,duplicate", NULL, v->now - 3599,
 	    t->reprints_per_hour, &k)) <= 0)
 		return rc;
 	snprintf(msg, sizeof msg, "%d réimpressions dans la dernière heure (seuil %d)", k,

@@ -82,25 +82,38 @@ call(struct counter_verb *c, struct ticket *t, const char *detail)
 	return ST_OK;
 }
 
-/* The next ticket for the counter's services (queue_pick), or 0. */
+/*
+ * The next ticket for the counter's services (queue_pick), or 0. queue_pick
+ * serves the first service, in the counter's order, with anybody waiting:
+ * one read of the waiting counts finds it, and only its two queue heads and
+ * its streak are read, not those of every service the counter serves.
+ */
 static int64_t
 pick(struct counter_verb *c, const struct counter_row *row, char *service, int *prio, int *streak)
 {
-	struct queue_head heads[SITE_MAX_SERVICES];
-	int i, n = (int)strlen(row->services), idx;
+	int counts[26][2], i, idx;
+	struct queue_head head;
+	char code = 0;
 	int64_t id;
 
-	for (i = 0; i < n; i++) {
-		heads[i].service = row->services[i];
-		if ((heads[i].prio_id = store_queue_head(c->v.st, c->v.day, row->services[i], 1)) < 0 ||
-		    (heads[i].ord_id = store_queue_head(c->v.st, c->v.day, row->services[i], 0)) < 0 ||
-		    (heads[i].streak = store_streak_get(c->v.st, c->v.day, row->services[i])) < 0)
-			return ST_ERR;
+	if (store_waiting_counts(c->v.st, c->v.day, counts) != ST_OK)
+		return ST_ERR;
+	for (i = 0; row->services[i] && !code; i++) {
+		int k = row->services[i] - 'A';
+		if (k >= 0 && k < 26 && counts[k][0] + counts[k][1] > 0)
+			code = row->services[i];
 	}
-	id = queue_pick(heads, n, c->v.d->site.priority_streak, &idx, prio);
+	if (code == 0)
+		return 0;
+	head.service = code;
+	if ((head.prio_id = store_queue_head(c->v.st, c->v.day, code, 1)) < 0 ||
+	    (head.ord_id = store_queue_head(c->v.st, c->v.day, code, 0)) < 0 ||
+	    (head.streak = store_streak_get(c->v.st, c->v.day, code)) < 0)
+		return ST_ERR;
+	id = queue_pick(&head, 1, c->v.d->site.priority_streak, &idx, prio);
 	if (id > 0) {
-		*service = heads[idx].service;
-		*streak = *prio ? heads[idx].streak + 1 : 0;
+		*service = code;
+		*streak = *prio ? head.streak + 1 : 0;
 	}
 	return id;
 }

@@ -201,6 +201,26 @@ store_waiting(struct store *st, const char *day, char queue, int priority)
 }
 
 int
+store_waiting_counts(struct store *st, const char *day, int counts[26][2])
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT queue, priority, n FROM waiting_counts WHERE day = ? "
+	    "AND n > 0", "s", day);
+	int rc;
+
+	memset(counts, 0, 26 * sizeof counts[0]);
+	while ((rc = sq_row(st, s, "cannot read the queues")) == 1) {
+		int k = sq_char(s, 0) - 'A', p = sqlite3_column_int(s, 1) != 0;
+		if (k >= 0 && k < 26)
+			counts[k][p] = sqlite3_column_int(s, 2);
+	}
+	if (rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return ST_OK;
+}
+
+int
 store_ahead_of(struct store *st, const struct ticket *t)
 {
 	int64_t n;

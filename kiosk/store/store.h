@@ -218,6 +218,8 @@ int store_ticket_update(struct store *st, const struct ticket *t, int from_state
 int64_t store_queue_head(struct store *st, const char *day, char queue, int priority);
 /* People waiting in a queue with a given priority. */
 int store_waiting(struct store *st, const char *day, char queue, int priority);
+/* Every queue's waiting counts at once: counts[code - 'A'][priority]. */
+int store_waiting_counts(struct store *st, const char *day, int counts[26][2]);
 /* Waiting tickets called before t (same queue and day). */
 int store_ahead_of(struct store *st, const struct ticket *t);
 /* Issue time of the oldest waiting ticket of a queue; 0: nobody waits. */
