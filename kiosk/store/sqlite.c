@@ -5,8 +5,11 @@
  * sqlite_figures.c and sqlite_accounts.c; what is SQLite-only (pragmas,
  * the backup API, WAL checkpoints, savepoints) stays in this file.
  *
- * Concurrency: one connection, one lock. store_read holds the lock for
- * its whole function. store_write queues requests and groups them: the
+ * Concurrency: one writing connection with its lock, and SQ_READERS
+ * read-only connections for store_read, so that a read (the credential
+ * check of every request, the screens' views) never waits for a batch's
+ * fsync: WAL gives each reader the last committed snapshot while the
+ * writer goes on. store_write queues requests and groups them: the
  * first caller to find no batch running leads, takes the whole queue and
  * runs every request's function on its own thread, in one BEGIN IMMEDIATE
  * transaction, each under its own savepoint, then commits once. The others
@@ -400,6 +403,46 @@ check_file(struct store *st, const char *path, char *err, size_t errlen)
 	return ST_OK;
 }
 
+/* A handle on its own connection, with its locks. */
+static struct store *
+handle_new(void)
+{
+	struct store *st = calloc(1, sizeof *st);
+
+	if (st == NULL)
+		return NULL;
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_mutex_init(&st->gc_lock, NULL);
+	pthread_cond_init(&st->gc_cond, NULL);
+	pthread_mutex_init(&st->rd_lock, NULL);
+	pthread_cond_init(&st->rd_cond, NULL);
+	st->gc_tail = &st->gc_head;
+	return st;
+}
+
+/* The read-only connections (after the migrations: they see the schema). */
+static int
+open_readers(struct store *st, const char *path, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < SQ_READERS; i++) {
+		struct store *r = handle_new();
+		if ((st->readers[i] = r) == NULL)
+			return errf(err, errlen, "out of memory");
+		if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+		    NULL) != SQLITE_OK)
+			return errf(err, errlen, "%s: cannot open the database: %s", path,
+			    r->db ? sqlite3_errmsg(r->db) : "out of memory");
+		sqlite3_busy_timeout(r->db, 3000);
+		sqlite3_extended_result_codes(r->db, 1);
+		/* A small page cache each: the writer's holds the hot pages. */
+		sqlite3_exec(r->db, "PRAGMA cache_size = -1024", NULL, NULL, NULL);
+		st->rd_free |= 1u << i;
+	}
+	return ST_OK;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
@@ -409,14 +452,10 @@ store_open(const char *path, char *err, size_t errlen)
 		errf(err, errlen, "libsodium failed to initialise");
 		return NULL;
 	}
-	if ((st = calloc(1, sizeof *st)) == NULL) {
+	if ((st = handle_new()) == NULL) {
 		errf(err, errlen, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&st->lock, NULL);
-	pthread_mutex_init(&st->gc_lock, NULL);
-	pthread_cond_init(&st->gc_cond, NULL);
-	st->gc_tail = &st->gc_head;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		errf(err, errlen, "%s: cannot open the database: %s", path,
@@ -434,7 +473,7 @@ store_open(const char *path, char *err, size_t errlen)
 		errf(err, errlen, "%s", st->why);
 		goto fail;
 	}
-	if (migrate(st, path, err, errlen) != ST_OK)
+	if (migrate(st, path, err, errlen) != ST_OK || open_readers(st, path, err, errlen) != ST_OK)
 		goto fail;
 	return st;
 fail:
@@ -445,12 +484,18 @@ fail:
 void
 store_close(struct store *st)
 {
+	int i;
+
 	if (st == NULL)
 		return;
+	for (i = 0; i < SQ_READERS; i++)
+		store_close(st->readers[i]);
 	cache_free(st);
 	sqlite3_close(st->db);
 	pthread_cond_destroy(&st->gc_cond);
 	pthread_mutex_destroy(&st->gc_lock);
+	pthread_cond_destroy(&st->rd_cond);
+	pthread_mutex_destroy(&st->rd_lock);
 	pthread_mutex_destroy(&st->lock);
 	free(st);
 }
@@ -610,7 +655,7 @@ store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 	struct sq_req req = { fn, arg, err, errlen, ST_ERR, 0, 0, NULL };
 	struct sq_req *batch, *r, *next;
 
-	if (running == st)
+	if (running != NULL)
 		fatalx("store: store_write called from inside a store function");
 	pthread_mutex_lock(&st->gc_lock);
 	*st->gc_tail = &req;
@@ -640,13 +685,52 @@ store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 	return req.rc;
 }
 
+/* Take a free reader, waiting for one if they are all busy. */
+static struct store *
+reader_take(struct store *st, int *slot)
+{
+	pthread_mutex_lock(&st->rd_lock);
+	while (st->rd_free == 0)
+		pthread_cond_wait(&st->rd_cond, &st->rd_lock);
+	*slot = __builtin_ctz(st->rd_free);
+	st->rd_free &= ~(1u << *slot);
+	pthread_mutex_unlock(&st->rd_lock);
+	return st->readers[*slot];
+}
+
+static void
+reader_give(struct store *st, int slot)
+{
+	pthread_mutex_lock(&st->rd_lock);
+	st->rd_free |= 1u << slot;
+	pthread_cond_signal(&st->rd_cond);
+	pthread_mutex_unlock(&st->rd_lock);
+}
+
+static int read_on(struct store *st, store_fn fn, void *arg, char *err, size_t errlen);
+
 int
 store_read(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 {
+	struct store *r;
+	int slot, rc;
+
+	if (running != NULL)
+		fatalx("store: store_read called from inside a store function");
+	if (st->readers[0] == NULL)
+		return read_on(st, fn, arg, err, errlen);
+	r = reader_take(st, &slot);
+	rc = read_on(r, fn, arg, err, errlen);
+	reader_give(st, slot);
+	return rc;
+}
+
+/* One read transaction on one connection. */
+static int
+read_on(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
+{
 	int rc;
 
-	if (running == st)
-		fatalx("store: store_read called from inside a store function");
 	pthread_mutex_lock(&st->lock);
 	st->mode = SQ_READ;
 	running = st;

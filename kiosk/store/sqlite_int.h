@@ -36,10 +36,17 @@ enum sq_mode {
 	SQ_WRITE,                       /* store_write's batch */
 };
 
+#define SQ_READERS 4                   /* read-only connections for store_read */
+
 struct store {
-	sqlite3 *db;                    /* the one connection */
+	sqlite3 *db;                    /* the connection (the writer's, or a reader's) */
 	pthread_mutex_t lock;           /* the connection: held by store_read, by a batch's
 	                                 * leader, by backup and compact */
+	struct store *readers[SQ_READERS]; /* the writer's read-only connections: reads never
+	                                 * wait for a batch's commit (NULL in a reader) */
+	pthread_mutex_t rd_lock;        /* guards rd_free */
+	pthread_cond_t rd_cond;         /* a reader came back */
+	unsigned rd_free;               /* bit i: readers[i] is free */
 	enum sq_mode mode;              /* the transaction running now (under lock) */
 	char why[400];                  /* reason of the last storage failure (under lock) */
 	struct sq_slot *cache;          /* open addressing, linear probing */
