@@ -49,6 +49,7 @@
 # Kit variables are named kit_* or KIT_* (and the outputs above), so that a
 # script's own variables are left alone. fail in a subshell (inside $(...)
 # or a pipeline) leaves only that subshell. Works with set -eu.
+# shellcheck disable=SC2034 # SERVER_*, XVFB_*, KEY, TOKEN are for the scripts
 
 BUILD=${BUILD:-build}
 K=$BUILD/kiosk
@@ -63,7 +64,7 @@ XVFB_DISPLAY=
 
 need_build() {
 	for kit_f in "$@"; do
-		[ -x "$kit_f" ] || { echo "build $kit_f first (make all tests-build)" >&2; exit 1; }
+		[ -x "$kit_f" ] || { echo "build $kit_f first (make tests-build; benchmarks: make bench)" >&2; exit 1; }
 	done
 }
 
@@ -255,5 +256,6 @@ xvfb_stop() {
 	kill -TERM "$XVFB_PID" 2>/dev/null || true
 	wait "$XVFB_PID" 2>/dev/null || true
 	kit_untrack "$XVFB_PID"
-	XVFB_PID= XVFB_DISPLAY=
+	XVFB_PID=''
+	XVFB_DISPLAY=''
 }
