@@ -93,7 +93,7 @@ DEB_BUILD = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-de
             libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev \
             espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
 DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium sox curl \
-            openssl python3 python3-prometheus-client
+            openssl python3 python3-prometheus-client gettext
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
 test-deps:

@@ -9,21 +9,11 @@
 # Goal (issue 5): p99 under 100 ms on loopback.
 #
 #   BENCH_DIR=/var/tmp FANOUT_ARGS="--calls 600 --interval 10" sh bench/board_fanout.sh
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/../tests/lib.sh"
 F=$BUILD/bench/board_fanout
-for x in "$K" "$F"; do
-	[ -x "$x" ] || { echo "build $x first (make bench)"; exit 1; }
-done
-
-dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/fanout.XXXXXX") || exit 1
-spid=
-cleanup() {
-	[ -n "$spid" ] && kill -9 "$spid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+need_build "$K" "$F"
+kit_tmp fanout "${BENCH_DIR:-${TMPDIR:-/tmp}}"
+dir=$tmp
 
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -41,40 +31,23 @@ site=assets/demo/site.ini
 	done
 } >"$dir/site.ini"
 db=$dir/q.db
-$K admin --db "$db" init --site "$dir/site.ini" >/dev/null 2>"$dir/admin.log" ||
-	{ echo "init failed"; cat "$dir/admin.log"; exit 1; }
-$K admin --db "$db" keygen >/dev/null 2>&1 || { echo "keygen failed"; exit 1; }
-DK=$($K admin --db "$db" device add kiosk-1 2>/dev/null) || { echo "device add failed"; exit 1; }
-echo 'bench-password' | $K admin --db "$db" user add marie --role agent >/dev/null 2>&1 ||
-	{ echo "user add failed"; exit 1; }
-TK=$($K admin --db "$db" user token marie 2>/dev/null) || { echo "user token failed"; exit 1; }
+site_init "$db" "$dir/site.ini"
+device_add "$db" kiosk-1
+DK=$KEY
+user_add "$db" marie agent bench-password
+TK=$TOKEN
 
-$K serve --db "$db" --listen 127.0.0.1:0 --always-open >"$dir/out" 2>"$dir/server.log" &
-spid=$!
-n=0
-until grep -q '^listening on ' "$dir/out"; do
-	kill -0 "$spid" 2>/dev/null || { echo "the server did not start"; cat "$dir/server.log"; exit 1; }
-	n=$((n + 1)); [ $n -gt 400 ] && { echo "the server did not listen within 20 s"; exit 1; }
-	sleep 0.05
-done
-port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$dir/out")
-[ -n "$port" ] || { echo "no port in: $(cat "$dir/out")"; exit 1; }
+serve_start server "$db" --always-open
+spid=$SERVER_PID port=$SERVER_PORT
 
 # shellcheck disable=SC2086 # FANOUT_ARGS is a list of options
 "$F" --port "$port" --pid "$spid" --device-key "$DK" --staff-token "$TK" \
 	--boards 50 --counters 20 --calls 300 --interval 20 --idle 10 --timeout 240 $FANOUT_ARGS
 rc=$?
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-kill -TERM "$spid" 2>/dev/null
-n=0
-while kill -0 "$spid" 2>/dev/null; do
-	n=$((n + 1)); [ $n -gt 200 ] && { echo "the server did not stop within 10 s"; kill -9 "$spid"; break; }
-	sleep 0.05
-done
-wait "$spid" 2>/dev/null
-spid=
+serve_stop "$spid"
 if [ $rc -ne 0 ]; then
-	echo "board_fanout failed (exit status $rc); server log:"
-	tail -20 "$dir/server.log"
+	echo "board_fanout failed (exit status $rc)"
+	kit_logs
 fi
 exit $rc

@@ -15,25 +15,15 @@
 # server RSS < 30 MB after 100,000 tickets.
 #
 #   BENCH_DIR=/var/tmp BENCH_SECONDS=10 BENCH_TICKETS=100000 BENCH_BUDGET=300 sh bench/http_issue.sh
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/../tests/lib.sh"
 L=$BUILD/tools/loadgen
 R=$BUILD/bench/sqlite_commits
 SECONDS_=${BENCH_SECONDS:-10}
 TICKETS=${BENCH_TICKETS:-100000}
 BUDGET=${BENCH_BUDGET:-300}
-for x in "$K" "$L" "$R"; do
-	[ -x "$x" ] || { echo "build $x first (make bench)"; exit 1; }
-done
-
-dir=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/bench.XXXXXX") || exit 1
-spid=
-cleanup() {
-	[ -n "$spid" ] && kill -9 "$spid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+need_build "$K" "$L" "$R"
+kit_tmp bench "${BENCH_DIR:-${TMPDIR:-/tmp}}"
+dir=$tmp
 
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
 echo "disk: $(df -T "$dir" | awk 'NR == 2 {print $2 " on " $1 ", mounted on " $7}') ($dir)"
@@ -59,25 +49,17 @@ raw_rate=$(echo "$raw" | sed -n 's/.* = \([0-9]*\)\/s.*/\1/p')
 	done
 } >"$dir/site.ini"
 db=$dir/bench.db
-$K admin --db "$db" init --site "$dir/site.ini" >/dev/null 2>&1 || { echo "init failed"; exit 1; }
-$K admin --db "$db" keygen >/dev/null 2>&1 || exit 1
+site_init "$db" "$dir/site.ini"
 keys=
 for i in 1 2 3 4 5 6 7 8; do
-	keys="$keys${keys:+,}$($K admin --db "$db" device add "kiosk-$i" 2>/dev/null)"
+	device_add "$db" "kiosk-$i"
+	keys="$keys${keys:+,}$KEY"
 done
-echo 'bench-password' | $K admin --db "$db" user add agent --role agent >/dev/null 2>&1
-TK=$($K admin --db "$db" user token agent 2>/dev/null)
+user_add "$db" agent agent bench-password
+TK=$TOKEN
 
-: >"$dir/out"
-$K serve --db "$db" --listen 127.0.0.1:0 --always-open >"$dir/out" 2>"$dir/server.log" &
-spid=$!
-n=0
-until grep -q '^listening on ' "$dir/out"; do
-	kill -0 "$spid" 2>/dev/null || { echo "the server did not start"; cat "$dir/server.log"; exit 1; }
-	n=$((n + 1)); [ $n -gt 400 ] && { echo "the server did not listen within 20 s"; exit 1; }
-	sleep 0.05
-done
-port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$dir/out")
+serve_start server "$db" --always-open
+spid=$SERVER_PID port=$SERVER_PORT
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$spid/status"; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$spid/status"; }
@@ -147,8 +129,7 @@ else
 	echo "volume: STOPPED at $issued of $TICKETS tickets after ${elapsed}s (budget); server VmRSS then: $(rss) kB, peak $(hwm) kB"
 fi
 echo "database: $(du -k "$db" | cut -f1) kB for $(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM tickets" 2>/dev/null) tickets"
-kill -TERM "$spid"
-wait "$spid"
+serve_stop "$spid"
 spid=
 
 # If the budget ran out: write the missing tickets (and their 'issue'
@@ -175,24 +156,15 @@ if [ "$issued" -lt "$TICKETS" ] && command -v sqlite3 >/dev/null; then
 		COMMIT;" || echo "seeding failed"
 	total=$(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM tickets")
 	echo "seeded: $((total - issued)) tickets written with SQL in $(( $(date +%s) - t0 ))s; $total in the file"
-	: >"$dir/out"
-	$K serve --db "$db" --listen 127.0.0.1:0 --always-open >"$dir/out" 2>>"$dir/server.log" &
-	spid=$!
-	n=0
-	until grep -q '^listening on ' "$dir/out"; do
-		kill -0 "$spid" 2>/dev/null || { echo "the server did not restart"; exit 1; }
-		n=$((n + 1)); [ $n -gt 400 ] && { echo "the server did not listen within 20 s"; exit 1; }
-		sleep 0.05
-	done
-	port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$dir/out")
+	serve_start server "$db" --always-open
+	spid=$SERVER_PID port=$SERVER_PORT
 	echo "server RSS after restart on $total tickets: $(rss) kB"
 	"$L" --port "$port" --issuers 8 --device-key "$keys" --services ABCDEFGHIJK --count 10 \
 		--timeout 300 --out "$dir/seeded.rec" | grep '^issue'
 	"$L" --port "$port" --callers 8 --staff-token "$TK" --counters 1-8 --count 10 \
 		--timeout 300 --out "$dir/seeded.rec" | grep '^call-next'
 	echo "volume (seeded): server VmRSS with $(sqlite3 -readonly "$db" "SELECT COUNT(*) FROM tickets") tickets today: $(rss) kB, peak (VmHWM) $(hwm) kB (goal < 30 MB)"
-	kill -TERM "$spid"
-	wait "$spid"
+	serve_stop "$spid"
 	spid=
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

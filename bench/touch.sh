@@ -10,47 +10,23 @@
 #   RSS with all fonts loaded goal < 120 MB  (/proc/PID/status, after every script was drawn)
 #
 # Prints one line per figure. BENCH_IDLE_S changes the 60 s.
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/../tests/lib.sh"
 IDLE_S=${BENCH_IDLE_S:-60}
-[ -x "$K" ] || { echo "build $K first"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+need_build "$K"
+kit_tmp touch
 
 # a server
 D=$tmp/s
 mkdir -p $D
-"$K" admin --db $D/q.db init --site assets/demo/site.ini >/dev/null 2>&1 &&
-"$K" admin --db $D/q.db keygen >/dev/null 2>&1 &&
-"$K" admin --db $D/q.db device add kiosk-1 >$D/key 2>/dev/null || { echo "cannot set up a server"; exit 1; }
-"$K" serve --db $D/q.db --listen 127.0.0.1:0 --always-open >$D/out 2>$D/log &
-pids="$pids $!"
-dl=$(( $(now_ms) + 10000 ))
-until grep -q '^listening' $D/out 2>/dev/null; do
-	[ "$(now_ms)" -lt "$dl" ] || { echo "the server did not start"; exit 1; }
-	sleep 0.02
-done
-URL=$(sed -n 's/^listening on //p' $D/out | head -1)
-KEY=$(cat $D/key)
+site_init $D/q.db assets/demo/site.ini
+device_add $D/q.db kiosk-1
+serve_start server $D/q.db --always-open
+URL=$SERVER_URL
 
 # a display
 if command -v Xvfb >/dev/null 2>&1; then
-	Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>"$tmp/dpy" 2>/dev/null &
-	pids="$pids $!"
-	dl=$(( $(now_ms) + 10000 ))
-	until [ -s "$tmp/dpy" ]; do
-		[ "$(now_ms)" -lt "$dl" ] || { echo "Xvfb did not start"; exit 1; }
-		sleep 0.02
-	done
-	export DISPLAY=:$(cat "$tmp/dpy")
+	xvfb_start 1920x1080x24
+	export DISPLAY=$XVFB_DISPLAY
 	export SDL_VIDEODRIVER=x11
 	echo "display: Xvfb $DISPLAY (x11 driver)"
 else
@@ -104,7 +80,7 @@ EOF
 "$K" touch --server "$URL" --device-key "$KEY" --printer "file:$tmp/p.bin" --size 1080x1920 \
 	--no-audio --stats --script "$tmp/run.script" >"$tmp/run.log" 2>&1 &
 app=$!
-pids="$pids $app"
+kit_track "$app"
 dl=$(( $(now_ms) + 120000 ))
 until grep -q '^script: measure' "$tmp/run.log" 2>/dev/null; do
 	if [ "$(now_ms)" -ge "$dl" ] || ! kill -0 $app 2>/dev/null; then
@@ -134,7 +110,7 @@ echo "RSS, every face drawn:       $rss MB now, $hwm MB at most (goal < 120)"
 "$K" touch --server "$URL" --device-key "$KEY" --printer "file:$tmp/p2.bin" --size 1080x1920 \
 	--no-audio >"$tmp/idle.log" 2>&1 &
 app=$!
-pids="$pids $app"
+kit_track "$app"
 sleep 5 # let it start and settle: this is the thing being measured, not a wait for a result
 hz=$(getconf CLK_TCK)
 t0=$(awk '{ print $14 + $15 }' /proc/$app/stat)

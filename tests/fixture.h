@@ -1,7 +1,7 @@
 /*
- * fixture: the set-up the C tests share, beside testhelp.h (which holds
- * the CHECK/REQUIRE macros). Include it after testhelp.h's users would:
- * it includes testhelp.h itself.
+ * fixture: the set-up the C tests share, on top of testhelp.h (the
+ * CHECK/REQUIRE macros), which it includes: a test includes fixture.h
+ * instead of testhelp.h.
  *
  *   clock      utc(), local(): Unix time of a wall-clock instant; and
  *              fixture_tz(): the process time zone, as `kiosk serve` sets

@@ -7,27 +7,14 @@
 # a full disk (a small tmpfs; skipped with a message where mounting is not
 # allowed). Every refusal must be a 4xx/503 with {"error": "..."}; after
 # each one the server still answers and nothing was written.
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/lib.sh"
 L=$BUILD/tools/loadgen
-[ -x "$K" ] && [ -x "$L" ] || { echo "build $K and $L first (make tests-build)"; exit 1; }
-for c in curl sqlite3; do
-	command -v $c >/dev/null || { echo "the $c command is needed (apt-get install $c)"; exit 1; }
-done
-
-tmp=$(mktemp -d) || exit 1
+need_build "$K" "$L"
+need_tool curl sqlite3
+kit_tmp it_api
 spid= spid2= fpid= slowpid= lockpid= small=
-cleanup() {
-	for p in $slowpid $lockpid $fpid $spid2 $spid; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	[ -n "$small" ] && umount "$small" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fails=0 checks=0
-fail() { fails=$((fails + 1)); echo "FAIL: $*"; }
-die() { echo "FAIL: $*"; [ -f "$tmp/server.log" ] && tail -20 "$tmp/server.log"; exit 1; }
+KIT_AT_EXIT='[ -z "$small" ] || umount "$small" 2>/dev/null'
+checks=0
 
 cat >"$tmp/site.ini" <<'EOF'
 [site]
@@ -52,44 +39,23 @@ EOF
 
 # new_db DB: a database with one kiosk (DK) and one agent (TK).
 new_db() {
-	$K admin --db "$1" init --site "$tmp/site.ini" >/dev/null 2>"$tmp/admin.log" || die "init: $(cat "$tmp/admin.log")"
-	$K admin --db "$1" keygen >/dev/null 2>>"$tmp/admin.log" || die "keygen"
-	DK=$($K admin --db "$1" device add kiosk-1 2>>"$tmp/admin.log") || die "device add"
-	echo 'secret123' | $K admin --db "$1" user add marie --role agent >/dev/null 2>>"$tmp/admin.log" || die "user add"
-	TK=$($K admin --db "$1" user token marie 2>>"$tmp/admin.log") || die "user token"
-}
-
-# start DB OUTFILE: a server on DB; sets $pid and $port.
-start() {
-	: >"$2"
-	$K serve --db "$1" --listen 127.0.0.1:0 --always-open >"$2" 2>>"$tmp/server.log" &
-	pid=$!
-	n=0
-	until grep -q '^listening on ' "$2"; do
-		kill -0 "$pid" 2>/dev/null || die "the server on $1 exited at start"
-		n=$((n + 1)); [ $n -gt 400 ] && die "the server on $1 did not listen within 20 s"
-		sleep 0.05
-	done
-	port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$2")
+	site_init "$1" "$tmp/site.ini"
+	device_add "$1" kiosk-1
+	DK=$KEY
+	user_add "$1" marie agent secret123
+	TK=$TOKEN
 }
 
 # stop PID: SIGTERM, and exit status 0 within 20 s.
 stop() {
-	kill -TERM "$1"
-	n=0
-	while kill -0 "$1" 2>/dev/null; do
-		n=$((n + 1)); [ $n -gt 400 ] && { fail "the server did not stop within 20 s of SIGTERM"; kill -9 "$1"; break; }
-		sleep 0.05
-	done
-	wait "$1"; rc=$?
-	[ "$rc" -eq 0 ] || fail "the server exited with status $rc after SIGTERM"
+	serve_stop "$1" || fail_soft "the server exited with status $? after SIGTERM (or did not stop)"
 }
 
 db=$tmp/q.db
 new_db "$db"
-start "$db" "$tmp/out"
-spid=$pid
-U=http://127.0.0.1:$port
+serve_start main "$db" --always-open
+spid=$SERVER_PID port=$SERVER_PORT
+U=$SERVER_URL
 
 # hit METHOD PATH AUTH [curl args...]: sets $code and the body in $tmp/body.
 hit() {
@@ -104,7 +70,7 @@ hit() {
 rows() { sqlite3 -readonly "$db" "SELECT (SELECT COUNT(*) FROM tickets) || '/' || (SELECT COUNT(*) FROM events)"; }
 alive() {
 	c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$U/api/v1/health")
-	[ "$c" = 200 ] || fail "$1: the server no longer answers (health gave $c)"
+	[ "$c" = 200 ] || fail_soft "$1: the server no longer answers (health gave $c)"
 }
 # refused WANT DESC METHOD PATH AUTH [curl args]: WANT, a JSON error, nothing written, still up.
 refused() {
@@ -113,40 +79,42 @@ refused() {
 	checks=$((checks + 1))
 	before=$(rows)
 	hit "$@"
-	[ "$code" = "$want" ] || fail "$desc: status $code, expected $want ($(head -c 200 "$tmp/body"))"
-	grep -Eq '^\{"error":"[^"]{8,}' "$tmp/body" || fail "$desc: no readable {\"error\":...}: $(head -c 200 "$tmp/body")"
-	[ "$(rows)" = "$before" ] || fail "$desc: something was written ($before -> $(rows) tickets/events)"
+	[ "$code" = "$want" ] || fail_soft "$desc: status $code, expected $want ($(head -c 200 "$tmp/body"))"
+	grep -Eq '^\{"error":"[^"]{8,}' "$tmp/body" || fail_soft "$desc: no readable {\"error\":...}: $(head -c 200 "$tmp/body")"
+	[ "$(rows)" = "$before" ] || fail_soft "$desc: something was written ($before -> $(rows) tickets/events)"
 	alive "$desc"
 }
 issue_ok() {
 	hit POST /api/v1/tickets "$DK" -d '{"service":"A"}'
-	[ "$code" = 201 ] || fail "$1: a good ticket request got $code ($(head -c 200 "$tmp/body"))"
+	[ "$code" = 201 ] || fail_soft "$1: a good ticket request got $code ($(head -c 200 "$tmp/body"))"
 	sed -n 's/.*"number":"\([A-Z][0-9]*\)".*/\1/p' "$tmp/body"
 }
 
 # --- slow clients: 20 half-sent requests held open from the start ---------
 $L --port "$port" --slow 20 --duration 45 >"$tmp/slow" 2>&1 &
 slowpid=$!
+kit_track "$slowpid"
 t_slow=$(date +%s)
 n=0
 until grep -q 'connections hanging' "$tmp/slow"; do
-	n=$((n + 1)); [ $n -gt 200 ] && die "slow clients did not connect: $(cat "$tmp/slow")"
+	n=$((n + 1)); [ $n -gt 200 ] && fail "slow clients did not connect: $(cat "$tmp/slow")"
 	sleep 0.05
 done
-grep -q '^slow: 20 connections hanging' "$tmp/slow" || fail "slow: $(cat "$tmp/slow")"
+grep -q '^slow: 20 connections hanging' "$tmp/slow" || fail_soft "slow: $(cat "$tmp/slow")"
 # Others are served meanwhile, promptly.
 t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 "$U/api/v1/health")
-case $t in 200\ 0.*|200\ 1.*) ;; *) fail "health while slow clients hang: $t" ;; esac
+case $t in 200\ 0.*|200\ 1.*) ;; *) fail_soft "health while slow clients hang: $t" ;; esac
 first=$(issue_ok "while slow clients hang")
-[ "$first" = A001 ] || fail "first ticket is '$first', expected A001"
+[ "$first" = A001 ] || fail_soft "first ticket is '$first', expected A001"
 
 # A flood of 205 hanging connections from another address (127.0.0.3):
 # clients elsewhere (127.0.0.1) are still served.
 $L --port "$port" --bind 127.0.0.3 --slow 205 --duration 4 >"$tmp/flood" 2>&1 &
 fpid=$!
+kit_track "$fpid"
 n=0
 until grep -q 'connections hanging' "$tmp/flood"; do
-	n=$((n + 1)); [ $n -gt 200 ] && die "flood did not connect: $(cat "$tmp/flood")"
+	n=$((n + 1)); [ $n -gt 200 ] && fail "flood did not connect: $(cat "$tmp/flood")"
 	sleep 0.05
 done
 alive "during a flood of slow connections from another address"
@@ -184,13 +152,13 @@ refused 404 "unknown counter" POST /api/v1/counters/77/call-next "$TK"
 checks=$((checks + 1))
 before=$(rows)
 hit GET /api/v1/health "" -H "X-Junk: $(head -c 100000 /dev/zero | tr '\0' a)"
-case $code in 4??) ;; *) fail "100 kB header: status $code, expected 4xx" ;; esac
-[ "$(rows)" = "$before" ] || fail "100 kB header: something was written"
+case $code in 4??) ;; *) fail_soft "100 kB header: status $code, expected 4xx" ;; esac
+[ "$(rows)" = "$before" ] || fail_soft "100 kB header: something was written"
 alive "after a 100 kB header"
 # Login: five failures, then 429 even with the right password.
 for i in 1 2 3 4 5; do
 	hit POST /api/v1/login "" -d '{"login":"marie","password":"wrong-wrong"}'
-	[ "$code" = 401 ] || fail "failed login $i: status $code, expected 401"
+	[ "$code" = 401 ] || fail_soft "failed login $i: status $code, expected 401"
 done
 refused 429 "sixth login" POST /api/v1/login "" -d '{"login":"marie","password":"secret123"}'
 
@@ -198,6 +166,7 @@ refused 429 "sixth login" POST /api/v1/login "" -d '{"login":"marie","password":
 mkfifo "$tmp/lockin"
 sqlite3 "$db" <"$tmp/lockin" >"$tmp/lockout" 2>&1 &
 lockpid=$!
+kit_track "$lockpid"
 exec 3>"$tmp/lockin"
 # The server may hold the write lock for a moment (its minute tick): wait for it.
 printf '.timeout 10000\nBEGIN EXCLUSIVE;\n' >&3
@@ -205,23 +174,24 @@ printf '.timeout 10000\nBEGIN EXCLUSIVE;\n' >&3
 # busy time-out then fails at once.
 n=0
 until ! sqlite3 -cmd '.timeout 0' "$db" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1; do
-	n=$((n + 1)); [ $n -gt 200 ] && die "sqlite3 did not take the lock"
+	n=$((n + 1)); [ $n -gt 200 ] && fail "sqlite3 did not take the lock"
 	sleep 0.05
 done
 before=$(rows)
 t0=$(date +%s)
 refused 503 "issue while the database is locked" POST /api/v1/tickets "$DK" -d '{"service":"A"}'
-grep -q 'locked' "$tmp/body" || fail "locked: the reason does not say so: $(cat "$tmp/body")"
-grep -q '"number"' "$tmp/body" && fail "locked: a number was handed out"
+grep -q 'locked' "$tmp/body" || fail_soft "locked: the reason does not say so: $(cat "$tmp/body")"
+grep -q '"number"' "$tmp/body" && fail_soft "locked: a number was handed out"
 refused 503 "call-next while the database is locked" POST /api/v1/counters/1/call-next "$TK"
-[ $(( $(date +%s) - t0 )) -ge 4 ] || fail "locked: answered before the busy time-out (3 s each)"
+[ $(( $(date +%s) - t0 )) -ge 4 ] || fail_soft "locked: answered before the busy time-out (3 s each)"
 echo "ROLLBACK;" >&3
 exec 3>&-
 wait "$lockpid"
+kit_untrack "$lockpid"
 lockpid=
-[ "$(rows)" = "$before" ] || fail "locked: something was written"
+[ "$(rows)" = "$before" ] || fail_soft "locked: something was written"
 after=$(issue_ok "after the lock")
-[ "$after" = A003 ] || fail "after the lock the number is '$after', expected A003 (no gap, no repeat)"
+[ "$after" = A003 ] || fail_soft "after the lock the number is '$after', expected A003 (no gap, no repeat)"
 
 # --- a full disk: 503, no number; then it recovers ----------------------------------
 small=$tmp/small
@@ -230,33 +200,33 @@ if mount -t tmpfs -o size=3m tmpfs "$small" 2>"$tmp/mount.err"; then
 	sdb=$small/q.db
 	DKsave=$DK TKsave=$TK
 	new_db "$sdb"
-	start "$sdb" "$tmp/out2"
-	spid2=$pid
+	serve_start small "$sdb" --always-open
+	spid2=$SERVER_PID
 	Usave=$U
-	U=http://127.0.0.1:$port
+	U=$SERVER_URL
 	dbsave=$db
 	db=$sdb
 	issue_ok "small disk" >/dev/null
 	issue_ok "small disk" >/dev/null
 	# Empty the WAL into the file, then fill the disk: the next commit
 	# needs new blocks and cannot have them.
-	sqlite3 "$sdb" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null || fail "checkpoint failed"
+	sqlite3 "$sdb" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null || fail_soft "checkpoint failed"
 	dd if=/dev/zero of="$small/fill" bs=4096 >/dev/null 2>&1
 	refused 503 "issue on a full disk" POST /api/v1/tickets "$DK" -d '{"service":"A"}'
-	grep -q 'disk is full' "$tmp/body" || fail "full disk: the reason does not say so: $(cat "$tmp/body")"
+	grep -q 'disk is full' "$tmp/body" || fail_soft "full disk: the reason does not say so: $(cat "$tmp/body")"
 	refused 503 "issue on a full disk, again" POST /api/v1/tickets "$DK" -d '{"service":"B","priority":true}'
 	hit GET /api/v1/services ""
-	[ "$code" = 200 ] || fail "full disk: reads fail too ($code)"
+	[ "$code" = 200 ] || fail_soft "full disk: reads fail too ($code)"
 	rm -f "$small/fill"
 	n=$(issue_ok "after the disk was freed")
-	[ "$n" = A003 ] || fail "after the full disk the number is '$n', expected A003"
-	[ "$(sqlite3 -readonly "$sdb" 'PRAGMA quick_check')" = ok ] || fail "full disk: quick_check"
+	[ "$n" = A003 ] || fail_soft "after the full disk the number is '$n', expected A003"
+	[ "$(sqlite3 -readonly "$sdb" 'PRAGMA quick_check')" = ok ] || fail_soft "full disk: quick_check"
 	stop "$spid2"
 	spid2=
 	U=$Usave
 	db=$dbsave
 	DK=$DKsave TK=$TKsave
-	umount "$small" || fail "cannot unmount $small"
+	umount "$small" || fail_soft "cannot unmount $small"
 	small=
 else
 	echo "skip: full disk not tested: cannot mount a tmpfs here ($(cat "$tmp/mount.err")); needs root"
@@ -264,23 +234,25 @@ fi
 
 # --- the slow clients: the server closes them by itself (30 s time-out) -----------
 wait "$fpid"
+kit_untrack "$fpid"
 fpid=
 n=0
 while kill -0 "$slowpid" 2>/dev/null; do
-	n=$((n + 1)); [ $n -gt 1000 ] && { fail "slow clients still open after 50 s"; break; }
+	n=$((n + 1)); [ $n -gt 1000 ] && { fail_soft "slow clients still open after 50 s"; break; }
 	sleep 0.05
 done
 wait "$slowpid" 2>/dev/null
+kit_untrack "$slowpid"
 slowpid=
 grep -q '^slow: 20 of 20 closed by the server' "$tmp/slow" ||
-	fail "the server did not close the slow clients within 45 s: $(tail -1 "$tmp/slow")"
+	fail_soft "the server did not close the slow clients within 45 s: $(tail -1 "$tmp/slow")"
 echo "$(tail -1 "$tmp/slow") (started $(( $(date +%s) - t_slow )) s ago)"
 alive "at the end"
 
 stop "$spid"
 spid=
 if [ "$fails" -ne 0 ]; then
-	echo "$fails of $checks checks failed; server log:"; tail -20 "$tmp/server.log"
+	echo "$fails of $checks checks failed"; kit_logs
 	exit 1
 fi
 echo "ok: $checks refusals over HTTP, each with a reason, nothing written, the server up"

@@ -9,25 +9,13 @@
 #     'call' event; no ticket has two.
 # The moment of each kill is random: after a random number of answers
 # (sometimes none at all, right after start).
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/lib.sh"
 L=$BUILD/tools/loadgen
 ROUNDS=${ROUNDS:-6}
-[ -x "$K" ] && [ -x "$L" ] || { echo "build $K and $L first (make tests-build)"; exit 1; }
-command -v sqlite3 >/dev/null || { echo "the sqlite3 command is needed (apt-get install sqlite3)"; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
+need_build "$K" "$L"
+need_tool sqlite3
+kit_tmp it_crash
 spid= lpid=
-cleanup() {
-	[ -n "$lpid" ] && kill -9 "$lpid" 2>/dev/null
-	[ -n "$spid" ] && kill -9 "$spid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fails=0
-fail() { fails=$((fails + 1)); echo "FAIL: $*"; }
-die() { echo "FAIL: $*"; [ -f "$tmp/server.log" ] && tail -20 "$tmp/server.log"; exit 1; }
 q() { sqlite3 -readonly "$db" "$1"; }
 rand() { # rand N: 0..N-1
 	echo $(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % $1 ))
@@ -35,55 +23,48 @@ rand() { # rand N: 0..N-1
 
 db=$tmp/q.db
 sed -e 's/^capacity = .*/capacity = 9999/' -e '/^bind_holder/d' assets/demo/site.ini >"$tmp/site.ini"
-$K admin --db "$db" init --site "$tmp/site.ini" >/dev/null 2>"$tmp/admin.log" || die "init: $(cat "$tmp/admin.log")"
-$K admin --db "$db" keygen >/dev/null 2>>"$tmp/admin.log" || die "keygen"
-DK=$($K admin --db "$db" device add kiosk-1 2>>"$tmp/admin.log") || die "device add"
-DK2=$($K admin --db "$db" device add kiosk-2 2>>"$tmp/admin.log") || die "device add"
-echo 'secret123' | $K admin --db "$db" user add marie --role agent >/dev/null 2>>"$tmp/admin.log" || die "user add"
-TK=$($K admin --db "$db" user token marie 2>>"$tmp/admin.log") || die "user token"
+site_init "$db" "$tmp/site.ini"
+device_add "$db" kiosk-1
+DK=$KEY
+device_add "$db" kiosk-2
+DK2=$KEY
+user_add "$db" marie agent secret123
+TK=$TOKEN
 
 start_server() {
-	: >"$tmp/out"
-	$K serve --db "$db" --listen 127.0.0.1:0 --always-open >"$tmp/out" 2>>"$tmp/server.log" &
-	spid=$!
-	n=0
-	until grep -q '^listening on ' "$tmp/out"; do
-		kill -0 "$spid" 2>/dev/null || die "the server did not start (round $round)"
-		n=$((n + 1)); [ $n -gt 400 ] && die "the server did not listen within 20 s"
-		sleep 0.05
-	done
-	port=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$tmp/out")
+	serve_start server "$db" --always-open
+	spid=$SERVER_PID port=$SERVER_PORT
 }
 
 # The checks, on the file as the crash left it and on every answer so far.
 check() {
 	what=$1
 	qc=$(q "PRAGMA quick_check")
-	[ "$qc" = ok ] || fail "$what: quick_check: $(echo "$qc" | head -3)"
+	[ "$qc" = ok ] || fail_soft "$what: quick_check: $(echo "$qc" | head -3)"
 	# The trigger-kept waiting counters survive the crash in step with the tickets.
 	[ "$(q "SELECT COUNT(*) FROM (SELECT day, queue, priority, COUNT(*) FROM tickets
 		WHERE state = 'waiting' GROUP BY day, queue, priority EXCEPT
 		SELECT day, queue, priority, n FROM waiting_counts WHERE n != 0)")" -eq 0 ] ||
-		fail "$what: waiting_counts disagree with the tickets"
+		fail_soft "$what: waiting_counts disagree with the tickets"
 	[ "$(q "SELECT COUNT(*) FROM (SELECT 1 FROM tickets GROUP BY day, service, seq HAVING COUNT(*) > 1)")" -eq 0 ] ||
-		fail "$what: a (day, service, seq) twice"
+		fail_soft "$what: a (day, service, seq) twice"
 	[ "$(q "SELECT COUNT(*) FROM (SELECT 1 FROM tickets GROUP BY day, number HAVING COUNT(*) > 1)")" -eq 0 ] ||
-		fail "$what: a number twice the same day"
+		fail_soft "$what: a number twice the same day"
 	holes=$(q "SELECT service FROM tickets GROUP BY day, service HAVING MAX(seq) != COUNT(*)")
-	[ -z "$holes" ] || fail "$what: holes in the numbering of $holes"
+	[ -z "$holes" ] || fail_soft "$what: holes in the numbering of $holes"
 	cat "$tmp"/rec.* 2>/dev/null | awk '$1 == "I" && $3 == 201 {print $4, $5}' | sort >"$tmp/acked"
 	q "SELECT id || ' ' || number FROM tickets" | sort >"$tmp/indb"
 	missing=$(comm -23 "$tmp/acked" "$tmp/indb" | head -5)
-	[ -z "$missing" ] || fail "$what: acknowledged but lost (id number): $missing"
+	[ -z "$missing" ] || fail_soft "$what: acknowledged but lost (id number): $missing"
 	cat "$tmp"/rec.* 2>/dev/null | awk '$1 == "C" && $3 == 200 {print $5}' | sort >"$tmp/called"
 	dup=$(uniq -d "$tmp/called" | head -5)
-	[ -z "$dup" ] || fail "$what: tickets returned by two call-next answers: $dup"
+	[ -z "$dup" ] || fail_soft "$what: tickets returned by two call-next answers: $dup"
 	q "SELECT ticket FROM events WHERE kind = 'call'" | sort >"$tmp/callev"
 	lost=$(comm -23 "$tmp/called" "$tmp/callev" | head -5)
-	[ -z "$lost" ] || fail "$what: calls acknowledged but not in the file: $lost"
-	[ -z "$(uniq -d "$tmp/callev" | head -1)" ] || fail "$what: a ticket has two 'call' events"
+	[ -z "$lost" ] || fail_soft "$what: calls acknowledged but not in the file: $lost"
+	[ -z "$(uniq -d "$tmp/callev" | head -1)" ] || fail_soft "$what: a ticket has two 'call' events"
 	notcalled=$(q "SELECT COUNT(*) FROM tickets WHERE id IN ($(tr '\n' ',' <"$tmp/called")0) AND state = 'waiting'")
-	[ "$notcalled" -eq 0 ] || fail "$what: $notcalled tickets acknowledged as called are waiting again"
+	[ "$notcalled" -eq 0 ] || fail_soft "$what: $notcalled tickets acknowledged as called are waiting again"
 }
 
 round=1
@@ -98,22 +79,25 @@ while [ "$round" -le "$ROUNDS" ]; do
 		--callers 3 --staff-token "$TK" --counters 1,4,7 --duration 30 --timeout 40 \
 		--max-errors 3 --quiet --out "$tmp/rec.$round" >/dev/null 2>&1 &
 	lpid=$!
+	kit_track "$lpid"
 	n=0
 	while [ "$(wc -l <"$tmp/rec.$round")" -lt "$want" ]; do
 		kill -0 "$lpid" 2>/dev/null || break
-		n=$((n + 1)); [ $n -gt 600 ] && die "round $round: no $want answers within 30 s"
+		n=$((n + 1)); [ $n -gt 600 ] && fail "round $round: no $want answers within 30 s"
 		sleep 0.05
 	done
 	kill -9 "$spid"
 	wait "$spid" 2>/dev/null
+	kit_untrack "$spid"
 	spid=
 	# The clients notice (connection refused) and exit by themselves.
 	n=0
 	while kill -0 "$lpid" 2>/dev/null; do
-		n=$((n + 1)); [ $n -gt 400 ] && die "round $round: loadgen did not stop within 20 s of the kill"
+		n=$((n + 1)); [ $n -gt 400 ] && fail "round $round: loadgen did not stop within 20 s of the kill"
 		sleep 0.05
 	done
 	wait "$lpid"
+	kit_untrack "$lpid"
 	lpid=
 	answers=$(wc -l <"$tmp/rec.$round")
 	kills="$kills $answers"
@@ -126,25 +110,18 @@ start_server
 before=$(q "SELECT COUNT(*) FROM tickets")
 $L --port "$port" --issuers 2 --device-key "$DK" --services AB --count 10 --callers 1 \
 	--staff-token "$TK" --counters 2 --timeout 30 --quiet --out "$tmp/rec.final" >/dev/null 2>&1 ||
-	fail "final run: loadgen failed"
+	fail_soft "final run: loadgen failed"
 ok=$(awk '$1 == "I" && $3 == 201' "$tmp/rec.final" | wc -l)
-[ "$ok" -eq 20 ] || fail "final run: $ok of 20 tickets acknowledged"
-[ "$(q "SELECT COUNT(*) FROM tickets")" -eq $((before + 20)) ] || fail "final run: the file did not grow by 20"
-kill -TERM "$spid"
-n=0
-while kill -0 "$spid" 2>/dev/null; do
-	n=$((n + 1)); [ $n -gt 400 ] && die "the server did not stop within 20 s of SIGTERM"
-	sleep 0.05
-done
-wait "$spid"; rc=$?
+[ "$ok" -eq 20 ] || fail_soft "final run: $ok of 20 tickets acknowledged"
+[ "$(q "SELECT COUNT(*) FROM tickets")" -eq $((before + 20)) ] || fail_soft "final run: the file did not grow by 20"
+serve_stop "$spid" || fail_soft "the server exited with status $? after SIGTERM"
 spid=
-[ "$rc" -eq 0 ] || fail "the server exited with status $rc after SIGTERM"
 check "at the end"
 
 total=$(q "SELECT COUNT(*) FROM tickets")
 acked=$(wc -l <"$tmp/acked")
 if [ "$fails" -ne 0 ]; then
-	echo "$fails checks failed; server log:"; tail -20 "$tmp/server.log"
+	echo "$fails checks failed"; kit_logs
 	exit 1
 fi
 echo "ok: $ROUNDS kill -9 (after$kills client records); $acked acknowledged tickets all kept, $total in the file, no number twice"

@@ -7,19 +7,13 @@
 # decoder must refuse broken streams: a byte missing from image data, an
 # unknown command, a band wider than the head.
 set -eu
-BUILD=${BUILD:-build}
+. "$(dirname "$0")/lib.sh"
 PJ=$BUILD/tools/printjob
 DEC=$BUILD/tools/escpos2png
 EMU=$BUILD/tools/printer_emu
-T=$(mktemp -d)
-EMU_PID=
-cleanup() {
-	[ -z "$EMU_PID" ] || kill "$EMU_PID" 2>/dev/null || true
-	rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-for b in "$PJ" "$DEC" "$EMU"; do [ -x "$b" ] || fail "missing $b (make tests-build)"; done
+need_build "$PJ" "$DEC" "$EMU"
+kit_tmp it_escpos
+T=$tmp
 
 n=0
 # profile, dots, pattern WxH, lines fed before the cut (from the profile)
@@ -47,20 +41,15 @@ echo "round trip: $n prints decoded exactly"
 mkdir "$T/emu"
 "$EMU" --out "$T/emu" --exit-after-jobs 1 --max-seconds 30 >"$T/port" 2>"$T/emu.log" &
 EMU_PID=$!
-i=0
-while ! grep -q . "$T/port" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 200 ] || fail "printer_emu did not start"; sleep 0.02
-done
+kit_track "$EMU_PID"
+wait_line "$T/port" . "$EMU_PID" 10 || fail "printer_emu did not give its port ($KIT_WHY)"
 port=$(head -n 1 "$T/port")
 "$PJ" "tcp:127.0.0.1:$port?profile=80mm&timeout_ms=3000" --pattern 560x600 --expect "$T/exp.png" >"$T/out.txt" ||
 	fail "tcp print: $(cat "$T/out.txt")"
 grep -q '^outcome: printed$' "$T/out.txt" || fail "tcp print not confirmed: $(cat "$T/out.txt")"
-i=0
-while kill -0 "$EMU_PID" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 250 ] || fail "printer_emu did not exit after its job"; sleep 0.02
-done
+wait_until 5 kit_gone "$EMU_PID" || fail "printer_emu did not exit after its job"
 wait "$EMU_PID" || fail "printer_emu exited with $?: $(cat "$T/emu.log")"
-EMU_PID=
+kit_untrack "$EMU_PID"
 "$DEC" --width 576 --raster-only "$T/emu/job-001.bin" "$T/dec.png" >"$T/dec.txt" || fail "tcp job does not decode"
 grep -q "barriers: 1," "$T/dec.txt" || fail "tcp job lacks its GS r 1: $(cat "$T/dec.txt")"
 cmp -s "$T/exp.png" "$T/dec.png" || fail "tcp job decodes to another raster"

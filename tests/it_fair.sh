@@ -20,51 +20,28 @@
 # Binds 127.0.0.1 only, works in a temporary directory, waits by polling
 # with deadlines.
 set -eu
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
-D=$(mktemp -d /tmp/it_fair.XXXXXX)
-pids=""
+kit_tmp it_fair
+D=$tmp
 
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null || true; done
-	for p in $pids; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$D"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
 eq() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; }
 le() { [ "$2" -le "$3" ] || fail "$1: $2 is more than $3"; }
 ok() { echo "ok - $*"; }
 
-for tool in curl sqlite3 chromium; do
-	command -v $tool >/dev/null || fail "$tool is not installed (make test-deps)"
-done
+need_tool curl sqlite3 chromium
 $PY -c 'import prometheus_client' 2>/dev/null ||
 	fail "python3-prometheus-client is not installed (apt-get install python3-prometheus-client)"
-[ -x "$K" ] && [ -x "$BUILD/tools/fairday" ] || fail "build first: make tests-build"
+need_build "$K" "$BUILD/tools/fairday"
 
 # start_server DB NAME: sets URL, and SPID (its pid).
 start_server() {
-	$K serve --db "$1" --listen 127.0.0.1:0 --always-open --audio-cache "$D/audio" \
-		>"$D/$2.out" 2>"$D/$2.log" &
-	SPID=$!
-	pids="$pids $SPID"
-	deadline=$(($(date +%s) + 20))
-	until grep -q '^listening on' "$D/$2.out" 2>/dev/null; do
-		kill -0 $SPID 2>/dev/null || { cat "$D/$2.log" >&2; fail "the server ($2) exited"; }
-		[ "$(date +%s)" -lt $deadline ] || fail "the server ($2) did not start within 20 s"
-		sleep 0.05
-	done
-	URL=$(sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$D/$2.out")
-	[ -n "$URL" ] || fail "cannot read the server's address"
+	serve_start "$2" "$1" --always-open --audio-cache "$D/audio"
+	SPID=$SERVER_PID URL=$SERVER_URL
 }
 
 stop_server() {
-	kill -TERM "$1"
-	wait "$1" || fail "the server did not stop cleanly"
+	serve_stop "$1" || fail "the server did not stop cleanly"
 }
 
 # -- the site ---------------------------------------------------------------
@@ -107,12 +84,12 @@ services = C B
 burst_per_minute = 8
 INI
 DB=$D/queue.db
-$K admin --db "$DB" init --site "$D/site.ini" >/dev/null
-$K admin --db "$DB" keygen >/dev/null
-K1=$($K admin --db "$DB" device add kiosk1)
-K2=$($K admin --db "$DB" device add kiosk2)
-echo 'mot-de-passe-marie' | $K admin --db "$DB" user add marie --role manager >/dev/null
-TOKEN=$($K admin --db "$DB" user token marie)
+site_init "$DB" "$D/site.ini"
+device_add "$DB" kiosk1
+K1=$KEY
+device_add "$DB" kiosk2
+K2=$KEY
+user_add "$DB" marie manager mot-de-passe-marie
 start_server "$DB" serve1
 S1=$SPID
 

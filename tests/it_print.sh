@@ -12,56 +12,21 @@
 # message; reprints (same number, DUPLICATA, limit); server down, silent,
 # closed, full (attestation de passage), refusals.
 # Binds 127.0.0.1 only; waits by polling with deadlines; cleans up.
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/lib.sh"
 DEC=$BUILD/tools/escpos2png
 EMU=$BUILD/tools/printer_emu
-for x in "$K" "$DEC" "$EMU"; do
-	[ -x "$x" ] || { echo "build $x first (make tests-build)"; exit 1; }
-done
-for x in zbarimg sqlite3 curl compare convert identify; do
-	command -v $x >/dev/null || { echo "missing tool $x (make test-deps)"; exit 1; }
-done
-
-tmp=$(mktemp -d) || exit 1
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fails=0; checks=0
+need_build "$K" "$DEC" "$EMU"
+need_tool zbarimg sqlite3 curl compare convert identify
+kit_tmp it_print
+checks=0
 t0=$(date +%s)
 
-fail() { fails=$((fails + 1)); echo "FAIL: $*"; }
 check() { checks=$((checks + 1)); }
-
-# now_ms: a monotonic-enough clock for deadlines (date +%s%N on GNU).
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-# wait_line FILE PATTERN PID SECONDS: poll until FILE has a line matching
-# PATTERN, the process PID died, or the deadline passed.
-wait_line() {
-	dl=$(( $(now_ms) + $4 * 1000 ))
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		kill -0 "$3" 2>/dev/null || return 1
-		[ "$(now_ms)" -lt "$dl" ] || return 1
-		sleep 0.02
-	done
-}
 
 # serve NAME DB [ARGS]: start a server; sets URL and SPID.
 serve() {
-	name=$1; db=$2; shift 2
-	"$K" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	SPID=$!
-	pids="$pids $SPID"
-	if ! wait_line "$tmp/$name.out" '^listening on ' "$SPID" 15; then
-		echo "server $name did not start:"; cat "$tmp/$name.err"; exit 1
-	fi
-	URL=$(sed -n 's/^listening on //p' "$tmp/$name.out" | head -1)
+	serve_start "$@"
+	SPID=$SERVER_PID URL=$SERVER_URL
 }
 
 # emu NAME [ARGS]: start the TCP printer emulator; sets EPORT and EPID.
@@ -70,16 +35,17 @@ emu() {
 	mkdir -p "$tmp/$name"
 	"$EMU" --port 0 --out "$tmp/$name" --max-seconds 40 "$@" >"$tmp/$name.port" 2>"$tmp/$name.err" &
 	EPID=$!
-	pids="$pids $EPID"
-	wait_line "$tmp/$name.port" '^[0-9][0-9]*$' "$EPID" 10 || { echo "emulator $name did not start"; exit 1; }
+	kit_track "$EPID"
+	wait_line "$tmp/$name.port" '^[0-9][0-9]*$' "$EPID" 10 ||
+		fail "emulator $name did not give its port ($KIT_WHY): $(cat "$tmp/$name.err")"
 	EPORT=$(head -1 "$tmp/$name.port")
 }
 
 # site DB INI: a database with a site, a key and a kiosk; sets DK.
 site() {
-	"$K" admin --db "$1" init --site "$2" >/dev/null 2>&1 &&
-	"$K" admin --db "$1" keygen >/dev/null 2>&1 &&
-	DK=$("$K" admin --db "$1" device add kiosk-1 2>/dev/null) || { echo "cannot set up $1"; exit 1; }
+	site_init "$1" "$2"
+	device_add "$1" kiosk-1
+	DK=$KEY
 }
 
 # tk NAME ARGS...: run `kiosk ticket` against $URL with $DK; sets RC, OUT
@@ -97,11 +63,11 @@ want_rc() {
 	name=$1; want=$2; shift 2
 	check
 	if [ "$RC" -ne "$want" ]; then
-		fail "$name: exit $RC, expected $want"; sed 's/^/    /' "$tmp/$name.txt"; return 1
+		fail_soft "$name: exit $RC, expected $want"; sed 's/^/    /' "$tmp/$name.txt"; return 1
 	fi
 	for pat in "$@"; do
 		if ! grep -Eq -- "$pat" "$tmp/$name.txt"; then
-			fail "$name: output lacks /$pat/"; sed 's/^/    /' "$tmp/$name.txt"; return 1
+			fail_soft "$name: output lacks /$pat/"; sed 's/^/    /' "$tmp/$name.txt"; return 1
 		fi
 	done
 }
@@ -117,10 +83,10 @@ want_print() {
 	j=$(curl -s --max-time 5 -H "Authorization: Bearer $DK" "$URL/api/v1/tickets/$2")
 	st=$(field "$j" print)
 	if [ "$st" != "$3" ]; then
-		fail "$1: server print state '$st', expected '$3': $j"; return 1
+		fail_soft "$1: server print state '$st', expected '$3': $j"; return 1
 	fi
 	if [ -n "$4" ] && ! field "$j" print_reason | grep -Eq -- "$4"; then
-		fail "$1: print_reason lacks /$4/: $j"; return 1
+		fail_soft "$1: print_reason lacks /$4/: $j"; return 1
 	fi
 }
 
@@ -128,10 +94,10 @@ want_print() {
 decode() {
 	check
 	if ! "$DEC" --width "$2" "$tmp/$1.bin" "$tmp/$1.png" >"$tmp/$1.dec" 2>&1; then
-		fail "$1: escpos2png refused the job:"; cat "$tmp/$1.dec"; QR=""; return 1
+		fail_soft "$1: escpos2png refused the job:"; cat "$tmp/$1.dec"; QR=""; return 1
 	fi
 	QR=$(zbarimg -q --raw "$tmp/$1.png" 2>/dev/null)
-	[ -n "$QR" ] || { fail "$1: zbarimg read no QR code"; return 1; }
+	[ -n "$QR" ] || { fail_soft "$1: zbarimg read no QR code"; return 1; }
 }
 
 # ---- servers ---------------------------------------------------------------
@@ -206,20 +172,20 @@ for lang in fr ar fa-AF ta zh uk; do
 		fi
 		decode "$n" "$dots" || continue
 		check
-		grep -q "png: ${dots}x" "$tmp/$n.dec" || fail "$n: decoded width is not $dots: $(cat "$tmp/$n.dec")"
+		grep -q "png: ${dots}x" "$tmp/$n.dec" || fail_soft "$n: decoded width is not $dots: $(cat "$tmp/$n.dec")"
 		check
 		db=$(sqlite3 "$DB" "select token from tickets where id=$ID")
-		[ "$QR" = "$db" ] || fail "$n: QR '$QR' is not the stored token '$db'"
+		[ "$QR" = "$db" ] || fail_soft "$n: QR '$QR' is not the stored token '$db'"
 		check
 		"$K" verify --pubkey "$tmp/pub.txt" --today "$DAY" --image "$tmp/$n.png" >"$tmp/$n.ver" 2>&1 ||
-		    { fail "$n: kiosk verify refused the printed slip:"; cat "$tmp/$n.ver"; }
-		grep -q '^VALID$' "$tmp/$n.ver" || fail "$n: verify did not say VALID"
+		    { fail_soft "$n: kiosk verify refused the printed slip:"; cat "$tmp/$n.ver"; }
+		grep -q '^VALID$' "$tmp/$n.ver" || fail_soft "$n: verify did not say VALID"
 		# One renderer, two outputs: the raster sent is the bitmap laid out.
 		check
 		"$DEC" --raster-only "$tmp/$n.bin" "$tmp/$n.r.png" >/dev/null 2>&1
 		convert "$tmp/$n.raw.png" -threshold 50% "$tmp/$n.t.png"
 		ae=$(compare -metric AE "$tmp/$n.t.png" "$tmp/$n.r.png" null: 2>&1)
-		[ "$ae" = 0 ] || fail "$n: printed raster differs from the laid-out slip ($ae pixels)"
+		[ "$ae" = 0 ] || fail_soft "$n: printed raster differs from the laid-out slip ($ae pixels)"
 	done
 done
 echo "languages done ($(($(date +%s) - t0)) s)"
@@ -232,7 +198,7 @@ expect_verify() {
 	want=$1; pat=$2; pl=$3; shift 3
 	out=$("$K" verify "$@" "$pl" 2>&1); rc=$?
 	if [ "$rc" -ne "$want" ] || ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
-		fail "verify $*: exit $rc (want $want), output:"; printf '%s\n' "$out" | sed 's/^/    /'
+		fail_soft "verify $*: exit $rc (want $want), output:"; printf '%s\n' "$out" | sed 's/^/    /'
 	fi
 }
 expect_verify 0 '^VALID$' "$P" --pubkey "$tmp/pub.txt" --today "$DAY"
@@ -242,7 +208,7 @@ PF=$(printf '%s' "$P" | sed 's/\*C\*/*D*/')
 c=$(printf '%s' "$P" | cut -d'*' -f11 | cut -c50)
 [ "$c" = A ] && repl=B || repl=A
 PS=$(printf '%s' "$P" | sed "s/^\(\([^*]*\*\)\{10\}.\{49\}\)./\1$repl/")
-[ "$PF" != "$P" ] && [ "$PS" != "$P" ] || fail "could not alter the payload"
+[ "$PF" != "$P" ] && [ "$PS" != "$P" ] || fail_soft "could not alter the payload"
 expect_verify 2 '^INVALID: bad signature' "$PF" --pubkey "$tmp/pub.txt" --today "$DAY"
 expect_verify 2 '^INVALID: bad signature' "$PS" --pubkey "$tmp/pub.txt" --today "$DAY"
 expect_verify 4 '^INVALID: another day' "$P" --pubkey "$tmp/pub.txt" --today 20000101
@@ -280,9 +246,9 @@ set -- "$tmp"/ok/job-*.bin
 if [ -f "$1" ]; then
 	cp "$1" "$tmp/tcp-ok.bin"
 	decode tcp-ok 576 && { check; [ "$QR" = "$(sqlite3 "$DB" "select token from tickets where id=$ID")" ] ||
-	    fail "tcp-ok: QR is not the stored token"; }
+	    fail_soft "tcp-ok: QR is not the stored token"; }
 else
-	fail "tcp-ok: the emulator stored no job"
+	fail_soft "tcp-ok: the emulator stored no job"
 fi
 kill "$EPID" 2>/dev/null
 
@@ -338,15 +304,15 @@ want_rc rep1 0 "^$ONUM\$" '^reprint: DUPLICATA 1$' '^print: printed \(confirmed'
 want_print rep1 "$OID" confirmed
 check
 j=$(curl -s --max-time 5 -H "Authorization: Bearer $DK1" "$URL/api/v1/tickets/$OID")
-[ "$(field "$j" reprints)" = 1 ] || fail "rep1: reprints is not 1: $j"
+[ "$(field "$j" reprints)" = 1 ] || fail_soft "rep1: reprints is not 1: $j"
 if decode rep1 576; then
 	check
 	stored=$(sqlite3 "$DB" "select token from tickets where id=$OID")
 	# Same fields but the reprint count (field 10), and a valid signature.
 	[ "$(printf '%s' "$QR" | cut -d'*' -f1-9)" = "$(printf '%s' "$stored" | cut -d'*' -f1-9)" ] ||
-	    fail "rep1: reprint payload '$QR' does not match the ticket '$stored'"
+	    fail_soft "rep1: reprint payload '$QR' does not match the ticket '$stored'"
 	check
-	[ "$(printf '%s' "$QR" | cut -d'*' -f10)" = 1 ] || fail "rep1: payload reprint field is not 1: $QR"
+	[ "$(printf '%s' "$QR" | cut -d'*' -f10)" = 1 ] || fail_soft "rep1: payload reprint field is not 1: $QR"
 	expect_verify 0 'DUPLICATA' "$QR" --pubkey "$tmp/pub.txt" --today "$DAY"
 fi
 # The reprint of a printed slip looks different from it (DUPLICATA box).
@@ -356,17 +322,17 @@ want_rc rep-fr 0 '^reprint: DUPLICATA 1$'
 if decode rep-fr 576; then
 	check
 	h0=$(identify -format %h "$tmp/fr-80mm.png"); h1=$(identify -format %h "$tmp/rep-fr.png")
-	[ "$h1" -gt "$h0" ] || fail "rep-fr: the duplicate ($h1 rows) is not taller than the original ($h0): no DUPLICATA mark?"
+	[ "$h1" -gt "$h0" ] || fail_soft "rep-fr: the duplicate ($h1 rows) is not taller than the original ($h0): no DUPLICATA mark?"
 fi
 tk rep2 --reprint "$OID" --printer "file:$tmp/rep2.bin?profile=58mm&status=ready"
 want_rc rep2 0 '^reprint: DUPLICATA 2$'
 tk rep3 --reprint "$OID" --printer "file:$tmp/rep3.bin?profile=58mm&status=ready"
 want_rc rep3 5 'limit' 'Nothing was reprinted'
 check
-[ ! -s "$tmp/rep3.bin" ] || fail "rep3: something was printed past the reprint limit"
+[ ! -s "$tmp/rep3.bin" ] || fail_soft "rep3: something was printed past the reprint limit"
 check
 j=$(curl -s --max-time 5 -H "Authorization: Bearer $DK1" "$URL/api/v1/tickets/$OID")
-[ "$(field "$j" reprints)" = 2 ] || fail "rep3: reprints is not 2 after the refusal: $j"
+[ "$(field "$j" reprints)" = 2 ] || fail_soft "rep3: reprints is not 2 after the refusal: $j"
 
 # ---- holder-bound service -----------------------------------------------------
 tk holder1 --service A --lang uk --holder "XK1234567" --printer "file:$tmp/holder1.bin?profile=58mm&status=ready"
@@ -387,18 +353,18 @@ DK=$DK1
 tk bad-printer --service C --printer "lpt:1"
 want_rc bad-printer 1 'printer'
 check
-[ "$(sqlite3 "$DB" "select count(*) from tickets where service='Z'")" = 0 ] || fail "a ticket for Z exists"
+[ "$(sqlite3 "$DB" "select count(*) from tickets where service='Z'")" = 0 ] || fail_soft "a ticket for Z exists"
 URL=http://127.0.0.1:1
 tk down --service C --printer "file:$tmp/down.bin"
 want_rc down 2 'unreachable' 'No ticket was issued'
 check
-[ ! -s "$tmp/down.bin" ] || fail "down: something was printed"
+[ ! -s "$tmp/down.bin" ] || fail_soft "down: something was printed"
 
 serve closed "$DB2"
 DK=$DK2
 tk closed --service A --printer "file:$tmp/closed.bin?status=ready"
 want_rc closed 3 'closed' 'No ticket was issued'
-kill "$SPID"; wait "$SPID" 2>/dev/null
+serve_stop "$SPID"
 serve open2 "$DB2" --always-open
 tk full1 --service A --printer "file:$tmp/full1.bin?status=ready"
 want_rc full1 0 '^A001$'
@@ -407,8 +373,8 @@ want_rc full2 4 '^AT-' 'attestation' '^print: printed \(confirmed'
 if decode full2 576; then
 	check
 	"$K" verify --pubkey "$tmp/pub2.txt" --image "$tmp/full2.png" >"$tmp/full2.ver" 2>&1 ||
-	    { fail "full2: the attestation does not verify:"; cat "$tmp/full2.ver"; }
-	grep -q 'attestation' "$tmp/full2.ver" || fail "full2: verify does not call it an attestation"
+	    { fail_soft "full2: the attestation does not verify:"; cat "$tmp/full2.ver"; }
+	grep -q 'attestation' "$tmp/full2.ver" || fail_soft "full2: verify does not call it an attestation"
 fi
 URL=$URL1; DK=$DK1
 
@@ -416,13 +382,13 @@ URL=$URL1; DK=$DK1
 check
 if wait "$BG_SILENT"; then rc=0; else rc=$?; fi
 { [ "$rc" = 7 ] && grep -q 'confirm' "$tmp/bg-silent.txt"; } ||
-    { fail "silent printer: exit $rc"; cat "$tmp/bg-silent.txt"; }
+    { fail_soft "silent printer: exit $rc"; cat "$tmp/bg-silent.txt"; }
 ID=$(sed -n 's/^id: //p' "$tmp/bg-silent.txt")
 [ -n "$ID" ] && want_print bg-silent "$ID" failed 'confirm'
 check
 if wait "$BG_HOLE"; then rc=0; else rc=$?; fi
 { [ "$rc" = 2 ] && grep -q 'unreachable' "$tmp/bg-blackhole.txt"; } ||
-    { fail "silent server: exit $rc, expected 2"; cat "$tmp/bg-blackhole.txt"; }
+    { fail_soft "silent server: exit $rc, expected 2"; cat "$tmp/bg-blackhole.txt"; }
 
 el=$(($(date +%s) - t0))
 echo "it_print: $checks checks, $fails failed, ${el} s"

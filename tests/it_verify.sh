@@ -4,14 +4,11 @@
 # kiosk/core/qr.h and read back by the command through zbar. Checks every exit
 # code: 0 valid, 1 usage, 2 forged, 3 other site, 4 other day,
 # 5 unknown format, 6 no QR code.
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/lib.sh"
 M=$BUILD/tools/slipmake
-[ -x "$K" ] && [ -x "$M" ] || { echo "build $K and $M first"; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0; checks=0
+need_build "$K" "$M"
+kit_tmp it_verify
+checks=0
 
 # expect RC PATTERN CMD...: exit status RC and PATTERN (grep -E) in the output
 expect() {
@@ -19,11 +16,9 @@ expect() {
 	checks=$((checks + 1))
 	out=$("$@" 2>&1); rc=$?
 	if [ "$rc" -ne "$want" ]; then
-		fails=$((fails + 1))
-		echo "FAIL: exit $rc, expected $want: $*"; echo "$out" | sed 's/^/    /'
+		fail_soft "exit $rc, expected $want: $*"; echo "$out" | sed 's/^/    /'
 	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"; then
-		fails=$((fails + 1))
-		echo "FAIL: output lacks /$pat/: $*"; echo "$out" | sed 's/^/    /'
+		fail_soft "output lacks /$pat/: $*"; echo "$out" | sed 's/^/    /'
 	fi
 }
 
@@ -70,7 +65,7 @@ expect 0 '^VALID$' sh -c "printf '%s\r\n' \"\$(printf '%s' '$P' | tr 'A-Z' 'a-z'
 "$M" blank "$tmp/blank.png" || exit 1
 if command -v zbarimg >/dev/null 2>&1; then   # an independent reader agrees
 	checks=$((checks + 1))
-	[ "$(zbarimg -q --raw "$tmp/ok.png" 2>/dev/null)" = "$P" ] || { fails=$((fails + 1)); echo "FAIL: zbarimg reads another text"; }
+	[ "$(zbarimg -q --raw "$tmp/ok.png" 2>/dev/null)" = "$P" ] || fail_soft "zbarimg reads another text"
 fi
 expect 0 '^VALID$'                 "$K" verify --pubkey "$tmp/a.pub" --today 20261127 --image "$tmp/ok.png"
 expect 4 '^INVALID: another day'   "$K" verify --pubkey "$tmp/a.pub" --today 20261201 --image "$tmp/ok.png"

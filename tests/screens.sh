@@ -18,8 +18,7 @@
 # status=), a server that is not there, a site outside its opening hours,
 # a service with a capacity of one. Binds 127.0.0.1 only; every wait in the
 # app's scripts has a deadline.
-BUILD=${BUILD:-build}
-K=$BUILD/kiosk
+. "$(dirname "$0")/lib.sh"
 OUT=docs/screens
 ALL=0
 for a in "$@"; do
@@ -28,41 +27,24 @@ for a in "$@"; do
 	*) OUT=$a ;;
 	esac
 done
-[ -x "$K" ] || { echo "build $K first"; exit 1; }
+need_build "$K"
 mkdir -p "$OUT" || exit 1
 
-tmp=$(mktemp -d) || exit 1
-pids=""
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+kit_tmp screens
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
 export SDL_AUDIODRIVER=dummy
-fails=0
 hn=10 # document numbers typed: a new one for each visit
-
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # server NAME SITE [ARGS]: a fresh database and server; NAME.url, NAME.key
 server() {
 	name=$1; site=$2; shift 2
 	d=$tmp/$name
 	mkdir -p "$d"
-	"$K" admin --db "$d/q.db" init --site "$site" >/dev/null 2>&1 &&
-	"$K" admin --db "$d/q.db" keygen >/dev/null 2>&1 &&
-	"$K" admin --db "$d/q.db" device add kiosk-1 >"$d/key" 2>/dev/null || return 1
-	"$K" serve --db "$d/q.db" --listen 127.0.0.1:0 "$@" >"$d/out" 2>"$d/log" &
-	pids="$pids $!"
-	dl=$(( $(now_ms) + 10000 ))
-	until grep -q '^listening' "$d/out" 2>/dev/null; do
-		[ "$(now_ms)" -lt "$dl" ] || { echo "server $name did not start"; cat "$d/log"; return 1; }
-		sleep 0.02
-	done
-	sed -n 's/^listening on //p' "$d/out" | head -1 >"$d/url"
+	site_init "$d/q.db" "$site"
+	device_add "$d/q.db" kiosk-1
+	echo "$KEY" >"$d/key"
+	serve_start "$name" "$d/q.db" "$@"
+	echo "$SERVER_URL" >"$d/url"
 }
 
 # A site whose hours today exclude now (Paris time), so it is closed.
@@ -74,12 +56,12 @@ sed -e "s/^\(mon\|tue\|wed\|thu\|fri\|sat\|sun\) = .*/\1 = $hours/" \
 sed -e 's/^capacity = .*/capacity = 1/' -e 's/^priority_reserve = .*/priority_reserve = 0/' \
 	assets/demo/site.ini >"$tmp/tiny.ini"
 
-server open assets/demo/site.ini --always-open || exit 1
-server closed "$tmp/closed.ini" || exit 1
-server tiny "$tmp/tiny.ini" --always-open || exit 1
+server open assets/demo/site.ini --always-open
+server closed "$tmp/closed.ini"
+server tiny "$tmp/tiny.ini" --always-open
 # the only ticket of service C on the tiny site goes to someone else
 "$K" ticket --server "$(cat $tmp/tiny/url)" --device-key "$(cat $tmp/tiny/key)" --service C \
-	--printer "file:$tmp/tiny-first.bin" >/dev/null 2>&1 || { echo "cannot issue on the tiny site"; exit 1; }
+	--printer "file:$tmp/tiny-first.bin" >/dev/null 2>&1 || fail "cannot issue on the tiny site"
 
 # run NAME SERVER SIZE PRINTER ARGS...: run the app on $tmp/next.script
 # (a file, not a pipe: a pipe would run this in a subshell and lose $fails)
@@ -90,8 +72,7 @@ run() {
 		url=$(cat "$tmp/$srv/url"); key=$(cat "$tmp/$srv/key"); fi
 	if ! "$K" touch --server "$url" --device-key "$key" --printer "$printer" --size "$size" \
 		--no-audio --script "$tmp/$name.script" "$@" >"$tmp/$name.log" 2>&1; then
-		fails=$((fails + 1))
-		echo "FAIL: $name"; sed 's/^/    /' "$tmp/$name.log" | tail -20
+		fail_soft "$name"; sed 's/^/    /' "$tmp/$name.log" | tail -20
 		[ -f "$tmp/$name.script.fail.png" ] && cp "$tmp/$name.script.fail.png" "$OUT/FAILED-$name.png"
 	fi
 }
