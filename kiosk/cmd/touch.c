@@ -536,32 +536,29 @@ script_failed_shot(struct touch *t, const char *path)
 int
 cmd_touch(int argc, char **argv)
 {
-	struct options *o = calloc(1, sizeof *o);
+	struct options o;
 	struct touch t;
 	int rc, w, h;
 
 	memset(&t, 0, sizeof t);
 	t.t0 = mono_ms();
 	t.first = 1;
-	if (o == NULL || (rc = parse_options(o, argc, argv)) != 0) {
-		free(o);
-		return o == NULL || rc < 0 ? 1 : 0;
-	}
-	t.stats = o->stats;
+	if ((rc = parse_options(&o, argc, argv)) != 0)
+		return rc < 0 ? 1 : 0;
+	t.stats = o.stats;
 	t.rc = 1;
-	if (open_local(&t, o) != 0 || open_screen(&t, o, argv) != 0 || start_threads(&t, o) != 0)
+	if (open_local(&t, &o) != 0 || open_screen(&t, &o, argv) != 0 || start_threads(&t, &o) != 0)
 		goto out;
 	window_size(t.win, &w, &h);
-	log_info("touch: %dx%d at %d dpi, server %s, printer %s%s", w, h, o->dpi, o->server,
-	    o->printer, o->fullscreen ? ", locked fullscreen" : "");
+	log_info("touch: %dx%d at %d dpi, server %s, printer %s%s", w, h, o.dpi, o.server,
+	    o.printer, o.fullscreen ? ", locked fullscreen" : "");
 	t.rc = 0;
 	run(&t);
 	if (t.script && script_failed(t.script)) {
-		script_failed_shot(&t, o->script);
+		script_failed_shot(&t, o.script);
 		t.rc = 3;
 	}
 out:
-	rc = t.rc;
 	speaker_free(t.speaker);
 	audio_free(t.audio);
 	worker_stop(t.worker);
@@ -573,6 +570,5 @@ out:
 	client_free(t.client);
 	printer_close(t.printer);
 	i18n_free();
-	free(o);
-	return rc;
+	return t.rc;
 }
