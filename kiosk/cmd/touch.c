@@ -44,6 +44,7 @@
 #include "sdl/audio.h"
 #include "sdl/window.h"
 #include "speech/speaker.h"
+#include "speech/speech.h"
 #include "ui/ui.h"
 
 #define POLL_OK_MS    30000  /* menu and printer polled this often when all is well (--poll) */
@@ -560,6 +561,7 @@ cmd_touch(int argc, char **argv)
 	}
 out:
 	speaker_free(t.speaker);
+	speech_shutdown();
 	audio_free(t.audio);
 	worker_stop(t.worker);
 	ui_free(t.u);
