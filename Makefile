@@ -43,7 +43,6 @@ $(BUILD)/obj/sdl/%.o:     XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi libpng)
 $(BUILD)/obj/client/%.o:  XCFLAGS = $(call PC,libcurl)
 $(BUILD)/obj/speech/%.o:  XCFLAGS = $(call PC,espeak-ng)
 $(BUILD)/obj/io/%.o:      XCFLAGS = $(call PC,inih libpng)
-$(BUILD)/obj/cmd/touch.o: XCFLAGS = $(call PC,sdl2 libpng)
 $(BUILD)/obj/cmd/verify.o: XCFLAGS = $(call PC,zbar libpng)
 $(addprefix $(BUILD)/obj/store/,$(notdir $(patsubst %.c,%.o,$(wildcard kiosk/store/*.c)))): \
     $(BUILD)/gen/migrations.inc

@@ -1,9 +1,14 @@
 /*
- * test_tts: spoken announcements with the real libespeak-ng. Checks the
- * texts per language, that the file is a well-formed mono 16-bit WAV of a
- * plausible length, that the cache returns the same name fast, that an
- * unknown language gives French only, and that two threads synthesising at
- * once both succeed (the espeak mutex). Prints the time of a fresh synthesis.
+ * test_tts: the speech stack with the real libespeak-ng and the shipped
+ * catalogues (assets/po). Board announcements: the texts per language come
+ * from the catalogues' call sentence, French then the ticket's language;
+ * the file is a well-formed mono 16-bit WAV of a plausible length; the
+ * cache returns the same name fast; an unknown or voiceless language gives
+ * French only; two threads synthesising at once both succeed (the espeak
+ * mutex). The speech module: a synthesis can be stopped. The kiosk's
+ * speaker: lines reach an output as samples, in order, with the speech log
+ * tests/it_touch.sh reads, and a new request interrupts the current one.
+ * Prints the time of a fresh synthesis.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -16,6 +21,9 @@
 #include <unistd.h>
 
 #include "testhelp.h"
+#include "core/i18n.h"
+#include "speech/speaker.h"
+#include "speech/speech.h"
 #include "speech/tts.h"
 
 static char dir[256];
@@ -69,52 +77,240 @@ wav_ms(const char *name)
 	return (long)((uint64_t)bytes / 2 * 1000 / rate);
 }
 
+/* tts_texts for one language: 0 or -1; the four strings in v1 t1 v2 t2. */
+static char v1[32], t1[256], v2[32], t2[256];
+static int
+texts(const char *number, int counter, const char *lang)
+{
+	char err[128];
+
+	return tts_texts(number, counter, lang, v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
+	    t2, sizeof t2, err, sizeof err);
+}
+
 static void
 test_texts(void)
 {
-	char v1[32], t1[256], v2[32], t2[256], err[128];
+	/* French first, then the ticket's language, both from the catalogues;
+	 * the tags the kiosk sends (Dari is fa-AF, Chinese may come as
+	 * zh-Hans), and a regional tag read by its language */
+	static const struct {
+		const char *number; int counter; const char *lang, *voice, *text;
+	} two[] = {
+		{ "A042", 3, "ar", "ar", "التذكرة A 0 4 2، الشباك 3" },
+		{ "B107", 12, "zh", "cmn-latn-pinyin", "请 B 1 0 7 号到 12 号窗口" },
+		{ "B107", 12, "zh-Hans", "cmn-latn-pinyin", "请 B 1 0 7 号到 12 号窗口" },
+		{ "B107", 12, "en", "en-gb", "Ticket B 1 0 7, counter 12" },
+		{ "C001", 1, "ht", "ht", "Tikè C 0 0 1, gichè 1" },
+		{ "D120", 7, "fa-AF", "fa", "تکت D 1 2 0، لطفاً به میز 7 بیایید" },
+		{ "A042", 3, "ar-MA", "ar", "التذكرة A 0 4 2، الشباك 3" },
+	};
+	for (size_t i = 0; i < sizeof two / sizeof two[0]; i++) {
+		CHECK(texts(two[i].number, two[i].counter, two[i].lang) == 0);
+		CHECK_STR(v1, "fr-fr");
+		CHECK(strncmp(t1, "Ticket ", 7) == 0 && strstr(t1, ", guichet ") != NULL);
+		CHECK_STR(v2, two[i].voice);
+		CHECK_STR(t2, two[i].text);
+	}
+	CHECK(texts("A042", 3, "ar") == 0);
+	CHECK_STR(t1, "Ticket A 0 4 2, guichet 3");
 
-	CHECK(tts_texts("A042", 3, "ar", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == 0);
-	CHECK_STR(v1, "fr");
-	CHECK_STR(t1, "Ticket A 0 4 2, guichet 3.");
-	CHECK_STR(v2, "ar");
-	CHECK(strstr(t2, "A 0 4 2") != NULL);
-
-	CHECK(tts_texts("B107", 12, "zh", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == 0);
-	CHECK_STR(v2, "cmn-latn-pinyin");
-	CHECK(strstr(t2, "B 1 0 7") != NULL && strstr(t2, "12") != NULL);
-
-	/* Tags the kiosk sends: Dari is fa-AF, Chinese may come as zh-Hans. */
-	CHECK(tts_texts("B107", 12, "fa-AF", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == 0);
-	CHECK_STR(v2, "fa");
-	CHECK(tts_texts("B107", 12, "zh-Hans", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == 0);
-	CHECK_STR(v2, "cmn-latn-pinyin");
-
-	/* French only: French itself (also easy-to-read), no voice (ps),
-	 * fallback (ht), unknown, none. */
-	const char *fonly[] = { "fr", "fr-easy", "ps", "ht", "xx", "xx-YY", "", NULL };
+	/* French only: French itself, easy-to-read French (the same voice),
+	 * no voice (ps), unknown, none. */
+	const char *fonly[] = { "fr", "fr-easy", "ps", "xx", "xx-YY", "", NULL };
 	for (size_t i = 0; i < sizeof fonly / sizeof fonly[0]; i++) {
-		CHECK(tts_texts("C001", 1, fonly[i], v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-		    t2, sizeof t2, err, sizeof err) == 0);
+		CHECK(texts("C001", 1, fonly[i]) == 0);
+		CHECK_STR(t1, "Ticket C 0 0 1, guichet 1");
 		CHECK_STR(v2, "");
 		CHECK_STR(t2, "");
 	}
 
 	/* Bad input never reaches espeak. */
-	CHECK(tts_texts("a042", 3, "fr", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == -1);
-	CHECK(tts_texts("A04<2", 3, "fr", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == -1);
-	CHECK(tts_texts("A", 3, "fr", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == -1);
-	CHECK(tts_texts("A042", 0, "fr", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == -1);
-	CHECK(tts_texts("A042", 1000, "fr", v1, sizeof v1, t1, sizeof t1, v2, sizeof v2,
-	    t2, sizeof t2, err, sizeof err) == -1);
+	CHECK(texts("a042", 3, "fr") == -1);
+	CHECK(texts("A04<2", 3, "fr") == -1);
+	CHECK(texts("A", 3, "fr") == -1);
+	CHECK(texts("A042", 0, "fr") == -1);
+	CHECK(texts("A042", 1000, "fr") == -1);
+}
+
+/* The sentences are the catalogues': without them, French only. */
+static void
+test_no_catalogues(void)
+{
+	char err[256];
+
+	i18n_free();
+	CHECK(texts("A042", 3, "ar") == 0);
+	CHECK_STR(t1, "Ticket A 0 4 2, guichet 3");
+	CHECK_STR(v2, "");
+	REQUIRE(i18n_load("assets/po", err, sizeof err) == 0);
+}
+
+/* The one voice table: speech_voice reads the language table. */
+static void
+test_voices(void)
+{
+	size_t i, n;
+	const struct lang *l = i18n_langs(&n);
+
+	for (i = 0; i < n; i++) {
+		const char *v = speech_voice(l[i].code);
+		CHECK((v == NULL) == (l[i].voice == NULL));
+		CHECK(v == NULL || strcmp(v, l[i].voice) == 0);
+	}
+	CHECK(speech_voice("ps") == NULL);
+	CHECK_STR(speech_voice("prs"), "fa");
+	CHECK_STR(speech_voice("fr-CA"), "fr-fr");
+	CHECK(speech_voice("xx") == NULL);
+	CHECK(speech_voice("") == NULL);
+	CHECK(speech_voice(NULL) == NULL);
+}
+
+static int
+stop_now(void *arg)
+{
+	int *asked = arg;
+
+	(*asked)++;
+	return 1;
+}
+
+/* The speech module alone: samples, a pause, a stopped synthesis, errors. */
+static void
+test_speech(void)
+{
+	struct speech_pcm p = { 0 };
+	char err[256];
+	int asked = 0;
+	size_t n;
+
+	CHECK(speech_pause(&p, 100, err, sizeof err) == -1); /* no rate yet */
+	CHECK(speech_say(&p, "fr-fr", "Bonjour", NULL, NULL, err, sizeof err) == 0);
+	CHECK(p.rate >= 8000 && p.rate <= 48000);
+	CHECK(p.n > (size_t)p.rate / 4);
+	n = p.n;
+	CHECK(speech_pause(&p, 500, err, sizeof err) == 0);
+	CHECK_INT(p.n, n + (size_t)p.rate / 2);
+	CHECK(speech_say(&p, "fr-fr", "Une phrase assez longue pour durer.", stop_now, &asked,
+	    err, sizeof err) == -1);
+	CHECK_STR(err, "interrupted");
+	CHECK(asked == 1);
+	CHECK(speech_say(&p, "no-such-voice", "x", NULL, NULL, err, sizeof err) == -1);
+	CHECK(strstr(err, "no-such-voice") != NULL);
+	speech_pcm_free(&p);
+	CHECK(p.s == NULL && p.n == 0);
+	speech_pcm_free(&p);
+}
+
+/* A captured output for the speaker: what was played, and when. */
+static struct {
+	pthread_mutex_t mu;    /* guards the rest */
+	pthread_cond_t cv;     /* a play or a hush happened */
+	int plays;             /* sentences played */
+	size_t samples[8];     /* their lengths */
+	int rate;              /* the last rate */
+	int hushes;            /* hush calls */
+	int ms;                /* what play says the sentence lasts */
+} cap = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, { 0 }, 0, 0, 0 };
+
+static int
+cap_play(void *arg, const int16_t *s, size_t n, int rate)
+{
+	(void)arg;
+	(void)s;
+	pthread_mutex_lock(&cap.mu);
+	if (cap.plays < 8)
+		cap.samples[cap.plays] = n;
+	cap.plays++;
+	cap.rate = rate;
+	pthread_cond_broadcast(&cap.cv);
+	pthread_mutex_unlock(&cap.mu);
+	return cap.ms;
+}
+
+static void
+cap_hush(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&cap.mu);
+	cap.hushes++;
+	pthread_cond_broadcast(&cap.cv);
+	pthread_mutex_unlock(&cap.mu);
+}
+
+static const struct speaker_out cap_out = { cap_play, cap_hush };
+
+/* Wait (10 s at most) until `plays` sentences were played and `hushes`
+ * hushes happened. 0, or -1 on time-out. */
+static int
+cap_wait(int plays, int hushes)
+{
+	struct timespec dl;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 10;
+	pthread_mutex_lock(&cap.mu);
+	while ((cap.plays < plays || cap.hushes < hushes) && rc == 0)
+		rc = pthread_cond_timedwait(&cap.cv, &cap.mu, &dl);
+	pthread_mutex_unlock(&cap.mu);
+	return rc == 0 ? 0 : -1;
+}
+
+static char *
+read_file(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The kiosk's speaker with a captured output, then with none. */
+static void
+test_speaker(const char *tmpdir)
+{
+	char log[512], err[256];
+	struct speaker *sp;
+	const char *got;
+
+	snprintf(log, sizeof log, "%s/speech.log", tmpdir);
+	cap.ms = 0; /* a capture is heard at once */
+	REQUIRE((sp = speaker_new(log, &cap_out, NULL, err, sizeof err)) != NULL);
+	speaker_say(sp, strdup("fr\tChoisissez votre langue\nps\tپښتو\nar\t4. العربية\n"));
+	CHECK(cap_wait(2, 0) == 0);
+	/* a long sentence that is never heard (it says it lasts a minute),
+	 * interrupted by the next request: hushed, and the next one is said */
+	cap.ms = 60000;
+	speaker_say(sp, strdup("fr\tUne phrase qui dure une minute\n"));
+	CHECK(cap_wait(3, 0) == 0);
+	cap.ms = 0;
+	speaker_say(sp, strdup("en\tChoose your language\n"));
+	CHECK(cap_wait(4, 1) == 0);
+	speaker_free(sp);
+	CHECK_INT(cap.plays, 4); /* the Pashto line has no voice: not played */
+	CHECK(cap.rate >= 8000 && cap.samples[0] > 1000 && cap.samples[1] > 1000);
+	got = read_file(log);
+	CHECK(strstr(got, "fr\tfr-fr\tChoisissez votre langue\n#said\tfr-fr\t") == got);
+	CHECK(strstr(got, "\nps\t-\tپښتو\nar\tar\t4. العربية\n#said\tar\t") != NULL);
+	CHECK(strstr(got, "\nen\ten-gb\tChoose your language\n#said\ten-gb\t") != NULL);
+
+	/* no output: the lines are logged at once, nothing is synthesised */
+	unlink(log);
+	REQUIRE((sp = speaker_new(log, NULL, NULL, err, sizeof err)) != NULL);
+	speaker_say(sp, strdup("ta\tமொழி\nxx\tx\n"));
+	got = read_file(log);
+	CHECK_STR(got, "ta\tta\tமொழி\nxx\t-\tx\n");
+	speaker_say(sp, NULL);
+	speaker_free(sp);
+	speaker_free(NULL);
+	unlink(log);
 }
 
 struct job {
@@ -181,10 +377,15 @@ main(void)
 	long ms_fr, ms_ar;
 	char sub[256];
 
+	REQUIRE(i18n_load("assets/po", err, sizeof err) == 0);
 	test_texts();
+	test_no_catalogues();
+	test_voices();
+	test_speech();
 
 	snprintf(dir, sizeof dir, "/tmp/test_tts.XXXXXX");
 	REQUIRE(mkdtemp(dir) != NULL);
+	test_speaker(dir);
 	/* cache_dir is created when missing (one level). */
 	snprintf(sub, sizeof sub, "%.200s/audio", dir);
 
@@ -226,7 +427,7 @@ main(void)
 		for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
 			CHECK(tts_announce(dir, "D120", 7, langs[i], name3, sizeof name3, err, sizeof err) == 0);
 			long ms = wav_ms(name3);
-			int second = strcmp(langs[i], "ht") != 0 && strcmp(langs[i], "ps") != 0;
+			int second = strcmp(langs[i], "ps") != 0;
 			if (!(ms > (second ? 2500 : 1000))) {
 				fprintf(stderr, "lang %s: %ld ms\n", langs[i], ms);
 				CHECK(0);
@@ -244,9 +445,9 @@ main(void)
 		CHECK(strcmp(a.name, b.name) != 0);
 		CHECK(wav_ms(a.name) > 2500 && wav_ms(b.name) > 2500);
 
-		/* fr+ar A042, A043, fr A042, 12 langs for D120 (ht and ps share
-		 * the French file), E001, E002 -> 3 + 11 + 2; no temp file left. */
-		CHECK_INT(count_files(), 16);
+		/* fr+ar A042, A043, fr A042, 12 langs for D120 (ps is the French
+		 * file), E001, E002 -> 3 + 12 + 2; no temp file left. */
+		CHECK_INT(count_files(), 17);
 
 		/* Errors. */
 		CHECK(tts_announce(dir, "A42x", 3, "fr", name3, sizeof name3, err, sizeof err) == -1);
@@ -260,5 +461,6 @@ main(void)
 	}
 	tts_shutdown();
 	tts_shutdown();
+	i18n_free();
 	return TEST_REPORT();
 }

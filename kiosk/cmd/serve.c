@@ -17,6 +17,7 @@
 
 #include "http/api.h"
 #include "core/bus.h"
+#include "core/i18n.h"
 #include "cmd/cmds.h"
 #include "http/http.h"
 #include "core/log.h"
@@ -36,13 +37,14 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: kiosk serve --db FILE [--listen ADDR:PORT] [--key FILE] [--web DIR]\n"
-	    "                   [--audio-cache DIR] [--always-open]\n"
+	    "                   [--audio-cache DIR] [--po DIR] [--always-open]\n"
 	    "\n"
 	    "  --db FILE          the queue database (create it with 'kiosk admin --db FILE init')\n"
 	    "  --listen ADDR:PORT address to bind (default 127.0.0.1:8080; port 0 = any free port)\n"
 	    "  --key FILE         the site's secret signing key (default: FILE.key next to the db)\n"
 	    "  --web DIR          the web pages (default: assets/web, or the installed copy)\n"
 	    "  --audio-cache DIR  where spoken announcements are cached (default: FILE.audio/)\n"
+	    "  --po DIR           translations of the spoken announcements (default: assets/po)\n"
 	    "  --always-open      ignore opening hours (demonstrations only)\n");
 }
 
@@ -78,7 +80,9 @@ int
 cmd_serve(int argc, char **argv)
 {
 	const char *db = NULL, *listen = "127.0.0.1:8080", *keyfile = NULL, *web = NULL, *audio = NULL;
-	char keybuf[PATH_MAX], webbuf[PATH_MAX], audiobuf[PATH_MAX], host[64], err[512];
+	const char *podir = NULL;
+	char keybuf[PATH_MAX], webbuf[PATH_MAX], audiobuf[PATH_MAX], pobuf[PATH_MAX], host[64];
+	char err[512];
 	struct store *st = NULL;
 	struct desk *desk = NULL;
 	const struct site *site;
@@ -106,6 +110,8 @@ cmd_serve(int argc, char **argv)
 			web = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--audio-cache")) {
 			audio = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--po")) {
+			podir = argv[++i];
 		} else {
 			fprintf(stderr, "kiosk serve: unknown or incomplete option '%s'\n", argv[i]);
 			usage(stderr);
@@ -188,6 +194,14 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+	if (podir == NULL) {
+		serve_default_dir(argv[0], "po", pobuf, sizeof pobuf);
+		podir = pobuf;
+	}
+	/* the board's spoken call comes from the catalogues; without them it is
+	 * French only, which is no reason to keep the queue closed */
+	if (i18n_load(podir, err, sizeof err) != 0)
+		log_warnx("serve: translations: %s: announcements in French only", err);
 	bus = bus_new((int64_t)time(NULL) * 1000);
 	api = api_new(desk, bus);
 	if (bus == NULL || api == NULL) {
@@ -231,5 +245,6 @@ out:
 	store_close(st);
 	sodium_memzero(&keys, sizeof keys);
 	tts_shutdown();
+	i18n_free();
 	return rc;
 }

@@ -24,13 +24,29 @@
 #include "core/log.h"
 
 /*
- * The languages, in the order the language screen shows them. Voices are
- * what `espeak-ng --voices` lists on Debian bookworm (espeak-ng 1.51):
- * there is no Pashto voice; Dari is read by the Persian voice (close enough
- * to be understood, with an Iranian accent). Mandarin is "cmn-latn-pinyin":
- * on 1.51 the plain "cmn" voice turns Han characters into pinyin and then
- * reads the pinyin letters with English rules ("huan1" as h-u-a-n), while
- * cmn-latn-pinyin pronounces them as Mandarin.
+ * The languages, in the order the language screen shows them.
+ *
+ * The `voice` column is THE voice table of the programme: the kiosk's
+ * speaker and the board's announcements (speech/) both read it, nothing
+ * else names a voice. Voices are what `espeak-ng --voices` lists on Debian
+ * bookworm (espeak-ng 1.51; test_i18n checks them on every run). The
+ * choices that are not simply "the language's own voice":
+ *   - fr and fr-easy: "fr-fr" (France), not Belgian or Swiss French.
+ *   - en: "en-gb", the English taught in French schools.
+ *   - fa-AF (Dari): the Persian voice "fa"; understood, with an Iranian
+ *     accent and Iranian pronunciation of a few Dari words.
+ *   - ps (Pashto): none. espeak-ng has no Pashto voice, and the Persian one
+ *     spells every Pashto-only letter (ټ ډ ړ ښ ...) by its name, which no
+ *     listener could follow. So Pashto lines are not spoken by the kiosk
+ *     (its speech log still lists them) and the board says the call in
+ *     French only.
+ *   - zh: "cmn-latn-pinyin". On 1.51 the plain "cmn" voice turns Han
+ *     characters into pinyin and then reads the pinyin letters with
+ *     English rules ("huan1" as h-u-a-n); cmn-latn-pinyin pronounces them
+ *     as Mandarin.
+ *   - ht: "ht", rough but understood.
+ * A sentence that fell back to French (no translation) is spoken with the
+ * French voice: the ui marks such lines "fr".
  */
 static const struct lang langs[] = {
 	{ "fr",      "fr",      "Français",         "French",                 "Latn", 0, "fr-fr", 0 },

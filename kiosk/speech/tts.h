@@ -1,19 +1,25 @@
 /*
- * tts: spoken call announcements for the waiting-room board, made offline
- * with libespeak-ng. Platform module: the only file that includes espeak-ng's
- * headers. It knows nothing of HTTP or the queue; the server calls it when a
- * ticket is called and serves the file it names under /audio/.
+ * tts: spoken call announcements for the waiting-room board, as WAV files.
+ * Platform module on top of the speech module (speech.h), which owns
+ * libespeak-ng. It knows nothing of HTTP or the queue; the server calls it
+ * when a ticket is called and serves the file it names under /audio/.
  *
- * One announcement is ONE mono 16-bit PCM WAV file: "Ticket A 0 4 2,
- * guichet 3" in French, a short pause, then the same sentence in the ticket's
- * language when espeak-ng has a voice for it. The number's letter and digits
- * are spelled one by one. Files are cached under cache_dir by a hash of
- * (texts, voices, format), so a recall or a second board costs nothing.
+ * One announcement is ONE mono 16-bit PCM WAV file: the catalogues' call
+ * sentence "Ticket %s, guichet %d" in French ("Ticket A 0 4 2, guichet 3"),
+ * a short pause, then the same sentence in the ticket's language, from that
+ * language's catalogue and read by its voice in the language table
+ * (core/i18n.c). The number's letter and digits are spelled one by one.
+ * French only when the language is French or easy-to-read French (same
+ * voice), has no voice (Pashto), has no translation of the sentence, or is
+ * unknown. Files are cached under cache_dir by a hash of (texts, voices,
+ * format), so a recall or a second board costs nothing.
  *
- * Threads: espeak-ng's library keeps global state and is not thread-safe.
- * Every call into it happens under one process-wide mutex inside tts.c; a
- * cached announcement is found without taking that mutex, so a long fresh
- * synthesis in one thread never delays a cached answer in another.
+ * The catalogues must be loaded (i18n_load) before the first call; without
+ * them every announcement is French only.
+ *
+ * Threads: any thread may call tts_announce; the speech module serialises
+ * the synthesis, and a cached announcement is found without any lock, so a
+ * long fresh synthesis in one thread never delays a cached answer in another.
  */
 #ifndef KIOSK_TTS_H
 #define KIOSK_TTS_H
@@ -24,8 +30,8 @@
  * Make (or find in the cache) the announcement of ticket `number` (one
  * upper-case letter then 1..4 digits, e.g. "A042") at counter `counter`
  * (1..999), for a ticket in language `lang` (a tag such as "ar", "zh",
- * "fa-AF"; a tag not in the table is tried by its primary subtag; NULL, ""
- * or a language without a voice gives French only).
+ * "fa-AF"; a tag not in the language table is tried by its primary subtag;
+ * NULL, "" or a language without a voice of its own gives French only).
  * On success writes the file's name relative to cache_dir ("<hex>.wav", 37
  * bytes with the NUL) into relpath_out and returns 0; otherwise returns -1
  * with a reason in err. cache_dir is created if missing (one level).
@@ -45,7 +51,8 @@ int tts_texts(const char *number, int counter, const char *lang,
               char *voice2, size_t v2len, char *text2, size_t t2len,
               char *err, size_t errlen);
 
-/* Release espeak-ng's memory (at exit; harmless if never initialised). */
+/* Release espeak-ng's memory (at exit; harmless if never initialised):
+ * speech_shutdown(). */
 void tts_shutdown(void);
 
 #endif
