@@ -303,6 +303,28 @@ test_estimate(void)
 }
 
 static void
+test_service_mean(void)
+{
+	int mean = 0, served, i;
+
+	/* The first ticket sets it; then the plain mean while fewer than 20. */
+	CHECK_INT(queue_service_mean(0, 0, 300), 300);
+	CHECK_INT(queue_service_mean(300, 1, 600), 450);
+	CHECK_INT(queue_service_mean(450, 2, 150), 350);
+	/* 60 s, 120 s, ... 1200 s: the mean of the twenty, 630 s. */
+	for (served = 0, i = 1; i <= 20; i++, served++)
+		mean = queue_service_mean(mean, served, i * 60);
+	CHECK_INT(mean, 630);
+	/* Past the window the newest weighs 1/20: a slower afternoon shows. */
+	for (i = 0; i < 60; i++, served++)
+		mean = queue_service_mean(mean, served, 1200);
+	CHECK(mean > 1150 && mean <= 1200);
+	/* A clock that went back never makes a negative time. */
+	CHECK_INT(queue_service_mean(0, 0, -30), 0);
+	CHECK(queue_service_mean(600, 5, -30) >= 0);
+}
+
+static void
 test_capacity(void)
 {
 	/* Capacity 60 with 6 kept for priority tickets. */
@@ -396,6 +418,7 @@ main(void)
 	test_open();
 	test_pick();
 	test_estimate();
+	test_service_mean();
 	test_capacity();
 	test_transitions();
 	return TEST_REPORT();

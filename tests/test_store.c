@@ -558,16 +558,24 @@ tickets_update(struct store *st, void *p)
 	CHECK_INT(g.finished_at, 0);
 	stale.id = 99;
 	CHECK_INT(store_ticket_update(st, &stale, TS_WAITING), ST_NOTFOUND);
-	/* Every mutable field. */
-	t.state = TS_SERVED;
-	t.finished_at = T0 + 400;
-	t.recalls = 2;
-	snprintf(t.outcome, sizeof t.outcome, "complete");
+	/* The slip's fields, guarded by the state: nothing else changes. */
 	snprintf(t.token, sizeof t.token, "resigned");
 	snprintf(t.print_state, sizeof t.print_state, "failed");
 	snprintf(t.print_reason, sizeof t.print_reason, "paper out");
 	snprintf(t.print_device, sizeof t.print_device, "kiosk-2");
 	t.reprints = 1;
+	t.recalls = 9;                            /* a queue field: not written here */
+	CHECK_INT(store_ticket_slip(st, &stale), ST_NOTFOUND);
+	stale.id = 1;
+	CHECK_INT(store_ticket_slip(st, &stale), ST_CONFLICT);   /* stale says waiting */
+	CHECK_INT(store_ticket_slip(st, &t), ST_OK);
+	CHECK_INT(store_ticket_get(st, 1, &g), ST_OK);
+	CHECK(g.recalls != 9);
+	/* Every queue field. */
+	t.state = TS_SERVED;
+	t.finished_at = T0 + 400;
+	t.recalls = 2;
+	snprintf(t.outcome, sizeof t.outcome, "complete");
 	CHECK_INT(store_ticket_update(st, &t, TS_CALLED), ST_OK);
 	CHECK_INT(store_ticket_get(st, 1, &g), ST_OK);
 	CHECK_INT(g.state, TS_SERVED);
@@ -645,26 +653,22 @@ queue_moved(struct store *st, void *p)
 	return ST_OK;
 }
 
-/* 22 served tickets in C, 60 s, 120 s, ... 1320 s each. */
+/* A queue's service time: none, then what was set, per day and queue. */
 static int
 served_c(struct store *st, void *p)
 {
-	struct issue_arg a;
-	int i;
+	int n = -1;
 
 	(void)p;
-	CHECK_INT(store_service_time(st, D0, 'C'), 0);
-	for (i = 1; i <= 22; i++) {
-		a = (struct issue_arg){ 'C', 0, T0 + i * 2000, NULL, { 0 }, NULL };
-		REQUIRE(issue_fn(st, &a) == ST_OK);
-		a.t.state = TS_SERVED;
-		a.t.called_at = a.t.issued_at + 10;
-		a.t.finished_at = a.t.called_at + i * 60;
-		REQUIRE(store_ticket_update(st, &a.t, TS_WAITING) == ST_OK);
-	}
-	/* The last 20: 3..22 minutes, 12.5 on average. */
-	CHECK_INT(store_service_time(st, D0, 'C'), 750);
-	CHECK_INT(store_service_time(st, D0, 'A'), 0);
+	CHECK_INT(store_service_time(st, D0, 'C', &n), 0);
+	CHECK_INT(n, 0);
+	CHECK_INT(store_service_time_set(st, D0, 'C', 750, 22), ST_OK);
+	CHECK_INT(store_service_time(st, D0, 'C', &n), 750);
+	CHECK_INT(n, 22);
+	CHECK_INT(store_service_time_set(st, D0, 'C', 700, 23), ST_OK);
+	CHECK_INT(store_service_time(st, D0, 'C', NULL), 700);
+	CHECK_INT(store_service_time(st, D0, 'A', NULL), 0);
+	CHECK_INT(store_service_time(st, "2026-01-01", 'C', NULL), 0);
 	return ST_OK;
 }
 

@@ -158,3 +158,16 @@ queue_estimate_wait(int ahead, int counters, int service_s)
 	w = (long long)ahead * service_s / counters;
 	return w > 86400 ? 86400 : (int)w;
 }
+
+int
+queue_service_mean(int mean_s, int served, int duration_s)
+{
+	int w = served + 1 < QUEUE_SERVICE_WINDOW ? served + 1 : QUEUE_SERVICE_WINDOW;
+
+	if (duration_s < 0)
+		duration_s = 0;
+	if (served <= 0)
+		return duration_s;
+	/* Rounded to the nearest second. */
+	return (int)(((long long)mean_s * (w - 1) + duration_s + w / 2) / w);
+}

@@ -78,6 +78,14 @@ struct queue_head {
 int64_t queue_pick(const struct queue_head *heads, int n, int priority_streak,
     int *service_index /* OUT */, int *is_priority /* OUT */);
 
+/* A queue's recent mean service time after one more ticket took
+ * `duration_s`: the plain mean of the first SERVICE_WINDOW tickets, then a
+ * moving mean that weighs the newest 1/SERVICE_WINDOW, so the estimate
+ * follows the last twenty or so, as staff and pace change during the day.
+ * `served`: tickets counted in `mean_s` so far. */
+#define QUEUE_SERVICE_WINDOW 20
+int queue_service_mean(int mean_s, int served, int duration_s);
+
 /* Estimated wait, in seconds, for someone with `ahead` people before them
  * in a service served by `counters` open counters (0 counts as 1), each
  * taking `service_s` seconds on average. */

@@ -37,6 +37,18 @@ counter_check(struct counter_verb *c, struct counter_row *row, int open)
 	return rc;
 }
 
+/* A served ticket's time at the counter goes into its queue's mean. */
+static int
+count_service(struct counter_verb *c, const struct ticket *t)
+{
+	int served, mean = store_service_time(c->v.st, t->day, t->queue, &served);
+
+	if (mean < 0)
+		return ST_ERR;
+	return store_service_time_set(c->v.st, t->day, t->queue,
+	    queue_service_mean(mean, served, (int)(t->finished_at - t->called_at)), served + 1);
+}
+
 /* End a called ticket: served (with an outcome) or no-show. */
 static int
 finish(struct counter_verb *c, struct ticket *t, enum queue_action a, const char *outcome)
@@ -44,7 +56,8 @@ finish(struct counter_verb *c, struct ticket *t, enum queue_action a, const char
 	int rc;
 
 	snprintf(t->outcome, sizeof t->outcome, "%s", outcome ? outcome : "");
-	if ((rc = desk_move(&c->v, t, a)) != ST_OK)
+	if ((rc = desk_move(&c->v, t, a)) != ST_OK ||
+	    (a == QA_DONE && (rc = count_service(c, t)) != ST_OK))
 		return rc;
 	return verb_log(&c->v, a == QA_DONE ? "done" : "no_show", t, t->queue, c->n, outcome);
 }

@@ -253,7 +253,7 @@ desk_place(struct store *st, const struct site *site, struct ticket *t, int newe
 		return ST_ERR;
 	}
 	if ((counters = store_counters_open_for(st, t->queue)) < 0 ||
-	    (service_s = store_service_time(st, t->day, t->queue)) < 0)
+	    (service_s = store_service_time(st, t->day, t->queue, NULL)) < 0)
 		return ST_ERR;
 	t->position = ahead + 1;
 	t->estimated_wait_s = queue_estimate_wait(ahead, counters,

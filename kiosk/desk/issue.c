@@ -37,7 +37,7 @@ give_back(struct issue *is, struct ticket *t)
 	snprintf(t->print_device, sizeof t->print_device, "%s", is->device);
 	if (desk_sign_ticket(v->d, t) != 0)
 		return verb_fail(v, DK_ERR, "cannot sign the slip");
-	if ((rc = store_ticket_update(v->st, t, t->state)) != ST_OK ||
+	if ((rc = store_ticket_slip(v->st, t)) != ST_OK ||
 	    (rc = verb_log(v, "duplicate", t, t->service, 0, NULL)) != ST_OK ||
 	    (rc = desk_place(v->st, &v->d->site, t, 0)) != ST_OK)
 		return rc;
@@ -256,7 +256,7 @@ printed_tx(struct store *st, void *arg)
 		    t->number);
 	snprintf(t->print_state, sizeof t->print_state, "%s", p->status);
 	snprintf(t->print_reason, sizeof t->print_reason, "%s", p->reason ? p->reason : "");
-	if ((rc = store_ticket_update(st, t, t->state)) != ST_OK)
+	if ((rc = store_ticket_slip(st, t)) != ST_OK)
 		return rc == ST_CONFLICT ? verb_fail(&p->v, DK_CONFLICT, "ticket %s changed meanwhile",
 		    t->number) : rc;
 	if ((rc = count_print(&p->v, t->day, t->service, t->id, p->status, p->reason)) != ST_OK)
@@ -322,6 +322,9 @@ reprint_tx(struct store *st, void *arg)
 	if (strcmp(t->day, p->v.day) != 0 || t->state != TS_WAITING)
 		return verb_fail(&p->v, DK_CONFLICT, "ticket %s is no longer waiting today: it cannot "
 		    "be reprinted", t->number);
+	if (queue_next_state((enum ticket_state)t->state, QA_REPRINT) < 0)
+		return verb_fail(&p->v, DK_CONFLICT, "ticket %s is %s: it cannot be reprinted",
+		    t->number, queue_state_name((enum ticket_state)t->state));
 	if (t->reprints >= p->v.d->site.reprint_limit)
 		return verb_fail(&p->v, DK_LIMIT, "ticket %s was already reprinted %d times (the "
 		    "limit)", t->number, t->reprints);
@@ -333,7 +336,7 @@ reprint_tx(struct store *st, void *arg)
 		snprintf(t->print_device, sizeof t->print_device, "%s", p->v.who->name);
 	if (desk_sign_ticket(p->v.d, t) != 0)
 		return verb_fail(&p->v, DK_ERR, "cannot sign the slip");
-	if ((rc = desk_move(&p->v, t, QA_REPRINT)) != ST_OK ||
+	if ((rc = store_ticket_slip(st, t)) != ST_OK ||
 	    (rc = verb_log(&p->v, "reprint", t, t->service, 0, NULL)) != ST_OK ||
 	    (rc = store_audit_add(st, p->v.now, p->v.who->name, "reprint", t->number)) != ST_OK ||
 	    (rc = desk_place(st, &p->v.d->site, t, 0)) != ST_OK)

@@ -61,7 +61,7 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 	    store_day_count_get(st, day, sv->code, &dc) != ST_OK ||
 	    (oldest = store_oldest_waiting(st, day, sv->code)) < 0 ||
 	    (o->open_counters = store_counters_open_for(st, sv->code)) < 0 ||
-	    (service_s = store_service_time(st, day, sv->code)) < 0)
+	    (service_s = store_service_time(st, day, sv->code, NULL)) < 0)
 		return ST_ERR;
 	o->waiting = ord + prio;
 	o->issued = dc.ordinary + dc.priority;

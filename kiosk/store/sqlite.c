@@ -436,8 +436,11 @@ open_readers(struct store *st, const char *path, char *err, size_t errlen)
 			    r->db ? sqlite3_errmsg(r->db) : "out of memory");
 		sqlite3_busy_timeout(r->db, 3000);
 		sqlite3_extended_result_codes(r->db, 1);
-		/* A small page cache each: the writer's holds the hot pages. */
-		sqlite3_exec(r->db, "PRAGMA cache_size = -1024", NULL, NULL, NULL);
+		/* A small page cache each, and the file mapped: a reader's cache is
+		 * dropped whenever the writer commits, and mapped pages come back
+		 * without a read() each. Only reads go through the mapping. */
+		sqlite3_exec(r->db, "PRAGMA cache_size = -1024; PRAGMA mmap_size = 268435456", NULL,
+		    NULL, NULL);
 		st->rd_free |= 1u << i;
 	}
 	return ST_OK;

@@ -257,9 +257,8 @@ store_total(struct store *st, const char *kind, char service)
 {
 	int64_t v;
 
-	if (sq_int(st, sq_bind(st, "SELECT (SELECT COUNT(*) FROM events WHERE kind = ?1 AND "
-	    "service = ?2) + (SELECT COALESCE(SUM(n), 0) FROM daily_totals WHERE kind = ?1 AND "
-	    "service = ?2)", "sc", kind, service), 0, &v, "cannot read the totals"))
+	if (sq_int(st, sq_bind(st, "SELECT n FROM event_totals WHERE kind = ? AND service = ?", "sc",
+	    kind, service), 0, &v, "cannot read the totals"))
 		return ST_ERR;
 	return v;
 }
@@ -295,6 +294,8 @@ store_purge(struct store *st, const char *today, const char *holder_day, const c
 	    "cannot purge attestations") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM streaks WHERE day < ?", "s", today),
 	    "cannot purge streaks") ||
+	    sq_exec(st, sq_bind(st, "DELETE FROM service_times WHERE day < ?", "s", today),
+	    "cannot purge service times") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM day_counts WHERE day < ?", "s", event_day),
 	    "cannot purge day counts") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM waiting_counts WHERE day < ?", "s", event_day),

@@ -152,26 +152,42 @@ store_ticket_insert(struct store *st, const struct ticket *t, const unsigned cha
 	    "cannot store a ticket");
 }
 
-int
-store_ticket_update(struct store *st, const struct ticket *t, int from_state)
+/* After a guarded update: ST_OK if it changed the row, else why not. */
+static int
+guarded(struct store *st, int64_t id)
 {
 	int64_t n;
 
-	if (sq_exec(st, sq_bind(st, "UPDATE tickets SET queue = ?, state = ?, called_at = ?, "
-	    "finished_at = ?, counter = ?, agent = ?, recalls = ?, outcome = ?, token = ?, "
-	    "print_state = ?, print_reason = ?, print_device = ?, reprints = ? "
-	    "WHERE id = ? AND state = ?", "csIIISiSssSSiis", t->queue, queue_state_name(t->state),
-	    t->called_at, t->finished_at, (int64_t)t->counter, t->agent, (int64_t)t->recalls,
-	    t->outcome, t->token, t->print_state[0] ? t->print_state : "pending", t->print_reason,
-	    t->print_device, (int64_t)t->reprints, t->id, queue_state_name(from_state)),
-	    "cannot update a ticket"))
-		return ST_ERR;
 	if (sq_changes(st) == 1)
 		return ST_OK;
-	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM tickets WHERE id = ?", "i", t->id), 0, &n,
+	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM tickets WHERE id = ?", "i", id), 0, &n,
 	    "cannot read a ticket"))
 		return ST_ERR;
 	return n ? ST_CONFLICT : ST_NOTFOUND;
+}
+
+int
+store_ticket_update(struct store *st, const struct ticket *t, int from_state)
+{
+	if (sq_exec(st, sq_bind(st, "UPDATE tickets SET queue = ?, state = ?, called_at = ?, "
+	    "finished_at = ?, counter = ?, agent = ?, recalls = ?, outcome = ? "
+	    "WHERE id = ? AND state = ?", "csIIISiSis", t->queue, queue_state_name(t->state),
+	    t->called_at, t->finished_at, (int64_t)t->counter, t->agent, (int64_t)t->recalls,
+	    t->outcome, t->id, queue_state_name(from_state)), "cannot update a ticket"))
+		return ST_ERR;
+	return guarded(st, t->id);
+}
+
+int
+store_ticket_slip(struct store *st, const struct ticket *t)
+{
+	if (sq_exec(st, sq_bind(st, "UPDATE tickets SET token = ?, print_state = ?, "
+	    "print_reason = ?, print_device = ?, reprints = ? WHERE id = ? AND state = ?", "ssSSiis",
+	    t->token, t->print_state[0] ? t->print_state : "pending", t->print_reason,
+	    t->print_device, (int64_t)t->reprints, t->id, queue_state_name(t->state)),
+	    "cannot update a ticket"))
+		return ST_ERR;
+	return guarded(st, t->id);
 }
 
 /* -- queues ----------------------------------------------------------------- */
@@ -251,22 +267,38 @@ store_oldest_waiting(struct store *st, const char *day, char queue)
 }
 
 int
-store_service_time(struct store *st, const char *day, char queue)
+store_service_time(struct store *st, const char *day, char queue, int *served)
 {
-	int64_t avg;
+	sqlite3_stmt *s = sq_bind(st, "SELECT mean_s, n FROM service_times WHERE day = ? AND "
+	    "queue = ?", "sc", day, queue);
+	int rc = sq_row(st, s, "cannot read service times"), mean = 0;
 
-	if (sq_int(st, sq_bind(st, "SELECT AVG(d) FROM (SELECT finished_at - called_at AS d "
-	    "FROM tickets WHERE day = ? AND queue = ? AND state = 'served' AND called_at > 0 "
-	    "ORDER BY finished_at DESC LIMIT 20) AS last", "sc", day, queue), 0, &avg,
-	    "cannot read service times"))
+	if (served)
+		*served = 0;
+	if (rc < 0)
 		return ST_ERR;
-	return (int)avg;
+	if (rc == 1) {
+		mean = sqlite3_column_int(s, 0);
+		if (served)
+			*served = sqlite3_column_int(s, 1);
+		sqlite3_reset(s);
+	}
+	return mean;
+}
+
+int
+store_service_time_set(struct store *st, const char *day, char queue, int mean_s, int served)
+{
+	return sq_exec(st, sq_bind(st, "INSERT INTO service_times (day, queue, mean_s, n) "
+	    "VALUES (?, ?, ?, ?) ON CONFLICT (day, queue) DO UPDATE SET mean_s = excluded.mean_s, "
+	    "n = excluded.n", "scii", day, queue, (int64_t)mean_s, (int64_t)served),
+	    "cannot store service times");
 }
 
 /*
  * Open tickets of past days (and of `day` itself with with_day). Two
  * literals rather than an OR, so the partial index tickets_open
- * (db/004_open_tickets.sql) answers from the few open tickets only.
+ * (db/004_lean_writes.sql) answers from the few open tickets only.
  */
 int
 store_tickets_to_close(struct store *st, const char *day, int with_day)

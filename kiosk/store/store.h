@@ -209,11 +209,14 @@ int store_ticket_last_seq(struct store *st, const char *day, char service);
  * "pending". */
 int store_ticket_insert(struct store *st, const struct ticket *t,
     const unsigned char *holder_hash);
-/* Write every mutable field of t (queue, state, times, counter, agent,
- * recalls, outcome, token, print fields, reprints) if its state is still
- * `from_state`; ST_CONFLICT if another writer changed it meanwhile,
+/* Write the queue's fields of t (queue, state, times, counter, agent,
+ * recalls, outcome) if its state is still `from_state`; ST_CONFLICT if another writer changed it meanwhile,
  * ST_NOTFOUND if there is no such ticket. */
 int store_ticket_update(struct store *st, const struct ticket *t, int from_state);
+/* Write the slip's fields of t (token, print state and reason, print
+ * device, reprints) if its state is still t->state. No index holds them,
+ * so a print report or a reprint rewrites one row and nothing else. */
+int store_ticket_slip(struct store *st, const struct ticket *t);
 /* Head of a queue: the oldest waiting ticket of one priority; 0: none. */
 int64_t store_queue_head(struct store *st, const char *day, char queue, int priority);
 /* People waiting in a queue with a given priority. */
@@ -224,8 +227,10 @@ int store_waiting_counts(struct store *st, const char *day, int counts[26][2]);
 int store_ahead_of(struct store *st, const struct ticket *t);
 /* Issue time of the oldest waiting ticket of a queue; 0: nobody waits. */
 int64_t store_oldest_waiting(struct store *st, const char *day, char queue);
-/* Mean service time of the last 20 served tickets of a queue; 0: none. */
-int store_service_time(struct store *st, const char *day, char queue);
+/* A queue's recent mean service time (0: nobody served yet) and how many
+ * tickets it has served (served may be NULL); and its new values. */
+int store_service_time(struct store *st, const char *day, char queue, int *served);
+int store_service_time_set(struct store *st, const char *day, char queue, int mean_s, int served);
 /* Waiting or called tickets of days before `day` (and of `day` itself when
  * with_day): mark them not_served at `now` with a not_served event. Returns
  * how many, or ST_ERR. */
