@@ -1,15 +1,21 @@
 /*
- * store: the SQLite database, and the only module with SQL in it.
+ * store: the database behind one narrow interface. The desk (desk/) is its
+ * only caller in the server; it holds the rules, the store only keeps rows.
+ * No SQL, no engine type and no queue rule crosses this header, so a second
+ * engine (PostgreSQL) slots in beside the SQLite one (store/sqlite_*.c).
  *
- * The queue server is the only writer of queue state. Every public function
- * takes the store's one lock, runs in one transaction, and, when it hands a
- * number to a person, commits with synchronous=FULL before returning: an
- * answer never leaves the server for a change that a power cut could undo.
- * Queue rules come from queue.c; this module only stores their results.
+ * Transactions. Every change runs inside store_write(): the store calls the
+ * caller's function with the store in a write transaction; the row
+ * functions below are only valid inside such a call (or a store_read()).
+ * Concurrent store_write() calls are grouped into one transaction, each
+ * under its own savepoint (group commit: one fsync for the batch), and
+ * nobody's call returns before the commit is on disk. So a number is handed
+ * out only once it is durable, and a failed write undoes only its own
+ * changes.
  *
  * Return codes: ST_OK, or a negative store_rc. ST_ERR is a storage failure
- * (disk full, database locked, I/O error): the HTTP layer answers 503 and
- * nothing was changed. The others are refusals with a reason in err.
+ * (disk full, locked, I/O error) whose reason store_write()/store_read()
+ * copy into the caller's err; the others are ordinary answers.
  */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
@@ -21,115 +27,43 @@
 
 enum store_rc {
 	ST_OK = 0,
-	ST_ERR = -1,        /* storage failure: retry later */
-	ST_NOTFOUND = -2,   /* no such ticket, counter, service, user */
-	ST_CONFLICT = -3,   /* not allowed in the current state */
-	ST_CLOSED = -4,     /* the site is closed now */
-	ST_FULL = -5,       /* today's capacity for this service is reached */
-	ST_EMPTY = -6,      /* nobody is waiting */
-	ST_LIMIT = -7,      /* a limit was reached (reprints, ...) */
-	ST_DENIED = -8,     /* wrong credentials */
-	ST_DUPLICATE = -9,  /* the holder already has an active ticket: it is in `out` */
+	ST_ERR = -1,            /* storage failure: nothing of this call was kept */
+	ST_NOTFOUND = -2,       /* no such row */
+	ST_CONFLICT = -3,       /* the row changed under us (a guarded update found another state) */
 };
 
 struct store;
+
+/* -- rows -------------------------------------------------------------------- */
 
 struct ticket {
 	int64_t id;             /* database id, also the slip's serial */
 	char day[11];           /* local day, YYYY-MM-DD */
 	char service;           /* service that numbered it */
 	char queue;             /* service whose queue it is in (after transfer) */
+	int seq;                /* 1, 2, ... per service and day */
 	char number[12];        /* "A042" */
 	char lang[12];          /* applicant's language */
 	int priority;           /* 1: priority flag (never a reason) */
-	int state;              /* enum ticket_state */
+	int state;              /* enum ticket_state (core/queue.h) */
 	int64_t issued_at;      /* Unix seconds */
 	int64_t called_at;      /* 0 if never called */
 	int64_t finished_at;    /* 0 while open */
 	int counter;            /* counter that called it last, 0 if none */
-	char counter_name[48];  /* its name */
+	char counter_name[48];  /* its name (read only: from the counters) */
 	char agent[48];         /* agent who called it last */
 	int recalls;            /* recalls since the call */
 	char outcome[24];       /* outcome code once served */
 	char device[48];        /* issuing kiosk or agent */
+	char print_device[48];  /* kiosk that printed it last, "" if none */
 	char token[512];        /* signed QR payload */
 	char print_state[16];   /* pending, confirmed, unconfirmed, failed */
 	char print_reason[128]; /* why printing failed */
 	int reprints;           /* reprints so far */
 	char holder_mask[16];   /* "•••4B7" when bound to a holder, else "" */
-	int position;           /* 1 = next to be called (waiting tickets only) */
-	int estimated_wait_s;   /* for waiting tickets */
+	int position;           /* 1 = next to be called (filled by the desk) */
+	int estimated_wait_s;   /* for waiting tickets (filled by the desk) */
 };
-
-/* Called inside the issuing transaction to sign the slip. */
-typedef int (*store_sign_fn)(void *ctx, const struct ticket *t, char *out, size_t outlen);
-
-struct service_stat {
-	char code;              /* service code */
-	char name[96];          /* French name */
-	int capacity;           /* per day, reserve included */
-	int reserve;            /* priority reserve */
-	int bind_holder;        /* tickets bound to a document number */
-	int waiting;            /* tickets waiting now */
-	int issued;             /* tickets issued today */
-	int left_today;         /* ordinary places left today */
-	int estimated_wait_s;   /* for a ticket issued now */
-	int longest_wait_s;     /* of those waiting now */
-	int open_counters;      /* open counters serving it */
-};
-
-struct counter_view {
-	int n;                  /* counter number */
-	char name[48];          /* display name */
-	char services[SITE_MAX_SERVICES + 1]; /* codes, preference order */
-	char state[8];          /* open, paused, closed */
-	int has_ticket;         /* 1: `ticket` is its current called ticket */
-	struct ticket ticket;
-};
-
-struct call_view {
-	int64_t event;          /* event id */
-	char number[12];
-	int counter;
-	char counter_name[48];
-	char service;
-	char lang[12];
-	int recall;             /* 1: a recall of the same ticket */
-	int64_t at;
-};
-
-struct day_report {
-	char service;
-	char name[96];
-	int issued, served, no_show, not_served, cancelled, waiting;
-	int wait_p50_s, wait_p90_s;   /* issue to call, of called tickets */
-	int service_avg_s;            /* call to done, of served tickets */
-};
-
-struct store *store_open(const char *path, char *err, size_t errlen);
-void store_close(struct store *st);   /* NULL is harmless */
-int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
-
-/* Site: copy a parsed site file in (creates or updates), or read it back. */
-int store_apply_site(struct store *st, const struct site *s, const char *actor, int64_t now,
-    char *err, size_t errlen);
-int store_load_site(struct store *st, struct site *out, char *err, size_t errlen);
-
-/* Tickets. holder: NULL, or the bound holder's hash and mask. With a holder
- * that already has an active ticket today for this service, nothing new is
- * issued: the existing ticket comes back in `out` with ST_DUPLICATE. */
-struct holder_ref {
-	unsigned char hash[32]; /* HMAC-SHA256 of the document number under the day key */
-	char mask[16];          /* "•••4B7" */
-};
-int store_issue(struct store *st, const struct site *site, char service, const char *lang,
-    int priority, const char *device, const struct holder_ref *holder, int64_t now,
-    store_sign_fn sign, void *sign_ctx, struct ticket *out, char *err, size_t errlen);
-/* The day's holder key (created on first use). */
-int store_day_key(struct store *st, const char *day, unsigned char key[32], char *err, size_t errlen);
-/* 1 if the ticket is bound to this hash, 0 if not (or not bound), <0 on error. */
-int store_holder_match(struct store *st, int64_t id, const unsigned char hash[32], char *err,
-    size_t errlen);
 
 /* Attestations de passage (capacity reached). */
 struct attestation {
@@ -145,45 +79,53 @@ struct attestation {
 	int weeks;              /* distinct ISO weeks with an attempt */
 	char token[512];        /* signed payload */
 };
-/* Chain fields (attempt, first_date, weeks) come filled in `a` by the
- * caller from the previous slip; the rest is filled here. */
-typedef int (*store_sign_att_fn)(void *ctx, const struct attestation *a, char *out, size_t outlen);
-int store_attest(struct store *st, char service, const char *lang, const char *device,
-    int64_t now, store_sign_att_fn sign, void *sign_ctx, struct attestation *a /* IN/OUT */,
-    char *err, size_t errlen);
-int store_attest_printed(struct store *st, int64_t id, const char *device, const char *status,
-    const char *reason, int64_t now, char *err, size_t errlen);
 
-/* Abuse alerts: check the thresholds after something happened; new alerts
- * are stored once and returned (kind, message). */
+struct counter_row {
+	int n;                  /* counter number */
+	char name[48];          /* display name */
+	char services[SITE_MAX_SERVICES + 1]; /* codes, preference order */
+	char state[8];          /* open, paused, closed */
+};
+
+/* One line of the event log (anonymous: no identity). */
+struct store_event {
+	int64_t at;             /* Unix seconds */
+	const char *day;        /* local day */
+	const char *kind;       /* issue call recall no_show done transfer print ... */
+	int64_t ticket;         /* 0: none */
+	char service;           /* 0: none */
+	int counter;            /* 0: none */
+	const char *agent;      /* kiosk or agent, NULL: none */
+	const char *detail;     /* NULL: none */
+};
+
+/* Slips per service and day. */
+struct day_count {
+	int ordinary;           /* ordinary tickets issued */
+	int priority;           /* priority tickets issued */
+	int attestations;       /* attestations issued */
+	int prints;             /* slips sent to a printer, reprints included */
+};
+enum day_count_field { DC_ORDINARY, DC_PRIORITY, DC_ATTESTATIONS, DC_PRINTS };
+
 struct alert {
 	int64_t id;
 	int64_t at;
 	char kind[24];          /* burst, holder_refusals, outside_hours, reprints, paper */
-	char subject[48];       /* kiosk, hour or service concerned */
-	char message[200];
+	char subject[48];       /* kiosk, hour or ticket concerned */
+	char message[200];      /* in French, for the staff */
 };
-enum alert_check {                      /* which thresholds an event can cross */
-	AC_BURST = 1,                   /* a slip was issued */
-	AC_HOLDER = 2,                  /* a duplicate was refused */
-	AC_CLOSED = 4,                  /* an attempt while closed */
-	AC_REPRINT = 8,                 /* a reprint or a duplicate */
-	AC_PAPER = 16,                  /* a slip was printed */
-};
-int store_alerts_check(struct store *st, const struct site *site, unsigned checks,
-    const char *device, int64_t now, struct alert *out, int max, char *err, size_t errlen);
-int store_alerts_today(struct store *st, const char *day, struct alert *out, int max,
-    char *err, size_t errlen);
-/* Record an attempt the server refused (kind: "closed" or "duplicate"). */
-int store_refusal(struct store *st, const char *day, const char *kind, char service,
-    const char *device, int64_t now, char *err, size_t errlen);
 
-/* Audit log (append-only, hash-chained). */
-int store_audit(struct store *st, int64_t now, const char *actor, const char *action,
-    const char *detail, char *err, size_t errlen);
-/* Walk the chain: 0 if intact (and *entries set), else -1 with the first
- * problem in err ("entry 17 was edited", "entry 9 is missing", ...). */
-int store_audit_verify(struct store *st, int *entries, char *err, size_t errlen);
+struct call_view {
+	int64_t event;          /* event id */
+	char number[12];
+	int counter;
+	char counter_name[48];
+	char service;
+	char lang[12];
+	int recall;             /* 1: a recall of the same ticket */
+	int64_t at;
+};
 
 /* Open figures per service and local hour (hour -1: the whole day). */
 struct stat_row {
@@ -193,59 +135,172 @@ struct stat_row {
 	int wait_p50_s, wait_p90_s;   /* issue to call */
 	int service_avg_s;            /* call to finish, served tickets */
 };
-int store_stats(struct store *st, const char *day, struct stat_row *out, int max,
-    char *err, size_t errlen);
-/* All-time totals for Prometheus counters (kind: issue, served, no_show, not_served,
- * attestation, duplicate). */
-int64_t store_total(struct store *st, const char *kind, char service);
 
-/* Retention: purge holder data and old events (docs/PRIVACY.md). Returns 0 or ST_ERR. */
-int store_retention(struct store *st, const struct site *site, int64_t now, char *err, size_t errlen);
-int store_ticket(struct store *st, int64_t id, struct ticket *out, char *err, size_t errlen);
+struct day_report {
+	char service;
+	char name[96];
+	int issued, served, no_show, not_served, cancelled, waiting;
+	int wait_p50_s, wait_p90_s;   /* issue to call, of called tickets */
+	int service_avg_s;            /* call to done, of served tickets */
+};
+
+/* A credential found by its hash. */
+struct cred {
+	char kind[16];          /* device, token, session */
+	char owner[48];         /* device name or login */
+	char role[16];          /* agent, manager, admin; "device" for devices */
+	char csrf[80];          /* sessions only */
+};
+
+/* -- opening, transactions ----------------------------------------------- */
+
+/* Open (creating and migrating) a database. Refuses a damaged file or a
+ * newer schema before anything is written. */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *st);     /* NULL is harmless */
+/* Consistent online copy into dest. */
+int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
+
+typedef int (*store_fn)(struct store *st, void *arg);
+/*
+ * Run fn in a write transaction, grouped with concurrent calls (see the top
+ * of this file). fn returns ST_OK or any answer of its own (>= 0 or < -1):
+ * its changes are kept; ST_ERR: its changes are undone. Returns fn's answer
+ * once committed, or ST_ERR with the reason in err when the storage failed.
+ */
+int store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen);
+/* Run fn in a read transaction (one consistent view); fn must not write. */
+int store_read(struct store *st, store_fn fn, void *arg, char *err, size_t errlen);
+
+/* -- inside a transaction: site -------------------------------------------- */
+
+/* Replace the site (services, names, counters); counters keep their state. */
+int store_site_put(struct store *st, const struct site *s);
+int store_site_get(struct store *st, struct site *out);        /* ST_NOTFOUND: none yet */
+
+/* -- tickets --------------------------------------------------------------- */
+
+int store_ticket_get(struct store *st, int64_t id, struct ticket *out);
 int store_ticket_by_number(struct store *st, const char *day, const char *number,
-    struct ticket *out, char *err, size_t errlen);
-int store_printed(struct store *st, int64_t id, const char *device, const char *status,
-    const char *reason, int64_t now, struct ticket *out, char *err, size_t errlen);
-int store_reprint(struct store *st, const struct site *site, int64_t id, const char *who,
-    int64_t now, struct ticket *out, char *err, size_t errlen);
+    struct ticket *out);
+/* The waiting or called ticket of a holder for a service and day. */
+int store_ticket_of_holder(struct store *st, const char *day, char service,
+    const unsigned char hash[32], struct ticket *out);
+/* The ticket called at counter n, if any. */
+int store_ticket_at_counter(struct store *st, int counter, struct ticket *out);
+/* 1: ticket id is bound to hash; 0: bound to another or not bound. */
+int store_ticket_holder_is(struct store *st, int64_t id, const unsigned char hash[32]);
+/* The id the next inserted ticket will get (so its slip can be signed first). */
+int64_t store_ticket_next_id(struct store *st);
+/* The highest seq of a service's tickets on a day (0: none). */
+int store_ticket_last_seq(struct store *st, const char *day, char service);
+/* Insert t (t->id from store_ticket_next_id); holder_hash NULL: not bound. */
+int store_ticket_insert(struct store *st, const struct ticket *t,
+    const unsigned char *holder_hash);
+/* Write every mutable field of t (queue, state, times, counter, agent,
+ * recalls, outcome, token, print fields, reprints) if its state is still
+ * `from_state`; ST_CONFLICT if another writer changed it meanwhile. */
+int store_ticket_update(struct store *st, const struct ticket *t, int from_state);
+/* Head of a queue: the oldest waiting ticket of one priority; 0: none. */
+int64_t store_queue_head(struct store *st, const char *day, char queue, int priority);
+/* People waiting in a queue with a given priority. */
+int store_waiting(struct store *st, const char *day, char queue, int priority);
+/* Waiting tickets called before t (same queue and day). */
+int store_ahead_of(struct store *st, const struct ticket *t);
+/* Issue time of the oldest waiting ticket of a queue; 0: nobody waits. */
+int64_t store_oldest_waiting(struct store *st, const char *day, char queue);
+/* Mean service time of the last 20 served tickets of a queue; 0: none. */
+int store_service_time(struct store *st, const char *day, char queue);
+/* Waiting or called tickets of days before `day` (and of `day` itself when
+ * with_day): mark them not_served at `now` with a not_served event. Returns
+ * how many, or ST_ERR. */
+int store_tickets_close(struct store *st, const char *day, int with_day, int64_t now);
+int store_tickets_to_close(struct store *st, const char *day, int with_day); /* how many */
 
-/* Counters. `out` receives the counter's ticket after the change. */
-enum counter_op { CO_RECALL, CO_NO_SHOW, CO_DONE, CO_TRANSFER, CO_PAUSE, CO_RESUME,
-	CO_OPEN, CO_CLOSE };
-int store_call_next(struct store *st, const struct site *site, int counter, const char *agent,
-    int64_t now, struct ticket *out, char *err, size_t errlen);
-int store_call_number(struct store *st, const struct site *site, int counter, const char *agent,
-    const char *number, const char *reason, int64_t now, struct ticket *out, char *err, size_t errlen);
-int store_counter_op(struct store *st, const struct site *site, int counter, const char *agent,
-    enum counter_op op, const char *arg, int64_t now, struct ticket *out, int *has_ticket,
-    char *err, size_t errlen);
-int store_counters(struct store *st, struct counter_view *out, int max, char *err, size_t errlen);
+/* Priority tickets called in a row for a service and day. */
+int store_streak_get(struct store *st, const char *day, char service);
+int store_streak_set(struct store *st, const char *day, char service, int streak);
 
-/* Views. */
-int store_services(struct store *st, const struct site *site, int64_t now,
-    struct service_stat *out, int max, char *err, size_t errlen);
-int store_recent_calls(struct store *st, const char *day, struct call_view *out, int max,
-    char *err, size_t errlen);
-int store_report_day(struct store *st, const char *day, struct day_report *out, int max,
-    char *err, size_t errlen);
+int store_day_count_get(struct store *st, const char *day, char service, struct day_count *out);
+int store_day_count_add(struct store *st, const char *day, char service,
+    enum day_count_field f);
+/* Sums over a day's services: slips printed, and tickets + attestations issued. */
+int store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t *issued);
 
-/* End of day: tickets still waiting or called on a past day, or today after
- * closing time, become not_served. Returns how many, or ST_ERR. */
-int store_close_day(struct store *st, const struct site *site, int64_t now, char *err, size_t errlen);
+/* The day's holder key: created when `create` and missing; ST_NOTFOUND
+ * otherwise (it was destroyed by retention, or never made). */
+int store_day_key(struct store *st, const char *day, int create, unsigned char key[32]);
 
-/* Accounts. Secrets are returned to the caller once and stored hashed. */
-int store_user_add(struct store *st, const char *login, const char *role, const char *password,
-    int64_t now, char *err, size_t errlen);
-int store_user_check(struct store *st, const char *login, const char *password,
-    char *role /* OUT, 16 */, char *err, size_t errlen);
-int store_device_add(struct store *st, const char *name, int64_t now, char *key /* OUT, 80 */,
-    char *err, size_t errlen);
-/* kind: "token", "session" (ttl_s > 0 expires). csrf may be NULL. */
-int store_cred_new(struct store *st, const char *kind, const char *owner, int64_t now, int ttl_s,
-    char *secret /* OUT, 80 */, char *csrf /* OUT, 80 or NULL */, char *err, size_t errlen);
-/* Look a secret up. kind/owner/role/csrf OUT (16/48/16/80); role is "device" for devices. */
-int store_cred_check(struct store *st, const char *secret, int64_t now, char *kind, char *owner,
-    char *role, char *csrf, char *err, size_t errlen);
-int store_cred_revoke(struct store *st, const char *secret, char *err, size_t errlen);
+/* -- attestations ---------------------------------------------------------- */
+
+int64_t store_attestation_next_id(struct store *st);
+int store_attestation_insert(struct store *st, const struct attestation *a);
+/* The attestation if `device` issued it. */
+int store_attestation_get(struct store *st, int64_t id, const char *device,
+    struct attestation *out);
+int store_attestation_printed(struct store *st, int64_t id, const char *status,
+    const char *reason);
+
+/* -- counters -------------------------------------------------------------- */
+
+int store_counter_get(struct store *st, int n, struct counter_row *out);
+int store_counter_list(struct store *st, struct counter_row *out, int max); /* count */
+int store_counter_set_state(struct store *st, int n, const char *state);
+/* Open counters that serve a queue. */
+int store_counters_open_for(struct store *st, char queue);
+
+/* -- events, alerts, audit ------------------------------------------------- */
+
+int store_event_add(struct store *st, const struct store_event *e);
+/* Events of a device (agent) of the given kinds since `since`, counting up
+ * to `limit` at most (kinds: comma-separated, e.g. "issue,attestation";
+ * agent NULL: any; day NULL: any). */
+int store_event_count(struct store *st, const char *day, const char *kinds, const char *agent,
+    int64_t since, int limit);
+/* Tickets with at least `min` duplicate refusals on a day: numbers and counts. */
+int store_repeated_duplicates(struct store *st, const char *day, int min, char numbers[][12],
+    int *counts, int max);
+/* The last calls and recalls of a day, newest first. */
+int store_recent_calls(struct store *st, const char *day, struct call_view *out, int max);
+
+/* Store an alert unless (day, kind, subject) exists: 1 new (a->id set), 0 existed. */
+int store_alert_add(struct store *st, const char *day, struct alert *a);
+int store_alert_exists(struct store *st, const char *day, const char *kind, const char *subject);
+int store_alerts_of_day(struct store *st, const char *day, struct alert *out, int max);
+
+/* Append to the hash-chained audit log. */
+int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
+    const char *detail);
+/* Walk the chain: ST_OK with *entries, or ST_CONFLICT with the first
+ * problem in why ("entry 17 was edited", ...). */
+int store_audit_check(struct store *st, int *entries, char *why, size_t whylen);
+
+/* -- figures and retention ------------------------------------------------- */
+
+int store_stats(struct store *st, const char *day, struct stat_row *out, int max);
+int store_report_day(struct store *st, const char *day, struct day_report *out, int max);
+/* All-time count of events of a kind for a service, daily totals included. */
+int64_t store_total(struct store *st, const char *kind, char service);
+/* Remove holder data of days before holder_day, and events, tickets and
+ * attestations of days before event_day (events kept as daily totals). */
+int store_purge(struct store *st, const char *today, const char *holder_day,
+    const char *event_day);
+/* Outside any transaction: shrink the log so deleted pages do not linger. */
+int store_compact(struct store *st);
+
+/* -- accounts -------------------------------------------------------------- */
+
+int store_user_put(struct store *st, const char *login, const char *role, const char *pwhash,
+    int64_t now);
+/* An active user's password hash (crypto_pwhash_STRBYTES) and role (16). */
+int store_user_get(struct store *st, const char *login, char *pwhash, size_t hashlen, char *role);
+int store_device_put(struct store *st, const char *name, int64_t now);
+/* expires_at 0: until revoked. csrf may be NULL. */
+int store_cred_put(struct store *st, const unsigned char hash[32], const char *kind,
+    const char *owner, const char *csrf, int64_t now, int64_t expires_at);
+/* A valid credential whose owner is active. */
+int store_cred_get(struct store *st, const unsigned char hash[32], int64_t now, struct cred *out);
+int store_cred_del(struct store *st, const unsigned char hash[32]);
+int store_cred_sweep(struct store *st, int64_t now);   /* drop expired ones */
 
 #endif

@@ -1,0 +1,92 @@
+/*
+ * sqlite_int: what the SQLite files of the store share, and nothing else
+ * includes (tests may, for fault injection). The store's public side is
+ * store/store.h; this header holds the handle and the plumbing that every
+ * row function uses: a statement cache keyed by the SQL literal's address,
+ * binding from a format, stepping with a readable reason on failure.
+ *
+ * Error convention: a helper that fails records a reason in st->why (in
+ * store.c's wording: disk full, locked by another process, I/O error,
+ * read-only, or SQLite's own message) and returns ST_ERR, or NULL for
+ * statements. Every helper accepts a NULL statement (the prepare or bind
+ * failed, the reason is recorded) and then fails at once, so a row
+ * function can chain calls and test once.
+ */
+#ifndef KIOSK_STORE_SQLITE_INT_H
+#define KIOSK_STORE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct sq_req;
+
+/* One statement cache entry. */
+struct sq_slot {
+	const char *sql;                /* the literal's address is the key; NULL: free */
+	sqlite3_stmt *stmt;             /* prepared once, reset before each use */
+};
+
+enum sq_mode {
+	SQ_NONE,                        /* no transaction: row functions are not allowed */
+	SQ_READ,                        /* store_read: statements must not write */
+	SQ_WRITE,                       /* store_write's batch */
+};
+
+struct store {
+	sqlite3 *db;                    /* the one connection */
+	pthread_mutex_t lock;           /* the connection: held by store_read, by a batch's
+	                                 * leader, by backup and compact */
+	enum sq_mode mode;              /* the transaction running now (under lock) */
+	char why[400];                  /* reason of the last storage failure (under lock) */
+	struct sq_slot *cache;          /* open addressing, linear probing */
+	size_t ncache;                  /* used slots */
+	size_t cachecap;                /* slots (a power of two), kept at most half full */
+	pthread_mutex_t gc_lock;        /* guards the group-commit queue below */
+	pthread_cond_t gc_cond;         /* a batch was committed */
+	struct sq_req *gc_head;         /* write requests waiting for a batch */
+	struct sq_req **gc_tail;        /* where the next request goes */
+	int gc_leader;                  /* a thread is running a batch */
+};
+
+/* Record the reason of the connection's last failure, as "what: reason",
+ * in st->why, and log it. Returns ST_ERR. */
+int sq_fail(struct store *st, const char *what);
+
+/*
+ * The prepared statement of a SQL string literal (cached by its address:
+ * pass only literals, never a built string). Only inside store_write or
+ * store_read. NULL when it cannot be prepared (no such table, ...): the
+ * reason, with the statement, is in st->why.
+ */
+sqlite3_stmt *sq_stmt(struct store *st, const char *sql);
+
+/*
+ * sq_stmt, reset, and bind by position from fmt:
+ *   i int64_t            I int64_t, 0 binds NULL
+ *   s const char *       (NULL binds NULL)
+ *   S const char *       ("" binds NULL too)
+ *   c char (as int)      one-letter text, 0 binds NULL
+ *   b const unsigned char * 32-byte blob (NULL binds NULL)
+ */
+sqlite3_stmt *sq_bind(struct store *st, const char *sql, const char *fmt, ...);
+
+/* Run to the end (rows ignored) and reset. ST_OK or ST_ERR. */
+int sq_exec(struct store *st, sqlite3_stmt *s, const char *what);
+/* Step once: 1 a row is there to read (call sqlite3_reset after), 0 no
+ * row (reset done), ST_ERR (reset done). */
+int sq_row(struct store *st, sqlite3_stmt *s, const char *what);
+/* The first column of the first row, dflt when no row or NULL. Resets. */
+int sq_int(struct store *st, sqlite3_stmt *s, int64_t dflt, int64_t *out, const char *what);
+/* Rows changed by the last statement. */
+int sq_changes(struct store *st);
+
+/* Column helpers: text copied and truncated ("" for NULL); the first
+ * letter of a text (0 for NULL or ""). */
+void sq_text(sqlite3_stmt *s, int col, char *out, size_t len);
+char sq_char(sqlite3_stmt *s, int col);
+
+#endif

@@ -1,0 +1,519 @@
+/*
+ * sqlite_tickets: the queue's rows on SQLite (see store/store.h): tickets,
+ * queue heads and waiting counts, priority streaks, day counts, day keys,
+ * attestations and counters. Rows only: which ticket to call, whether a
+ * service is full or a state change is allowed is the desk's business.
+ *
+ * Cheap however long the day: waiting_counts is kept by triggers
+ * (db/003_speed.sql), day_counts by store_day_count_add, and queue heads,
+ * the oldest wait and the last served tickets are index seeks.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/queue.h"
+#include "core/log.h"
+#include "store/sqlite_int.h"
+
+/* -- tickets --------------------------------------------------------------- */
+
+#define TICKET_SELECT "SELECT t.id, t.day, t.service, t.queue, t.seq, t.number, t.lang, " \
+	"t.priority, t.state, t.issued_at, t.called_at, t.finished_at, t.counter, c.name, " \
+	"t.agent, t.recalls, t.outcome, t.device, t.print_device, t.token, t.print_state, " \
+	"t.print_reason, t.reprints, t.holder_mask FROM tickets t " \
+	"LEFT JOIN counters c ON c.n = t.counter "
+
+static void
+ticket_row(sqlite3_stmt *s, struct ticket *t)
+{
+	char state[16];
+
+	memset(t, 0, sizeof *t);
+	t->id = sqlite3_column_int64(s, 0);
+	sq_text(s, 1, t->day, sizeof t->day);
+	t->service = sq_char(s, 2);
+	t->queue = sq_char(s, 3);
+	t->seq = sqlite3_column_int(s, 4);
+	sq_text(s, 5, t->number, sizeof t->number);
+	sq_text(s, 6, t->lang, sizeof t->lang);
+	t->priority = sqlite3_column_int(s, 7);
+	sq_text(s, 8, state, sizeof state);
+	t->state = queue_state_parse(state);
+	t->issued_at = sqlite3_column_int64(s, 9);
+	t->called_at = sqlite3_column_int64(s, 10);
+	t->finished_at = sqlite3_column_int64(s, 11);
+	t->counter = sqlite3_column_int(s, 12);
+	sq_text(s, 13, t->counter_name, sizeof t->counter_name);
+	sq_text(s, 14, t->agent, sizeof t->agent);
+	t->recalls = sqlite3_column_int(s, 15);
+	sq_text(s, 16, t->outcome, sizeof t->outcome);
+	sq_text(s, 17, t->device, sizeof t->device);
+	sq_text(s, 18, t->print_device, sizeof t->print_device);
+	sq_text(s, 19, t->token, sizeof t->token);
+	sq_text(s, 20, t->print_state, sizeof t->print_state);
+	sq_text(s, 21, t->print_reason, sizeof t->print_reason);
+	t->reprints = sqlite3_column_int(s, 22);
+	sq_text(s, 23, t->holder_mask, sizeof t->holder_mask);
+}
+
+/* One ticket from a bound TICKET_SELECT statement. */
+static int
+load_ticket(struct store *st, sqlite3_stmt *s, struct ticket *out)
+{
+	int rc = sq_row(st, s, "cannot read a ticket");
+
+	if (rc == 1) {
+		ticket_row(s, out);
+		sqlite3_reset(s);
+		return ST_OK;
+	}
+	return rc == 0 ? ST_NOTFOUND : ST_ERR;
+}
+
+int
+store_ticket_get(struct store *st, int64_t id, struct ticket *out)
+{
+	return load_ticket(st, sq_bind(st, TICKET_SELECT "WHERE t.id = ?", "i", id), out);
+}
+
+int
+store_ticket_by_number(struct store *st, const char *day, const char *number,
+    struct ticket *out)
+{
+	return load_ticket(st, sq_bind(st, TICKET_SELECT "WHERE t.day = ? AND t.number = ?", "ss",
+	    day, number), out);
+}
+
+int
+store_ticket_of_holder(struct store *st, const char *day, char service,
+    const unsigned char hash[32], struct ticket *out)
+{
+	return load_ticket(st, sq_bind(st, TICKET_SELECT "WHERE t.day = ? AND t.service = ? AND "
+	    "t.holder_hash = ? AND t.state IN ('waiting', 'called')", "scb", day, service, hash), out);
+}
+
+int
+store_ticket_at_counter(struct store *st, int counter, struct ticket *out)
+{
+	return load_ticket(st, sq_bind(st, TICKET_SELECT "WHERE t.counter = ? AND t.state = 'called' "
+	    "ORDER BY t.called_at DESC LIMIT 1", "i", (int64_t)counter), out);
+}
+
+int
+store_ticket_holder_is(struct store *st, int64_t id, const unsigned char hash[32])
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT holder_hash FROM tickets WHERE id = ?", "i", id);
+	int rc = sq_row(st, s, "cannot read a ticket"), match;
+
+	if (rc <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	match = sqlite3_column_bytes(s, 0) == 32 &&
+	    sodium_memcmp(sqlite3_column_blob(s, 0), hash, 32) == 0;
+	sqlite3_reset(s);
+	return match;
+}
+
+int64_t
+store_ticket_next_id(struct store *st)
+{
+	int64_t v;
+
+	if (sq_int(st, sq_stmt(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM tickets"), 1, &v,
+	    "cannot number a ticket"))
+		return ST_ERR;
+	return v;
+}
+
+int
+store_ticket_last_seq(struct store *st, const char *day, char service)
+{
+	int64_t v;
+
+	if (sq_int(st, sq_bind(st, "SELECT MAX(seq) FROM tickets WHERE day = ? AND service = ?",
+	    "sc", day, service), 0, &v, "cannot number a ticket"))
+		return ST_ERR;
+	return (int)v;
+}
+
+int
+store_ticket_insert(struct store *st, const struct ticket *t, const unsigned char *holder_hash)
+{
+	return sq_exec(st, sq_bind(st, "INSERT INTO tickets (id, day, service, seq, number, queue, "
+	    "lang, priority, state, issued_at, called_at, finished_at, counter, agent, recalls, "
+	    "outcome, device, token, print_state, print_reason, reprints, holder_hash, holder_mask, "
+	    "print_device) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    "isciscsisiIIISiSsssSibSS", t->id, t->day, t->service, (int64_t)t->seq, t->number,
+	    t->queue, t->lang, (int64_t)(t->priority != 0), queue_state_name(t->state), t->issued_at,
+	    t->called_at, t->finished_at, (int64_t)t->counter, t->agent, (int64_t)t->recalls,
+	    t->outcome, t->device, t->token, t->print_state[0] ? t->print_state : "pending",
+	    t->print_reason, (int64_t)t->reprints, holder_hash, t->holder_mask, t->print_device),
+	    "cannot store a ticket");
+}
+
+int
+store_ticket_update(struct store *st, const struct ticket *t, int from_state)
+{
+	int64_t n;
+
+	if (sq_exec(st, sq_bind(st, "UPDATE tickets SET queue = ?, state = ?, called_at = ?, "
+	    "finished_at = ?, counter = ?, agent = ?, recalls = ?, outcome = ?, token = ?, "
+	    "print_state = ?, print_reason = ?, print_device = ?, reprints = ? "
+	    "WHERE id = ? AND state = ?", "csIIISiSssSSiis", t->queue, queue_state_name(t->state),
+	    t->called_at, t->finished_at, (int64_t)t->counter, t->agent, (int64_t)t->recalls,
+	    t->outcome, t->token, t->print_state[0] ? t->print_state : "pending", t->print_reason,
+	    t->print_device, (int64_t)t->reprints, t->id, queue_state_name(from_state)),
+	    "cannot update a ticket"))
+		return ST_ERR;
+	if (sq_changes(st) == 1)
+		return ST_OK;
+	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM tickets WHERE id = ?", "i", t->id), 0, &n,
+	    "cannot read a ticket"))
+		return ST_ERR;
+	return n ? ST_CONFLICT : ST_NOTFOUND;
+}
+
+/* -- queues ----------------------------------------------------------------- */
+
+int64_t
+store_queue_head(struct store *st, const char *day, char queue, int priority)
+{
+	int64_t id;
+
+	if (sq_int(st, sq_bind(st, "SELECT id FROM tickets WHERE day = ? AND queue = ? AND "
+	    "state = 'waiting' AND priority = ? ORDER BY issued_at, id LIMIT 1", "sci", day, queue,
+	    (int64_t)(priority != 0)), 0, &id, "cannot read a queue"))
+		return ST_ERR;
+	return id;
+}
+
+int
+store_waiting(struct store *st, const char *day, char queue, int priority)
+{
+	int64_t n;
+
+	if (sq_int(st, sq_bind(st, "SELECT n FROM waiting_counts WHERE day = ? AND queue = ? AND "
+	    "priority = ?", "sci", day, queue, (int64_t)(priority != 0)), 0, &n,
+	    "cannot read a queue"))
+		return ST_ERR;
+	return (int)n;
+}
+
+int
+store_ahead_of(struct store *st, const struct ticket *t)
+{
+	int64_t n;
+
+	/* Two index ranges: any higher priority, then the same priority
+	 * issued before (ties broken by id, as the queue heads are). */
+	if (sq_int(st, sq_bind(st, "SELECT (SELECT COUNT(*) FROM tickets WHERE day = ?1 AND "
+	    "queue = ?2 AND state = 'waiting' AND priority > ?3) + (SELECT COUNT(*) FROM tickets "
+	    "WHERE day = ?1 AND queue = ?2 AND state = 'waiting' AND priority = ?3 AND "
+	    "issued_at <= ?4 AND (issued_at < ?4 OR id < ?5))", "sciii", t->day, t->queue,
+	    (int64_t)(t->priority != 0), t->issued_at, t->id), 0, &n, "cannot read a queue"))
+		return ST_ERR;
+	return (int)n;
+}
+
+int64_t
+store_oldest_waiting(struct store *st, const char *day, char queue)
+{
+	int64_t at;
+
+	/* Two index seeks (one per priority value) rather than a scan. */
+	if (sq_int(st, sq_bind(st, "SELECT MIN(x) FROM (SELECT MIN(issued_at) AS x FROM tickets "
+	    "WHERE day = ?1 AND queue = ?2 AND state = 'waiting' AND priority = 0 UNION ALL "
+	    "SELECT MIN(issued_at) FROM tickets WHERE day = ?1 AND queue = ?2 AND state = "
+	    "'waiting' AND priority = 1) AS heads", "sc", day, queue), 0, &at, "cannot read a queue"))
+		return ST_ERR;
+	return at;
+}
+
+int
+store_service_time(struct store *st, const char *day, char queue)
+{
+	int64_t avg;
+
+	if (sq_int(st, sq_bind(st, "SELECT AVG(d) FROM (SELECT finished_at - called_at AS d "
+	    "FROM tickets WHERE day = ? AND queue = ? AND state = 'served' AND called_at > 0 "
+	    "ORDER BY finished_at DESC LIMIT 20) AS last", "sc", day, queue), 0, &avg,
+	    "cannot read service times"))
+		return ST_ERR;
+	return (int)avg;
+}
+
+/*
+ * Open tickets of past days (and of `day` itself with with_day). Two
+ * literals rather than an OR, so the partial index tickets_open
+ * (db/004_open_tickets.sql) answers from the few open tickets only.
+ */
+int
+store_tickets_to_close(struct store *st, const char *day, int with_day)
+{
+	int64_t n;
+
+	if (sq_int(st, sq_bind(st, with_day ?
+	    "SELECT COUNT(*) FROM tickets WHERE state IN ('waiting', 'called') AND day <= ?" :
+	    "SELECT COUNT(*) FROM tickets WHERE state IN ('waiting', 'called') AND day < ?",
+	    "s", day), 0, &n, "cannot close the day"))
+		return ST_ERR;
+	return (int)n;
+}
+
+int
+store_tickets_close(struct store *st, const char *day, int with_day, int64_t now)
+{
+	int n;
+
+	if (sq_exec(st, sq_bind(st, with_day ?
+	    "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?, day, "
+	    "'not_served', id, queue, counter FROM tickets WHERE state IN ('waiting', 'called') "
+	    "AND day <= ?" :
+	    "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?, day, "
+	    "'not_served', id, queue, counter FROM tickets WHERE state IN ('waiting', 'called') "
+	    "AND day < ?", "is", now, day), "cannot close the day"))
+		return ST_ERR;
+	n = sq_changes(st);
+	if (sq_exec(st, sq_bind(st, with_day ?
+	    "UPDATE tickets SET state = 'not_served', finished_at = ? WHERE state IN "
+	    "('waiting', 'called') AND day <= ?" :
+	    "UPDATE tickets SET state = 'not_served', finished_at = ? WHERE state IN "
+	    "('waiting', 'called') AND day < ?", "is", now, day), "cannot close the day"))
+		return ST_ERR;
+	return n;
+}
+
+int
+store_streak_get(struct store *st, const char *day, char service)
+{
+	int64_t v;
+
+	if (sq_int(st, sq_bind(st, "SELECT streak FROM streaks WHERE day = ? AND service = ?", "sc",
+	    day, service), 0, &v, "cannot read a streak"))
+		return ST_ERR;
+	return (int)v;
+}
+
+int
+store_streak_set(struct store *st, const char *day, char service, int streak)
+{
+	return sq_exec(st, sq_bind(st, "INSERT INTO streaks (day, service, streak) VALUES (?,?,?) "
+	    "ON CONFLICT (day, service) DO UPDATE SET streak = excluded.streak", "sci", day, service,
+	    (int64_t)streak), "cannot store a streak");
+}
+
+/* -- day counts and keys ------------------------------------------------------ */
+
+int
+store_day_count_get(struct store *st, const char *day, char service, struct day_count *out)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT ordinary, priority, attestations, prints FROM "
+	    "day_counts WHERE day = ? AND service = ?", "sc", day, service);
+	int rc = sq_row(st, s, "cannot read the day's counts");
+
+	memset(out, 0, sizeof *out);
+	if (rc < 0)
+		return ST_ERR;
+	if (rc == 1) {
+		out->ordinary = sqlite3_column_int(s, 0);
+		out->priority = sqlite3_column_int(s, 1);
+		out->attestations = sqlite3_column_int(s, 2);
+		out->prints = sqlite3_column_int(s, 3);
+		sqlite3_reset(s);
+	}
+	return ST_OK;
+}
+
+int
+store_day_count_add(struct store *st, const char *day, char service, enum day_count_field f)
+{
+	static const char *const sql[] = {
+		[DC_ORDINARY] = "INSERT INTO day_counts (day, service, ordinary) VALUES (?, ?, 1) "
+		    "ON CONFLICT (day, service) DO UPDATE SET ordinary = day_counts.ordinary + 1",
+		[DC_PRIORITY] = "INSERT INTO day_counts (day, service, priority) VALUES (?, ?, 1) "
+		    "ON CONFLICT (day, service) DO UPDATE SET priority = day_counts.priority + 1",
+		[DC_ATTESTATIONS] = "INSERT INTO day_counts (day, service, attestations) VALUES "
+		    "(?, ?, 1) ON CONFLICT (day, service) DO UPDATE SET attestations = "
+		    "day_counts.attestations + 1",
+		[DC_PRINTS] = "INSERT INTO day_counts (day, service, prints) VALUES (?, ?, 1) "
+		    "ON CONFLICT (day, service) DO UPDATE SET prints = day_counts.prints + 1",
+	};
+
+	expect((unsigned)f < sizeof sql / sizeof sql[0]);
+	return sq_exec(st, sq_bind(st, sql[f], "sc", day, service), "cannot count a slip");
+}
+
+int
+store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t *issued)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT COALESCE(SUM(prints), 0), COALESCE(SUM(ordinary + "
+	    "priority + attestations), 0) FROM day_counts WHERE day = ?", "s", day);
+	int rc = sq_row(st, s, "cannot read the day's counts");
+
+	*printed = *issued = 0;
+	if (rc < 0)
+		return ST_ERR;
+	if (rc == 1) {
+		*printed = sqlite3_column_int64(s, 0);
+		*issued = sqlite3_column_int64(s, 1);
+		sqlite3_reset(s);
+	}
+	return ST_OK;
+}
+
+/* The stored key of a day: ST_OK, ST_NOTFOUND or ST_ERR. */
+static int
+read_day_key(struct store *st, const char *day, unsigned char key[32])
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT key FROM day_keys WHERE day = ?", "s", day);
+	int rc = sq_row(st, s, "cannot read the day key");
+
+	if (rc <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	rc = sqlite3_column_bytes(s, 0) == 32 ? ST_OK : ST_NOTFOUND;
+	if (rc == ST_OK)
+		memcpy(key, sqlite3_column_blob(s, 0), 32);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_day_key(struct store *st, const char *day, int create, unsigned char key[32])
+{
+	unsigned char fresh[32];
+	int rc = read_day_key(st, day, key);
+
+	if (rc != ST_NOTFOUND || !create)
+		return rc;
+	randombytes_buf(fresh, sizeof fresh);
+	rc = sq_exec(st, sq_bind(st, "INSERT INTO day_keys (day, key) VALUES (?, ?) "
+	    "ON CONFLICT (day) DO NOTHING", "sb", day, fresh), "cannot store the day key");
+	sodium_memzero(fresh, sizeof fresh);
+	return rc == ST_OK ? read_day_key(st, day, key) : ST_ERR;
+}
+
+/* -- attestations --------------------------------------------------------------- */
+
+int64_t
+store_attestation_next_id(struct store *st)
+{
+	int64_t v;
+
+	if (sq_int(st, sq_stmt(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM attestations"), 1, &v,
+	    "cannot number an attestation"))
+		return ST_ERR;
+	return v;
+}
+
+int
+store_attestation_insert(struct store *st, const struct attestation *a)
+{
+	return sq_exec(st, sq_bind(st, "INSERT INTO attestations (id, day, service, issued_at, "
+	    "device, lang, outcome, attempt, first_date, weeks, token) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	    "iscisssisis", a->id, a->day, a->service, a->issued_at, a->device, a->lang, a->outcome,
+	    (int64_t)a->attempt, a->first_date, (int64_t)a->weeks, a->token),
+	    "cannot store an attestation");
+}
+
+int
+store_attestation_get(struct store *st, int64_t id, const char *device, struct attestation *out)
+{
+	sqlite3_stmt *s = device ?
+	    sq_bind(st, "SELECT id, day, service, issued_at, device, lang, outcome, attempt, "
+	    "first_date, weeks, token FROM attestations WHERE id = ? AND device = ?", "is", id, device) :
+	    sq_bind(st, "SELECT id, day, service, issued_at, device, lang, outcome, attempt, "
+	    "first_date, weeks, token FROM attestations WHERE id = ?", "i", id);
+	int rc = sq_row(st, s, "cannot read an attestation");
+
+	if (rc <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(s, 0);
+	sq_text(s, 1, out->day, sizeof out->day);
+	out->service = sq_char(s, 2);
+	out->issued_at = sqlite3_column_int64(s, 3);
+	sq_text(s, 4, out->device, sizeof out->device);
+	sq_text(s, 5, out->lang, sizeof out->lang);
+	sq_text(s, 6, out->outcome, sizeof out->outcome);
+	out->attempt = sqlite3_column_int(s, 7);
+	sq_text(s, 8, out->first_date, sizeof out->first_date);
+	out->weeks = sqlite3_column_int(s, 9);
+	sq_text(s, 10, out->token, sizeof out->token);
+	sqlite3_reset(s);
+	return ST_OK;
+}
+
+int
+store_attestation_printed(struct store *st, int64_t id, const char *status, const char *reason)
+{
+	if (sq_exec(st, sq_bind(st, "UPDATE attestations SET print_state = ?, print_reason = ? "
+	    "WHERE id = ?", "sSi", status, reason, id), "cannot record printing"))
+		return ST_ERR;
+	return sq_changes(st) ? ST_OK : ST_NOTFOUND;
+}
+
+/* -- counters ---------------------------------------------------------------------- */
+
+static void
+counter_row(sqlite3_stmt *s, struct counter_row *c)
+{
+	memset(c, 0, sizeof *c);
+	c->n = sqlite3_column_int(s, 0);
+	sq_text(s, 1, c->name, sizeof c->name);
+	sq_text(s, 2, c->services, sizeof c->services);
+	sq_text(s, 3, c->state, sizeof c->state);
+}
+
+int
+store_counter_get(struct store *st, int n, struct counter_row *out)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT n, name, services, state FROM counters WHERE n = ? "
+	    "AND active = 1", "i", (int64_t)n);
+	int rc = sq_row(st, s, "cannot read a counter");
+
+	if (rc <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	counter_row(s, out);
+	sqlite3_reset(s);
+	return ST_OK;
+}
+
+int
+store_counter_list(struct store *st, struct counter_row *out, int max)
+{
+	sqlite3_stmt *s = sq_stmt(st, "SELECT n, name, services, state FROM counters "
+	    "WHERE active = 1 ORDER BY n");
+	int n = 0, rc = 0;
+
+	if (s)
+		sqlite3_reset(s);
+	while (n < max && (rc = sq_row(st, s, "cannot read the counters")) == 1)
+		counter_row(s, &out[n++]);
+	if (n < max && rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}
+
+int
+store_counter_set_state(struct store *st, int n, const char *state)
+{
+	if (sq_exec(st, sq_bind(st, "UPDATE counters SET state = ? WHERE n = ? AND active = 1", "si",
+	    state, (int64_t)n), "cannot change a counter"))
+		return ST_ERR;
+	return sq_changes(st) ? ST_OK : ST_NOTFOUND;
+}
+
+int
+store_counters_open_for(struct store *st, char queue)
+{
+	char like[4] = { '%', queue, '%', 0 };
+	int64_t n;
+
+	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM counters WHERE active = 1 AND "
+	    "state = 'open' AND services LIKE ?", "s", like), 0, &n, "cannot read the counters"))
+		return ST_ERR;
+	return (int)n;
+}
