@@ -436,20 +436,33 @@ open_readers(struct store *st, const char *path, char *err, size_t errlen)
 			    r->db ? sqlite3_errmsg(r->db) : "out of memory");
 		sqlite3_busy_timeout(r->db, 3000);
 		sqlite3_extended_result_codes(r->db, 1);
-		/* A small page cache each, and the file mapped: a reader's cache is
-		 * dropped whenever the writer commits, and mapped pages come back
-		 * without a read() each. Only reads go through the mapping. */
-		sqlite3_exec(r->db, "PRAGMA cache_size = -1024; PRAGMA mmap_size = 268435456", NULL,
-		    NULL, NULL);
+		/* A small page cache each: the writer's holds the hot pages. */
+		sqlite3_exec(r->db, "PRAGMA cache_size = -1024", NULL, NULL, NULL);
 		st->rd_free |= 1u << i;
 	}
 	return ST_OK;
 }
 
+/*
+ * Process-wide SQLite settings, before its first use: every connection is
+ * used by one thread at a time under our own locks (NOMUTEX), and SQLite's
+ * memory statistics, which nothing reads, would take one global mutex on
+ * every allocation of every connection.
+ */
+static void
+configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct store *st;
+
+	pthread_once(&once, configure);
 
 	if (sodium_init() < 0) {
 		errf(err, errlen, "libsodium failed to initialise");
@@ -470,7 +483,7 @@ store_open(const char *path, char *err, size_t errlen)
 	if (check_file(st, path, err, errlen) != ST_OK)
 		goto fail;
 	/* secure_delete: deleted holder data is overwritten, not left in free pages. */
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;", NULL, NULL, NULL) != SQLITE_OK) {
 		sq_fail(st, path);
 		errf(err, errlen, "%s", st->why);

@@ -561,11 +561,13 @@ store_counter_set_state(struct store *st, int n, const char *state)
 int
 store_counters_open_for(struct store *st, char queue)
 {
-	char like[4] = { '%', queue, '%', 0 };
 	int64_t n;
 
+	/* instr(), not LIKE: SQLite prepares a LIKE with a bound pattern again
+	 * whenever the pattern changes, and this runs for every ticket. */
 	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM counters WHERE active = 1 AND "
-	    "state = 'open' AND services LIKE ?", "s", like), 0, &n, "cannot read the counters"))
+	    "state = 'open' AND instr(services, ?) > 0", "c", queue), 0, &n,
+	    "cannot read the counters"))
 		return ST_ERR;
 	return (int)n;
 }
