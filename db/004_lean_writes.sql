@@ -2,14 +2,10 @@
 -- again by every insert and by every update of its columns, and with WAL
 -- each page touched is one more frame to write before the fsync. So:
 
--- The end-of-day check looks for tickets still open on past days. It runs
--- every minute; this index holds only the open tickets, so the check does
--- not walk the whole history (state is in it so that the count reads the
--- index alone, which is what makes SQLite's planner choose it).
-CREATE INDEX tickets_open ON tickets (day, state) WHERE state IN ('waiting', 'called');
-
 -- A counter has one called ticket at most: index only the called ones, so
--- issuing a ticket does not touch this index at all.
+-- issuing a ticket does not touch this index at all. The end-of-day check,
+-- every minute, finds the called tickets of past days here, and the waiting
+-- ones through waiting_counts, without walking the whole history.
 DROP INDEX tickets_counter;
 CREATE INDEX tickets_called ON tickets (counter, called_at) WHERE state = 'called';
 

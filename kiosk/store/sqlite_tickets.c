@@ -296,9 +296,12 @@ store_service_time_set(struct store *st, const char *day, char queue, int mean_s
 }
 
 /*
- * Open tickets of past days (and of `day` itself with with_day). Two
- * literals rather than an OR, so the partial index tickets_open
- * (db/004_lean_writes.sql) answers from the few open tickets only.
+ * Open tickets of past days (and of `day` itself with with_day), found
+ * without an index on every ticket's state: the waiting ones through the
+ * waiting counts (kept by triggers) and the days that have some, the called
+ * ones through the small index of called tickets (named: SQLite's planner
+ * would rather range over the whole history by day). The check runs every
+ * minute; closing, once a day.
  */
 int
 store_tickets_to_close(struct store *st, const char *day, int with_day)
@@ -306,33 +309,53 @@ store_tickets_to_close(struct store *st, const char *day, int with_day)
 	int64_t n;
 
 	if (sq_int(st, sq_bind(st, with_day ?
-	    "SELECT COUNT(*) FROM tickets WHERE state IN ('waiting', 'called') AND day <= ?" :
-	    "SELECT COUNT(*) FROM tickets WHERE state IN ('waiting', 'called') AND day < ?",
+	    "SELECT (SELECT COALESCE(SUM(n), 0) FROM waiting_counts WHERE day <= ?1) + "
+	    "(SELECT COUNT(*) FROM tickets INDEXED BY tickets_called WHERE state = 'called' AND "
+	    "day <= ?1)" :
+	    "SELECT (SELECT COALESCE(SUM(n), 0) FROM waiting_counts WHERE day < ?1) + "
+	    "(SELECT COUNT(*) FROM tickets INDEXED BY tickets_called WHERE state = 'called' AND "
+	    "day < ?1)",
 	    "s", day), 0, &n, "cannot close the day"))
 		return ST_ERR;
 	return (int)n;
 }
 
+/* The four statements of a close: events, then states; waiting, then called. */
+static const char *const close_sql[2][4] = {
+	{ "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?1, day, "
+	  "'not_served', id, queue, counter FROM tickets WHERE state = 'waiting' AND day IN "
+	  "(SELECT day FROM waiting_counts WHERE n > 0 AND day < ?2)",
+	  "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?1, day, "
+	  "'not_served', id, queue, counter FROM tickets INDEXED BY tickets_called WHERE state = "
+	  "'called' AND day < ?2",
+	  "UPDATE tickets SET state = 'not_served', finished_at = ?1 WHERE state = 'waiting' AND "
+	  "day IN (SELECT day FROM waiting_counts WHERE n > 0 AND day < ?2)",
+	  "UPDATE tickets INDEXED BY tickets_called SET state = 'not_served', finished_at = ?1 "
+	  "WHERE state = 'called' AND day < ?2" },
+	{ "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?1, day, "
+	  "'not_served', id, queue, counter FROM tickets WHERE state = 'waiting' AND day IN "
+	  "(SELECT day FROM waiting_counts WHERE n > 0 AND day <= ?2)",
+	  "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?1, day, "
+	  "'not_served', id, queue, counter FROM tickets INDEXED BY tickets_called WHERE state = "
+	  "'called' AND day <= ?2",
+	  "UPDATE tickets SET state = 'not_served', finished_at = ?1 WHERE state = 'waiting' AND "
+	  "day IN (SELECT day FROM waiting_counts WHERE n > 0 AND day <= ?2)",
+	  "UPDATE tickets INDEXED BY tickets_called SET state = 'not_served', finished_at = ?1 "
+	  "WHERE state = 'called' AND day <= ?2" },
+};
+
 int
 store_tickets_close(struct store *st, const char *day, int with_day, int64_t now)
 {
-	int n;
+	const char *const *q = close_sql[with_day != 0];
+	int i, n = 0;
 
-	if (sq_exec(st, sq_bind(st, with_day ?
-	    "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?, day, "
-	    "'not_served', id, queue, counter FROM tickets WHERE state IN ('waiting', 'called') "
-	    "AND day <= ?" :
-	    "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?, day, "
-	    "'not_served', id, queue, counter FROM tickets WHERE state IN ('waiting', 'called') "
-	    "AND day < ?", "is", now, day), "cannot close the day"))
-		return ST_ERR;
-	n = sq_changes(st);
-	if (sq_exec(st, sq_bind(st, with_day ?
-	    "UPDATE tickets SET state = 'not_served', finished_at = ? WHERE state IN "
-	    "('waiting', 'called') AND day <= ?" :
-	    "UPDATE tickets SET state = 'not_served', finished_at = ? WHERE state IN "
-	    "('waiting', 'called') AND day < ?", "is", now, day), "cannot close the day"))
-		return ST_ERR;
+	for (i = 0; i < 4; i++) {
+		if (sq_exec(st, sq_bind(st, q[i], "is", now, day), "cannot close the day"))
+			return ST_ERR;
+		if (i < 2)
+			n += sq_changes(st);
+	}
 	return n;
 }
 
