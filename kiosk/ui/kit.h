@@ -163,6 +163,8 @@ int kit_title(struct ui *u, const char *msgid, int y);
 void kit_badge(struct ui *u, struct rect card, int n);
 /* Height the navigation row takes from the body (0 on a very small screen). */
 int kit_nav_h(struct ui *u);
+/* Where the content above the navigation row must end. */
+int kit_bottom(struct ui *u);
 /* The navigation row at the bottom of the body (the bar on a very small screen). */
 void kit_nav(struct ui *u, const struct navbtn *b, int n);
 struct grid kit_grid_plan(struct ui *u, struct rect a, int n, int min_cw, int ch, int pref_ch);

@@ -37,7 +37,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/sign.h"
-#include "ui/kit.h"
+#include "ui/screens.h"
 
 #define CORNER_MS    3000   /* ...within this many milliseconds */
 #define PIN_TRIES    3      /* wrong PINs before a lock-out */
@@ -51,43 +51,6 @@
 #define MSG_PREV_LOST "Votre attestation précédente n'a pas pu être lue." /* beside the new one */
 #define MSG_WITHOUT   "Continuer sans attestation"
 #define MSG_HOLDER_BAD "Ce numéro n'est pas valide. Vérifiez-le et tapez-le à nouveau."
-
-/* ---- known procedures ------------------------------------------------------ */
-
-/* The demo procedures, by their French name (the msgid): pictogram and the
- * one-line explanation. A site's other services get a generic pictogram. */
-enum kind { K_FIRST, K_RENEW, K_PICKUP, K_NATUR, K_DIGITAL, K_NKINDS };
-
-static const struct known {
-	const char *name;     /* French name (msgid) */
-	const char *explain;  /* one-line explanation (msgid) */
-	enum picto picto;     /* pictogram */
-} known[K_NKINDS] = {
-	[K_FIRST]   = { "Premier titre de séjour",
-	    "Vous demandez un titre de séjour pour la première fois.", P_CARD_NEW },
-	[K_RENEW]   = { "Renouvellement de titre de séjour",
-	    "Vous avez déjà un titre de séjour et vous demandez le suivant.", P_CARD_RENEW },
-	[K_PICKUP]  = { "Retrait de titre de séjour",
-	    "Votre titre est prêt : vous avez reçu un SMS ou une lettre.", P_CARD_PICKUP },
-	[K_NATUR]   = { "Naturalisation", "Vous demandez la nationalité française.", P_BUILDING },
-	[K_DIGITAL] = { "Point d'accueil numérique", "Aide pour faire une démarche en ligne.",
-	    P_SCREEN },
-};
-
-/* The guided choice ("Je ne sais pas"): yes/no questions leading to a kind. */
-enum guide_step { G_HAVE, G_READY, G_NATUR, G_ONLINE, G_RESULT };
-
-static const struct gstep {
-	const char *question;  /* msgid */
-	int yes, no;           /* next step, or -(kind + 1) for a result */
-} guide[G_RESULT] = {
-	[G_HAVE]   = { "Avez-vous déjà un titre de séjour ?", G_READY, G_ONLINE },
-	[G_READY]  = { "Votre titre est-il prêt à être retiré ?", -(K_PICKUP + 1), G_NATUR },
-	[G_NATUR]  = { "Voulez-vous demander la nationalité française ?", -(K_NATUR + 1),
-	    -(K_RENEW + 1) },
-	[G_ONLINE] = { "Avez-vous besoin d'aide pour une démarche en ligne ?", -(K_DIGITAL + 1),
-	    -(K_FIRST + 1) },
-};
 
 static void
 push_action(struct ui *u, const struct ui_action *a)
@@ -152,8 +115,8 @@ rest_screen(const struct ui *u)
 	return UI_S_WELCOME;
 }
 
-static void
-go(struct ui *u, enum ui_screen s)
+void
+flow_go(struct ui *u, enum ui_screen s)
 {
 	if (u->screen != s) {
 		u->screen = s;
@@ -194,9 +157,7 @@ reset(struct ui *u)
 	u->holder_len = 0;
 	u->holder_err = 0;
 	u->holder_mask[0] = '\0';
-	u->gstep = G_HAVE;
-	u->nghist = 0;
-	u->gkind = -1;
+	guide_clear(u);
 	u->large = u->contrast = u->speech = 0;
 	u->session = 0;
 	u->kbd = 0;
@@ -206,508 +167,9 @@ reset(struct ui *u)
 	u->pin_len = 0;
 	u->pin_wrong = 0;
 	u->screen = (enum ui_screen)-1;
-	go(u, rest_screen(u));
+	flow_go(u, rest_screen(u));
 	u->cycle = 0;
 	u->cycle_next = u->now + u->cfg.cycle_ms;
-}
-
-/* Service helpers. */
-
-static int
-nservices(const struct ui *u)
-{
-	return u->menu ? u->menu->nservices : 0;
-}
-
-static const char *
-service_fr(const struct client_service *s)
-{
-	return client_service_name(s, "fr");
-}
-
-static int
-service_kind(const struct client_service *s)
-{
-	int k;
-	for (k = 0; k < K_NKINDS; k++)
-		if (!strcmp(service_fr(s), known[k].name))
-			return k;
-	return -1;
-}
-
-/* The service's name for the visitor: the catalogue's translation of the
- * French name, else the site file's name in that language, else French. */
-static const char *
-service_name(const struct ui *u, const struct client_service *s, const char **lang)
-{
-	const struct lang *l = kit_lang(u);
-	const char *fr = service_fr(s), *t = NULL;
-	int i;
-
-	if (!l->easy && strcmp(l->code, "fr") != 0) {
-		t = i18n_lookup(l->code, fr);
-		for (i = 0; t == NULL && i < s->nnames; i++)
-			if (!strcmp(s->names[i].lang, l->code))
-				t = s->names[i].text;
-	} else if (l->easy) {
-		t = i18n_lookup(l->code, fr);
-	}
-	if (t) {
-		*lang = l->easy ? "fr" : l->code;
-		return t;
-	}
-	*lang = "fr";
-	return fr;
-}
-
-static int
-service_full(const struct client_service *s)
-{
-	return s->left_today == 0;
-}
-
-/* ---- screens --------------------------------------------------------------- */
-
-static void
-scr_loading(struct ui *u)
-{
-	struct metrics *m = &u->m;
-	int s = (int)(20 * m->mm), y = m->body.y + m->body.h / 3;
-
-	kit_picto(u, P_HOURGLASS, mkrect(u->w / 2 - s / 2, y - s, s, s), C_ACCENT, C_BG);
-	kit_para(u, m->body.x, y + m->gap, m->body.w, i18n_tr("fr", "Veuillez patienter…"), "fr",
-	    m->ft, TEXT_BOLD, TEXT_ALIGN_CENTRE, C_TEXT);
-}
-
-static void
-scr_welcome(struct ui *u)
-{
-	struct metrics *m = &u->m;
-	struct rect b = m->body;
-	size_t nl;
-	const struct lang *langs = i18n_langs(&nl);
-	const struct lang *cl = &langs[u->cycle % nl];
-	static const char touch_id[] = "Touchez l'écran pour commencer";
-	static const char free_id[] = "Les tickets sont gratuits. Ne payez jamais pour un ticket.";
-	const char *touch = i18n_tr(cl->code, touch_id);
-	const char *tlang = i18n_lookup(cl->code, touch_id) ? cl->code : "fr";
-	const char *f = i18n_tr("fr", free_id), *fl = i18n_tr(cl->code, free_id);
-	const char *flang = i18n_lookup(cl->code, free_id) ? cl->code : "fr";
-	int landscape = u->w > u->h * 5 / 4;
-	struct rect left = b, right = b;
-	int y, i, ti, ps, h, nh, tw, first = u->ncmds;
-	const char *site = u->menu ? u->menu->site.name : "";
-
-	/* the whole body starts; the bar keeps its own buttons */
-	ti = kit_target(u, mkrect(0, m->header_h, u->w, u->h - m->header_h - m->bar_h),
-	    UI_T_START, 0, 0, "start", i18n_tr("fr", touch_id), "fr");
-	if (landscape) {
-		left.w = b.w * 58 / 100;
-		right.x = b.x + left.w + 2 * m->pad;
-		right.w = b.w - left.w - 2 * m->pad;
-	}
-	y = left.y;
-	y += kit_para(u, left.x, y, left.w, i18n_tr("fr", "Bienvenue"), "fr", m->ft * 5 / 4, TEXT_BOLD,
-	    TEXT_ALIGN_LEFT, C_ACCENT);
-	y += kit_para(u, left.x, y, left.w, site, "fr", m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT_SOFT);
-	y += m->pad;
-	kit_say(u, "fr", i18n_tr("fr", "Bienvenue"));
-	kit_say(u, "fr", site);
-	kit_say(u, "fr", i18n_tr("fr", touch_id));
-	kit_say(u, "fr", f);
-
-	/* the free-ticket notice, in French and in the language shown above it */
-	ps = (int)(12 * m->mm);
-	tw = left.w - ps - 3 * m->gap;
-	/* the same height whatever language cycles through it, so the screen
-	 * does not jump (and only the text is repainted) */
-	{
-		int most = 0;
-		for (i = 0; i < (int)nl; i++) {
-			const char *t = i18n_lookup(langs[i].code, free_id);
-			if (t && t != f)
-				most = imax(most, kit_para_h(u, tw, t, langs[i].code, m->fb, 0));
-		}
-		nh = kit_para_h(u, tw, f, "fr", m->fb, TEXT_BOLD) + most + 2 * m->gap;
-	}
-	nh = imax(nh, ps + 2 * m->gap);
-
-	/* the big start panel takes what is left, within reason */
-	h = (landscape ? left.y + left.h : b.y + b.h * 62 / 100) - y - nh - m->pad;
-	h = imin(h, b.h * 55 / 100);
-	h = imax(h, imax(m->tgt * 2, kit_lineh(u, m->ft) * 2 + 2 * m->gap));
-	kit_need(u, y + h, b.y + b.h);
-	kit_fill(u, mkrect(left.x, y, left.w, h), C_PRIMARY, m->radius * 2);
-	{
-		int s = imin(h - 2 * m->pad, (int)(24 * m->mm));
-		struct rect tr_ = mkrect(left.x + 2 * m->pad + s, y + m->gap, left.w - 4 * m->pad - s,
-		    h - 2 * m->gap);
-		kit_picto(u, P_TOUCH, mkrect(left.x + m->pad, y + (h - s) / 2, s, s), C_ON_PRIMARY, C_PRIMARY);
-		/* a right-to-left sentence aligns to its own start */
-		kit_textbox(u, tr_, touch, tlang, m->ft * 5 / 4, TEXT_BOLD,
-		    text_is_rtl(NULL, tlang) ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT, C_ON_PRIMARY);
-	}
-	y += h + m->pad;
-	if (y + nh <= b.y + b.h) {
-		int ty = y + m->gap, tx = left.x + ps + 2 * m->gap;
-		kit_fill(u, mkrect(left.x, y, left.w, nh), C_TINT, m->radius);
-		kit_picto(u, P_FREE, mkrect(left.x + m->gap, y + (nh - ps) / 2, ps, ps), C_ON_TINT, C_TINT);
-		ty += kit_para(u, tx, ty, tw, f, "fr", m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ON_TINT);
-		if (fl != f)
-			kit_para(u, tx, ty, tw, fl, flang, m->fb, 0,
-			    text_is_rtl(NULL, flang) ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT, C_ON_TINT);
-		y += nh + m->pad;
-	}
-
-	/* tickets left per service */
-	if (landscape)
-		y = right.y;
-	else
-		right = mkrect(b.x, y, b.w, b.y + b.h - y);
-	if (u->menu && u->menu->nservices > 0) {
-		int lh = imax(kit_lineh(u, m->fb) + m->gap, (int)(9 * m->mm));
-		int rows = 0, avail = right.y + right.h - y - kit_lineh(u, m->fb) - m->gap, fits = 1;
-		for (i = 0; i < u->menu->nservices; i++)
-			fits &= kit_mwidth(u, service_fr(&u->menu->services[i]), "fr", m->fb, 0) <=
-			    right.w - 4 * m->gap - kit_mwidth(u, "000", "fr", m->fb, TEXT_BOLD);
-		if (avail >= lh && fits) {
-			y += kit_para(u, right.x, y, right.w, i18n_tr("fr", "Tickets restants aujourd'hui"), "fr",
-			    m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT) + m->gap / 2;
-			for (i = 0; i < u->menu->nservices && (rows + 1) * lh <= avail; i++, rows++) {
-				const struct client_service *sv = &u->menu->services[i];
-				const char *val = sv->left_today == 0 ? i18n_tr("fr", "Complet") :
-				    !sv->open ? i18n_tr("fr", "Fermé") :
-				    sv->left_today < 0 ? "–" : kit_fmt(u, "%d", sv->left_today);
-				int vw = kit_mwidth(u, val, "fr", m->fb, TEXT_BOLD) + m->gap;
-				struct rect row = mkrect(right.x, y, right.w, lh - m->gap / 2);
-				kit_fill(u, row, C_SURFACE, m->radius / 2);
-				kit_textbox(u, mkrect(row.x + m->gap, row.y, row.w - vw - 3 * m->gap, row.h),
-				    service_fr(sv), "fr", m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
-				kit_textbox(u, mkrect(row.x + row.w - vw - m->gap, row.y, vw, row.h), val, "fr",
-				    m->fb, TEXT_BOLD, TEXT_ALIGN_RIGHT, sv->left_today == 0 ? C_TEXT : C_ACCENT);
-				y += lh;
-			}
-		}
-	}
-	kit_own(u, first, ti);
-}
-
-static void
-scr_language(struct ui *u)
-{
-	struct metrics *m = &u->m;
-	size_t nl, i;
-	const struct lang *langs = i18n_langs(&nl);
-	int y = kit_title(u, "Choisissez votre langue", m->body.y);
-	struct rect a = mkrect(m->body.x, y, m->body.w, m->body.y + m->body.h - kit_nav_h(u) - m->gap - y);
-	int minw = 0, ch = imax(m->tgt, kit_lineh(u, m->fb) + 2 * m->gap), k;
-	struct grid g;
-	static const struct navbtn nb[] = {
-		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
-	};
-
-	for (i = 0; i < nl; i++)
-		minw = imax(minw, kit_mwidth(u, langs[i].name, langs[i].code, m->fb, TEXT_BOLD));
-	minw += 2 * m->gap + (int)(9 * m->mm);
-	minw = imax(minw, (int)(45 * m->mm));
-	g = kit_grid_plan(u, a, (int)nl, minw, ch, imax(ch, (int)(22 * m->mm)));
-	if (m->header_h == 0 && g.pages > 1) { /* keep a row for the page buttons */
-		a.h -= m->tgt + m->gap;
-		g = kit_grid_plan(u, a, (int)nl, minw, ch, ch);
-	}
-	if (u->page >= g.pages)
-		u->page = g.pages - 1;
-	for (k = 0; k < g.per_page; k++) {
-		int li = u->page * g.per_page + k;
-		struct rect c;
-		const struct lang *l;
-		int sel, ti, first;
-		if (li >= (int)nl)
-			break;
-		l = &langs[li];
-		c = kit_grid_cell(u, a, &g, k);
-		sel = li == u->lang_i && u->session;
-		first = u->ncmds;
-		ti = kit_target(u, c, UI_T_LANG, li, k < 9 ? k + 1 : 0,
-		    kit_fmt(u, "lang:%s", l->code), l->name, l->code);
-		kit_fill(u, c, sel ? C_PRIMARY : C_SURFACE, m->radius);
-		if (!sel)
-			kit_stroke(u, c, C_BORDER, m->radius, m->border);
-		/* the name in its own script, aligned to its own start */
-		kit_textbox(u, mkrect(c.x + m->gap, c.y, c.w - 2 * m->gap - (int)(8 * m->mm), c.h), l->name,
-		    l->code, m->fb, TEXT_BOLD, l->rtl != u->rtl ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT,
-		    sel ? C_ON_PRIMARY : C_TEXT);
-		if (!sel)
-			kit_badge(u, c, k < 9 ? k + 1 : 0);
-		kit_own(u, first, ti);
-		kit_say(u, l->code, kit_fmt(u, "%d. %s", k + 1, l->name));
-	}
-	kit_nav(u, nb, 1);
-	kit_pager(u, g.pages);
-}
-
-/* One service card: pictogram, name, explanation, status. */
-static void
-service_card(struct ui *u, struct rect c, int si, int key, int with_badge, int *ti_out)
-{
-	struct metrics *m = &u->m;
-	const struct client_service *sv = &u->menu->services[si];
-	int k = service_kind(sv), first = u->ncmds, ti;
-	const char *lang, *elang = "fr", *name = service_name(u, sv, &lang);
-	/* squeezed on the confirmation: the name is enough */
-	const char *ex = k >= 0 && !(u->squeeze >= 2 && u->screen == UI_S_CONFIRM) ?
-	    kit_tr(u, known[k].explain, &elang) : NULL;
-	const char *status = NULL, *slang = "fr";
-	int ps = imin(c.h - 2 * m->gap, (int)(17 * m->mm)), x, w, y, hn, he, bw;
-
-	if (service_full(sv))
-		status = kit_tr(u, "Complet", &slang);
-	ti = kit_target(u, c, UI_T_SERVICE, si, key, kit_fmt(u, "service:%s", sv->code), name, lang);
-	kit_fill(u, c, C_SURFACE, m->radius);
-	kit_stroke(u, c, C_BORDER, m->radius, m->border);
-	kit_fill(u, mkrect(c.x + m->gap, c.y + (c.h - ps) / 2, ps, ps), C_TINT, ps / 2);
-	kit_picto(u, k >= 0 ? known[k].picto : P_DOCUMENT,
-	    mkrect(c.x + m->gap + ps / 8, c.y + (c.h - ps) / 2 + ps / 8, ps * 3 / 4, ps * 3 / 4),
-	    C_ON_TINT, C_TINT);
-	bw = with_badge ? (int)(8 * m->mm) : 0;
-	x = c.x + 2 * m->gap + ps;
-	w = c.x + c.w - m->gap - bw - x;
-	if (status) {
-		int sw = kit_mwidth(u, status, slang, m->fs, TEXT_BOLD) + 2 * m->gap;
-		struct rect sb = mkrect(c.x + c.w - bw - m->gap - sw, c.y + m->gap, sw,
-		    kit_lineh(u, m->fs) + m->gap / 2);
-		kit_fill(u, sb, C_DANGER_BG, m->radius / 2);
-		kit_stroke(u, sb, C_DANGER, m->radius / 2, imax(1, m->border / 2));
-		kit_textbox(u, sb, status, slang, m->fs, TEXT_BOLD, TEXT_ALIGN_CENTRE, C_ON_DANGER_BG);
-		w -= sw + m->gap;
-	}
-	hn = kit_para_h(u, w, name, lang, m->fb, TEXT_BOLD);
-	he = ex ? kit_para_h(u, w, ex, elang, m->fs, 0) : 0;
-	kit_need(u, hn + he, c.h);
-	y = c.y + (c.h - hn - he) / 2;
-	kit_para(u, x, y, w, name, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
-	if (ex)
-		kit_para(u, x, y + hn, w, ex, elang, m->fs, 0, TEXT_ALIGN_LEFT, C_TEXT_SOFT);
-	if (with_badge)
-		kit_badge(u, c, key);
-	kit_own(u, first, ti);
-	if (ti_out)
-		*ti_out = ti;
-	kit_say(u, lang, key ? kit_fmt(u, "%d. %s", key, name) : name);
-	if (ex)
-		kit_say(u, elang, ex);
-	if (status)
-		kit_say(u, slang, status);
-}
-
-/* Height a service card needs at width w. */
-static int
-service_card_h(struct ui *u, int si, int w, int as_target)
-{
-	struct metrics *m = &u->m;
-	const struct client_service *sv = &u->menu->services[si];
-	int k = service_kind(sv), ps = (int)(17 * m->mm), tw, h;
-	const char *lang, *elang = "fr", *name = service_name(u, sv, &lang);
-	const char *ex = k >= 0 && !(u->squeeze >= 2 && u->screen == UI_S_CONFIRM) ?
-	    kit_tr(u, known[k].explain, &elang) : NULL;
-
-	tw = w - 3 * m->gap - ps - (int)(8 * m->mm);
-	if (service_full(sv)) {
-		const char *sl, *st = kit_tr(u, "Complet", &sl);
-		tw -= kit_mwidth(u, st, sl, m->fs, TEXT_BOLD) + 3 * m->gap;
-	}
-	h = kit_para_h(u, tw, name, lang, m->fb, TEXT_BOLD) +
-	    (ex ? kit_para_h(u, tw, ex, elang, m->fs, 0) : 0) + 2 * m->gap;
-	if (as_target)
-		return imax(h, imax(m->tgt, ps + m->gap));
-	return u->squeeze >= 2 ? h : imax(h, imin(ps, m->tgt) + m->gap);
-}
-
-static void
-scr_procedure(struct ui *u)
-{
-	struct metrics *m = &u->m;
-	int y = kit_title(u, "Choisissez votre démarche", m->body.y);
-	struct rect a = mkrect(m->body.x, y, m->body.w, m->body.y + m->body.h - kit_nav_h(u) - m->gap - y);
-	int n = nservices(u) + 1, i, ch = 0, k, minw = (int)(95 * m->mm);
-	struct grid g;
-	static const struct navbtn nb[] = {
-		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
-		{ UI_T_CANCEL, "Annuler", P_CROSS, B_SECONDARY, "cancel", 1 },
-	};
-
-	/* columns first (by a minimum width), then the height the texts need */
-	g = kit_grid_plan(u, a, n, minw, m->tgt, 0);
-	for (i = 0; i < n - 1; i++)
-		ch = imax(ch, service_card_h(u, i, g.cw, 1));
-	{
-		const char *l1, *l2;
-		const char *t1 = kit_tr(u, "Je ne sais pas", &l1);
-		const char *t2 = kit_tr(u, "Répondez à quelques questions simples.", &l2);
-		int tw = g.cw - 3 * m->gap - (int)(22 * m->mm);
-		ch = imax(ch, kit_para_h(u, tw, t1, l1, m->fb, TEXT_BOLD) + kit_para_h(u, tw, t2, l2, m->fs, 0) +
-		    2 * m->gap);
-	}
-	kit_need(u, a.y + ch, a.y + a.h);
-	ch = imax(m->tgt, imin(ch, a.h));
-	g = kit_grid_plan(u, a, n, minw, ch, imax(ch, (int)(32 * m->mm)));
-	if (m->header_h == 0 && g.pages > 1) { /* keep a row for the page buttons */
-		a.h -= m->tgt + m->gap;
-		kit_need(u, a.y + ch, a.y + a.h);
-		g = kit_grid_plan(u, a, n, minw, ch, ch);
-	}
-	if (u->page >= g.pages)
-		u->page = g.pages - 1;
-	for (k = 0; k < g.per_page; k++) {
-		int si = u->page * g.per_page + k;
-		struct rect c;
-		if (si >= n)
-			break;
-		c = kit_grid_cell(u, a, &g, k);
-		if (si < n - 1) {
-			service_card(u, c, si, k < 9 ? k + 1 : 0, 1, NULL);
-		} else {
-			/* "I don't know" */
-			const char *l1, *l2;
-			const char *t1 = kit_tr(u, "Je ne sais pas", &l1);
-			const char *t2 = kit_tr(u, "Répondez à quelques questions simples.", &l2);
-			int ps = imin(c.h - 2 * m->gap, (int)(14 * m->mm)), first = u->ncmds, x, h1, h2, ti;
-			int bw = (int)(8 * m->mm);
-			ti = kit_target(u, c, UI_T_DONTKNOW, 0, k < 9 ? k + 1 : 0, "dontknow", t1, l1);
-			kit_fill(u, c, C_TINT, m->radius);
-			kit_stroke(u, c, C_BORDER, m->radius, m->border);
-			kit_picto(u, P_QUESTION, mkrect(c.x + m->gap, c.y + (c.h - ps) / 2, ps, ps), C_ON_TINT,
-			    C_TINT);
-			x = c.x + 2 * m->gap + ps;
-			h1 = kit_para_h(u, c.x + c.w - m->gap - bw - x, t1, l1, m->fb, TEXT_BOLD);
-			h2 = kit_para_h(u, c.x + c.w - m->gap - bw - x, t2, l2, m->fs, 0);
-			kit_para(u, x, c.y + (c.h - h1 - h2) / 2, c.x + c.w - m->gap - bw - x, t1, l1, m->fb,
-			    TEXT_BOLD, TEXT_ALIGN_LEFT, C_ON_TINT);
-			kit_para(u, x, c.y + (c.h - h1 - h2) / 2 + h1, c.x + c.w - m->gap - bw - x, t2, l2, m->fs,
-			    0, TEXT_ALIGN_LEFT, C_ON_TINT);
-			kit_badge(u, c, k < 9 ? k + 1 : 0);
-			kit_own(u, first, ti);
-			kit_say(u, l1, kit_fmt(u, "%d. %s", k + 1, t1));
-			kit_say(u, l2, t2);
-		}
-	}
-	kit_nav(u, nb, 2);
-	kit_pager(u, g.pages);
-}
-
-/* Find the site's service of a kind, or -1. */
-static int
-service_of_kind(const struct ui *u, int k)
-{
-	int i;
-	for (i = 0; i < nservices(u); i++)
-		if (service_kind(&u->menu->services[i]) == k)
-			return i;
-	return -1;
-}
-
-static void
-scr_guide(struct ui *u)
-{
-	struct metrics *m = &u->m;
-	const char *lang, *s;
-	int y;
-	static const struct navbtn nb[] = {
-		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
-		{ UI_T_CANCEL, "Annuler", P_CROSS, B_SECONDARY, "cancel", 1 },
-	};
-	static const struct navbtn nb_res[] = {
-		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
-		{ UI_T_CONTINUE, "Continuer", P_NEXT, B_PRIMARY, "continue", 1 },
-	};
-	static const struct navbtn nb_desk[] = {
-		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
-		{ UI_T_DONE, "Terminé", P_CHECK, B_PRIMARY, "done", 1 },
-	};
-
-	if (u->gstep != G_RESULT) {
-		int ps = kit_deco(u, 18);
-		y = m->body.y;
-		if (ps) {
-			kit_picto(u, P_QUESTION, mkrect(m->body.x, y, ps, ps), C_ACCENT, C_BG);
-			y += ps + m->gap;
-		}
-		s = kit_tr(u, guide[u->gstep].question, &lang);
-		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->ft * 5 / 4, TEXT_BOLD, TEXT_ALIGN_LEFT,
-		    C_TEXT);
-		kit_say(u, lang, s);
-		kit_yes_no(u, y + m->pad, "Oui", "Non");
-		kit_nav(u, nb, 2);
-		return;
-	}
-	{
-		int si = service_of_kind(u, u->gkind);
-		y = m->body.y;
-		if (si < 0) {
-			int ps = kit_deco(u, 18);
-			if (ps) {
-				kit_picto(u, P_WARNING, mkrect(m->body.x, y, ps, ps), C_ACCENT, C_BG);
-				y += ps + m->gap;
-			}
-			s = kit_tr(u, "Allez à l'accueil : un agent va vous aider.", &lang);
-			kit_para(u, m->body.x, y, m->body.w, s, lang, m->ft, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
-			kit_say(u, lang, s);
-			kit_nav(u, nb_desk, 2);
-			return;
-		}
-		y = kit_title(u, "Voici la démarche qui vous correspond :", y);
-		{
-			int h = imin(service_card_h(u, si, m->body.w, 1),
-			    m->body.y + m->body.h - kit_nav_h(u) - m->gap - y);
-			service_card(u, mkrect(m->body.x, y, m->body.w, h), si, 1, 1, NULL);
-			/* the card itself takes the procedure too */
-			u->targets[u->ntargets - 1].id = UI_T_CONTINUE;
-			snprintf(u->targets[u->ntargets - 1].name, sizeof u->targets[0].name, "found");
-		}
-		kit_nav(u, nb_res, 2);
-	}
-}
-
-static void
-scr_priority(struct ui *u)
-{
-	struct metrics *m = &u->m;
-	const char *lang, *s;
-	int y = kit_title(u, "Avez-vous une priorité ?", m->body.y), ps = kit_deco(u, 16), ty;
-	static const struct navbtn nb[] = {
-		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
-		{ UI_T_CANCEL, "Annuler", P_CROSS, B_SECONDARY, "cancel", 1 },
-	};
-
-	int tx = m->body.x + (ps ? ps + m->pad : 0), tw = m->body.w - (ps ? ps + m->pad : 0);
-
-	if (ps)
-		kit_picto(u, P_PRIORITY, mkrect(m->body.x, y, ps, ps), C_ACCENT, C_BG);
-	s = kit_tr(u, "Carte d'invalidité ou de priorité, grossesse, ou enfant de moins de 3 ans.", &lang);
-	ty = y;
-	ty += kit_para(u, tx, ty, tw, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
-	kit_say(u, lang, s);
-	s = kit_tr(u, "Le guichet vous demandera votre carte.", &lang);
-	ty += kit_para(u, tx, ty, tw, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
-	kit_say(u, lang, s);
-	y = imax(y + ps, ty) + m->pad;
-	kit_yes_no(u, y, "Oui, j'ai une priorité", "Non");
-	kit_nav(u, nb, 2);
-}
-
-/* Is the chosen service bound to its holder (needs a document number)? */
-static int
-service_bound(const struct ui *u)
-{
-	return u->service_i >= 0 && u->service_i < nservices(u) &&
-	    u->menu->services[u->service_i].bind_holder;
-}
-
-static int
-chosen_full(const struct ui *u)
-{
-	return u->service_i >= 0 && u->service_i < nservices(u) &&
-	    service_full(&u->menu->services[u->service_i]);
 }
 
 /* The keypad's characters, in alphabetical order: easier to find than on a
@@ -751,7 +213,7 @@ scr_holder(struct ui *u)
 	y += m->tgt + m->gap;
 
 	/* the keys: as many columns as fit, never below the minimum size */
-	a = mkrect(m->body.x, y, m->body.w, m->body.y + m->body.h - kit_nav_h(u) - m->gap - y);
+	a = mkrect(m->body.x, y, m->body.w, kit_bottom(u) - y);
 	g.cols = imax(1, imin(10, (a.w + m->gap) / (m->tgt + m->gap)));
 	g.cw = (a.w - (g.cols - 1) * m->gap) / g.cols;
 	g.rows = imax(1, (a.h + m->gap) / (m->tgt + m->gap));
@@ -829,7 +291,7 @@ banner_applies(const struct ui *u)
 {
 	return (u->prev_note == PREV_READ || u->prev_note == PREV_UNREADABLE) &&
 	    u->prev_note_on == u->screen && scan_screen(u->screen) && u->screen != UI_S_WELCOME &&
-	    !(u->screen == UI_S_CONFIRM && chosen_full(u));
+	    !(u->screen == UI_S_CONFIRM && svc_chosen_full(u));
 }
 
 /* That note, at the top of the body, which it then shrinks: the screen is
@@ -927,13 +389,13 @@ scr_confirm(struct ui *u)
 		{ UI_T_BACK, "Retour", P_BACK, B_SECONDARY, "back", 0 },
 		{ UI_T_CANCEL, "Annuler", P_CROSS, B_SECONDARY, "cancel", 1 },
 	};
-	int bottom = m->body.y + m->body.h - kit_nav_h(u) - m->gap;
+	int bottom = kit_bottom(u);
 	int bh = imax(imax(m->tgt * 3 / 2, (int)(28 * m->mm)), kit_lineh(u, m->ft) + 2 * m->pad);
 
-	if (u->service_i >= 0 && u->service_i < nservices(u)) {
-		h = service_card_h(u, u->service_i, m->body.w, 0);
+	if (u->service_i >= 0 && u->service_i < svc_count(u)) {
+		h = svc_card_h(u, u->service_i, m->body.w, 0);
 		/* shown, not a target: the choice is changed with Back */
-		service_card(u, mkrect(m->body.x, y, m->body.w, h), u->service_i, 0, 0, NULL);
+		svc_card(u, mkrect(m->body.x, y, m->body.w, h), u->service_i, 0, 0);
 		u->ntargets--;
 		{
 			int i;
@@ -961,7 +423,7 @@ scr_confirm(struct ui *u)
 		kit_say(u, lang, s);
 		y += ph + m->gap;
 	}
-	if (chosen_full(u)) {
+	if (svc_chosen_full(u)) {
 		/* no ticket left: say what will be printed instead */
 		s = kit_tr(u, "Ce service est complet pour aujourd'hui.", &lang);
 		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
@@ -1155,7 +617,7 @@ scr_ticket(struct ui *u)
 	const struct client_ticket *t = &u->ticket;
 	const char *lang, *s;
 	struct rect info = m->body;
-	int y, bottom = m->body.y + m->body.h - kit_nav_h(u) - m->gap, numsz;
+	int y, bottom = kit_bottom(u), numsz;
 	static const struct navbtn nb[] = {
 		{ UI_T_DONE, "Terminé", P_CHECK, B_PRIMARY, "done", 1 },
 	};
@@ -1203,8 +665,8 @@ scr_ticket(struct ui *u)
 		const char *sname = t->service_local[0] && strcmp(kit_lang(u)->code, "fr") ?
 		    t->service_local : t->service_fr;
 		sl = sname == t->service_local ? kit_lang(u)->code : "fr";
-		if (u->service_i >= 0 && u->service_i < nservices(u))
-			sname = service_name(u, &u->menu->services[u->service_i], &sl);
+		if (u->service_i >= 0 && u->service_i < svc_count(u))
+			sname = svc_name(u, &u->menu->services[u->service_i], &sl);
 		y += kit_para(u, info.x, y, info.w, sname, sl, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
 		kit_say(u, sl, sname);
 	}
@@ -1364,7 +826,7 @@ scr_full(struct ui *u)
 		{ UI_T_DONE, "Terminé", P_CHECK, B_PRIMARY, "done", 1 },
 	};
 	struct rect info = m->body;
-	int y, bottom = m->body.y + m->body.h - kit_nav_h(u) - m->gap, ps = (int)(16 * m->mm);
+	int y, bottom = kit_bottom(u), ps = (int)(16 * m->mm);
 	const char *lang, *s;
 
 	if (u->slip == NULL) {
@@ -1433,7 +895,7 @@ scr_pin(struct ui *u)
 		msg = kit_keep(u, i ? dots : " ");
 	y += kit_para(u, m->body.x, y, m->body.w, msg, "fr", m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
 	    u->pin_wrong ? C_DANGER : C_TEXT) + m->gap;
-	kh = imax(m->tgt, (m->body.y + m->body.h - kit_nav_h(u) - m->gap - y - (rows - 1) * m->gap) / rows);
+	kh = imax(m->tgt, (kit_bottom(u) - y - (rows - 1) * m->gap) / rows);
 	kh = imin(kh, (int)(25 * m->mm));
 	kw = imin(kh * 2, (m->body.w - (cols - 1) * m->gap) / cols);
 	x0 = m->body.x + (m->body.w - cols * kw - (cols - 1) * m->gap) / 2;
@@ -1686,47 +1148,18 @@ activity(struct ui *u, int64_t now)
 }
 
 static void
-start_guide(struct ui *u)
-{
-	u->gstep = G_HAVE;
-	u->nghist = 0;
-	u->gkind = -1;
-	go(u, UI_S_GUIDE);
-}
-
-static void
-guide_answer(struct ui *u, int yes)
-{
-	int next = yes ? guide[u->gstep].yes : guide[u->gstep].no;
-
-	if (u->nghist < (int)(sizeof u->ghist / sizeof u->ghist[0]))
-		u->ghist[u->nghist++] = u->gstep;
-	if (next < 0) {
-		u->gkind = -next - 1;
-		u->gstep = G_RESULT;
-	} else {
-		u->gstep = next;
-	}
-	u->screen_at = u->now;
-	u->focus[0] = '\0';
-	if (u->speech)
-		u->speak_pending = 1;
-	set_dirty(u);
-}
-
-static void
 choose_service(struct ui *u, int si)
 {
-	if (si < 0 || si >= nservices(u))
+	if (si < 0 || si >= svc_count(u))
 		return;
 	u->service_i = si;
-	if (service_full(&u->menu->services[si])) {
+	if (svc_full(&u->menu->services[si])) {
 		/* no ticket left: the server prints an attestation de passage
 		 * instead, so the visit still ends with a slip; no priority question */
 		u->priority = 0;
-		go(u, service_bound(u) ? UI_S_HOLDER : UI_S_CONFIRM);
+		flow_go(u, svc_bound(u) ? UI_S_HOLDER : UI_S_CONFIRM);
 	} else {
-		go(u, UI_S_PRIORITY);
+		flow_go(u, UI_S_PRIORITY);
 	}
 }
 
@@ -1735,27 +1168,21 @@ back(struct ui *u)
 {
 	switch (u->screen) {
 	case UI_S_LANGUAGE:
-		go(u, u->lang_back == UI_S_LANGUAGE ? rest_screen(u) : u->lang_back);
+		flow_go(u, u->lang_back == UI_S_LANGUAGE ? rest_screen(u) : u->lang_back);
 		if (is_rest(u->screen))
 			u->lang_back = UI_S_WELCOME;
 		break;
-	case UI_S_PROCEDURE: u->lang_back = UI_S_PROCEDURE; go(u, UI_S_LANGUAGE); break;
+	case UI_S_PROCEDURE: u->lang_back = UI_S_PROCEDURE; flow_go(u, UI_S_LANGUAGE); break;
 	case UI_S_GUIDE:
-		if (u->nghist > 0) {
-			u->gstep = u->ghist[--u->nghist];
-			u->screen_at = u->now;
-			u->focus[0] = '\0';
-			set_dirty(u);
-		} else {
-			go(u, UI_S_PROCEDURE);
-		}
+		if (!guide_back(u))
+			flow_go(u, UI_S_PROCEDURE);
 		break;
-	case UI_S_PRIORITY:  go(u, UI_S_PROCEDURE); break;
-	case UI_S_HOLDER:    go(u, chosen_full(u) ? UI_S_PROCEDURE : UI_S_PRIORITY); break;
+	case UI_S_PRIORITY:  flow_go(u, UI_S_PROCEDURE); break;
+	case UI_S_HOLDER:    flow_go(u, svc_chosen_full(u) ? UI_S_PROCEDURE : UI_S_PRIORITY); break;
 	case UI_S_CONFIRM:
-		go(u, service_bound(u) ? UI_S_HOLDER : chosen_full(u) ? UI_S_PROCEDURE : UI_S_PRIORITY);
+		flow_go(u, svc_bound(u) ? UI_S_HOLDER : svc_chosen_full(u) ? UI_S_PROCEDURE : UI_S_PRIORITY);
 		break;
-	case UI_S_FULL:      go(u, UI_S_PROCEDURE); break;
+	case UI_S_FULL:      flow_go(u, UI_S_PROCEDURE); break;
 	default: break;
 	}
 }
@@ -1782,23 +1209,23 @@ activate(struct ui *u, const struct ui_target *t)
 	switch ((enum ui_tid)t->id) {
 	case UI_T_START:
 		u->lang_back = UI_S_WELCOME;
-		go(u, UI_S_LANGUAGE);
+		flow_go(u, UI_S_LANGUAGE);
 		act(u, UI_ACT_REFRESH); /* fresh counts for the procedure screen */
 		break;
 	case UI_T_LANG:
 		if (t->arg >= 0 && (size_t)t->arg < nl)
 			u->lang_i = t->arg;
 		if (u->lang_back == UI_S_WELCOME || u->lang_back == UI_S_LANGUAGE)
-			go(u, UI_S_PROCEDURE);
+			flow_go(u, UI_S_PROCEDURE);
 		else
-			go(u, u->lang_back);
+			flow_go(u, u->lang_back);
 		u->lang_back = UI_S_WELCOME;
 		break;
 	case UI_T_SERVICE:
 		choose_service(u, t->arg);
 		break;
 	case UI_T_DONTKNOW:
-		start_guide(u);
+		guide_start(u);
 		break;
 	case UI_T_YES:
 	case UI_T_NO:
@@ -1806,18 +1233,18 @@ activate(struct ui *u, const struct ui_target *t)
 			guide_answer(u, t->id == UI_T_YES);
 		} else if (u->screen == UI_S_PRIORITY) {
 			u->priority = t->id == UI_T_YES;
-			go(u, service_bound(u) ? UI_S_HOLDER : UI_S_CONFIRM);
+			flow_go(u, svc_bound(u) ? UI_S_HOLDER : UI_S_CONFIRM);
 		}
 		break;
 	case UI_T_CONTINUE:
-		choose_service(u, service_of_kind(u, u->gkind));
+		choose_service(u, svc_of_kind(u, u->gkind));
 		break;
 	case UI_T_CONFIRM:
-		if (u->screen != UI_S_CONFIRM || u->service_i < 0 || u->service_i >= nservices(u))
+		if (u->screen != UI_S_CONFIRM || u->service_i < 0 || u->service_i >= svc_count(u))
 			break;
 		if (printer_bad(u->printer)) {
 			/* no ticket the printer cannot print: say so first */
-			go(u, UI_S_PRINTER);
+			flow_go(u, UI_S_PRINTER);
 			break;
 		}
 		{
@@ -1828,9 +1255,9 @@ activate(struct ui *u, const struct ui_target *t)
 			snprintf(a.service, sizeof a.service, "%s", u->menu->services[u->service_i].code);
 			snprintf(a.lang, sizeof a.lang, "%s", l->code);
 			a.priority = u->priority;
-			if (service_bound(u)) {
+			if (svc_bound(u)) {
 				if (u->holder_len < HOLDER_MIN) {
-					go(u, UI_S_HOLDER);
+					flow_go(u, UI_S_HOLDER);
 					break;
 				}
 				snprintf(a.holder, sizeof a.holder, "%s", u->holder);
@@ -1849,7 +1276,7 @@ activate(struct ui *u, const struct ui_target *t)
 			sodium_memzero(u->holder, sizeof u->holder);
 			u->holder_len = 0;
 		}
-		go(u, UI_S_ISSUING);
+		flow_go(u, UI_S_ISSUING);
 		break;
 	case UI_T_BACK:
 		back(u);
@@ -1859,7 +1286,7 @@ activate(struct ui *u, const struct ui_target *t)
 			sodium_memzero(u->pin_buf, sizeof u->pin_buf);
 			u->pin_len = 0;
 			u->pin_wrong = 0;
-			go(u, rest_screen(u));
+			flow_go(u, rest_screen(u));
 			u->session = 0;
 		} else {
 			reset(u);
@@ -1902,7 +1329,7 @@ activate(struct ui *u, const struct ui_target *t)
 	case UI_T_LANGUAGE:
 		if (u->screen != UI_S_LANGUAGE) {
 			u->lang_back = u->screen == UI_S_WELCOME ? UI_S_WELCOME : u->screen;
-			go(u, UI_S_LANGUAGE);
+			flow_go(u, UI_S_LANGUAGE);
 		}
 		break;
 	case UI_T_PIN_DIGIT:
@@ -1924,7 +1351,7 @@ activate(struct ui *u, const struct ui_target *t)
 			break;
 		if (pin_ok(u)) {
 			u->pin_fails = 0;
-			go(u, UI_S_ADMIN);
+			flow_go(u, UI_S_ADMIN);
 		} else {
 			u->pin_wrong = 1;
 			if (++u->pin_fails >= PIN_TRIES) {
@@ -1970,7 +1397,7 @@ activate(struct ui *u, const struct ui_target *t)
 		if (holder_mask(norm, u->holder_mask, sizeof u->holder_mask) != 0)
 			u->holder_mask[0] = '\0';
 		sodium_memzero(norm, sizeof norm);
-		go(u, UI_S_CONFIRM);
+		flow_go(u, UI_S_CONFIRM);
 		break;
 	}
 	case UI_T_ADMIN_RESUME:
@@ -2005,7 +1432,7 @@ corner_tap(struct ui *u, int x, int y, int64_t now)
 		u->pin_len = 0;
 		u->pin_wrong = 0;
 		u->countdown_end = 0;
-		go(u, UI_S_PIN);
+		flow_go(u, UI_S_PIN);
 	}
 	return 1;
 }
@@ -2296,7 +1723,7 @@ scan_done(struct ui *u, int complete, int64_t now)
 		if (u->screen == UI_S_WELCOME) {
 			/* a scan starts a visit, as a touch does */
 			u->lang_back = UI_S_WELCOME;
-			go(u, UI_S_LANGUAGE);
+			flow_go(u, UI_S_LANGUAGE);
 			act(u, UI_ACT_REFRESH);
 		}
 	} else if (u->screen == UI_S_WELCOME) {
@@ -2498,18 +1925,18 @@ world_changed(struct ui *u)
 	if (is_rest(u->screen) && (!u->session || u->screen == UI_S_LOADING ||
 	    u->screen == UI_S_WELCOME)) {
 		if (u->screen != r) {
-			go(u, r);
+			flow_go(u, r);
 			if (r == UI_S_WELCOME)
 				u->cycle_next = u->now + u->cfg.cycle_ms;
 		}
 	} else if (u->session && (u->screen == UI_S_SERVER_DOWN || u->screen == UI_S_PRINTER ||
 	    u->screen == UI_S_CLOSED)) {
 		if (r != UI_S_WELCOME)
-			go(u, r); /* another fault now: say that one */
-		else if (u->service_i >= 0 && u->service_i < nservices(u))
-			go(u, service_bound(u) && u->holder_len < HOLDER_MIN ? UI_S_HOLDER : UI_S_CONFIRM);
+			flow_go(u, r); /* another fault now: say that one */
+		else if (u->service_i >= 0 && u->service_i < svc_count(u))
+			flow_go(u, svc_bound(u) && u->holder_len < HOLDER_MIN ? UI_S_HOLDER : UI_S_CONFIRM);
 		else
-			go(u, UI_S_PROCEDURE);
+			flow_go(u, UI_S_PROCEDURE);
 	}
 	set_dirty(u);
 }
@@ -2616,7 +2043,7 @@ ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int6
 	u->last_input = now; /* the ticket screen's idle time starts now */
 	if (att && u->menu && u->service_i >= 0 && u->service_i < u->menu->nservices)
 		u->menu->services[u->service_i].left_today = 0;
-	go(u, att ? UI_S_FULL : UI_S_TICKET);
+	flow_go(u, att ? UI_S_FULL : UI_S_TICKET);
 }
 
 void
@@ -2649,19 +2076,19 @@ ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *r
 	case CLIENT_CLOSED:
 		if (u->menu)
 			u->menu->site.open = 0;
-		go(u, UI_S_CLOSED);
+		flow_go(u, UI_S_CLOSED);
 		act(u, UI_ACT_REFRESH);
 		break;
 	case CLIENT_FULL:
 		if (u->menu && u->service_i >= 0 && u->service_i < u->menu->nservices)
 			u->menu->services[u->service_i].left_today = 0;
-		go(u, UI_S_FULL);
+		flow_go(u, UI_S_FULL);
 		act(u, UI_ACT_REFRESH);
 		break;
 	case CLIENT_UNREACHABLE:
 		u->server_down = 1;
 		snprintf(u->server_reason, sizeof u->server_reason, "%s", reason ? reason : "");
-		go(u, UI_S_SERVER_DOWN);
+		flow_go(u, UI_S_SERVER_DOWN);
 		break;
 	default:
 		snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", reason ? reason : "");
@@ -2676,9 +2103,9 @@ ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *r
 				u->menu->services[u->service_i].bind_holder = 1;
 			if (!u->holder_err)
 				act(u, UI_ACT_REFRESH);
-			go(u, UI_S_HOLDER);
+			flow_go(u, UI_S_HOLDER);
 		} else {
-			go(u, UI_S_REFUSED);
+			flow_go(u, UI_S_REFUSED);
 		}
 		break;
 	}

@@ -191,6 +191,12 @@ kit_nav_h(struct ui *u)
 	return u->m.header_h == 0 ? 0 : u->m.tgt;
 }
 
+int
+kit_bottom(struct ui *u)
+{
+	return u->m.body.y + u->m.body.h - kit_nav_h(u) - u->m.gap;
+}
+
 void
 kit_nav(struct ui *u, const struct navbtn *b, int n)
 {
@@ -296,7 +302,7 @@ kit_yes_no(struct ui *u, int y, const char *yes_id, const char *no_id)
 {
 	struct metrics *m = &u->m;
 	const char *ly, *ln, *ys = kit_tr(u, yes_id, &ly), *ns = kit_tr(u, no_id, &ln);
-	int avail = m->body.y + m->body.h - kit_nav_h(u) - m->gap - y;
+	int avail = kit_bottom(u) - y;
 	int h = imax(m->tgt, kit_lineh(u, m->ft) + 2 * m->gap), w = (m->body.w - m->pad) / 2;
 	int ps = (int)(9 * m->mm);
 	int side = (kit_mwidth(u, ys, ly, m->ft, TEXT_BOLD) + ps + 4 * m->gap <= w &&
