@@ -171,6 +171,8 @@ struct grid kit_grid_plan(struct ui *u, struct rect a, int n, int min_cw, int ch
 struct rect kit_grid_cell(struct ui *u, struct rect a, const struct grid *g, int k);
 /* Page buttons in the middle of the navigation row (after kit_nav()). */
 void kit_pager(struct ui *u, int pages);
+/* One page button at (x, y), a target's size: the previous page, or the next. */
+void kit_page_button(struct ui *u, int x, int y, int next);
 /* Two big answer buttons from y (keys 1 and 2), said aloud. */
 void kit_yes_no(struct ui *u, int y, const char *yes_id, const char *no_id);
 

@@ -7,6 +7,11 @@
  *   ui_welcome.c    loading, welcome, language
  *   ui_procedure.c  procedure, priority
  *   ui_guide.c      the guided choice ("Je ne sais pas")
+ *   ui_holder.c     the document keypad
+ *   ui_confirm.c    confirmation, issuing, the scanned attestation's banner
+ *   ui_ticket.c     the ticket, and the attestation de passage of a full service
+ *   ui_errors.c     server down, printer, closed, refused
+ *   ui_admin.c      the staff's PIN keypad and admin screen
  * The services as the screens see them are in ui_service.c.
  *
  * Pure core: no SDL, no clock, no I/O.
@@ -15,6 +20,13 @@
 #define KIOSK_UI_SCREENS_H
 
 #include "ui/kit.h"
+
+/* Strings more than one screen says (msgids of assets/po). */
+#define MSG_FULL      "Ce service est complet pour aujourd'hui."
+#define MSG_ATT_PRINTED "Une attestation de passage va être imprimée. Elle prouve que vous êtes venu(e) aujourd'hui."
+#define MSG_PREV_OK   "Votre attestation précédente a été prise en compte."
+#define MSG_PREV_BAD  "Cette attestation n'a pas pu être lue. Vous pouvez continuer sans elle."
+#define MSG_PREV_LOST "Votre attestation précédente n'a pas pu être lue." /* beside the new one */
 
 /* ---- the menu's services (ui_service.c) ------------------------------------- */
 
@@ -47,12 +59,34 @@ int svc_card_h(struct ui *u, int si, int w, int as_target);
 
 /* ---- the screens: each lays the current screen out in u's frame ---------------- */
 
-void scr_loading(struct ui *u);
+void scr_loading(struct ui *u);     /* ui_welcome.c */
 void scr_welcome(struct ui *u);
 void scr_language(struct ui *u);
-void scr_procedure(struct ui *u);
+void scr_procedure(struct ui *u);   /* ui_procedure.c */
 void scr_priority(struct ui *u);
-void scr_guide(struct ui *u);
+void scr_guide(struct ui *u);       /* ui_guide.c */
+void scr_holder(struct ui *u);      /* ui_holder.c */
+void scr_confirm(struct ui *u);     /* ui_confirm.c */
+void scr_issuing(struct ui *u);
+void scr_ticket(struct ui *u);      /* ui_ticket.c */
+void scr_full(struct ui *u);
+void scr_server_down(struct ui *u); /* ui_errors.c */
+void scr_printer(struct ui *u);
+void scr_closed(struct ui *u);
+void scr_refused(struct ui *u);
+void scr_pin(struct ui *u);         /* ui_admin.c */
+void scr_admin(struct ui *u);
+
+/* The note about a scanned attestation at the top of the body, which it
+ * then shrinks, when one applies to this screen (ui_confirm.c). */
+void scr_banner(struct ui *u);
+/* A calm error screen: pictogram p, msgids[0] the title, the others body
+ * lines, detail (French, for staff; may be NULL) small, nb the navigation
+ * (nnb buttons, may be 0) (ui_errors.c). */
+void scr_error(struct ui *u, enum picto p, const char *const *msgids, int n, const char *detail,
+    const struct navbtn *nb, int nnb);
+/* The printer's sentence for a state, a msgid (ui_errors.c). */
+const char *scr_printer_msgid(enum escpos_state st);
 
 /* ---- the guided choice (ui_guide.c) ---------------------------------------------- */
 
@@ -60,6 +94,12 @@ void guide_clear(struct ui *u);           /* back to the first question */
 void guide_start(struct ui *u);           /* the guide screen, from its first question */
 void guide_answer(struct ui *u, int yes); /* the next question, or the result */
 int guide_back(struct ui *u);             /* the previous question; 0 when at the first */
+
+/* ---- the scanner (ui.c) -------------------------------------------------------------- */
+
+/* Screens where a scanned attestation is taken (the visit's, before the
+ * slip is asked for). */
+int scan_screen(enum ui_screen s);
 
 /* ---- the visit (ui.c) -------------------------------------------------------------- */
 

@@ -263,6 +263,13 @@ kit_grid_cell(struct ui *u, struct rect a, const struct grid *g, int k)
 	return mkrect(a.x + c * (g->cw + gap), a.y + r * (g->ch + gap), g->cw, g->ch);
 }
 
+void
+kit_page_button(struct ui *u, int x, int y, int next)
+{
+	kit_button(u, mkrect(x, y, u->m.tgt, u->m.tgt), B_SECONDARY, next ? P_NEXT : P_BACK, "", "fr",
+	    u->m.fb, next ? UI_T_NEXT : UI_T_PREV, 0, 0, next ? "next" : "prev");
+}
+
 /* Page buttons, in the nav row's middle: between the buttons kit_nav() placed
  * (call it after kit_nav()). The "2 / 3" label goes when there is no room. */
 void
@@ -286,14 +293,12 @@ kit_pager(struct ui *u, int pages)
 	kit_need(u, xs + 2 * w + m->gap, xe);
 	xs = xs + (xe - xs - (2 * w + lw + 2 * m->gap)) / 2;
 	if (u->page > 0)
-		kit_button(u, mkrect(xs, y, w, m->tgt), B_SECONDARY, P_BACK, "", "fr", m->fb, UI_T_PREV, 0, 0,
-		    "prev");
+		kit_page_button(u, xs, y, 0);
 	if (lw)
 		kit_textbox(u, mkrect(xs + w + m->gap, y, lw, m->tgt), s, "fr", m->fb, TEXT_BOLD,
 		    TEXT_ALIGN_CENTRE, C_TEXT);
 	if (u->page < pages - 1)
-		kit_button(u, mkrect(xs + w + lw + 2 * m->gap, y, w, m->tgt), B_SECONDARY, P_NEXT, "", "fr",
-		    m->fb, UI_T_NEXT, 0, 0, "next");
+		kit_page_button(u, xs + w + lw + 2 * m->gap, y, 1);
 }
 
 /* Two big answer buttons, side by side when they fit. */
