@@ -1,9 +1,9 @@
 /*
- * screens: what the files of ui/ share beyond the kit (kit.h). Internal to
- * ui/; nothing here is in ui.h.
+ * screens: what the files of ui/ share beyond the kit (kit.h): the screens,
+ * the visit's state machine, input, actions. Internal to ui/; nothing here
+ * is in ui.h. The kit must not include it.
  *
- * One file per screen or small family of screens lays it out with the kit,
- * reading the state and writing only the frame:
+ * One file per screen or small family of screens lays it out with the kit:
  *   ui_welcome.c    loading, welcome, language
  *   ui_procedure.c  procedure, priority
  *   ui_guide.c      the guided choice ("Je ne sais pas")
@@ -12,7 +12,12 @@
  *   ui_ticket.c     the ticket, and the attestation de passage of a full service
  *   ui_errors.c     server down, printer, closed, refused
  *   ui_admin.c      the staff's PIN keypad and admin screen
- * The services as the screens see them are in ui_service.c.
+ *   ui_time.c       the idle countdown's dialog
+ * The services as the screens see them are in ui_service.c. Laying a
+ * screen out changes no state but the frame's (and a list's page number,
+ * kept within its pages); the keys of the keypads (ui_holder.c,
+ * ui_admin.c), ui_flow.c, ui_input.c, ui_scan.c, ui_time.c and ui_world.c
+ * change the session and the world.
  *
  * Pure core: no SDL, no clock, no I/O.
  */
@@ -41,7 +46,7 @@ struct svc_known {
 extern const struct svc_known svc_known[K_NKINDS];
 
 int svc_count(const struct ui *u);                        /* services in the menu */
-const struct client_service *svc_chosen(const struct ui *u); /* the chosen one, or NULL */
+struct client_service *svc_chosen(const struct ui *u);   /* the chosen one, or NULL */
 const char *svc_fr(const struct client_service *s);       /* its French name */
 int svc_kind(const struct client_service *s);             /* its enum kind, or -1 */
 /* The service's name for the visitor: the catalogue's translation of the
@@ -95,15 +100,57 @@ void guide_start(struct ui *u);           /* the guide screen, from its first qu
 void guide_answer(struct ui *u, int yes); /* the next question, or the result */
 int guide_back(struct ui *u);             /* the previous question; 0 when at the first */
 
-/* ---- the scanner (ui.c) -------------------------------------------------------------- */
+/* The idle countdown's dialog, over the screen (ui_time.c). */
+void scr_idle(struct ui *u);
+
+/* ---- a frame (ui_frame.c) ------------------------------------------------------------ */
+
+void frame_layout(struct ui *u);       /* lay the current screen out, squeezed if need be */
+void frame_ensure(struct ui *u);       /* the same, unless the frame matches the state */
+int frame_focus(const struct ui *u);   /* the focused target's index, or -1 */
+
+/* ---- actions for the platform (ui.c) ---------------------------------------------------- */
+
+void act_push(struct ui *u, const struct ui_action *a); /* queued (one REFRESH at most) */
+void act_kind(struct ui *u, enum ui_act_kind k);        /* an action with no argument */
+void act_speak(struct ui *u, const char *lines);        /* SPEAK these "LANG\tTEXT\n" lines */
+
+/* ---- the visit (ui_flow.c) ------------------------------------------------------------ */
+
+/* Show screen s (its first page, no focus, spoken when speech is on). */
+void flow_go(struct ui *u, enum ui_screen s);
+/* The screen shows something new without changing: the tap guard again, no
+ * focus, and (speak) read aloud again when speech is on. */
+void flow_renew(struct ui *u, int speak);
+/* Forget the visitor: back to the rest screen with default settings. */
+void flow_reset(struct ui *u);
+enum ui_screen flow_rest(const struct ui *u);   /* the screen when nobody uses the kiosk */
+int flow_is_rest(enum ui_screen s);             /* s is one of those */
+int flow_printer_bad(enum escpos_state st);     /* no slip can be printed */
+void flow_activity(struct ui *u, int64_t now);  /* someone is there (an input) */
+void flow_back(struct ui *u);                   /* the previous screen */
+void flow_activate(struct ui *u, const struct ui_target *t); /* what target t does */
+
+/* ---- keypads (ui_holder.c, ui_admin.c) -------------------------------------------------- */
+
+/* A key of the document keypad: UI_T_CHAR (arg: the character),
+ * UI_T_CHAR_DEL or UI_T_CHAR_OK. */
+void holder_key(struct ui *u, int id, int arg);
+/* A key of the PIN keypad: UI_T_PIN_DIGIT (arg: the digit), UI_T_PIN_DEL
+ * or UI_T_PIN_OK. */
+void admin_key(struct ui *u, int id, int arg);
+void admin_clear(struct ui *u); /* forget the digits typed */
+/* The hidden gesture: CORNER_TAPS taps in the top-left corner within a few
+ * seconds opens the PIN keypad. 1 when the tap was in the corner (and is
+ * swallowed). */
+int admin_corner_tap(struct ui *u, int x, int y, int64_t now);
+
+/* ---- the scanner (ui_scan.c) ----------------------------------------------------------- */
 
 /* Screens where a scanned attestation is taken (the visit's, before the
  * slip is asked for). */
 int scan_screen(enum ui_screen s);
-
-/* ---- the visit (ui.c) -------------------------------------------------------------- */
-
-/* Show screen s (its first page, no focus, spoken when speech is on). */
-void flow_go(struct ui *u, enum ui_screen s);
+void scan_clear(struct ui *u);                /* forget a burst */
+void scan_settle(struct ui *u, int64_t now);  /* a pause or a tap: settle what is held */
 
 #endif

@@ -4,10 +4,11 @@
  *
  * The fields fall in groups: the frame being built (written by the kit,
  * kit.h, while a screen is laid out), the visitor's session (cleared in one
- * place, reset()), the world (menu, server and printer: survives the
+ * place, flow_reset()), the world (menu, server and printer: survives the
  * visitor), the staff's PIN, and the scanner's burst. The files that lay
- * screens out read the session and the world and write only the frame;
- * input, results and time change the session and the world.
+ * screens out read the session and the world and write only the frame
+ * (and a list's page, kept within its pages); input, results and time
+ * change the session and the world.
  */
 #ifndef KIOSK_UI_STATE_H
 #define KIOSK_UI_STATE_H
@@ -70,7 +71,7 @@ struct ui {
 	int hc;                     /* 1: this frame uses the high-contrast palette */
 	int rtl;                    /* 1 when this frame is mirrored */
 
-	/* the visitor (reset() clears all of this) */
+	/* the visitor (flow_reset() clears all of this) */
 	enum ui_screen screen;      /* current screen */
 	enum ui_screen lang_back;   /* where the language screen returns */
 	int lang_i;                 /* index in i18n_langs() of the visitor's language */

@@ -1,15 +1,23 @@
 /*
- * ui_admin: the staff's side of the kiosk: the PIN keypad reached by the
- * hidden gesture, and the admin screen (the server's and the printer's
- * state, resume or quit). Staff screens are in French only, whatever the
- * visitor chose, on purpose.
+ * ui_admin: the staff's side of the kiosk: the hidden gesture (taps in the
+ * top-left corner), the PIN (only a salted hash is kept; a lock-out after
+ * wrong ones), the PIN keypad and the admin screen (the server's and the
+ * printer's state, resume or quit). Staff screens are in French only,
+ * whatever the visitor chose, on purpose.
  *
- * Part of the pure ui core: lays out with the kit (kit.h); must not depend
- * on SDL, the clock or any I/O.
+ * Part of the pure ui core: libsodium hashes; lays out with the kit
+ * (kit.h); must not depend on SDL, the clock or any I/O.
  */
 #include <string.h>
 
+#include <sodium.h>
+
+#include "core/log.h"
 #include "ui/screens.h"
+
+#define CORNER_MS    3000   /* hidden gesture: CORNER_TAPS taps within this many ms */
+#define PIN_TRIES    3      /* wrong PINs before a lock-out */
+#define PIN_LOCK_MS  60000  /* lock-out length */
 
 /* The PIN keypad: digits, erase, validate; dots for what is typed. */
 void
@@ -88,4 +96,114 @@ scr_admin(struct ui *u)
 	y += m->tgt + m->gap;
 	kit_button(u, mkrect(m->body.x, y, bw, m->tgt), B_SECONDARY, P_CROSS, "Quitter l'application",
 	    "fr", m->fb, UI_T_ADMIN_QUIT, 0, 2, "quit");
+}
+
+/* The digits typed are the PIN. */
+static int
+pin_ok(struct ui *u)
+{
+	uint8_t h[32];
+	int ok;
+
+	crypto_generichash(h, sizeof h, (const uint8_t *)u->pin_buf, (size_t)u->pin_len,
+	    u->pin_salt, sizeof u->pin_salt);
+	ok = u->has_pin && sodium_memcmp(h, u->pin_hash, sizeof h) == 0;
+	sodium_memzero(h, sizeof h);
+	return ok;
+}
+
+/* The hidden gesture: CORNER_TAPS taps in the top-left corner within
+ * CORNER_MS. Returns 1 when the tap was in the corner (and is swallowed). */
+int
+admin_corner_tap(struct ui *u, int x, int y, int64_t now)
+{
+	int i, n = 0;
+
+	if (x >= u->m.tgt || y >= u->m.tgt || x < 0 || y < 0)
+		return 0;
+	if (u->ncorner == CORNER_TAPS) {
+		memmove(u->corner, u->corner + 1, (CORNER_TAPS - 1) * sizeof u->corner[0]);
+		u->ncorner--;
+	}
+	u->corner[u->ncorner++] = now;
+	for (i = 0; i < u->ncorner; i++)
+		if (now - u->corner[i] <= CORNER_MS)
+			n++;
+	if (n >= CORNER_TAPS && u->has_pin && u->screen != UI_S_PIN && u->screen != UI_S_ADMIN &&
+	    u->screen != UI_S_ISSUING && u->print != UI_PRINT_PRINTING) {
+		u->ncorner = 0;
+		u->pin_len = 0;
+		u->pin_wrong = 0;
+		u->countdown_end = 0;
+		flow_go(u, UI_S_PIN);
+	}
+	return 1;
+}
+
+/* Only a salted hash of the PIN is kept (keyed BLAKE2b). */
+int
+ui_set_pin(struct ui *u, const char *pin)
+{
+	size_t n = pin ? strlen(pin) : 0, i;
+
+	if (n < 4 || n > 12)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (pin[i] < '0' || pin[i] > '9')
+			return -1;
+	randombytes_buf(u->pin_salt, sizeof u->pin_salt);
+	crypto_generichash(u->pin_hash, sizeof u->pin_hash, (const uint8_t *)pin, n, u->pin_salt,
+	    sizeof u->pin_salt);
+	u->has_pin = 1;
+	return 0;
+}
+
+void
+admin_clear(struct ui *u)
+{
+	sodium_memzero(u->pin_buf, sizeof u->pin_buf);
+	u->pin_len = 0;
+	u->pin_wrong = 0;
+}
+
+/* Validate the digits typed: the admin screen, or "wrong code" and, after
+ * PIN_TRIES wrong ones, a lock-out. */
+static void
+pin_validate(struct ui *u)
+{
+	if (pin_ok(u)) {
+		u->pin_fails = 0;
+		flow_go(u, UI_S_ADMIN);
+	} else {
+		u->pin_wrong = 1;
+		if (++u->pin_fails >= PIN_TRIES) {
+			u->pin_fails = 0;
+			u->pin_locked = u->now + PIN_LOCK_MS;
+			log_warnx("ui: %d wrong admin PINs: keypad locked for %d s", PIN_TRIES,
+			    PIN_LOCK_MS / 1000);
+		}
+	}
+	sodium_memzero(u->pin_buf, sizeof u->pin_buf);
+	u->pin_len = 0;
+}
+
+/* A key of the PIN keypad: a digit (arg), erase, or validate. Digits and
+ * validation wait out a lock-out. */
+void
+admin_key(struct ui *u, int id, int arg)
+{
+	if (id != UI_T_PIN_DEL && u->pin_locked > u->now)
+		return;
+	if (id == UI_T_PIN_DIGIT) {
+		u->pin_wrong = 0;
+		if (u->pin_len < (int)sizeof u->pin_buf - 1)
+			u->pin_buf[u->pin_len++] = (char)('0' + arg);
+	} else if (id == UI_T_PIN_DEL) {
+		if (u->pin_len > 0)
+			u->pin_buf[--u->pin_len] = '\0';
+		u->pin_wrong = 0;
+	} else {
+		pin_validate(u);
+	}
+	set_dirty(u);
 }

@@ -115,11 +115,7 @@ guide_answer(struct ui *u, int yes)
 	} else {
 		u->gstep = next;
 	}
-	u->screen_at = u->now;
-	u->focus[0] = '\0';
-	if (u->speech)
-		u->speak_pending = 1;
-	set_dirty(u);
+	flow_renew(u, 1);
 }
 
 int
@@ -128,8 +124,6 @@ guide_back(struct ui *u)
 	if (u->nghist == 0)
 		return 0;
 	u->gstep = u->ghist[--u->nghist];
-	u->screen_at = u->now;
-	u->focus[0] = '\0';
-	set_dirty(u);
+	flow_renew(u, 0);
 	return 1;
 }

@@ -3,12 +3,17 @@
  * visitor types their passport or residence permit number (letters and
  * digits, in alphabetical order), erases, validates. The number is kept
  * only until the issue is asked for; then only its mask ("•••45C").
+ * The screen, and its keys (holder_key()).
  *
- * Part of the pure ui core: lays out with the kit (kit.h); must not depend
- * on SDL, the clock or any I/O.
+ * Part of the pure ui core: lays out with the kit (kit.h), checks the
+ * number with core/holder.h; must not depend on SDL, the clock or any I/O.
  */
 #include <stdio.h>
 
+#include <sodium.h>
+
+#include "core/holder.h"
+#include "core/log.h"
 #include "ui/screens.h"
 
 #define MSG_HOLDER_BAD "Ce numéro n'est pas valide. Vérifiez-le et tapez-le à nouveau."
@@ -136,4 +141,36 @@ scr_holder(struct ui *u)
 	kit_nav(u, kit_nav_back_cancel, 2);
 	if (!paged_here)
 		kit_pager(u, g.pages);
+}
+
+/* A key of the keypad: a character (arg), erase, or validate (the error
+ * shown stays until the number is changed). */
+void
+holder_key(struct ui *u, int id, int arg)
+{
+	char norm[HOLDER_MAX + 1], e[160];
+
+	if (id == UI_T_CHAR || id == UI_T_CHAR_DEL) {
+		u->holder_err = 0;
+		if (id == UI_T_CHAR_DEL && u->holder_len > 0) {
+			u->holder[--u->holder_len] = '\0';
+		} else if (id == UI_T_CHAR && u->holder_len < HOLDER_MAX) {
+			u->holder[u->holder_len++] = (char)arg;
+			u->holder[u->holder_len] = '\0';
+		}
+	} else if (u->holder_len < HOLDER_MIN) {
+		u->holder_err = 1;
+	} else if (holder_normalise(u->holder, norm, sizeof norm, e, sizeof e) != 0) {
+		/* long enough but not a document number ("AAAA"): say so in the
+		 * visitor's language; the reason is for the log */
+		log_info("ui: document number refused: %s", e);
+		u->holder_err = 2;
+	} else {
+		if (holder_mask(norm, u->holder_mask, sizeof u->holder_mask) != 0)
+			u->holder_mask[0] = '\0';
+		sodium_memzero(norm, sizeof norm);
+		flow_go(u, UI_S_CONFIRM);
+		return;
+	}
+	set_dirty(u);
 }

@@ -81,48 +81,48 @@ text_flags(const char *lang, int flags)
 	return flags | (text_is_rtl(NULL, lang) ? TEXT_RTL : 0);
 }
 
-/* Width of s on one line. */
-int
-kit_mwidth(struct ui *u, const char *s, const char *lang, int size, int flags)
+/* The measure of s, cached: one line (width -1; w and h of the line), or
+ * wrapped at width (h). */
+static const struct mentry *
+measure(struct ui *u, const char *s, const char *lang, int size, int flags, int width)
 {
 	uint64_t k;
 	struct mentry *e;
 	int w = 0, h = 0;
 
 	size = qsize(size);
-	k = mkey(s, lang, size, flags, -1);
+	k = mkey(s, lang, size, flags, width);
 	e = &u->mcache[k % MCACHE_SIZE];
 	if (e->key == k)
-		return e->w;
-	if (text_measure(u->fonts, size, text_flags(lang, flags), s, lang, &w, &h) < 0)
-		w = size * (int)strlen(s); /* cannot happen with the fonts loaded; be safe */
+		return e;
+	if (width < 0) {
+		if (text_measure(u->fonts, size, text_flags(lang, flags), s, lang, &w, &h) < 0)
+			w = size * (int)strlen(s); /* cannot happen with the fonts loaded; be safe */
+	} else {
+		w = width;
+		h = text_wrap(u->fonts, NULL, 0, 0, width, size, text_flags(lang, flags),
+		    TEXT_ALIGN_AUTO, s, lang);
+		if (h < 0)
+			h = size * 2;
+	}
 	e->key = k;
 	e->w = w;
 	e->h = h;
-	return w;
+	return e;
+}
+
+/* Width of s on one line. */
+int
+kit_mwidth(struct ui *u, const char *s, const char *lang, int size, int flags)
+{
+	return measure(u, s, lang, size, flags, -1)->w;
 }
 
 /* Height of s wrapped at width. */
 int
 kit_mheight(struct ui *u, const char *s, const char *lang, int size, int flags, int width)
 {
-	uint64_t k;
-	struct mentry *e;
-	int h;
-
-	size = qsize(size);
-	k = mkey(s, lang, size, flags, width);
-	e = &u->mcache[k % MCACHE_SIZE];
-	if (e->key == k)
-		return e->h;
-	h = text_wrap(u->fonts, NULL, 0, 0, width, size, text_flags(lang, flags),
-	    TEXT_ALIGN_AUTO, s, lang);
-	if (h < 0)
-		h = size * 2;
-	e->key = k;
-	e->w = width;
-	e->h = h;
-	return h;
+	return measure(u, s, lang, size, flags, width)->h;
 }
 
 int

@@ -4,7 +4,8 @@
  * priority question.
  *
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
- * writes only the frame; must not change the visitor's state.
+ * writes only the frame (and keeps the page within the pages there are);
+ * must not change the rest of the visitor's state.
  */
 #include "ui/screens.h"
 static const char dontknow_id[] = "Je ne sais pas";

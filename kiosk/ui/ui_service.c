@@ -30,7 +30,7 @@ svc_count(const struct ui *u)
 	return u->menu ? u->menu->nservices : 0;
 }
 
-const struct client_service *
+struct client_service *
 svc_chosen(const struct ui *u)
 {
 	return u->service_i >= 0 && u->service_i < svc_count(u) ?
