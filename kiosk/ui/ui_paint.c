@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "ui/geom.h"
 #include "ui/ui.h"
 
 /* One cached text rendering. */
@@ -120,18 +121,6 @@ cmd_hash(const struct ui_cmd *c)
 }
 
 /* ---- rectangles ---------------------------------------------------------------- */
-
-static int
-imax(int a, int b)
-{
-	return a > b ? a : b;
-}
-
-static int
-imin(int a, int b)
-{
-	return a < b ? a : b;
-}
 
 static struct rect
 rect_and(struct rect a, struct rect b)

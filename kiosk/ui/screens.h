@@ -1,0 +1,156 @@
+/*
+ * screens: what the files of ui/ share beyond the kit (kit.h): the screens,
+ * the visit's state machine, input, actions. Internal to ui/; nothing here
+ * is in ui.h. The kit must not include it.
+ *
+ * One file per screen or small family of screens lays it out with the kit:
+ *   ui_welcome.c    loading, welcome, language
+ *   ui_procedure.c  procedure, priority
+ *   ui_guide.c      the guided choice ("Je ne sais pas")
+ *   ui_holder.c     the document keypad
+ *   ui_confirm.c    confirmation, issuing, the scanned attestation's banner
+ *   ui_ticket.c     the ticket, and the attestation de passage of a full service
+ *   ui_errors.c     server down, printer, closed, refused
+ *   ui_admin.c      the staff's PIN keypad and admin screen
+ *   ui_time.c       the idle countdown's dialog
+ * The services as the screens see them are in ui_service.c. Laying a
+ * screen out changes no state but the frame's (and a list's page number,
+ * kept within its pages); the keys of the keypads (ui_holder.c,
+ * ui_admin.c), ui_flow.c, ui_input.c, ui_scan.c, ui_time.c and ui_world.c
+ * change the session and the world.
+ *
+ * Pure core: no SDL, no clock, no I/O.
+ */
+#ifndef KIOSK_UI_SCREENS_H
+#define KIOSK_UI_SCREENS_H
+
+#include "ui/kit.h"
+
+/* Strings more than one screen says (msgids of assets/po). */
+#define MSG_FULL      "Ce service est complet pour aujourd'hui."
+#define MSG_ATT_PRINTED "Une attestation de passage va être imprimée. Elle prouve que vous êtes venu(e) aujourd'hui."
+#define MSG_PREV_OK   "Votre attestation précédente a été prise en compte."
+#define MSG_PREV_BAD  "Cette attestation n'a pas pu être lue. Vous pouvez continuer sans elle."
+#define MSG_PREV_LOST "Votre attestation précédente n'a pas pu être lue." /* beside the new one */
+
+/* ---- the menu's services (ui_service.c) ------------------------------------- */
+
+/* The demo procedures the kiosk knows by their French name. */
+enum kind { K_FIRST, K_RENEW, K_PICKUP, K_NATUR, K_DIGITAL, K_NKINDS };
+
+struct svc_known {
+	const char *name;     /* French name (msgid) */
+	const char *explain;  /* one-line explanation (msgid) */
+	enum picto picto;     /* pictogram */
+};
+extern const struct svc_known svc_known[K_NKINDS];
+
+int svc_count(const struct ui *u);                        /* services in the menu */
+struct client_service *svc_chosen(const struct ui *u);   /* the chosen one, or NULL */
+const char *svc_fr(const struct client_service *s);       /* its French name */
+int svc_kind(const struct client_service *s);             /* its enum kind, or -1 */
+/* The service's name for the visitor: the catalogue's translation of the
+ * French name, else the site file's name in that language, else French. */
+const char *svc_name(const struct ui *u, const struct client_service *s, const char **lang);
+int svc_full(const struct client_service *s);             /* no ticket left today */
+int svc_bound(const struct ui *u);      /* the chosen service needs a document number */
+int svc_chosen_full(const struct ui *u);                  /* the chosen service is full */
+int svc_of_kind(const struct ui *u, int k);               /* the site's service of kind k, or -1 */
+/* One service card in c: pictogram, name, explanation, status, and (with_badge)
+ * the number key; a target (UI_T_SERVICE, arg si). */
+void svc_card(struct ui *u, struct rect c, int si, int key, int with_badge);
+/* Height a card needs at width w (as_target: at least a target's). */
+int svc_card_h(struct ui *u, int si, int w, int as_target);
+
+/* ---- the screens: each lays the current screen out in u's frame ---------------- */
+
+void scr_loading(struct ui *u);     /* ui_welcome.c */
+void scr_welcome(struct ui *u);
+void scr_language(struct ui *u);
+void scr_procedure(struct ui *u);   /* ui_procedure.c */
+void scr_priority(struct ui *u);
+void scr_guide(struct ui *u);       /* ui_guide.c */
+void scr_holder(struct ui *u);      /* ui_holder.c */
+void scr_confirm(struct ui *u);     /* ui_confirm.c */
+void scr_issuing(struct ui *u);
+void scr_ticket(struct ui *u);      /* ui_ticket.c */
+void scr_full(struct ui *u);
+void scr_server_down(struct ui *u); /* ui_errors.c */
+void scr_printer(struct ui *u);
+void scr_closed(struct ui *u);
+void scr_refused(struct ui *u);
+void scr_pin(struct ui *u);         /* ui_admin.c */
+void scr_admin(struct ui *u);
+
+/* The note about a scanned attestation at the top of the body, which it
+ * then shrinks, when one applies to this screen (ui_confirm.c). */
+void scr_banner(struct ui *u);
+/* A calm error screen: pictogram p, msgids[0] the title, the others body
+ * lines, detail (French, for staff; may be NULL) small, nb the navigation
+ * (nnb buttons, may be 0) (ui_errors.c). */
+void scr_error(struct ui *u, enum picto p, const char *const *msgids, int n, const char *detail,
+    const struct navbtn *nb, int nnb);
+/* The printer's sentence for a state, a msgid (ui_errors.c). */
+const char *scr_printer_msgid(enum escpos_state st);
+
+/* ---- the guided choice (ui_guide.c) ---------------------------------------------- */
+
+void guide_clear(struct ui *u);           /* back to the first question */
+void guide_start(struct ui *u);           /* the guide screen, from its first question */
+void guide_answer(struct ui *u, int yes); /* the next question, or the result */
+int guide_back(struct ui *u);             /* the previous question; 0 when at the first */
+
+/* The idle countdown's dialog, over the screen (ui_time.c). */
+void scr_idle(struct ui *u);
+
+/* ---- a frame (ui_frame.c) ------------------------------------------------------------ */
+
+void frame_layout(struct ui *u);       /* lay the current screen out, squeezed if need be */
+void frame_ensure(struct ui *u);       /* the same, unless the frame matches the state */
+int frame_focus(const struct ui *u);   /* the focused target's index, or -1 */
+
+/* ---- actions for the platform (ui.c) ---------------------------------------------------- */
+
+void act_push(struct ui *u, const struct ui_action *a); /* queued (one REFRESH at most) */
+void act_kind(struct ui *u, enum ui_act_kind k);        /* an action with no argument */
+void act_speak(struct ui *u, const char *lines);        /* SPEAK these "LANG\tTEXT\n" lines */
+
+/* ---- the visit (ui_flow.c) ------------------------------------------------------------ */
+
+/* Show screen s (its first page, no focus, spoken when speech is on). */
+void flow_go(struct ui *u, enum ui_screen s);
+/* The screen shows something new without changing: the tap guard again, no
+ * focus, and (speak) read aloud again when speech is on. */
+void flow_renew(struct ui *u, int speak);
+/* Forget the visitor: back to the rest screen with default settings. */
+void flow_reset(struct ui *u);
+enum ui_screen flow_rest(const struct ui *u);   /* the screen when nobody uses the kiosk */
+int flow_is_rest(enum ui_screen s);             /* s is one of those */
+int flow_printer_bad(enum escpos_state st);     /* no slip can be printed */
+void flow_activity(struct ui *u, int64_t now);  /* someone is there (an input) */
+void flow_back(struct ui *u);                   /* the previous screen */
+void flow_activate(struct ui *u, const struct ui_target *t); /* what target t does */
+
+/* ---- keypads (ui_holder.c, ui_admin.c) -------------------------------------------------- */
+
+/* A key of the document keypad: UI_T_CHAR (arg: the character),
+ * UI_T_CHAR_DEL or UI_T_CHAR_OK. */
+void holder_key(struct ui *u, int id, int arg);
+/* A key of the PIN keypad: UI_T_PIN_DIGIT (arg: the digit), UI_T_PIN_DEL
+ * or UI_T_PIN_OK. */
+void admin_key(struct ui *u, int id, int arg);
+void admin_clear(struct ui *u); /* forget the digits typed */
+/* The hidden gesture: CORNER_TAPS taps in the top-left corner within a few
+ * seconds opens the PIN keypad. 1 when the tap was in the corner (and is
+ * swallowed). */
+int admin_corner_tap(struct ui *u, int x, int y, int64_t now);
+
+/* ---- the scanner (ui_scan.c) ----------------------------------------------------------- */
+
+/* Screens where a scanned attestation is taken (the visit's, before the
+ * slip is asked for). */
+int scan_screen(enum ui_screen s);
+void scan_clear(struct ui *u);                /* forget a burst */
+void scan_settle(struct ui *u, int64_t now);  /* a pause or a tap: settle what is held */
+
+#endif

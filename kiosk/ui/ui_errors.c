@@ -1,0 +1,157 @@
+/*
+ * ui_errors: the calm error screens: the server cannot be reached, the
+ * printer cannot print, the reception is closed, the ticket was refused.
+ * Each says what happened and what to do, in the visitor's language, with
+ * a large pictogram; staff's detail, in French, small below. The full
+ * service's screen (ui_ticket.c) uses the same layout when it has no slip.
+ *
+ * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
+ * writes only the frame; must not change the visitor's state.
+ */
+#include "ui/screens.h"
+
+const char *
+scr_printer_msgid(enum escpos_state st)
+{
+	switch (st) {
+	case ESCPOS_PAPER_OUT:  return "L'imprimante n'a plus de papier. Veuillez vous adresser à l'accueil.";
+	case ESCPOS_COVER_OPEN: return "Le capot de l'imprimante est ouvert. Veuillez vous adresser à l'accueil.";
+	case ESCPOS_OFFLINE:    return "Imprimante hors ligne. Veuillez vous adresser à l'accueil.";
+	default:                return "Problème d'imprimante. Veuillez vous adresser à l'accueil.";
+	}
+}
+
+/* One line of an error screen. */
+struct eline {
+	const char *s;     /* text (already translated), NULL = skip */
+	const char *lang;  /* its language */
+	int big;           /* 2 title, 1 body, 0 small detail */
+};
+
+/* Text size and flags of a line. */
+static int
+line_size(const struct metrics *m, const struct eline *l)
+{
+	return l->big == 2 ? m->ft : l->big ? m->fb : m->fs;
+}
+
+static int
+line_flags(const struct eline *l)
+{
+	return l->big == 2 ? TEXT_BOLD : 0;
+}
+
+/*
+ * A calm error screen: a large pictogram and a few lines (what happened,
+ * what to do, that the kiosk retries), centred in the body, the pictogram
+ * beside the text in landscape and above it in portrait.
+ */
+static void
+error_lines(struct ui *u, enum picto p, const struct eline *l, int n, const struct navbtn *nb,
+    int nnb)
+{
+	struct metrics *m = &u->m;
+	int ps = imax((int)(26 * m->mm), imin(u->w, u->h) / 6) * m->pic / 100, i, total = 0, y;
+	int bottom = m->body.y + m->body.h - (nnb ? kit_nav_h(u) + m->gap : 0);
+	int landscape = u->w > u->h * 5 / 4;
+	int x = m->body.x + m->pad, w = m->body.w - 2 * m->pad;
+	enum role ink = p == P_WARNING ? C_DANGER : C_ACCENT;
+
+	if (landscape && ps) {
+		x += ps + 2 * m->pad;
+		w -= ps + 2 * m->pad;
+	}
+	for (i = 0; i < n; i++)
+		if (l[i].s && l[i].s[0])
+			total += kit_para_h(u, w, l[i].s, l[i].lang, line_size(m, &l[i]),
+			    line_flags(&l[i])) + m->gap;
+	if (!landscape && ps)
+		total += ps + m->pad;
+	kit_need(u, m->body.y + total, bottom);
+	y = imax(m->body.y, m->body.y + (bottom - m->body.y - imax(total, ps)) * 2 / 5);
+	if (ps && landscape) {
+		kit_picto(u, p, mkrect(m->body.x + m->pad, y, ps, ps), ink, C_BG);
+	} else if (ps) {
+		kit_picto(u, p, mkrect(x, y, ps, ps), ink, C_BG);
+		y += ps + m->pad;
+	}
+	for (i = 0; i < n && y < bottom; i++) {
+		if (l[i].s == NULL || l[i].s[0] == '\0')
+			continue;
+		y += kit_para(u, x, y, w, l[i].s, l[i].lang, line_size(m, &l[i]), line_flags(&l[i]),
+		    TEXT_ALIGN_LEFT, l[i].big ? C_TEXT : C_TEXT_SOFT) + m->gap;
+		if (l[i].big)
+			kit_say(u, l[i].lang, l[i].s);
+	}
+	if (nnb)
+		kit_nav(u, nb, nnb);
+}
+
+void
+scr_error(struct ui *u, enum picto p, const char *const *msgids, int n, const char *detail,
+    const struct navbtn *nb, int nnb)
+{
+	struct eline l[8];
+	int i, k = 0;
+
+	for (i = 0; i < n && k < 7; i++, k++) {
+		l[k].s = kit_tr(u, msgids[i], &l[k].lang);
+		l[k].big = i == 0 ? 2 : 1;
+	}
+	l[k].s = detail;
+	l[k].lang = "fr";
+	l[k].big = 0;
+	k++;
+	error_lines(u, p, l, k, nb, nnb);
+}
+
+/* The queue server cannot be reached. */
+void
+scr_server_down(struct ui *u)
+{
+	static const char *const msg[] = {
+		"Le service est momentanément indisponible. Veuillez vous adresser à l'accueil.",
+		"Nouvel essai automatique dans quelques instants.",
+	};
+	scr_error(u, P_UNPLUGGED, msg, 2, NULL, u->session ? kit_nav_done : NULL, u->session);
+}
+
+/* The printer cannot print. */
+void
+scr_printer(struct ui *u)
+{
+	const char *msg[2];
+	msg[0] = scr_printer_msgid(u->printer);
+	msg[1] = "Nouvel essai automatique dans quelques instants.";
+	scr_error(u, P_PRINTER, msg, 2, u->printer_reason, u->session ? kit_nav_done : NULL,
+	    u->session);
+}
+
+/* Outside opening hours: today's hours. */
+void
+scr_closed(struct ui *u)
+{
+	const struct client_site *st = u->menu ? &u->menu->site : NULL;
+	struct eline l[3];
+
+	l[0].s = kit_tr(u, "L'accueil est fermé.", &l[0].lang);
+	l[0].big = 2;
+	l[1].s = kit_tr(u, "Horaires d'ouverture", &l[1].lang);
+	l[1].big = 1;
+	if (st && st->opens[0] && st->closes[0])
+		l[2].s = kit_fmt_tr(u, kit_tr(u, "Ouvert de %s à %s", &l[2].lang), st->opens, st->closes);
+	else
+		l[2].s = kit_tr(u, "Fermé", &l[2].lang);
+	l[2].big = 1;
+	error_lines(u, P_CLOCK, l, 3, u->session ? kit_nav_done : NULL, u->session);
+}
+
+/* The server refused to issue (for a reason other than the ones above). */
+void
+scr_refused(struct ui *u)
+{
+	static const char *const msg[] = {
+		"Le ticket n'a pas pu être délivré. Veuillez vous adresser à l'accueil.",
+	};
+	scr_error(u, P_WARNING, msg, 1, u->refuse_reason, kit_nav_done, 1);
+}

@@ -1,0 +1,218 @@
+/*
+ * ui_scan: a keyboard-wedge QR scanner told from a person's typing.
+ *
+ * A QR scanner on USB is a keyboard: it types the payload, then Enter,
+ * each character a few milliseconds after the last. A person's keys rarely
+ * come two under 50 ms apart, and never five in a row. So a press that
+ * types 'K' (every payload starts "K1*", and 'K' is at the same place on
+ * every layout) is held, with the presses that follow it closely, until
+ * the burst either proves a machine's (SCAN_PREFIX characters) or stops
+ * short (a person's: replayed through ui_key()). Held presses never act as
+ * keys: a payload's digits must not pick choice 1 on the screen below.
+ *
+ * An earlier attestation de passage scanned during a visit is kept for it
+ * (u->previous, sent with the issue); anything else is dropped with a calm
+ * note. Part of the pure ui core: sign.h decodes the slip; no SDL, no
+ * clock (every press carries `now`), no I/O.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+#include "core/sign.h"
+#include "ui/screens.h"
+
+int
+scan_screen(enum ui_screen s)
+{
+	return s == UI_S_WELCOME || s == UI_S_LANGUAGE || s == UI_S_PROCEDURE || s == UI_S_GUIDE ||
+	    s == UI_S_PRIORITY || s == UI_S_HOLDER || s == UI_S_CONFIRM;
+}
+
+/* Forget the burst (and what it typed). */
+void
+scan_clear(struct ui *u)
+{
+	sodium_memzero(u->scan_buf, sizeof u->scan_buf);
+	u->scan_on = 0;
+	u->scan_len = 0;
+	u->scan_n = 0;
+	u->scan_nk = 0;
+	u->scan_over = 0;
+}
+
+/* The payload's first five characters as a scanner types them: "K1*A*"
+ * in either case, or as the two layout mix-ups that sign.c repairs show
+ * it (a US scanner on a French PC types "K&8Q8", a French scanner on a US
+ * PC "K!\Q\"; scanners that type digits and '*' on the keypad keep those,
+ * "K1*Q*"). */
+static int
+scan_prefix_ok(const char *s)
+{
+	char c[SCAN_PREFIX];
+	int i;
+
+	for (i = 0; i < SCAN_PREFIX; i++) {
+		if (s[i] == '\0')
+			return 0;
+		c[i] = (char)toupper((unsigned char)s[i]);
+	}
+	return c[0] == 'K' && strchr("1&!", c[1]) && strchr("*8\\", c[2]) &&
+	    (c[3] == 'A' || c[3] == 'Q') && c[4] == c[2];
+}
+
+/* Tell the visitor about a scan on this screen (a banner, or the panel of
+ * the confirmation), and read it out when speech is on. */
+static void
+scan_note(struct ui *u, enum prev_note note)
+{
+	u->prev_note = note;
+	u->prev_note_on = u->screen;
+	flow_renew(u, 1); /* the screen below moved: the tap guard again */
+}
+
+/* A machine's burst ended (complete: ended by Enter). */
+static void
+scan_done(struct ui *u, int complete, int64_t now)
+{
+	struct slip sl;
+	char err[200] = "";
+	int ok = 0;
+
+	memset(&sl, 0, sizeof sl);
+	if (complete && !u->scan_over && scan_prefix_ok(u->scan_buf)) {
+		if (slip_decode(u->scan_buf, &sl, err, sizeof err) == 0)
+			ok = sl.kind == SLIP_ATTESTATION;
+		if (!ok && !err[0])
+			snprintf(err, sizeof err, "not an attestation");
+		log_info("ui: a scanned attestation %s%s", ok ? "was read" : "could not be read: ",
+		    ok ? "" : err);
+	} else {
+		log_info("ui: a scan that is not an attestation was ignored (%d characters%s)", u->scan_n,
+		    complete ? "" : ", no Enter");
+	}
+	if (!scan_screen(u->screen)) {
+		/* the slip is asked for already (issuing, the ticket), a fault
+		 * screen, the staff's: not the moment */
+		if (ok)
+			log_info("ui: an attestation scanned on screen %s was ignored",
+			    ui_screen_name(u->screen));
+		scan_clear(u);
+		return;
+	}
+	flow_activity(u, now);
+	if (u->countdown_end) {
+		u->countdown_end = 0; /* someone is there */
+		set_dirty(u);
+	}
+	if (ok) {
+		/* the text as typed: the server verifies it, and repairs the
+		 * layout mix-ups as the decoder just did */
+		const char *a = u->scan_buf, *b = u->scan_buf + u->scan_len;
+		while (*a == ' ')
+			a++;
+		while (b > a && b[-1] == ' ')
+			b--;
+		sodium_memzero(u->previous, sizeof u->previous);
+		memcpy(u->previous, a, (size_t)(b - a));
+		if (u->screen == UI_S_WELCOME) {
+			/* a scan starts a visit, as a touch does */
+			u->lang_back = UI_S_WELCOME;
+			flow_go(u, UI_S_LANGUAGE);
+			act_kind(u, UI_ACT_REFRESH);
+		}
+	} else if (u->screen == UI_S_WELCOME) {
+		scan_clear(u); /* nobody started: nothing to say it to */
+		return;
+	}
+	scan_note(u, ok ? PREV_READ : PREV_UNREADABLE);
+	scan_clear(u);
+}
+
+/* The burst stopped short of being a machine's: the presses were a
+ * person's. Replay them, in order, as keys. */
+static void
+scan_replay(struct ui *u, int64_t now)
+{
+	enum ui_key keys[SCAN_PREFIX];
+	int i, n = u->scan_nk;
+
+	memcpy(keys, u->scan_keys, sizeof keys);
+	scan_clear(u);
+	for (i = 0; i < n; i++)
+		if (keys[i] != UI_KEY_NONE)
+			ui_key(u, keys[i], now);
+}
+
+/* Whatever is held, settle it now (a pause, a tap). */
+void
+scan_settle(struct ui *u, int64_t now)
+{
+	if (!u->scan_on)
+		return;
+	if (u->scan_n < SCAN_PREFIX)
+		scan_replay(u, now);
+	else
+		scan_done(u, 0, now);
+}
+
+/* Characters (code points) in UTF-8 text. */
+static int
+utf8_chars(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Add a press to the burst. */
+static void
+scan_add(struct ui *u, enum ui_key k, const char *text, size_t n, int64_t now)
+{
+	if (u->scan_len + n > UI_SCAN_MAX) {
+		u->scan_over = 1;
+	} else {
+		memcpy(u->scan_buf + u->scan_len, text, n);
+		u->scan_len += n;
+		u->scan_buf[u->scan_len] = '\0';
+	}
+	if (u->scan_nk < SCAN_PREFIX)
+		u->scan_keys[u->scan_nk++] = k;
+	u->scan_n += utf8_chars(text);
+	u->scan_last = now;
+	u->now = now;
+}
+
+void
+ui_keypress(struct ui *u, enum ui_key k, const char *text, int64_t now)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	if (u->scan_on && now - u->scan_last >= UI_SCAN_GAP_MS)
+		scan_settle(u, now);
+	if (u->scan_on) {
+		if (n > 0) {
+			scan_add(u, k, text, n, now);
+			return;
+		}
+		if (k == UI_KEY_ENTER && u->scan_n >= SCAN_PREFIX) {
+			scan_done(u, 1, now);
+			return;
+		}
+		/* Enter after a few characters, an arrow...: a person's */
+		scan_replay(u, now);
+	}
+	if (n > 0 && (text[0] == 'K' || text[0] == 'k')) {
+		scan_clear(u);
+		u->scan_on = 1;
+		scan_add(u, k, text, n, now);
+		return;
+	}
+	if (k != UI_KEY_NONE)
+		ui_key(u, k, now);
+}

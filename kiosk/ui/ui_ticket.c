@@ -1,0 +1,315 @@
+/*
+ * ui_ticket: the end of a visit: the ticket (its number, very large, what
+ * it is for, the printing) and the attestation de passage printed when the
+ * service is full; both beside or above a preview of the very bitmap sent
+ * to the printer.
+ *
+ * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
+ * writes only the frame; must not change the visitor's state.
+ */
+#include <string.h>
+
+#include "ui/screens.h"
+
+/* Draw the slip bitmap (the very one sent to the printer) in box b. */
+static void
+slip_draw(struct ui *u, struct rect prev)
+{
+	struct metrics *m = &u->m;
+	struct ui_cmd *c;
+	int sh = imax(2, m->border);
+
+	kit_fillc(u, mkrect(prev.x + sh, prev.y + sh, prev.w, prev.h), (struct ui_colour){ 0, 0, 0, 60 },
+	    0); /* its shadow */
+	if ((c = kit_cmd(u, UI_CMD_BITMAP)) != NULL) {
+		c->r = kit_mirror(u, prev);
+		c->bm = u->slip;
+		c->c = (struct ui_colour){ 0, 0, 0, 255 };
+	}
+	if (u->contrast)
+		kit_stroke(u, mkrect(prev.x - m->border, prev.y - m->border, prev.w + 2 * m->border,
+		    prev.h + 2 * m->border), C_BORDER, 0, m->border);
+}
+
+/* Fit the slip in w x h, never enlarged past its own size. */
+static void
+slip_fit(const struct ui *u, int w, int h, int *pw, int *ph)
+{
+	*ph = imin(h, u->slip->h);
+	*pw = u->slip->w * *ph / u->slip->h;
+	if (*pw > w) {
+		*pw = w;
+		*ph = u->slip->h * *pw / u->slip->w;
+	}
+}
+
+/* Where the slip goes: below the text on a portrait screen (or when a
+ * column beside it would be under 60 mm), else beside it. */
+static int
+slip_below(const struct ui *u)
+{
+	return u->h > u->w || u->m.body.w * 3 / 5 < (int)(60 * u->m.mm);
+}
+
+/* Beside the text: the slip at the end edge, *info keeps the rest. Below:
+ * the text gets the top part of the body (slip_under() draws the slip). */
+static void
+slip_preview(struct ui *u, struct rect *info, int bottom)
+{
+	struct metrics *m = &u->m;
+	int pw, ph;
+
+	if (u->slip == NULL) {
+		info->h = bottom - info->y;
+		return;
+	}
+	if (slip_below(u)) {
+		info->h = (bottom - m->body.y) * 48 / 100;
+		return;
+	}
+	slip_fit(u, m->body.w * 2 / 5, bottom - m->body.y, &pw, &ph);
+	slip_draw(u, mkrect(m->body.x + m->body.w - pw, m->body.y, pw, ph));
+	info->w = m->body.w - pw - m->pad;
+}
+
+/* Below the text (from y), centred in what is left above bottom. */
+static void
+slip_under(struct ui *u, int y, int bottom)
+{
+	struct metrics *m = &u->m;
+	int pw, ph;
+
+	if (u->slip == NULL || !slip_below(u))
+		return;
+	y += m->pad;
+	slip_fit(u, m->body.w * 3 / 4, bottom - y, &pw, &ph);
+	if (ph < (int)(30 * m->mm)) /* no room worth showing it */
+		return;
+	slip_draw(u, mkrect(m->body.x + (m->body.w - pw) / 2, y + (bottom - y - ph) / 2, pw, ph));
+}
+
+/* The slip is below the text (from y): the text must end above bottom, the
+ * slip takes what is left; beside it: above the end of the column info. */
+static void
+slip_end(struct ui *u, struct rect info, int y, int bottom)
+{
+	kit_need(u, y, slip_below(u) ? bottom : info.y + info.h);
+	slip_under(u, y, bottom);
+}
+
+/* Printing failed: a warning box from y in the column info, failed_id (may
+ * be NULL) above the printer's sentence. Returns the y below it. */
+static int
+print_failed(struct ui *u, struct rect info, int y, const char *failed_id)
+{
+	struct metrics *m = &u->m;
+	const char *lang, *s = failed_id ? kit_tr(u, failed_id, &lang) : NULL;
+	const char *l2, *s2 = kit_tr(u, scr_printer_msgid(u->print_st), &l2);
+	const char *detail = u->squeeze < 2 ? u->print_reason : ""; /* for staff */
+	int ps = (int)(12 * m->mm), tw = info.w - ps - 3 * m->gap, h;
+	int ty = y + m->gap, tx = info.x + ps + 2 * m->gap;
+
+	h = (s ? kit_para_h(u, tw, s, lang, m->fb, TEXT_BOLD) : 0) +
+	    kit_para_h(u, tw, s2, l2, s ? m->fs : m->fb, s ? 0 : TEXT_BOLD) +
+	    (detail[0] ? kit_para_h(u, tw, detail, "fr", m->fs, 0) : 0) + 2 * m->gap;
+	h = imax(h, ps + 2 * m->gap);
+	kit_need(u, y + h, info.y + info.h);
+	kit_fill(u, mkrect(info.x, y, info.w, h), C_DANGER_BG, m->radius);
+	kit_stroke(u, mkrect(info.x, y, info.w, h), C_DANGER, m->radius, m->border);
+	kit_picto(u, P_WARNING, mkrect(info.x + m->gap, y + m->gap, ps, ps), C_DANGER, C_DANGER_BG);
+	if (s)
+		ty += kit_para(u, tx, ty, tw, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ON_DANGER_BG);
+	ty += kit_para(u, tx, ty, tw, s2, l2, s ? m->fs : m->fb, s ? 0 : TEXT_BOLD, TEXT_ALIGN_LEFT,
+	    C_ON_DANGER_BG);
+	if (detail[0])
+		kit_para(u, tx, ty, tw, detail, "fr", m->fs, 0, TEXT_ALIGN_LEFT, C_ON_DANGER_BG);
+	if (s)
+		kit_say(u, lang, s);
+	kit_say(u, l2, s2);
+	return y + h;
+}
+
+/* Printing, printed or failed, from y down in the column info: done_id
+ * (may be NULL) once printed, then after_id (may be NULL). Returns the y
+ * below it. */
+static int
+print_status(struct ui *u, struct rect info, int y, const char *failed_id, const char *done_id,
+    const char *after_id)
+{
+	struct metrics *m = &u->m;
+	int ps = (int)(12 * m->mm), done = u->print == UI_PRINT_DONE, th;
+	const char *lang, *s, *l3 = "fr", *s3;
+
+	if (u->print == UI_PRINT_FAILED)
+		return print_failed(u, info, y, failed_id);
+	s3 = after_id ? kit_tr(u, after_id, &l3) : NULL;
+	s = done ? (done_id ? kit_tr(u, done_id, &lang) : NULL) :
+	    kit_tr(u, "Impression en cours…", &lang);
+	th = imax(ps, kit_lineh(u, m->ft));
+	if (s) {
+		kit_picto(u, done ? P_TICKET_OUT : P_PRINTER, mkrect(info.x, y, ps, ps),
+		    done ? C_OK : C_ACCENT, C_BG);
+		kit_textbox(u, mkrect(info.x + ps + m->gap, y, info.w - ps - m->gap, th), s, lang, m->ft,
+		    TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
+		y += th + m->gap;
+		kit_say(u, lang, s);
+	}
+	if (done && s3) {
+		/* on a short screen only what fits: the slip says it too */
+		if (y + kit_para_h(u, info.w, s3, l3, m->fb, 0) <= info.y + info.h)
+			y += kit_para(u, info.x, y, info.w, s3, l3, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		kit_say(u, l3, s3);
+	}
+	return y;
+}
+
+/* The ticket's number from y, very large: as wide as the column info
+ * allows, up to 40 mm, leaving room for the lines below it. Returns the y
+ * below it. */
+static int
+number(struct ui *u, struct rect info, int y)
+{
+	struct metrics *m = &u->m;
+	const struct client_ticket *t = &u->ticket;
+	int rest, numsz, nh;
+	char sp[40];
+	size_t i, o = 0;
+
+	rest = kit_lineh(u, m->fb) * (2 + (t->priority != 0) + (u->squeeze < 2 ?
+	    (t->estimated_wait_s >= 0) + (t->position > 0) : 0) + 2) +
+	    imax((int)(12 * m->mm), kit_lineh(u, m->ft)) + 4 * m->gap;
+	numsz = clampi((info.y + info.h - y - rest) * 10 / 12, m->ft, (int)(40 * m->mm));
+	while (numsz > m->ft && kit_mwidth(u, t->number, "fr", numsz, TEXT_BOLD) > info.w)
+		numsz = numsz * 9 / 10;
+	nh = kit_lineh(u, numsz) * 85 / 100;
+	kit_textbox(u, mkrect(info.x, y, info.w, nh), t->number, "fr", numsz, TEXT_BOLD | TEXT_LTR,
+	    TEXT_ALIGN_LEFT, C_ACCENT);
+	/* letters one by one, so the voice spells "A 0 4 2" */
+	for (i = 0; t->number[i] && o + 3 < sizeof sp; i++) {
+		sp[o++] = t->number[i];
+		sp[o++] = ' ';
+	}
+	sp[o] = '\0';
+	kit_say(u, "fr", kit_keep(u, sp));
+	return y + nh;
+}
+
+/* The service, priority, wait and position from y in the column info.
+ * Returns the y below them. */
+static int
+details(struct ui *u, struct rect info, int y)
+{
+	struct metrics *m = &u->m;
+	const struct client_ticket *t = &u->ticket;
+	const char *lang, *s, *sl;
+	const char *sname = t->service_local[0] && strcmp(kit_lang(u)->code, "fr") ?
+	    t->service_local : t->service_fr;
+
+	sl = sname == t->service_local ? kit_lang(u)->code : "fr";
+	if (svc_chosen(u))
+		sname = svc_name(u, svc_chosen(u), &sl);
+	y += kit_para(u, info.x, y, info.w, sname, sl, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
+	kit_say(u, sl, sname);
+	if (t->priority) {
+		s = kit_tr(u, "Prioritaire", &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT);
+	}
+	/* wait and position: the slip has them too, so a squeezed screen skips them */
+	if (t->estimated_wait_s >= 0) {
+		s = kit_fmt_tr(u, kit_tr(u, "Attente estimée : %d min", &lang),
+		    (t->estimated_wait_s + 59) / 60);
+		if (u->squeeze < 2)
+			y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		kit_say(u, lang, s);
+	}
+	if (t->position > 0) {
+		s = kit_fmt_tr(u, kit_tr(u, "Position dans la file : %d", &lang), t->position);
+		if (u->squeeze < 2)
+			y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		kit_say(u, lang, s);
+	}
+	return y;
+}
+
+/* The ticket: its number, what it is for, the printing, and the slip. */
+void
+scr_ticket(struct ui *u)
+{
+	struct metrics *m = &u->m;
+	const char *lang, *s;
+	struct rect info = m->body;
+	int y, bottom = kit_bottom(u);
+
+	slip_preview(u, &info, bottom);
+	y = info.y;
+	if (u->ticket.duplicate) {
+		s = kit_tr(u, "Vous avez déjà un ticket pour aujourd'hui. Le voici à nouveau.", &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT) +
+		    m->gap / 2;
+		kit_say(u, lang, s);
+	}
+	s = kit_tr(u, "Votre numéro", &lang);
+	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT_SOFT);
+	kit_say(u, lang, s);
+	y = number(u, info, y);
+	y = details(u, info, y) + m->gap;
+	y = print_status(u, info, y,
+	    "Votre ticket n'a pas pu être imprimé. Notez votre numéro et montrez-le à l'accueil.",
+	    "Prenez votre ticket",
+	    "Attendez dans la salle d'attente. Votre numéro sera affiché et annoncé.");
+	slip_end(u, info, y, bottom);
+	kit_nav(u, kit_nav_done, 1);
+}
+
+/* The earlier attestation, from y: chained to this one, or (calmly) not
+ * readable. Returns the y below it. */
+static int
+prev_line(struct ui *u, struct rect info, int y)
+{
+	struct metrics *m = &u->m;
+	int ok = u->prev_note != PREV_REFUSED, lh = kit_lineh(u, m->fb), th;
+	const char *lang, *s = kit_tr(u, ok ? MSG_PREV_OK : MSG_PREV_LOST, &lang);
+
+	th = kit_para_h(u, info.w - lh - m->gap, s, lang, m->fb, TEXT_BOLD);
+	kit_picto(u, ok ? P_CHECK : P_SCAN, mkrect(info.x, y, lh, lh), ok ? C_OK : C_ACCENT, C_BG);
+	y += kit_para(u, info.x + lh + m->gap, y, info.w - lh - m->gap, s, lang, m->fb, TEXT_BOLD,
+	    TEXT_ALIGN_LEFT, C_TEXT);
+	kit_say(u, lang, s);
+	return imax(y, y - th + lh) + m->gap;
+}
+
+/* A full service: the attestation de passage the server gave instead of a
+ * ticket, or (none) a calm error screen. */
+void
+scr_full(struct ui *u)
+{
+	struct metrics *m = &u->m;
+	static const char *const msg[] = {
+		MSG_FULL,
+		"Allez à l'accueil : un agent va vous aider.",
+	};
+	struct rect info = m->body;
+	int y, bottom = kit_bottom(u), ps = (int)(16 * m->mm);
+	const char *lang, *s;
+
+	if (u->slip == NULL) {
+		scr_error(u, P_FULL, msg, 2, NULL, kit_nav_back_done, 2);
+		return;
+	}
+	slip_preview(u, &info, bottom);
+	y = info.y;
+	kit_picto(u, P_FULL, mkrect(info.x, y, ps, ps), C_ACCENT, C_BG);
+	s = kit_tr(u, msg[0], &lang);
+	y += imax(ps, kit_para(u, info.x + ps + m->gap, y, info.w - ps - m->gap, s, lang, m->ft,
+	    TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT)) + m->gap;
+	kit_say(u, lang, s);
+	s = kit_tr(u, MSG_ATT_PRINTED, &lang);
+	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
+	kit_say(u, lang, s);
+	if (u->prev_note == PREV_REFUSED || u->ticket.attempt > 1)
+		y = prev_line(u, info, y);
+	y = print_status(u, info, y, NULL, NULL,
+	    "Gardez cette attestation. Elle peut vous servir à prouver vos démarches.");
+	slip_end(u, info, y, bottom);
+	kit_nav(u, kit_nav_done, 1);
+}
