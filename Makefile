@@ -37,6 +37,10 @@ LIBS = $(call PL,$(ALL_PKGS)) -lm -lpthread
 # The pure layers are compiled with CORE_PKGS' flags only, so a stray
 # platform include fails at once; each seam sees only its own library.
 PURE = core ui desk
+# The libraries the pure layers may include, beyond the C library: they do
+# no I/O of their own. Some platform headers sit in /usr/include, where no
+# flag is needed to find them, so `make layers` also reads the includes.
+PURE_HEADERS = sodium.h qrencode.h cJSON.h pthread.h math.h
 $(BUILD)/obj/store/%.o:   XCFLAGS = $(call PC,sqlite3) -I$(BUILD)/gen
 $(BUILD)/obj/http/http.o: XCFLAGS = $(call PC,libmicrohttpd)
 $(BUILD)/obj/sdl/%.o:     XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi libpng)
@@ -55,8 +59,24 @@ TBINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TSRCS))
 TOOLS = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 BENCHES = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all test check asan bench demo install clean deps test-deps
-all: $(BUILD)/kiosk
+.PHONY: all layers test check asan bench demo install clean deps test-deps
+all: layers $(BUILD)/kiosk
+
+# Fails when a file of a pure layer includes a system header that is not
+# the C library's or one of PURE_HEADERS, or a project header other than
+# the pure layers' and the two seam interfaces that hold plain structs only
+# (store/store.h, client/client.h).
+LIBC_HEADERS = assert.h ctype.h errno.h inttypes.h limits.h stdarg.h stdbool.h stddef.h \
+               stdint.h stdio.h stdlib.h string.h strings.h time.h
+layers:
+	@bad=$$(grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' \
+	    $(foreach d,$(PURE),kiosk/$(d)/*.[ch]) | grep -v -F \
+	    $(foreach h,$(LIBC_HEADERS) $(PURE_HEADERS),-e '<$(h)>')); \
+	bad="$$bad$$(grep -Hn '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' \
+	    $(foreach d,$(PURE),kiosk/$(d)/*.[ch]) | grep -v -E \
+	    '"(core|ui|desk)/|"store/store\.h"|"client/client\.h"')"; \
+	if [ -n "$$bad" ]; then \
+	    echo "a pure layer ($(PURE)) includes a platform header:"; echo "$$bad"; exit 1; fi
 
 $(BUILD)/kiosk: $(OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
