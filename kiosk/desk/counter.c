@@ -76,21 +76,25 @@ finish_current(struct counter_verb *c)
 	return finish(c, &cur, QA_DONE, "complete");
 }
 
-/* Waiting -> called at this counter, then the answer: the counter view. */
+/* Waiting -> called at counter `row`, then the answer: the counter view,
+ * made from what is known already (the counter's only called ticket is t). */
 static int
-call(struct counter_verb *c, struct ticket *t, const char *detail)
+call(struct counter_verb *c, const struct counter_row *row, struct ticket *t, const char *detail)
 {
 	int rc;
 
 	t->called_at = c->v.now;
 	t->counter = c->n;
+	snprintf(t->counter_name, sizeof t->counter_name, "%s", row->name);
 	snprintf(t->agent, sizeof t->agent, "%s", c->v.who->name);
 	t->recalls = 0;
 	if ((rc = desk_move(&c->v, t, QA_CALL)) != ST_OK ||
-	    (rc = verb_log(&c->v, "call", t, t->queue, c->n, detail)) != ST_OK ||
-	    (rc = desk_counter_view(c->v.st, c->n, c->out)) != ST_OK)
+	    (rc = verb_log(&c->v, "call", t, t->queue, c->n, detail)) != ST_OK)
 		return rc;
-	verb_call_event(&c->v, &c->out->ticket, 0);
+	c->out->c = *row;
+	c->out->has_ticket = 1;
+	c->out->ticket = *t;
+	verb_call_event(&c->v, t, 0);
 	verb_event(&c->v, DE_COUNTS);
 	return ST_OK;
 }
@@ -153,7 +157,7 @@ call_next_tx(struct store *st, void *arg)
 		}
 		if ((rc = store_ticket_get(st, id, &t)) != ST_OK)
 			return rc == ST_NOTFOUND ? ST_ERR : rc;
-		if ((rc = call(c, &t, NULL)) != DK_CONFLICT)
+		if ((rc = call(c, &row, &t, NULL)) != DK_CONFLICT)
 			break;
 	}
 	if (rc != ST_OK)
@@ -194,7 +198,7 @@ call_number_tx(struct store *st, void *arg)
 	if ((rc = finish_current(c)) != ST_OK)
 		return rc;
 	snprintf(detail, sizeof detail, "out of order: %s", c->reason);
-	if ((rc = call(c, &t, detail)) != ST_OK)
+	if ((rc = call(c, &row, &t, detail)) != ST_OK)
 		return rc;
 	snprintf(detail, sizeof detail, "%s at counter %d, reason: %s", c->number, c->n, c->reason);
 	return store_audit_add(st, c->v.now, c->v.who->name, "call_out_of_order", detail);
