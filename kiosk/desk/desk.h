@@ -12,6 +12,11 @@
  *   - writes its own event, audit entry and alerts in that transaction;
  *   - returns the events to publish (struct desk_events). They are filled
  *     only once the transaction committed; the caller publishes them.
+ * Three verbs also read before their one write, on purpose: desk_login
+ * checks the password (argon2id, tens of milliseconds) outside any
+ * transaction, so a login never holds up the batch of writes; the end of
+ * the day looks for open tickets before it opens a write (most minutes
+ * there are none); retention compacts the log after its commit.
  *
  * Pure core of the server: libc, libsodium and the store's interface; no
  * SQL, no HTTP, no JSON. Time is a parameter (`now`, Unix seconds) and the
