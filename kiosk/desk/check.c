@@ -72,9 +72,8 @@ holder_tx(struct store *st, void *arg)
 	unsigned char key[32], h[32];
 	int rc;
 
-	if ((rc = store_ticket_get(st, hc->id, &t)) != ST_OK)
-		return rc == ST_NOTFOUND ? verb_fail(&hc->v, DK_NOTFOUND, "no ticket %lld",
-		    (long long)hc->id) : rc;
+	if ((rc = desk_get(&hc->v, hc->id, &t)) != ST_OK)
+		return rc;
 	snprintf(hc->out->number, sizeof hc->out->number, "%s", t.number);
 	/* Not bound, or its day's key is already destroyed: never make one. */
 	if (t.holder_mask[0] == '\0')

@@ -216,6 +216,16 @@ verb_log(struct verb *v, const char *kind, const struct ticket *t, char service,
 /* -- tickets ------------------------------------------------------------------ */
 
 int
+desk_get(struct verb *v, int64_t id, struct ticket *t)
+{
+	int rc = store_ticket_get(v->st, id, t);
+
+	if (rc == ST_NOTFOUND)
+		return verb_fail(v, DK_NOTFOUND, "no ticket %lld", (long long)id);
+	return rc;
+}
+
+int
 desk_move(struct verb *v, struct ticket *t, enum queue_action a)
 {
 	int from = t->state, to = queue_next_state((enum ticket_state)from, a), rc;

@@ -47,6 +47,9 @@ void verb_call_event(struct verb *v, const struct ticket *t, int recall);
 int verb_log(struct verb *v, const char *kind, const struct ticket *t, char service, int counter,
     const char *detail);
 
+/* The ticket `id`, or DK_NOTFOUND with "no ticket N". */
+int desk_get(struct verb *v, int64_t id, struct ticket *t);
+
 /* Move t by a queue action through the state machine and write it (guarded
  * by its old state): ST_OK, DK_CONFLICT with a reason when the move is not
  * allowed or the ticket changed meanwhile, ST_ERR. */

@@ -248,9 +248,8 @@ printed_tx(struct store *st, void *arg)
 	struct ticket *t = p->out;
 	int rc;
 
-	if ((rc = store_ticket_get(st, p->id, t)) != ST_OK)
-		return rc == ST_NOTFOUND ? verb_fail(&p->v, DK_NOTFOUND, "no ticket %lld",
-		    (long long)p->id) : rc;
+	if ((rc = desk_get(&p->v, p->id, t)) != ST_OK)
+		return rc;
 	if (strcmp(t->print_device, p->v.who->name) != 0)
 		return verb_fail(&p->v, DK_CONFLICT, "ticket %s was last printed by another kiosk",
 		    t->number);
@@ -316,9 +315,8 @@ reprint_tx(struct store *st, void *arg)
 	struct ticket *t = p->out;
 	int rc;
 
-	if ((rc = store_ticket_get(st, p->id, t)) != ST_OK)
-		return rc == ST_NOTFOUND ? verb_fail(&p->v, DK_NOTFOUND, "no ticket %lld",
-		    (long long)p->id) : rc;
+	if ((rc = desk_get(&p->v, p->id, t)) != ST_OK)
+		return rc;
 	if (strcmp(t->day, p->v.day) != 0 || t->state != TS_WAITING)
 		return verb_fail(&p->v, DK_CONFLICT, "ticket %s is no longer waiting today: it cannot "
 		    "be reprinted", t->number);

@@ -25,10 +25,8 @@ static int
 ticket_tx(struct store *st, void *arg)
 {
 	struct view *w = arg;
-	int rc = store_ticket_get(st, w->id, w->out);
+	int rc = desk_get(&w->v, w->id, w->out);
 
-	if (rc == ST_NOTFOUND)
-		return verb_fail(&w->v, DK_NOTFOUND, "no ticket %lld", (long long)w->id);
 	return rc == ST_OK ? desk_place(st, &w->v.d->site, w->out, 0) : rc;
 }
 
