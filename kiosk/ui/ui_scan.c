@@ -91,8 +91,8 @@ scan_done(struct ui *u, int complete, int64_t now)
 		log_info("ui: a scanned attestation %s%s", ok ? "was read" : "could not be read: ",
 		    ok ? "" : err);
 	} else {
-		log_info("ui: a scan that is not an attestation was ignored (%d characters%s)", u->scan_n,
-		    complete ? "" : ", no Enter");
+		log_info("ui: a scan that is not an attestation was ignored (%d characters%s)",
+		    u->scan_n, complete ? "" : ", no Enter");
 	}
 	if (!scan_screen(u->screen)) {
 		/* the slip is asked for already (issuing, the ticket), a fault
