@@ -81,6 +81,7 @@ void scr_closed(struct ui *u);
 void scr_refused(struct ui *u);
 void scr_pin(struct ui *u);         /* ui_admin.c */
 void scr_admin(struct ui *u);
+void scr_idle(struct ui *u);        /* ui_time.c: the idle countdown's dialog, over the screen */
 
 /* The note about a scanned attestation at the top of the body, which it
  * then shrinks, when one applies to this screen (ui_confirm.c). */
@@ -99,9 +100,6 @@ void guide_clear(struct ui *u);           /* back to the first question */
 void guide_start(struct ui *u);           /* the guide screen, from its first question */
 void guide_answer(struct ui *u, int yes); /* the next question, or the result */
 int guide_back(struct ui *u);             /* the previous question; 0 when at the first */
-
-/* The idle countdown's dialog, over the screen (ui_time.c). */
-void scr_idle(struct ui *u);
 
 /* ---- a frame (ui_frame.c) ------------------------------------------------------------ */
 
@@ -127,6 +125,7 @@ void flow_reset(struct ui *u);
 enum ui_screen flow_rest(const struct ui *u);   /* the screen when nobody uses the kiosk */
 int flow_is_rest(enum ui_screen s);             /* s is one of those */
 int flow_printer_bad(enum escpos_state st);     /* no slip can be printed */
+void flow_start(struct ui *u);                  /* a visit starts: the language screen */
 void flow_activity(struct ui *u, int64_t now);  /* someone is there (an input) */
 void flow_back(struct ui *u);                   /* the previous screen */
 void flow_activate(struct ui *u, const struct ui_target *t); /* what target t does */

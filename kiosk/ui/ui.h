@@ -348,7 +348,7 @@ int ui_paint(struct ui_painter *p, const struct ui_frame *f, struct ui_canvas *c
     struct rect *dirty);
 
 /* Height of a line box that holds text of any script at size_px, regular
- * or bold, as the screens lay lines out (ui.c and ui_paint.c agree on it). */
+ * or bold, as the screens lay lines out (ui_kit.c and ui_paint.c agree on it). */
 int ui_line_height(struct fonts *f, int size_px);
 
 /* WCAG contrast ratio of two opaque colours (1 to 21). */

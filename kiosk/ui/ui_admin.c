@@ -47,19 +47,21 @@ scr_pin(struct ui *u)
 	kw = imin(kh * 2, (m->body.w - (cols - 1) * m->gap) / cols);
 	x0 = m->body.x + (m->body.w - cols * kw - (cols - 1) * m->gap) / 2;
 	for (i = 0; i < 12; i++) {
-		struct rect r = mkrect(x0 + (i % cols) * (kw + m->gap), y + (i / cols) * (kh + m->gap), kw,
-		    kh);
+		struct rect r = mkrect(x0 + (i % cols) * (kw + m->gap),
+		    y + (i / cols) * (kh + m->gap), kw, kh);
 		static const char *const dnames[] = { "pin:0", "pin:1", "pin:2", "pin:3", "pin:4",
 			"pin:5", "pin:6", "pin:7", "pin:8", "pin:9" };
 		static const char *const dl[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
 		if (i == 9)
-			kit_button(u, r, B_SECONDARY, P_NONE, "Effacer", "fr", m->fb, UI_T_PIN_DEL, 0, 0,
-			    "pin-del");
+			kit_button(u, r, B_SECONDARY, P_NONE, "Effacer", "fr", m->fb, UI_T_PIN_DEL,
+			    0, 0, "pin-del");
 		else if (i == 11)
-			kit_button(u, r, B_PRIMARY, P_NONE, "Valider", "fr", m->fb, UI_T_PIN_OK, 0, 0, "pin-ok");
+			kit_button(u, r, B_PRIMARY, P_NONE, "Valider", "fr", m->fb, UI_T_PIN_OK, 0,
+			    0, "pin-ok");
 		else {
 			int d = i == 10 ? 0 : i + 1;
-			kit_button(u, r, B_SECONDARY, P_NONE, dl[d], "fr", m->ft, UI_T_PIN_DIGIT, d, 0, dnames[d]);
+			kit_button(u, r, B_SECONDARY, P_NONE, dl[d], "fr", m->ft, UI_T_PIN_DIGIT, d,
+			    0, dnames[d]);
 		}
 	}
 	{
@@ -78,8 +80,8 @@ scr_admin(struct ui *u)
 	int y = m->body.y, bw = imin(m->body.w, (int)(120 * m->mm));
 	const char *s;
 
-	y += kit_para(u, m->body.x, y, m->body.w, "Administration de la borne", "fr", m->ft, TEXT_BOLD,
-	    TEXT_ALIGN_LEFT, C_ACCENT) + m->gap;
+	y += kit_para(u, m->body.x, y, m->body.w, "Administration de la borne", "fr", m->ft,
+	    TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT) + m->gap;
 	s = u->server_down ? kit_fmt(u, "Serveur : injoignable (%s)", u->server_reason) :
 	    u->menu ? kit_fmt(u, "Serveur : joignable — %s, %s", u->menu->site.id,
 	    u->menu->site.open ? "ouvert" : "fermé") : "Serveur : pas encore de réponse";
@@ -88,14 +90,14 @@ scr_admin(struct ui *u)
 	    u->printer_reason[0] ? " — " : "", u->printer_reason);
 	y += kit_para(u, m->body.x, y, m->body.w, s, "fr", m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
 	if (u->cfg.version)
-		y += kit_para(u, m->body.x, y, m->body.w, kit_fmt(u, "Version : %s", u->cfg.version), "fr",
-		    m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		y += kit_para(u, m->body.x, y, m->body.w, kit_fmt(u, "Version : %s", u->cfg.version),
+		    "fr", m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
 	y += m->pad;
 	kit_button(u, mkrect(m->body.x, y, bw, m->tgt), B_PRIMARY, P_BACK, "Reprendre", "fr", m->fb,
 	    UI_T_ADMIN_RESUME, 0, 1, "resume");
 	y += m->tgt + m->gap;
-	kit_button(u, mkrect(m->body.x, y, bw, m->tgt), B_SECONDARY, P_CROSS, "Quitter l'application",
-	    "fr", m->fb, UI_T_ADMIN_QUIT, 0, 2, "quit");
+	kit_button(u, mkrect(m->body.x, y, bw, m->tgt), B_SECONDARY, P_CROSS,
+	    "Quitter l'application", "fr", m->fb, UI_T_ADMIN_QUIT, 0, 2, "quit");
 }
 
 /* The digits typed are the PIN. */

@@ -155,11 +155,13 @@ full_notice(struct ui *u, int y)
 	struct metrics *m = &u->m;
 	const char *lang, *s = kit_tr(u, MSG_FULL, &lang);
 
-	y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
+	y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+	    C_TEXT);
 	kit_say(u, lang, s);
 	s = kit_tr(u, MSG_ATT_PRINTED, &lang);
 	if (u->squeeze < 2) /* a very small screen: the full screen says it again */
-		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT,
+		    C_TEXT);
 	y += m->gap;
 	kit_say(u, lang, s);
 	return prev_panel(u, y);
@@ -179,8 +181,8 @@ scr_confirm(struct ui *u)
 		y = chosen_card(u, y);
 	if (u->holder_mask[0]) {
 		const char *hl, *hs = kit_tr(u, "Titulaire", &hl);
-		y += kit_para(u, m->body.x, y, m->body.w, kit_fmt(u, "%s : %s", hs, u->holder_mask), hl,
-		    m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
+		y += kit_para(u, m->body.x, y, m->body.w, kit_fmt(u, "%s : %s", hs, u->holder_mask),
+		    hl, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
 	}
 	if (u->priority)
 		y = priority_chip(u, y);

@@ -139,7 +139,8 @@ scr_closed(struct ui *u)
 	l[1].s = kit_tr(u, "Horaires d'ouverture", &l[1].lang);
 	l[1].big = 1;
 	if (st && st->opens[0] && st->closes[0])
-		l[2].s = kit_fmt_tr(u, kit_tr(u, "Ouvert de %s à %s", &l[2].lang), st->opens, st->closes);
+		l[2].s = kit_fmt_tr(u, kit_tr(u, "Ouvert de %s à %s", &l[2].lang), st->opens,
+		    st->closes);
 	else
 		l[2].s = kit_tr(u, "Fermé", &l[2].lang);
 	l[2].big = 1;

@@ -112,6 +112,16 @@ flow_reset(struct ui *u)
 	u->cycle_next = u->now + u->cfg.cycle_ms;
 }
 
+/* A visit starts (a touch or a key on the welcome screen, a scanned
+ * attestation): the language screen. */
+void
+flow_start(struct ui *u)
+{
+	u->lang_back = UI_S_WELCOME;
+	flow_go(u, UI_S_LANGUAGE);
+	act_kind(u, UI_ACT_REFRESH); /* fresh counts for the procedure screen */
+}
+
 /* Someone is there: the idle time starts again, and a session begins. */
 void
 flow_activity(struct ui *u, int64_t now)
@@ -124,6 +134,8 @@ flow_activity(struct ui *u, int64_t now)
 	}
 }
 
+/* Service si was chosen: the priority question, or (a full service) on to
+ * the document number or the confirmation. */
 static void
 choose_service(struct ui *u, int si)
 {
@@ -258,11 +270,7 @@ void
 flow_activate(struct ui *u, const struct ui_target *t)
 {
 	switch ((enum ui_tid)t->id) {
-	case UI_T_START:
-		u->lang_back = UI_S_WELCOME;
-		flow_go(u, UI_S_LANGUAGE);
-		act_kind(u, UI_ACT_REFRESH); /* fresh counts for the procedure screen */
-		break;
+	case UI_T_START:    flow_start(u); break;
 	case UI_T_LANG:     choose_lang(u, t->arg); break;
 	case UI_T_SERVICE:  choose_service(u, t->arg); break;
 	case UI_T_DONTKNOW: guide_start(u); break;

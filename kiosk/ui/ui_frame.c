@@ -113,7 +113,8 @@ layout_once(struct ui *u)
 	u->frame.h = u->h;
 	u->laid_out = 1;
 	if (u->overflow)
-		log_warnx("ui: frame of screen %s overflowed its buffers", ui_screen_name(u->screen));
+		log_warnx("ui: frame of screen %s overflowed its buffers",
+		    ui_screen_name(u->screen));
 }
 
 void
@@ -126,8 +127,8 @@ frame_layout(struct ui *u)
 	}
 	if (u->squeeze == 3) {
 		u->squeeze = 2;
-		log_debug("ui: screen %s does not fit %dx%d even squeezed", ui_screen_name(u->screen),
-		    u->w, u->h);
+		log_debug("ui: screen %s does not fit %dx%d even squeezed",
+		    ui_screen_name(u->screen), u->w, u->h);
 	}
 }
 

@@ -38,8 +38,8 @@ question(struct ui *u)
 		y += ps + m->gap;
 	}
 	s = kit_tr(u, guide[u->gstep].question, &lang);
-	y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->ft * 5 / 4, TEXT_BOLD, TEXT_ALIGN_LEFT,
-	    C_TEXT);
+	y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->ft * 5 / 4, TEXT_BOLD,
+	    TEXT_ALIGN_LEFT, C_TEXT);
 	kit_say(u, lang, s);
 	kit_yes_no(u, y + m->pad, "Oui", "Non");
 	kit_nav(u, kit_nav_back_cancel, 2);
@@ -64,7 +64,8 @@ result(struct ui *u)
 			y += ps + m->gap;
 		}
 		s = kit_tr(u, "Allez à l'accueil : un agent va vous aider.", &lang);
-		kit_para(u, m->body.x, y, m->body.w, s, lang, m->ft, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
+		kit_para(u, m->body.x, y, m->body.w, s, lang, m->ft, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_TEXT);
 		kit_say(u, lang, s);
 		kit_nav(u, kit_nav_back_done, 2);
 		return;

@@ -39,15 +39,16 @@ intro(struct ui *u)
 	if (u->holder_err) {
 		/* the module's reason ("not a document number") went to the log:
 		 * the visitor gets a sentence in their language */
-		s = kit_tr(u, u->holder_err == 1 ? "Ce numéro est trop court." : MSG_HOLDER_BAD, &lang);
-		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, TEXT_BOLD, TEXT_ALIGN_LEFT,
-		    C_DANGER);
+		s = kit_tr(u, u->holder_err == 1 ? "Ce numéro est trop court." : MSG_HOLDER_BAD,
+		    &lang);
+		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, TEXT_BOLD,
+		    TEXT_ALIGN_LEFT, C_DANGER);
 	} else {
 		s = kit_tr(u, "Votre numéro n'est pas conservé. Il sert seulement à éviter les tickets en double.",
 		    &lang);
 		if (u->squeeze < 2) /* a very small screen keeps the keys */
-			y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, 0, TEXT_ALIGN_LEFT,
-			    C_TEXT_SOFT);
+			y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, 0,
+			    TEXT_ALIGN_LEFT, C_TEXT_SOFT);
 	}
 	kit_say(u, lang, s);
 	return y + m->gap / 2;
@@ -135,8 +136,8 @@ scr_holder(struct ui *u)
 		label[0] = keypad_chars[ci];
 		label[1] = '\0';
 		snprintf(name, sizeof name, "key:%c", keypad_chars[ci]);
-		kit_button(u, kit_grid_cell(u, a, &g, k), B_SECONDARY, P_NONE, kit_keep(u, label), "fr",
-		    m->ft, UI_T_CHAR, keypad_chars[ci], 0, name);
+		kit_button(u, kit_grid_cell(u, a, &g, k), B_SECONDARY, P_NONE, kit_keep(u, label),
+		    "fr", m->ft, UI_T_CHAR, keypad_chars[ci], 0, name);
 	}
 	kit_nav(u, kit_nav_back_cancel, 2);
 	if (!paged_here)

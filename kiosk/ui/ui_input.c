@@ -154,7 +154,8 @@ char_key(struct ui *u, enum ui_key k)
 	int d = k - UI_KEY_DIGIT0, i;
 
 	if (u->screen == UI_S_HOLDER) {
-		press(u, UI_T_CHAR, k <= UI_KEY_DIGIT9 ? '0' + d : 'A' + (int)(k - UI_KEY_LETTER_A));
+		press(u, UI_T_CHAR,
+		    k <= UI_KEY_DIGIT9 ? '0' + d : 'A' + (int)(k - UI_KEY_LETTER_A));
 		return;
 	}
 	if (k >= UI_KEY_LETTER_A)

@@ -71,11 +71,14 @@ picto_draw(struct ui *u, enum picto p, struct rect b, enum role ink, enum role p
 		break;
 	case P_QUESTION:
 		kit_stroke(u, R(8, 8, 84, 84), ink, s * 42 / 100, t);
-		kit_textbox(u, R(8, 8, 84, 84), "?", "fr", s / 2, TEXT_BOLD, TEXT_ALIGN_CENTRE, ink);
+		kit_textbox(u, R(8, 8, 84, 84), "?", "fr", s / 2, TEXT_BOLD, TEXT_ALIGN_CENTRE,
+		    ink);
 		break;
 	case P_TEXTSIZE:
-		kit_textbox(u, R(0, 30, 45, 50), "A", "fr", s * 30 / 100, TEXT_BOLD, TEXT_ALIGN_RIGHT, ink);
-		kit_textbox(u, R(45, 5, 55, 80), "A", "fr", s * 58 / 100, TEXT_BOLD, TEXT_ALIGN_LEFT, ink);
+		kit_textbox(u, R(0, 30, 45, 50), "A", "fr", s * 30 / 100, TEXT_BOLD,
+		    TEXT_ALIGN_RIGHT, ink);
+		kit_textbox(u, R(45, 5, 55, 80), "A", "fr", s * 58 / 100, TEXT_BOLD,
+		    TEXT_ALIGN_LEFT, ink);
 		break;
 	case P_CONTRAST:
 		kit_fill(u, R(14, 14, 72, 72), ink, s * 36 / 100);
@@ -112,7 +115,8 @@ picto_draw(struct ui *u, enum picto p, struct rect b, enum role ink, enum role p
 		break;
 	case P_FREE:
 		kit_stroke(u, R(8, 8, 84, 84), ink, s * 42 / 100, t);
-		kit_textbox(u, R(8, 8, 84, 84), "€", "fr", s * 46 / 100, TEXT_BOLD, TEXT_ALIGN_CENTRE, ink);
+		kit_textbox(u, R(8, 8, 84, 84), "€", "fr", s * 46 / 100, TEXT_BOLD,
+		    TEXT_ALIGN_CENTRE, ink);
 		kit_seg(u, ink, t, PX(22), PY(22), PX(78), PY(78));
 		break;
 	case P_PRINTER:

@@ -16,7 +16,8 @@ static int
 dontknow_h(struct ui *u, int w)
 {
 	struct metrics *m = &u->m;
-	const char *l1, *l2, *t1 = kit_tr(u, dontknow_id, &l1), *t2 = kit_tr(u, dontknow_more_id, &l2);
+	const char *l1, *t1 = kit_tr(u, dontknow_id, &l1);
+	const char *l2, *t2 = kit_tr(u, dontknow_more_id, &l2);
 	int tw = w - 3 * m->gap - (int)(22 * m->mm);
 
 	return kit_para_h(u, tw, t1, l1, m->fb, TEXT_BOLD) + kit_para_h(u, tw, t2, l2, m->fs, 0) +
@@ -30,7 +31,8 @@ dontknow(struct ui *u, struct rect c, int n)
 {
 	struct metrics *m = &u->m;
 	int key = n <= 9 ? n : 0;
-	const char *l1, *l2, *t1 = kit_tr(u, dontknow_id, &l1), *t2 = kit_tr(u, dontknow_more_id, &l2);
+	const char *l1, *t1 = kit_tr(u, dontknow_id, &l1);
+	const char *l2, *t2 = kit_tr(u, dontknow_more_id, &l2);
 	int ps = imin(c.h - 2 * m->gap, (int)(14 * m->mm)), first = u->ncmds, x, w, h1, h2, ti;
 
 	ti = kit_target(u, c, UI_T_DONTKNOW, 0, key, "dontknow", t1, l1);
@@ -101,7 +103,8 @@ scr_priority(struct ui *u)
 
 	if (ps)
 		kit_picto(u, P_PRIORITY, mkrect(m->body.x, y, ps, ps), C_ACCENT, C_BG);
-	s = kit_tr(u, "Carte d'invalidité ou de priorité, grossesse, ou enfant de moins de 3 ans.", &lang);
+	s = kit_tr(u, "Carte d'invalidité ou de priorité, grossesse, ou enfant de moins de 3 ans.",
+	    &lang);
 	ty = y;
 	ty += kit_para(u, tx, ty, tw, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
 	kit_say(u, lang, s);

@@ -91,8 +91,8 @@ scan_done(struct ui *u, int complete, int64_t now)
 		log_info("ui: a scanned attestation %s%s", ok ? "was read" : "could not be read: ",
 		    ok ? "" : err);
 	} else {
-		log_info("ui: a scan that is not an attestation was ignored (%d characters%s)", u->scan_n,
-		    complete ? "" : ", no Enter");
+		log_info("ui: a scan that is not an attestation was ignored (%d characters%s)",
+		    u->scan_n, complete ? "" : ", no Enter");
 	}
 	if (!scan_screen(u->screen)) {
 		/* the slip is asked for already (issuing, the ticket), a fault
@@ -118,12 +118,8 @@ scan_done(struct ui *u, int complete, int64_t now)
 			b--;
 		sodium_memzero(u->previous, sizeof u->previous);
 		memcpy(u->previous, a, (size_t)(b - a));
-		if (u->screen == UI_S_WELCOME) {
-			/* a scan starts a visit, as a touch does */
-			u->lang_back = UI_S_WELCOME;
-			flow_go(u, UI_S_LANGUAGE);
-			act_kind(u, UI_ACT_REFRESH);
-		}
+		if (u->screen == UI_S_WELCOME)
+			flow_start(u); /* a scan starts a visit, as a touch does */
 	} else if (u->screen == UI_S_WELCOME) {
 		scan_clear(u); /* nobody started: nothing to say it to */
 		return;

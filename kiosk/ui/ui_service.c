@@ -131,7 +131,8 @@ svc_card(struct ui *u, struct rect c, int si, int key, int with_badge)
 
 	if (svc_full(sv))
 		status = kit_tr(u, "Complet", &slang);
-	ti = kit_target(u, c, UI_T_SERVICE, si, key, kit_fmt(u, "service:%s", sv->code), name, lang);
+	ti = kit_target(u, c, UI_T_SERVICE, si, key, kit_fmt(u, "service:%s", sv->code), name,
+	    lang);
 	kit_fill(u, c, C_SURFACE, m->radius);
 	kit_stroke(u, c, C_BORDER, m->radius, m->border);
 	kit_fill(u, mkrect(c.x + m->gap, c.y + (c.h - ps) / 2, ps, ps), C_TINT, ps / 2);
@@ -147,7 +148,8 @@ svc_card(struct ui *u, struct rect c, int si, int key, int with_badge)
 		    kit_lineh(u, m->fs) + m->gap / 2);
 		kit_fill(u, sb, C_DANGER_BG, m->radius / 2);
 		kit_stroke(u, sb, C_DANGER, m->radius / 2, imax(1, m->border / 2));
-		kit_textbox(u, sb, status, slang, m->fs, TEXT_BOLD, TEXT_ALIGN_CENTRE, C_ON_DANGER_BG);
+		kit_textbox(u, sb, status, slang, m->fs, TEXT_BOLD, TEXT_ALIGN_CENTRE,
+		    C_ON_DANGER_BG);
 		w -= sw + m->gap;
 	}
 	hn = kit_para_h(u, w, name, lang, m->fb, TEXT_BOLD);

@@ -118,7 +118,8 @@ print_failed(struct ui *u, struct rect info, int y, const char *failed_id)
 	kit_stroke(u, mkrect(info.x, y, info.w, h), C_DANGER, m->radius, m->border);
 	kit_picto(u, P_WARNING, mkrect(info.x + m->gap, y + m->gap, ps, ps), C_DANGER, C_DANGER_BG);
 	if (s)
-		ty += kit_para(u, tx, ty, tw, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ON_DANGER_BG);
+		ty += kit_para(u, tx, ty, tw, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ON_DANGER_BG);
 	ty += kit_para(u, tx, ty, tw, s2, l2, s ? m->fs : m->fb, s ? 0 : TEXT_BOLD, TEXT_ALIGN_LEFT,
 	    C_ON_DANGER_BG);
 	if (detail[0])
@@ -149,15 +150,16 @@ print_status(struct ui *u, struct rect info, int y, const char *failed_id, const
 	if (s) {
 		kit_picto(u, done ? P_TICKET_OUT : P_PRINTER, mkrect(info.x, y, ps, ps),
 		    done ? C_OK : C_ACCENT, C_BG);
-		kit_textbox(u, mkrect(info.x + ps + m->gap, y, info.w - ps - m->gap, th), s, lang, m->ft,
-		    TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
+		kit_textbox(u, mkrect(info.x + ps + m->gap, y, info.w - ps - m->gap, th), s, lang,
+		    m->ft, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
 		y += th + m->gap;
 		kit_say(u, lang, s);
 	}
 	if (done && s3) {
 		/* on a short screen only what fits: the slip says it too */
 		if (y + kit_para_h(u, info.w, s3, l3, m->fb, 0) <= info.y + info.h)
-			y += kit_para(u, info.x, y, info.w, s3, l3, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+			y += kit_para(u, info.x, y, info.w, s3, l3, m->fb, 0, TEXT_ALIGN_LEFT,
+			    C_TEXT);
 		kit_say(u, l3, s3);
 	}
 	return y;
@@ -212,20 +214,23 @@ details(struct ui *u, struct rect info, int y)
 	kit_say(u, sl, sname);
 	if (t->priority) {
 		s = kit_tr(u, "Prioritaire", &lang);
-		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT);
 	}
 	/* wait and position: the slip has them too, so a squeezed screen skips them */
 	if (t->estimated_wait_s >= 0) {
 		s = kit_fmt_tr(u, kit_tr(u, "Attente estimée : %d min", &lang),
 		    (t->estimated_wait_s + 59) / 60);
 		if (u->squeeze < 2)
-			y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+			y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT,
+			    C_TEXT);
 		kit_say(u, lang, s);
 	}
 	if (t->position > 0) {
 		s = kit_fmt_tr(u, kit_tr(u, "Position dans la file : %d", &lang), t->position);
 		if (u->squeeze < 2)
-			y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT);
+			y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT,
+			    C_TEXT);
 		kit_say(u, lang, s);
 	}
 	return y;
@@ -243,13 +248,15 @@ scr_ticket(struct ui *u)
 	slip_preview(u, &info, bottom);
 	y = info.y;
 	if (u->ticket.duplicate) {
-		s = kit_tr(u, "Vous avez déjà un ticket pour aujourd'hui. Le voici à nouveau.", &lang);
-		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT) +
-		    m->gap / 2;
+		s = kit_tr(u, "Vous avez déjà un ticket pour aujourd'hui. Le voici à nouveau.",
+		    &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT) + m->gap / 2;
 		kit_say(u, lang, s);
 	}
 	s = kit_tr(u, "Votre numéro", &lang);
-	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT_SOFT);
+	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+	    C_TEXT_SOFT);
 	kit_say(u, lang, s);
 	y = number(u, info, y);
 	y = details(u, info, y) + m->gap;

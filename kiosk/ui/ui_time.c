@@ -31,7 +31,8 @@ scr_idle(struct ui *u)
 	kit_fillc(u, mkrect(0, 0, u->w, u->h), kit_colour(u, C_SHADE), 0);
 	iw = w - 2 * m->pad;
 	h = 2 * m->pad + kit_para_h(u, iw, t1, l1, m->ft, TEXT_BOLD) + m->gap +
-	    kit_para_h(u, iw, t2, l2, m->fb, 0) + m->pad + imax(m->tgt, kit_lineh(u, m->ft) + m->gap);
+	    kit_para_h(u, iw, t2, l2, m->fb, 0) + m->pad +
+	    imax(m->tgt, kit_lineh(u, m->ft) + m->gap);
 	h = imin(h, u->h - 2 * m->pad);
 	d = mkrect((u->w - w) / 2, (u->h - h) / 2, w, h);
 	kit_target(u, mkrect(0, 0, u->w, u->h), UI_T_MORE, 0, 0, "veil", NULL, NULL);
@@ -41,8 +42,8 @@ scr_idle(struct ui *u)
 	y += kit_para(u, d.x + m->pad, y, iw, t1, l1, m->ft, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT) +
 	    m->gap;
 	y += kit_para(u, d.x + m->pad, y, iw, t2, l2, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT) + m->pad;
-	kit_button(u, mkrect(d.x + m->pad, y, iw, d.y + d.h - m->pad - y), B_PRIMARY, P_CLOCK, t3, l3,
-	    m->ft, UI_T_MORE, 0, 1, "more");
+	kit_button(u, mkrect(d.x + m->pad, y, iw, d.y + d.h - m->pad - y), B_PRIMARY, P_CLOCK, t3,
+	    l3, m->ft, UI_T_MORE, 0, 1, "more");
 	/* speech: only the dialog */
 	u->say_len = 0;
 	kit_say(u, l1, t1);

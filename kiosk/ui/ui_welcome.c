@@ -207,8 +207,9 @@ scr_language(struct ui *u)
 		if (!sel)
 			kit_stroke(u, c, C_BORDER, m->radius, m->border);
 		/* the name in its own script, aligned to its own start */
-		kit_textbox(u, mkrect(c.x + m->gap, c.y, c.w - 2 * m->gap - (int)(8 * m->mm), c.h), l->name,
-		    l->code, m->fb, TEXT_BOLD, l->rtl != u->rtl ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT,
+		kit_textbox(u, mkrect(c.x + m->gap, c.y, c.w - 2 * m->gap - (int)(8 * m->mm), c.h),
+		    l->name, l->code, m->fb, TEXT_BOLD,
+		    l->rtl != u->rtl ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT,
 		    sel ? C_ON_PRIMARY : C_TEXT);
 		if (!sel)
 			kit_badge(u, c, k < 9 ? k + 1 : 0);

@@ -42,8 +42,8 @@ kit_header(struct ui *u)
 	kit_textbox(u, mkrect(m->pad, 0, u->w - 2 * m->pad - cw, m->header_h), site, "fr", m->fs,
 	    TEXT_BOLD, TEXT_ALIGN_LEFT, C_ON_HEADER);
 	if (cw)
-		kit_textbox(u, mkrect(u->w - m->pad - cw, 0, cw, m->header_h), u->clock, "fr", m->fs,
-		    TEXT_BOLD, TEXT_ALIGN_RIGHT, C_ON_HEADER);
+		kit_textbox(u, mkrect(u->w - m->pad - cw, 0, cw, m->header_h), u->clock, "fr",
+		    m->fs, TEXT_BOLD, TEXT_ALIGN_RIGHT, C_ON_HEADER);
 }
 
 /* A button: surface or primary fill, pictogram at the start, label. */
@@ -74,10 +74,13 @@ kit_button(struct ui *u, struct rect r, enum bstyle st, enum picto p, const char
 		if (kit_mwidth(u, label, lang, m->fmin, TEXT_BOLD) > lb.w &&
 		    kit_mheight(u, label, lang, m->fmin, TEXT_BOLD, lb.w) > lb.h) {
 			ph = imin(ps, r.h * 6 / 10);
-			kit_picto(u, p, mkrect(r.x + (r.w - ph) / 2, r.y + (r.h - ph) / 2, ph, ph), ink, face);
+			kit_picto(u, p, mkrect(r.x + (r.w - ph) / 2, r.y + (r.h - ph) / 2, ph, ph),
+			    ink, face);
 		} else {
-			kit_picto(u, p, mkrect(r.x + (r.w - ph) / 2, r.y + inner / 2, ph, ph), ink, face);
-			kit_textbox(u, lb, label, lang, imin(size, m->fs), TEXT_BOLD, TEXT_ALIGN_CENTRE, ink);
+			kit_picto(u, p, mkrect(r.x + (r.w - ph) / 2, r.y + inner / 2, ph, ph), ink,
+			    face);
+			kit_textbox(u, lb, label, lang, imin(size, m->fs), TEXT_BOLD,
+			    TEXT_ALIGN_CENTRE, ink);
 		}
 		kit_own(u, first, ti);
 		return ti;
@@ -90,8 +93,8 @@ kit_button(struct ui *u, struct rect r, enum bstyle st, enum picto p, const char
 		kit_picto(u, p, mkrect(x, r.y + (r.h - ps) / 2, ps, ps), ink, face);
 		x += ps + inner;
 	}
-	kit_textbox(u, mkrect(x, r.y + m->border, r.x + r.w - inner - x, r.h - 2 * m->border), label,
-	    lang, size, TEXT_BOLD, TEXT_ALIGN_LEFT, ink);
+	kit_textbox(u, mkrect(x, r.y + m->border, r.x + r.w - inner - x, r.h - 2 * m->border),
+	    label, lang, size, TEXT_BOLD, TEXT_ALIGN_LEFT, ink);
 	kit_own(u, first, ti);
 	return ti;
 }
@@ -108,8 +111,8 @@ bar_nav(struct ui *u, int end, int *x, int y, int bw)
 		if (u->navq[k]->end == end) {
 			const struct navbtn *b = u->navq[k];
 			const char *nl, *nlabel = kit_tr(u, b->msgid, &nl);
-			kit_button(u, mkrect(*x, y, bw, m->tgt), b->st, b->p, nlabel, nl, m->fs, b->id, 0,
-			    0, b->name);
+			kit_button(u, mkrect(*x, y, bw, m->tgt), b->st, b->p, nlabel, nl, m->fs,
+			    b->id, 0, 0, b->name);
 			*x += bw + m->gap;
 		}
 }
@@ -145,8 +148,8 @@ kit_bar(struct ui *u, int with_a11y)
 		if (b[i].id == UI_T_LISTEN && u->speech)
 			label = "Arrêter";
 		label = kit_tr(u, label, &lang);
-		kit_button(u, mkrect(x, by, bw, m->tgt), on ? B_TOGGLED : B_SECONDARY, b[i].p, label,
-		    lang, m->fs, b[i].id, 0, 0, b[i].name);
+		kit_button(u, mkrect(x, by, bw, m->tgt), on ? B_TOGGLED : B_SECONDARY, b[i].p,
+		    label, lang, m->fs, b[i].id, 0, 0, b[i].name);
 		x += bw + gap;
 	}
 	bar_nav(u, 1, &x, by, bw);
@@ -179,8 +182,8 @@ kit_badge(struct ui *u, struct rect card, int n)
 	kit_fill(u, b, C_TINT, d / 2);
 	if (u->contrast)
 		kit_stroke(u, b, C_ON_TINT, d / 2, imax(1, m->border / 2));
-	kit_textbox(u, b, kit_keep(u, s), "fr", imax(m->fmin, d * 55 / 100), TEXT_BOLD, TEXT_ALIGN_CENTRE,
-	    C_ON_TINT);
+	kit_textbox(u, b, kit_keep(u, s), "fr", imax(m->fmin, d * 55 / 100), TEXT_BOLD,
+	    TEXT_ALIGN_CENTRE, C_ON_TINT);
 }
 
 /* Height of the navigation row in the body (none on a very small screen:
@@ -217,12 +220,12 @@ kit_nav(struct ui *u, const struct navbtn *b, int n)
 		w = imin(w, (m->body.w - m->gap) / 2);
 		if (b[i].end) {
 			xe -= w;
-			kit_button(u, mkrect(xe, y, w, m->tgt), b[i].st, b[i].p, label, lang, m->fb, b[i].id,
-			    0, 0, b[i].name);
+			kit_button(u, mkrect(xe, y, w, m->tgt), b[i].st, b[i].p, label, lang, m->fb,
+			    b[i].id, 0, 0, b[i].name);
 			xe -= m->gap;
 		} else {
-			kit_button(u, mkrect(xs, y, w, m->tgt), b[i].st, b[i].p, label, lang, m->fb, b[i].id,
-			    0, 0, b[i].name);
+			kit_button(u, mkrect(xs, y, w, m->tgt), b[i].st, b[i].p, label, lang, m->fb,
+			    b[i].id, 0, 0, b[i].name);
 			xs += w + m->gap;
 		}
 	}
@@ -266,8 +269,8 @@ kit_grid_cell(struct ui *u, struct rect a, const struct grid *g, int k)
 void
 kit_page_button(struct ui *u, int x, int y, int next)
 {
-	kit_button(u, mkrect(x, y, u->m.tgt, u->m.tgt), B_SECONDARY, next ? P_NEXT : P_BACK, "", "fr",
-	    u->m.fb, next ? UI_T_NEXT : UI_T_PREV, 0, 0, next ? "next" : "prev");
+	kit_button(u, mkrect(x, y, u->m.tgt, u->m.tgt), B_SECONDARY, next ? P_NEXT : P_BACK, "",
+	    "fr", u->m.fb, next ? UI_T_NEXT : UI_T_PREV, 0, 0, next ? "next" : "prev");
 }
 
 /* Page buttons, in the nav row's middle: between the buttons kit_nav() placed
@@ -318,16 +321,16 @@ kit_yes_no(struct ui *u, int y, const char *yes_id, const char *no_id)
 	if (side) {
 		h = imax(m->tgt, imin(imax(h, (int)(30 * m->mm)), avail));
 		y += imax(0, (avail - h) / 3);
-		kit_button(u, mkrect(m->body.x, y, w, h), B_PRIMARY, P_CHECK, ys, ly, m->ft, UI_T_YES, 0, 1,
-		    "yes");
-		kit_button(u, mkrect(m->body.x + w + m->pad, y, w, h), B_SECONDARY, P_CROSS, ns, ln, m->ft,
-		    UI_T_NO, 0, 2, "no");
+		kit_button(u, mkrect(m->body.x, y, w, h), B_PRIMARY, P_CHECK, ys, ly, m->ft,
+		    UI_T_YES, 0, 1, "yes");
+		kit_button(u, mkrect(m->body.x + w + m->pad, y, w, h), B_SECONDARY, P_CROSS, ns, ln,
+		    m->ft, UI_T_NO, 0, 2, "no");
 	} else {
 		h = imax(m->tgt, imin(h, (avail - m->gap) / 2));
-		kit_button(u, mkrect(m->body.x, y, m->body.w, h), B_PRIMARY, P_CHECK, ys, ly, m->ft, UI_T_YES,
-		    0, 1, "yes");
-		kit_button(u, mkrect(m->body.x, y + h + m->gap, m->body.w, h), B_SECONDARY, P_CROSS, ns, ln,
-		    m->ft, UI_T_NO, 0, 2, "no");
+		kit_button(u, mkrect(m->body.x, y, m->body.w, h), B_PRIMARY, P_CHECK, ys, ly, m->ft,
+		    UI_T_YES, 0, 1, "yes");
+		kit_button(u, mkrect(m->body.x, y + h + m->gap, m->body.w, h), B_SECONDARY, P_CROSS,
+		    ns, ln, m->ft, UI_T_NO, 0, 2, "no");
 	}
 	kit_say(u, ly, kit_fmt(u, "1. %s", ys));
 	kit_say(u, ln, kit_fmt(u, "2. %s", ns));

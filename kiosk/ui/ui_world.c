@@ -132,7 +132,8 @@ ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int6
 	if (u->screen != UI_S_ISSUING) {
 		/* the visitor was sent away (admin, reset) meanwhile: the slip
 		 * stays on the server, unprinted, and staff see it */
-		log_warnx("ui: slip %s arrived after its screen was left", att ? t->serial : t->number);
+		log_warnx("ui: slip %s arrived after its screen was left",
+		    att ? t->serial : t->number);
 		bitmap_free(slip);
 		return;
 	}
