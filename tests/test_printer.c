@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/bitmap.h"
+#include "core/clock.h"
 #include "core/escpos.h"
 #include "core/log.h"
 #include "printer/printer.h"
@@ -462,7 +463,7 @@ static char emu_path[256];
 static int64_t
 ms_now(void)
 {
-	return printer_now_ms();
+	return clock_ms();
 }
 
 /* Start printer_emu with args (NULL-terminated); read its port. */

@@ -37,6 +37,7 @@
 #include "cmd/serve.h"
 #include "cmd/touch_script.h"
 #include "cmd/touch_worker.h"
+#include "core/clock.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -89,24 +90,15 @@ struct touch {
 	int64_t next_minute;        /* when the clock on screen changes */
 	int stats;                  /* --stats */
 	int first;                  /* 1 until the first frame */
-	double t0;                  /* start, for --stats */
-	double input_at;            /* when the input being answered came, 0: none */
-	double t_layout, t_paint;   /* milliseconds the last frame took (--stats) */
+	int64_t t0_us;              /* start (clock_us), for --stats */
+	int64_t input_us;           /* when the input being answered came, 0: none */
+	int64_t layout_us, paint_us; /* what the last frame took (--stats) */
 	struct rect last_dirty;     /* what the last frame showed (--stats) */
 };
 
-static double
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-/* "HH:MM" now, and the ms until the next minute. */
+/* "HH:MM" now on the wall clock, and the ms until the next minute. */
 static int64_t
-clock_now(char *out, size_t len)
+wall_hhmm(char *out, size_t len)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -314,7 +306,7 @@ open_screen(struct touch *t, const struct options *o, char **argv)
 	cfg.countdown_s = o->countdown;
 	cfg.version = "1.0.0";
 	if ((t->painter = ui_painter_new(t->fonts, 0)) == NULL ||
-	    (t->u = ui_new(&cfg, t->fonts, w, h, (int64_t)mono_ms())) == NULL) {
+	    (t->u = ui_new(&cfg, t->fonts, w, h, clock_ms())) == NULL) {
 		fprintf(stderr, "kiosk touch: out of memory\n");
 		return -1;
 	}
@@ -367,19 +359,19 @@ start_threads(struct touch *t, const struct options *o)
 static void
 draw(struct touch *t, int64_t now)
 {
-	double t0 = mono_ms(), t1, t2;
+	int64_t t0 = clock_us(), t1, t2;
 	const struct ui_frame *f = ui_draw(t->u, now);
 	struct ui_canvas *cv;
 	struct rect d;
 	int full;
 
 	cv = window_canvas(t->win, &full);
-	t1 = mono_ms();
+	t1 = clock_us();
 	if (ui_paint(t->painter, f, cv, full, &d) < 0)
 		log_warnx("touch: some text could not be drawn");
-	t2 = mono_ms();
-	t->t_layout = t1 - t0;
-	t->t_paint = t2 - t1;
+	t2 = clock_us();
+	t->layout_us = t1 - t0;
+	t->paint_us = t2 - t1;
 	window_show(t->win, &d);
 	t->last_dirty = d;
 }
@@ -395,14 +387,16 @@ draw_if_needed(struct touch *t, int64_t now)
 		t->first = 0;
 		if (t->stats)
 			fprintf(stderr, "stats: first-frame-ms %.1f (layout %.1f, paint %.1f)\n",
-			    mono_ms() - t->t0, t->t_layout, t->t_paint);
+			    (double)(clock_us() - t->t0_us) / 1e3, (double)t->layout_us / 1e3,
+			    (double)t->paint_us / 1e3);
 	}
-	if (t->input_at > 0) {
+	if (t->input_us > 0) {
 		if (t->stats)
 			fprintf(stderr, "stats: input-to-frame-ms %.2f %s (layout %.1f, paint %.1f, "
-			    "%dx%d px)\n", mono_ms() - t->input_at, ui_screen_name(ui_screen(t->u)),
-			    t->t_layout, t->t_paint, t->last_dirty.w, t->last_dirty.h);
-		t->input_at = 0;
+			    "%dx%d px)\n", (double)(clock_us() - t->input_us) / 1e3,
+			    ui_screen_name(ui_screen(t->u)), (double)t->layout_us / 1e3,
+			    (double)t->paint_us / 1e3, t->last_dirty.w, t->last_dirty.h);
+		t->input_us = 0;
 	}
 }
 
@@ -446,7 +440,7 @@ run_actions(struct touch *t)
 static void
 handle_event(struct touch *t, const struct window_event *ev)
 {
-	int64_t now = (int64_t)mono_ms();
+	int64_t now = clock_ms();
 
 	switch (ev->kind) {
 	case WINDOW_QUIT:
@@ -457,11 +451,11 @@ handle_event(struct touch *t, const struct window_event *ev)
 		worker_deliver(t->worker, t->u, t->fonts, now);
 		break;
 	case WINDOW_TAP:
-		t->input_at = mono_ms();
+		t->input_us = clock_us();
 		ui_tap(t->u, ev->x, ev->y, now);
 		break;
 	case WINDOW_KEY:
-		t->input_at = mono_ms();
+		t->input_us = clock_us();
 		ui_keypress(t->u, ev->key, ev->text, now);
 		break;
 	case WINDOW_RESIZED:
@@ -500,9 +494,9 @@ run(struct touch *t)
 	int got;
 
 	while (!t->quit) {
-		int64_t now = (int64_t)mono_ms();
+		int64_t now = clock_ms();
 		if (now >= t->next_minute) {
-			t->next_minute = now + clock_now(hhmm, sizeof hhmm);
+			t->next_minute = now + wall_hhmm(hhmm, sizeof hhmm);
 			ui_clock(t->u, hhmm);
 		}
 		ui_tick(t->u, now);
@@ -529,7 +523,7 @@ script_failed_shot(struct touch *t, const char *path)
 
 	snprintf(shot, sizeof shot, "%s.fail.png", path);
 	if (ui_dirty(t->u))
-		draw(t, (int64_t)mono_ms());
+		draw(t, clock_ms());
 	window_screenshot(t->win, shot);
 	fprintf(stderr, "kiosk touch: script failed; the screen is in %s\n", shot);
 }
@@ -542,7 +536,7 @@ cmd_touch(int argc, char **argv)
 	int rc, w, h;
 
 	memset(&t, 0, sizeof t);
-	t.t0 = mono_ms();
+	t.t0_us = clock_us();
 	t.first = 1;
 	if ((rc = parse_options(&o, argc, argv)) != 0)
 		return rc < 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 /*
  * touch_worker: see touch_worker.h. One thread, woken by a condition
- * variable on CLOCK_MONOTONIC: it prints a slip waiting to print first (a
+ * variable on the monotonic clock (core/clock.h): it prints a slip waiting to print first (a
  * new visitor's ticket never overtakes the last one's paper), then issues,
  * then polls when asked or when the poll period has passed. Network and
  * printer calls happen with the mutex released; their results go to slots
@@ -17,6 +17,7 @@
 #include "client/client.h"
 #include "cmd/dispense.h"
 #include "cmd/touch_worker.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/ticket.h"
 #include "printer/printer.h"
@@ -25,18 +26,10 @@
 /* What a wake says is waiting (informative: worker_deliver takes all). */
 enum { EV_MENU = 1, EV_PRINTER, EV_ISSUED, EV_PRINTED };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct worker {
 	pthread_t th;               /* the thread */
 	pthread_mutex_t mu;         /* guards everything below */
-	pthread_cond_t cv;          /* wakes the thread (CLOCK_MONOTONIC) */
+	pthread_cond_t cv;          /* wakes the thread (clock_cond_init) */
 	int stop;                   /* 1: leave the loop */
 	int refresh;                /* 1: poll now */
 	int has_job;                /* 1: `job` is an issue to do */
@@ -197,7 +190,7 @@ worker_main(void *arg)
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		struct timespec ts;
-		int64_t now = mono_ms();
+		int64_t now = clock_ms();
 		if (w->stop)
 			break;
 		/* a slip waiting to print goes first: a new visitor's ticket never
@@ -231,12 +224,11 @@ worker_main(void *arg)
 			w->refresh = 0;
 			pthread_mutex_unlock(&w->mu);
 			do_poll(w, &bad);
-			next = mono_ms() + (bad ? w->cfg.poll_bad_ms : w->cfg.poll_ok_ms);
+			next = clock_ms() + (bad ? w->cfg.poll_bad_ms : w->cfg.poll_ok_ms);
 			pthread_mutex_lock(&w->mu);
 			continue;
 		}
-		ts.tv_sec = (time_t)(next / 1000);
-		ts.tv_nsec = (long)(next % 1000) * 1000000L;
+		ts = clock_timespec(next);
 		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -247,7 +239,6 @@ struct worker *
 worker_start(const struct worker_config *cfg, char *err, size_t errlen)
 {
 	struct worker *w = calloc(1, sizeof *w);
-	pthread_condattr_t ca;
 
 	if (w == NULL) {
 		errf(err, errlen, "out of memory");
@@ -257,10 +248,7 @@ worker_start(const struct worker_config *cfg, char *err, size_t errlen)
 	w->dots = printer_profile(cfg->printer)->dots;
 	w->dpi = printer_profile(cfg->printer)->dpi;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&w->cv);
 	if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
 		errf(err, errlen, "cannot start the worker thread");
 		pthread_cond_destroy(&w->cv);

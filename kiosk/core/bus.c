@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/bus.h"
+#include "core/clock.h"
 
 struct bus_event {
 	int64_t seq;            /* 0: slot unused */
@@ -30,15 +31,11 @@ struct bus *
 bus_new(int64_t first_seq)
 {
 	struct bus *b = calloc(1, sizeof *b);
-	pthread_condattr_t ca;
 
 	if (b == NULL)
 		return NULL;
 	pthread_mutex_init(&b->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&b->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&b->cond);
 	b->next = b->first = first_seq > 0 ? first_seq : 1;
 	return b;
 }
@@ -90,16 +87,9 @@ int
 bus_next(struct bus *b, int64_t after, int staff, int timeout_ms, int64_t *seq,
     char *type, size_t typelen, char *json, size_t jsonlen)
 {
-	struct timespec dl;
+	struct timespec dl = clock_deadline(timeout_ms);
 	int rc = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&b->lock);
 	if (after < b->first - 1)
 		after = b->first - 1;

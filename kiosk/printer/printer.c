@@ -2,7 +2,7 @@
  * printer: see printer.h. The facade: profiles, SPEC parsing, the print
  * sequence (status, bounded send, confirm) and the fd helpers the usblp and
  * tcp backends share. Device specifics live in printer_{file,usblp,tcp}.c.
- * Depends on libc, escpos.h and log.h; no platform library.
+ * Depends on libc, escpos.h, clock.h and log.h; no platform library.
  *
  * Why the sequence is what it is (shared/reference/ESCPOS.md):
  *  - status before the job, so a printer out of paper never gets a job it
@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "printer/printer.h"
 
@@ -68,15 +68,6 @@ printer_profile_names(void)
 }
 
 /* ---- time -------------------------------------------------------------- */
-
-int64_t
-printer_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int64_t
 min64(int64_t a, int64_t b)
@@ -308,7 +299,7 @@ dev_ensure(struct printer *p, char *err, size_t errlen)
 	if (p->dev)
 		return 0;
 	if (p->ops->open(&p->spec, p->profile.bidirectional,
-	    printer_now_ms() + p->spec.timeout_ms, &p->dev, err, errlen) < 0) {
+	    clock_ms() + p->spec.timeout_ms, &p->dev, err, errlen) < 0) {
 		p->dev = NULL;
 		return -1;
 	}
@@ -328,7 +319,7 @@ dev_drop(struct printer *p)
 static int
 ask_now(struct printer *p, enum escpos_state *st, char *err, size_t errlen)
 {
-	int64_t deadline = printer_now_ms() + 3 * (int64_t)p->spec.reply_ms + 100;
+	int64_t deadline = clock_ms() + 3 * (int64_t)p->spec.reply_ms + 100;
 
 	*st = ESCPOS_UNKNOWN;
 	if (p->ops->status(p->dev, PRINTER_Q_NOW, deadline, st, err, errlen) < 0) {
@@ -411,7 +402,7 @@ finish(struct print_result *out, int64_t t0, enum print_outcome o, const char *f
 	va_start(ap, fmt);
 	vsnprintf(out->reason, sizeof out->reason, fmt, ap);
 	va_end(ap);
-	out->elapsed_ms = (int)(printer_now_ms() - t0);
+	out->elapsed_ms = (int)(clock_ms() - t0);
 	return o == PRINT_FAILED ? -1 : 0;
 }
 
@@ -420,7 +411,7 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 {
 	struct escpos_job job;
 	char err[160];
-	int64_t t0 = printer_now_ms(), budget;
+	int64_t t0 = clock_ms(), budget;
 	enum escpos_state st;
 	size_t sent = 0;
 	int bidi, reused, rc;
@@ -465,7 +456,7 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 			return finish(out, t0, PRINT_FAILED, "%s", state_sentence(st));
 	}
 
-	rc = p->ops->write(p->dev, p->buf->data, p->buf->len, printer_now_ms() + budget,
+	rc = p->ops->write(p->dev, p->buf->data, p->buf->len, clock_ms() + budget,
 	    p->spec.timeout_ms, &sent, err, sizeof err);
 	if (rc < 0 && sent == 0 && reused && !bidi && errno != ETIMEDOUT) {
 		dev_drop(p);
@@ -473,7 +464,7 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 			out->state = ESCPOS_OFFLINE;
 			return finish(out, t0, PRINT_FAILED, "%s", err);
 		}
-		rc = p->ops->write(p->dev, p->buf->data, p->buf->len, printer_now_ms() + budget,
+		rc = p->ops->write(p->dev, p->buf->data, p->buf->len, clock_ms() + budget,
 		    p->spec.timeout_ms, &sent, err, sizeof err);
 	}
 	if (rc < 0) {
@@ -495,7 +486,7 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 		return finish(out, t0, PRINT_UNCONFIRMED,
 		    "sent to a one-way printer, which cannot confirm printing");
 
-	rc = p->ops->status(p->dev, PRINTER_Q_BARRIER, printer_now_ms() + budget, &st,
+	rc = p->ops->status(p->dev, PRINTER_Q_BARRIER, clock_ms() + budget, &st,
 	    err, sizeof err);
 	if (rc < 0) {
 		dev_drop(p);
@@ -534,7 +525,7 @@ int
 printer_fd_write(int fd, int sock, const uint8_t *data, size_t len,
     int64_t deadline, int stall_ms, size_t *sent, char *err, size_t errlen)
 {
-	int64_t start = printer_now_ms(), now, progress = start;
+	int64_t start = clock_ms(), now, progress = start;
 
 	*sent = 0;
 	while (*sent < len) {
@@ -543,7 +534,7 @@ printer_fd_write(int fd, int sock, const uint8_t *data, size_t len,
 		ssize_t n;
 		int r;
 
-		now = printer_now_ms();
+		now = clock_ms();
 		if (now >= until) {
 			if (until == deadline)
 				errf(err, errlen, "timed out after %.1f s (%zu of %zu bytes sent)",
@@ -568,7 +559,7 @@ printer_fd_write(int fd, int sock, const uint8_t *data, size_t len,
 			n = write(fd, data + *sent, len - *sent);
 		if (n > 0) {
 			*sent += (size_t)n;
-			progress = printer_now_ms();
+			progress = clock_ms();
 		} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 			int e = errno;
 			errf(err, errlen, "%s (%zu of %zu bytes sent)", strerror(e), *sent, len);
@@ -590,7 +581,7 @@ read_byte(int fd, int sock, int64_t deadline, uint8_t *b, char *err, size_t errl
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int64_t now = printer_now_ms();
+		int64_t now = clock_ms();
 		ssize_t n;
 		int r;
 
@@ -616,7 +607,7 @@ read_byte(int fd, int sock, int64_t deadline, uint8_t *b, char *err, size_t errl
 		 * end of file): no answer. Wait out the time asked for, so that
 		 * callers polling in a loop never spin; a dead device shows up
 		 * on the next write. */
-		now = printer_now_ms();
+		now = clock_ms();
 		if (now < deadline)
 			poll(NULL, 0, (int)(deadline - now));
 		return 0;
@@ -653,7 +644,7 @@ ask(int fd, int sock, enum escpos_query n, int64_t deadline, int reply_ms,
 {
 	uint8_t q[3], b;
 	size_t sent;
-	int64_t until = min64(deadline, printer_now_ms() + reply_ms);
+	int64_t until = min64(deadline, clock_ms() + reply_ms);
 	int r;
 
 	escpos_status_query(q, n);
@@ -720,7 +711,7 @@ printer_fd_barrier(int fd, int sock, int64_t deadline, int reply_ms,
 
 	*st = ESCPOS_UNKNOWN;
 	for (;;) {
-		int64_t until = min64(deadline, printer_now_ms() + BARRIER_CHECK_MS);
+		int64_t until = min64(deadline, clock_ms() + BARRIER_CHECK_MS);
 		enum escpos_state s;
 		uint8_t b;
 		int r;
@@ -732,7 +723,7 @@ printer_fd_barrier(int fd, int sock, int64_t deadline, int reply_ms,
 			}
 		if (r < 0)
 			return -1;
-		if (printer_now_ms() >= deadline)
+		if (clock_ms() >= deadline)
 			return 0;
 		/* Still printing, or stopped? A stopped printer will not answer
 		 * until someone acts: say so now rather than at the deadline. */

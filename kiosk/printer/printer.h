@@ -137,8 +137,8 @@ enum printer_query {
 };
 
 /*
- * One device backend. Every call returns by its deadline (CLOCK_MONOTONIC
- * milliseconds, printer_now_ms). -1 means the transport failed (err says
+ * One device backend. Every call returns by its deadline (monotonic
+ * milliseconds, clock_ms of core/clock.h). -1 means the transport failed (err says
  * why, the facade reopens next time); a printer that does not answer is
  * status 0 with *st = ESCPOS_UNKNOWN. status(PRINTER_Q_BARRIER) returns 1
  * when the job was confirmed (*st: paper state then), 0 when it was not (*st:
@@ -160,7 +160,6 @@ extern const struct printer_ops printer_usblp_ops;
 extern const struct printer_ops printer_tcp_ops;
 
 /* Shared by the fd-based backends (usblp, tcp). */
-int64_t printer_now_ms(void);
 /* Write all of data, waiting with poll(POLLOUT); fail when deadline passes
  * or no byte is taken for stall_ms. sock: use send(MSG_NOSIGNAL). On -1,
  * errno is kept and *sent tells how far it got. */

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "printer/printer.h"
 
@@ -49,7 +50,7 @@ connect_one(const struct addrinfo *ai, int64_t deadline, int *fdp)
 			goto fail;
 		for (;;) {
 			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-			int64_t now = printer_now_ms();
+			int64_t now = clock_ms();
 			int r;
 
 			if (now >= deadline) {

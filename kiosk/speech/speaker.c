@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "speech/speaker.h"
 #include "speech/speech.h"
@@ -19,7 +20,7 @@
 struct speaker {
 	pthread_t th;                  /* the speaker thread (when out != NULL) */
 	pthread_mutex_t mu;            /* guards everything below but out/out_arg */
-	pthread_cond_t cv;             /* new lines, an interruption or stop (CLOCK_MONOTONIC) */
+	pthread_cond_t cv;             /* new lines, an interruption or stop (clock_cond_init) */
 	int stop;                      /* 1: leave the thread */
 	char *pending;                 /* lines waiting to be said, or NULL */
 	unsigned gen;                  /* bumped by every say: interrupts what is going on */
@@ -84,16 +85,9 @@ moved_on(void *arg)
 static int
 wait_heard(struct speaker *sp, unsigned gen, int ms)
 {
-	struct timespec dl;
+	struct timespec dl = clock_deadline(ms);
 	int moved;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += ms / 1000;
-	dl.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&sp->mu);
 	while (gen == sp->gen && !sp->stop &&
 	    pthread_cond_timedwait(&sp->cv, &sp->mu, &dl) != ETIMEDOUT)
@@ -175,7 +169,6 @@ speaker_new(const char *logpath, const struct speaker_out *out, void *out_arg,
     char *err, size_t errlen)
 {
 	struct speaker *sp = calloc(1, sizeof *sp);
-	pthread_condattr_t ca;
 
 	if (sp == NULL) {
 		errf(err, errlen, "out of memory");
@@ -186,10 +179,7 @@ speaker_new(const char *logpath, const struct speaker_out *out, void *out_arg,
 	sp->out = out;
 	sp->out_arg = out_arg;
 	pthread_mutex_init(&sp->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&sp->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	clock_cond_init(&sp->cv);
 	if (out && pthread_create(&sp->th, NULL, speaker_main, sp) != 0) {
 		errf(err, errlen, "cannot start the speaker thread");
 		sp->out = NULL;
