@@ -20,6 +20,7 @@
 
 #include "client/client.h"
 #include "core/log.h"
+#include "core/str.h"
 
 #define CLIENT_BODY_MAX (1 << 20)  /* refuse answers larger than this */
 #define CLIENT_REASON_MAX 120      /* the server keeps this much of a print reason */
@@ -66,37 +67,6 @@ client_rc_str(enum client_rc rc)
 	return "?";
 }
 
-/* Copy at most dstlen-1 bytes of src, never cutting a UTF-8 character. */
-static void
-copy_utf8(char *dst, size_t dstlen, const char *src)
-{
-	size_t n;
-
-	if (dstlen == 0)
-		return;
-	if (src == NULL)
-		src = "";
-	n = strlen(src);
-	if (n >= dstlen) {
-		n = dstlen - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-static char *
-dupstr(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 struct client *
 client_new(const char *base_url, const char *device_key, char *err, size_t errlen)
 {
@@ -123,7 +93,7 @@ client_new(const char *base_url, const char *device_key, char *err, size_t errle
 	}
 	c->connect_ms = CLIENT_CONNECT_MS;
 	c->total_ms = CLIENT_TOTAL_MS;
-	if ((c->base = dupstr(base_url)) == NULL)
+	if ((c->base = strdup(base_url)) == NULL)
 		goto oom;
 	n = strlen(c->base);
 	while (n > 0 && c->base[n - 1] == '/')
@@ -178,7 +148,7 @@ void
 client_set_cafile(struct client *c, const char *path)
 {
 	free(c->cafile);
-	c->cafile = path ? dupstr(path) : NULL;
+	c->cafile = path ? strdup(path) : NULL;
 }
 
 static size_t
@@ -302,7 +272,7 @@ http_error(struct client *c, long status, const cJSON *j, char *err, size_t errl
 	const char *msg = j ? jstr(j, "error") : NULL;
 	const char *code = j ? jstr(j, "code") : NULL;
 
-	copy_utf8(c->code, sizeof c->code, code);
+	str_copy_utf8(c->code, sizeof c->code, code);
 
 	if (msg)
 		errf(err, errlen, "%s", msg);
@@ -394,8 +364,8 @@ parse_names(const cJSON *o, struct client_service *s)
 		if (!cJSON_IsString(v) || v->string == NULL)
 			continue;
 		i = s->nnames++;
-		copy_utf8(s->names[i].lang, sizeof s->names[i].lang, v->string);
-		copy_utf8(s->names[i].text, sizeof s->names[i].text, v->valuestring);
+		str_copy_utf8(s->names[i].lang, sizeof s->names[i].lang, v->string);
+		str_copy_utf8(s->names[i].text, sizeof s->names[i].text, v->valuestring);
 		if (!strcmp(v->string, "fr") && i > 0) {
 			struct client_name t = s->names[0];
 			s->names[0] = s->names[i];
@@ -428,10 +398,10 @@ client_services(struct client *c, struct client_menu **out, char *err, size_t er
 	if ((m = calloc(1, sizeof *m)) == NULL ||
 	    (m->services = calloc(n ? (size_t)n : 1, sizeof *m->services)) == NULL)
 		goto oom;
-	copy_utf8(m->site.id, sizeof m->site.id, jstr(site, "id"));
-	copy_utf8(m->site.name, sizeof m->site.name, jstr(site, "name"));
-	copy_utf8(m->site.opens, sizeof m->site.opens, jstr(site, "opens"));
-	copy_utf8(m->site.closes, sizeof m->site.closes, jstr(site, "closes"));
+	str_copy_utf8(m->site.id, sizeof m->site.id, jstr(site, "id"));
+	str_copy_utf8(m->site.name, sizeof m->site.name, jstr(site, "name"));
+	str_copy_utf8(m->site.opens, sizeof m->site.opens, jstr(site, "opens"));
+	str_copy_utf8(m->site.closes, sizeof m->site.closes, jstr(site, "closes"));
 	m->site.open = jbool(site, "open");
 	cJSON_ArrayForEach(v, arr) {
 		struct client_service *s = &m->services[m->nservices];
@@ -439,7 +409,7 @@ client_services(struct client *c, struct client_menu **out, char *err, size_t er
 		if (!cJSON_IsObject(v) || code == NULL || !*code)
 			continue;
 		m->nservices++;
-		copy_utf8(s->code, sizeof s->code, code);
+		str_copy_utf8(s->code, sizeof s->code, code);
 		if (parse_names(cJSON_GetObjectItemCaseSensitive(v, "name"), s) < 0)
 			goto oom;
 		s->waiting = jint(v, "waiting", 0);
@@ -482,41 +452,41 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 		return CLIENT_PROTOCOL;
 	}
 	t->id = (int64_t)id->valuedouble;
-	copy_utf8(t->number, sizeof t->number, number);
-	copy_utf8(t->service, sizeof t->service, jstr(j, "service"));
-	copy_utf8(t->kind, sizeof t->kind, kind);
+	str_copy_utf8(t->number, sizeof t->number, number);
+	str_copy_utf8(t->service, sizeof t->service, jstr(j, "service"));
+	str_copy_utf8(t->kind, sizeof t->kind, kind);
 	t->duplicate = jbool(j, "duplicate");
-	copy_utf8(t->serial, sizeof t->serial, jstr(j, "serial"));
-	copy_utf8(t->device, sizeof t->device, jstr(j, "device"));
-	copy_utf8(t->outcome, sizeof t->outcome, jstr(j, "outcome"));
+	str_copy_utf8(t->serial, sizeof t->serial, jstr(j, "serial"));
+	str_copy_utf8(t->device, sizeof t->device, jstr(j, "device"));
+	str_copy_utf8(t->outcome, sizeof t->outcome, jstr(j, "outcome"));
 	t->attempt = jint(j, "attempt", 0);
-	copy_utf8(t->first_date, sizeof t->first_date, jstr(j, "first_date"));
+	str_copy_utf8(t->first_date, sizeof t->first_date, jstr(j, "first_date"));
 	t->weeks = jint(j, "weeks", 0);
-	copy_utf8(t->lang, sizeof t->lang, jstr(j, "lang") ? jstr(j, "lang") : "fr");
+	str_copy_utf8(t->lang, sizeof t->lang, jstr(j, "lang") ? jstr(j, "lang") : "fr");
 	t->priority = jbool(j, "priority");
-	copy_utf8(t->state, sizeof t->state, jstr(j, "state"));
-	copy_utf8(t->day, sizeof t->day, jstr(j, "day"));
-	copy_utf8(t->issued_at, sizeof t->issued_at, jstr(j, "issued_at"));
+	str_copy_utf8(t->state, sizeof t->state, jstr(j, "state"));
+	str_copy_utf8(t->day, sizeof t->day, jstr(j, "day"));
+	str_copy_utf8(t->issued_at, sizeof t->issued_at, jstr(j, "issued_at"));
 	t->position = jint(j, "position", -1);
 	t->estimated_wait_s = jint(j, "estimated_wait_s", -1);
-	copy_utf8(t->print, sizeof t->print, jstr(j, "print"));
-	copy_utf8(t->print_reason, sizeof t->print_reason, jstr(j, "print_reason"));
+	str_copy_utf8(t->print, sizeof t->print, jstr(j, "print"));
+	str_copy_utf8(t->print_reason, sizeof t->print_reason, jstr(j, "print_reason"));
 	t->reprints = jint(j, "reprints", 0);
-	copy_utf8(t->holder_ref, sizeof t->holder_ref, jstr(j, "holder"));
+	str_copy_utf8(t->holder_ref, sizeof t->holder_ref, jstr(j, "holder"));
 	if (jstr(j, "token")) {
 		if (strlen(jstr(j, "token")) >= sizeof t->token) {
 			errf(err, errlen, "the server's token is too long");
 			return CLIENT_PROTOCOL;
 		}
-		copy_utf8(t->token, sizeof t->token, jstr(j, "token"));
+		str_copy_utf8(t->token, sizeof t->token, jstr(j, "token"));
 	}
 	if (cJSON_IsObject(site)) {
-		copy_utf8(t->site_id, sizeof t->site_id, jstr(site, "id"));
-		copy_utf8(t->site_name, sizeof t->site_name, jstr(site, "name"));
+		str_copy_utf8(t->site_id, sizeof t->site_id, jstr(site, "id"));
+		str_copy_utf8(t->site_name, sizeof t->site_name, jstr(site, "name"));
 	}
 	if (cJSON_IsObject(names)) {
-		copy_utf8(t->service_fr, sizeof t->service_fr, jstr(names, "fr"));
-		copy_utf8(t->service_local, sizeof t->service_local, jstr(names, t->lang));
+		str_copy_utf8(t->service_fr, sizeof t->service_fr, jstr(names, "fr"));
+		str_copy_utf8(t->service_local, sizeof t->service_local, jstr(names, t->lang));
 	}
 	return CLIENT_OK;
 }
@@ -610,7 +580,7 @@ report(struct client *c, const char *path, const char *status, const char *reaso
 	if (o) {
 		cJSON_AddStringToObject(o, "status", status);
 		if (reason && *reason) {
-			copy_utf8(cut, sizeof cut, reason);
+			str_copy_utf8(cut, sizeof cut, reason);
 			cJSON_AddStringToObject(o, "reason", cut);
 		}
 	}

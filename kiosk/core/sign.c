@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/sign.h"
+#include "core/str.h"
 
 #define SIG_B32_LEN 103        /* ceil(64 * 8 / 5) */
 #define INPUT_MAX   1024       /* longer input is refused before any work */
@@ -383,17 +384,6 @@ parse_uint(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int
-copy_field(char *dst, size_t dstlen, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= dstlen)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
 /*
  * Parse one candidate text (already trimmed and upper-cased): fields into s,
  * the signed part's length into *bodylen, the signature into sig.
@@ -437,11 +427,11 @@ parse_text(const char *text, struct slip *s, size_t *bodylen,
 	if (n != (s->kind == SLIP_TICKET ? 11u : 14u))
 		return errf(err, errlen, "%zu fields where a%s has %d", n,
 		    s->kind == SLIP_TICKET ? " ticket" : "n attestation", s->kind == SLIP_TICKET ? 11 : 14);
-	if (copy_field(s->site, sizeof s->site, f[2]) < 0 ||
-	    copy_field(s->date, sizeof s->date, f[3]) < 0 ||
-	    copy_field(s->service, sizeof s->service, f[4]) < 0 ||
-	    copy_field(s->time, sizeof s->time, f[6]) < 0 ||
-	    copy_field(s->device, sizeof s->device, f[7]) < 0)
+	if (str_copy(s->site, sizeof s->site, f[2]) < 0 ||
+	    str_copy(s->date, sizeof s->date, f[3]) < 0 ||
+	    str_copy(s->service, sizeof s->service, f[4]) < 0 ||
+	    str_copy(s->time, sizeof s->time, f[6]) < 0 ||
+	    str_copy(s->device, sizeof s->device, f[7]) < 0)
 		return errf(err, errlen, "a field is too long");
 	if (parse_uint(f[5], SLIP_NUMBER_MAX, &v) < 0)
 		return errf(err, errlen, "ticket number \"%.12s\" is not a number", f[5]);
@@ -456,7 +446,7 @@ parse_text(const char *text, struct slip *s, size_t *bodylen,
 		if (parse_uint(f[10], SLIP_ATTEMPT_MAX, &v) < 0)
 			return errf(err, errlen, "attempt \"%.12s\" is not a number", f[10]);
 		s->attempt = (int)v;
-		if (copy_field(s->first_date, sizeof s->first_date, f[11]) < 0)
+		if (str_copy(s->first_date, sizeof s->first_date, f[11]) < 0)
 			return errf(err, errlen, "first-attempt date is too long");
 		if (parse_uint(f[12], SLIP_ATTEMPT_MAX, &v) < 0)
 			return errf(err, errlen, "weeks \"%.12s\" is not a number", f[12]);
@@ -505,13 +495,13 @@ decode(const char *payload, struct slip *s, char *canon, size_t canonlen,
 	text[len] = '\0';
 
 	if (parse_text(text, s, bodylen, sig, why, sizeof why) == 0)
-		return copy_field(canon, canonlen, text);
+		return str_copy(canon, canonlen, text);
 	for (i = 0; i < sizeof keymaps / sizeof keymaps[0]; i++) {
 		char fixed[INPUT_MAX + 1];
 		if (apply_keymap(&keymaps[i], text, fixed, sizeof fixed) == 0 &&
 		    strcmp(fixed, text) != 0 &&
 		    parse_text(fixed, s, bodylen, sig, NULL, 0) == 0)
-			return copy_field(canon, canonlen, fixed);
+			return str_copy(canon, canonlen, fixed);
 	}
 	memset(s, 0, sizeof *s);
 	/* Characters only a layout mix-up produces: say what to fix. */

@@ -19,6 +19,7 @@
 
 #include "core/log.h"
 #include "core/sign.h"
+#include "core/str.h"
 
 #define SECRET_MAGIC "kiosk-secret"
 #define PUBLIC_MAGIC "kiosk-pubkey"
@@ -43,9 +44,8 @@ sync_dir(const char *path, char *err, size_t errlen)
 	char copy[4096];
 	int fd, rc;
 
-	if (strlen(path) >= sizeof copy)
+	if (str_copy(copy, sizeof copy, path) < 0)
 		return errf(err, errlen, "%s: path too long", path);
-	memcpy(copy, path, strlen(path) + 1);
 	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return errf(err, errlen, "%s: cannot open its directory: %s", path, strerror(errno));
 	rc = fsync(fd);
@@ -170,16 +170,12 @@ hex32(const char *hex, unsigned char out[32])
 	return 0;
 }
 
+/* The site id into the caller's buffer, when it asked for it. */
 static int
 copy_site(char *dst, size_t dstlen, const char *site, char *err, size_t errlen)
 {
-	size_t n = strlen(site);
-
-	if (dst == NULL)
-		return 0;
-	if (n >= dstlen)
+	if (dst != NULL && str_copy(dst, dstlen, site) < 0)
 		return errf(err, errlen, "site id buffer too small");
-	memcpy(dst, site, n + 1);
 	return 0;
 }
 

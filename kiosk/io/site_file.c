@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/site.h"
+#include "core/str.h"
 
 struct parse {
 	struct site *site;
@@ -45,15 +46,6 @@ parse_bool(const char *v, int *out)
 	return 0;
 }
 
-static int
-copy(char *dst, size_t len, const char *v)
-{
-	if (strlen(v) >= len)
-		return -1;
-	memcpy(dst, v, strlen(v) + 1);
-	return 0;
-}
-
 #define FAIL(...) do { snprintf(p->why, sizeof p->why, __VA_ARGS__); return 0; } while (0)
 
 static int
@@ -81,14 +73,14 @@ site_key(struct parse *p, const char *key, const char *v)
 		for (i = 0; v[i]; i++)
 			if (!isalnum((unsigned char)v[i]) && v[i] != '-')
 				FAIL("id: use letters, digits and '-' only (it is printed in every QR code)");
-		if (i == 0 || i > 24 || copy(s->id, sizeof s->id, v))
+		if (i == 0 || i > 24 || str_copy(s->id, sizeof s->id, v))
 			FAIL("id: must be 1 to 24 characters");
 	} else if (!strcmp(key, "name")) {
-		if (!*v || copy(s->name, sizeof s->name, v))
+		if (!*v || str_copy(s->name, sizeof s->name, v))
 			FAIL("name: must be 1 to %zu bytes", sizeof s->name - 1);
 	} else if (!strcmp(key, "timezone")) {
 		char path[128];
-		if (copy(s->tz, sizeof s->tz, v) || strstr(v, ".."))
+		if (str_copy(s->tz, sizeof s->tz, v) || strstr(v, ".."))
 			FAIL("timezone: not a time zone name");
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", v);
 		if (access(path, R_OK) != 0)
@@ -108,10 +100,10 @@ site_key(struct parse *p, const char *key, const char *v)
 			FAIL("default_service_min: expected minutes from 1 to 240");
 		s->default_service_s = m * 60;
 	} else if (!strcmp(key, "tls_cert")) {
-		if (copy(s->tls_cert, sizeof s->tls_cert, v))
+		if (str_copy(s->tls_cert, sizeof s->tls_cert, v))
 			FAIL("tls_cert: path too long");
 	} else if (!strcmp(key, "tls_key")) {
-		if (copy(s->tls_key, sizeof s->tls_key, v))
+		if (str_copy(s->tls_key, sizeof s->tls_key, v))
 			FAIL("tls_key: path too long");
 	} else {
 		FAIL("unknown key '%s' in [site]", key);
@@ -123,15 +115,15 @@ static int
 service_key(struct parse *p, struct site_service *sv, const char *key, const char *v)
 {
 	if (!strcmp(key, "name")) {
-		if (!*v || copy(sv->name, sizeof sv->name, v))
+		if (!*v || str_copy(sv->name, sizeof sv->name, v))
 			FAIL("name: must be 1 to %zu bytes", sizeof sv->name - 1);
 	} else if (!strncmp(key, "name.", 5)) {
 		struct service_name *n;
 		if (sv->nnames == SITE_MAX_NAMES)
 			FAIL("too many translated names (at most %d)", SITE_MAX_NAMES);
 		n = &sv->names[sv->nnames];
-		if (!key[5] || copy(n->lang, sizeof n->lang, key + 5) ||
-		    copy(n->name, sizeof n->name, v) || !*v)
+		if (!key[5] || str_copy(n->lang, sizeof n->lang, key + 5) ||
+		    str_copy(n->name, sizeof n->name, v) || !*v)
 			FAIL("%s: bad language code or name too long", key);
 		sv->nnames++;
 	} else if (!strcmp(key, "capacity")) {
@@ -153,7 +145,7 @@ static int
 counter_key(struct parse *p, struct site_counter *c, const char *key, const char *v)
 {
 	if (!strcmp(key, "name")) {
-		if (!*v || copy(c->name, sizeof c->name, v))
+		if (!*v || str_copy(c->name, sizeof c->name, v))
 			FAIL("name: must be 1 to %zu bytes", sizeof c->name - 1);
 	} else if (!strcmp(key, "services")) {
 		size_t n = 0;

@@ -25,6 +25,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "printer/printer.h"
 
 /* Slowest data rate a printer consumes a job at, for deadlines: a 58 mm
@@ -195,7 +196,7 @@ printer_open(const char *spec, char *err, size_t errlen)
 	char tmp[640], *rest, *query, *kv, *save = NULL;
 	int bidi = -1;
 
-	if (spec == NULL || strlen(spec) >= sizeof tmp) {
+	if (spec == NULL || str_copy(tmp, sizeof tmp, spec) < 0) {
 		errf(err, errlen, "printer spec missing or too long");
 		return NULL;
 	}
@@ -205,8 +206,7 @@ printer_open(const char *spec, char *err, size_t errlen)
 		free(p);
 		return NULL;
 	}
-	memcpy(p->spec_str, spec, strlen(spec) + 1);
-	memcpy(tmp, spec, strlen(spec) + 1);
+	str_copy(p->spec_str, sizeof p->spec_str, spec);
 	p->spec.timeout_ms = 3000;
 	p->spec.reply_ms = 300;
 	p->spec.fail_after = -1;
@@ -228,7 +228,7 @@ printer_open(const char *spec, char *err, size_t errlen)
 	} else {
 		goto bad_scheme;
 	}
-	memcpy(p->spec.scheme, tmp, strlen(tmp) + 1);
+	str_copy(p->spec.scheme, sizeof p->spec.scheme, tmp);
 
 	query = strchr(rest, '?');
 	if (query)
@@ -237,11 +237,10 @@ printer_open(const char *spec, char *err, size_t errlen)
 		if (parse_hostport(p, rest, err, errlen) < 0)
 			goto fail;
 	} else {
-		if (*rest == '\0' || strlen(rest) >= sizeof p->spec.path) {
+		if (*rest == '\0' || str_copy(p->spec.path, sizeof p->spec.path, rest) < 0) {
 			errf(err, errlen, "printer spec '%s' needs a path", spec);
 			goto fail;
 		}
-		memcpy(p->spec.path, rest, strlen(rest) + 1);
 	}
 	for (kv = query ? strtok_r(query, "&", &save) : NULL; kv; kv = strtok_r(NULL, "&", &save))
 		if (parse_param(p, kv, &bidi, err, errlen) < 0)

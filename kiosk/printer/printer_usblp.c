@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/str.h"
 #include "printer/printer.h"
 
 struct usbdev {
@@ -60,7 +61,7 @@ usb_open(const struct printer_spec *spec, int bidirectional, int64_t deadline,
 	}
 	u->bidirectional = bidirectional;
 	u->reply_ms = spec->reply_ms;
-	memcpy(u->path, spec->path, strlen(spec->path) + 1);
+	str_copy(u->path, sizeof u->path, spec->path);
 	*dev = u;
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "speech/speech.h"
 #include "speech/tts.h"
 
@@ -69,9 +70,8 @@ tts_sentence(const char *voice, const char *fmt, const char *spelled, int counte
 {
 	int n;
 
-	if (strlen(voice) >= vlen)
+	if (str_copy(vout, vlen, voice) < 0)
 		return errf(err, errlen, "buffers too small");
-	memcpy(vout, voice, strlen(voice) + 1);
 	n = snprintf(tout, tlen, fmt, spelled, counter);
 	if (n < 0 || (size_t)n >= tlen)
 		return errf(err, errlen, "buffers too small");
