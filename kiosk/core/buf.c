@@ -2,6 +2,7 @@
  * buf: see buf.h. Pure core: libc only.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,16 +12,21 @@
 int
 buf_reserve(struct buf *b, size_t more)
 {
-	size_t cap;
+	size_t cap, need;
 	char *p;
 
 	if (b->failed)
 		return -1;
-	if (b->len + more + 1 <= b->cap)
+	if (more < b->cap - b->len)   /* len < cap once allocated: room for the NUL */
 		return 0;
+	if (more >= SIZE_MAX - b->len - 1) {
+		b->failed = 1;   /* more than memory can hold */
+		return -1;
+	}
+	need = b->len + more + 1;
 	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more + 1)
-		cap *= 2;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	if ((p = realloc(b->p, cap)) == NULL) {
 		b->failed = 1;
 		return -1;
@@ -35,7 +41,8 @@ buf_add(struct buf *b, const void *data, size_t n)
 {
 	if (buf_reserve(b, n) != 0)
 		return;
-	memcpy(b->p + b->len, data, n);
+	if (n > 0)
+		memcpy(b->p + b->len, data, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }
@@ -61,6 +68,41 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+}
+
+void *
+buf_extend(struct buf *b, size_t n)
+{
+	char *at;
+
+	if (buf_reserve(b, n) != 0)
+		return NULL;
+	at = b->p + b->len;
+	b->len += n;
+	b->p[b->len] = '\0';
+	return at;
+}
+
+void
+buf_truncate(struct buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->p[len] = '\0';
+	}
+}
+
+void
+buf_clear(struct buf *b)
+{
+	buf_truncate(b, 0);
+	b->failed = 0;
+}
+
+const char *
+buf_str(const struct buf *b)
+{
+	return b->p ? b->p : "";
 }
 
 char *
