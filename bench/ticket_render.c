@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "core/bitmap.h"
+#include "core/buf.h"
 #include "core/escpos.h"
 #include "core/text.h"
 #include "core/ticket.h"
@@ -57,7 +58,7 @@ main(int argc, char **argv)
 	int ar = strcmp(lang, "ar") == 0;
 	struct ticket_view v;
 	struct escpos_job job = { .width_dots = 576, .feed_lines = 3, .cut = 1, .barrier = 1 };
-	struct escpos_buf *out;
+	struct buf job = BUF_INIT, *out = &job;
 	struct fonts *f;
 	struct bitmap *b;
 	double *tr, *te, *tt, med, p99, t0, t1, t2;
@@ -89,8 +90,7 @@ main(int argc, char **argv)
 	tr = calloc((size_t)runs, sizeof *tr);
 	te = calloc((size_t)runs, sizeof *te);
 	tt = calloc((size_t)runs, sizeof *tt);
-	out = escpos_buf_new();
-	if ((f = fonts_open(NULL, err, sizeof err)) == NULL || !tr || !te || !tt || !out) {
+	if ((f = fonts_open(NULL, err, sizeof err)) == NULL || !tr || !te || !tt) {
 		fprintf(stderr, "ticket_render: %s\n", f ? "out of memory" : err);
 		goto done;
 	}
@@ -108,7 +108,7 @@ main(int argc, char **argv)
 			goto done;
 		}
 		t1 = now_ms();
-		escpos_buf_reset(out);
+		buf_clear(out);
 		if (escpos_encode(out, b, &job, err, sizeof err) != 0) {
 			fprintf(stderr, "escpos_encode: %s\n", err);
 			bitmap_free(b);
@@ -165,7 +165,7 @@ done:
 	free(tr);
 	free(te);
 	free(tt);
-	escpos_buf_free(out);
+	buf_free(out);
 	fonts_free(f);
 	return rc;
 }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/bitmap.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/escpos.h"
 #include "core/log.h"
@@ -110,12 +111,12 @@ file_size(const char *path)
 	return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
-/* The bytes printer_print should send for bm on a profile. */
-static struct escpos_buf *
+/* The bytes printer_print should send for bm on a profile (job_free after). */
+static struct buf *
 expected_job(const struct bitmap *bm, const char *profile, int barrier)
 {
 	const struct printer_profile *pr = printer_profile_find(profile);
-	struct escpos_buf *b = escpos_buf_new();
+	struct buf *b = calloc(1, sizeof *b);
 	struct escpos_job j;
 
 	expect(pr && b);
@@ -126,6 +127,13 @@ expected_job(const struct bitmap *bm, const char *profile, int barrier)
 	j.barrier = barrier;
 	expect(escpos_encode(b, bm, &j, NULL, 0) == 0);
 	return b;
+}
+
+static void
+job_free(struct buf *b)
+{
+	buf_free(b);
+	free(b);
 }
 
 static int
@@ -242,7 +250,7 @@ static void
 test_file_ready(void)
 {
 	struct bitmap *bm = ticket(500, 600);
-	struct escpos_buf *want = expected_job(bm, "80mm", 1);
+	struct buf *want = expected_job(bm, "80mm", 1);
 	char path[128], spec[256], reason[192];
 	struct printer *p;
 	struct print_result r;
@@ -267,8 +275,8 @@ test_file_ready(void)
 	printer_close(p);
 	got = slurp(path, &len);
 	CHECK_INT(len, 2 * want->len);
-	CHECK(got && len == 2 * want->len && memcmp(got, want->data, want->len) == 0 &&
-	    memcmp(got + want->len, want->data, want->len) == 0);
+	CHECK(got && len == 2 * want->len && memcmp(got, want->p, want->len) == 0 &&
+	    memcmp(got + want->len, want->p, want->len) == 0);
 	free(got);
 
 	/* A new handle starts the file afresh. */
@@ -279,14 +287,14 @@ test_file_ready(void)
 	CHECK_INT(file_size(path), (long)want->len);
 
 	bitmap_free(bm);
-	escpos_buf_free(want);
+	job_free(want);
 }
 
 static void
 test_file_faults(void)
 {
 	struct bitmap *bm = ticket(576, 400);
-	struct escpos_buf *want = expected_job(bm, "80mm", 1);
+	struct buf *want = expected_job(bm, "80mm", 1);
 	char path[128], spec[256];
 	struct print_result r;
 
@@ -364,14 +372,14 @@ test_file_faults(void)
 	CHECK(has(r.reason, "does not exist"));
 
 	bitmap_free(bm);
-	escpos_buf_free(want);
+	job_free(want);
 }
 
 static void
 test_file_oneway(void)
 {
 	struct bitmap *bm = ticket(384, 300), *wide = ticket(576, 10);
-	struct escpos_buf *want = expected_job(bm, "58mm", 0);
+	struct buf *want = expected_job(bm, "58mm", 0);
 	char path[128], spec[256], reason[192];
 	struct print_result r;
 	struct printer *p;
@@ -394,7 +402,7 @@ test_file_oneway(void)
 	CHECK_INT(r.bytes_sent, 0);
 	printer_close(p);
 	got = slurp(path, &len);
-	CHECK(got && len == want->len && memcmp(got, want->data, len) == 0);  /* no GS r 1 */
+	CHECK(got && len == want->len && memcmp(got, want->p, len) == 0);  /* no GS r 1 */
 	CHECK(len > 4 && memcmp(got + len - 4, "\x1D\x56\x42\x00", 4) == 0);
 	free(got);
 
@@ -413,7 +421,7 @@ test_file_oneway(void)
 
 	bitmap_free(bm);
 	bitmap_free(wide);
-	escpos_buf_free(want);
+	job_free(want);
 }
 
 /* After a job cut off mid-raster, the next one starts with NULs. */
@@ -421,7 +429,7 @@ static void
 test_file_flush(void)
 {
 	struct bitmap *bm = ticket(576, 100);
-	struct escpos_buf *want = expected_job(bm, "80mm", 1);
+	struct buf *want = expected_job(bm, "80mm", 1);
 	char path[128], spec[256], err[192];
 	struct print_result r;
 	struct printer *p;
@@ -448,7 +456,7 @@ test_file_flush(void)
 	CHECK(got && got[0] == 0x1B && got[1] == 0x40);
 	free(got);
 	bitmap_free(bm);
-	escpos_buf_free(want);
+	job_free(want);
 }
 
 /* ---- tcp: backend against printer_emu ---------------------------------- */
@@ -557,7 +565,7 @@ static void
 test_tcp_ready(void)
 {
 	struct bitmap *bm = ticket(576, 300);
-	struct escpos_buf *want = expected_job(bm, "80mm", 1);
+	struct buf *want = expected_job(bm, "80mm", 1);
 	char out[128], spec[256], reason[192], job[160];
 	struct print_result r;
 	struct printer *p;
@@ -583,10 +591,10 @@ test_tcp_ready(void)
 	CHECK_INT(emu_wait(&e, 5000), 0);
 	snprintf(job, sizeof job, "%s/job-001.bin", out);
 	got = slurp(job, &len);
-	CHECK(got && len == want->len && memcmp(got, want->data, len) == 0);
+	CHECK(got && len == want->len && memcmp(got, want->p, len) == 0);
 	free(got);
 	bitmap_free(bm);
-	escpos_buf_free(want);
+	job_free(want);
 }
 
 /* One scripted emulator, one print: check outcome, state and reason. */
@@ -704,7 +712,7 @@ static void
 test_tcp_reconnect(void)
 {
 	struct bitmap *bm = ticket(576, 200);
-	struct escpos_buf *want = expected_job(bm, "80mm", 1);
+	struct buf *want = expected_job(bm, "80mm", 1);
 	char out[128], spec[256], err[192], job[160];
 	struct print_result r;
 	struct printer *p;
@@ -732,11 +740,11 @@ test_tcp_reconnect(void)
 	for (i = 1; i <= 3; i++) {
 		snprintf(job, sizeof job, "%s/job-%03d.bin", out, i);
 		got = slurp(job, &len);
-		CHECK(got && len == want->len && memcmp(got, want->data, len) == 0);
+		CHECK(got && len == want->len && memcmp(got, want->p, len) == 0);
 		free(got);
 	}
 	bitmap_free(bm);
-	escpos_buf_free(want);
+	job_free(want);
 }
 
 /* ---- usb: backend ------------------------------------------------------ */

@@ -1,5 +1,5 @@
 /*
- * escpos: see escpos.h. Pure core: libc and bitmap.h only, no I/O.
+ * escpos: see escpos.h. Pure core: libc, bitmap.h and buf.h only, no I/O.
  *
  * Speed: a row is packed 8 pixels at a time from bit 7 of each grey byte
  * (ink >= 128 <=> bit 7 set), straight into the output buffer, which is
@@ -10,63 +10,6 @@
 
 #include "core/escpos.h"
 #include "core/log.h"
-
-/* ---- buffer ------------------------------------------------------------ */
-
-struct escpos_buf *
-escpos_buf_new(void)
-{
-	return calloc(1, sizeof(struct escpos_buf));
-}
-
-void
-escpos_buf_free(struct escpos_buf *b)
-{
-	if (b == NULL)
-		return;
-	free(b->data);
-	free(b);
-}
-
-void
-escpos_buf_reset(struct escpos_buf *b)
-{
-	b->len = 0;
-}
-
-int
-escpos_buf_reserve(struct escpos_buf *b, size_t extra)
-{
-	size_t need, cap;
-	uint8_t *d;
-
-	if (extra > SIZE_MAX - b->len)
-		return -1;
-	need = b->len + extra;
-	if (need <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap < need)
-		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	d = realloc(b->data, cap);
-	if (d == NULL)
-		return -1;
-	b->data = d;
-	b->cap = cap;
-	return 0;
-}
-
-int
-escpos_buf_append(struct escpos_buf *b, const void *p, size_t n)
-{
-	if (n == 0)
-		return 0;
-	if (escpos_buf_reserve(b, n) < 0)
-		return -1;
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
-}
 
 /* ---- encoder ----------------------------------------------------------- */
 
@@ -125,12 +68,12 @@ pack_row(uint8_t *dst, const uint8_t *src, int w, int left)
 }
 
 int
-escpos_encode(struct escpos_buf *out, const struct bitmap *bm,
+escpos_encode(struct buf *out, const struct bitmap *bm,
     const struct escpos_job *job, char *err, size_t errlen)
 {
-	size_t xbytes, total, start;
+	size_t xbytes, total;
 	int left, y0;
-	uint8_t *o;
+	uint8_t *o, *start;
 
 	expect(out != NULL && bm != NULL && job != NULL);
 	if (job->width_dots < 8 || job->width_dots > ESCPOS_MAX_DOTS)
@@ -148,11 +91,9 @@ escpos_encode(struct escpos_buf *out, const struct bitmap *bm,
 
 	xbytes = ((size_t)job->width_dots + 7) / 8;
 	total = (size_t)job->flush_bytes + escpos_job_size(job->width_dots, bm->h, job);
-	if (escpos_buf_reserve(out, total) < 0)
+	if ((o = buf_extend(out, total)) == NULL)
 		return errf(err, errlen, "out of memory for a %zu-byte print job", total);
-
-	start = out->len;
-	o = out->data + out->len;
+	start = o;
 	memset(o, 0, (size_t)job->flush_bytes);
 	o += job->flush_bytes;
 	memcpy(o, cmd_init, sizeof cmd_init);
@@ -192,8 +133,7 @@ escpos_encode(struct escpos_buf *out, const struct bitmap *bm,
 		memcpy(o, cmd_barrier, sizeof cmd_barrier);
 		o += sizeof cmd_barrier;
 	}
-	out->len = (size_t)(o - out->data);
-	expect(out->len - start == total);
+	expect((size_t)(o - start) == total);
 	return 0;
 }
 

@@ -2,7 +2,7 @@
  * escpos: the ESC/POS encoder and status decoder. Pure core: it turns a
  * finished ticket bitmap into the exact bytes a thermal printer takes, and
  * status reply bytes into a state. It does no I/O, reads no clock and
- * depends on libc and bitmap.h only; printer.c moves the bytes.
+ * depends on libc, bitmap.h and buf.h only; printer.c moves the bytes.
  *
  * A job is:
  *   [NUL * flush_bytes]                 only after a half-sent job, see below
@@ -23,22 +23,10 @@
 #include <stdint.h>
 
 #include "core/bitmap.h"
+#include "core/buf.h"
 
 #define ESCPOS_BAND_ROWS 256   /* most rows sent in one GS v 0 command */
 #define ESCPOS_MAX_DOTS  4096  /* sanity bound on a printer's dot width */
-
-/* A growable byte buffer. The caller owns it: escpos_buf_new/escpos_buf_free. */
-struct escpos_buf {
-	uint8_t *data;  /* len bytes of output; NULL while empty */
-	size_t len;     /* bytes used */
-	size_t cap;     /* bytes allocated */
-};
-
-struct escpos_buf *escpos_buf_new(void);                 /* NULL on OOM */
-void escpos_buf_free(struct escpos_buf *b);              /* NULL is harmless */
-void escpos_buf_reset(struct escpos_buf *b);             /* len = 0, keeps memory */
-int escpos_buf_reserve(struct escpos_buf *b, size_t extra);           /* 0/-1 (OOM) */
-int escpos_buf_append(struct escpos_buf *b, const void *p, size_t n); /* 0/-1 (OOM) */
 
 /* How one job is framed around the raster. */
 struct escpos_job {
@@ -51,11 +39,12 @@ struct escpos_job {
 };
 
 /*
- * Append one whole job for bm to out. Returns 0, or -1 with err filled
- * (bitmap wider than width_dots, bad parameters, out of memory); on -1, out
- * keeps its previous length. A 576x900 ticket encodes in well under 1 ms.
+ * Append one whole job for bm to out (the bytes at out->p). Returns 0, or -1
+ * with err filled (bitmap wider than width_dots, bad parameters, out of
+ * memory); on -1, out keeps its previous length. A 576x900 ticket encodes in
+ * well under 1 ms.
  */
-int escpos_encode(struct escpos_buf *out, const struct bitmap *bm,
+int escpos_encode(struct buf *out, const struct bitmap *bm,
     const struct escpos_job *job, char *err, size_t errlen);
 
 /* Total bytes escpos_encode appends for a bitmap of h rows (without flush_bytes). */

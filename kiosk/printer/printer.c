@@ -46,7 +46,7 @@ struct printer {
 	const struct printer_ops *ops;    /* backend for spec.scheme */
 	void *dev;                        /* backend handle; NULL while closed */
 	int dirty;                        /* last job was cut off mid-way: flush */
-	struct escpos_buf *buf;           /* job bytes, reused between prints */
+	struct buf job;                   /* job bytes, reused between prints */
 };
 
 /* ---- profiles ---------------------------------------------------------- */
@@ -201,9 +201,8 @@ printer_open(const char *spec, char *err, size_t errlen)
 		return NULL;
 	}
 	p = calloc(1, sizeof *p);
-	if (p == NULL || (p->buf = escpos_buf_new()) == NULL) {
+	if (p == NULL) {
 		errf(err, errlen, "out of memory");
-		free(p);
 		return NULL;
 	}
 	str_copy(p->spec_str, sizeof p->spec_str, spec);
@@ -263,7 +262,7 @@ printer_close(struct printer *p)
 		return;
 	if (p->dev)
 		p->ops->close(p->dev);
-	escpos_buf_free(p->buf);
+	buf_free(&p->job);
 	free(p);
 }
 
@@ -426,12 +425,12 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 	job.cut = 1;
 	job.barrier = bidi;
 	job.flush_bytes = p->dirty ? (p->profile.dots + 7) / 8 * ESCPOS_BAND_ROWS : 0;
-	escpos_buf_reset(p->buf);
-	if (escpos_encode(p->buf, ticket, &job, err, sizeof err) < 0)
+	buf_clear(&p->job);
+	if (escpos_encode(&p->job, ticket, &job, err, sizeof err) < 0)
 		return finish(out, t0, PRINT_FAILED, "cannot print: %s", err);
-	out->bytes_total = p->buf->len;
+	out->bytes_total = p->job.len;
 	/* Time the printer may take to swallow and print this job. */
-	budget = p->spec.timeout_ms + (int64_t)p->buf->len * 1000 / PRINTER_MIN_BPS + PRINTER_CUT_MS;
+	budget = p->spec.timeout_ms + (int64_t)p->job.len * 1000 / PRINTER_MIN_BPS + PRINTER_CUT_MS;
 
 	/* A device kept open since the last print may have gone stale (a
 	 * network printer closes idle connections, a printer was replugged):
@@ -455,7 +454,7 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 			return finish(out, t0, PRINT_FAILED, "%s", state_sentence(st));
 	}
 
-	rc = p->ops->write(p->dev, p->buf->data, p->buf->len, clock_ms() + budget,
+	rc = p->ops->write(p->dev, (const uint8_t *)p->job.p, p->job.len, clock_ms() + budget,
 	    p->spec.timeout_ms, &sent, err, sizeof err);
 	if (rc < 0 && sent == 0 && reused && !bidi && errno != ETIMEDOUT) {
 		dev_drop(p);
@@ -463,7 +462,7 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 			out->state = ESCPOS_OFFLINE;
 			return finish(out, t0, PRINT_FAILED, "%s", err);
 		}
-		rc = p->ops->write(p->dev, p->buf->data, p->buf->len, clock_ms() + budget,
+		rc = p->ops->write(p->dev, (const uint8_t *)p->job.p, p->job.len, clock_ms() + budget,
 		    p->spec.timeout_ms, &sent, err, sizeof err);
 	}
 	if (rc < 0) {
