@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "client/client.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/str.h"
 
@@ -36,9 +37,8 @@ struct client {
 };
 
 /* An answer being received. */
-struct buf {
-	char *p;                 /* bytes, NUL-terminated when p != NULL */
-	size_t len;              /* bytes in p */
+struct answer {
+	struct buf body;         /* the bytes so far */
 	int too_big;             /* the answer passed CLIENT_BODY_MAX */
 };
 
@@ -154,21 +154,15 @@ client_set_cafile(struct client *c, const char *path)
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct buf *b = arg;
+	struct answer *a = arg;
 	size_t n = size * nmemb;
-	char *p;
 
-	if (b->len + n > CLIENT_BODY_MAX) {
-		b->too_big = 1;
+	if (a->body.len + n > CLIENT_BODY_MAX) {
+		a->too_big = 1;
 		return 0;       /* makes curl stop with CURLE_WRITE_ERROR */
 	}
-	if ((p = realloc(b->p, b->len + n + 1)) == NULL)
-		return 0;
-	b->p = p;
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return n;
+	buf_add(&a->body, data, n);
+	return a->body.failed ? 0 : n;
 }
 
 /*
@@ -181,7 +175,7 @@ request(struct client *c, const char *path, const char *body, long *status, cJSO
     char *err, size_t errlen)
 {
 	struct curl_slist *hdrs = NULL, *h;
-	struct buf b = { NULL, 0, 0 };
+	struct answer b = { BUF_INIT, 0 };
 	char url[1024], curlerr[CURL_ERROR_SIZE];
 	enum client_rc rc = CLIENT_OK;
 	CURLcode cc;
@@ -232,14 +226,14 @@ request(struct client *c, const char *path, const char *body, long *status, cJSO
 		goto out;
 	}
 	curl_easy_getinfo(k, CURLINFO_RESPONSE_CODE, status);
-	if (b.p)
-		*json = cJSON_ParseWithLength(b.p, b.len);
+	if (b.body.p)
+		*json = cJSON_ParseWithLength(b.body.p, b.body.len);
 out:
 	/* The handle keeps a pointer to these; clear them before they go. */
 	curl_easy_setopt(k, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(k, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(hdrs);
-	free(b.p);
+	buf_free(&b.body);
 	return rc;
 }
 

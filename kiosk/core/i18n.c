@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "core/i18n.h"
 #include "core/log.h"
 
@@ -216,44 +217,6 @@ i18n_same_conversions(const char *a, const char *b)
 
 /* ---- .po parser -------------------------------------------------------- */
 
-/* A growable string. */
-struct sbuf {
-	char *s;    /* NUL-terminated text, or NULL before the first append */
-	size_t n;   /* length */
-	size_t cap; /* allocated bytes */
-};
-
-static int
-sbuf_addc(struct sbuf *b, char c)
-{
-	if (b->n + 2 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		char *s = realloc(b->s, cap);
-
-		if (s == NULL)
-			return -1;
-		b->s = s;
-		b->cap = cap;
-	}
-	b->s[b->n++] = c;
-	b->s[b->n] = '\0';
-	return 0;
-}
-
-static void
-sbuf_reset(struct sbuf *b)
-{
-	b->n = 0;
-	if (b->s)
-		b->s[0] = '\0';
-}
-
-static const char *
-sbuf_str(const struct sbuf *b)
-{
-	return b->s ? b->s : "";
-}
-
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 static int
 utf8_valid(const unsigned char *s, size_t n)
@@ -304,11 +267,11 @@ struct po {
 	const char *path;    /* for error messages */
 	int line;            /* current line number, from 1 */
 	enum po_state state; /* see enum po_state */
-	struct sbuf ctxt;    /* msgctxt text */
+	struct buf ctxt;    /* msgctxt text */
 	int has_ctxt;        /* 1 when the entry has a msgctxt */
-	struct sbuf id;      /* msgid text */
-	struct sbuf str;     /* msgstr text */
-	struct sbuf *active; /* the field a continuation line appends to */
+	struct buf id;      /* msgid text */
+	struct buf str;     /* msgstr text */
+	struct buf *active; /* the field a continuation line appends to */
 	int fuzzy;           /* the entry carries "#, fuzzy" */
 	int id_line;         /* line of the msgid keyword */
 	i18n_entry_fn fn;    /* caller's callback */
@@ -320,7 +283,7 @@ struct po {
  * Only whitespace may follow the closing quote.
  */
 static int
-po_string(struct po *po, const char *p, struct sbuf *b, char *err, size_t errlen)
+po_string(struct po *po, const char *p, struct buf *b, char *err, size_t errlen)
 {
 	if (*p != '"')
 		return errf(err, errlen, "%s:%d: expected a quoted string", po->path, po->line);
@@ -341,7 +304,8 @@ po_string(struct po *po, const char *p, struct sbuf *b, char *err, size_t errlen
 				return errf(err, errlen, "%s:%d: unknown escape \\%c", po->path, po->line, *p);
 			}
 		}
-		if (sbuf_addc(b, c) < 0)
+		buf_add(b, &c, 1);
+		if (b->failed)
 			return errf(err, errlen, "%s:%d: out of memory", po->path, po->line);
 	}
 	for (p++; *p; p++)
@@ -357,19 +321,19 @@ po_flush(struct po *po, char *err, size_t errlen)
 	struct i18n_entry e;
 	int rc;
 
-	if (!utf8_valid((const unsigned char *)sbuf_str(&po->id), po->id.n) ||
-	    !utf8_valid((const unsigned char *)sbuf_str(&po->str), po->str.n) ||
-	    !utf8_valid((const unsigned char *)sbuf_str(&po->ctxt), po->ctxt.n))
+	if (!utf8_valid((const unsigned char *)buf_str(&po->id), po->id.len) ||
+	    !utf8_valid((const unsigned char *)buf_str(&po->str), po->str.len) ||
+	    !utf8_valid((const unsigned char *)buf_str(&po->ctxt), po->ctxt.len))
 		return errf(err, errlen, "%s:%d: invalid UTF-8", po->path, po->id_line);
-	e.ctxt = po->has_ctxt ? sbuf_str(&po->ctxt) : NULL;
-	e.msgid = sbuf_str(&po->id);
-	e.msgstr = sbuf_str(&po->str);
+	e.ctxt = po->has_ctxt ? buf_str(&po->ctxt) : NULL;
+	e.msgid = buf_str(&po->id);
+	e.msgstr = buf_str(&po->str);
 	e.fuzzy = po->fuzzy;
 	e.line = po->id_line;
 	rc = po->fn(&e, po->arg, err, errlen);
-	sbuf_reset(&po->ctxt);
-	sbuf_reset(&po->id);
-	sbuf_reset(&po->str);
+	buf_clear(&po->ctxt);
+	buf_clear(&po->id);
+	buf_clear(&po->str);
 	po->has_ctxt = 0;
 	po->fuzzy = 0;
 	po->active = NULL;
@@ -499,9 +463,9 @@ i18n_po_parse(const char *path, i18n_entry_fn fn, void *arg, char *err, size_t e
 	rc = 0;
 out:
 	free(line);
-	free(po.ctxt.s);
-	free(po.id.s);
-	free(po.str.s);
+	buf_free(&po.ctxt);
+	buf_free(&po.id);
+	buf_free(&po.str);
 	fclose(f);
 	return rc;
 }

@@ -18,9 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/buf.h"
+#include "core/log.h"
 #include "http/api.h"
 #include "http/http.h"
-#include "core/log.h"
 #include "speech/tts.h"
 
 #define KEEPALIVE_MS 15000
@@ -38,8 +39,7 @@ struct http {
 
 /* Per-request state, kept across the access handler's calls. */
 struct req {
-	char *body;                     /* received body */
-	size_t len;                     /* bytes in body */
+	struct buf body;                /* received body */
 	int too_large;                  /* body exceeded the limit */
 };
 
@@ -284,16 +284,12 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (rq->len + *upload_size > API_BODY_MAX) {
+		if (rq->body.len + *upload_size > API_BODY_MAX) {
 			rq->too_large = 1;
 		} else {
-			char *b = realloc(rq->body, rq->len + *upload_size + 1);
-			if (b == NULL)
+			buf_add(&rq->body, upload, *upload_size);
+			if (rq->body.failed)
 				return MHD_NO;
-			memcpy(b + rq->len, upload, *upload_size);
-			rq->body = b;
-			rq->len += *upload_size;
-			b[rq->len] = '\0';
 		}
 		*upload_size = 0;
 		return MHD_YES;
@@ -309,8 +305,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		enum MHD_Result ret;
 
 		fill_req(c, method, url, &q, client, sizeof client);
-		q.body = rq->body;
-		q.body_len = rq->len;
+		q.body = rq->body.p;
+		q.body_len = rq->body.len;
 		q.day = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "day");
 		q.secure = h->secure;
 		q.now = h->clock();
@@ -359,7 +355,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestT
 	(void)c;
 	(void)toe;
 	if (rq) {
-		free(rq->body);
+		buf_free(&rq->body);
 		free(rq);
 		*con_cls = NULL;
 	}

@@ -118,18 +118,19 @@ say_one(struct speaker *sp, struct speech_pcm *pcm, unsigned gen, const char *la
 	pthread_mutex_unlock(&sp->mu);
 	if (voice == NULL)
 		return 0; /* no voice for this language (i18n.c says why) */
-	pcm->n = 0;
+	buf_clear(&pcm->bytes);
 	if (speech_say(pcm, voice, text, moved_on, &s, err, sizeof err) < 0) {
 		if (moved_on(&s))
 			return -1;
 		log_warnx("speaker: cannot say a %s sentence: %s", voice, err);
 		return 0;
 	}
-	snprintf(bytes, sizeof bytes, "%zu", pcm->n * sizeof *pcm->s);
+	snprintf(bytes, sizeof bytes, "%zu", pcm->bytes.len);
 	pthread_mutex_lock(&sp->mu);
 	log_locked(sp, "#said", voice, bytes);
 	pthread_mutex_unlock(&sp->mu);
-	if ((ms = sp->out->play(sp->out_arg, pcm->s, pcm->n, pcm->rate)) < 0) {
+	if ((ms = sp->out->play(sp->out_arg, speech_pcm_samples(pcm), speech_pcm_count(pcm),
+	    pcm->rate)) < 0) {
 		log_warnx("speaker: the sound cannot be played");
 		return 0;
 	}

@@ -50,23 +50,16 @@ speech_voice(const char *tag)
 	return l ? l->voice : NULL;
 }
 
-/* Room for `more` samples in p. 0, or -1 when memory ran out. */
-static int
-pcm_grow(struct speech_pcm *p, size_t more)
+const int16_t *
+speech_pcm_samples(const struct speech_pcm *p)
 {
-	size_t cap;
-	int16_t *s;
+	return (const int16_t *)(const void *)p->bytes.p;
+}
 
-	if (p->n + more <= p->cap)
-		return 0;
-	cap = p->cap ? p->cap : 65536;
-	while (cap < p->n + more)
-		cap *= 2;
-	if ((s = realloc(p->s, cap * sizeof *s)) == NULL)
-		return -1;
-	p->s = s;
-	p->cap = cap;
-	return 0;
+size_t
+speech_pcm_count(const struct speech_pcm *p)
+{
+	return p->bytes.len / sizeof(int16_t);
 }
 
 /* espeak-ng's synthesis callback; runs inside espeak_Synth, under speech_lock.
@@ -83,12 +76,11 @@ speech_callback(short *wav, int n, espeak_EVENT *ev)
 	}
 	if (wav == NULL || n <= 0)
 		return 0;
-	if (pcm_grow(sink, (size_t)n) < 0) {
+	buf_add(&sink->bytes, wav, (size_t)n * sizeof *wav);
+	if (sink->bytes.failed) {
 		sink_oom = 1;
 		return 1;
 	}
-	memcpy(sink->s + sink->n, wav, (size_t)n * sizeof *wav);
-	sink->n += (size_t)n;
 	return 0;
 }
 
@@ -138,7 +130,7 @@ speech_say(struct speech_pcm *p, const char *voice, const char *text,
            speech_stop_fn stop, void *stop_arg, char *err, size_t errlen)
 {
 	espeak_ERROR e;
-	size_t before = p->n;
+	size_t before = p->bytes.len;
 	int rc = -1;
 
 	if (voice == NULL || text == NULL)
@@ -167,7 +159,7 @@ speech_say(struct speech_pcm *p, const char *voice, const char *text,
 		errf(err, errlen, "out of memory");
 	else if (e != EE_OK)
 		errf(err, errlen, "espeak-ng synthesis failed (%d)", (int)e);
-	else if (p->n == before)
+	else if (p->bytes.len == before)
 		errf(err, errlen, "espeak-ng produced no sound for voice \"%s\"", voice);
 	else
 		rc = 0;
@@ -180,21 +172,21 @@ int
 speech_pause(struct speech_pcm *p, int ms, char *err, size_t errlen)
 {
 	size_t n;
+	void *silence;
 
 	if (p->rate <= 0 || ms < 0)
 		return errf(err, errlen, "a pause needs a sample rate: speak first");
-	n = (size_t)p->rate * (size_t)ms / 1000;
-	if (pcm_grow(p, n) < 0)
+	n = (size_t)p->rate * (size_t)ms / 1000 * sizeof(int16_t);
+	if ((silence = buf_extend(&p->bytes, n)) == NULL)
 		return errf(err, errlen, "out of memory");
-	memset(p->s + p->n, 0, n * sizeof *p->s);
-	p->n += n;
+	memset(silence, 0, n);
 	return 0;
 }
 
 void
 speech_pcm_free(struct speech_pcm *p)
 {
-	free(p->s);
+	buf_free(&p->bytes);
 	memset(p, 0, sizeof *p);
 }
 

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+
 struct lang;
 
 /* Speaking rate in words per minute (espeak-ng's default is 175): a little
@@ -35,11 +37,13 @@ struct lang;
 /* Samples of speech: mono, signed 16-bit, host order. The caller owns it
  * (zero it before first use, speech_pcm_free after). */
 struct speech_pcm {
-	int16_t *s;     /* samples */
-	size_t n;       /* samples used */
-	size_t cap;     /* samples allocated */
-	int rate;       /* samples per second; set by the first synthesis */
+	struct buf bytes; /* the samples' bytes: bytes.len / 2 samples */
+	int rate;         /* samples per second; set by the first synthesis */
 };
+
+/* The samples, and how many there are. */
+const int16_t *speech_pcm_samples(const struct speech_pcm *p);
+size_t speech_pcm_count(const struct speech_pcm *p);
 
 /* Asked between chunks of samples during a synthesis: return nonzero to
  * stop it (the kiosk's visitor moved on). Called on the synthesising thread,

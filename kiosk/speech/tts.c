@@ -160,8 +160,9 @@ tts_write_wav(const struct speech_pcm *p, const char *dir, const char *name,
 {
 	unsigned char h[44];
 	char tmp[4096], path[4096];
-	uint32_t bytes = (uint32_t)(p->n * 2);
-	size_t i;
+	const int16_t *s = speech_pcm_samples(p);
+	size_t i, n = speech_pcm_count(p);
+	uint32_t bytes = (uint32_t)(n * 2);
 	FILE *f;
 	int rc = -1;
 
@@ -185,9 +186,9 @@ tts_write_wav(const struct speech_pcm *p, const char *dir, const char *name,
 	if (fwrite(h, 1, sizeof h, f) != sizeof h)
 		goto out;
 	/* Samples are host-endian; WAV wants little-endian. */
-	for (i = 0; i < p->n; i++) {
+	for (i = 0; i < n; i++) {
 		unsigned char b[2];
-		tts_le16(b, (unsigned)(uint16_t)p->s[i]);
+		tts_le16(b, (unsigned)(uint16_t)s[i]);
 		if (fwrite(b, 1, 2, f) != 2)
 			goto out;
 	}
@@ -230,13 +231,13 @@ tts_make(const char *dir, const char *name, const char *number, const char *v1,
 	if (speech_say(&pcm, v1, t1, NULL, NULL, err, errlen) < 0)
 		goto out;
 	if (v2[0] != '\0') {
-		n0 = pcm.n;
+		n0 = pcm.bytes.len;
 		if (speech_pause(&pcm, TTS_PAUSE_MS, err, errlen) < 0)
 			goto out;
 		/* A voice that espeak lacks here gives French only, not an error. */
 		if (speech_say(&pcm, v2, t2, NULL, NULL, err, errlen) < 0) {
 			log_warnx("tts: %s; announcing %s in French only", err, number);
-			pcm.n = n0;
+			buf_truncate(&pcm.bytes, n0);
 		}
 	}
 	rc = tts_write_wav(&pcm, dir, name, err, errlen);

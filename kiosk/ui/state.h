@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/holder.h"
 #include "ui/geom.h"
 #include "ui/ui.h"
@@ -158,8 +159,7 @@ struct ui {
 	int overfull;                          /* this layout ran out of room */
 	int laid_out;                          /* frame matches the state */
 	int dirty;                             /* changed since the last ui_draw */
-	char *say;                             /* speech of the screen being laid out */
-	size_t say_len, say_cap;               /* its length and allocation */
+	struct buf say;                        /* speech of the screen being laid out */
 	int speak_pending;                     /* speak the screen after the next layout */
 
 	/* actions for the platform */

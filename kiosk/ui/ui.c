@@ -155,7 +155,7 @@ ui_free(struct ui *u)
 		free(u->acts[i].speech);
 	bitmap_free(u->slip);
 	client_menu_free(u->menu);
-	free(u->say);
+	buf_free(&u->say);
 	sodium_memzero(u, sizeof *u);
 	free(u);
 }
@@ -194,8 +194,8 @@ ui_draw(struct ui *u, int64_t now)
 	u->dirty = 0;
 	if (u->speak_pending && u->speech) {
 		u->speak_pending = 0;
-		if (u->say_len)
-			act_speak(u, u->say);
+		if (u->say.len)
+			act_speak(u, u->say.p);
 	}
 	return &u->frame;
 }

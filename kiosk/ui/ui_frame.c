@@ -89,7 +89,7 @@ layout_once(struct ui *u)
 	u->ntargets = 0;
 	u->arena_used = 0;
 	u->overflow = 0;
-	u->say_len = 0;
+	buf_clear(&u->say);
 	u->hc = u->contrast;
 	u->rtl = l->rtl && !staff && u->screen != UI_S_WELCOME;
 	kit_metrics(u);

@@ -316,21 +316,9 @@ text_cmd(struct ui *u, struct rect r, const char *s, const char *lang, int size,
 void
 kit_say(struct ui *u, const char *lang, const char *s)
 {
-	size_t need;
-
 	if (s == NULL || *s == '\0')
 		return;
-	need = u->say_len + strlen(lang) + strlen(s) + 3;
-	if (need > u->say_cap) {
-		size_t cap = need * 2 + 256;
-		char *p = realloc(u->say, cap);
-		if (p == NULL)
-			return;
-		u->say = p;
-		u->say_cap = cap;
-	}
-	u->say_len += (size_t)snprintf(u->say + u->say_len, u->say_cap - u->say_len, "%s\t%s\n",
-	    lang, s);
+	buf_printf(&u->say, "%s\t%s\n", lang, s);
 	/* one line per entry: a '\n' inside s would start a bogus line */
 }
 

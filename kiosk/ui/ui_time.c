@@ -45,7 +45,7 @@ scr_idle(struct ui *u)
 	kit_button(u, mkrect(d.x + m->pad, y, iw, d.y + d.h - m->pad - y), B_PRIMARY, P_CLOCK, t3,
 	    l3, m->ft, UI_T_MORE, 0, 1, "more");
 	/* speech: only the dialog */
-	u->say_len = 0;
+	buf_clear(&u->say);
 	kit_say(u, l1, t1);
 	kit_say(u, l2, t2);
 	kit_say(u, l3, t3);
