@@ -187,10 +187,11 @@ test_speech(void)
 	CHECK(speech_pause(&p, 100, err, sizeof err) == -1); /* no rate yet */
 	CHECK(speech_say(&p, "fr-fr", "Bonjour", NULL, NULL, err, sizeof err) == 0);
 	CHECK(p.rate >= 8000 && p.rate <= 48000);
-	CHECK(p.n > (size_t)p.rate / 4);
-	n = p.n;
+	CHECK(speech_pcm_count(&p) > (size_t)p.rate / 4);
+	n = speech_pcm_count(&p);
 	CHECK(speech_pause(&p, 500, err, sizeof err) == 0);
-	CHECK_INT(p.n, n + (size_t)p.rate / 2);
+	CHECK_INT(speech_pcm_count(&p), n + (size_t)p.rate / 2);
+	CHECK(speech_pcm_samples(&p)[n] == 0 && speech_pcm_samples(&p)[n + (size_t)p.rate / 2 - 1] == 0);
 	CHECK(speech_say(&p, "fr-fr", "Une phrase assez longue pour durer.", stop_now, &asked,
 	    err, sizeof err) == -1);
 	CHECK_STR(err, "interrupted");
@@ -198,7 +199,7 @@ test_speech(void)
 	CHECK(speech_say(&p, "no-such-voice", "x", NULL, NULL, err, sizeof err) == -1);
 	CHECK(strstr(err, "no-such-voice") != NULL);
 	speech_pcm_free(&p);
-	CHECK(p.s == NULL && p.n == 0);
+	CHECK(speech_pcm_samples(&p) == NULL && speech_pcm_count(&p) == 0);
 	speech_pcm_free(&p);
 }
 
