@@ -232,45 +232,38 @@ run_setup(const struct run *r)
 	TTF_SetFontDirection(r->font, (r->level & 1) ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
 }
 
-/*
- * Lay out s[0..len) as one line. dir: 1 = RTL paragraph, 0 = LTR,
- * -1 = from the first strong letter. Returns 0 or -1 (f->err filled).
- */
+/* Room for a line of up to len code points; 0 or -1 (f->err filled). */
 static int
-lay_line(struct fonts *f, int size, int flags, const char *s, int len, int dir, struct line *L)
+line_alloc(struct fonts *f, struct line *L, int len)
 {
-	FriBidiCharType *types = NULL;
-	FriBidiBracketType *btypes = NULL;
-	FriBidiParType base;
-	int bold = (flags & TEXT_BOLD) != 0;
-	int i, n, r, maxlv, lv;
-	int rc = -1;
+	size_t n = (size_t)len + 1;
 
-	memset(L, 0, sizeof *L);
-	L->s = s;
-	if (size < SIZE_MIN || size > SIZE_MAX_PX)
-		return errf(f->err, sizeof f->err, "text size %d px out of range", size);
-	if (len < 0 || len > 1 << 20)
-		return errf(f->err, sizeof f->err, "text too long");
-	L->cp = malloc(sizeof *L->cp * (size_t)(len + 1));
-	L->boff = malloc(sizeof *L->boff * (size_t)(len + 1));
-	L->lv = malloc(sizeof *L->lv * (size_t)(len + 1));
-	L->scr = malloc(sizeof *L->scr * (size_t)(len + 1));
-	L->runs = malloc(sizeof *L->runs * (size_t)(len + 1));
-	L->order = malloc(sizeof *L->order * (size_t)(len + 1));
-	L->buf = malloc((size_t)len + 1);
-	types = malloc(sizeof *types * (size_t)(len + 1));
-	btypes = malloc(sizeof *btypes * (size_t)(len + 1));
-	if (!L->cp || !L->boff || !L->lv || !L->scr || !L->runs || !L->order ||
-	    !L->buf || !types || !btypes) {
+	L->cp = malloc(sizeof *L->cp * n);
+	L->boff = malloc(sizeof *L->boff * n);
+	L->lv = malloc(sizeof *L->lv * n);
+	L->scr = malloc(sizeof *L->scr * n);
+	L->runs = malloc(sizeof *L->runs * n);
+	L->order = malloc(sizeof *L->order * n);
+	L->buf = malloc(n);
+	if (!L->cp || !L->boff || !L->lv || !L->scr || !L->runs || !L->order || !L->buf)
+		return errf(f->err, sizeof f->err, "out of memory");
+	return 0;
+}
+
+/* Step 1: bidi levels (UAX #9 via FriBidi), then rule L1: trailing
+ * spaces take the paragraph level. dir as for lay_line. */
+static int
+line_bidi(struct fonts *f, struct line *L, int dir)
+{
+	FriBidiCharType *types = malloc(sizeof *types * (size_t)(L->n + 1));
+	FriBidiBracketType *btypes = malloc(sizeof *btypes * (size_t)(L->n + 1));
+	FriBidiParType base = dir == 1 ? FRIBIDI_PAR_RTL : dir == 0 ? FRIBIDI_PAR_LTR : FRIBIDI_PAR_ON;
+	int i, n = L->n, rc = -1;
+
+	if (types == NULL || btypes == NULL) {
 		errf(f->err, sizeof f->err, "out of memory");
 		goto out;
 	}
-	n = L->n = utf8_decode(s, len, L->cp, L->boff);
-
-	/* 1. Bidi levels (UAX #9 via FriBidi), then rule L1: trailing spaces
-	 * take the paragraph level. */
-	base = dir == 1 ? FRIBIDI_PAR_RTL : dir == 0 ? FRIBIDI_PAR_LTR : FRIBIDI_PAR_ON;
 	if (n > 0) {
 		fribidi_get_bidi_types(L->cp, n, types);
 		fribidi_get_bracket_types(L->cp, n, types, btypes);
@@ -282,9 +275,20 @@ lay_line(struct fonts *f, int size, int flags, const char *s, int len, int dir, 
 	L->rtl = FRIBIDI_IS_RTL(base) ? 1 : 0;
 	for (i = n - 1; i >= 0 && FRIBIDI_IS_EXPLICIT_OR_BN_OR_WS(types[i]); i--)
 		L->lv[i] = (FriBidiLevel)L->rtl;
+	rc = 0;
+out:
+	free(types);
+	free(btypes);
+	return rc;
+}
 
-	/* 2. Script of each code point; neutrals join the run before them
-	 * (same level, glyph in that face), else the run after, else Latin. */
+/* Step 2: the script of each code point; neutrals join the run before them
+ * (same level, glyph in that face), else the run after, else Latin. */
+static void
+line_scripts(struct fonts *f, struct line *L)
+{
+	int i, n = L->n;
+
 	for (i = 0; i < n; i++)
 		L->scr[i] = script_of(L->cp[i]);
 	for (i = 1; i < n; i++)
@@ -305,8 +309,14 @@ lay_line(struct fonts *f, int size, int flags, const char *s, int len, int dir, 
 			if (provides(f, s2, L->cp[i]))
 				L->scr[i] = s2;
 	}
+}
 
-	/* 3. Runs of one script and one level; control characters dropped. */
+/* Step 3: runs of one script and one level; control characters dropped. */
+static void
+line_runs(struct line *L)
+{
+	int i, n = L->n;
+
 	L->nruns = 0;
 	for (i = 0; i < n; ) {
 		int j = i + 1;
@@ -323,26 +333,28 @@ lay_line(struct fonts *f, int size, int flags, const char *s, int len, int dir, 
 		L->nruns++;
 		i = j;
 	}
+}
 
-	/* 4. Shape and measure each run; the line box is the tallest face's. */
-	{
-		TTF_Font *sans = fonts_face(f, F_SANS, bold, size);
-		if (sans == NULL)
-			goto out;
-		fonts_face_box(sans, F_SANS, size, &L->asc, &L->desc);
-	}
+/* Step 4: shape and measure each run; the line box is the tallest face's. */
+static int
+line_shape(struct fonts *f, struct line *L, int size, int bold)
+{
+	TTF_Font *sans = fonts_face(f, F_SANS, bold, size);
+	int r;
+
+	if (sans == NULL)
+		return -1;
+	fonts_face_box(sans, F_SANS, size, &L->asc, &L->desc);
 	L->w = 0;
 	for (r = 0; r < L->nruns; r++) {
 		struct run *R = &L->runs[r];
 		int face = script_face[R->script], a, d, h;
 		R->px = fonts_face_px(face, size);
 		if ((R->font = fonts_face(f, face, bold, R->px)) == NULL)
-			goto out;
+			return -1;
 		run_setup(R);
-		if (TTF_SizeUTF8(R->font, run_text(L, R), &R->w, &h) != 0) {
-			errf(f->err, sizeof f->err, "cannot shape text: %s", TTF_GetError());
-			goto out;
-		}
+		if (TTF_SizeUTF8(R->font, run_text(L, R), &R->w, &h) != 0)
+			return errf(f->err, sizeof f->err, "cannot shape text: %s", TTF_GetError());
 		L->w += R->w;
 		fonts_face_box(R->font, face, fonts_face_px(face, size), &a, &d);
 		if (a > L->asc)
@@ -350,45 +362,70 @@ lay_line(struct fonts *f, int size, int flags, const char *s, int len, int dir, 
 		if (d > L->desc)
 			L->desc = d;
 	}
+	return 0;
+}
 
-	/* 5. Visual order (rule L2 on whole runs): from the highest level
-	 * down to the lowest odd level, reverse every sequence of runs at
-	 * that level or higher. */
-	maxlv = 0;
-	{
-		int minodd = INT_MAX;
-		for (r = 0; r < L->nruns; r++) {
-			L->order[r] = r;
-			if (L->runs[r].level > maxlv)
-				maxlv = L->runs[r].level;
-			if ((L->runs[r].level & 1) && L->runs[r].level < minodd)
-				minodd = L->runs[r].level;
-		}
-		for (lv = maxlv; lv >= minodd && lv > 0; lv--) {
-			for (r = 0; r < L->nruns; ) {
-				int e = r, a, b;
-				if (L->runs[L->order[r]].level < lv) {
-					r++;
-					continue;
-				}
-				while (e < L->nruns && L->runs[L->order[e]].level >= lv)
-					e++;
-				for (a = r, b = e - 1; a < b; a++, b--) {
-					int t = L->order[a];
-					L->order[a] = L->order[b];
-					L->order[b] = t;
-				}
-				r = e;
+/* Step 5: visual order (rule L2 on whole runs): from the highest level
+ * down to the lowest odd level, reverse every sequence of runs at that
+ * level or higher. */
+static void
+line_order(struct line *L)
+{
+	int maxlv = 0, minodd = INT_MAX, lv, r;
+
+	for (r = 0; r < L->nruns; r++) {
+		L->order[r] = r;
+		if (L->runs[r].level > maxlv)
+			maxlv = L->runs[r].level;
+		if ((L->runs[r].level & 1) && L->runs[r].level < minodd)
+			minodd = L->runs[r].level;
+	}
+	for (lv = maxlv; lv >= minodd && lv > 0; lv--) {
+		for (r = 0; r < L->nruns; ) {
+			int e = r, a, b;
+			if (L->runs[L->order[r]].level < lv) {
+				r++;
+				continue;
 			}
+			while (e < L->nruns && L->runs[L->order[e]].level >= lv)
+				e++;
+			for (a = r, b = e - 1; a < b; a++, b--) {
+				int t = L->order[a];
+				L->order[a] = L->order[b];
+				L->order[b] = t;
+			}
+			r = e;
 		}
 	}
-	rc = 0;
-out:
-	free(types);
-	free(btypes);
-	if (rc != 0)
-		line_free(L);
-	return rc;
+}
+
+/*
+ * Lay out s[0..len) as one line. dir: 1 = RTL paragraph, 0 = LTR,
+ * -1 = from the first strong letter. Returns 0 or -1 (f->err filled).
+ */
+static int
+lay_line(struct fonts *f, int size, int flags, const char *s, int len, int dir, struct line *L)
+{
+	memset(L, 0, sizeof *L);
+	L->s = s;
+	if (size < SIZE_MIN || size > SIZE_MAX_PX)
+		return errf(f->err, sizeof f->err, "text size %d px out of range", size);
+	if (len < 0 || len > 1 << 20)
+		return errf(f->err, sizeof f->err, "text too long");
+	if (line_alloc(f, L, len) != 0)
+		goto fail;
+	L->n = utf8_decode(s, len, L->cp, L->boff);
+	if (line_bidi(f, L, dir) != 0)
+		goto fail;
+	line_scripts(f, L);
+	line_runs(L);
+	if (line_shape(f, L, size, (flags & TEXT_BOLD) != 0) != 0)
+		goto fail;
+	line_order(L);
+	return 0;
+fail:
+	line_free(L);
+	return -1;
 }
 
 /* Draw a laid-out line, its baseline at `base`, its left edge at x. */
@@ -577,6 +614,147 @@ struct seg {
 	int w;       /* shaped width of [start, tend) */
 };
 
+/* A paragraph being wrapped, and where its lines go. */
+struct wrap {
+	struct fonts *f;         /* the faces */
+	struct bitmap *dst;      /* where lines are drawn; NULL: measure only */
+	int x, y, max_w;         /* the box: left, top, width */
+	int size, flags;         /* text size and TEXT_* flags */
+	enum text_align align;   /* alignment of each line */
+	const char *s;           /* the whole text */
+	struct line P;           /* the whole text laid out as one line */
+	int dir, asc, lh;        /* its direction, ascent and line height */
+	int space_w;             /* width of a space */
+	struct seg *sg;          /* the words of the paragraph being wrapped */
+	int ci;                  /* first code point of that paragraph in P */
+	int total;               /* height used so far */
+};
+
+/* Width of s[a..b) in the paragraph's direction; -1 on error. */
+static int
+wrap_width(struct wrap *w, int a, int b)
+{
+	return span_width(w->f, w->size, w->flags, w->s, a, b, w->dir);
+}
+
+/* Put s[a..b) as the next line. 0 or -1. */
+static int
+wrap_put(struct wrap *w, int a, int b)
+{
+	if (put_line(w->f, w->dst, w->x, w->y + w->total, w->max_w, w->size, w->flags, w->s,
+	    a, b, w->dir, w->align, w->asc) != 0)
+		return -1;
+	w->total += w->lh;
+	return 0;
+}
+
+/* The words of the paragraph s[pstart..pend) into w->sg, each measured
+ * once. Their count, or -1. */
+static int
+wrap_words(struct wrap *w, int pstart, int pend)
+{
+	const struct line *P = &w->P;
+	int i, nseg = 0;
+
+	while (w->ci < P->n && P->boff[w->ci] < pstart)
+		w->ci++;
+	for (i = w->ci + 1; i <= P->n && P->boff[i] <= pend && pstart < pend; i++) {
+		struct seg *g = &w->sg[nseg];
+		if (P->boff[i] < pend && !can_break_before(P, i))
+			continue;
+		g->start = nseg > 0 ? w->sg[nseg - 1].end : pstart;
+		g->end = g->tend = P->boff[i];
+		while (g->tend > g->start && w->s[g->tend - 1] == ' ')
+			g->tend--;
+		g->w = g->tend > g->start ? wrap_width(w, g->start, g->tend) : 0;
+		if (g->w < 0)
+			return -1;
+		nseg++;
+	}
+	return nseg;
+}
+
+/* The last word of the line that starts at word k: by the sum of the
+ * widths, then confirmed by measuring the line whole. -1 when word k alone
+ * is too wide; -2 on error. */
+static int
+wrap_fill(struct wrap *w, int k, int nseg)
+{
+	int acc = 0, last = -1, j, width;
+
+	for (j = k; j < nseg; j++) {
+		int est = acc + w->sg[j].w;
+		if (est > w->max_w)
+			break;
+		last = j;
+		acc = est + (w->sg[j].end - w->sg[j].tend) * w->space_w;
+	}
+	while (last > k) {
+		if ((width = wrap_width(w, w->sg[k].start, w->sg[last].tend)) < 0)
+			return -2;
+		if (width <= w->max_w)
+			break;
+		last--;
+	}
+	return last;
+}
+
+/* Word g is wider than the box: where to cut it, between characters and
+ * never before a mark, so that the first part fits; -1 when it cannot be
+ * cut, -2 on error. */
+static int
+wrap_cut(struct wrap *w, const struct seg *g)
+{
+	const struct line *P = &w->P;
+	int best = -1, cj, i;
+
+	for (cj = w->ci; P->boff[cj] < g->start; cj++)
+		;
+	for (i = cj + 1; i <= P->n && P->boff[i] <= g->tend; i++) {
+		if (P->boff[i] < g->tend && is_mark(P->cp[i]))
+			continue;
+		if (best >= 0 && wrap_width(w, g->start, P->boff[i]) > w->max_w)
+			break;
+		best = P->boff[i];
+	}
+	return best < 0 || best >= g->tend ? -1 : best;
+}
+
+/* Wrap the paragraph s[pstart..pend) (no '\n' inside). 0 or -1. */
+static int
+wrap_paragraph(struct wrap *w, int pstart, int pend)
+{
+	int nseg, k, last, cut;
+
+	if (pstart == pend)
+		w->total += w->lh; /* empty paragraph: a blank line */
+	if ((nseg = wrap_words(w, pstart, pend)) < 0)
+		return -1;
+	for (k = 0; k < nseg; ) {
+		if ((last = wrap_fill(w, k, nseg)) == -2)
+			return -1;
+		if (last < 0) {
+			/* one word is wider than the box: cut it, keep the rest */
+			struct seg *g = &w->sg[k];
+			if ((cut = wrap_cut(w, g)) == -2)
+				return -1;
+			if (cut >= 0) {
+				if (wrap_put(w, g->start, cut) != 0)
+					return -1;
+				g->start = cut;
+				if ((g->w = wrap_width(w, cut, g->tend)) < 0)
+					return -1;
+				continue;
+			}
+			last = k; /* cannot cut: let it overflow */
+		}
+		if (wrap_put(w, w->sg[k].start, w->sg[last].end) != 0)
+			return -1;
+		k = last + 1;
+	}
+	return 0;
+}
+
 /*
  * Greedy line breaking, in O(words) shaping calls: each word is measured
  * once, a line is filled by adding word widths (and space widths), and
@@ -589,115 +767,49 @@ text_wrap(struct fonts *f, struct bitmap *dst, int x, int y, int max_w,
     int size_px, int flags, enum text_align align, const char *utf8,
     const char *lang)
 {
-	struct line P;
-	struct seg *sg = NULL;
-	int dir, lh, asc, total = 0, len, space_w;
-	int pstart, ci = 0;
+	struct wrap w;
+	int len, pstart, pend, rc = -1;
 
 	expect(f != NULL && utf8 != NULL);
 	f->err[0] = '\0';
 	if (max_w <= 0)
 		return errf(f->err, sizeof f->err, "text box width %d", max_w);
+	memset(&w, 0, sizeof w);
+	w.f = f;
+	w.dst = dst;
+	w.x = x;
+	w.y = y;
+	w.max_w = max_w;
+	w.size = size_px;
+	w.flags = flags;
+	w.align = align;
+	w.s = utf8;
 	len = (int)strlen(utf8);
 	/* The whole text fixes the direction and the line box, so every line
 	 * of a paragraph has the same height and its baseline in step. */
-	if (lay_line(f, size_px, flags, utf8, len, flags_dir(flags, lang), &P) != 0)
+	if (lay_line(f, size_px, flags, utf8, len, flags_dir(flags, lang), &w.P) != 0)
 		return -1;
-	dir = P.rtl;
-	asc = P.asc;
-	lh = P.asc + P.desc;
-	if ((space_w = span_width(f, size_px, flags, " ", 0, 1, dir)) < 0)
-		goto fail;
-	if ((sg = malloc(sizeof *sg * (size_t)(P.n + 1))) == NULL) {
+	w.dir = w.P.rtl;
+	w.asc = w.P.asc;
+	w.lh = w.P.asc + w.P.desc;
+	if ((w.space_w = span_width(f, size_px, flags, " ", 0, 1, w.dir)) < 0)
+		goto out;
+	if ((w.sg = malloc(sizeof *w.sg * (size_t)(w.P.n + 1))) == NULL) {
 		errf(f->err, sizeof f->err, "out of memory");
-		goto fail;
+		goto out;
 	}
-
-	for (pstart = 0; pstart <= len; ) {
+	for (pstart = 0; pstart <= len; pstart = pend + 1) {
 		/* one paragraph: up to '\n' */
-		int pend = pstart, nseg = 0, k, i;
-		while (pend < len && utf8[pend] != '\n')
-			pend++;
-		if (pstart == pend)
-			total += lh; /* empty paragraph: a blank line */
-
-		/* its words, each measured once */
-		while (ci < P.n && P.boff[ci] < pstart)
-			ci++;
-		for (i = ci + 1; i <= P.n && P.boff[i] <= pend && pstart < pend; i++) {
-			struct seg *g = &sg[nseg];
-			if (P.boff[i] < pend && !can_break_before(&P, i))
-				continue;
-			g->start = nseg > 0 ? sg[nseg - 1].end : pstart;
-			g->end = g->tend = P.boff[i];
-			while (g->tend > g->start && utf8[g->tend - 1] == ' ')
-				g->tend--;
-			g->w = g->tend > g->start ?
-			    span_width(f, size_px, flags, utf8, g->start, g->tend, dir) : 0;
-			if (g->w < 0)
-				goto fail;
-			nseg++;
-		}
-
-		for (k = 0; k < nseg; ) {
-			int acc = 0, last = -1, j, w;
-			for (j = k; j < nseg; j++) {
-				int est = acc + sg[j].w;
-				if (est > max_w)
-					break;
-				last = j;
-				acc = est + (sg[j].end - sg[j].tend) * space_w;
-			}
-			while (last > k) {
-				if ((w = span_width(f, size_px, flags, utf8, sg[k].start, sg[last].tend, dir)) < 0)
-					goto fail;
-				if (w <= max_w)
-					break;
-				last--;
-			}
-			if (last < 0) {
-				/* one word is wider than the box: cut it between
-				 * characters (never before a mark), keep the rest */
-				int best = -1, cj;
-				for (cj = ci; P.boff[cj] < sg[k].start; cj++)
-					;
-				for (i = cj + 1; i <= P.n && P.boff[i] <= sg[k].tend; i++) {
-					if (P.boff[i] < sg[k].tend && is_mark(P.cp[i]))
-						continue;
-					if (best >= 0 &&
-					    span_width(f, size_px, flags, utf8, sg[k].start, P.boff[i], dir) > max_w)
-						break;
-					best = P.boff[i];
-				}
-				if (best < 0 || best >= sg[k].tend) {
-					last = k; /* cannot cut: let it overflow */
-				} else {
-					if (put_line(f, dst, x, y + total, max_w, size_px, flags, utf8,
-					    sg[k].start, best, dir, align, asc) != 0)
-						goto fail;
-					total += lh;
-					sg[k].start = best;
-					if ((sg[k].w = span_width(f, size_px, flags, utf8, best,
-					    sg[k].tend, dir)) < 0)
-						goto fail;
-					continue;
-				}
-			}
-			if (put_line(f, dst, x, y + total, max_w, size_px, flags, utf8, sg[k].start,
-			    sg[last].end, dir, align, asc) != 0)
-				goto fail;
-			total += lh;
-			k = last + 1;
-		}
-		pstart = pend + 1;
+		for (pend = pstart; pend < len && utf8[pend] != '\n'; pend++)
+			;
+		if (wrap_paragraph(&w, pstart, pend) != 0)
+			goto out;
 	}
-	free(sg);
-	line_free(&P);
-	return total;
-fail:
-	free(sg);
-	line_free(&P);
-	return -1;
+	rc = w.total;
+out:
+	free(w.sg);
+	line_free(&w.P);
+	return rc;
 }
 
 int
