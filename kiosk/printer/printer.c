@@ -404,88 +404,91 @@ finish(struct print_result *out, int64_t t0, enum print_outcome o, const char *f
 	return o == PRINT_FAILED ? -1 : 0;
 }
 
-int
-printer_print(struct printer *p, const struct bitmap *ticket, struct print_result *out)
+/* Encode the ticket into p->job for this printer's profile. 0 or -1. */
+static int
+encode_job(struct printer *p, const struct bitmap *ticket, char *err, size_t errlen)
 {
 	struct escpos_job job;
-	char err[160];
-	int64_t t0 = clock_ms(), budget;
-	enum escpos_state st;
-	size_t sent = 0;
-	int bidi, reused, rc;
-
-	expect(p != NULL && ticket != NULL && out != NULL);
-	memset(out, 0, sizeof *out);
-	out->state = ESCPOS_UNKNOWN;
-	bidi = p->profile.bidirectional;
 
 	memset(&job, 0, sizeof job);
 	job.width_dots = p->profile.dots;
 	job.feed_lines = p->profile.feed_lines;
 	job.cut = 1;
-	job.barrier = bidi;
+	job.barrier = p->profile.bidirectional;
 	job.flush_bytes = p->dirty ? (p->profile.dots + 7) / 8 * ESCPOS_BAND_ROWS : 0;
 	buf_clear(&p->job);
-	if (escpos_encode(&p->job, ticket, &job, err, sizeof err) < 0)
-		return finish(out, t0, PRINT_FAILED, "cannot print: %s", err);
-	out->bytes_total = p->job.len;
-	/* Time the printer may take to swallow and print this job. */
-	budget = p->spec.timeout_ms + (int64_t)p->job.len * 1000 / PRINTER_MIN_BPS + PRINTER_CUT_MS;
+	return escpos_encode(&p->job, ticket, &job, err, errlen);
+}
 
-	/* A device kept open since the last print may have gone stale (a
-	 * network printer closes idle connections, a printer was replugged):
-	 * when its first operation fails outright, reopen once and retry. */
-	reused = p->dev != NULL;
-	if (dev_ensure(p, err, sizeof err) < 0) {
+/* Status before the job, on a printer that answers: 1 to go on, or the
+ * failed result (-1) when it cannot print. reused: see printer_print. */
+static int
+check_before(struct printer *p, int reused, struct print_result *out, int64_t t0)
+{
+	enum escpos_state st;
+	char err[160];
+	int r = ask_now(p, &st, err, sizeof err);
+
+	if (r < 0 && reused && dev_ensure(p, err, sizeof err) == 0)
+		r = ask_now(p, &st, err, sizeof err);
+	if (r < 0) {
 		out->state = ESCPOS_OFFLINE;
-		return finish(out, t0, PRINT_FAILED, "%s", err);
+		return finish(out, t0, PRINT_FAILED, "lost contact with the printer: %s", err);
 	}
+	out->state = st;
+	if (blocking_state(st))
+		return finish(out, t0, PRINT_FAILED, "%s", state_sentence(st));
+	return 1;
+}
 
-	if (bidi) {
-		int r = ask_now(p, &st, err, sizeof err);
-		if (r < 0 && reused && dev_ensure(p, err, sizeof err) == 0)
-			r = ask_now(p, &st, err, sizeof err);
-		if (r < 0) {
-			out->state = ESCPOS_OFFLINE;
-			return finish(out, t0, PRINT_FAILED, "lost contact with the printer: %s", err);
-		}
-		out->state = st;
-		if (blocking_state(st))
-			return finish(out, t0, PRINT_FAILED, "%s", state_sentence(st));
-	}
+/* Send the job with a bounded write. A one-way printer kept open since
+ * the last print whose write fails at once is reopened and sent the job
+ * once more. 0, -1 (*sent: how far it got), or -2 when the reopen failed. */
+static int
+send_job(struct printer *p, int64_t budget, int reused, size_t *sent, char *err, size_t errlen)
+{
+	int rc = p->ops->write(p->dev, (const uint8_t *)p->job.p, p->job.len,
+	    clock_ms() + budget, p->spec.timeout_ms, sent, err, errlen);
 
-	rc = p->ops->write(p->dev, (const uint8_t *)p->job.p, p->job.len, clock_ms() + budget,
-	    p->spec.timeout_ms, &sent, err, sizeof err);
-	if (rc < 0 && sent == 0 && reused && !bidi && errno != ETIMEDOUT) {
+	if (rc < 0 && *sent == 0 && reused && !p->profile.bidirectional && errno != ETIMEDOUT) {
 		dev_drop(p);
-		if (dev_ensure(p, err, sizeof err) < 0) {
-			out->state = ESCPOS_OFFLINE;
-			return finish(out, t0, PRINT_FAILED, "%s", err);
-		}
-		rc = p->ops->write(p->dev, (const uint8_t *)p->job.p, p->job.len, clock_ms() + budget,
-		    p->spec.timeout_ms, &sent, err, sizeof err);
+		if (dev_ensure(p, err, errlen) < 0)
+			return -2;
+		rc = p->ops->write(p->dev, (const uint8_t *)p->job.p, p->job.len,
+		    clock_ms() + budget, p->spec.timeout_ms, sent, err, errlen);
 	}
-	if (rc < 0) {
-		out->bytes_sent = sent;
-		p->dirty = sent > 0;
-		if (bidi && ask_now(p, &st, NULL, 0) == 0 && blocking_state(st)) {
-			out->state = st;
-			dev_drop(p);
-			return finish(out, t0, PRINT_FAILED, "%s (%zu of %zu bytes sent)",
-			    during_sentence(st), sent, out->bytes_total);
-		}
-		dev_drop(p);
-		return finish(out, t0, PRINT_FAILED, "could not send the ticket to the printer: %s", err);
-	}
+	return rc;
+}
+
+/* The job was not sent in full: say why, and drop the device. */
+static int
+send_failed(struct printer *p, struct print_result *out, int64_t t0, size_t sent,
+    const char *err)
+{
+	enum escpos_state st;
+
 	out->bytes_sent = sent;
-	p->dirty = 0;
+	p->dirty = sent > 0;
+	if (p->profile.bidirectional && ask_now(p, &st, NULL, 0) == 0 && blocking_state(st)) {
+		out->state = st;
+		dev_drop(p);
+		return finish(out, t0, PRINT_FAILED, "%s (%zu of %zu bytes sent)",
+		    during_sentence(st), sent, out->bytes_total);
+	}
+	dev_drop(p);
+	return finish(out, t0, PRINT_FAILED, "could not send the ticket to the printer: %s", err);
+}
 
-	if (!bidi)
-		return finish(out, t0, PRINT_UNCONFIRMED,
-		    "sent to a one-way printer, which cannot confirm printing");
-
-	rc = p->ops->status(p->dev, PRINTER_Q_BARRIER, clock_ms() + budget, &st,
+/* Wait for the printer to confirm the job it took (GS r 1), until budget
+ * has passed; when it does not, ask why. */
+static int
+confirm(struct printer *p, struct print_result *out, int64_t t0, int64_t budget)
+{
+	enum escpos_state st;
+	char err[160];
+	int rc = p->ops->status(p->dev, PRINTER_Q_BARRIER, clock_ms() + budget, &st,
 	    err, sizeof err);
+
 	if (rc < 0) {
 		dev_drop(p);
 		out->state = ESCPOS_UNKNOWN;
@@ -515,6 +518,50 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 		return finish(out, t0, PRINT_FAILED, "%s", during_sentence(st));
 	return finish(out, t0, PRINT_FAILED, "printer did not confirm the ticket within %.1f s",
 	    (double)budget / 1000.0);
+}
+
+int
+printer_print(struct printer *p, const struct bitmap *ticket, struct print_result *out)
+{
+	char err[160];
+	int64_t t0 = clock_ms(), budget;
+	size_t sent = 0;
+	int reused, rc;
+
+	expect(p != NULL && ticket != NULL && out != NULL);
+	memset(out, 0, sizeof *out);
+	out->state = ESCPOS_UNKNOWN;
+	if (encode_job(p, ticket, err, sizeof err) < 0)
+		return finish(out, t0, PRINT_FAILED, "cannot print: %s", err);
+	out->bytes_total = p->job.len;
+	/* Time the printer may take to swallow and print this job. */
+	budget = p->spec.timeout_ms + (int64_t)p->job.len * 1000 / PRINTER_MIN_BPS + PRINTER_CUT_MS;
+
+	/* A device kept open since the last print may have gone stale (a
+	 * network printer closes idle connections, a printer was replugged):
+	 * when its first operation fails outright, reopen once and retry. */
+	reused = p->dev != NULL;
+	if (dev_ensure(p, err, sizeof err) < 0) {
+		out->state = ESCPOS_OFFLINE;
+		return finish(out, t0, PRINT_FAILED, "%s", err);
+	}
+	if (p->profile.bidirectional && (rc = check_before(p, reused, out, t0)) < 0)
+		return rc;
+
+	rc = send_job(p, budget, reused, &sent, err, sizeof err);
+	if (rc == -2) {
+		out->state = ESCPOS_OFFLINE;
+		return finish(out, t0, PRINT_FAILED, "%s", err);
+	}
+	if (rc < 0)
+		return send_failed(p, out, t0, sent, err);
+	out->bytes_sent = sent;
+	p->dirty = 0;
+
+	if (!p->profile.bidirectional)
+		return finish(out, t0, PRINT_UNCONFIRMED,
+		    "sent to a one-way printer, which cannot confirm printing");
+	return confirm(p, out, t0, budget);
 }
 
 /* ---- fd helpers for the usblp and tcp backends ------------------------- */
