@@ -567,37 +567,47 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 /* ---- fd helpers for the usblp and tcp backends ------------------------- */
 
 int
+printer_fd_wait(int fd, short events, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = events };
+		int64_t now = clock_ms();
+		int r;
+
+		if (now >= deadline)
+			return 0;
+		r = poll(&pfd, 1, (int)(deadline - now));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != 0)
+			return r < 0 ? -1 : 1;
+	}
+}
+
+int
 printer_fd_write(int fd, int sock, const uint8_t *data, size_t len,
     int64_t deadline, int stall_ms, size_t *sent, char *err, size_t errlen)
 {
-	int64_t start = clock_ms(), now, progress = start;
+	int64_t start = clock_ms(), progress = start;
 
 	*sent = 0;
 	while (*sent < len) {
-		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 		int64_t until = min64(deadline, progress + stall_ms);
 		ssize_t n;
-		int r;
+		int r = printer_fd_wait(fd, POLLOUT, until);
 
-		now = clock_ms();
-		if (now >= until) {
+		if (r < 0)
+			return errf(err, errlen, "poll: %s", strerror(errno));
+		if (r == 0) {
 			if (until == deadline)
 				errf(err, errlen, "timed out after %.1f s (%zu of %zu bytes sent)",
-				    (double)(now - start) / 1000.0, *sent, len);
+				    (double)(clock_ms() - start) / 1000.0, *sent, len);
 			else
 				errf(err, errlen, "the printer took no data for %.1f s (%zu of %zu bytes sent)",
 				    (double)stall_ms / 1000.0, *sent, len);
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		r = poll(&pfd, 1, (int)(until - now));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return errf(err, errlen, "poll: %s", strerror(errno));
-		}
-		if (r == 0)
-			continue;
 		if (sock)
 			n = send(fd, data + *sent, len - *sent, MSG_NOSIGNAL);
 		else
@@ -625,19 +635,12 @@ static int
 read_byte(int fd, int sock, int64_t deadline, uint8_t *b, char *err, size_t errlen)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int64_t now = clock_ms();
+		int64_t now;
 		ssize_t n;
-		int r;
+		int r = printer_fd_wait(fd, POLLIN, deadline);
 
-		if (now >= deadline)
-			return 0;
-		r = poll(&pfd, 1, (int)(deadline - now));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+		if (r < 0)
 			return errf(err, errlen, "poll: %s", strerror(errno));
-		}
 		if (r == 0)
 			return 0;
 		n = read(fd, b, 1);
@@ -735,8 +738,9 @@ status_now(int fd, int sock, int64_t deadline, int reply_ms, enum escpos_state *
 	return 0;
 }
 
-int
-printer_fd_status(int fd, int sock, int64_t deadline, int reply_ms,
+/* Status now: late replies drained, then status_now. 0 or -1. */
+static int
+query_now(int fd, int sock, int64_t deadline, int reply_ms,
     enum escpos_state *st, char *err, size_t errlen)
 {
 	*st = ESCPOS_UNKNOWN;
@@ -748,8 +752,12 @@ printer_fd_status(int fd, int sock, int64_t deadline, int reply_ms,
 /* A printer that prints answers GS r 1 within this; otherwise ask why. */
 #define BARRIER_CHECK_MS 500
 
-int
-printer_fd_barrier(int fd, int sock, int64_t deadline, int reply_ms,
+/* Wait for the reply to the GS r 1 that ended the job, until deadline,
+ * asking DLE EOT every BARRIER_CHECK_MS meanwhile: 1 when it came (*st
+ * from its paper bits), 0 when not (*st: the stopped state seen, or
+ * UNKNOWN), -1 on failure. */
+static int
+query_barrier(int fd, int sock, int64_t deadline, int reply_ms,
     enum escpos_state *st, char *err, size_t errlen)
 {
 	int barrier = -1;
@@ -784,4 +792,29 @@ printer_fd_barrier(int fd, int sock, int64_t deadline, int reply_ms,
 			return 0;
 		}
 	}
+}
+
+int
+printer_fd_status(void *dev, enum printer_query q, int64_t deadline,
+    enum escpos_state *st, char *err, size_t errlen)
+{
+	struct printer_fd *d = dev;
+
+	*st = ESCPOS_UNKNOWN;
+	if (!d->bidirectional)
+		return 0;
+	if (q == PRINTER_Q_BARRIER)
+		return query_barrier(d->fd, d->sock, deadline, d->reply_ms, st, err, errlen);
+	return query_now(d->fd, d->sock, deadline, d->reply_ms, st, err, errlen);
+}
+
+void
+printer_fd_close(void *dev)
+{
+	struct printer_fd *d = dev;
+
+	if (d == NULL)
+		return;
+	close(d->fd);
+	free(dev);
 }

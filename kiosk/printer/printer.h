@@ -159,19 +159,32 @@ extern const struct printer_ops printer_file_ops;
 extern const struct printer_ops printer_usblp_ops;
 extern const struct printer_ops printer_tcp_ops;
 
-/* Shared by the fd-based backends (usblp, tcp). */
+/* ---- shared by the fd-based backends (usblp, tcp), in printer.c ------- */
+
+/* What an fd-based backend's device starts with, so that printer_fd_status
+ * and printer_fd_close serve as its ops. */
+struct printer_fd {
+	int fd;              /* the descriptor, non-blocking */
+	int sock;            /* 1: a socket (send(MSG_NOSIGNAL); a close is a failure) */
+	int bidirectional;   /* read status back */
+	int reply_ms;        /* wait for one status reply */
+};
+
+/* Wait until fd is ready for events (POLLIN, POLLOUT) or deadline passes:
+ * 1 ready, 0 deadline passed, -1 poll failed (errno). */
+int printer_fd_wait(int fd, short events, int64_t deadline);
 /* Write all of data, waiting with poll(POLLOUT); fail when deadline passes
  * or no byte is taken for stall_ms. sock: use send(MSG_NOSIGNAL). On -1,
  * errno is kept and *sent tells how far it got. */
 int printer_fd_write(int fd, int sock, const uint8_t *data, size_t len,
     int64_t deadline, int stall_ms, size_t *sent /* OUT */, char *err, size_t errlen);
-/* Ask DLE EOT 1 (then 2 and 4) and merge; reply_ms per reply. */
-int printer_fd_status(int fd, int sock, int64_t deadline, int reply_ms,
+/* printer_ops.status for a device that starts with struct printer_fd: a
+ * one-way printer is UNKNOWN; PRINTER_Q_NOW asks DLE EOT 1 (then 2 and 4)
+ * and merges, reply_ms per reply; PRINTER_Q_BARRIER waits for the reply to
+ * the GS r 1 that ended the job, asking DLE EOT every 500 ms meanwhile. */
+int printer_fd_status(void *dev, enum printer_query q, int64_t deadline,
     enum escpos_state *st /* OUT */, char *err, size_t errlen);
-/* Wait for the reply to the GS r 1 that ended the job, until deadline,
- * asking DLE EOT every 500 ms meanwhile: 1 when it came (*st from its paper
- * bits), 0 when not (*st: the stopped state seen, or UNKNOWN), -1 failure. */
-int printer_fd_barrier(int fd, int sock, int64_t deadline, int reply_ms,
-    enum escpos_state *st /* OUT */, char *err, size_t errlen);
+/* printer_ops.close for such a device: closes fd, frees dev. */
+void printer_fd_close(void *dev);
 
 #endif

@@ -20,16 +20,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/clock.h"
 #include "core/log.h"
 #include "printer/printer.h"
 
 #define TCP_SNDBUF 32768   /* bytes the kernel may hold for the printer */
 
 struct tcpdev {
-	int fd;              /* connected socket, non-blocking */
-	int bidirectional;   /* read status back */
-	int reply_ms;        /* wait for one status reply */
+	struct printer_fd d; /* connected socket, non-blocking (first: see printer_fd) */
 	char where[600];     /* "host:port", for messages */
 };
 
@@ -46,24 +43,14 @@ connect_one(const struct addrinfo *ai, int64_t deadline, int *fdp)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		int r;
+
 		if (errno != EINPROGRESS)
 			goto fail;
-		for (;;) {
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-			int64_t now = clock_ms();
-			int r;
-
-			if (now >= deadline) {
+		if ((r = printer_fd_wait(fd, POLLOUT, deadline)) <= 0) {
+			if (r == 0)
 				errno = ETIMEDOUT;
-				goto fail;
-			}
-			r = poll(&pfd, 1, (int)(deadline - now));
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				goto fail;
-			if (r > 0)
-				break;
+			goto fail;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
 			goto fail;
@@ -125,9 +112,10 @@ tcp_open(const struct printer_spec *spec, int bidirectional, int64_t deadline,
 		free(t);
 		return -1;
 	}
-	t->fd = fd;
-	t->bidirectional = bidirectional;
-	t->reply_ms = spec->reply_ms;
+	t->d.fd = fd;
+	t->d.sock = 1;
+	t->d.bidirectional = bidirectional;
+	t->d.reply_ms = spec->reply_ms;
 	*dev = t;
 	return 0;
 }
@@ -152,12 +140,12 @@ tcp_write(void *dev, const uint8_t *data, size_t len, int64_t deadline, int stal
 	int e;
 
 	*sent = 0;
-	if (peer_gone(t->fd)) {
+	if (peer_gone(t->d.fd)) {
 		errf(err, errlen, "the printer at %s closed the connection", t->where);
 		errno = ECONNRESET;
 		return -1;
 	}
-	if (printer_fd_write(t->fd, 1, data, len, deadline, stall_ms, sent, why, sizeof why) == 0)
+	if (printer_fd_write(t->d.fd, 1, data, len, deadline, stall_ms, sent, why, sizeof why) == 0)
 		return 0;
 	e = errno;
 	if (e == EPIPE || e == ECONNRESET)
@@ -176,24 +164,9 @@ tcp_status(void *dev, enum printer_query q, int64_t deadline, enum escpos_state 
 	struct tcpdev *t = dev;
 
 	*st = ESCPOS_UNKNOWN;
-	if (q == PRINTER_Q_NOW && peer_gone(t->fd))
+	if (q == PRINTER_Q_NOW && peer_gone(t->d.fd))
 		return errf(err, errlen, "the printer at %s closed the connection", t->where);
-	if (!t->bidirectional)
-		return 0;
-	if (q == PRINTER_Q_BARRIER)
-		return printer_fd_barrier(t->fd, 1, deadline, t->reply_ms, st, err, errlen);
-	return printer_fd_status(t->fd, 1, deadline, t->reply_ms, st, err, errlen);
-}
-
-static void
-tcp_close(void *dev)
-{
-	struct tcpdev *t = dev;
-
-	if (t == NULL)
-		return;
-	close(t->fd);
-	free(t);
+	return printer_fd_status(dev, q, deadline, st, err, errlen);
 }
 
 const struct printer_ops printer_tcp_ops = {
@@ -201,5 +174,5 @@ const struct printer_ops printer_tcp_ops = {
 	.open = tcp_open,
 	.write = tcp_write,
 	.status = tcp_status,
-	.close = tcp_close,
+	.close = printer_fd_close,
 };

@@ -18,9 +18,7 @@
 #include "printer/printer.h"
 
 struct usbdev {
-	int fd;              /* the device, O_NONBLOCK */
-	int bidirectional;   /* read status back */
-	int reply_ms;        /* wait for one status reply */
+	struct printer_fd d; /* the device, O_NONBLOCK (first: see printer_fd) */
 	char path[512];      /* for messages */
 };
 
@@ -36,8 +34,8 @@ usb_open(const struct printer_spec *spec, int bidirectional, int64_t deadline,
 	u = calloc(1, sizeof *u);
 	if (u == NULL)
 		return errf(err, errlen, "out of memory");
-	u->fd = open(spec->path, flags);
-	if (u->fd < 0) {
+	u->d.fd = open(spec->path, flags);
+	if (u->d.fd < 0) {
 		int e = errno;
 		free(u);
 		switch (e) {
@@ -59,8 +57,8 @@ usb_open(const struct printer_spec *spec, int bidirectional, int64_t deadline,
 			return errf(err, errlen, "cannot open printer %s: %s", spec->path, strerror(e));
 		}
 	}
-	u->bidirectional = bidirectional;
-	u->reply_ms = spec->reply_ms;
+	u->d.bidirectional = bidirectional;
+	u->d.reply_ms = spec->reply_ms;
 	str_copy(u->path, sizeof u->path, spec->path);
 	*dev = u;
 	return 0;
@@ -74,7 +72,7 @@ usb_write(void *dev, const uint8_t *data, size_t len, int64_t deadline, int stal
 	char why[160];
 	int e;
 
-	if (printer_fd_write(u->fd, 0, data, len, deadline, stall_ms, sent, why, sizeof why) == 0)
+	if (printer_fd_write(u->d.fd, 0, data, len, deadline, stall_ms, sent, why, sizeof why) == 0)
 		return 0;
 	e = errno;
 	if (e == ENODEV || e == EIO || e == ENXIO)
@@ -87,35 +85,10 @@ usb_write(void *dev, const uint8_t *data, size_t len, int64_t deadline, int stal
 	return -1;
 }
 
-static int
-usb_status(void *dev, enum printer_query q, int64_t deadline, enum escpos_state *st,
-    char *err, size_t errlen)
-{
-	struct usbdev *u = dev;
-
-	*st = ESCPOS_UNKNOWN;
-	if (!u->bidirectional)
-		return 0;
-	if (q == PRINTER_Q_BARRIER)
-		return printer_fd_barrier(u->fd, 0, deadline, u->reply_ms, st, err, errlen);
-	return printer_fd_status(u->fd, 0, deadline, u->reply_ms, st, err, errlen);
-}
-
-static void
-usb_close(void *dev)
-{
-	struct usbdev *u = dev;
-
-	if (u == NULL)
-		return;
-	close(u->fd);
-	free(u);
-}
-
 const struct printer_ops printer_usblp_ops = {
 	.scheme = "usb",
 	.open = usb_open,
 	.write = usb_write,
-	.status = usb_status,
-	.close = usb_close,
+	.status = printer_fd_status,
+	.close = printer_fd_close,
 };
