@@ -122,148 +122,197 @@ parse_id(const char *s)
 	return *end == '\0' && v > 0 ? v : -1;
 }
 
-int
-cmd_ticket(int argc, char **argv)
-{
-	const char *server = NULL, *key = NULL, *service = NULL, *langarg = "fr";
-	const char *spec = NULL, *fontdir = NULL, *podir = NULL, *png = NULL, *reprint = NULL;
-	const char *holder = NULL, *previous = NULL;
-	char pobuf[PATH_MAX], err[512];
-	const struct lang *lang;
-	struct printer *p = NULL;
-	struct fonts *f = NULL;
-	struct client *c = NULL;
-	struct bitmap *b = NULL;
-	struct client_ticket t;
-	struct dispense_slip slip;
-	struct dispense_result res;
-	enum client_rc crc;
-	long long reprint_id = -1;
-	int i, priority = 0, attestation, rc = EXIT_USAGE;
+/* The command line. */
+struct options {
+	const char *server;      /* --server */
+	const char *key;         /* --device-key, or KIOSK_DEVICE_KEY */
+	const char *service;     /* --service */
+	const char *lang;        /* --lang */
+	const char *spec;        /* --printer */
+	const char *fontdir;     /* --fonts */
+	const char *podir;       /* --po, or the default */
+	const char *png;         /* --png */
+	const char *reprint;     /* --reprint, as given */
+	const char *holder;      /* --holder */
+	const char *previous;    /* --previous */
+	int priority;            /* --priority */
+	long long reprint_id;    /* --reprint as a number, -1 without */
+	char pobuf[PATH_MAX];    /* the default --po */
+};
 
+/* Where an option that takes a string goes, or NULL. */
+static const char **
+string_option(struct options *o, const char *a)
+{
+	if (!strcmp(a, "--server")) return &o->server;
+	if (!strcmp(a, "--device-key")) return &o->key;
+	if (!strcmp(a, "--service")) return &o->service;
+	if (!strcmp(a, "--lang")) return &o->lang;
+	if (!strcmp(a, "--printer")) return &o->spec;
+	if (!strcmp(a, "--fonts")) return &o->fontdir;
+	if (!strcmp(a, "--po")) return &o->podir;
+	if (!strcmp(a, "--png")) return &o->png;
+	if (!strcmp(a, "--reprint")) return &o->reprint;
+	if (!strcmp(a, "--holder")) return &o->holder;
+	if (!strcmp(a, "--previous")) return &o->previous;
+	return NULL;
+}
+
+/* 0: go on; 1: stop with EXIT_OK (--help); -1: stop with EXIT_USAGE. */
+static int
+parse_options(struct options *o, int argc, char **argv)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->lang = "fr";
+	o->reprint_id = -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **dst = NULL;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
-			return EXIT_OK;
-		} else if (!strcmp(a, "--priority")) {
-			priority = 1;
-			continue;
-		} else if (!strcmp(a, "--server")) {
-			dst = &server;
-		} else if (!strcmp(a, "--device-key")) {
-			dst = &key;
-		} else if (!strcmp(a, "--service")) {
-			dst = &service;
-		} else if (!strcmp(a, "--lang")) {
-			dst = &langarg;
-		} else if (!strcmp(a, "--printer")) {
-			dst = &spec;
-		} else if (!strcmp(a, "--fonts")) {
-			dst = &fontdir;
-		} else if (!strcmp(a, "--po")) {
-			dst = &podir;
-		} else if (!strcmp(a, "--png")) {
-			dst = &png;
-		} else if (!strcmp(a, "--reprint")) {
-			dst = &reprint;
-		} else if (!strcmp(a, "--holder")) {
-			dst = &holder;
-		} else if (!strcmp(a, "--previous")) {
-			dst = &previous;
+			return 1;
 		}
-		if (dst == NULL || i + 1 >= argc) {
+		if (!strcmp(a, "--priority")) {
+			o->priority = 1;
+			continue;
+		}
+		if ((dst = string_option(o, a)) == NULL || i + 1 >= argc) {
 			fprintf(stderr, "kiosk ticket: %s '%s'\n\n",
 			    dst ? "missing value after" : "unknown option", a);
 			usage(stderr);
-			return EXIT_USAGE;
+			return -1;
 		}
 		*dst = argv[++i];
 	}
-	if (key == NULL)
-		key = getenv("KIOSK_DEVICE_KEY");
-	if (server == NULL || key == NULL || *key == '\0' || spec == NULL ||
-	    (service == NULL) == (reprint == NULL)) {
+	if (o->key == NULL)
+		o->key = getenv("KIOSK_DEVICE_KEY");
+	if (o->server == NULL || o->key == NULL || *o->key == '\0' || o->spec == NULL ||
+	    (o->service == NULL) == (o->reprint == NULL)) {
 		fprintf(stderr, "kiosk ticket: give --server, --device-key, --printer, and "
 		    "either --service or --reprint\n\n");
 		usage(stderr);
-		return EXIT_USAGE;
+		return -1;
 	}
-	if (reprint && (reprint_id = parse_id(reprint)) < 0) {
-		fprintf(stderr, "kiosk ticket: --reprint needs a ticket id (a number), not '%s'\n", reprint);
-		return EXIT_USAGE;
+	if (o->reprint && (o->reprint_id = parse_id(o->reprint)) < 0) {
+		fprintf(stderr, "kiosk ticket: --reprint needs a ticket id (a number), not '%s'\n",
+		    o->reprint);
+		return -1;
 	}
-	if ((lang = i18n_lang(langarg)) == NULL) {
-		fprintf(stderr, "kiosk ticket: unknown language '%s'\n", langarg);
-		return EXIT_USAGE;
+	if (o->podir == NULL) {
+		serve_default_dir(argv[0], "po", o->pobuf, sizeof o->pobuf);
+		o->podir = o->pobuf;
 	}
+	return 0;
+}
 
-	/* Local set-up first: nothing is issued if the slip cannot be made. */
-	if (podir == NULL) {
-		serve_default_dir(argv[0], "po", pobuf, sizeof pobuf);
-		podir = pobuf;
-	}
-	if (i18n_load(podir, err, sizeof err) != 0) {
+/* What the command opens. */
+struct run {
+	struct printer *p;       /* the printer */
+	struct fonts *f;         /* the slip's fonts */
+	struct client *c;        /* the server */
+	struct bitmap *b;        /* the slip, once rendered */
+};
+
+/* Local set-up first: nothing is issued if the slip cannot be made. 0 or -1. */
+static int
+open_local(struct run *r, const struct options *o)
+{
+	char err[512];
+
+	if (i18n_load(o->podir, err, sizeof err) != 0) {
 		fprintf(stderr, "kiosk ticket: translations: %s\n", err);
-		goto out;
+		return -1;
 	}
-	if ((p = printer_open(spec, err, sizeof err)) == NULL) {
+	if ((r->p = printer_open(o->spec, err, sizeof err)) == NULL) {
 		fprintf(stderr, "kiosk ticket: printer: %s\n", err);
-		goto out;
+		return -1;
 	}
-	if ((f = fonts_open(fontdir, err, sizeof err)) == NULL) {
+	if ((r->f = fonts_open(o->fontdir, err, sizeof err)) == NULL) {
 		fprintf(stderr, "kiosk ticket: fonts: %s\n", err);
-		goto out;
+		return -1;
 	}
-	if ((c = client_new(server, key, err, sizeof err)) == NULL) {
+	if ((r->c = client_new(o->server, o->key, err, sizeof err)) == NULL) {
 		fprintf(stderr, "kiosk ticket: %s\n", err);
-		goto out;
+		return -1;
 	}
+	return 0;
+}
 
-	if (reprint) {
-		crc = client_reprint(c, reprint_id, &t, err, sizeof err);
+/*
+ * Ask the server for the ticket (or the reprint) and say what came. 0 with
+ * t filled and *attestation set (the day is full: its attestation de
+ * passage is printed instead), or the exit code of the refusal.
+ */
+static int
+issue(struct run *r, const struct options *o, const struct lang *lang, struct client_ticket *t,
+    int *attestation)
+{
+	char err[512];
+	enum client_rc crc;
+
+	if (o->reprint) {
+		crc = client_reprint(r->c, o->reprint_id, t, err, sizeof err);
 	} else {
-		struct client_request rq = { service, lang->code, priority, holder, previous };
-		crc = client_issue_with(c, &rq, &t, err, sizeof err);
+		struct client_request rq = { o->service, lang->code, o->priority, o->holder,
+		    o->previous };
+		crc = client_issue_with(r->c, &rq, t, err, sizeof err);
 	}
-	attestation = crc == CLIENT_FULL && !strcmp(t.kind, "attestation");
-	if (crc != CLIENT_OK && !attestation) {
-		fprintf(stderr, "kiosk ticket: %s. %s\n", err, consequence(crc, reprint != NULL));
-		rc = exit_for(crc);
-		goto out;
+	*attestation = crc == CLIENT_FULL && !strcmp(t->kind, "attestation");
+	if (crc != CLIENT_OK && !*attestation) {
+		fprintf(stderr, "kiosk ticket: %s. %s\n", err, consequence(crc, o->reprint != NULL));
+		return exit_for(crc);
 	}
-	if (attestation) {
+	if (*attestation) {
 		/* Nobody leaves empty-handed: the proof of the visit is printed. */
-		printf("%s\n", t.serial);
-		printf("id: %lld\n", (long long)t.id);
+		printf("%s\n", t->serial);
+		printf("id: %lld\n", (long long)t->id);
 		printf("kind: attestation de passage (%s)\n", err);
 	} else {
-		printf("%s\n", t.number);
-		printf("id: %lld\n", (long long)t.id);
-		if (t.duplicate)
+		printf("%s\n", t->number);
+		printf("id: %lld\n", (long long)t->id);
+		if (t->duplicate)
 			printf("note: this person already had ticket %s today; it is given again\n",
-			    t.number);
-		if (t.reprints > 0)
-			printf("reprint: DUPLICATA %d\n", t.reprints);
+			    t->number);
+		if (t->reprints > 0)
+			printf("reprint: DUPLICATA %d\n", t->reprints);
 	}
 	fflush(stdout);
+	return 0;
+}
 
-	if (dispense_fill(&slip, &t, NULL, err, sizeof err) != 0 ||
-	    (b = dispense_render(p, f, &slip.view, err, sizeof err)) == NULL) {
+/* Lay the slip out and print it; the outcome is reported to the server. */
+static void
+print_slip(struct run *r, const struct options *o, const struct client_ticket *t,
+    struct dispense_result *res)
+{
+	struct dispense_slip slip;
+	char err[512];
+
+	if (dispense_fill(&slip, t, NULL, err, sizeof err) != 0 ||
+	    (r->b = dispense_render(r->p, r->f, &slip.view, err, sizeof err)) == NULL) {
 		/* Issued but no slip: record it as not printed, with the reason. */
-		memset(&res, 0, sizeof res);
-		res.print.outcome = PRINT_FAILED;
-		res.print.state = ESCPOS_UNKNOWN;
-		snprintf(res.print.reason, sizeof res.print.reason, "slip layout failed: %.160s", err);
-		res.report = dispense_report(c, &t, &res.print, res.report_err, sizeof res.report_err);
-	} else {
-		if (png && png_write(b, png, err, sizeof err) != 0)
-			fprintf(stderr, "kiosk ticket: warning: %s\n", err);
-		dispense_print(p, c, &t, b, &res);
+		memset(res, 0, sizeof *res);
+		res->print.outcome = PRINT_FAILED;
+		res->print.state = ESCPOS_UNKNOWN;
+		snprintf(res->print.reason, sizeof res->print.reason, "slip layout failed: %.160s", err);
+		res->report = dispense_report(r->c, t, &res->print, res->report_err,
+		    sizeof res->report_err);
+		return;
 	}
+	if (o->png && png_write(r->b, o->png, err, sizeof err) != 0)
+		fprintf(stderr, "kiosk ticket: warning: %s\n", err);
+	dispense_print(r->p, r->c, t, r->b, res);
+}
 
-	switch (res.print.outcome) {
+/* Say how printing went; the exit code. */
+static int
+outcome(const struct dispense_result *res, const struct client_ticket *t, int attestation)
+{
+	int rc = EXIT_NOT_PRINTED;
+
+	switch (res->print.outcome) {
 	case PRINT_CONFIRMED:
 		printf("print: printed (confirmed by the printer)\n");
 		rc = EXIT_OK;
@@ -273,24 +322,53 @@ cmd_ticket(int argc, char **argv)
 		rc = EXIT_OK;
 		break;
 	case PRINT_FAILED:
-		printf("print: not printed: %s\n", res.print.reason[0] ? res.print.reason : "printer failure");
-		printf("Show this number at the reception desk: %s\n", attestation ? t.serial : t.number);
+		printf("print: not printed: %s\n",
+		    res->print.reason[0] ? res->print.reason : "printer failure");
+		printf("Show this number at the reception desk: %s\n",
+		    attestation ? t->serial : t->number);
 		rc = EXIT_NOT_PRINTED;
 		break;
 	}
 	if (attestation && rc == EXIT_OK)
 		rc = EXIT_FULL;
-	if (res.report != CLIENT_OK) {
+	if (res->report != CLIENT_OK) {
 		fprintf(stderr, "kiosk ticket: the server was not told the print outcome (%s): %s\n",
-		    client_rc_str(res.report), res.report_err);
+		    client_rc_str(res->report), res->report_err);
 		if (rc == EXIT_OK)
 			rc = EXIT_NOT_REPORTED;
 	}
+	return rc;
+}
+
+int
+cmd_ticket(int argc, char **argv)
+{
+	struct options o;
+	struct run r;
+	const struct lang *lang;
+	struct client_ticket t;
+	struct dispense_result res;
+	int attestation, rc;
+
+	if ((rc = parse_options(&o, argc, argv)) != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if ((lang = i18n_lang(o.lang)) == NULL) {
+		fprintf(stderr, "kiosk ticket: unknown language '%s'\n", o.lang);
+		return EXIT_USAGE;
+	}
+	memset(&r, 0, sizeof r);
+	rc = EXIT_USAGE;
+	if (open_local(&r, &o) != 0)
+		goto out;
+	if ((rc = issue(&r, &o, lang, &t, &attestation)) != 0)
+		goto out;
+	print_slip(&r, &o, &t, &res);
+	rc = outcome(&res, &t, attestation);
 out:
-	bitmap_free(b);
-	client_free(c);
-	fonts_free(f);
-	printer_close(p);
+	bitmap_free(r.b);
+	client_free(r.c);
+	fonts_free(r.f);
+	printer_close(r.p);
 	i18n_free();
 	return rc;
 }
