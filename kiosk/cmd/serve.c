@@ -76,116 +76,207 @@ serve_default_dir(const char *argv0, const char *sub, char *out, size_t len)
 	snprintf(out, len, "/usr/local/share/kiosk/assets/%s", sub);
 }
 
+/* The command line. */
+struct options {
+	const char *db;            /* --db */
+	const char *listen;        /* --listen ADDR:PORT */
+	const char *keyfile;       /* --key, or DB.key */
+	const char *web;           /* --web, or the default */
+	const char *audio;         /* --audio-cache, or DB.audio */
+	const char *podir;         /* --po, or the default */
+	int always_open;           /* --always-open */
+	char host[64];             /* the address of --listen */
+	int port;                  /* its port */
+	char keybuf[PATH_MAX], webbuf[PATH_MAX], audiobuf[PATH_MAX], pobuf[PATH_MAX];
+};
+
+/* --listen's ADDR:PORT ([V6]:PORT too) into host and port. 0 or -1. */
+static int
+parse_listen(struct options *o)
+{
+	const char *colon = strrchr(o->listen, ':');
+	char *end;
+	long p;
+
+	if (colon == NULL || (size_t)(colon - o->listen) >= sizeof o->host ||
+	    (p = strtol(colon + 1, &end, 10), *end != '\0') || p < 0 || p > 65535 ||
+	    colon == o->listen) {
+		fprintf(stderr, "kiosk serve: --listen wants ADDR:PORT, e.g. 127.0.0.1:8080\n");
+		return -1;
+	}
+	memcpy(o->host, o->listen, (size_t)(colon - o->listen));
+	o->host[colon - o->listen] = '\0';
+	if (o->host[0] == '[' && o->host[strlen(o->host) - 1] == ']') {
+		memmove(o->host, o->host + 1, strlen(o->host));
+		o->host[strlen(o->host) - 1] = '\0';
+	}
+	o->port = (int)p;
+	return 0;
+}
+
+/* 0: go on; 1: stop with 0 (--help); -1: stop with 2 (usage). */
+static int
+parse_options(struct options *o, int argc, char **argv)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->listen = "127.0.0.1:8080";
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 1;
+		} else if (!strcmp(argv[i], "--always-open")) {
+			o->always_open = 1;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--db")) {
+			o->db = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--listen")) {
+			o->listen = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--key")) {
+			o->keyfile = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--web")) {
+			o->web = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--audio-cache")) {
+			o->audio = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--po")) {
+			o->podir = argv[++i];
+		} else {
+			fprintf(stderr, "kiosk serve: unknown or incomplete option '%s'\n", argv[i]);
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (o->db == NULL) {
+		usage(stderr);
+		return -1;
+	}
+	if (parse_listen(o) != 0)
+		return -1;
+	if (o->keyfile == NULL) {
+		snprintf(o->keybuf, sizeof o->keybuf, "%s.key", o->db);
+		o->keyfile = o->keybuf;
+	}
+	if (o->web == NULL) {
+		serve_default_dir(argv[0], "web", o->webbuf, sizeof o->webbuf);
+		o->web = o->webbuf;
+	}
+	if (o->audio == NULL) {
+		snprintf(o->audiobuf, sizeof o->audiobuf, "%s.audio", o->db);
+		o->audio = o->audiobuf;
+	}
+	if (o->podir == NULL) {
+		serve_default_dir(argv[0], "po", o->pobuf, sizeof o->pobuf);
+		o->podir = o->pobuf;
+	}
+	return 0;
+}
+
+/* The signing key, the database and its site, which must match. 0, or -1
+ * with the reason logged. */
+static int
+open_desk(const struct options *o, struct desk_keys *keys, struct store **st, struct desk **desk)
+{
+	const struct site *site;
+	char err[512];
+
+	if (signkey_load_secret(o->keyfile, keys->sk, keys->site_id, sizeof keys->site_id, err,
+	    sizeof err) != 0) {
+		log_warnx("serve: no usable signing key: %s", err);
+		log_warnx("serve: create one with: kiosk admin --db %s keygen", o->db);
+		return -1;
+	}
+	crypto_sign_ed25519_sk_to_pk(keys->pk, keys->sk);
+	if ((*st = store_open(o->db, err, sizeof err)) == NULL ||
+	    (*desk = desk_open(*st, keys, err, sizeof err)) == NULL) {
+		log_warnx("serve: %s", err);
+		return -1;
+	}
+	if ((site = desk_site(*desk)) == NULL) {
+		log_warnx("serve: the database has no site yet: run "
+		    "'kiosk admin --db %s init --site SITE.ini'", o->db);
+		return -1;
+	}
+	if (strcasecmp(keys->site_id, site->id) != 0) {
+		log_warnx("serve: the key %s belongs to site '%s', the database to '%s'", o->keyfile,
+		    keys->site_id, site->id);
+		return -1;
+	}
+	setenv("TZ", site->tz, 1);
+	tzset();
+	if (o->always_open) {
+		desk_always_open(*desk);
+		log_info("serve: --always-open: opening hours are ignored");
+	}
+	return 0;
+}
+
+/* HTTP on --listen, then the "listening on" line the scripts wait for. */
+static struct http *
+start_http(const struct options *o, const struct site *site, struct api *api, struct bus *bus)
+{
+	struct http_config cfg;
+	struct http *http;
+	const char *scheme = site->tls_cert[0] ? "https" : "http";
+	char err[512];
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.host = o->host;
+	cfg.port = o->port;
+	cfg.webdir = o->web;
+	cfg.audiodir = o->audio;
+	cfg.tls_cert = site->tls_cert;
+	cfg.tls_key = site->tls_key;
+	cfg.clock = wall_clock;
+	if ((http = http_start(&cfg, api, bus, err, sizeof err)) == NULL) {
+		log_warnx("serve: %s", err);
+		return NULL;
+	}
+	log_info("serve: site '%s' listening on %s://%s:%d", site->id, scheme, o->host,
+	    http_port(http));
+	printf("listening on %s://%s:%d\n", scheme, o->host, http_port(http));
+	fflush(stdout);
+	return http;
+}
+
+/* The periodic work, until SIGINT or SIGTERM (blocked in sigs). */
+static void
+serve_until_signal(struct api *api, const sigset_t *sigs)
+{
+	for (;;) {
+		int next = api_tick(api, (int64_t)time(NULL));
+		struct timespec ts = { next, 0 };
+		int sig = sigtimedwait(sigs, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM) {
+			log_info("serve: signal %d: shutting down", sig);
+			break;
+		}
+	}
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
-	const char *db = NULL, *listen = "127.0.0.1:8080", *keyfile = NULL, *web = NULL, *audio = NULL;
-	const char *podir = NULL;
-	char keybuf[PATH_MAX], webbuf[PATH_MAX], audiobuf[PATH_MAX], pobuf[PATH_MAX], host[64];
+	struct options o;
 	char err[512];
 	struct store *st = NULL;
 	struct desk *desk = NULL;
-	const struct site *site;
 	struct desk_keys keys;
 	struct api *api = NULL;
 	struct bus *bus = NULL;
 	struct http *http = NULL;
-	struct http_config cfg;
 	sigset_t sigs;
-	int i, port, always_open = 0, rc = 1;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--always-open")) {
-			always_open = 1;
-		} else if (i + 1 < argc && !strcmp(argv[i], "--db")) {
-			db = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--listen")) {
-			listen = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--key")) {
-			keyfile = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--web")) {
-			web = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--audio-cache")) {
-			audio = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--po")) {
-			podir = argv[++i];
-		} else {
-			fprintf(stderr, "kiosk serve: unknown or incomplete option '%s'\n", argv[i]);
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (db == NULL) {
-		usage(stderr);
-		return 2;
-	}
-	{
-		const char *colon = strrchr(listen, ':');
-		char *end;
-		long p;
-		if (colon == NULL || (size_t)(colon - listen) >= sizeof host ||
-		    (p = strtol(colon + 1, &end, 10), *end != '\0') || p < 0 || p > 65535 ||
-		    colon == listen) {
-			fprintf(stderr, "kiosk serve: --listen wants ADDR:PORT, e.g. 127.0.0.1:8080\n");
-			return 2;
-		}
-		memcpy(host, listen, (size_t)(colon - listen));
-		host[colon - listen] = '\0';
-		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-			memmove(host, host + 1, strlen(host));
-			host[strlen(host) - 1] = '\0';
-		}
-		port = (int)p;
-	}
-	if (keyfile == NULL) {
-		snprintf(keybuf, sizeof keybuf, "%s.key", db);
-		keyfile = keybuf;
-	}
-	if (web == NULL) {
-		serve_default_dir(argv[0], "web", webbuf, sizeof webbuf);
-		web = webbuf;
-	}
-	if (audio == NULL) {
-		snprintf(audiobuf, sizeof audiobuf, "%s.audio", db);
-		audio = audiobuf;
-	}
-	if (mkdir(audio, 0750) != 0 && errno != EEXIST) {
-		log_warn("serve: cannot create the announcement cache %s", audio);
+	if ((rc = parse_options(&o, argc, argv)) != 0)
+		return rc > 0 ? 0 : 2;
+	if (mkdir(o.audio, 0750) != 0 && errno != EEXIST) {
+		log_warn("serve: cannot create the announcement cache %s", o.audio);
 		return 1;
 	}
-
 	memset(&keys, 0, sizeof keys);
-	if (signkey_load_secret(keyfile, keys.sk, keys.site_id, sizeof keys.site_id, err,
-	    sizeof err) != 0) {
-		log_warnx("serve: no usable signing key: %s", err);
-		log_warnx("serve: create one with: kiosk admin --db %s keygen", db);
-		return 1;
-	}
-	crypto_sign_ed25519_sk_to_pk(keys.pk, keys.sk);
-	if ((st = store_open(db, err, sizeof err)) == NULL ||
-	    (desk = desk_open(st, &keys, err, sizeof err)) == NULL) {
-		log_warnx("serve: %s", err);
+	rc = 1;
+	if (open_desk(&o, &keys, &st, &desk) != 0)
 		goto out;
-	}
-	if ((site = desk_site(desk)) == NULL) {
-		log_warnx("serve: the database has no site yet: run "
-		    "'kiosk admin --db %s init --site SITE.ini'", db);
-		goto out;
-	}
-	if (strcasecmp(keys.site_id, site->id) != 0) {
-		log_warnx("serve: the key %s belongs to site '%s', the database to '%s'", keyfile,
-		    keys.site_id, site->id);
-		goto out;
-	}
-	setenv("TZ", site->tz, 1);
-	tzset();
-	if (always_open) {
-		desk_always_open(desk);
-		log_info("serve: --always-open: opening hours are ignored");
-	}
 
 	/* Signals are taken synchronously by this thread only. */
 	sigemptyset(&sigs);
@@ -194,13 +285,9 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-	if (podir == NULL) {
-		serve_default_dir(argv[0], "po", pobuf, sizeof pobuf);
-		podir = pobuf;
-	}
 	/* the board's spoken call comes from the catalogues; without them it is
 	 * French only, which is no reason to keep the queue closed */
-	if (i18n_load(podir, err, sizeof err) != 0)
+	if (i18n_load(o.podir, err, sizeof err) != 0)
 		log_warnx("serve: translations: %s: announcements in French only", err);
 	bus = bus_new((int64_t)time(NULL) * 1000);
 	api = api_new(desk, bus);
@@ -208,32 +295,9 @@ cmd_serve(int argc, char **argv)
 		log_warnx("serve: out of memory");
 		goto out;
 	}
-	memset(&cfg, 0, sizeof cfg);
-	cfg.host = host;
-	cfg.port = port;
-	cfg.webdir = web;
-	cfg.audiodir = audio;
-	cfg.tls_cert = site->tls_cert;
-	cfg.tls_key = site->tls_key;
-	cfg.clock = wall_clock;
-	if ((http = http_start(&cfg, api, bus, err, sizeof err)) == NULL) {
-		log_warnx("serve: %s", err);
+	if ((http = start_http(&o, desk_site(desk), api, bus)) == NULL)
 		goto out;
-	}
-	log_info("serve: site '%s' listening on %s://%s:%d", site->id, site->tls_cert[0] ? "https" :
-	    "http", host, http_port(http));
-	printf("listening on %s://%s:%d\n", site->tls_cert[0] ? "https" : "http", host, http_port(http));
-	fflush(stdout);
-
-	for (;;) {
-		int next = api_tick(api, (int64_t)time(NULL));
-		struct timespec ts = { next, 0 };
-		int sig = sigtimedwait(&sigs, NULL, &ts);
-		if (sig == SIGINT || sig == SIGTERM) {
-			log_info("serve: signal %d: shutting down", sig);
-			break;
-		}
-	}
+	serve_until_signal(api, &sigs);
 	rc = 0;
 out:
 	if (bus)
