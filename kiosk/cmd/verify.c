@@ -183,112 +183,164 @@ valid_day(const char *d)
 	return slip_iso_week(d, NULL, NULL) == 0;
 }
 
-int
-cmd_verify(int argc, char **argv)
-{
-	const char *keyfile = NULL, *image = NULL, *payload = NULL, *today = NULL;
-	char keytext[4096], site[SLIP_SITE_MAX + 1], err[256], day[16];
-	char scanned[1024], typed[1024];
-	unsigned char pk[32];
-	int any_day = 0, i, rc;
-	struct slip s;
-	enum slip_verdict v;
+/* The command line. */
+struct options {
+	const char *keyfile;     /* --pubkey */
+	const char *image;       /* --image */
+	const char *payload;     /* the payload, "-" for standard input */
+	const char *today;       /* --today */
+	int any_day;             /* --any-day */
+};
 
+/* 0: go on; 1: stop with EXIT_VALID (--help); -1: stop with EXIT_USAGE. */
+static int
+parse_options(struct options *o, int argc, char **argv)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
-			return EXIT_VALID;
+			return 1;
 		} else if (!strcmp(a, "--pubkey") && i + 1 < argc) {
-			keyfile = argv[++i];
+			o->keyfile = argv[++i];
 		} else if (!strcmp(a, "--image") && i + 1 < argc) {
-			image = argv[++i];
+			o->image = argv[++i];
 		} else if (!strcmp(a, "--today") && i + 1 < argc) {
-			today = argv[++i];
+			o->today = argv[++i];
 		} else if (!strcmp(a, "--any-day")) {
-			any_day = 1;
+			o->any_day = 1;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "kiosk verify: unknown or incomplete option '%s'\n\n", a);
 			usage(stderr);
-			return EXIT_USAGE;
-		} else if (payload == NULL) {
-			payload = a;
+			return -1;
+		} else if (o->payload == NULL) {
+			o->payload = a;
 		} else {
 			fprintf(stderr, "kiosk verify: one payload at a time\n");
-			return EXIT_USAGE;
+			return -1;
 		}
 	}
-	if (keyfile == NULL || (image == NULL) == (payload == NULL) || (today && any_day)) {
+	if (o->keyfile == NULL || (o->image == NULL) == (o->payload == NULL) ||
+	    (o->today && o->any_day)) {
 		fprintf(stderr, "kiosk verify: give --pubkey, and either a PAYLOAD or --image "
 		    "(and not both --today and --any-day)\n\n");
 		usage(stderr);
-		return EXIT_USAGE;
+		return -1;
 	}
-	if (today && !valid_day(today)) {
-		fprintf(stderr, "kiosk verify: --today %s is not a YYYYMMDD date\n", today);
-		return EXIT_USAGE;
+	if (o->today && !valid_day(o->today)) {
+		fprintf(stderr, "kiosk verify: --today %s is not a YYYYMMDD date\n", o->today);
+		return -1;
 	}
-	if (read_small(keyfile, keytext, sizeof keytext) < 0)
-		return EXIT_USAGE;
-	if (signkey_parse_public(keytext, pk, site, sizeof site, err, sizeof err) < 0) {
-		fprintf(stderr, "kiosk verify: %s: %s\n", keyfile, err);
-		return EXIT_USAGE;
-	}
-	if (image) {
-		rc = scan_image(image, scanned, sizeof scanned);
-		if (rc < 0)
+	return 0;
+}
+
+/* The payload to check into buf: decoded from --image, read from standard
+ * input for "-", else the argument (o->payload then points at it). 0, or
+ * the exit code. */
+static int
+read_payload(struct options *o, char *buf, size_t len)
+{
+	int rc;
+
+	if (o->image) {
+		if ((rc = scan_image(o->image, buf, len)) < 0)
 			return EXIT_USAGE;
 		if (rc > 0) {
-			printf("INVALID: no QR code found in %s\n", image);
+			printf("INVALID: no QR code found in %s\n", o->image);
 			return EXIT_NO_QR;
 		}
-		payload = scanned;
-	} else if (!strcmp(payload, "-")) {
-		if (fgets(typed, sizeof typed, stdin) == NULL) {
+		o->payload = buf;
+	} else if (!strcmp(o->payload, "-")) {
+		if (fgets(buf, (int)len, stdin) == NULL) {
 			fprintf(stderr, "kiosk verify: nothing on standard input\n");
 			return EXIT_USAGE;
 		}
-		payload = typed;
+		o->payload = buf;
 	}
-	if (today == NULL && !any_day) {
-		/* Only command-level code reads the clock. */
-		time_t now = time(NULL);
-		struct tm tm;
-		if (localtime_r(&now, &tm) == NULL || strftime(day, sizeof day, "%Y%m%d", &tm) != 8) {
-			fprintf(stderr, "kiosk verify: cannot read the local date; give --today\n");
-			return EXIT_USAGE;
-		}
-		today = day;
-	}
+	return 0;
+}
 
-	v = slip_verify(payload, pk, site, any_day ? NULL : today, &s);
+/* Today's local date as YYYYMMDD into day[16]. 0 or -1. Only command-level
+ * code reads the clock. */
+static int
+local_today(char *day, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL || strftime(day, len, "%Y%m%d", &tm) != 8) {
+		fprintf(stderr, "kiosk verify: cannot read the local date; give --today\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Say what the verdict means, with the fields; the exit code. site: the
+ * key's site; today: the day checked (NULL: any). */
+static int
+report(enum slip_verdict v, struct slip *s, const char *payload, const char *site,
+    const char *today)
+{
+	char err[256];
+
 	switch (v) {
 	case SLIP_VALID:
 		printf("VALID\n");
-		print_fields(&s, 1);
-		if (s.kind == SLIP_TICKET && any_day)
+		print_fields(s, 1);
+		if (s->kind == SLIP_TICKET && today == NULL)
 			printf("(day not checked)\n");
 		return EXIT_VALID;
 	case SLIP_BAD_SIGNATURE:
 		printf("INVALID: bad signature: the slip was altered or forged, "
 		    "or it was not signed with the key of site %s\n", site);
-		print_fields(&s, 0);
+		print_fields(s, 0);
 		return EXIT_FORGED;
 	case SLIP_OTHER_SITE:
 		printf("INVALID: another site: the slip names site %s, but the key is site %s's; "
-		    "check it with the public key of %s\n", s.site, site, s.site);
-		print_fields(&s, 0);
+		    "check it with the public key of %s\n", s->site, site, s->site);
+		print_fields(s, 0);
 		return EXIT_OTHER_SITE;
 	case SLIP_OTHER_DAY:
 		printf("INVALID: another day: a genuine ticket for %.4s-%.2s-%.2s, "
-		    "checked for %.4s-%.2s-%.2s\n", s.date, s.date + 4, s.date + 6,
+		    "checked for %.4s-%.2s-%.2s\n", s->date, s->date + 4, s->date + 6,
 		    today, today + 4, today + 6);
-		print_fields(&s, 1);
+		print_fields(s, 1);
 		return EXIT_OTHER_DAY;
 	case SLIP_UNKNOWN_FORMAT:
-		slip_decode(payload, &s, err, sizeof err);
+		slip_decode(payload, s, err, sizeof err);
 		printf("INVALID: unknown format: %s\n", err);
 		return EXIT_UNKNOWN;
 	}
 	return EXIT_USAGE;
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct options o;
+	char keytext[4096], site[SLIP_SITE_MAX + 1], err[256], day[16], payload[1024];
+	unsigned char pk[32];
+	struct slip s;
+	int rc;
+
+	if ((rc = parse_options(&o, argc, argv)) != 0)
+		return rc > 0 ? EXIT_VALID : EXIT_USAGE;
+	if (read_small(o.keyfile, keytext, sizeof keytext) < 0)
+		return EXIT_USAGE;
+	if (signkey_parse_public(keytext, pk, site, sizeof site, err, sizeof err) < 0) {
+		fprintf(stderr, "kiosk verify: %s: %s\n", o.keyfile, err);
+		return EXIT_USAGE;
+	}
+	if ((rc = read_payload(&o, payload, sizeof payload)) != 0)
+		return rc;
+	if (o.today == NULL && !o.any_day) {
+		if (local_today(day, sizeof day) != 0)
+			return EXIT_USAGE;
+		o.today = day;
+	}
+	return report(slip_verify(o.payload, pk, site, o.any_day ? NULL : o.today, &s), &s,
+	    o.payload, site, o.any_day ? NULL : o.today);
 }
