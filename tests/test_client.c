@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "core/clock.h"
 #include "testhelp.h"
 
 /* The fake server's script and what it saw. */
@@ -337,9 +338,7 @@ test_printed_reprint(struct client *c)
 static long long
 ms_now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_ms();
 }
 
 static void

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "testhelp.h"
+#include "core/clock.h"
 #include "core/i18n.h"
 #include "speech/speaker.h"
 #include "speech/speech.h"
@@ -31,10 +32,7 @@ static char dir[256];
 static double
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	return (double)clock_us() / 1e3;
 }
 
 static uint32_t
