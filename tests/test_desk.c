@@ -188,19 +188,9 @@ static long long
 sql1(const char *name, const char *sql)
 {
 	char path[400];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	long long v = -1;
 
 	path_of(path, sizeof path, name);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	else
-		fprintf(stderr, "sql1 %s: %s: %s\n", name, sql, db ? sqlite3_errmsg(db) : "?");
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return fixture_sql1(path, sql);
 }
 
 /* One text from the file ("" when the row is missing or NULL). */

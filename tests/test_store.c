@@ -33,26 +33,10 @@
 #include "core/site.h"
 #include "store/store.h"
 #include "store/sqlite_int.h"   /* the batch gate and the full-disk test only */
-#include "testhelp.h"
+#include "fixture.h"
 
 static char dir[256];
 static struct site site;
-
-/* Unix time of a UTC wall-clock instant. */
-static int64_t
-utc(int y, int mo, int d, int h, int mi, int s)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	return (int64_t)timegm(&tm);
-}
 
 /* Friday 27 November 2026, 10:00 in Paris (CET, UTC+1). */
 #define T0 utc(2026, 11, 27, 9, 0, 0)
@@ -105,7 +89,7 @@ make_site(struct site *s)
 static void
 path_of(char *out, size_t len, const char *name)
 {
-	snprintf(out, len, "%s/%s", dir, name);
+	fixture_path(out, len, dir, name);
 }
 
 static int
@@ -179,19 +163,9 @@ static long long
 sql1(const char *name, const char *sql)
 {
 	char path[400];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	long long v = -1;
 
 	path_of(path, sizeof path, name);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	else
-		fprintf(stderr, "sql1 %s: %s: %s\n", name, sql, db ? sqlite3_errmsg(db) : "?");
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	return fixture_sql1(path, sql);
 }
 
 /* Change the file behind the store's back (another process would). */
