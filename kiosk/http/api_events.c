@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/bus.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "http/api_int.h"
 
@@ -108,12 +109,7 @@ counts_main(void *arg)
 		if (a->counts_stop)
 			break;
 		/* Gather what else changes within the window. */
-		clock_gettime(CLOCK_MONOTONIC, &dl);
-		dl.tv_nsec += COUNTS_MS * 1000000L;
-		if (dl.tv_nsec >= 1000000000L) {
-			dl.tv_sec++;
-			dl.tv_nsec -= 1000000000L;
-		}
+		dl = clock_deadline(COUNTS_MS);
 		while (!a->counts_stop &&
 		    pthread_cond_timedwait(&a->counts_cond, &a->counts_lock, &dl) != ETIMEDOUT)
 			;
@@ -130,13 +126,9 @@ counts_main(void *arg)
 int
 counts_start(struct api *a)
 {
-	pthread_condattr_t ca;
-
 	pthread_mutex_init(&a->counts_lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&a->counts_cond, &ca);
-	pthread_condattr_destroy(&ca);
+	if (clock_cond_init(&a->counts_cond) != 0)
+		return -1;
 	if (pthread_create(&a->counts_thread, NULL, counts_main, a) != 0)
 		return -1;
 	a->counts_started = 1;
