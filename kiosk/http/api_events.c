@@ -126,11 +126,14 @@ counts_main(void *arg)
 int
 counts_start(struct api *a)
 {
-	pthread_mutex_init(&a->counts_lock, NULL);
 	if (clock_cond_init(&a->counts_cond) != 0)
 		return -1;
-	if (pthread_create(&a->counts_thread, NULL, counts_main, a) != 0)
+	pthread_mutex_init(&a->counts_lock, NULL);
+	if (pthread_create(&a->counts_thread, NULL, counts_main, a) != 0) {
+		pthread_mutex_destroy(&a->counts_lock);
+		pthread_cond_destroy(&a->counts_cond);
 		return -1;
+	}
 	a->counts_started = 1;
 	return 0;
 }
@@ -138,13 +141,13 @@ counts_start(struct api *a)
 void
 counts_stop(struct api *a)
 {
-	if (a->counts_started) {
-		pthread_mutex_lock(&a->counts_lock);
-		a->counts_stop = 1;
-		pthread_cond_signal(&a->counts_cond);
-		pthread_mutex_unlock(&a->counts_lock);
-		pthread_join(a->counts_thread, NULL);
-	}
+	if (!a->counts_started)
+		return;      /* counts_start failed and undid itself */
+	pthread_mutex_lock(&a->counts_lock);
+	a->counts_stop = 1;
+	pthread_cond_signal(&a->counts_cond);
+	pthread_mutex_unlock(&a->counts_lock);
+	pthread_join(a->counts_thread, NULL);
 	pthread_cond_destroy(&a->counts_cond);
 	pthread_mutex_destroy(&a->counts_lock);
 }
