@@ -350,11 +350,13 @@ test_file_faults(void)
 	CHECK(r.outcome == PRINT_CONFIRMED && r.state == ESCPOS_PAPER_NEAR_END);
 	CHECK_STR(r.reason, "printed; paper running low");
 
-	/* A bidirectional profile whose printer says nothing: not confirmed. */
+	/* A bidirectional profile whose printer took every byte and says
+	 * nothing: unconfirmed, not failed (a reprint would make two slips). */
 	snprintf(spec, sizeof spec, "file:%s?status=none", path);
 	r = print_on(spec, bm);
-	CHECK(r.outcome == PRINT_FAILED && r.state == ESCPOS_UNKNOWN);
-	CHECK(has(r.reason, "printer did not confirm the ticket"));
+	CHECK(r.outcome == PRINT_UNCONFIRMED && r.state == ESCPOS_UNKNOWN);
+	CHECK(has(r.reason, "sent in full; the printer did not confirm it"));
+	CHECK_INT(r.bytes_sent, want->len);
 
 	/* The device path does not exist. */
 	snprintf(spec, sizeof spec, "file:%s/no/such/dir/out.bin", dir);
@@ -651,11 +653,12 @@ test_tcp_faults(void)
 	CHECK_STR(r.reason, "printer ran out of paper while printing");
 	CHECK(r.elapsed_ms < 3000);
 
-	/* A silent printer on a profile that should answer: sent, but failed. */
+	/* A silent printer on a profile that should answer: it took every
+	 * byte, so unconfirmed (not failed: staff would reprint a printed slip). */
 	t0 = ms_now();
 	r = tcp_case("--silent", NULL, "timeout_ms=500&reply_ms=100", small);
-	CHECK(r.outcome == PRINT_FAILED && r.state == ESCPOS_UNKNOWN);
-	CHECK(has(r.reason, "printer did not confirm the ticket within"));
+	CHECK(r.outcome == PRINT_UNCONFIRMED && r.state == ESCPOS_UNKNOWN);
+	CHECK(has(r.reason, "the printer did not confirm it within"));
 	CHECK_INT(r.bytes_sent, r.bytes_total);
 	/* Budget: 500 + 7 KB at 8 KB/s + 1500 = 2.9 s, plus the status asks. */
 	CHECK(r.elapsed_ms >= 2500 && r.elapsed_ms < 4500);

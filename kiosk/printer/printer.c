@@ -479,8 +479,14 @@ send_failed(struct printer *p, struct print_result *out, int64_t t0, size_t sent
 	return finish(out, t0, PRINT_FAILED, "could not send the ticket to the printer: %s", err);
 }
 
-/* Wait for the printer to confirm the job it took (GS r 1), until budget
- * has passed; when it does not, ask why. */
+/*
+ * Wait for the printer to confirm the job it took (GS r 1), until budget
+ * has passed; when it does not, ask why. Only a state that stops printing
+ * (paper out, cover open, error) makes a fully sent job "failed": a printer
+ * that took every byte and then said nothing has most likely printed it, and
+ * calling that "failed" makes staff reprint, so that two slips exist. It is
+ * "unconfirmed": the slip in the tray tells.
+ */
 static int
 confirm(struct printer *p, struct print_result *out, int64_t t0, int64_t budget)
 {
@@ -492,8 +498,8 @@ confirm(struct printer *p, struct print_result *out, int64_t t0, int64_t budget)
 	if (rc < 0) {
 		dev_drop(p);
 		out->state = ESCPOS_UNKNOWN;
-		return finish(out, t0, PRINT_FAILED,
-		    "lost contact with the printer before it confirmed the ticket: %s", err);
+		return finish(out, t0, PRINT_UNCONFIRMED,
+		    "sent in full, then lost contact before the printer confirmed it: %s", err);
 	}
 	if (rc == 0 && blocking_state(st)) {
 		out->state = st;
@@ -510,14 +516,14 @@ confirm(struct printer *p, struct print_result *out, int64_t t0, int64_t budget)
 	/* No confirmation: find out why, for the reason. */
 	if (ask_now(p, &st, err, sizeof err) < 0) {
 		out->state = ESCPOS_UNKNOWN;
-		return finish(out, t0, PRINT_FAILED,
-		    "printer did not confirm the ticket, then stopped answering: %s", err);
+		return finish(out, t0, PRINT_UNCONFIRMED,
+		    "sent in full; the printer did not confirm it, then stopped answering: %s", err);
 	}
 	out->state = st;
 	if (blocking_state(st))
 		return finish(out, t0, PRINT_FAILED, "%s", during_sentence(st));
-	return finish(out, t0, PRINT_FAILED, "printer did not confirm the ticket within %.1f s",
-	    (double)budget / 1000.0);
+	return finish(out, t0, PRINT_UNCONFIRMED,
+	    "sent in full; the printer did not confirm it within %.1f s", (double)budget / 1000.0);
 }
 
 int

@@ -77,7 +77,7 @@ enum escpos_state printer_status(struct printer *p, char *reason, size_t reasonl
 
 enum print_outcome {
 	PRINT_CONFIRMED,    /* the printer confirmed the whole job */
-	PRINT_UNCONFIRMED,  /* sent in full to a one-way printer: cannot know */
+	PRINT_UNCONFIRMED,  /* sent in full, no answer (one-way or silent printer): cannot know */
 	PRINT_FAILED        /* not printed, or maybe partly: reprint needed */
 };
 
