@@ -183,8 +183,11 @@ dispense_report(struct client *c, const struct client_ticket *t, const struct pr
 {
 	const char *reason = NULL, *word = dispense_status_word(pr->outcome);
 
+	/* Why it failed, or why it is not confirmed (a silent printer). */
 	if (pr->outcome == PRINT_FAILED)
 		reason = pr->reason[0] ? pr->reason : "printer failure";
+	else if (pr->outcome == PRINT_UNCONFIRMED && pr->reason[0])
+		reason = pr->reason;
 	if (!strcmp(t->kind, "attestation"))
 		return client_attestation_printed(c, t->id, word, reason, err, errlen);
 	return client_printed(c, t->id, word, reason, NULL, err, errlen);

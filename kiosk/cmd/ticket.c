@@ -318,7 +318,10 @@ outcome(const struct dispense_result *res, const struct client_ticket *t, int at
 		rc = EXIT_OK;
 		break;
 	case PRINT_UNCONFIRMED:
-		printf("print: printed, unconfirmed (this printer cannot answer: check the slip)\n");
+		printf("print: printed, unconfirmed (%s): check the slip\n",
+		    res->print.reason[0] ? res->print.reason : "this printer cannot answer");
+		printf("If no slip came out, show this number at the reception desk: %s\n",
+		    attestation ? t->serial : t->number);
 		rc = EXIT_OK;
 		break;
 	case PRINT_FAILED:
