@@ -70,7 +70,8 @@ hit() {
 rows() { sqlite3 -readonly "$db" "SELECT (SELECT COUNT(*) FROM tickets) || '/' || (SELECT COUNT(*) FROM events)"; }
 alive() {
 	c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$U/api/v1/health")
-	[ "$c" = 200 ] || fail_soft "$1: the server no longer answers (health gave $c)"
+	# 503 is health saying the storage fails (a full disk): it answers.
+	case $c in 200|503) ;; *) fail_soft "$1: the server no longer answers (health gave $c)" ;; esac
 }
 # refused WANT DESC METHOD PATH AUTH [curl args]: WANT, a JSON error, nothing written, still up.
 refused() {
@@ -217,9 +218,20 @@ if mount -t tmpfs -o size=3m tmpfs "$small" 2>"$tmp/mount.err"; then
 	refused 503 "issue on a full disk, again" POST /api/v1/tickets "$DK" -d '{"service":"B","priority":true}'
 	hit GET /api/v1/services ""
 	[ "$code" = 200 ] || fail_soft "full disk: reads fail too ($code)"
+	# Health tells a supervisor: 503, not writable, and why.
+	hit GET /api/v1/health ""
+	[ "$code" = 503 ] && grep -q '"status":"failing"' "$tmp/body" &&
+	    grep -q '"writable":false' "$tmp/body" && grep -q '"write_error":"the disk is full"' "$tmp/body" ||
+	    fail_soft "full disk: health gave $code $(head -c 600 "$tmp/body")"
 	rm -f "$small/fill"
 	n=$(issue_ok "after the disk was freed")
 	[ "$n" = A003 ] || fail_soft "after the full disk the number is '$n', expected A003"
+	# Writable again (the tmpfs is tiny: "degraded", the disk almost full).
+	wait_until 5 sh -c "curl -s --max-time 2 '$U/api/v1/health' | grep -q '\"writable\":true'" ||
+	    fail_soft "after the full disk, health does not say writable"
+	hit GET /api/v1/health ""
+	[ "$code" = 200 ] && grep -q '"status":"degraded"' "$tmp/body" &&
+	    grep -q 'the disk is almost full' "$tmp/body" || fail_soft "freed disk: health gave $code $(head -c 600 "$tmp/body")"
 	[ "$(sqlite3 -readonly "$sdb" 'PRAGMA quick_check')" = ok ] || fail_soft "full disk: quick_check"
 	stop "$spid2"
 	spid2=

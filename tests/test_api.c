@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -746,6 +747,11 @@ test_locked(void)
 	CHECK_INT(req("POST", "/api/v1/counters/2/call-next", bearer(tok_agent), NULL, &j), 503);
 	CHECK(jstr(j, "error") && strstr(jstr(j, "error"), "locked") != NULL);
 	cJSON_Delete(j);
+	/* Health says so: the last write failed after the last commit. */
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 503);
+	CHECK_STR(jstr(j, "status"), "failing");
+	CHECK(jstr(j, "db") && strstr(jstr(j, "db"), "locked") != NULL);
+	cJSON_Delete(j);
 	/* Reads still work while it is locked (WAL). */
 	CHECK_INT(req("GET", "/api/v1/tickets/1", bearer(dk), NULL, &j), 200);
 	cJSON_Delete(j);
@@ -756,6 +762,91 @@ test_locked(void)
 	/* Unlocked: the next number follows the last one, no gap, no repeat. */
 	CHECK(issue('B', 0, after) > 0);
 	CHECK_INT(atoi(after + 1), atoi(before + 1) + 1);
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 200);
+	cJSON_Delete(j);
+}
+
+/* The storage part of /health. */
+static cJSON *
+storage(cJSON *j)
+{
+	return cJSON_GetObjectItem(j, "storage");
+}
+
+/* The printers entry of kiosk name in /health. */
+static cJSON *
+printer_of(cJSON *j, const char *name)
+{
+	cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItem(j, "printers"))
+		if (jstr(p, "kiosk") && !strcmp(jstr(p, "kiosk"), name))
+			return p;
+	return NULL;
+}
+
+/* Health as a supervisor reads it: printers, then a truncated file (last:
+ * the database is then unusable). */
+static void
+test_health(void)
+{
+	cJSON *j = NULL, *p;
+	char path[64], body[200];
+	int64_t id;
+	struct stat sb;
+
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 200);
+	CHECK_STR(jstr(j, "status"), "ok");
+	CHECK_STR(jstr(j, "db"), "ok");
+	CHECK_STR(jstr(storage(j), "file"), "ok");
+	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(storage(j), "writable")));
+	CHECK(jnum(storage(j), "free_bytes") > 0);
+	CHECK(jnum(storage(j), "total_bytes") >= jnum(storage(j), "free_bytes"));
+	CHECK(jstr(storage(j), "last_commit") != NULL);       /* the tickets of the tests above */
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "problems")), 0);
+	cJSON_Delete(j);
+
+	/* A kiosk's printer fails: degraded (still 200), and it says which. */
+	REQUIRE((id = issue('A', 0, NULL)) > 0);
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
+	snprintf(body, sizeof body, "{\"status\":\"failed\",\"reason\":\"out of paper\"}");
+	CHECK_INT(req("POST", path, bearer(dk), body, &j), 200);
+	cJSON_Delete(j);
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 200);
+	CHECK_STR(jstr(j, "status"), "degraded");
+	REQUIRE((p = printer_of(j, "kiosk-1")) != NULL);
+	CHECK_STR(jstr(p, "status"), "failed");
+	CHECK_STR(jstr(p, "reason"), "out of paper");
+	CHECK(jstr(p, "at") && !strncmp(jstr(p, "at"), "2026-11-27T1", 12));
+	CHECK((p = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "problems"), 0)) != NULL &&
+	    strstr(p->valuestring, "kiosk-1") && strstr(p->valuestring, "out of paper"));
+	cJSON_Delete(j);
+	/* The next slip prints unconfirmed (a silent printer): no longer failing. */
+	REQUIRE((id = issue('A', 0, NULL)) > 0);
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
+	CHECK_INT(req("POST", path, bearer(dk), "{\"status\":\"unconfirmed\",\"reason\":"
+	    "\"sent in full; the printer did not confirm it within 2.0 s\"}", &j), 200);
+	cJSON_Delete(j);
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 200);
+	CHECK_STR(jstr(j, "status"), "ok");
+	CHECK_STR(jstr(printer_of(j, "kiosk-1"), "status"), "unconfirmed");
+	CHECK_STR(jstr(printer_of(j, "kiosk-2"), "status"), "unknown");   /* never printed */
+	cJSON_Delete(j);
+
+	/* The file truncated under the running server: SQLite's cache would go
+	 * on answering, health must not. */
+	REQUIRE(sqlite3_exec(watch, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SQLITE_OK);
+	REQUIRE(stat(dbpath, &sb) == 0 && sb.st_size > 8192);
+	REQUIRE(truncate(dbpath, sb.st_size / 2) == 0);
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 503);
+	CHECK_STR(jstr(j, "status"), "failing");
+	CHECK(jstr(j, "db") && strstr(jstr(j, "db"), "truncated") != NULL);
+	CHECK(jstr(storage(j), "file") && strstr(jstr(storage(j), "file"), "restore a backup"));
+	cJSON_Delete(j);
+	REQUIRE(truncate(dbpath, 0) == 0);
+	CHECK_INT(req("GET", "/api/v1/health", NULL, NULL, &j), 503);
+	CHECK(jstr(j, "db") && strstr(jstr(j, "db"), "truncated (0 bytes)") != NULL);
+	cJSON_Delete(j);
 }
 
 int
@@ -772,6 +863,7 @@ main(void)
 	test_closed_and_full();
 	test_login();
 	test_locked();
+	test_health();
 	teardown();
 	return TEST_REPORT();
 }

@@ -18,6 +18,7 @@
  * Queue rules are the desk's: the tickets here are written as the desk
  * would, without the rules.
  */
+#include <glob.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -1446,6 +1447,17 @@ damage_pages(const char *path)
 	free(b);
 }
 
+/* How many numbered migrations db/ holds (the tests run from the tree's top). */
+static int
+migrations_in_tree(void)
+{
+	glob_t g;
+	int n = glob("db/[0-9][0-9][0-9]_*.sql", 0, NULL, &g) == 0 ? (int)g.gl_pathc : -1;
+
+	globfree(&g);
+	return n;
+}
+
 static void
 test_files(void)
 {
@@ -1459,7 +1471,7 @@ test_files(void)
 	path_of(path, sizeof path, "files.db");
 	for (i = 0; i < 20; i++)
 		issue(st, 'A', 0, T0 + i);
-	CHECK_INT(sql1("files.db", "PRAGMA user_version"), 4);      /* every migration ran */
+	CHECK_INT(sql1("files.db", "PRAGMA user_version"), migrations_in_tree()); /* all ran */
 	{
 		char wal[420];
 		snprintf(wal, sizeof wal, "%s-wal", path);

@@ -213,6 +213,10 @@ int desk_stats(struct desk *d, const char *day, struct stat_row *out, int max, c
     size_t errlen);
 int desk_report(struct desk *d, const char *day, struct day_report *out, int max, char *err,
     size_t errlen);
+/* What each active kiosk's printer said last, by kiosk name. */
+int desk_printers(struct desk *d, struct device_printer *out, int max, char *err, size_t errlen);
+/* The storage as a supervisor sees it (store_health). */
+void desk_health(struct desk *d, struct store_health *out);
 /* All-time totals for Prometheus: kinds issue, done, no_show, not_served,
  * attestation, duplicate; out[k][i] for kinds[k] and the site's service i. */
 int desk_totals(struct desk *d, const char *const *kinds, int nkinds, int64_t (*out)[SITE_MAX_SERVICES],

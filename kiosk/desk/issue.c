@@ -236,7 +236,9 @@ count_print(struct verb *v, const char *day, char service, int64_t ticket, const
 	int rc;
 
 	if ((rc = store_event_add(v->st, &e)) != ST_OK ||
-	    (rc = store_day_count_add(v->st, day, service, DC_PRINTS)) != ST_OK)
+	    (rc = store_day_count_add(v->st, day, service, DC_PRINTS)) != ST_OK ||
+	    (v->who->device && (rc = store_device_printer_set(v->st, v->who->name, v->now, status,
+	    reason)) != ST_OK))
 		return rc;
 	return desk_check_alerts(v, AC_PAPER, v->who->device ? v->who->name : NULL);
 }

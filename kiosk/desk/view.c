@@ -125,7 +125,7 @@ desk_counters(struct desk *d, struct counter_view *out, int max, char *err, size
 }
 
 /* The views that are one store call each. */
-enum rows_kind { RK_CALLS, RK_ALERTS, RK_STATS, RK_REPORT };
+enum rows_kind { RK_CALLS, RK_ALERTS, RK_STATS, RK_REPORT, RK_PRINTERS };
 struct rows {
 	struct view w;
 	enum rows_kind kind;
@@ -142,6 +142,7 @@ rows_tx(struct store *st, void *arg)
 	case RK_ALERTS: r->w.n = store_alerts_of_day(st, day, r->w.out, r->w.max); break;
 	case RK_STATS:  r->w.n = store_stats(st, day, r->w.out, r->w.max); break;
 	case RK_REPORT: r->w.n = store_report_day(st, day, r->w.out, r->w.max); break;
+	case RK_PRINTERS: r->w.n = store_device_printers(st, r->w.out, r->w.max); break;
 	}
 	return r->w.n < 0 ? ST_ERR : ST_OK;
 }
@@ -183,6 +184,18 @@ desk_report(struct desk *d, const char *day, struct day_report *out, int max, ch
     size_t errlen)
 {
 	return rows(d, RK_REPORT, day, 0, out, max, err, errlen);
+}
+
+int
+desk_printers(struct desk *d, struct device_printer *out, int max, char *err, size_t errlen)
+{
+	return rows(d, RK_PRINTERS, NULL, 0, out, max, err, errlen);
+}
+
+void
+desk_health(struct desk *d, struct store_health *out)
+{
+	store_health(d->st, out);
 }
 
 static int

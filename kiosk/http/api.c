@@ -727,21 +727,114 @@ post_logout(struct api *a, const struct api_req *q, const struct who *w, struct 
 	reply(r, 200, cJSON_CreateObject());
 }
 
+/* A time in RFC 3339, or null for 0. */
+static cJSON *
+time_or_null(int64_t unix_s)
+{
+	char t[32];
+
+	if (unix_s <= 0)
+		return cJSON_CreateNull();
+	queue_rfc3339(unix_s, t);
+	return cJSON_CreateString(t);
+}
+
+#define HEALTH_DISK_LOW (256ull << 20)   /* below this free, or 2 %: degraded */
+#define HEALTH_PRINTERS 64
+
+/* The storage part of /health; adds its problems, and says if it fails. */
+static int
+health_storage(struct api *a, cJSON *o, cJSON *problems)
+{
+	struct store_health h;
+	cJSON *s = cJSON_AddObjectToObject(o, "storage"), *f;
+	int failing = 0;
+
+	desk_health(a->desk, &h);
+	cJSON_AddStringToObject(s, "file", h.file_ok ? "ok" : h.file_err);
+	cJSON_AddBoolToObject(s, "writable", h.writable);
+	if (!h.writable)
+		cJSON_AddStringToObject(s, "write_error", h.write_err);
+	cJSON_AddNumberToObject(s, "free_bytes", (double)h.disk_free);
+	cJSON_AddNumberToObject(s, "total_bytes", (double)h.disk_total);
+	cJSON_AddItemToObject(s, "last_commit", time_or_null(h.last_commit / 1000));
+	if (h.last_failure > 0) {
+		f = cJSON_AddObjectToObject(s, "last_failure");
+		cJSON_AddItemToObject(f, "at", time_or_null(h.last_failure / 1000));
+		cJSON_AddStringToObject(f, "reason", h.last_error);
+	} else {
+		cJSON_AddNullToObject(s, "last_failure");
+	}
+	if (!h.file_ok) {
+		cJSON_AddItemToArray(problems, cJSON_CreateString(h.file_err));
+		failing = 1;
+	}
+	if (!h.writable) {
+		cJSON_AddItemToArray(problems, cJSON_CreateString(h.write_err));
+		failing = 1;
+	}
+	if (h.last_failure > h.last_commit) {
+		cJSON_AddItemToArray(problems, cJSON_CreateString(h.last_error));
+		failing = 1;
+	}
+	if (h.disk_total && (h.disk_free < HEALTH_DISK_LOW || h.disk_free < h.disk_total / 50))
+		cJSON_AddItemToArray(problems, cJSON_CreateString("the disk is almost full"));
+	cJSON_AddStringToObject(o, "db", failing ? cJSON_GetArrayItem(problems, 0)->valuestring :
+	    "ok");
+	return failing;
+}
+
+/* The printers part: what each kiosk's printer said last. */
+static void
+health_printers(struct api *a, cJSON *o, cJSON *problems)
+{
+	struct device_printer *p = calloc(HEALTH_PRINTERS, sizeof *p);
+	cJSON *arr = cJSON_AddArrayToObject(o, "printers"), *e;
+	char err[200];
+	int i, n = p ? desk_printers(a->desk, p, HEALTH_PRINTERS, err, sizeof err) : -1;
+
+	if (n < 0)
+		cJSON_AddItemToArray(problems, cJSON_CreateString(p ? err : "out of memory"));
+	for (i = 0; i < n; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "kiosk", p[i].name);
+		cJSON_AddStringToObject(e, "status", p[i].status[0] ? p[i].status : "unknown");
+		cJSON_AddStringToObject(e, "reason", p[i].reason);
+		cJSON_AddItemToObject(e, "at", time_or_null(p[i].at));
+		cJSON_AddItemToArray(arr, e);
+		if (!strcmp(p[i].status, "failed")) {
+			char line[300];
+			snprintf(line, sizeof line, "the printer of %s failed: %s", p[i].name,
+			    p[i].reason[0] ? p[i].reason : "no reason given");
+			cJSON_AddItemToArray(problems, cJSON_CreateString(line));
+		}
+	}
+	free(p);
+}
+
+/*
+ * GET /api/v1/health: what a supervisor needs. 200 with "ok" or "degraded"
+ * (the disk almost full, a kiosk's printer failed), 503 with "failing" when
+ * tickets cannot be kept: the file damaged or gone, the disk refusing
+ * writes, or the last write failed.
+ */
 static void
 get_health(struct api *a, const struct api_req *q, struct api_resp *r)
 {
-	cJSON *o = cJSON_CreateObject();
-	struct counter_view cv[1];
-	char now[32], err[200];
-	int db = desk_counters(a->desk, cv, 1, err, sizeof err) >= 0;
+	cJSON *o = cJSON_CreateObject(), *problems = cJSON_CreateArray();
+	char now[32];
+	int failing;
 
 	queue_rfc3339(q->now, now);
-	cJSON_AddStringToObject(o, "status", db ? "ok" : "degraded");
 	cJSON_AddStringToObject(o, "version", "1.0.0");
-	cJSON_AddStringToObject(o, "db", db ? "ok" : err);
 	cJSON_AddStringToObject(o, "site", a->site->id);
 	cJSON_AddStringToObject(o, "time", now);
-	reply(r, 200, o);
+	failing = health_storage(a, o, problems);
+	health_printers(a, o, problems);
+	cJSON_AddStringToObject(o, "status", failing ? "failing" :
+	    cJSON_GetArraySize(problems) ? "degraded" : "ok");
+	cJSON_AddItemToObject(o, "problems", problems);
+	reply(r, failing ? 503 : 200, o);
 }
 
 /* -- routing ---------------------------------------------------------------------------- */

@@ -416,6 +416,7 @@ handle_new(void)
 	pthread_cond_init(&st->gc_cond, NULL);
 	pthread_mutex_init(&st->rd_lock, NULL);
 	pthread_cond_init(&st->rd_cond, NULL);
+	pthread_mutex_init(&st->hl_lock, NULL);
 	st->gc_tail = &st->gc_head;
 	return st;
 }
@@ -489,7 +490,8 @@ store_open(const char *path, char *err, size_t errlen)
 		errf(err, errlen, "%s", st->why);
 		goto fail;
 	}
-	if (migrate(st, path, err, errlen) != ST_OK || open_readers(st, path, err, errlen) != ST_OK)
+	if (migrate(st, path, err, errlen) != ST_OK || open_readers(st, path, err, errlen) != ST_OK ||
+	    sq_health_init(st, path, err, errlen) != ST_OK)
 		goto fail;
 	return st;
 fail:
@@ -513,6 +515,8 @@ store_close(struct store *st)
 	pthread_cond_destroy(&st->rd_cond);
 	pthread_mutex_destroy(&st->rd_lock);
 	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_destroy(&st->hl_lock);
+	free(st->path);
 	free(st);
 }
 
@@ -650,6 +654,7 @@ run_batch(struct store *st, struct sq_req *batch)
 		ok = 0;
 		snprintf(reason, sizeof reason, "%s", st->why);
 	}
+	sq_health_note(st, ok, reason);
 	if (!ok) {
 		if (!sqlite3_get_autocommit(st->db))
 			tx(st, "ROLLBACK", "cannot roll back");
@@ -702,8 +707,8 @@ store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 }
 
 /* Take a free reader, waiting for one if they are all busy. */
-static struct store *
-reader_take(struct store *st, int *slot)
+struct store *
+sq_reader_take(struct store *st, int *slot)
 {
 	pthread_mutex_lock(&st->rd_lock);
 	while (st->rd_free == 0)
@@ -714,8 +719,8 @@ reader_take(struct store *st, int *slot)
 	return st->readers[*slot];
 }
 
-static void
-reader_give(struct store *st, int slot)
+void
+sq_reader_give(struct store *st, int slot)
 {
 	pthread_mutex_lock(&st->rd_lock);
 	st->rd_free |= 1u << slot;
@@ -735,9 +740,9 @@ store_read(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 		fatalx("store: store_read called from inside a store function");
 	if (st->readers[0] == NULL)
 		return read_on(st, fn, arg, err, errlen);
-	r = reader_take(st, &slot);
+	r = sq_reader_take(st, &slot);
 	rc = read_on(r, fn, arg, err, errlen);
-	reader_give(st, slot);
+	sq_reader_give(st, slot);
 	return rc;
 }
 

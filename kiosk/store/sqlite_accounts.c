@@ -228,6 +228,34 @@ store_device_put(struct store *st, const char *name, int64_t now)
 	    "cannot store the device");
 }
 
+int
+store_device_printer_set(struct store *st, const char *name, int64_t at, const char *status,
+    const char *reason)
+{
+	return sq_exec(st, sq_bind(st, "UPDATE devices SET printer_at = ?, printer_status = ?, "
+	    "printer_reason = ? WHERE name = ?", "isSs", at, status, reason, name),
+	    "cannot record the printer's state");
+}
+
+int
+store_device_printers(struct store *st, struct device_printer *out, int max)
+{
+	sqlite3_stmt *s = sq_stmt(st, "SELECT name, COALESCE(printer_at, 0), printer_status, "
+	    "printer_reason FROM devices WHERE active = 1 ORDER BY name");
+	int n = 0, rc;
+
+	while ((rc = sq_row(st, s, "cannot list the kiosks")) == 1) {
+		if (n < max) {
+			sq_text(s, 0, out[n].name, sizeof out[n].name);
+			out[n].at = sqlite3_column_int64(s, 1);
+			sq_text(s, 2, out[n].status, sizeof out[n].status);
+			sq_text(s, 3, out[n].reason, sizeof out[n].reason);
+			n++;
+		}
+	}
+	return rc < 0 ? ST_ERR : n;
+}
+
 /* -- credentials ------------------------------------------------------------------ */
 
 int

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "store/store.h"
 
@@ -58,7 +59,26 @@ struct store {
 	struct sq_req **gc_tail;        /* where the next request goes */
 	int gc_queued;                  /* requests in that queue */
 	int gc_leader;                  /* a thread is running a batch */
+	char *path;                     /* the database file (the writer only), for health */
+	dev_t dev;                      /* and its identity when opened: a file put in */
+	ino_t ino;                      /* its place later is another file */
+	pthread_mutex_t hl_lock;        /* guards the health fields below (never held for I/O) */
+	int64_t last_commit;            /* Unix ms of the last committed batch, 0: none yet */
+	int64_t last_failure;           /* Unix ms of the last failed batch, 0: none */
+	char last_error[400];           /* that failure's reason */
+	int64_t probe_at;               /* Unix ms of the last write probe (health) */
+	int probe_ok;                   /* its result */
+	char probe_err[200];            /* its reason when it failed */
 };
+
+/* An idle read-only connection, for the caller alone until given back. */
+struct store *sq_reader_take(struct store *st, int *slot);
+void sq_reader_give(struct store *st, int slot);
+
+/* Remember the file's path and identity for store_health. ST_OK or ST_ERR. */
+int sq_health_init(struct store *st, const char *path, char *err, size_t errlen);
+/* A batch committed (ok) or failed with reason: kept for store_health. */
+void sq_health_note(struct store *st, int ok, const char *reason);
 
 /* Record the reason of the connection's last failure, as "what: reason",
  * in st->why, and log it. Returns ST_ERR. */

@@ -167,6 +167,23 @@ void store_close(struct store *st);     /* NULL is harmless */
 /* Consistent online copy into dest. */
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 
+/* What a supervisor needs to know of the storage, read without waiting for
+ * a transaction (a stalled disk must not stall the answer). */
+struct store_health {
+	int file_ok;            /* the file is in place, whole, and still an SQLite database */
+	char file_err[200];     /* else what is wrong with it */
+	int writable;           /* a test write with fsync next to the database worked */
+	char write_err[200];    /* else why not (the disk is full, read-only, ...) */
+	uint64_t disk_free;     /* bytes free for this process on that file system */
+	uint64_t disk_total;    /* its size in bytes */
+	int64_t last_commit;    /* Unix ms of the last committed write, 0: none since start */
+	int64_t last_failure;   /* Unix ms of the last failed write transaction, 0: none */
+	char last_error[400];   /* its reason */
+};
+/* Fill *h. The test write runs at most every few seconds (its result is
+ * reused in between), so a caller polling hard cannot fill the disk's queue. */
+void store_health(struct store *st, struct store_health *h);
+
 typedef int (*store_fn)(struct store *st, void *arg);
 /*
  * Run fn in a write transaction, grouped with concurrent calls (see the top
@@ -320,6 +337,18 @@ int store_user_put(struct store *st, const char *login, const char *role, const 
 /* An active user's password hash (crypto_pwhash_STRBYTES) and role (16). */
 int store_user_get(struct store *st, const char *login, char *pwhash, size_t hashlen, char *role);
 int store_device_put(struct store *st, const char *name, int64_t now);
+
+/* What a kiosk's printer said last. */
+struct device_printer {
+	char name[48];          /* the kiosk */
+	int64_t at;             /* Unix seconds of its last print report, 0: none yet */
+	char status[16];        /* confirmed, unconfirmed, failed ("" before any) */
+	char reason[192];       /* the printer's sentence */
+};
+int store_device_printer_set(struct store *st, const char *name, int64_t at, const char *status,
+    const char *reason);
+/* The active kiosks, by name, at most max: how many, or ST_ERR. */
+int store_device_printers(struct store *st, struct device_printer *out, int max);
 /* expires_at 0: until revoked. csrf may be NULL. */
 int store_cred_put(struct store *st, const unsigned char hash[32], const char *kind,
     const char *owner, const char *csrf, int64_t now, int64_t expires_at);
