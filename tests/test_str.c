@@ -1,7 +1,9 @@
 /*
  * test_str: the one bounded string copy. What fits is copied whole; what
  * does not is cut, always terminated, and reported; the UTF-8 variant cuts
- * before a character, never inside one (2-, 3- and 4-byte characters).
+ * before a character, never inside one (2-, 3- and 4-byte characters);
+ * the validator refuses overlongs, surrogates, code points above U+10FFFF
+ * and cut characters.
  */
 #include <string.h>
 
@@ -65,10 +67,54 @@ test_utf8(void)
 	CHECK_STR(d, "abc");
 }
 
+#define VALID(lit) str_utf8_valid(lit, sizeof(lit) - 1)
+
+static void
+test_valid(void)
+{
+	CHECK_INT(VALID(""), 1);
+	CHECK_INT(VALID("plain ASCII"), 1);
+	CHECK_INT(VALID("\xc3\xa9t\xc3\xa9"), 1);             /* été */
+	CHECK_INT(VALID("\xe2\x82\xac"), 1);                   /* euro sign */
+	CHECK_INT(VALID("\xf0\x9f\x98\x80"), 1);              /* an emoji */
+	CHECK_INT(VALID("\xf4\x8f\xbf\xbf"), 1);              /* U+10FFFF, the last */
+	CHECK_INT(VALID("\xed\x9f\xbf"), 1);                   /* U+D7FF, before surrogates */
+	CHECK_INT(VALID("\xee\x80\x80"), 1);                   /* U+E000, after them */
+	CHECK_INT(VALID("\xef\xbb\xbf"), 1);                   /* a BOM is a character */
+	CHECK_INT(VALID("a\0b"), 1);                             /* NUL is UTF-8 */
+	/* Latin-1 "été" */
+	CHECK_INT(VALID("\xe9t\xe9"), 0);
+	/* overlongs: '/' in 2, 3 and 4 bytes; U+07FF in 3; U+FFFF in 4 */
+	CHECK_INT(VALID("\xc0\xaf"), 0);
+	CHECK_INT(VALID("\xc1\xbf"), 0);
+	CHECK_INT(VALID("\xe0\x80\xaf"), 0);
+	CHECK_INT(VALID("\xf0\x80\x80\xaf"), 0);
+	CHECK_INT(VALID("\xe0\x9f\xbf"), 0);
+	CHECK_INT(VALID("\xf0\x8f\xbf\xbf"), 0);
+	/* surrogates U+D800 and U+DFFF, and a CESU-8 pair */
+	CHECK_INT(VALID("\xed\xa0\x80"), 0);
+	CHECK_INT(VALID("\xed\xbf\xbf"), 0);
+	CHECK_INT(VALID("\xed\xa0\xbd\xed\xb8\x80"), 0);
+	/* above U+10FFFF, and leads that cannot start anything */
+	CHECK_INT(VALID("\xf4\x90\x80\x80"), 0);
+	CHECK_INT(VALID("\xf5\x80\x80\x80"), 0);
+	CHECK_INT(VALID("\xf8\x88\x80\x80\x80"), 0);
+	CHECK_INT(VALID("\xff"), 0);
+	/* a lone continuation, a cut character, a lead without its tail */
+	CHECK_INT(VALID("\x80"), 0);
+	CHECK_INT(VALID("ab\xe2\x82"), 0);
+	CHECK_INT(VALID("\xc3" "a"), 0);
+	CHECK_INT(VALID("\xf0\x9f\x98" "a"), 0);
+	/* only n bytes are read: a valid prefix of a cut string */
+	CHECK_INT(str_utf8_valid("ab\xe2\x82\xac", 2), 1);
+	CHECK_INT(str_utf8_valid("ab\xe2\x82\xac", 4), 0);
+}
+
 int
 main(void)
 {
 	test_copy();
 	test_utf8();
+	test_valid();
 	return TEST_REPORT();
 }

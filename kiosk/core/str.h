@@ -20,5 +20,12 @@
 int str_copy(char *dst, size_t size, const char *src);
 /* The same, but a cut falls before a UTF-8 character, never inside one. */
 int str_copy_utf8(char *dst, size_t size, const char *src);
+/*
+ * 1 when the n bytes at s are well-formed UTF-8 (RFC 3629): no overlong
+ * form, no surrogate (U+D800..U+DFFF), nothing above U+10FFFF, no cut
+ * character at the end. NUL bytes are valid UTF-8; callers that refuse
+ * them check separately. 0 otherwise.
+ */
+int str_utf8_valid(const char *s, size_t n);
 
 #endif
