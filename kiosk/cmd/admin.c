@@ -16,6 +16,7 @@
 #include "core/sign.h"
 #include "core/site.h"
 #include "desk/desk.h"
+#include "io/runlock.h"
 #include "store/store.h"
 
 static void
@@ -24,7 +25,11 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: kiosk admin --db FILE [--key KEYFILE] VERB ...\n"
 	    "\n"
-	    "  init --site SITE.ini         create the database, or update it from the site file\n"
+	    "  init --site SITE.ini [--drop-open-tickets]\n"
+	    "                               create the database, or update it from the site file;\n"
+	    "                               refused while a server runs on FILE, and when the new\n"
+	    "                               site drops a service with tickets open today (unless\n"
+	    "                               --drop-open-tickets: they close at the day's end)\n"
 	    "  keygen [--force]             create the site's signing key (KEYFILE, default FILE.key)\n"
 	    "  pubkey                       print the public key, for verifiers ('kiosk verify')\n"
 	    "  device add NAME              register a kiosk; prints its device key once\n"
@@ -58,6 +63,8 @@ struct admin {
 	struct desk_actor who;      /* the person at the keyboard, for the audit log */
 	int64_t now;
 	char err[512];
+	struct site *site;          /* init: the new site, loaded before the database opens */
+	int drop_open;              /* init: --drop-open-tickets */
 };
 
 static int
@@ -167,20 +174,69 @@ report_hourly(struct admin *ad, int argc, char **argv)
 
 /* -- the verbs: argv holds what follows the verb ---------------------------------- */
 
+/* init's arguments: the site file, loaded (ad->site), and the option. 0,
+ * 2 for a usage error, 1 for a site file refused. Runs before the database
+ * is opened, so a bad file leaves even a new database file uncreated. */
+static int
+init_args(struct admin *ad, int argc, char **argv)
+{
+	const char *path = NULL;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--site") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strcmp(argv[i], "--drop-open-tickets"))
+			ad->drop_open = 1;
+		else
+			path = NULL, i = argc;
+	}
+	if (path == NULL) {
+		fprintf(stderr, "usage: kiosk admin --db FILE init --site SITE.ini "
+		    "[--drop-open-tickets]\n");
+		return 2;
+	}
+	if ((ad->site = malloc(sizeof *ad->site)) == NULL ||
+	    site_load(path, ad->site, ad->err, sizeof ad->err) != 0) {
+		if (ad->site == NULL)
+			snprintf(ad->err, sizeof ad->err, "out of memory");
+		return failed(ad);
+	}
+	return 0;
+}
+
+/* The site was loaded by init_args, and the run lock is held (cmd_admin). */
 static int
 do_init(struct admin *ad, int argc, char **argv)
 {
-	struct site site;
+	const struct site *old = desk_site(ad->desk), *site = ad->site;
+	char why[400];
+	int n;
 
-	if (argc < 2 || strcmp(argv[0], "--site") != 0) {
-		fprintf(stderr, "usage: kiosk admin --db FILE init --site SITE.ini\n");
-		return 2;
+	(void)argc;
+	(void)argv;
+	if (old != NULL) {
+		/* "today" is the stored site's day */
+		setenv("TZ", old->tz, 1);
+		tzset();
 	}
-	if (site_load(argv[1], &site, ad->err, sizeof ad->err) != 0 ||
-	    desk_apply_site(ad->desk, &ad->who, &site, ad->now, ad->err, sizeof ad->err) != DK_OK)
+	if ((n = desk_site_drops(ad->desk, site, ad->now, why, sizeof why)) < 0) {
+		snprintf(ad->err, sizeof ad->err, "%s", why);
 		return failed(ad);
-	printf("site '%s' (%s): %d services, %d counters written to %s\n", site.id, site.name,
-	    site.nservices, site.ncounters, ad->db);
+	}
+	if (n > 0 && !ad->drop_open) {
+		fprintf(stderr, "kiosk admin: the new site drops %s: no counter could call them.\n"
+		    "Serve or cancel them first, or run init again with --drop-open-tickets (they "
+		    "are then closed as not served at the end of the day).\n", why);
+		return 1;
+	}
+	if (n > 0)
+		fprintf(stderr, "kiosk admin: --drop-open-tickets: %s; they close as not served "
+		    "at the end of the day\n", why);
+	if (desk_apply_site(ad->desk, &ad->who, site, ad->now, ad->err, sizeof ad->err) != DK_OK)
+		return failed(ad);
+	printf("site '%s' (%s): %d services, %d counters written to %s\n", site->id, site->name,
+	    site->nservices, site->ncounters, ad->db);
 	return 0;
 }
 
@@ -320,10 +376,11 @@ cmd_admin(int argc, char **argv)
 	};
 	struct admin ad;
 	struct store *st = NULL;
+	struct runlock *lock = NULL;
 	char keybuf[PATH_MAX];
 	const char *verb;
 	size_t k;
-	int i = 1, rc = -1;
+	int i = 1, rc = -1, busy;
 
 	memset(&ad, 0, sizeof ad);
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -351,10 +408,21 @@ cmd_admin(int argc, char **argv)
 	}
 	ad.now = (int64_t)time(NULL);
 	ad.who.name = getenv("USER") ? getenv("USER") : "admin";
+	/* init replaces the site: check the file first, and never under a
+	 * running server (it would go on issuing for a service just dropped) */
+	if (!strcmp(verb, "init")) {
+		if ((rc = init_args(&ad, argc - i, argv + i)) != 0)
+			goto out;
+		if ((lock = runlock_take(ad.db, RUNLOCK_EXCLUSIVE, &busy, ad.err,
+		    sizeof ad.err)) == NULL) {
+			rc = failed(&ad);
+			goto out;
+		}
+	}
 	if ((st = store_open(ad.db, ad.err, sizeof ad.err)) == NULL ||
 	    (ad.desk = desk_open(st, NULL, ad.err, sizeof ad.err)) == NULL) {
-		store_close(st);
-		return failed(&ad);
+		rc = failed(&ad);
+		goto out;
 	}
 	for (k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
 		if (!strcmp(verb, verbs[k].name))
@@ -364,7 +432,10 @@ cmd_admin(int argc, char **argv)
 		usage(stderr);
 		rc = 2;
 	}
+out:
 	desk_close(ad.desk);
 	store_close(st);
+	runlock_release(lock);
+	free(ad.site);
 	return rc;
 }

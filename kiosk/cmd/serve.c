@@ -24,6 +24,7 @@
 #include "cmd/serve.h"
 #include "core/sign.h"
 #include "store/store.h"
+#include "io/runlock.h"
 #include "speech/tts.h"
 
 static int64_t
@@ -264,8 +265,9 @@ cmd_serve(int argc, char **argv)
 	struct api *api = NULL;
 	struct bus *bus = NULL;
 	struct http *http = NULL;
+	struct runlock *lock = NULL;
 	sigset_t sigs;
-	int rc;
+	int rc, busy;
 
 	if ((rc = parse_options(&o, argc, argv)) != 0)
 		return rc > 0 ? 0 : 2;
@@ -275,6 +277,11 @@ cmd_serve(int argc, char **argv)
 	}
 	memset(&keys, 0, sizeof keys);
 	rc = 1;
+	/* held until exit: `kiosk admin init` refuses to change the site meanwhile */
+	if ((lock = runlock_take(o.db, RUNLOCK_SERVE, &busy, err, sizeof err)) == NULL) {
+		log_warnx("serve: %s", err);
+		goto out;
+	}
 	if (open_desk(&o, &keys, &st, &desk) != 0)
 		goto out;
 
@@ -307,6 +314,7 @@ out:
 	bus_free(bus);
 	desk_close(desk);
 	store_close(st);
+	runlock_release(lock);
 	sodium_memzero(&keys, sizeof keys);
 	tts_shutdown();
 	i18n_free();

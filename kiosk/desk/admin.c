@@ -313,6 +313,54 @@ desk_apply_site(struct desk *d, const struct desk_actor *who, const struct site 
 	return rc;
 }
 
+struct drops {
+	struct verb v;
+	const struct site *next;
+	int n;                      /* services dropped with open tickets */
+	char *why;                  /* their names and counts */
+	size_t whylen;
+};
+
+static int
+drops_tx(struct store *st, void *arg)
+{
+	struct drops *dr = arg;
+	const struct site *old = &dr->v.d->site;
+	size_t used = 0;
+	int i, k;
+
+	for (i = 0; i < old->nservices; i++) {
+		const struct site_service *sv = &old->services[i];
+		if (site_service(dr->next, sv->code) != NULL)
+			continue;
+		if ((k = store_open_in_queue(st, dr->v.day, sv->code)) < 0)
+			return ST_ERR;
+		if (k == 0)
+			continue;
+		if (used < dr->whylen)
+			used += (size_t)snprintf(dr->why + used, dr->whylen - used, "%s[service %c] %s "
+			    "has %d ticket%s waiting or called today", dr->n ? "; " : "", sv->code,
+			    sv->name, k, k > 1 ? "s" : "");
+		dr->n++;
+	}
+	return ST_OK;
+}
+
+int
+desk_site_drops(struct desk *d, const struct site *next, int64_t now, char *why, size_t whylen)
+{
+	struct drops dr = { .next = next, .why = why, .whylen = whylen };
+	int rc;
+
+	if (whylen)
+		why[0] = '\0';
+	if (!d->have_site)
+		return 0;
+	verb_init(&dr.v, d, NULL, now, NULL, why, whylen);
+	rc = verb_read(&dr.v, drops_tx, &dr);
+	return rc == ST_OK ? dr.n : rc;
+}
+
 static int
 purge_tx(struct store *st, void *arg)
 {

@@ -244,6 +244,13 @@ int desk_token_new(struct desk *d, const struct desk_actor *who, const char *log
 /* Copy a parsed site file in (services, names, counters, hours), audited. */
 int desk_apply_site(struct desk *d, const struct desk_actor *who, const struct site *s,
     int64_t now, char *err, size_t errlen);
+/* Before desk_apply_site: the services of the stored site that `next`
+ * drops while they still hold tickets waiting or called today. Returns how
+ * many such services (why names each with its count), 0, or DK_ERR. A
+ * read, not part of the apply: `kiosk admin init` holds the database's run
+ * lock (io/runlock.h), so no server adds tickets in between. */
+int desk_site_drops(struct desk *d, const struct site *next, int64_t now, char *why,
+    size_t whylen);
 /* Retention (docs/PRIVACY.md): holder data and old events. */
 int desk_retention(struct desk *d, int64_t now, char *err, size_t errlen);
 int desk_audit_verify(struct desk *d, int *entries, char *err, size_t errlen);

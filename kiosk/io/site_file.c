@@ -1,5 +1,11 @@
 /*
- * site: see site.h. inih calls handler() once per key; the first problem
+ * site: see site.h. The file is read whole and checked byte by byte first
+ * (scan()): inih cuts a line at INI_MAX_LINE and reads its tail as a new
+ * line, stops a value at a NUL, and takes any bytes as text, so a long
+ * comment could set a key, and a Latin-1 name would reach the API's JSON.
+ * scan() also refuses a section that appears twice, on the line of its
+ * second header (inih would merge the two). Then inih parses the same
+ * bytes from memory and calls handler() once per key; the first problem
  * stops the parse and inih gives back its line number.
  */
 #include <ctype.h>
@@ -14,9 +20,16 @@
 #include "core/site.h"
 #include "core/str.h"
 
+/* Lines longer than this are refused: inih reads INI_MAX_LINE - 1 bytes of
+ * a line, newline included, and would read the rest as another line. */
+#define SITE_LINE_MAX (INI_MAX_LINE - 1)
+#define SITE_FILE_MAX (1 << 20)   /* a site file is a few kilobytes */
+
 struct parse {
 	struct site *site;
 	char why[200];          /* the problem, for the caller's message */
+	char (*keys)[2][64];    /* (section, key) set so far, to refuse a repeat */
+	size_t nkeys, maxkeys;  /* used and allocated entries of keys */
 };
 
 static const char *days[7] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
@@ -186,12 +199,45 @@ int_key(struct parse *p, const struct int_key *t, size_t n,
 	FAIL("unknown key '%s' in [%s]", key, section);
 }
 
+/* A key set twice in one section (sections are unique: scan()). inih
+ * also calls the handler again, with the same key, for an indented line
+ * that continues a value. */
+static int
+key_repeated(struct parse *p, const char *section, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkeys; i++)
+		if (!strcmp(p->keys[i][0], section) && !strcmp(p->keys[i][1], key))
+			return 1;
+	if (p->nkeys == p->maxkeys) {
+		size_t m = p->maxkeys ? 2 * p->maxkeys : 64;
+		void *k = realloc(p->keys, m * sizeof p->keys[0]);
+		if (k == NULL)
+			return 0;   /* then repeats go unnoticed; nothing else breaks */
+		p->keys = k;
+		p->maxkeys = m;
+	}
+	snprintf(p->keys[p->nkeys][0], sizeof p->keys[0][0], "%s", section);
+	snprintf(p->keys[p->nkeys][1], sizeof p->keys[0][1], "%s", key);
+	p->nkeys++;
+	return 0;
+}
+
 static int
 handler(void *user, const char *section, const char *key, const char *v)
 {
 	struct parse *p = user;
 	struct site *s = p->site;
 	int n;
+
+	/* inih goes on after a refusal but returns the first one's line: keep
+	 * the first reason with it */
+	if (p->why[0])
+		return 0;
+	if (key_repeated(p, section, key))
+		FAIL("'%s' is set twice in [%s] (or an indented line continues it: "
+		    "a value is one line)", key, section);
 
 	if (!strcmp(section, "site"))
 		return site_key(p, key, v);
@@ -271,10 +317,118 @@ check(const struct site *s, char *why, size_t len)
 	return 0;
 }
 
+/* A section header's name as inih reads it ("" when the line is none),
+ * canonical: "counter 03" and "counter 3" are the same counter. */
+static void
+header_name(const char *line, size_t len, char *out, size_t outlen)
+{
+	size_t i = 0, j;
+	int n;
+
+	out[0] = '\0';
+	while (i < len && isspace((unsigned char)line[i]))
+		i++;
+	if (i == len || line[i] != '[')
+		return;
+	for (j = ++i; j < len && line[j] != ']'; j++)
+		;
+	if (j == len)
+		return;   /* inih refuses it */
+	snprintf(out, outlen, "%.*s", (int)(j - i), line + i);
+	if (!strncmp(out, "counter ", 8) && parse_int(out + 8, 1, 99, &n) == 0)
+		snprintf(out, outlen, "counter %d", n);
+}
+
+/*
+ * The raw file, before inih: each line at most SITE_LINE_MAX bytes, no
+ * control character but tab (and CR before LF), valid UTF-8 (a BOM is
+ * accepted at the start), each section once. 0, or -1 with
+ * "FILE:LINE: problem" in err.
+ */
+static int
+scan(const char *path, const char *b, size_t n, char *err, size_t errlen)
+{
+	struct { char name[64]; int line; } seen[SITE_MAX_SERVICES + SITE_MAX_COUNTERS + 8];
+	size_t at = 0, nseen = 0, k;
+	int line = 0;
+
+	if (n >= 3 && !memcmp(b, "\xef\xbb\xbf", 3))
+		at = 3;
+	while (at < n) {
+		const char *nl = memchr(b + at, '\n', n - at);
+		size_t end = nl ? (size_t)(nl - b) : n, len = end - at, i;
+		char name[64];
+
+		line++;
+		if (len > 0 && b[end - 1] == '\r')
+			len--;
+		if (len > SITE_LINE_MAX)
+			return errf(err, errlen, "%s:%d: line longer than %d bytes (inih would "
+			    "read its end as another line): shorten it", path, line, SITE_LINE_MAX);
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)b[at + i];
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return errf(err, errlen, "%s:%d: control character 0x%02x at byte %zu "
+				    "(%s): a site file is text", path, line, c, i + 1,
+				    c == 0 ? "a NUL" : c == '\r' ? "a carriage return" : "not text");
+		}
+		if (!str_utf8_valid(b + at, len))
+			return errf(err, errlen, "%s:%d: not valid UTF-8 (save the file as UTF-8, "
+			    "not Latin-1 or Windows-1252)", path, line);
+		header_name(b + at, len, name, sizeof name);
+		if (name[0]) {
+			for (k = 0; k < nseen; k++)
+				if (!strcmp(seen[k].name, name))
+					return errf(err, errlen, "%s:%d: [%s] appears twice (first at "
+					    "line %d): merge the two sections", path, line, name,
+					    seen[k].line);
+			if (nseen < sizeof seen / sizeof seen[0]) {
+				snprintf(seen[nseen].name, sizeof seen[0].name, "%s", name);
+				seen[nseen++].line = line;
+			}
+		}
+		at = end + 1;
+	}
+	return 0;
+}
+
+/* The whole file into a NUL-terminated buffer (*out, malloc'd). */
+static int
+read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	size_t n;
+
+	*out = NULL;
+	if (f == NULL)
+		return errf(err, errlen, "%s: cannot open the site file", path);
+	if ((b = malloc(SITE_FILE_MAX + 1)) == NULL) {
+		fclose(f);
+		return errf(err, errlen, "%s: out of memory", path);
+	}
+	n = fread(b, 1, SITE_FILE_MAX + 1, f);
+	if (ferror(f) || n > SITE_FILE_MAX) {
+		fclose(f);
+		free(b);
+		if (n > SITE_FILE_MAX)
+			return errf(err, errlen, "%s: larger than %d bytes: not a site file", path,
+			    SITE_FILE_MAX);
+		return errf(err, errlen, "%s: cannot read the site file", path);
+	}
+	fclose(f);
+	b[n] = '\0';
+	*out = b;
+	*len = n;
+	return 0;
+}
+
 int
 site_load(const char *path, struct site *out, char *err, size_t errlen)
 {
 	struct parse p;
+	char *text;
+	size_t len = 0;
 	int i, line;
 
 	memset(out, 0, sizeof *out);
@@ -293,9 +447,15 @@ site_load(const char *path, struct site *out, char *err, size_t errlen)
 	out->privacy.holder_days = 0;
 	for (i = 0; i < 7; i++)
 		out->hours[i].open_min = out->hours[i].close_min = -1;
-	line = ini_parse(path, handler, &p);
-	if (line == -1)
-		return errf(err, errlen, "%s: cannot open the site file", path);
+	if (read_file(path, &text, &len, err, errlen) != 0)
+		return -1;
+	if (scan(path, text, len, err, errlen) != 0) {
+		free(text);
+		return -1;
+	}
+	line = ini_parse_string(text, handler, &p);
+	free(text);
+	free(p.keys);
 	if (line == -2)
 		return errf(err, errlen, "%s: out of memory", path);
 	if (line > 0)

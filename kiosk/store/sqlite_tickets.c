@@ -320,6 +320,17 @@ store_tickets_to_close(struct store *st, const char *day, int with_day)
 	return (int)n;
 }
 
+int
+store_open_in_queue(struct store *st, const char *day, char queue)
+{
+	int64_t n;
+
+	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM tickets WHERE day = ? AND queue = ? AND "
+	    "state IN ('waiting', 'called')", "sc", day, queue), 0, &n, "cannot read a queue"))
+		return ST_ERR;
+	return (int)n;
+}
+
 /* The four statements of a close: events, then states; waiting, then called. */
 static const char *const close_sql[2][4] = {
 	{ "INSERT INTO events (at, day, kind, ticket, service, counter) SELECT ?1, day, "

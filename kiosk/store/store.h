@@ -253,6 +253,8 @@ int store_service_time_set(struct store *st, const char *day, char queue, int me
  * how many, or ST_ERR. */
 int store_tickets_close(struct store *st, const char *day, int with_day, int64_t now);
 int store_tickets_to_close(struct store *st, const char *day, int with_day); /* how many */
+/* Waiting or called tickets of a day in one queue: how many, or ST_ERR. */
+int store_open_in_queue(struct store *st, const char *day, char queue);
 
 /* Priority tickets called in a row for a service and day. */
 int store_streak_get(struct store *st, const char *day, char service);
