@@ -41,6 +41,32 @@ minute_is(int64_t t, int want_minute, int want_wday)
 }
 
 static void
+test_valid_day(void)
+{
+	CHECK_INT(queue_valid_day("2026-11-27"), 1);
+	CHECK_INT(queue_valid_day("2028-02-29"), 1);    /* leap year */
+	CHECK_INT(queue_valid_day("2000-02-29"), 1);    /* divisible by 400 */
+	CHECK_INT(queue_valid_day("2026-12-31"), 1);
+	CHECK_INT(queue_valid_day("1970-01-01"), 1);
+	CHECK_INT(queue_valid_day("9999-12-31"), 1);
+	CHECK_INT(queue_valid_day("9999-99-99"), 0);
+	CHECK_INT(queue_valid_day("2026-02-30"), 0);
+	CHECK_INT(queue_valid_day("2026-02-29"), 0);    /* not a leap year */
+	CHECK_INT(queue_valid_day("2100-02-29"), 0);    /* divisible by 100 only */
+	CHECK_INT(queue_valid_day("2026-04-31"), 0);
+	CHECK_INT(queue_valid_day("2026-13-01"), 0);
+	CHECK_INT(queue_valid_day("2026-00-10"), 0);
+	CHECK_INT(queue_valid_day("2026-01-00"), 0);
+	CHECK_INT(queue_valid_day("0000-01-01"), 0);
+	CHECK_INT(queue_valid_day("2026-1-01"), 0);
+	CHECK_INT(queue_valid_day("2026-01-01 "), 0);
+	CHECK_INT(queue_valid_day("2026/01/01"), 0);
+	CHECK_INT(queue_valid_day("2026-0a-01"), 0);
+	CHECK_INT(queue_valid_day("2026-01"), 0);
+	CHECK_INT(queue_valid_day(""), 0);
+}
+
+static void
 test_numbers(void)
 {
 	char buf[16];
@@ -414,6 +440,7 @@ main(void)
 {
 	fixture_tz("Europe/Paris");
 	test_numbers();
+	test_valid_day();
 	test_midnight_and_dst();
 	test_open();
 	test_pick();

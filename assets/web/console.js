@@ -632,6 +632,7 @@ const ALERT_KINDS = {
 	outside_hours: 'Tentatives hors des horaires',
 	reprints: 'Réimpressions nombreuses',
 	paper: 'Consommation de papier anormale',
+	login_throttled: 'Mots de passe faux répétés (connexions ralenties)',
 };
 
 function addAlert(a) {

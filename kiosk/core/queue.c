@@ -66,6 +66,26 @@ queue_local_day(int64_t now, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+int
+queue_valid_day(const char *d)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int i, y, m, day, leap;
+
+	for (i = 0; i < 10; i++)
+		if (d[i] == '\0' || ((i == 4 || i == 7) ? d[i] != '-' : (d[i] < '0' || d[i] > '9')))
+			return 0;
+	if (d[10] != '\0')
+		return 0;
+	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	m = (d[5] - '0') * 10 + (d[6] - '0');
+	day = (d[8] - '0') * 10 + (d[9] - '0');
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1970 || m < 1 || m > 12 || day < 1)
+		return 0;
+	return day <= mdays[m - 1] + (m == 2 && leap);
+}
+
 void
 queue_rfc3339(int64_t now, char out[32])
 {

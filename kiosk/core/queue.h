@@ -42,6 +42,9 @@ int queue_next_state(enum ticket_state from, enum queue_action a);
 
 /* Local calendar day of `now` as "YYYY-MM-DD". */
 void queue_local_day(int64_t now, char out[11]);
+/* 1 when d is exactly "YYYY-MM-DD" and names a real Gregorian day (years
+ * 1970 to 9999; 2028-02-29 yes, 2026-02-30 and 9999-99-99 no), else 0. */
+int queue_valid_day(const char *d);
 /* RFC 3339 local time with offset: "2026-11-27T09:14:05+01:00". */
 void queue_rfc3339(int64_t now, char out[32]);
 /* Minutes since local midnight and weekday (0 = Sunday) of `now`. */

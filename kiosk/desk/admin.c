@@ -169,6 +169,40 @@ desk_login_failed(struct desk *d, const char *login, const char *client, int64_t
 	return verb_write(&a.v, login_failed_tx, &a);
 }
 
+struct throttled {
+	struct verb v;
+	const char *login, *client;
+	int failures, delay_s;
+};
+
+static int
+throttled_tx(struct store *st, void *arg)
+{
+	struct throttled *t = arg;
+	char detail[160], msg[200];
+	int rc;
+
+	snprintf(detail, sizeof detail, "from %.64s after %d failures: next try in %d s", t->client,
+	    t->failures, t->delay_s);
+	if ((rc = store_audit_add(st, t->v.now, t->login, "login_throttled", detail)) != ST_OK)
+		return rc;
+	snprintf(msg, sizeof msg, "%d mots de passe faux pour « %.40s » depuis %.46s : "
+	    "connexions ralenties depuis cette adresse", t->failures, t->login, t->client);
+	return desk_raise_alert(&t->v, "login_throttled", t->login, msg);
+}
+
+int
+desk_login_throttled(struct desk *d, const char *login, const char *client, int failures,
+    int delay_s, int64_t now, struct desk_events *ev)
+{
+	struct throttled t = { .login = login, .client = client ? client : "",
+	    .failures = failures, .delay_s = delay_s };
+	char err[200];
+
+	verb_init(&t.v, d, NULL, now, ev, err, sizeof err);
+	return verb_write(&t.v, throttled_tx, &t);
+}
+
 static int
 logout_tx(struct store *st, void *arg)
 {

@@ -14,9 +14,8 @@
 #include "core/queue.h"
 #include "desk/desk_int.h"
 
-/* Raise (kind, subject) unless it exists: ST_OK either way, ST_ERR. */
-static int
-raise_alert(struct verb *v, const char *kind, const char *subject, const char *message)
+int
+desk_raise_alert(struct verb *v, const char *kind, const char *subject, const char *message)
 {
 	struct alert a;
 	struct desk_event *e;
@@ -64,7 +63,7 @@ check_burst(struct verb *v, const struct site_alerts *t, const char *device, int
 		return rc;
 	snprintf(msg, sizeof msg, "la borne %.40s a délivré %d tickets en une minute (seuil %d) : "
 	    "vérifier qui est à la borne", device, k, t->burst_per_minute);
-	return raise_alert(v, "burst", subject, msg);
+	return desk_raise_alert(v, "burst", subject, msg);
 }
 
 static int
@@ -77,7 +76,7 @@ check_holders(struct verb *v, const struct site_alerts *t)
 	for (i = 0; i < n; i++) {
 		snprintf(msg, sizeof msg, "le titulaire du ticket %.11s a redemandé un ticket %d fois "
 		    "aujourd'hui (seuil %d)", numbers[i], counts[i], t->holder_refusals);
-		if ((rc = raise_alert(v, "holder_refusals", numbers[i], msg)) != ST_OK)
+		if ((rc = desk_raise_alert(v, "holder_refusals", numbers[i], msg)) != ST_OK)
 			return rc;
 	}
 	return n < 0 ? ST_ERR : ST_OK;
@@ -94,7 +93,7 @@ check_closed(struct verb *v, const struct site_alerts *t)
 		return rc;
 	snprintf(msg, sizeof msg, "%d demandes de ticket pendant la fermeture aujourd'hui (seuil %d)",
 	    k, t->outside_hours);
-	return raise_alert(v, "outside_hours", "", msg);
+	return desk_raise_alert(v, "outside_hours", "", msg);
 }
 
 static int
@@ -109,7 +108,7 @@ check_reprints(struct verb *v, const struct site_alerts *t, int hour)
 		return rc;
 	snprintf(msg, sizeof msg, "%d réimpressions dans la dernière heure (seuil %d)", k,
 	    t->reprints_per_hour);
-	return raise_alert(v, "reprints", subject, msg);
+	return desk_raise_alert(v, "reprints", subject, msg);
 }
 
 static int
@@ -128,7 +127,7 @@ check_paper(struct verb *v, const struct site_alerts *t)
 	snprintf(msg, sizeof msg, "%lld impressions pour %lld tickets et attestations aujourd'hui "
 	    "(seuil %d %%) : consommation de papier anormale", (long long)slips, (long long)issued,
 	    t->paper_ratio);
-	return raise_alert(v, "paper", "", msg);
+	return desk_raise_alert(v, "paper", "", msg);
 }
 
 int

@@ -232,6 +232,11 @@ int desk_login(struct desk *d, const char *login, const char *password, const ch
     int64_t now, int ttl_s, char *role, char *secret, char *csrf, char *err, size_t errlen);
 /* A failed login, for the audit log. */
 int desk_login_failed(struct desk *d, const char *login, const char *client, int64_t now);
+/* Failed logins of `login` from `client` now wait delay_s before the next
+ * try: audited (login_throttled), and the day's login_throttled alert for
+ * that login is raised once (its event in ev). */
+int desk_login_throttled(struct desk *d, const char *login, const char *client, int failures,
+    int delay_s, int64_t now, struct desk_events *ev);
 int desk_logout(struct desk *d, const char *secret, char *err, size_t errlen);
 int desk_user_add(struct desk *d, const struct desk_actor *who, const char *login,
     const char *role, const char *password, int64_t now, char *err, size_t errlen);

@@ -71,6 +71,9 @@ enum alert_check {
 	AC_PAPER = 16,              /* a slip was printed */
 };
 int desk_check_alerts(struct verb *v, unsigned checks, const char *device);
+/* Raise the alert (kind, subject) of the verb's day unless it exists; a new
+ * one becomes a DE_ALERT event. ST_OK either way, or ST_ERR. */
+int desk_raise_alert(struct verb *v, const char *kind, const char *subject, const char *message);
 
 /* Read a counter and its called ticket. */
 int desk_counter_view(struct store *st, int n, struct counter_view *out);

@@ -17,8 +17,15 @@
 #include "http/api_int.h"
 
 #define SESSION_TTL   (12 * 3600)   /* a working day */
-#define LOGIN_WINDOW  300           /* seconds over which failures count */
-#define LOGIN_MAX_FAIL 5            /* failures before 429 */
+/* Login throttle, by (login, client address): LOGIN_FREE_FAILS failures
+ * answer 401 at once; from then on each failure makes the pair wait, 1 s
+ * after the fifth, then 2, 4, 8 ... up to LOGIN_DELAY_MAX, answered 429
+ * with Retry-After and without checking the password. The same login
+ * from another address is not slowed, so a stranger cannot lock an agent
+ * out. A success, or LOGIN_FORGET seconds without failure, starts afresh. */
+#define LOGIN_FREE_FAILS 5
+#define LOGIN_DELAY_MAX  900        /* 15 minutes */
+#define LOGIN_FORGET     3600
 
 /* -- who asks ------------------------------------------------------------------- */
 
@@ -600,49 +607,76 @@ out:
 
 /* -- sessions --------------------------------------------------------------------------- */
 
-/* Failed-login bookkeeping, by login and by client address (lock held). */
+/* The slot of (login, addr), lock held: NULL when there is none and not
+ * `create`. Slots idle for LOGIN_FORGET are freed on the way. */
 static struct login_fail *
-fail_slot(struct api *a, const char *key, int64_t now, int create)
+throttle_slot(struct api *a, const char *login, const char *addr, int64_t now, int create)
 {
-	int i, oldest = 0;
+	struct login_fail *f, *victim = NULL;
+	int i;
 
 	for (i = 0; i < NFAIL; i++) {
-		if (a->fails[i].key[0] && !strcmp(a->fails[i].key, key)) {
-			if (now - a->fails[i].first > LOGIN_WINDOW) {
-				a->fails[i].count = 0;
-				a->fails[i].first = now;
-			}
-			return &a->fails[i];
-		}
-		if (a->fails[i].first < a->fails[oldest].first)
-			oldest = i;
+		f = &a->fails[i];
+		if (f->login[0] && now - f->last >= LOGIN_FORGET && now >= f->until)
+			f->login[0] = '\0';
+		if (f->login[0] && !strcmp(f->login, login) && !strcmp(f->addr, addr))
+			return f;
+		if (victim == NULL || (victim->login[0] && (!f->login[0] || f->last < victim->last)))
+			victim = f;
 	}
 	if (!create)
 		return NULL;
-	snprintf(a->fails[oldest].key, sizeof a->fails[oldest].key, "%s", key);
-	a->fails[oldest].count = 0;
-	a->fails[oldest].first = now;
-	return &a->fails[oldest];
+	memset(victim, 0, sizeof *victim);
+	snprintf(victim->login, sizeof victim->login, "%s", login);
+	snprintf(victim->addr, sizeof victim->addr, "%s", addr);
+	return victim;
 }
 
+/* Seconds (lock taken here) before login may try again from addr; 0: now. */
 static int
-too_many(struct api *a, const char *key, int64_t now)
+throttle_wait(struct api *a, const char *login, const char *addr, int64_t now)
 {
 	struct login_fail *f;
-	int v;
+	int wait = 0;
 
 	pthread_mutex_lock(&a->lock);
-	f = fail_slot(a, key, now, 0);
-	v = f && f->count >= LOGIN_MAX_FAIL;
+	if ((f = throttle_slot(a, login, addr, now, 0)) != NULL && f->until > now)
+		wait = (int)(f->until - now);
 	pthread_mutex_unlock(&a->lock);
-	return v;
+	return wait;
+}
+
+/* Count a failure: the delay it starts (0: none yet), and the count. */
+static int
+throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, int *count)
+{
+	struct login_fail *f;
+	int delay = 0, k;
+
+	pthread_mutex_lock(&a->lock);
+	f = throttle_slot(a, login, addr, now, 1);
+	f->count++;
+	f->last = now;
+	if (f->count >= LOGIN_FREE_FAILS) {
+		k = f->count - LOGIN_FREE_FAILS;
+		delay = k >= 10 ? LOGIN_DELAY_MAX : 1 << k;
+		if (delay > LOGIN_DELAY_MAX)
+			delay = LOGIN_DELAY_MAX;
+		f->until = now + delay;
+	}
+	*count = f->count;
+	pthread_mutex_unlock(&a->lock);
+	return delay;
 }
 
 static void
-count_fail(struct api *a, const char *key, int64_t now)
+throttle_clear(struct api *a, const char *login, const char *addr, int64_t now)
 {
+	struct login_fail *f;
+
 	pthread_mutex_lock(&a->lock);
-	fail_slot(a, key, now, 1)->count++;
+	if ((f = throttle_slot(a, login, addr, now, 0)) != NULL)
+		f->login[0] = '\0';
 	pthread_mutex_unlock(&a->lock);
 }
 
@@ -650,9 +684,10 @@ static void
 post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	const char *login, *pw, *client = q->client ? q->client : "?";
-	char role[16], err[200], secret[80], csrf[80], ipkey[64];
+	char role[16], err[200], secret[80], csrf[80];
+	struct desk_events ev;
 	cJSON *j, *o;
-	int bad = 0, rc;
+	int bad = 0, rc, wait, count;
 
 	if ((j = parse_body(q, r, 1)) == NULL)
 		return;
@@ -664,18 +699,20 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 		fail(r, 400, "bad_request", "'login' and 'password' are required");
 		goto out;
 	}
-	snprintf(ipkey, sizeof ipkey, "@%s", client);
-	if (too_many(a, login, q->now) || too_many(a, ipkey, q->now)) {
-		fail(r, 429, "rate_limited", "too many failed logins: wait %d minutes", LOGIN_WINDOW / 60);
+	if ((wait = throttle_wait(a, login, client, q->now)) > 0) {
+		fail(r, 429, "throttled", "too many failed logins for this login from this address: "
+		    "try again in %d s", wait);
+		r->retry_after = wait;
 		goto out;
 	}
 	rc = desk_login(a->desk, login, pw, client, q->now, SESSION_TTL, role, secret, csrf, err,
 	    sizeof err);
 	if (rc == DK_DENIED) {
-		count_fail(a, login, q->now);
-		count_fail(a, ipkey, q->now);
 		log_warnx("api: failed login for '%s' from %s", login, client);
 		desk_login_failed(a->desk, login, client, q->now);
+		if ((wait = throttle_fail(a, login, client, q->now, &count)) > 0 &&
+		    desk_login_throttled(a->desk, login, client, count, wait, q->now, &ev) == DK_OK)
+			publish(a, &ev, q->now);
 		fail(r, 401, "denied", "wrong login or password");
 		goto out;
 	}
@@ -683,6 +720,7 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 		desk_fail(r, rc, err);
 		goto out;
 	}
+	throttle_clear(a, login, client, q->now);
 	snprintf(r->set_cookie, sizeof r->set_cookie,
 	    "kiosk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", secret, SESSION_TTL,
 	    q->secure ? "; Secure" : "");

@@ -23,6 +23,8 @@ struct api_req {
 	const char *path;           /* without the query string */
 	const char *body;           /* may be NULL when body_len is 0 */
 	size_t body_len;
+	const char *content_type;   /* Content-Type header, or NULL; a body must be
+	                             * application/json (else 415) */
 	const char *authorization;  /* Authorization header, or NULL */
 	const char *cookie;         /* Cookie header, or NULL */
 	const char *csrf;           /* X-CSRF-Token header, or NULL */
@@ -37,6 +39,7 @@ struct api_resp {
 	char *body;                 /* malloc'd (NULL for 204); caller frees */
 	const char *content_type;   /* NULL: JSON */
 	char set_cookie[256];       /* Set-Cookie value, "" for none */
+	int retry_after;            /* seconds, for a Retry-After header (429); 0: none */
 };
 
 /* An API on a desk whose site is loaded (NULL otherwise). */

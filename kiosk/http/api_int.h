@@ -14,12 +14,18 @@
 #include "desk/desk.h"
 #include "http/api.h"
 
-#define NFAIL 128
+/* Failed logins are remembered per (login, client address), in memory only
+ * (a restart forgets them), in NFAIL slots: about 150 kB whatever the
+ * traffic. When every slot is taken, the pair whose last failure is the
+ * oldest gives its place. */
+#define NFAIL 1024
 
 struct login_fail {
-	char key[64];           /* "login" or "@address" */
-	int count;              /* failures in the window */
-	int64_t first;          /* start of the window */
+	char login[48];         /* "": a free slot */
+	char addr[64];          /* client address the failures came from */
+	int count;              /* failures since the last success */
+	int64_t last;           /* time of the latest failure */
+	int64_t until;          /* no attempt before then (0: none) */
 };
 
 struct api {
@@ -27,7 +33,7 @@ struct api {
 	const struct site *site;        /* the desk's site (read-only after start) */
 	struct bus *bus;                /* server-sent events */
 	pthread_mutex_t lock;           /* guards fails */
-	struct login_fail fails[NFAIL]; /* recent failed logins */
+	struct login_fail fails[NFAIL]; /* recent failed logins, by login and address */
 	char retention_day[11];         /* local day the retention job last ran */
 	pthread_t counts_thread;        /* publishes `counts` events (api_events.c) */
 	pthread_mutex_t counts_lock;    /* guards the four fields below */

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/queue.h"
+#include "core/str.h"
 #include "http/api_int.h"
 
 /* -- responses ----------------------------------------------------------------- */
@@ -22,6 +24,26 @@ reply(struct api_resp *r, int status, cJSON *j)
 	cJSON_Delete(j);
 }
 
+/* Make s valid UTF-8 in place: each byte that does not start a valid
+ * character becomes '?'. A reason may quote a store error or a value, and
+ * a cut by vsnprintf may split a character; the JSON must stay UTF-8. */
+static void
+utf8_clean(char *s)
+{
+	size_t i = 0, n = strlen(s), len;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (len <= n - i && str_utf8_valid(s + i, len)) {
+			i += len;
+		} else {
+			s[i] = '?';
+			i++;
+		}
+	}
+}
+
 void
 fail(struct api_resp *r, int status, const char *code, const char *fmt, ...)
 {
@@ -32,6 +54,7 @@ fail(struct api_resp *r, int status, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	utf8_clean(msg);
 	cJSON_AddStringToObject(j, "error", msg);
 	if (code)
 		cJSON_AddStringToObject(j, "code", code);
@@ -60,11 +83,70 @@ desk_fail(struct api_resp *r, int rc, const char *err)
 
 /* -- requests ---------------------------------------------------------------------- */
 
+/* "application/json", any case, with parameters ("; charset=utf-8") or not. */
+static int
+json_type(const char *t)
+{
+	size_t n = strlen("application/json");
+
+	if (t == NULL)
+		return 0;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (strncasecmp(t, "application/json", n) != 0)
+		return 0;
+	t += n;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	return *t == '\0' || *t == ';';
+}
+
+/* Byte offset of a \u0000 escape inside a JSON string of the raw body, or
+ * -1. cJSON decodes it into a NUL that ends its C string: "C\u0000X" would
+ * be read as "C". An escaped backslash ("\\u0000") is text, not one. */
+static long
+escaped_nul(const char *b, size_t n)
+{
+	size_t i;
+	int in = 0;
+
+	for (i = 0; i < n; i++) {
+		if (b[i] == '"') {
+			in = !in;
+		} else if (in && b[i] == '\\' && i + 1 < n) {
+			if (b[i + 1] == 'u' && i + 5 < n && !memcmp(b + i + 2, "0000", 4))
+				return (long)i;
+			i++;   /* skip the escaped character */
+		}
+	}
+	return -1;
+}
+
+/* 1 when every string (and key) in j is valid UTF-8 once decoded: cJSON
+ * turns \uD800-style escapes into bytes without checking them. */
+static int
+strings_valid(const cJSON *j)
+{
+	const cJSON *c;
+
+	for (c = j; c != NULL; c = c->next) {
+		if (c->string && !str_utf8_valid(c->string, strlen(c->string)))
+			return 0;
+		if (cJSON_IsString(c) && c->valuestring &&
+		    !str_utf8_valid(c->valuestring, strlen(c->valuestring)))
+			return 0;
+		if (c->child && !strings_valid(c->child))
+			return 0;
+	}
+	return 1;
+}
+
 cJSON *
 parse_body(const struct api_req *q, struct api_resp *r, int required)
 {
 	cJSON *j;
 	const char *end = NULL;
+	long at;
 
 	if (q->body_len == 0) {
 		if (required) {
@@ -77,8 +159,21 @@ parse_body(const struct api_req *q, struct api_resp *r, int required)
 		fail(r, 413, "too_large", "the body is larger than %d bytes", API_BODY_MAX);
 		return NULL;
 	}
+	if (!json_type(q->content_type)) {
+		fail(r, 415, "unsupported_media_type", "send the body as JSON, with the header "
+		    "'Content-Type: application/json'");
+		return NULL;
+	}
 	if (memchr(q->body, '\0', q->body_len)) {
 		fail(r, 400, "bad_json", "the body contains a NUL byte");
+		return NULL;
+	}
+	if (!str_utf8_valid(q->body, q->body_len)) {
+		fail(r, 400, "bad_json", "the body is not valid UTF-8");
+		return NULL;
+	}
+	if ((at = escaped_nul(q->body, q->body_len)) >= 0) {
+		fail(r, 400, "bad_json", "a string contains \\u0000, at byte %ld", at);
 		return NULL;
 	}
 	j = cJSON_ParseWithLengthOpts(q->body, q->body_len, &end, 0);
@@ -98,6 +193,11 @@ parse_body(const struct api_req *q, struct api_resp *r, int required)
 	if (!cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		fail(r, 400, "bad_json", "the body must be a JSON object");
+		return NULL;
+	}
+	if (!strings_valid(j)) {
+		cJSON_Delete(j);
+		fail(r, 400, "bad_json", "a string is not valid Unicode (a lone surrogate?)");
 		return NULL;
 	}
 	return j;
@@ -136,14 +236,7 @@ valid_lang(const char *l)
 int
 valid_day(const char *d)
 {
-	int i;
-
-	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
-			return 0;
-	return 1;
+	return queue_valid_day(d);
 }
 
 int64_t

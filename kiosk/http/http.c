@@ -109,6 +109,34 @@ send_error(struct MHD_Connection *c, int status, const char *msg)
 	return send_body(c, status, buf, NULL, NULL);
 }
 
+/* An API answer: send_body's, plus Retry-After when the API asks (429). */
+static enum MHD_Result
+send_api(struct MHD_Connection *c, const struct api_resp *ar)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	const char *b = ar->body ? ar->body : "";
+	char retry[16];
+
+	if (ar->retry_after <= 0)
+		return send_body(c, ar->status, ar->body, ar->content_type, ar->set_cookie);
+	r = MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	if (ar->body)
+		MHD_add_response_header(r, "Content-Type", ar->content_type ? ar->content_type :
+		    "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (ar->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", ar->set_cookie);
+	snprintf(retry, sizeof retry, "%d", ar->retry_after);
+	MHD_add_response_header(r, "Retry-After", retry);
+	security_headers(r);
+	ret = MHD_queue_response(c, (unsigned)ar->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result
 send_file(struct MHD_Connection *c, const char *path, const char *cache)
 {
@@ -307,11 +335,12 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		fill_req(c, method, url, &q, client, sizeof client);
 		q.body = rq->body.p;
 		q.body_len = rq->body.len;
+		q.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 		q.day = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "day");
 		q.secure = h->secure;
 		q.now = h->clock();
 		api_handle(h->api, &q, &r);
-		ret = send_body(c, r.status, r.body, r.content_type, r.set_cookie);
+		ret = send_api(c, &r);
 		free(r.body);
 		return ret;
 	}

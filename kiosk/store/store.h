@@ -117,8 +117,9 @@ enum day_count_field { DC_ORDINARY, DC_PRIORITY, DC_ATTESTATIONS, DC_PRINTS };
 struct alert {
 	int64_t id;
 	int64_t at;
-	char kind[24];          /* burst, holder_refusals, outside_hours, reprints, paper */
-	char subject[48];       /* kiosk, hour or ticket concerned */
+	char kind[24];          /* burst, holder_refusals, outside_hours, reprints, paper,
+	                         * login_throttled */
+	char subject[48];       /* kiosk, hour, ticket or (login_throttled) staff login */
 	char message[200];      /* in French, for the staff */
 };
 
