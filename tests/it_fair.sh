@@ -129,7 +129,7 @@ ok "capacity 30 (6 reserved) under 80 concurrent requests from two kiosks: $tick
 # -- 2. one ticket per document ------------------------------------------------
 holder() { # KEY DOCUMENT -> status and body in $D/h.json
 	curl -s -o "$D/h.json" -w '%{http_code}' -H "Authorization: Bearer $1" \
-		-d "{\"service\":\"B\",\"lang\":\"ps\",\"holder\":\"$2\"}" "$URL/api/v1/tickets"
+		-H 'Content-Type: application/json' -d "{\"service\":\"B\",\"lang\":\"ps\",\"holder\":\"$2\"}" "$URL/api/v1/tickets"
 }
 eq "first request" "$(holder "$K1" 'ab 123-456 c')" 201
 grep -q '"duplicate":false' "$D/h.json" || fail "the first request is not a new ticket"
@@ -144,9 +144,9 @@ eq "clear number stored" "$(sqlite3 "$DB" "SELECT COUNT(*) FROM tickets WHERE se
 ok "one ticket per document, however it is typed"
 
 # Staff activity for the audit log: logins, a manual ticket, a call, a status change.
-curl -s -o /dev/null -d '{"login":"marie","password":"faux"}' "$URL/api/v1/login"
-curl -s -o /dev/null -d '{"login":"marie","password":"mot-de-passe-marie"}' "$URL/api/v1/login"
-curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -d '{"service":"C","lang":"fr"}' "$URL/api/v1/tickets"
+curl -s -o /dev/null -H 'Content-Type: application/json' -d '{"login":"marie","password":"faux"}' "$URL/api/v1/login"
+curl -s -o /dev/null -H 'Content-Type: application/json' -d '{"login":"marie","password":"mot-de-passe-marie"}' "$URL/api/v1/login"
+curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"service":"C","lang":"fr"}' "$URL/api/v1/tickets"
 eq "call" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" "$URL/api/v1/counters/1/call-next")" 200
 eq "done" "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" "$URL/api/v1/counters/1/done")" 200
 

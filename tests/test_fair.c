@@ -133,6 +133,7 @@ call_day(struct fx *f, const char *method, const char *path, const char *auth, c
 	q.path = path;
 	q.body = body;
 	q.body_len = body ? strlen(body) : 0;
+	q.content_type = body ? "application/json" : NULL;
 	q.authorization = auth;
 	q.client = "127.0.0.1";
 	q.day = day;

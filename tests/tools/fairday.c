@@ -71,6 +71,7 @@ post(const char *path, const char *auth, const char *body, int64_t now, cJSON **
 	q.path = path;
 	q.body = body;
 	q.body_len = body ? strlen(body) : 0;
+	q.content_type = body ? "application/json" : NULL;
 	q.authorization = auth;
 	q.client = "127.0.0.1";
 	q.now = now;
