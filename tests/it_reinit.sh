@@ -69,6 +69,24 @@ grep -q '\[service B\] Service B has 2 tickets waiting or called today' "$tmp/er
 	fail_soft "the refusal does not name the service and count: $(cat "$tmp/err")"
 [ "$(services)" = "A:50 B:50" ] || fail_soft "the refused init changed the site: $(services)"
 
+# a bad site file (Latin-1) changes nothing either
+printf '[site]\nid = it-reinit\nname = Pr\351fecture\n' >"$tmp/latin1.ini"
+if "$K" admin --db "$db" init --site "$tmp/latin1.ini" >/dev/null 2>"$tmp/err"; then
+	fail_soft "init took a Latin-1 site file"
+fi
+grep -q "latin1.ini:3: not valid UTF-8" "$tmp/err" || fail_soft "no FILE:LINE for the Latin-1 file: $(cat "$tmp/err")"
+[ "$(services)" = "A:50 B:50" ] || fail_soft "the refused file changed the site: $(services)"
+
+# while an init holds the lock (here flock(1) holds it, as init would), a
+# server does not start, and says why
+if command -v flock >/dev/null 2>&1; then
+	if flock -x "$db.lock" "$K" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err"; then
+		fail_soft "a server started while the lock was held exclusively"
+	fi
+	grep -q "'kiosk admin init' is changing this database's site" "$tmp/err" ||
+		fail_soft "the server does not say why it did not start: $(cat "$tmp/err")"
+fi
+
 # 3. a plain update (nothing dropped) works with the server stopped
 sed 's/^capacity = 50/capacity = 60/' "$tmp/v1.ini" >"$tmp/v1b.ini"
 "$K" admin --db "$db" init --site "$tmp/v1b.ini" >"$tmp/out" 2>"$tmp/err" ||

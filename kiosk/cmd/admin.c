@@ -102,7 +102,7 @@ report(struct admin *ad, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--csv"))
 			csv = 1;
-		else if (strlen(argv[i]) == 10 && argv[i][4] == '-' && argv[i][7] == '-')
+		else if (queue_valid_day(argv[i]))
 			date = argv[i];
 		else {
 			fprintf(stderr, "kiosk admin report day: '%s' is not a date (YYYY-MM-DD)\n", argv[i]);
@@ -149,7 +149,7 @@ report_hourly(struct admin *ad, int argc, char **argv)
 		return 1;
 	queue_local_day(ad->now, day);
 	if (argc > 0) {
-		if (strlen(argv[0]) != 10 || argv[0][4] != '-' || argv[0][7] != '-') {
+		if (!queue_valid_day(argv[0])) {
 			fprintf(stderr, "kiosk admin report --csv: '%s' is not a date (YYYY-MM-DD)\n", argv[0]);
 			return 2;
 		}
