@@ -41,9 +41,10 @@
 
 /* Body limits, one per route class. A declared Content-Length over the
  * limit is refused with 413 before any of the body is read; a chunked body
- * is cut at the limit. */
+ * is cut soon after its limit (take_body). */
 #define BODY_MAX_API  API_BODY_MAX /* /api/...: small JSON objects */
 #define BODY_MAX_PAGE 0            /* pages, files, /metrics: GET and HEAD only, no body */
+#define BODY_DISCARD_MAX 65536     /* read past a limit for a 413, then close */
 
 /* One connection as the deadline watcher sees it. */
 enum watch_phase {
@@ -87,6 +88,7 @@ struct req {
 	struct buf body;                /* received body */
 	size_t limit;                   /* the route class's body limit */
 	int too_large;                  /* body exceeded the limit */
+	size_t discarded;               /* bytes past the limit, thrown away */
 };
 
 /* Per-stream state for /api/v1/events. */
@@ -546,22 +548,31 @@ refuse_early(struct MHD_Connection *c, const char *url, const char *method, stru
 	return 0;
 }
 
-/* A piece of the body: kept, or 413 at the limit (chunked bodies declare no
- * length). MHD then stops reading and closes after the answer. */
+/*
+ * A piece of the body. Over the limit (a chunked body declares no length),
+ * MHD 0.9 lets no answer be queued until the body has ended, so the rest is
+ * discarded, up to BODY_DISCARD_MAX more bytes, for a client that sent a
+ * little too much to get its 413 and reason; past that the connection is
+ * closed (MHD_NO). The body's deadline bounds the time as well.
+ */
 static enum MHD_Result
-take_body(struct MHD_Connection *c, struct req *rq, const char *upload, size_t *upload_size)
+take_body(struct req *rq, const char *upload, size_t *upload_size)
 {
 	size_t n = *upload_size;
 
 	*upload_size = 0;
-	if (rq->too_large)
-		return MHD_YES;
-	if (rq->body.len + n > rq->limit) {
-		rq->too_large = 1;
-		return send_too_large(c, rq->limit);
+	if (!rq->too_large && rq->body.len + n <= rq->limit) {
+		buf_add(&rq->body, upload, n);
+		return rq->body.failed ? MHD_NO : MHD_YES;
 	}
-	buf_add(&rq->body, upload, n);
-	return rq->body.failed ? MHD_NO : MHD_YES;
+	rq->too_large = 1;
+	rq->discarded += n;
+	if (rq->discarded > BODY_DISCARD_MAX) {
+		log_info("http: a request body went over %zu bytes: connection closed",
+		    rq->limit + BODY_DISCARD_MAX);
+		return MHD_NO;
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -587,10 +598,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		enum MHD_Result ret = take_body(c, rq, upload, upload_size);
-		if (rq->too_large)
-			watch_set(h, c, WATCH_ANSWER);
-		return ret;
+		return take_body(rq, upload, upload_size);
 	}
 	/* The whole request is in: answering is never cut. */
 	watch_set(h, c, WATCH_ANSWER);
