@@ -11,7 +11,9 @@
 #  - GET /api/v1/health, a kiosk's POST /api/v1/tickets and an agent's POST
 #    call-next answer, each within 2 s, on every round;
 #  - an event stream (the board's) opened during the attack is not cut by
-#    the header deadline.
+#    the header deadline;
+#  - a connection opened ahead of need (as browsers do) that sends nothing
+#    for 12 s is not taken for a drip-feeder: its request is then answered.
 # Then: the server took at most --max-per-address (24) of each 200 and
 # refused the rest at once, and cut the ones it took at the header deadline
 # (10 s from the accept), not later than 13 s.
@@ -56,6 +58,11 @@ for f in attack attack2; do
 		fail "the attack did not start: $(cat "$tmp/$f")"
 done
 t_attack=$(now_ms)
+
+# A silent connection, used after 12 s.
+"$H" --port "$port" --idle-first 12 --timeout 3 >"$tmp/idle" 2>&1 &
+idle=$!
+kit_track "$idle"
 
 # An event stream opened during the attack: still open at 13 s.
 curl -s -N --max-time 13 -o "$tmp/stream" "$U/api/v1/events" &
@@ -102,6 +109,11 @@ for f in attack attack2; do
 	awk -v f="$first" -v l="$last" 'BEGIN { exit !(f >= 9.0 && l <= 13.0) }' ||
 		fail_soft "slow connections cut between $first and $last s, expected at the 10 s deadline"
 done
+
+wait "$idle" || true
+kit_untrack "$idle"
+grep -q '^idle-first: status=200$' "$tmp/idle" ||
+	fail_soft "a connection silent for 12 s, then used: $(cat "$tmp/idle") (cut as a slow client?)"
 
 wait "$stream" 2>/dev/null && rc=0 || rc=$?
 kit_untrack "$stream"

@@ -14,9 +14,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/tcp.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,10 @@
 
 /* Total deadlines, whatever the client's pace (MHD's own time-out counts
  * idle time only, which a byte every few seconds resets). */
-#define HEADER_DEADLINE_MS 10000   /* from accept (or the previous answer) to the end of headers */
+#define HEADER_DEADLINE_MS 10000   /* from the accept to the end of the first request's headers */
+#define NEXT_DEADLINE_MS   30000   /* from an answer to the end of the next request's headers on
+                                    * a keep-alive connection: a console may sit idle between
+                                    * calls as long as MHD's idle time-out allows */
 #define BODY_DEADLINE_MS   30000   /* from the end of headers to the end of the body */
 #define IDLE_TIMEOUT_S     30      /* MHD's idle time-out, for answers being sent */
 
@@ -48,7 +53,8 @@
 
 /* One connection as the deadline watcher sees it. */
 enum watch_phase {
-	WATCH_HEADERS,          /* waiting for a request's headers */
+	WATCH_HEADERS,          /* waiting for the first request's headers */
+	WATCH_NEXT,             /* keep-alive: waiting for the next request's headers */
 	WATCH_BODY,             /* headers in, reading the body */
 	WATCH_ANSWER,           /* answering: never cut (event streams, long files) */
 };
@@ -58,6 +64,7 @@ struct watch {
 	enum watch_phase phase;         /* what the client owes us */
 	int64_t deadline;               /* clock_ms() by which the phase must end; 0 none */
 	int cut;                        /* shut down already */
+	int silent;                     /* given the idle time-out: nothing was received */
 	struct watch *prev, *next;      /* in watcher.head */
 };
 
@@ -340,10 +347,14 @@ serve_metrics(struct http *h, struct MHD_Connection *c, const char *method, cons
  * MHD's connection time-out counts idle time only, so a client that sends
  * one header byte every few seconds holds a thread, and a place under the
  * connection caps, for as long as it likes. Each connection gets a watch
- * (MHD_OPTION_NOTIFY_CONNECTION): its headers must be in within
- * HEADER_DEADLINE_MS of the accept, or of the previous answer on a
- * keep-alive connection, and its body within BODY_DEADLINE_MS of the
- * headers. One thread sleeps until the earliest deadline and shuts the late
+ * (MHD_OPTION_NOTIFY_CONNECTION): its first request's headers must be in
+ * within HEADER_DEADLINE_MS of the accept, a later request's within
+ * NEXT_DEADLINE_MS of the previous answer (a keep-alive connection may sit
+ * idle that long; a drip-feeder then still has to complete a request, and
+ * is answered, every 30 s), and a body within BODY_DEADLINE_MS of its
+ * headers. A connection that has sent no byte at all by its first deadline
+ * (a browser's or a console's connection opened ahead of need) is not a
+ * drip-feeder: it gets the idle time-out instead, as before. One thread sleeps until the earliest deadline and shuts the late
  * sockets down: shutdown(2), never close(2), since the descriptor is MHD's;
  * the connection's thread then sees the end and closes it. MHD tells us of
  * the close (NOTIFY_CLOSED) before it closes the descriptor, under the same
@@ -364,6 +375,7 @@ watch_set(struct http *h, struct MHD_Connection *c, enum watch_phase phase)
 	pthread_mutex_lock(&h->w.lock);
 	w->phase = phase;
 	w->deadline = phase == WATCH_HEADERS ? clock_ms() + HEADER_DEADLINE_MS :
+	    phase == WATCH_NEXT ? clock_ms() + NEXT_DEADLINE_MS :
 	    phase == WATCH_BODY ? clock_ms() + BODY_DEADLINE_MS : 0;
 	if (w->deadline)
 		pthread_cond_signal(&h->w.cond);
@@ -410,6 +422,19 @@ watch_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 	}
 }
 
+/* Nothing at all received on the socket yet (Linux's TCP_INFO). */
+static int
+never_spoke(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	memset(&ti, 0, sizeof ti);
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_bytes_received) + sizeof ti.tcpi_bytes_received &&
+	    ti.tcpi_bytes_received == 0;
+}
+
 static void *
 watcher_main(void *arg)
 {
@@ -429,14 +454,21 @@ watcher_main(void *arg)
 					next = w->deadline;
 				continue;
 			}
+			if (w->phase == WATCH_HEADERS && !w->silent && never_spoke(w->fd)) {
+				w->silent = 1;
+				w->deadline += IDLE_TIMEOUT_S * 1000 - HEADER_DEADLINE_MS;
+				if (!next || w->deadline < next)
+					next = w->deadline;
+				continue;
+			}
 			shutdown(w->fd, SHUT_RDWR);
 			w->cut = 1;
 			if (w->phase == WATCH_HEADERS)
 				late_headers++;
-			else
+			else if (w->phase == WATCH_BODY)
 				late_bodies++;
+			/* WATCH_NEXT: mostly idle keep-alive connections, not news. */
 		}
-		/* Idle keep-alive connections end here too: information only. */
 		if (late_headers || late_bodies)
 			log_info("http: closed %d connection(s) whose headers took over %d s, "
 			    "%d whose body took over %d s", late_headers, HEADER_DEADLINE_MS / 1000,
@@ -659,7 +691,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestT
 
 	(void)toe;
 	/* A keep-alive connection waits for its next request's headers. */
-	watch_set(h, c, WATCH_HEADERS);
+	watch_set(h, c, WATCH_NEXT);
 	if (rq) {
 		buf_free(&rq->body);
 		free(rq);

@@ -25,6 +25,11 @@
  *       MiB), or the time-out. Prints
  *         chunked: status=S sent=B ms=M end=answer|closed|limit|timeout
  *
+ *   hostile --port P --idle-first S [--timeout T]
+ *       Connects, sends nothing for S seconds (a connection opened ahead of
+ *       need, as browsers do), then GET /api/v1/health. Prints
+ *         idle-first: status=S      (0: closed before, or no answer)
+ *
  * Everything is bounded: every wait has a deadline (--timeout, default
  * 10 s; --duration for --slow), and every count a limit.
  */
@@ -59,6 +64,7 @@ struct opts {
 	const char *auth;       /* bearer token, or NULL */
 	double timeout;         /* answer deadline, seconds */
 	long long max_bytes;    /* --chunked limit */
+	double idle_first;      /* --idle-first S, 0 unless given */
 };
 
 static struct opts o;
@@ -326,12 +332,40 @@ run_slow(void)
 	return 0;
 }
 
+static int
+run_idle_first(void)
+{
+	static const char get[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct pollfd p;
+	int fd = dial(), status = 0;
+	double until = mono() + o.idle_first;
+
+	if (fd < 0) {
+		printf("idle-first: cannot connect\n");
+		return 1;
+	}
+	/* Silent until S; a close by the server before then ends the wait. */
+	p.fd = fd;
+	p.events = POLLIN;
+	while (mono() < until) {
+		int ms = (int)((until - mono()) * 1000);
+		if (poll(&p, 1, ms > 0 ? ms : 0) > 0)
+			break;
+	}
+	if (mono() >= until && send_all(fd, get, sizeof get - 1, mono() + o.timeout) == 0)
+		status = read_status(fd, mono() + o.timeout);
+	printf("idle-first: status=%d\n", status);
+	close(fd);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: hostile --port P --slow N [--bind ADDR] [--every MS] [--duration S]\n"
 	    "       hostile --port P --declare BYTES [--path P] [--auth T] [--timeout S]\n"
-	    "       hostile --port P --chunked [--path P] [--auth T] [--timeout S] [--max-bytes B]\n");
+	    "       hostile --port P --chunked [--path P] [--auth T] [--timeout S] [--max-bytes B]\n"
+	    "       hostile --port P --idle-first S [--timeout T]\n");
 	exit(2);
 }
 
@@ -368,6 +402,7 @@ main(int argc, char **argv)
 		else if (!strcmp(a, "--auth")) o.auth = v;
 		else if (!strcmp(a, "--timeout")) o.timeout = atof(v);
 		else if (!strcmp(a, "--max-bytes")) o.max_bytes = atoll(v);
+		else if (!strcmp(a, "--idle-first")) o.idle_first = atof(v);
 		else usage();
 	}
 	if (o.port <= 0 || o.port > 65535 || o.slow < 0 || o.slow > MAX_SLOW || o.every_ms < 10 ||
@@ -377,6 +412,8 @@ main(int argc, char **argv)
 		return run_slow();
 	if (o.declare >= 0)
 		return run_declare();
+	if (o.idle_first > 0 && o.idle_first <= 300)
+		return run_idle_first();
 	if (o.chunked)
 		return run_chunked();
 	usage();
