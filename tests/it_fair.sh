@@ -58,6 +58,7 @@ fri = 08:30-16:00
 max_recalls = 2
 priority_streak = 3
 reprint_limit = 2
+metrics = public
 default_service_min = 10
 
 [service A]

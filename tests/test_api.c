@@ -1002,6 +1002,38 @@ printer_of(cJSON *j, const char *name)
 
 /* Health as a supervisor reads it: printers, then a truncated file (last:
  * the database is then unusable). */
+/* /metrics is off unless the site file says otherwise; a token is kept
+ * only as its hash (the three choices over HTTP: tests/it_metrics.sh). */
+static void
+test_metrics(void)
+{
+	static const char tok_ini[] =
+	    "[site]\nid = m\nname = M\ntimezone = Europe/Paris\n"
+	    "metrics = token\nmetrics_token = a-metrics-token-0123456789\n"
+	    "[service A]\nname = A\ncapacity = 1\n[counter 1]\nservices = A\n";
+	struct api_req q;
+	struct api_resp r;
+	struct site s;
+	size_t i;
+
+	memset(&q, 0, sizeof q);
+	q.method = "GET";
+	q.path = "/metrics";
+	q.now = now;
+	q.authorization = "Bearer a-metrics-token-0123456789";
+	CHECK(api_metrics_access(api, &q, &r) == -1);
+	CHECK(r.status == 404);
+	CHECK(r.body && strstr(r.body, "\"code\":\"not_found\""));
+	free(r.body);
+
+	fixture_site(dir, tok_ini, &s);
+	CHECK(s.metrics == SITE_METRICS_TOKEN);
+	CHECK(strlen(s.metrics_token_hash) == 64);
+	for (i = 0; i < strlen(s.metrics_token_hash); i++)
+		CHECK(strchr("0123456789abcdef", s.metrics_token_hash[i]) != NULL);
+	CHECK(strstr(s.metrics_token_hash, "metrics-token") == NULL);
+}
+
 static void
 test_health(void)
 {
@@ -1081,6 +1113,7 @@ main(void)
 	test_inputs();
 	test_locked();
 	test_health();
+	test_metrics();
 	teardown();
 	return TEST_REPORT();
 }

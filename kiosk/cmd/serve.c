@@ -39,6 +39,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: kiosk serve --db FILE [--listen ADDR:PORT] [--key FILE] [--web DIR]\n"
 	    "                   [--audio-cache DIR] [--po DIR] [--always-open]\n"
+	    "                   [--max-connections N] [--max-per-address N]\n"
 	    "\n"
 	    "  --db FILE          the queue database (create it with 'kiosk admin --db FILE init')\n"
 	    "  --listen ADDR:PORT address to bind (default 127.0.0.1:8080; port 0 = any free port)\n"
@@ -46,7 +47,11 @@ usage(FILE *f)
 	    "  --web DIR          the web pages (default: assets/web, or the installed copy)\n"
 	    "  --audio-cache DIR  where spoken announcements are cached (default: FILE.audio/)\n"
 	    "  --po DIR           translations of the spoken announcements (default: assets/po)\n"
-	    "  --always-open      ignore opening hours (demonstrations only)\n");
+	    "  --always-open      ignore opening hours (demonstrations only)\n"
+	    "  --max-connections N open connections in all (default %d)\n"
+	    "  --max-per-address N open connections from one address (default %d), so that\n"
+	    "                     one address cannot take the room the kiosks and staff need\n",
+	    HTTP_MAX_CONNECTIONS, HTTP_MAX_PER_ADDRESS);
 }
 
 /* assets/web next to the working directory, else next to the binary, else installed. */
@@ -86,6 +91,8 @@ struct options {
 	const char *audio;         /* --audio-cache, or DB.audio */
 	const char *podir;         /* --po, or the default */
 	int always_open;           /* --always-open */
+	int max_connections;       /* --max-connections */
+	int max_per_address;       /* --max-per-address */
 	char host[64];             /* the address of --listen */
 	int port;                  /* its port */
 	char keybuf[PATH_MAX], webbuf[PATH_MAX], audiobuf[PATH_MAX], pobuf[PATH_MAX];
@@ -115,6 +122,20 @@ parse_listen(struct options *o)
 	return 0;
 }
 
+/* A count option's value, 1..10000; -1 with a message when it is not one. */
+static int
+parse_count(const char *opt, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < 1 || n > 10000) {
+		fprintf(stderr, "kiosk serve: %s wants a number from 1 to 10000, not '%s'\n", opt, v);
+		return -1;
+	}
+	return (int)n;
+}
+
 /* 0: go on; 1: stop with 0 (--help); -1: stop with 2 (usage). */
 static int
 parse_options(struct options *o, int argc, char **argv)
@@ -141,6 +162,14 @@ parse_options(struct options *o, int argc, char **argv)
 			o->audio = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--po")) {
 			o->podir = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--max-connections")) {
+			if ((o->max_connections = parse_count(argv[i], argv[i + 1])) < 0)
+				return -1;
+			i++;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--max-per-address")) {
+			if ((o->max_per_address = parse_count(argv[i], argv[i + 1])) < 0)
+				return -1;
+			i++;
 		} else {
 			fprintf(stderr, "kiosk serve: unknown or incomplete option '%s'\n", argv[i]);
 			usage(stderr);
@@ -153,6 +182,12 @@ parse_options(struct options *o, int argc, char **argv)
 	}
 	if (parse_listen(o) != 0)
 		return -1;
+	if ((o->max_per_address ? o->max_per_address : HTTP_MAX_PER_ADDRESS) >
+	    (o->max_connections ? o->max_connections : HTTP_MAX_CONNECTIONS)) {
+		fprintf(stderr, "kiosk serve: --max-per-address is over --max-connections: one "
+		    "address could take every place\n");
+		return -1;
+	}
 	if (o->keyfile == NULL) {
 		snprintf(o->keybuf, sizeof o->keybuf, "%s.key", o->db);
 		o->keyfile = o->keybuf;
@@ -228,6 +263,8 @@ start_http(const struct options *o, const struct site *site, struct api *api, st
 	cfg.tls_cert = site->tls_cert;
 	cfg.tls_key = site->tls_key;
 	cfg.clock = wall_clock;
+	cfg.max_connections = o->max_connections;
+	cfg.max_per_address = o->max_per_address;
 	if ((http = http_start(&cfg, api, bus, err, sizeof err)) == NULL) {
 		log_warnx("serve: %s", err);
 		return NULL;

@@ -5,7 +5,8 @@
  *
  *   [site]        id, name, timezone, mon..sun = 08:30-16:00 | closed,
  *                 max_recalls, priority_streak, reprint_limit,
- *                 default_service_min, tls_cert, tls_key
+ *                 default_service_min, tls_cert, tls_key,
+ *                 metrics = off | public | token, metrics_token
  *   [service A]   name, name.LANG, capacity, priority_reserve, bind_holder
  *   [counter 3]   name, services = A B (in the order this counter serves them)
  *   [alerts]      burst_per_minute, holder_refusals, outside_hours,
@@ -62,6 +63,13 @@ struct site_privacy {
 	int holder_days;        /* 0: holder hashes and day keys go at the end of the day */
 };
 
+/* Who may read GET /metrics. */
+enum site_metrics {
+	SITE_METRICS_OFF,       /* nobody: 404 (the default) */
+	SITE_METRICS_PUBLIC,    /* anyone who can reach the server */
+	SITE_METRICS_TOKEN,     /* "Authorization: Bearer <metrics_token>" */
+};
+
 struct site {
 	char id[48];                        /* stable site id, e.g. "prefecture-93" */
 	char name[128];                     /* shown on tickets and screens */
@@ -73,6 +81,9 @@ struct site {
 	int default_service_s;              /* service time assumed before any measure */
 	char tls_cert[256];                 /* PEM certificate path, "" for plain HTTP */
 	char tls_key[256];                  /* PEM key path */
+	enum site_metrics metrics;          /* who may read /metrics */
+	char metrics_token_hash[65];        /* hex BLAKE2b-256 of metrics_token ("" unless TOKEN);
+	                                     * the token itself is kept nowhere */
 	struct site_alerts alerts;          /* abuse alert thresholds */
 	struct site_privacy privacy;        /* retention periods */
 	struct site_service services[SITE_MAX_SERVICES]; /* in display order */

@@ -50,6 +50,9 @@ void api_handle(struct api *a, const struct api_req *req, struct api_resp *resp 
 
 /* GET /metrics: Prometheus text format, always answered. */
 void api_metrics(struct api *a, int64_t now, struct api_resp *resp /* OUT */);
+/* Who may read /metrics, by the site's `metrics` choice: 0 allowed; -1
+ * refused with resp set (404 when off; 401 without the right token). */
+int api_metrics_access(struct api *a, const struct api_req *req, struct api_resp *resp /* OUT */);
 
 /* Authorise a GET of the event stream: 0 public, 1 staff, -1 refused. */
 int api_stream_access(struct api *a, const struct api_req *req);

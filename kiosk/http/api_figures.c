@@ -1,10 +1,13 @@
 /*
  * api_figures: the open figures: GET /api/v1/stats (JSON, per service and
- * hour) and GET /metrics (Prometheus text). Public, read-only.
+ * hour) and GET /metrics (Prometheus text). Read-only; /metrics is open,
+ * token-only or off, as the site file says.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "core/buf.h"
 #include "core/queue.h"
@@ -152,4 +155,34 @@ api_metrics(struct api *a, int64_t now, struct api_resp *r)
 	}
 	r->status = 200;
 	r->body = buf_take(&t);
+}
+
+int
+api_metrics_access(struct api *a, const struct api_req *q, struct api_resp *r)
+{
+	const char *want = a->site->metrics_token_hash, *auth = q->authorization;
+	unsigned char h[32];
+	char hex[65];
+
+	memset(r, 0, sizeof *r);
+	switch (a->site->metrics) {
+	case SITE_METRICS_PUBLIC:
+		return 0;
+	case SITE_METRICS_TOKEN:
+		break;
+	default:
+		fail(r, 404, "not_found", "no such page (metrics are off in the site file)");
+		return -1;
+	}
+	if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0) {
+		fail(r, 401, "denied", "send 'Authorization: Bearer <metrics_token>'");
+		return -1;
+	}
+	crypto_generichash(h, sizeof h, (const unsigned char *)auth + 7, strlen(auth + 7), NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	if (strlen(want) != 64 || sodium_memcmp(hex, want, 64) != 0) {
+		fail(r, 401, "denied", "wrong metrics token");
+		return -1;
+	}
+	return 0;
 }

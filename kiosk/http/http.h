@@ -12,6 +12,9 @@
 #include "http/api.h"
 #include "core/bus.h"
 
+#define HTTP_MAX_CONNECTIONS 600   /* default of --max-connections */
+#define HTTP_MAX_PER_ADDRESS 24    /* default of --max-per-address */
+
 struct http_config {
 	const char *host;           /* IP address to bind, "127.0.0.1" by default */
 	int port;                   /* 0: any free port (see http_port) */
@@ -20,6 +23,8 @@ struct http_config {
 	const char *tls_cert;       /* PEM certificate path, NULL or "" for HTTP */
 	const char *tls_key;        /* PEM key path */
 	int64_t (*clock)(void);     /* Unix seconds */
+	int max_connections;        /* open connections in all; 0: HTTP_MAX_CONNECTIONS */
+	int max_per_address;        /* open connections from one address; 0: HTTP_MAX_PER_ADDRESS */
 };
 
 struct http;

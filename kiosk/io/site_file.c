@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <ini.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,47 @@ parse_bool(const char *v, int *out)
 		*out = 0;
 	else
 		return -1;
+	return 0;
+}
+
+/* Hex BLAKE2b-256 of a secret, as the store keeps secrets (desk/admin.c). */
+static void
+secret_hex(const char *secret, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)secret, strlen(secret), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof h);
+	sodium_memzero(h, sizeof h);
+}
+
+/* metrics = off | public | token, and metrics_token (16 to 128 printable
+ * ASCII bytes, no spaces: it travels in a header). 0, or -1 with why. */
+static int
+metrics_key(struct site *s, const char *key, const char *v, char *why, size_t len)
+{
+	size_t i, n = strlen(v);
+
+	if (!strcmp(key, "metrics")) {
+		if (!strcmp(v, "off"))
+			s->metrics = SITE_METRICS_OFF;
+		else if (!strcmp(v, "public"))
+			s->metrics = SITE_METRICS_PUBLIC;
+		else if (!strcmp(v, "token"))
+			s->metrics = SITE_METRICS_TOKEN;
+		else
+			return snprintf(why, len, "metrics: expected off, public or token"), -1;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] > '~')
+			break;
+	if (sodium_init() < 0)
+		return snprintf(why, len, "metrics_token: libsodium cannot start"), -1;
+	if (n < 16 || n > 128 || i < n)
+		return snprintf(why, len, "metrics_token: expected 16 to 128 printable characters "
+		    "without spaces (e.g. from 'openssl rand -hex 24')"), -1;
+	secret_hex(v, s->metrics_token_hash);
 	return 0;
 }
 
@@ -118,6 +160,9 @@ site_key(struct parse *p, const char *key, const char *v)
 	} else if (!strcmp(key, "tls_key")) {
 		if (str_copy(s->tls_key, sizeof s->tls_key, v))
 			FAIL("tls_key: path too long");
+	} else if (!strcmp(key, "metrics") || !strcmp(key, "metrics_token")) {
+		if (metrics_key(s, key, v, p->why, sizeof p->why) != 0)
+			return 0;
 	} else {
 		FAIL("unknown key '%s' in [site]", key);
 	}
@@ -309,6 +354,10 @@ check(const struct site *s, char *why, size_t len)
 		if (sv->priority_reserve > sv->capacity)
 			return snprintf(why, len, "[service %c]: priority_reserve exceeds capacity", sv->code), -1;
 	}
+	if (s->metrics == SITE_METRICS_TOKEN && !s->metrics_token_hash[0])
+		return snprintf(why, len, "[site] metrics = token needs metrics_token = <secret>"), -1;
+	if (s->metrics != SITE_METRICS_TOKEN && s->metrics_token_hash[0])
+		return snprintf(why, len, "[site] metrics_token is set but metrics is not 'token'"), -1;
 	if (s->ncounters == 0)
 		return snprintf(why, len, "no [counter N] section"), -1;
 	for (i = 0; i < s->ncounters; i++)

@@ -66,6 +66,7 @@ site_services_put(struct store *st, const struct site *s)
 int
 store_site_put(struct store *st, const struct site *s)
 {
+	static const char *const metrics[] = { "off", "public", "token" };
 	char hours[128], alerts[80], privacy[40];
 
 	hours_text(s, hours, sizeof hours);
@@ -74,15 +75,18 @@ store_site_put(struct store *st, const struct site *s)
 	    s->alerts.paper_ratio);
 	snprintf(privacy, sizeof privacy, "%d %d", s->privacy.events_months, s->privacy.holder_days);
 	if (sq_exec(st, sq_bind(st, "INSERT INTO site (one, site_id, name, tz, hours, max_recalls, "
-	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy) "
-	    "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (one) DO UPDATE SET site_id = "
+	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
+	    "metrics, metrics_token_hash) "
+	    "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (one) DO UPDATE SET site_id = "
 	    "excluded.site_id, name = excluded.name, tz = excluded.tz, hours = excluded.hours, "
 	    "max_recalls = excluded.max_recalls, priority_streak = excluded.priority_streak, "
 	    "reprint_limit = excluded.reprint_limit, default_service_s = excluded.default_service_s, "
 	    "tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, alerts = excluded.alerts, "
-	    "privacy = excluded.privacy", "ssssiiiissss", s->id, s->name, s->tz, hours,
-	    (int64_t)s->max_recalls, (int64_t)s->priority_streak, (int64_t)s->reprint_limit,
-	    (int64_t)s->default_service_s, s->tls_cert, s->tls_key, alerts, privacy),
+	    "privacy = excluded.privacy, metrics = excluded.metrics, "
+	    "metrics_token_hash = excluded.metrics_token_hash", "ssssiiiissssss", s->id, s->name,
+	    s->tz, hours, (int64_t)s->max_recalls, (int64_t)s->priority_streak,
+	    (int64_t)s->reprint_limit, (int64_t)s->default_service_s, s->tls_cert, s->tls_key, alerts,
+	    privacy, metrics[s->metrics], s->metrics_token_hash),
 	    "cannot store the site") ||
 	    sq_exec(st, sq_stmt(st, "UPDATE services SET active = 0"), "cannot store the site") ||
 	    sq_exec(st, sq_stmt(st, "DELETE FROM service_names"), "cannot store the site") ||
@@ -112,6 +116,10 @@ site_fields(sqlite3_stmt *s, struct site *out)
 	    &out->alerts.outside_hours, &out->alerts.reprints_per_hour, &out->alerts.paper_ratio);
 	sq_text(s, 11, text, sizeof text);
 	sscanf(text, "%d %d", &out->privacy.events_months, &out->privacy.holder_days);
+	sq_text(s, 12, text, sizeof text);
+	out->metrics = !strcmp(text, "public") ? SITE_METRICS_PUBLIC :
+	    !strcmp(text, "token") ? SITE_METRICS_TOKEN : SITE_METRICS_OFF;
+	sq_text(s, 13, out->metrics_token_hash, sizeof out->metrics_token_hash);
 	sq_text(s, 3, text, sizeof text);
 	for (d = 0, tok = strtok_r(text, " ", &save); d < 7; d++, tok = strtok_r(NULL, " ", &save)) {
 		int a, b, c, e;
@@ -179,8 +187,8 @@ int
 store_site_get(struct store *st, struct site *out)
 {
 	sqlite3_stmt *s = sq_stmt(st, "SELECT site_id, name, tz, hours, max_recalls, "
-	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy "
-	    "FROM site");
+	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
+	    "metrics, metrics_token_hash FROM site");
 	int rc;
 
 	memset(out, 0, sizeof *out);
