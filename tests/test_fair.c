@@ -65,7 +65,7 @@ struct fx {
 static void
 fx_open(struct fx *f, const char *hours, const char *alerts, const char *privacy)
 {
-	struct desk_actor who = { "test", 0 };
+	struct desk_actor who = { "test", 0, NULL };
 	char path[320], err[300], key[80], ini[2048];
 	int b, r, o, p, ratio, months, days;
 	struct site s;
@@ -1185,7 +1185,7 @@ test_retention(void)
 	    yday_events, today_events, att_before;
 	char err[200], *before, *after;
 	struct site s2;
-	struct desk_actor admin = { "test", 0 };
+	struct desk_actor admin = { "test", 0, NULL };
 
 	fx_open(&f, HOURS_ALWAYS, "0 0 0 0 0", "1 0");
 	activity(&f, old);

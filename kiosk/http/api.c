@@ -113,8 +113,87 @@ need_kiosk_or_staff(const struct api_req *q, const struct who *w, int level, str
 static struct desk_actor
 actor(const struct who *w)
 {
-	struct desk_actor act = { w->name, w->device };
+	struct desk_actor act = { w->name, w->device, NULL };
 	return act;
+}
+
+/* -- idempotent requests ----------------------------------------------------------- */
+
+/*
+ * A route's verb with the request's Idempotency-Key (struct desk_request in
+ * desk/desk.h). The route renders its answer with one function, `render`,
+ * used twice in the same way: inside the verb's transaction, to keep the
+ * answer with the key, and for the response. A replay answers what was
+ * kept; nothing is rendered or done again.
+ */
+typedef void (*render_fn)(void *ctx, int rc, const char *err, struct api_resp *r);
+
+struct keyed {
+	struct desk_request req;    /* given to the desk through the actor */
+	render_fn render;           /* the route's answer */
+	void *ctx;                  /* its arguments (the verb's out structs) */
+};
+
+static int
+keyed_answer(void *arg, int rc, const char *err, int *status, char **body)
+{
+	struct keyed *k = arg;
+	struct api_resp r;
+
+	memset(&r, 0, sizeof r);
+	k->render(k->ctx, rc, err, &r);
+	if (r.body == NULL && r.status != 204)
+		return -1;      /* out of memory: rather no answer kept than a wrong one */
+	*status = r.status;
+	*body = r.body;
+	return 0;
+}
+
+/* The request's hash: method, path and body (a NUL between them). */
+static void
+request_hash(const struct api_req *q, unsigned char out[32])
+{
+	crypto_generichash_state h;
+
+	crypto_generichash_init(&h, NULL, 0, 32);
+	crypto_generichash_update(&h, (const unsigned char *)q->method, strlen(q->method) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)q->path, strlen(q->path) + 1);
+	if (q->body_len)
+		crypto_generichash_update(&h, (const unsigned char *)q->body, q->body_len);
+	crypto_generichash_final(&h, out, 32);
+}
+
+/* Attach the request's key, if any, to the actor. */
+static void
+keyed_init(struct keyed *k, const struct api_req *q, struct desk_actor *who, render_fn render,
+    void *ctx)
+{
+	memset(k, 0, sizeof *k);
+	k->render = render;
+	k->ctx = ctx;
+	if (q->idem_key == NULL)
+		return;
+	k->req.key = q->idem_key;   /* checked by api_handle */
+	request_hash(q, k->req.hash);
+	k->req.answer = keyed_answer;
+	k->req.arg = k;
+	who->req = &k->req;
+}
+
+/* The response after the verb: what was kept with the key (a replay, or the
+ * answer just committed with it), else the route's rendering. */
+static void
+keyed_reply(struct keyed *k, int rc, const char *err, struct api_resp *r)
+{
+	if (k->req.key && (rc == DK_REPLAY || (rc != DK_ERR && k->req.status))) {
+		r->status = k->req.status;
+		r->body = k->req.body;
+		k->req.body = NULL;
+		return;
+	}
+	free(k->req.body);
+	k->req.body = NULL;
+	k->render(k->ctx, rc, err, r);
 }
 
 /* -- tickets ---------------------------------------------------------------------- */
@@ -137,6 +216,34 @@ get_services(struct api *a, const struct api_req *q, struct api_resp *r)
 	reply(r, 200, j);
 }
 
+struct ticket_ctx {
+	struct api *a;
+	const struct desk_slip *slip;
+	int64_t now;
+};
+
+static void
+ticket_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct ticket_ctx *c = arg;
+	const struct desk_slip *slip = c->slip;
+	cJSON *out;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	if (slip->kind == DS_ATTESTATION) {
+		reply(r, 201, attestation_json(c->a->site, &slip->att, c->now));
+		return;
+	}
+	out = ticket_json(c->a->site, &slip->ticket);
+	cJSON_AddStringToObject(out, "token", slip->ticket.token);
+	cJSON_AddBoolToObject(out, "duplicate", slip->kind == DS_DUPLICATE);
+	cJSON_AddItemToObject(out, "site", site_json(c->a->site, c->now));
+	reply(r, slip->kind == DS_DUPLICATE ? 200 : 201, out);
+}
+
 static void
 post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
 {
@@ -144,9 +251,11 @@ post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct 
 	struct desk_issue in;
 	struct desk_slip slip;
 	struct desk_events ev;
+	struct ticket_ctx ctx = { a, &slip, q->now };
+	struct keyed k;
 	const char *service;
 	char err[200];
-	cJSON *j, *pv, *out;
+	cJSON *j, *pv;
 	int bad = 0, rc;
 
 	/* Kiosks issue; staff may issue a manual ticket at the desk (audited). */
@@ -174,21 +283,10 @@ post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct 
 	}
 	in.service = service[0];
 	in.priority = pv && cJSON_IsTrue(pv);
+	keyed_init(&k, q, &who, ticket_render, &ctx);
 	rc = desk_issue(a->desk, &who, &in, q->now, &slip, &ev, err, sizeof err);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK) {
-		desk_fail(r, rc, err);
-		goto out;
-	}
-	if (slip.kind == DS_ATTESTATION) {
-		reply(r, 201, attestation_json(a->site, &slip.att, q->now));
-		goto out;
-	}
-	out = ticket_json(a->site, &slip.ticket);
-	cJSON_AddStringToObject(out, "token", slip.ticket.token);
-	cJSON_AddBoolToObject(out, "duplicate", slip.kind == DS_DUPLICATE);
-	cJSON_AddItemToObject(out, "site", site_json(a->site, q->now));
-	reply(r, slip.kind == DS_DUPLICATE ? 200 : 201, out);
+	keyed_reply(&k, rc, err, r);
 out:
 	cJSON_Delete(j);
 }
@@ -207,6 +305,31 @@ print_report(const struct api_req *q, struct api_resp *r, cJSON **j, const char 
 	return bad ? -1 : 0;
 }
 
+struct tkt_ctx {
+	struct api *a;
+	const struct ticket *t;
+	int64_t now;
+	int slip;                   /* 1: with the token and the site (a reprint) */
+};
+
+static void
+tkt_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct tkt_ctx *c = arg;
+	cJSON *out;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	out = ticket_json(c->a->site, c->t);
+	if (c->slip) {
+		cJSON_AddStringToObject(out, "token", c->t->token);
+		cJSON_AddItemToObject(out, "site", site_json(c->a->site, c->now));
+	}
+	reply(r, 200, out);
+}
+
 static void
 post_printed(struct api *a, const struct api_req *q, const struct who *w, int64_t id,
     struct api_resp *r)
@@ -214,6 +337,8 @@ post_printed(struct api *a, const struct api_req *q, const struct who *w, int64_
 	struct desk_actor who = actor(w);
 	struct desk_events ev;
 	struct ticket t;
+	struct tkt_ctx ctx = { a, &t, q->now, 0 };
+	struct keyed k;
 	const char *status, *reason;
 	char err[200];
 	cJSON *j = NULL;
@@ -223,13 +348,11 @@ post_printed(struct api *a, const struct api_req *q, const struct who *w, int64_
 		cJSON_Delete(j);
 		return;
 	}
+	keyed_init(&k, q, &who, tkt_render, &ctx);
 	rc = desk_printed(a->desk, &who, id, status, reason, q->now, &t, &ev, err, sizeof err);
 	cJSON_Delete(j);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK)
-		desk_fail(r, rc, err);
-	else
-		reply(r, 200, ticket_json(a->site, &t));
+	keyed_reply(&k, rc, err, r);
 }
 
 static void
@@ -239,22 +362,17 @@ post_reprint(struct api *a, const struct api_req *q, const struct who *w, int64_
 	struct desk_actor who = actor(w);
 	struct desk_events ev;
 	struct ticket t;
+	struct tkt_ctx ctx = { a, &t, q->now, 1 };
+	struct keyed k;
 	char err[200];
-	cJSON *out;
 	int rc;
 
 	if (need_kiosk_or_staff(q, w, 2, r))
 		return;
+	keyed_init(&k, q, &who, tkt_render, &ctx);
 	rc = desk_reprint(a->desk, &who, id, q->now, &t, &ev, err, sizeof err);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK) {
-		desk_fail(r, rc, err);
-		return;
-	}
-	out = ticket_json(a->site, &t);
-	cJSON_AddStringToObject(out, "token", t.token);
-	cJSON_AddItemToObject(out, "site", site_json(a->site, q->now));
-	reply(r, 200, out);
+	keyed_reply(&k, rc, err, r);
 }
 
 static void
@@ -326,10 +444,21 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 }
 
 static void
+empty_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	(void)arg;
+	if (rc != DK_OK)
+		desk_fail(r, rc, err);
+	else
+		reply(r, 200, cJSON_CreateObject());
+}
+
+static void
 attestation_routes(struct api *a, const struct api_req *q, const struct who *w, const char *path,
     struct api_resp *r)
 {
 	struct desk_actor who = actor(w);
+	struct keyed k;
 	struct desk_events ev;
 	const char *rest, *status, *reason;
 	int64_t id = path_id(path, &rest);
@@ -353,14 +482,12 @@ attestation_routes(struct api *a, const struct api_req *q, const struct who *w, 
 		cJSON_Delete(j);
 		return;
 	}
+	keyed_init(&k, q, &who, empty_render, NULL);
 	rc = desk_attestation_printed(a->desk, &who, id, status, reason, q->now, &ev, err,
 	    sizeof err);
 	cJSON_Delete(j);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK)
-		desk_fail(r, rc, err);
-	else
-		reply(r, 200, cJSON_CreateObject());
+	keyed_reply(&k, rc, err, r);
 }
 
 /* -- counters ----------------------------------------------------------------------- */
@@ -386,25 +513,65 @@ get_counters(struct api *a, const struct api_req *q, const struct who *w, struct
 	reply(r, 200, j);
 }
 
-/* The counter after a verb, with the ticket it finished, if any. */
+struct counter_ctx {
+	struct api *a;
+	const struct counter_view *cv;
+	const struct ticket *finished;      /* the ticket a counter op finished... */
+	const int *has_finished;            /* ...when this is set (NULL: not an op) */
+};
+
+/* The counter after a verb, with the ticket it finished, if any; a call
+ * refused as not current names the ticket called there. */
 static void
-counter_reply(struct api *a, int rc, const char *err, const struct counter_view *cv,
-    const struct ticket *finished, struct api_resp *r)
+counter_render(void *arg, int rc, const char *err, struct api_resp *r)
 {
+	struct counter_ctx *c = arg;
 	cJSON *o;
 
 	if (rc == DK_EMPTY) {
 		r->status = 204;
 		return;
 	}
+	if (rc == DK_NOT_CURRENT && c->cv->has_ticket) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "error", err);
+		cJSON_AddStringToObject(o, "code", "not_current");
+		cJSON_AddStringToObject(o, "current", c->cv->ticket.number);
+		cJSON_AddItemToObject(o, "counter", counter_json(c->a->site, c->cv));
+		reply(r, 409, o);
+		return;
+	}
 	if (rc != DK_OK) {
 		desk_fail(r, rc, err);
 		return;
 	}
-	o = counter_json(a->site, cv);
-	if (finished)
-		cJSON_AddItemToObject(o, "finished", ticket_json(a->site, finished));
+	o = counter_json(c->a->site, c->cv);
+	if (c->has_finished && *c->has_finished)
+		cJSON_AddItemToObject(o, "finished", ticket_json(c->a->site, c->finished));
 	reply(r, 200, o);
+}
+
+/* The optional "current" of a call: a ticket number, "" or null for none;
+ * NULL with *bad set (and the response) when it is not one. */
+static const char *
+current_field(cJSON *j, int *bad, struct api_resp *r)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "current");
+	const char *s;
+	size_t n;
+
+	if (v == NULL || cJSON_IsNull(v))
+		return "";
+	if ((s = str_field(j, "current", 11, bad, r)) == NULL)
+		return NULL;
+	n = strlen(s);
+	if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n) {
+		fail(r, 400, "bad_request", "'current' must be the ticket number you see called "
+		    "here (\"A012\"), or null");
+		*bad = 1;
+		return NULL;
+	}
+	return s;
 }
 
 static int
@@ -426,20 +593,25 @@ counter_verb(struct api *a, const struct api_req *q, const struct who *w, int n,
 	struct desk_events ev;
 	struct counter_view cv;
 	struct ticket fin;
-	const char *arg = NULL, *number, *reason;
+	struct counter_ctx ctx = { a, &cv, &fin, NULL };
+	struct keyed k;
+	const char *arg = NULL, *number, *reason, *current;
 	char err[200];
 	int bad = 0, rc, has = 0;
 	size_t i;
 
+	keyed_init(&k, q, &who, counter_render, &ctx);
 	if (!strcmp(action, "call-next")) {
-		rc = desk_call_next(a->desk, &who, n, q->now, &cv, &ev, err, sizeof err);
+		if ((current = current_field(j, &bad, r)) == NULL)
+			return 0;
+		rc = desk_call_next(a->desk, &who, n, current, q->now, &cv, &ev, err, sizeof err);
 	} else if (!strcmp(action, "call")) {
 		number = str_field(j, "number", 10, &bad, r);
 		reason = str_field(j, "reason", 200, &bad, r);
-		if (bad)
+		if (bad || (current = current_field(j, &bad, r)) == NULL)
 			return 0;
-		rc = desk_call_number(a->desk, &who, n, number, reason, q->now, &cv, &ev, err,
-		    sizeof err);
+		rc = desk_call_number(a->desk, &who, n, current, number, reason, q->now, &cv, &ev,
+		    err, sizeof err);
 	} else {
 		for (i = 0; i < sizeof ops / sizeof ops[0] && strcmp(action, ops[i].name); i++)
 			;
@@ -447,11 +619,14 @@ counter_verb(struct api *a, const struct api_req *q, const struct who *w, int n,
 			return -1;
 		if (ops[i].arg && ((arg = str_field(j, ops[i].arg, ops[i].maxlen, &bad, r)), bad))
 			return 0;
+		/* The finished ticket is in the answer: fin and has are filled
+		 * inside the transaction, before the answer is rendered. */
+		ctx.has_finished = &has;
 		rc = desk_counter_op(a->desk, &who, n, ops[i].op, arg, q->now, &cv, &fin, &has, &ev,
 		    err, sizeof err);
 	}
 	publish(a, &ev, q->now);
-	counter_reply(a, rc, err, &cv, has ? &fin : NULL, r);
+	keyed_reply(&k, rc, err, r);
 	return 0;
 }
 
@@ -837,6 +1012,55 @@ get_health(struct api *a, const struct api_req *q, struct api_resp *r)
 	reply(r, failing ? 503 : 200, o);
 }
 
+/*
+ * GET /api/v1/requests/{key}: what became of a request sent with that key
+ * today, for a client whose answer was lost (or the desk, for an applicant
+ * who shows the key the kiosk gave). The one who sent it may read it, and
+ * any staff; anybody else gets 404, as for a key never used.
+ */
+static void
+get_request(struct api *a, const struct api_req *q, const struct who *w, const char *key,
+    struct api_resp *r)
+{
+	struct request_row row;
+	char err[200], at[32];
+	cJSON *o, *ans;
+	int rc;
+
+	if (!w->level && !w->device) {
+		fail(r, 401, "denied", "log in first, or send 'Authorization: Bearer <key>'");
+		return;
+	}
+	if (!desk_request_key_valid(key)) {
+		fail(r, 400, "bad_key", "a request key is 1 to 64 letters, digits, '_', '-', '.' or ':'");
+		return;
+	}
+	rc = desk_request_get(a->desk, key, q->now, &row, err, sizeof err);
+	if (rc == DK_OK && !w->level && (!w->device || strcmp(row.actor, w->name) != 0 ||
+	    !row.device))
+		rc = DK_NOTFOUND;
+	if (rc == DK_NOTFOUND) {
+		free(row.body);
+		fail(r, 404, "not_found", "no request with this key today: it never reached the "
+		    "server, or was refused before it could change anything");
+		return;
+	}
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "key", row.key);
+	queue_rfc3339(row.at, at);
+	cJSON_AddStringToObject(o, "at", at);
+	cJSON_AddStringToObject(o, "by", row.actor);
+	cJSON_AddNumberToObject(o, "status", row.status);
+	ans = row.body ? cJSON_Parse(row.body) : NULL;
+	cJSON_AddItemToObject(o, "answer", ans ? ans : cJSON_CreateNull());
+	free(row.body);
+	reply(r, 200, o);
+}
+
 /* -- routing ---------------------------------------------------------------------------- */
 
 #define ROUTE(m, p) (!strcmp(q->method, m) && !strcmp(path, p))
@@ -858,6 +1082,11 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 	}
 	if (identify(a, q, &w, r) < 0)
 		return;
+	if (q->idem_key && strcmp(q->method, "GET") != 0 && !desk_request_key_valid(q->idem_key)) {
+		fail(r, 400, "bad_key", "the Idempotency-Key header must be 1 to 64 letters, digits, "
+		    "'_', '-', '.' or ':'");
+		return;
+	}
 	if (ROUTE("GET", "/api/v1/health"))
 		get_health(a, q, r);
 	else if (ROUTE("GET", "/api/v1/services"))
@@ -886,6 +1115,8 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		get_alerts(a, q, &w, r);
 	else if (ROUTE("GET", "/api/v1/stats"))
 		get_stats(a, q, r);
+	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
+		get_request(a, q, &w, path + 17, r);
 	else {
 		for (i = 0; i < sizeof get_or_post / sizeof get_or_post[0]; i++)
 			if (!strcmp(path, get_or_post[i])) {
