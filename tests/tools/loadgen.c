@@ -14,6 +14,8 @@
  *   I <lat_us> <status> <id> <number> <service> <priority> <code>
  *   A <lat_us> <status> <id> - <service> <priority> -   an attestation (full)
  *   C <lat_us> <status> <counter> <id> <number> <service> <code>
+ *   N <lat_us> 409 <counter> <id> <number>   not_current: the ticket called
+ *                                            there, seen in the refusal
  *   E <lat_us> <I|C> <reason>        no answer (refused, reset, time-out)
  *
  * <id>/<number> are 0/- unless the answer carried a ticket; <code> is the
@@ -484,9 +486,14 @@ run_caller(int k)
 		j = cJSON_Parse(rb);
 		field(j, "code", code, sizeof code);
 		if (st == 409 && !strcmp(code, "not_current") && stale++ < 8) {
-			/* Another caller of this counter moved on: take what is
-			 * called there now, and ask again (not an answer to count). */
+			/* Another caller of this counter moved on, or an answer
+			 * was lost: take what is called there now (seen here,
+			 * recorded), and ask again (not an answer to count). */
+			t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j,
+			    "counter"), "ticket");
 			field(j, "current", cur, sizeof cur);
+			record("N %ld 409 %d %lld %s\n", (long)((mono() - a) * 1e6), counter,
+			    cJSON_IsObject(t) ? id_of(t) : 0, cur);
 			cJSON_Delete(j);
 			sent--;
 			continue;
