@@ -11,7 +11,8 @@
  *   - call-next with a missing or stale "current" while a ticket is called:
  *     409 not_current naming it, nothing closed; a replayed call-next gets
  *     the first answer and closes nothing more;
- *   - a failed write keeps no key, so the retry does the work once;
+ *   - a failed write keeps no key, so the retry does the work once; the
+ *     key and the verb's effect are kept together or not at all;
  *   - keys are purged with the day's data.
  *
  * "Nothing written" is PRAGMA data_version on a second connection.
@@ -374,6 +375,52 @@ test_locked(void)
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), n + 1);
 }
 
+/* -- the key and the effect: one transaction ----------------------------------------- */
+
+static void
+exec_watch(const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(watch, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fprintf(stderr, "exec %s: %s\n", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+}
+
+/* The answer cannot be kept: the ticket is not kept either; and the other
+ * way round. Failures injected with triggers on the file itself. */
+static void
+test_atomic(void)
+{
+	int64_t n = sql1("SELECT COUNT(*) FROM tickets"), r = sql1("SELECT COUNT(*) FROM requests");
+	char *raw = NULL;
+
+	exec_watch("CREATE TRIGGER no_requests BEFORE INSERT ON requests "
+	    "BEGIN SELECT RAISE(ABORT, 'injected: no room for the answer'); END");
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-atomic", "{\"service\":\"A\"}", &raw),
+	    503);
+	CHECK(raw && strstr(raw, "injected") != NULL);
+	free(raw);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), n);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM events WHERE kind = 'issue'"), n);
+	exec_watch("DROP TRIGGER no_requests");
+
+	exec_watch("CREATE TRIGGER no_tickets BEFORE INSERT ON tickets "
+	    "BEGIN SELECT RAISE(ABORT, 'injected: no room for the ticket'); END");
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-atomic", "{\"service\":\"A\"}", NULL),
+	    503);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM requests"), r);
+	exec_watch("DROP TRIGGER no_tickets");
+
+	/* Both possible again: one ticket, one answer, the retry replayed. */
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-atomic", "{\"service\":\"A\"}", NULL),
+	    201);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-atomic", "{\"service\":\"A\"}", NULL),
+	    201);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), n + 1);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM requests"), r + 1);
+}
+
 /* -- purged with the day --------------------------------------------------------- */
 
 static void
@@ -396,6 +443,7 @@ main(void)
 	test_bad_keys();
 	test_call_next();
 	test_locked();
+	test_atomic();
 	test_purge();
 	teardown();
 	return TEST_REPORT();

@@ -46,7 +46,7 @@ usage(FILE *f)
 	    "usage: kiosk ticket --server URL --device-key KEY --service CODE [--lang LANG]\n"
 	    "                    [--priority] --printer SPEC [--fonts DIR] [--po DIR] [--png OUT.png]\n"
 	    "       kiosk ticket --server URL --device-key KEY --reprint ID --printer SPEC [...]\n"
-	    "       [--holder DOCUMENT] [--previous PAYLOAD]\n"
+	    "       [--holder DOCUMENT] [--previous PAYLOAD] [--timeout SECONDS]\n"
 	    "\n"
 	    "Issue one ticket from the queue server and print it, or reprint ticket ID\n"
 	    "(same number, marked DUPLICATA). The print outcome is reported to the server.\n"
