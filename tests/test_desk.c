@@ -382,7 +382,7 @@ op_as(struct desk *d, const struct desk_actor *who, int counter, enum desk_op o,
 {
 	struct desk_events evl, *ev = evp ? evp : &evl;
 	char err[300] = "";
-	int rc = desk_counter_op(d, who, counter, o, arg, now, cv, fin, has, ev, err, sizeof err);
+	int rc = desk_counter_op(d, who, counter, o, arg, NULL, now, cv, fin, has, ev, err, sizeof err);
 
 	if (rc != DK_OK) {
 		if (err[0] == '\0')
@@ -1688,7 +1688,7 @@ test_events_and_audit(void)
 	CHECK_INT(sql1("events.db", "SELECT COUNT(*) FROM events WHERE kind = 'call' AND counter = 1 "
 	    "AND agent = 'agent-1' AND service = 'A'"), 1);
 	/* Recall: the same ticket announced again, marked as a recall. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RECALL, NULL, T0 + 20, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RECALL, NULL, NULL, T0 + 20, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_INT(ev_count(&ev, DE_CALL), 1);
 	if ((e = ev_find(&ev, DE_CALL)) != NULL) {
@@ -1705,7 +1705,7 @@ test_events_and_audit(void)
 	CHECK_INT(calls[1].recall, 0);
 	CHECK_STR(calls[1].counter_name, "Guichet 1");
 	/* Pause and resume: the counter's new state, audited. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_PAUSE, NULL, T0 + 30, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_PAUSE, NULL, NULL, T0 + 30, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_INT(ev_count(&ev, DE_COUNTER), 1);
 	CHECK_INT(ev_count(&ev, DE_CALL), 0);
@@ -1715,12 +1715,12 @@ test_events_and_audit(void)
 	}
 	CHECK_STR(sqls("events.db", "SELECT actor || ' ' || action || ' ' || detail FROM audit "
 	    "ORDER BY id DESC LIMIT 1", buf, sizeof buf), "agent-1 counter_state counter 1 paused");
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RESUME, NULL, T0 + 31, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RESUME, NULL, NULL, T0 + 31, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_STR(sqls("events.db", "SELECT detail FROM audit ORDER BY id DESC LIMIT 1", buf,
 	    sizeof buf), "counter 1 open");
 	/* Done with an outcome: counts, no call; audited with the outcome. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_DONE, "documents_missing", T0 + 40, &cv, &fin,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_DONE, "documents_missing", NULL, T0 + 40, &cv, &fin,
 	    &has, &ev, err, sizeof err), DK_OK);
 	CHECK_INT(ev_count(&ev, DE_CALL), 0);
 	CHECK_INT(ev_count(&ev, DE_COUNTS), 1);
@@ -1740,7 +1740,7 @@ test_events_and_audit(void)
 	CHECK_STR(sqls("events.db", "SELECT action || ' ' || detail FROM audit ORDER BY id DESC "
 	    "LIMIT 1", buf, sizeof buf), "call_out_of_order A002 at counter 1, reason: urgent case");
 	/* No-show. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_NO_SHOW, NULL, T0 + 60, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_NO_SHOW, NULL, NULL, T0 + 60, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_STR(sqls("events.db", "SELECT detail FROM audit ORDER BY id DESC LIMIT 1", buf,
 	    sizeof buf), "A002: no_show at counter 1");

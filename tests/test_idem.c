@@ -339,11 +339,21 @@ test_call_next(void)
 	free(again);
 	free(first);
 
+	/* A done naming another ticket than the one called: nothing changes. */
+	CHECK_INT(call("POST", "/api/v1/counters/1/done", auth_agent, NULL,
+	    "{\"outcome\":\"complete\",\"current\":\"A001\"}", &raw), 409);
+	CHECK_STR(field(raw, "code"), "not_current");
+	CHECK_STR(field(raw, "current"), "A002");
+	free(raw);
+	CHECK_INT(call("POST", "/api/v1/counters/1/no-show", auth_agent, NULL,
+	    "{\"current\":null}", NULL), 409);
+	CHECK_STR(state_of("A002"), "called");
+
 	/* A done with a key, replayed: still one served. */
-	CHECK_INT(call("POST", "/api/v1/counters/1/done", auth_agent, "d1", "{\"outcome\":\"complete\"}",
-	    &first), 200);
-	CHECK_INT(call("POST", "/api/v1/counters/1/done", auth_agent, "d1", "{\"outcome\":\"complete\"}",
-	    &again), 200);
+	CHECK_INT(call("POST", "/api/v1/counters/1/done", auth_agent, "d1",
+	    "{\"outcome\":\"complete\",\"current\":\"A002\"}", &first), 200);
+	CHECK_INT(call("POST", "/api/v1/counters/1/done", auth_agent, "d1",
+	    "{\"outcome\":\"complete\",\"current\":\"A002\"}", &again), 200);
 	CHECK(first && again && strcmp(first, again) == 0);
 	CHECK(first && strstr(first, "\"finished\"") != NULL);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets WHERE state = 'served'"), 2);

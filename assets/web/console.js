@@ -416,7 +416,10 @@ async function act(verb, body) {
 	// A call finishes only the ticket this screen shows as current: after a
 	// lost answer, the server refuses (409 not_current) rather than close
 	// a ticket the agent never saw.
-	if (verb === 'call-next' || verb === 'call') body = { ...(body || {}), current: prev || null };
+	// The same for the actions on the current ticket.
+	if (['call-next', 'call', 'recall', 'no-show', 'done', 'transfer'].includes(verb)) {
+		body = { ...(body || {}), current: prev || null };
+	}
 	try {
 		const { status, data } = await api('POST', `/api/v1/counters/${S.counter}/${verb}`, body);
 		if (status === 204) {

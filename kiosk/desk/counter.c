@@ -15,7 +15,7 @@ struct counter_verb {
 	struct verb v;
 	int n;                      /* counter number */
 	enum desk_op op;
-	const char *current;        /* call_next, call_number: the ticket the caller sees called */
+	const char *current;        /* the ticket the caller sees called (ops: NULL, unchecked) */
 	const char *number;         /* call_number */
 	const char *reason;         /* call_number */
 	const char *arg;            /* outcome or service */
@@ -318,6 +318,14 @@ counter_op_tx(struct store *st, void *arg)
 	rc = store_ticket_at_counter(st, c->n, &t);
 	if (rc == ST_NOTFOUND)
 		return verb_fail(&c->v, DK_CONFLICT, "counter %d has no ticket called", c->n);
+	if (rc == ST_OK && c->current && strcmp(c->current, t.number) != 0) {
+		/* The caller acts on a ticket it sees; another one is called. */
+		c->out->c = row;
+		c->out->has_ticket = 1;
+		c->out->ticket = t;
+		return verb_fail(&c->v, DK_NOT_CURRENT, "ticket %s is called at counter %d, not %s: "
+		    "nothing was changed", t.number, c->n, c->current[0] ? c->current : "none");
+	}
 	if (rc != ST_OK || (rc = ticket_op(c, &t)) != ST_OK)
 		return rc;
 	if (t.state != TS_CALLED) {
@@ -337,12 +345,12 @@ counter_op_tx(struct store *st, void *arg)
 
 int
 desk_counter_op(struct desk *d, const struct desk_actor *who, int counter, enum desk_op op,
-    const char *arg, int64_t now, struct counter_view *out, struct ticket *finished,
+    const char *arg, const char *current, int64_t now, struct counter_view *out, struct ticket *finished,
     int *has_finished, struct desk_events *ev, char *err, size_t errlen)
 {
 	static const char *const outcomes[] = { "complete", "documents_missing", "redirected", "other" };
-	struct counter_verb c = { .n = counter, .op = op, .arg = arg, .out = out,
-		.finished = finished, .has_finished = has_finished };
+	struct counter_verb c = { .n = counter, .op = op, .current = current, .arg = arg,
+		.out = out, .finished = finished, .has_finished = has_finished };
 	size_t k;
 
 	verb_init(&c.v, d, who, now, ev, err, errlen);

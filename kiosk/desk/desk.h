@@ -198,10 +198,13 @@ int desk_call_number(struct desk *d, const struct desk_actor *who, int counter,
 enum desk_op { DO_RECALL, DO_NO_SHOW, DO_DONE, DO_TRANSFER, DO_PAUSE, DO_RESUME, DO_OPEN,
 	DO_CLOSE };
 /* arg: the outcome for DO_DONE (NULL: complete), the service for DO_TRANSFER.
+ * current: for recall, no-show, done and transfer, the ticket the caller
+ * sees called here; another one called there gives DK_NOT_CURRENT, nothing
+ * changed (NULL: not checked).
  * finished: the ticket the op finished or moved (done, no-show, transfer,
  * a recall past the limit), else has_finished is 0. */
 int desk_counter_op(struct desk *d, const struct desk_actor *who, int counter, enum desk_op op,
-    const char *arg, int64_t now, struct counter_view *out, struct ticket *finished,
+    const char *arg, const char *current, int64_t now, struct counter_view *out, struct ticket *finished,
     int *has_finished, struct desk_events *ev, char *err, size_t errlen);
 
 /* End of day: tickets still waiting or called on a past day, or today after

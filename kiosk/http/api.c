@@ -540,11 +540,16 @@ counter_verb(struct api *a, const struct api_req *q, const struct who *w, int n,
 			return -1;
 		if (ops[i].arg && ((arg = str_field(j, ops[i].arg, ops[i].maxlen, &bad, r)), bad))
 			return 0;
+		/* Optional here: the ticket acted on must be the one named. */
+		current = NULL;
+		if (cJSON_GetObjectItemCaseSensitive(j, "current") &&
+		    (current = current_field(j, &bad, r)) == NULL)
+			return 0;
 		/* The finished ticket is in the answer: fin and has are filled
 		 * inside the transaction, before the answer is rendered. */
 		ctx.has_finished = &has;
-		rc = desk_counter_op(a->desk, &who, n, ops[i].op, arg, q->now, &cv, &fin, &has, &ev,
-		    err, sizeof err);
+		rc = desk_counter_op(a->desk, &who, n, ops[i].op, arg, current, q->now, &cv, &fin,
+		    &has, &ev, err, sizeof err);
 	}
 	publish(a, &ev, q->now);
 	keyed_reply(&k, rc, err, r);
