@@ -366,7 +366,8 @@ call(struct client *c, const char *path, const char *body, cJSON **json, char *e
 				cJSON_Delete(*json);
 				*json = NULL;
 			}
-			if (body && maybe) {
+			/* A bad answer is an answer: not "uncertain". */
+			if (body && maybe && rc != CLIENT_PROTOCOL) {
 				char why[200];
 				snprintf(why, sizeof why, "%s", err);
 				errf(err, errlen, "no answer from the server after %d attempts (%s): the "
