@@ -107,6 +107,7 @@ struct conn {
 	/* callers and issuer */
 	char body[16384];       /* response body */
 	size_t blen;            /* bytes in body */
+	char cur[16];           /* K_CALLER: the ticket it sees called, sent as "current" */
 	int busy;               /* a request is in flight */
 	int call;               /* index of the call in flight */
 };
@@ -531,11 +532,21 @@ finish_call(struct bench *b, struct conn *c, int64_t t)
 
 	k->tresp = t;
 	k->status = c->r.status;
+	if (k->status == 204)
+		c->cur[0] = '\0';
+	if (k->status == 409 && (j = cJSON_Parse(c->body)) != NULL) {
+		/* not_current: another caller moved this counter on; follow it. */
+		num = cJSON_GetObjectItemCaseSensitive(j, "current");
+		if (cJSON_IsString(num))
+			snprintf(c->cur, sizeof c->cur, "%s", num->valuestring);
+		cJSON_Delete(j);
+	}
 	if (k->status == 200 && (j = cJSON_Parse(c->body)) != NULL) {
 		tk = cJSON_GetObjectItemCaseSensitive(j, "ticket");
 		num = cJSON_GetObjectItemCaseSensitive(tk, "number");
 		if (cJSON_IsString(num)) {
 			snprintf(k->number, sizeof k->number, "%s", num->valuestring);
+			snprintf(c->cur, sizeof c->cur, "%s", num->valuestring);
 			b->expected += b->nstreams;
 		}
 		cJSON_Delete(j);
@@ -550,9 +561,12 @@ send_call(struct bench *b, struct conn *c, int burst)
 	struct call *k;
 	int n;
 
+	char body[48];
+	int blen = snprintf(body, sizeof body, "{\"current\":\"%s\"}", c->cur);
+
 	n = snprintf(req, sizeof req, "POST /api/v1/counters/%d/call-next HTTP/1.1\r\n"
-	    "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Length: 0\r\n\r\n",
-	    c->counter, b->staff_token);
+	    "Host: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %d\r\n\r\n%s", c->counter, b->staff_token, blen, body);
 	if (n < 0 || (size_t)n >= sizeof req)
 		return -1;
 	k = &b->calls[b->ncalls_total];

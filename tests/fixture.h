@@ -224,7 +224,7 @@ static inline struct desk *
 fixture_desk(const char *path, const struct site *site, const struct desk_keys *keys, int64_t now,
     struct store **st_out)
 {
-	struct desk_actor who = { "test", 0 };
+	struct desk_actor who = { "test", 0, NULL };
 	char err[300] = "";
 	struct store *st = store_open(path, err, sizeof err);
 	struct desk *d = NULL;

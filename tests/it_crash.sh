@@ -6,7 +6,11 @@
 #     are unique, and each service's sequence has no hole;
 #   - every ticket a client saw acknowledged (201 with an id) is in the file
 #     with that number, and every ticket a client saw called (200) has its
-#     'call' event; no ticket has two.
+#     'call' event; no ticket has two;
+#   - no ticket was closed unseen: every served ticket was returned to a
+#     caller (a call-next answer, or the 409 not_current that names it)
+#     before it was finished. A call-next whose answer the kill lost must
+#     not serve the ticket it called (issue #14).
 # The moment of each kill is random: after a random number of answers
 # (sometimes none at all, right after start).
 . "$(dirname "$0")/lib.sh"
@@ -63,6 +67,10 @@ check() {
 	lost=$(comm -23 "$tmp/called" "$tmp/callev" | head -5)
 	[ -z "$lost" ] || fail_soft "$what: calls acknowledged but not in the file: $lost"
 	[ -z "$(uniq -d "$tmp/callev" | head -1)" ] || fail_soft "$what: a ticket has two 'call' events"
+	cat "$tmp"/rec.* 2>/dev/null | awk '($1 == "C" && $3 == 200) || $1 == "N" {print $5}' | sort -u >"$tmp/seen"
+	q "SELECT id FROM tickets WHERE state = 'served'" | sort >"$tmp/served"
+	unseen=$(comm -23 "$tmp/served" "$tmp/seen" | head -5)
+	[ -z "$unseen" ] || fail_soft "$what: tickets served that no caller was shown (ids): $unseen"
 	notcalled=$(q "SELECT COUNT(*) FROM tickets WHERE id IN ($(tr '\n' ',' <"$tmp/called")0) AND state = 'waiting'")
 	[ "$notcalled" -eq 0 ] || fail_soft "$what: $notcalled tickets acknowledged as called are waiting again"
 }

@@ -222,7 +222,7 @@ issue(char service, int priority, char *number_out)
 static void
 setup(void)
 {
-	struct desk_actor who = { "test", 0 };
+	struct desk_actor who = { "test", 0, NULL };
 	char err[300];
 	struct site site;
 	struct desk_keys keys;

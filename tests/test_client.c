@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,9 @@ static struct {
 	char *body;              /* body of the next answer (owned) */
 	int stall;               /* 1: read the request, never answer */
 	int quit;                /* 1: the thread ends */
+	int fail_first;          /* answer 500 to this many requests first */
+	int nreq;                /* requests read so far */
+	char keys[8][40];        /* Idempotency-Key of request i (i % 8), "" none */
 	char req[8192];          /* the last request, head and body */
 } fake = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
@@ -105,7 +109,17 @@ server(void *arg)
 		pthread_mutex_lock(&fake.mu);
 		memcpy(fake.req, req, n);
 		fake.req[n] = '\0';
+		{
+			const char *k = strstr(fake.req, "Idempotency-Key: ");
+			snprintf(fake.keys[fake.nreq % 8], sizeof fake.keys[0], "%.*s",
+			    k ? (int)strcspn(k + 17, "\r\n") : 0, k ? k + 17 : "");
+			fake.nreq++;
+		}
 		status = fake.status;
+		if (fake.fail_first > 0) {
+			fake.fail_first--;
+			status = 500;
+		}
 		stall = fake.stall;
 		body = strdup(fake.body ? fake.body : "");
 		pthread_mutex_unlock(&fake.mu);
@@ -259,9 +273,39 @@ test_issue(struct client *c)
 
 	script(503, "{\"error\":\"database is locked\",\"code\":\"unavailable\"}", 0);
 	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNAVAILABLE);
+	/* A 500 is no clean refusal: the request may have been done. Sent
+	 * again with the same key, three more times; then "uncertain", with
+	 * the key (issue #14). */
 	script(500, "oops", 0);
-	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNAVAILABLE);
+	pthread_mutex_lock(&fake.mu);
+	fake.nreq = 0;
+	pthread_mutex_unlock(&fake.mu);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNCERTAIN);
 	CHECK(strstr(err, "500") != NULL);
+	CHECK_INT(strlen(client_last_key(c)), 22);
+	CHECK(strstr(err, client_last_key(c)) != NULL);
+	pthread_mutex_lock(&fake.mu);
+	CHECK_INT(fake.nreq, 1 + CLIENT_RETRIES);
+	CHECK_STR(fake.keys[0], client_last_key(c));
+	CHECK_STR(fake.keys[3], client_last_key(c));
+	/* Two lost, then the answer: the retry gets it, with the same key. */
+	fake.nreq = 0;
+	fake.fail_first = 2;
+	pthread_mutex_unlock(&fake.mu);
+	script(201, TICKET_JSON, 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_OK);
+	CHECK_STR(t.number, "A042");
+	pthread_mutex_lock(&fake.mu);
+	CHECK_INT(fake.nreq, 3);
+	CHECK_STR(fake.keys[2], fake.keys[0]);
+	CHECK(fake.keys[0][0] != '\0');
+	pthread_mutex_unlock(&fake.mu);
+	/* The next request is another one: a new key. */
+	script(201, TICKET_JSON, 0);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_OK);
+	pthread_mutex_lock(&fake.mu);
+	CHECK(strcmp(fake.keys[3], fake.keys[0]) != 0);
+	pthread_mutex_unlock(&fake.mu);
 
 	/* Junk and incomplete answers. */
 	script(201, "<html>not json</html>", 0);
@@ -352,13 +396,14 @@ test_down(struct client *c)
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof sa;
 
-	/* A server that takes the request and says nothing: the time limit. */
+	/* A server that takes the request and says nothing: the time limit,
+	 * four times (the retries), then "uncertain": a ticket may exist. */
 	client_set_timeouts(c, 300, 600);
 	script(201, TICKET_JSON, 1);
 	t0 = ms_now();
-	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNREACHABLE);
-	CHECK(ms_now() - t0 < 2000);
-	CHECK(strstr(err, "unreachable") != NULL);
+	CHECK_INT(client_issue(c, "A", "fr", 0, &t, err, sizeof err), CLIENT_UNCERTAIN);
+	CHECK(ms_now() - t0 < 4 * 600 + 1750 + 1500);
+	CHECK(strstr(err, "may have been done") != NULL);
 	pthread_mutex_lock(&fake.mu);
 	fake.stall = 0;
 	pthread_mutex_unlock(&fake.mu);
@@ -389,6 +434,10 @@ main(void)
 	pthread_t th;
 	struct client *c;
 	char err[256], url[64];
+
+	/* The fake server answers the retries of a stalled request once the
+	 * client has given up on them: a write to a closed socket is no crash. */
+	signal(SIGPIPE, SIG_IGN);
 
 	fake.lfd = socket(AF_INET, SOCK_STREAM, 0);
 	REQUIRE(fake.lfd >= 0);

@@ -42,11 +42,11 @@ static struct site bound;        /* a service bound to the holder's document */
 static struct desk_keys keys;    /* the site's signing identity */
 
 /* Who acts: kiosks (authenticated by their device key) and staff. */
-static const struct desk_actor kiosk1 = { "kiosk-1", 1 };
-static const struct desk_actor kiosk2 = { "kiosk-2", 1 };
-static const struct desk_actor agent1 = { "agent-1", 0 };
-static const struct desk_actor staff_m = { "m", 0 };
-static const struct desk_actor admin = { "admin", 0 };
+static const struct desk_actor kiosk1 = { "kiosk-1", 1, NULL };
+static const struct desk_actor kiosk2 = { "kiosk-2", 1, NULL };
+static const struct desk_actor agent1 = { "agent-1", 0, NULL };
+static const struct desk_actor staff_m = { "m", 0, NULL };
+static const struct desk_actor admin = { "admin", 0, NULL };
 
 /* Friday 27 November 2026, 10:00 in Paris (CET). */
 #define T0 utc(2026, 11, 27, 9, 0, 0)
@@ -347,7 +347,7 @@ call_next_as(struct desk *d, const struct desk_actor *who, int counter, int64_t 
 	struct desk_events ev;
 	const struct desk_event *e;
 	char err[300] = "";
-	int rc = desk_call_next(d, who, counter, now, &cv, &ev, err, sizeof err);
+	int rc = desk_call_next(d, who, counter, DESK_ANY_CURRENT, now, &cv, &ev, err, sizeof err);
 
 	if (rc != DK_OK) {
 		if (err[0] == '\0')
@@ -382,7 +382,7 @@ op_as(struct desk *d, const struct desk_actor *who, int counter, enum desk_op o,
 {
 	struct desk_events evl, *ev = evp ? evp : &evl;
 	char err[300] = "";
-	int rc = desk_counter_op(d, who, counter, o, arg, now, cv, fin, has, ev, err, sizeof err);
+	int rc = desk_counter_op(d, who, counter, o, arg, NULL, now, cv, fin, has, ev, err, sizeof err);
 
 	if (rc != DK_OK) {
 		if (err[0] == '\0')
@@ -461,7 +461,7 @@ call_number_as(struct desk *d, const struct desk_actor *who, int counter, const 
     const char *reason, int64_t now, struct counter_view *cv, struct desk_events *ev)
 {
 	char err[300] = "";
-	int rc = desk_call_number(d, who, counter, number, reason, now, cv, ev, err, sizeof err);
+	int rc = desk_call_number(d, who, counter, DESK_ANY_CURRENT, number, reason, now, cv, ev, err, sizeof err);
 
 	if (rc != DK_OK) {
 		if (err[0] == '\0')
@@ -706,7 +706,7 @@ worker_run(void *arg)
 		return NULL;
 	}
 	for (;;) {
-		rc = desk_call_next(w->d, &agent1, w->counter, T0 + 1000, &cv, &ev, w->err,
+		rc = desk_call_next(w->d, &agent1, w->counter, DESK_ANY_CURRENT, T0 + 1000, &cv, &ev, w->err,
 		    sizeof w->err);
 		if (rc == DK_EMPTY)
 			break;
@@ -1670,7 +1670,7 @@ test_events_and_audit(void)
 	    "ORDER BY id DESC LIMIT 1", buf, sizeof buf), "agent-1 manual_ticket manual ticket A002");
 	/* Call next: one call to announce, with all the board needs, and the
 	 * counts; durable when it returns (another connection sees it). */
-	CHECK_INT(desk_call_next(d, &agent1, 1, T0 + 10, &cv, &ev, err, sizeof err), DK_OK);
+	CHECK_INT(desk_call_next(d, &agent1, 1, DESK_ANY_CURRENT, T0 + 10, &cv, &ev, err, sizeof err), DK_OK);
 	CHECK_INT(ev.n, 2);
 	CHECK_INT(ev_count(&ev, DE_CALL), 1);
 	CHECK_INT(ev_count(&ev, DE_COUNTS), 1);
@@ -1688,7 +1688,7 @@ test_events_and_audit(void)
 	CHECK_INT(sql1("events.db", "SELECT COUNT(*) FROM events WHERE kind = 'call' AND counter = 1 "
 	    "AND agent = 'agent-1' AND service = 'A'"), 1);
 	/* Recall: the same ticket announced again, marked as a recall. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RECALL, NULL, T0 + 20, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RECALL, NULL, NULL, T0 + 20, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_INT(ev_count(&ev, DE_CALL), 1);
 	if ((e = ev_find(&ev, DE_CALL)) != NULL) {
@@ -1705,7 +1705,7 @@ test_events_and_audit(void)
 	CHECK_INT(calls[1].recall, 0);
 	CHECK_STR(calls[1].counter_name, "Guichet 1");
 	/* Pause and resume: the counter's new state, audited. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_PAUSE, NULL, T0 + 30, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_PAUSE, NULL, NULL, T0 + 30, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_INT(ev_count(&ev, DE_COUNTER), 1);
 	CHECK_INT(ev_count(&ev, DE_CALL), 0);
@@ -1715,12 +1715,12 @@ test_events_and_audit(void)
 	}
 	CHECK_STR(sqls("events.db", "SELECT actor || ' ' || action || ' ' || detail FROM audit "
 	    "ORDER BY id DESC LIMIT 1", buf, sizeof buf), "agent-1 counter_state counter 1 paused");
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RESUME, NULL, T0 + 31, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_RESUME, NULL, NULL, T0 + 31, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_STR(sqls("events.db", "SELECT detail FROM audit ORDER BY id DESC LIMIT 1", buf,
 	    sizeof buf), "counter 1 open");
 	/* Done with an outcome: counts, no call; audited with the outcome. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_DONE, "documents_missing", T0 + 40, &cv, &fin,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_DONE, "documents_missing", NULL, T0 + 40, &cv, &fin,
 	    &has, &ev, err, sizeof err), DK_OK);
 	CHECK_INT(ev_count(&ev, DE_CALL), 0);
 	CHECK_INT(ev_count(&ev, DE_COUNTS), 1);
@@ -1730,7 +1730,7 @@ test_events_and_audit(void)
 	CHECK_INT(sql1("events.db", "SELECT COUNT(*) FROM events WHERE kind = 'done' AND "
 	    "detail = 'documents_missing' AND counter = 1"), 1);
 	/* Out of order: announced, logged with its reason, audited. */
-	CHECK_INT(desk_call_number(d, &agent1, 1, "A002", "urgent case", T0 + 50, &cv, &ev, err,
+	CHECK_INT(desk_call_number(d, &agent1, 1, DESK_ANY_CURRENT, "A002", "urgent case", T0 + 50, &cv, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_INT(ev_count(&ev, DE_CALL), 1);
 	if ((e = ev_find(&ev, DE_CALL)) != NULL)
@@ -1740,14 +1740,14 @@ test_events_and_audit(void)
 	CHECK_STR(sqls("events.db", "SELECT action || ' ' || detail FROM audit ORDER BY id DESC "
 	    "LIMIT 1", buf, sizeof buf), "call_out_of_order A002 at counter 1, reason: urgent case");
 	/* No-show. */
-	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_NO_SHOW, NULL, T0 + 60, &cv, &fin, &has, &ev, err,
+	CHECK_INT(desk_counter_op(d, &agent1, 1, DO_NO_SHOW, NULL, NULL, T0 + 60, &cv, &fin, &has, &ev, err,
 	    sizeof err), DK_OK);
 	CHECK_STR(sqls("events.db", "SELECT detail FROM audit ORDER BY id DESC LIMIT 1", buf,
 	    sizeof buf), "A002: no_show at counter 1");
 	/* A refused verb announces nothing. */
-	CHECK_INT(desk_call_next(d, &agent1, 42, T0 + 70, &cv, &ev, err, sizeof err), DK_NOTFOUND);
+	CHECK_INT(desk_call_next(d, &agent1, 42, DESK_ANY_CURRENT, T0 + 70, &cv, &ev, err, sizeof err), DK_NOTFOUND);
 	CHECK_INT(ev.n, 0);
-	CHECK_INT(desk_call_next(d, &agent1, 1, T0 + 71, &cv, &ev, err, sizeof err), DK_EMPTY);
+	CHECK_INT(desk_call_next(d, &agent1, 1, DESK_ANY_CURRENT, T0 + 71, &cv, &ev, err, sizeof err), DK_EMPTY);
 	CHECK_INT(ev_count(&ev, DE_CALL), 0);
 	/* The audit chain holds, with every entry written above. */
 	CHECK_INT(desk_audit_verify(d, &entries, err, sizeof err), DK_OK);
@@ -1781,7 +1781,7 @@ test_after_commit(void)
 	rows("commit.db", before);
 	/* Call-next finishes A001 and calls A002, then the streak cannot be
 	 * written: all of it is undone, and nothing is announced. */
-	CHECK_INT(desk_call_next(d, &agent1, 1, T0 + 20, &cv, &ev, err, sizeof err), DK_ERR);
+	CHECK_INT(desk_call_next(d, &agent1, 1, DESK_ANY_CURRENT, T0 + 20, &cv, &ev, err, sizeof err), DK_ERR);
 	CHECK_INT(ev.n, 0);
 	CHECK(err[0] != '\0');
 	CHECK_STR(rows("commit.db", after), before);

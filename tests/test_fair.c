@@ -65,7 +65,7 @@ struct fx {
 static void
 fx_open(struct fx *f, const char *hours, const char *alerts, const char *privacy)
 {
-	struct desk_actor who = { "test", 0 };
+	struct desk_actor who = { "test", 0, NULL };
 	char path[320], err[300], key[80], ini[2048];
 	int b, r, o, p, ratio, months, days;
 	struct site s;
@@ -962,7 +962,7 @@ test_alert_normal_day(void)
 	int i, called = 0;
 	struct got g;
 	cJSON *j = NULL;
-	char kinds[200];
+	char kinds[200], cur_of[2][16] = { "", "" };
 
 	alert_site(&f);
 	for (i = 0; i < 200; i++) {
@@ -991,9 +991,20 @@ test_alert_normal_day(void)
 			CHECK_INT(post_printed(&f, f.kiosk2, g.id, t + 52), 200);
 		}
 		if (i % 3 == 0) {
-			int st = call(&f, "POST", i % 2 ? "/api/v1/counters/1/call-next" :
-			    "/api/v1/counters/2/call-next", f.staff, NULL, t + 60, &j);
+			/* Each counter names the ticket it called last as current. */
+			char body[48], *cur = cur_of[i % 2];
+			cJSON *tk, *num;
+			int st;
+			snprintf(body, sizeof body, "{\"current\":\"%s\"}", cur);
+			st = call(&f, "POST", i % 2 ? "/api/v1/counters/1/call-next" :
+			    "/api/v1/counters/2/call-next", f.staff, body, t + 60, &j);
 			called += st == 200;
+			tk = cJSON_GetObjectItemCaseSensitive(j, "ticket");
+			num = cJSON_GetObjectItemCaseSensitive(tk, "number");
+			if (st == 200 && cJSON_IsString(num))
+				snprintf(cur, 16, "%s", num->valuestring);
+			else if (st == 204)
+				cur[0] = '\0';
 			cJSON_Delete(j);
 			j = NULL;
 		}
@@ -1186,7 +1197,7 @@ test_retention(void)
 	    yday_events, today_events, att_before;
 	char err[200], *before, *after;
 	struct site s2;
-	struct desk_actor admin = { "test", 0 };
+	struct desk_actor admin = { "test", 0, NULL };
 
 	fx_open(&f, HOURS_ALWAYS, "0 0 0 0 0", "1 0");
 	activity(&f, old);

@@ -562,6 +562,16 @@ walk(int w, int h, int dpi, const char *lang, int mode)
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "refused");
 	check_frame(&x, AT("refused"));
 	CHECK(tap(&x, "done") == 0);
+	/* no answer after the retries: a ticket may exist; never "no ticket" */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, name) == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	ui_issue_failed(x.u, CLIENT_UNCERTAIN, "Kq3xZ9yTgH1aBcDeFgHiJk", "no answer", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "uncertain");
+	check_frame(&x, AT("uncertain"));
+	CHECK(ui_has_text(x.u, "Kq3xZ9yTgH1aBcDeFgHiJk"));
+	CHECK(tap(&x, "done") == 0);
 	CHECK(tap(&x, "start") == 0);
 	CHECK(tap(&x, name) == 0);
 	CHECK(tap(&x, "service:E") == 0);

@@ -54,11 +54,22 @@ class ApiError extends Error {
 	}
 }
 
-// Every call to the server. Returns {status, data} for 2xx; throws ApiError
-// otherwise (status 0: the server could not be reached).
-async function api(method, path, body) {
+// A fresh Idempotency-Key: 16 random bytes, base64url (22 characters).
+// getRandomValues works over plain HTTP too (randomUUID needs HTTPS).
+function newKey() {
+	const b = new Uint8Array(16);
+	crypto.getRandomValues(b);
+	return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const RETRIES = 3;          // a POST without an answer is sent again, with the same key
+const sleep = (ms) => new Promise((res) => { setTimeout(res, ms); });
+
+// One request: {r, text}, or null when no answer came (network, time-out).
+async function send(method, path, body, key) {
 	const headers = {};
 	if (method !== 'GET') headers['X-CSRF-Token'] = S.csrf || '';
+	if (key) headers['Idempotency-Key'] = key;
 	const opts = { method, headers, credentials: 'same-origin', cache: 'no-store' };
 	if (body !== undefined) {
 		headers['Content-Type'] = 'application/json';
@@ -67,16 +78,40 @@ async function api(method, path, body) {
 	const ctl = new AbortController();
 	const timer = setTimeout(() => ctl.abort(), 10000);
 	opts.signal = ctl.signal;
-	let r;
-	let text = '';
 	try {
-		r = await fetch(path, opts);
-		text = await r.text();
+		const r = await fetch(path, opts);
+		return { r, text: await r.text() };
 	} catch {
-		throw new ApiError(0, 'Serveur injoignable — vérifiez la connexion et réessayez.');
+		return null;
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+// Every call to the server. Returns {status, data} for 2xx; throws ApiError
+// otherwise (status 0: the server could not be reached). A POST (but the
+// login) carries an Idempotency-Key made for this click; when no answer
+// comes back, or a 5xx does, it is sent again with the same key (up to
+// RETRIES times): the server does it at most once and answers the retry
+// with the first answer. Still nothing: status 0 and data.uncertain, since
+// the action may have been done.
+async function api(method, path, body) {
+	const key = method === 'POST' && path !== '/api/v1/login' ? newKey() : null;
+	let got = null;
+	let maybe = false;      // an attempt may have reached the server
+	for (let attempt = 0; ; attempt++) {
+		if (attempt > 0) await sleep(250 * 2 ** (attempt - 1));
+		got = await send(method, path, body, key);
+		if (got && got.r.status < 500) break;
+		if (!got || got.r.status !== 503) maybe = true;
+		if (!key || attempt >= RETRIES) break;
+	}
+	if (!got) {
+		throw new ApiError(0, maybe && key
+			? 'Pas de réponse du serveur : l\'action a peut-être été faite. Vérifiez le ticket affiché avant de continuer.'
+			: 'Serveur injoignable — vérifiez la connexion et réessayez.', { uncertain: maybe && !!key, key });
+	}
+	const { r, text } = got;
 	let data = null;
 	try {
 		data = text ? JSON.parse(text) : null;
@@ -378,6 +413,13 @@ async function act(verb, body) {
 	S.busy = true;
 	document.body.dataset.busy = '1';
 	const prev = S.ticket ? S.ticket.number : '';
+	// A call finishes only the ticket this screen shows as current: after a
+	// lost answer, the server refuses (409 not_current) rather than close
+	// a ticket the agent never saw.
+	// The same for the actions on the current ticket.
+	if (['call-next', 'call', 'recall', 'no-show', 'done', 'transfer'].includes(verb)) {
+		body = { ...(body || {}), current: prev || null };
+	}
 	try {
 		const { status, data } = await api('POST', `/api/v1/counters/${S.counter}/${verb}`, body);
 		if (status === 204) {
@@ -401,11 +443,42 @@ async function act(verb, body) {
 		renderCounter();
 		return true;
 	} catch (e) {
-		if (e.status !== 401) say(e.message, 'error');
+		if (e.status === 409 && e.data && e.data.code === 'not_current' && e.data.counter) {
+			// The counter moved on without us seeing it (a lost answer):
+			// show what is called there now; nothing was closed.
+			S.ticket = e.data.counter.ticket || null;
+			const c = myCounter();
+			if (c) c.ticket = S.ticket;
+			renderCounter();
+			say(`Le ticket ${e.data.current} est appelé à votre guichet : rien n'a été clôturé. `
+				+ 'Vérifiez-le, puis recommencez.', 'error');
+		} else if (e.status !== 401) {
+			say(e.message, 'error');
+		}
+		if (e.data && e.data.uncertain) refreshMine();
 		return false;
 	} finally {
 		S.busy = false;
 		delete document.body.dataset.busy;
+	}
+}
+
+// After an action without an answer: what the server says our counter has.
+async function refreshMine() {
+	try {
+		const { data } = await api('GET', '/api/v1/counters');
+		const c = data && (data.counters || []).find((x) => x.counter === S.counter);
+		if (!c) return;
+		S.ticket = c.ticket || null;
+		if (c.state) S.cstate = c.state;
+		const mine = myCounter();
+		if (mine) {
+			mine.ticket = S.ticket;
+			mine.state = S.cstate;
+		}
+		renderCounter();
+	} catch {
+		/* still unreachable: the message already says so */
 	}
 }
 

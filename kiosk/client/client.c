@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -34,6 +35,7 @@ struct client {
 	int connect_ms;          /* connect time limit */
 	int total_ms;            /* whole request time limit */
 	char code[32];           /* "code" of the last error answer, "" if none */
+	char key[32];            /* Idempotency-Key of the last POST, "" before one */
 };
 
 /* An answer being received. */
@@ -63,6 +65,7 @@ client_rc_str(enum client_rc rc)
 	case CLIENT_REFUSED:     return "refused";
 	case CLIENT_UNAVAILABLE: return "server unavailable";
 	case CLIENT_PROTOCOL:    return "bad answer from the server";
+	case CLIENT_UNCERTAIN:   return "no answer: it may have been done";
 	}
 	return "?";
 }
@@ -144,6 +147,12 @@ client_last_code(const struct client *c)
 	return c->code;
 }
 
+const char *
+client_last_key(const struct client *c)
+{
+	return c->key;
+}
+
 void
 client_set_cafile(struct client *c, const char *path)
 {
@@ -166,23 +175,27 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 }
 
 /*
- * One request. body: JSON text to POST, or NULL for GET. On an HTTP answer
- * (any status) returns CLIENT_OK with *status and *json (NULL when the body
- * is not JSON); otherwise CLIENT_UNREACHABLE or CLIENT_PROTOCOL with err.
+ * One request. body: JSON text to POST, or NULL for GET; key: its
+ * Idempotency-Key, or NULL. On an HTTP answer (any status) returns
+ * CLIENT_OK with *status and *json (NULL when the body is not JSON);
+ * otherwise CLIENT_UNREACHABLE or CLIENT_PROTOCOL with err, and *sent says
+ * whether any of the request's bytes went out (the server may have it).
  */
 static enum client_rc
-request(struct client *c, const char *path, const char *body, long *status, cJSON **json,
-    char *err, size_t errlen)
+request(struct client *c, const char *path, const char *body, const char *key, long *status,
+    cJSON **json, int *sent, char *err, size_t errlen)
 {
 	struct curl_slist *hdrs = NULL, *h;
 	struct answer b = { BUF_INIT, 0 };
-	char url[1024], curlerr[CURL_ERROR_SIZE];
+	char url[1024], curlerr[CURL_ERROR_SIZE], keyhdr[64];
 	enum client_rc rc = CLIENT_OK;
+	long reqsize = 0;
 	CURLcode cc;
 	CURL *k = c->curl;
 
 	*status = 0;
 	*json = NULL;
+	*sent = 0;
 	c->code[0] = '\0';
 	if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url)
 		return errf(err, errlen, "server URL too long"), CLIENT_PROTOCOL;
@@ -195,6 +208,11 @@ request(struct client *c, const char *path, const char *body, long *status, cJSO
 	/* No "Expect: 100-continue" round trip for our small bodies. */
 	if ((h = curl_slist_append(hdrs, "Expect:")) != NULL)
 		hdrs = h;
+	if (key) {
+		snprintf(keyhdr, sizeof keyhdr, "Idempotency-Key: %s", key);
+		if ((h = curl_slist_append(hdrs, keyhdr)) != NULL)
+			hdrs = h;
+	}
 	curl_easy_setopt(k, CURLOPT_URL, url);
 	curl_easy_setopt(k, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);          /* threads: no SIGALRM */
@@ -214,6 +232,9 @@ request(struct client *c, const char *path, const char *body, long *status, cJSO
 		curl_easy_setopt(k, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
 	cc = curl_easy_perform(k);
+	/* Bytes of the request sent: then the server may have acted on it. */
+	if (curl_easy_getinfo(k, CURLINFO_REQUEST_SIZE, &reqsize) != CURLE_OK || reqsize > 0)
+		*sent = 1;
 	if (cc != CURLE_OK) {
 		if (b.too_big) {
 			errf(err, errlen, "the server's answer is larger than %d bytes", CLIENT_BODY_MAX);
@@ -288,16 +309,78 @@ http_error(struct client *c, long status, const cJSON *j, char *err, size_t errl
 	return CLIENT_PROTOCOL;
 }
 
-/* One call that expects a JSON object with a 2xx status. */
+/* A fresh Idempotency-Key: 16 random bytes, base64url (22 characters). */
+static void
+new_key(struct client *c)
+{
+	unsigned char r[16];
+
+	randombytes_buf(r, sizeof r);
+	sodium_bin2base64(c->key, sizeof c->key, r, sizeof r, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* Wait before retry n (1, 2, 3): 250 ms, 500 ms, 1 s. */
+static void
+pause_before(int n)
+{
+	struct timespec ts = { 0, 0 };
+	long ms = 250L << (n - 1);
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * One call that expects a JSON object with a 2xx status. A POST gets a new
+ * key and is sent again with it, up to CLIENT_RETRIES times, when no answer
+ * came (timeout, lost connection) or a 5xx did. Then: CLIENT_UNCERTAIN if
+ * any attempt may have reached the server without a 503 after it (503:
+ * nothing was stored), else the last attempt's result.
+ */
 static enum client_rc
 call(struct client *c, const char *path, const char *body, cJSON **json, char *err, size_t errlen)
 {
 	enum client_rc rc;
 	long status;
+	int attempt, sent, maybe = 0;
 
 	*json = NULL;
-	if ((rc = request(c, path, body, &status, json, err, errlen)) != CLIENT_OK)
-		return rc;
+	if (body)
+		new_key(c);
+	for (attempt = 0;; attempt++) {
+		if (attempt > 0)
+			pause_before(attempt);
+		rc = request(c, path, body, body ? c->key : NULL, &status, json, &sent, err, errlen);
+		if (rc == CLIENT_OK && status < 500)
+			break;
+		/* Not answered: did this one reach the server? A 503 says nothing
+		 * was kept; any other failure after sending leaves it open. */
+		if (rc == CLIENT_OK)
+			maybe |= status != 503;
+		else if (sent)
+			maybe = 1;
+		if (body == NULL || attempt >= CLIENT_RETRIES || rc == CLIENT_PROTOCOL) {
+			if (rc == CLIENT_OK) {
+				rc = http_error(c, status, *json, err, errlen);
+				cJSON_Delete(*json);
+				*json = NULL;
+			}
+			/* A bad answer is an answer: not "uncertain". */
+			if (body && maybe && rc != CLIENT_PROTOCOL) {
+				char why[200];
+				snprintf(why, sizeof why, "%s", err);
+				errf(err, errlen, "no answer from the server after %d attempts (%s): the "
+				    "request may have been done; its key is %s", attempt + 1, why, c->key);
+				return CLIENT_UNCERTAIN;
+			}
+			return rc;
+		}
+		cJSON_Delete(*json);
+		*json = NULL;
+		log_info("client: %s: %s; sending it again with the same key %s (attempt %d)",
+		    path, rc == CLIENT_OK ? "server error" : err, c->key, attempt + 2);
+	}
 	if (status < 200 || status > 299) {
 		rc = http_error(c, status, *json, err, errlen);
 		cJSON_Delete(*json);

@@ -36,6 +36,10 @@ enum client_rc {
 	CLIENT_REFUSED,      /* another 4xx: err holds the server's "error" text */
 	CLIENT_UNAVAILABLE,  /* 503 (or another 5xx): could not store; retry later */
 	CLIENT_PROTOCOL,     /* the answer was not the JSON the API promises */
+	CLIENT_UNCERTAIN,    /* a POST reached the server, or may have, and no answer came
+	                      * back after the retries: it may have been done. Not a
+	                      * refusal: client_last_key() names it, so the server can be
+	                      * asked (GET /api/v1/requests/{key}), or the desk */
 };
 
 /* "ok", "server unreachable", "closed", "full", ... for logs. */
@@ -147,6 +151,15 @@ void client_set_timeouts(struct client *c, int connect_ms, int total_ms);
 /* For an HTTPS server with its own certificate: trust this CA file. */
 void client_set_cafile(struct client *c, const char *path);
 
+/*
+ * Every POST carries an Idempotency-Key (docs/API.md): 22 random characters
+ * made for the logical request. When no answer comes back (a timeout, a
+ * lost connection, a 5xx), the same request is sent again with the same
+ * key, up to CLIENT_RETRIES more times, so the server does it at most once
+ * and the retry gets the first answer. The key of the last POST: */
+#define CLIENT_RETRIES 3
+const char *client_last_key(const struct client *c);
+
 /* The machine-readable "code" of the last error answer ("holder_required",
  * "bad_holder", "bad_previous", "reprint_limit", ...), "" when the last call
  * succeeded or the answer had none. Valid until the next call. */
@@ -164,11 +177,11 @@ enum client_rc client_services(struct client *c, struct client_menu **out /* OUT
  *                attestation de passage instead, *out holds it (kind
  *                "attestation", with its token): print it. Otherwise (an
  *                older server's 409) out->kind is "".
+ *   CLIENT_UNCERTAIN  no answer after the retries, though the request
+ *                reached the server (or may have): a ticket may exist. Say
+ *                so, with client_last_key(); never "no ticket".
  *   others       NO slip was issued (err says why; client_last_code tells
- *                "holder_required" / "bad_holder" apart)... except
- *                CLIENT_UNREACHABLE after the request was sent (a timeout
- *                waiting for the answer): the server may then have issued a
- *                ticket nobody holds; staff see it as never printed.
+ *                "holder_required" / "bad_holder" apart).
  */
 enum client_rc client_issue_with(struct client *c, const struct client_request *rq,
     struct client_ticket *out /* OUT */, char *err, size_t errlen);

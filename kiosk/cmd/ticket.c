@@ -35,6 +35,8 @@ enum {
 	EXIT_UNAVAILABLE = 6,  /* server could not store it (503) or answered nonsense */
 	EXIT_NOT_PRINTED = 7,  /* issued, but the slip did not print */
 	EXIT_NOT_REPORTED = 8, /* printed, but the server could not be told */
+	EXIT_UNCERTAIN = 9,    /* no answer after the retries: a ticket MAY exist; the
+	                          request's key lets the desk find it */
 };
 
 static void
@@ -44,7 +46,7 @@ usage(FILE *f)
 	    "usage: kiosk ticket --server URL --device-key KEY --service CODE [--lang LANG]\n"
 	    "                    [--priority] --printer SPEC [--fonts DIR] [--po DIR] [--png OUT.png]\n"
 	    "       kiosk ticket --server URL --device-key KEY --reprint ID --printer SPEC [...]\n"
-	    "       [--holder DOCUMENT] [--previous PAYLOAD]\n"
+	    "       [--holder DOCUMENT] [--previous PAYLOAD] [--timeout SECONDS]\n"
 	    "\n"
 	    "Issue one ticket from the queue server and print it, or reprint ticket ID\n"
 	    "(same number, marked DUPLICATA). The print outcome is reported to the server.\n"
@@ -63,13 +65,18 @@ usage(FILE *f)
 	    "  --po DIR           the translation catalogues (default: assets/po)\n"
 	    "  --reprint ID       reprint ticket ID instead of issuing a new one\n"
 	    "  --png OUT.png      also write the slip as it is sent to the printer\n"
+	    "  --timeout SECONDS  wait this long for each answer (default 5, 1 to 60); a\n"
+	    "                     request without an answer is sent again with the same\n"
+	    "                     request key, up to 3 times, so it is done at most once\n"
 	    "\n"
 	    "Exit status:\n"
 	    "  0  issued and printed          5  refused (key, service, reprint limit)\n"
 	    "  1  usage or set-up error       6  server could not store it / bad answer\n"
 	    "  2  server unreachable          7  issued but NOT printed: show the number at the desk\n"
 	    "  3  closed                      8  printed, but the server could not be told\n"
-	    "  4  full for today (an attestation de passage is printed when the server gives one)\n",
+	    "  4  full for today (an attestation de passage is printed when the server gives one)\n"
+	    "  9  no answer after the retries: a ticket MAY exist. The request key is printed;\n"
+	    "     the desk finds what became of it (GET /api/v1/requests/KEY)\n",
 	    printer_profile_names());
 }
 
@@ -85,6 +92,7 @@ exit_for(enum client_rc rc)
 	case CLIENT_REFUSED:     return EXIT_REFUSED;
 	case CLIENT_UNAVAILABLE: return EXIT_UNAVAILABLE;
 	case CLIENT_PROTOCOL:    return EXIT_UNAVAILABLE;
+	case CLIENT_UNCERTAIN:   return EXIT_UNCERTAIN;
 	}
 	return EXIT_UNAVAILABLE;
 }
@@ -104,6 +112,7 @@ consequence(enum client_rc rc, int reprint)
 	case CLIENT_FULL:
 	case CLIENT_REFUSED:
 		return reprint ? "Nothing was reprinted." : "No ticket was issued.";
+	case CLIENT_UNCERTAIN:   /* said by issue(), with the key */
 	case CLIENT_OK:          break;
 	}
 	return "";
@@ -135,6 +144,7 @@ struct options {
 	const char *reprint;     /* --reprint, as given */
 	const char *holder;      /* --holder */
 	const char *previous;    /* --previous */
+	const char *timeout;     /* --timeout, seconds */
 	int priority;            /* --priority */
 	long long reprint_id;    /* --reprint as a number, -1 without */
 	char pobuf[PATH_MAX];    /* the default --po */
@@ -155,6 +165,7 @@ string_option(struct options *o, const char *a)
 	if (!strcmp(a, "--reprint")) return &o->reprint;
 	if (!strcmp(a, "--holder")) return &o->holder;
 	if (!strcmp(a, "--previous")) return &o->previous;
+	if (!strcmp(a, "--timeout")) return &o->timeout;
 	return NULL;
 }
 
@@ -200,6 +211,11 @@ parse_options(struct options *o, int argc, char **argv)
 		    o->reprint);
 		return -1;
 	}
+	if (o->timeout && (parse_id(o->timeout) < 1 || parse_id(o->timeout) > 60)) {
+		fprintf(stderr, "kiosk ticket: --timeout needs a number of seconds from 1 to 60, "
+		    "not '%s'\n", o->timeout);
+		return -1;
+	}
 	if (o->podir == NULL) {
 		serve_default_dir(argv[0], "po", o->pobuf, sizeof o->pobuf);
 		o->podir = o->pobuf;
@@ -237,6 +253,8 @@ open_local(struct run *r, const struct options *o)
 		fprintf(stderr, "kiosk ticket: %s\n", err);
 		return -1;
 	}
+	if (o->timeout)
+		client_set_timeouts(r->c, 0, (int)parse_id(o->timeout) * 1000);
 	return 0;
 }
 
@@ -260,6 +278,15 @@ issue(struct run *r, const struct options *o, const struct lang *lang, struct cl
 		crc = client_issue_with(r->c, &rq, t, err, sizeof err);
 	}
 	*attestation = crc == CLIENT_FULL && !strcmp(t->kind, "attestation");
+	if (crc == CLIENT_UNCERTAIN) {
+		/* Never "no ticket": the server may have issued one. */
+		fprintf(stderr, "kiosk ticket: %s\n", err);
+		printf("The server did not answer in time: a %s may exist.\n"
+		    "Ask at the desk with this request key: %s\n",
+		    o->reprint ? "reprint" : "ticket", client_last_key(r->c));
+		fflush(stdout);
+		return EXIT_UNCERTAIN;
+	}
 	if (crc != CLIENT_OK && !*attestation) {
 		fprintf(stderr, "kiosk ticket: %s. %s\n", err, consequence(crc, o->reprint != NULL));
 		return exit_for(crc);

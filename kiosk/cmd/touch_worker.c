@@ -139,7 +139,9 @@ do_issue(struct worker *w, struct ui_action *job)
 	if (t)
 		w->ticket = *t;
 	snprintf(w->issue_err, sizeof w->issue_err, "%s", err);
-	snprintf(w->issue_code, sizeof w->issue_code, "%s", client_last_code(w->cfg.client));
+	/* No answer: the key stands in for the code, for the visitor to show. */
+	snprintf(w->issue_code, sizeof w->issue_code, "%s", rc == CLIENT_UNCERTAIN ?
+	    client_last_key(w->cfg.client) : client_last_code(w->cfg.client));
 	w->issued_ready = 1;
 	pthread_mutex_unlock(&w->mu);
 	post(w, EV_ISSUED);

@@ -15,6 +15,7 @@ struct counter_verb {
 	struct verb v;
 	int n;                      /* counter number */
 	enum desk_op op;
+	const char *current;        /* the ticket the caller sees called (ops: NULL, unchecked) */
 	const char *number;         /* call_number */
 	const char *reason;         /* call_number */
 	const char *arg;            /* outcome or service */
@@ -62,9 +63,13 @@ finish(struct counter_verb *c, struct ticket *t, enum queue_action a, const char
 	return verb_log(&c->v, a == QA_DONE ? "done" : "no_show", t, t->queue, c->n, outcome);
 }
 
-/* The counter's called ticket, if any, is done before the next call. */
+/* The counter's called ticket, if any, is done before the next call; but
+ * only if it is the one the caller named: else DK_NOT_CURRENT, with the
+ * counter and that ticket in the answer. A caller who retries after a lost
+ * answer names the ticket it saw before, so it cannot close the one that
+ * the lost answer called (docs/API.md). */
 static int
-finish_current(struct counter_verb *c)
+finish_current(struct counter_verb *c, const struct counter_row *row)
 {
 	struct ticket cur;
 	int rc = store_ticket_at_counter(c->v.st, c->n, &cur);
@@ -73,6 +78,15 @@ finish_current(struct counter_verb *c)
 		return ST_OK;
 	if (rc != ST_OK)
 		return rc;
+	if (c->current == NULL || (strcmp(c->current, DESK_ANY_CURRENT) != 0 &&
+	    strcmp(c->current, cur.number) != 0)) {
+		c->out->c = *row;
+		c->out->has_ticket = 1;
+		c->out->ticket = cur;
+		return verb_fail(&c->v, DK_NOT_CURRENT, "ticket %s is called at counter %d, not %s: "
+		    "finish it first, or name it as 'current'", cur.number, c->n,
+		    c->current && c->current[0] ? c->current : "none");
+	}
 	return finish(c, &cur, QA_DONE, "complete");
 }
 
@@ -145,7 +159,7 @@ call_next_tx(struct store *st, void *arg)
 	int rc, prio = 0, streak = 0, tries;
 	int64_t id;
 
-	if ((rc = counter_check(c, &row, 1)) != ST_OK || (rc = finish_current(c)) != ST_OK)
+	if ((rc = counter_check(c, &row, 1)) != ST_OK || (rc = finish_current(c, &row)) != ST_OK)
 		return rc;
 	for (tries = 0; tries < CLAIM_TRIES; tries++) {
 		if ((id = pick(c, &row, &service, &prio, &streak)) < 0)
@@ -166,10 +180,10 @@ call_next_tx(struct store *st, void *arg)
 }
 
 int
-desk_call_next(struct desk *d, const struct desk_actor *who, int counter, int64_t now,
-    struct counter_view *out, struct desk_events *ev, char *err, size_t errlen)
+desk_call_next(struct desk *d, const struct desk_actor *who, int counter, const char *current,
+    int64_t now, struct counter_view *out, struct desk_events *ev, char *err, size_t errlen)
 {
-	struct counter_verb c = { .n = counter, .out = out };
+	struct counter_verb c = { .n = counter, .current = current ? current : "", .out = out };
 
 	verb_init(&c.v, d, who, now, ev, err, errlen);
 	memset(out, 0, sizeof *out);
@@ -195,7 +209,7 @@ call_number_tx(struct store *st, void *arg)
 	if (t.state != TS_WAITING)
 		return verb_fail(&c->v, DK_CONFLICT, "ticket %s is %s, not waiting", c->number,
 		    queue_state_name((enum ticket_state)t.state));
-	if ((rc = finish_current(c)) != ST_OK)
+	if ((rc = finish_current(c, &row)) != ST_OK)
 		return rc;
 	snprintf(detail, sizeof detail, "out of order: %s", c->reason);
 	if ((rc = call(c, &row, &t, detail)) != ST_OK)
@@ -205,11 +219,12 @@ call_number_tx(struct store *st, void *arg)
 }
 
 int
-desk_call_number(struct desk *d, const struct desk_actor *who, int counter, const char *number,
-    const char *reason, int64_t now, struct counter_view *out, struct desk_events *ev, char *err,
-    size_t errlen)
+desk_call_number(struct desk *d, const struct desk_actor *who, int counter, const char *current,
+    const char *number, const char *reason, int64_t now, struct counter_view *out,
+    struct desk_events *ev, char *err, size_t errlen)
 {
-	struct counter_verb c = { .n = counter, .number = number, .reason = reason, .out = out };
+	struct counter_verb c = { .n = counter, .current = current ? current : "", .number = number,
+		.reason = reason, .out = out };
 
 	verb_init(&c.v, d, who, now, ev, err, errlen);
 	memset(out, 0, sizeof *out);
@@ -303,6 +318,14 @@ counter_op_tx(struct store *st, void *arg)
 	rc = store_ticket_at_counter(st, c->n, &t);
 	if (rc == ST_NOTFOUND)
 		return verb_fail(&c->v, DK_CONFLICT, "counter %d has no ticket called", c->n);
+	if (rc == ST_OK && c->current && strcmp(c->current, t.number) != 0) {
+		/* The caller acts on a ticket it sees; another one is called. */
+		c->out->c = row;
+		c->out->has_ticket = 1;
+		c->out->ticket = t;
+		return verb_fail(&c->v, DK_NOT_CURRENT, "ticket %s is called at counter %d, not %s: "
+		    "nothing was changed", t.number, c->n, c->current[0] ? c->current : "none");
+	}
 	if (rc != ST_OK || (rc = ticket_op(c, &t)) != ST_OK)
 		return rc;
 	if (t.state != TS_CALLED) {
@@ -322,12 +345,12 @@ counter_op_tx(struct store *st, void *arg)
 
 int
 desk_counter_op(struct desk *d, const struct desk_actor *who, int counter, enum desk_op op,
-    const char *arg, int64_t now, struct counter_view *out, struct ticket *finished,
+    const char *arg, const char *current, int64_t now, struct counter_view *out, struct ticket *finished,
     int *has_finished, struct desk_events *ev, char *err, size_t errlen)
 {
 	static const char *const outcomes[] = { "complete", "documents_missing", "redirected", "other" };
-	struct counter_verb c = { .n = counter, .op = op, .arg = arg, .out = out,
-		.finished = finished, .has_finished = has_finished };
+	struct counter_verb c = { .n = counter, .op = op, .current = current, .arg = arg,
+		.out = out, .finished = finished, .has_finished = has_finished };
 	size_t k;
 
 	verb_init(&c.v, d, who, now, ev, err, errlen);

@@ -120,6 +120,7 @@ struct verb_call {
 	struct verb *v;
 	int (*fn)(struct store *, void *);
 	void *arg;
+	int write;                  /* a write: the request key, if any, applies */
 };
 
 static int
@@ -128,13 +129,15 @@ verb_tx(struct store *st, void *arg)
 	struct verb_call *c = arg;
 
 	c->v->st = st;
+	if (c->write && c->v->who && c->v->who->req && c->v->who->req->key)
+		return request_tx(c->v, c->fn, c->arg);
 	return c->fn(st, c->arg);
 }
 
 int
 verb_write(struct verb *v, int (*fn)(struct store *, void *), void *arg)
 {
-	struct verb_call c = { v, fn, arg };
+	struct verb_call c = { v, fn, arg, 1 };
 	int rc;
 
 	rc = store_write(v->d->st, verb_tx, &c, v->err, v->errlen);
@@ -147,7 +150,7 @@ verb_write(struct verb *v, int (*fn)(struct store *, void *), void *arg)
 int
 verb_read(struct verb *v, int (*fn)(struct store *, void *), void *arg)
 {
-	struct verb_call c = { v, fn, arg };
+	struct verb_call c = { v, fn, arg, 0 };
 	int rc = store_read(v->d->st, verb_tx, &c, v->err, v->errlen);
 
 	v->st = NULL;

@@ -47,6 +47,11 @@ enum desk_rc {
 	DK_HOLDER_REQUIRED = -11,       /* this service needs a document number (400) */
 	DK_BAD_HOLDER = -12,            /* the document number is not valid (400) */
 	DK_BAD_PREVIOUS = -13,          /* the earlier attestation is not valid (400) */
+	DK_REPLAY = -14,                /* the request's key was seen: its first answer is in
+	                                   the actor's request (nothing was done again) */
+	DK_KEY_REUSED = -15,            /* the key was used for another request today (422) */
+	DK_NOT_CURRENT = -16,           /* the counter's called ticket is not the one the caller
+	                                   named: nothing was finished (409) */
 };
 
 struct desk;
@@ -58,10 +63,40 @@ struct desk_keys {
 	char site_id[32];           /* site id the key was made for */
 };
 
+/*
+ * An idempotent request (desk/request.c). A verb whose actor carries one
+ * with a key looks the key up in its own transaction: seen today with the
+ * same hash, the verb does nothing and returns DK_REPLAY with the first
+ * answer in status and body; seen with another hash (or from someone
+ * else), DK_KEY_REUSED. Otherwise the verb runs, and `answer` renders its
+ * result as it will be sent, still inside the transaction, so the answer
+ * is kept with the key exactly when the verb's effect is: a crash cannot
+ * keep one without the other. Refusals that the transaction keeps (closed,
+ * nobody waiting, not current) are kept too; storage failures are not.
+ */
+struct desk_request {
+	const char *key;            /* the Idempotency-Key; NULL: none (nothing is kept) */
+	unsigned char hash[32];     /* of the request's method, path and body */
+	/* Render the verb's result (rc, err, and the caller's out structs, which
+	 * arg points to) into *status and a malloc'd *body (NULL: none). 0, or
+	 * -1 when out of memory (the verb then fails and nothing is kept). */
+	int (*answer)(void *arg, int rc, const char *err, int *status, char **body);
+	void *arg;                  /* for answer */
+	int status;                 /* OUT: the answer's status (kept, or replayed) */
+	char *body;                 /* OUT: its body, malloc'd (NULL: none); caller frees */
+};
+
+/* 1 when key is a valid Idempotency-Key: 1-64 of A-Z a-z 0-9 _ - . : */
+int desk_request_key_valid(const char *key);
+/* The answer kept today for key (body malloc'd; free it), ST_NOTFOUND if none. */
+int desk_request_get(struct desk *d, const char *key, int64_t now, struct request_row *out,
+    char *err, size_t errlen);
+
 /* Who acts. */
 struct desk_actor {
 	const char *name;           /* kiosk name, agent login, or the admin's user name */
 	int device;                 /* 1: a kiosk, authenticated by its device key */
+	struct desk_request *req;   /* the network request's key and answer, or NULL */
 };
 
 /* -- events to publish --------------------------------------------------- */
@@ -142,21 +177,34 @@ struct counter_view {
 	struct ticket ticket;
 };
 
+/*
+ * `current` is the number of the ticket the caller sees called at this
+ * counter ("" or NULL: none). The counter's called ticket is done first only
+ * when it is that one: a caller whose last answer was lost must not close
+ * a ticket it never saw. Otherwise DK_NOT_CURRENT, nothing changed, and
+ * `out` holds the counter with its called ticket. DESK_ANY_CURRENT finishes
+ * whatever is called (in-process callers that see every answer: tests).
+ */
+#define DESK_ANY_CURRENT "*"
 /* Call the next ticket (the counter's current one, if any, is done first). */
-int desk_call_next(struct desk *d, const struct desk_actor *who, int counter, int64_t now,
-    struct counter_view *out, struct desk_events *ev, char *err, size_t errlen);
+int desk_call_next(struct desk *d, const struct desk_actor *who, int counter,
+    const char *current, int64_t now, struct counter_view *out, struct desk_events *ev,
+    char *err, size_t errlen);
 /* Call a waiting ticket out of order, with a reason (audited). */
 int desk_call_number(struct desk *d, const struct desk_actor *who, int counter,
-    const char *number, const char *reason, int64_t now, struct counter_view *out,
-    struct desk_events *ev, char *err, size_t errlen);
+    const char *current, const char *number, const char *reason, int64_t now,
+    struct counter_view *out, struct desk_events *ev, char *err, size_t errlen);
 
 enum desk_op { DO_RECALL, DO_NO_SHOW, DO_DONE, DO_TRANSFER, DO_PAUSE, DO_RESUME, DO_OPEN,
 	DO_CLOSE };
 /* arg: the outcome for DO_DONE (NULL: complete), the service for DO_TRANSFER.
+ * current: for recall, no-show, done and transfer, the ticket the caller
+ * sees called here; another one called there gives DK_NOT_CURRENT, nothing
+ * changed (NULL: not checked).
  * finished: the ticket the op finished or moved (done, no-show, transfer,
  * a recall past the limit), else has_finished is 0. */
 int desk_counter_op(struct desk *d, const struct desk_actor *who, int counter, enum desk_op op,
-    const char *arg, int64_t now, struct counter_view *out, struct ticket *finished,
+    const char *arg, const char *current, int64_t now, struct counter_view *out, struct ticket *finished,
     int *has_finished, struct desk_events *ev, char *err, size_t errlen);
 
 /* End of day: tickets still waiting or called on a past day, or today after

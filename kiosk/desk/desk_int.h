@@ -36,6 +36,10 @@ void verb_init(struct verb *v, struct desk *d, const struct desk_actor *who, int
 int verb_write(struct verb *v, int (*fn)(struct store *, void *), void *arg);
 int verb_read(struct verb *v, int (*fn)(struct store *, void *), void *arg);
 
+/* Inside the verb's write transaction: look up the actor's request key,
+ * run fn unless it was seen, keep the answer (desk/request.c). */
+int request_tx(struct verb *v, int (*fn)(struct store *, void *), void *arg);
+
 /* Set the refusal's reason and return rc. */
 int verb_fail(struct verb *v, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

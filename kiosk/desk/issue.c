@@ -298,7 +298,7 @@ desk_attestation_printed(struct desk *d, const struct desk_actor *who, int64_t i
     const char *status, const char *reason, int64_t now, struct desk_events *ev, char *err,
     size_t errlen)
 {
-	struct desk_actor desk = { "DESK", 0 };
+	struct desk_actor desk = { "DESK", 0, who->req };
 	struct printed p = { .id = id, .status = status, .reason = reason };
 
 	/* Staff report the slips that the desk's own printer made. */

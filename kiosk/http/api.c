@@ -120,7 +120,7 @@ need_kiosk_or_staff(const struct api_req *q, const struct who *w, int level, str
 static struct desk_actor
 actor(const struct who *w)
 {
-	struct desk_actor act = { w->name, w->device };
+	struct desk_actor act = { w->name, w->device, NULL };
 	return act;
 }
 
@@ -144,6 +144,34 @@ get_services(struct api *a, const struct api_req *q, struct api_resp *r)
 	reply(r, 200, j);
 }
 
+struct ticket_ctx {
+	struct api *a;
+	const struct desk_slip *slip;
+	int64_t now;
+};
+
+static void
+ticket_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct ticket_ctx *c = arg;
+	const struct desk_slip *slip = c->slip;
+	cJSON *out;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	if (slip->kind == DS_ATTESTATION) {
+		reply(r, 201, attestation_json(c->a->site, &slip->att, c->now));
+		return;
+	}
+	out = ticket_json(c->a->site, &slip->ticket);
+	cJSON_AddStringToObject(out, "token", slip->ticket.token);
+	cJSON_AddBoolToObject(out, "duplicate", slip->kind == DS_DUPLICATE);
+	cJSON_AddItemToObject(out, "site", site_json(c->a->site, c->now));
+	reply(r, slip->kind == DS_DUPLICATE ? 200 : 201, out);
+}
+
 static void
 post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
 {
@@ -151,9 +179,11 @@ post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct 
 	struct desk_issue in;
 	struct desk_slip slip;
 	struct desk_events ev;
+	struct ticket_ctx ctx = { a, &slip, q->now };
+	struct keyed k;
 	const char *service;
 	char err[200];
-	cJSON *j, *pv, *out;
+	cJSON *j, *pv;
 	int bad = 0, rc;
 
 	/* Kiosks issue; staff may issue a manual ticket at the desk (audited). */
@@ -181,21 +211,10 @@ post_ticket(struct api *a, const struct api_req *q, const struct who *w, struct 
 	}
 	in.service = service[0];
 	in.priority = pv && cJSON_IsTrue(pv);
+	keyed_init(&k, q, &who, ticket_render, &ctx);
 	rc = desk_issue(a->desk, &who, &in, q->now, &slip, &ev, err, sizeof err);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK) {
-		desk_fail(r, rc, err);
-		goto out;
-	}
-	if (slip.kind == DS_ATTESTATION) {
-		reply(r, 201, attestation_json(a->site, &slip.att, q->now));
-		goto out;
-	}
-	out = ticket_json(a->site, &slip.ticket);
-	cJSON_AddStringToObject(out, "token", slip.ticket.token);
-	cJSON_AddBoolToObject(out, "duplicate", slip.kind == DS_DUPLICATE);
-	cJSON_AddItemToObject(out, "site", site_json(a->site, q->now));
-	reply(r, slip.kind == DS_DUPLICATE ? 200 : 201, out);
+	keyed_reply(&k, rc, err, r);
 out:
 	cJSON_Delete(j);
 }
@@ -214,6 +233,31 @@ print_report(const struct api_req *q, struct api_resp *r, cJSON **j, const char 
 	return bad ? -1 : 0;
 }
 
+struct tkt_ctx {
+	struct api *a;
+	const struct ticket *t;
+	int64_t now;
+	int slip;                   /* 1: with the token and the site (a reprint) */
+};
+
+static void
+tkt_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct tkt_ctx *c = arg;
+	cJSON *out;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	out = ticket_json(c->a->site, c->t);
+	if (c->slip) {
+		cJSON_AddStringToObject(out, "token", c->t->token);
+		cJSON_AddItemToObject(out, "site", site_json(c->a->site, c->now));
+	}
+	reply(r, 200, out);
+}
+
 static void
 post_printed(struct api *a, const struct api_req *q, const struct who *w, int64_t id,
     struct api_resp *r)
@@ -221,6 +265,8 @@ post_printed(struct api *a, const struct api_req *q, const struct who *w, int64_
 	struct desk_actor who = actor(w);
 	struct desk_events ev;
 	struct ticket t;
+	struct tkt_ctx ctx = { a, &t, q->now, 0 };
+	struct keyed k;
 	const char *status, *reason;
 	char err[200];
 	cJSON *j = NULL;
@@ -230,13 +276,11 @@ post_printed(struct api *a, const struct api_req *q, const struct who *w, int64_
 		cJSON_Delete(j);
 		return;
 	}
+	keyed_init(&k, q, &who, tkt_render, &ctx);
 	rc = desk_printed(a->desk, &who, id, status, reason, q->now, &t, &ev, err, sizeof err);
 	cJSON_Delete(j);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK)
-		desk_fail(r, rc, err);
-	else
-		reply(r, 200, ticket_json(a->site, &t));
+	keyed_reply(&k, rc, err, r);
 }
 
 static void
@@ -246,22 +290,17 @@ post_reprint(struct api *a, const struct api_req *q, const struct who *w, int64_
 	struct desk_actor who = actor(w);
 	struct desk_events ev;
 	struct ticket t;
+	struct tkt_ctx ctx = { a, &t, q->now, 1 };
+	struct keyed k;
 	char err[200];
-	cJSON *out;
 	int rc;
 
 	if (need_kiosk_or_staff(q, w, 2, r))
 		return;
+	keyed_init(&k, q, &who, tkt_render, &ctx);
 	rc = desk_reprint(a->desk, &who, id, q->now, &t, &ev, err, sizeof err);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK) {
-		desk_fail(r, rc, err);
-		return;
-	}
-	out = ticket_json(a->site, &t);
-	cJSON_AddStringToObject(out, "token", t.token);
-	cJSON_AddItemToObject(out, "site", site_json(a->site, q->now));
-	reply(r, 200, out);
+	keyed_reply(&k, rc, err, r);
 }
 
 static void
@@ -333,10 +372,21 @@ ticket_routes(struct api *a, const struct api_req *q, const struct who *w, const
 }
 
 static void
+empty_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	(void)arg;
+	if (rc != DK_OK)
+		desk_fail(r, rc, err);
+	else
+		reply(r, 200, cJSON_CreateObject());
+}
+
+static void
 attestation_routes(struct api *a, const struct api_req *q, const struct who *w, const char *path,
     struct api_resp *r)
 {
 	struct desk_actor who = actor(w);
+	struct keyed k;
 	struct desk_events ev;
 	const char *rest, *status, *reason;
 	int64_t id = path_id(path, &rest);
@@ -360,14 +410,12 @@ attestation_routes(struct api *a, const struct api_req *q, const struct who *w, 
 		cJSON_Delete(j);
 		return;
 	}
+	keyed_init(&k, q, &who, empty_render, NULL);
 	rc = desk_attestation_printed(a->desk, &who, id, status, reason, q->now, &ev, err,
 	    sizeof err);
 	cJSON_Delete(j);
 	publish(a, &ev, q->now);
-	if (rc != DK_OK)
-		desk_fail(r, rc, err);
-	else
-		reply(r, 200, cJSON_CreateObject());
+	keyed_reply(&k, rc, err, r);
 }
 
 /* -- counters ----------------------------------------------------------------------- */
@@ -393,25 +441,65 @@ get_counters(struct api *a, const struct api_req *q, const struct who *w, struct
 	reply(r, 200, j);
 }
 
-/* The counter after a verb, with the ticket it finished, if any. */
+struct counter_ctx {
+	struct api *a;
+	const struct counter_view *cv;
+	const struct ticket *finished;      /* the ticket a counter op finished... */
+	const int *has_finished;            /* ...when this is set (NULL: not an op) */
+};
+
+/* The counter after a verb, with the ticket it finished, if any; a call
+ * refused as not current names the ticket called there. */
 static void
-counter_reply(struct api *a, int rc, const char *err, const struct counter_view *cv,
-    const struct ticket *finished, struct api_resp *r)
+counter_render(void *arg, int rc, const char *err, struct api_resp *r)
 {
+	struct counter_ctx *c = arg;
 	cJSON *o;
 
 	if (rc == DK_EMPTY) {
 		r->status = 204;
 		return;
 	}
+	if (rc == DK_NOT_CURRENT && c->cv->has_ticket) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "error", err);
+		cJSON_AddStringToObject(o, "code", "not_current");
+		cJSON_AddStringToObject(o, "current", c->cv->ticket.number);
+		cJSON_AddItemToObject(o, "counter", counter_json(c->a->site, c->cv));
+		reply(r, 409, o);
+		return;
+	}
 	if (rc != DK_OK) {
 		desk_fail(r, rc, err);
 		return;
 	}
-	o = counter_json(a->site, cv);
-	if (finished)
-		cJSON_AddItemToObject(o, "finished", ticket_json(a->site, finished));
+	o = counter_json(c->a->site, c->cv);
+	if (c->has_finished && *c->has_finished)
+		cJSON_AddItemToObject(o, "finished", ticket_json(c->a->site, c->finished));
 	reply(r, 200, o);
+}
+
+/* The optional "current" of a call: a ticket number, "" or null for none;
+ * NULL with *bad set (and the response) when it is not one. */
+static const char *
+current_field(cJSON *j, int *bad, struct api_resp *r)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "current");
+	const char *s;
+	size_t n;
+
+	if (v == NULL || cJSON_IsNull(v))
+		return "";
+	if ((s = str_field(j, "current", 11, bad, r)) == NULL)
+		return NULL;
+	n = strlen(s);
+	if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n) {
+		fail(r, 400, "bad_request", "'current' must be the ticket number you see called "
+		    "here (\"A012\"), or null");
+		*bad = 1;
+		return NULL;
+	}
+	return s;
 }
 
 static int
@@ -433,20 +521,25 @@ counter_verb(struct api *a, const struct api_req *q, const struct who *w, int n,
 	struct desk_events ev;
 	struct counter_view cv;
 	struct ticket fin;
-	const char *arg = NULL, *number, *reason;
+	struct counter_ctx ctx = { a, &cv, &fin, NULL };
+	struct keyed k;
+	const char *arg = NULL, *number, *reason, *current;
 	char err[200];
 	int bad = 0, rc, has = 0;
 	size_t i;
 
+	keyed_init(&k, q, &who, counter_render, &ctx);
 	if (!strcmp(action, "call-next")) {
-		rc = desk_call_next(a->desk, &who, n, q->now, &cv, &ev, err, sizeof err);
+		if ((current = current_field(j, &bad, r)) == NULL)
+			return 0;
+		rc = desk_call_next(a->desk, &who, n, current, q->now, &cv, &ev, err, sizeof err);
 	} else if (!strcmp(action, "call")) {
 		number = str_field(j, "number", 10, &bad, r);
 		reason = str_field(j, "reason", 200, &bad, r);
-		if (bad)
+		if (bad || (current = current_field(j, &bad, r)) == NULL)
 			return 0;
-		rc = desk_call_number(a->desk, &who, n, number, reason, q->now, &cv, &ev, err,
-		    sizeof err);
+		rc = desk_call_number(a->desk, &who, n, current, number, reason, q->now, &cv, &ev,
+		    err, sizeof err);
 	} else {
 		for (i = 0; i < sizeof ops / sizeof ops[0] && strcmp(action, ops[i].name); i++)
 			;
@@ -454,11 +547,19 @@ counter_verb(struct api *a, const struct api_req *q, const struct who *w, int n,
 			return -1;
 		if (ops[i].arg && ((arg = str_field(j, ops[i].arg, ops[i].maxlen, &bad, r)), bad))
 			return 0;
-		rc = desk_counter_op(a->desk, &who, n, ops[i].op, arg, q->now, &cv, &fin, &has, &ev,
-		    err, sizeof err);
+		/* Optional here: the ticket acted on must be the one named. */
+		current = NULL;
+		if (cJSON_GetObjectItemCaseSensitive(j, "current") &&
+		    (current = current_field(j, &bad, r)) == NULL)
+			return 0;
+		/* The finished ticket is in the answer: fin and has are filled
+		 * inside the transaction, before the answer is rendered. */
+		ctx.has_finished = &has;
+		rc = desk_counter_op(a->desk, &who, n, ops[i].op, arg, current, q->now, &cv, &fin,
+		    &has, &ev, err, sizeof err);
 	}
 	publish(a, &ev, q->now);
-	counter_reply(a, rc, err, &cv, has ? &fin : NULL, r);
+	keyed_reply(&k, rc, err, r);
 	return 0;
 }
 
@@ -896,6 +997,11 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 	}
 	if (identify(a, q, &w, r) < 0)
 		return;
+	if (q->idem_key && strcmp(q->method, "GET") != 0 && !desk_request_key_valid(q->idem_key)) {
+		fail(r, 400, "bad_key", "the Idempotency-Key header must be 1 to 64 letters, digits, "
+		    "'_', '-', '.' or ':'");
+		return;
+	}
 	if (ROUTE("GET", "/api/v1/health"))
 		get_health(a, q, r);
 	else if (ROUTE("GET", "/api/v1/services"))
@@ -924,6 +1030,8 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		get_alerts(a, q, &w, r);
 	else if (ROUTE("GET", "/api/v1/stats"))
 		get_stats(a, q, r);
+	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
+		get_request(a, q, &w, path + 17, r);
 	else {
 		for (i = 0; i < sizeof get_or_post / sizeof get_or_post[0]; i++)
 			if (!strcmp(path, get_or_post[i])) {

@@ -28,6 +28,7 @@ struct api_req {
 	const char *authorization;  /* Authorization header, or NULL */
 	const char *cookie;         /* Cookie header, or NULL */
 	const char *csrf;           /* X-CSRF-Token header, or NULL */
+	const char *idem_key;       /* Idempotency-Key header, or NULL */
 	const char *client;         /* client address, for rate limits */
 	const char *day;            /* ?day=YYYY-MM-DD query argument, or NULL */
 	int secure;                 /* served over HTTPS: cookies get Secure */

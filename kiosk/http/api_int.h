@@ -100,6 +100,33 @@ void publish(struct api *a, const struct desk_events *ev, int64_t now);
 int counts_start(struct api *a);
 void counts_stop(struct api *a);
 
+/* -- idempotent requests (api_requests.c) ------------------------------------------ */
+
+/*
+ * A route's verb with the request's Idempotency-Key (struct desk_request in
+ * desk/desk.h). The route renders its answer with one function, `render`,
+ * used the same way twice: inside the verb's transaction, to keep the
+ * answer with the key, and for the response. A replay answers what was
+ * kept; nothing is rendered or done again.
+ */
+typedef void (*render_fn)(void *ctx, int rc, const char *err, struct api_resp *r);
+
+struct keyed {
+	struct desk_request req;    /* given to the desk through the actor */
+	render_fn render;           /* the route's answer */
+	void *ctx;                  /* its arguments (the verb's out structs) */
+};
+
+/* Attach the request's key, if any, to the actor (who->req). */
+void keyed_init(struct keyed *k, const struct api_req *q, struct desk_actor *who,
+    render_fn render, void *ctx);
+/* The response after the verb: what was kept with the key (a replay, or the
+ * answer just committed with it), else the route's rendering. */
+void keyed_reply(struct keyed *k, int rc, const char *err, struct api_resp *r);
+/* GET /api/v1/requests/{key}. */
+void get_request(struct api *a, const struct api_req *q, const struct who *w, const char *key,
+    struct api_resp *r);
+
 /* -- figures (api_figures.c) -------------------------------------------------------- */
 
 void get_stats(struct api *a, const struct api_req *q, struct api_resp *r);

@@ -69,7 +69,8 @@ desk_fail(struct api_resp *r, int rc, const char *err)
 		{ DK_CLOSED, 409, "closed" }, { DK_LIMIT, 409, "reprint_limit" },
 		{ DK_DENIED, 401, "denied" }, { DK_BAD, 400, "bad_request" },
 		{ DK_HOLDER_REQUIRED, 400, "holder_required" }, { DK_BAD_HOLDER, 400, "bad_holder" },
-		{ DK_BAD_PREVIOUS, 400, "bad_previous" },
+		{ DK_BAD_PREVIOUS, 400, "bad_previous" }, { DK_KEY_REUSED, 422, "key_reused" },
+		{ DK_NOT_CURRENT, 409, "not_current" },
 	};
 	size_t i;
 

@@ -302,6 +302,7 @@ fill_req(struct MHD_Connection *c, const char *method, const char *url, struct a
 	q->authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	q->cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
 	q->csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+	q->idem_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
 	client[0] = '\0';
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;

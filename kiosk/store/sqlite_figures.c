@@ -296,6 +296,8 @@ store_purge(struct store *st, const char *today, const char *holder_day, const c
 	    "cannot purge streaks") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM service_times WHERE day < ?", "s", today),
 	    "cannot purge service times") ||
+	    sq_exec(st, sq_bind(st, "DELETE FROM requests WHERE day < ?", "s", today),
+	    "cannot purge request keys") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM day_counts WHERE day < ?", "s", event_day),
 	    "cannot purge day counts") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM waiting_counts WHERE day < ?", "s", event_day),

@@ -318,6 +318,25 @@ int store_audit_add(struct store *st, int64_t now, const char *actor, const char
  * problem in why ("entry 17 was edited", ...). */
 int store_audit_check(struct store *st, int *entries, char *why, size_t whylen);
 
+/* -- idempotent requests (store/sqlite_requests.c) -------------------------- */
+
+/* The first answer to a request sent with an Idempotency-Key. */
+struct request_row {
+	char day[11];           /* local day of the first request */
+	char key[65];           /* the client's key */
+	unsigned char hash[32]; /* of its method, path and body */
+	char actor[48];         /* who sent it */
+	int device;             /* 1: a kiosk */
+	int64_t at;             /* Unix seconds */
+	int status;             /* HTTP status answered */
+	char *body;             /* answer body, malloc'd (NULL: none); the caller frees it */
+};
+/* The row of (day, key), body malloc'd: ST_NOTFOUND when none. */
+int store_request_get(struct store *st, const char *day, const char *key,
+    struct request_row *out);
+/* Keep an answer (inside the verb's own store_write). */
+int store_request_put(struct store *st, const struct request_row *r);
+
 /* -- figures and retention ------------------------------------------------- */
 
 int store_stats(struct store *st, const char *day, struct stat_row *out, int max);
@@ -326,7 +345,7 @@ int store_report_day(struct store *st, const char *day, struct day_report *out, 
 int64_t store_total(struct store *st, const char *kind, char service);
 /* Remove holder data and day keys of days before holder_day; events,
  * tickets, attestations, alerts and day counts of days before event_day
- * (events kept as daily totals); streaks of days before today. */
+ * (events kept as daily totals); streaks and requests of days before today. */
 int store_purge(struct store *st, const char *today, const char *holder_day,
     const char *event_day);
 /* Outside any transaction: shrink the log so deleted pages do not linger.

@@ -79,6 +79,7 @@ void scr_server_down(struct ui *u); /* ui_errors.c */
 void scr_printer(struct ui *u);
 void scr_closed(struct ui *u);
 void scr_refused(struct ui *u);
+void scr_uncertain(struct ui *u);
 void scr_pin(struct ui *u);         /* ui_admin.c */
 void scr_admin(struct ui *u);
 void scr_idle(struct ui *u);        /* ui_time.c: the idle countdown's dialog, over the screen */

@@ -97,7 +97,8 @@ struct ui {
 	enum ui_print print;        /* printing progress of the ticket */
 	enum escpos_state print_st; /* printer state after a failed print */
 	char print_reason[192];     /* the printer's sentence after a failure */
-	char refuse_reason[192];    /* the server's sentence (REFUSED) */
+	char refuse_reason[192];    /* the server's sentence (REFUSED, UNCERTAIN) */
+	char request_key[32];       /* the unanswered request's key (UNCERTAIN) */
 	char previous[UI_SCAN_MAX + 1]; /* the earlier attestation scanned, "" none */
 	enum prev_note prev_note;   /* what the visitor was told about a scan */
 	enum ui_screen prev_note_on;/* the screen whose banner says it */

@@ -104,6 +104,7 @@ ui_screen_name(enum ui_screen s)
 	case UI_S_CLOSED:      return "closed";
 	case UI_S_FULL:        return "full";
 	case UI_S_REFUSED:     return "refused";
+	case UI_S_UNCERTAIN:   return "uncertain";
 	case UI_S_PIN:         return "pin";
 	case UI_S_ADMIN:       return "admin";
 	}

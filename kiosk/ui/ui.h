@@ -152,12 +152,14 @@ enum ui_screen {
 	UI_S_FULL,        /* the chosen service has no ticket left today (and the
 	                   * attestation de passage printed instead, when the server gave one) */
 	UI_S_REFUSED,     /* the server refused to issue (other reason) */
+	UI_S_UNCERTAIN,   /* no answer in time: a ticket MAY exist; ask at the desk with
+	                   * the request's key */
 	UI_S_PIN,         /* admin PIN keypad (after the hidden gesture) */
 	UI_S_ADMIN,       /* admin screen: resume or quit */
 };
 
 /* "welcome", "language", ... "holder", "ticket", "server-down", "printer",
- * "closed", "full", "refused", "pin", "admin". */
+ * "closed", "full", "refused", "uncertain", "pin", "admin". */
 const char *ui_screen_name(enum ui_screen s);
 
 /* Where the printing of the shown ticket is. */
@@ -279,7 +281,9 @@ void ui_printer(struct ui *u, enum escpos_state st, const char *reason, int64_t 
  * takes ownership. */
 void ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int64_t now);
 /* Issuing failed: rc says why (CLIENT_CLOSED, CLIENT_FULL, UNREACHABLE...);
- * code is the server's machine-readable code ("bad_holder"...) or "".
+ * code is the server's machine-readable code ("bad_holder"...) or "";
+ * for CLIENT_UNCERTAIN (no answer: a ticket may exist) it is the request's
+ * key, shown to the visitor for the desk.
  * "bad_previous" (the scanned attestation is not valid here) does not stop
  * the visitor: the ui forgets that attestation, asks for the same slip
  * again without it (a new ISSUE action; the screen stays "issuing") and

@@ -156,3 +156,23 @@ scr_refused(struct ui *u)
 	};
 	scr_error(u, P_WARNING, msg, 1, u->refuse_reason, kit_nav_done, 1);
 }
+
+/* The server did not answer in time: a ticket may exist. Never "no ticket":
+ * the visitor is sent to the desk with the request's key, which tells staff
+ * what became of it (GET /api/v1/requests/{key}). */
+void
+scr_uncertain(struct ui *u)
+{
+	struct eline l[3];
+
+	l[0].s = kit_tr(u, "Le serveur n'a pas répondu à temps : un ticket a peut-être été créé.",
+	    &l[0].lang);
+	l[0].big = 2;
+	l[1].s = kit_fmt_tr(u, kit_tr(u, "Adressez-vous à l'accueil avec ce code : %s", &l[1].lang),
+	    u->request_key);
+	l[1].big = 1;
+	l[2].s = u->refuse_reason;
+	l[2].lang = "fr";
+	l[2].big = 0;
+	error_lines(u, P_WARNING, l, 3, kit_nav_done, 1);
+}

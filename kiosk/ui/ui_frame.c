@@ -47,6 +47,7 @@ screen(struct ui *u)
 	case UI_S_CLOSED:      scr_closed(u); break;
 	case UI_S_FULL:        scr_full(u); break;
 	case UI_S_REFUSED:     scr_refused(u); break;
+	case UI_S_UNCERTAIN:   scr_uncertain(u); break;
 	case UI_S_PIN:         scr_pin(u); break;
 	case UI_S_ADMIN:       scr_admin(u); break;
 	}

@@ -217,6 +217,12 @@ ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *r
 		flow_go(u, UI_S_FULL);
 		act_kind(u, UI_ACT_REFRESH);
 		break;
+	case CLIENT_UNCERTAIN:
+		/* Never "no ticket": one may exist. The key lets the desk find it. */
+		snprintf(u->request_key, sizeof u->request_key, "%s", code);
+		snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", reason ? reason : "");
+		flow_go(u, UI_S_UNCERTAIN);
+		break;
 	case CLIENT_UNREACHABLE:
 		u->server_down = 1;
 		snprintf(u->server_reason, sizeof u->server_reason, "%s", reason ? reason : "");

@@ -108,7 +108,7 @@ main(int argc, char **argv)
 	struct store *st;
 	struct desk *desk;
 	struct desk_keys keys;
-	struct desk_actor who = { "fairday", 0 };
+	struct desk_actor who = { "fairday", 0, NULL };
 	struct bus *bus;
 	static struct arrival arr[MAX_ARRIVALS];
 	struct agent agents[SITE_MAX_COUNTERS];

@@ -14,6 +14,8 @@
  *   I <lat_us> <status> <id> <number> <service> <priority> <code>
  *   A <lat_us> <status> <id> - <service> <priority> -   an attestation (full)
  *   C <lat_us> <status> <counter> <id> <number> <service> <code>
+ *   N <lat_us> 409 <counter> <id> <number>   not_current: the ticket called
+ *                                            there, seen in the refusal
  *   E <lat_us> <I|C> <reason>        no answer (refused, reset, time-out)
  *
  * <id>/<number> are 0/- unless the answer carried a ticket; <code> is the
@@ -453,6 +455,9 @@ run_caller(int k)
 	int fails = 0, counter = o.counters[k % o.ncounters];
 	char path[96];
 
+	char cur[16] = "", body[48];   /* the ticket this caller sees called at its counter */
+	int stale = 0;
+
 	c.fd = -1;
 	snprintf(path, sizeof path, "/api/v1/counters/%d/call-next", counter);
 	for (;;) {
@@ -467,7 +472,9 @@ run_caller(int k)
 			break;
 		a = mono();
 		sent++;
-		st = request(&c, "POST", path, o.staff_tokens[k % o.nstaff_tokens], NULL, &rb, why,
+		/* call-next finishes only the ticket named as current (docs/API.md). */
+		snprintf(body, sizeof body, "{\"current\":\"%s\"}", cur);
+		st = request(&c, "POST", path, o.staff_tokens[k % o.nstaff_tokens], body, &rb, why,
 		    sizeof why);
 		if (st < 0) {
 			record("E %ld C %s\n", (long)((mono() - a) * 1e6), why);
@@ -477,6 +484,21 @@ run_caller(int k)
 		}
 		fails = 0;
 		j = cJSON_Parse(rb);
+		field(j, "code", code, sizeof code);
+		if (st == 409 && !strcmp(code, "not_current") && stale++ < 8) {
+			/* Another caller of this counter moved on, or an answer
+			 * was lost: take what is called there now (seen here,
+			 * recorded), and ask again (not an answer to count). */
+			t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j,
+			    "counter"), "ticket");
+			field(j, "current", cur, sizeof cur);
+			record("N %ld 409 %d %lld %s\n", (long)((mono() - a) * 1e6), counter,
+			    cJSON_IsObject(t) ? id_of(t) : 0, cur);
+			cJSON_Delete(j);
+			sent--;
+			continue;
+		}
+		stale = 0;
 		t = cJSON_GetObjectItemCaseSensitive(j, "ticket");
 		snprintf(num, sizeof num, "-");
 		snprintf(sv, sizeof sv, "-");
@@ -484,8 +506,10 @@ run_caller(int k)
 			id = id_of(t);
 			field(t, "number", num, sizeof num);
 			field(t, "service", sv, sizeof sv);
+			snprintf(cur, sizeof cur, "%s", num);
+		} else if (st == 204) {
+			cur[0] = '\0';
 		}
-		field(j, "code", code, sizeof code);
 		record("C %ld %d %d %lld %s %s %s\n", (long)((mono() - a) * 1e6), st, counter, id, num,
 		    sv, code);
 		cJSON_Delete(j);
