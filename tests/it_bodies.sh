@@ -77,7 +77,7 @@ code=$(curl -s -o "$tmp/body" -w '%{http_code}' --max-time 5 -H 'Content-Length:
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$U/api/v1/health")
 [ "$code" = 200 ] || fail_soft "after the bodies: health gave $code"
 [ "$(rows)" = "$before" ] || fail_soft "something was written ($before -> $(rows) tickets/events)"
-code=$(curl -s -o "$tmp/body" -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $DK" \
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $DK" -H "Content-Type: application/json" \
 	-d '{"service":"A"}' "$U/api/v1/tickets")
 [ "$code" = 201 ] || fail_soft "after the bodies: a good ticket got $code ($(head -c 200 "$tmp/body"))"
 

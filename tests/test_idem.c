@@ -93,6 +93,7 @@ call(const char *method, const char *path, const char *auth, const char *key, co
 	q.path = path;
 	q.body = body;
 	q.body_len = body ? strlen(body) : 0;
+	q.content_type = body ? "application/json" : NULL;
 	q.authorization = auth;
 	q.idem_key = key;
 	q.client = "10.0.0.7";
