@@ -849,6 +849,74 @@ test_health(void)
 	cJSON_Delete(j);
 }
 
+/* -- text out: always valid UTF-8 ------------------------------------------- */
+
+/* The raw answer to one request: its status, and whether its body holds
+ * byte b (an invalid UTF-8 byte the request carried) or U+FFFD. */
+static int
+raw(const char *method, const char *path, const char *auth, const char *body, int b,
+    int *has_b, int *has_fffd, int *json_ok)
+{
+	struct api_req q;
+	struct api_resp r;
+	cJSON *j;
+
+	memset(&q, 0, sizeof q);
+	q.method = method;
+	q.path = path;
+	q.authorization = auth;
+	q.body = body;
+	q.body_len = body ? strlen(body) : 0;
+	q.client = "10.0.0.7";
+	q.now = now;
+	api_handle(api, &q, &r);
+	*has_b = r.body && strchr(r.body, b) != NULL;
+	*has_fffd = r.body && strstr(r.body, "\xEF\xBF\xBD") != NULL;
+	*json_ok = r.body && (j = cJSON_Parse(r.body)) != NULL;
+	if (*json_ok)
+		cJSON_Delete(j);
+	free(r.body);
+	return r.status;
+}
+
+/*
+ * Found by tests/fuzz/fuzz_api.c: an error echoed the request's path byte
+ * for byte, so a path with invalid UTF-8 (libmicrohttpd decodes %FF) gave
+ * invalid UTF-8 in the JSON; and a printer's reason is kept with the ticket
+ * and sent back the same way. Every such byte now becomes U+FFFD.
+ */
+static void
+test_utf8_out(void)
+{
+	char path[64];
+	int64_t id = issue('A', 0, NULL);
+	int has_b, has_fffd, ok;
+
+	CHECK_INT(raw("GET", "/api/v1/no-such-\xff\xfe-route", NULL, NULL, 0xff, &has_b, &has_fffd,
+	    &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	CHECK_INT(raw("POST", "/api/v1/counters/1/\xc3(", bearer(tok_agent), NULL, 0xc3, &has_b,
+	    &has_fffd, &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	/* Cut in the middle of a character, and an overlong '/': both refused. */
+	CHECK_INT(raw("GET", "/api/v1/x\xe2\x82", NULL, NULL, 0xe2, &has_b, &has_fffd, &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	CHECK_INT(raw("GET", "/api/v1/x\xc0\xaf", NULL, NULL, 0xc0, &has_b, &has_fffd, &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	/* Valid UTF-8 goes through untouched. */
+	CHECK_INT(raw("GET", "/api/v1/caf\xc3\xa9", NULL, NULL, 0xa9, &has_b, &has_fffd, &ok), 404);
+	CHECK(has_b && !has_fffd && ok);
+
+	REQUIRE(id > 0);
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
+	CHECK_INT(raw("POST", path, bearer(dk), "{\"status\":\"unconfirmed\",\"reason\":\"jam \xff\"}",
+	    0xff, &has_b, &has_fffd, &ok), 200);
+	CHECK(!has_b && has_fffd && ok);
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld", (long long)id);
+	CHECK_INT(raw("GET", path, bearer(dk), NULL, 0xff, &has_b, &has_fffd, &ok), 200);
+	CHECK(!has_b && has_fffd && ok);
+}
+
 int
 main(void)
 {
@@ -863,6 +931,7 @@ main(void)
 	test_closed_and_full();
 	test_login();
 	test_locked();
+	test_utf8_out();
 	test_health();
 	teardown();
 	return TEST_REPORT();

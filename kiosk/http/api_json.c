@@ -14,11 +14,78 @@
 
 /* -- responses ----------------------------------------------------------------- */
 
+/* Length of the well-formed UTF-8 character at s (n bytes left), or 0 when
+ * the byte there starts none (overlong, surrogate, beyond U+10FFFF, cut). */
+static size_t
+utf8_char(const unsigned char *s, size_t n)
+{
+	unsigned cp, min;
+	size_t k, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xE0) == 0xC0) {
+		k = 1; cp = s[0] & 0x1F; min = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		k = 2; cp = s[0] & 0x0F; min = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		k = 3; cp = s[0] & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (k >= n)
+		return 0;
+	for (i = 1; i <= k; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return k + 1;
+}
+
+/*
+ * j as compact JSON text (malloc'd; NULL when out of memory), always valid
+ * UTF-8. cJSON copies string bytes as they are, and some come from the
+ * client (a path or a login echoed in an error, a printer's reason kept
+ * with the ticket): each byte that starts no valid character becomes
+ * U+FFFD. Outside strings cJSON writes ASCII only, so this cannot break
+ * the JSON. Found by tests/fuzz/fuzz_api.c.
+ */
+char *
+json_print(const cJSON *j)
+{
+	char *txt = cJSON_PrintUnformatted(j), *out;
+	const unsigned char *s = (const unsigned char *)txt;
+	size_t n, i, o = 0, bad = 0, k;
+
+	if (txt == NULL)
+		return NULL;
+	n = strlen(txt);
+	for (i = 0; i < n; i += k ? k : 1)
+		bad += (k = utf8_char(s + i, n - i)) == 0;
+	if (bad == 0)
+		return txt;
+	if ((out = malloc(n + 2 * bad + 1)) == NULL) {
+		free(txt);
+		return NULL;
+	}
+	for (i = 0; i < n; i += k ? k : 1) {
+		k = utf8_char(s + i, n - i);
+		memcpy(out + o, k ? (const char *)s + i : "\xEF\xBF\xBD", k ? k : 3);
+		o += k ? k : 3;
+	}
+	out[o] = '\0';
+	free(txt);
+	return out;
+}
+
 void
 reply(struct api_resp *r, int status, cJSON *j)
 {
 	r->status = status;
-	r->body = j ? cJSON_PrintUnformatted(j) : NULL;
+	r->body = j ? json_print(j) : NULL;
 	cJSON_Delete(j);
 }
 
