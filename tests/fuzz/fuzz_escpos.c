@@ -33,7 +33,7 @@
 #include "fuzz.h"
 
 #define MAX_CHUNKS 8
-#define REPLY_MS 20         /* wait for one reply: short, the peer is local */
+#define REPLY_MS 5          /* wait for one reply: short, the peer is a local thread */
 
 struct script {
 	const uint8_t *chunk[MAX_CHUNKS];   /* each chunk's bytes */
@@ -162,7 +162,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t0 = clock_ms();
 	/* The barrier is checked every 500 ms by a DLE EOT: a deadline below
 	 * that keeps each run short (the checks are covered by the "now" mode). */
-	deadline = t0 + (q == PRINTER_Q_BARRIER ? 50 : 2000);
+	deadline = t0 + (q == PRINTER_Q_BARRIER ? 15 : 2000);
 	rc = printer_fd_status(dev, q, deadline, &st, err, sizeof err);
 	printer_fd_close(dev);       /* closes sv[0]: the fake printer ends */
 	FUZZ_ASSERT(pthread_join(th, NULL) == 0);
