@@ -23,7 +23,7 @@
  *
  * Properties: every answer has a status from 200 to 599; a 204 has no
  * body, any other answer is a JSON object (an "error" string when the
- * status is 4xx or 5xx) in valid UTF-8.
+ * status is 4xx or 5xx) in valid UTF-8; so is every event published.
  *
  * NOTE for the merge: struct api_req is getting a content_type field (the
  * Content-Type header, for the login's text/plain refusal); set
@@ -162,6 +162,27 @@ request(struct api *api, const char *method, const char *path, const char *day, 
 	if (r->status >= 400)
 		FUZZ_ASSERT(cJSON_IsString(e) && e->valuestring[0]);
 	cJSON_Delete(j);
+}
+
+/* The events the requests published (what /api/v1/events streams): each is
+ * a JSON object in valid UTF-8, like the answers. */
+static void
+events(struct bus *bus)
+{
+	static char json[64 * 1024];
+	char type[32];
+	int64_t after = 0, seq;
+	int i;
+	cJSON *j;
+
+	for (i = 0; i < BUS_RING && bus_next(bus, after, 1, 0, &seq, type, sizeof type, json,
+	    sizeof json) == 1; i++) {
+		FUZZ_ASSERT(seq > after);
+		after = seq;
+		FUZZ_ASSERT(fuzz_utf8_valid((const unsigned char *)json, strlen(json)));
+		FUZZ_ASSERT((j = cJSON_Parse(json)) != NULL && cJSON_IsObject(j));
+		cJSON_Delete(j);
+	}
 }
 
 /* The template: accounts, a session, tickets waiting and one called. */
@@ -323,6 +344,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(r.body);
 	}
 
+	events(bus);
 	api_free(api);
 	bus_free(bus);
 	desk_close(desk);
