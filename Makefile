@@ -3,6 +3,8 @@
 #   make          build build/kiosk
 #   make test     install what tests need, build, run every test (plain + ASan/UBSan)
 #   make asan     build with AddressSanitizer + UBSan and run the C tests
+#   make fuzz     run every libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS each
+#   make fuzz-smoke  the same for 20 s each; `make test` runs it and fails on a crash
 #   make bench    run the benchmarks under bench/
 #   make demo     install what is missing, build, run the demo site
 #   make install PREFIX=/usr/local
@@ -59,7 +61,8 @@ TBINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TSRCS))
 TOOLS = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 BENCHES = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
-.PHONY: all layers test check asan bench demo install clean deps test-deps
+.PHONY: all layers test check asan bench demo install clean deps test-deps \
+        fuzz fuzz-smoke fuzz-build fuzz-bins
 all: layers $(BUILD)/kiosk
 
 # Fails when a file of a pure layer includes a system header that is not
@@ -112,7 +115,7 @@ DEB_BUILD = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-de
             libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev \
             espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
 DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium sox curl \
-            openssl python3 python3-prometheus-client gettext
+            openssl python3 python3-prometheus-client gettext clang libclang-rt-dev
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
 test-deps:
@@ -129,6 +132,7 @@ test: test-deps
 	@[ ! -f tests/web/package.json ] || $(MAKE) tests/web/node_modules
 	BUILD=$(BUILD) sh tests/run.sh
 	$(MAKE) asan
+	$(MAKE) fuzz-smoke
 
 check: test
 
@@ -139,6 +143,36 @@ asan:
 	$(MAKE) BUILD=build-asan SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" tests-build
 	BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh tests/run.sh --c-only
+
+# Fuzzing (docs/FUZZING.md): one libFuzzer harness per parser that takes
+# outside input, tests/fuzz/fuzz_NAME.c, seeded from tests/fuzz/corpus/NAME/.
+# Everything is built with clang in build-fuzz/ under ASan and UBSan: the
+# project's objects with fuzzer-no-link (coverage only), the harnesses with
+# the fuzzer's main. New inputs go to build-fuzz/corpus/NAME (never into
+# the seed corpus in git), crashes to build-fuzz/crashes/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_NAMES    = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS     = $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/testhelp.h tests/fixture.h $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -fsanitize=fuzzer -Itests -o $@ $< $(LIBOBJS) $(LIBS)
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
+	  SANFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" fuzz-bins
+fuzz-bins: $(FUZZ_BINS)
+
+# One harness after the other, each for FUZZ_SECONDS; fails when any found something.
+fuzz: fuzz-build
+	@failed=""; for n in $(FUZZ_NAMES); do \
+	  FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $$n || failed="$$failed $$n"; done; \
+	  [ -z "$$failed" ] || { echo "fuzz failed:$$failed"; exit 1; }
+
+fuzz-smoke:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) is missing: make test-deps"; exit 1; }
+	$(MAKE) fuzz FUZZ_SECONDS=20
 
 bench: deps all $(BENCHES) $(TOOLS)
 	BUILD=$(BUILD) sh bench/run.sh
@@ -152,6 +186,6 @@ install: all
 	cp -r assets db $(DESTDIR)$(PREFIX)/share/kiosk/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d $(BUILD)/fuzz/*.d)

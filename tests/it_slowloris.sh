@@ -81,12 +81,16 @@ probe() {
 	case " $want " in *" $code "*) ;; *) fail_soft "$name during the attack: status $code, expected $want" ;; esac
 	[ "$ms" -le 2000 ] || fail_soft "$name during the attack: answered in $ms ms (over 2 s)"
 }
-rounds=0
+rounds=0 current=
 while [ $(( $(now_ms) - t_attack )) -lt 8000 ] && [ "$rounds" -lt 20 ]; do
 	rounds=$((rounds + 1))
 	probe "GET /api/v1/health" 200 "$U/api/v1/health"
-	probe "a kiosk's ticket" 201 -H "Authorization: Bearer $DK" -d '{"service":"A"}' "$U/api/v1/tickets"
-	probe "an agent's call-next" "200 204" -X POST -H "Authorization: Bearer $TK" "$U/api/v1/counters/1/call-next"
+	probe "a kiosk's ticket" 201 -H "Authorization: Bearer $DK" -H 'Content-Type: application/json' -d '{"service":"A"}' "$U/api/v1/tickets"
+	# call-next names the ticket it last showed, as the console does
+	probe "an agent's call-next" "200 204" -X POST -H "Authorization: Bearer $TK" \
+		-H 'Content-Type: application/json' -d "{\"current\":\"$current\"}" \
+		"$U/api/v1/counters/1/call-next"
+	[ "$code" != 200 ] || current=$(sed -n 's/.*"number":"\([A-Z0-9]*\)".*/\1/p' "$tmp/body")
 	sleep 0.5   # pacing between rounds, not a wait for a state
 done
 echo "$rounds rounds of 3 requests during the attack; the slowest answered in $slowest ms"

@@ -671,14 +671,14 @@ test_login(void)
 	 * (test_throttle goes through the delays). */
 	c.body = "{\"login\":\"marie\",\"password\":\"secret-marie\"}";
 	refused_at(__LINE__, &c, 429, "throttled", 0);
-	CHECK_INT(last_retry_after, 1);
+	CHECK_INT(last_retry_after, 2);
 	/* Another login from that address is not slowed by marie's failures. */
 	c.body = "{\"login\":\"max\",\"password\":\"secret-max\"}";
 	CHECK_INT(req_full(&c, &j, cookie, sizeof cookie, NULL), 200);
 	CHECK_STR(jstr(j, "role"), "manager");
 	cJSON_Delete(j);
 	/* Once the delay passed, marie logs in from there. */
-	now += 1;
+	now += 2;
 	c.body = "{\"login\":\"marie\",\"password\":\"secret-marie\"}";
 	CHECK_INT(req_full(&c, &j, cookie, sizeof cookie, NULL), 200);
 	CHECK_STR(jstr(j, "login"), "marie");
@@ -753,7 +753,7 @@ login_from(const char *client, const char *login, const char *password, char *co
 }
 
 /* An attacker at 10.9.9.9 guesses marie's password: his tries slow down,
- * 1 s, 2, 4 ... up to 15 minutes, each 429 saying when (Retry-After), and
+ * 2 s, 4, 8 ... up to 15 minutes, each 429 saying when (Retry-After), and
  * audited, with one login_throttled alert; marie at her desk (10.9.9.1)
  * logs in all along. */
 static void
@@ -784,14 +784,14 @@ test_throttle(void)
 		CHECK(jstr(al, "message") && strstr(jstr(al, "message"), "marie") != NULL);
 	}
 	cJSON_Delete(j);
-	/* throttled: 429 without checking the password, Retry-After 1 */
+	/* throttled: 429 without checking the password, Retry-After 2 */
 	CHECK_INT(login_from(atk, "marie", "secret-marie", code), 429);
 	CHECK_STR(code, "throttled");
-	CHECK_INT(last_retry_after, 1);
+	CHECK_INT(last_retry_after, 2);
 	/* the victim, elsewhere, logs in meanwhile */
 	CHECK_INT(login_from(desk_ip, "marie", "secret-marie", code), 200);
-	/* each further failure doubles the delay: 2, 4, 8 ... capped at 900 */
-	for (expect = 2, i = 0; i < 14; i++, expect = expect * 2 > 900 ? 900 : expect * 2) {
+	/* each further failure doubles the delay: 4, 8, 16 ... capped at 900 */
+	for (expect = 4, i = 0; i < 14; i++, expect = expect * 2 > 900 ? 900 : expect * 2) {
 		int64_t until;
 		now += last_retry_after ? last_retry_after : 1;
 		CHECK_INT(login_from(atk, "marie", "guess", code), 401);
@@ -927,7 +927,7 @@ test_inputs(void)
 		memset(&r, 0, sizeof r);
 		fail(&r, 400, "bad_request", "unknown service '%s'", "caf\xe9");
 		CHECK(r.body && str_utf8_valid(r.body, strlen(r.body)));
-		CHECK(r.body && strstr(r.body, "caf?") != NULL);
+		CHECK(r.body && strstr(r.body, "caf\xEF\xBF\xBD") != NULL);
 		free(r.body);
 		/* 299 bytes fit: a run of "é" cut by vsnprintf */
 		for (i = 0; i + 2 < sizeof big; i += 2)
@@ -1096,6 +1096,75 @@ test_health(void)
 	cJSON_Delete(j);
 }
 
+/* -- text out: always valid UTF-8 ------------------------------------------- */
+
+/* The raw answer to one request: its status, and whether its body holds
+ * byte b (an invalid UTF-8 byte the request carried) or U+FFFD. */
+static int
+raw(const char *method, const char *path, const char *auth, const char *body, int b,
+    int *has_b, int *has_fffd, int *json_ok)
+{
+	struct api_req q;
+	struct api_resp r;
+	cJSON *j;
+
+	memset(&q, 0, sizeof q);
+	q.method = method;
+	q.path = path;
+	q.authorization = auth;
+	q.body = body;
+	q.body_len = body ? strlen(body) : 0;
+	q.content_type = body ? "application/json" : NULL;
+	q.client = "10.0.0.7";
+	q.now = now;
+	api_handle(api, &q, &r);
+	*has_b = r.body && strchr(r.body, b) != NULL;
+	*has_fffd = r.body && strstr(r.body, "\xEF\xBF\xBD") != NULL;
+	*json_ok = r.body && (j = cJSON_Parse(r.body)) != NULL;
+	if (*json_ok)
+		cJSON_Delete(j);
+	free(r.body);
+	return r.status;
+}
+
+/*
+ * Found by tests/fuzz/fuzz_api.c: an error echoed the request's path byte
+ * for byte, so a path with invalid UTF-8 (libmicrohttpd decodes %FF) gave
+ * invalid UTF-8 in the JSON; and a printer's reason is kept with the ticket
+ * and sent back the same way. Every such byte now becomes U+FFFD.
+ */
+static void
+test_utf8_out(void)
+{
+	char path[64];
+	int64_t id = issue('A', 0, NULL);
+	int has_b, has_fffd, ok;
+
+	CHECK_INT(raw("GET", "/api/v1/no-such-\xff\xfe-route", NULL, NULL, 0xff, &has_b, &has_fffd,
+	    &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	CHECK_INT(raw("POST", "/api/v1/counters/1/\xc3(", bearer(tok_agent), NULL, 0xc3, &has_b,
+	    &has_fffd, &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	/* Cut in the middle of a character, and an overlong '/': both refused. */
+	CHECK_INT(raw("GET", "/api/v1/x\xe2\x82", NULL, NULL, 0xe2, &has_b, &has_fffd, &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	CHECK_INT(raw("GET", "/api/v1/x\xc0\xaf", NULL, NULL, 0xc0, &has_b, &has_fffd, &ok), 404);
+	CHECK(!has_b && has_fffd && ok);
+	/* Valid UTF-8 goes through untouched. */
+	CHECK_INT(raw("GET", "/api/v1/caf\xc3\xa9", NULL, NULL, 0xa9, &has_b, &has_fffd, &ok), 404);
+	CHECK(has_b && !has_fffd && ok);
+
+	REQUIRE(id > 0);
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
+	CHECK_INT(raw("POST", path, bearer(dk), "{\"status\":\"unconfirmed\",\"reason\":\"jam \xff\"}",
+	    0xff, &has_b, &has_fffd, &ok), 200);
+	CHECK(!has_b && has_fffd && ok);
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld", (long long)id);
+	CHECK_INT(raw("GET", path, bearer(dk), NULL, 0xff, &has_b, &has_fffd, &ok), 200);
+	CHECK(!has_b && has_fffd && ok);
+}
+
 int
 main(void)
 {
@@ -1112,6 +1181,7 @@ main(void)
 	test_throttle();
 	test_inputs();
 	test_locked();
+	test_utf8_out();
 	test_health();
 	test_metrics();
 	teardown();

@@ -43,40 +43,49 @@ str_copy_utf8(char *dst, size_t size, const char *src)
 	return -1;
 }
 
+size_t
+str_utf8_char(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t k, len;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	/* the lead byte gives the length and the payload bits; C0, C1
+	 * (always overlong) and F5..FF are never leads */
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		len = 2, cp = p[0] & 0x1F;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		len = 3, cp = p[0] & 0x0F;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return len;
+}
+
 int
 str_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, k, len;
-	unsigned long cp;
+	size_t i = 0, k;
 
 	while (i < n) {
-		unsigned char c = p[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		/* the lead byte gives the length and the payload bits; C0, C1
-		 * (always overlong) and F5..FF are never leads */
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2, cp = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			len = 3, cp = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			len = 4, cp = c & 0x07;
-		else
+		if ((k = str_utf8_char(s + i, n - i)) == 0)
 			return 0;
-		if (n - i < len)
-			return 0;
-		for (k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-			return 0;
-		i += len;
+		i += k;
 	}
 	return 1;
 }

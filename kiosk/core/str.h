@@ -27,5 +27,8 @@ int str_copy_utf8(char *dst, size_t size, const char *src);
  * them check separately. 0 otherwise.
  */
 int str_utf8_valid(const char *s, size_t n);
+/* Length of the one valid UTF-8 character at s (n bytes left), by the same
+ * rules; 0 when the byte there starts none. */
+size_t str_utf8_char(const char *s, size_t n);
 
 #endif

@@ -18,8 +18,9 @@
 
 #define SESSION_TTL   (12 * 3600)   /* a working day */
 /* Login throttle, by (login, client address): LOGIN_FREE_FAILS failures
- * answer 401 at once; from then on each failure makes the pair wait, 1 s
- * after the fifth, then 2, 4, 8 ... up to LOGIN_DELAY_MAX, answered 429
+ * answer 401 at once; from then on each failure makes the pair wait:
+ * after the fifth 2 s (never less, since
+ * clocks count whole seconds), then 4, 8 ... up to LOGIN_DELAY_MAX, answered 429
  * with Retry-After and without checking the password. The same login
  * from another address is not slowed, so a stranger cannot lock an agent
  * out. A success, or LOGIN_FORGET seconds without failure, starts afresh. */
@@ -760,7 +761,7 @@ throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, i
 	f->last = now;
 	if (f->count >= LOGIN_FREE_FAILS) {
 		k = f->count - LOGIN_FREE_FAILS;
-		delay = k >= 10 ? LOGIN_DELAY_MAX : 1 << k;
+		delay = k >= 9 ? LOGIN_DELAY_MAX : 2 << k;
 		if (delay > LOGIN_DELAY_MAX)
 			delay = LOGIN_DELAY_MAX;
 		f->until = now + delay;
@@ -789,6 +790,7 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 	struct desk_events ev;
 	cJSON *j, *o;
 	int bad = 0, rc, wait, count;
+	int64_t start, failed_at;
 
 	if ((j = parse_body(q, r, 1)) == NULL)
 		return;
@@ -806,12 +808,16 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 		r->retry_after = wait;
 		goto out;
 	}
+	start = time(NULL);
 	rc = desk_login(a->desk, login, pw, client, q->now, SESSION_TTL, role, secret, csrf, err,
 	    sizeof err);
 	if (rc == DK_DENIED) {
+		/* the wait runs from the answer, not from the request: checking a
+		 * password takes a while, longer on a busy server */
+		failed_at = q->now + (time(NULL) - start);
 		log_warnx("api: failed login for '%s' from %s", login, client);
 		desk_login_failed(a->desk, login, client, q->now);
-		if ((wait = throttle_fail(a, login, client, q->now, &count)) > 0 &&
+		if ((wait = throttle_fail(a, login, client, failed_at, &count)) > 0 &&
 		    desk_login_throttled(a->desk, login, client, count, wait, q->now, &ev) == DK_OK)
 			publish(a, &ev, q->now);
 		fail(r, 401, "denied", "wrong login or password");

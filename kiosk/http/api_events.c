@@ -26,7 +26,7 @@
 static void
 publish_json(struct api *a, const char *type, cJSON *j, int staff)
 {
-	char *txt = cJSON_PrintUnformatted(j);
+	char *txt = json_print(j);   /* valid UTF-8, whatever a client sent */
 
 	if (txt)
 		bus_publish(a->bus, type, txt, staff);

@@ -56,6 +56,9 @@ struct who {
 
 /* -- responses (api_json.c) -------------------------------------------------- */
 
+/* j as compact JSON (malloc'd, NULL when out of memory) in valid UTF-8:
+ * a byte that starts no valid character becomes U+FFFD. */
+char *json_print(const cJSON *j);
 void reply(struct api_resp *r, int status, cJSON *j);
 void fail(struct api_resp *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -16,32 +16,48 @@
 
 /* -- responses ----------------------------------------------------------------- */
 
+/*
+ * j as compact JSON text (malloc'd; NULL when out of memory), always valid
+ * UTF-8. cJSON copies string bytes as they are, and some come from the
+ * client (a path or a login echoed in an error, a printer's reason kept
+ * with the ticket): each byte that starts no valid character becomes
+ * U+FFFD. Outside strings cJSON writes ASCII only, so this cannot break
+ * the JSON. Found by tests/fuzz/fuzz_api.c.
+ */
+char *
+json_print(const cJSON *j)
+{
+	char *txt = cJSON_PrintUnformatted(j), *out;
+	const unsigned char *s = (const unsigned char *)txt;
+	size_t n, i, o = 0, bad = 0, k;
+
+	if (txt == NULL)
+		return NULL;
+	n = strlen(txt);
+	for (i = 0; i < n; i += k ? k : 1)
+		bad += (k = str_utf8_char((const char *)s + i, n - i)) == 0;
+	if (bad == 0)
+		return txt;
+	if ((out = malloc(n + 2 * bad + 1)) == NULL) {
+		free(txt);
+		return NULL;
+	}
+	for (i = 0; i < n; i += k ? k : 1) {
+		k = str_utf8_char((const char *)s + i, n - i);
+		memcpy(out + o, k ? (const char *)s + i : "\xEF\xBF\xBD", k ? k : 3);
+		o += k ? k : 3;
+	}
+	out[o] = '\0';
+	free(txt);
+	return out;
+}
+
 void
 reply(struct api_resp *r, int status, cJSON *j)
 {
 	r->status = status;
-	r->body = j ? cJSON_PrintUnformatted(j) : NULL;
+	r->body = j ? json_print(j) : NULL;
 	cJSON_Delete(j);
-}
-
-/* Make s valid UTF-8 in place: each byte that does not start a valid
- * character becomes '?'. A reason may quote a store error or a value, and
- * a cut by vsnprintf may split a character; the JSON must stay UTF-8. */
-static void
-utf8_clean(char *s)
-{
-	size_t i = 0, n = strlen(s), len;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if (len <= n - i && str_utf8_valid(s + i, len)) {
-			i += len;
-		} else {
-			s[i] = '?';
-			i++;
-		}
-	}
 }
 
 void
@@ -54,7 +70,6 @@ fail(struct api_resp *r, int status, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	utf8_clean(msg);
 	cJSON_AddStringToObject(j, "error", msg);
 	if (code)
 		cJSON_AddStringToObject(j, "code", code);
