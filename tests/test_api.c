@@ -793,7 +793,7 @@ test_throttle(void)
 	/* each further failure doubles the delay: 4, 8, 16 ... capped at 900 */
 	for (expect = 4, i = 0; i < 14; i++, expect = expect * 2 > 900 ? 900 : expect * 2) {
 		int64_t until;
-		now += last_retry_after ? last_retry_after : 1;
+		now += last_retry_after ? last_retry_after : 2;   /* the first wait */
 		CHECK_INT(login_from(atk, "marie", "guess", code), 401);
 		CHECK_INT(login_from(atk, "marie", "guess", code), 429);
 		CHECK_INT(last_retry_after, expect);
@@ -1155,14 +1155,16 @@ test_utf8_out(void)
 	CHECK_INT(raw("GET", "/api/v1/caf\xc3\xa9", NULL, NULL, 0xa9, &has_b, &has_fffd, &ok), 404);
 	CHECK(has_b && !has_fffd && ok);
 
+	/* A body with a byte that is not UTF-8 is refused whole (bad_json),
+	 * so a printer's reason can never be kept with it. */
 	REQUIRE(id > 0);
 	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
 	CHECK_INT(raw("POST", path, bearer(dk), "{\"status\":\"unconfirmed\",\"reason\":\"jam \xff\"}",
-	    0xff, &has_b, &has_fffd, &ok), 200);
-	CHECK(!has_b && has_fffd && ok);
+	    0xff, &has_b, &has_fffd, &ok), 400);
+	CHECK(!has_b && ok);
 	snprintf(path, sizeof path, "/api/v1/tickets/%lld", (long long)id);
 	CHECK_INT(raw("GET", path, bearer(dk), NULL, 0xff, &has_b, &has_fffd, &ok), 200);
-	CHECK(!has_b && has_fffd && ok);
+	CHECK(!has_b && !has_fffd && ok);
 }
 
 int

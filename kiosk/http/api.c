@@ -790,7 +790,6 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 	struct desk_events ev;
 	cJSON *j, *o;
 	int bad = 0, rc, wait, count;
-	int64_t start, failed_at;
 
 	if ((j = parse_body(q, r, 1)) == NULL)
 		return;
@@ -808,16 +807,12 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 		r->retry_after = wait;
 		goto out;
 	}
-	start = time(NULL);
 	rc = desk_login(a->desk, login, pw, client, q->now, SESSION_TTL, role, secret, csrf, err,
 	    sizeof err);
 	if (rc == DK_DENIED) {
-		/* the wait runs from the answer, not from the request: checking a
-		 * password takes a while, longer on a busy server */
-		failed_at = q->now + (time(NULL) - start);
 		log_warnx("api: failed login for '%s' from %s", login, client);
 		desk_login_failed(a->desk, login, client, q->now);
-		if ((wait = throttle_fail(a, login, client, failed_at, &count)) > 0 &&
+		if ((wait = throttle_fail(a, login, client, q->now, &count)) > 0 &&
 		    desk_login_throttled(a->desk, login, client, count, wait, q->now, &ev) == DK_OK)
 			publish(a, &ev, q->now);
 		fail(r, 401, "denied", "wrong login or password");
