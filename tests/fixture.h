@@ -198,22 +198,34 @@ fixture_site(const char *dir, const char *ini, struct site *out /* OUT */)
 	}
 }
 
+/* One number from an open connection; -1 with the reason on stderr if
+ * the query fails. */
+static inline long long
+fixture_sql1_on(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	else
+		fprintf(stderr, "sql1: %s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return v;
+}
+
 /* One number read from the database file itself, through a separate
- * read-only connection (what a test checks behind the store's back);
- * -1 with the reason on stderr if the query fails. */
+ * read-only connection (what a test checks behind the store's back). */
 static inline long long
 fixture_sql1(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
 	long long v = -1;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		v = fixture_sql1_on(db, sql);
 	else
-		fprintf(stderr, "sql1 %s: %s: %s\n", path, sql, db ? sqlite3_errmsg(db) : "?");
-	sqlite3_finalize(s);
+		fprintf(stderr, "sql1 %s: %s\n", path, db ? sqlite3_errmsg(db) : "?");
 	sqlite3_close(db);
 	return v;
 }

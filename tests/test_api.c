@@ -58,15 +58,7 @@ static const char site_ini[] =
 static int64_t
 sql1(const char *sql)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t v = -1;
-
-	if (sqlite3_prepare_v2(watch, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	else
-		fprintf(stderr, "sql1: %s: %s\n", sql, sqlite3_errmsg(watch));
-	sqlite3_finalize(s);
-	return v;
+	return fixture_sql1_on(watch, sql);
 }
 
 /* Changes whenever another connection committed something. */

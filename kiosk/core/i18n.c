@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/i18n.h"
 #include "core/log.h"
+#include "core/str.h"
 
 /*
  * The languages, in the order the language screen shows them.
@@ -217,43 +218,6 @@ i18n_same_conversions(const char *a, const char *b)
 
 /* ---- .po parser -------------------------------------------------------- */
 
-/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
-static int
-utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t k;
-		unsigned cp, min;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			k = 1; cp = c & 0x1F; min = 0x80;
-		} else if ((c & 0xF0) == 0xE0) {
-			k = 2; cp = c & 0x0F; min = 0x800;
-		} else if ((c & 0xF8) == 0xF0) {
-			k = 3; cp = c & 0x07; min = 0x10000;
-		} else {
-			return 0;
-		}
-		if (i + k >= n)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + j] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += k + 1;
-	}
-	return 1;
-}
-
 /* Where the parser is inside an entry. */
 enum po_state {
 	PO_NONE, /* between entries */
@@ -321,9 +285,9 @@ po_flush(struct po *po, char *err, size_t errlen)
 	struct i18n_entry e;
 	int rc;
 
-	if (!utf8_valid((const unsigned char *)buf_str(&po->id), po->id.len) ||
-	    !utf8_valid((const unsigned char *)buf_str(&po->str), po->str.len) ||
-	    !utf8_valid((const unsigned char *)buf_str(&po->ctxt), po->ctxt.len))
+	if (!str_utf8_valid(buf_str(&po->id), po->id.len) ||
+	    !str_utf8_valid(buf_str(&po->str), po->str.len) ||
+	    !str_utf8_valid(buf_str(&po->ctxt), po->ctxt.len))
 		return errf(err, errlen, "%s:%d: invalid UTF-8", po->path, po->id_line);
 	e.ctxt = po->has_ctxt ? buf_str(&po->ctxt) : NULL;
 	e.msgid = buf_str(&po->id);
