@@ -109,14 +109,16 @@ $(BUILD)/bench/%: bench/%.c $(LIBOBJS)
 
 # Debian packages: build, run, and test. deps installs what is missing when
 # run as root, and otherwise prints the exact command and stops.
-DEB_BUILD = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
+DEB_DEV   = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
             libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
-            libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev \
-            espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
+            libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev
+DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
 # Building the packages (make deb) and checking them (tests/it_deb.sh).
-DEB_PKG   = $(DEB_BUILD) scdoc debhelper dpkg-dev lintian
-DEB_TEST  = $(DEB_PKG) zbar-tools imagemagick xvfb xdotool chromium sox curl \
-            openssl python3 python3-prometheus-client gettext systemd adduser
+# (debian/control's Build-Depends are DEB_DEV and scdoc.)
+DEB_PKG   = $(DEB_DEV) scdoc debhelper dpkg-dev
+DEB_TEST  = $(sort $(DEB_BUILD) $(DEB_PKG) zbar-tools imagemagick xvfb xdotool chromium sox curl \
+            openssl python3 python3-prometheus-client gettext \
+            lintian strace systemd adduser man-db procps)
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
 deb-deps:
