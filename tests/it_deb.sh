@@ -30,6 +30,10 @@ fi
 case ${BUILD:-build} in
 *asan*) echo "SKIP: it_deb checks the packages once, in the plain run, not in the sanitizer build"; exit 0 ;;
 esac
+# One run at a time on a machine: two would share the users and dpkg's lock.
+if [ -z "${IT_DEB_LOCKED:-}" ] && command -v flock >/dev/null; then
+	IT_DEB_LOCKED=1 exec flock -w 600 /run/lock/reception-desk-it_deb.lock sh "$0" "$@"
+fi
 need_tool dpkg-buildpackage lintian systemd-analyze scdoc apt-get strace sqlite3 curl
 kit_tmp it_deb
 
@@ -80,11 +84,12 @@ dpkg-deb -f "$(deb reception-desk-common)" Depends | grep -q 'libsqlite3-0' ||
 
 # 2. Install: apt resolves cage and the libraries.
 apt_install() {
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
-		>"$tmp/apt.log" 2>&1 && return 0
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=120 "$@" >"$tmp/apt.log" 2>&1 && return 0
 	# the package lists may be missing on a new machine
 	apt-get update -qq >/dev/null 2>&1
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >"$tmp/apt.log" 2>&1
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-o DPkg::Lock::Timeout=120 "$@" >"$tmp/apt.log" 2>&1
 }
 apt_install "$(deb reception-desk-common)" "$(deb reception-desk-server)" "$(deb reception-desk-kiosk)" ||
 	fail "installing the packages failed: $(tail -15 "$tmp/apt.log")"
