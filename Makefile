@@ -174,7 +174,7 @@ deb: deb-deps
 	rm -rf $(DEBOUT) && mkdir -p $(DEBOUT)/src
 	tar --exclude='./build*' --exclude=./.git --exclude=./tests/web/node_modules -cf - . | \
 	    tar -C $(DEBOUT)/src -xf -
-	cd $(DEBOUT)/src && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+	cd $(DEBOUT)/src && DEB_BUILD_OPTIONS="parallel=2 noddebs $(DEB_BUILD_OPTIONS)" \
 	    dpkg-buildpackage -us -uc -b
 	rm -rf $(DEBOUT)/src
 	@ls $(DEBOUT)/*.deb

@@ -63,10 +63,10 @@ done
 KIT_AT_EXIT='any_installed && purge_all; [ ! -e "$MARK" ] || rm -rf /var/lib/kiosk'
 
 t0=$(date +%s)
+step() { echo "$(($(date +%s) - t0))s: $*"; }
 # 1. Build and lint.
 make deb DEBOUT="$tmp/deb" >"$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log"; fail "make deb failed"; }
-t_build=$(($(date +%s) - t0))
-echo "make deb: ${t_build}s"
+step "built"
 for p in $PKGS; do
 	ls "$tmp/deb/$p"_*.deb >/dev/null 2>&1 || fail "make deb made no $p package"
 done
@@ -74,7 +74,7 @@ deb() { ls "$tmp/deb/$1"_*.deb; }
 lintian --fail-on error "$tmp/deb/"*.changes >"$tmp/lintian.log" 2>&1 ||
 	{ cat "$tmp/lintian.log"; fail "lintian found errors"; }
 grep -E '^[EW]:' "$tmp/lintian.log" && echo "(lintian warnings above, not errors)"
-echo "lintian: $(($(date +%s) - t0))s since the start"
+step "lintian"
 for p in $PKGS; do
 	dpkg-deb -f "$(deb "$p")" Depends | grep -q -- '-dev\b\|build-essential' &&
 		fail "$p depends on a -dev package or build-essential: $(dpkg-deb -f "$(deb "$p")" Depends)"
@@ -94,6 +94,7 @@ apt_install() {
 apt_install "$(deb reception-desk-common)" "$(deb reception-desk-server)" "$(deb reception-desk-kiosk)" ||
 	fail "installing the packages failed: $(tail -15 "$tmp/apt.log")"
 for p in $PKGS; do installed "$p" || fail "$p is not installed after apt-get install"; done
+step "installed"
 
 # owner:group mode of a path
 mode_of() { stat -c '%U:%G %a' "$1"; }
@@ -171,6 +172,7 @@ for u in $units; do
 	esac
 done
 echo "exposure (systemd-analyze security --offline=yes):$scores"
+step "units checked"
 
 # 4. A site, and the server as the unit starts it.
 cat >"$tmp/site.ini" <<'EOF'
@@ -256,6 +258,7 @@ kit_untrack "$spid"
 kit_untrack "$kpid"
 grep -q 'shutting down' "$SERVER_LOG" || fail_soft "the server did not log its shutdown"
 
+step "server and backups checked"
 # The system calls the server made, against the unit's filter:
 # @system-service less @privileged (SystemCallFilter= in kiosk-serve.service).
 grep -q '^SystemCallFilter=@system-service$' /lib/systemd/system/kiosk-serve.service &&
@@ -275,6 +278,7 @@ sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' "$tmp/strace.out" | grep -v '^execve$
 bad=$( { comm -23 "$tmp/used" "$tmp/allowed"; comm -12 "$tmp/used" "$tmp/privileged"; } | tr '\n' ' ')
 [ -z "$bad" ] || fail_soft "the server makes system calls kiosk-serve.service forbids: $bad"
 
+step "system calls checked"
 # 6. Purge: the data and its owner stay.
 dpkg -P $PKGS >"$tmp/purge.log" 2>&1 || fail "dpkg -P failed: $(tail -5 "$tmp/purge.log")"
 grep -q 'kept the data in /var/lib/kiosk' "$tmp/purge.log" || fail_soft "purge did not say the data were kept"
@@ -287,11 +291,13 @@ getent passwd kiosk-touch >/dev/null && fail_soft "user kiosk-touch is still the
 getent group kiosk-touch >/dev/null && fail_soft "group kiosk-touch is still there after dpkg -P"
 [ -f /var/lib/kiosk/queue.db ] && [ -f /var/lib/kiosk/queue.db.key ] || fail_soft "dpkg -P removed the data"
 getent passwd kiosk >/dev/null || fail_soft "dpkg -P removed the user kiosk, who owns the data kept"
+step "purged"
 # Installing again finds the data as they were.
 dpkg -i "$(deb reception-desk-common)" "$(deb reception-desk-server)" >"$tmp/reinstall.log" 2>&1 ||
 	fail "installing again: $(tail -5 "$tmp/reinstall.log")"
 expect_mode /var/lib/kiosk "kiosk:kiosk 750"
 expect_mode /var/lib/kiosk/queue.db.key "kiosk:kiosk 600"
+step "installed again"
 # Asked for: the data and the user go too.
 KIOSK_PURGE_DATA=yes dpkg -P reception-desk-server reception-desk-common >"$tmp/purge2.log" 2>&1 ||
 	fail "KIOSK_PURGE_DATA=yes dpkg -P failed: $(tail -5 "$tmp/purge2.log")"
@@ -299,5 +305,5 @@ KIOSK_PURGE_DATA=yes dpkg -P reception-desk-server reception-desk-common >"$tmp/
 getent passwd kiosk >/dev/null && fail_soft "user kiosk is still there after KIOSK_PURGE_DATA=yes dpkg -P"
 getent group kiosk >/dev/null && fail_soft "group kiosk is still there after KIOSK_PURGE_DATA=yes dpkg -P"
 
-echo "it_deb: build ${t_build}s, all $(($(date +%s) - t0))s"
+step "purged with the data: done"
 [ "$fails" -eq 0 ]
