@@ -32,7 +32,10 @@ case ${BUILD:-build} in
 esac
 # One run at a time on a machine: two would share the users and dpkg's lock.
 if [ -z "${IT_DEB_LOCKED:-}" ] && command -v flock >/dev/null; then
-	IT_DEB_LOCKED=1 exec flock -w 600 /run/lock/reception-desk-it_deb.lock sh "$0" "$@"
+	IT_DEB_LOCKED=1 flock -E 99 -w 600 /tmp/reception-desk-it_deb.lock sh "$0" "$@"
+	rc=$?
+	[ "$rc" -ne 99 ] || echo "FAIL: another it_deb run held /tmp/reception-desk-it_deb.lock for 600 s" >&2
+	exit "$rc"
 fi
 need_tool dpkg-buildpackage lintian systemd-analyze scdoc apt-get strace sqlite3 curl
 kit_tmp it_deb
