@@ -8,6 +8,8 @@
 #   make bench    run the benchmarks under bench/
 #   make demo     install what is missing, build, run the demo site
 #   make install PREFIX=/usr/local
+#   make man      the manual pages, build/man/*.1, from docs/man/*.scd (scdoc)
+#   make deb      the Debian packages, into build-deb/ (debian/, dpkg-buildpackage)
 #
 # The user's CFLAGS are appended to ours, never replace them.
 
@@ -62,7 +64,7 @@ TOOLS = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 BENCHES = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 .PHONY: all layers test check asan bench demo install clean deps test-deps \
-        fuzz fuzz-smoke fuzz-build fuzz-bins
+        fuzz fuzz-smoke fuzz-build fuzz-bins man deb deb-deps
 all: layers $(BUILD)/kiosk
 
 # Fails when a file of a pure layer includes a system header that is not
@@ -110,14 +112,20 @@ $(BUILD)/bench/%: bench/%.c $(LIBOBJS)
 
 # Debian packages: build, run, and test. deps installs what is missing when
 # run as root, and otherwise prints the exact command and stops.
-DEB_BUILD = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
+DEB_DEV   = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
             libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
-            libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev \
-            espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
-DEB_TEST  = $(DEB_BUILD) zbar-tools imagemagick xvfb xdotool chromium sox curl \
-            openssl python3 python3-prometheus-client gettext clang libclang-rt-dev
+            libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libespeak-ng-dev
+DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
+# Building the packages (make deb) and checking them (tests/it_deb.sh).
+# (debian/control's Build-Depends are DEB_DEV and scdoc.)
+DEB_PKG   = $(DEB_DEV) scdoc debhelper dpkg-dev
+DEB_TEST  = $(sort $(DEB_BUILD) $(DEB_PKG) zbar-tools imagemagick xvfb xdotool chromium sox curl \
+            openssl python3 python3-prometheus-client gettext clang libclang-rt-dev \
+            lintian strace systemd adduser man-db procps)
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
+deb-deps:
+	@sh .ci/apt-need $(DEB_PKG)
 test-deps:
 	@sh .ci/apt-need $(DEB_TEST)
 	@# Node.js may come from Debian or be there already (with its own npm).
@@ -185,7 +193,27 @@ install: all
 	install -m 0755 $(BUILD)/kiosk $(DESTDIR)$(PREFIX)/bin/kiosk
 	cp -r assets db $(DESTDIR)$(PREFIX)/share/kiosk/
 
+# One manual page per subcommand, from one source format.
+MANS = $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(wildcard docs/man/*.scd))
+man: $(MANS)
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@
+
+# The packages are built in a copy of the tree (build-deb/src), so that
+# neither the developer's build/ nor debian/'s by-products are touched;
+# dpkg-buildpackage leaves the .deb files in build-deb/.
+DEBOUT = build-deb
+deb: deb-deps
+	rm -rf $(DEBOUT) && mkdir -p $(DEBOUT)/src
+	tar --exclude='./build*' --exclude=./.git --exclude=./tests/web/node_modules -cf - . | \
+	    tar -C $(DEBOUT)/src -xf -
+	cd $(DEBOUT)/src && DEB_BUILD_OPTIONS="parallel=2 noddebs $(DEB_BUILD_OPTIONS)" \
+	    dpkg-buildpackage -us -uc -b
+	rm -rf $(DEBOUT)/src
+	@ls $(DEBOUT)/*.deb
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-deb
 
 -include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d $(BUILD)/fuzz/*.d)
