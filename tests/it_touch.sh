@@ -155,6 +155,12 @@ wait procedure
 key 5
 wait priority
 key 2
+key 1
+wait priority
+expect-target yes
+key Down
+key Down
+key Return
 wait confirm
 key Keypad Enter
 wait confirm

@@ -838,7 +838,10 @@ test_keys(void)
 	key(&x, UI_KEY_DOWN); /* service:A -> service:B */
 	key(&x, UI_KEY_ENTER);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
-	key(&x, UI_KEY_DIGIT0 + 1); /* yes */
+	key(&x, UI_KEY_DIGIT0 + 1); /* a digit does not answer the priority question */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	key(&x, UI_KEY_DOWN);       /* the focus, on Yes first; Enter answers */
+	key(&x, UI_KEY_ENTER);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
 	/* a keyboard types the document number */
 	key(&x, UI_KEY_LETTER_A + 2);
@@ -905,6 +908,146 @@ test_speech(void)
 	CHECK_INT(count_actions(&x, UI_ACT_HUSH, NULL), 1);
 	CHECK(tap(&x, "service:E") == 0);
 	CHECK_INT(count_actions(&x, UI_ACT_SPEAK, NULL), 0);
+	fx_close(&x);
+}
+
+/* The smallest text size drawn inside target `name` in the last frame, 0 when
+ * it has no text (pictogram only), -1 when there is no such target. */
+static int
+label_size(struct fx *x, const char *name)
+{
+	const struct ui_frame *f = draw(x);
+	int i, ti = -1, sz = 0;
+
+	for (i = 0; i < f->ntargets; i++)
+		if (!strcmp(f->targets[i].name, name))
+			ti = i;
+	if (ti < 0)
+		return -1;
+	for (i = 0; i < f->ncmds; i++)
+		if (f->cmds[i].kind == UI_CMD_TEXT && f->cmds[i].target == ti &&
+		    (sz == 0 || f->cmds[i].size_px < sz))
+			sz = f->cmds[i].size_px;
+	return sz;
+}
+
+/* "Grands caractères" never makes the bottom bar's labels smaller than in
+ * normal text, nor drops a label normal text shows, at any window size. */
+static void
+test_large_bar(void)
+{
+	static const struct { int w, h, dpi; } sz[] = {
+		{ 800, 480, 96 }, { 800, 480, 160 }, { 1024, 600, 96 }, { 1080, 1920, 96 },
+		{ 1920, 1080, 96 }, { 1080, 1920, 160 },
+	};
+	static const char *const bar[] = { "large", "contrast", "listen", "language" };
+	static const char *const langs[] = { "fr", "ar", "ta" };
+	size_t i, j, l;
+
+	for (i = 0; i < sizeof sz / sizeof sz[0]; i++)
+		for (l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+			struct fx x;
+			int normal[4], large[4];
+			char lab[16];
+			fx_open(&x, sz[i].w, sz[i].h, sz[i].dpi, 1, 0);
+			snprintf(lab, sizeof lab, "lang:%s", langs[l]);
+			CHECK(tap(&x, "start") == 0);
+			CHECK(tap(&x, lab) == 0);
+			for (j = 0; j < 4; j++)
+				normal[j] = label_size(&x, bar[j]);
+			CHECK(tap(&x, "large") == 0);
+			for (j = 0; j < 4; j++) {
+				large[j] = label_size(&x, bar[j]);
+				CHECK(large[j] >= normal[j]);
+				if (large[j] < normal[j])
+					fprintf(stderr, "  %dx%d@%d %s: bar label %s is %d px in large text, "
+					    "%d px in normal text\n", sz[i].w, sz[i].h, sz[i].dpi, langs[l],
+					    bar[j], large[j], normal[j]);
+			}
+			fx_close(&x);
+		}
+}
+
+/* Where Yes and No sit on the priority question: the same arrangement
+ * (side by side, or stacked) in French and in Arabic, at every size; Yes at
+ * the reading start: left in French, right in Arabic (mirrored). */
+static void
+test_yes_no_places(void)
+{
+	static const struct { int w, h, dpi, large; } sz[] = {
+		{ 1080, 1920, 96, 0 }, { 1920, 1080, 96, 0 }, { 800, 480, 96, 0 },
+		{ 1080, 1920, 160, 0 }, { 1080, 1920, 96, 1 }, { 800, 480, 96, 1 },
+	};
+	static const char *const langs[] = { "fr", "ar", "ta", "zh" };
+	size_t i, l;
+
+	for (i = 0; i < sizeof sz / sizeof sz[0]; i++) {
+		int side0 = -1;
+		for (l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+			struct fx x;
+			const struct ui_target *y, *n;
+			char lab[16];
+			int side, rtl = !strcmp(langs[l], "ar");
+			fx_open(&x, sz[i].w, sz[i].h, sz[i].dpi, 1, 0);
+			snprintf(lab, sizeof lab, "lang:%s", langs[l]);
+			CHECK(tap(&x, "start") == 0);
+			CHECK(tap(&x, lab) == 0);
+			if (sz[i].large)
+				CHECK(tap(&x, "large") == 0);
+			CHECK(tap(&x, "service:E") == 0);
+			CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+			draw(&x);
+			y = ui_find_target(x.u, "yes");
+			n = ui_find_target(x.u, "no");
+			REQUIRE(y != NULL && n != NULL);
+			side = y->r.y == n->r.y;
+			if (side0 < 0)
+				side0 = side;
+			CHECK_INT(side, side0);
+			if (side != side0)
+				fprintf(stderr, "  %dx%d@%d%s: Yes/No %s in %s, %s in fr\n", sz[i].w, sz[i].h,
+				    sz[i].dpi, sz[i].large ? " large" : "", side ? "side by side" : "stacked",
+				    langs[l], side0 ? "side by side" : "stacked");
+			if (side)
+				CHECK(rtl ? y->r.x > n->r.x : y->r.x < n->r.x);
+			else
+				CHECK(y->r.y < n->r.y);
+			/* the same sizes: only the side changes with the direction */
+			CHECK_INT(y->r.w, n->r.w);
+			CHECK_INT(y->r.h, n->r.h);
+			fx_close(&x);
+		}
+	}
+}
+
+/* Digits typed on a hardware keyboard do not answer the priority question
+ * (a child at the keyboard, a stray keypad): only a tap, or the focus and
+ * Enter, answer it. The numbered cards of lists still take their digits. */
+static void
+test_priority_digits(void)
+{
+	struct fx x;
+	int d;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	for (d = 0; d <= 9; d++) {
+		x.now += 400;
+		ui_keypress(x.u, (enum ui_key)(UI_KEY_DIGIT0 + d), (char[]){ (char)('0' + d), 0 }, x.now);
+		x.now += 400;
+		ui_tick(x.u, x.now);
+		draw(&x);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+		key(&x, (enum ui_key)(UI_KEY_DIGIT0 + d));
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	}
+	/* the focus and Enter still answer */
+	key(&x, UI_KEY_DOWN);
+	key(&x, UI_KEY_ENTER);
+	CHECK(strcmp(ui_screen_name(ui_screen(x.u)), "priority") != 0);
 	fx_close(&x);
 }
 
@@ -1437,6 +1580,9 @@ main(void)
 	test_keys();
 	test_speech();
 	test_admin();
+	test_large_bar();
+	test_yes_no_places();
+	test_priority_digits();
 	test_world();
 	test_holder_refused();
 	test_scan();

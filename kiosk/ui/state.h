@@ -46,6 +46,7 @@ struct metrics {
 	int tgt;          /* smallest target side */
 	int fb;           /* body text size */
 	int fs;           /* small text size */
+	int fbar;         /* the bottom bar's labels (large text: not below normal's) */
 	int ft;           /* title size */
 	int fmin;         /* smallest size text may shrink to */
 	int pad;          /* outer margin */
