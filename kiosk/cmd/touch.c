@@ -305,6 +305,8 @@ open_screen(struct touch *t, const struct options *o, char **argv)
 	cfg.idle_s = o->idle;
 	cfg.countdown_s = o->countdown;
 	cfg.version = "1.0.0";
+	cfg.server_url = o->server;     /* shown to staff on the admin screen */
+	cfg.printer_spec = o->printer;
 	if ((t->painter = ui_painter_new(t->fonts, 0)) == NULL ||
 	    (t->u = ui_new(&cfg, t->fonts, w, h, clock_ms())) == NULL) {
 		fprintf(stderr, "kiosk touch: out of memory\n");
@@ -429,6 +431,21 @@ run_actions(struct touch *t)
 		case UI_ACT_QUIT:
 			log_info("touch: the admin quit the kiosk");
 			t->quit = 1;
+			break;
+		case UI_ACT_TEST_PRINT: {
+			char when[32];
+			time_t now = time(NULL);
+			struct tm tm;
+			localtime_r(&now, &tm);
+			strftime(when, sizeof when, "%d/%m/%Y %H:%M", &tm);
+			log_info("touch: the admin asked for a test page");
+			worker_test_print(t->worker, t->fonts, ui_site_name(t->u), when);
+			break;
+		}
+		case UI_ACT_REPRINT:
+			log_info("touch: the admin asked for a duplicate of ticket %lld",
+			    (long long)act.ticket_id);
+			worker_reprint(t->worker, act.ticket_id);
 			break;
 		}
 		free(act.speech);
