@@ -504,8 +504,13 @@ ticket_render_test(const struct ticket_test *t, int width_dots, int dpi, struct 
 		bitmap_fill(L.b, band, 255);
 		L.y += band.h + mm(&L, 2);
 	}
+	/* the lines inside the frame, clear of its edges */
+	L.x0 += mm(&L, 1.5);
+	L.w -= 2 * mm(&L, 1.5);
 	if (para(&L, t->lines, "fr", pt(&L, 9), 0, TEXT_ALIGN_LEFT) != 0)
 		goto fail;
+	L.x0 = margin;
+	L.w = width_dots - 2 * margin;
 	L.y += mm(&L, 2);
 	frame(&L, y0, mm(&L, 1));
 	L.y += mm(&L, 5);

@@ -183,7 +183,7 @@ scr_admin(struct ui *u)
 	    "quit" };
 	/* one column on a portrait screen, up to three side by side on a wide one */
 	cols = m->body.w > m->body.h ? imin(3, imax(1, m->body.w / (int)(55 * m->mm))) : 1;
-	bw = cols == 1 ? imin(m->body.w, (int)(120 * m->mm)) : (m->body.w - (cols - 1) * m->gap) / cols;
+	bw = cols == 1 ? imin(m->body.w, (int)(160 * m->mm)) : (m->body.w - (cols - 1) * m->gap) / cols;
 	for (i = 0; i < k; i++) {
 		struct rect r = mkrect(m->body.x + (i % cols) * (bw + m->gap),
 		    y + (i / cols) * (m->tgt + m->gap), bw, m->tgt);
