@@ -142,8 +142,9 @@ usage(FILE *f)
 	    "  --stats             print timings: first frame, input to frame\n"
 	    "  --script FILE       test hook: run the input script in FILE, then quit\n"
 	    "\n"
-	    "Keys: arrows move, Enter chooses, 1-9 pick a numbered choice, Backspace goes\n"
-	    "back, F1 or keypad '+' reads the screen aloud, F2 large text, F3 contrast.\n"
+	    "Keys: arrows move, Enter chooses, 1-9 pick a numbered choice (never the\n"
+	    "priority question: only a tap, or the focus and Enter, answer it), Backspace\n"
+	    "goes back, F1 or keypad '+' reads the screen aloud, F2 large text, F3 contrast.\n"
 	    "A USB QR scanner (keyboard wedge) can scan an earlier attestation de passage\n"
 	    "at any step of a visit: it is sent along when the service is full.\n"
 	    "\n"
@@ -155,7 +156,7 @@ usage(FILE *f)
 	    "expect-target NAME | expect-no-target NAME | expect-speech TEXT | log TEXT | quit\n"
 	    "Screens: loading welcome language procedure guide priority holder confirm\n"
 	    "issuing ticket[:printing|:printed|:failed] server-down printer closed\n"
-	    "full[:...] refused pin admin, and 'idle' for the countdown.\n");
+	    "full[:...] refused pin admin[:ready], and 'idle' for the countdown.\n");
 }
 
 /* ---- the command line --------------------------------------------------------- */
