@@ -12,7 +12,10 @@
  *     other text, and with a glyph for every character (no empty boxes);
  * then the behaviour: one ticket per visit whatever the taps, the tap guard,
  * the idle countdown and reset, mirroring, keys, speech, the admin gesture
- * and PIN, the document keypad, every error screen and its recovery, and
+ * and PIN, the admin screen (its facts in French, test page, duplicate,
+ * paper counter), large text never shrinking the bottom bar's labels, Yes
+ * and No placed by the window and not the language, digits never answering
+ * the priority question, the document keypad, every error screen and its recovery, and
  * an earlier attestation scanned with a keyboard-wedge QR scanner (a burst
  * told from a person's typing, kept for the visit, sent, refused by the
  * server without stopping anyone, forgotten at the end).
