@@ -155,6 +155,12 @@ wait procedure
 key 5
 wait priority
 key 2
+key 1
+wait priority
+expect-target yes
+key Down
+key Down
+key Return
 wait confirm
 key Keypad Enter
 wait confirm
@@ -563,8 +569,21 @@ EOF
 	xvfb_stop
 fi
 
-# ---- 7. the admin gesture and PIN, then quit ------------------------------
-touch_run admin open "file:$tmp/admin.bin" --admin-pin 2468 <<'EOF'
+# ---- 7. the admin gesture and PIN; the admin screen's jobs; quit ----------
+# A visit first: its ticket is the one the admin screen reprints.
+touch_run admin open "file:$tmp/admin.bin" --admin-pin 2468 <<EOF
+wait welcome
+tap @start
+wait language
+tap @lang:fr
+wait procedure
+tap @service:E
+wait priority
+tap @no
+wait confirm
+tap @confirm
+wait ticket:printed 20000
+tap @done
 wait welcome
 tap 5 5
 tap 5 5
@@ -579,13 +598,49 @@ expect-text Code incorrect
 type 2468
 key Return
 wait admin
-expect-text Imprimante
+expect-text Imprimante : prête (file:$tmp/admin.bin)
+expect-text Serveur $(cat "$tmp/open/url") : joignable
+expect-text Papier : 1 impression
+expect-text depuis le démarrage de la borne
+screenshot $tmp/admin-screen.png
+tap @test-print
+wait admin:ready 20000
+expect-text Page de test imprimée.
+expect-text Papier : 2 impressions
+tap @reprint
+wait admin:ready 20000
+expect-text réimprimé (DUPLICATA 1).
+expect-text Papier : 3 impressions
+tap @new-roll
+expect-text Papier : 0 impression, environ 0 cm, depuis le dernier rouleau neuf
+screenshot $tmp/admin-after.png
 tap @quit
 log not reached: quit ends the app
 wait language 100
 EOF
 check
 grep -q 'not reached' "$tmp/admin.log" && fail_soft "quit did not stop the app"
+
+# The printer's file holds three jobs: the ticket, the test page, the duplicate.
+check
+if "$DEC" --width 576 "$tmp/admin.bin" "$tmp/admin-jobs.png" >"$tmp/admin.dec" 2>&1; then
+	grep -Eq '(^| )3 cuts|cuts[ :=]+3\b' "$tmp/admin.dec" ||
+		fail_soft "admin: not three cut slips in the printer's file: $(cat "$tmp/admin.dec")"
+else
+	fail_soft "admin: escpos2png could not read the printer's file"; sed 's/^/    /' "$tmp/admin.dec"
+fi
+# ADMIN_SHOTS=DIR keeps the admin screen and the printed jobs to look at.
+[ -z "${ADMIN_SHOTS:-}" ] || cp "$tmp/admin-screen.png" "$tmp/admin-after.png" "$tmp/admin-jobs.png" "$ADMIN_SHOTS/"
+# The server recorded the duplicate the admin screen printed.
+# (the visit's ticket is the last one issued on this server)
+check
+i=30
+while [ $i -gt 0 ]; do
+	j=$(ticket_json open $i)
+	case $j in *'"number"'*) break ;; esac
+	i=$((i - 1))
+done
+echo "$j" | grep -q '"reprints":1' || fail_soft "admin: the server did not record the duplicate: $j"
 
 echo "it_touch: $checks checks, $fails failed"
 [ $fails -eq 0 ]

@@ -199,6 +199,11 @@ staff() {
 	size=$1
 	p=$OUT/kiosk-$size-fr
 	{
+		# a visit first: the admin screen offers to reprint its ticket
+		echo "wait welcome"; echo "tap @start"; echo "wait language"; echo "tap @lang:fr"
+		echo "wait procedure"; echo "tap @service:E"; echo "wait priority"; echo "tap @no"
+		echo "wait confirm"; echo "tap @confirm"; echo "wait ticket:printed 20000"
+		echo "tap @done"
 		echo "wait welcome"
 		echo "tap 5 5"; echo "tap 5 5"; echo "tap 5 5"; echo "tap 5 5"; echo "tap 5 5"
 		echo "wait pin"
@@ -207,6 +212,8 @@ staff() {
 		echo "type 68"
 		echo "key Return"
 		echo "wait admin"
+		echo "tap @test-print"
+		echo "wait admin:ready 20000"
 		echo "screenshot $p-admin.png"
 		echo "tap @resume"
 		echo "wait welcome"

@@ -6,7 +6,8 @@
  * back with zbarimg, the way a phone or a counter scanner would. Text
  * checks compare pixels: shaping (joined Arabic is narrower than its
  * isolated letters), visual order (the Latin run of a right-to-left line is
- * drawn at its left), right alignment, and the big number.
+ * drawn at its left), right alignment, and the big number. The admin
+ * screen's test page: its frame and band at each width, and no QR code.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -560,6 +561,42 @@ test_ticket_layout(struct fonts *f)
 	CHECK(ticket_render(&v, 50, 203, f, err, sizeof err) == NULL);
 }
 
+/* The admin screen's test page: at each printer width, a frame on the
+ * column's edges, a solid band across it, no QR code (never a ticket). */
+static void
+test_test_page(struct fonts *f)
+{
+	static const int widths[] = { 384, 512, 576 };
+	struct ticket_test tt = { "Préfecture de la Seine-Saint-Denis — Bobigny",
+		"Imprimé le 05/12/2026 09:14\nImprimante : usb:/dev/usb/lp0\nProfil : 80mm" };
+	char err[256], path[300], cmd[400];
+	size_t i;
+
+	for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		struct bitmap *b = ticket_render_test(&tt, widths[i], 203, f, err, sizeof err);
+		int x, y, band = 0, ink_left = 0;
+		REQUIRE(b != NULL);
+		CHECK_INT(b->w, widths[i]);
+		CHECK(b->h > 200 && b->h < 2000);
+		for (y = 0; y < b->h; y++) {
+			int full = 1;
+			for (x = 12; x < b->w - 12; x++)
+				if (b->px[(size_t)y * b->w + x] < 128)
+					full = 0;
+			band += full;
+			ink_left += b->px[(size_t)y * b->w + 12] >= 128;
+		}
+		CHECK(band >= 20);          /* 4 mm of solid band at 203 dpi: 32 rows */
+		CHECK(ink_left > b->h / 4); /* the frame's left edge */
+		snprintf(path, sizeof path, "%s/test-page-%d.png", tmpdir, widths[i]);
+		CHECK_INT(png_write(b, path, err, sizeof err), 0);
+		snprintf(cmd, sizeof cmd, "zbarimg -q '%s' >/dev/null 2>&1", path);
+		CHECK(system(cmd) != 0);    /* no QR code on it */
+		bitmap_free(b);
+	}
+	CHECK(ticket_render_test(&tt, 50, 203, f, err, sizeof err) == NULL);
+}
+
 int
 main(void)
 {
@@ -577,6 +614,7 @@ main(void)
 	test_wrap_and_coverage(f);
 	test_tickets(f);
 	test_ticket_layout(f);
+	test_test_page(f);
 	fonts_free(f);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

@@ -12,7 +12,10 @@
  *     other text, and with a glyph for every character (no empty boxes);
  * then the behaviour: one ticket per visit whatever the taps, the tap guard,
  * the idle countdown and reset, mirroring, keys, speech, the admin gesture
- * and PIN, the document keypad, every error screen and its recovery, and
+ * and PIN, the admin screen (its facts in French, test page, duplicate,
+ * paper counter), large text never shrinking the bottom bar's labels, Yes
+ * and No placed by the window and not the language, digits never answering
+ * the priority question, the document keypad, every error screen and its recovery, and
  * an earlier attestation scanned with a keyboard-wedge QR scanner (a burst
  * told from a person's typing, kept for the visit, sent, refused by the
  * server without stopping anyone, forgotten at the end).
@@ -131,6 +134,8 @@ fx_open(struct fx *x, int w, int h, int dpi, int open, int full_c)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.dpi = dpi;
 	cfg.version = "test";
+	cfg.server_url = "https://queue.example:8443";
+	cfg.printer_spec = "usb:/dev/usb/lp0";
 	x->now = 100000;
 	x->w = w;
 	x->h = h;
@@ -838,7 +843,10 @@ test_keys(void)
 	key(&x, UI_KEY_DOWN); /* service:A -> service:B */
 	key(&x, UI_KEY_ENTER);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
-	key(&x, UI_KEY_DIGIT0 + 1); /* yes */
+	key(&x, UI_KEY_DIGIT0 + 1); /* a digit does not answer the priority question */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	key(&x, UI_KEY_DOWN);       /* the focus, on Yes first; Enter answers */
+	key(&x, UI_KEY_ENTER);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
 	/* a keyboard types the document number */
 	key(&x, UI_KEY_LETTER_A + 2);
@@ -908,6 +916,146 @@ test_speech(void)
 	fx_close(&x);
 }
 
+/* The smallest text size drawn inside target `name` in the last frame, 0 when
+ * it has no text (pictogram only), -1 when there is no such target. */
+static int
+label_size(struct fx *x, const char *name)
+{
+	const struct ui_frame *f = draw(x);
+	int i, ti = -1, sz = 0;
+
+	for (i = 0; i < f->ntargets; i++)
+		if (!strcmp(f->targets[i].name, name))
+			ti = i;
+	if (ti < 0)
+		return -1;
+	for (i = 0; i < f->ncmds; i++)
+		if (f->cmds[i].kind == UI_CMD_TEXT && f->cmds[i].target == ti &&
+		    (sz == 0 || f->cmds[i].size_px < sz))
+			sz = f->cmds[i].size_px;
+	return sz;
+}
+
+/* "Grands caractères" never makes the bottom bar's labels smaller than in
+ * normal text, nor drops a label normal text shows, at any window size. */
+static void
+test_large_bar(void)
+{
+	static const struct { int w, h, dpi; } sz[] = {
+		{ 800, 480, 96 }, { 800, 480, 160 }, { 1024, 600, 96 }, { 1080, 1920, 96 },
+		{ 1920, 1080, 96 }, { 1080, 1920, 160 },
+	};
+	static const char *const bar[] = { "large", "contrast", "listen", "language" };
+	static const char *const langs[] = { "fr", "ar", "ta" };
+	size_t i, j, l;
+
+	for (i = 0; i < sizeof sz / sizeof sz[0]; i++)
+		for (l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+			struct fx x;
+			int normal[4], large[4];
+			char lab[16];
+			fx_open(&x, sz[i].w, sz[i].h, sz[i].dpi, 1, 0);
+			snprintf(lab, sizeof lab, "lang:%s", langs[l]);
+			CHECK(tap(&x, "start") == 0);
+			CHECK(tap(&x, lab) == 0);
+			for (j = 0; j < 4; j++)
+				normal[j] = label_size(&x, bar[j]);
+			CHECK(tap(&x, "large") == 0);
+			for (j = 0; j < 4; j++) {
+				large[j] = label_size(&x, bar[j]);
+				CHECK(large[j] >= normal[j]);
+				if (large[j] < normal[j])
+					fprintf(stderr, "  %dx%d@%d %s: bar label %s is %d px in large text, "
+					    "%d px in normal text\n", sz[i].w, sz[i].h, sz[i].dpi, langs[l],
+					    bar[j], large[j], normal[j]);
+			}
+			fx_close(&x);
+		}
+}
+
+/* Where Yes and No sit on the priority question: the same arrangement
+ * (side by side, or stacked) in French and in Arabic, at every size; Yes at
+ * the reading start: left in French, right in Arabic (mirrored). */
+static void
+test_yes_no_places(void)
+{
+	static const struct { int w, h, dpi, large; } sz[] = {
+		{ 1080, 1920, 96, 0 }, { 1920, 1080, 96, 0 }, { 800, 480, 96, 0 },
+		{ 1080, 1920, 160, 0 }, { 1080, 1920, 96, 1 }, { 800, 480, 96, 1 },
+	};
+	static const char *const langs[] = { "fr", "ar", "ta", "zh" };
+	size_t i, l;
+
+	for (i = 0; i < sizeof sz / sizeof sz[0]; i++) {
+		int side0 = -1;
+		for (l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+			struct fx x;
+			const struct ui_target *y, *n;
+			char lab[16];
+			int side, rtl = !strcmp(langs[l], "ar");
+			fx_open(&x, sz[i].w, sz[i].h, sz[i].dpi, 1, 0);
+			snprintf(lab, sizeof lab, "lang:%s", langs[l]);
+			CHECK(tap(&x, "start") == 0);
+			CHECK(tap(&x, lab) == 0);
+			if (sz[i].large)
+				CHECK(tap(&x, "large") == 0);
+			CHECK(tap(&x, "service:E") == 0);
+			CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+			draw(&x);
+			y = ui_find_target(x.u, "yes");
+			n = ui_find_target(x.u, "no");
+			REQUIRE(y != NULL && n != NULL);
+			side = y->r.y == n->r.y;
+			if (side0 < 0)
+				side0 = side;
+			CHECK_INT(side, side0);
+			if (side != side0)
+				fprintf(stderr, "  %dx%d@%d%s: Yes/No %s in %s, %s in fr\n", sz[i].w, sz[i].h,
+				    sz[i].dpi, sz[i].large ? " large" : "", side ? "side by side" : "stacked",
+				    langs[l], side0 ? "side by side" : "stacked");
+			if (side)
+				CHECK(rtl ? y->r.x > n->r.x : y->r.x < n->r.x);
+			else
+				CHECK(y->r.y < n->r.y);
+			/* the same sizes: only the side changes with the direction */
+			CHECK_INT(y->r.w, n->r.w);
+			CHECK_INT(y->r.h, n->r.h);
+			fx_close(&x);
+		}
+	}
+}
+
+/* Digits typed on a hardware keyboard do not answer the priority question
+ * (a child at the keyboard, a stray keypad): only a tap, or the focus and
+ * Enter, answer it. The numbered cards of lists still take their digits. */
+static void
+test_priority_digits(void)
+{
+	struct fx x;
+	int d;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	for (d = 0; d <= 9; d++) {
+		x.now += 400;
+		ui_keypress(x.u, (enum ui_key)(UI_KEY_DIGIT0 + d), (char[]){ (char)('0' + d), 0 }, x.now);
+		x.now += 400;
+		ui_tick(x.u, x.now);
+		draw(&x);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+		key(&x, (enum ui_key)(UI_KEY_DIGIT0 + d));
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	}
+	/* the focus and Enter still answer */
+	key(&x, UI_KEY_DOWN);
+	key(&x, UI_KEY_ENTER);
+	CHECK(strcmp(ui_screen_name(ui_screen(x.u)), "priority") != 0);
+	fx_close(&x);
+}
+
 static void
 test_admin(void)
 {
@@ -974,6 +1122,155 @@ test_admin(void)
 	CHECK(tap(&x, "resume") == 0);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
 	fx_close(&x);
+}
+
+/* Reach the admin screen (PIN 2468 set by the caller). */
+static void
+to_admin(struct fx *x)
+{
+	int i;
+
+	x->now += 5000;
+	for (i = 0; i < 5; i++) {
+		x->now += 300;
+		ui_tap(x->u, 5, 5, x->now);
+	}
+	CHECK(tap(x, "pin:2") == 0 && tap(x, "pin:4") == 0 && tap(x, "pin:6") == 0 &&
+	    tap(x, "pin:8") == 0 && tap(x, "pin-ok") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x->u)), "admin");
+}
+
+/* The admin screen's facts (in French) and jobs: a test page, a duplicate
+ * of the last ticket, the paper counter and a new roll; one job at a time;
+ * every size it is laid out at. */
+static void
+test_admin_menu(void)
+{
+	static const struct { int w, h, dpi; } sz[] = {
+		{ 1080, 1920, 96 }, { 1920, 1080, 96 }, { 800, 480, 96 },
+		{ 1080, 1920, 160 }, { 1920, 1080, 160 }, { 1024, 600, 96 },
+	};
+	struct fx x;
+	struct ui_action a;
+	struct ui_admin_done d;
+	struct client_ticket t = mk_ticket("C007", "ticket", "fr");
+	size_t i;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK_INT(ui_set_pin(x.u, "2468"), 0);
+	to_admin(&x);
+	/* before anything: the server's address and state, the printer not yet asked */
+	CHECK(ui_has_text(x.u, "Serveur https://queue.example:8443 : joignable"));
+	CHECK(ui_has_text(x.u, "prefecture-93"));
+	CHECK(ui_has_text(x.u, "Imprimante : pas encore interrogée (usb:/dev/usb/lp0)"));
+	CHECK(ui_has_text(x.u, "Papier : 0 impression"));
+	CHECK(ui_has_text(x.u, "depuis le démarrage"));
+	CHECK(ui_find_target(x.u, "test-print") != NULL);
+	CHECK(ui_find_target(x.u, "reprint") == NULL); /* nothing issued yet */
+	check_frame(&x, "admin, nothing printed");
+	/* the printer's states, in French, as polled (no status is not "ready") */
+	ui_printer(x.u, ESCPOS_UNKNOWN, "printer connected; it cannot report its status (one-way)", x.now);
+	CHECK(ui_has_text(x.u, "sans retour d'état"));
+	ui_printer(x.u, ESCPOS_PAPER_NEAR_END, "printer ready, paper running low", x.now);
+	CHECK(ui_has_text(x.u, "rouleau presque fini"));
+	ui_printer(x.u, ESCPOS_OFFLINE, "lost contact with the printer: No such device", x.now);
+	CHECK(ui_has_text(x.u, "hors ligne ou débranchée"));
+	CHECK(ui_has_text(x.u, "Détail technique : lost contact"));
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "admin"); /* staff stay on their screen */
+	ui_printer(x.u, ESCPOS_READY, "printer ready", x.now);
+	CHECK(ui_has_text(x.u, "Imprimante : prête (usb:/dev/usb/lp0)"));
+	CHECK(!ui_has_text(x.u, "ready"));
+	ui_server_down(x.u, "connection refused", x.now);
+	CHECK(ui_has_text(x.u, "Serveur https://queue.example:8443 : injoignable (connection refused)"));
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	/* a test page: one action, even for a double tap; its buttons go meanwhile */
+	count_actions(&x, UI_ACT_TEST_PRINT, NULL);
+	CHECK(tap(&x, "test-print") == 0);
+	ui_tap(x.u, 540, 960, x.now + 10);
+	CHECK_INT(count_actions(&x, UI_ACT_TEST_PRINT, NULL), 1);
+	CHECK(!ui_state_is(x.u, "admin:ready"));
+	CHECK(ui_find_target(x.u, "test-print") == NULL);
+	CHECK(ui_has_text(x.u, "Impression en cours"));
+	memset(&d, 0, sizeof d);
+	d.job = UI_ACT_TEST_PRINT;
+	d.st = ESCPOS_PAPER_OUT;
+	ui_admin_done(x.u, &d, x.now);
+	CHECK(ui_state_is(x.u, "admin:ready"));
+	CHECK(ui_has_text(x.u, "Page de test non imprimée : plus de papier."));
+	CHECK(tap(&x, "test-print") == 0);
+	d.printed = 1;
+	ui_admin_done(x.u, &d, x.now);
+	ui_paper(x.u, 1, 95, x.now);
+	CHECK(ui_has_text(x.u, "Page de test imprimée."));
+	CHECK(ui_has_text(x.u, "Papier : 1 impression, environ 10 cm"));
+	/* a new roll: the counter starts again */
+	CHECK(tap(&x, "new-roll") == 0);
+	CHECK(ui_has_text(x.u, "Papier : 0 impression, environ 0 cm, depuis le dernier rouleau neuf"));
+	ui_paper(x.u, 14, 1330, x.now);
+	CHECK(ui_has_text(x.u, "Papier : 13 impressions, environ 1,2 m"));
+	CHECK(tap(&x, "resume") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	/* a visit: its ticket is the one a duplicate is asked for */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	t.id = 77;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	CHECK(tap(&x, "done") == 0);
+	to_admin(&x);
+	CHECK(ui_has_text(x.u, "Réimprimer le dernier ticket (C007)"));
+	count_actions(&x, UI_ACT_REPRINT, NULL);
+	CHECK(tap(&x, "reprint") == 0);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_REPRINT, &a), 1);
+	CHECK(a.ticket_id == 77);
+	CHECK(ui_find_target(x.u, "reprint") == NULL);
+	memset(&d, 0, sizeof d);
+	d.job = UI_ACT_REPRINT;
+	d.rc = CLIENT_LIMIT;
+	snprintf(d.code, sizeof d.code, "reprint_limit");
+	ui_admin_done(x.u, &d, x.now);
+	CHECK(ui_has_text(x.u, "Réimpression refusée : le nombre maximal de duplicatas"));
+	CHECK(tap(&x, "reprint") == 0);
+	memset(&d, 0, sizeof d);
+	d.job = UI_ACT_REPRINT;
+	d.printed = 1;
+	snprintf(d.number, sizeof d.number, "C007");
+	d.reprints = 1;
+	ui_admin_done(x.u, &d, x.now);
+	CHECK(ui_has_text(x.u, "Ticket C007 réimprimé (DUPLICATA 1)."));
+	check_frame(&x, "admin, after a reprint");
+	fx_close(&x);
+
+	/* laid out at every size, a long note and the reprint button included */
+	for (i = 0; i < sizeof sz / sizeof sz[0]; i++) {
+		char label[64];
+		fx_open(&x, sz[i].w, sz[i].h, sz[i].dpi, 1, 0);
+		CHECK_INT(ui_set_pin(x.u, "2468"), 0);
+		CHECK(tap(&x, "start") == 0);
+		CHECK(tap(&x, "lang:fr") == 0);
+		CHECK(tap(&x, "service:E") == 0);
+		CHECK(tap(&x, "no") == 0);
+		CHECK(tap(&x, "confirm") == 0);
+		ui_issued(x.u, &t, mk_slip(), x.now);
+		ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+		CHECK(tap(&x, "done") == 0);
+		to_admin(&x);
+		ui_printer(x.u, ESCPOS_ERROR, "printer error (paper jam or cutter fault)", x.now);
+		memset(&d, 0, sizeof d);
+		d.job = UI_ACT_REPRINT;
+		d.rc = CLIENT_REFUSED;
+		snprintf(d.code, sizeof d.code, "conflict");
+		ui_admin_done(x.u, &d, x.now);
+		snprintf(label, sizeof label, "admin %dx%d@%d", sz[i].w, sz[i].h, sz[i].dpi);
+		CHECK(ui_find_target(x.u, "reprint") != NULL);
+		CHECK(ui_find_target(x.u, "quit") != NULL);
+		check_frame(&x, label);
+		fx_close(&x);
+	}
 }
 
 static void
@@ -1437,6 +1734,10 @@ main(void)
 	test_keys();
 	test_speech();
 	test_admin();
+	test_admin_menu();
+	test_large_bar();
+	test_yes_no_places();
+	test_priority_digits();
 	test_world();
 	test_holder_refused();
 	test_scan();

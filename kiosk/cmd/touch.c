@@ -142,8 +142,9 @@ usage(FILE *f)
 	    "  --stats             print timings: first frame, input to frame\n"
 	    "  --script FILE       test hook: run the input script in FILE, then quit\n"
 	    "\n"
-	    "Keys: arrows move, Enter chooses, 1-9 pick a numbered choice, Backspace goes\n"
-	    "back, F1 or keypad '+' reads the screen aloud, F2 large text, F3 contrast.\n"
+	    "Keys: arrows move, Enter chooses, 1-9 pick a numbered choice (never the\n"
+	    "priority question: only a tap, or the focus and Enter, answer it), Backspace\n"
+	    "goes back, F1 or keypad '+' reads the screen aloud, F2 large text, F3 contrast.\n"
 	    "A USB QR scanner (keyboard wedge) can scan an earlier attestation de passage\n"
 	    "at any step of a visit: it is sent along when the service is full.\n"
 	    "\n"
@@ -155,7 +156,7 @@ usage(FILE *f)
 	    "expect-target NAME | expect-no-target NAME | expect-speech TEXT | log TEXT | quit\n"
 	    "Screens: loading welcome language procedure guide priority holder confirm\n"
 	    "issuing ticket[:printing|:printed|:failed] server-down printer closed\n"
-	    "full[:...] refused pin admin, and 'idle' for the countdown.\n");
+	    "full[:...] refused pin admin[:ready], and 'idle' for the countdown.\n");
 }
 
 /* ---- the command line --------------------------------------------------------- */
@@ -305,6 +306,8 @@ open_screen(struct touch *t, const struct options *o, char **argv)
 	cfg.idle_s = o->idle;
 	cfg.countdown_s = o->countdown;
 	cfg.version = "1.0.0";
+	cfg.server_url = o->server;     /* shown to staff on the admin screen */
+	cfg.printer_spec = o->printer;
 	if ((t->painter = ui_painter_new(t->fonts, 0)) == NULL ||
 	    (t->u = ui_new(&cfg, t->fonts, w, h, clock_ms())) == NULL) {
 		fprintf(stderr, "kiosk touch: out of memory\n");
@@ -429,6 +432,21 @@ run_actions(struct touch *t)
 		case UI_ACT_QUIT:
 			log_info("touch: the admin quit the kiosk");
 			t->quit = 1;
+			break;
+		case UI_ACT_TEST_PRINT: {
+			char when[32];
+			time_t now = time(NULL);
+			struct tm tm;
+			localtime_r(&now, &tm);
+			strftime(when, sizeof when, "%d/%m/%Y %H:%M", &tm);
+			log_info("touch: the admin asked for a test page");
+			worker_test_print(t->worker, t->fonts, ui_site_name(t->u), when);
+			break;
+		}
+		case UI_ACT_REPRINT:
+			log_info("touch: the admin asked for a duplicate of ticket %lld",
+			    (long long)act.ticket_id);
+			worker_reprint(t->worker, act.ticket_id);
 			break;
 		}
 		free(act.speech);

@@ -24,7 +24,14 @@
 #include "ui/ui.h"
 
 /* What a wake says is waiting (informative: worker_deliver takes all). */
-enum { EV_MENU = 1, EV_PRINTER, EV_ISSUED, EV_PRINTED };
+enum { EV_MENU = 1, EV_PRINTER, EV_ISSUED, EV_PRINTED, EV_REPRINT };
+
+/* What a print job is. */
+enum job_kind {
+	JOB_SLIP,     /* a visitor's ticket or attestation: reported, answered by ui_printed */
+	JOB_REPRINT,  /* a duplicate asked for on the admin screen: reported, ui_admin_done */
+	JOB_TEST,     /* a test page: not reported (no slip), ui_admin_done */
+};
 
 struct worker {
 	pthread_t th;               /* the thread */
@@ -38,10 +45,15 @@ struct worker {
 	struct client_ticket print_t; /* the slip to print and report */
 	struct bitmap *print_b;     /* its bitmap (owned here), NULL if it could not be laid out */
 	char print_err[256];        /* why it could not be laid out */
+	enum job_kind print_kind;   /* what it is */
+	int has_reprint;            /* 1: ask the server for a duplicate of reprint_id */
+	int64_t reprint_id;         /* the ticket */
 	/* set up by worker_start before the thread starts; read-only after */
 	struct worker_config cfg;   /* server, printer, poll periods, wake */
 	int dots, dpi;              /* the printer profile's width and dpi, copied
 	                             * for the UI thread, which lays the slip out */
+	char spec[160];             /* the printer's SPEC and profile name, copied */
+	char profile[16];           /* for the test page */
 	/* results, emptied by the UI thread */
 	int menu_ready;             /* a poll finished */
 	enum client_rc menu_rc;     /* its outcome */
@@ -56,10 +68,20 @@ struct worker {
 	struct client_ticket ticket;/* the slip */
 	char issue_err[256];        /* why not */
 	char issue_code[32];        /* the server's code ("bad_holder"...) */
+	int reprint_ready;          /* a reprint request finished */
+	enum client_rc reprint_rc;  /* its outcome */
+	struct client_ticket reprint_t; /* the duplicate (CLIENT_OK) */
+	char reprint_code[32];      /* the server's code on a refusal */
 	int printed_ready;          /* the print finished */
+	enum job_kind printed_kind; /* what it was */
+	char printed_number[16];    /* JOB_REPRINT: the ticket's number */
+	int printed_reprints;       /* JOB_REPRINT: its duplicate count */
 	int printed_ok;             /* 1: printed */
 	enum escpos_state printed_st; /* printer state after it */
 	char printed_reason[192];   /* the printer's sentence */
+	long paper_slips;           /* slips that left the printer since the start */
+	long paper_dots;            /* their length, in dots (at the profile's dpi) */
+	int paper_ready;            /* the counter changed */
 };
 
 /* Tell the UI thread a result waits in its slot. */
@@ -151,16 +173,59 @@ do_issue(struct worker *w, struct ui_action *job)
 	}
 }
 
-/* Print a slip the UI thread laid out, and tell the server what happened. */
+/* Ask the server for a duplicate; the UI thread lays it out and hands it
+ * back to print. */
 static void
-do_print(struct worker *w, const struct client_ticket *t, const struct bitmap *b,
-    const char *layout_err)
+do_reprint(struct worker *w, int64_t id)
+{
+	struct client_ticket *t = calloc(1, sizeof *t);
+	char err[256] = "out of memory";
+	enum client_rc rc = CLIENT_PROTOCOL;
+
+	if (t)
+		rc = client_reprint(w->cfg.client, id, t, err, sizeof err);
+	if (rc == CLIENT_OK)
+		log_info("touch: duplicate %d of ticket %s asked by staff", t->reprints, t->number);
+	else
+		log_warnx("touch: no duplicate of ticket %lld: %s (%s)", (long long)id,
+		    client_rc_str(rc), err);
+	pthread_mutex_lock(&w->mu);
+	w->reprint_rc = rc;
+	if (t)
+		w->reprint_t = *t;
+	snprintf(w->reprint_code, sizeof w->reprint_code, "%s",
+	    rc == CLIENT_OK ? "" : client_last_code(w->cfg.client));
+	w->reprint_ready = 1;
+	pthread_mutex_unlock(&w->mu);
+	post(w, EV_REPRINT);
+	if (t) {
+		sodium_memzero(t, sizeof *t);
+		free(t);
+	}
+}
+
+/* Print a slip the UI thread laid out, and tell the server what happened
+ * (a test page is no slip: printed only). */
+static void
+do_print(struct worker *w, enum job_kind kind, const struct client_ticket *t,
+    const struct bitmap *b, const char *layout_err)
 {
 	struct dispense_result res;
 	int ok, att = !strcmp(t->kind, "attestation");
 
 	memset(&res, 0, sizeof res);
-	if (b) {
+	if (kind == JOB_TEST) {
+		if (b)
+			ok = printer_print(w->cfg.printer, b, &res.print) == 0;
+		else {
+			ok = 0;
+			res.print.state = ESCPOS_UNKNOWN;
+			snprintf(res.print.reason, sizeof res.print.reason, "test page layout failed: %s",
+			    layout_err);
+		}
+		log_info("touch: test page: %s%s%s", ok ? "printed" : "not printed",
+		    res.print.reason[0] ? " - " : "", res.print.reason);
+	} else if (b) {
 		ok = dispense_print(w->cfg.printer, w->cfg.client, t, b, &res) == 0;
 	} else {
 		res.print.outcome = PRINT_FAILED;
@@ -170,10 +235,20 @@ do_print(struct worker *w, const struct client_ticket *t, const struct bitmap *b
 		    sizeof res.report_err);
 		ok = 0;
 	}
-	log_info("touch: %s %s: %s%s%s; report: %s", att ? "attestation" : "ticket",
-	    att ? t->serial : t->number, printer_outcome_str(res.print.outcome),
-	    res.print.reason[0] ? " - " : "", res.print.reason, client_rc_str(res.report));
+	if (kind != JOB_TEST)
+		log_info("touch: %s %s%s: %s%s%s; report: %s", att ? "attestation" : "ticket",
+		    att ? t->serial : t->number, kind == JOB_REPRINT ? " (duplicate)" : "",
+		    printer_outcome_str(res.print.outcome),
+		    res.print.reason[0] ? " - " : "", res.print.reason, client_rc_str(res.report));
 	pthread_mutex_lock(&w->mu);
+	if (ok && b) {   /* the paper counter: what left the printer */
+		w->paper_slips++;
+		w->paper_dots += b->h;
+		w->paper_ready = 1;
+	}
+	w->printed_kind = kind;
+	snprintf(w->printed_number, sizeof w->printed_number, "%s", t->number);
+	w->printed_reprints = t->reprints;
 	w->printed_ok = ok;
 	w->printed_st = res.print.state;
 	snprintf(w->printed_reason, sizeof w->printed_reason, "%s", ok ? "" : res.print.reason);
@@ -200,16 +275,25 @@ worker_main(void *arg)
 		if (w->has_print) {
 			struct client_ticket t = w->print_t;
 			struct bitmap *b = w->print_b;
+			enum job_kind kind = w->print_kind;
 			char lerr[256];
 			memcpy(lerr, w->print_err, sizeof lerr);
 			w->print_b = NULL;
 			w->has_print = 0;
 			pthread_mutex_unlock(&w->mu);
-			do_print(w, &t, b, lerr);
+			do_print(w, kind, &t, b, lerr);
 			bitmap_free(b);
 			sodium_memzero(&t, sizeof t);
 			pthread_mutex_lock(&w->mu);
 			w->refresh = 1; /* the counts changed */
+			continue;
+		}
+		if (w->has_reprint) {
+			int64_t id = w->reprint_id;
+			w->has_reprint = 0;
+			pthread_mutex_unlock(&w->mu);
+			do_reprint(w, id);
+			pthread_mutex_lock(&w->mu);
 			continue;
 		}
 		if (w->has_job) {
@@ -249,6 +333,8 @@ worker_start(const struct worker_config *cfg, char *err, size_t errlen)
 	w->cfg = *cfg;
 	w->dots = printer_profile(cfg->printer)->dots;
 	w->dpi = printer_profile(cfg->printer)->dpi;
+	snprintf(w->spec, sizeof w->spec, "%s", printer_spec(cfg->printer));
+	snprintf(w->profile, sizeof w->profile, "%s", printer_profile(cfg->printer)->name);
 	pthread_mutex_init(&w->mu, NULL);
 	clock_cond_init(&w->cv);
 	if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
@@ -297,6 +383,16 @@ worker_issue(struct worker *w, const struct ui_action *act)
 }
 
 void
+worker_reprint(struct worker *w, int64_t id)
+{
+	pthread_mutex_lock(&w->mu);
+	w->reprint_id = id;
+	w->has_reprint = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
 worker_refresh(struct worker *w)
 {
 	pthread_mutex_lock(&w->mu);
@@ -325,7 +421,8 @@ bitmap_copy(const struct bitmap *b)
  * (the worker then reports the failure).
  */
 static struct bitmap *
-lay_out_and_print(struct worker *w, struct fonts *f, const struct client_ticket *t)
+lay_out_and_print(struct worker *w, struct fonts *f, const struct client_ticket *t,
+    enum job_kind kind)
 {
 	struct dispense_slip *ds = calloc(1, sizeof *ds);
 	struct bitmap *b = NULL, *copy;
@@ -343,6 +440,7 @@ lay_out_and_print(struct worker *w, struct fonts *f, const struct client_ticket 
 	if (w->has_print)
 		log_warnx("touch: slip %s was never printed (replaced)", w->print_t.number);
 	w->print_t = *t;
+	w->print_kind = kind;
 	bitmap_free(w->print_b);
 	w->print_b = b;
 	snprintf(w->print_err, sizeof w->print_err, "%s", b ? "" : err);
@@ -352,13 +450,44 @@ lay_out_and_print(struct worker *w, struct fonts *f, const struct client_ticket 
 	return copy;
 }
 
+void
+worker_test_print(struct worker *w, struct fonts *f, const char *site_name, const char *when)
+{
+	struct ticket_test tt;
+	struct bitmap *b;
+	char lines[512], err[256] = "";
+
+	snprintf(lines, sizeof lines, "Imprimé le %s\nImprimante : %s\nProfil : %s, %d points "
+	    "par ligne, %d dpi\nSi le cadre est complet et la bande noire sans trait blanc, "
+	    "l'imprimante va bien.", when, w->spec, w->profile, w->dots, w->dpi);
+	tt.site_name = site_name;
+	tt.lines = lines;
+	if ((b = ticket_render_test(&tt, w->dots, w->dpi, f, err, sizeof err)) == NULL)
+		log_warnx("touch: the test page cannot be laid out: %s", err);
+	pthread_mutex_lock(&w->mu);
+	if (w->has_print)
+		log_warnx("touch: slip %s was never printed (replaced)", w->print_t.number);
+	memset(&w->print_t, 0, sizeof w->print_t);
+	w->print_kind = JOB_TEST;
+	bitmap_free(w->print_b);
+	w->print_b = b;
+	snprintf(w->print_err, sizeof w->print_err, "%s", b ? "" : err);
+	w->has_print = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
 /* Take what the worker left in its slots and give it to the ui. */
 void
 worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 {
 	struct client_menu *menu = NULL;
-	struct client_ticket *t = NULL;
+	struct client_ticket *t = NULL, *rt = NULL;
+	struct ui_admin_done ad;
 	int menu_ready, pst_ready, issued_ready, printed_ready, issue_slip = 0, printed_ok = 0;
+	int reprint_ready, paper_ready;
+	long paper_slips = 0, paper_mm = 0;
+	enum job_kind printed_kind = JOB_SLIP;
 	enum client_rc menu_rc = CLIENT_OK, issue_rc = CLIENT_OK;
 	enum escpos_state pst = ESCPOS_UNKNOWN, printed_st = ESCPOS_UNKNOWN;
 	char menu_err[256], pst_reason[192], issue_err[256], issue_code[32], printed_reason[192];
@@ -390,8 +519,28 @@ worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 	} else {
 		issued_ready = 0;
 	}
+	memset(&ad, 0, sizeof ad);
+	reprint_ready = w->reprint_ready;
+	if (reprint_ready && (rt = malloc(sizeof *rt)) != NULL) {
+		*rt = w->reprint_t;
+		sodium_memzero(&w->reprint_t, sizeof w->reprint_t);
+		ad.job = UI_ACT_REPRINT;
+		ad.rc = w->reprint_rc;
+		snprintf(ad.code, sizeof ad.code, "%s", w->reprint_code);
+		snprintf(ad.number, sizeof ad.number, "%s", rt->number);
+		w->reprint_ready = 0;
+	} else {
+		reprint_ready = 0;
+	}
+	paper_ready = w->paper_ready;
+	if (paper_ready) {
+		paper_slips = w->paper_slips;
+		paper_mm = w->dpi > 0 ? (long)(w->paper_dots * 25.4 / w->dpi + 0.5) : 0;
+		w->paper_ready = 0;
+	}
 	printed_ready = w->printed_ready;
 	if (printed_ready) {
+		printed_kind = w->printed_kind;
 		printed_ok = w->printed_ok;
 		printed_st = w->printed_st;
 		memcpy(printed_reason, w->printed_reason, sizeof printed_reason);
@@ -411,12 +560,34 @@ worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 		ui_printer(u, pst, pst_reason, now);
 	if (issued_ready) {
 		if (issue_slip)
-			ui_issued(u, t, lay_out_and_print(w, f, t), now);
+			ui_issued(u, t, lay_out_and_print(w, f, t, JOB_SLIP), now);
 		else
 			ui_issue_failed(u, issue_rc, issue_code, issue_err, now);
 		sodium_memzero(t, sizeof *t);
 		free(t);
 	}
-	if (printed_ready)
+	if (reprint_ready) {
+		if (ad.rc == CLIENT_OK)   /* laid out here, printed by the worker: answered then */
+			bitmap_free(lay_out_and_print(w, f, rt, JOB_REPRINT));
+		else
+			ui_admin_done(u, &ad, now);
+		sodium_memzero(rt, sizeof *rt);
+		free(rt);
+	}
+	if (paper_ready)
+		ui_paper(u, paper_slips, paper_mm, now);
+	if (printed_ready && printed_kind == JOB_SLIP) {
 		ui_printed(u, printed_ok, printed_st, printed_reason, now);
+	} else if (printed_ready) {
+		memset(&ad, 0, sizeof ad);
+		ad.job = printed_kind == JOB_TEST ? UI_ACT_TEST_PRINT : UI_ACT_REPRINT;
+		ad.printed = printed_ok;
+		ad.st = printed_st;
+		ad.rc = CLIENT_OK;
+		pthread_mutex_lock(&w->mu);
+		snprintf(ad.number, sizeof ad.number, "%s", w->printed_number);
+		ad.reprints = w->printed_reprints;
+		pthread_mutex_unlock(&w->mu);
+		ui_admin_done(u, &ad, now);
+	}
 }

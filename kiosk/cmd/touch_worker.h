@@ -14,6 +14,10 @@
  *     on the UI thread with its fonts (the screen shows the very bitmap
  *     that is printed), and handed back to the worker to print.
  *
+ * Admin jobs (a test page, a duplicate of the last ticket) take the same
+ * path: a request slot, the network and the printer on the worker, the
+ * answer in a slot.
+ *
  * Must not depend on: SDL (the wake callback is all it knows of the
  * window), speech.
  */
@@ -53,6 +57,15 @@ void worker_issue(struct worker *w, const struct ui_action *act);
 
 /* UI thread: poll the menu and the printer now. */
 void worker_refresh(struct worker *w);
+
+/* UI thread, for the admin screen. A test page (laid out here with fonts
+ * f: the site's name, `when`, the printer's SPEC and profile), or a
+ * duplicate of ticket `id` (POST /tickets/{id}/reprint, then laid out and
+ * printed like any slip, and reported). The answer comes back through
+ * worker_deliver as ui_admin_done; every slip printed counts in ui_paper. */
+void worker_test_print(struct worker *w, struct fonts *f, const char *site_name,
+    const char *when);
+void worker_reprint(struct worker *w, int64_t id);
 
 /* UI thread, after a wake: give every result waiting to the ui; a slip
  * issued is laid out with fonts f and handed to the worker to print. */

@@ -1,7 +1,7 @@
 /*
  * verify: `kiosk verify`, check a slip offline with nothing but the site's
  * published public key (docs/VERIFY.md). Reads the payload a scanner typed,
- * or decodes the QR code in a PNG photo/scan with zbar.
+ * or decodes the QR code in a PNG scan or a JPEG photo with zbar.
  *
  * Platform module: the only file that includes zbar.h. The checking itself
  * is slip_verify() in the pure core (sign.c); this file reads files, the
@@ -17,6 +17,7 @@
 
 #include "core/bitmap.h"
 #include "cmd/cmds.h"
+#include "io/jpegio.h"
 #include "io/pngio.h"
 #include "core/sign.h"
 
@@ -36,15 +37,16 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: kiosk verify --pubkey KEYFILE [--today YYYYMMDD | --any-day] PAYLOAD\n"
-	    "       kiosk verify --pubkey KEYFILE [--today YYYYMMDD | --any-day] --image FILE.png\n"
+	    "       kiosk verify --pubkey KEYFILE [--today YYYYMMDD | --any-day] --image FILE\n"
 	    "\n"
 	    "Check offline that a slip (ticket or attestation de passage) was signed by\n"
 	    "the site whose public key is in KEYFILE (the line 'kiosk admin pubkey'\n"
 	    "prints: kiosk-pubkey v1 SITE HEX). PAYLOAD is the text a QR scanner types;\n"
-	    "'-' reads it from standard input. --image decodes the QR code in a PNG.\n"
+	    "'-' reads it from standard input. --image decodes the QR code in a PNG\n"
+	    "or JPEG picture (a scan, or a phone's photo, even taken at an angle).\n"
 	    "\n"
 	    "  --pubkey KEYFILE   the site's public key (required)\n"
-	    "  --image FILE.png   read the QR code from a picture instead\n"
+	    "  --image FILE       read the QR code from a PNG or JPEG picture instead\n"
 	    "  --today YYYYMMDD   the day a ticket must be for (default: today, local time)\n"
 	    "  --any-day          do not check the day (e.g. a ticket kept as evidence)\n"
 	    "Attestations prove a past visit: their day is shown, never checked.\n"
@@ -82,48 +84,38 @@ read_small(const char *path, char *buf, size_t buflen)
 	return 0;
 }
 
+/* A picture: PNG or JPEG, told apart by their first bytes, not the name. */
+static struct bitmap *
+read_picture(const char *path, char *err, size_t errlen)
+{
+	if (jpeg_sniff(path))
+		return jpeg_read(path, err, errlen);
+	return png_read(path, err, errlen);
+}
+
 /*
- * Decode the first QR code in a PNG into out. 0 found, 1 none found,
- * -1 error (message printed).
+ * One zbar pass over a grey picture (0 = black, as zbar's Y800 wants).
+ * 0 found (into out), 1 none, -1 zbar error.
  */
 static int
-scan_image(const char *path, char *out, size_t outlen)
+zbar_pass(const unsigned char *grey, int w, int h, char *out, size_t outlen)
 {
-	char err[256];
-	struct bitmap *b;
-	zbar_image_scanner_t *sc = NULL;
-	zbar_image_t *img = NULL;
+	zbar_image_scanner_t *sc;
+	zbar_image_t *img;
 	const zbar_symbol_t *sym;
-	unsigned char *grey = NULL;
-	size_t i, npx;
-	int rc = -1, n;
+	int rc = -1;
 
-	if ((b = png_read(path, err, sizeof err)) == NULL) {
-		fprintf(stderr, "kiosk verify: %s\n", err);
-		return -1;
-	}
-	npx = (size_t)b->w * (size_t)b->h;
-	if ((grey = malloc(npx ? npx : 1)) == NULL) {
-		fprintf(stderr, "kiosk verify: out of memory\n");
+	sc = zbar_image_scanner_create();
+	img = zbar_image_create();
+	if (sc == NULL || img == NULL)
 		goto out;
-	}
-	/* bitmap: 0 = paper, 255 = ink; zbar's Y800: 0 = black. */
-	for (i = 0; i < npx; i++)
-		grey[i] = (unsigned char)(255 - b->px[i]);
-	if ((sc = zbar_image_scanner_create()) == NULL || (img = zbar_image_create()) == NULL) {
-		fprintf(stderr, "kiosk verify: zbar failed to start\n");
-		goto out;
-	}
 	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
 	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
-	zbar_image_set_size(img, (unsigned)b->w, (unsigned)b->h);
-	zbar_image_set_data(img, grey, npx, NULL);
-	n = zbar_scan_image(sc, img);
-	if (n < 0) {
-		fprintf(stderr, "kiosk verify: %s: zbar could not scan the image\n", path);
+	zbar_image_set_size(img, (unsigned)w, (unsigned)h);
+	zbar_image_set_data(img, grey, (unsigned long)w * (unsigned long)h, NULL);
+	if (zbar_scan_image(sc, img) < 0)
 		goto out;
-	}
 	rc = 1;
 	for (sym = zbar_image_first_symbol(img); sym; sym = zbar_symbol_next(sym)) {
 		const char *data = zbar_symbol_get_data(sym);
@@ -142,6 +134,109 @@ out:
 		zbar_image_destroy(img);
 	if (sc)
 		zbar_image_scanner_destroy(sc);
+	return rc;
+}
+
+/* The picture shrunk by an integer factor f (mean of each f x f block):
+ * a phone photo's QR modules are many pixels wide, and its sensor noise and
+ * JPEG blocks confuse zbar's edge finder at full size. NULL on OOM. */
+static unsigned char *
+shrink(const unsigned char *g, int w, int h, int f, int *nw, int *nh)
+{
+	unsigned char *o;
+	int x, y, i, j;
+
+	*nw = w / f;
+	*nh = h / f;
+	if (*nw < 1 || *nh < 1 || (o = malloc((size_t)*nw * (size_t)*nh)) == NULL)
+		return NULL;
+	for (y = 0; y < *nh; y++)
+		for (x = 0; x < *nw; x++) {
+			unsigned long sum = 0;
+			for (j = 0; j < f; j++)
+				for (i = 0; i < f; i++)
+					sum += g[(size_t)(y * f + j) * (size_t)w + (size_t)(x * f + i)];
+			o[(size_t)y * (size_t)*nw + (size_t)x] = (unsigned char)(sum / ((unsigned long)f * (unsigned long)f));
+		}
+	return o;
+}
+
+/* Black and white in place, at the mean between the darkest and lightest
+ * tenth (a photo's paper is grey, and its ink is not black). */
+static void
+binarize(unsigned char *g, size_t n)
+{
+	unsigned long hist[256] = {0}, acc = 0;
+	int lo = 0, hi = 255, t;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		hist[g[i]]++;
+	for (lo = 0; lo < 255 && (acc += hist[lo]) < n / 10; lo++)
+		;
+	for (acc = 0, hi = 255; hi > 0 && (acc += hist[hi]) < n / 10; hi--)
+		;
+	t = (lo + hi) / 2;
+	for (i = 0; i < n; i++)
+		g[i] = g[i] <= t ? 0 : 255;
+}
+
+/*
+ * Decode the first QR code in a PNG or JPEG into out. 0 found, 1 none
+ * found, -1 error (message printed).
+ *
+ * A scan is read at once. A photo taken at an angle may need more: zbar's
+ * QR reader finds the code at any rotation and under a mild perspective,
+ * but not always at a phone's full resolution, nor through uneven light.
+ * So the picture is tried as it is, then shrunk by 2, 3 and 4, each plain
+ * and made black and white: at most 7 passes, each bounded by the picture.
+ */
+static int
+scan_image(const char *path, char *out, size_t outlen)
+{
+	static const int factors[] = { 1, 2, 3, 4 };
+	char err[256];
+	struct bitmap *b;
+	unsigned char *grey = NULL, *small;
+	size_t i, npx;
+	int rc = -1, f, pass, sw, sh;
+
+	if ((b = read_picture(path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "kiosk verify: %s\n", err);
+		return -1;
+	}
+	npx = (size_t)b->w * (size_t)b->h;
+	if ((grey = malloc(npx ? npx : 1)) == NULL) {
+		fprintf(stderr, "kiosk verify: out of memory\n");
+		goto out;
+	}
+	/* bitmap: 0 = paper, 255 = ink; zbar's Y800: 0 = black. */
+	for (i = 0; i < npx; i++)
+		grey[i] = (unsigned char)(255 - b->px[i]);
+	for (f = 0; f < (int)(sizeof factors / sizeof factors[0]); f++) {
+		if (factors[f] == 1) {
+			sw = b->w;
+			sh = b->h;
+			small = grey;
+		} else if ((small = shrink(grey, b->w, b->h, factors[f], &sw, &sh)) == NULL) {
+			break;   /* too small to shrink further, or OOM: nothing more to try */
+		}
+		/* Pass 0: as it is; pass 1: black and white (not at the original
+		 * size, whose pixels are grey's own: a clean scan was read already). */
+		for (pass = 0; pass < (factors[f] == 1 ? 1 : 2); pass++) {
+			if (pass == 1)
+				binarize(small, (size_t)sw * (size_t)sh);
+			if ((rc = zbar_pass(small, sw, sh, out, outlen)) != 1)
+				break;
+		}
+		if (small != grey)
+			free(small);
+		if (rc != 1)
+			break;
+	}
+	if (rc < 0)
+		fprintf(stderr, "kiosk verify: %s: zbar could not scan the image\n", path);
+out:
 	free(grey);
 	bitmap_free(b);
 	return rc;

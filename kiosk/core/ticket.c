@@ -461,3 +461,65 @@ fail:
 	bitmap_free(L.b);
 	return NULL;
 }
+
+struct bitmap *
+ticket_render_test(const struct ticket_test *t, int width_dots, int dpi, struct fonts *f,
+    char *err, size_t errlen)
+{
+	struct lay L;
+	int margin, y0;
+
+	expect(t != NULL && f != NULL);
+	if (width_dots < 200 || width_dots > 2048 || dpi < 100 || dpi > 600) {
+		errf(err, errlen, "test page: width %d dots at %d dpi is not a printer", width_dots, dpi);
+		return NULL;
+	}
+	memset(&L, 0, sizeof L);
+	L.f = f;
+	L.dpi = dpi;
+	L.lang = "fr";
+	L.err = err;
+	L.errlen = errlen;
+	if ((L.b = bitmap_new(width_dots, MAX_H)) == NULL) {
+		errf(err, errlen, "test page: out of memory");
+		return NULL;
+	}
+	margin = mm(&L, 1.5);
+	L.x0 = margin;
+	L.w = width_dots - 2 * margin;
+	L.y = mm(&L, 2);
+	if (para(&L, t->site_name, "fr", pt(&L, 9), TEXT_BOLD, TEXT_ALIGN_CENTRE) != 0)
+		goto fail;
+	rule(&L);
+	y0 = L.y + mm(&L, 2);
+	L.y = y0;
+	if (para(&L, "TEST D'IMPRESSION", "fr", pt(&L, 16), TEXT_BOLD, TEXT_ALIGN_CENTRE) != 0 ||
+	    para(&L, "Ce n'est pas un ticket.", "fr", pt(&L, 10), TEXT_BOLD, TEXT_ALIGN_CENTRE) != 0)
+		goto fail;
+	L.y += mm(&L, 2);
+	{
+		/* a solid band across the column: a dead dot of the head shows as
+		 * a white line through it */
+		struct rect band = { L.x0, L.y, L.w, mm(&L, 4) };
+		bitmap_fill(L.b, band, 255);
+		L.y += band.h + mm(&L, 2);
+	}
+	/* the lines inside the frame, clear of its edges */
+	L.x0 += mm(&L, 1.5);
+	L.w -= 2 * mm(&L, 1.5);
+	if (para(&L, t->lines, "fr", pt(&L, 9), 0, TEXT_ALIGN_LEFT) != 0)
+		goto fail;
+	L.x0 = margin;
+	L.w = width_dots - 2 * margin;
+	L.y += mm(&L, 2);
+	frame(&L, y0, mm(&L, 1));
+	L.y += mm(&L, 5);
+	if (bitmap_set_height(L.b, L.y) != 0) {
+		errf(err, errlen, "test page: out of memory");
+		goto fail;
+	}
+	return L.b;
+fail:
+	bitmap_free(L.b);
+	return NULL;
+}

@@ -78,4 +78,20 @@ struct ticket_view {
 struct bitmap *ticket_render(const struct ticket_view *v, int width_dots, int dpi,
     struct fonts *f, char *err, size_t errlen);
 
+/* A test page (the kiosk's admin screen): never a ticket, no QR code. */
+struct ticket_test {
+	const char *site_name;  /* "Préfecture de la Seine-Saint-Denis — Bobigny"; may be NULL */
+	const char *lines;      /* what is being tested, French, '\n' between lines */
+};
+
+/*
+ * Lay a test page out at width_dots and dpi: the site, "TEST
+ * D'IMPRESSION", "Ce n'est pas un ticket", the caller's lines, and a frame
+ * on the printable column's edges with a solid band, so that staff see at
+ * once whether the whole width prints and the head has no dead dots. NULL
+ * with err on failure.
+ */
+struct bitmap *ticket_render_test(const struct ticket_test *t, int width_dots, int dpi,
+    struct fonts *f, char *err, size_t errlen);
+
 #endif

@@ -173,7 +173,8 @@ struct rect kit_grid_cell(struct ui *u, struct rect a, const struct grid *g, int
 void kit_pager(struct ui *u, int pages);
 /* One page button at (x, y), a target's size: the previous page, or the next. */
 void kit_page_button(struct ui *u, int x, int y, int next);
-/* Two big answer buttons from y (keys 1 and 2), said aloud. */
-void kit_yes_no(struct ui *u, int y, const char *yes_id, const char *no_id);
+/* Two big answer buttons from y, said aloud; keys: 1 gives them the number
+ * keys 1 and 2, 0 none (a question a stray digit must not answer). */
+void kit_yes_no(struct ui *u, int y, const char *yes_id, const char *no_id, int keys);
 
 #endif

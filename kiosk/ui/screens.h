@@ -140,6 +140,8 @@ void holder_key(struct ui *u, int id, int arg);
  * or UI_T_PIN_OK. */
 void admin_key(struct ui *u, int id, int arg);
 void admin_clear(struct ui *u); /* forget the digits typed */
+/* A job button of the admin screen: UI_T_ADMIN_TEST, _REPRINT or _ROLL. */
+void admin_button(struct ui *u, int id);
 /* The hidden gesture: CORNER_TAPS taps in the top-left corner within a few
  * seconds opens the PIN keypad. 1 when the tap was in the corner (and is
  * swallowed). */

@@ -46,6 +46,7 @@ struct metrics {
 	int tgt;          /* smallest target side */
 	int fb;           /* body text size */
 	int fs;           /* small text size */
+	int fbar;         /* the bottom bar's labels (large text: not below normal's) */
 	int ft;           /* title size */
 	int fmin;         /* smallest size text may shrink to */
 	int pad;          /* outer margin */
@@ -143,6 +144,16 @@ struct ui {
 	int pin_wrong;              /* show "wrong code" */
 	int64_t corner[CORNER_TAPS];/* times of the last corner taps */
 	int ncorner;                /* taps recorded */
+	enum escpos_state printer_seen; /* the printer's state as polled (UNKNOWN kept) */
+	int printer_polled;         /* 1 once a state arrived */
+	int64_t last_id;            /* the last ticket issued here (for a reprint), 0 none */
+	char last_number[16];       /* its number */
+	int admin_busy;             /* 1: a test print or reprint is under way */
+	char admin_note[200];       /* what became of the last one (French), "" none */
+	int admin_note_bad;         /* 1: it failed */
+	long paper_slips, paper_mm; /* paper counter since the kiosk started (ui_paper) */
+	long roll_slips, roll_mm;   /* its values when the last new roll was put in */
+	int roll_set;               /* 1 once "new roll" was pressed */
 
 	/* the frame being built */
 	struct ui_cmd cmds[MAX_CMDS];          /* draw commands */

@@ -50,7 +50,8 @@ act_push(struct ui *u, const struct ui_action *a)
 		 * happens to a caller that never does: drop the oldest refresh or
 		 * speech, never a ticket or a quit. */
 		for (i = 0; i < u->nacts; i++)
-			if (u->acts[i].kind != UI_ACT_ISSUE && u->acts[i].kind != UI_ACT_QUIT)
+			if (u->acts[i].kind != UI_ACT_ISSUE && u->acts[i].kind != UI_ACT_QUIT &&
+			    u->acts[i].kind != UI_ACT_TEST_PRINT && u->acts[i].kind != UI_ACT_REPRINT)
 				break;
 		expect(i < u->nacts);
 		free(u->acts[i].speech);
@@ -254,12 +255,20 @@ ui_state_is(const struct ui *u, const char *want)
 		return 0;
 	if (want[n] == '\0')
 		return 1;
+	if (u->screen == UI_S_ADMIN)
+		return !strcmp(want + n, ":ready") && !u->admin_busy;
 	if (want[n] != ':' || (u->screen != UI_S_TICKET && u->screen != UI_S_FULL))
 		return 0;
 	want += n + 1;
 	return (!strcmp(want, "printing") && u->print == UI_PRINT_PRINTING) ||
 	    (!strcmp(want, "printed") && u->print == UI_PRINT_DONE) ||
 	    (!strcmp(want, "failed") && u->print == UI_PRINT_FAILED);
+}
+
+const char *
+ui_site_name(const struct ui *u)
+{
+	return u->menu && u->menu->site.name[0] ? u->menu->site.name : NULL;
 }
 
 int

@@ -118,6 +118,9 @@ enum ui_tid {
 	UI_T_PIN_OK,       /* admin PIN keypad: validate */
 	UI_T_ADMIN_RESUME, /* admin screen: back to the public screens */
 	UI_T_ADMIN_QUIT,   /* admin screen: quit the kiosk */
+	UI_T_ADMIN_TEST,   /* admin screen: print a test page */
+	UI_T_ADMIN_REPRINT,/* admin screen: reprint the last ticket (a duplicate) */
+	UI_T_ADMIN_ROLL,   /* admin screen: a new paper roll: the paper counter restarts */
 	UI_T_CHAR,         /* document keypad: arg = the character ('A'..'Z', '0'..'9') */
 	UI_T_CHAR_DEL,     /* document keypad: erase the last character */
 	UI_T_CHAR_OK,      /* document keypad: validate */
@@ -155,7 +158,8 @@ enum ui_screen {
 	UI_S_UNCERTAIN,   /* no answer in time: a ticket MAY exist; ask at the desk with
 	                   * the request's key */
 	UI_S_PIN,         /* admin PIN keypad (after the hidden gesture) */
-	UI_S_ADMIN,       /* admin screen: resume or quit */
+	UI_S_ADMIN,       /* admin screen: the server's and printer's state, the paper
+	                   * counter; test print, reprint, resume or quit */
 };
 
 /* "welcome", "language", ... "holder", "ticket", "server-down", "printer",
@@ -194,6 +198,8 @@ enum ui_act_kind {
 	UI_ACT_SPEAK,     /* say `speech` (replacing whatever is being said) */
 	UI_ACT_HUSH,      /* stop speaking */
 	UI_ACT_QUIT,      /* the admin asked to quit the kiosk */
+	UI_ACT_TEST_PRINT,/* the admin asked for a test page (answer: ui_admin_done) */
+	UI_ACT_REPRINT,   /* the admin asked for a duplicate of ticket_id (answer: ui_admin_done) */
 };
 
 struct ui_action {
@@ -207,6 +213,7 @@ struct ui_action {
 	                         * scanned during the visit (its QR text as typed by
 	                         * the scanner), "" none: client_request.previous */
 	char *speech;           /* SPEAK: lines "LANG\tTEXT\n", in order; caller frees */
+	int64_t ticket_id;      /* REPRINT: the server's id of the ticket */
 };
 
 /* ---- set-up ----------------------------------------------------------- */
@@ -218,6 +225,8 @@ struct ui_config {
 	int countdown_s;      /* length of the visible countdown (20 when 0) */
 	int cycle_ms;         /* welcome: time each language's "touch to start" stays (2500 when 0) */
 	const char *version;  /* shown on the admin screen; may be NULL */
+	const char *server_url;   /* the server's address, for the admin screen; may be NULL */
+	const char *printer_spec; /* the printer's SPEC (printer.h), for the admin screen; may be NULL */
 };
 
 struct ui; /* opaque */
@@ -294,6 +303,23 @@ void ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const ch
  * explain a failure. */
 void ui_printed(struct ui *u, int ok, enum escpos_state st, const char *reason, int64_t now);
 
+/* What became of an admin job (UI_ACT_TEST_PRINT or UI_ACT_REPRINT). */
+struct ui_admin_done {
+	enum ui_act_kind job;   /* UI_ACT_TEST_PRINT or UI_ACT_REPRINT */
+	int printed;            /* 1: the page left the printer (confirmed or one-way) */
+	enum escpos_state st;   /* the printer's state after a failed print */
+	enum client_rc rc;      /* REPRINT: the server's answer (not CLIENT_OK: nothing printed) */
+	char code[32];          /* REPRINT: the server's code on a refusal ("reprint_limit"), or "" */
+	char number[16];        /* REPRINT: the ticket's number, "A042" */
+	int reprints;           /* REPRINT: the duplicate's count (DUPLICATA n) */
+};
+/* An admin job ended: the admin screen says how, in French. */
+void ui_admin_done(struct ui *u, const struct ui_admin_done *d, int64_t now);
+/* The printer's paper counter since the kiosk started: slips (tickets,
+ * duplicates, attestations, test pages) that left it, and their length in
+ * millimetres. The admin screen shows it from the last new roll. */
+void ui_paper(struct ui *u, long slips, long mm, int64_t now);
+
 /* ---- output ------------------------------------------------------------- */
 
 /* 1 when something changed since the last ui_draw(). */
@@ -311,12 +337,15 @@ enum ui_screen ui_screen(const struct ui *u);
 enum ui_print ui_print_state(const struct ui *u);
 int ui_idle_showing(const struct ui *u);      /* 1 while the countdown is shown */
 const char *ui_lang(const struct ui *u);      /* the visitor's language code */
+/* The site's name from the last menu, or NULL (the test page prints it). */
+const char *ui_site_name(const struct ui *u);
 /* The earlier attestation scanned during this visit, "" when none. */
 const char *ui_previous(const struct ui *u);
 /* "welcome", "ticket:printed", "idle"...: matches `want` as a script waits
  * for it: "ticket" matches any ticket state, "ticket:printing",
  * "ticket:printed", "ticket:failed" one of them (the same for "full" with an
- * attestation), "idle" the countdown. */
+ * attestation), "idle" the countdown, "admin:ready" the admin screen with
+ * no test print or reprint under way. */
 int ui_state_is(const struct ui *u, const char *want);
 /* 1 when some text of the last frame contains `needle`. */
 int ui_has_text(struct ui *u, const char *needle);

@@ -296,8 +296,16 @@ flow_activate(struct ui *u, const struct ui_target *t)
 		}
 		break;
 	case UI_T_DONE:
-	case UI_T_ADMIN_RESUME:
 		flow_reset(u);
+		break;
+	case UI_T_ADMIN_RESUME:
+		u->admin_note[0] = '\0';
+		flow_reset(u);
+		break;
+	case UI_T_ADMIN_TEST:
+	case UI_T_ADMIN_REPRINT:
+	case UI_T_ADMIN_ROLL:
+		admin_button(u, t->id);
 		break;
 	case UI_T_MORE:
 		break; /* the tap itself extended the time */

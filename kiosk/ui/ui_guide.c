@@ -41,7 +41,7 @@ question(struct ui *u)
 	y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->ft * 5 / 4, TEXT_BOLD,
 	    TEXT_ALIGN_LEFT, C_TEXT);
 	kit_say(u, lang, s);
-	kit_yes_no(u, y + m->pad, "Oui", "Non");
+	kit_yes_no(u, y + m->pad, "Oui", "Non", 1);
 	kit_nav(u, kit_nav_back_cancel, 2);
 }
 

@@ -112,6 +112,9 @@ scr_priority(struct ui *u)
 	ty += kit_para(u, tx, ty, tw, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
 	kit_say(u, lang, s);
 	y = imax(y + ps, ty) + m->pad;
-	kit_yes_no(u, y, "Oui, j'ai une priorité", "Non");
+	/* No number keys: claiming a priority is a choice a person makes on
+	 * the screen (a tap, or the focus and Enter), never a digit typed on a
+	 * keyboard left on the kiosk, or one a child presses. */
+	kit_yes_no(u, y, "Oui, j'ai une priorité", "Non", 0);
 	kit_nav(u, kit_nav_back_cancel, 2);
 }

@@ -64,6 +64,13 @@ kit_metrics(struct ui *u)
 	m->fb = imax(m->fmin,
 	    (int)(clampi((int)(mn * 0.028), (int)(4.5 * m->mm), (int)(9 * m->mm)) * scale));
 	m->fs = imax(m->fmin, imax((int)(3.6 * m->mm * scale), m->fb * 82 / 100));
+	/* The bar's labels: in large text, never smaller than normal text's
+	 * unsqueezed ones, even when the page above squeezes to fit. */
+	m->fbar = m->fs;
+	if (u->large) {
+		int fb1 = imax(m->fmin, clampi((int)(mn * 0.028), (int)(4.5 * m->mm), (int)(9 * m->mm)));
+		m->fbar = imax(m->fs, imax(m->fmin, imax((int)(3.6 * m->mm), fb1 * 82 / 100)));
+	}
 	m->ft = imax(m->fb, m->fb * (u->squeeze ? 4 : 3) / (u->squeeze ? 3 : 2));
 	m->pad = imax((int)(2 * m->mm), imax((int)(3 * m->mm), mn / 45) * pct / 100);
 	m->gap = imax((int)(1.5 * m->mm), imax((int)(2 * m->mm), m->pad * 2 / 3) * pct / 100);
@@ -78,7 +85,7 @@ kit_metrics(struct ui *u)
 		m->header_h = imax(kit_lineh(u, m->fs) + m->gap, (int)(9 * m->mm));
 	m->bar_h = m->tgt + 2 * (m->gap / 2);
 	if (u->large)
-		m->bar_h = imax(m->bar_h, kit_lineh(u, m->fs) * 2 + m->gap);
+		m->bar_h = imax(m->bar_h, kit_lineh(u, m->fbar) * 2 + m->gap);
 	m->body = mkrect(m->pad, m->header_h + m->pad, u->w - 2 * m->pad,
 	    u->h - m->header_h - m->bar_h - 2 * m->pad);
 }

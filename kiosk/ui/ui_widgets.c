@@ -79,7 +79,8 @@ kit_button(struct ui *u, struct rect r, enum bstyle st, enum picto p, const char
 		} else {
 			kit_picto(u, p, mkrect(r.x + (r.w - ph) / 2, r.y + inner / 2, ph, ph), ink,
 			    face);
-			kit_textbox(u, lb, label, lang, imin(size, m->fs), TEXT_BOLD,
+			/* small text under the pictogram; the bar's own size stays */
+			kit_textbox(u, lb, label, lang, size == m->fbar ? size : imin(size, m->fs), TEXT_BOLD,
 			    TEXT_ALIGN_CENTRE, ink);
 		}
 		kit_own(u, first, ti);
@@ -100,9 +101,9 @@ kit_button(struct ui *u, struct rect r, enum bstyle st, enum picto p, const char
 }
 
 /* The navigation buttons queued for the bar at one edge (end 0: start), from
- * *x on, bw wide. */
+ * *x on, bw wide and h high. */
 static void
-bar_nav(struct ui *u, int end, int *x, int y, int bw)
+bar_nav(struct ui *u, int end, int *x, int y, int bw, int h)
 {
 	struct metrics *m = &u->m;
 	int k;
@@ -111,7 +112,7 @@ bar_nav(struct ui *u, int end, int *x, int y, int bw)
 		if (u->navq[k]->end == end) {
 			const struct navbtn *b = u->navq[k];
 			const char *nl, *nlabel = kit_tr(u, b->msgid, &nl);
-			kit_button(u, mkrect(*x, y, bw, m->tgt), b->st, b->p, nlabel, nl, m->fs,
+			kit_button(u, mkrect(*x, y, bw, h), b->st, b->p, nlabel, nl, m->fbar,
 			    b->id, 0, 0, b->name);
 			*x += bw + m->gap;
 		}
@@ -124,7 +125,11 @@ kit_bar(struct ui *u, int with_a11y)
 {
 	struct metrics *m = &u->m;
 	int n = (with_a11y ? 4 : 0) + u->nnavq, i, gap = m->gap, y = u->h - m->bar_h, x = m->pad;
-	int bw = (u->w - 2 * m->pad - (n - 1) * gap) / n, by = y + (m->bar_h - m->tgt) / 2;
+	/* The buttons take the bar's height: in large text the bar is two
+	 * lines high, and a label that wraps must get them, not shrink below
+	 * its normal size in a button only a target high. */
+	int bh = imax(m->tgt, m->bar_h - 2 * (m->gap / 2));
+	int bw = (u->w - 2 * m->pad - (n - 1) * gap) / n, by = y + (m->bar_h - bh) / 2;
 	const char *lang;
 	static const struct {
 		int id;              /* target id */
@@ -140,7 +145,7 @@ kit_bar(struct ui *u, int with_a11y)
 
 	kit_fill(u, mkrect(0, y, u->w, m->bar_h), C_SURFACE, 0);
 	kit_fill(u, mkrect(0, y, u->w, imax(1, m->border / 2)), C_BORDER, 0);
-	bar_nav(u, 0, &x, by, bw); /* navigation first: start-edge ones */
+	bar_nav(u, 0, &x, by, bw, bh); /* navigation first: start-edge ones */
 	for (i = 0; i < (with_a11y ? 4 : 0); i++) {
 		const char *label = b[i].label;
 		int on = (b[i].id == UI_T_LARGE && u->large) ||
@@ -148,11 +153,11 @@ kit_bar(struct ui *u, int with_a11y)
 		if (b[i].id == UI_T_LISTEN && u->speech)
 			label = "Arrêter";
 		label = kit_tr(u, label, &lang);
-		kit_button(u, mkrect(x, by, bw, m->tgt), on ? B_TOGGLED : B_SECONDARY, b[i].p,
-		    label, lang, m->fs, b[i].id, 0, 0, b[i].name);
+		kit_button(u, mkrect(x, by, bw, bh), on ? B_TOGGLED : B_SECONDARY, b[i].p,
+		    label, lang, m->fbar, b[i].id, 0, 0, b[i].name);
 		x += bw + gap;
 	}
-	bar_nav(u, 1, &x, by, bw);
+	bar_nav(u, 1, &x, by, bw, bh);
 }
 
 /* Title of a screen at the top of the body; returns the y below it. */
@@ -304,34 +309,44 @@ kit_pager(struct ui *u, int pages)
 		kit_page_button(u, xs + w + lw + 2 * m->gap, y, 1);
 }
 
-/* Two big answer buttons, side by side when they fit. */
+/*
+ * Two big answer buttons, the same size. Where they sit depends on the
+ * window only, never on the language: stacked (Yes above No) on a portrait
+ * body, side by side on a landscape one or where two rows do not fit, the
+ * labels wrapping in their buttons. Measuring the labels instead put them
+ * side by side in one language and stacked in another on the same screen.
+ * Side by side, Yes is at the reading start: left in French, right in
+ * Arabic. That is the right-to-left convention (the whole layout mirrors,
+ * as Material's and Apple's bidirectional guidelines say): a reader of
+ * Arabic meets the first answer first, at the right, as a reader of French
+ * does at the left; the kit mirrors every rectangle, so only the side
+ * changes, never the order or the sizes.
+ * keys: 1 gives them the number keys 1 and 2 (said aloud), 0 none.
+ */
 void
-kit_yes_no(struct ui *u, int y, const char *yes_id, const char *no_id)
+kit_yes_no(struct ui *u, int y, const char *yes_id, const char *no_id, int keys)
 {
 	struct metrics *m = &u->m;
 	const char *ly, *ln, *ys = kit_tr(u, yes_id, &ly), *ns = kit_tr(u, no_id, &ln);
 	int avail = kit_bottom(u) - y;
 	int h = imax(m->tgt, kit_lineh(u, m->ft) + 2 * m->gap), w = (m->body.w - m->pad) / 2;
-	int ps = (int)(9 * m->mm);
-	int side = (kit_mwidth(u, ys, ly, m->ft, TEXT_BOLD) + ps + 4 * m->gap <= w &&
-	    kit_mwidth(u, ns, ln, m->ft, TEXT_BOLD) + ps + 4 * m->gap <= w) ||
-	    avail < 2 * m->tgt + m->gap; /* no room to stack: side by side, labels wrapped */
+	int side = m->body.w > m->body.h || avail < 2 * m->tgt + m->gap;
 
 	kit_need(u, y + m->tgt, y + avail);
 	if (side) {
 		h = imax(m->tgt, imin(imax(h, (int)(30 * m->mm)), avail));
 		y += imax(0, (avail - h) / 3);
 		kit_button(u, mkrect(m->body.x, y, w, h), B_PRIMARY, P_CHECK, ys, ly, m->ft,
-		    UI_T_YES, 0, 1, "yes");
+		    UI_T_YES, 0, keys ? 1 : 0, "yes");
 		kit_button(u, mkrect(m->body.x + w + m->pad, y, w, h), B_SECONDARY, P_CROSS, ns, ln,
-		    m->ft, UI_T_NO, 0, 2, "no");
+		    m->ft, UI_T_NO, 0, keys ? 2 : 0, "no");
 	} else {
 		h = imax(m->tgt, imin(h, (avail - m->gap) / 2));
 		kit_button(u, mkrect(m->body.x, y, m->body.w, h), B_PRIMARY, P_CHECK, ys, ly, m->ft,
-		    UI_T_YES, 0, 1, "yes");
+		    UI_T_YES, 0, keys ? 1 : 0, "yes");
 		kit_button(u, mkrect(m->body.x, y + h + m->gap, m->body.w, h), B_SECONDARY, P_CROSS,
-		    ns, ln, m->ft, UI_T_NO, 0, 2, "no");
+		    ns, ln, m->ft, UI_T_NO, 0, keys ? 2 : 0, "no");
 	}
-	kit_say(u, ly, kit_fmt(u, "1. %s", ys));
-	kit_say(u, ln, kit_fmt(u, "2. %s", ns));
+	kit_say(u, ly, keys ? kit_fmt(u, "1. %s", ys) : ys);
+	kit_say(u, ln, keys ? kit_fmt(u, "2. %s", ns) : ns);
 }

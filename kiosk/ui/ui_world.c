@@ -108,6 +108,10 @@ void
 ui_printer(struct ui *u, enum escpos_state st, const char *reason, int64_t now)
 {
 	u->now = now;
+	if (st != u->printer_seen && u->screen == UI_S_ADMIN)
+		set_dirty(u);
+	u->printer_seen = st;   /* staff see "no status" as it is */
+	u->printer_polled = 1;
 	if (st == ESCPOS_UNKNOWN)
 		st = ESCPOS_READY;
 	if (st == u->printer && !strcmp(u->printer_reason, reason ? reason : ""))
@@ -139,6 +143,10 @@ ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int6
 	}
 	sodium_memzero(&u->pending, sizeof u->pending);
 	u->has_pending = 0;
+	if (!att) {   /* what the admin screen can reprint (attestations cannot be) */
+		u->last_id = t->id;
+		snprintf(u->last_number, sizeof u->last_number, "%s", t->number);
+	}
 	u->ticket = *t;
 	bitmap_free(u->slip);
 	u->slip = slip;

@@ -1,5 +1,6 @@
 // board.test.mjs: the waiting-room board in a real browser against a real
-// server. Covers: each call shows on the board within 1 s (pushed, not
+// server. Covers: before the first call, a calm "no call yet" state in
+// French and English (BOARD_SHOT=FILE.png saves it); each call shows on the board within 1 s (pushed, not
 // polled) and is highlighted; a recall is shown and announced again; the
 // announcement queue plays chime + speech for every call strictly one
 // after the other, never cut off (window.__announcer.log).
@@ -23,6 +24,27 @@ run('board', async () => {
 	assert(/Seine-Saint-Denis/.test(site0), `site name shown, got ${site0}`);
 	assert(/^\d\d:\d\d$/.test(await board.textContent('#clock-time')), 'clock shows HH:MM');
 
+	// --- before the first call of the day: words, not a dash and an arrow ---
+	assert(await board.evaluate(() => document.body.dataset.calls) === 'none', 'board knows no call yet');
+	assert(await board.isVisible('#now-empty'), 'empty state shown before the first call');
+	assert(await board.isHidden('#now-body'), 'no number, no lone arrow before the first call');
+	assert(await board.isHidden('.now-counter .arrow'), 'the arrow is not on screen');
+	const emptyFr = await board.textContent('#now-empty .empty-main');
+	const emptyEn = await board.textContent('#now-empty .empty-en');
+	assert(/Pas encore d.appel/.test(emptyFr), `French empty state, got "${emptyFr}"`);
+	assert(/No call yet/.test(emptyEn), `English empty state, got "${emptyEn}"`);
+	assert(await board.isVisible('#history-empty'), 'the history says none yet');
+	assert(await board.isHidden('#now-badge'), 'no highlight before the first call');
+	// Calm: no yellow panel, and the empty sentence fits in its panel.
+	const calm = await board.evaluate(() => {
+		const now = document.getElementById('now');
+		const e = document.getElementById('now-empty').getBoundingClientRect();
+		const r = now.getBoundingClientRect();
+		return { flash: now.classList.contains('flash'), fits: e.left >= r.left && e.right <= r.right && e.bottom <= r.bottom };
+	});
+	assert(!calm.flash && calm.fits, `empty state calm and inside its panel: ${JSON.stringify(calm)}`);
+	if (process.env.BOARD_SHOT) await board.screenshot({ path: process.env.BOARD_SHOT });
+
 	for (const [svc, lang] of [['A', 'ar'], ['C', 'fr'], ['D', 'zh'], ['E', 'fr'], ['B', 'ru']]) {
 		await issue(srv, site, svc, { lang });
 	}
@@ -39,6 +61,9 @@ run('board', async () => {
 		assert(r.status === 200, `call-next: ${r.status} ${JSON.stringify(r.data)}`);
 		calls.push(r.data.ticket.number);
 	}
+	await board.waitForFunction(() => document.body.dataset.calls === 'some', null, { timeout: 1000 });
+	assert(await board.isHidden('#now-empty'), 'empty state gone after the first call');
+	assert(await board.isHidden('#history-empty'), 'history placeholder gone after the first call');
 	await board.waitForFunction((nums) => {
 		const shown = [...document.querySelectorAll('#history .num')].map((e) => e.firstChild.textContent);
 		return nums.every((n) => shown.includes(n));

@@ -19,6 +19,13 @@ run('screens', async () => {
 
 	const browser = await launch();
 
+	// Board before the first call of the day: the calm empty state.
+	const early = await newPage(browser, { width: 1920, height: 1080 });
+	await early.goto(`${srv.base}/board`);
+	await early.waitForFunction(() => document.body.dataset.calls === 'none', null, { timeout: 10000 });
+	await early.screenshot({ path: path.join(out, 'board-empty.png') });
+	await early.close();
+
 	// Console: Marie at counter 3 calls the priority ticket, then checks its slip.
 	const con = await newPage(browser, { width: 1366, height: 768 });
 	await consoleLogin(con, srv, 'marie');
@@ -54,5 +61,5 @@ run('screens', async () => {
 
 	await con.screenshot({ path: path.join(out, 'console.png') });
 	await board.screenshot({ path: path.join(out, 'board.png') });
-	console.log(`wrote ${path.join(out, 'console.png')} and board.png`);
+	console.log(`wrote ${path.join(out, 'console.png')}, board.png and board-empty.png`);
 });
