@@ -57,7 +57,12 @@ function counterShort(c) {
 
 function renderCalls(freshEvent) {
 	const cur = state.calls[0];
-	$('now-number').textContent = cur ? cur.number : '—';
+	// No call yet today: a sentence in words instead of a dash and a lone arrow.
+	$('now-body').hidden = !cur;
+	$('now-empty').hidden = !!cur;
+	$('history-empty').hidden = !!cur;
+	document.body.dataset.calls = cur ? 'some' : 'none';
+	$('now-number').textContent = cur ? cur.number : '';
 	$('now-counter').textContent = cur ? counterLabel(cur) : '\u00a0';
 	const ol = $('history');
 	ol.replaceChildren();
