@@ -57,12 +57,7 @@ function counterShort(c) {
 
 function renderCalls(freshEvent) {
 	const cur = state.calls[0];
-	// No call yet today: a sentence in words instead of a dash and a lone arrow.
-	$('now-body').hidden = !cur;
-	$('now-empty').hidden = !!cur;
-	$('history-empty').hidden = !!cur;
-	document.body.dataset.calls = cur ? 'some' : 'none';
-	$('now-number').textContent = cur ? cur.number : '';
+	$('now-number').textContent = cur ? cur.number : '—';
 	$('now-counter').textContent = cur ? counterLabel(cur) : '\u00a0';
 	const ol = $('history');
 	ol.replaceChildren();
