@@ -14,12 +14,27 @@ sed "s#^\[service A\]#tls_cert = $D/cert.pem\ntls_key = $D/key.pem\n\n[service A
 	assets/demo/site.ini > $D/site.ini
 site_init $D/q.db $D/site.ini
 
-serve_start tls $D/q.db
+serve_start tls $D/q.db --always-open
 url=$SERVER_URL
 case $url in https://*) ;; *) fail "expected an https URL, got $url" ;; esac
 curl -sf --cacert $D/cert.pem "$url/api/v1/health" | grep -q '"status":"ok"' || fail "no health over TLS"
 # Plain HTTP to the TLS port gets no answer.
 if curl -sf "http://${url#https://}/api/v1/health" >/dev/null 2>&1; then fail "plain HTTP answered"; fi
+# `kiosk ticket --cafile` trusts the self-signed certificate (INSTALL.md's
+# printer check); without it the certificate is refused and nothing prints.
+device_add $D/q.db kiosk-tls
+set +e
+$K ticket --server "$url" --device-key "$KEY" --service A --printer file:$D/untrusted.bin >$D/out 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "without --cafile: exit $rc, expected 2 (unreachable): $(cat $D/out)"
+[ ! -s $D/untrusted.bin ] || fail "a slip was printed from an untrusted server"
+$K ticket --server "$url" --device-key "$KEY" --service A --holder AB123456 --cafile $D/cert.pem \
+	--printer file:$D/slip.bin >$D/out 2>&1 || fail "with --cafile: exit $?: $(cat $D/out)"
+[ -s $D/slip.bin ] || fail "with --cafile: nothing printed"
+if $K ticket --server "$url" --device-key "$KEY" --service A --cafile $D/missing.pem \
+	--printer file:$D/none.bin >$D/out 2>&1; then fail "a missing --cafile was taken"; fi
+grep -q "missing.pem" $D/out || fail "the error does not name the CA file: $(cat $D/out)"
 serve_stop $SERVER_PID || fail "the server did not stop cleanly"
 
 # A missing key file is a clear start-up error.

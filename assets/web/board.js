@@ -7,7 +7,7 @@
 // once and none is cut off by the next. window.__announcer exposes a
 // read-only copy of the clip log (start/end times) for tests.
 
-import { LiveLink, getJSON, parseTime, pad } from './live.js';
+import { LiveLink, getJSON, parseTime, pad, zoneTime } from './live.js';
 
 const CHIME = '/static/chime.wav';
 const FLASH_MS = 8000;          // how long a new call stays highlighted
@@ -138,26 +138,39 @@ function flash(call) {
 
 // ---------------------------------------------------------------- clock
 
+// The site's wall clock, never the browser's zone: in the site's IANA zone
+// (site.timezone) when the browser knows it, which also follows a
+// daylight-saving change between two answers; else at the offset of the
+// server's last time; else (no answer yet) the browser's own.
 function siteNow() {
 	const ms = Date.now() + state.skewMs;
-	if (state.offsetMin === null) return { d: new Date(ms), utc: false };
-	return { d: new Date(ms + state.offsetMin * 60000), utc: true };
+	const tz = state.site && state.site.timezone;
+	const z = zoneTime(ms, tz);
+	if (z) return { ms, h: z.h, m: z.m, s: z.s, date: dateFmt(tz).format(new Date(ms)) };
+	if (state.offsetMin === null) {
+		const d = new Date(ms);
+		return { ms, h: d.getHours(), m: d.getMinutes(), s: d.getSeconds(), date: dateFmt(undefined).format(d) };
+	}
+	const d = new Date(ms + state.offsetMin * 60000);
+	return { ms, h: d.getUTCHours(), m: d.getUTCMinutes(), s: d.getUTCSeconds(), date: dateFmt('UTC').format(d) };
 }
 
-const dateFmtUTC = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
-const dateFmtLocal = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long' });
+const dateFmts = new Map();
+function dateFmt(timeZone) {
+	if (!dateFmts.has(timeZone)) {
+		dateFmts.set(timeZone, new Intl.DateTimeFormat('fr-FR', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }));
+	}
+	return dateFmts.get(timeZone);
+}
 
 let clockTimer = null;
 function tick() {
-	const { d, utc } = siteNow();
-	const h = utc ? d.getUTCHours() : d.getHours();
-	const m = utc ? d.getUTCMinutes() : d.getMinutes();
-	const s = utc ? d.getUTCSeconds() : d.getSeconds();
-	$('clock-time').textContent = `${pad(h)}:${pad(m)}`;
-	$('clock-date').textContent = (utc ? dateFmtUTC : dateFmtLocal).format(d);
+	const now = siteNow();
+	$('clock-time').textContent = `${pad(now.h)}:${pad(now.m)}`;
+	$('clock-date').textContent = now.date;
 	// Sleep until the next minute starts, not a tick every second.
 	clearTimeout(clockTimer);
-	clockTimer = setTimeout(tick, (60 - s) * 1000 - (d.getMilliseconds() % 1000) + 20);
+	clockTimer = setTimeout(tick, (60 - now.s) * 1000 - (now.ms % 1000) + 20);
 }
 
 // ---------------------------------------------------------------- free text

@@ -28,6 +28,7 @@ const S = {
 	busy: false,          // an action is in flight: ignore new presses
 	link: null,           // LiveLink once logged in
 	svcTimer: null,       // periodic refresh of the queue table
+	alertsSeen: new Set(), // alert ids dismissed with "Vu": not shown again on reload
 };
 
 const LANGS = {
@@ -710,6 +711,7 @@ const ALERT_KINDS = {
 
 function addAlert(a) {
 	const ul = $('alerts');
+	if (a.id != null && S.alertsSeen.has(String(a.id))) return;
 	if (a.id != null && ul.querySelector(`li[data-id="${CSS.escape(String(a.id))}"]`)) return;
 	const li = document.createElement('li');
 	if (a.id != null) li.dataset.id = String(a.id);
@@ -726,6 +728,7 @@ function addAlert(a) {
 	ok.textContent = 'Vu';
 	ok.setAttribute('aria-label', `Vu (masquer l'alerte : ${kind})`);
 	ok.addEventListener('click', () => {
+		if (a.id != null) S.alertsSeen.add(String(a.id));
 		li.remove();
 		$('alerts-empty').hidden = ul.children.length > 0;
 		focusScan(true);
@@ -751,11 +754,21 @@ function scheduleServices() {
 	}, 2000);
 }
 
+// Today's open alerts, raised before the page opened or while the link was
+// down (the event stream only brings new ones). The server lists them newest
+// first; they are added oldest first, so the newest ends on top.
+async function loadAlerts() {
+	const { data } = await api('GET', '/api/v1/alerts');
+	const list = data && Array.isArray(data.alerts) ? data.alerts : [];
+	for (const a of list.slice(0, 20).reverse()) addAlert(a);
+}
+
 async function resync() {
 	const [, , board] = await Promise.all([
 		loadCounters(),
 		loadServices(),
 		getJSON('/api/v1/board', 5000).catch(() => null),
+		loadAlerts().catch(() => {}),
 	]);
 	const c = myCounter();
 	if (c && document.body.dataset.screen === 'counter') {

@@ -192,6 +192,33 @@ export function hhmm(s) {
 	return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
+// The wall clock in an IANA zone (the site's, from the API's site.timezone),
+// whatever the browser's own zone: {h, m, s, day: "YYYY-MM-DD"} of epoch
+// milliseconds ms, or null when the browser does not know the zone.
+const zoneFmts = new Map();
+export function zoneTime(ms, timeZone) {
+	if (typeof timeZone !== 'string' || !timeZone) return null;
+	let f = zoneFmts.get(timeZone);
+	if (f === undefined) {
+		try {
+			f = new Intl.DateTimeFormat('en-GB', {
+				timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+				hour: '2-digit', minute: '2-digit', second: '2-digit',
+			});
+		} catch {
+			f = null;   // RangeError: a zone this browser does not have
+		}
+		zoneFmts.set(timeZone, f);
+	}
+	if (!f) return null;
+	const p = {};
+	for (const x of f.formatToParts(new Date(ms))) p[x.type] = x.value;
+	return {
+		h: Number(p.hour) % 24, m: Number(p.minute), s: Number(p.second),
+		day: `${p.year}-${p.month}-${p.day}`,
+	};
+}
+
 export function pad(n) {
 	return String(n).padStart(2, '0');
 }

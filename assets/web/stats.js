@@ -13,6 +13,8 @@
 const COUNTS = ['issued', 'served', 'no_show', 'not_served', 'attestations', 'refused_duplicates'];
 const CSV_COLS = ['issued', 'served', 'no_show', 'not_served', 'attestations', 'refused_duplicates',
 	'wait_p50_s', 'wait_p90_s', 'service_avg_s'];
+import { parseTime, pad, zoneTime } from './live.js';
+
 const NS = 'http://www.w3.org/2000/svg';
 const REFRESH_MS = 60000;
 // Series styles: colour, marker and dash differ, so they can be told apart
@@ -62,7 +64,22 @@ function fmtDayLong(day) {
 		month: 'long', year: 'numeric' });
 }
 
-const todayIso = () => isoDay(new Date());
+// Today and "now" on the site's clock (site.timezone of the last answer),
+// not the browser's: a browser in another zone must not show another day
+// or hour. Before the first answer, the browser's own.
+function siteZone() {
+	return state.data && state.data.site ? state.data.site.timezone : null;
+}
+function todayIso() {
+	const z = zoneTime(Date.now(), siteZone());
+	return z ? z.day : isoDay(new Date());
+}
+function siteHHMM(rfc3339) {
+	const t = parseTime(rfc3339);
+	const z = zoneTime(t ? t.ms : Date.now(), siteZone());
+	if (z) return `${pad(z.h)}:${pad(z.m)}`;
+	return new Date().toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+}
 const hourLabel = (h) => `${h}\u00a0h`;
 
 // -- data --------------------------------------------------------------------
@@ -481,8 +498,7 @@ function render() {
 	a.href = 'data:text/csv;charset=utf-8,' + encodeURIComponent(csv);
 	a.download = `chiffres-${d.site.id}-${d.day}.csv`;
 	a.dataset.rows = String(d.rows.length);
-	$('updated').textContent = `chiffres du ${fmtDayLong(d.day)}, mis à jour à ` +
-		new Date().toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+	$('updated').textContent = `chiffres du ${fmtDayLong(d.day)}, mis à jour à ${siteHHMM(d.time)}`;
 	document.body.dataset.state = 'ready';
 }
 

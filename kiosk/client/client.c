@@ -477,6 +477,7 @@ client_services(struct client *c, struct client_menu **out, char *err, size_t er
 		goto oom;
 	str_copy_utf8(m->site.id, sizeof m->site.id, jstr(site, "id"));
 	str_copy_utf8(m->site.name, sizeof m->site.name, jstr(site, "name"));
+	str_copy_utf8(m->site.tz, sizeof m->site.tz, jstr(site, "timezone"));
 	str_copy_utf8(m->site.opens, sizeof m->site.opens, jstr(site, "opens"));
 	str_copy_utf8(m->site.closes, sizeof m->site.closes, jstr(site, "closes"));
 	m->site.open = jbool(site, "open");

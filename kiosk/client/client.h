@@ -68,6 +68,7 @@ struct client_service {
 struct client_site {
 	char id[32];        /* site id, "prefecture-93" */
 	char name[192];     /* site name (UTF-8) */
+	char tz[64];        /* the site's IANA time zone, "Europe/Paris"; "" from an older server */
 	int open;           /* 1 when the site is open now */
 	char opens[8];      /* today's opening time "08:30", "" when closed all day */
 	char closes[8];     /* today's closing time "16:00", "" when closed all day */

@@ -270,6 +270,10 @@ do_pubkey(struct admin *ad, int argc, char **argv)
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 	sodium_memzero(sk, sizeof sk);
 	signkey_format_public(pk, site_id, line, sizeof line);
+	/* A comment line (verifiers skip '#' lines): `kiosk verify` takes
+	 * "today" on the site's clock, not the checking machine's. */
+	if (desk_site(ad->desk) != NULL)
+		printf("# timezone %s\n", desk_site(ad->desk)->tz);
 	fputs(line, stdout);
 	return 0;
 }

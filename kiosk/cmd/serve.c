@@ -4,6 +4,7 @@
  * the periodic work (end of day). It is the only place in the server that
  * reads the clock.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -80,6 +81,44 @@ serve_default_dir(const char *argv0, const char *sub, char *out, size_t len)
 	}
 	(void)argv0;
 	snprintf(out, len, "/usr/local/share/kiosk/assets/%s", sub);
+}
+
+/*
+ * The one clock: every local time this process shows (log lines, the
+ * kiosk's clock, local days) is the site's, whatever the machine's zone.
+ * glibc's localtime_r reads TZ only at tzset(), under its own lock; and
+ * setenv on a TZ that is already in the environment swaps one pointer and
+ * never frees the old string, so a thread calling getenv meanwhile is safe.
+ * serve_zone_prepare puts TZ there before any thread starts.
+ */
+void
+serve_zone_prepare(void)
+{
+	if (getenv("TZ") == NULL)
+		setenv("TZ", ":/etc/localtime", 1);   /* glibc's default, spelled out */
+}
+
+int
+serve_use_zone(const char *tz)
+{
+	const char *dir = getenv("TZDIR"), *cur = getenv("TZ"), *p;
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (tz == NULL || tz[0] == '\0' || tz[0] == '/' || strstr(tz, "..") != NULL ||
+	    strlen(tz) > 64)
+		return -1;
+	for (p = tz; *p; p++)
+		if (!isalnum((unsigned char)*p) && strchr("/_-+", *p) == NULL)
+			return -1;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo",
+	    tz) >= sizeof path || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return -1;   /* glibc would silently take UTC for a zone it lacks */
+	if (cur != NULL && strcmp(cur, tz) == 0)
+		return 0;
+	setenv("TZ", tz, 1);
+	tzset();
+	return 1;
 }
 
 /* The command line. */
@@ -237,8 +276,12 @@ open_desk(const struct options *o, struct desk_keys *keys, struct store **st, st
 		    keys->site_id, site->id);
 		return -1;
 	}
-	setenv("TZ", site->tz, 1);
-	tzset();
+	if (serve_use_zone(site->tz) < 0) {
+		log_warnx("serve: the site's time zone '%s' is not installed here "
+		    "(/usr/share/zoneinfo; Debian's tzdata)", site->tz);
+		return -1;
+	}
+	log_info("serve: the site's clock: %s", site->tz);
 	if (o->always_open) {
 		desk_always_open(*desk);
 		log_info("serve: --always-open: opening hours are ignored");

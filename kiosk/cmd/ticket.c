@@ -9,10 +9,12 @@
  * server is asked for a number, so a set-up mistake never burns a ticket.
  * The steps after issuing are dispense.c's, the same as the touchscreen's.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/client.h"
 #include "cmd/cmds.h"
@@ -46,7 +48,7 @@ usage(FILE *f)
 	    "usage: kiosk ticket --server URL --device-key KEY --service CODE [--lang LANG]\n"
 	    "                    [--priority] --printer SPEC [--fonts DIR] [--po DIR] [--png OUT.png]\n"
 	    "       kiosk ticket --server URL --device-key KEY --reprint ID --printer SPEC [...]\n"
-	    "       [--holder DOCUMENT] [--previous PAYLOAD] [--timeout SECONDS]\n"
+	    "       [--holder DOCUMENT] [--previous PAYLOAD] [--timeout SECONDS] [--cafile FILE]\n"
 	    "\n"
 	    "Issue one ticket from the queue server and print it, or reprint ticket ID\n"
 	    "(same number, marked DUPLICATA). The print outcome is reported to the server.\n"
@@ -68,6 +70,8 @@ usage(FILE *f)
 	    "  --timeout SECONDS  wait this long for each answer (default 5, 1 to 60); a\n"
 	    "                     request without an answer is sent again with the same\n"
 	    "                     request key, up to 3 times, so it is done at most once\n"
+	    "  --cafile FILE      trust this CA certificate (PEM) for an https:// server,\n"
+	    "                     e.g. its self-signed certificate\n"
 	    "\n"
 	    "Exit status:\n"
 	    "  0  issued and printed          5  refused (key, service, reprint limit)\n"
@@ -145,6 +149,7 @@ struct options {
 	const char *holder;      /* --holder */
 	const char *previous;    /* --previous */
 	const char *timeout;     /* --timeout, seconds */
+	const char *cafile;      /* --cafile */
 	int priority;            /* --priority */
 	long long reprint_id;    /* --reprint as a number, -1 without */
 	char pobuf[PATH_MAX];    /* the default --po */
@@ -166,6 +171,7 @@ string_option(struct options *o, const char *a)
 	if (!strcmp(a, "--holder")) return &o->holder;
 	if (!strcmp(a, "--previous")) return &o->previous;
 	if (!strcmp(a, "--timeout")) return &o->timeout;
+	if (!strcmp(a, "--cafile")) return &o->cafile;
 	return NULL;
 }
 
@@ -216,6 +222,10 @@ parse_options(struct options *o, int argc, char **argv)
 		    "not '%s'\n", o->timeout);
 		return -1;
 	}
+	if (o->cafile && access(o->cafile, R_OK) != 0) {
+		fprintf(stderr, "kiosk ticket: --cafile %s: %s\n", o->cafile, strerror(errno));
+		return -1;
+	}
 	if (o->podir == NULL) {
 		serve_default_dir(argv[0], "po", o->pobuf, sizeof o->pobuf);
 		o->podir = o->pobuf;
@@ -253,6 +263,8 @@ open_local(struct run *r, const struct options *o)
 		fprintf(stderr, "kiosk ticket: %s\n", err);
 		return -1;
 	}
+	if (o->cafile)
+		client_set_cafile(r->c, o->cafile);
 	if (o->timeout)
 		client_set_timeouts(r->c, 0, (int)parse_id(o->timeout) * 1000);
 	return 0;

@@ -96,7 +96,8 @@ struct touch {
 	struct rect last_dirty;     /* what the last frame showed (--stats) */
 };
 
-/* "HH:MM" now on the wall clock, and the ms until the next minute. */
+/* "HH:MM" now on the wall clock, in the process's zone (the site's once
+ * its menu came: serve_use_zone), and the ms until the next minute. */
 static int64_t
 wall_hhmm(char *out, size_t len)
 {
@@ -513,10 +514,11 @@ run(struct touch *t)
 
 	while (!t->quit) {
 		int64_t now = clock_ms();
-		if (now >= t->next_minute) {
-			t->next_minute = now + wall_hhmm(hhmm, sizeof hhmm);
-			ui_clock(t->u, hhmm);
-		}
+		/* Every turn, not only at the minute: it costs a localtime_r, and
+		 * the site's zone, learnt from the server's answer, shows at once.
+		 * ui_clock redraws only when the text changed. */
+		t->next_minute = now + wall_hhmm(hhmm, sizeof hhmm);
+		ui_clock(t->u, hhmm);
 		ui_tick(t->u, now);
 		draw_if_needed(t, now);
 		run_actions(t);
@@ -560,6 +562,7 @@ cmd_touch(int argc, char **argv)
 		return rc < 0 ? 1 : 0;
 	t.stats = o.stats;
 	t.rc = 1;
+	serve_zone_prepare();   /* before the threads: the site's zone comes with its menu */
 	if (open_local(&t, &o) != 0 || open_screen(&t, &o, argv) != 0 || start_threads(&t, &o) != 0)
 		goto out;
 	window_size(t.win, &w, &h);

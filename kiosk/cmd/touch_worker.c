@@ -16,6 +16,7 @@
 
 #include "client/client.h"
 #include "cmd/dispense.h"
+#include "cmd/serve.h"
 #include "cmd/touch_worker.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -82,6 +83,7 @@ struct worker {
 	long paper_slips;           /* slips that left the printer since the start */
 	long paper_dots;            /* their length, in dots (at the profile's dpi) */
 	int paper_ready;            /* the counter changed */
+	int zone_warned;            /* UI thread only: said once that the site's zone is missing */
 };
 
 /* Tell the UI thread a result waits in its slot. */
@@ -549,6 +551,17 @@ worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 	pthread_mutex_unlock(&w->mu);
 
 	if (menu_ready) {
+		/* the site's clock, for the header and the log, from its first answer on */
+		if (menu_rc == CLIENT_OK && menu->site.tz[0]) {
+			int z = serve_use_zone(menu->site.tz);
+			if (z > 0)
+				log_info("touch: the site's clock: %s", menu->site.tz);
+			else if (z < 0 && !w->zone_warned) {
+				log_warnx("touch: the site's time zone '%s' is not installed here: "
+				    "times are the machine's (install tzdata)", menu->site.tz);
+				w->zone_warned = 1;
+			}
+		}
 		if (menu_rc == CLIENT_OK)
 			ui_menu(u, menu, now);
 		else if (menu_rc == CLIENT_UNREACHABLE)

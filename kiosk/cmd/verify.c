@@ -17,6 +17,7 @@
 
 #include "core/bitmap.h"
 #include "cmd/cmds.h"
+#include "cmd/serve.h"
 #include "io/jpegio.h"
 #include "io/pngio.h"
 #include "core/sign.h"
@@ -47,7 +48,8 @@ usage(FILE *f)
 	    "\n"
 	    "  --pubkey KEYFILE   the site's public key (required)\n"
 	    "  --image FILE       read the QR code from a PNG or JPEG picture instead\n"
-	    "  --today YYYYMMDD   the day a ticket must be for (default: today, local time)\n"
+	    "  --today YYYYMMDD   the day a ticket must be for (default: today on the site's\n"
+	    "                     clock when KEYFILE has its '# timezone' line, else local)\n"
 	    "  --any-day          do not check the day (e.g. a ticket kept as evidence)\n"
 	    "Attestations prove a past visit: their day is shown, never checked.\n"
 	    "\n"
@@ -358,13 +360,43 @@ read_payload(struct options *o, char *buf, size_t len)
 	return 0;
 }
 
-/* Today's local date as YYYYMMDD into day[16]. 0 or -1. Only command-level
- * code reads the clock. */
+/* The site's time zone from the key file's "# timezone ZONE" line (what
+ * `kiosk admin pubkey` prints above the key), into tz; "" when none. */
+static void
+key_zone(const char *keytext, char *tz, size_t len)
+{
+	const char *p = keytext, *e;
+	int n;
+
+	tz[0] = '\0';
+	for (; *p; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (strncmp(p, "# timezone ", 11) != 0)
+			continue;
+		p += 11;
+		n = (int)strcspn(p, " \t\r\n");
+		if (n > 0 && (size_t)n < len)
+			snprintf(tz, len, "%.*s", n, p);
+		return;
+	}
+}
+
+/* Today's local date as YYYYMMDD into day[16]: on the site's clock when the
+ * key file names its zone, else on this machine's. 0 or -1. Only
+ * command-level code reads the clock. */
 static int
-local_today(char *day, size_t len)
+local_today(const char *keytext, char *day, size_t len)
 {
 	time_t now = time(NULL);
 	struct tm tm;
+	char tz[72];
+
+	key_zone(keytext, tz, sizeof tz);
+	if (tz[0] && serve_use_zone(tz) < 0)
+		fprintf(stderr, "kiosk verify: the key's time zone '%s' is not installed here: "
+		    "today is this machine's date (give --today to be sure)\n", tz);
 
 	if (localtime_r(&now, &tm) == NULL || strftime(day, len, "%Y%m%d", &tm) != 8) {
 		fprintf(stderr, "kiosk verify: cannot read the local date; give --today\n");
@@ -432,7 +464,7 @@ cmd_verify(int argc, char **argv)
 	if ((rc = read_payload(&o, payload, sizeof payload)) != 0)
 		return rc;
 	if (o.today == NULL && !o.any_day) {
-		if (local_today(day, sizeof day) != 0)
+		if (local_today(keytext, day, sizeof day) != 0)
 			return EXIT_USAGE;
 		o.today = day;
 	}

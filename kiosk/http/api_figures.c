@@ -41,7 +41,7 @@ get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	enum { MAXROWS = SITE_MAX_SERVICES * 25 };
 	struct stat_row *rows;
-	char day[11], err[200];
+	char day[11], err[200], when[32];
 	int i, n;
 	cJSON *j, *arr;
 
@@ -64,6 +64,8 @@ get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 	}
 	j = cJSON_CreateObject();
 	cJSON_AddItemToObject(j, "site", site_json(a->site, q->now));
+	queue_rfc3339(q->now, when);
+	cJSON_AddStringToObject(j, "time", when);
 	cJSON_AddStringToObject(j, "day", day);
 	arr = cJSON_AddArrayToObject(j, "rows");
 	for (i = 0; i < n; i++)

@@ -357,6 +357,8 @@ site_json(const struct site *s, int64_t now)
 
 	cJSON_AddStringToObject(j, "id", s->id);
 	cJSON_AddStringToObject(j, "name", s->name);
+	/* the site's clock: pages and kiosks show times in it, not in their own */
+	cJSON_AddStringToObject(j, "timezone", s->tz);
 	cJSON_AddBoolToObject(j, "open", queue_is_open(s, now));
 	queue_local_minute(now, &minute, &wday);
 	if (s->hours[wday].open_min >= 0) {

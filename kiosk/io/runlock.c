@@ -30,7 +30,7 @@ runlock_take(const char *db, enum runlock_mode mode, int *busy, char *err, size_
 		errf(err, errlen, "%s: path too long", db);
 		return NULL;
 	}
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
 		errf(err, errlen, "%s: cannot open the lock file: %s", path, strerror(errno));
 		return NULL;
 	}

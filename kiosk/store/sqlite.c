@@ -22,10 +22,14 @@
  * literal's address (an open-addressing table that grows); transaction
  * control statements (BEGIN, SAVEPOINT, ...) are cached like the others.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -52,6 +56,39 @@ struct sq_req {
  * batch's as leader): row functions are allowed only there, and a
  * store_write from inside would wait for itself. */
 static _Thread_local struct store *running;
+
+
+/* -- file modes ---------------------------------------------------------- */
+
+/*
+ * Create `path` ourselves, mode 0600 whatever the umask, before SQLite
+ * opens it: SQLite creates a new file 0644 (less the umask), and it gives
+ * the -wal, -shm and -journal files the main file's mode, so a private main
+ * file makes the whole set private. An existing file keeps its owner and
+ * group bits (an administrator may have chosen 0640 for a backup group) but
+ * loses any bit for others. ":memory:" and URIs are left to SQLite.
+ */
+static int
+make_private(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd;
+
+	if (path[0] == '\0' || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return ST_OK;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return errf(err, errlen, "%s: cannot open the database: %s", path, strerror(errno));
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 0007) != 0 &&
+	    fchmod(fd, sb.st_mode & 0770) != 0) {
+		errf(err, errlen, "%s: readable by everyone, and chmod failed: %s", path,
+		    strerror(errno));
+		close(fd);
+		return ST_ERR;
+	}
+	close(fd);
+	return ST_OK;
+}
 
 /* -- reasons ------------------------------------------------------------- */
 
@@ -469,6 +506,8 @@ store_open(const char *path, char *err, size_t errlen)
 		errf(err, errlen, "libsodium failed to initialise");
 		return NULL;
 	}
+	if (make_private(path, err, errlen) != ST_OK)
+		return NULL;
 	if ((st = handle_new()) == NULL) {
 		errf(err, errlen, "out of memory");
 		return NULL;
@@ -528,6 +567,8 @@ store_backup(struct store *st, const char *dest, char *err, size_t errlen)
 	int rc;
 
 	expect(running != st);
+	if (make_private(dest, err, errlen) != ST_OK)
+		return ST_ERR;
 	if (sqlite3_open(dest, &to) != SQLITE_OK) {
 		errf(err, errlen, "%s: %s", dest, sqlite3_errmsg(to));
 		sqlite3_close(to);
@@ -558,6 +599,20 @@ store_backup(struct store *st, const char *dest, char *err, size_t errlen)
 	pthread_mutex_unlock(&st->lock);
 	if (rc != SQLITE_DONE) {
 		errf(err, errlen, "%s: backup failed: %s", dest, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return ST_ERR;
+	}
+	/*
+	 * No day key leaves the server: without it the copy's holder hashes
+	 * can no longer be tested against a document number (docs/PRIVACY.md).
+	 * The journal is kept in memory and secure_delete overwrites the key's
+	 * bytes, so no file ever holds the deleted key. The copy is a single
+	 * file (not WAL); a server that opens it turns WAL back on.
+	 */
+	if (sqlite3_exec(to, "PRAGMA journal_mode=MEMORY; PRAGMA secure_delete=ON;"
+	    "DELETE FROM day_keys;", NULL, NULL, NULL) != SQLITE_OK) {
+		errf(err, errlen, "%s: cannot remove the day keys from the backup: %s", dest,
+		    sqlite3_errmsg(to));
 		sqlite3_close(to);
 		return ST_ERR;
 	}

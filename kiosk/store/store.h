@@ -165,7 +165,8 @@ struct cred {
  * newer schema before anything is written. */
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *st);     /* NULL is harmless */
-/* Consistent online copy into dest. */
+/* Consistent online copy into dest, created 0600, as one file (not WAL),
+ * without the day keys (holder hashes cannot be tested against it). */
 int store_backup(struct store *st, const char *dest, char *err, size_t errlen);
 
 /* What a supervisor needs to know of the storage, read without waiting for
