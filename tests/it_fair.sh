@@ -338,7 +338,10 @@ eq "untouched copy" "$($K admin --db "$D/base.db" audit verify)" "audit log inta
 # -- 6. retention from the command line ---------------------------------------
 today=$(TZ=Europe/Paris date +%Y-%m-%d)
 cp "$D/base.db" "$D/ret.db"
+# (a backup holds no day key, tests/it_modes.sh: today's is put back, to see
+# that retention keeps it)
 sqlite3 "$D/ret.db" "INSERT INTO day_keys VALUES ('2020-01-06', randomblob(32));
+	INSERT INTO day_keys VALUES ('$today', randomblob(32));
 	INSERT INTO tickets (day, service, seq, number, queue, lang, issued_at, device, holder_hash, holder_mask)
 	VALUES ('2020-01-06', 'B', 1, 'B001', 'B', 'fr', 1578300000, 'kiosk1', randomblob(32), '•••OLD');
 	INSERT INTO events (at, day, kind, ticket, service) VALUES (1578300000, '2020-01-06', 'issue', NULL, 'B');"
