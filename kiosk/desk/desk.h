@@ -246,6 +246,8 @@ struct service_stat {
 	int estimated_wait_s;   /* for a ticket issued now */
 	int longest_wait_s;     /* of those waiting now */
 	int open_counters;      /* open counters serving it */
+	int open;               /* 0: closed today by a manager (desk_service_today) */
+	int changed;            /* 1: capacity/open are today's change, not the site's */
 };
 
 int desk_ticket(struct desk *d, int64_t id, int64_t now, struct ticket *out, char *err,
@@ -308,5 +310,13 @@ int desk_site_drops(struct desk *d, const struct site *next, int64_t now, char *
 int desk_retention(struct desk *d, int64_t now, char *err, size_t errlen);
 int desk_audit_verify(struct desk *d, int *entries, char *err, size_t errlen);
 int desk_backup(struct desk *d, const char *dest, char *err, size_t errlen);
+
+/* -- the manager's changes (desk/manage.c) ---------------------------------- */
+
+/* Service `code` open or closed, and its capacity, for the site's day of
+ * `now` only; reason required. Audited with before and after; publishes
+ * the counts. DK_NOTFOUND: no such service; DK_BAD: capacity < 0. */
+int desk_service_today(struct desk *d, const struct desk_actor *who, char code, int open,
+    int capacity, const char *reason, int64_t now, struct desk_events *ev, char *err, size_t errlen);
 
 #endif

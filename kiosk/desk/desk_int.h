@@ -82,4 +82,8 @@ int desk_raise_alert(struct verb *v, const char *kind, const char *subject, cons
 /* Read a counter and its called ticket. */
 int desk_counter_view(struct store *st, int n, struct counter_view *out);
 
+/* Today's open flag and capacity for a service (the manager's change if
+ * any, else the site's), inside a verb's transaction (desk/manage.c). */
+int desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *capacity);
+
 #endif

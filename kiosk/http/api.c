@@ -76,7 +76,7 @@ identify(struct api *a, const struct api_req *q, struct who *w, struct api_resp 
 }
 
 /* Require a staff role of at least `level`, and CSRF for session POSTs. */
-static int
+int
 need_staff(const struct api_req *q, const struct who *w, int level, struct api_resp *r)
 {
 	if (!w->level && !w->device) {
@@ -118,7 +118,7 @@ need_kiosk_or_staff(const struct api_req *q, const struct who *w, int level, str
 	return w->device ? 0 : need_staff(q, w, level, r);
 }
 
-static struct desk_actor
+struct desk_actor
 actor(const struct who *w)
 {
 	struct desk_actor act = { w->name, w->device, NULL };
@@ -1031,6 +1031,8 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		get_alerts(a, q, &w, r);
 	else if (ROUTE("GET", "/api/v1/stats"))
 		get_stats(a, q, r);
+	else if (PREFIX("/api/v1/services/"))
+		service_routes(a, q, &w, path + 17, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
 		get_request(a, q, &w, path + 17, r);
 	else {

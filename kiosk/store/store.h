@@ -312,6 +312,13 @@ int store_alert_exists(struct store *st, const char *day, const char *kind, cons
 int store_alerts_of_day(struct store *st, const char *day, struct alert *out, int max);
                                                         /* newest first */
 
+/* Today's change to a service (sqlite_manage.c): ST_NOTFOUND when none
+ * for that day. */
+int store_service_today_get(struct store *st, const char *day, char code, int *open /* OUT */,
+    int *capacity /* OUT */);
+int store_service_today_set(struct store *st, const char *day, char code, int open, int capacity,
+    const char *reason);
+
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail);

@@ -1,0 +1,110 @@
+/*
+ * api_manage: the manager's routes (issue #16; docs/API.md "Managing the
+ * site"). Each one checks the role (manager or admin), turns JSON into the
+ * desk verb's arguments, and takes the request's Idempotency-Key like the
+ * other writes. The desk audits and publishes; no SQL here.
+ */
+#include <string.h>
+
+#include "http/api_int.h"
+
+struct today_ctx {
+	char code;
+	int open, capacity;
+	const char *reason;
+};
+
+static void
+today_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct today_ctx *c = arg;
+	cJSON *o;
+	char code[2] = { c->code, 0 };
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", code);
+	cJSON_AddBoolToObject(o, "open", c->open);
+	cJSON_AddNumberToObject(o, "capacity", c->capacity);
+	cJSON_AddStringToObject(o, "reason", c->reason);
+	reply(r, 200, o);
+}
+
+/* PATCH /api/v1/services/{code}/today {"open":..., "capacity":..., "reason":...}:
+ * fields left out keep today's value (the site's when unchanged). */
+static void
+patch_today(struct api *a, const struct api_req *q, const struct who *w, char code,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct service_stat ss[SITE_MAX_SERVICES];
+	struct today_ctx ctx = { .code = code };
+	struct keyed k;
+	char err[200];
+	cJSON *j, *ov, *cv;
+	int bad = 0, rc, i, n;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	ctx.reason = str_field(j, "reason", 300, &bad, r);
+	ov = cJSON_GetObjectItemCaseSensitive(j, "open");
+	cv = cJSON_GetObjectItemCaseSensitive(j, "capacity");
+	if (bad)
+		goto out;
+	if (ctx.reason == NULL || !*ctx.reason) {
+		fail(r, 400, "bad_request", "'reason' is required: say why the service changes today");
+		goto out;
+	}
+	if (ov && !cJSON_IsBool(ov)) {
+		fail(r, 400, "bad_request", "'open' must be true or false");
+		goto out;
+	}
+	if (cv && (!cJSON_IsNumber(cv) || cv->valuedouble != (double)(int)cv->valuedouble ||
+	    cv->valueint < 0 || cv->valueint > 100000)) {
+		fail(r, 400, "bad_request", "'capacity' must be a whole number from 0 to 100000");
+		goto out;
+	}
+	if (!ov && !cv) {
+		fail(r, 400, "bad_request", "give 'open', 'capacity' or both");
+		goto out;
+	}
+	if (site_service(a->site, code) == NULL) {
+		fail(r, 404, "not_found", "no service '%c'", code);
+		goto out;
+	}
+	/* Today's values for the fields left out. */
+	if ((n = desk_services(a->desk, q->now, ss, SITE_MAX_SERVICES, err, sizeof err)) < 0) {
+		desk_fail(r, n, err);
+		goto out;
+	}
+	for (i = 0; i < n && ss[i].code != code; i++)
+		;
+	ctx.open = ov ? cJSON_IsTrue(ov) : i < n ? ss[i].open : 1;
+	ctx.capacity = cv ? cv->valueint : i < n ? ss[i].capacity : 0;
+	keyed_init(&k, q, &who, today_render, &ctx);
+	rc = desk_service_today(a->desk, &who, code, ctx.open, ctx.capacity, ctx.reason, q->now,
+	    &ev, err, sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+out:
+	cJSON_Delete(j);
+}
+
+void
+service_routes(struct api *a, const struct api_req *q, const struct who *w, const char *rest,
+    struct api_resp *r)
+{
+	if (rest[0] == '\0' || rest[1] != '/' || strcmp(rest + 2, "today") != 0) {
+		fail(r, 404, "not_found", "expected /api/v1/services/{code}/today");
+		return;
+	}
+	if (strcmp(q->method, "PATCH") != 0) {
+		fail(r, 405, "method", "use PATCH");
+		return;
+	}
+	patch_today(a, q, w, rest[0], r);
+}
