@@ -9,3 +9,14 @@ CREATE TABLE service_today (
     reason TEXT NOT NULL,       -- why (also in the audit log)
     PRIMARY KEY (day, code)
 );
+
+-- Exceptional closures of the whole site (POST /api/v1/closures): every day
+-- from from_day to to_day, both included, is closed.
+CREATE TABLE closures (
+    id INTEGER PRIMARY KEY,
+    from_day TEXT NOT NULL,     -- first closed day, YYYY-MM-DD (site's local day)
+    to_day TEXT NOT NULL,       -- last closed day, YYYY-MM-DD
+    reason TEXT NOT NULL,       -- why (shown to staff; also in the audit log)
+    created_by TEXT NOT NULL,   -- who added it
+    created_at INTEGER NOT NULL -- when (Unix seconds)
+);

@@ -4,6 +4,8 @@
 #   1. PATCH /api/v1/services/C/today closes C for today: an agent gets 403;
 #      GET /api/v1/services shows it closed; the kiosk's ticket for A is
 #      refused 409 closed, E still issues; the audit log holds the change.
+#   2. POST /api/v1/closures for today: the site is closed (services list,
+#      next opening, tickets refused); GET lists it; DELETE opens again.
 # Binds 127.0.0.1 only; every wait is a counted poll with a deadline.
 . "$(dirname "$0")/lib.sh"
 need_build "$K"
@@ -49,6 +51,25 @@ code=$(req POST /api/v1/tickets "$DK" '{"service":"E"}')
 [ "$code" = 201 ] || fail_soft "a ticket for E: $code $(cat "$tmp/out.json")"
 n=$(sqlite3 "$DB" "select count(*) from audit where action = 'service_today' and actor = 'paul'")
 [ "$n" = 1 ] || fail_soft "audit entries for the change: $n, expected 1"
+
+# ---- 2. a closure day -----------------------------------------------------------
+today=$(TZ=Europe/Paris date +%F)
+code=$(req POST /api/v1/closures "$AT" "{\"from\":\"$today\",\"to\":\"$today\",\"reason\":\"grève\"}")
+[ "$code" = 403 ] || fail_soft "agent POST closure: $code, expected 403"
+code=$(req POST /api/v1/closures "$MT" "{\"from\":\"$today\",\"to\":\"$today\",\"reason\":\"grève\"}" c-1)
+[ "$code" = 201 ] || fail_soft "manager POST closure: $code $(cat "$tmp/out.json")"
+CID=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' "$tmp/out.json")
+code=$(req GET /api/v1/services "$MT")
+grep -q '"site":{[^}]*"open":false' "$tmp/out.json" && grep -q '"next_opening":{"day":' "$tmp/out.json" ||
+    fail_soft "GET /api/v1/services on a closure day: $(cat "$tmp/out.json")"
+code=$(req POST /api/v1/tickets "$DK" '{"service":"E"}')
+[ "$code" = 409 ] || fail_soft "a ticket on a closure day: $code $(cat "$tmp/out.json")"
+code=$(req GET /api/v1/closures "$MT")
+[ "$code" = 200 ] && grep -q '"reason":"grève"' "$tmp/out.json" || fail_soft "GET closures: $code"
+code=$(req DELETE "/api/v1/closures/$CID" "$MT")
+[ "$code" = 200 ] || fail_soft "DELETE closure $CID: $code $(cat "$tmp/out.json")"
+code=$(req POST /api/v1/tickets "$DK" '{"service":"E"}')
+[ "$code" = 201 ] || fail_soft "a ticket after the closure was removed: $code"
 
 echo "it_manage: $fails failed, $(($(date +%s) - t0)) s"
 [ "$fails" -eq 0 ]

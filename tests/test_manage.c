@@ -249,6 +249,86 @@ test_today_capacity(void)
 	CHECK_INT(service_field('A', "capacity"), 2);
 }
 
+/* -- closures ------------------------------------------------------------------------ */
+
+/* site.{key} of GET /api/v1/services, as a string ("" if absent; bools "true"/"false"). */
+static const char *
+site_field(const char *key, const char *sub)
+{
+	static char out[320];
+	cJSON *j = NULL, *v;
+
+	REQUIRE(call("GET", "/api/v1/services", NULL, NULL, NULL, &j) == 200);
+	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "site"), key);
+	if (sub)
+		v = cJSON_GetObjectItemCaseSensitive(v, sub);
+	snprintf(out, sizeof out, "%s", cJSON_IsString(v) ? v->valuestring : cJSON_IsTrue(v) ?
+	    "true" : cJSON_IsFalse(v) ? "false" : "");
+	cJSON_Delete(j);
+	return out;
+}
+
+static void
+test_closures(void)
+{
+	const char *body = "{\"from\":\"2026-11-27\",\"to\":\"2026-11-28\",\"reason\":\"grève\"}";
+	cJSON *j = NULL, *arr;
+	char path[64];
+	int id;
+
+	CHECK_STR(site_field("open", NULL), "true");
+	CHECK_STR(site_field("next_opening", "day"), "2026-11-28");
+	/* Roles. */
+	CHECK_INT(call("POST", "/api/v1/closures", auth_agent, NULL, body, NULL), 403);
+	CHECK_INT(call("GET", "/api/v1/closures", auth_agent, NULL, NULL, NULL), 403);
+	CHECK_INT(call("POST", "/api/v1/closures", NULL, NULL, body, NULL), 401);
+	/* Bad input. */
+	CHECK_INT(call("POST", "/api/v1/closures", auth_mgr, NULL,
+	    "{\"from\":\"2026-11-28\",\"to\":\"2026-11-27\",\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(call("POST", "/api/v1/closures", auth_mgr, NULL,
+	    "{\"from\":\"2026-02-30\",\"to\":\"2026-03-01\",\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(call("POST", "/api/v1/closures", auth_mgr, NULL,
+	    "{\"from\":\"2026-11-27\",\"to\":\"2026-11-27\"}", NULL), 400);
+	CHECK_INT(call("PUT", "/api/v1/closures", auth_mgr, NULL, body, NULL), 405);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM closures"), 0);
+
+	/* Today and tomorrow closed. */
+	CHECK_INT(call("POST", "/api/v1/closures", auth_mgr, "c-1", body, &j), 201);
+	id = cJSON_GetObjectItemCaseSensitive(j, "id") ? cJSON_GetObjectItemCaseSensitive(j, "id")->valueint : -1;
+	CHECK(id > 0);
+	CHECK_STR(jstr(j, "reason"), "grève");
+	CHECK_STR(jstr(j, "by"), "paul");
+	cJSON_Delete(j);
+	CHECK_INT(call("POST", "/api/v1/closures", auth_mgr, "c-1", body, NULL), 201);   /* replay */
+	CHECK_INT(sql1("SELECT COUNT(*) FROM closures"), 1);
+	CHECK_STR(site_field("open", NULL), "false");
+	CHECK_STR(site_field("closure", "reason"), "grève");
+	CHECK_STR(site_field("next_opening", "day"), "2026-11-29");   /* skips the closure */
+	CHECK_STR(site_field("next_opening", "opens"), "00:00");
+	CHECK_INT(service_field('B', "open"), 0);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", &j), 409);
+	CHECK_STR(jstr(j, "code"), "closed");
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'closure_add' AND actor = 'paul' "
+	    "AND detail LIKE '%after 2026-11-27 to 2026-11-28; reason: grève'"), 1);
+	CHECK_INT(call("GET", "/api/v1/closures", auth_mgr, NULL, NULL, &j), 200);
+	arr = cJSON_GetObjectItemCaseSensitive(j, "closures");
+	CHECK_INT(cJSON_GetArraySize(arr), 1);
+	CHECK_STR(jstr(cJSON_GetArrayItem(arr, 0), "from"), "2026-11-27");
+	cJSON_Delete(j);
+
+	/* Deleted: open again. */
+	snprintf(path, sizeof path, "/api/v1/closures/%d", id);
+	CHECK_INT(call("DELETE", path, auth_agent, NULL, NULL, NULL), 403);
+	CHECK_INT(call("DELETE", path, auth_admin, NULL, NULL, NULL), 200);
+	CHECK_INT(call("DELETE", path, auth_admin, NULL, NULL, NULL), 404);
+	CHECK_INT(call("DELETE", "/api/v1/closures/abc", auth_admin, NULL, NULL, NULL), 404);
+	CHECK_STR(site_field("open", NULL), "true");
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 201);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'closure_delete' AND actor = 'root'"),
+	    1);
+}
+
 int
 main(void)
 {
@@ -258,6 +338,7 @@ main(void)
 	test_today_roles();
 	test_today_close();
 	test_today_capacity();
+	test_closures();
 	teardown();
 	return TEST_REPORT();
 }

@@ -319,4 +319,27 @@ int desk_backup(struct desk *d, const char *dest, char *err, size_t errlen);
 int desk_service_today(struct desk *d, const struct desk_actor *who, char code, int open,
     int capacity, const char *reason, int64_t now, struct desk_events *ev, char *err, size_t errlen);
 
+/* Exceptional closures of the whole site, from `from` to `to` (days
+ * YYYY-MM-DD, both included), with a reason: issuing is refused those days
+ * (DK_CLOSED) and the next opening skips them. Audited; counts published. */
+int desk_closure_add(struct desk *d, const struct desk_actor *who, const char *from,
+    const char *to, const char *reason, int64_t now, struct closure_row *out /* id set */,
+    struct desk_events *ev, char *err, size_t errlen);
+int desk_closure_delete(struct desk *d, const struct desk_actor *who, int64_t id, int64_t now,
+    struct closure_row *out /* the closure removed */, struct desk_events *ev, char *err,
+    size_t errlen);
+/* Every closure, by first day: a count, or DK_ERR. */
+int desk_closures(struct desk *d, int64_t now, struct closure_row *out, int max, char *err,
+    size_t errlen);
+
+/* Today's state of the site beyond its weekly hours. */
+struct desk_site_state {
+	int closed;                 /* 1: today is an exceptional closure */
+	struct closure_row closure; /* which one (when closed) */
+	char next_day[11];          /* the next day the site opens, "" if none within a year */
+	int next_open_min;          /* its opening minute, -1 if none */
+};
+int desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *err,
+    size_t errlen);
+
 #endif

@@ -150,7 +150,13 @@ issue_tx(struct store *st, void *arg)
 	int rc, open_today, capacity;
 
 	(void)st;
+	struct closure_row closure;
+
 	if ((rc = desk_today_of(v, is->sv, &open_today, &capacity)) != ST_OK)
+		return rc;
+	if ((rc = desk_closed_today(v, &closure)) == ST_OK)
+		open_today = 0;
+	else if (rc != ST_NOTFOUND)
 		return rc;
 	if (!open_today || !queue_is_open(&v->d->site, v->now)) {
 		if ((rc = verb_log(v, "refused_closed", NULL, is->sv->code, 0, NULL)) != ST_OK ||

@@ -54,6 +54,14 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 	if (desk_today_of(&w->v, sv, &o->open, &o->capacity) != ST_OK)
 		return ST_ERR;
 	o->changed = o->open != 1 || o->capacity != sv->capacity;
+	{
+		struct closure_row closure;
+		int rc = desk_closed_today(&w->v, &closure);
+		if (rc == ST_OK)
+			o->open = 0;    /* the whole site is closed today */
+		else if (rc != ST_NOTFOUND)
+			return ST_ERR;
+	}
 	o->reserve = sv->priority_reserve;
 	o->bind_holder = sv->bind_holder;
 	if ((ord = store_waiting(st, day, sv->code, 0)) < 0 ||

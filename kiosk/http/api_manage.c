@@ -4,6 +4,8 @@
  * desk verb's arguments, and takes the request's Idempotency-Key like the
  * other writes. The desk audits and publishes; no SQL here.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/api_int.h"
@@ -107,4 +109,173 @@ service_routes(struct api *a, const struct api_req *q, const struct who *w, cons
 		return;
 	}
 	patch_today(a, q, w, rest[0], r);
+}
+
+/* -- closures ------------------------------------------------------------------ */
+
+static cJSON *
+closure_json(const struct closure_row *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	cJSON_AddStringToObject(o, "from", c->from);
+	cJSON_AddStringToObject(o, "to", c->to);
+	cJSON_AddStringToObject(o, "reason", c->reason);
+	cJSON_AddStringToObject(o, "by", c->by);
+	add_time(o, "at", c->at);
+	return o;
+}
+
+void
+site_state_json(struct api *a, cJSON *site, int64_t now)
+{
+	struct desk_site_state ss;
+	char err[200], hhmm[16];
+	cJSON *n;
+
+	if (desk_site_state(a->desk, now, &ss, err, sizeof err) != DK_OK)
+		return;         /* the weekly hours' answer stands */
+	if (ss.closed) {
+		cJSON_ReplaceItemInObjectCaseSensitive(site, "open", cJSON_CreateBool(0));
+		cJSON_AddItemToObject(site, "closure", closure_json(&ss.closure));
+	}
+	if (ss.next_day[0]) {
+		n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "day", ss.next_day);
+		snprintf(hhmm, sizeof hhmm, "%02d:%02d", ss.next_open_min / 60, ss.next_open_min % 60);
+		cJSON_AddStringToObject(n, "opens", hhmm);
+		cJSON_AddItemToObject(site, "next_opening", n);
+	}
+}
+
+struct closure_ctx {
+	struct closure_row row;
+	int created;
+};
+
+static void
+closure_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct closure_ctx *c = arg;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	reply(r, c->created ? 201 : 200, closure_json(&c->row));
+}
+
+static void
+post_closure(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct closure_ctx ctx = { .created = 1 };
+	struct keyed k;
+	const char *from, *to, *reason;
+	char err[200];
+	cJSON *j;
+	int bad = 0, rc;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	from = str_field(j, "from", 10, &bad, r);
+	to = str_field(j, "to", 10, &bad, r);
+	reason = str_field(j, "reason", 300, &bad, r);
+	if (bad)
+		goto out;
+	if (!from || !valid_day(from) || !to || !valid_day(to)) {
+		fail(r, 400, "bad_request", "'from' and 'to' are required days \"YYYY-MM-DD\"");
+		goto out;
+	}
+	if (strcmp(from, to) > 0) {
+		fail(r, 400, "bad_request", "'from' is after 'to'");
+		goto out;
+	}
+	if (!reason || !*reason) {
+		fail(r, 400, "bad_request", "'reason' is required: say why the site is closed");
+		goto out;
+	}
+	keyed_init(&k, q, &who, closure_render, &ctx);
+	rc = desk_closure_add(a->desk, &who, from, to, reason, q->now, &ctx.row, &ev, err,
+	    sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+out:
+	cJSON_Delete(j);
+}
+
+#define MAX_CLOSURES 500
+
+static void
+get_closures(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct closure_row *rows;
+	char err[200];
+	cJSON *o, *arr;
+	int i, n;
+
+	if (need_staff(q, w, 2, r))
+		return;
+	if ((rows = calloc(MAX_CLOSURES, sizeof *rows)) == NULL) {
+		fail(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	if ((n = desk_closures(a->desk, q->now, rows, MAX_CLOSURES, err, sizeof err)) < 0) {
+		desk_fail(r, n, err);
+		free(rows);
+		return;
+	}
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "closures");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, closure_json(&rows[i]));
+	free(rows);
+	reply(r, 200, o);
+}
+
+static void
+delete_closure(struct api *a, const struct api_req *q, const struct who *w, int64_t id,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct closure_ctx ctx = { .created = 0 };
+	struct keyed k;
+	char err[200];
+	int rc;
+
+	if (need_staff(q, w, 2, r))
+		return;
+	keyed_init(&k, q, &who, closure_render, &ctx);
+	rc = desk_closure_delete(a->desk, &who, id, q->now, &ctx.row, &ev, err, sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+}
+
+void
+closure_routes(struct api *a, const struct api_req *q, const struct who *w, const char *rest,
+    struct api_resp *r)
+{
+	int64_t id;
+
+	if (rest[0] == '\0') {
+		if (!strcmp(q->method, "POST"))
+			post_closure(a, q, w, r);
+		else if (!strcmp(q->method, "GET"))
+			get_closures(a, q, w, r);
+		else
+			fail(r, 405, "method", "use GET or POST");
+		return;
+	}
+	if (rest[0] != '/' || (id = parse_id(rest + 1)) < 0) {
+		fail(r, 404, "not_found", "expected /api/v1/closures/{id}");
+		return;
+	}
+	if (strcmp(q->method, "DELETE") != 0) {
+		fail(r, 405, "method", "use DELETE");
+		return;
+	}
+	delete_closure(a, q, w, id, r);
 }

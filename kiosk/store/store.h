@@ -319,6 +319,22 @@ int store_service_today_get(struct store *st, const char *day, char code, int *o
 int store_service_today_set(struct store *st, const char *day, char code, int open, int capacity,
     const char *reason);
 
+/* An exceptional closure of the site (db/009_manage.sql). */
+struct closure_row {
+	int64_t id;
+	char from[11];              /* first closed day, YYYY-MM-DD */
+	char to[11];                /* last closed day */
+	char reason[304];           /* why */
+	char by[48];                /* who added it */
+	int64_t at;                 /* when */
+};
+int store_closure_add(struct store *st, struct closure_row *c /* id set */);
+int store_closure_get(struct store *st, int64_t id, struct closure_row *out);
+int store_closure_del(struct store *st, int64_t id);          /* ST_NOTFOUND if none */
+int store_closure_list(struct store *st, struct closure_row *out, int max);  /* count or ST_ERR */
+/* ST_OK with the first closure covering day, ST_NOTFOUND if none. */
+int store_closure_on(struct store *st, const char *day, struct closure_row *out);
+
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail);
