@@ -6,6 +6,8 @@
 #      refused 409 closed, E still issues; the audit log holds the change.
 #   2. POST /api/v1/closures for today: the site is closed (services list,
 #      next opening, tickets refused); GET lists it; DELETE opens again.
+#   3. POST /api/v1/devices gives a key that issues; GET lists the kiosk;
+#      after POST .../revoke its next ticket gets 401.
 # Binds 127.0.0.1 only; every wait is a counted poll with a deadline.
 . "$(dirname "$0")/lib.sh"
 need_build "$K"
@@ -70,6 +72,21 @@ code=$(req DELETE "/api/v1/closures/$CID" "$MT")
 [ "$code" = 200 ] || fail_soft "DELETE closure $CID: $code $(cat "$tmp/out.json")"
 code=$(req POST /api/v1/tickets "$DK" '{"service":"E"}')
 [ "$code" = 201 ] || fail_soft "a ticket after the closure was removed: $code"
+
+# ---- 3. devices --------------------------------------------------------------------
+code=$(req POST /api/v1/devices "$AT" '{"name":"kiosk-2"}')
+[ "$code" = 403 ] || fail_soft "agent POST device: $code, expected 403"
+code=$(req POST /api/v1/devices "$MT" '{"name":"kiosk-2"}')
+[ "$code" = 201 ] || fail_soft "manager POST device: $code $(cat "$tmp/out.json")"
+DK2=$(sed -n 's/.*"key":"\([^"]*\)".*/\1/p' "$tmp/out.json")
+code=$(req POST /api/v1/tickets "$DK2" '{"service":"E"}')
+[ "$code" = 201 ] || fail_soft "the new kiosk's ticket: $code $(cat "$tmp/out.json")"
+code=$(req GET /api/v1/devices "$MT")
+grep -q '"name":"kiosk-2","active":true' "$tmp/out.json" || fail_soft "GET devices: $(cat "$tmp/out.json")"
+code=$(req POST /api/v1/devices/kiosk-2/revoke "$MT" '{}' r-1)
+[ "$code" = 200 ] || fail_soft "revoke: $code $(cat "$tmp/out.json")"
+code=$(req POST /api/v1/tickets "$DK2" '{"service":"E"}')
+[ "$code" = 401 ] || fail_soft "the revoked kiosk's next ticket: $code, expected 401"
 
 echo "it_manage: $fails failed, $(($(date +%s) - t0)) s"
 [ "$fails" -eq 0 ]

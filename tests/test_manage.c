@@ -329,6 +329,66 @@ test_closures(void)
 	    1);
 }
 
+/* -- devices ------------------------------------------------------------------------- */
+
+static void
+test_devices(void)
+{
+	cJSON *j = NULL, *arr, *d;
+	char key[100], auth[120];
+	int i, found = 0;
+
+	CHECK_INT(call("GET", "/api/v1/devices", auth_agent, NULL, NULL, NULL), 403);
+	CHECK_INT(call("POST", "/api/v1/devices", auth_agent, NULL, "{\"name\":\"kiosk-2\"}", NULL),
+	    403);
+	CHECK_INT(call("POST", "/api/v1/devices/kiosk-1/revoke", auth_agent, NULL, NULL, NULL), 403);
+	CHECK_INT(call("POST", "/api/v1/devices", auth_mgr, NULL, "{\"name\":\"bad name!\"}", NULL),
+	    400);
+	CHECK_INT(call("POST", "/api/v1/devices", auth_mgr, NULL, "{}", NULL), 400);
+	CHECK_INT(call("POST", "/api/v1/devices", auth_mgr, NULL, "{\"name\":\"kiosk-1\"}", NULL),
+	    409);
+
+	/* A new kiosk: its key once, and it works. */
+	CHECK_INT(call("POST", "/api/v1/devices", auth_mgr, NULL, "{\"name\":\"kiosk-2\"}", &j), 201);
+	snprintf(key, sizeof key, "%s", jstr(j, "key"));
+	cJSON_Delete(j);
+	CHECK(strncmp(key, "dk_", 3) == 0);
+	snprintf(auth, sizeof auth, "Bearer %s", key);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth, NULL, "{\"service\":\"B\"}", NULL), 201);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'device_add' AND actor = 'paul' "
+	    "AND detail = 'kiosk-2'"), 1);
+
+	/* The list: last contact, printer state. */
+	CHECK_INT(call("GET", "/api/v1/devices", auth_mgr, NULL, NULL, &j), 200);
+	arr = cJSON_GetObjectItemCaseSensitive(j, "devices");
+	CHECK_INT(cJSON_GetArraySize(arr), 2);
+	for (i = 0; i < cJSON_GetArraySize(arr); i++) {
+		d = cJSON_GetArrayItem(arr, i);
+		if (strcmp(jstr(d, "name"), "kiosk-2") == 0) {
+			found = 1;
+			CHECK(strlen(jstr(d, "last_contact")) > 10);
+			CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "active")));
+			CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(d, "printer")));
+		}
+	}
+	CHECK(found);
+	cJSON_Delete(j);
+
+	/* Revoked: refused from the next request on. */
+	CHECK_INT(call("POST", "/api/v1/devices/kiosk-2/revoke", auth_mgr, "r-1", NULL, &j), 200);
+	CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "active")));
+	cJSON_Delete(j);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth, NULL, "{\"service\":\"B\"}", NULL), 401);
+	CHECK_INT(call("POST", "/api/v1/devices/kiosk-2/revoke", auth_mgr, "r-1", NULL, NULL), 200);
+	CHECK_INT(call("POST", "/api/v1/devices/kiosk-2/revoke", auth_mgr, NULL, NULL, NULL), 404);
+	CHECK_INT(call("POST", "/api/v1/devices/kiosk-2/other", auth_mgr, NULL, NULL, NULL), 404);
+	CHECK_INT(call("GET", "/api/v1/devices/kiosk-2/revoke", auth_mgr, NULL, NULL, NULL), 405);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'device_revoke' AND actor = 'paul' "
+	    "AND detail LIKE 'device kiosk-2: before active; after revoked%'"), 1);
+	/* kiosk-1 still works. */
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 201);
+}
+
 int
 main(void)
 {
@@ -339,6 +399,7 @@ main(void)
 	test_today_close();
 	test_today_capacity();
 	test_closures();
+	test_devices();
 	teardown();
 	return TEST_REPORT();
 }

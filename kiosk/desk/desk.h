@@ -342,4 +342,12 @@ struct desk_site_state {
 int desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *err,
     size_t errlen);
 
+/* Every kiosk (revoked ones too), by name: a count, or DK_ERR. */
+int desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, char *err,
+    size_t errlen);
+/* Revoke a kiosk: its keys are deleted, so its next request is refused.
+ * Audited. DK_NOTFOUND: no active device of that name. */
+int desk_device_revoke(struct desk *d, const struct desk_actor *who, const char *name,
+    int64_t now, char *err, size_t errlen);
+
 #endif

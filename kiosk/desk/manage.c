@@ -220,3 +220,59 @@ desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *
 	out->next_open_min = c.next[0] ? c.next_min : -1;
 	return ST_OK;
 }
+
+/* -- devices ------------------------------------------------------------------- */
+
+struct dev_op {
+	struct verb v;
+	const char *name;
+	struct device_row *list;
+	int max, n;
+};
+
+static int
+dev_list_tx(struct store *st, void *arg)
+{
+	struct dev_op *o = arg;
+
+	o->n = store_device_list(st, o->list, o->max);
+	return o->n < 0 ? ST_ERR : ST_OK;
+}
+
+int
+desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, char *err,
+    size_t errlen)
+{
+	struct dev_op o = { .list = out, .max = max };
+	int rc;
+
+	verb_init(&o.v, d, NULL, now, NULL, err, errlen);
+	rc = verb_read(&o.v, dev_list_tx, &o);
+	return rc == ST_OK ? o.n : rc;
+}
+
+static int
+dev_revoke_tx(struct store *st, void *arg)
+{
+	struct dev_op *o = arg;
+	char detail[160];
+	int rc = store_device_revoke(st, o->name);
+
+	if (rc == ST_NOTFOUND)
+		return verb_fail(&o->v, DK_NOTFOUND, "no active device '%s'", o->name);
+	if (rc != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "device %s: before active; after revoked (its keys deleted)",
+	    o->name);
+	return store_audit_add(st, o->v.now, o->v.who->name, "device_revoke", detail);
+}
+
+int
+desk_device_revoke(struct desk *d, const struct desk_actor *who, const char *name, int64_t now,
+    char *err, size_t errlen)
+{
+	struct dev_op o = { .name = name };
+
+	verb_init(&o.v, d, who, now, NULL, err, errlen);
+	return verb_write(&o.v, dev_revoke_tx, &o);
+}

@@ -988,7 +988,7 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	static const char *const get_or_post[] = { "/api/v1/health", "/api/v1/services",
 		"/api/v1/tickets", "/api/v1/board", "/api/v1/login", "/api/v1/counters",
-		"/api/v1/closures" };
+		"/api/v1/closures", "/api/v1/devices" };
 	struct who w;
 	const char *path = q->path;
 	size_t i;
@@ -1036,6 +1036,9 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 	else if (ROUTE("GET", "/api/v1/closures") || ROUTE("POST", "/api/v1/closures") ||
 	    PREFIX("/api/v1/closures/"))
 		closure_routes(a, q, &w, path + 16, r);
+	else if (ROUTE("GET", "/api/v1/devices") || ROUTE("POST", "/api/v1/devices") ||
+	    PREFIX("/api/v1/devices/"))
+		device_routes(a, q, &w, path + 15, r);
 	else if (PREFIX("/api/v1/services/"))
 		service_routes(a, q, &w, path + 17, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))

@@ -149,6 +149,9 @@ void service_routes(struct api *a, const struct api_req *q, const struct who *w,
 /* /api/v1/closures (GET, POST) and /api/v1/closures/{id} (DELETE). */
 void closure_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
+/* /api/v1/devices (GET, POST) and /api/v1/devices/{name}/revoke (POST). */
+void device_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
 /* Today's closure and the next opening, into a site object (site_json). */
 void site_state_json(struct api *a, cJSON *site, int64_t now);
 

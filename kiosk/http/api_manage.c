@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "http/api_int.h"
 
 struct today_ctx {
@@ -278,4 +280,160 @@ closure_routes(struct api *a, const struct api_req *q, const struct who *w, cons
 		return;
 	}
 	delete_closure(a, q, w, id, r);
+}
+
+/* -- devices ------------------------------------------------------------------- */
+
+#define MAX_DEVICES 200
+
+/* The devices (NULL with the response set on failure); *n their count. */
+static struct device_row *
+devices(struct api *a, const struct api_req *q, int *n, struct api_resp *r)
+{
+	struct device_row *rows = calloc(MAX_DEVICES, sizeof *rows);
+	char err[200];
+
+	if (rows == NULL) {
+		fail(r, 503, "unavailable", "out of memory");
+		return NULL;
+	}
+	if ((*n = desk_devices(a->desk, q->now, rows, MAX_DEVICES, err, sizeof err)) < 0) {
+		desk_fail(r, *n, err);
+		free(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+static void
+get_devices(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct device_row *rows;
+	cJSON *o, *arr, *d;
+	int i, n;
+
+	if (need_staff(q, w, 2, r) || (rows = devices(a, q, &n, r)) == NULL)
+		return;
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "devices");
+	for (i = 0; i < n; i++) {
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "name", rows[i].name);
+		cJSON_AddBoolToObject(d, "active", rows[i].active);
+		add_time(d, "created_at", rows[i].created_at);
+		if (rows[i].last_contact)
+			add_time(d, "last_contact", rows[i].last_contact);
+		else
+			cJSON_AddNullToObject(d, "last_contact");
+		if (rows[i].printer_at) {
+			cJSON *p = cJSON_AddObjectToObject(d, "printer");
+			cJSON_AddStringToObject(p, "status", rows[i].printer_status);
+			cJSON_AddStringToObject(p, "reason", rows[i].printer_reason);
+			add_time(p, "at", rows[i].printer_at);
+		} else {
+			cJSON_AddNullToObject(d, "printer");
+		}
+		cJSON_AddNullToObject(d, "paper_counter");     /* kiosks do not report it yet */
+		cJSON_AddItemToArray(arr, d);
+	}
+	free(rows);
+	reply(r, 200, o);
+}
+
+/* POST /api/v1/devices {"name":...}: the new kiosk's key, shown once. The
+ * answer holds a secret, so it is not kept with an Idempotency-Key; a
+ * name already active is refused (409) rather than given a second key. */
+static void
+post_device(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct device_row *rows;
+	const char *name;
+	char err[200], key[80];
+	cJSON *j, *o;
+	int bad = 0, rc, i, n;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	name = str_field(j, "name", 16, &bad, r);
+	if (bad)
+		goto out;
+	if (name == NULL) {
+		fail(r, 400, "bad_request", "'name' is required: 1 to 16 letters, digits or '-'");
+		goto out;
+	}
+	if ((rows = devices(a, q, &n, r)) == NULL)
+		goto out;
+	for (i = 0; i < n && !(rows[i].active && !strcmp(rows[i].name, name)); i++)
+		;
+	free(rows);
+	if (i < n) {
+		fail(r, 409, "conflict", "device '%s' exists: revoke it first to give it a new key",
+		    name);
+		goto out;
+	}
+	rc = desk_device_add(a->desk, &who, name, q->now, key, err, sizeof err);
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		goto out;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddStringToObject(o, "key", key);
+	sodium_memzero(key, sizeof key);
+	reply(r, 201, o);
+out:
+	cJSON_Delete(j);
+}
+
+static void
+revoke_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	cJSON *o;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", arg);
+	cJSON_AddBoolToObject(o, "active", 0);
+	reply(r, 200, o);
+}
+
+void
+device_routes(struct api *a, const struct api_req *q, const struct who *w, const char *rest,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct keyed k;
+	char name[48], err[200];
+	const char *slash;
+	int rc;
+
+	if (rest[0] == '\0') {
+		if (!strcmp(q->method, "POST"))
+			post_device(a, q, w, r);
+		else if (!strcmp(q->method, "GET"))
+			get_devices(a, q, w, r);
+		else
+			fail(r, 405, "method", "use GET or POST");
+		return;
+	}
+	if (rest[0] != '/' || (slash = strchr(rest + 1, '/')) == NULL ||
+	    strcmp(slash, "/revoke") != 0 || slash - rest - 1 < 1 ||
+	    (size_t)(slash - rest - 1) >= sizeof name) {
+		fail(r, 404, "not_found", "expected /api/v1/devices/{name}/revoke");
+		return;
+	}
+	if (strcmp(q->method, "POST") != 0) {
+		fail(r, 405, "method", "use POST");
+		return;
+	}
+	if (need_staff(q, w, 2, r))
+		return;
+	snprintf(name, sizeof name, "%.*s", (int)(slash - rest - 1), rest + 1);
+	keyed_init(&k, q, &who, revoke_render, name);
+	rc = desk_device_revoke(a->desk, &who, name, q->now, err, sizeof err);
+	keyed_reply(&k, rc, err, r);
 }

@@ -119,3 +119,48 @@ store_closure_list(struct store *st, struct closure_row *out, int max)
 		sqlite3_reset(s);
 	return n;
 }
+
+/* -- devices ------------------------------------------------------------------- */
+
+int
+store_device_list(struct store *st, struct device_row *out, int max)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT d.name, d.created_at, d.active, "
+	    "COALESCE(d.printer_at, 0), d.printer_status, d.printer_reason, "
+	    "(SELECT MAX(e.at) FROM events e WHERE e.agent = d.name) "
+	    "FROM devices d ORDER BY d.name LIMIT ?", "i", (int64_t)(max > 0 ? max : 0));
+	int n = 0, rc = 0;
+	int64_t ev;
+
+	while (n < max && (rc = sq_row(st, s, "cannot list the devices")) == 1) {
+		struct device_row *d = &out[n++];
+		memset(d, 0, sizeof *d);
+		sq_text(s, 0, d->name, sizeof d->name);
+		d->created_at = sqlite3_column_int64(s, 1);
+		d->active = sqlite3_column_int(s, 2);
+		d->printer_at = sqlite3_column_int64(s, 3);
+		sq_text(s, 4, d->printer_status, sizeof d->printer_status);
+		sq_text(s, 5, d->printer_reason, sizeof d->printer_reason);
+		ev = sqlite3_column_int64(s, 6);
+		d->last_contact = ev > d->printer_at ? ev : d->printer_at;
+	}
+	if (rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}
+
+int
+store_device_revoke(struct store *st, const char *name)
+{
+	int rc = sq_exec(st, sq_bind(st, "UPDATE devices SET active = 0 WHERE name = ? AND "
+	    "active = 1", "s", name), "cannot revoke the device");
+
+	if (rc != ST_OK)
+		return rc;
+	if (!sq_changes(st))
+		return ST_NOTFOUND;
+	return sq_exec(st, sq_bind(st, "DELETE FROM credentials WHERE kind = 'device' AND "
+	    "owner = ?", "s", name), "cannot delete the device's keys");
+}

@@ -335,6 +335,21 @@ int store_closure_list(struct store *st, struct closure_row *out, int max);  /* 
 /* ST_OK with the first closure covering day, ST_NOTFOUND if none. */
 int store_closure_on(struct store *st, const char *day, struct closure_row *out);
 
+/* A kiosk, for the manager's list. */
+struct device_row {
+	char name[48];
+	int64_t created_at;         /* Unix seconds */
+	int active;                 /* 0: revoked */
+	int64_t last_contact;       /* its latest event or print report, 0: none */
+	int64_t printer_at;         /* its last print report, 0: none */
+	char printer_status[16];    /* confirmed, unconfirmed, failed ("" before any) */
+	char printer_reason[192];   /* the printer's sentence */
+};
+/* Every device, by name: a count or ST_ERR. */
+int store_device_list(struct store *st, struct device_row *out, int max);
+/* Mark an active device revoked and delete its keys: ST_NOTFOUND if none. */
+int store_device_revoke(struct store *st, const char *name);
+
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail);
