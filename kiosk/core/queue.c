@@ -125,6 +125,34 @@ queue_is_open(const struct site *s, int64_t now)
 }
 
 int
+queue_next_open_day(const struct site *s, int64_t now,
+    int (*closed)(void *arg, const char *day), void *arg, char out[11], int *open_min)
+{
+	struct tm tm;
+	int k;
+
+	for (k = 1; k <= 366; k++) {
+		/* Local noon k days on: mktime normalises the date, and noon is
+		 * clear of any daylight-saving change. */
+		local(now, &tm);
+		tm.tm_mday += k;
+		tm.tm_hour = 12;
+		tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		if (mktime(&tm) == (time_t)-1)
+			return -1;
+		if (s->hours[tm.tm_wday].open_min < 0)
+			continue;
+		strftime(out, 11, "%Y-%m-%d", &tm);
+		if (closed && closed(arg, out))
+			continue;
+		*open_min = s->hours[tm.tm_wday].open_min;
+		return 0;
+	}
+	return -1;
+}
+
+int
 queue_left_ordinary(int capacity, int reserve, int issued_ordinary, int issued_priority)
 {
 	int reserve_left = reserve - issued_priority;

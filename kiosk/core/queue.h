@@ -54,6 +54,12 @@ void queue_local_minute(int64_t now, int *minute, int *wday);
  * so a number is never given twice in a day. */
 void queue_format_number(char code, int seq, char *out, size_t len);
 
+/* The first local day after now's (up to a year on) when the site's hours
+ * open and `closed` (a callback: 1 when that day is an exceptional closure;
+ * NULL: none) says no. 0 with out "YYYY-MM-DD" and *open_min, -1 if none. */
+int queue_next_open_day(const struct site *s, int64_t now,
+    int (*closed)(void *arg, const char *day), void *arg, char out[11], int *open_min);
+
 /* Open right now by the site's hours? */
 int queue_is_open(const struct site *s, int64_t now);
 

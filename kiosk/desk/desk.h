@@ -246,6 +246,8 @@ struct service_stat {
 	int estimated_wait_s;   /* for a ticket issued now */
 	int longest_wait_s;     /* of those waiting now */
 	int open_counters;      /* open counters serving it */
+	int open;               /* 0: closed today by a manager (desk_service_today) */
+	int changed;            /* 1: capacity/open are today's change, not the site's */
 };
 
 int desk_ticket(struct desk *d, int64_t id, int64_t now, struct ticket *out, char *err,
@@ -308,5 +310,44 @@ int desk_site_drops(struct desk *d, const struct site *next, int64_t now, char *
 int desk_retention(struct desk *d, int64_t now, char *err, size_t errlen);
 int desk_audit_verify(struct desk *d, int *entries, char *err, size_t errlen);
 int desk_backup(struct desk *d, const char *dest, char *err, size_t errlen);
+
+/* -- the manager's changes (desk/manage.c) ---------------------------------- */
+
+/* Service `code` open or closed, and its capacity, for the site's day of
+ * `now` only; reason required. Audited with before and after; publishes
+ * the counts. DK_NOTFOUND: no such service; DK_BAD: capacity < 0. */
+int desk_service_today(struct desk *d, const struct desk_actor *who, char code, int open,
+    int capacity, const char *reason, int64_t now, struct desk_events *ev, char *err, size_t errlen);
+
+/* Exceptional closures of the whole site, from `from` to `to` (days
+ * YYYY-MM-DD, both included), with a reason: issuing is refused those days
+ * (DK_CLOSED) and the next opening skips them. Audited; counts published. */
+int desk_closure_add(struct desk *d, const struct desk_actor *who, const char *from,
+    const char *to, const char *reason, int64_t now, struct closure_row *out /* id set */,
+    struct desk_events *ev, char *err, size_t errlen);
+int desk_closure_delete(struct desk *d, const struct desk_actor *who, int64_t id, int64_t now,
+    struct closure_row *out /* the closure removed */, struct desk_events *ev, char *err,
+    size_t errlen);
+/* Every closure, by first day: a count, or DK_ERR. */
+int desk_closures(struct desk *d, int64_t now, struct closure_row *out, int max, char *err,
+    size_t errlen);
+
+/* Today's state of the site beyond its weekly hours. */
+struct desk_site_state {
+	int closed;                 /* 1: today is an exceptional closure */
+	struct closure_row closure; /* which one (when closed) */
+	char next_day[11];          /* the next day the site opens, "" if none within a year */
+	int next_open_min;          /* its opening minute, -1 if none */
+};
+int desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *err,
+    size_t errlen);
+
+/* Every kiosk (revoked ones too), by name: a count, or DK_ERR. */
+int desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, char *err,
+    size_t errlen);
+/* Revoke a kiosk: its keys are deleted, so its next request is refused.
+ * Audited. DK_NOTFOUND: no active device of that name. */
+int desk_device_revoke(struct desk *d, const struct desk_actor *who, const char *name,
+    int64_t now, char *err, size_t errlen);
 
 #endif

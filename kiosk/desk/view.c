@@ -51,7 +51,17 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 
 	memset(o, 0, sizeof *o);
 	o->code = sv->code;
-	o->capacity = sv->capacity;
+	if (desk_today_of(&w->v, sv, &o->open, &o->capacity) != ST_OK)
+		return ST_ERR;
+	o->changed = o->open != 1 || o->capacity != sv->capacity;
+	{
+		struct closure_row closure;
+		int rc = desk_closed_today(&w->v, &closure);
+		if (rc == ST_OK)
+			o->open = 0;    /* the whole site is closed today */
+		else if (rc != ST_NOTFOUND)
+			return ST_ERR;
+	}
 	o->reserve = sv->priority_reserve;
 	o->bind_holder = sv->bind_holder;
 	if ((ord = store_waiting(st, day, sv->code, 0)) < 0 ||
@@ -63,7 +73,7 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 		return ST_ERR;
 	o->waiting = ord + prio;
 	o->issued = dc.ordinary + dc.priority;
-	o->left_today = queue_left_ordinary(sv->capacity, sv->priority_reserve, dc.ordinary,
+	o->left_today = !o->open ? 0 : queue_left_ordinary(o->capacity, sv->priority_reserve, dc.ordinary,
 	    dc.priority);
 	o->estimated_wait_s = queue_estimate_wait(o->waiting, o->open_counters,
 	    service_s > 0 ? service_s : w->v.d->site.default_service_s);

@@ -76,7 +76,7 @@ identify(struct api *a, const struct api_req *q, struct who *w, struct api_resp 
 }
 
 /* Require a staff role of at least `level`, and CSRF for session POSTs. */
-static int
+int
 need_staff(const struct api_req *q, const struct who *w, int level, struct api_resp *r)
 {
 	if (!w->level && !w->device) {
@@ -118,7 +118,7 @@ need_kiosk_or_staff(const struct api_req *q, const struct who *w, int level, str
 	return w->device ? 0 : need_staff(q, w, level, r);
 }
 
-static struct desk_actor
+struct desk_actor
 actor(const struct who *w)
 {
 	struct desk_actor act = { w->name, w->device, NULL };
@@ -141,6 +141,7 @@ get_services(struct api *a, const struct api_req *q, struct api_resp *r)
 	}
 	j = cJSON_CreateObject();
 	cJSON_AddItemToObject(j, "site", site_json(a->site, q->now));
+	site_state_json(a, cJSON_GetObjectItemCaseSensitive(j, "site"), q->now);
 	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, n, q->now, SF_FULL));
 	reply(r, 200, j);
 }
@@ -986,7 +987,8 @@ void
 api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	static const char *const get_or_post[] = { "/api/v1/health", "/api/v1/services",
-		"/api/v1/tickets", "/api/v1/board", "/api/v1/login", "/api/v1/counters" };
+		"/api/v1/tickets", "/api/v1/board", "/api/v1/login", "/api/v1/counters",
+		"/api/v1/closures", "/api/v1/devices" };
 	struct who w;
 	const char *path = q->path;
 	size_t i;
@@ -1031,6 +1033,14 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		get_alerts(a, q, &w, r);
 	else if (ROUTE("GET", "/api/v1/stats"))
 		get_stats(a, q, r);
+	else if (ROUTE("GET", "/api/v1/closures") || ROUTE("POST", "/api/v1/closures") ||
+	    PREFIX("/api/v1/closures/"))
+		closure_routes(a, q, &w, path + 16, r);
+	else if (ROUTE("GET", "/api/v1/devices") || ROUTE("POST", "/api/v1/devices") ||
+	    PREFIX("/api/v1/devices/"))
+		device_routes(a, q, &w, path + 15, r);
+	else if (PREFIX("/api/v1/services/"))
+		service_routes(a, q, &w, path + 17, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
 		get_request(a, q, &w, path + 17, r);
 	else {

@@ -134,4 +134,25 @@ void get_request(struct api *a, const struct api_req *q, const struct who *w, co
 
 void get_stats(struct api *a, const struct api_req *q, struct api_resp *r);
 
+/* -- roles (api.c) ---------------------------------------------------------------- */
+
+/* Require a staff role of at least `level` (1 agent, 2 manager, 3 admin), and
+ * CSRF for session writes: 0, or -1 with the response set. */
+int need_staff(const struct api_req *q, const struct who *w, int level, struct api_resp *r);
+struct desk_actor actor(const struct who *w);
+
+/* -- the manager's routes (api_manage.c) ---------------------------------------------- */
+
+/* /api/v1/services/{code}/today (PATCH). */
+void service_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+/* /api/v1/closures (GET, POST) and /api/v1/closures/{id} (DELETE). */
+void closure_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+/* /api/v1/devices (GET, POST) and /api/v1/devices/{name}/revoke (POST). */
+void device_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+/* Today's closure and the next opening, into a site object (site_json). */
+void site_state_json(struct api *a, cJSON *site, int64_t now);
+
 #endif

@@ -512,8 +512,9 @@ services_json(const struct site *s, const struct service_stat *ss, int n, int64_
 		if (form == SF_FULL) {
 			cJSON_AddNumberToObject(o, "open_counters", ss[i].open_counters);
 			cJSON_AddBoolToObject(o, "bind_holder", ss[i].bind_holder);
-			cJSON_AddBoolToObject(o, "open", queue_is_open(s, now));
+			cJSON_AddBoolToObject(o, "open", ss[i].open && queue_is_open(s, now));
 		}
+		cJSON_AddBoolToObject(o, "open_today", ss[i].open);
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;

@@ -312,6 +312,44 @@ int store_alert_exists(struct store *st, const char *day, const char *kind, cons
 int store_alerts_of_day(struct store *st, const char *day, struct alert *out, int max);
                                                         /* newest first */
 
+/* Today's change to a service (sqlite_manage.c): ST_NOTFOUND when none
+ * for that day. */
+int store_service_today_get(struct store *st, const char *day, char code, int *open /* OUT */,
+    int *capacity /* OUT */);
+int store_service_today_set(struct store *st, const char *day, char code, int open, int capacity,
+    const char *reason);
+
+/* An exceptional closure of the site (db/009_manage.sql). */
+struct closure_row {
+	int64_t id;
+	char from[11];              /* first closed day, YYYY-MM-DD */
+	char to[11];                /* last closed day */
+	char reason[304];           /* why */
+	char by[48];                /* who added it */
+	int64_t at;                 /* when */
+};
+int store_closure_add(struct store *st, struct closure_row *c /* id set */);
+int store_closure_get(struct store *st, int64_t id, struct closure_row *out);
+int store_closure_del(struct store *st, int64_t id);          /* ST_NOTFOUND if none */
+int store_closure_list(struct store *st, struct closure_row *out, int max);  /* count or ST_ERR */
+/* ST_OK with the first closure covering day, ST_NOTFOUND if none. */
+int store_closure_on(struct store *st, const char *day, struct closure_row *out);
+
+/* A kiosk, for the manager's list. */
+struct device_row {
+	char name[48];
+	int64_t created_at;         /* Unix seconds */
+	int active;                 /* 0: revoked */
+	int64_t last_contact;       /* its latest event or print report, 0: none */
+	int64_t printer_at;         /* its last print report, 0: none */
+	char printer_status[16];    /* confirmed, unconfirmed, failed ("" before any) */
+	char printer_reason[192];   /* the printer's sentence */
+};
+/* Every device, by name: a count or ST_ERR. */
+int store_device_list(struct store *st, struct device_row *out, int max);
+/* Mark an active device revoked and delete its keys: ST_NOTFOUND if none. */
+int store_device_revoke(struct store *st, const char *name);
+
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail);

@@ -1,0 +1,278 @@
+/*
+ * manage: the manager's changes (issue #16): today's open flag and capacity
+ * of a service. Each change is one transaction, audited with who, before,
+ * after and why, and returns the counts event so boards and kiosks refresh.
+ * Pure desk: the store's interface only, no SQL, no HTTP.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "desk/desk_int.h"
+
+int
+desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *capacity)
+{
+	int rc = store_service_today_get(v->st, v->day, sv->code, open, capacity);
+
+	if (rc == ST_NOTFOUND) {
+		*open = 1;
+		*capacity = sv->capacity;
+		return ST_OK;
+	}
+	return rc;
+}
+
+struct today {
+	struct verb v;
+	const struct site_service *sv;
+	int open, capacity;
+	const char *reason;
+};
+
+static int
+today_tx(struct store *st, void *arg)
+{
+	struct today *t = arg;
+	struct verb *v = &t->v;
+	char detail[400];
+	int open0, cap0, rc;
+
+	(void)st;
+	if ((rc = desk_today_of(v, t->sv, &open0, &cap0)) != ST_OK)
+		return rc;
+	if ((rc = store_service_today_set(v->st, v->day, t->sv->code, t->open, t->capacity,
+	    t->reason)) != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "service %c on %s: before open=%d capacity=%d; after "
+	    "open=%d capacity=%d; reason: %s", t->sv->code, v->day, open0, cap0, t->open,
+	    t->capacity, t->reason);
+	if ((rc = store_audit_add(v->st, v->now, v->who->name, "service_today", detail)) != ST_OK)
+		return rc;
+	verb_event(v, DE_COUNTS);
+	return ST_OK;
+}
+
+int
+desk_service_today(struct desk *d, const struct desk_actor *who, char code, int open,
+    int capacity, const char *reason, int64_t now, struct desk_events *ev, char *err,
+    size_t errlen)
+{
+	struct today t = { .open = open ? 1 : 0, .capacity = capacity, .reason = reason };
+
+	verb_init(&t.v, d, who, now, ev, err, errlen);
+	if (reason == NULL || reason[0] == '\0')
+		return verb_fail(&t.v, DK_BAD, "a reason is required");
+	if (capacity < 0 || capacity > 100000)
+		return verb_fail(&t.v, DK_BAD, "capacity must be 0 to 100000");
+	if ((t.sv = site_service(&d->site, code)) == NULL)
+		return verb_fail(&t.v, DK_NOTFOUND, "no service '%c'", code);
+	return verb_write(&t.v, today_tx, &t);
+}
+
+/* -- closures ------------------------------------------------------------------ */
+
+struct closure_op {
+	struct verb v;
+	struct closure_row *row;    /* add: in (id set); del: OUT, the closure removed */
+	int64_t id;                 /* del */
+	struct closure_row *list;   /* list: OUT */
+	int max, n;
+	int closed;                 /* state: 1 when today is closed */
+	char next[11];              /* state: next opening day ("" if none) */
+	int next_min;               /* state: its opening minute */
+};
+
+static int
+closure_add_tx(struct store *st, void *arg)
+{
+	struct closure_op *c = arg;
+	char detail[500];
+	int rc;
+
+	if ((rc = store_closure_add(st, c->row)) != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "closure %lld: before none; after %s to %s; reason: %s",
+	    (long long)c->row->id, c->row->from, c->row->to, c->row->reason);
+	if ((rc = store_audit_add(st, c->v.now, c->v.who->name, "closure_add", detail)) != ST_OK)
+		return rc;
+	verb_event(&c->v, DE_COUNTS);
+	return ST_OK;
+}
+
+int
+desk_closure_add(struct desk *d, const struct desk_actor *who, const char *from, const char *to,
+    const char *reason, int64_t now, struct closure_row *out, struct desk_events *ev,
+    char *err, size_t errlen)
+{
+	struct closure_op c = { .row = out };
+
+	verb_init(&c.v, d, who, now, ev, err, errlen);
+	memset(out, 0, sizeof *out);
+	if (!from || !to || !queue_valid_day(from) || !queue_valid_day(to))
+		return verb_fail(&c.v, DK_BAD, "'from' and 'to' must be days YYYY-MM-DD");
+	if (strcmp(from, to) > 0)
+		return verb_fail(&c.v, DK_BAD, "'from' is after 'to'");
+	if (!reason || !*reason || strlen(reason) >= sizeof out->reason)
+		return verb_fail(&c.v, DK_BAD, "a reason (at most 300 bytes) is required");
+	snprintf(out->from, sizeof out->from, "%s", from);
+	snprintf(out->to, sizeof out->to, "%s", to);
+	snprintf(out->reason, sizeof out->reason, "%s", reason);
+	snprintf(out->by, sizeof out->by, "%s", who->name);
+	out->at = now;
+	return verb_write(&c.v, closure_add_tx, &c);
+}
+
+static int
+closure_del_tx(struct store *st, void *arg)
+{
+	struct closure_op *c = arg;
+	char detail[500];
+	int rc;
+
+	if ((rc = store_closure_get(st, c->id, c->row)) == ST_NOTFOUND)
+		return verb_fail(&c->v, DK_NOTFOUND, "no closure %lld", (long long)c->id);
+	if (rc != ST_OK || (rc = store_closure_del(st, c->id)) != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "closure %lld: before %s to %s (%s); after none",
+	    (long long)c->id, c->row->from, c->row->to, c->row->reason);
+	if ((rc = store_audit_add(st, c->v.now, c->v.who->name, "closure_delete", detail)) != ST_OK)
+		return rc;
+	verb_event(&c->v, DE_COUNTS);
+	return ST_OK;
+}
+
+int
+desk_closure_delete(struct desk *d, const struct desk_actor *who, int64_t id, int64_t now,
+    struct closure_row *out, struct desk_events *ev, char *err, size_t errlen)
+{
+	struct closure_op c = { .row = out, .id = id };
+
+	verb_init(&c.v, d, who, now, ev, err, errlen);
+	memset(out, 0, sizeof *out);
+	return verb_write(&c.v, closure_del_tx, &c);
+}
+
+static int
+closure_list_tx(struct store *st, void *arg)
+{
+	struct closure_op *c = arg;
+
+	c->n = store_closure_list(st, c->list, c->max);
+	return c->n < 0 ? ST_ERR : ST_OK;
+}
+
+int
+desk_closures(struct desk *d, int64_t now, struct closure_row *out, int max, char *err,
+    size_t errlen)
+{
+	struct closure_op c = { .list = out, .max = max };
+	int rc;
+
+	verb_init(&c.v, d, NULL, now, NULL, err, errlen);
+	rc = verb_read(&c.v, closure_list_tx, &c);
+	return rc == ST_OK ? c.n : rc;
+}
+
+int
+desk_closed_today(struct verb *v, struct closure_row *out)
+{
+	return store_closure_on(v->st, v->day, out);
+}
+
+static int
+day_closed(void *arg, const char *day)
+{
+	struct closure_op *c = arg;
+	struct closure_row row;
+
+	return store_closure_on(c->v.st, day, &row) == ST_OK;
+}
+
+static int
+site_state_tx(struct store *st, void *arg)
+{
+	struct closure_op *c = arg;
+	int rc = store_closure_on(st, c->v.day, c->row);
+
+	if (rc != ST_OK && rc != ST_NOTFOUND)
+		return rc;
+	c->closed = rc == ST_OK;
+	if (queue_next_open_day(&c->v.d->site, c->v.now, day_closed, c, c->next, &c->next_min) != 0)
+		c->next[0] = '\0';
+	return ST_OK;
+}
+
+int
+desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *err,
+    size_t errlen)
+{
+	struct closure_op c;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	memset(out, 0, sizeof *out);
+	c.row = &out->closure;
+	verb_init(&c.v, d, NULL, now, NULL, err, errlen);
+	if ((rc = verb_read(&c.v, site_state_tx, &c)) != ST_OK)
+		return rc;
+	out->closed = c.closed;
+	snprintf(out->next_day, sizeof out->next_day, "%s", c.next);
+	out->next_open_min = c.next[0] ? c.next_min : -1;
+	return ST_OK;
+}
+
+/* -- devices ------------------------------------------------------------------- */
+
+struct dev_op {
+	struct verb v;
+	const char *name;
+	struct device_row *list;
+	int max, n;
+};
+
+static int
+dev_list_tx(struct store *st, void *arg)
+{
+	struct dev_op *o = arg;
+
+	o->n = store_device_list(st, o->list, o->max);
+	return o->n < 0 ? ST_ERR : ST_OK;
+}
+
+int
+desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, char *err,
+    size_t errlen)
+{
+	struct dev_op o = { .list = out, .max = max };
+	int rc;
+
+	verb_init(&o.v, d, NULL, now, NULL, err, errlen);
+	rc = verb_read(&o.v, dev_list_tx, &o);
+	return rc == ST_OK ? o.n : rc;
+}
+
+static int
+dev_revoke_tx(struct store *st, void *arg)
+{
+	struct dev_op *o = arg;
+	char detail[160];
+	int rc = store_device_revoke(st, o->name);
+
+	if (rc == ST_NOTFOUND)
+		return verb_fail(&o->v, DK_NOTFOUND, "no active device '%s'", o->name);
+	if (rc != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "device %s: before active; after revoked (its keys deleted)",
+	    o->name);
+	return store_audit_add(st, o->v.now, o->v.who->name, "device_revoke", detail);
+}
+
+int
+desk_device_revoke(struct desk *d, const struct desk_actor *who, const char *name, int64_t now,
+    char *err, size_t errlen)
+{
+	struct dev_op o = { .name = name };
+
+	verb_init(&o.v, d, who, now, NULL, err, errlen);
+	return verb_write(&o.v, dev_revoke_tx, &o);
+}

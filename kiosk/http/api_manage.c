@@ -1,0 +1,439 @@
+/*
+ * api_manage: the manager's routes (issue #16; docs/API.md "Managing the
+ * site"). Each one checks the role (manager or admin), turns JSON into the
+ * desk verb's arguments, and takes the request's Idempotency-Key like the
+ * other writes. The desk audits and publishes; no SQL here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "http/api_int.h"
+
+struct today_ctx {
+	char code;
+	int open, capacity;
+	const char *reason;
+};
+
+static void
+today_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct today_ctx *c = arg;
+	cJSON *o;
+	char code[2] = { c->code, 0 };
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", code);
+	cJSON_AddBoolToObject(o, "open", c->open);
+	cJSON_AddNumberToObject(o, "capacity", c->capacity);
+	cJSON_AddStringToObject(o, "reason", c->reason);
+	reply(r, 200, o);
+}
+
+/* PATCH /api/v1/services/{code}/today {"open":..., "capacity":..., "reason":...}:
+ * fields left out keep today's value (the site's when unchanged). */
+static void
+patch_today(struct api *a, const struct api_req *q, const struct who *w, char code,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct service_stat ss[SITE_MAX_SERVICES];
+	struct today_ctx ctx = { .code = code };
+	struct keyed k;
+	char err[200];
+	cJSON *j, *ov, *cv;
+	int bad = 0, rc, i, n;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	ctx.reason = str_field(j, "reason", 300, &bad, r);
+	ov = cJSON_GetObjectItemCaseSensitive(j, "open");
+	cv = cJSON_GetObjectItemCaseSensitive(j, "capacity");
+	if (bad)
+		goto out;
+	if (ctx.reason == NULL || !*ctx.reason) {
+		fail(r, 400, "bad_request", "'reason' is required: say why the service changes today");
+		goto out;
+	}
+	if (ov && !cJSON_IsBool(ov)) {
+		fail(r, 400, "bad_request", "'open' must be true or false");
+		goto out;
+	}
+	if (cv && (!cJSON_IsNumber(cv) || cv->valuedouble != (double)(int)cv->valuedouble ||
+	    cv->valueint < 0 || cv->valueint > 100000)) {
+		fail(r, 400, "bad_request", "'capacity' must be a whole number from 0 to 100000");
+		goto out;
+	}
+	if (!ov && !cv) {
+		fail(r, 400, "bad_request", "give 'open', 'capacity' or both");
+		goto out;
+	}
+	if (site_service(a->site, code) == NULL) {
+		fail(r, 404, "not_found", "no service '%c'", code);
+		goto out;
+	}
+	/* Today's values for the fields left out. */
+	if ((n = desk_services(a->desk, q->now, ss, SITE_MAX_SERVICES, err, sizeof err)) < 0) {
+		desk_fail(r, n, err);
+		goto out;
+	}
+	for (i = 0; i < n && ss[i].code != code; i++)
+		;
+	ctx.open = ov ? cJSON_IsTrue(ov) : i < n ? ss[i].open : 1;
+	ctx.capacity = cv ? cv->valueint : i < n ? ss[i].capacity : 0;
+	keyed_init(&k, q, &who, today_render, &ctx);
+	rc = desk_service_today(a->desk, &who, code, ctx.open, ctx.capacity, ctx.reason, q->now,
+	    &ev, err, sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+out:
+	cJSON_Delete(j);
+}
+
+void
+service_routes(struct api *a, const struct api_req *q, const struct who *w, const char *rest,
+    struct api_resp *r)
+{
+	if (rest[0] == '\0' || rest[1] != '/' || strcmp(rest + 2, "today") != 0) {
+		fail(r, 404, "not_found", "expected /api/v1/services/{code}/today");
+		return;
+	}
+	if (strcmp(q->method, "PATCH") != 0) {
+		fail(r, 405, "method", "use PATCH");
+		return;
+	}
+	patch_today(a, q, w, rest[0], r);
+}
+
+/* -- closures ------------------------------------------------------------------ */
+
+static cJSON *
+closure_json(const struct closure_row *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	cJSON_AddStringToObject(o, "from", c->from);
+	cJSON_AddStringToObject(o, "to", c->to);
+	cJSON_AddStringToObject(o, "reason", c->reason);
+	cJSON_AddStringToObject(o, "by", c->by);
+	add_time(o, "at", c->at);
+	return o;
+}
+
+void
+site_state_json(struct api *a, cJSON *site, int64_t now)
+{
+	struct desk_site_state ss;
+	char err[200], hhmm[16];
+	cJSON *n;
+
+	if (desk_site_state(a->desk, now, &ss, err, sizeof err) != DK_OK)
+		return;         /* the weekly hours' answer stands */
+	if (ss.closed) {
+		cJSON_ReplaceItemInObjectCaseSensitive(site, "open", cJSON_CreateBool(0));
+		cJSON_AddItemToObject(site, "closure", closure_json(&ss.closure));
+	}
+	if (ss.next_day[0]) {
+		n = cJSON_CreateObject();
+		cJSON_AddStringToObject(n, "day", ss.next_day);
+		snprintf(hhmm, sizeof hhmm, "%02d:%02d", ss.next_open_min / 60, ss.next_open_min % 60);
+		cJSON_AddStringToObject(n, "opens", hhmm);
+		cJSON_AddItemToObject(site, "next_opening", n);
+	}
+}
+
+struct closure_ctx {
+	struct closure_row row;
+	int created;
+};
+
+static void
+closure_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct closure_ctx *c = arg;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	reply(r, c->created ? 201 : 200, closure_json(&c->row));
+}
+
+static void
+post_closure(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct closure_ctx ctx = { .created = 1 };
+	struct keyed k;
+	const char *from, *to, *reason;
+	char err[200];
+	cJSON *j;
+	int bad = 0, rc;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	from = str_field(j, "from", 10, &bad, r);
+	to = str_field(j, "to", 10, &bad, r);
+	reason = str_field(j, "reason", 300, &bad, r);
+	if (bad)
+		goto out;
+	if (!from || !valid_day(from) || !to || !valid_day(to)) {
+		fail(r, 400, "bad_request", "'from' and 'to' are required days \"YYYY-MM-DD\"");
+		goto out;
+	}
+	if (strcmp(from, to) > 0) {
+		fail(r, 400, "bad_request", "'from' is after 'to'");
+		goto out;
+	}
+	if (!reason || !*reason) {
+		fail(r, 400, "bad_request", "'reason' is required: say why the site is closed");
+		goto out;
+	}
+	keyed_init(&k, q, &who, closure_render, &ctx);
+	rc = desk_closure_add(a->desk, &who, from, to, reason, q->now, &ctx.row, &ev, err,
+	    sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+out:
+	cJSON_Delete(j);
+}
+
+#define MAX_CLOSURES 500
+
+static void
+get_closures(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct closure_row *rows;
+	char err[200];
+	cJSON *o, *arr;
+	int i, n;
+
+	if (need_staff(q, w, 2, r))
+		return;
+	if ((rows = calloc(MAX_CLOSURES, sizeof *rows)) == NULL) {
+		fail(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	if ((n = desk_closures(a->desk, q->now, rows, MAX_CLOSURES, err, sizeof err)) < 0) {
+		desk_fail(r, n, err);
+		free(rows);
+		return;
+	}
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "closures");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, closure_json(&rows[i]));
+	free(rows);
+	reply(r, 200, o);
+}
+
+static void
+delete_closure(struct api *a, const struct api_req *q, const struct who *w, int64_t id,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct closure_ctx ctx = { .created = 0 };
+	struct keyed k;
+	char err[200];
+	int rc;
+
+	if (need_staff(q, w, 2, r))
+		return;
+	keyed_init(&k, q, &who, closure_render, &ctx);
+	rc = desk_closure_delete(a->desk, &who, id, q->now, &ctx.row, &ev, err, sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+}
+
+void
+closure_routes(struct api *a, const struct api_req *q, const struct who *w, const char *rest,
+    struct api_resp *r)
+{
+	int64_t id;
+
+	if (rest[0] == '\0') {
+		if (!strcmp(q->method, "POST"))
+			post_closure(a, q, w, r);
+		else if (!strcmp(q->method, "GET"))
+			get_closures(a, q, w, r);
+		else
+			fail(r, 405, "method", "use GET or POST");
+		return;
+	}
+	if (rest[0] != '/' || (id = parse_id(rest + 1)) < 0) {
+		fail(r, 404, "not_found", "expected /api/v1/closures/{id}");
+		return;
+	}
+	if (strcmp(q->method, "DELETE") != 0) {
+		fail(r, 405, "method", "use DELETE");
+		return;
+	}
+	delete_closure(a, q, w, id, r);
+}
+
+/* -- devices ------------------------------------------------------------------- */
+
+#define MAX_DEVICES 200
+
+/* The devices (NULL with the response set on failure); *n their count. */
+static struct device_row *
+devices(struct api *a, const struct api_req *q, int *n, struct api_resp *r)
+{
+	struct device_row *rows = calloc(MAX_DEVICES, sizeof *rows);
+	char err[200];
+
+	if (rows == NULL) {
+		fail(r, 503, "unavailable", "out of memory");
+		return NULL;
+	}
+	if ((*n = desk_devices(a->desk, q->now, rows, MAX_DEVICES, err, sizeof err)) < 0) {
+		desk_fail(r, *n, err);
+		free(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+static void
+get_devices(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct device_row *rows;
+	cJSON *o, *arr, *d;
+	int i, n;
+
+	if (need_staff(q, w, 2, r) || (rows = devices(a, q, &n, r)) == NULL)
+		return;
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "devices");
+	for (i = 0; i < n; i++) {
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "name", rows[i].name);
+		cJSON_AddBoolToObject(d, "active", rows[i].active);
+		add_time(d, "created_at", rows[i].created_at);
+		if (rows[i].last_contact)
+			add_time(d, "last_contact", rows[i].last_contact);
+		else
+			cJSON_AddNullToObject(d, "last_contact");
+		if (rows[i].printer_at) {
+			cJSON *p = cJSON_AddObjectToObject(d, "printer");
+			cJSON_AddStringToObject(p, "status", rows[i].printer_status);
+			cJSON_AddStringToObject(p, "reason", rows[i].printer_reason);
+			add_time(p, "at", rows[i].printer_at);
+		} else {
+			cJSON_AddNullToObject(d, "printer");
+		}
+		cJSON_AddNullToObject(d, "paper_counter");     /* kiosks do not report it yet */
+		cJSON_AddItemToArray(arr, d);
+	}
+	free(rows);
+	reply(r, 200, o);
+}
+
+/* POST /api/v1/devices {"name":...}: the new kiosk's key, shown once. The
+ * answer holds a secret, so it is not kept with an Idempotency-Key; a
+ * name already active is refused (409) rather than given a second key. */
+static void
+post_device(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct device_row *rows;
+	const char *name;
+	char err[200], key[80];
+	cJSON *j, *o;
+	int bad = 0, rc, i, n;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	name = str_field(j, "name", 16, &bad, r);
+	if (bad)
+		goto out;
+	if (name == NULL) {
+		fail(r, 400, "bad_request", "'name' is required: 1 to 16 letters, digits or '-'");
+		goto out;
+	}
+	if ((rows = devices(a, q, &n, r)) == NULL)
+		goto out;
+	for (i = 0; i < n && !(rows[i].active && !strcmp(rows[i].name, name)); i++)
+		;
+	free(rows);
+	if (i < n) {
+		fail(r, 409, "conflict", "device '%s' exists: revoke it first to give it a new key",
+		    name);
+		goto out;
+	}
+	rc = desk_device_add(a->desk, &who, name, q->now, key, err, sizeof err);
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		goto out;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddStringToObject(o, "key", key);
+	sodium_memzero(key, sizeof key);
+	reply(r, 201, o);
+out:
+	cJSON_Delete(j);
+}
+
+static void
+revoke_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	cJSON *o;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", arg);
+	cJSON_AddBoolToObject(o, "active", 0);
+	reply(r, 200, o);
+}
+
+void
+device_routes(struct api *a, const struct api_req *q, const struct who *w, const char *rest,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct keyed k;
+	char name[48], err[200];
+	const char *slash;
+	int rc;
+
+	if (rest[0] == '\0') {
+		if (!strcmp(q->method, "POST"))
+			post_device(a, q, w, r);
+		else if (!strcmp(q->method, "GET"))
+			get_devices(a, q, w, r);
+		else
+			fail(r, 405, "method", "use GET or POST");
+		return;
+	}
+	if (rest[0] != '/' || (slash = strchr(rest + 1, '/')) == NULL ||
+	    strcmp(slash, "/revoke") != 0 || slash - rest - 1 < 1 ||
+	    (size_t)(slash - rest - 1) >= sizeof name) {
+		fail(r, 404, "not_found", "expected /api/v1/devices/{name}/revoke");
+		return;
+	}
+	if (strcmp(q->method, "POST") != 0) {
+		fail(r, 405, "method", "use POST");
+		return;
+	}
+	if (need_staff(q, w, 2, r))
+		return;
+	snprintf(name, sizeof name, "%.*s", (int)(slash - rest - 1), rest + 1);
+	keyed_init(&k, q, &who, revoke_render, name);
+	rc = desk_device_revoke(a->desk, &who, name, q->now, err, sizeof err);
+	keyed_reply(&k, rc, err, r);
+}

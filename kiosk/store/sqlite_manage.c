@@ -1,0 +1,166 @@
+/*
+ * sqlite_manage: the manager's changes for today (db/009_manage.sql). Only
+ * the desk calls these, inside a verb's transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+
+int
+store_service_today_get(struct store *st, const char *day, char code, int *open, int *capacity)
+{
+	char c[2] = { code, 0 };
+	sqlite3_stmt *s = sq_bind(st, "SELECT open, capacity FROM service_today "
+	    "WHERE day = ? AND code = ?", "ss", day, c);
+	int rc;
+
+	if ((rc = sq_row(st, s, "cannot read today's service change")) <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	*open = sqlite3_column_int(s, 0);
+	*capacity = sqlite3_column_int(s, 1);
+	sqlite3_reset(s);
+	return ST_OK;
+}
+
+int
+store_service_today_set(struct store *st, const char *day, char code, int open, int capacity,
+    const char *reason)
+{
+	char c[2] = { code, 0 };
+
+	return sq_exec(st, sq_bind(st, "INSERT OR REPLACE INTO service_today (day, code, open, "
+	    "capacity, reason) VALUES (?, ?, ?, ?, ?)", "ssiis", day, c, (int64_t)open,
+	    (int64_t)capacity, reason), "cannot keep today's service change");
+}
+
+/* -- closures ------------------------------------------------------------------ */
+
+#define CLOSURE_COLS "id, from_day, to_day, reason, created_by, created_at"
+
+static void
+closure_row(sqlite3_stmt *s, struct closure_row *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(s, 0);
+	sq_text(s, 1, c->from, sizeof c->from);
+	sq_text(s, 2, c->to, sizeof c->to);
+	sq_text(s, 3, c->reason, sizeof c->reason);
+	sq_text(s, 4, c->by, sizeof c->by);
+	c->at = sqlite3_column_int64(s, 5);
+}
+
+int
+store_closure_add(struct store *st, struct closure_row *c)
+{
+	int64_t id;
+	int rc = sq_exec(st, sq_bind(st, "INSERT INTO closures (from_day, to_day, reason, "
+	    "created_by, created_at) VALUES (?, ?, ?, ?, ?)", "ssssi", c->from, c->to, c->reason,
+	    c->by, c->at), "cannot add a closure");
+
+	if (rc != ST_OK)
+		return rc;
+	if ((rc = sq_int(st, sq_bind(st, "SELECT last_insert_rowid()", ""), 0, &id,
+	    "cannot read the closure's id")) != ST_OK)
+		return rc;
+	c->id = id;
+	return ST_OK;
+}
+
+static int
+closure_one(struct store *st, sqlite3_stmt *s, struct closure_row *out)
+{
+	int rc = sq_row(st, s, "cannot read a closure");
+
+	if (rc <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	closure_row(s, out);
+	sqlite3_reset(s);
+	return ST_OK;
+}
+
+int
+store_closure_get(struct store *st, int64_t id, struct closure_row *out)
+{
+	return closure_one(st, sq_bind(st, "SELECT " CLOSURE_COLS " FROM closures WHERE id = ?",
+	    "i", id), out);
+}
+
+int
+store_closure_on(struct store *st, const char *day, struct closure_row *out)
+{
+	return closure_one(st, sq_bind(st, "SELECT " CLOSURE_COLS " FROM closures WHERE "
+	    "from_day <= ?1 AND to_day >= ?1 ORDER BY id LIMIT 1", "s", day), out);
+}
+
+int
+store_closure_del(struct store *st, int64_t id)
+{
+	int rc = sq_exec(st, sq_bind(st, "DELETE FROM closures WHERE id = ?", "i", id),
+	    "cannot delete a closure");
+
+	if (rc != ST_OK)
+		return rc;
+	return sq_changes(st) ? ST_OK : ST_NOTFOUND;
+}
+
+int
+store_closure_list(struct store *st, struct closure_row *out, int max)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT " CLOSURE_COLS " FROM closures "
+	    "ORDER BY from_day, id LIMIT ?", "i", (int64_t)(max > 0 ? max : 0));
+	int n = 0, rc = 0;
+
+	while (n < max && (rc = sq_row(st, s, "cannot read closures")) == 1)
+		closure_row(s, &out[n++]);
+	if (rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}
+
+/* -- devices ------------------------------------------------------------------- */
+
+int
+store_device_list(struct store *st, struct device_row *out, int max)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT d.name, d.created_at, d.active, "
+	    "COALESCE(d.printer_at, 0), d.printer_status, d.printer_reason, "
+	    "(SELECT MAX(e.at) FROM events e WHERE e.agent = d.name) "
+	    "FROM devices d ORDER BY d.name LIMIT ?", "i", (int64_t)(max > 0 ? max : 0));
+	int n = 0, rc = 0;
+	int64_t ev;
+
+	while (n < max && (rc = sq_row(st, s, "cannot list the devices")) == 1) {
+		struct device_row *d = &out[n++];
+		memset(d, 0, sizeof *d);
+		sq_text(s, 0, d->name, sizeof d->name);
+		d->created_at = sqlite3_column_int64(s, 1);
+		d->active = sqlite3_column_int(s, 2);
+		d->printer_at = sqlite3_column_int64(s, 3);
+		sq_text(s, 4, d->printer_status, sizeof d->printer_status);
+		sq_text(s, 5, d->printer_reason, sizeof d->printer_reason);
+		ev = sqlite3_column_int64(s, 6);
+		d->last_contact = ev > d->printer_at ? ev : d->printer_at;
+	}
+	if (rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}
+
+int
+store_device_revoke(struct store *st, const char *name)
+{
+	int rc = sq_exec(st, sq_bind(st, "UPDATE devices SET active = 0 WHERE name = ? AND "
+	    "active = 1", "s", name), "cannot revoke the device");
+
+	if (rc != ST_OK)
+		return rc;
+	if (!sq_changes(st))
+		return ST_NOTFOUND;
+	return sq_exec(st, sq_bind(st, "DELETE FROM credentials WHERE kind = 'device' AND "
+	    "owner = ?", "s", name), "cannot delete the device's keys");
+}
