@@ -704,6 +704,10 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		snprintf(path, sizeof path, "%s/console.html", h->webdir);
 		return send_file(c, path, "no-cache");
 	}
+	if (!strcmp(url, "/manage")) {
+		snprintf(path, sizeof path, "%s/manage.html", h->webdir);
+		return send_file(c, path, "no-cache");
+	}
 	if (!strncmp(url, "/static/", 8) && safe_name(url + 8)) {
 		snprintf(path, sizeof path, "%s/%s", h->webdir, url + 8);
 		return send_file(c, path, "no-cache");
