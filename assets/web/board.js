@@ -95,7 +95,9 @@ function renderServices() {
 	ul.replaceChildren();
 	for (const s of state.services) {
 		const li = document.createElement('li');
-		if (s.open === false) li.classList.add('closed');
+		// Closed: outside hours, or by a manager for today (open_today).
+		const closed = s.open === false || s.open_today === false;
+		if (closed) li.classList.add('closed');
 		li.dataset.code = s.code;
 		const code = document.createElement('span');
 		code.className = 'svc-code';
@@ -105,7 +107,7 @@ function renderServices() {
 		name.textContent = (s.name && (s.name.fr || Object.values(s.name)[0])) || '';
 		const count = document.createElement('span');
 		count.className = 'svc-count';
-		if (s.open === false) {
+		if (closed) {
 			count.textContent = 'fermé';
 		} else {
 			count.textContent = String(s.waiting ?? 0);
