@@ -205,8 +205,8 @@ test_today_close(void)
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 201);
 	/* Audited: who, before, after, why; the chain still holds. */
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'service_today' AND actor = 'paul' "
-	    "AND detail LIKE '%before open=1 capacity=100; after open=0 capacity=100; "
-	    "reason: three agents absent'"), 1);
+	    "AND detail LIKE '%before open=1 capacity=100 priority_reserve=0; after open=0 "
+	    "capacity=100 priority_reserve=0; reason: three agents absent'"), 1);
 	CHECK(sql1("SELECT COUNT(*) FROM audit") > audits);
 	{
 		int entries = 0;
@@ -239,7 +239,7 @@ test_today_capacity(void)
 	CHECK_STR(jstr(j, "kind"), "attestation");
 	cJSON_Delete(j);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'service_today' AND detail LIKE "
-	    "'%after open=1 capacity=2;%'"), 1);
+	    "'%after open=1 capacity=2 priority_reserve=0;%'"), 1);
 
 	/* The next day: forgotten, the site's values again. */
 	now += 86400;
@@ -247,6 +247,53 @@ test_today_capacity(void)
 	CHECK_INT(service_field('A', "open_today"), 1);
 	now -= 86400;
 	CHECK_INT(service_field('A', "capacity"), 2);
+}
+
+/* Today's priority reserve: kept for priority tickets, shown in the list,
+ * bounded by the capacity, taken down with a lower capacity. Service B has
+ * one ticket so far, and capacity 100, reserve 0. */
+static void
+test_today_reserve(void)
+{
+	cJSON *j = NULL;
+
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"capacity\":4,\"priority_reserve\":2,\"reason\":\"deux places pour les "
+	    "priorit\u00e9s\"}", &j), 200);
+	CHECK_INT(cJSON_GetObjectItemCaseSensitive(j, "priority_reserve")->valueint, 2);
+	cJSON_Delete(j);
+	CHECK_INT(service_field('B', "priority_reserve"), 2);
+	CHECK_INT(service_field('B', "left_today"), 1);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", &j), 201);
+	CHECK_STR(jstr(j, "kind"), "ticket");
+	cJSON_Delete(j);
+	/* The one ordinary place is gone; the reserve still serves priority. */
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", &j), 201);
+	CHECK_STR(jstr(j, "kind"), "attestation");
+	cJSON_Delete(j);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL,
+	    "{\"service\":\"B\",\"priority\":true}", &j), 201);
+	CHECK_STR(jstr(j, "kind"), "ticket");
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'service_today' AND detail LIKE "
+	    "'service B %before open=1 capacity=100 priority_reserve=0; after open=1 capacity=4 "
+	    "priority_reserve=2;%'"), 1);
+
+	/* Over the capacity: refused, nothing kept. */
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"priority_reserve\":5,\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"priority_reserve\":-1,\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"priority_reserve\":\"2\",\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(service_field('B', "priority_reserve"), 2);
+	/* A lower capacity alone takes the reserve down with it. */
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"capacity\":1,\"reason\":\"y\"}", NULL), 200);
+	CHECK_INT(service_field('B', "priority_reserve"), 1);
+	/* Back to the site's values for the tests that follow. */
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"capacity\":100,\"priority_reserve\":0,\"reason\":\"z\"}", NULL), 200);
 }
 
 /* -- closures ------------------------------------------------------------------------ */
@@ -398,6 +445,7 @@ main(void)
 	test_today_roles();
 	test_today_close();
 	test_today_capacity();
+	test_today_reserve();
 	test_closures();
 	test_devices();
 	teardown();

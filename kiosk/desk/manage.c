@@ -10,13 +10,14 @@
 #include "desk/desk_int.h"
 
 int
-desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *capacity)
+desk_today_of(struct verb *v, const struct site_service *sv, struct service_day *out)
 {
-	int rc = store_service_today_get(v->st, v->day, sv->code, open, capacity);
+	int rc = store_service_today_get(v->st, v->day, sv->code, out);
 
 	if (rc == ST_NOTFOUND) {
-		*open = 1;
-		*capacity = sv->capacity;
+		out->open = 1;
+		out->capacity = sv->capacity;
+		out->reserve = sv->priority_reserve;
 		return ST_OK;
 	}
 	return rc;
@@ -25,7 +26,7 @@ desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *cap
 struct today {
 	struct verb v;
 	const struct site_service *sv;
-	int open, capacity;
+	struct service_day sd;
 	const char *reason;
 };
 
@@ -34,18 +35,19 @@ today_tx(struct store *st, void *arg)
 {
 	struct today *t = arg;
 	struct verb *v = &t->v;
-	char detail[400];
-	int open0, cap0, rc;
+	char detail[450];
+	struct service_day was;
+	int rc;
 
 	(void)st;
-	if ((rc = desk_today_of(v, t->sv, &open0, &cap0)) != ST_OK)
+	if ((rc = desk_today_of(v, t->sv, &was)) != ST_OK)
 		return rc;
-	if ((rc = store_service_today_set(v->st, v->day, t->sv->code, t->open, t->capacity,
-	    t->reason)) != ST_OK)
+	if ((rc = store_service_today_set(v->st, v->day, t->sv->code, &t->sd, t->reason)) != ST_OK)
 		return rc;
-	snprintf(detail, sizeof detail, "service %c on %s: before open=%d capacity=%d; after "
-	    "open=%d capacity=%d; reason: %s", t->sv->code, v->day, open0, cap0, t->open,
-	    t->capacity, t->reason);
+	snprintf(detail, sizeof detail, "service %c on %s: before open=%d capacity=%d "
+	    "priority_reserve=%d; after open=%d capacity=%d priority_reserve=%d; reason: %s",
+	    t->sv->code, v->day, was.open, was.capacity, was.reserve, t->sd.open, t->sd.capacity,
+	    t->sd.reserve, t->reason);
 	if ((rc = store_audit_add(v->st, v->now, v->who->name, "service_today", detail)) != ST_OK)
 		return rc;
 	verb_event(v, DE_COUNTS);
@@ -53,17 +55,21 @@ today_tx(struct store *st, void *arg)
 }
 
 int
-desk_service_today(struct desk *d, const struct desk_actor *who, char code, int open,
-    int capacity, const char *reason, int64_t now, struct desk_events *ev, char *err,
-    size_t errlen)
+desk_service_today(struct desk *d, const struct desk_actor *who, char code,
+    const struct service_day *sd, const char *reason, int64_t now, struct desk_events *ev,
+    char *err, size_t errlen)
 {
-	struct today t = { .open = open ? 1 : 0, .capacity = capacity, .reason = reason };
+	struct today t = { .sd = *sd, .reason = reason };
 
+	t.sd.open = sd->open ? 1 : 0;
 	verb_init(&t.v, d, who, now, ev, err, errlen);
 	if (reason == NULL || reason[0] == '\0')
 		return verb_fail(&t.v, DK_BAD, "a reason is required");
-	if (capacity < 0 || capacity > 100000)
+	if (sd->capacity < 0 || sd->capacity > 100000)
 		return verb_fail(&t.v, DK_BAD, "capacity must be 0 to 100000");
+	if (sd->reserve < 0 || sd->reserve > sd->capacity)
+		return verb_fail(&t.v, DK_BAD, "the priority reserve must be 0 to the capacity (%d)",
+		    sd->capacity);
 	if ((t.sv = site_service(&d->site, code)) == NULL)
 		return verb_fail(&t.v, DK_NOTFOUND, "no service '%c'", code);
 	return verb_write(&t.v, today_tx, &t);
