@@ -296,6 +296,55 @@ test_today_reserve(void)
 	    "{\"capacity\":100,\"priority_reserve\":0,\"reason\":\"z\"}", NULL), 200);
 }
 
+/* -- counters: a lasting change of what a counter serves --------------------------- */
+
+static void
+test_counters(void)
+{
+	cJSON *j = NULL;
+
+	CHECK_INT(service_field('B', "open_counters"), 0);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_agent, NULL, "{\"services\":\"BA\"}",
+	    NULL), 403);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", NULL, NULL, "{\"services\":\"BA\"}", NULL),
+	    401);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"AZ\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"AA\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"a\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
+	    "{\"services\":\"A\",\"name\":\"\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/9", auth_mgr, NULL, "{\"services\":\"A\"}",
+	    NULL), 404);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'counter_config'"), 0);
+
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
+	    "{\"services\":\"BA\",\"name\":\"Guichet \u00e9t\u00e9\"}", &j), 200);
+	CHECK_STR(jstr(j, "services"), "BA");
+	CHECK_STR(jstr(j, "name"), "Guichet \xc3\xa9t\xc3\xa9");
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM counters WHERE n = 1 AND services = 'BA'"), 1);
+	CHECK_INT(service_field('B', "open_counters"), 1);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'counter_config' AND actor = 'paul' "
+	    "AND detail = 'counter 1: before name=Guichet 1 services=A; after name=Guichet "
+	    "\xc3\xa9t\xc3\xa9 services=BA'"), 1);
+	/* The counter now takes B first. */
+	CHECK_INT(call("POST", "/api/v1/counters/1/call-next", auth_agent, NULL, NULL, &j), 200);
+	CHECK(j && cJSON_GetObjectItemCaseSensitive(j, "ticket") &&
+	    jstr(cJSON_GetObjectItemCaseSensitive(j, "ticket"), "number")[0] == 'B');
+	cJSON_Delete(j);
+	/* The name stays when left out. */
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_admin, NULL, "{\"services\":\"A\"}",
+	    &j), 200);
+	CHECK_STR(jstr(j, "name"), "Guichet \xc3\xa9t\xc3\xa9");
+	cJSON_Delete(j);
+}
+
 /* -- closures ------------------------------------------------------------------------ */
 
 /* site.{key} of GET /api/v1/services, as a string ("" if absent; bools "true"/"false"). */
@@ -446,6 +495,7 @@ main(void)
 	test_today_close();
 	test_today_capacity();
 	test_today_reserve();
+	test_counters();
 	test_closures();
 	test_devices();
 	teardown();

@@ -321,6 +321,14 @@ int desk_service_today(struct desk *d, const struct desk_actor *who, char code,
     const struct service_day *sd, const char *reason, int64_t now, struct desk_events *ev,
     char *err, size_t errlen);
 
+/* Counter n's services, in preference order ("BA": codes of the site's
+ * services, each once), and its name (NULL keeps it). A lasting change,
+ * audited with before and after; publishes the counts. DK_NOTFOUND: no such
+ * counter; DK_BAD: a bad code or name. */
+int desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char *services,
+    const char *name, int64_t now, struct counter_row *out, struct desk_events *ev, char *err,
+    size_t errlen);
+
 /* Exceptional closures of the whole site, from `from` to `to` (days
  * YYYY-MM-DD, both included), with a reason: issuing is refused those days
  * (DK_CLOSED) and the next opening skips them. Audited; counts published. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "desk/desk_int.h"
 
 int
@@ -73,6 +74,61 @@ desk_service_today(struct desk *d, const struct desk_actor *who, char code,
 	if ((t.sv = site_service(&d->site, code)) == NULL)
 		return verb_fail(&t.v, DK_NOTFOUND, "no service '%c'", code);
 	return verb_write(&t.v, today_tx, &t);
+}
+
+/* -- counters ------------------------------------------------------------------ */
+
+struct counter_set {
+	struct verb v;
+	int n;
+	const char *services, *name;
+	struct counter_row *out;
+};
+
+static int
+counter_set_tx(struct store *st, void *arg)
+{
+	struct counter_set *c = arg;
+	struct counter_row was;
+	char detail[300];
+	int rc;
+
+	if ((rc = store_counter_get(st, c->n, &was)) == ST_NOTFOUND)
+		return verb_fail(&c->v, DK_NOTFOUND, "no counter %d", c->n);
+	if (rc != ST_OK)
+		return rc;
+	if ((rc = store_counter_config(st, c->n, c->name ? c->name : was.name, c->services)) != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "counter %d: before name=%s services=%s; after name=%s "
+	    "services=%s", c->n, was.name, was.services, c->name ? c->name : was.name, c->services);
+	if ((rc = store_audit_add(st, c->v.now, c->v.who->name, "counter_config", detail)) != ST_OK)
+		return rc;
+	verb_event(&c->v, DE_COUNTS);
+	return store_counter_get(st, c->n, c->out);
+}
+
+int
+desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char *services,
+    const char *name, int64_t now, struct counter_row *out, struct desk_events *ev, char *err,
+    size_t errlen)
+{
+	struct counter_set c = { .n = n, .services = services, .name = name, .out = out };
+	size_t i, len = services ? strlen(services) : 0;
+
+	verb_init(&c.v, d, who, now, ev, err, errlen);
+	memset(out, 0, sizeof *out);
+	if (len == 0 || len > SITE_MAX_SERVICES)
+		return verb_fail(&c.v, DK_BAD, "a counter serves 1 to %d services", SITE_MAX_SERVICES);
+	for (i = 0; i < len; i++) {
+		if (!site_service(&d->site, services[i]))
+			return verb_fail(&c.v, DK_BAD, "no service '%c'", services[i]);
+		if (memchr(services, services[i], i))
+			return verb_fail(&c.v, DK_BAD, "service '%c' is given twice", services[i]);
+	}
+	if (name && (!*name || strlen(name) >= sizeof out->name || !str_utf8_valid(name, strlen(name))))
+		return verb_fail(&c.v, DK_BAD, "a counter's name is 1 to %d bytes of UTF-8",
+		    (int)sizeof out->name - 1);
+	return verb_write(&c.v, counter_set_tx, &c);
 }
 
 /* -- closures ------------------------------------------------------------------ */

@@ -134,6 +134,65 @@ service_routes(struct api *a, const struct api_req *q, const struct who *w, cons
 	patch_today(a, q, w, rest[0], r);
 }
 
+/* -- counters ------------------------------------------------------------------ */
+
+struct counter_ctx {
+	struct counter_row row;
+};
+
+static void
+counter_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct counter_ctx *c = arg;
+	cJSON *o;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "counter", c->row.n);
+	cJSON_AddStringToObject(o, "name", c->row.name);
+	cJSON_AddStringToObject(o, "services", c->row.services);
+	cJSON_AddStringToObject(o, "state", c->row.state);
+	reply(r, 200, o);
+}
+
+/* PATCH /api/v1/counters/{n} {"services":"BA","name":"Guichet 3"}: a lasting
+ * change (kept in the database until the next `kiosk admin init`). */
+void
+counter_patch(struct api *a, const struct api_req *q, const struct who *w, int n,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct counter_ctx ctx;
+	struct keyed k;
+	const char *services, *name;
+	char err[200];
+	cJSON *j;
+	int bad = 0, rc;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	services = str_field(j, "services", SITE_MAX_SERVICES, &bad, r);
+	name = str_field(j, "name", 47, &bad, r);
+	if (bad)
+		goto out;
+	if (services == NULL) {
+		fail(r, 400, "bad_request", "'services' is required: the codes it serves, in order "
+		    "(\"BA\")");
+		goto out;
+	}
+	keyed_init(&k, q, &who, counter_render, &ctx);
+	rc = desk_counter_set(a->desk, &who, n, services, name, q->now, &ctx.row, &ev, err,
+	    sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+out:
+	cJSON_Delete(j);
+}
+
 /* -- closures ------------------------------------------------------------------ */
 
 static cJSON *

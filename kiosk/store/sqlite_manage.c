@@ -36,6 +36,17 @@ store_service_today_set(struct store *st, const char *day, char code,
 	    "cannot keep today's service change");
 }
 
+int
+store_counter_config(struct store *st, int n, const char *name, const char *services)
+{
+	int rc = sq_exec(st, sq_bind(st, "UPDATE counters SET name = ?, services = ? WHERE n = ? "
+	    "AND active = 1", "ssi", name, services, (int64_t)n), "cannot change a counter");
+
+	if (rc != ST_OK)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? ST_OK : ST_NOTFOUND;
+}
+
 /* -- closures ------------------------------------------------------------------ */
 
 #define CLOSURE_COLS "id, from_day, to_day, reason, created_by, created_at"

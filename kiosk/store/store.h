@@ -325,6 +325,11 @@ int store_service_today_get(struct store *st, const char *day, char code,
 int store_service_today_set(struct store *st, const char *day, char code,
     const struct service_day *sd, const char *reason);
 
+/* A counter's name and services, kept in the database (a lasting change:
+ * `kiosk admin site export` writes it back to a site file). ST_NOTFOUND
+ * when no active counter n. */
+int store_counter_config(struct store *st, int n, const char *name, const char *services);
+
 /* An exceptional closure of the site (db/009_manage.sql). */
 struct closure_row {
 	int64_t id;
