@@ -6,6 +6,7 @@ CREATE TABLE service_today (
     code TEXT NOT NULL,         -- service code
     open INTEGER NOT NULL,      -- 0: closed for the rest of the day
     capacity INTEGER NOT NULL,  -- today's capacity (reserve included)
+    priority_reserve INTEGER NOT NULL, -- today's priority reserve (of capacity)
     reason TEXT NOT NULL,       -- why (also in the audit log)
     PRIMARY KEY (day, code)
 );

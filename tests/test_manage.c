@@ -205,8 +205,8 @@ test_today_close(void)
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 201);
 	/* Audited: who, before, after, why; the chain still holds. */
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'service_today' AND actor = 'paul' "
-	    "AND detail LIKE '%before open=1 capacity=100; after open=0 capacity=100; "
-	    "reason: three agents absent'"), 1);
+	    "AND detail LIKE '%before open=1 capacity=100 priority_reserve=0; after open=0 "
+	    "capacity=100 priority_reserve=0; reason: three agents absent'"), 1);
 	CHECK(sql1("SELECT COUNT(*) FROM audit") > audits);
 	{
 		int entries = 0;
@@ -239,7 +239,7 @@ test_today_capacity(void)
 	CHECK_STR(jstr(j, "kind"), "attestation");
 	cJSON_Delete(j);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'service_today' AND detail LIKE "
-	    "'%after open=1 capacity=2;%'"), 1);
+	    "'%after open=1 capacity=2 priority_reserve=0;%'"), 1);
 
 	/* The next day: forgotten, the site's values again. */
 	now += 86400;
@@ -247,6 +247,102 @@ test_today_capacity(void)
 	CHECK_INT(service_field('A', "open_today"), 1);
 	now -= 86400;
 	CHECK_INT(service_field('A', "capacity"), 2);
+}
+
+/* Today's priority reserve: kept for priority tickets, shown in the list,
+ * bounded by the capacity, taken down with a lower capacity. Service B has
+ * one ticket so far, and capacity 100, reserve 0. */
+static void
+test_today_reserve(void)
+{
+	cJSON *j = NULL;
+
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"capacity\":4,\"priority_reserve\":2,\"reason\":\"deux places pour les "
+	    "priorit\u00e9s\"}", &j), 200);
+	CHECK_INT(cJSON_GetObjectItemCaseSensitive(j, "priority_reserve")->valueint, 2);
+	cJSON_Delete(j);
+	CHECK_INT(service_field('B', "priority_reserve"), 2);
+	CHECK_INT(service_field('B', "left_today"), 1);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", &j), 201);
+	CHECK_STR(jstr(j, "kind"), "ticket");
+	cJSON_Delete(j);
+	/* The one ordinary place is gone; the reserve still serves priority. */
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", &j), 201);
+	CHECK_STR(jstr(j, "kind"), "attestation");
+	cJSON_Delete(j);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL,
+	    "{\"service\":\"B\",\"priority\":true}", &j), 201);
+	CHECK_STR(jstr(j, "kind"), "ticket");
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'service_today' AND detail LIKE "
+	    "'service B %before open=1 capacity=100 priority_reserve=0; after open=1 capacity=4 "
+	    "priority_reserve=2;%'"), 1);
+
+	/* Over the capacity: refused, nothing kept. */
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"priority_reserve\":5,\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"priority_reserve\":-1,\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"priority_reserve\":\"2\",\"reason\":\"x\"}", NULL), 400);
+	CHECK_INT(service_field('B', "priority_reserve"), 2);
+	/* A lower capacity alone takes the reserve down with it. */
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"capacity\":1,\"reason\":\"y\"}", NULL), 200);
+	CHECK_INT(service_field('B', "priority_reserve"), 1);
+	/* Back to the site's values for the tests that follow. */
+	CHECK_INT(call("PATCH", "/api/v1/services/B/today", auth_mgr, NULL,
+	    "{\"capacity\":100,\"priority_reserve\":0,\"reason\":\"z\"}", NULL), 200);
+}
+
+/* -- counters: a lasting change of what a counter serves --------------------------- */
+
+static void
+test_counters(void)
+{
+	cJSON *j = NULL;
+
+	CHECK_INT(service_field('B', "open_counters"), 0);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_agent, NULL, "{\"services\":\"BA\"}",
+	    NULL), 403);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", NULL, NULL, "{\"services\":\"BA\"}", NULL),
+	    401);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"AZ\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"AA\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL, "{\"services\":\"a\"}",
+	    NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
+	    "{\"services\":\"A\",\"name\":\"\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/9", auth_mgr, NULL, "{\"services\":\"A\"}",
+	    NULL), 404);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'counter_config'"), 0);
+
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
+	    "{\"services\":\"BA\",\"name\":\"Guichet \u00e9t\u00e9\"}", &j), 200);
+	CHECK_STR(jstr(j, "services"), "BA");
+	CHECK_STR(jstr(j, "name"), "Guichet \xc3\xa9t\xc3\xa9");
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM counters WHERE n = 1 AND services = 'BA'"), 1);
+	CHECK_INT(service_field('B', "open_counters"), 1);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'counter_config' AND actor = 'paul' "
+	    "AND detail = 'counter 1: before name=Guichet 1 services=A; after name=Guichet "
+	    "\xc3\xa9t\xc3\xa9 services=BA'"), 1);
+	/* The counter now takes B first. */
+	CHECK_INT(call("POST", "/api/v1/counters/1/call-next", auth_agent, NULL, NULL, &j), 200);
+	CHECK(j && cJSON_GetObjectItemCaseSensitive(j, "ticket") &&
+	    jstr(cJSON_GetObjectItemCaseSensitive(j, "ticket"), "number")[0] == 'B');
+	cJSON_Delete(j);
+	/* The name stays when left out. */
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_admin, NULL, "{\"services\":\"A\"}",
+	    &j), 200);
+	CHECK_STR(jstr(j, "name"), "Guichet \xc3\xa9t\xc3\xa9");
+	cJSON_Delete(j);
 }
 
 /* -- closures ------------------------------------------------------------------------ */
@@ -398,6 +494,8 @@ main(void)
 	test_today_roles();
 	test_today_close();
 	test_today_capacity();
+	test_today_reserve();
+	test_counters();
 	test_closures();
 	test_devices();
 	teardown();

@@ -313,11 +313,21 @@ int desk_backup(struct desk *d, const char *dest, char *err, size_t errlen);
 
 /* -- the manager's changes (desk/manage.c) ---------------------------------- */
 
-/* Service `code` open or closed, and its capacity, for the site's day of
- * `now` only; reason required. Audited with before and after; publishes
- * the counts. DK_NOTFOUND: no such service; DK_BAD: capacity < 0. */
-int desk_service_today(struct desk *d, const struct desk_actor *who, char code, int open,
-    int capacity, const char *reason, int64_t now, struct desk_events *ev, char *err, size_t errlen);
+/* Service `code` open or closed, its capacity and priority reserve, for
+ * the site's day of `now` only; reason required. Audited with before and
+ * after; publishes the counts. DK_NOTFOUND: no such service; DK_BAD:
+ * capacity out of 0..100000 or reserve out of 0..capacity. */
+int desk_service_today(struct desk *d, const struct desk_actor *who, char code,
+    const struct service_day *sd, const char *reason, int64_t now, struct desk_events *ev,
+    char *err, size_t errlen);
+
+/* Counter n's services, in preference order ("BA": codes of the site's
+ * services, each once), and its name (NULL keeps it). A lasting change,
+ * audited with before and after; publishes the counts. DK_NOTFOUND: no such
+ * counter; DK_BAD: a bad code or name. */
+int desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char *services,
+    const char *name, int64_t now, struct counter_row *out, struct desk_events *ev, char *err,
+    size_t errlen);
 
 /* Exceptional closures of the whole site, from `from` to `to` (days
  * YYYY-MM-DD, both included), with a reason: issuing is refused those days

@@ -82,9 +82,10 @@ int desk_raise_alert(struct verb *v, const char *kind, const char *subject, cons
 /* Read a counter and its called ticket. */
 int desk_counter_view(struct store *st, int n, struct counter_view *out);
 
-/* Today's open flag and capacity for a service (the manager's change if
- * any, else the site's), inside a verb's transaction (desk/manage.c). */
-int desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *capacity);
+/* Today's open flag, capacity and reserve for a service (the manager's
+ * change if any, else the site's), inside a verb's transaction
+ * (desk/manage.c). */
+int desk_today_of(struct verb *v, const struct site_service *sv, struct service_day *out);
 
 /* ST_OK with the closure covering the verb's day, ST_NOTFOUND if none. */
 int desk_closed_today(struct verb *v, struct closure_row *out);

@@ -147,18 +147,18 @@ issue_tx(struct store *st, void *arg)
 	unsigned char key[32], hash[32];
 	char mask[HOLDER_MASK_MAX];
 	struct day_count dc;
-	int rc, open_today, capacity;
+	struct service_day today;
+	struct closure_row closure;
+	int rc;
 
 	(void)st;
-	struct closure_row closure;
-
-	if ((rc = desk_today_of(v, is->sv, &open_today, &capacity)) != ST_OK)
+	if ((rc = desk_today_of(v, is->sv, &today)) != ST_OK)
 		return rc;
 	if ((rc = desk_closed_today(v, &closure)) == ST_OK)
-		open_today = 0;
+		today.open = 0;
 	else if (rc != ST_NOTFOUND)
 		return rc;
-	if (!open_today || !queue_is_open(&v->d->site, v->now)) {
+	if (!today.open || !queue_is_open(&v->d->site, v->now)) {
 		if ((rc = verb_log(v, "refused_closed", NULL, is->sv->code, 0, NULL)) != ST_OK ||
 		    (rc = desk_check_alerts(v, AC_CLOSED, is->device)) != ST_OK)
 			return rc;
@@ -178,7 +178,7 @@ issue_tx(struct store *st, void *arg)
 	}
 	if ((rc = store_day_count_get(v->st, v->day, is->sv->code, &dc)) != ST_OK)
 		return rc;
-	if (!queue_may_issue(capacity, is->sv->priority_reserve, dc.ordinary, dc.priority,
+	if (!queue_may_issue(today.capacity, today.reserve, dc.ordinary, dc.priority,
 	    is->in->priority))
 		return attest(is);
 	return new_ticket(is, is->bound ? hash : NULL, is->bound ? mask : NULL);

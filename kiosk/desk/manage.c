@@ -7,16 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "desk/desk_int.h"
 
 int
-desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *capacity)
+desk_today_of(struct verb *v, const struct site_service *sv, struct service_day *out)
 {
-	int rc = store_service_today_get(v->st, v->day, sv->code, open, capacity);
+	int rc = store_service_today_get(v->st, v->day, sv->code, out);
 
 	if (rc == ST_NOTFOUND) {
-		*open = 1;
-		*capacity = sv->capacity;
+		out->open = 1;
+		out->capacity = sv->capacity;
+		out->reserve = sv->priority_reserve;
 		return ST_OK;
 	}
 	return rc;
@@ -25,7 +27,7 @@ desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *cap
 struct today {
 	struct verb v;
 	const struct site_service *sv;
-	int open, capacity;
+	struct service_day sd;
 	const char *reason;
 };
 
@@ -34,18 +36,19 @@ today_tx(struct store *st, void *arg)
 {
 	struct today *t = arg;
 	struct verb *v = &t->v;
-	char detail[400];
-	int open0, cap0, rc;
+	char detail[450];
+	struct service_day was;
+	int rc;
 
 	(void)st;
-	if ((rc = desk_today_of(v, t->sv, &open0, &cap0)) != ST_OK)
+	if ((rc = desk_today_of(v, t->sv, &was)) != ST_OK)
 		return rc;
-	if ((rc = store_service_today_set(v->st, v->day, t->sv->code, t->open, t->capacity,
-	    t->reason)) != ST_OK)
+	if ((rc = store_service_today_set(v->st, v->day, t->sv->code, &t->sd, t->reason)) != ST_OK)
 		return rc;
-	snprintf(detail, sizeof detail, "service %c on %s: before open=%d capacity=%d; after "
-	    "open=%d capacity=%d; reason: %s", t->sv->code, v->day, open0, cap0, t->open,
-	    t->capacity, t->reason);
+	snprintf(detail, sizeof detail, "service %c on %s: before open=%d capacity=%d "
+	    "priority_reserve=%d; after open=%d capacity=%d priority_reserve=%d; reason: %s",
+	    t->sv->code, v->day, was.open, was.capacity, was.reserve, t->sd.open, t->sd.capacity,
+	    t->sd.reserve, t->reason);
 	if ((rc = store_audit_add(v->st, v->now, v->who->name, "service_today", detail)) != ST_OK)
 		return rc;
 	verb_event(v, DE_COUNTS);
@@ -53,20 +56,79 @@ today_tx(struct store *st, void *arg)
 }
 
 int
-desk_service_today(struct desk *d, const struct desk_actor *who, char code, int open,
-    int capacity, const char *reason, int64_t now, struct desk_events *ev, char *err,
-    size_t errlen)
+desk_service_today(struct desk *d, const struct desk_actor *who, char code,
+    const struct service_day *sd, const char *reason, int64_t now, struct desk_events *ev,
+    char *err, size_t errlen)
 {
-	struct today t = { .open = open ? 1 : 0, .capacity = capacity, .reason = reason };
+	struct today t = { .sd = *sd, .reason = reason };
 
+	t.sd.open = sd->open ? 1 : 0;
 	verb_init(&t.v, d, who, now, ev, err, errlen);
 	if (reason == NULL || reason[0] == '\0')
 		return verb_fail(&t.v, DK_BAD, "a reason is required");
-	if (capacity < 0 || capacity > 100000)
+	if (sd->capacity < 0 || sd->capacity > 100000)
 		return verb_fail(&t.v, DK_BAD, "capacity must be 0 to 100000");
+	if (sd->reserve < 0 || sd->reserve > sd->capacity)
+		return verb_fail(&t.v, DK_BAD, "the priority reserve must be 0 to the capacity (%d)",
+		    sd->capacity);
 	if ((t.sv = site_service(&d->site, code)) == NULL)
 		return verb_fail(&t.v, DK_NOTFOUND, "no service '%c'", code);
 	return verb_write(&t.v, today_tx, &t);
+}
+
+/* -- counters ------------------------------------------------------------------ */
+
+struct counter_set {
+	struct verb v;
+	int n;
+	const char *services, *name;
+	struct counter_row *out;
+};
+
+static int
+counter_set_tx(struct store *st, void *arg)
+{
+	struct counter_set *c = arg;
+	struct counter_row was;
+	char detail[300];
+	int rc;
+
+	if ((rc = store_counter_get(st, c->n, &was)) == ST_NOTFOUND)
+		return verb_fail(&c->v, DK_NOTFOUND, "no counter %d", c->n);
+	if (rc != ST_OK)
+		return rc;
+	if ((rc = store_counter_config(st, c->n, c->name ? c->name : was.name, c->services)) != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "counter %d: before name=%s services=%s; after name=%s "
+	    "services=%s", c->n, was.name, was.services, c->name ? c->name : was.name, c->services);
+	if ((rc = store_audit_add(st, c->v.now, c->v.who->name, "counter_config", detail)) != ST_OK)
+		return rc;
+	verb_event(&c->v, DE_COUNTS);
+	return store_counter_get(st, c->n, c->out);
+}
+
+int
+desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char *services,
+    const char *name, int64_t now, struct counter_row *out, struct desk_events *ev, char *err,
+    size_t errlen)
+{
+	struct counter_set c = { .n = n, .services = services, .name = name, .out = out };
+	size_t i, len = services ? strlen(services) : 0;
+
+	verb_init(&c.v, d, who, now, ev, err, errlen);
+	memset(out, 0, sizeof *out);
+	if (len == 0 || len > SITE_MAX_SERVICES)
+		return verb_fail(&c.v, DK_BAD, "a counter serves 1 to %d services", SITE_MAX_SERVICES);
+	for (i = 0; i < len; i++) {
+		if (!site_service(&d->site, services[i]))
+			return verb_fail(&c.v, DK_BAD, "no service '%c'", services[i]);
+		if (memchr(services, services[i], i))
+			return verb_fail(&c.v, DK_BAD, "service '%c' is given twice", services[i]);
+	}
+	if (name && (!*name || strlen(name) >= sizeof out->name || !str_utf8_valid(name, strlen(name))))
+		return verb_fail(&c.v, DK_BAD, "a counter's name is 1 to %d bytes of UTF-8",
+		    (int)sizeof out->name - 1);
+	return verb_write(&c.v, counter_set_tx, &c);
 }
 
 /* -- closures ------------------------------------------------------------------ */

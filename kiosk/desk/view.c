@@ -45,15 +45,19 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
     struct service_stat *o)
 {
 	struct day_count dc;
+	struct service_day today;
 	int64_t oldest;
 	int ord, prio, service_s;
 	const char *day = w->v.day;
 
 	memset(o, 0, sizeof *o);
 	o->code = sv->code;
-	if (desk_today_of(&w->v, sv, &o->open, &o->capacity) != ST_OK)
+	if (desk_today_of(&w->v, sv, &today) != ST_OK)
 		return ST_ERR;
-	o->changed = o->open != 1 || o->capacity != sv->capacity;
+	o->open = today.open;
+	o->capacity = today.capacity;
+	o->reserve = today.reserve;
+	o->changed = o->open != 1 || o->capacity != sv->capacity || o->reserve != sv->priority_reserve;
 	{
 		struct closure_row closure;
 		int rc = desk_closed_today(&w->v, &closure);
@@ -62,7 +66,6 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 		else if (rc != ST_NOTFOUND)
 			return ST_ERR;
 	}
-	o->reserve = sv->priority_reserve;
 	o->bind_holder = sv->bind_holder;
 	if ((ord = store_waiting(st, day, sv->code, 0)) < 0 ||
 	    (prio = store_waiting(st, day, sv->code, 1)) < 0 ||
@@ -73,7 +76,7 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 		return ST_ERR;
 	o->waiting = ord + prio;
 	o->issued = dc.ordinary + dc.priority;
-	o->left_today = !o->open ? 0 : queue_left_ordinary(o->capacity, sv->priority_reserve, dc.ordinary,
+	o->left_today = !o->open ? 0 : queue_left_ordinary(o->capacity, o->reserve, dc.ordinary,
 	    dc.priority);
 	o->estimated_wait_s = queue_estimate_wait(o->waiting, o->open_counters,
 	    service_s > 0 ? service_s : w->v.d->site.default_service_s);

@@ -575,6 +575,10 @@ counter_routes(struct api *a, const struct api_req *q, const struct who *w, cons
 
 	if (need_staff(q, w, 1, r))
 		return;
+	if (*rest == '\0' && rest != path && n >= 0 && strcmp(q->method, "PATCH") == 0) {
+		counter_patch(a, q, w, (int)n, r);
+		return;
+	}
 	if (*rest != '/' || rest == path) {
 		fail(r, 404, "not_found", "expected /api/v1/counters/{n}/{action}");
 		return;

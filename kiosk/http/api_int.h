@@ -152,6 +152,9 @@ void closure_routes(struct api *a, const struct api_req *q, const struct who *w,
 /* /api/v1/devices (GET, POST) and /api/v1/devices/{name}/revoke (POST). */
 void device_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
+/* PATCH /api/v1/counters/{n} (a counter's services and name). */
+void counter_patch(struct api *a, const struct api_req *q, const struct who *w, int n,
+    struct api_resp *r);
 /* Today's closure and the next opening, into a site object (site_json). */
 void site_state_json(struct api *a, cJSON *site, int64_t now);
 

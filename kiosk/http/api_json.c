@@ -512,6 +512,7 @@ services_json(const struct site *s, const struct service_stat *ss, int n, int64_
 		if (form == SF_FULL) {
 			cJSON_AddNumberToObject(o, "open_counters", ss[i].open_counters);
 			cJSON_AddBoolToObject(o, "bind_holder", ss[i].bind_holder);
+			cJSON_AddNumberToObject(o, "priority_reserve", ss[i].reserve);
 			cJSON_AddBoolToObject(o, "open", ss[i].open && queue_is_open(s, now));
 		}
 		cJSON_AddBoolToObject(o, "open_today", ss[i].open);

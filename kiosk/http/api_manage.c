@@ -14,7 +14,7 @@
 
 struct today_ctx {
 	char code;
-	int open, capacity;
+	struct service_day sd;
 	const char *reason;
 };
 
@@ -31,14 +31,35 @@ today_render(void *arg, int rc, const char *err, struct api_resp *r)
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "code", code);
-	cJSON_AddBoolToObject(o, "open", c->open);
-	cJSON_AddNumberToObject(o, "capacity", c->capacity);
+	cJSON_AddBoolToObject(o, "open", c->sd.open);
+	cJSON_AddNumberToObject(o, "capacity", c->sd.capacity);
+	cJSON_AddNumberToObject(o, "priority_reserve", c->sd.reserve);
 	cJSON_AddStringToObject(o, "reason", c->reason);
 	reply(r, 200, o);
 }
 
-/* PATCH /api/v1/services/{code}/today {"open":..., "capacity":..., "reason":...}:
- * fields left out keep today's value (the site's when unchanged). */
+/* A whole number from 0 to 100000 in j[name], into *out; 1 when given.
+ * Sets *bad (with the answer) when malformed. */
+static int
+count_field(const cJSON *j, const char *name, int *out, int *bad, struct api_resp *r)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+
+	if (v == NULL || *bad)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
+	    v->valueint < 0 || v->valueint > 100000) {
+		fail(r, 400, "bad_request", "'%s' must be a whole number from 0 to 100000", name);
+		*bad = 1;
+		return 0;
+	}
+	*out = v->valueint;
+	return 1;
+}
+
+/* PATCH /api/v1/services/{code}/today {"open":..., "capacity":...,
+ * "priority_reserve":..., "reason":...}: fields left out keep today's value
+ * (the site's when unchanged). */
 static void
 patch_today(struct api *a, const struct api_req *q, const struct who *w, char code,
     struct api_resp *r)
@@ -49,14 +70,15 @@ patch_today(struct api *a, const struct api_req *q, const struct who *w, char co
 	struct today_ctx ctx = { .code = code };
 	struct keyed k;
 	char err[200];
-	cJSON *j, *ov, *cv;
-	int bad = 0, rc, i, n;
+	cJSON *j, *ov;
+	int bad = 0, rc, i, n, cap = 0, res = 0, has_cap, has_res;
 
 	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
 		return;
 	ctx.reason = str_field(j, "reason", 300, &bad, r);
 	ov = cJSON_GetObjectItemCaseSensitive(j, "open");
-	cv = cJSON_GetObjectItemCaseSensitive(j, "capacity");
+	has_cap = count_field(j, "capacity", &cap, &bad, r);
+	has_res = count_field(j, "priority_reserve", &res, &bad, r);
 	if (bad)
 		goto out;
 	if (ctx.reason == NULL || !*ctx.reason) {
@@ -67,13 +89,8 @@ patch_today(struct api *a, const struct api_req *q, const struct who *w, char co
 		fail(r, 400, "bad_request", "'open' must be true or false");
 		goto out;
 	}
-	if (cv && (!cJSON_IsNumber(cv) || cv->valuedouble != (double)(int)cv->valuedouble ||
-	    cv->valueint < 0 || cv->valueint > 100000)) {
-		fail(r, 400, "bad_request", "'capacity' must be a whole number from 0 to 100000");
-		goto out;
-	}
-	if (!ov && !cv) {
-		fail(r, 400, "bad_request", "give 'open', 'capacity' or both");
+	if (!ov && !has_cap && !has_res) {
+		fail(r, 400, "bad_request", "give 'open', 'capacity' or 'priority_reserve'");
 		goto out;
 	}
 	if (site_service(a->site, code) == NULL) {
@@ -87,11 +104,15 @@ patch_today(struct api *a, const struct api_req *q, const struct who *w, char co
 	}
 	for (i = 0; i < n && ss[i].code != code; i++)
 		;
-	ctx.open = ov ? cJSON_IsTrue(ov) : i < n ? ss[i].open : 1;
-	ctx.capacity = cv ? cv->valueint : i < n ? ss[i].capacity : 0;
+	ctx.sd.open = ov ? cJSON_IsTrue(ov) : i < n ? ss[i].open : 1;
+	ctx.sd.capacity = has_cap ? cap : i < n ? ss[i].capacity : 0;
+	ctx.sd.reserve = has_res ? res : i < n ? ss[i].reserve : 0;
+	/* A lower capacity takes the reserve down with it, unless one is given. */
+	if (has_cap && !has_res && ctx.sd.reserve > cap)
+		ctx.sd.reserve = cap;
 	keyed_init(&k, q, &who, today_render, &ctx);
-	rc = desk_service_today(a->desk, &who, code, ctx.open, ctx.capacity, ctx.reason, q->now,
-	    &ev, err, sizeof err);
+	rc = desk_service_today(a->desk, &who, code, &ctx.sd, ctx.reason, q->now, &ev, err,
+	    sizeof err);
 	publish(a, &ev, q->now);
 	keyed_reply(&k, rc, err, r);
 out:
@@ -111,6 +132,65 @@ service_routes(struct api *a, const struct api_req *q, const struct who *w, cons
 		return;
 	}
 	patch_today(a, q, w, rest[0], r);
+}
+
+/* -- counters ------------------------------------------------------------------ */
+
+struct counter_ctx {
+	struct counter_row row;
+};
+
+static void
+counter_render(void *arg, int rc, const char *err, struct api_resp *r)
+{
+	struct counter_ctx *c = arg;
+	cJSON *o;
+
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "counter", c->row.n);
+	cJSON_AddStringToObject(o, "name", c->row.name);
+	cJSON_AddStringToObject(o, "services", c->row.services);
+	cJSON_AddStringToObject(o, "state", c->row.state);
+	reply(r, 200, o);
+}
+
+/* PATCH /api/v1/counters/{n} {"services":"BA","name":"Guichet 3"}: a lasting
+ * change (kept in the database until the next `kiosk admin init`). */
+void
+counter_patch(struct api *a, const struct api_req *q, const struct who *w, int n,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct desk_events ev;
+	struct counter_ctx ctx;
+	struct keyed k;
+	const char *services, *name;
+	char err[200];
+	cJSON *j;
+	int bad = 0, rc;
+
+	if (need_staff(q, w, 2, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	services = str_field(j, "services", SITE_MAX_SERVICES, &bad, r);
+	name = str_field(j, "name", 47, &bad, r);
+	if (bad)
+		goto out;
+	if (services == NULL) {
+		fail(r, 400, "bad_request", "'services' is required: the codes it serves, in order "
+		    "(\"BA\")");
+		goto out;
+	}
+	keyed_init(&k, q, &who, counter_render, &ctx);
+	rc = desk_counter_set(a->desk, &who, n, services, name, q->now, &ctx.row, &ev, err,
+	    sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+out:
+	cJSON_Delete(j);
 }
 
 /* -- closures ------------------------------------------------------------------ */

@@ -8,30 +8,43 @@
 #include "store/sqlite_int.h"
 
 int
-store_service_today_get(struct store *st, const char *day, char code, int *open, int *capacity)
+store_service_today_get(struct store *st, const char *day, char code, struct service_day *out)
 {
 	char c[2] = { code, 0 };
-	sqlite3_stmt *s = sq_bind(st, "SELECT open, capacity FROM service_today "
+	sqlite3_stmt *s = sq_bind(st, "SELECT open, capacity, priority_reserve FROM service_today "
 	    "WHERE day = ? AND code = ?", "ss", day, c);
 	int rc;
 
 	if ((rc = sq_row(st, s, "cannot read today's service change")) <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
-	*open = sqlite3_column_int(s, 0);
-	*capacity = sqlite3_column_int(s, 1);
+	out->open = sqlite3_column_int(s, 0);
+	out->capacity = sqlite3_column_int(s, 1);
+	out->reserve = sqlite3_column_int(s, 2);
 	sqlite3_reset(s);
 	return ST_OK;
 }
 
 int
-store_service_today_set(struct store *st, const char *day, char code, int open, int capacity,
-    const char *reason)
+store_service_today_set(struct store *st, const char *day, char code,
+    const struct service_day *sd, const char *reason)
 {
 	char c[2] = { code, 0 };
 
 	return sq_exec(st, sq_bind(st, "INSERT OR REPLACE INTO service_today (day, code, open, "
-	    "capacity, reason) VALUES (?, ?, ?, ?, ?)", "ssiis", day, c, (int64_t)open,
-	    (int64_t)capacity, reason), "cannot keep today's service change");
+	    "capacity, priority_reserve, reason) VALUES (?, ?, ?, ?, ?, ?)", "ssiiis", day, c,
+	    (int64_t)sd->open, (int64_t)sd->capacity, (int64_t)sd->reserve, reason),
+	    "cannot keep today's service change");
+}
+
+int
+store_counter_config(struct store *st, int n, const char *name, const char *services)
+{
+	int rc = sq_exec(st, sq_bind(st, "UPDATE counters SET name = ?, services = ? WHERE n = ? "
+	    "AND active = 1", "ssi", name, services, (int64_t)n), "cannot change a counter");
+
+	if (rc != ST_OK)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? ST_OK : ST_NOTFOUND;
 }
 
 /* -- closures ------------------------------------------------------------------ */

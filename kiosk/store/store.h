@@ -312,12 +312,23 @@ int store_alert_exists(struct store *st, const char *day, const char *kind, cons
 int store_alerts_of_day(struct store *st, const char *day, struct alert *out, int max);
                                                         /* newest first */
 
+/* A service's state for one day: the site's, or the manager's change. */
+struct service_day {
+	int open;               /* 0: closed for the rest of the day */
+	int capacity;           /* reserve included */
+	int reserve;            /* of capacity, kept for priority tickets */
+};
 /* Today's change to a service (sqlite_manage.c): ST_NOTFOUND when none
  * for that day. */
-int store_service_today_get(struct store *st, const char *day, char code, int *open /* OUT */,
-    int *capacity /* OUT */);
-int store_service_today_set(struct store *st, const char *day, char code, int open, int capacity,
-    const char *reason);
+int store_service_today_get(struct store *st, const char *day, char code,
+    struct service_day *out);
+int store_service_today_set(struct store *st, const char *day, char code,
+    const struct service_day *sd, const char *reason);
+
+/* A counter's name and services, kept in the database (a lasting change:
+ * `kiosk admin site export` writes it back to a site file). ST_NOTFOUND
+ * when no active counter n. */
+int store_counter_config(struct store *st, int n, const char *name, const char *services);
 
 /* An exceptional closure of the site (db/009_manage.sql). */
 struct closure_row {
