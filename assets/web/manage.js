@@ -663,37 +663,51 @@ async function loadCounters() {
 	body.replaceChildren();
 	for (const c of (data && data.counters) || []) {
 		const n = c.counter;
+		const label = c.name || `Guichet ${n}`;
 		const services = typeof c.services === 'string' ? c.services
-			: (c.services || []).map((s) => (typeof s === 'string' ? s : s.code)).join('');
-		const input = el('input', {
+			: (c.services || []).map((x) => (typeof x === 'string' ? x : x.code)).join('');
+		const name = el('input', { id: `cn-${n}`, value: label, maxlength: 47, autocomplete: 'off', class: 'cname' });
+		const codes = el('input', {
 			id: `cs-${n}`, value: services, maxlength: 26, autocomplete: 'off', spellcheck: 'false',
 			class: 'codes', 'aria-describedby': 'counters-legend',
 		});
-		const save = () => saveCounter(n, c.name, services, input.value);
-		input.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); save(); } });
+		const save = () => saveCounter(n, label, services, name.value, codes.value);
+		for (const i of [name, codes]) {
+			i.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); save(); } });
+		}
 		body.append(el('tr', { dataset: { counter: String(n) } },
-			el('th', { scope: 'row' }, c.name || `Guichet ${n}`),
+			el('th', { scope: 'row' }, String(n)),
+			el('td', {}, el('label', { for: `cn-${n}`, class: 'visually-hidden' }, `Nom du guichet ${n}`), name),
 			el('td', {}, CSTATE[c.state] || c.state || ''),
-			el('td', {}, el('label', { for: `cs-${n}`, class: 'visually-hidden' }, `Services du ${c.name || `guichet ${n}`}`), input),
+			el('td', {}, el('label', { for: `cs-${n}`, class: 'visually-hidden' }, `Services du guichet ${n}, dans l'ordre`), codes),
 			el('td', {}, el('button', {
-				type: 'button', class: 'btn btn-small', 'aria-label': `Enregistrer les services du ${c.name || `guichet ${n}`}`, onclick: save,
+				type: 'button', class: 'btn btn-small', 'aria-label': `Enregistrer le guichet ${n}`, onclick: save,
 			}, 'Enregistrer'))));
 	}
-	$('counters-legend').textContent = `Codes des services : ${S.services.map((s) => `${s.code} ${svcName(s)}`).join(' · ')}.`;
+	$('counters-legend').textContent = `Codes des services : ${S.services.map((x) => `${x.code} ${svcName(x)}`).join(' · ')}.`;
 }
 
-async function saveCounter(n, name, was, value) {
+async function saveCounter(n, wasName, wasServices, nameValue, value) {
 	const services = value.toUpperCase().replace(/[^A-Z]/g, '');
+	const name = nameValue.trim();
 	if (!services) {
 		say('counters', 'Un guichet sert au moins un service : donnez ses codes, par exemple « BA ».', 'error');
+		$(`cs-${n}`).focus();
 		return;
 	}
-	if (services === was) {
-		say('counters', `Rien n'a changé pour ${name || `le guichet ${n}`}.`, 'error');
+	if (!name) {
+		say('counters', 'Donnez un nom au guichet.', 'error');
+		$(`cn-${n}`).focus();
 		return;
 	}
-	await write('counters', 'PATCH', `/api/v1/counters/${n}`, { services },
-		`${name || `Guichet ${n}`} : services ${services.split('').join(', ')}.`);
+	if (services === wasServices && name === wasName) {
+		say('counters', `Rien n'a changé pour le guichet ${n}.`, 'error');
+		return;
+	}
+	const body = { services };
+	if (name !== wasName) body.name = name;
+	await write('counters', 'PATCH', `/api/v1/counters/${n}`, body,
+		`${name} : services ${services.split('').join(', ')}.`);
 }
 
 // ------------------------------------------------------------------ all

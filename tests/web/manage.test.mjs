@@ -141,6 +141,22 @@ run('manage', async () => {
 	await msg(page, 'today', 'ok');
 	await loaded(page, n);
 	assert(svc(await kioskView(srv, site), 'C').capacity === 40, 'C capacity 40 for the kiosk');
+	// The priority reserve, sent only when changed.
+	if (svc(await kioskView(srv, site), 'B').priority_reserve !== undefined) {
+		n = await loads(page);
+		await page.click('#today-body tr[data-code="B"] button');
+		await page.fill('#td-reserve', '3');
+		await page.fill('#td-reason', 'moins de rendez-vous prioritaires');
+		await page.click('#td-submit');
+		assert(/réserve prioritaire 3/.test(await msg(page, 'today', 'ok')), 'reserve changed');
+		await loaded(page, n);
+		v = await kioskView(srv, site);
+		assert(svc(v, 'B').priority_reserve === 3 && svc(v, 'B').capacity === 90, `B reserve 3, capacity kept: ${JSON.stringify(svc(v, 'B'))}`);
+		assert(/\b3\b/.test(await page.textContent('#today-body tr[data-code="B"] td:nth-child(6)')), 'the page shows the reserve');
+	} else {
+		console.log('manage: priority_reserve not on this server yet');
+	}
+	await page.click('#today-body tr[data-code="C"] button');
 	await page.fill('#td-capacity', '100001');
 	await page.fill('#td-reason', 'trop');
 	await page.click('#td-submit');
@@ -272,12 +288,18 @@ run('manage', async () => {
 	if (probe.status !== 404 && probe.status !== 405) {
 		n = await loads(page);
 		await page.fill('#cs-2', 'ba');
+		await page.fill('#cn-2', 'Guichet 2 (accueil)');
 		await page.click('#counters-body tr[data-counter="2"] button');
 		await msg(page, 'counters', 'ok');
 		await loaded(page, n);
 		const cs = await apiCall(srv, 'GET', '/api/v1/counters', { token: site.tokens.sofia });
-		assert(cs.data.counters.find((c) => c.counter === 2).services === 'BA', 'counter 2 serves B then A');
+		const c2 = cs.data.counters.find((c) => c.counter === 2);
+		assert(c2.services === 'BA' && c2.name === 'Guichet 2 (accueil)', `counter 2 serves B then A, renamed: ${JSON.stringify(c2)}`);
 		assert(await page.inputValue('#cs-2') === 'BA', 'the page shows BA');
+		// An unknown service: the server's reason.
+		await page.fill('#cs-3', 'AZ');
+		await page.press('#cs-3', 'Enter');
+		assert(/400/.test(await msg(page, 'counters', 'error')), 'an unknown code is refused');
 	} else {
 		console.log(`manage: PATCH /api/v1/counters/{n} not on this server yet (${probe.status})`);
 		await page.fill('#cs-2', 'BA');
