@@ -49,6 +49,7 @@ cat <<MSG
   waiting-room board   $URL/board
   staff console        $URL/console      login: agent / guichet-demo
                                              manager / gestion-demo
+  manager's page       $URL/manage       login: manager / gestion-demo
   kiosk device key     $DEVICE_KEY
   public key           $(cat $D/pubkey.txt)
 

@@ -299,8 +299,8 @@ function startSession(data) {
 	S.role = data.role || '';
 	if (S.role !== 'manager' && S.role !== 'admin') {
 		show('refused');
-		$('refused-text').textContent = `Cette page est réservée aux responsables (rôles « manager » et « admin »). `
-			+ `Votre compte « ${S.login} » a le rôle « ${S.role} ».`;
+		$('refused-text').textContent = `Cette page est réservée aux responsables (rôles « manager » et « admin »). `
+			+ `Votre compte « ${S.login} » a le rôle « ${S.role} ».`;
 		document.querySelector('#screen-refused .js-logout').focus();
 		return;
 	}
@@ -356,7 +356,11 @@ async function loadToday() {
 	if (was && S.services.some((s) => s.code === was)) sel.value = was;
 	if (!sel.dataset.touched) pickService(sel.value);
 	const n = S.site && S.site.next_opening;
-	$('next-opening').textContent = n ? `Prochaine ouverture : ${day(n.day)} à ${n.opens}.` : '';
+	const cl = S.site && S.site.closure;
+	let said = '';
+	if (cl) said = `Site fermé aujourd'hui (${cl.reason || 'fermeture'}). `;
+	if (n) said += `${cl ? 'Prochaine ouverture' : 'Jour d\'ouverture suivant'} : ${day(n.day)} à ${n.opens}.`;
+	$('next-opening').textContent = said;
 	if (S.site) document.body.dataset.siteOpen = String(S.site.open !== false);
 	setDefaultDays();
 }
@@ -441,7 +445,7 @@ async function submitClosure(ev) {
 		return;
 	}
 	if (hours && !/^\d\d:\d\d-\d\d:\d\d$/.test(hours)) {
-		say('calendar', 'Horaires : écrivez-les « HH:MM-HH:MM », par exemple 09:00-12:00.', 'error');
+		say('calendar', 'Horaires : écrivez-les « HH:MM-HH:MM », par exemple 09:00-12:00.', 'error');
 		$('cl-hours').focus();
 		return;
 	}
@@ -453,7 +457,7 @@ async function submitClosure(ev) {
 }
 
 async function deleteClosure(c, label) {
-	if (!await confirmAction('Supprimer une fermeture', `Supprimer la fermeture du ${label} (« ${c.reason} ») ? Le site rouvrira selon ses horaires habituels.`, 'Supprimer')) return;
+	if (!await confirmAction('Supprimer une fermeture', `Supprimer la fermeture du ${label} (« ${c.reason} ») ? Le site rouvrira selon ses horaires habituels.`, 'Supprimer')) return;
 	await write('calendar', 'DELETE', `/api/v1/closures/${c.id}`, undefined, `Fermeture du ${label} supprimée.`);
 }
 
@@ -486,7 +490,7 @@ async function loadNotices() {
 			el('td', {}, text, langs.length ? el('span', { class: 'hint' }, ` (+ ${langs.join(', ')})`) : null),
 			el('td', {}, screens),
 			el('td', {}, el('button', {
-				type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Supprimer l'annonce « ${text.slice(0, 40)} »`,
+				type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Supprimer l'annonce « ${text.slice(0, 40)} »`,
 				onclick: () => deleteNotice(n, text),
 			}, 'Supprimer'))));
 	}
@@ -517,7 +521,7 @@ async function submitNotice(ev) {
 }
 
 async function deleteNotice(n, text) {
-	if (!await confirmAction('Supprimer une annonce', `Retirer l'annonce « ${text} » des écrans ?`, 'Supprimer')) return;
+	if (!await confirmAction('Supprimer une annonce', `Retirer l'annonce « ${text} » des écrans ?`, 'Supprimer')) return;
 	await write('notices', 'DELETE', `/api/v1/notices/${n.id}`, undefined, 'Annonce supprimée.');
 }
 
@@ -579,7 +583,7 @@ async function submitUser(ev) {
 	}
 	const body = { login, role };
 	if (password) body.password = password;
-	const d = await write('users', 'POST', '/api/v1/users', body, `Compte « ${login} » créé (${role}).`);
+	const d = await write('users', 'POST', '/api/v1/users', body, `Compte « ${login} » créé (${role}).`);
 	if (d) {
 		$('us-login').value = '';
 		$('us-password').value = '';
@@ -589,25 +593,25 @@ async function submitUser(ev) {
 
 async function toggleUser(u) {
 	const enable = u.active === false;
-	if (!enable && !await confirmAction('Désactiver un compte', `Désactiver le compte « ${u.login} » ? Ses sessions sont fermées aussitôt.`, 'Désactiver')) return;
+	if (!enable && !await confirmAction('Désactiver un compte', `Désactiver le compte « ${u.login} » ? Ses sessions sont fermées aussitôt.`, 'Désactiver')) return;
 	await write('users', 'PATCH', `/api/v1/users/${encodeURIComponent(u.login)}`, { active: enable },
-		`Compte « ${u.login} » ${enable ? 'réactivé' : 'désactivé'}.`);
+		`Compte « ${u.login} » ${enable ? 'réactivé' : 'désactivé'}.`);
 }
 
 async function resetUser(u) {
-	if (!await confirmAction('Réinitialiser un mot de passe', `Donner un mot de passe temporaire à « ${u.login} » ? Ses sessions sont fermées aussitôt ; à sa prochaine connexion, la personne choisira un nouveau mot de passe.`, 'Réinitialiser')) return;
+	if (!await confirmAction('Réinitialiser un mot de passe', `Donner un mot de passe temporaire à « ${u.login} » ? Ses sessions sont fermées aussitôt ; à sa prochaine connexion, la personne choisira un nouveau mot de passe.`, 'Réinitialiser')) return;
 	const d = await write('users', 'PATCH', `/api/v1/users/${encodeURIComponent(u.login)}`, { password_reset: true },
-		`Mot de passe de « ${u.login} » réinitialisé.`);
+		`Mot de passe de « ${u.login} » réinitialisé.`);
 	if (d && d.temporary_password) showSecret('secret-user', u.login, d.temporary_password);
 }
 
 async function setRole(u, role) {
 	if (role === u.role) {
-		say('users', `« ${u.login} » a déjà le rôle ${role}.`, 'error');
+		say('users', `« ${u.login} » a déjà le rôle ${role}.`, 'error');
 		return;
 	}
 	await write('users', 'PATCH', `/api/v1/users/${encodeURIComponent(u.login)}`, { role },
-		`« ${u.login} » a maintenant le rôle ${role}.`);
+		`« ${u.login} » a maintenant le rôle ${role}.`);
 }
 
 // ------------------------------------------------------------------ devices
@@ -640,7 +644,7 @@ async function submitDevice(ev) {
 		$('dv-name').focus();
 		return;
 	}
-	const d = await write('devices', 'POST', '/api/v1/devices', { name }, `Borne « ${name} » ajoutée.`);
+	const d = await write('devices', 'POST', '/api/v1/devices', { name }, `Borne « ${name} » ajoutée.`);
 	if (d) {
 		$('dv-name').value = '';
 		if (d.key) showSecret('secret-device', d.name || name, d.key);
@@ -648,9 +652,9 @@ async function submitDevice(ev) {
 }
 
 async function revokeDevice(d) {
-	if (!await confirmAction('Révoquer une borne', `Révoquer la borne « ${d.name} » ? Sa clé est effacée : elle sera refusée dès sa prochaine requête.`, 'Révoquer')) return;
+	if (!await confirmAction('Révoquer une borne', `Révoquer la borne « ${d.name} » ? Sa clé est effacée : elle sera refusée dès sa prochaine requête.`, 'Révoquer')) return;
 	await write('devices', 'POST', `/api/v1/devices/${encodeURIComponent(d.name)}/revoke`, undefined,
-		`Borne « ${d.name} » révoquée.`);
+		`Borne « ${d.name} » révoquée.`);
 }
 
 // ------------------------------------------------------------------ counters
@@ -679,7 +683,8 @@ async function loadCounters() {
 			el('th', { scope: 'row' }, String(n)),
 			el('td', {}, el('label', { for: `cn-${n}`, class: 'visually-hidden' }, `Nom du guichet ${n}`), name),
 			el('td', {}, CSTATE[c.state] || c.state || ''),
-			el('td', {}, el('label', { for: `cs-${n}`, class: 'visually-hidden' }, `Services du guichet ${n}, dans l'ordre`), codes),
+			el('td', {}, el('label', { for: `cs-${n}`, class: 'visually-hidden' }, `Services du guichet ${n}, dans l'ordre`), codes,
+				el('span', { class: 'svc-order' }, services.split('').map((x, i) => `${i + 1}. ${svcName(S.services.find((y) => y.code === x)) || x}`).join(' · '))),
 			el('td', {}, el('button', {
 				type: 'button', class: 'btn btn-small', 'aria-label': `Enregistrer le guichet ${n}`, onclick: save,
 			}, 'Enregistrer'))));
@@ -691,7 +696,7 @@ async function saveCounter(n, wasName, wasServices, nameValue, value) {
 	const services = value.toUpperCase().replace(/[^A-Z]/g, '');
 	const name = nameValue.trim();
 	if (!services) {
-		say('counters', 'Un guichet sert au moins un service : donnez ses codes, par exemple « BA ».', 'error');
+		say('counters', 'Un guichet sert au moins un service : donnez ses codes, par exemple « BA ».', 'error');
 		$(`cs-${n}`).focus();
 		return;
 	}
