@@ -319,6 +319,8 @@ test_counters(void)
 	    NULL), 400);
 	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
 	    "{\"services\":\"A\",\"name\":\"\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
+	    "{\"services\":\"A\",\"name\":\"Guichet ;1\"}", NULL), 400);   /* not in a site file */
 	CHECK_INT(call("PATCH", "/api/v1/counters/9", auth_mgr, NULL, "{\"services\":\"A\"}",
 	    NULL), 404);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'counter_config'"), 0);

@@ -107,6 +107,21 @@ counter_set_tx(struct store *st, void *arg)
 	return store_counter_get(st, c->n, c->out);
 }
 
+/* A name a site file can hold (io/site_file.c site_write): UTF-8, no
+ * control character, no ';' (inih's comments), no space at either end. */
+static int
+name_ok(const char *s, size_t size)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= size || s[0] == ' ' || s[n - 1] == ' ' || !str_utf8_valid(s, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == ';')
+			return 0;
+	return 1;
+}
+
 int
 desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char *services,
     const char *name, int64_t now, struct counter_row *out, struct desk_events *ev, char *err,
@@ -125,8 +140,9 @@ desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char
 		if (memchr(services, services[i], i))
 			return verb_fail(&c.v, DK_BAD, "service '%c' is given twice", services[i]);
 	}
-	if (name && (!*name || strlen(name) >= sizeof out->name || !str_utf8_valid(name, strlen(name))))
-		return verb_fail(&c.v, DK_BAD, "a counter's name is 1 to %d bytes of UTF-8",
+	if (name && !name_ok(name, sizeof out->name))
+		return verb_fail(&c.v, DK_BAD, "a counter's name is 1 to %d bytes of UTF-8 text, "
+		    "without ';' or spaces at its ends (a site file must hold it)",
 		    (int)sizeof out->name - 1);
 	return verb_write(&c.v, counter_set_tx, &c);
 }
