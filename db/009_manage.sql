@@ -11,13 +11,16 @@ CREATE TABLE service_today (
     PRIMARY KEY (day, code)
 );
 
--- Exceptional closures of the whole site (POST /api/v1/closures): every day
--- from from_day to to_day, both included, is closed.
+-- Exceptional days of the whole site (POST /api/v1/closures): every day from
+-- from_day to to_day, both included, is closed, or (open_min >= 0) open
+-- from open_min to close_min only, whatever the weekly hours say.
 CREATE TABLE closures (
     id INTEGER PRIMARY KEY,
     from_day TEXT NOT NULL,     -- first closed day, YYYY-MM-DD (site's local day)
     to_day TEXT NOT NULL,       -- last closed day, YYYY-MM-DD
     reason TEXT NOT NULL,       -- why (shown to staff; also in the audit log)
+    open_min INTEGER NOT NULL DEFAULT -1,  -- changed hours: minutes after local midnight;
+    close_min INTEGER NOT NULL DEFAULT -1, -- -1: closed all day
     created_by TEXT NOT NULL,   -- who added it
     created_at INTEGER NOT NULL -- when (Unix seconds)
 );

@@ -8,6 +8,10 @@
 #      next opening, tickets refused); GET lists it; DELETE opens again.
 #   3. POST /api/v1/devices gives a key that issues; GET lists the kiosk;
 #      after POST .../revoke its next ticket gets 401.
+#   4. PATCH /api/v1/counters/3 (a lasting change; agent 403), then
+#      `kiosk admin site export` while the server runs: the file differs from
+#      the demo site by that counter only, and loaded into a fresh database
+#      it gives the same site (same export, same tables).
 # Binds 127.0.0.1 only; every wait is a counted poll with a deadline.
 . "$(dirname "$0")/lib.sh"
 need_build "$K"
@@ -87,6 +91,35 @@ code=$(req POST /api/v1/devices/kiosk-2/revoke "$MT" '{}' r-1)
 [ "$code" = 200 ] || fail_soft "revoke: $code $(cat "$tmp/out.json")"
 code=$(req POST /api/v1/tickets "$DK2" '{"service":"E"}')
 [ "$code" = 401 ] || fail_soft "the revoked kiosk's next ticket: $code, expected 401"
+
+# ---- 4. a lasting change, exported back to a site file ------------------------------
+code=$(req PATCH /api/v1/counters/3 "$AT" '{"services":"CBA"}')
+[ "$code" = 403 ] || fail_soft "agent PATCH counter: $code, expected 403"
+code=$(req PATCH /api/v1/counters/3 "$MT" '{"services":"CBA","name":"Guichet trois"}' k-1)
+[ "$code" = 200 ] || fail_soft "manager PATCH counter: $code $(cat "$tmp/out.json")"
+code=$(req GET /api/v1/counters "$MT")
+grep -q '"counter":3,"name":"Guichet trois","services":"CBA"' "$tmp/out.json" ||
+    fail_soft "GET counters after the change: $(cat "$tmp/out.json")"
+"$K" admin --db "$DB" site export --out "$tmp/export.ini" 2>"$tmp/export.err" ||
+    fail_soft "site export: $(cat "$tmp/export.err")"
+grep -q '^services = C B A$' "$tmp/export.ini" && grep -q '^name = Guichet trois$' "$tmp/export.ini" ||
+    fail_soft "the export lacks the counter's change: $(cat "$tmp/export.ini")"
+[ ! -e "$tmp/export.ini.tmp" ] || fail_soft "site export left its temporary file"
+site_init "$tmp/fresh.db" "$tmp/export.ini"
+"$K" admin --db "$tmp/fresh.db" site export 2>/dev/null | sed 1d >"$tmp/again.ini"
+sed 1d "$tmp/export.ini" | cmp -s - "$tmp/again.ini" ||
+    fail_soft "export, init, export differ: $(sed 1d "$tmp/export.ini" | diff - "$tmp/again.ini")"
+for t in site services service_names counters; do
+	a=$(sqlite3 "$DB" "select * from $t order by 1, 2")
+	b=$(sqlite3 "$tmp/fresh.db" "select * from $t order by 1, 2")
+	[ "$a" = "$b" ] || fail_soft "table $t differs after export and init"
+done
+# the demo site, read back through a database, differs by counter 3 only
+site_init "$tmp/demo.db" assets/demo/site.ini
+"$K" admin --db "$tmp/demo.db" site export 2>/dev/null | sed 1d >"$tmp/demo.ini"
+d=$(sed 1d "$tmp/export.ini" | diff "$tmp/demo.ini" - | grep '^[<>]' | tr '\n' '|')
+[ "$d" = "< name = Guichet 3|< services = B A|> name = Guichet trois|> services = C B A|" ] ||
+    fail_soft "export vs the demo site: $d"
 
 echo "it_manage: $fails failed, $(($(date +%s) - t0)) s"
 [ "$fails" -eq 0 ]

@@ -319,6 +319,8 @@ test_counters(void)
 	    NULL), 400);
 	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
 	    "{\"services\":\"A\",\"name\":\"\"}", NULL), 400);
+	CHECK_INT(call("PATCH", "/api/v1/counters/1", auth_mgr, NULL,
+	    "{\"services\":\"A\",\"name\":\"Guichet ;1\"}", NULL), 400);   /* not in a site file */
 	CHECK_INT(call("PATCH", "/api/v1/counters/9", auth_mgr, NULL, "{\"services\":\"A\"}",
 	    NULL), 404);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'counter_config'"), 0);
@@ -406,7 +408,7 @@ test_closures(void)
 	CHECK_STR(jstr(j, "code"), "closed");
 	cJSON_Delete(j);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'closure_add' AND actor = 'paul' "
-	    "AND detail LIKE '%after 2026-11-27 to 2026-11-28; reason: grève'"), 1);
+	    "AND detail LIKE '%after 2026-11-27 to 2026-11-28 closed; reason: grève'"), 1);
 	CHECK_INT(call("GET", "/api/v1/closures", auth_mgr, NULL, NULL, &j), 200);
 	arr = cJSON_GetObjectItemCaseSensitive(j, "closures");
 	CHECK_INT(cJSON_GetArraySize(arr), 1);
@@ -423,6 +425,87 @@ test_closures(void)
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 201);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'closure_delete' AND actor = 'root'"),
 	    1);
+}
+
+/* Changed hours for a day or a range: open only then, whatever the weekly
+ * hours say (the test site opens 00:00-24:00 every day; now is Friday
+ * 2026-11-27 10:00 in Paris). */
+static int
+closure_add(const char *body)
+{
+	cJSON *j = NULL, *id;
+	int out = -1;
+
+	if (call("POST", "/api/v1/closures", auth_mgr, NULL, body, &j) == 201 &&
+	    (id = cJSON_GetObjectItemCaseSensitive(j, "id")) != NULL)
+		out = id->valueint;
+	cJSON_Delete(j);
+	return out;
+}
+
+static void
+closure_del(int id)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/api/v1/closures/%d", id);
+	CHECK_INT(call("DELETE", path, auth_mgr, NULL, NULL, NULL), 200);
+}
+
+static void
+test_changed_hours(void)
+{
+	static const char *const bad[] = { "9-12", "12:00-09:00", "09:00-25:00", "09:00-12:00x",
+		"09:00", "" };
+	char body[200];
+	cJSON *j = NULL;
+	int id, id2, i;
+
+	for (i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++) {
+		snprintf(body, sizeof body, "{\"from\":\"2026-11-27\",\"to\":\"2026-11-27\","
+		    "\"hours\":\"%s\",\"reason\":\"x\"}", bad[i]);
+		CHECK_INT(call("POST", "/api/v1/closures", auth_mgr, NULL, body, NULL), 400);
+	}
+	CHECK_INT(sql1("SELECT COUNT(*) FROM closures"), 0);
+
+	/* Today, open 08:00-09:30 only: closed at 10:00. */
+	id = closure_add("{\"from\":\"2026-11-27\",\"to\":\"2026-11-27\",\"hours\":\"08:00-09:30\","
+	    "\"reason\":\"formation du personnel\"}");
+	CHECK(id > 0);
+	CHECK_STR(site_field("open", NULL), "false");
+	CHECK_STR(site_field("opens", NULL), "08:00");
+	CHECK_STR(site_field("closes", NULL), "09:30");
+	CHECK_STR(site_field("closure", "hours"), "08:00-09:30");
+	CHECK_INT(service_field('B', "open"), 0);
+	CHECK_INT(service_field('B', "open_today"), 1);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", &j), 409);
+	CHECK_STR(jstr(j, "code"), "closed");
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'closure_add' AND detail LIKE "
+	    "'%after 2026-11-27 to 2026-11-27 open 08:00-09:30; reason: formation du personnel'"), 1);
+	closure_del(id);
+
+	/* Open 09:30-11:00: issuing at 10:00. */
+	id = closure_add("{\"from\":\"2026-11-26\",\"to\":\"2026-11-30\",\"hours\":\"09:30-11:00\","
+	    "\"reason\":\"travaux\"}");
+	CHECK_STR(site_field("open", NULL), "true");
+	CHECK_STR(site_field("closes", NULL), "11:00");
+	CHECK_INT(service_field('B', "open"), 1);
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 201);
+	/* The next opening: tomorrow, at the changed hour. */
+	CHECK_STR(site_field("next_opening", "day"), "2026-11-28");
+	CHECK_STR(site_field("next_opening", "opens"), "09:30");
+	/* A whole-day closure on the same days wins over the changed hours. */
+	id2 = closure_add("{\"from\":\"2026-11-27\",\"to\":\"2026-11-28\",\"reason\":\"grève\"}");
+	CHECK_STR(site_field("open", NULL), "false");
+	CHECK_STR(site_field("opens", NULL), "");           /* null */
+	CHECK_STR(site_field("next_opening", "day"), "2026-11-29");
+	CHECK_STR(site_field("next_opening", "opens"), "09:30");
+	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 409);
+	closure_del(id2);
+	closure_del(id);
+	CHECK_STR(site_field("opens", NULL), "00:00");
+	CHECK_STR(site_field("next_opening", "opens"), "00:00");
 }
 
 /* -- devices ------------------------------------------------------------------------- */
@@ -497,6 +580,7 @@ main(void)
 	test_today_reserve();
 	test_counters();
 	test_closures();
+	test_changed_hours();
 	test_devices();
 	teardown();
 	return TEST_REPORT();

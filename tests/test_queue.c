@@ -169,6 +169,60 @@ fill_site(struct site *s)
 	s->default_service_s = 600;
 }
 
+/* queue_next_open_day's callback: Saturday 28 November opens 09:00-12:00
+ * (the weekly hours close Saturdays), Sunday 29 and Monday 30 are closed. */
+static int
+exceptions(void *arg, const char *day, struct site_hours *h)
+{
+	(*(int *)arg)++;
+	if (!strcmp(day, "2026-11-28")) {
+		h->open_min = 9 * 60;
+		h->close_min = 12 * 60;
+		return 1;
+	}
+	if (!strcmp(day, "2026-11-29") || !strcmp(day, "2026-11-30")) {
+		h->open_min = h->close_min = -1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+sat_closed_only(void *arg, const char *day, struct site_hours *h)
+{
+	if (!strcmp(day, "2026-11-28"))
+		return 0;
+	return exceptions(arg, day, h);
+}
+
+static void
+test_next_open_day(void)
+{
+	struct site s;
+	char day[11];
+	int min = -1, calls = 0;
+
+	fill_site(&s);
+	/* Friday 27 November 2026, 17:00: the exceptional Saturday opening. */
+	CHECK_INT(queue_next_open_day(&s, utc(2026, 11, 27, 16, 0, 0), exceptions, &calls, day,
+	    &min), 0);
+	CHECK_STR(day, "2026-11-28");
+	CHECK_INT(min, 9 * 60);
+	CHECK_INT(calls, 1);
+	/* Without it: Sunday and Monday closed, so Tuesday 1 December at 08:30. */
+	CHECK_INT(queue_next_open_day(&s, utc(2026, 11, 27, 16, 0, 0), sat_closed_only, &calls, day,
+	    &min), 0);
+	CHECK_STR(day, "2026-12-01");
+	CHECK_INT(min, 8 * 60 + 30);
+	/* No callback: the weekly hours (Sunday 29). */
+	CHECK_INT(queue_next_open_day(&s, utc(2026, 11, 27, 16, 0, 0), NULL, NULL, day, &min), 0);
+	CHECK_STR(day, "2026-11-29");
+	/* Never open: none within a year. */
+	for (min = 0; min < 7; min++)
+		s.hours[min].open_min = s.hours[min].close_min = -1;
+	CHECK_INT(queue_next_open_day(&s, utc(2026, 11, 27, 16, 0, 0), NULL, NULL, day, &min), -1);
+}
+
 static void
 test_open(void)
 {
@@ -443,6 +497,7 @@ main(void)
 	test_valid_day();
 	test_midnight_and_dst();
 	test_open();
+	test_next_open_day();
 	test_pick();
 	test_estimate();
 	test_service_mean();

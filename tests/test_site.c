@@ -6,6 +6,9 @@
  * control character, invalid UTF-8 (Latin-1, an overlong form). A BOM and
  * CRLF line ends are accepted. Then `kiosk admin init` (cmd_admin, as the
  * command line runs it) with a bad file leaves the database as it was.
+ * Last, site_write (`kiosk admin site export`, issue 16): every field of a
+ * full site comes back the same through site_load, the metrics token as
+ * its hash; a name a site file cannot hold is refused, not written.
  */
 #include <unistd.h>
 
@@ -178,6 +181,63 @@ test_init_unchanged(void)
 	CHECK(access(fresh, F_OK) != 0);
 }
 
+#define FULL \
+	"[site]\nid = prefecture-93\nname = Pr\xc3\xa9" "fecture \xe2\x80\x94 Bobigny\n" \
+	"timezone = Europe/Paris\nmon = 08:30-16:00\ntue = 08:30-12:00\nwed = closed\n" \
+	"thu = 09:00-17:45\nfri = 08:30-15:00\nsat = 00:00-24:00\n" \
+	"max_recalls = 4\npriority_streak = 2\nreprint_limit = 1\ndefault_service_min = 7\n" \
+	"tls_cert = /etc/kiosk/cert.pem\ntls_key = /etc/kiosk/key.pem\n" \
+	"metrics = token\nmetrics_token = 0123456789abcdef-secret\n" \
+	"[service C]\nname = Retrait; guichet\nname.en = Pick-up\nname.fa-AF = \xd8\xaa\n" \
+	"capacity = 150\npriority_reserve = 10\n" \
+	"[service A]\nname = Premier titre\ncapacity = 0\nbind_holder = yes\n" \
+	"[counter 12]\nname = Point num\xc3\xa9rique\nservices = C A\n" \
+	"[counter 2]\nservices = A\n" \
+	"[alerts]\nburst_per_minute = 0\nholder_refusals = 5\noutside_hours = 9\n" \
+	"reprints_per_hour = 1\npaper_ratio = 200\n" \
+	"[privacy]\nevents_months = 24\nholder_days = 3\n"
+
+static void
+test_write(void)
+{
+	char path[600], back[600], err[600] = "";
+	struct site a, b;
+	FILE *f;
+
+	write_raw("full.ini", TEXT(FULL), path, sizeof path);
+	REQUIRE(site_load(path, &a, err, sizeof err) == 0);
+	fixture_path(back, sizeof back, dir, "back.ini");
+	REQUIRE((f = fopen(back, "w")) != NULL);
+	CHECK_INT(site_write(f, &a, err, sizeof err), 0);
+	REQUIRE(fclose(f) == 0);
+	memset(&b, 0x55, sizeof b);
+	if (site_load(back, &b, err, sizeof err) != 0)
+		fprintf(stderr, "the export does not load: %s\n", err);
+	/* Field by field, then the whole struct (site_load zeroes it first). */
+	CHECK_STR(b.name, a.name);
+	CHECK_INT(b.hours[3].open_min, -1);
+	CHECK_INT(b.hours[6].close_min, 24 * 60);
+	CHECK_INT(b.default_service_s, 7 * 60);
+	CHECK_INT(b.metrics, SITE_METRICS_TOKEN);
+	CHECK_STR(b.metrics_token_hash, a.metrics_token_hash);
+	CHECK_STR(site_service(&b, 'C')->names[1].lang, "fa-AF");
+	CHECK_STR(site_counter(&b, 12)->services, "CA");
+	CHECK_INT(b.privacy.holder_days, 3);
+	CHECK(memcmp(&a, &b, sizeof a) == 0);
+
+	/* A counter name a site file cannot hold: refused, nothing written. */
+	snprintf(a.counters[0].name, sizeof a.counters[0].name, "Guichet ;1");
+	REQUIRE((f = fopen(back, "w")) != NULL);
+	CHECK_INT(site_write(f, &a, err, sizeof err), -1);
+	CHECK(strstr(err, "'Guichet ;1'") != NULL);
+	CHECK(ftell(f) == 0);
+	fclose(f);
+	/* The hash alone, malformed: refused with its line. */
+	refused("hash.ini", TEXT("[site]\nid = t\nname = T\ntimezone = UTC\nmetrics = token\n"
+	    "metrics_token_hash = 12ab\n[service A]\nname = A\ncapacity = 1\n"
+	    "[counter 1]\nservices = A\n"), 6, "64 lowercase hex");
+}
+
 int
 main(void)
 {
@@ -187,6 +247,7 @@ main(void)
 	test_long_line();
 	test_bytes();
 	test_init_unchanged();
+	test_write();
 	fixture_rmdir(dir);
 	return TEST_REPORT();
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/cmds.h"
 #include "core/log.h"
@@ -36,6 +37,9 @@ usage(FILE *f)
 	    "  user add LOGIN --role R      add or update a staff account (agent, manager, admin);\n"
 	    "                               the password is read from standard input\n"
 	    "  user token LOGIN             print a bearer token for scripts\n"
+	    "  site export [--out FILE]     the site as the database holds it now (with the\n"
+	    "                               managers' lasting changes), as a site file: to\n"
+	    "                               standard output, or written whole to FILE\n"
 	    "  backup DEST                  online backup of the database into DEST\n"
 	    "  report day [YYYY-MM-DD] [--csv]  the day's figures per service\n"
 	    "  report --csv [YYYY-MM-DD]    open figures per service and hour, as CSV\n"
@@ -357,6 +361,50 @@ do_audit(struct admin *ad, int argc, char **argv)
 	return 0;
 }
 
+/* The site file into path, whole or not at all (a temporary file renamed). */
+static int
+export_to(struct admin *ad, const struct site *s, const char *path)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *f;
+	int rc;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp || !(f = fopen(tmp, "w"))) {
+		fprintf(stderr, "kiosk admin: cannot write %s\n", tmp);
+		return 1;
+	}
+	fprintf(f, "; site exported from %s by 'kiosk admin site export'\n", ad->db);
+	rc = site_write(f, s, ad->err, sizeof ad->err);
+	if (fsync(fileno(f)) != 0 && rc == 0)
+		rc = -1, snprintf(ad->err, sizeof ad->err, "cannot write %.400s", tmp);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -1, snprintf(ad->err, sizeof ad->err, "cannot write %.400s", tmp);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -1, snprintf(ad->err, sizeof ad->err, "cannot rename %.200s to %.200s", tmp, path);
+	if (rc != 0) {
+		unlink(tmp);
+		return failed(ad);
+	}
+	fprintf(stderr, "site written to %s\n", path);
+	return 0;
+}
+
+static int
+do_site(struct admin *ad, int argc, char **argv)
+{
+	const struct site *s;
+
+	if (argc < 1 || strcmp(argv[0], "export") != 0 || (argc != 1 &&
+	    (argc != 3 || strcmp(argv[1], "--out") != 0)))
+		return -1;
+	if ((s = site_tz(ad)) == NULL)
+		return 1;
+	if (argc == 3)
+		return export_to(ad, s, argv[2]);
+	printf("; site exported from %s by 'kiosk admin site export'\n", ad->db);
+	return site_write(stdout, s, ad->err, sizeof ad->err) ? failed(ad) : 0;
+}
+
 static int
 do_retention(struct admin *ad, int argc, char **argv)
 {
@@ -377,6 +425,7 @@ cmd_admin(int argc, char **argv)
 		{ "init", do_init }, { "keygen", do_keygen }, { "pubkey", do_pubkey },
 		{ "device", do_device }, { "user", do_user }, { "backup", do_backup },
 		{ "report", do_report }, { "audit", do_audit }, { "retention", do_retention },
+		{ "site", do_site },
 	};
 	struct admin ad;
 	struct store *st = NULL;

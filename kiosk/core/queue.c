@@ -115,19 +115,29 @@ queue_format_number(char code, int seq, char *out, size_t len)
 }
 
 int
+queue_hours_open(const struct site_hours *h, int64_t now)
+{
+	int minute, wday;
+
+	queue_local_minute(now, &minute, &wday);
+	return h->open_min >= 0 && minute >= h->open_min && minute < h->close_min;
+}
+
+int
 queue_is_open(const struct site *s, int64_t now)
 {
 	int minute, wday;
 
 	queue_local_minute(now, &minute, &wday);
-	return s->hours[wday].open_min >= 0 && minute >= s->hours[wday].open_min &&
-	    minute < s->hours[wday].close_min;
+	return queue_hours_open(&s->hours[wday], now);
 }
 
 int
 queue_next_open_day(const struct site *s, int64_t now,
-    int (*closed)(void *arg, const char *day), void *arg, char out[11], int *open_min)
+    int (*exception)(void *arg, const char *day, struct site_hours *h), void *arg,
+    char out[11], int *open_min)
 {
+	struct site_hours h;
 	struct tm tm;
 	int k;
 
@@ -141,12 +151,13 @@ queue_next_open_day(const struct site *s, int64_t now,
 		tm.tm_isdst = -1;
 		if (mktime(&tm) == (time_t)-1)
 			return -1;
-		if (s->hours[tm.tm_wday].open_min < 0)
-			continue;
 		strftime(out, 11, "%Y-%m-%d", &tm);
-		if (closed && closed(arg, out))
+		h = s->hours[tm.tm_wday];
+		if (exception)
+			exception(arg, out, &h);
+		if (h.open_min < 0)
 			continue;
-		*open_min = s->hours[tm.tm_wday].open_min;
+		*open_min = h.open_min;
 		return 0;
 	}
 	return -1;

@@ -54,14 +54,18 @@ void queue_local_minute(int64_t now, int *minute, int *wday);
  * so a number is never given twice in a day. */
 void queue_format_number(char code, int seq, char *out, size_t len);
 
-/* The first local day after now's (up to a year on) when the site's hours
- * open and `closed` (a callback: 1 when that day is an exceptional closure;
- * NULL: none) says no. 0 with out "YYYY-MM-DD" and *open_min, -1 if none. */
+/* The first local day after now's (up to a year on) when the site opens:
+ * by its weekly hours, unless `exception` (a callback, NULL for none) gives
+ * that day's own hours (1, with *h; h->open_min -1: closed all day). 0 with
+ * out "YYYY-MM-DD" and *open_min, -1 if none. */
 int queue_next_open_day(const struct site *s, int64_t now,
-    int (*closed)(void *arg, const char *day), void *arg, char out[11], int *open_min);
+    int (*exception)(void *arg, const char *day, struct site_hours *h), void *arg,
+    char out[11], int *open_min);
 
-/* Open right now by the site's hours? */
+/* Open right now by the site's weekly hours? */
 int queue_is_open(const struct site *s, int64_t now);
+/* Open right now by these hours (today's)? */
+int queue_hours_open(const struct site_hours *h, int64_t now);
 
 /* Daily capacity. The reserve is kept for priority tickets: an ordinary
  * ticket may be issued while ordinary places are left; a priority ticket

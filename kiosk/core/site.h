@@ -6,7 +6,8 @@
  *   [site]        id, name, timezone, mon..sun = 08:30-16:00 | closed,
  *                 max_recalls, priority_streak, reprint_limit,
  *                 default_service_min, tls_cert, tls_key,
- *                 metrics = off | public | token, metrics_token
+ *                 metrics = off | public | token, metrics_token (or
+ *                 metrics_token_hash: its hex BLAKE2b-256, as exported)
  *   [service A]   name, name.LANG, capacity, priority_reserve, bind_holder
  *   [counter 3]   name, services = A B (in the order this counter serves them)
  *   [alerts]      burst_per_minute, holder_refusals, outside_hours,
@@ -17,6 +18,7 @@
 #define KIOSK_SITE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define SITE_MAX_SERVICES 26   /* one letter each */
 #define SITE_MAX_COUNTERS 99
@@ -96,6 +98,10 @@ struct site {
 int site_load(const char *path, struct site *out /* OUT */, char *err, size_t errlen);
 const struct site_service *site_service(const struct site *s, char code);
 const struct site_counter *site_counter(const struct site *s, int n);
+/* Write s as a site file that site_load() reads back to the same site
+ * (`kiosk admin site export`). 0, or -1 with err (a value that a site file
+ * cannot hold, or a write error). */
+int site_write(FILE *f, const struct site *s, char *err, size_t errlen);
 /* "HH:MM" into minutes after midnight; -1 when malformed. */
 int site_parse_hhmm(const char *s);
 

@@ -329,11 +329,14 @@ int desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const 
     const char *name, int64_t now, struct counter_row *out, struct desk_events *ev, char *err,
     size_t errlen);
 
-/* Exceptional closures of the whole site, from `from` to `to` (days
- * YYYY-MM-DD, both included), with a reason: issuing is refused those days
- * (DK_CLOSED) and the next opening skips them. Audited; counts published. */
+/* Exceptional days of the whole site, from `from` to `to` (days
+ * YYYY-MM-DD, both included), with a reason: closed (issuing is refused
+ * those days, DK_CLOSED, and the next opening skips them), or open with
+ * changed hours only (which may open a day the weekly hours close). Audited;
+ * counts published. */
 int desk_closure_add(struct desk *d, const struct desk_actor *who, const char *from,
-    const char *to, const char *reason, int64_t now, struct closure_row *out /* id set */,
+    const char *to, const struct site_hours *hours /* NULL or open_min -1: closed */,
+    const char *reason, int64_t now, struct closure_row *out /* id set */,
     struct desk_events *ev, char *err, size_t errlen);
 int desk_closure_delete(struct desk *d, const struct desk_actor *who, int64_t id, int64_t now,
     struct closure_row *out /* the closure removed */, struct desk_events *ev, char *err,
@@ -344,8 +347,10 @@ int desk_closures(struct desk *d, int64_t now, struct closure_row *out, int max,
 
 /* Today's state of the site beyond its weekly hours. */
 struct desk_site_state {
-	int closed;                 /* 1: today is an exceptional closure */
-	struct closure_row closure; /* which one (when closed) */
+	int closed;                 /* 1: today is closed all day by a closure */
+	struct closure_row closure; /* the closure covering today (id 0 if none) */
+	struct site_hours today;    /* today's hours: the closure's, else the weekly ones */
+	int open_now;               /* 1: open right now by today's hours */
 	char next_day[11];          /* the next day the site opens, "" if none within a year */
 	int next_open_min;          /* its opening minute, -1 if none */
 };

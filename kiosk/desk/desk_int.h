@@ -87,7 +87,9 @@ int desk_counter_view(struct store *st, int n, struct counter_view *out);
  * (desk/manage.c). */
 int desk_today_of(struct verb *v, const struct site_service *sv, struct service_day *out);
 
-/* ST_OK with the closure covering the verb's day, ST_NOTFOUND if none. */
-int desk_closed_today(struct verb *v, struct closure_row *out);
+/* The verb's day's opening hours into *hours: a closure's (closed all day,
+ * or its changed hours) when one covers the day, with it in *closure (id 0
+ * when none), else the site's weekly hours. ST_OK or ST_ERR. */
+int desk_hours_today(struct verb *v, struct site_hours *hours, struct closure_row *closure);
 
 #endif

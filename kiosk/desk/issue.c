@@ -149,16 +149,14 @@ issue_tx(struct store *st, void *arg)
 	struct day_count dc;
 	struct service_day today;
 	struct closure_row closure;
+	struct site_hours hours;
 	int rc;
 
 	(void)st;
-	if ((rc = desk_today_of(v, is->sv, &today)) != ST_OK)
+	if ((rc = desk_today_of(v, is->sv, &today)) != ST_OK ||
+	    (rc = desk_hours_today(v, &hours, &closure)) != ST_OK)
 		return rc;
-	if ((rc = desk_closed_today(v, &closure)) == ST_OK)
-		today.open = 0;
-	else if (rc != ST_NOTFOUND)
-		return rc;
-	if (!today.open || !queue_is_open(&v->d->site, v->now)) {
+	if (!today.open || !queue_hours_open(&hours, v->now)) {
 		if ((rc = verb_log(v, "refused_closed", NULL, is->sv->code, 0, NULL)) != ST_OK ||
 		    (rc = desk_check_alerts(v, AC_CLOSED, is->device)) != ST_OK)
 			return rc;

@@ -107,6 +107,21 @@ counter_set_tx(struct store *st, void *arg)
 	return store_counter_get(st, c->n, c->out);
 }
 
+/* A name a site file can hold (io/site_file.c site_write): UTF-8, no
+ * control character, no ';' (inih's comments), no space at either end. */
+static int
+name_ok(const char *s, size_t size)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= size || s[0] == ' ' || s[n - 1] == ' ' || !str_utf8_valid(s, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == ';')
+			return 0;
+	return 1;
+}
+
 int
 desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char *services,
     const char *name, int64_t now, struct counter_row *out, struct desk_events *ev, char *err,
@@ -125,13 +140,25 @@ desk_counter_set(struct desk *d, const struct desk_actor *who, int n, const char
 		if (memchr(services, services[i], i))
 			return verb_fail(&c.v, DK_BAD, "service '%c' is given twice", services[i]);
 	}
-	if (name && (!*name || strlen(name) >= sizeof out->name || !str_utf8_valid(name, strlen(name))))
-		return verb_fail(&c.v, DK_BAD, "a counter's name is 1 to %d bytes of UTF-8",
+	if (name && !name_ok(name, sizeof out->name))
+		return verb_fail(&c.v, DK_BAD, "a counter's name is 1 to %d bytes of UTF-8 text, "
+		    "without ';' or spaces at its ends (a site file must hold it)",
 		    (int)sizeof out->name - 1);
 	return verb_write(&c.v, counter_set_tx, &c);
 }
 
 /* -- closures ------------------------------------------------------------------ */
+
+/* "closed" or "open 09:00-12:00", for the audit log. */
+static const char *
+hours_text(const struct site_hours *h, char out[40])
+{
+	if (h->open_min < 0)
+		return snprintf(out, 40, "closed"), out;
+	snprintf(out, 40, "open %02d:%02d-%02d:%02d", h->open_min / 60 % 100, h->open_min % 60,
+	    h->close_min / 60 % 100, h->close_min % 60);
+	return out;
+}
 
 struct closure_op {
 	struct verb v;
@@ -139,7 +166,7 @@ struct closure_op {
 	int64_t id;                 /* del */
 	struct closure_row *list;   /* list: OUT */
 	int max, n;
-	int closed;                 /* state: 1 when today is closed */
+	struct site_hours today;    /* state: today's hours */
 	char next[11];              /* state: next opening day ("" if none) */
 	int next_min;               /* state: its opening minute */
 };
@@ -148,13 +175,14 @@ static int
 closure_add_tx(struct store *st, void *arg)
 {
 	struct closure_op *c = arg;
-	char detail[500];
+	char detail[540], what[40];
 	int rc;
 
 	if ((rc = store_closure_add(st, c->row)) != ST_OK)
 		return rc;
-	snprintf(detail, sizeof detail, "closure %lld: before none; after %s to %s; reason: %s",
-	    (long long)c->row->id, c->row->from, c->row->to, c->row->reason);
+	snprintf(detail, sizeof detail, "closure %lld: before none; after %s to %s %s; reason: %s",
+	    (long long)c->row->id, c->row->from, c->row->to, hours_text(&c->row->hours, what),
+	    c->row->reason);
 	if ((rc = store_audit_add(st, c->v.now, c->v.who->name, "closure_add", detail)) != ST_OK)
 		return rc;
 	verb_event(&c->v, DE_COUNTS);
@@ -163,8 +191,8 @@ closure_add_tx(struct store *st, void *arg)
 
 int
 desk_closure_add(struct desk *d, const struct desk_actor *who, const char *from, const char *to,
-    const char *reason, int64_t now, struct closure_row *out, struct desk_events *ev,
-    char *err, size_t errlen)
+    const struct site_hours *hours, const char *reason, int64_t now, struct closure_row *out,
+    struct desk_events *ev, char *err, size_t errlen)
 {
 	struct closure_op c = { .row = out };
 
@@ -176,6 +204,12 @@ desk_closure_add(struct desk *d, const struct desk_actor *who, const char *from,
 		return verb_fail(&c.v, DK_BAD, "'from' is after 'to'");
 	if (!reason || !*reason || strlen(reason) >= sizeof out->reason)
 		return verb_fail(&c.v, DK_BAD, "a reason (at most 300 bytes) is required");
+	if (hours && hours->open_min >= 0 && (hours->close_min <= hours->open_min ||
+	    hours->close_min > 24 * 60))
+		return verb_fail(&c.v, DK_BAD, "the changed hours must open before they close");
+	out->hours.open_min = out->hours.close_min = -1;
+	if (hours && hours->open_min >= 0)
+		out->hours = *hours;
 	snprintf(out->from, sizeof out->from, "%s", from);
 	snprintf(out->to, sizeof out->to, "%s", to);
 	snprintf(out->reason, sizeof out->reason, "%s", reason);
@@ -236,30 +270,44 @@ desk_closures(struct desk *d, int64_t now, struct closure_row *out, int max, cha
 }
 
 int
-desk_closed_today(struct verb *v, struct closure_row *out)
+desk_hours_today(struct verb *v, struct site_hours *hours, struct closure_row *closure)
 {
-	return store_closure_on(v->st, v->day, out);
+	int minute, wday, rc = store_closure_on(v->st, v->day, closure);
+
+	if (rc == ST_OK) {
+		*hours = closure->hours;
+		return ST_OK;
+	}
+	memset(closure, 0, sizeof *closure);
+	queue_local_minute(v->now, &minute, &wday);
+	*hours = v->d->site.hours[wday];
+	return rc == ST_NOTFOUND ? ST_OK : rc;
 }
 
+/* queue_next_open_day's callback: a closure's hours for that day. */
 static int
-day_closed(void *arg, const char *day)
+day_exception(void *arg, const char *day, struct site_hours *h)
 {
 	struct closure_op *c = arg;
 	struct closure_row row;
 
-	return store_closure_on(c->v.st, day, &row) == ST_OK;
+	if (store_closure_on(c->v.st, day, &row) != ST_OK)
+		return 0;
+	*h = row.hours;
+	return 1;
 }
 
 static int
 site_state_tx(struct store *st, void *arg)
 {
 	struct closure_op *c = arg;
-	int rc = store_closure_on(st, c->v.day, c->row);
+	int rc;
 
-	if (rc != ST_OK && rc != ST_NOTFOUND)
+	(void)st;
+	if ((rc = desk_hours_today(&c->v, &c->today, c->row)) != ST_OK)
 		return rc;
-	c->closed = rc == ST_OK;
-	if (queue_next_open_day(&c->v.d->site, c->v.now, day_closed, c, c->next, &c->next_min) != 0)
+	if (queue_next_open_day(&c->v.d->site, c->v.now, day_exception, c, c->next,
+	    &c->next_min) != 0)
 		c->next[0] = '\0';
 	return ST_OK;
 }
@@ -277,7 +325,9 @@ desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *
 	verb_init(&c.v, d, NULL, now, NULL, err, errlen);
 	if ((rc = verb_read(&c.v, site_state_tx, &c)) != ST_OK)
 		return rc;
-	out->closed = c.closed;
+	out->closed = out->closure.id != 0 && out->closure.hours.open_min < 0;
+	out->today = c.today;
+	out->open_now = queue_hours_open(&c.today, now);
 	snprintf(out->next_day, sizeof out->next_day, "%s", c.next);
 	out->next_open_min = c.next[0] ? c.next_min : -1;
 	return ST_OK;

@@ -60,11 +60,11 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 	o->changed = o->open != 1 || o->capacity != sv->capacity || o->reserve != sv->priority_reserve;
 	{
 		struct closure_row closure;
-		int rc = desk_closed_today(&w->v, &closure);
-		if (rc == ST_OK)
-			o->open = 0;    /* the whole site is closed today */
-		else if (rc != ST_NOTFOUND)
+		struct site_hours hours;
+		if (desk_hours_today(&w->v, &hours, &closure) != ST_OK)
 			return ST_ERR;
+		if (hours.open_min < 0 && closure.id)
+			o->open = 0;    /* the whole site is closed today */
 	}
 	o->bind_holder = sv->bind_holder;
 	if ((ord = store_waiting(st, day, sv->code, 0)) < 0 ||

@@ -132,7 +132,7 @@ get_services(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	struct service_stat ss[SITE_MAX_SERVICES];
 	char err[200];
-	int n = desk_services(a->desk, q->now, ss, SITE_MAX_SERVICES, err, sizeof err);
+	int n = desk_services(a->desk, q->now, ss, SITE_MAX_SERVICES, err, sizeof err), open;
 	cJSON *j;
 
 	if (n < 0) {
@@ -141,8 +141,8 @@ get_services(struct api *a, const struct api_req *q, struct api_resp *r)
 	}
 	j = cJSON_CreateObject();
 	cJSON_AddItemToObject(j, "site", site_json(a->site, q->now));
-	site_state_json(a, cJSON_GetObjectItemCaseSensitive(j, "site"), q->now);
-	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, n, q->now, SF_FULL));
+	open = site_state_json(a, cJSON_GetObjectItemCaseSensitive(j, "site"), q->now);
+	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, n, open, SF_FULL));
 	reply(r, 200, j);
 }
 
@@ -628,7 +628,7 @@ get_board(struct api *a, const struct api_req *q, struct api_resp *r)
 		cJSON_AddNumberToObject(o, "event", (double)calls[i].event);
 		cJSON_AddItemToArray(arr, o);
 	}
-	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, k, q->now, SF_BOARD));
+	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, k, 0, SF_BOARD));
 	reply(r, 200, j);
 }
 

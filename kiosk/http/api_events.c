@@ -91,7 +91,7 @@ send_counts(struct api *a, int64_t now)
 		return;
 	}
 	j = cJSON_CreateObject();
-	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, n, now, SF_COUNTS));
+	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, n, 0, SF_COUNTS));
 	publish_json(a, "counts", j, 0);
 }
 

@@ -91,10 +91,13 @@ cJSON *attestation_json(const struct site *s, const struct attestation *a, int64
 cJSON *counter_json(const struct site *s, const struct counter_view *cv);
 cJSON *alert_json(const struct alert *al);
 void call_fields(cJSON *j, const struct call_view *c);
-/* The services array: every figure, or (board, counts event) the short form. */
+/* The services array: every figure, or (board, counts event) the short form.
+ * site_open (whether the site is open now) counts in the full form only. */
 enum services_form { SF_FULL, SF_BOARD, SF_COUNTS };
-cJSON *services_json(const struct site *s, const struct service_stat *ss, int n, int64_t now,
+cJSON *services_json(const struct site *s, const struct service_stat *ss, int n, int site_open,
     enum services_form form);
+/* "HH:MM" of minutes after midnight. */
+cJSON *hhmm_json(int minutes);
 
 /* -- events (api_events.c) --------------------------------------------------------- */
 
@@ -155,7 +158,9 @@ void device_routes(struct api *a, const struct api_req *q, const struct who *w,
 /* PATCH /api/v1/counters/{n} (a counter's services and name). */
 void counter_patch(struct api *a, const struct api_req *q, const struct who *w, int n,
     struct api_resp *r);
-/* Today's closure and the next opening, into a site object (site_json). */
-void site_state_json(struct api *a, cJSON *site, int64_t now);
+/* Today's closure or changed hours, and the next opening, into a site
+ * object (site_json): "open", "opens" and "closes" become today's. Returns
+ * whether the site is open now. */
+int site_state_json(struct api *a, cJSON *site, int64_t now);
 
 #endif

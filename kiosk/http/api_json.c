@@ -340,13 +340,13 @@ names_json(const struct site_service *sv)
 	return n;
 }
 
-static void
-add_hhmm(cJSON *j, const char *key, int minutes)
+cJSON *
+hhmm_json(int minutes)
 {
 	char hhmm[16];
 
-	snprintf(hhmm, sizeof hhmm, "%02d:%02d", minutes / 60, minutes % 60);
-	cJSON_AddStringToObject(j, key, hhmm);
+	snprintf(hhmm, sizeof hhmm, "%02d:%02d", minutes / 60 % 100, minutes % 60);
+	return cJSON_CreateString(hhmm);
 }
 
 cJSON *
@@ -362,8 +362,8 @@ site_json(const struct site *s, int64_t now)
 	cJSON_AddBoolToObject(j, "open", queue_is_open(s, now));
 	queue_local_minute(now, &minute, &wday);
 	if (s->hours[wday].open_min >= 0) {
-		add_hhmm(j, "opens", s->hours[wday].open_min);
-		add_hhmm(j, "closes", s->hours[wday].close_min);
+		cJSON_AddItemToObject(j, "opens", hhmm_json(s->hours[wday].open_min));
+		cJSON_AddItemToObject(j, "closes", hhmm_json(s->hours[wday].close_min));
 	} else {
 		cJSON_AddNullToObject(j, "opens");
 		cJSON_AddNullToObject(j, "closes");
@@ -486,7 +486,7 @@ call_fields(cJSON *j, const struct call_view *c)
 }
 
 cJSON *
-services_json(const struct site *s, const struct service_stat *ss, int n, int64_t now,
+services_json(const struct site *s, const struct service_stat *ss, int n, int site_open,
     enum services_form form)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -513,7 +513,7 @@ services_json(const struct site *s, const struct service_stat *ss, int n, int64_
 			cJSON_AddNumberToObject(o, "open_counters", ss[i].open_counters);
 			cJSON_AddBoolToObject(o, "bind_holder", ss[i].bind_holder);
 			cJSON_AddNumberToObject(o, "priority_reserve", ss[i].reserve);
-			cJSON_AddBoolToObject(o, "open", ss[i].open && queue_is_open(s, now));
+			cJSON_AddBoolToObject(o, "open", ss[i].open && site_open);
 		}
 		cJSON_AddBoolToObject(o, "open_today", ss[i].open);
 		cJSON_AddItemToArray(arr, o);

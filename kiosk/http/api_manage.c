@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "core/queue.h"
 #include "http/api_int.h"
 
 struct today_ctx {
@@ -203,32 +204,45 @@ closure_json(const struct closure_row *c)
 	cJSON_AddNumberToObject(o, "id", (double)c->id);
 	cJSON_AddStringToObject(o, "from", c->from);
 	cJSON_AddStringToObject(o, "to", c->to);
+	if (c->hours.open_min >= 0) {
+		char h[32];
+		snprintf(h, sizeof h, "%02d:%02d-%02d:%02d", c->hours.open_min / 60,
+		    c->hours.open_min % 60, c->hours.close_min / 60, c->hours.close_min % 60);
+		cJSON_AddStringToObject(o, "hours", h);
+	} else {
+		cJSON_AddNullToObject(o, "hours");
+	}
 	cJSON_AddStringToObject(o, "reason", c->reason);
 	cJSON_AddStringToObject(o, "by", c->by);
 	add_time(o, "at", c->at);
 	return o;
 }
 
-void
+int
 site_state_json(struct api *a, cJSON *site, int64_t now)
 {
 	struct desk_site_state ss;
-	char err[200], hhmm[16];
+	char err[200];
 	cJSON *n;
 
 	if (desk_site_state(a->desk, now, &ss, err, sizeof err) != DK_OK)
-		return;         /* the weekly hours' answer stands */
-	if (ss.closed) {
-		cJSON_ReplaceItemInObjectCaseSensitive(site, "open", cJSON_CreateBool(0));
+		return queue_is_open(a->site, now);     /* the weekly hours' answer stands */
+	if (ss.closure.id) {
+		int open = ss.today.open_min >= 0;
+		cJSON_ReplaceItemInObjectCaseSensitive(site, "open", cJSON_CreateBool(ss.open_now));
+		cJSON_ReplaceItemInObjectCaseSensitive(site, "opens",
+		    open ? hhmm_json(ss.today.open_min) : cJSON_CreateNull());
+		cJSON_ReplaceItemInObjectCaseSensitive(site, "closes",
+		    open ? hhmm_json(ss.today.close_min) : cJSON_CreateNull());
 		cJSON_AddItemToObject(site, "closure", closure_json(&ss.closure));
 	}
 	if (ss.next_day[0]) {
 		n = cJSON_CreateObject();
 		cJSON_AddStringToObject(n, "day", ss.next_day);
-		snprintf(hhmm, sizeof hhmm, "%02d:%02d", ss.next_open_min / 60, ss.next_open_min % 60);
-		cJSON_AddStringToObject(n, "opens", hhmm);
+		cJSON_AddItemToObject(n, "opens", hhmm_json(ss.next_open_min));
 		cJSON_AddItemToObject(site, "next_opening", n);
 	}
+	return ss.open_now;
 }
 
 struct closure_ctx {
@@ -255,8 +269,9 @@ post_closure(struct api *a, const struct api_req *q, const struct who *w, struct
 	struct desk_events ev;
 	struct closure_ctx ctx = { .created = 1 };
 	struct keyed k;
-	const char *from, *to, *reason;
-	char err[200];
+	const char *from, *to, *reason, *hours;
+	struct site_hours h = { -1, -1 };
+	char err[200], a1[8], a2[8], end;
 	cJSON *j;
 	int bad = 0, rc;
 
@@ -265,6 +280,14 @@ post_closure(struct api *a, const struct api_req *q, const struct who *w, struct
 	from = str_field(j, "from", 10, &bad, r);
 	to = str_field(j, "to", 10, &bad, r);
 	reason = str_field(j, "reason", 300, &bad, r);
+	hours = str_field(j, "hours", 11, &bad, r);
+	if (!bad && hours && (sscanf(hours, "%5[0-9:]-%5[0-9:]%c", a1, a2, &end) != 2 ||
+	    (h.open_min = site_parse_hhmm(a1)) < 0 || (h.close_min = site_parse_hhmm(a2)) < 0 ||
+	    h.close_min <= h.open_min)) {
+		fail(r, 400, "bad_request", "'hours' must be opening hours like \"09:00-12:00\" "
+		    "(or left out: closed all day)");
+		goto out;
+	}
 	if (bad)
 		goto out;
 	if (!from || !valid_day(from) || !to || !valid_day(to)) {
@@ -280,8 +303,8 @@ post_closure(struct api *a, const struct api_req *q, const struct who *w, struct
 		goto out;
 	}
 	keyed_init(&k, q, &who, closure_render, &ctx);
-	rc = desk_closure_add(a->desk, &who, from, to, reason, q->now, &ctx.row, &ev, err,
-	    sizeof err);
+	rc = desk_closure_add(a->desk, &who, from, to, hours ? &h : NULL, reason, q->now, &ctx.row,
+	    &ev, err, sizeof err);
 	publish(a, &ev, q->now);
 	keyed_reply(&k, rc, err, r);
 out:

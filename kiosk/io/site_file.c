@@ -160,6 +160,13 @@ site_key(struct parse *p, const char *key, const char *v)
 	} else if (!strcmp(key, "tls_key")) {
 		if (str_copy(s->tls_key, sizeof s->tls_key, v))
 			FAIL("tls_key: path too long");
+	} else if (!strcmp(key, "metrics_token_hash")) {
+		for (i = 0; v[i] && strchr("0123456789abcdef", v[i]); i++)
+			;
+		if (i != 64 || v[i])
+			FAIL("metrics_token_hash: expected 64 lowercase hex digits (as "
+			    "'kiosk admin site export' writes it)");
+		memcpy(s->metrics_token_hash, v, 65);
 	} else if (!strcmp(key, "metrics") || !strcmp(key, "metrics_token")) {
 		if (metrics_key(s, key, v, p->why, sizeof p->why) != 0)
 			return 0;
@@ -512,5 +519,94 @@ site_load(const char *path, struct site *out, char *err, size_t errlen)
 		    p.why[0] ? p.why : "syntax error (expected [section] or key = value)");
 	if (check(out, p.why, sizeof p.why))
 		return errf(err, errlen, "%s: %s", path, p.why);
+	return 0;
+}
+
+/* -- writing a site back (kiosk admin site export) --------------------------- */
+
+/* A value site_load() reads back as is: inih trims the ends and cuts at
+ * " ;" (an inline comment); scan() refuses control characters. */
+static int
+writable(const char *v)
+{
+	size_t n = strlen(v), i;
+
+	if (n == 0 || isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]) ||
+	    n > SITE_LINE_MAX - 40 || !str_utf8_valid(v, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f || (v[i] == ';' && i > 0 &&
+		    isspace((unsigned char)v[i - 1])))
+			return 0;
+	return 1;
+}
+
+static void
+hours_text(const struct site_hours *h, char *out, size_t len)
+{
+	if (h->open_min < 0)
+		snprintf(out, len, "closed");
+	else
+		snprintf(out, len, "%02d:%02d-%02d:%02d", h->open_min / 60, h->open_min % 60,
+		    h->close_min / 60, h->close_min % 60);
+}
+
+int
+site_write(FILE *f, const struct site *s, char *err, size_t errlen)
+{
+	static const char *const metrics[] = { "off", "public", "token" };
+	static const int week[7] = { 1, 2, 3, 4, 5, 6, 0 };     /* Monday first */
+	char h[32];
+	int i, k;
+
+#define VALUE(what, v) do { if (!writable(v)) return errf(err, errlen, "%s '%s' cannot be " \
+	"written to a site file (spaces at an end, ' ;', a control character or too long): " \
+	"change it first", what, v); } while (0)
+	VALUE("the site's name", s->name);
+	for (i = 0; i < s->nservices; i++) {
+		VALUE("a service's name", s->services[i].name);
+		for (k = 0; k < s->services[i].nnames; k++)
+			VALUE("a service's name", s->services[i].names[k].name);
+	}
+	for (i = 0; i < s->ncounters; i++)
+		VALUE("a counter's name", s->counters[i].name);
+#undef VALUE
+	fprintf(f, "[site]\nid = %s\nname = %s\ntimezone = %s\n", s->id, s->name, s->tz);
+	for (i = 0; i < 7; i++) {
+		hours_text(&s->hours[week[i]], h, sizeof h);
+		fprintf(f, "%s = %s\n", days[week[i]], h);
+	}
+	fprintf(f, "max_recalls = %d\npriority_streak = %d\nreprint_limit = %d\n"
+	    "default_service_min = %d\n", s->max_recalls, s->priority_streak, s->reprint_limit,
+	    s->default_service_s / 60);
+	if (s->tls_cert[0])
+		fprintf(f, "tls_cert = %s\ntls_key = %s\n", s->tls_cert, s->tls_key);
+	fprintf(f, "metrics = %s\n", metrics[s->metrics]);
+	if (s->metrics_token_hash[0])
+		fprintf(f, "; the token itself is kept nowhere: its hash stands for it\n"
+		    "metrics_token_hash = %s\n", s->metrics_token_hash);
+	for (i = 0; i < s->nservices; i++) {
+		const struct site_service *sv = &s->services[i];
+		fprintf(f, "\n[service %c]\nname = %s\n", sv->code, sv->name);
+		for (k = 0; k < sv->nnames; k++)
+			fprintf(f, "name.%s = %s\n", sv->names[k].lang, sv->names[k].name);
+		fprintf(f, "capacity = %d\npriority_reserve = %d\nbind_holder = %s\n", sv->capacity,
+		    sv->priority_reserve, sv->bind_holder ? "yes" : "no");
+	}
+	for (i = 0; i < s->ncounters; i++) {
+		const struct site_counter *c = &s->counters[i];
+		fprintf(f, "\n[counter %d]\nname = %s\nservices =", c->n, c->name);
+		for (k = 0; c->services[k]; k++)
+			fprintf(f, " %c", c->services[k]);
+		fputc('\n', f);
+	}
+	fprintf(f, "\n[alerts]\nburst_per_minute = %d\nholder_refusals = %d\noutside_hours = %d\n"
+	    "reprints_per_hour = %d\npaper_ratio = %d\n", s->alerts.burst_per_minute,
+	    s->alerts.holder_refusals, s->alerts.outside_hours, s->alerts.reprints_per_hour,
+	    s->alerts.paper_ratio);
+	fprintf(f, "\n[privacy]\nevents_months = %d\nholder_days = %d\n",
+	    s->privacy.events_months, s->privacy.holder_days);
+	if (fflush(f) != 0 || ferror(f))
+		return errf(err, errlen, "cannot write the site file");
 	return 0;
 }

@@ -44,12 +44,12 @@ store_counter_config(struct store *st, int n, const char *name, const char *serv
 
 	if (rc != ST_OK)
 		return rc;
-	return sqlite3_changes(st->db) == 1 ? ST_OK : ST_NOTFOUND;
+	return sq_changes(st) == 1 ? ST_OK : ST_NOTFOUND;
 }
 
 /* -- closures ------------------------------------------------------------------ */
 
-#define CLOSURE_COLS "id, from_day, to_day, reason, created_by, created_at"
+#define CLOSURE_COLS "id, from_day, to_day, reason, created_by, created_at, open_min, close_min"
 
 static void
 closure_row(sqlite3_stmt *s, struct closure_row *c)
@@ -61,6 +61,8 @@ closure_row(sqlite3_stmt *s, struct closure_row *c)
 	sq_text(s, 3, c->reason, sizeof c->reason);
 	sq_text(s, 4, c->by, sizeof c->by);
 	c->at = sqlite3_column_int64(s, 5);
+	c->hours.open_min = sqlite3_column_int(s, 6);
+	c->hours.close_min = sqlite3_column_int(s, 7);
 }
 
 int
@@ -68,8 +70,9 @@ store_closure_add(struct store *st, struct closure_row *c)
 {
 	int64_t id;
 	int rc = sq_exec(st, sq_bind(st, "INSERT INTO closures (from_day, to_day, reason, "
-	    "created_by, created_at) VALUES (?, ?, ?, ?, ?)", "ssssi", c->from, c->to, c->reason,
-	    c->by, c->at), "cannot add a closure");
+	    "created_by, created_at, open_min, close_min) VALUES (?, ?, ?, ?, ?, ?, ?)", "ssssiii",
+	    c->from, c->to, c->reason, c->by, c->at, (int64_t)c->hours.open_min,
+	    (int64_t)c->hours.close_min), "cannot add a closure");
 
 	if (rc != ST_OK)
 		return rc;
@@ -103,7 +106,7 @@ int
 store_closure_on(struct store *st, const char *day, struct closure_row *out)
 {
 	return closure_one(st, sq_bind(st, "SELECT " CLOSURE_COLS " FROM closures WHERE "
-	    "from_day <= ?1 AND to_day >= ?1 ORDER BY id LIMIT 1", "s", day), out);
+	    "from_day <= ?1 AND to_day >= ?1 ORDER BY open_min >= 0, id LIMIT 1", "s", day), out);
 }
 
 int

@@ -330,12 +330,14 @@ int store_service_today_set(struct store *st, const char *day, char code,
  * when no active counter n. */
 int store_counter_config(struct store *st, int n, const char *name, const char *services);
 
-/* An exceptional closure of the site (db/009_manage.sql). */
+/* An exceptional day (or days) of the site (db/009_manage.sql): closed,
+ * or open with changed hours. */
 struct closure_row {
 	int64_t id;
-	char from[11];              /* first closed day, YYYY-MM-DD */
-	char to[11];                /* last closed day */
+	char from[11];              /* first day, YYYY-MM-DD */
+	char to[11];                /* last day */
 	char reason[304];           /* why */
+	struct site_hours hours;    /* open_min -1: closed all day; else open only then */
 	char by[48];                /* who added it */
 	int64_t at;                 /* when */
 };
@@ -343,7 +345,8 @@ int store_closure_add(struct store *st, struct closure_row *c /* id set */);
 int store_closure_get(struct store *st, int64_t id, struct closure_row *out);
 int store_closure_del(struct store *st, int64_t id);          /* ST_NOTFOUND if none */
 int store_closure_list(struct store *st, struct closure_row *out, int max);  /* count or ST_ERR */
-/* ST_OK with the first closure covering day, ST_NOTFOUND if none. */
+/* ST_OK with the closure covering day (a whole-day closure before changed
+ * hours, then the oldest), ST_NOTFOUND if none. */
 int store_closure_on(struct store *st, const char *day, struct closure_row *out);
 
 /* A kiosk, for the manager's list. */
