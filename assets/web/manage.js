@@ -358,8 +358,9 @@ async function loadToday() {
 	const n = S.site && S.site.next_opening;
 	const cl = S.site && S.site.closure;
 	let said = '';
-	if (cl) said = `Site fermé aujourd'hui (${cl.reason || 'fermeture'}). `;
-	if (n) said += `${cl ? 'Prochaine ouverture' : 'Jour d\'ouverture suivant'} : ${day(n.day)} à ${n.opens}.`;
+	if (cl && cl.hours) said = `Aujourd'hui, horaires modifiés : ${cl.hours.replace('-', ' – ')} (${cl.reason || ''}). `;
+	else if (cl) said = `Site fermé aujourd'hui (${cl.reason || 'fermeture'}). `;
+	if (n) said += `${cl && !cl.hours ? 'Prochaine ouverture' : 'Jour d\'ouverture suivant'} : ${day(n.day)} à ${n.opens}.`;
 	$('next-opening').textContent = said;
 	if (S.site) document.body.dataset.siteOpen = String(S.site.open !== false);
 	setDefaultDays();
@@ -761,7 +762,24 @@ async function copySecret(box) {
 	setTimeout(() => { btn.textContent = 'Copier'; }, 3000);
 }
 
+// A new action in a section: its previous message goes, so that what the
+// live region says next is about this action only.
+function clearMsg(sec) {
+	const m = sec && sec.querySelector('.msg');
+	if (!m) return;
+	m.textContent = '';
+	delete m.dataset.kind;
+}
+
 function wire() {
+	document.addEventListener('submit', (ev) => clearMsg(ev.target.closest('.sec')), true);
+	document.addEventListener('click', (ev) => {
+		const b = ev.target.closest && ev.target.closest('button');
+		if (b && !b.closest('.secret')) clearMsg(b.closest('.sec'));
+	}, true);
+	document.addEventListener('keydown', (ev) => {
+		if (ev.key === 'Enter' && ev.target.matches && ev.target.matches('.sec input')) clearMsg(ev.target.closest('.sec'));
+	}, true);
 	$('login-form').addEventListener('submit', doLogin);
 	$('password-form').addEventListener('submit', changePassword);
 	for (const b of document.querySelectorAll('.js-logout')) b.addEventListener('click', logout);
