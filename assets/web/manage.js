@@ -28,7 +28,7 @@ const S = {
 // Languages a notice can be written in: French first (required), then the
 // kiosk's languages (docs/LANGUAGES.md), each labelled in French.
 const NOTICE_LANGS = [
-	['en', 'anglais', 'ltr'], ['ar', 'arabe', 'rtl'], ['fa-AF', 'dari', 'rtl'],
+	['fr-easy', 'français facile', 'ltr'], ['en', 'anglais', 'ltr'], ['ar', 'arabe', 'rtl'], ['fa-AF', 'dari', 'rtl'],
 	['ps', 'pachto', 'rtl'], ['es', 'espagnol', 'ltr'], ['pt', 'portugais', 'ltr'],
 	['ru', 'russe', 'ltr'], ['uk', 'ukrainien', 'ltr'], ['tr', 'turc', 'ltr'],
 	['bn', 'bengali', 'ltr'], ['ta', 'tamoul', 'ltr'], ['zh', 'chinois (mandarin)', 'ltr'],
@@ -121,7 +121,9 @@ async function api(method, path, body) {
 	}
 	let msg;
 	switch (r.status) {
-	case 403: msg = `Refusé pour votre rôle${reason ? ` : ${reason}` : ''}.`; break;
+	case 403: msg = data && data.code === 'forbidden'
+		? `Refusé pour votre rôle${reason ? ` : ${reason}` : ''}.`
+		: `Refusé par le serveur (403)${reason ? ` : ${reason}` : ''}.`; break;
 	case 429: msg = reason || 'Trop d\'essais : patientez avant de réessayer.'; break;
 	case 503: msg = `Le serveur n'a pas pu enregistrer${reason ? ` (${reason})` : ''} — réessayez.`; break;
 	default: msg = reason ? `Refusé par le serveur (${r.status}) : ${reason}` : `Erreur du serveur (${r.status}).`;
@@ -801,7 +803,7 @@ function wire() {
 	for (const [code, name, dir] of NOTICE_LANGS) {
 		grid.append(el('div', { class: 'field' },
 			el('label', { for: `nt-${code}` }, `Texte en ${name}`),
-			el('textarea', { id: `nt-${code}`, rows: 1, maxlength: 400, lang: code, dir })));
+			el('input', { id: `nt-${code}`, class: 'wide', maxlength: 200, autocomplete: 'off', lang: code === 'fr-easy' ? 'fr' : code, dir })));
 	}
 	const d = $('dlg-confirm');
 	$('dlg-ok').addEventListener('click', () => S.confirmResolve && S.confirmResolve(true));
