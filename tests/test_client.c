@@ -185,7 +185,8 @@ test_services(struct client *c)
 	char err[256];
 
 	script(200, "{\"site\":{\"id\":\"prefecture-93\",\"name\":\"Pr\xc3\xa9" "fecture\",\"open\":true,"
-	    "\"opens\":\"08:30\",\"closes\":\"16:00\"},\"services\":["
+	    "\"opens\":\"08:30\",\"closes\":\"16:00\",\"next_opening\":{\"day\":\"2026-12-28\","
+	    "\"opens\":\"09:15\"}},\"services\":["
 	    "{\"code\":\"A\",\"name\":{\"en\":\"First permit\",\"fr\":\"Premier titre\"},\"waiting\":3,"
 	    "\"estimated_wait_s\":600,\"capacity\":60,\"left_today\":50,\"open\":true,\"bind_holder\":true},"
 	    "{\"code\":\"C\",\"name\":{\"fr\":\"Retrait\"},\"waiting\":0,\"open\":false}]}", 0);
@@ -194,6 +195,8 @@ test_services(struct client *c)
 	CHECK(strncmp(req(), "GET /api/v1/services ", 21) == 0);
 	CHECK_STR(m->site.id, "prefecture-93");
 	CHECK_STR(m->site.opens, "08:30");
+	CHECK_STR(m->site.next_day, "2026-12-28");
+	CHECK_STR(m->site.next_opens, "09:15");
 	CHECK_INT(m->site.open, 1);
 	CHECK_INT(m->nservices, 2);
 	CHECK_STR(m->services[0].code, "A");

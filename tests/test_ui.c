@@ -60,6 +60,8 @@ mk_menu(int open, int full_c)
 	m->site.open = open;
 	snprintf(m->site.opens, sizeof m->site.opens, "08:30");
 	snprintf(m->site.closes, sizeof m->site.closes, "16:00");
+	snprintf(m->site.next_day, sizeof m->site.next_day, "2026-12-28");
+	snprintf(m->site.next_opens, sizeof m->site.next_opens, "09:15");
 	m->nservices = 5;
 	m->services = calloc(5, sizeof *m->services);
 	REQUIRE(m->services != NULL);
@@ -597,6 +599,8 @@ walk(int w, int h, int dpi, const char *lang, int mode)
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "closed");
 	check_frame(&x, AT("closed"));
 	CHECK(ui_has_text(x.u, "08:30"));
+	CHECK(ui_has_text(x.u, "28/12/2026"));     /* the next opening, day and time */
+	CHECK(ui_has_text(x.u, "09:15"));
 	fx_close(&x);
 #undef AT
 }

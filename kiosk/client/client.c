@@ -481,6 +481,10 @@ client_services(struct client *c, struct client_menu **out, char *err, size_t er
 	str_copy_utf8(m->site.opens, sizeof m->site.opens, jstr(site, "opens"));
 	str_copy_utf8(m->site.closes, sizeof m->site.closes, jstr(site, "closes"));
 	m->site.open = jbool(site, "open");
+	if ((v = cJSON_GetObjectItemCaseSensitive(site, "next_opening")) != NULL) {
+		str_copy_utf8(m->site.next_day, sizeof m->site.next_day, jstr(v, "day"));
+		str_copy_utf8(m->site.next_opens, sizeof m->site.next_opens, jstr(v, "opens"));
+	}
 	cJSON_ArrayForEach(v, arr) {
 		struct client_service *s = &m->services[m->nservices];
 		const char *code = jstr(v, "code");

@@ -72,6 +72,8 @@ struct client_site {
 	int open;           /* 1 when the site is open now */
 	char opens[8];      /* today's opening time "08:30", "" when closed all day */
 	char closes[8];     /* today's closing time "16:00", "" when closed all day */
+	char next_day[11];  /* when it opens next, "2026-12-27" ("" when not known) */
+	char next_opens[8]; /* at what time, "08:30" */
 };
 
 /* The kiosk's menu: what GET /api/v1/services said. */

@@ -351,7 +351,9 @@ struct desk_site_state {
 	struct closure_row closure; /* the closure covering today (id 0 if none) */
 	struct site_hours today;    /* today's hours: the closure's, else the weekly ones */
 	int open_now;               /* 1: open right now by today's hours */
-	char next_day[11];          /* the next day the site opens, "" if none within a year */
+	char next_day[11];          /* when the site opens next: today if it opens later
+	                             * today, else the next day it opens ("" if none
+	                             * within a year) */
 	int next_open_min;          /* its opening minute, -1 if none */
 };
 int desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *err,

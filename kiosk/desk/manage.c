@@ -301,12 +301,16 @@ static int
 site_state_tx(struct store *st, void *arg)
 {
 	struct closure_op *c = arg;
-	int rc;
+	int rc, minute, wday;
 
 	(void)st;
 	if ((rc = desk_hours_today(&c->v, &c->today, c->row)) != ST_OK)
 		return rc;
-	if (queue_next_open_day(&c->v.d->site, c->v.now, day_exception, c, c->next,
+	queue_local_minute(c->v.now, &minute, &wday);
+	if (c->today.open_min >= 0 && minute < c->today.open_min) {    /* later today */
+		snprintf(c->next, sizeof c->next, "%s", c->v.day);
+		c->next_min = c->today.open_min;
+	} else if (queue_next_open_day(&c->v.d->site, c->v.now, day_exception, c, c->next,
 	    &c->next_min) != 0)
 		c->next[0] = '\0';
 	return ST_OK;

@@ -8,6 +8,9 @@
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
  * writes only the frame; must not change the visitor's state.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "ui/screens.h"
 
 const char *
@@ -127,12 +130,14 @@ scr_printer(struct ui *u)
 	    u->session);
 }
 
-/* Outside opening hours: today's hours. */
+/* Outside opening hours: today's hours, and when it opens next (a day
+ * written 27/12/2026, read the same in every language of the kiosk). */
 void
 scr_closed(struct ui *u)
 {
 	const struct client_site *st = u->menu ? &u->menu->site : NULL;
-	struct eline l[3];
+	struct eline l[4];
+	char day[16];
 
 	l[0].s = kit_tr(u, "L'accueil est fermé.", &l[0].lang);
 	l[0].big = 2;
@@ -144,7 +149,15 @@ scr_closed(struct ui *u)
 	else
 		l[2].s = kit_tr(u, "Fermé", &l[2].lang);
 	l[2].big = 1;
-	error_lines(u, P_CLOCK, l, 3, u->session ? kit_nav_done : NULL, u->session);
+	l[3].s = NULL;
+	l[3].big = 1;
+	if (st && strlen(st->next_day) == 10 && st->next_opens[0]) {
+		snprintf(day, sizeof day, "%.2s/%.2s/%.4s", st->next_day + 8, st->next_day + 5,
+		    st->next_day);
+		l[3].s = kit_fmt_tr(u, kit_tr(u, "Prochaine ouverture : le %s à %s", &l[3].lang), day,
+		    st->next_opens);
+	}
+	error_lines(u, P_CLOCK, l, 4, u->session ? kit_nav_done : NULL, u->session);
 }
 
 /* The server refused to issue (for a reason other than the ones above). */
