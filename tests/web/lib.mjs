@@ -176,12 +176,15 @@ export async function until(cond, ms, what) {
 	}
 }
 
-export async function launch() {
+// lang: the browser's own language (date fields, e.g. 'fr-FR'); default
+// Chromium's.
+export async function launch({ lang } = {}) {
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
 			'--disable-component-update', '--disable-sync', '--no-first-run',
-			'--autoplay-policy=no-user-gesture-required'],
+			'--autoplay-policy=no-user-gesture-required', ...(lang ? [`--lang=${lang}`] : [])],
+		env: lang ? { ...process.env, LANG: `${lang.replace('-', '_')}.UTF-8`, LANGUAGE: lang.replace('-', '_') } : undefined,
 	});
 	cleanups.push(() => browser.close());
 	return browser;

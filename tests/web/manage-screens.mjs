@@ -4,11 +4,14 @@
 // ahead, kiosks (one whose printer is out of paper), a notice and accounts
 // when this server has those routes.
 //   cd tests/web && node manage-screens.mjs [OUTDIR]     (default: docs/screens)
+// The browser runs in French (--lang=fr-FR): with Debian's chromium-l10n
+// the date fields read 14/12/2026, as on an office PC; without it, in
+// Chromium's own American format.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-	ROOT, run, makeSite, startServer, launch, newPage, issue, apiCall, USERS,
+	ROOT, run, makeSite, startServer, launch, issue, apiCall, USERS,
 } from './lib.mjs';
 
 const out = path.resolve(process.argv[2] || path.join(ROOT, 'docs', 'screens'));
@@ -71,8 +74,10 @@ run('manage-screens', async () => {
 	}
 	const hasUsers = (await apiCall(srv, 'GET', '/api/v1/users', { token: tok })).status === 200;
 
-	const browser = await launch();
-	const page = await newPage(browser, { width: 1366, height: 768 });
+	// A French office PC: dates in the fields read 14/12/2026.
+	const browser = await launch({ lang: 'fr-FR' });
+	const frPage = async () => (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'fr-FR' })).newPage();
+	const page = await frPage();
 	await page.goto(`${srv.base}/manage`);
 	await page.waitForSelector('#login:visible', { timeout: 10000 });
 	await page.screenshot({ path: path.join(out, 'manage-login.png') });
@@ -121,7 +126,7 @@ run('manage-screens', async () => {
 	await page.keyboard.press('Escape');
 
 	// An agent: refused.
-	const ag = await newPage(browser, { width: 1366, height: 768 });
+	const ag = await frPage();
 	await ag.goto(`${srv.base}/manage`);
 	await ag.waitForSelector('#login:visible', { timeout: 10000 });
 	await ag.fill('#login', 'marie');
