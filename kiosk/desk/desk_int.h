@@ -86,6 +86,10 @@ int desk_counter_view(struct store *st, int n, struct counter_view *out);
  * any, else the site's), inside a verb's transaction (desk/manage.c). */
 int desk_today_of(struct verb *v, const struct site_service *sv, int *open, int *capacity);
 
+/* 1 when s is a login or device name: 1 to 40 letters, digits, '-', '_' or
+ * '.' (desk/admin.c). */
+int desk_valid_name(const char *s);
+
 /* ST_OK with the closure covering the verb's day, ST_NOTFOUND if none. */
 int desk_closed_today(struct verb *v, struct closure_row *out);
 

@@ -70,6 +70,7 @@ identify(struct api *a, const struct api_req *q, struct who *w, struct api_resp 
 	snprintf(w->role, sizeof w->role, "%s", c.role);
 	snprintf(w->csrf, sizeof w->csrf, "%s", c.csrf);
 	w->device = strcmp(c.kind, "device") == 0;
+	w->must_change = c.must_change;
 	w->level = !strcmp(w->role, "admin") ? 3 : !strcmp(w->role, "manager") ? 2 :
 	    !strcmp(w->role, "agent") ? 1 : 0;
 	return 1;
@@ -790,7 +791,7 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 	char role[16], err[200], secret[80], csrf[80];
 	struct desk_events ev;
 	cJSON *j, *o;
-	int bad = 0, rc, wait, count;
+	int bad = 0, rc, wait, count, must_change;
 
 	if ((j = parse_body(q, r, 1)) == NULL)
 		return;
@@ -808,8 +809,8 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 		r->retry_after = wait;
 		goto out;
 	}
-	rc = desk_login(a->desk, login, pw, client, q->now, SESSION_TTL, role, secret, csrf, err,
-	    sizeof err);
+	rc = desk_login(a->desk, login, pw, client, q->now, SESSION_TTL, role, &must_change, secret,
+	    csrf, err, sizeof err);
 	if (rc == DK_DENIED) {
 		log_warnx("api: failed login for '%s' from %s", login, client);
 		desk_login_failed(a->desk, login, client, q->now);
@@ -831,8 +832,10 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 	cJSON_AddStringToObject(o, "login", login);
 	cJSON_AddStringToObject(o, "role", role);
 	cJSON_AddStringToObject(o, "csrf", csrf);
+	cJSON_AddBoolToObject(o, "must_change", must_change);
 	reply(r, 200, o);
-	log_info("api: %s logged in from %s", login, client);
+	log_info("api: %s logged in from %s%s", login, client,
+	    must_change ? " (must choose a new password)" : "");
 out:
 	sodium_memzero(secret, sizeof secret);
 	cJSON_Delete(j);
@@ -851,7 +854,64 @@ get_session(const struct who *w, struct api_resp *r)
 	cJSON_AddStringToObject(o, "login", w->name);
 	cJSON_AddStringToObject(o, "role", w->role);
 	cJSON_AddStringToObject(o, "csrf", w->csrf);
+	cJSON_AddBoolToObject(o, "must_change", w->must_change);
 	reply(r, 200, o);
+}
+
+/* POST /api/v1/password {"old","new"}: the caller's own new password. A
+ * wrong old password counts as a failed login (same throttle, same audit),
+ * so a session left open cannot be used to guess it. */
+static void
+post_password(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	const char *old_pw, *new_pw, *client = q->client ? q->client : "?";
+	struct desk_events ev;
+	char err[200];
+	cJSON *j, *o;
+	int bad = 0, rc, wait, count;
+
+	if (w->device) {
+		fail(r, 403, "forbidden", "a kiosk has no password");
+		return;
+	}
+	if (need_staff(q, w, 1, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	old_pw = str_field(j, "old", DESK_PASSWORD_MAX, &bad, r);
+	new_pw = str_field(j, "new", DESK_PASSWORD_MAX, &bad, r);
+	if (bad)
+		goto out;
+	if (!old_pw || !new_pw) {
+		fail(r, 400, "bad_request", "'old' and 'new' are required");
+		goto out;
+	}
+	if ((wait = throttle_wait(a, w->name, client, q->now)) > 0) {
+		fail(r, 429, "throttled", "too many wrong passwords for this login from this address: "
+		    "try again in %d s", wait);
+		r->retry_after = wait;
+		goto out;
+	}
+	rc = desk_password_change(a->desk, w->name, old_pw, new_pw, q->now, err, sizeof err);
+	if (rc == DK_DENIED) {
+		desk_login_failed(a->desk, w->name, client, q->now);
+		if ((wait = throttle_fail(a, w->name, client, q->now, &count)) > 0 &&
+		    desk_login_throttled(a->desk, w->name, client, count, wait, q->now, &ev) == DK_OK)
+			publish(a, &ev, q->now);
+		fail(r, 403, "wrong_password", "%s", err);
+		goto out;
+	}
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		goto out;
+	}
+	throttle_clear(a, w->name, client, q->now);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "login", w->name);
+	cJSON_AddStringToObject(o, "role", w->role);
+	cJSON_AddBoolToObject(o, "must_change", 0);
+	reply(r, 200, o);
+	log_info("api: %s chose a new password", w->name);
+out:
+	cJSON_Delete(j);
 }
 
 static void
@@ -988,7 +1048,7 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	static const char *const get_or_post[] = { "/api/v1/health", "/api/v1/services",
 		"/api/v1/tickets", "/api/v1/board", "/api/v1/login", "/api/v1/counters",
-		"/api/v1/closures", "/api/v1/devices" };
+		"/api/v1/closures", "/api/v1/devices", "/api/v1/users", "/api/v1/password" };
 	struct who w;
 	const char *path = q->path;
 	size_t i;
@@ -1003,6 +1063,14 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 	if (q->idem_key && strcmp(q->method, "GET") != 0 && !desk_request_key_valid(q->idem_key)) {
 		fail(r, 400, "bad_key", "the Idempotency-Key header must be 1 to 64 letters, digits, "
 		    "'_', '-', '.' or ':'");
+		return;
+	}
+	/* A password someone else chose: nothing but choosing one's own until
+	 * then (and logging out, and asking who one is). */
+	if (w.must_change && !ROUTE("POST", "/api/v1/password") &&
+	    !ROUTE("POST", "/api/v1/logout") && !ROUTE("GET", "/api/v1/session")) {
+		fail(r, 403, "password_change_required", "choose a new password first "
+		    "(POST /api/v1/password)");
 		return;
 	}
 	if (ROUTE("GET", "/api/v1/health"))
@@ -1039,6 +1107,11 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 	else if (ROUTE("GET", "/api/v1/devices") || ROUTE("POST", "/api/v1/devices") ||
 	    PREFIX("/api/v1/devices/"))
 		device_routes(a, q, &w, path + 15, r);
+	else if (ROUTE("GET", "/api/v1/users") || ROUTE("POST", "/api/v1/users") ||
+	    PREFIX("/api/v1/users/"))
+		user_routes(a, q, &w, path + 13, r);
+	else if (ROUTE("POST", "/api/v1/password"))
+		post_password(a, q, &w, r);
 	else if (PREFIX("/api/v1/services/"))
 		service_routes(a, q, &w, path + 17, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
@@ -1064,7 +1137,7 @@ api_stream_access(struct api *a, const struct api_req *q)
 		free(r.body);
 		return -1;
 	}
-	return w.level > 0;
+	return w.level > 0 && !w.must_change;
 }
 
 int

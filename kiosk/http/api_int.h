@@ -52,6 +52,7 @@ struct who {
 	char name[48];          /* login or device name */
 	char role[16];          /* agent, manager, admin, device */
 	char csrf[80];          /* session's CSRF token */
+	int must_change;        /* 1: the user must choose a new password first */
 };
 
 /* -- responses (api_json.c) -------------------------------------------------- */
@@ -151,6 +152,9 @@ void closure_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
 /* /api/v1/devices (GET, POST) and /api/v1/devices/{name}/revoke (POST). */
 void device_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+/* /api/v1/users (GET, POST) and /api/v1/users/{login} (PATCH) (api_users.c). */
+void user_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
 /* Today's closure and the next opening, into a site object (site_json). */
 void site_state_json(struct api *a, cJSON *site, int64_t now);
