@@ -432,6 +432,37 @@ test_disable_revokes(void)
 	CHECK_INT(call("GET", "/api/v1/counters", auth_agent, NULL, NULL), 401);
 }
 
+/* A revoked session's cookie: the browser is told to drop it, and logging
+ * in again with it still sent works (the console's case after a reset). */
+static void
+stale_cookie(const struct sess *s)
+{
+	struct api_req q;
+	struct api_resp r;
+	const char *body = "{\"login\":\"paul\",\"password\":\"secret-paul\"}";
+
+	memset(&q, 0, sizeof q);
+	q.method = "GET";
+	q.path = "/api/v1/counters";
+	q.cookie = s->cookie;
+	q.now = now;
+	api_handle(api, &q, &r);
+	CHECK_INT(r.status, 401);
+	CHECK(strstr(r.set_cookie, "kiosk_session=;") == r.set_cookie);
+	CHECK(strstr(r.set_cookie, "Max-Age=0") != NULL);
+	free(r.body);
+	q.method = "POST";
+	q.path = "/api/v1/login";
+	q.body = body;
+	q.body_len = strlen(body);
+	q.content_type = "application/json";
+	q.client = "10.0.0.9";
+	api_handle(api, &q, &r);
+	CHECK_INT(r.status, 200);
+	CHECK(strncmp(r.set_cookie, "kiosk_session=", 14) == 0 && r.set_cookie[14] != ';');
+	free(r.body);
+}
+
 static void
 test_reset_flow(void)
 {
@@ -448,6 +479,7 @@ test_reset_flow(void)
 	cJSON_Delete(j);
 	CHECK_INT((int)strlen(temp), 14);
 	CHECK_INT(call_s("GET", "/api/v1/session", NULL, &old, NULL, NULL), 401);   /* revoked */
+	stale_cookie(&old);
 	CHECK_INT(login("marie", "secret-marie", &s, NULL), 401);                    /* old password */
 	CHECK_INT(login("marie", temp, &s, &must), 200);
 	CHECK_INT(must, 1);

@@ -1058,8 +1058,21 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		fail(r, 404, "not_found", "no route %s", path);
 		return;
 	}
-	if (identify(a, q, &w, r) < 0)
-		return;
+	if (identify(a, q, &w, r) < 0) {
+		/* A session cookie that no longer works (revoked: the account was
+		 * disabled or its password reset): the browser is told to drop it,
+		 * and it does not stand in the way of logging in again. */
+		if (!w.session || r->status != 401)
+			return;
+		if (!ROUTE("POST", "/api/v1/login")) {
+			snprintf(r->set_cookie, sizeof r->set_cookie,
+			    "kiosk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+			return;
+		}
+		free(r->body);
+		memset(r, 0, sizeof *r);
+		memset(&w, 0, sizeof w);
+	}
 	if (q->idem_key && strcmp(q->method, "GET") != 0 && !desk_request_key_valid(q->idem_key)) {
 		fail(r, 400, "bad_key", "the Idempotency-Key header must be 1 to 64 letters, digits, "
 		    "'_', '-', '.' or ':'");
