@@ -737,7 +737,7 @@ throttle_slot(struct api *a, const char *login, const char *addr, int64_t now, i
 }
 
 /* Seconds (lock taken here) before login may try again from addr; 0: now. */
-static int
+int
 throttle_wait(struct api *a, const char *login, const char *addr, int64_t now)
 {
 	struct login_fail *f;
@@ -751,7 +751,7 @@ throttle_wait(struct api *a, const char *login, const char *addr, int64_t now)
 }
 
 /* Count a failure: the delay it starts (0: none yet), and the count. */
-static int
+int
 throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, int *count)
 {
 	struct login_fail *f;
@@ -773,7 +773,7 @@ throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, i
 	return delay;
 }
 
-static void
+void
 throttle_clear(struct api *a, const char *login, const char *addr, int64_t now)
 {
 	struct login_fail *f;
@@ -856,62 +856,6 @@ get_session(const struct who *w, struct api_resp *r)
 	cJSON_AddStringToObject(o, "csrf", w->csrf);
 	cJSON_AddBoolToObject(o, "must_change", w->must_change);
 	reply(r, 200, o);
-}
-
-/* POST /api/v1/password {"old","new"}: the caller's own new password. A
- * wrong old password counts as a failed login (same throttle, same audit),
- * so a session left open cannot be used to guess it. */
-static void
-post_password(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
-{
-	const char *old_pw, *new_pw, *client = q->client ? q->client : "?";
-	struct desk_events ev;
-	char err[200];
-	cJSON *j, *o;
-	int bad = 0, rc, wait, count;
-
-	if (w->device) {
-		fail(r, 403, "forbidden", "a kiosk has no password");
-		return;
-	}
-	if (need_staff(q, w, 1, r) || (j = parse_body(q, r, 1)) == NULL)
-		return;
-	old_pw = str_field(j, "old", DESK_PASSWORD_MAX, &bad, r);
-	new_pw = str_field(j, "new", DESK_PASSWORD_MAX, &bad, r);
-	if (bad)
-		goto out;
-	if (!old_pw || !new_pw) {
-		fail(r, 400, "bad_request", "'old' and 'new' are required");
-		goto out;
-	}
-	if ((wait = throttle_wait(a, w->name, client, q->now)) > 0) {
-		fail(r, 429, "throttled", "too many wrong passwords for this login from this address: "
-		    "try again in %d s", wait);
-		r->retry_after = wait;
-		goto out;
-	}
-	rc = desk_password_change(a->desk, w->name, old_pw, new_pw, q->now, err, sizeof err);
-	if (rc == DK_DENIED) {
-		desk_login_failed(a->desk, w->name, client, q->now);
-		if ((wait = throttle_fail(a, w->name, client, q->now, &count)) > 0 &&
-		    desk_login_throttled(a->desk, w->name, client, count, wait, q->now, &ev) == DK_OK)
-			publish(a, &ev, q->now);
-		fail(r, 403, "wrong_password", "%s", err);
-		goto out;
-	}
-	if (rc != DK_OK) {
-		desk_fail(r, rc, err);
-		goto out;
-	}
-	throttle_clear(a, w->name, client, q->now);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "login", w->name);
-	cJSON_AddStringToObject(o, "role", w->role);
-	cJSON_AddBoolToObject(o, "must_change", 0);
-	reply(r, 200, o);
-	log_info("api: %s chose a new password", w->name);
-out:
-	cJSON_Delete(j);
 }
 
 static void

@@ -153,6 +153,16 @@ void closure_routes(struct api *a, const struct api_req *q, const struct who *w,
 /* /api/v1/devices (GET, POST) and /api/v1/devices/{name}/revoke (POST). */
 void device_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
+/* Failed passwords of (login, client address), api.c: the seconds to wait
+ * before the next try (0: now); count a failure (the seconds it now waits,
+ * *count the failures); forget them after a success. */
+int throttle_wait(struct api *a, const char *login, const char *addr, int64_t now);
+int throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, int *count);
+void throttle_clear(struct api *a, const char *login, const char *addr, int64_t now);
+
+/* POST /api/v1/password (api_users.c). */
+void post_password(struct api *a, const struct api_req *q, const struct who *w,
+    struct api_resp *r);
 /* /api/v1/users (GET, POST) and /api/v1/users/{login} (PATCH) (api_users.c). */
 void user_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);

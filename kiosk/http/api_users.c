@@ -5,7 +5,8 @@
  * change whom is the desk's rule (desk/users.c), checked in the verb's
  * transaction. A temporary password is in the answer once: like a device
  * key, such an answer is not kept with an Idempotency-Key (a repeated POST
- * gets 409, the login exists). No SQL here.
+ * gets 409, the login exists). Also POST /api/v1/password, one's own new
+ * password, throttled like the login (api.c). No SQL here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "core/log.h"
 #include "http/api_int.h"
 
 #define MAX_USERS 1000
@@ -138,6 +140,62 @@ patch_user(struct api *a, const struct api_req *q, const struct who *w, const ch
 		desk_fail(r, rc, err);
 	else
 		user_reply(r, 200, &u, temp);
+out:
+	cJSON_Delete(j);
+}
+
+/* POST /api/v1/password {"old","new"}: the caller's own new password. A
+ * wrong old password counts as a failed login (same throttle, same audit),
+ * so a session left open cannot be used to guess it. */
+void
+post_password(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
+{
+	const char *old_pw, *new_pw, *client = q->client ? q->client : "?";
+	struct desk_events ev;
+	char err[200];
+	cJSON *j, *o;
+	int bad = 0, rc, wait, count;
+
+	if (w->device) {
+		fail(r, 403, "forbidden", "a kiosk has no password");
+		return;
+	}
+	if (need_staff(q, w, 1, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	old_pw = str_field(j, "old", DESK_PASSWORD_MAX, &bad, r);
+	new_pw = str_field(j, "new", DESK_PASSWORD_MAX, &bad, r);
+	if (bad)
+		goto out;
+	if (!old_pw || !new_pw) {
+		fail(r, 400, "bad_request", "'old' and 'new' are required");
+		goto out;
+	}
+	if ((wait = throttle_wait(a, w->name, client, q->now)) > 0) {
+		fail(r, 429, "throttled", "too many wrong passwords for this login from this address: "
+		    "try again in %d s", wait);
+		r->retry_after = wait;
+		goto out;
+	}
+	rc = desk_password_change(a->desk, w->name, old_pw, new_pw, q->now, err, sizeof err);
+	if (rc == DK_DENIED) {
+		desk_login_failed(a->desk, w->name, client, q->now);
+		if ((wait = throttle_fail(a, w->name, client, q->now, &count)) > 0 &&
+		    desk_login_throttled(a->desk, w->name, client, count, wait, q->now, &ev) == DK_OK)
+			publish(a, &ev, q->now);
+		fail(r, 403, "wrong_password", "%s", err);
+		goto out;
+	}
+	if (rc != DK_OK) {
+		desk_fail(r, rc, err);
+		goto out;
+	}
+	throttle_clear(a, w->name, client, q->now);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "login", w->name);
+	cJSON_AddStringToObject(o, "role", w->role);
+	cJSON_AddBoolToObject(o, "must_change", 0);
+	reply(r, 200, o);
+	log_info("api: %s chose a new password", w->name);
 out:
 	cJSON_Delete(j);
 }
