@@ -3,7 +3,7 @@
  * the API (api_handle) on a real SQLite file:
  *
  *   - GET/POST /api/v1/users, PATCH /api/v1/users/{login}: nobody 401;
- *     agents and kiosks 403; bad input a clear 400 with nothing changed;
+ *     agents and kiosks 403 (agents on every other manager's route too); bad input a clear 400 with nothing changed;
  *     an unknown login 404; a login that exists 409.
  *   - Role rules on the server: a manager creates and changes agent
  *     accounts only and gives only the agent role (403 otherwise); an admin
@@ -244,6 +244,26 @@ test_refused(void)
 	    403);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM users"), 4);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM users WHERE active = 1"), 4);
+	/* Every other manager's route refuses an agent too. */
+	{
+		static const char *const routes[][3] = {
+			{ "PATCH", "/api/v1/services/A/today", "{\"open\":false,\"reason\":\"x\"}" },
+			{ "GET", "/api/v1/closures", NULL },
+			{ "POST", "/api/v1/closures",
+			    "{\"from\":\"2030-01-01\",\"to\":\"2030-01-01\",\"reason\":\"x\"}" },
+			{ "DELETE", "/api/v1/closures/1", NULL },
+			{ "GET", "/api/v1/devices", NULL },
+			{ "POST", "/api/v1/devices", "{\"name\":\"kiosk-9\"}" },
+			{ "POST", "/api/v1/devices/kiosk-1/revoke", "{}" },
+		};
+		size_t i;
+		for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+			CHECK_INT(call(routes[i][0], routes[i][1], auth_agent, routes[i][2], &j), 403);
+			CHECK_STR(jstr(j, "code"), "forbidden");
+			cJSON_Delete(j);
+		}
+	}
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE actor = 'marie'"), 0);
 }
 
 static void
