@@ -1814,19 +1814,21 @@ test_accounts(void)
 	struct desk *d = fresh("accounts.db", &st);
 	struct cred c;
 	char err[300], role[16], csrf[80], key[80], tok[80], sess[80], sc[80], other[80];
+	int must = -1;
 
 	CHECK_INT(desk_user_add(d, &admin, "marie", "agent", "short", T0, err, sizeof err), DK_BAD);
 	CHECK(strstr(err, "8") != NULL);
 	CHECK(desk_user_add(d, &admin, "marie", "boss", "secret123", T0, err, sizeof err) != 0);
 	CHECK(desk_user_add(d, &admin, "ma rie", "agent", "secret123", T0, err, sizeof err) != 0);
 	CHECK_INT(desk_user_add(d, &admin, "marie", "agent", "secret123", T0, err, sizeof err), 0);
-	CHECK_INT(desk_login(d, "marie", "secret123", "10.0.0.7", T0, 3600, role, sess, csrf, err,
-	    sizeof err), 0);
+	CHECK_INT(desk_login(d, "marie", "secret123", "10.0.0.7", T0, 3600, role, &must, sess, csrf,
+	    err, sizeof err), 0);
 	CHECK_STR(role, "agent");
-	CHECK_INT(desk_login(d, "marie", "secret124", "10.0.0.7", T0, 3600, role, sc, other, err,
-	    sizeof err), DK_DENIED);
-	CHECK_INT(desk_login(d, "nobody", "secret123", "10.0.0.7", T0, 3600, role, sc, other, err,
-	    sizeof err), DK_DENIED);
+	CHECK_INT(must, 0);     /* a password set with `kiosk admin user add` stands */
+	CHECK_INT(desk_login(d, "marie", "secret124", "10.0.0.7", T0, 3600, role, &must, sc, other,
+	    err, sizeof err), DK_DENIED);
+	CHECK_INT(desk_login(d, "nobody", "secret123", "10.0.0.7", T0, 3600, role, &must, sc, other,
+	    err, sizeof err), DK_DENIED);
 	CHECK_INT(desk_login_failed(d, "nobody", "10.0.0.7", T0), 0);
 	/* Passwords are stored hashed (argon2id), never in clear. */
 	CHECK_INT(sql1("accounts.db", "SELECT COUNT(*) FROM users WHERE pwhash LIKE '$argon2id$%' "

@@ -125,6 +125,10 @@ async function api(method, path, body) {
 		sessionLost();
 		throw new ApiError(401, 'Session expirée — reconnectez-vous.', data);
 	}
+	if (r.status === 403 && data && data.code === 'password_change_required') {
+		showPassword('');
+		throw new ApiError(403, 'Choisissez d\'abord un nouveau mot de passe.', data);
+	}
 	let msg;
 	switch (r.status) {
 	case 403: msg = `Action non autorisée pour votre rôle${reason ? ` (${reason})` : ''}.`; break;
@@ -140,7 +144,7 @@ async function api(method, path, body) {
 // ------------------------------------------------------------------ screens
 
 function show(name) {
-	for (const s of ['login', 'choose', 'counter']) $(`screen-${s}`).hidden = s !== name;
+	for (const s of ['login', 'password', 'choose', 'counter']) $(`screen-${s}`).hidden = s !== name;
 	document.body.dataset.screen = name;
 	for (const el of document.querySelectorAll('.who-login')) el.textContent = S.login;
 	for (const el of document.querySelectorAll('.who-role')) el.textContent = S.role;
@@ -175,6 +179,9 @@ async function doLogin(ev) {
 	$('login-submit').disabled = true;
 	try {
 		const { data } = await api('POST', '/api/v1/login', { login, password });
+		// A temporary password: it was just typed, so the new-password form
+		// starts with it (the field is a password field; nothing keeps it).
+		if (data && data.must_change) $('pw-old').value = password;
 		startSession(data);
 	} catch (e) {
 		err.textContent = e.status === 401
@@ -203,9 +210,63 @@ function startSession(data) {
 	S.csrf = data.csrf;
 	S.login = data.login || '';
 	S.role = data.role || '';
+	// A password someone else chose: the server answers nothing else
+	// (403 password_change_required) until the agent chooses their own.
+	if (data.must_change) {
+		showPassword('');
+		return;
+	}
 	startLive();
 	const saved = Number(sessionStorage.getItem('kiosk.counter'));
 	chooseScreen(saved || null);
+}
+
+function showPassword(message) {
+	stopLive();
+	show('password');
+	const err = $('pw-error');
+	err.hidden = !message;
+	err.textContent = message || '';
+	$('pw-new').value = '';
+	$('pw-confirm').value = '';
+	($('pw-old').value ? $('pw-new') : $('pw-old')).focus();
+}
+
+async function doPassword(ev) {
+	ev.preventDefault();
+	const old = $('pw-old').value;
+	const neu = $('pw-new').value;
+	const err = $('pw-error');
+	const refuse = (msg, field) => {
+		err.textContent = msg;
+		err.hidden = false;
+		$(field).focus();
+	};
+	if (!old) return refuse('Saisissez votre mot de passe actuel.', 'pw-old');
+	if (neu.length < 8) return refuse('Le nouveau mot de passe doit avoir au moins 8 caractères.', 'pw-new');
+	if (neu === old) return refuse('Le nouveau mot de passe doit être différent de l\'actuel.', 'pw-new');
+	if (neu !== $('pw-confirm').value) return refuse('Les deux nouveaux mots de passe ne sont pas identiques.', 'pw-confirm');
+	$('pw-submit').disabled = true;
+	try {
+		await api('POST', '/api/v1/password', { old, new: neu });
+		$('pw-old').value = '';
+		$('pw-new').value = '';
+		$('pw-confirm').value = '';
+		err.hidden = true;
+		startSession({ csrf: S.csrf, login: S.login, role: S.role, must_change: false });
+	} catch (e) {
+		if (e.status === 401) return;       // the session is gone: the login screen is back
+		if (e.status === 403 && e.data && e.data.code === 'wrong_password') {
+			$('pw-old').value = '';
+			refuse('Mot de passe actuel incorrect.', 'pw-old');
+		} else if (e.status === 400) {
+			refuse('Ce mot de passe n\'est pas accepté : au moins 8 caractères, différent de l\'actuel.', 'pw-new');
+		} else {
+			refuse(e.message, 'pw-new');
+		}
+	} finally {
+		$('pw-submit').disabled = false;
+	}
 }
 
 // ------------------------------------------------------------------ counters
@@ -832,6 +893,7 @@ function stopLive() {
 
 function wire() {
 	$('login-form').addEventListener('submit', doLogin);
+	$('password-form').addEventListener('submit', doPassword);
 	for (const b of document.querySelectorAll('.js-logout')) b.addEventListener('click', logout);
 	$('btn-change').addEventListener('click', () => {
 		sessionStorage.removeItem('kiosk.counter');

@@ -32,8 +32,8 @@ new_secret(const char *prefix, char *out, size_t len)
 	sodium_memzero(raw, sizeof raw);
 }
 
-static int
-valid_name(const char *s)
+int
+desk_valid_name(const char *s)
 {
 	size_t i, n = strlen(s);
 
@@ -56,6 +56,7 @@ struct acct {
 	char user_role[16];         /* the user's role, read by user_tx */
 	int64_t expires_at;
 	struct cred *cred;
+	int must_change;            /* the user's flag, read by user_tx */
 };
 
 /* -- who holds a secret -------------------------------------------------------- */
@@ -102,7 +103,13 @@ static int
 user_tx(struct store *st, void *arg)
 {
 	struct acct *a = arg;
-	return store_user_get(st, a->login, a->pwhash, sizeof a->pwhash, a->user_role);
+	struct user_row u;
+	int rc = store_user_get(st, a->login, a->pwhash, sizeof a->pwhash, a->user_role);
+
+	if (rc != ST_OK || (rc = store_user_row(st, a->login, &u)) != ST_OK)
+		return rc;
+	a->must_change = u.must_change;
+	return ST_OK;
 }
 
 static int
@@ -123,12 +130,14 @@ session_tx(struct store *st, void *arg)
 
 int
 desk_login(struct desk *d, const char *login, const char *password, const char *client,
-    int64_t now, int ttl_s, char *role, char *secret, char *csrf, char *err, size_t errlen)
+    int64_t now, int ttl_s, char *role, int *must_change, char *secret, char *csrf, char *err,
+    size_t errlen)
 {
 	struct acct a = { .login = login, .client = client };
 	int rc;
 
 	role[0] = '\0';
+	*must_change = 0;
 	verb_init(&a.v, d, NULL, now, NULL, err, errlen);
 	rc = verb_read(&a.v, user_tx, &a);
 	if (rc != ST_OK && rc != ST_NOTFOUND)
@@ -142,6 +151,7 @@ desk_login(struct desk *d, const char *login, const char *password, const char *
 	if (crypto_pwhash_str_verify(a.pwhash, password, strlen(password)) != 0)
 		return verb_fail(&a.v, DK_DENIED, "wrong login or password");
 	snprintf(role, 16, "%s", a.user_role);
+	*must_change = a.must_change;
 	new_secret("", secret, 80);
 	new_secret("", csrf, 80);
 	secret_hash(secret, a.hash);
@@ -243,7 +253,7 @@ desk_user_add(struct desk *d, const struct desk_actor *who, const char *login, c
 	int rc;
 
 	verb_init(&a.v, d, who, now, NULL, err, errlen);
-	if (!valid_name(login))
+	if (!desk_valid_name(login))
 		return verb_fail(&a.v, DK_BAD, "login: 1 to 40 letters, digits, '-', '_' or '.'");
 	if (strcmp(role, "agent") && strcmp(role, "manager") && strcmp(role, "admin"))
 		return verb_fail(&a.v, DK_BAD, "role must be agent, manager or admin");
@@ -277,7 +287,7 @@ desk_device_add(struct desk *d, const struct desk_actor *who, const char *name, 
 
 	verb_init(&a.v, d, who, now, NULL, err, errlen);
 	/* The name travels in every signed slip: 1-16 of [A-Za-z0-9-]. */
-	if (!valid_name(name) || strlen(name) > 16 || strpbrk(name, "_."))
+	if (!desk_valid_name(name) || strlen(name) > 16 || strpbrk(name, "_."))
 		return verb_fail(&a.v, DK_BAD, "device name: 1 to 16 letters, digits or '-'");
 	new_secret("dk_", key, 80);
 	secret_hash(key, a.hash);

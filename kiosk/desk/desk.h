@@ -52,6 +52,7 @@ enum desk_rc {
 	DK_KEY_REUSED = -15,            /* the key was used for another request today (422) */
 	DK_NOT_CURRENT = -16,           /* the counter's called ticket is not the one the caller
 	                                   named: nothing was finished (409) */
+	DK_FORBIDDEN = -17,             /* the actor's role may not do this (403) */
 };
 
 struct desk;
@@ -277,9 +278,12 @@ int desk_totals(struct desk *d, const char *const *kinds, int nkinds, int64_t (*
 /* Who holds a bearer secret or session: DK_DENIED if nobody (valid) does. */
 int desk_identify(struct desk *d, const char *secret, int64_t now, struct cred *out, char *err,
     size_t errlen);
-/* Check a password and open a session (secret and csrf: 80 bytes each). */
+/* Check a password and open a session (secret and csrf: 80 bytes each).
+ * must_change: 1 when the user must choose a new password (desk/users.c)
+ * before anything else; the session is opened all the same, for that. */
 int desk_login(struct desk *d, const char *login, const char *password, const char *client,
-    int64_t now, int ttl_s, char *role, char *secret, char *csrf, char *err, size_t errlen);
+    int64_t now, int ttl_s, char *role, int *must_change /* OUT */, char *secret, char *csrf,
+    char *err, size_t errlen);
 /* A failed login, for the audit log. */
 int desk_login_failed(struct desk *d, const char *login, const char *client, int64_t now);
 /* Failed logins of `login` from `client` now wait delay_s before the next
@@ -366,5 +370,47 @@ int desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, c
  * Audited. DK_NOTFOUND: no active device of that name. */
 int desk_device_revoke(struct desk *d, const struct desk_actor *who, const char *name,
     int64_t now, char *err, size_t errlen);
+
+/* -- staff accounts (desk/users.c) ---------------------------------------------- */
+
+/*
+ * Who may change whom: an admin changes any account; a manager only agent
+ * accounts, and may give only the agent role; nobody else. Nobody disables
+ * or demotes the last active admin (DK_CONFLICT). The actor is read from
+ * the store in the verb's own transaction (its role as it is now). A
+ * password someone else chose (a new account, a reset) must be changed by
+ * its owner at the next login (must_change). Disabling an account or
+ * resetting its password deletes its sessions and tokens at once. Every
+ * change is audited with who, before, after and why; never a password.
+ */
+#define DESK_TEMP_PASSWORD 24       /* bytes for a temporary password, NUL included */
+#define DESK_PASSWORD_MIN 8         /* the password rules: 8 to 200 bytes */
+#define DESK_PASSWORD_MAX 200
+
+/* Every account, by login: a count, or DK_ERR. */
+int desk_users(struct desk *d, int64_t now, struct user_row *out, int max, char *err,
+    size_t errlen);
+/* A new account (must_change set). password NULL: a temporary one is made
+ * and returned in temp (else temp is ""). reason may be NULL. DK_BAD (login,
+ * role, password), DK_FORBIDDEN, DK_CONFLICT (the login exists). */
+int desk_user_create(struct desk *d, const struct desk_actor *who, const char *login,
+    const char *role, const char *password, const char *reason, int64_t now,
+    struct user_row *out, char *temp /* OUT: DESK_TEMP_PASSWORD */, char *err, size_t errlen);
+
+struct desk_user_change {
+	const char *role;           /* the new role, NULL: unchanged */
+	int active;                 /* 1 enable, 0 disable, -1 unchanged */
+	int reset;                  /* 1: a new temporary password (in temp) */
+	const char *reason;         /* why, NULL or "" if not given */
+};
+/* DK_NOTFOUND, DK_BAD, DK_FORBIDDEN, DK_CONFLICT (the last active admin). */
+int desk_user_change(struct desk *d, const struct desk_actor *who, const char *login,
+    const struct desk_user_change *c, int64_t now, struct user_row *out, char *temp,
+    char *err, size_t errlen);
+/* The user's own new password, the old one checked: must_change cleared.
+ * DK_DENIED: the old password is wrong; DK_BAD: the new one breaks the
+ * rules (or is the old one). */
+int desk_password_change(struct desk *d, const char *login, const char *old_pw,
+    const char *new_pw, int64_t now, char *err, size_t errlen);
 
 #endif

@@ -92,4 +92,8 @@ int desk_today_of(struct verb *v, const struct site_service *sv, struct service_
  * when none), else the site's weekly hours. ST_OK or ST_ERR. */
 int desk_hours_today(struct verb *v, struct site_hours *hours, struct closure_row *closure);
 
+/* 1 when s is a login or device name: 1 to 40 letters, digits, '-', '_' or
+ * '.' (desk/admin.c). */
+int desk_valid_name(const char *s);
+
 #endif

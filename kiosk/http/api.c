@@ -70,6 +70,7 @@ identify(struct api *a, const struct api_req *q, struct who *w, struct api_resp 
 	snprintf(w->role, sizeof w->role, "%s", c.role);
 	snprintf(w->csrf, sizeof w->csrf, "%s", c.csrf);
 	w->device = strcmp(c.kind, "device") == 0;
+	w->must_change = c.must_change;
 	w->level = !strcmp(w->role, "admin") ? 3 : !strcmp(w->role, "manager") ? 2 :
 	    !strcmp(w->role, "agent") ? 1 : 0;
 	return 1;
@@ -740,7 +741,7 @@ throttle_slot(struct api *a, const char *login, const char *addr, int64_t now, i
 }
 
 /* Seconds (lock taken here) before login may try again from addr; 0: now. */
-static int
+int
 throttle_wait(struct api *a, const char *login, const char *addr, int64_t now)
 {
 	struct login_fail *f;
@@ -754,7 +755,7 @@ throttle_wait(struct api *a, const char *login, const char *addr, int64_t now)
 }
 
 /* Count a failure: the delay it starts (0: none yet), and the count. */
-static int
+int
 throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, int *count)
 {
 	struct login_fail *f;
@@ -776,7 +777,7 @@ throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, i
 	return delay;
 }
 
-static void
+void
 throttle_clear(struct api *a, const char *login, const char *addr, int64_t now)
 {
 	struct login_fail *f;
@@ -794,7 +795,7 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 	char role[16], err[200], secret[80], csrf[80];
 	struct desk_events ev;
 	cJSON *j, *o;
-	int bad = 0, rc, wait, count;
+	int bad = 0, rc, wait, count, must_change;
 
 	if ((j = parse_body(q, r, 1)) == NULL)
 		return;
@@ -812,8 +813,8 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 		r->retry_after = wait;
 		goto out;
 	}
-	rc = desk_login(a->desk, login, pw, client, q->now, SESSION_TTL, role, secret, csrf, err,
-	    sizeof err);
+	rc = desk_login(a->desk, login, pw, client, q->now, SESSION_TTL, role, &must_change, secret,
+	    csrf, err, sizeof err);
 	if (rc == DK_DENIED) {
 		log_warnx("api: failed login for '%s' from %s", login, client);
 		desk_login_failed(a->desk, login, client, q->now);
@@ -835,8 +836,10 @@ post_login(struct api *a, const struct api_req *q, struct api_resp *r)
 	cJSON_AddStringToObject(o, "login", login);
 	cJSON_AddStringToObject(o, "role", role);
 	cJSON_AddStringToObject(o, "csrf", csrf);
+	cJSON_AddBoolToObject(o, "must_change", must_change);
 	reply(r, 200, o);
-	log_info("api: %s logged in from %s", login, client);
+	log_info("api: %s logged in from %s%s", login, client,
+	    must_change ? " (must choose a new password)" : "");
 out:
 	sodium_memzero(secret, sizeof secret);
 	cJSON_Delete(j);
@@ -855,6 +858,7 @@ get_session(const struct who *w, struct api_resp *r)
 	cJSON_AddStringToObject(o, "login", w->name);
 	cJSON_AddStringToObject(o, "role", w->role);
 	cJSON_AddStringToObject(o, "csrf", w->csrf);
+	cJSON_AddBoolToObject(o, "must_change", w->must_change);
 	reply(r, 200, o);
 }
 
@@ -992,7 +996,7 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	static const char *const get_or_post[] = { "/api/v1/health", "/api/v1/services",
 		"/api/v1/tickets", "/api/v1/board", "/api/v1/login", "/api/v1/counters",
-		"/api/v1/closures", "/api/v1/devices" };
+		"/api/v1/closures", "/api/v1/devices", "/api/v1/users", "/api/v1/password" };
 	struct who w;
 	const char *path = q->path;
 	size_t i;
@@ -1002,11 +1006,32 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		fail(r, 404, "not_found", "no route %s", path);
 		return;
 	}
-	if (identify(a, q, &w, r) < 0)
-		return;
+	if (identify(a, q, &w, r) < 0) {
+		/* A session cookie that no longer works (revoked: the account was
+		 * disabled or its password reset): the browser is told to drop it,
+		 * and it does not stand in the way of logging in again. */
+		if (!w.session || r->status != 401)
+			return;
+		if (!ROUTE("POST", "/api/v1/login")) {
+			snprintf(r->set_cookie, sizeof r->set_cookie,
+			    "kiosk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+			return;
+		}
+		free(r->body);
+		memset(r, 0, sizeof *r);
+		memset(&w, 0, sizeof w);
+	}
 	if (q->idem_key && strcmp(q->method, "GET") != 0 && !desk_request_key_valid(q->idem_key)) {
 		fail(r, 400, "bad_key", "the Idempotency-Key header must be 1 to 64 letters, digits, "
 		    "'_', '-', '.' or ':'");
+		return;
+	}
+	/* A password someone else chose: nothing but choosing one's own until
+	 * then (and logging out, and asking who one is). */
+	if (w.must_change && !ROUTE("POST", "/api/v1/password") &&
+	    !ROUTE("POST", "/api/v1/logout") && !ROUTE("GET", "/api/v1/session")) {
+		fail(r, 403, "password_change_required", "choose a new password first "
+		    "(POST /api/v1/password)");
 		return;
 	}
 	if (ROUTE("GET", "/api/v1/health"))
@@ -1043,6 +1068,11 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 	else if (ROUTE("GET", "/api/v1/devices") || ROUTE("POST", "/api/v1/devices") ||
 	    PREFIX("/api/v1/devices/"))
 		device_routes(a, q, &w, path + 15, r);
+	else if (ROUTE("GET", "/api/v1/users") || ROUTE("POST", "/api/v1/users") ||
+	    PREFIX("/api/v1/users/"))
+		user_routes(a, q, &w, path + 13, r);
+	else if (ROUTE("POST", "/api/v1/password"))
+		post_password(a, q, &w, r);
 	else if (PREFIX("/api/v1/services/"))
 		service_routes(a, q, &w, path + 17, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
@@ -1068,7 +1098,7 @@ api_stream_access(struct api *a, const struct api_req *q)
 		free(r.body);
 		return -1;
 	}
-	return w.level > 0;
+	return w.level > 0 && !w.must_change;
 }
 
 int

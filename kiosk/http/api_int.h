@@ -52,6 +52,7 @@ struct who {
 	char name[48];          /* login or device name */
 	char role[16];          /* agent, manager, admin, device */
 	char csrf[80];          /* session's CSRF token */
+	int must_change;        /* 1: the user must choose a new password first */
 };
 
 /* -- responses (api_json.c) -------------------------------------------------- */
@@ -158,6 +159,19 @@ void device_routes(struct api *a, const struct api_req *q, const struct who *w,
 /* PATCH /api/v1/counters/{n} (a counter's services and name). */
 void counter_patch(struct api *a, const struct api_req *q, const struct who *w, int n,
     struct api_resp *r);
+/* Failed passwords of (login, client address), api.c: the seconds to wait
+ * before the next try (0: now); count a failure (the seconds it now waits,
+ * *count the failures); forget them after a success. */
+int throttle_wait(struct api *a, const char *login, const char *addr, int64_t now);
+int throttle_fail(struct api *a, const char *login, const char *addr, int64_t now, int *count);
+void throttle_clear(struct api *a, const char *login, const char *addr, int64_t now);
+
+/* POST /api/v1/password (api_users.c). */
+void post_password(struct api *a, const struct api_req *q, const struct who *w,
+    struct api_resp *r);
+/* /api/v1/users (GET, POST) and /api/v1/users/{login} (PATCH) (api_users.c). */
+void user_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
 /* Today's closure or changed hours, and the next opening, into a site
  * object (site_json): "open", "opens" and "closes" become today's. Returns
  * whether the site is open now. */

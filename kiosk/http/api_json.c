@@ -85,7 +85,7 @@ desk_fail(struct api_resp *r, int rc, const char *err)
 		{ DK_DENIED, 401, "denied" }, { DK_BAD, 400, "bad_request" },
 		{ DK_HOLDER_REQUIRED, 400, "holder_required" }, { DK_BAD_HOLDER, 400, "bad_holder" },
 		{ DK_BAD_PREVIOUS, 400, "bad_previous" }, { DK_KEY_REUSED, 422, "key_reused" },
-		{ DK_NOT_CURRENT, 409, "not_current" },
+		{ DK_NOT_CURRENT, 409, "not_current" }, { DK_FORBIDDEN, 403, "forbidden" },
 	};
 	size_t i;
 

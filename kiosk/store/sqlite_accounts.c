@@ -209,7 +209,7 @@ store_user_put(struct store *st, const char *login, const char *role, const char
 {
 	return sq_exec(st, sq_bind(st, "INSERT INTO users (login, role, pwhash, created_at) "
 	    "VALUES (?,?,?,?) ON CONFLICT (login) DO UPDATE SET role = excluded.role, "
-	    "pwhash = excluded.pwhash, active = 1", "sssi", login, role, pwhash, now),
+	    "pwhash = excluded.pwhash, active = 1, must_change = 0", "sssi", login, role, pwhash, now),
 	    "cannot store the user");
 }
 
@@ -278,8 +278,8 @@ store_cred_put(struct store *st, const unsigned char hash[32], const char *kind,
 int
 store_cred_get(struct store *st, const unsigned char hash[32], int64_t now, struct cred *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT c.kind, c.owner, COALESCE(u.role, 'device'), c.csrf "
-	    "FROM credentials c "
+	sqlite3_stmt *s = sq_bind(st, "SELECT c.kind, c.owner, COALESCE(u.role, 'device'), c.csrf, "
+	    "COALESCE(u.must_change, 0) FROM credentials c "
 	    "LEFT JOIN users u ON u.login = c.owner AND c.kind != 'device' "
 	    "LEFT JOIN devices d ON d.name = c.owner AND c.kind = 'device' "
 	    "WHERE c.hash = ? AND (c.expires_at IS NULL OR c.expires_at > ?) "
@@ -293,6 +293,7 @@ store_cred_get(struct store *st, const unsigned char hash[32], int64_t now, stru
 	sq_text(s, 1, out->owner, sizeof out->owner);
 	sq_text(s, 2, out->role, sizeof out->role);
 	sq_text(s, 3, out->csrf, sizeof out->csrf);
+	out->must_change = sqlite3_column_int(s, 4);
 	sqlite3_reset(s);
 	return ST_OK;
 }

@@ -157,6 +157,7 @@ struct cred {
 	char owner[48];         /* device name or login */
 	char role[16];          /* agent, manager, admin; "device" for devices */
 	char csrf[80];          /* sessions only */
+	int must_change;        /* 1: the user must choose a new password first */
 };
 
 /* -- opening, transactions ----------------------------------------------- */
@@ -412,6 +413,28 @@ int store_user_put(struct store *st, const char *login, const char *role, const 
 /* An active user's password hash (crypto_pwhash_STRBYTES) and role (16). */
 int store_user_get(struct store *st, const char *login, char *pwhash, size_t hashlen, char *role);
 int store_device_put(struct store *st, const char *name, int64_t now);
+
+/* A staff account as the manager's page shows it (sqlite_users.c). */
+struct user_row {
+	char login[48];
+	char role[16];              /* agent, manager, admin */
+	int active;                 /* 0: disabled (cannot log in; no credential works) */
+	int must_change;            /* 1: must choose a new password at the next login */
+	int64_t created_at;         /* Unix seconds */
+};
+/* Any user (disabled ones too): ST_NOTFOUND if none. */
+int store_user_row(struct store *st, const char *login, struct user_row *out);
+/* Every user, by login: a count or ST_ERR. */
+int store_user_list(struct store *st, struct user_row *out, int max);
+/* A new user: ST_CONFLICT when the login exists (active or not). */
+int store_user_insert(struct store *st, const struct user_row *u, const char *pwhash);
+/* Role, active and must_change of u->login; the password too unless pwhash
+ * is NULL. ST_NOTFOUND if no such user. */
+int store_user_update(struct store *st, const struct user_row *u, const char *pwhash);
+/* Delete the user's sessions and bearer tokens: how many, or ST_ERR. */
+int store_user_creds_del(struct store *st, const char *login);
+/* Active admins: a count or ST_ERR. */
+int store_admins_active(struct store *st);
 
 /* What a kiosk's printer said last. */
 struct device_printer {
