@@ -16,10 +16,20 @@
 //     refusal);
 //   - one keyboard-only pass (Tab, arrows and Enter) that closes a service.
 
+import { spawnSync } from 'node:child_process';
 import {
-	run, makeSite, startServer, launch, newPage, apiCall, USERS,
-	assert, AXE, noPageErrors, until,
+	run, makeSite, startServer, launch, newPage, apiCall, USERS, KIOSK,
+	assert, AXE, noPageErrors,
 } from './lib.mjs';
+
+// An admin of this test's site, made before the server starts (it holds
+// the database's lock).
+const ADMIN = { login: 'ines', password: 'ines-test-pw-2026' };
+function addAdmin(site) {
+	const r = spawnSync(KIOSK, ['admin', '--db', site.db, 'user', 'add', ADMIN.login, '--role', 'admin'],
+		{ input: `${ADMIN.password}\n`, encoding: 'utf8', timeout: 30000 });
+	if (r.status !== 0) throw new Error(`admin user add: ${r.stderr}`);
+}
 
 async function axe(page, what) {
 	await page.addScriptTag({ path: AXE });
@@ -36,11 +46,11 @@ async function axe(page, what) {
 	assert(bad.length === 0, `${what}: ${bad.length} serious/critical axe violations: ${bad.map((v) => v.id).join(', ')}`);
 }
 
-async function manageLogin(page, srv, login) {
+async function manageLogin(page, srv, login, password) {
 	await page.goto(`${srv.base}/manage`);
 	await page.waitForSelector('#login:visible', { timeout: 10000 });
 	await page.fill('#login', login);
-	await page.fill('#password', USERS[login].password);
+	await page.fill('#password', password || USERS[login].password);
 	await page.click('#login-submit');
 }
 
@@ -68,6 +78,7 @@ const svc = (view, code) => view.services.find((s) => s.code === code);
 
 run('manage', async () => {
 	const site = makeSite();
+	addAdmin(site);
 	const srv = await startServer(site);
 	const browser = await launch();
 	const health = await apiCall(srv, 'GET', '/api/v1/health');
@@ -288,6 +299,10 @@ run('manage', async () => {
 	// --- Comptes (when this server has them) ------------------------------------------
 	const hasUsers = (await apiCall(srv, 'GET', '/api/v1/users', { token: site.tokens.sofia })).status === 200;
 	if (hasUsers) {
+		// A manager adds an agent: the temporary password is shown once.
+		assert(await page.locator('#users-body tr[data-login="marie"]').count() === 1, 'the accounts are listed');
+		assert(await page.locator('#us-role option[value="admin"]:not([disabled])').count() === 0, 'a manager is not offered the admin role');
+		assert(await page.locator('#users-body tr[data-login="ines"] button').count() === 0, 'a manager has no button on an admin');
 		n = await loads(page);
 		await page.fill('#us-login', 'nadia');
 		await page.click('#user-form button[type="submit"]');
@@ -297,15 +312,72 @@ run('manage', async () => {
 		await loaded(page, n);
 		r = await apiCall(srv, 'POST', '/api/v1/login', { body: { login: 'nadia', password: temp } });
 		assert(r.status === 200 && r.data.must_change === true, `the temporary password logs in, must change: ${r.status} ${JSON.stringify(r.data)}`);
-		assert(await page.locator('#us-role option[value="admin"]:not([disabled])').count() === 0, 'a manager is not offered the admin role');
+		// The same login again: the server's reason.
+		await page.fill('#us-login', 'nadia');
+		await page.click('#user-form button[type="submit"]');
+		assert(/409/.test(await msg(page, 'users', 'error')), 'an existing login is refused');
+		// Reset, after the confirmation: another temporary password.
+		n = await loads(page);
+		await page.click('#users-body tr[data-login="nadia"] button:has-text("Réinitialiser")');
+		await page.click('#dlg-ok');
+		await msg(page, 'users', 'ok');
+		await loaded(page, n);
+		const temp2 = (await page.textContent('#secret-user .secret-value')).trim();
+		assert(temp2 && temp2 !== temp, 'a new temporary password is shown');
+		r = await apiCall(srv, 'POST', '/api/v1/login', { body: { login: 'nadia', password: temp } });
+		assert(r.status === 401, `the old one no longer works: ${r.status}`);
+		// Disable, after the confirmation.
 		n = await loads(page);
 		await page.click('#users-body tr[data-login="nadia"] button:has-text("Désactiver")');
 		await page.click('#dlg-ok');
 		await msg(page, 'users', 'ok');
 		await loaded(page, n);
 		assert(/désactivé/.test(await page.textContent('#users-body tr[data-login="nadia"]')), 'nadia disabled');
-		r = await apiCall(srv, 'POST', '/api/v1/login', { body: { login: 'nadia', password: temp } });
-		assert(r.status === 401 || r.status === 403, `a disabled account cannot log in: ${r.status}`);
+		r = await apiCall(srv, 'POST', '/api/v1/login', { body: { login: 'nadia', password: temp2 } });
+		assert(r.status === 401, `a disabled account cannot log in: ${r.status}`);
+		r = await apiCall(srv, 'POST', '/api/v1/users', { token: site.tokens.sofia, body: { login: 'boss', role: 'admin' } });
+		assert(r.status === 403, `a manager cannot create an admin: ${r.status}`);
+
+		// An admin adds a manager; the manager's first login asks for a new
+		// password on the page, then goes on to the sections.
+		const adm = await newPage(browser, { width: 1366, height: 900 });
+		await manageLogin(adm, srv, ADMIN.login, ADMIN.password);
+		await adm.waitForSelector('#screen-manage:visible', { timeout: 10000 });
+		await loaded(adm, 0);
+		n = await loads(adm);
+		await adm.fill('#us-login', 'paul');
+		await adm.selectOption('#us-role', 'manager');
+		await adm.click('#user-form button[type="submit"]');
+		await msg(adm, 'users', 'ok');
+		await loaded(adm, n);
+		const ptemp = (await adm.textContent('#secret-user .secret-value')).trim();
+		// The admin changes marie's role from the table.
+		n = await loads(adm);
+		await adm.selectOption('#role-marie', 'manager');
+		await adm.click('#users-body tr[data-login="marie"] button:has-text("Changer le rôle")');
+		await msg(adm, 'users', 'ok');
+		await loaded(adm, n);
+		const us = await apiCall(srv, 'GET', '/api/v1/users', { token: site.tokens.sofia });
+		assert(us.data.users.find((u) => u.login === 'marie').role === 'manager', 'marie is a manager now');
+		r = await apiCall(srv, 'PATCH', '/api/v1/users/marie', { token: site.tokens.karim, body: { role: 'agent' } });
+		assert(r.status === 403, `an agent cannot change roles: ${r.status}`);
+		await apiCall(srv, 'PATCH', '/api/v1/users/marie', { token: site.tokens.sofia, body: { role: 'agent' } });
+
+		const pp = await newPage(browser, { width: 1366, height: 900 });
+		await manageLogin(pp, srv, 'paul', ptemp);
+		await pp.waitForSelector('#screen-password:visible', { timeout: 10000 });
+		assert(await pp.isHidden('#screen-manage'), 'no section before the new password');
+		await pp.fill('#pw-old', ptemp);
+		await pp.fill('#pw-new', 'paul-own-pw-2026');
+		await pp.fill('#pw-new2', 'paul-own-pw-2027');
+		await pp.click('#password-form button[type="submit"]');
+		await pp.waitForSelector('#pw-error:visible', { timeout: 3000 });
+		await pp.fill('#pw-new2', 'paul-own-pw-2026');
+		await pp.click('#password-form button[type="submit"]');
+		await pp.waitForSelector('#screen-manage:visible', { timeout: 10000 });
+		await loaded(pp, 0);
+		assert(await pp.locator('#today-body tr').count() === 5, 'the new manager sees the sections');
+		noPageErrors(adm, pp);
 	} else {
 		assert(await page.isVisible('#users-off'), 'no users route: the section says so');
 		console.log('manage: users not on this server yet: section checked as unavailable');
