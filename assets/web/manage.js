@@ -556,7 +556,8 @@ async function loadUsers() {
 				type: 'button', class: 'btn btn-small', onclick: () => toggleUser(u),
 			}, u.active === false ? `Réactiver ${u.login}` : `Désactiver ${u.login}`));
 			actions.append(el('button', {
-				type: 'button', class: 'btn btn-small', onclick: () => resetUser(u),
+				type: 'button', class: 'btn btn-small', 'aria-label': `Réinitialiser le mot de passe de ${u.login}`,
+				onclick: () => resetUser(u),
 			}, 'Réinitialiser le mot de passe'));
 			if (S.role === 'admin') {
 				actions.append(el('button', {
