@@ -152,6 +152,16 @@ void closure_routes(struct api *a, const struct api_req *q, const struct who *w,
 /* /api/v1/devices (GET, POST) and /api/v1/devices/{name}/revoke (POST). */
 void device_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
+/* -- notices (api_notices.c) -------------------------------------------------------- */
+
+/* /api/v1/notices (GET, POST) and /api/v1/notices/{id} (DELETE). */
+void notice_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+/* The notices shown today on `screen` (NOTICE_BOARD or NOTICE_KIOSK), in
+ * the public form [{"id":1,"text":{"fr":"...",...}}]: never who wrote
+ * them. An empty array when they cannot be read. */
+cJSON *notices_public_json(struct api *a, int64_t now, int screen);
+
 /* Today's closure and the next opening, into a site object (site_json). */
 void site_state_json(struct api *a, cJSON *site, int64_t now);
 
