@@ -3,7 +3,7 @@
 -- local days) on the screens of its mask; its texts, one per language, are
 -- in notice_texts. French is always there (the desk checks it).
 CREATE TABLE notices (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: a deleted id stays unknown (404)
     from_day TEXT NOT NULL,     -- first day shown, YYYY-MM-DD
     to_day TEXT NOT NULL,       -- last day shown, YYYY-MM-DD
     screens INTEGER NOT NULL,   -- 1: the board, 2: the kiosk, 3: both
