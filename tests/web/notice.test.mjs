@@ -8,7 +8,7 @@
 // NOTICE_SHOT=FILE.png saves the board with the notice.
 
 import {
-	run, makeSite, startServer, launch, newPage, apiCall, assert, noPageErrors, until,
+	run, makeSite, startServer, launch, newPage, apiCall, issue, counterOp, assert, noPageErrors,
 } from './lib.mjs';
 
 const KEY = () => `notice-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -22,6 +22,11 @@ run('notice', async () => {
 	await board.goto(`${srv.base}/board`);
 	await board.waitForFunction(() => document.body.dataset.link === 'open', null, { timeout: 10000 });
 	assert(await board.isHidden('#notice'), 'no banner without a notice');
+	// A call on the board, so the banner must share the screen with it.
+	await issue(srv, site, 'C');
+	const call = await counterOp(srv, site.tokens.karim, 6, 'call-next');
+	assert(call.status === 200, `call-next: ${call.status} ${JSON.stringify(call.data)}`);
+	await board.waitForFunction(() => document.body.dataset.calls === 'some', null, { timeout: 5000 });
 
 	// The site's day, from the server.
 	const b0 = await apiCall(srv, 'GET', '/api/v1/board');
@@ -70,6 +75,18 @@ run('notice', async () => {
 	// Readable from across the room: at least 40 px on a 1080p TV, bold.
 	assert(shown.px >= 40 && Number(shown.weight) >= 700, `large bold type, got ${shown.px}px ${shown.weight}`);
 	assert(shown.fits, 'the text fits in the banner');
+	// Everything still fits: the call above the waiting counts, the history
+	// inside its panel, nothing under the banner.
+	const layout = await board.evaluate(() => {
+		const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+		const last = [...document.querySelectorAll('#history li')].pop();
+		return {
+			banner: r('#notice').bottom, title: r('#now-title').top, counter: r('.now-counter').bottom,
+			hist: last ? last.getBoundingClientRect().bottom : 0, waiting: r('.waiting').top,
+		};
+	});
+	assert(layout.title >= layout.banner && layout.counter <= layout.waiting && layout.hist <= layout.waiting,
+		`the calls fit between the banner and the waiting counts: ${JSON.stringify(layout)}`);
 	assert(shown.notices.length === 1 && shown.notices[0].id === id, `the board has only the board's notice: ${JSON.stringify(shown.notices)}`);
 	assert(!/sofia/.test(JSON.stringify(shown.notices)) && !/Seulement/.test(shown.text), 'never who wrote it, nor the kiosk notice');
 	// The public answer has no author either.
@@ -81,6 +98,27 @@ run('notice', async () => {
 	await board.waitForFunction(() => document.getElementById('notice-text').lang === 'ar', null, { timeout: 20000 });
 	assert(await board.getAttribute('#notice-text', 'dir') === 'rtl', 'Arabic is right to left');
 	await board.waitForFunction(() => document.getElementById('notice-text').lang === 'en', null, { timeout: 20000 });
+
+	// A second one of 200 characters: they take turns (7 s a text: the
+	// long one comes fourth); it shrinks to fit on two lines rather than
+	// being cut.
+	const long = 'Travaux : '.padEnd(200, 'accès par la porte B. ');
+	const add2 = await apiCall(srv, 'POST', '/api/v1/notices', {
+		token: mgr, headers: { 'Idempotency-Key': KEY() },
+		body: { from: today, to: today, screens: ['board'], text: { fr: long } },
+	});
+	assert(add2.status === 201, `long notice: 201, got ${add2.status} ${JSON.stringify(add2.data)}`);
+	await board.waitForFunction((t) => document.getElementById('notice-text').textContent === t, long, { timeout: 35000 });
+	const fit = await board.evaluate(() => {
+		const el = document.getElementById('notice-text');
+		const cs = getComputedStyle(el);
+		return { px: parseFloat(cs.fontSize), fits: el.scrollHeight <= parseFloat(cs.maxHeight), count: document.getElementById('notice-count').textContent };
+	});
+	assert(fit.fits && fit.px >= 27, `the long notice fits, still large: ${JSON.stringify(fit)}`);
+	assert(fit.count === '2/2', `the banner says which of two: ${fit.count}`);
+	await board.waitForFunction((t) => document.getElementById('notice-text').textContent === t, fr, { timeout: 35000 });
+	const del2 = await apiCall(srv, 'DELETE', `/api/v1/notices/${add2.data.id}`, { token: mgr, headers: { 'Idempotency-Key': KEY() } });
+	assert(del2.status === 200, `delete the long one: ${del2.status}`);
 
 	// The manager's list has both, with who added them.
 	const list = await apiCall(srv, 'GET', '/api/v1/notices', { token: mgr });
