@@ -2,8 +2,7 @@
 // every screen of the console (login, counter choice, the counter with a
 // priority ticket, a slip verdict and the done dialog) and on the board
 // (with calls, with a manager's notice in French and Arabic, and with the
-// sound overlay shown). Fails on any "serious"
-// or "critical" violation.
+// sound overlay shown). Fails on any "serious" or "critical" violation.
 
 import {
 	run, makeSite, startServer, launch, newPage, issue, counterOp, apiCall,
