@@ -9,7 +9,8 @@
 # The default set is what docs/screens keeps: every screen in French,
 # Arabic, Tamil and Mandarin at 1080x1920 (the kiosk's portrait screen);
 # large text and high contrast; every screen at 1920x1080 and 800x480 in
-# French, the visit in Arabic and Tamil there too; the staff screens.
+# French, the visit in Arabic and Tamil there too; the staff screens; the
+# welcome screen with a manager's notice.
 # --all makes every screen for every language, mode and size (about 500
 # pictures; to look at, not to keep in git). Pictures are reduced to 64
 # colours (FULL_COLOUR=1 keeps them as drawn).
@@ -251,6 +252,28 @@ else
 	main_flow ar 800x480 large
 	staff 1080x1920
 fi
+# the manager's notice on the welcome screen, portrait and landscape: a
+# site of its own, so the other welcome screens stay without one
+d=$tmp/notice
+mkdir -p "$d"
+site_init "$d/q.db" assets/demo/site.ini
+device_add "$d/q.db" kiosk-1
+echo "$KEY" >"$d/key"
+user_add "$d/q.db" boss manager test-manager-pw
+serve_start notice "$d/q.db" --always-open
+echo "$SERVER_URL" >"$d/url"
+today=$(TZ=Europe/Paris date +%F)
+code=$(curl -s -o "$d/post.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
+	-H 'Content-Type: application/json' --data "{\"from\":\"$today\",\"to\":\"$today\",
+	\"screens\":[\"kiosk\"],\"text\":{\"fr\":\"Naturalisation : pas d'accueil cet après-midi\",
+	\"en\":\"Naturalisation: no reception this afternoon\"}}" "$SERVER_URL/api/v1/notices")
+[ "$code" = 201 ] || fail_soft "POST /api/v1/notices: $code $(cat "$d/post.json")"
+for size in 1080x1920 1920x1080; do
+	printf 'wait welcome\nscreenshot %s/kiosk-%s-fr-welcome-notice.png\n' "$OUT" "$size" \
+		>"$tmp/next.script"
+	run "notice-$size" notice "$size" "file:$tmp/notice-$size.bin"
+done
+
 # 64 colours are plenty for flat screens and keep docs/ light
 if command -v convert >/dev/null 2>&1 && [ -z "$FULL_COLOUR" ]; then
 	for f in "$OUT"/kiosk-*.png; do

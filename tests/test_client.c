@@ -207,6 +207,33 @@ test_services(struct client *c)
 	CHECK_INT(m->services[0].left_today, 50);
 	CHECK_INT(m->services[1].open, 0);
 	CHECK_INT(m->services[1].left_today, -1);        /* absent: unknown */
+	CHECK_INT(m->nnotices, 0);                       /* an older server: none */
+	client_menu_free(m);
+
+	/* Today's notices: kept in order, at most CLIENT_NOTICES, a notice
+	 * without a usable text dropped; its text in a language, else French,
+	 * else its first. */
+	script(200, "{\"site\":{\"id\":\"p\",\"name\":\"P\",\"open\":true},\"services\":[],"
+	    "\"notices\":[{\"id\":4,\"text\":{\"en\":\"No reception\",\"fr\":\"Pas d'accueil\","
+	    "\"ar\":\"\xd9\x84\xd8\xa7\",\"ta\":7}},{\"id\":5,\"text\":{\"uk\":\"\xd0\x9d\xd1\x96\"}},"
+	    "{\"id\":6,\"text\":{}},{\"id\":7,\"text\":{\"fr\":\"c\"}},{\"id\":8,\"text\":{\"fr\":\"d\"}},"
+	    "{\"id\":9,\"text\":{\"fr\":\"e\"}}]}", 0);
+	CHECK_INT(client_services(c, &m, err, sizeof err), CLIENT_OK);
+	REQUIRE(m != NULL);
+	CHECK_INT(m->nnotices, CLIENT_NOTICES);
+	CHECK_INT(m->notices[0].id, 4);
+	CHECK_INT(m->notices[0].ntexts, 3);              /* "ta":7 is not a text */
+	{
+		const char *l = NULL;
+		CHECK_STR(client_notice_text(&m->notices[0], "en", &l), "No reception");
+		CHECK_STR(l, "en");
+		CHECK_STR(client_notice_text(&m->notices[0], "ta", &l), "Pas d'accueil");
+		CHECK_STR(l, "fr");
+		CHECK_STR(client_notice_text(&m->notices[1], "fr", &l), "\xd0\x9d\xd1\x96");
+		CHECK_STR(l, "uk");                          /* no French: its first */
+	}
+	CHECK_INT(m->notices[2].id, 7);                  /* 6 had no text */
+	CHECK_INT(m->notices[3].id, 8);                  /* 9: past the limit */
 	client_menu_free(m);
 
 	script(200, "{\"services\":[]}", 0);

@@ -18,7 +18,8 @@
  * the priority question, the document keypad, every error screen and its recovery, and
  * an earlier attestation scanned with a keyboard-wedge QR scanner (a burst
  * told from a person's typing, kept for the visit, sent, refused by the
- * server without stopping anyone, forgotten at the end).
+ * server without stopping anyone, forgotten at the end), and the manager's
+ * notices on the welcome screen.
  * Runs from the top of the tree (it reads assets/po).
  */
 #include <ctype.h>
@@ -325,6 +326,39 @@ count_actions(struct fx *x, enum ui_act_kind kind, struct ui_action *last)
 	return n;
 }
 
+/* ---- the manager's notices on the welcome screen -------------------------------- */
+
+static const char NOTICE_FR[] = "Naturalisation : pas d'accueil cet après-midi";
+static const char NOTICE_AR[] = "التجنس: لا استقبال بعد الظهر";
+
+/* Notice i of m: French, English, Arabic, or (long) 200 characters in French only. */
+static void
+mk_notice(struct client_menu *m, int64_t id, int long_fr)
+{
+	struct client_notice *n;
+	int i;
+
+	m->notices = realloc(m->notices, (size_t)(m->nnotices + 1) * sizeof *m->notices);
+	REQUIRE(m->notices != NULL);
+	n = &m->notices[m->nnotices++];
+	memset(n, 0, sizeof *n);
+	n->id = id;
+	if (long_fr) {
+		n->ntexts = 1;
+		snprintf(n->texts[0].lang, sizeof n->texts[0].lang, "fr");
+		for (i = 0; i < 200; i++)      /* "Fermé. Fermé. ..." cut at 200 characters */
+			strcat(n->texts[0].text, (const char *[]){ "F", "e", "r", "m", "é", ".", " " }[i % 7]);
+		return;
+	}
+	n->ntexts = 3;
+	snprintf(n->texts[0].lang, sizeof n->texts[0].lang, "fr");
+	snprintf(n->texts[0].text, sizeof n->texts[0].text, "%s", NOTICE_FR);
+	snprintf(n->texts[1].lang, sizeof n->texts[1].lang, "ar");
+	snprintf(n->texts[1].text, sizeof n->texts[1].text, "%s", NOTICE_AR);
+	snprintf(n->texts[2].lang, sizeof n->texts[2].lang, "en");
+	snprintf(n->texts[2].text, sizeof n->texts[2].text, "Naturalisation: no reception this afternoon");
+}
+
 /* ---- frame invariants ---------------------------------------------------------- */
 
 static int
@@ -431,6 +465,70 @@ check_frame(struct fx *x, const char *label)
 		}
 	}
 	CHECK(bad == 0);
+}
+
+/*
+ * The manager's notices (GET /api/v1/services "notices") on the welcome
+ * screen: in French, with the translation of the language the screen cycles
+ * through (Arabic, right to left), French alone for a language the notice
+ * lacks; a long one and two at once keep every frame clean (shown or left
+ * out, never cut or overlapping) at every size; gone when the next menu has
+ * none; a changed notice repaints.
+ */
+static void
+test_notices(void)
+{
+	static const struct { int w, h; } sizes[] = { { 1080, 1920 }, { 1920, 1080 }, { 800, 480 } };
+	struct fx x;
+	struct client_menu *m;
+	char label[64];
+	size_t nl, s;
+	int i, ar = 0, fr_only = 0;
+
+	i18n_langs(&nl);
+	for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		fx_open(&x, sizes[s].w, sizes[s].h, 96, 1, 0);
+		CHECK(!ui_has_text(x.u, NOTICE_FR));
+		m = mk_menu(1, 0);
+		mk_notice(m, 7, 0);
+		ui_menu(x.u, m, x.now);
+		draw(&x);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+		if (sizes[s].h > 480)
+			CHECK(ui_has_text(x.u, NOTICE_FR));
+		snprintf(label, sizeof label, "notice %dx%d", sizes[s].w, sizes[s].h);
+		check_frame(&x, label);
+		/* every language the welcome screen cycles through, once */
+		for (i = 0; i < (int)nl + 1; i++) {
+			later(&x, 2600);
+			draw(&x);
+			check_frame(&x, label);
+			if (sizes[s].h > 480) {
+				ar |= ui_has_text(x.u, NOTICE_AR);
+				fr_only |= ui_has_text(x.u, NOTICE_FR) && !ui_has_text(x.u, NOTICE_AR) &&
+				    !ui_has_text(x.u, "no reception");
+				CHECK(ui_has_text(x.u, NOTICE_FR));
+			}
+		}
+		/* two, one of 200 characters */
+		m = mk_menu(1, 0);
+		mk_notice(m, 7, 0);
+		mk_notice(m, 8, 1);
+		ui_menu(x.u, m, x.now);
+		snprintf(label, sizeof label, "two notices %dx%d", sizes[s].w, sizes[s].h);
+		check_frame(&x, label);
+		if (sizes[s].w == 1080)
+			CHECK(ui_has_text(x.u, "Fermé. Fermé."));
+		/* the next menu has none: gone */
+		ui_menu(x.u, mk_menu(1, 0), x.now);
+		draw(&x);
+		CHECK(!ui_has_text(x.u, NOTICE_FR));
+		CHECK(!ui_has_text(x.u, "Fermé. Fermé."));
+		check_frame(&x, "no notice");
+		fx_close(&x);
+	}
+	CHECK(ar);
+	CHECK(fr_only);
 }
 
 /* ---- walking every screen ---------------------------------------------------- */
@@ -1746,6 +1844,7 @@ main(void)
 	test_holder_refused();
 	test_scan();
 	test_paint();
+	test_notices();
 
 	/* every screen: four languages, three sizes, two dpi; large text and
 	 * contrast at 96 dpi */

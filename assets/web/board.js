@@ -14,6 +14,7 @@ const FLASH_MS = 8000;          // how long a new call stays highlighted
 const GAP_MS = 400;             // silence between two announcements
 const STALE_MS = 120000;        // an announcement older than this is dropped
 const FREE_MS = 6000;           // "tickets are free" language rotation
+const NOTICE_MS = 7000;         // how long one translation of a notice stays
 
 // "Tickets are free, never pay", in the kiosk's languages, in their script.
 const FREE = [
@@ -39,6 +40,7 @@ const state = {
 	site: null,
 	calls: [],             // newest first, at most 5: {number, counter, counter_name, recall, at, event}
 	services: [],          // [{code, name:{fr,..}, waiting, left_today, open}]
+	notices: [],           // today's notices for the board: [{id, text:{fr,..}}]
 	skewMs: 0,             // server clock minus ours
 	offsetMin: null,       // the site's UTC offset, from the server's time
 	announced: 0,          // highest event number already announced
@@ -166,8 +168,12 @@ function dateFmt(timeZone) {
 }
 
 let clockTimer = null;
+let shownDay = '';
 function tick() {
 	const now = siteNow();
+	// A new day: other notices may start or end.
+	if (shownDay && now.date !== shownDay) refreshNotices();
+	shownDay = now.date;
 	$('clock-time').textContent = `${pad(now.h)}:${pad(now.m)}`;
 	$('clock-date').textContent = now.date;
 	// Sleep until the next minute starts, not a tick every second.
@@ -196,6 +202,74 @@ function rotateFree() {
 	void el.offsetWidth;
 	el.classList.add('enter');
 	freeIdx = (freeIdx + 1) % FREE.length;
+}
+
+// ---------------------------------------------------------------- notices
+
+// Languages written right to left (the kiosk's: core/i18n.c).
+const RTL = new Set(FREE.filter((f) => f.dir === 'rtl').map((f) => f.lang));
+
+let slides = [];        // {id, lang, text, i, of}: every translation of every notice
+let slideIdx = 0;
+let slideTimer = null;
+let noticesKey = '';
+
+function applyNotices(list) {
+	if (!Array.isArray(list)) return;
+	const key = JSON.stringify(list);
+	if (key === noticesKey) return;      // unchanged: the cycle goes on where it is
+	noticesKey = key;
+	state.notices = list;
+	slides = [];
+	list.forEach((n, i) => {
+		const t = (n && n.text) || {};
+		// French first, then the other languages as the server gave them.
+		const langs = Object.keys(t).sort((a, b) => (b === 'fr') - (a === 'fr'));
+		for (const lang of langs) {
+			if (typeof t[lang] === 'string' && t[lang]) slides.push({ id: n.id, lang, text: t[lang], i, of: list.length });
+		}
+	});
+	slideIdx = 0;
+	clearTimeout(slideTimer);
+	document.body.dataset.notices = slides.length ? 'some' : 'none';
+	$('notice').hidden = !slides.length;
+	if (slides.length) showSlide();
+	else $('notice-text').textContent = '';
+}
+
+function showSlide() {
+	const s = slides[slideIdx];
+	const el = $('notice-text');
+	el.textContent = s.text;
+	el.lang = s.lang;
+	el.dataset.id = String(s.id);
+	if (RTL.has(s.lang)) el.dir = 'rtl';
+	else el.removeAttribute('dir');
+	$('notice-count').textContent = s.of > 1 ? `${s.i + 1}/${s.of}` : '';
+	// Two lines at most: a long text shrinks rather than being cut. (The
+	// banner's max-height, not clientHeight: the glyphs of some scripts
+	// reach a few pixels beyond their line box.)
+	el.style.fontSize = '';
+	const cs = getComputedStyle(el);
+	const maxH = parseFloat(cs.maxHeight);
+	let vh = parseFloat(cs.fontSize) / (window.innerHeight / 100);
+	while (el.scrollHeight > maxH && vh > 2.5) {
+		vh -= 0.25;
+		el.style.fontSize = `${vh}vh`;
+	}
+	el.classList.remove('enter');
+	void el.offsetWidth;
+	el.classList.add('enter');
+	slideIdx = (slideIdx + 1) % slides.length;
+	if (slides.length > 1) slideTimer = setTimeout(showSlide, NOTICE_MS);
+}
+
+function refreshNotices() {
+	getJSON('/api/v1/board').then((b) => applyNotices(b.notices)).catch(() => {});
+}
+
+function onNotices(d) {
+	applyNotices(d.notices);
 }
 
 // ---------------------------------------------------------------- sound
@@ -345,6 +419,7 @@ async function resync() {
 	state.calls = [...newer, ...(Array.isArray(b.calls) ? b.calls : [])]
 		.sort((x, y) => (y.event || 0) - (x.event || 0)).slice(0, 5);
 	if (Array.isArray(b.services)) state.services = b.services.map((s) => ({ ...s }));
+	applyNotices(b.notices);
 	// Calls made while we were away are shown, not announced afterwards.
 	if (last > state.announced) state.announced = last;
 	if (last > state.lastEvent) state.lastEvent = last;
@@ -390,14 +465,17 @@ function main() {
 	probeAutoplay();
 	const link = new LiveLink({
 		url: '/api/v1/events',
-		handlers: { call: onCall, counts: onCounts },
+		handlers: { call: onCall, counts: onCounts, notices: onNotices },
 		resync,
 		probe,
 		onState: setConn,
 	});
 	setConn('connecting');
 	link.start();
-	window.__board = { get link() { return link.state; } };
+	window.__board = {
+		get link() { return link.state; },
+		get notices() { return state.notices.map((n) => ({ ...n })); },
+	};
 }
 
 main();

@@ -15,10 +15,10 @@
 // torn down and reopened, which resyncs. The server may also send a
 // `resync` event when it had to skip events for a slow client.
 
-const EVENT_TYPES = ['call', 'counts', 'counter', 'alert'];
+const EVENT_TYPES = ['call', 'counts', 'counter', 'alert', 'notices'];
 
 export class LiveLink {
-	// url: the SSE URL. handlers: {call, counts, counter, alert}(data, id).
+	// url: the SSE URL. handlers: {call, counts, counter, alert, notices}(data, id).
 	// resync: async () => latest event number known to the server (or 0).
 	// probe: async () => latest event number (throws when unreachable).
 	// onState(state): 'connecting' | 'open' | 'lost'.

@@ -408,7 +408,60 @@ client_menu_free(struct client_menu *m)
 	for (i = 0; i < m->nservices; i++)
 		free(m->services[i].names);
 	free(m->services);
+	free(m->notices);
 	free(m);
+}
+
+const char *
+client_notice_text(const struct client_notice *n, const char *lang, const char **text_lang)
+{
+	const struct client_notice_text *t = NULL;
+	int i;
+
+	for (i = 0; lang && !t && i < n->ntexts; i++)
+		if (!strcmp(n->texts[i].lang, lang))
+			t = &n->texts[i];
+	for (i = 0; !t && i < n->ntexts; i++)
+		if (!strcmp(n->texts[i].lang, "fr"))
+			t = &n->texts[i];
+	if (!t && n->ntexts > 0)
+		t = &n->texts[0];
+	if (text_lang)
+		*text_lang = t ? t->lang : "fr";
+	return t ? t->text : NULL;
+}
+
+/* "notices":[{"id":1,"text":{"fr":"...",...}}] (absent from an older server). */
+static int
+parse_notices(const cJSON *arr, struct client_menu *m)
+{
+	const cJSON *v, *t;
+	int n = cJSON_GetArraySize(arr);
+
+	if (!cJSON_IsArray(arr) || n == 0)
+		return 0;
+	if ((m->notices = calloc((size_t)(n < CLIENT_NOTICES ? n : CLIENT_NOTICES),
+	    sizeof *m->notices)) == NULL)
+		return -1;
+	cJSON_ArrayForEach(v, arr) {
+		struct client_notice *x = &m->notices[m->nnotices];
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(v, "id");
+		if (m->nnotices == CLIENT_NOTICES)
+			break;
+		x->id = cJSON_IsNumber(id) ? (int64_t)id->valuedouble : 0;
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(v, "text")) {
+			struct client_notice_text *y = &x->texts[x->ntexts];
+			if (!cJSON_IsString(t) || t->string == NULL || !*t->valuestring ||
+			    x->ntexts == CLIENT_NOTICE_LANGS)
+				continue;
+			str_copy_utf8(y->lang, sizeof y->lang, t->string);
+			str_copy_utf8(y->text, sizeof y->text, t->valuestring);
+			x->ntexts++;
+		}
+		if (x->ntexts > 0)
+			m->nnotices++;
+	}
+	return 0;
 }
 
 const char *
@@ -501,6 +554,8 @@ client_services(struct client *c, struct client_menu **out, char *err, size_t er
 		s->open = jbool(v, "open");
 		s->bind_holder = jbool(v, "bind_holder");
 	}
+	if (parse_notices(cJSON_GetObjectItemCaseSensitive(j, "notices"), m) < 0)
+		goto oom;
 	*out = m;
 	m = NULL;
 	goto out;

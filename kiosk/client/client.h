@@ -76,11 +76,26 @@ struct client_site {
 	char next_opens[8]; /* at what time, "08:30" */
 };
 
+/* A manager's notice for the kiosk, shown today (docs/API.md "notices"). */
+#define CLIENT_NOTICES 4        /* notices kept from one answer (the rest are dropped) */
+#define CLIENT_NOTICE_LANGS 20  /* translations kept of one notice */
+struct client_notice_text {
+	char lang[16];              /* language code, "fr", "fa-AF" */
+	char text[804];             /* at most 200 characters (UTF-8) */
+};
+struct client_notice {
+	int64_t id;                 /* the server's notice id */
+	int ntexts;                 /* entries in texts */
+	struct client_notice_text texts[CLIENT_NOTICE_LANGS]; /* French first when given */
+};
+
 /* The kiosk's menu: what GET /api/v1/services said. */
 struct client_menu {
 	struct client_site site;          /* the site */
 	struct client_service *services;  /* services, in the server's order */
 	int nservices;                    /* entries in services */
+	struct client_notice *notices;    /* today's notices for the kiosk (NULL when none) */
+	int nnotices;                     /* entries in notices */
 };
 
 void client_menu_free(struct client_menu *m);   /* NULL is harmless */
@@ -88,6 +103,12 @@ void client_menu_free(struct client_menu *m);   /* NULL is harmless */
 /* The name of a service in lang, else its French name, else its code.
  * Never NULL. */
 const char *client_service_name(const struct client_service *s, const char *lang);
+
+/* The text of a notice in lang, else in French, else its first; the
+ * language of what is returned in *text_lang (may be NULL). NULL when the
+ * notice has no text. */
+const char *client_notice_text(const struct client_notice *n, const char *lang,
+    const char **text_lang /* OUT */);
 
 /* ---- tickets ---------------------------------------------------------- */
 

@@ -107,6 +107,7 @@ enum desk_event_kind {
 	DE_COUNTS,                  /* waiting counts changed */
 	DE_COUNTER,                 /* a counter opened, paused or closed (staff) */
 	DE_ALERT,                   /* a new abuse alert (staff) */
+	DE_NOTICES,                 /* a notice was added or deleted: boards show today's again */
 };
 
 struct desk_event {
@@ -362,6 +363,24 @@ struct desk_site_state {
 };
 int desk_site_state(struct desk *d, int64_t now, struct desk_site_state *out, char *err,
     size_t errlen);
+
+/* Notices for the board and the kiosk (desk/notices.c). Add checks `in`:
+ * days YYYY-MM-DD, from <= to, to not before today (the site's day);
+ * screens NOTICE_BOARD and/or NOTICE_KIOSK; texts in the kiosk's languages
+ * (core/i18n.h; an alias such as "fa" becomes "fa-AF"), French required,
+ * each 1 to NOTICE_TEXT_CHARS characters of one-line valid UTF-8, no
+ * language twice. DK_BAD with the reason otherwise. *out is the notice as
+ * kept (id set, French first). Add and delete are audited (who, before,
+ * after) and publish DE_NOTICES. Delete: DK_NOTFOUND when no such id. */
+int desk_notice_add(struct desk *d, const struct desk_actor *who, const struct notice_row *in,
+    int64_t now, struct notice_row *out, struct desk_events *ev, char *err, size_t errlen);
+int desk_notice_delete(struct desk *d, const struct desk_actor *who, int64_t id, int64_t now,
+    struct notice_row *out /* the notice removed */, struct desk_events *ev, char *err,
+    size_t errlen);
+/* screens 0: every notice not yet ended (staff); else the notices shown
+ * today on one of those screens. A count, or DK_ERR. */
+int desk_notices(struct desk *d, int64_t now, int screens, struct notice_row *out, int max,
+    char *err, size_t errlen);
 
 /* Every kiosk (revoked ones too), by name: a count, or DK_ERR. */
 int desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, char *err,

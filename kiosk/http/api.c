@@ -144,6 +144,7 @@ get_services(struct api *a, const struct api_req *q, struct api_resp *r)
 	cJSON_AddItemToObject(j, "site", site_json(a->site, q->now));
 	open = site_state_json(a, cJSON_GetObjectItemCaseSensitive(j, "site"), q->now);
 	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, n, open, SF_FULL));
+	cJSON_AddItemToObject(j, "notices", notices_public_json(a, q->now, NOTICE_KIOSK));
 	reply(r, 200, j);
 }
 
@@ -630,6 +631,7 @@ get_board(struct api *a, const struct api_req *q, struct api_resp *r)
 		cJSON_AddItemToArray(arr, o);
 	}
 	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, k, 0, SF_BOARD));
+	cJSON_AddItemToObject(j, "notices", notices_public_json(a, q->now, NOTICE_BOARD));
 	reply(r, 200, j);
 }
 
@@ -996,7 +998,8 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 {
 	static const char *const get_or_post[] = { "/api/v1/health", "/api/v1/services",
 		"/api/v1/tickets", "/api/v1/board", "/api/v1/login", "/api/v1/counters",
-		"/api/v1/closures", "/api/v1/devices", "/api/v1/users", "/api/v1/password" };
+		"/api/v1/closures", "/api/v1/devices", "/api/v1/users", "/api/v1/password",
+		"/api/v1/notices" };
 	struct who w;
 	const char *path = q->path;
 	size_t i;
@@ -1073,6 +1076,9 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		user_routes(a, q, &w, path + 13, r);
 	else if (ROUTE("POST", "/api/v1/password"))
 		post_password(a, q, &w, r);
+	else if (ROUTE("GET", "/api/v1/notices") || ROUTE("POST", "/api/v1/notices") ||
+	    PREFIX("/api/v1/notices/"))
+		notice_routes(a, q, &w, path + 15, r);
 	else if (PREFIX("/api/v1/services/"))
 		service_routes(a, q, &w, path + 17, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))

@@ -73,6 +73,12 @@ publish(struct api *a, const struct desk_events *ev, int64_t now)
 		case DE_ALERT:
 			publish_json(a, "alert", alert_json(&e->alert), 1);
 			break;
+		case DE_NOTICES:
+			/* The boards' notices of today, whole: a board replaces its own. */
+			j = cJSON_CreateObject();
+			cJSON_AddItemToObject(j, "notices", notices_public_json(a, now, NOTICE_BOARD));
+			publish_json(a, "notices", j, 0);
+			break;
 		}
 	}
 }

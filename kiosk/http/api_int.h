@@ -177,4 +177,14 @@ void user_routes(struct api *a, const struct api_req *q, const struct who *w,
  * whether the site is open now. */
 int site_state_json(struct api *a, cJSON *site, int64_t now);
 
+/* -- notices (api_notices.c) -------------------------------------------------------- */
+
+/* /api/v1/notices (GET, POST) and /api/v1/notices/{id} (DELETE). */
+void notice_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+/* The notices shown today on `screen` (NOTICE_BOARD or NOTICE_KIOSK), in
+ * the public form [{"id":1,"text":{"fr":"...",...}}]: never who wrote
+ * them. An empty array when they cannot be read. */
+cJSON *notices_public_json(struct api *a, int64_t now, int screen);
+
 #endif

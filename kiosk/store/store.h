@@ -365,6 +365,35 @@ int store_device_list(struct store *st, struct device_row *out, int max);
 /* Mark an active device revoked and delete its keys: ST_NOTFOUND if none. */
 int store_device_revoke(struct store *st, const char *name);
 
+/* A notice for the board and the kiosk (db/011_notices.sql,
+ * store/sqlite_notices.c). */
+#define NOTICE_BOARD 1              /* screens: the waiting-room board */
+#define NOTICE_KIOSK 2              /* screens: the kiosk's home screen */
+#define NOTICE_MAX_TEXTS 20         /* languages of one notice (the kiosk has 15) */
+#define NOTICE_TEXT_CHARS 200       /* characters of one text */
+struct notice_text {
+	char lang[12];                          /* the kiosk's language code: "fr", "fa-AF" */
+	char text[NOTICE_TEXT_CHARS * 4 + 1];   /* UTF-8 */
+};
+struct notice_row {
+	int64_t id;
+	char from[11];              /* first day shown, YYYY-MM-DD (site's local day) */
+	char to[11];                /* last day shown */
+	int screens;                /* NOTICE_BOARD | NOTICE_KIOSK */
+	int ntexts;                 /* entries in texts */
+	struct notice_text texts[NOTICE_MAX_TEXTS];  /* French first, then by code */
+	char by[48];                /* who added it (staff only) */
+	int64_t at;                 /* when */
+};
+int store_notice_add(struct store *st, struct notice_row *n /* id set */);
+int store_notice_get(struct store *st, int64_t id, struct notice_row *out);
+int store_notice_del(struct store *st, int64_t id);           /* ST_NOTFOUND if none */
+/* Notices not ended on `day` (to >= day), by first day; with `screens`
+ * non-zero, only those shown on `day` on one of those screens. A count or
+ * ST_ERR. */
+int store_notice_list(struct store *st, const char *day, int screens, struct notice_row *out,
+    int max);
+
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail);

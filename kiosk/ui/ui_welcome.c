@@ -1,7 +1,7 @@
 /*
  * ui_welcome: the rest screens a visit starts from: loading (before the
- * first menu), welcome (touch to start, cycling through the languages) and
- * the language screen.
+ * first menu), welcome (touch to start, cycling through the languages, and
+ * the manager's notices of the day) and the language screen.
  *
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
  * writes only the frame (and keeps the page within the pages there are);
@@ -77,6 +77,68 @@ notice(struct ui *u, struct rect a, int ps, int tw, const struct lang *cl)
 		    text_is_rtl(NULL, flang) ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT, C_ON_TINT);
 }
 
+/* The manager's notices of today (GET /api/v1/services "notices"): each in
+ * French, then in the language the screen cycles through when the notice
+ * has it (else French alone). At most MNOTICES. */
+#define MNOTICES 2
+
+/* Height of notice n tw wide: French plus its tallest translation, so the
+ * screen does not jump as the languages cycle. */
+static int
+mnotice_h(struct ui *u, int tw, const struct client_notice *n)
+{
+	const char *f = client_notice_text(n, "fr", NULL);
+	int i, most = 0;
+
+	for (i = 0; i < n->ntexts; i++)
+		if (n->texts[i].text != f)
+			most = imax(most, kit_para_h(u, tw, n->texts[i].text, n->texts[i].lang,
+			    u->m.fb, 0));
+	return kit_para_h(u, tw, f, "fr", u->m.fb, TEXT_BOLD) + most + 2 * u->m.gap;
+}
+
+static void
+mnotice(struct ui *u, struct rect a, int ps, int tw, const struct client_notice *n,
+    const struct lang *cl)
+{
+	struct metrics *m = &u->m;
+	const char *tl, *f = client_notice_text(n, "fr", NULL);
+	const char *t = client_notice_text(n, cl->code, &tl);
+	int ty = a.y + m->gap, tx = a.x + ps + 2 * m->gap;
+
+	kit_fill(u, a, C_DANGER_BG, m->radius);
+	kit_stroke(u, a, C_DANGER, m->radius, m->border);
+	kit_picto(u, P_WARNING, mkrect(a.x + m->gap, a.y + (a.h - ps) / 2, ps, ps), C_DANGER,
+	    C_DANGER_BG);
+	ty += kit_para(u, tx, ty, tw, f, "fr", m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ON_DANGER_BG);
+	if (t != f)
+		kit_para(u, tx, ty, tw, t, tl, m->fb, 0,
+		    text_is_rtl(NULL, tl) ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT, C_ON_DANGER_BG);
+	kit_say(u, "fr", f);
+}
+
+/* The notices from y in the column c, leaving `keep` pixels below them
+ * for the start panel: those that fit (a small window may show fewer;
+ * the site's own information stays at the desk). Returns the new y. */
+static int
+mnotices(struct ui *u, struct rect c, int y, int keep, const struct lang *cl)
+{
+	struct metrics *m = &u->m;
+	int i, h, ps = (int)(10 * m->mm), tw = c.w - ps - 3 * m->gap;
+
+	for (i = 0; u->menu && i < u->menu->nnotices && i < MNOTICES; i++) {
+		const struct client_notice *n = &u->menu->notices[i];
+		if (client_notice_text(n, "fr", NULL) == NULL)
+			continue;
+		h = imax(mnotice_h(u, tw, n), ps + 2 * m->gap);
+		if (y + h + m->pad + keep > c.y + c.h)
+			break;
+		mnotice(u, mkrect(c.x, y, c.w, h), ps, tw, n, cl);
+		y += h + m->pad;
+	}
+	return y;
+}
+
 /* Tickets left per service, from y in the column a (when they all fit). */
 static void
 counts(struct ui *u, struct rect a, int y)
@@ -146,6 +208,9 @@ scr_welcome(struct ui *u)
 	/* the free-ticket notice, in French and in the language shown above it */
 	tw = left.w - ps - 3 * m->gap;
 	nh = imax(notice_h(u, tw, f), ps + 2 * m->gap);
+	/* the manager's notices first, where they cannot be missed */
+	y = mnotices(u, landscape ? left : mkrect(b.x, b.y, b.w, b.h * 62 / 100), y,
+	    imax(m->tgt * 2, kit_lineh(u, m->ft) * 2 + 2 * m->gap), cl);
 	/* the big start panel takes what is left, within reason */
 	h = (landscape ? left.y + left.h : b.y + b.h * 62 / 100) - y - nh - m->pad;
 	h = imin(h, b.h * 55 / 100);

@@ -54,6 +54,17 @@ menus_differ(const struct client_menu *a, const struct client_menu *b)
 	    strcmp(a->site.opens, b->site.opens) || strcmp(a->site.closes, b->site.closes) ||
 	    a->nservices != b->nservices)
 		return 1;
+	if (a->nnotices != b->nnotices)
+		return 1;
+	for (i = 0; i < a->nnotices; i++) {
+		const struct client_notice *x = &a->notices[i], *y = &b->notices[i];
+		if (x->id != y->id || x->ntexts != y->ntexts)
+			return 1;
+		for (j = 0; j < x->ntexts; j++)
+			if (strcmp(x->texts[j].lang, y->texts[j].lang) ||
+			    strcmp(x->texts[j].text, y->texts[j].text))
+				return 1;
+	}
 	for (i = 0; i < a->nservices; i++) {
 		const struct client_service *x = &a->services[i], *y = &b->services[i];
 		if (strcmp(x->code, y->code) || x->left_today != y->left_today || x->open != y->open ||

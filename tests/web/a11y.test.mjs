@@ -1,11 +1,11 @@
 // a11y.test.mjs: axe-core (from node_modules, injected into the page) on
 // every screen of the console (login, counter choice, the counter with a
 // priority ticket, a slip verdict and the done dialog) and on the board
-// (with calls, and with the sound overlay shown). Fails on any "serious"
-// or "critical" violation.
+// (with calls, with a manager's notice in French and Arabic, and with the
+// sound overlay shown). Fails on any "serious" or "critical" violation.
 
 import {
-	run, makeSite, startServer, launch, newPage, issue, counterOp,
+	run, makeSite, startServer, launch, newPage, issue, counterOp, apiCall,
 	consoleLogin, assert, AXE, noPageErrors, chooseCounter,
 } from './lib.mjs';
 
@@ -71,6 +71,17 @@ run('a11y', async () => {
 	minor += await axe(board, 'board (flashing a call)');
 	await board.waitForFunction(() => !document.getElementById('now').classList.contains('flash'), null, { timeout: 15000 });
 	minor += await axe(board, 'board');
+	// A manager's notice in the banner, in French and in Arabic (right to left).
+	const today = String((await apiCall(srv, 'GET', '/api/v1/board')).data.time).slice(0, 10);
+	const n = await apiCall(srv, 'POST', '/api/v1/notices', {
+		token: site.tokens.sofia,
+		body: { from: today, to: today, screens: ['board'], text: { fr: "Pas d'accueil cet après-midi", ar: 'لا استقبال بعد الظهر' } },
+	});
+	assert(n.status === 201, `POST /api/v1/notices: ${n.status} ${JSON.stringify(n.data)}`);
+	await board.waitForSelector('#notice:visible', { timeout: 5000 });
+	minor += await axe(board, 'board with a notice');
+	await board.waitForFunction(() => document.getElementById('notice-text').lang === 'ar', null, { timeout: 15000 });
+	minor += await axe(board, 'board with a notice in Arabic');
 
 	// The sound overlay, in a browser that blocks autoplay.
 	const { chromium } = await import('playwright-core');

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
 	ROOT, run, makeSite, startServer, launch, newPage, issue, counterOp,
-	consoleLogin, chooseCounter, until,
+	consoleLogin, chooseCounter, until, apiCall,
 } from './lib.mjs';
 
 const out = path.resolve(process.argv[2] || path.join(ROOT, 'docs', 'screens'));
@@ -61,5 +61,19 @@ run('screens', async () => {
 
 	await con.screenshot({ path: path.join(out, 'console.png') });
 	await board.screenshot({ path: path.join(out, 'board.png') });
-	console.log(`wrote ${path.join(out, 'console.png')}, board.png and board-empty.png`);
+
+	// The same board with a manager's notice, in French (its first turn).
+	const today = String((await apiCall(srv, 'GET', '/api/v1/board')).data.time).slice(0, 10);
+	const r = await apiCall(srv, 'POST', '/api/v1/notices', {
+		token: site.tokens.sofia,
+		body: {
+			from: today, to: today, screens: ['board'],
+			text: { fr: "Naturalisation : pas d'accueil cet après-midi", en: 'Naturalisation: no reception this afternoon' },
+		},
+	});
+	if (r.status !== 201) throw new Error(`POST /api/v1/notices: ${r.status} ${JSON.stringify(r.data)}`);
+	await board.waitForSelector('#notice:visible', { timeout: 5000 });
+	await board.waitForFunction(() => document.getElementById('notice-text').getAnimations().length === 0, null, { timeout: 5000 });
+	await board.screenshot({ path: path.join(out, 'board-notice.png') });
+	console.log(`wrote ${path.join(out, 'console.png')}, board.png, board-notice.png and board-empty.png`);
 });
