@@ -285,8 +285,25 @@ run('manage', async () => {
 		await loaded(page, n);
 		assert(await page.locator('#notices-body tr').count() === 1, 'the notice is listed');
 		await board.waitForFunction(() => document.body.textContent.includes('pas d\'accueil cet après-midi'), null, { timeout: 5000 });
+		const kn = (await kioskView(srv, site)).notices || [];
+		assert(kn.some((x) => x.text.fr.includes('pas d\'accueil') && x.text.en.startsWith('Naturalisation: no')),
+			`the kiosk gets the notice in French and English: ${JSON.stringify(kn)}`);
+		// A board-only notice is not the kiosk's.
 		n = await loads(page);
-		await page.click('#notices-body tr button');
+		await page.fill('#nt-fr', 'Écran du hall seulement');
+		await page.uncheck('#nt-kiosk');
+		await page.click('#notice-form button[type="submit"]');
+		await msg(page, 'notices', 'ok');
+		await loaded(page, n);
+		assert(!((await kioskView(srv, site)).notices || []).some((x) => x.text.fr.includes('hall seulement')), 'a board-only notice is not on the kiosk');
+		await page.check('#nt-kiosk');
+		// No French text: refused by the page, nothing sent.
+		await page.click('#notice-form button[type="submit"]');
+		assert(/français est obligatoire/.test(await msg(page, 'notices', 'error')), 'French is required');
+		assert(await page.locator('#notices-body tr').count() === 2, 'two notices listed');
+		// The first one goes, after the confirmation.
+		n = await loads(page);
+		await page.click('#notices-body tr:first-child button');
 		await page.click('#dlg-ok');
 		await msg(page, 'notices', 'ok');
 		await loaded(page, n);
