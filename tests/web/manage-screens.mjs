@@ -103,6 +103,9 @@ run('manage-screens', async () => {
 	await shot(page, 'sec-calendar', 'manage-calendar.png');
 
 	await page.click('#notice-form summary').catch(() => {});
+	await page.fill('#nt-fr', 'Travaux : entrée par la porte B');
+	await page.fill('#nt-en', 'Building works: please use door B');
+	await page.fill('#nt-ar', 'أشغال: يرجى استخدام الباب B');
 	await shot(page, 'sec-notices', 'manage-notices.png');
 
 	if (hasUsers) {
@@ -137,9 +140,13 @@ run('manage-screens', async () => {
 	console.log(`wrote ${out}/manage*.png`);
 });
 
-// One section, scrolled into view, its own box only.
+// One section, its own box only. In a window tall enough for any section,
+// so that the sticky header never covers its top.
 async function shot(page, id, file) {
+	const vp = page.viewportSize();
+	await page.setViewportSize({ width: vp.width, height: 2000 });
 	const loc = page.locator(`#${id}`);
 	await loc.scrollIntoViewIfNeeded();
 	await loc.screenshot({ path: path.join(out, file) });
+	await page.setViewportSize(vp);
 }
