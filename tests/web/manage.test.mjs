@@ -11,7 +11,14 @@
 //     from the page (after a confirmation): its next ticket gets 401;
 //   - add a closure for today: the kiosk's view says closed and
 //     site.next_opening moves on; delete it: open again;
-//   - notices, accounts and counters, when this server has their routes;
+//   - changed hours on a day ahead; bad input gets the server's reason;
+//   - notices: on the board at once and in the kiosk's view; delete;
+//   - accounts: add (temporary password once), reset, disable; an admin
+//     adds a manager, whose first login asks for a new password; a manager
+//     cannot create an admin;
+//   - counters: services in order and name;
+//   - every write the page sent carried JSON, X-CSRF-Token and an
+//     Idempotency-Key;
 //   - axe-core: no serious or critical violation (login, page, dialog,
 //     refusal);
 //   - one keyboard-only pass (Tab, arrows and Enter) that closes a service.
@@ -104,6 +111,11 @@ run('manage', async () => {
 
 	// --- a manager ----------------------------------------------------------------
 	const page = await newPage(browser, { width: 1366, height: 900 });
+	// Every write the page sends: JSON, its CSRF token and an Idempotency-Key.
+	const writes = [];
+	page.on('request', (q) => {
+		if (q.method() !== 'GET' && q.url().includes('/api/v1/')) writes.push({ m: q.method(), u: q.url(), h: q.headers(), body: q.postData() });
+	});
 	await page.goto(`${srv.base}/manage`);
 	await page.waitForSelector('#login:visible', { timeout: 10000 });
 	await page.fill('#login', 'sofia');
@@ -423,6 +435,17 @@ run('manage', async () => {
 		await page.press('#cs-2', 'Enter');
 		assert(/40[45]/.test(await msg(page, 'counters', 'error')), 'the server\'s refusal is shown');
 	}
+
+	const kinds = new Set();
+	for (const w of writes) {
+		const p = new URL(w.u).pathname;
+		kinds.add(`${w.m} ${p.replace(/\/[^/]*\d[^/]*$|\/(kiosk-hall-2|nadia)(?=\/|$)/, '/X')}`);
+		if (p === '/api/v1/login') continue;
+		assert(w.h['x-csrf-token'], `${w.m} ${p} carries the CSRF token`);
+		if (p !== '/api/v1/logout' && p !== '/api/v1/password') assert(/^[A-Za-z0-9_-]{22}$/.test(w.h['idempotency-key'] || ''), `${w.m} ${p} carries an Idempotency-Key`);
+		if (w.body) assert(w.h['content-type'] === 'application/json', `${w.m} ${p} is JSON`);
+	}
+	console.log(`manage: ${writes.length} writes checked (${[...kinds].sort().join(', ')})`);
 
 	// --- keyboard only: close service E ------------------------------------------------
 	const kb = await newPage(browser, { width: 1366, height: 900 });
