@@ -12,7 +12,8 @@
  *   - Disabling an account or resetting its password revokes its sessions
  *     and tokens at once (the next request with them gets 401).
  *   - The temporary password: the login answers must_change, every route
- *     but logout, session and password answers 403 password_change_required
+ *     but logout, session, password, login and the public reads (health,
+ *     services, board, stats) answers 403 password_change_required
  *     (the event stream too) until POST /api/v1/password succeeds; a wrong
  *     old password 403 wrong_password; the new one follows the rules.
  *   - Every change is in the audit chain (who, before, after, why) and no
@@ -509,7 +510,10 @@ test_reset_flow(void)
 	cJSON_Delete(j);
 	CHECK_INT(call_s("POST", "/api/v1/counters/1/open", NULL, &s, "{}", NULL), 403);
 	CHECK_INT(call_s("GET", "/api/v1/alerts", NULL, &s, NULL, NULL), 403);
-	CHECK_INT(call_s("GET", "/api/v1/services", NULL, &s, NULL, NULL), 403);
+	CHECK_INT(call_s("GET", "/api/v1/users", NULL, &s, NULL, NULL), 403);
+	/* What anyone may read stays readable (the board in another tab). */
+	CHECK_INT(call_s("GET", "/api/v1/services", NULL, &s, NULL, NULL), 200);
+	CHECK_INT(call_s("GET", "/api/v1/board", NULL, &s, NULL, NULL), 200);
 	CHECK_INT(stream(&s), 0);
 	CHECK_INT(call_s("GET", "/api/v1/session", NULL, &s, NULL, &j), 200);
 	CHECK_INT(jbool(j, "must_change"), 1);

@@ -1030,9 +1030,13 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		return;
 	}
 	/* A password someone else chose: nothing but choosing one's own until
-	 * then (and logging out, and asking who one is). */
+	 * then (and logging out, asking who one is, logging in again, and what
+	 * anyone may read: the board and the kiosks' menu in another tab). */
 	if (w.must_change && !ROUTE("POST", "/api/v1/password") &&
-	    !ROUTE("POST", "/api/v1/logout") && !ROUTE("GET", "/api/v1/session")) {
+	    !ROUTE("POST", "/api/v1/logout") && !ROUTE("GET", "/api/v1/session") &&
+	    !ROUTE("POST", "/api/v1/login") && !ROUTE("GET", "/api/v1/health") &&
+	    !ROUTE("GET", "/api/v1/services") && !ROUTE("GET", "/api/v1/board") &&
+	    !ROUTE("GET", "/api/v1/stats")) {
 		fail(r, 403, "password_change_required", "choose a new password first "
 		    "(POST /api/v1/password)");
 		return;
