@@ -119,7 +119,7 @@ DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
 # Building the packages (make deb) and checking them (tests/it_deb.sh).
 # (debian/control's Build-Depends are DEB_DEV and scdoc.)
 DEB_PKG   = $(DEB_DEV) scdoc debhelper dpkg-dev
-DEB_TEST  = $(sort $(DEB_BUILD) $(DEB_PKG) zbar-tools imagemagick xvfb xdotool chromium sox curl \
+DEB_TEST  = $(sort $(DEB_BUILD) $(DEB_PKG) zbar-tools imagemagick xvfb xdotool chromium chromium-l10n sox curl \
             openssl python3 python3-prometheus-client gettext clang libclang-rt-dev \
             lintian strace systemd adduser man-db procps)
 deps:
