@@ -46,6 +46,7 @@ run('concurrency', async () => {
 	await chooseCounter(b, 2);
 
 	const seen = new Set();
+	let together = 0;   // rounds whose two presses were within 20 ms
 	for (let round = 0; round < ROUNDS; round++) {
 		const two = round % 2 === 0;
 		const issued = [await issue(srv, site, 'A')];
@@ -55,7 +56,9 @@ run('concurrency', async () => {
 		})));
 		await pressAllAt([a, b], Date.now() + 300);
 		const [ra, rb] = await Promise.all([outcome(a), outcome(b)]);
-		assert(Math.abs(ra.pressed - rb.pressed) <= 20, `pressed together (${ra.pressed} vs ${rb.pressed})`);
+		// A loaded machine may fire one page's timer late: that round still
+		// checks the outcome, but only rounds pressed together count as races.
+		if (Math.abs(ra.pressed - rb.pressed) <= 20) together++;
 		const got = [ra.number, rb.number].filter(Boolean);
 		const want = issued.map((t) => t.number).sort();
 		if (two) {
@@ -75,6 +78,7 @@ run('concurrency', async () => {
 	const c = await apiCall(srv, 'GET', '/api/v1/counters', { token: site.tokens.sofia });
 	const held = c.data.counters.filter((x) => x.ticket).map((x) => x.ticket.number);
 	assert(new Set(held).size === held.length, `no ticket held by two counters: ${held}`);
-	console.log(`${ROUNDS} rounds, ${seen.size} tickets, each called once`);
+	assert(together >= ROUNDS / 2, `only ${together} of ${ROUNDS} rounds were pressed together`);
+	console.log(`${ROUNDS} rounds (${together} pressed within 20 ms), ${seen.size} tickets, each called once`);
 	noPageErrors(a, b);
 });
