@@ -189,6 +189,14 @@ for lang in fr ar fa-AF ta zh uk; do
 	done
 done
 echo "languages done ($(($(date +%s) - t0)) s)"
+# Each of those 12 slips went on kiosk-1's paper counter, with the paper the
+# kiosk measured (a slip is several centimetres; the silent printer's slip,
+# running meanwhile, may count too).
+check
+pc=$(sqlite3 "$DB" "select paper_slips || ' ' || paper_mm from devices where name = 'kiosk-1'")
+slips=${pc% *}; mm=${pc#* }
+{ [ "$slips" -ge 12 ] && [ "$slips" -le 13 ] && [ "$mm" -ge $((slips * 60)) ] &&
+    [ "$mm" -le $((slips * 400)) ]; } || fail_soft "paper counter of kiosk-1: '$pc'"
 
 # ---- verify rejects --------------------------------------------------------
 P=$(zbarimg -q --raw "$tmp/fr-80mm.png" 2>/dev/null)

@@ -369,17 +369,24 @@ test_printed_reprint(struct client *c)
 	const char *b, *r;
 	size_t i;
 
+	struct client_print ok = { "confirmed", NULL, 0 }, failed = { "failed", reason, 0 };
+	struct client_print paper = { "failed", "paper out", 0 }, sized = { "confirmed", NULL, 97 };
+
 	script(200, TICKET_JSON, 0);
-	CHECK_INT(client_printed(c, 42, "confirmed", NULL, &t, err, sizeof err), CLIENT_OK);
+	CHECK_INT(client_printed(c, 42, &ok, &t, err, sizeof err), CLIENT_OK);
 	CHECK(strncmp(req(), "POST /api/v1/tickets/42/printed ", 32) == 0);
 	CHECK_STR(sent_body(), "{\"status\":\"confirmed\"}");
+	/* the slip's length feeds the kiosk's paper counter */
+	script(200, TICKET_JSON, 0);
+	CHECK_INT(client_printed(c, 42, &sized, &t, err, sizeof err), CLIENT_OK);
+	CHECK_STR(sent_body(), "{\"status\":\"confirmed\",\"paper_mm\":97}");
 
 	/* A long reason of two-byte characters is cut to 120 bytes, whole characters. */
 	for (i = 0; i + 2 < sizeof reason && i < 300; i += 2)
 		memcpy(reason + i, "\xc3\xa9", 2);
 	reason[i] = '\0';
 	script(200, TICKET_JSON, 0);
-	CHECK_INT(client_printed(c, 42, "failed", reason, NULL, err, sizeof err), CLIENT_OK);
+	CHECK_INT(client_printed(c, 42, &failed, NULL, err, sizeof err), CLIENT_OK);
 	b = sent_body();
 	r = strstr(b, "\"reason\":\"");
 	REQUIRE(r != NULL);
@@ -387,7 +394,7 @@ test_printed_reprint(struct client *c)
 	CHECK_INT(strcspn(r, "\""), 120);
 
 	script(200, "{\"ok\":true}", 0);
-	CHECK_INT(client_attestation_printed(c, 7, "failed", "paper out", err, sizeof err), CLIENT_OK);
+	CHECK_INT(client_attestation_printed(c, 7, &paper, err, sizeof err), CLIENT_OK);
 	CHECK(strncmp(req(), "POST /api/v1/attestations/7/printed ", 36) == 0);
 	CHECK(strstr(sent_body(), "\"reason\":\"paper out\"") != NULL);
 

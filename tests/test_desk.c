@@ -444,8 +444,9 @@ printed_as(struct desk *d, const struct desk_actor *who, int64_t id, const char 
     const char *reason, int64_t now, struct ticket *t)
 {
 	struct desk_events ev;
+	struct desk_print pr = { status, reason, 0 };
 	char err[300] = "";
-	int rc = desk_printed(d, who, id, status, reason, now, t, &ev, err, sizeof err);
+	int rc = desk_printed(d, who, id, &pr, now, t, &ev, err, sizeof err);
 
 	if (rc != DK_OK) {
 		if (err[0] == '\0')
@@ -1421,6 +1422,7 @@ test_attestations(void)
 	struct desk_slip s1, s2, s3, s;
 	struct desk_verdict vd;
 	struct desk_events ev;
+	struct desk_print confirmed = { "confirmed", NULL, 0 }, burnt = { "burnt", NULL, 0 };
 	struct ticket t;
 	struct slip sl;
 	char err[300], before[200], after[200], foreign[SLIP_PAYLOAD_MAX];
@@ -1446,14 +1448,14 @@ test_attestations(void)
 	CHECK_INT(vd.slip.kind, SLIP_ATTESTATION);
 	CHECK_INT(vd.have_ticket, 0);
 	/* The kiosk that printed it reports how that went. */
-	CHECK_INT(desk_attestation_printed(d, &kiosk1, s1.att.id, "confirmed", NULL, T0 + 12, &ev,
-	    err, sizeof err), DK_OK);
+	CHECK_INT(desk_attestation_printed(d, &kiosk1, s1.att.id, &confirmed, T0 + 12, &ev, err,
+	    sizeof err), DK_OK);
 	CHECK_STR(sqls("attest.db", "SELECT print_state FROM attestations", err, sizeof err),
 	    "confirmed");
-	CHECK_INT(desk_attestation_printed(d, &kiosk2, s1.att.id, "confirmed", NULL, T0 + 12, &ev,
-	    err, sizeof err), DK_NOTFOUND);
-	CHECK_INT(desk_attestation_printed(d, &kiosk1, s1.att.id, "burnt", NULL, T0 + 12, &ev,
-	    err, sizeof err), DK_BAD);
+	CHECK_INT(desk_attestation_printed(d, &kiosk2, s1.att.id, &confirmed, T0 + 12, &ev, err,
+	    sizeof err), DK_NOTFOUND);
+	CHECK_INT(desk_attestation_printed(d, &kiosk1, s1.att.id, &burnt, T0 + 12, &ev, err,
+	    sizeof err), DK_BAD);
 
 	/* A week later, full again: the chain counts a second attempt in a
 	 * second ISO week, from the first date. */

@@ -568,6 +568,89 @@ test_devices(void)
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", NULL), 201);
 }
 
+/* kiosk-1's paper counter, from the list. */
+static cJSON *
+paper_of(cJSON **j)
+{
+	cJSON *arr, *d;
+	int i;
+
+	CHECK_INT(call("GET", "/api/v1/devices", auth_mgr, NULL, NULL, j), 200);
+	arr = cJSON_GetObjectItemCaseSensitive(*j, "devices");
+	for (i = 0; i < cJSON_GetArraySize(arr); i++) {
+		d = cJSON_GetArrayItem(arr, i);
+		if (strcmp(jstr(d, "name"), "kiosk-1") == 0)
+			return cJSON_GetObjectItemCaseSensitive(d, "paper_counter");
+	}
+	CHECK(!"kiosk-1 listed");
+	return NULL;
+}
+
+static double
+jnum(cJSON *o, const char *k)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	CHECK(cJSON_IsNumber(v));
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* Each slip a kiosk's printer takes counts on its paper counter, with the
+ * paper it used; a failed print does not; "new roll" starts it again. */
+static void
+test_paper(void)
+{
+	cJSON *j = NULL, *p;
+	char path[80], body[80];
+	int64_t id[3];
+	int i;
+
+	p = paper_of(&j);
+	REQUIRE(p != NULL);
+	CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(p, "since")));
+	cJSON_Delete(j);
+	for (i = 0; i < 3; i++) {
+		CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, NULL, "{\"service\":\"B\"}", &j), 201);
+		id[i] = (int64_t)jnum(j, "id");
+		cJSON_Delete(j);
+	}
+	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id[0]);
+	CHECK_INT(call("POST", path, auth_dk, NULL, "{\"status\":\"confirmed\",\"paper_mm\":2001}",
+	    NULL), 400);
+	CHECK_INT(call("POST", path, auth_dk, NULL, "{\"status\":\"confirmed\",\"paper_mm\":-1}",
+	    NULL), 400);
+	CHECK_INT(call("POST", path, auth_dk, NULL, "{\"status\":\"confirmed\",\"paper_mm\":9.5}",
+	    NULL), 400);
+	p = paper_of(&j);
+	CHECK_INT((int)jnum(p, "slips"), 0);       /* refused reports count nothing */
+	cJSON_Delete(j);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id[i]);
+		snprintf(body, sizeof body, "{\"status\":\"%s\",\"paper_mm\":%d}",
+		    i == 1 ? "failed" : i == 2 ? "unconfirmed" : "confirmed", 90 + i);
+		CHECK_INT(call("POST", path, auth_dk, NULL, body, NULL), 200);
+	}
+	p = paper_of(&j);
+	CHECK_INT((int)jnum(p, "slips"), 2);       /* confirmed and unconfirmed, not failed */
+	CHECK_INT((int)jnum(p, "mm"), 90 + 92);
+	cJSON_Delete(j);
+
+	CHECK_INT(call("POST", "/api/v1/devices/kiosk-1/new-roll", auth_agent, NULL, NULL, NULL), 403);
+	CHECK_INT(call("POST", "/api/v1/devices/nobody/new-roll", auth_mgr, NULL, NULL, NULL), 404);
+	CHECK_INT(call("POST", "/api/v1/devices/kiosk-1/new-roll", auth_mgr, NULL, NULL, &j), 200);
+	p = cJSON_GetObjectItemCaseSensitive(j, "paper_counter");
+	CHECK_INT((int)jnum(p, "slips"), 0);
+	CHECK(strlen(jstr(p, "since")) > 10);
+	cJSON_Delete(j);
+	p = paper_of(&j);
+	CHECK_INT((int)jnum(p, "slips"), 0);
+	CHECK_INT((int)jnum(p, "mm"), 0);
+	CHECK(strlen(jstr(p, "since")) > 10);
+	cJSON_Delete(j);
+	CHECK_INT(sql1("SELECT COUNT(*) FROM audit WHERE action = 'paper_roll' AND actor = 'paul' "
+	    "AND detail = 'device kiosk-1: before 2 slips, 182 mm of paper; after a new roll (0)'"), 1);
+}
+
 int
 main(void)
 {
@@ -582,6 +665,7 @@ main(void)
 	test_closures();
 	test_changed_hours();
 	test_devices();
+	test_paper();
 	teardown();
 	return TEST_REPORT();
 }

@@ -270,6 +270,11 @@ test_file_ready(void)
 	CHECK_INT(r.bytes_total, want->len);
 	CHECK_INT(r.bytes_sent, want->len);
 	CHECK(r.elapsed_ms >= 0 && r.elapsed_ms < 1000);
+	/* The paper it took, for the kiosk's paper counter: 600 dots at 203
+	 * dpi are 75.1 mm, and each line fed before the cut 1/6 inch. */
+	CHECK_INT(r.paper_mm, (int)((751 + printer_profile_find("80mm")->feed_lines * 254 / 6 + 5) /
+	    10));
+	CHECK(r.paper_mm >= 75);
 	/* A second ticket on the same handle is appended. */
 	CHECK(printer_print(p, bm, &r) == 0 && r.outcome == PRINT_CONFIRMED);
 	printer_close(p);

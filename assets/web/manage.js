@@ -632,12 +632,29 @@ async function loadDevices() {
 			el('td', {}, el('span', { class: `pill ${d.active ? 'pill-ok' : 'pill-bad'}` }, d.active ? '✔ Active' : '✖ Révoquée')),
 			el('td', {}, d.last_contact ? stamp(d.last_contact) : 'jamais'),
 			el('td', { class: p && p.status === 'failed' ? 'bad' : '' }, printer),
-			el('td', { class: 'num' }, d.paper_counter === null || d.paper_counter === undefined ? '—' : String(d.paper_counter)),
+			el('td', { class: 'paper' }, paperText(d.paper_counter), d.active ? el('button', {
+				type: 'button', class: 'btn btn-small js-roll', 'aria-label': `Nouveau rouleau dans la borne ${d.name}`,
+				onclick: () => newRoll(d),
+			}, 'Nouveau rouleau') : ''),
 			el('td', {}, d.active ? el('button', {
-				type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Révoquer la borne ${d.name}`,
+				type: 'button', class: 'btn btn-small btn-danger js-revoke', 'aria-label': `Révoquer la borne ${d.name}`,
 				onclick: () => revokeDevice(d),
 			}, 'Révoquer') : '')));
 	}
+}
+
+// "12 tickets · 1,1 m depuis le 05/12/2026 08:02": the slips and paper since the last new roll.
+function paperText(p) {
+	if (!p) return '—';
+	const metres = (p.mm / 1000).toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+	const since = p.since ? ` depuis le ${stamp(p.since)}` : '';
+	return `${p.slips} ticket${p.slips > 1 ? 's' : ''} · ${metres} m${since} `;
+}
+
+async function newRoll(d) {
+	if (!await confirmAction('Nouveau rouleau', `Un rouleau neuf a été mis dans la borne « ${d.name} » ? Son compteur de papier repart de zéro.`, 'Remettre à zéro')) return;
+	await write('devices', 'POST', `/api/v1/devices/${encodeURIComponent(d.name)}/new-roll`, undefined,
+		`Compteur de papier de « ${d.name} » remis à zéro.`);
 }
 
 async function submitDevice(ev) {

@@ -703,9 +703,9 @@ client_issue(struct client *c, const char *service, const char *lang, int priori
 	return client_issue_with(c, &rq, out, err, errlen);
 }
 
-/* POST {status, reason} to path; the answer is a ticket when out != NULL. */
+/* POST {status, reason, paper_mm} to path; the answer is a ticket when out != NULL. */
 static enum client_rc
-report(struct client *c, const char *path, const char *status, const char *reason,
+report(struct client *c, const char *path, const struct client_print *pr,
     struct client_ticket *out, char *err, size_t errlen)
 {
 	char cut[CLIENT_REASON_MAX + 1];
@@ -713,13 +713,15 @@ report(struct client *c, const char *path, const char *status, const char *reaso
 	enum client_rc rc;
 	char *body;
 
-	expect(status != NULL);
+	expect(pr != NULL && pr->status != NULL);
 	if (o) {
-		cJSON_AddStringToObject(o, "status", status);
-		if (reason && *reason) {
-			str_copy_utf8(cut, sizeof cut, reason);
+		cJSON_AddStringToObject(o, "status", pr->status);
+		if (pr->reason && *pr->reason) {
+			str_copy_utf8(cut, sizeof cut, pr->reason);
 			cJSON_AddStringToObject(o, "reason", cut);
 		}
+		if (pr->paper_mm > 0)
+			cJSON_AddNumberToObject(o, "paper_mm", pr->paper_mm);
 	}
 	if ((body = to_text(o)) == NULL)
 		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
@@ -734,23 +736,23 @@ report(struct client *c, const char *path, const char *status, const char *reaso
 }
 
 enum client_rc
-client_printed(struct client *c, int64_t id, const char *status, const char *reason,
+client_printed(struct client *c, int64_t id, const struct client_print *pr,
     struct client_ticket *out, char *err, size_t errlen)
 {
 	char path[64];
 
 	snprintf(path, sizeof path, "/api/v1/tickets/%lld/printed", (long long)id);
-	return report(c, path, status, reason, out, err, errlen);
+	return report(c, path, pr, out, err, errlen);
 }
 
 enum client_rc
-client_attestation_printed(struct client *c, int64_t id, const char *status, const char *reason,
+client_attestation_printed(struct client *c, int64_t id, const struct client_print *pr,
     char *err, size_t errlen)
 {
 	char path[64];
 
 	snprintf(path, sizeof path, "/api/v1/attestations/%lld/printed", (long long)id);
-	return report(c, path, status, reason, NULL, err, errlen);
+	return report(c, path, pr, NULL, err, errlen);
 }
 
 enum client_rc

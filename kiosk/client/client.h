@@ -214,16 +214,23 @@ enum client_rc client_issue_with(struct client *c, const struct client_request *
 enum client_rc client_issue(struct client *c, const char *service, const char *lang,
     int priority, struct client_ticket *out /* OUT */, char *err, size_t errlen);
 
-/* POST /api/v1/tickets/{id}/printed. status: "confirmed", "unconfirmed" or
- * "failed"; reason (for failed; may be NULL) is cut to 120 bytes on a
- * character boundary, as the server allows. out may be NULL. */
-enum client_rc client_printed(struct client *c, int64_t id, const char *status,
-    const char *reason, struct client_ticket *out /* OUT, may be NULL */,
-    char *err, size_t errlen);
+/* A print's outcome for the server. status: "confirmed", "unconfirmed" or
+ * "failed"; reason (may be NULL) is cut to 120 bytes on a character
+ * boundary, as the server allows; paper_mm: the paper the slip took (the
+ * kiosk's paper counter), 0 when unknown. */
+struct client_print {
+	const char *status;
+	const char *reason;
+	int paper_mm;
+};
+
+/* POST /api/v1/tickets/{id}/printed. out may be NULL. */
+enum client_rc client_printed(struct client *c, int64_t id, const struct client_print *pr,
+    struct client_ticket *out /* OUT, may be NULL */, char *err, size_t errlen);
 
 /* POST /api/v1/attestations/{id}/printed: the same for an attestation. */
-enum client_rc client_attestation_printed(struct client *c, int64_t id, const char *status,
-    const char *reason, char *err, size_t errlen);
+enum client_rc client_attestation_printed(struct client *c, int64_t id,
+    const struct client_print *pr, char *err, size_t errlen);
 
 /* POST /api/v1/tickets/{id}/reprint: the same ticket with reprints = N and a
  * new token. CLIENT_LIMIT when the site's reprint limit is reached. */

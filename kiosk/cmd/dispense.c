@@ -181,16 +181,16 @@ enum client_rc
 dispense_report(struct client *c, const struct client_ticket *t, const struct print_result *pr,
     char *err, size_t errlen)
 {
-	const char *reason = NULL, *word = dispense_status_word(pr->outcome);
+	struct client_print cp = { dispense_status_word(pr->outcome), NULL, pr->paper_mm };
 
 	/* Why it failed, or why it is not confirmed (a silent printer). */
 	if (pr->outcome == PRINT_FAILED)
-		reason = pr->reason[0] ? pr->reason : "printer failure";
+		cp.reason = pr->reason[0] ? pr->reason : "printer failure";
 	else if (pr->outcome == PRINT_UNCONFIRMED && pr->reason[0])
-		reason = pr->reason;
+		cp.reason = pr->reason;
 	if (!strcmp(t->kind, "attestation"))
-		return client_attestation_printed(c, t->id, word, reason, err, errlen);
-	return client_printed(c, t->id, word, reason, NULL, err, errlen);
+		return client_attestation_printed(c, t->id, &cp, err, errlen);
+	return client_printed(c, t->id, &cp, NULL, err, errlen);
 }
 
 int

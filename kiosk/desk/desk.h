@@ -158,14 +158,20 @@ struct desk_slip {
  * refusal because the site is closed is recorded (DK_CLOSED). */
 int desk_issue(struct desk *d, const struct desk_actor *who, const struct desk_issue *in,
     int64_t now, struct desk_slip *out, struct desk_events *ev, char *err, size_t errlen);
-/* The printer's outcome (confirmed, unconfirmed, failed), from the kiosk
- * that printed the slip last. */
-int desk_printed(struct desk *d, const struct desk_actor *who, int64_t id, const char *status,
-    const char *reason, int64_t now, struct ticket *out, struct desk_events *ev, char *err,
-    size_t errlen);
+/* A printer's outcome for one slip, as its kiosk reports it. */
+#define DESK_SLIP_MM_MAX 2000       /* longest slip a report may claim, in mm */
+struct desk_print {
+	const char *status;         /* confirmed, unconfirmed, failed */
+	const char *reason;         /* the printer's sentence, or NULL */
+	int paper_mm;               /* paper the slip took, 0: not measured */
+};
+/* The printer's outcome, from the kiosk that printed the slip last; a
+ * slip that went through adds to the kiosk's paper counter. */
+int desk_printed(struct desk *d, const struct desk_actor *who, int64_t id,
+    const struct desk_print *pr, int64_t now, struct ticket *out, struct desk_events *ev,
+    char *err, size_t errlen);
 int desk_attestation_printed(struct desk *d, const struct desk_actor *who, int64_t id,
-    const char *status, const char *reason, int64_t now, struct desk_events *ev, char *err,
-    size_t errlen);
+    const struct desk_print *pr, int64_t now, struct desk_events *ev, char *err, size_t errlen);
 /* Reprint a waiting ticket (a new token marked DUPLICATA), within the limit. */
 int desk_reprint(struct desk *d, const struct desk_actor *who, int64_t id, int64_t now,
     struct ticket *out, struct desk_events *ev, char *err, size_t errlen);
@@ -388,6 +394,10 @@ int desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, c
 /* Revoke a kiosk: its keys are deleted, so its next request is refused.
  * Audited. DK_NOTFOUND: no active device of that name. */
 int desk_device_revoke(struct desk *d, const struct desk_actor *who, const char *name,
+    int64_t now, char *err, size_t errlen);
+/* A new paper roll in the kiosk `name`: its paper counter starts again at
+ * 0 (audited, with the count it had). */
+int desk_device_new_roll(struct desk *d, const struct desk_actor *who, const char *name,
     int64_t now, char *err, size_t errlen);
 
 /* -- staff accounts (desk/users.c) ---------------------------------------------- */

@@ -227,24 +227,26 @@ struct printed {
 	struct verb v;
 	int64_t id;
 	const char *status, *reason;
+	int paper_mm;
 	struct ticket *out;
 };
 
 /* One slip went through a printer: its event, the day's count, the paper alert. */
 static int
-count_print(struct verb *v, const char *day, char service, int64_t ticket, const char *status,
-    const char *reason)
+count_print(struct printed *p, const char *day, char service, int64_t ticket)
 {
+	struct verb *v = &p->v;
+	int through = strcmp(p->status, "failed") != 0;
 	struct store_event e = {
-		.at = v->now, .day = day, .kind = strcmp(status, "failed") ? "print" : "print_failed",
-		.ticket = ticket, .service = service, .agent = v->who->name, .detail = reason,
+		.at = v->now, .day = day, .kind = through ? "print" : "print_failed",
+		.ticket = ticket, .service = service, .agent = v->who->name, .detail = p->reason,
 	};
 	int rc;
 
 	if ((rc = store_event_add(v->st, &e)) != ST_OK ||
 	    (rc = store_day_count_add(v->st, day, service, DC_PRINTS)) != ST_OK ||
-	    (v->who->device && (rc = store_device_printer_set(v->st, v->who->name, v->now, status,
-	    reason)) != ST_OK))
+	    (v->who->device && (rc = store_device_printer_set(v->st, v->who->name, v->now,
+	    p->status, p->reason, through, through ? p->paper_mm : 0)) != ST_OK))
 		return rc;
 	return desk_check_alerts(v, AC_PAPER, v->who->device ? v->who->name : NULL);
 }
@@ -266,20 +268,34 @@ printed_tx(struct store *st, void *arg)
 	if ((rc = store_ticket_slip(st, t)) != ST_OK)
 		return rc == ST_CONFLICT ? verb_fail(&p->v, DK_CONFLICT, "ticket %s changed meanwhile",
 		    t->number) : rc;
-	if ((rc = count_print(&p->v, t->day, t->service, t->id, p->status, p->reason)) != ST_OK)
+	if ((rc = count_print(p, t->day, t->service, t->id)) != ST_OK)
 		return rc;
 	return desk_place(st, &p->v.d->site, t, 0);
 }
 
-int
-desk_printed(struct desk *d, const struct desk_actor *who, int64_t id, const char *status,
-    const char *reason, int64_t now, struct ticket *out, struct desk_events *ev, char *err,
-    size_t errlen)
+/* A report's fields, checked. */
+static int
+valid_print(struct printed *p, const struct desk_print *pr)
 {
-	struct printed p = { .id = id, .status = status, .reason = reason, .out = out };
+	p->status = pr->status;
+	p->reason = pr->reason;
+	p->paper_mm = pr->paper_mm;
+	if (!valid_status(&p->v, pr->status))
+		return 0;
+	if (pr->paper_mm < 0 || pr->paper_mm > DESK_SLIP_MM_MAX)
+		return verb_fail(&p->v, DK_BAD, "paper_mm must be 0 to %d", DESK_SLIP_MM_MAX), 0;
+	return 1;
+}
+
+int
+desk_printed(struct desk *d, const struct desk_actor *who, int64_t id,
+    const struct desk_print *pr, int64_t now, struct ticket *out, struct desk_events *ev,
+    char *err, size_t errlen)
+{
+	struct printed p = { .id = id, .out = out };
 
 	verb_init(&p.v, d, who, now, ev, err, errlen);
-	if (!valid_status(&p.v, status))
+	if (!valid_print(&p, pr))
 		return DK_BAD;
 	return verb_write(&p.v, printed_tx, &p);
 }
@@ -296,20 +312,19 @@ att_printed_tx(struct store *st, void *arg)
 		    "this kiosk", (long long)p->id) : rc;
 	if ((rc = store_attestation_printed(st, p->id, p->status, p->reason)) != ST_OK)
 		return rc;
-	return count_print(&p->v, a.day, a.service, 0, p->status, p->reason);
+	return count_print(p, a.day, a.service, 0);
 }
 
 int
 desk_attestation_printed(struct desk *d, const struct desk_actor *who, int64_t id,
-    const char *status, const char *reason, int64_t now, struct desk_events *ev, char *err,
-    size_t errlen)
+    const struct desk_print *pr, int64_t now, struct desk_events *ev, char *err, size_t errlen)
 {
 	struct desk_actor desk = { "DESK", 0, who->req };
-	struct printed p = { .id = id, .status = status, .reason = reason };
+	struct printed p = { .id = id };
 
 	/* Staff report the slips that the desk's own printer made. */
 	verb_init(&p.v, d, who->device ? who : &desk, now, ev, err, errlen);
-	if (!valid_status(&p.v, status))
+	if (!valid_print(&p, pr))
 		return DK_BAD;
 	return verb_write(&p.v, att_printed_tx, &p);
 }

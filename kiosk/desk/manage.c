@@ -392,3 +392,30 @@ desk_device_revoke(struct desk *d, const struct desk_actor *who, const char *nam
 	verb_init(&o.v, d, who, now, NULL, err, errlen);
 	return verb_write(&o.v, dev_revoke_tx, &o);
 }
+
+static int
+dev_roll_tx(struct store *st, void *arg)
+{
+	struct dev_op *o = arg;
+	struct device_row was;
+	char detail[200];
+	int rc = store_device_new_roll(st, o->name, o->v.now, &was);
+
+	if (rc == ST_NOTFOUND)
+		return verb_fail(&o->v, DK_NOTFOUND, "no device '%s'", o->name);
+	if (rc != ST_OK)
+		return rc;
+	snprintf(detail, sizeof detail, "device %s: before %d slips, %lld mm of paper; after a new "
+	    "roll (0)", o->name, was.paper_slips, (long long)was.paper_mm);
+	return store_audit_add(st, o->v.now, o->v.who->name, "paper_roll", detail);
+}
+
+int
+desk_device_new_roll(struct desk *d, const struct desk_actor *who, const char *name,
+    int64_t now, char *err, size_t errlen)
+{
+	struct dev_op o = { .name = name };
+
+	verb_init(&o.v, d, who, now, NULL, err, errlen);
+	return verb_write(&o.v, dev_roll_tx, &o);
+}

@@ -223,17 +223,18 @@ out:
 	cJSON_Delete(j);
 }
 
-/* {"status": ..., "reason": ...} of a print report. */
+/* {"status": ..., "reason": ..., "paper_mm": ...} of a print report. */
 static int
-print_report(const struct api_req *q, struct api_resp *r, cJSON **j, const char **status,
-    const char **reason)
+print_report(const struct api_req *q, struct api_resp *r, cJSON **j, struct desk_print *pr)
 {
 	int bad = 0;
 
+	memset(pr, 0, sizeof *pr);
 	if ((*j = parse_body(q, r, 1)) == NULL)
 		return -1;
-	*status = str_field(*j, "status", 16, &bad, r);
-	*reason = str_field(*j, "reason", 120, &bad, r);
+	pr->status = str_field(*j, "status", 16, &bad, r);
+	pr->reason = str_field(*j, "reason", 120, &bad, r);
+	int_field(*j, "paper_mm", DESK_SLIP_MM_MAX, &pr->paper_mm, &bad, r);
 	return bad ? -1 : 0;
 }
 
@@ -271,17 +272,17 @@ post_printed(struct api *a, const struct api_req *q, const struct who *w, int64_
 	struct ticket t;
 	struct tkt_ctx ctx = { a, &t, q->now, 0 };
 	struct keyed k;
-	const char *status, *reason;
+	struct desk_print pr;
 	char err[200];
 	cJSON *j = NULL;
 	int rc;
 
-	if (need_device(w, r) || print_report(q, r, &j, &status, &reason)) {
+	if (need_device(w, r) || print_report(q, r, &j, &pr)) {
 		cJSON_Delete(j);
 		return;
 	}
 	keyed_init(&k, q, &who, tkt_render, &ctx);
-	rc = desk_printed(a->desk, &who, id, status, reason, q->now, &t, &ev, err, sizeof err);
+	rc = desk_printed(a->desk, &who, id, &pr, q->now, &t, &ev, err, sizeof err);
 	cJSON_Delete(j);
 	publish(a, &ev, q->now);
 	keyed_reply(&k, rc, err, r);
@@ -392,7 +393,8 @@ attestation_routes(struct api *a, const struct api_req *q, const struct who *w, 
 	struct desk_actor who = actor(w);
 	struct keyed k;
 	struct desk_events ev;
-	const char *rest, *status, *reason;
+	struct desk_print pr;
+	const char *rest;
 	int64_t id = path_id(path, &rest);
 	char err[200];
 	cJSON *j = NULL;
@@ -410,13 +412,12 @@ attestation_routes(struct api *a, const struct api_req *q, const struct who *w, 
 		fail(r, 405, "method", "use POST");
 		return;
 	}
-	if (need_kiosk_or_staff(q, w, 1, r) || print_report(q, r, &j, &status, &reason)) {
+	if (need_kiosk_or_staff(q, w, 1, r) || print_report(q, r, &j, &pr)) {
 		cJSON_Delete(j);
 		return;
 	}
 	keyed_init(&k, q, &who, empty_render, NULL);
-	rc = desk_attestation_printed(a->desk, &who, id, status, reason, q->now, &ev, err,
-	    sizeof err);
+	rc = desk_attestation_printed(a->desk, &who, id, &pr, q->now, &ev, err, sizeof err);
 	cJSON_Delete(j);
 	publish(a, &ev, q->now);
 	keyed_reply(&k, rc, err, r);

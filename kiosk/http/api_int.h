@@ -74,6 +74,9 @@ cJSON *parse_body(const struct api_req *q, struct api_resp *r, int required);
 /* A string field: NULL when absent; sets *bad (and the response) when it
  * is not a string of at most maxlen bytes. */
 const char *str_field(cJSON *j, const char *key, size_t maxlen, int *bad, struct api_resp *r);
+/* A whole number from 0 to max in j[key], into *out; 1 when given, 0 when
+ * absent. Sets *bad (with the answer) when malformed. */
+int int_field(const cJSON *j, const char *key, int max, int *out, int *bad, struct api_resp *r);
 int valid_lang(const char *l);
 int valid_day(const char *d);
 /* A positive decimal id, or -1. */

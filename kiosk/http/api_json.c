@@ -237,6 +237,23 @@ str_field(cJSON *j, const char *key, size_t maxlen, int *bad, struct api_resp *r
 }
 
 int
+int_field(const cJSON *j, const char *key, int max, int *out, int *bad, struct api_resp *r)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+
+	if (v == NULL || *bad)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
+	    v->valueint < 0 || v->valueint > max) {
+		fail(r, 400, "bad_request", "'%s' must be a whole number from 0 to %d", key, max);
+		*bad = 1;
+		return 0;
+	}
+	*out = v->valueint;
+	return 1;
+}
+
+int
 valid_lang(const char *l)
 {
 	size_t i, n = strlen(l);

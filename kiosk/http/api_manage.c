@@ -39,25 +39,6 @@ today_render(void *arg, int rc, const char *err, struct api_resp *r)
 	reply(r, 200, o);
 }
 
-/* A whole number from 0 to 100000 in j[name], into *out; 1 when given.
- * Sets *bad (with the answer) when malformed. */
-static int
-count_field(const cJSON *j, const char *name, int *out, int *bad, struct api_resp *r)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
-
-	if (v == NULL || *bad)
-		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
-	    v->valueint < 0 || v->valueint > 100000) {
-		fail(r, 400, "bad_request", "'%s' must be a whole number from 0 to 100000", name);
-		*bad = 1;
-		return 0;
-	}
-	*out = v->valueint;
-	return 1;
-}
-
 /* PATCH /api/v1/services/{code}/today {"open":..., "capacity":...,
  * "priority_reserve":..., "reason":...}: fields left out keep today's value
  * (the site's when unchanged). */
@@ -78,8 +59,8 @@ patch_today(struct api *a, const struct api_req *q, const struct who *w, char co
 		return;
 	ctx.reason = str_field(j, "reason", 300, &bad, r);
 	ov = cJSON_GetObjectItemCaseSensitive(j, "open");
-	has_cap = count_field(j, "capacity", &cap, &bad, r);
-	has_res = count_field(j, "priority_reserve", &res, &bad, r);
+	has_cap = int_field(j, "capacity", 100000, &cap, &bad, r);
+	has_res = int_field(j, "priority_reserve", 100000, &res, &bad, r);
 	if (bad)
 		goto out;
 	if (ctx.reason == NULL || !*ctx.reason) {
@@ -408,6 +389,20 @@ devices(struct api *a, const struct api_req *q, int *n, struct api_resp *r)
 	return rows;
 }
 
+/* "paper_counter": the slips and paper since the last new roll. */
+static void
+add_paper(cJSON *d, int slips, int64_t mm, int64_t since)
+{
+	cJSON *p = cJSON_AddObjectToObject(d, "paper_counter");
+
+	cJSON_AddNumberToObject(p, "slips", slips);
+	cJSON_AddNumberToObject(p, "mm", (double)mm);
+	if (since)
+		add_time(p, "since", since);
+	else
+		cJSON_AddNullToObject(p, "since");
+}
+
 static void
 get_devices(struct api *a, const struct api_req *q, const struct who *w, struct api_resp *r)
 {
@@ -436,7 +431,7 @@ get_devices(struct api *a, const struct api_req *q, const struct who *w, struct 
 		} else {
 			cJSON_AddNullToObject(d, "printer");
 		}
-		cJSON_AddNullToObject(d, "paper_counter");     /* kiosks do not report it yet */
+		add_paper(d, rows[i].paper_slips, rows[i].paper_mm, rows[i].paper_since);
 		cJSON_AddItemToArray(arr, d);
 	}
 	free(rows);
@@ -489,9 +484,16 @@ out:
 	cJSON_Delete(j);
 }
 
+struct dev_answer {
+	const char *name;
+	int roll;                   /* 1: a new roll, else a revoke */
+	int64_t now;
+};
+
 static void
-revoke_render(void *arg, int rc, const char *err, struct api_resp *r)
+dev_render(void *arg, int rc, const char *err, struct api_resp *r)
 {
+	const struct dev_answer *da = arg;
 	cJSON *o;
 
 	if (rc != DK_OK) {
@@ -499,8 +501,11 @@ revoke_render(void *arg, int rc, const char *err, struct api_resp *r)
 		return;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "name", arg);
-	cJSON_AddBoolToObject(o, "active", 0);
+	cJSON_AddStringToObject(o, "name", da->name);
+	if (da->roll)
+		add_paper(o, 0, 0, da->now);
+	else
+		cJSON_AddBoolToObject(o, "active", 0);
 	reply(r, 200, o);
 }
 
@@ -509,6 +514,7 @@ device_routes(struct api *a, const struct api_req *q, const struct who *w, const
     struct api_resp *r)
 {
 	struct desk_actor who = actor(w);
+	struct dev_answer da;
 	struct keyed k;
 	char name[48], err[200];
 	const char *slash;
@@ -524,9 +530,9 @@ device_routes(struct api *a, const struct api_req *q, const struct who *w, const
 		return;
 	}
 	if (rest[0] != '/' || (slash = strchr(rest + 1, '/')) == NULL ||
-	    strcmp(slash, "/revoke") != 0 || slash - rest - 1 < 1 ||
-	    (size_t)(slash - rest - 1) >= sizeof name) {
-		fail(r, 404, "not_found", "expected /api/v1/devices/{name}/revoke");
+	    (strcmp(slash, "/revoke") != 0 && strcmp(slash, "/new-roll") != 0) ||
+	    slash - rest - 1 < 1 || (size_t)(slash - rest - 1) >= sizeof name) {
+		fail(r, 404, "not_found", "expected /api/v1/devices/{name}/revoke or /new-roll");
 		return;
 	}
 	if (strcmp(q->method, "POST") != 0) {
@@ -536,7 +542,13 @@ device_routes(struct api *a, const struct api_req *q, const struct who *w, const
 	if (need_staff(q, w, 2, r))
 		return;
 	snprintf(name, sizeof name, "%.*s", (int)(slash - rest - 1), rest + 1);
-	keyed_init(&k, q, &who, revoke_render, name);
-	rc = desk_device_revoke(a->desk, &who, name, q->now, err, sizeof err);
+	da.name = name;
+	da.roll = !strcmp(slash, "/new-roll");
+	da.now = q->now;
+	keyed_init(&k, q, &who, dev_render, &da);
+	if (da.roll)
+		rc = desk_device_new_roll(a->desk, &who, name, q->now, err, sizeof err);
+	else
+		rc = desk_device_revoke(a->desk, &who, name, q->now, err, sizeof err);
 	keyed_reply(&k, rc, err, r);
 }

@@ -562,6 +562,9 @@ printer_print(struct printer *p, const struct bitmap *ticket, struct print_resul
 	if (rc < 0)
 		return send_failed(p, out, t0, sent, err);
 	out->bytes_sent = sent;
+	/* ESC d feeds lines of the default spacing, 1/6 inch */
+	out->paper_mm = (int)(((int64_t)ticket->h * 254 / p->profile.dpi +
+	    (int64_t)p->profile.feed_lines * 254 / 6 + 5) / 10);
 	p->dirty = 0;
 
 	if (!p->profile.bidirectional)

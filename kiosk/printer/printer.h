@@ -88,6 +88,8 @@ struct print_result {
 	size_t bytes_total;          /* size of the job */
 	size_t bytes_sent;           /* how much of it the device accepted */
 	int elapsed_ms;              /* wall time spent in printer_print */
+	int paper_mm;                /* paper the job took once sent in full (the image's
+	                              * height and the feed before the cut), else 0 */
 };
 
 /*

@@ -238,10 +238,11 @@ store_device_put(struct store *st, const char *name, int64_t now)
 
 int
 store_device_printer_set(struct store *st, const char *name, int64_t at, const char *status,
-    const char *reason)
+    const char *reason, int slips, int mm)
 {
 	return sq_exec(st, sq_bind(st, "UPDATE devices SET printer_at = ?, printer_status = ?, "
-	    "printer_reason = ? WHERE name = ?", "isSs", at, status, reason, name),
+	    "printer_reason = ?, paper_slips = paper_slips + ?, paper_mm = paper_mm + ? "
+	    "WHERE name = ?", "isSiis", at, status, reason, (int64_t)slips, (int64_t)mm, name),
 	    "cannot record the printer's state");
 }
 

@@ -143,8 +143,9 @@ store_device_list(struct store *st, struct device_row *out, int max)
 {
 	sqlite3_stmt *s = sq_bind(st, "SELECT d.name, d.created_at, d.active, "
 	    "COALESCE(d.printer_at, 0), d.printer_status, d.printer_reason, "
-	    "(SELECT MAX(e.at) FROM events e WHERE e.agent = d.name) "
-	    "FROM devices d ORDER BY d.name LIMIT ?", "i", (int64_t)(max > 0 ? max : 0));
+	    "(SELECT MAX(e.at) FROM events e WHERE e.agent = d.name), d.paper_slips, d.paper_mm, "
+	    "COALESCE(d.paper_since, 0) FROM devices d ORDER BY d.name LIMIT ?", "i",
+	    (int64_t)(max > 0 ? max : 0));
 	int n = 0, rc = 0;
 	int64_t ev;
 
@@ -159,12 +160,34 @@ store_device_list(struct store *st, struct device_row *out, int max)
 		sq_text(s, 5, d->printer_reason, sizeof d->printer_reason);
 		ev = sqlite3_column_int64(s, 6);
 		d->last_contact = ev > d->printer_at ? ev : d->printer_at;
+		d->paper_slips = sqlite3_column_int(s, 7);
+		d->paper_mm = sqlite3_column_int64(s, 8);
+		d->paper_since = sqlite3_column_int64(s, 9);
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
 		sqlite3_reset(s);
 	return n;
+}
+
+int
+store_device_new_roll(struct store *st, const char *name, int64_t at, struct device_row *was)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT paper_slips, paper_mm, COALESCE(paper_since, 0) "
+	    "FROM devices WHERE name = ?", "s", name);
+	int rc = sq_row(st, s, "cannot read the paper counter");
+
+	memset(was, 0, sizeof *was);
+	if (rc <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	snprintf(was->name, sizeof was->name, "%s", name);
+	was->paper_slips = sqlite3_column_int(s, 0);
+	was->paper_mm = sqlite3_column_int64(s, 1);
+	was->paper_since = sqlite3_column_int64(s, 2);
+	sqlite3_reset(s);
+	return sq_exec(st, sq_bind(st, "UPDATE devices SET paper_slips = 0, paper_mm = 0, "
+	    "paper_since = ? WHERE name = ?", "is", at, name), "cannot reset the paper counter");
 }
 
 int

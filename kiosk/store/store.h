@@ -359,11 +359,18 @@ struct device_row {
 	int64_t printer_at;         /* its last print report, 0: none */
 	char printer_status[16];    /* confirmed, unconfirmed, failed ("" before any) */
 	char printer_reason[192];   /* the printer's sentence */
+	int paper_slips;            /* slips through its printer since the last new roll */
+	int64_t paper_mm;           /* the paper they took, as the kiosk measured it */
+	int64_t paper_since;        /* the last new roll, 0: never recorded */
 };
 /* Every device, by name: a count or ST_ERR. */
 int store_device_list(struct store *st, struct device_row *out, int max);
 /* Mark an active device revoked and delete its keys: ST_NOTFOUND if none. */
 int store_device_revoke(struct store *st, const char *name);
+/* Its paper counter back to 0 from `at`; *was gets the counter it had.
+ * ST_NOTFOUND if no such device. */
+int store_device_new_roll(struct store *st, const char *name, int64_t at,
+    struct device_row *was);
 
 /* A notice for the board and the kiosk (db/011_notices.sql,
  * store/sqlite_notices.c). */
@@ -472,8 +479,10 @@ struct device_printer {
 	char status[16];        /* confirmed, unconfirmed, failed ("" before any) */
 	char reason[192];       /* the printer's sentence */
 };
+/* Its printer's last report; `slips` slips (0 or 1) that took `mm` of paper
+ * go on its paper counter. */
 int store_device_printer_set(struct store *st, const char *name, int64_t at, const char *status,
-    const char *reason);
+    const char *reason, int slips, int mm);
 /* The active kiosks, by name, at most max: how many, or ST_ERR. */
 int store_device_printers(struct store *st, struct device_printer *out, int max);
 /* expires_at 0: until revoked. csrf may be NULL. */

@@ -198,7 +198,7 @@ run('manage', async () => {
 	await page.click('#secret-device .js-hide');
 	assert(await page.isHidden('#secret-device') && (await page.textContent('#secret-device .secret-value')) === '', 'the key is gone from the page once hidden');
 
-	await page.click('#devices-body tr[data-name="kiosk-hall-2"] button');
+	await page.click('#devices-body tr[data-name="kiosk-hall-2"] button.js-revoke');
 	await page.waitForSelector('#dlg-confirm[open]', { timeout: 3000 });
 	assert(await page.evaluate(() => document.activeElement.id) === 'dlg-cancel', 'the dialog starts on Annuler');
 	await page.keyboard.press('Escape');         // first: changed our mind
@@ -206,13 +206,27 @@ run('manage', async () => {
 	r = await apiCall(srv, 'POST', '/api/v1/tickets', { token: key, body: { service: 'C', lang: 'fr' } });
 	assert(r.status === 201, `cancelled: the kiosk still issues (${r.status})`);
 	n = await loads(page);
-	await page.click('#devices-body tr[data-name="kiosk-hall-2"] button');
+	await page.click('#devices-body tr[data-name="kiosk-hall-2"] button.js-revoke');
 	await page.click('#dlg-ok');
 	assert(/révoquée/.test(await msg(page, 'devices', 'ok')), 'revoked');
 	await loaded(page, n);
 	assert(/Révoquée/.test(await page.textContent('#devices-body tr[data-name="kiosk-hall-2"]')), 'listed as revoked');
 	r = await apiCall(srv, 'POST', '/api/v1/tickets', { token: key, body: { service: 'C', lang: 'fr' } });
 	assert(r.status === 401, `the revoked kiosk's next ticket is refused: ${r.status}`);
+	// The paper counter: each slip printed by kiosk-test, then a new roll.
+	r = await apiCall(srv, 'POST', '/api/v1/tickets', { token: site.deviceKey, body: { service: 'C', lang: 'fr' } });
+	assert(r.status === 201, `kiosk-test issues: ${r.status}`);
+	r = await apiCall(srv, 'POST', `/api/v1/tickets/${r.data.id}/printed`, { token: site.deviceKey, body: { status: 'confirmed', paper_mm: 1234 } });
+	assert(r.status === 200, `its print is reported: ${r.status}`);
+	await page.reload();
+	await page.waitForSelector('#devices-body tr[data-name="kiosk-test"]', { timeout: 5000 });
+	const paperCell = '#devices-body tr[data-name="kiosk-test"] td.paper';
+	let paper = await page.textContent(paperCell);
+	assert(/\b[1-9]\d* tickets? · [1-9]\d*,\d m/.test(paper) && !/depuis/.test(paper), `the paper counter: ${paper}`);
+	await page.click(`${paperCell} button.js-roll`);
+	await page.click('#dlg-ok');
+	assert(/remis à zéro/.test(await msg(page, 'devices', 'ok')), 'a new roll');
+	await page.waitForFunction((sel) => /^0 ticket · 0,0 m depuis le \d\d\/\d\d\/\d{4}/.test(document.querySelector(sel).textContent.trim()), paperCell, { timeout: 5000 });
 	// A name already active: the server's reason.
 	await page.fill('#dv-name', 'kiosk-test');
 	await page.click('#device-form button[type="submit"]');
