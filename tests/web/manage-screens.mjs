@@ -38,9 +38,11 @@ run('manage-screens', async () => {
 	// A morning: tickets in every service; a second kiosk whose printer ran out.
 	let last = null;
 	for (const [svc, k] of [['A', 9], ['B', 14], ['C', 6], ['D', 3], ['E', 5]]) {
-		for (let i = 0; i < k; i++) last = await issue(srv, site, svc);
+		for (let i = 0; i < k; i++) {
+			last = await issue(srv, site, svc);
+			await apiCall(srv, 'POST', `/api/v1/tickets/${last.id}/printed`, { token: site.deviceKey, body: { status: 'confirmed', paper_mm: 108 + (i % 3) * 4 } });
+		}
 	}
-	await apiCall(srv, 'POST', `/api/v1/tickets/${last.id}/printed`, { token: site.deviceKey, body: { status: 'confirmed' } });
 	const hall = await call('POST', '/api/v1/devices', { name: 'borne-hall-2' });
 	const t = await apiCall(srv, 'POST', '/api/v1/tickets', { token: hall.key, body: { service: 'C', lang: 'ar' } });
 	await apiCall(srv, 'POST', `/api/v1/tickets/${t.data.id}/printed`, { token: hall.key, body: { status: 'failed', reason: 'paper out' } });
