@@ -282,6 +282,21 @@ test_open(void)
 	CHECK_INT(queue_is_open(&s, utc(2026, 11, 26, 23, 0, 0)), 1);
 }
 
+/* queue_pick for walk-ins only, as before appointments: *prio 1 for the
+ * priority lane. */
+static int64_t
+pick(const struct queue_head *h, int n, int priority_streak, int *idx, int *prio)
+{
+	struct queue_rules r = { priority_streak, 3 };
+	enum queue_lane lane = QUEUE_APPOINTMENT;
+	int64_t id = queue_pick(h, n, &r, idx, &lane);
+
+	CHECK(lane != QUEUE_APPOINTMENT);
+	CHECK((id == 0) == (lane == QUEUE_NOBODY));
+	*prio = lane == QUEUE_PRIORITY;
+	return id;
+}
+
 static void
 test_pick(void)
 {
@@ -294,10 +309,10 @@ test_pick(void)
 	/* Nobody waiting. */
 	idx = 7;
 	prio = 7;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 0);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 0);
 	CHECK_INT(idx, -1);
 	CHECK_INT(prio, 0);
-	CHECK_INT(queue_pick(h, 0, 3, &idx, &prio), 0);
+	CHECK_INT(pick(h, 0, 3, &idx, &prio), 0);
 	/* Counter order: the first service with anybody waiting, even if a
 	 * later one has older tickets. */
 	h[0].service = 'B';
@@ -305,41 +320,41 @@ test_pick(void)
 	h[1].ord_id = 5;
 	h[2].service = 'C';
 	h[2].ord_id = 1;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 5);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 5);
 	CHECK_INT(idx, 1);
 	CHECK_INT(prio, 0);
 	h[0].ord_id = 9;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 9);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 9);
 	CHECK_INT(idx, 0);
 	/* Priority first within the service. */
 	h[0].prio_id = 12;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 12);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 12);
 	CHECK_INT(idx, 0);
 	CHECK_INT(prio, 1);
 	/* A priority ticket of a later service does not jump the counter's order. */
 	h[0].prio_id = 0;
 	h[1].prio_id = 3;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 9);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 9);
 	CHECK_INT(prio, 0);
 	/* Starvation rule: after `streak` priority calls, one ordinary. */
 	h[0].prio_id = 12;
 	h[0].streak = 2;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 12);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 12);
 	h[0].streak = 3;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 9);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 9);
 	CHECK_INT(prio, 0);
 	h[0].streak = 10;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 9);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 9);
 	/* ... but with no ordinary ticket waiting, priority goes on. */
 	h[0].ord_id = 0;
-	CHECK_INT(queue_pick(h, 3, 3, &idx, &prio), 12);
+	CHECK_INT(pick(h, 3, 3, &idx, &prio), 12);
 	CHECK_INT(prio, 1);
 	/* priority_streak 1: strict alternation when both wait. */
 	h[0].ord_id = 9;
 	h[0].streak = 1;
-	CHECK_INT(queue_pick(h, 1, 1, &idx, &prio), 9);
+	CHECK_INT(pick(h, 1, 1, &idx, &prio), 9);
 	h[0].streak = 0;
-	CHECK_INT(queue_pick(h, 1, 1, &idx, &prio), 12);
+	CHECK_INT(pick(h, 1, 1, &idx, &prio), 12);
 
 	/* A whole sequence, with the streak kept as the store keeps it
 	 * (+1 after a priority call, 0 after an ordinary one), both queues
@@ -352,7 +367,7 @@ test_pick(void)
 	nprio = 0;
 	for (i = 0; i < 12; i++) {
 		h[0].streak = streak;
-		id = queue_pick(h, 1, 3, &idx, &prio);
+		id = pick(h, 1, 3, &idx, &prio);
 		CHECK_INT(id, prio ? 100 : 200);
 		seq[i] = prio ? 'P' : 'O';
 		nprio += prio;
@@ -361,6 +376,88 @@ test_pick(void)
 	seq[12] = '\0';
 	CHECK_STR(seq, "PPPOPPPOPPPO");
 	CHECK_INT(nprio, 9);
+}
+
+/*
+ * Appointments: one whose time has come goes before the walk-ins of its
+ * service, but never more than appointment_streak in a row while walk-ins
+ * wait. A morning where every appointment runs late (six due at once, with
+ * walk-ins and a priority walk-in waiting) still calls a walk-in every
+ * fourth call, and the priority rule holds among walk-ins.
+ */
+static void
+test_pick_appointments(void)
+{
+	struct queue_head h[2];
+	struct queue_rules r = { 3, 3 };
+	enum queue_lane lane;
+	int idx, i, appt_streak = 0, streak = 0, appts = 6, prios = 2, ords = 4;
+	char seq[16];
+
+	memset(h, 0, sizeof h);
+	h[0].service = 'A';
+	h[1].service = 'B';
+	/* Only an appointment waits, in the counter's second service. */
+	h[1].appt_id = 40;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 40);
+	CHECK_INT(idx, 1);
+	CHECK_INT(lane, QUEUE_APPOINTMENT);
+	/* The counter's order still comes first: a walk-in of A before B's appointment. */
+	h[0].ord_id = 7;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 7);
+	CHECK_INT(lane, QUEUE_ORDINARY);
+	/* In one service, a due appointment before walk-ins, even priority ones. */
+	h[0].appt_id = 30;
+	h[0].prio_id = 9;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 30);
+	CHECK_INT(idx, 0);
+	CHECK_INT(lane, QUEUE_APPOINTMENT);
+	/* After appointment_streak appointments in a row, a walk-in: priority first. */
+	h[0].appt_streak = 3;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 9);
+	CHECK_INT(lane, QUEUE_PRIORITY);
+	h[0].streak = 3;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 7);
+	CHECK_INT(lane, QUEUE_ORDINARY);
+	/* No walk-in waiting: appointments go on whatever the streak. */
+	h[0].prio_id = h[0].ord_id = 0;
+	h[0].appt_streak = 12;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 30);
+	CHECK_INT(lane, QUEUE_APPOINTMENT);
+	/* appointment_streak 1: strict alternation while both wait. */
+	r.appointment_streak = 1;
+	h[0].ord_id = 7;
+	h[0].appt_streak = 1;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 7);
+	h[0].appt_streak = 0;
+	CHECK_INT(queue_pick(h, 2, &r, &idx, &lane), 30);
+
+	/* The late morning, with the streaks kept as the desk keeps them. */
+	r.appointment_streak = 3;
+	memset(h, 0, sizeof h);
+	h[0].service = 'A';
+	for (i = 0; i < 12; i++) {
+		h[0].appt_id = appts ? 100 : 0;
+		h[0].prio_id = prios ? 200 : 0;
+		h[0].ord_id = ords ? 300 : 0;
+		h[0].appt_streak = appt_streak;
+		h[0].streak = streak;
+		queue_pick(h, 1, &r, &idx, &lane);
+		seq[i] = lane == QUEUE_APPOINTMENT ? 'R' : lane == QUEUE_PRIORITY ? 'P' :
+		    lane == QUEUE_ORDINARY ? 'O' : '-';
+		if (lane == QUEUE_APPOINTMENT) {
+			appts--;
+			appt_streak++;
+		} else {
+			appt_streak = 0;
+			if (lane == QUEUE_PRIORITY)
+				prios--, streak++;
+			else if (lane == QUEUE_ORDINARY)
+				ords--, streak = 0;
+		}
+	}
+	seq[12] = '\0';
+	CHECK_STR(seq, "RRRPRRRPOOOO");
 }
 
 static void
@@ -499,6 +596,7 @@ main(void)
 	test_open();
 	test_next_open_day();
 	test_pick();
+	test_pick_appointments();
 	test_estimate();
 	test_service_mean();
 	test_capacity();

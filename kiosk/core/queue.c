@@ -184,24 +184,31 @@ queue_may_issue(int capacity, int reserve, int issued_ordinary, int issued_prior
 }
 
 int64_t
-queue_pick(const struct queue_head *heads, int n, int priority_streak,
-    int *service_index, int *is_priority)
+queue_pick(const struct queue_head *heads, int n, const struct queue_rules *rules,
+    int *service_index, enum queue_lane *lane)
 {
 	int i;
 
 	for (i = 0; i < n; i++) {
 		const struct queue_head *h = &heads[i];
-		int take_prio;
+		int walkin = h->prio_id || h->ord_id;
 
-		if (!h->prio_id && !h->ord_id)
+		if (!walkin && !h->appt_id)
 			continue;
-		take_prio = h->prio_id && (!h->ord_id || h->streak < priority_streak);
 		*service_index = i;
-		*is_priority = take_prio;
-		return take_prio ? h->prio_id : h->ord_id;
+		if (h->appt_id && (!walkin || h->appt_streak < rules->appointment_streak)) {
+			*lane = QUEUE_APPOINTMENT;
+			return h->appt_id;
+		}
+		if (h->prio_id && (!h->ord_id || h->streak < rules->priority_streak)) {
+			*lane = QUEUE_PRIORITY;
+			return h->prio_id;
+		}
+		*lane = QUEUE_ORDINARY;
+		return h->ord_id;
 	}
 	*service_index = -1;
-	*is_priority = 0;
+	*lane = QUEUE_NOBODY;
 	return 0;
 }
 

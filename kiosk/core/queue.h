@@ -79,17 +79,41 @@ struct queue_head {
 	int64_t prio_id;       /* oldest waiting priority ticket, 0 if none */
 	int64_t ord_id;        /* oldest waiting ordinary ticket, 0 if none */
 	int streak;            /* priority tickets called in a row in this service */
+	int64_t appt_id;       /* the waiting appointment ticket whose time came first
+	                        * (its start has passed), 0 if none */
+	int appt_streak;       /* appointment tickets called in a row in this service */
+};
+
+/* The lane a call took a ticket from. */
+enum queue_lane {
+	QUEUE_NOBODY = 0,
+	QUEUE_ORDINARY,        /* the oldest ordinary ticket */
+	QUEUE_PRIORITY,        /* the oldest priority ticket */
+	QUEUE_APPOINTMENT,     /* an appointment whose time has come */
+};
+
+struct queue_rules {
+	int priority_streak;   /* priority calls in a row before one ordinary */
+	int appointment_streak;/* appointment calls in a row before one walk-in */
 };
 
 /*
  * Pick the next ticket for a counter. heads[] follows the counter's service
- * order: the first service with anybody waiting is served. Within it,
- * priority tickets go first, except that after `priority_streak` priority
- * calls in a row one ordinary ticket is called, so ordinary tickets never
- * starve. Returns the ticket id (0: nobody waits) and sets *is_priority.
+ * order: the first service with anybody waiting is served. Within it:
+ *  1. an appointment whose time has come goes first, except that after
+ *     `appointment_streak` appointment calls in a row one walk-in (priority
+ *     or ordinary, by rule 2) is called while walk-ins wait, so walk-ins
+ *     never starve when appointments run late;
+ *  2. among walk-ins, priority tickets go first, except that after
+ *     `priority_streak` priority calls in a row one ordinary ticket is
+ *     called, so ordinary tickets never starve.
+ * Returns the ticket id (0: nobody waits) and sets *lane. The caller keeps
+ * the streaks: appt_streak + 1 after an appointment, else 0; streak + 1
+ * after a priority call, 0 after an ordinary one, unchanged after an
+ * appointment.
  */
-int64_t queue_pick(const struct queue_head *heads, int n, int priority_streak,
-    int *service_index /* OUT */, int *is_priority /* OUT */);
+int64_t queue_pick(const struct queue_head *heads, int n, const struct queue_rules *rules,
+    int *service_index /* OUT */, enum queue_lane *lane /* OUT */);
 
 /* A queue's recent mean service time after one more ticket took
  * `duration_s`: the plain mean of the first SERVICE_WINDOW tickets, then a

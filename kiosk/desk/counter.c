@@ -123,7 +123,9 @@ static int64_t
 pick(struct counter_verb *c, const struct counter_row *row, char *service, int *prio, int *streak)
 {
 	int counts[26][2], i, idx;
-	struct queue_head head;
+	struct queue_head head = { 0 };
+	struct queue_rules rules = { c->v.d->site.priority_streak, 1 };
+	enum queue_lane lane;
 	char code = 0;
 	int64_t id;
 
@@ -141,7 +143,8 @@ pick(struct counter_verb *c, const struct counter_row *row, char *service, int *
 	    (head.ord_id = store_queue_head(c->v.st, c->v.day, code, 0)) < 0 ||
 	    (head.streak = store_streak_get(c->v.st, c->v.day, code)) < 0)
 		return ST_ERR;
-	id = queue_pick(&head, 1, c->v.d->site.priority_streak, &idx, prio);
+	id = queue_pick(&head, 1, &rules, &idx, &lane);
+	*prio = lane == QUEUE_PRIORITY;
 	if (id > 0) {
 		*service = code;
 		*streak = *prio ? head.streak + 1 : 0;
