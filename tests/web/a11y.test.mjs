@@ -10,6 +10,13 @@ import {
 } from './lib.mjs';
 
 async function axe(page, what) {
+	// Colours are judged as they settle: a text fading in (the board's
+	// notice changes language every few seconds) is half transparent for
+	// 0.6 s, which axe would measure as the text's colour. With reduced
+	// motion nothing fades, whenever the next language comes.
+	await page.emulateMedia({ reducedMotion: 'reduce' });
+	await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'),
+		null, { timeout: 5000 });
 	await page.addScriptTag({ path: AXE });
 	const res = await page.evaluate(async () => {
 		// eslint-disable-next-line no-undef
@@ -19,6 +26,7 @@ async function axe(page, what) {
 			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 2).join(' ')),
 		}));
 	});
+	await page.emulateMedia({ reducedMotion: null });
 	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 	for (const v of res) {
 		console.log(`${what}: ${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
