@@ -106,6 +106,7 @@ enum alert_check {
 	AC_CLOSED = 4,              /* an attempt while closed */
 	AC_REPRINT = 8,             /* a reprint or a duplicate */
 	AC_PAPER = 16,              /* a slip was printed */
+	AC_GUESS = 32,              /* a check-in code was refused (desk/appointments.c) */
 };
 int desk_check_alerts(struct verb *v, unsigned checks, const char *device);
 /* Raise the alert (kind, subject) of the verb's day unless it exists; a new
