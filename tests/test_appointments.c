@@ -27,7 +27,12 @@
  *     service closed today;
  *   - a burst of refused codes from one kiosk raises `checkin_guess` once,
  *     another kiosk's few do not;
- *   - retention removes a past day's holder hashes.
+ *   - retention removes a past day's holder hashes;
+ *   - through the API (api_handle): the webhook's signature (good in
+ *     either header, wrong, missing, none configured: 401 and nothing
+ *     written), its answers (stored, unchanged, ignored_older), the
+ *     check-in's answer (kind, appointment), and the webhook secret in no
+ *     GET answer of any route, whoever asks.
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -36,9 +41,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cJSON.h>
 #include <sodium.h>
 
 #include "core/appt.h"
+#include "core/bus.h"
+#include "http/api.h"
 #include "core/queue.h"
 #include "core/sign.h"
 #include "core/site.h"
@@ -633,6 +641,172 @@ test_retention(void)
 	store_close(st);
 }
 
+/* -- through the API ------------------------------------------------------------------------ */
+
+static struct api *api;
+static int64_t api_now;
+
+/* One request: the status, the body into out (malloc'd text) if given. */
+static int
+req(const char *method, const char *path, const char *auth, const char *body,
+    const char *lapin, const char *xsig, const char *day, char **out)
+{
+	struct api_req q;
+	struct api_resp r;
+
+	memset(&q, 0, sizeof q);
+	q.method = method;
+	q.path = path;
+	q.body = body;
+	q.body_len = body ? strlen(body) : 0;
+	q.content_type = body ? "application/json" : NULL;
+	q.authorization = auth;
+	q.lapin_signature = lapin;
+	q.signature = xsig;
+	q.day = day;
+	q.client = "10.0.0.9";
+	q.now = api_now;
+	api_handle(api, &q, &r);
+	if (out)
+		*out = r.body;
+	else
+		free(r.body);
+	return r.status;
+}
+
+static void
+hmac_hex(const char *key, const char *body, char out[65])
+{
+	crypto_auth_hmacsha256_state h;
+	unsigned char mac[32];
+
+	crypto_auth_hmacsha256_init(&h, (const unsigned char *)key, strlen(key));
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)body, strlen(body));
+	crypto_auth_hmacsha256_final(&h, mac);
+	sodium_bin2hex(out, 65, mac, sizeof mac);
+}
+
+static void
+test_api(void)
+{
+	static const char *const gets[] = { "/api/v1/health", "/api/v1/services", "/api/v1/board",
+		"/api/v1/counters", "/api/v1/alerts", "/api/v1/stats", "/api/v1/closures",
+		"/api/v1/devices", "/api/v1/users", "/api/v1/notices", "/api/v1/session",
+		"/api/v1/appointments", "/api/v1/tickets/1", "/api/v1/appointments/webhook" };
+	struct desk_actor who = { "test", 0, NULL };
+	char path[400], err[300], dk[80], tok[3][80], auth[4][100], sig[65], xsig[80], body[600];
+	const char *all_auth[5];
+	struct store *st;
+	struct bus *bus;
+	struct desk *d = open_site("api.db", walkin_ini, &st, path, sizeof path);
+	char *out = NULL;
+	cJSON *j;
+	size_t i, k;
+
+	api_now = T0;
+	REQUIRE(desk_device_add(d, &who, "kiosk-1", T0, dk, err, sizeof err) == DK_OK);
+	REQUIRE(desk_user_add(d, &who, "marie", "agent", "secret-marie", T0, err, sizeof err) == 0);
+	REQUIRE(desk_user_add(d, &who, "paul", "manager", "secret-paul", T0, err, sizeof err) == 0);
+	REQUIRE(desk_user_add(d, &who, "root", "admin", "secret-root", T0, err, sizeof err) == 0);
+	REQUIRE(desk_token_new(d, &who, "marie", T0, tok[0], err, sizeof err) == 0);
+	REQUIRE(desk_token_new(d, &who, "paul", T0, tok[1], err, sizeof err) == 0);
+	REQUIRE(desk_token_new(d, &who, "root", T0, tok[2], err, sizeof err) == 0);
+	snprintf(auth[0], sizeof auth[0], "Bearer %s", tok[0]);
+	snprintf(auth[1], sizeof auth[1], "Bearer %s", tok[1]);
+	snprintf(auth[2], sizeof auth[2], "Bearer %s", tok[2]);
+	snprintf(auth[3], sizeof auth[3], "Bearer %s", dk);
+	REQUIRE((bus = bus_new(1000)) != NULL);
+	REQUIRE((api = api_new(d, bus)) != NULL);
+
+	snprintf(body, sizeof body, "{\"id\":\"w-1\",\"service\":\"A\",\"start\":"
+	    "\"2026-12-04T10:00:00+01:00\",\"duration_min\":20,\"code\":\"WEB-H00K\","
+	    "\"updated_at\":\"2026-12-01T09:00:00Z\"}");
+	hmac_hex(SECRET, body, sig);
+	/* Missing, wrong, or under another key: 401, nothing written. */
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, NULL, NULL, NULL, &out), 401);
+	CHECK(out && strstr(out, "\"bad_signature\""));
+	free(out);
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, "00", NULL, NULL, NULL), 401);
+	snprintf(xsig, sizeof xsig, "%.63s0", sig);
+	if (sig[63] == '0')
+		xsig[63] = '1';
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, xsig, NULL, NULL, NULL), 401);
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, NULL, sig, NULL, NULL), 401);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM appointments"), 0);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action LIKE 'appointment%'"), 0);
+	/* Good: X-Lapin-Signature, then X-Signature: sha256=. */
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, sig, NULL, NULL, &out), 200);
+	CHECK(out && strstr(out, "\"status\":\"stored\""));
+	free(out);
+	snprintf(xsig, sizeof xsig, "sha256=%s", sig);
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, NULL, xsig, NULL, &out), 200);
+	CHECK(out && strstr(out, "\"status\":\"unchanged\""));
+	free(out);
+	/* The signature covers the body: the same signature on another body fails. */
+	body[strlen(body) - 2] = '0';
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, sig, NULL, NULL, NULL), 401);
+	/* An older update: ignored. */
+	snprintf(body, sizeof body, "{\"id\":\"w-1\",\"service\":\"A\",\"start\":"
+	    "\"2026-12-04T11:00:00+01:00\",\"duration_min\":20,\"code\":\"WEBH00K\","
+	    "\"updated_at\":\"2026-11-30T09:00:00Z\"}");
+	hmac_hex(SECRET, body, sig);
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, sig, NULL, NULL, &out), 200);
+	CHECK(out && strstr(out, "\"status\":\"ignored_older\""));
+	free(out);
+
+	/* Check-in at 09:40 (its window opens at 09:30): the appointment's
+	 * ticket, as the contract shows it. */
+	api_now = T0 + 40 * MIN;
+	CHECK_INT(req("POST", "/api/v1/appointments/checkin", auth[1], "{\"code\":\"WEBH00K\"}",
+	    NULL, NULL, NULL, NULL), 403);
+	CHECK_INT(req("POST", "/api/v1/appointments/checkin", auth[3], "{\"code\":\"webhook\","
+	    "\"lang\":\"ar\"}", NULL, NULL, NULL, &out), 201);
+	REQUIRE(out && (j = cJSON_Parse(out)) != NULL);
+	CHECK_STR(cJSON_GetObjectItem(j, "kind")->valuestring, "appointment");
+	CHECK_STR(cJSON_GetObjectItem(j, "number")->valuestring, "A001");
+	CHECK_STR(cJSON_GetObjectItem(j, "lang")->valuestring, "ar");
+	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(j, "duplicate")));
+	CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "appointment"), "id")->valuestring, "w-1");
+	CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "appointment"), "start")->valuestring,
+	    "2026-12-04T10:00:00+01:00");
+	CHECK_INT(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "appointment"), "duration_min")->valueint,
+	    20);
+	CHECK(cJSON_IsString(cJSON_GetObjectItem(j, "token")));
+	cJSON_Delete(j);
+	free(out);
+
+	/* The secret in no GET answer, whoever asks (and none configured: 401). */
+	all_auth[0] = NULL;
+	for (k = 0; k < 4; k++)
+		all_auth[k + 1] = auth[k];
+	for (i = 0; i < sizeof gets / sizeof gets[0]; i++) {
+		for (k = 0; k < 5; k++) {
+			req("GET", gets[i], all_auth[k], NULL, NULL, NULL, NULL, &out);
+			if (out && strstr(out, SECRET))
+				fprintf(stderr, "GET %s leaks the webhook secret: %s\n", gets[i], out);
+			CHECK(out == NULL || strstr(out, SECRET) == NULL);
+			free(out);
+		}
+	}
+	api_free(api);
+	bus_free(bus);
+	desk_close(d);
+	store_close(st);
+	/* A site without a secret takes no webhook, whatever is sent. */
+	d = open_site("api-nosecret.db", attest_ini, &st, path, sizeof path);
+	REQUIRE((bus = bus_new(1000)) != NULL);
+	REQUIRE((api = api_new(d, bus)) != NULL);
+	hmac_hex("", body, sig);
+	CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, body, sig, NULL, NULL, &out), 401);
+	CHECK(out && strstr(out, "no webhook"));
+	free(out);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM appointments"), 0);
+	api_free(api);
+	bus_free(bus);
+	desk_close(d);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -650,6 +824,7 @@ main(void)
 	test_late_attestation();
 	test_guess_alert();
 	test_retention();
+	test_api();
 
 	fixture_rmdir(dir);
 	return TEST_REPORT();
