@@ -11,6 +11,8 @@
 -- but no GET answers it.
 ALTER TABLE site ADD COLUMN appointments TEXT NOT NULL DEFAULT '30 15 walkin';
 ALTER TABLE site ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
+-- RDV Service Public's motifs to our services ("4012=A, titre_sejour=B").
+ALTER TABLE site ADD COLUMN rdv_services TEXT NOT NULL DEFAULT '';
 -- [alerts] checkin_guesses: bad check-in codes from one kiosk within 10 minutes.
 UPDATE site SET alerts = alerts || ' 5';
 -- [service X] appointments = N: the service's daily appointment capacity, apart

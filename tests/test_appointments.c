@@ -78,10 +78,11 @@ static const struct desk_actor hook = { "webhook", 0, NULL };
     "[counter 1]\nservices = A B C D\n" \
     "[alerts]\nburst_per_minute = 0\ncheckin_guesses = 3\n"
 #define SECRET "0123456789abcdef0123456789abcdef-secret"
+#define RDV_MAP "4012=B, titre_sejour=C"
 
 static const char walkin_ini[] = SITE_HEAD SERVICES
     "[appointments]\ncheckin_before = 30\ncheckin_after = 15\nlate = walkin\n"
-    "webhook_secret = " SECRET "\n";
+    "webhook_secret = " SECRET "\nrdv_services = " RDV_MAP "\n";
 static const char attest_ini[] = SITE_HEAD SERVICES
     "[appointments]\nlate = attestation\n";
 
@@ -180,6 +181,8 @@ test_site_keys(void)
 		    ":3: webhook_secret: expected 32" },
 		{ "[appointments]\nwindow = 10\n", ":2: unknown key 'window' in [appointments]" },
 		{ "[alerts]\ncheckin_guesses = x\n", ":2: checkin_guesses: expected a number" },
+		{ "[appointments]\nrdv_services = 4012=AB\n", ":2: rdv_services: entry 1" },
+		{ "[appointments]\nrdv_services = 4012=A, x\n", ":2: rdv_services: entry 2" },
 	};
 	char sub[300], path[400], err[300], text[2048];
 	struct site s, back;
@@ -220,6 +223,7 @@ test_site_keys(void)
 	CHECK_INT(s.services[3].appointments, 0);
 	CHECK_INT(s.alerts.checkin_guesses, 3);
 	CHECK_STR(s.appt.webhook_secret, SECRET);
+	CHECK_STR(s.appt.rdv_services, RDV_MAP);
 	fixture_path(path, sizeof path, sub, "export.ini");
 	REQUIRE((f = fopen(path, "w")) != NULL);
 	CHECK_INT(site_write(f, &s, err, sizeof err), 0);
@@ -244,6 +248,7 @@ test_site_keys(void)
 	CHECK_INT(desk_site(d2)->appt.checkin_after, 15);
 	CHECK_INT(desk_site(d2)->appt.late, SITE_LATE_WALKIN);
 	CHECK_STR(desk_site(d2)->appt.webhook_secret, SECRET);
+	CHECK_STR(desk_site(d2)->appt.rdv_services, RDV_MAP);
 	CHECK_INT(desk_site(d2)->services[0].appointments, 3);
 	CHECK_INT(desk_site(d2)->services[1].appointments, 5);
 	CHECK_INT(desk_site(d2)->alerts.checkin_guesses, 3);
@@ -754,6 +759,20 @@ test_api(void)
 	CHECK(out && strstr(out, "\"status\":\"ignored_older\""));
 	free(out);
 
+	/* RDV Service Public's payload, its motif 4012 mapped by the site to B. */
+	{
+		size_t len;
+		char *rdv = (char *)fixture_read("tests/data/appt/rdvsp_mapped.json", &len);
+		REQUIRE(rdv != NULL);
+		hmac_hex(SECRET, rdv, sig);
+		CHECK_INT(req("POST", "/api/v1/appointments/webhook", NULL, rdv, sig, NULL, NULL, &out),
+		    200);
+		CHECK(out && strstr(out, "\"status\":\"stored\""));
+		free(out);
+		free(rdv);
+		CHECK_INT(sql1(path, "SELECT COUNT(*) FROM appointments WHERE service = 'B' AND "
+		    "ext_id LIKE '5b0e9f3c%'"), 1);
+	}
 	/* Check-in at 09:40 (its window opens at 09:30): the appointment's
 	 * ticket, as the contract shows it. */
 	api_now = T0 + 40 * MIN;

@@ -15,7 +15,8 @@
  *                 reprints_per_hour, paper_ratio, checkin_guesses
  *   [privacy]     events_months, holder_days
  *   [appointments] checkin_before, checkin_after (minutes), webhook_secret,
- *                 late = walkin | attestation
+ *                 late = walkin | attestation, rdv_services (RDV Service
+ *                 Public's motifs to our services: "4012=A, titre_sejour=B")
  */
 #ifndef KIOSK_SITE_H
 #define KIOSK_SITE_H
@@ -89,6 +90,8 @@ struct site_appointments {
 	char webhook_secret[SITE_SECRET_MAX + 1]; /* HMAC-SHA256 key of the webhook; ""
 	                         * refuses every webhook call. Kept in clear (an HMAC
 	                         * needs it): never in an API answer */
+	char rdv_services[192]; /* RDV Service Public's motifs (id or category) to our
+	                         * services, io/appt_in.h's table; "" none */
 };
 
 /* Who may read GET /metrics. */

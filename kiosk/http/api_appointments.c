@@ -200,8 +200,11 @@ put_body(struct api *a, const struct api_req *q, struct desk_actor *who, const c
 	char err[300];
 	int n, rc;
 
+	/* RDV Service Public's motifs map onto our services by the site's
+	 * table ([appointments] rdv_services), else by their "[A]" prefix. */
 	memset(&in, 0, sizeof in);
-	n = appt_json_parse(q->body ? q->body : "", q->body_len, &in, err, sizeof err);
+	n = appt_json_parse_map(q->body ? q->body : "", q->body_len, a->site->appt.rdv_services,
+	    &in, err, sizeof err);
 	if (n < 0) {
 		sodium_memzero(&in, sizeof in);
 		fail(r, 400, "bad_request", "%s", err);

@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/site.h"
 #include "core/str.h"
+#include "io/appt_in.h"
 
 /* Lines longer than this are refused: inih reads INI_MAX_LINE - 1 bytes of
  * a line, newline included, and would read the rest as another line. */
@@ -262,9 +263,15 @@ appointments_key(struct parse *p, const char *key, const char *v)
 			FAIL("webhook_secret: expected %d to %d printable characters without spaces "
 			    "(e.g. from 'openssl rand -hex 32')", SITE_SECRET_MIN, SITE_SECRET_MAX);
 		memcpy(a->webhook_secret, v, n + 1);
+	} else if (!strcmp(key, "rdv_services")) {
+		char why[160];
+		if (str_copy(a->rdv_services, sizeof a->rdv_services, v))
+			FAIL("rdv_services: at most %zu bytes", sizeof a->rdv_services - 1);
+		if (appt_rdvsp_map_check(v, why, sizeof why) != 0)
+			FAIL("rdv_services: %s", why);
 	} else {
 		FAIL("unknown key '%s' in [appointments] (expected checkin_before, checkin_after, "
-		    "late or webhook_secret)", key);
+		    "late, webhook_secret or rdv_services)", key);
 	}
 	return 1;
 }
@@ -660,6 +667,8 @@ site_write(FILE *f, const struct site *s, char *err, size_t errlen)
 	 * metrics token is): the export is as secret as the site file. */
 	if (s->appt.webhook_secret[0])
 		fprintf(f, "webhook_secret = %s\n", s->appt.webhook_secret);
+	if (s->appt.rdv_services[0])
+		fprintf(f, "rdv_services = %s\n", s->appt.rdv_services);
 	if (fflush(f) != 0 || ferror(f))
 		return errf(err, errlen, "cannot write the site file");
 	return 0;

@@ -80,18 +80,20 @@ store_site_put(struct store *st, const struct site *s)
 	    s->appt.late == SITE_LATE_ATTESTATION ? "attestation" : "walkin");
 	if (sq_exec(st, sq_bind(st, "INSERT INTO site (one, site_id, name, tz, hours, max_recalls, "
 	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
-	    "metrics, metrics_token_hash, appointments, webhook_secret) "
-	    "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (one) DO UPDATE SET site_id = "
+	    "metrics, metrics_token_hash, appointments, webhook_secret, rdv_services) "
+	    "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (one) DO UPDATE SET site_id = "
 	    "excluded.site_id, name = excluded.name, tz = excluded.tz, hours = excluded.hours, "
 	    "max_recalls = excluded.max_recalls, priority_streak = excluded.priority_streak, "
 	    "reprint_limit = excluded.reprint_limit, default_service_s = excluded.default_service_s, "
 	    "tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, alerts = excluded.alerts, "
 	    "privacy = excluded.privacy, metrics = excluded.metrics, "
 	    "metrics_token_hash = excluded.metrics_token_hash, appointments = "
-	    "excluded.appointments, webhook_secret = excluded.webhook_secret", "ssssiiiissssssss",
+	    "excluded.appointments, webhook_secret = excluded.webhook_secret, rdv_services = "
+	    "excluded.rdv_services", "ssssiiiisssssssss",
 	    s->id, s->name, s->tz, hours, (int64_t)s->max_recalls, (int64_t)s->priority_streak,
 	    (int64_t)s->reprint_limit, (int64_t)s->default_service_s, s->tls_cert, s->tls_key, alerts,
-	    privacy, metrics[s->metrics], s->metrics_token_hash, appt, s->appt.webhook_secret),
+	    privacy, metrics[s->metrics], s->metrics_token_hash, appt, s->appt.webhook_secret,
+	    s->appt.rdv_services),
 	    "cannot store the site") ||
 	    sq_exec(st, sq_stmt(st, "UPDATE services SET active = 0"), "cannot store the site") ||
 	    sq_exec(st, sq_stmt(st, "DELETE FROM service_names"), "cannot store the site") ||
@@ -134,6 +136,7 @@ site_fields(sqlite3_stmt *s, struct site *out)
 		    SITE_LATE_WALKIN;
 	}
 	sq_text(s, 15, out->appt.webhook_secret, sizeof out->appt.webhook_secret);
+	sq_text(s, 16, out->appt.rdv_services, sizeof out->appt.rdv_services);
 	sq_text(s, 3, text, sizeof text);
 	for (d = 0, tok = strtok_r(text, " ", &save); d < 7; d++, tok = strtok_r(NULL, " ", &save)) {
 		int a, b, c, e;
@@ -203,7 +206,7 @@ store_site_get(struct store *st, struct site *out)
 {
 	sqlite3_stmt *s = sq_stmt(st, "SELECT site_id, name, tz, hours, max_recalls, "
 	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
-	    "metrics, metrics_token_hash, appointments, webhook_secret FROM site");
+	    "metrics, metrics_token_hash, appointments, webhook_secret, rdv_services FROM site");
 	int rc;
 
 	memset(out, 0, sizeof *out);
