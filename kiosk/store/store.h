@@ -125,7 +125,7 @@ struct alert {
 	int64_t id;
 	int64_t at;
 	char kind[24];          /* burst, holder_refusals, outside_hours, reprints, paper,
-	                         * login_throttled */
+	                         * login_throttled, checkin_guess */
 	char subject[48];       /* kiosk, hour, ticket or (login_throttled) staff login */
 	char message[200];      /* in French, for the staff */
 };
