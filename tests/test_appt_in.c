@@ -125,6 +125,8 @@ test_time(void)
 	CHECK_INT(appt_time_parse("", &t, err, sizeof err), -1);
 	CHECK_INT(appt_time_parse(NULL, &t, err, sizeof err), -1);
 	CHECK_INT(appt_time_parse("1969-12-31 23:00", &t, err, sizeof err), -1);
+	CHECK_INT(appt_time_parse("1999-12-31T23:00:00Z", &t, err, sizeof err), -1);  /* a typo */
+	CHECK_INT(appt_time_parse("2000-01-01T00:00:00Z", &t, err, sizeof err), 0);
 }
 
 /* -- CSV ----------------------------------------------------------------------- */

@@ -24,7 +24,7 @@ long appt_offset_local(void *zone, int64_t t);
 /* A calendar date and wall-clock time, checked (month, day of the month,
  * hour...): 0, or -1. */
 struct appt_wall {
-	int y, mo, d;           /* year 1970..9999, month 1..12, day 1..31 */
+	int y, mo, d;           /* year 2000..9999 (earlier is a typo), month 1..12, day 1..31 */
 	int h, mi, s;           /* 0..23, 0..59, 0..59 */
 };
 int appt_wall_valid(const struct appt_wall *w);
