@@ -226,6 +226,7 @@ test_csv_bad(void)
 		{ "bad_unknown_column.csv", ":1: unknown column \"name\"" },
 		{ "bad_no_duration_column.csv", ":1: missing column \"duration_min\"" },
 		{ "bad_column_twice.csv", ":1: column \"id\" twice" },
+		{ "bad_blank_column.csv", ":1: unknown column \"\"" },   /* found by fuzz_appt_csv */
 		{ "bad_open_quote.csv", ":3: a quoted field is not closed" },
 		{ "bad_stray_quote.csv", ":3: a quote inside an unquoted field" },
 		{ "bad_multiline_id.csv", ":3: bad id \"ext?2\": printable ASCII only" },

@@ -71,6 +71,8 @@ trim_field(struct buf *t, size_t from)
 {
 	size_t a = from, z = t->len;
 
+	if (t->p == NULL)       /* nothing added yet */
+		return;
 	while (a < z && (t->p[a] == ' ' || t->p[a] == '\t'))
 		a++;
 	while (z > a && (t->p[z - 1] == ' ' || t->p[z - 1] == '\t'))

@@ -11,6 +11,8 @@
 #include "core/i18n.h"
 #include "fuzz.h"
 
+#include <time.h>
+
 static inline void
 fuzz_appt_check(const struct appt_in *a)
 {
