@@ -170,14 +170,17 @@ ics_event(struct ics *x, icalcomponent *e, char def, struct appt_in *a)
 {
 	icalproperty *p, *start, *end, *dur;
 	const char *uid = icalcomponent_get_uid(e), *code;
-	char why[160], shown[48];
+	char why[160];
 	int64_t t_end;
 
 	memset(a, 0, sizeof *a);
 	/* libical's reading errors first: the event is not what the file says. */
 	if ((p = icalcomponent_get_first_property(e, ICAL_XLICERROR_PROPERTY)) != NULL) {
-		appt_show(icalproperty_get_xlicerror(p) ? icalproperty_get_xlicerror(p) : "", shown);
-		return ev_fail(x, "cannot read it: %s", shown);
+		char what[160];
+
+		appt_show_n(icalproperty_get_xlicerror(p) ? icalproperty_get_xlicerror(p) : "", what,
+		    sizeof what);
+		return ev_fail(x, "cannot read it: %s", what);
 	}
 	if (uid == NULL || *uid == '\0')
 		return ev_fail(x, "no UID");
@@ -241,11 +244,11 @@ ics_calendar(struct ics *x, icalcomponent *cal, char def, struct appt_in **v, si
 	int rc;
 
 	if ((p = icalcomponent_get_first_property(cal, ICAL_XLICERROR_PROPERTY)) != NULL) {
-		char shown[48];
+		char what[160];
 		const char *m = icalproperty_get_xlicerror(p);
 
-		appt_show(m ? m : "", shown);
-		snprintf(x->err, x->errlen, "%s: cannot read it: %s", x->path, shown);
+		appt_show_n(m ? m : "", what, sizeof what);
+		snprintf(x->err, x->errlen, "%s: cannot read it: %s", x->path, what);
 		return -1;
 	}
 	for (e = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT ? cal :

@@ -240,9 +240,15 @@ bad:
 void
 appt_show(const char *v, char out[48])
 {
+	appt_show_n(v, out, 48);
+}
+
+void
+appt_show_n(const char *v, char *out, size_t size)
+{
 	size_t i, n = 0;
 
-	for (i = 0; v[i] && n < 40; i++)
+	for (i = 0; v[i] && n + 8 < size; i++)
 		out[n++] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
 	if (v[i]) {
 		memcpy(out + n, "...", 3);
