@@ -363,6 +363,17 @@ test_ics(void)
 	CHECK_STR(err, DATA "paris_october.ics: event oct-0130@prefecture.example: no service: "
 	    "CATEGORIES has no service letter and no default service was given (--service)");
 	CHECK_INT(appt_ics_read(DATA "paris_october.ics", 'a', &v, err, sizeof err), -1);
+
+	/* Names libical does not know (FOO, a parameter FOO=1) are ignored,
+	 * as RFC 5545 asks; a value it cannot read is not (test_ics_bad). */
+	v = NULL;
+	CHECK_INT(appt_ics_read(DATA "unknown_names.ics", 0, &v, err, sizeof err), 1);
+	if (v) {
+		CHECK_STR(v[0].id, "abcd-1");
+		CHECK_INT(v[0].start, utc("2026-12-04 10:00"));
+		CHECK_INT(v[0].service, 'A');
+	}
+	free(v);
 }
 
 static void
@@ -381,6 +392,7 @@ test_ics_bad(void)
 		{ "bad_ics_dtstart.ics", ": event badstart-1: cannot read it: Can't parse as DATE-TIME value in DTSTART property" },
 		{ "bad_ics_long.ics", ": event long-1: bad duration: a whole number of minutes from 1 to 720" },
 		{ "bad_ics_not_ics.ics", ": not an iCalendar file" },
+		{ "bad_ics_truncated.ics", ": not an iCalendar file, or cut short" },
 		{ "no_such_file.ics", ": No such file" },
 	};
 	size_t i;
