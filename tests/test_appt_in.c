@@ -125,6 +125,8 @@ test_time(void)
 	CHECK_INT(appt_time_parse("", &t, err, sizeof err), -1);
 	CHECK_INT(appt_time_parse(NULL, &t, err, sizeof err), -1);
 	CHECK_INT(appt_time_parse("1969-12-31 23:00", &t, err, sizeof err), -1);
+	CHECK_INT(appt_time_parse("1999-12-31T23:00:00Z", &t, err, sizeof err), -1);  /* a typo */
+	CHECK_INT(appt_time_parse("2000-01-01T00:00:00Z", &t, err, sizeof err), 0);
 }
 
 /* -- CSV ----------------------------------------------------------------------- */
@@ -220,10 +222,11 @@ test_csv_bad(void)
 		{ "bad_duplicate.csv", ":3: duplicate id \"ext-1\", already on line 2" },
 		{ "bad_status.csv", ":3: bad status \"maybe\": booked or cancelled" },
 		{ "bad_lang.csv", ":3: bad lang \"klingon\": not a language of the kiosk" },
-		{ "bad_holder.csv", ":3: bad holder " },
+		{ "bad_holder.csv", ":3: bad holder: not a document number" },
 		{ "bad_unknown_column.csv", ":1: unknown column \"name\"" },
 		{ "bad_no_duration_column.csv", ":1: missing column \"duration_min\"" },
 		{ "bad_column_twice.csv", ":1: column \"id\" twice" },
+		{ "bad_blank_column.csv", ":1: unknown column \"\"" },   /* found by fuzz_appt_csv */
 		{ "bad_open_quote.csv", ":3: a quoted field is not closed" },
 		{ "bad_stray_quote.csv", ":3: a quote inside an unquoted field" },
 		{ "bad_multiline_id.csv", ":3: bad id \"ext?2\": printable ASCII only" },
@@ -360,6 +363,17 @@ test_ics(void)
 	CHECK_STR(err, DATA "paris_october.ics: event oct-0130@prefecture.example: no service: "
 	    "CATEGORIES has no service letter and no default service was given (--service)");
 	CHECK_INT(appt_ics_read(DATA "paris_october.ics", 'a', &v, err, sizeof err), -1);
+
+	/* Names libical does not know (FOO, a parameter FOO=1) are ignored,
+	 * as RFC 5545 asks; a value it cannot read is not (test_ics_bad). */
+	v = NULL;
+	CHECK_INT(appt_ics_read(DATA "unknown_names.ics", 0, &v, err, sizeof err), 1);
+	if (v) {
+		CHECK_STR(v[0].id, "abcd-1");
+		CHECK_INT(v[0].start, utc("2026-12-04 10:00"));
+		CHECK_INT(v[0].service, 'A');
+	}
+	free(v);
 }
 
 static void
@@ -375,9 +389,10 @@ test_ics_bad(void)
 		{ "bad_ics_duplicate.ics", ": event ok-0001: the same UID as event #1 of the file" },
 		{ "bad_ics_code.ics", ": event code-1: bad X-APPOINTMENT-CODE: a check-in code holds only" },
 		{ "bad_ics_uid_code.ics", ": event rdv#42@x.example: the UID is no check-in code" },
-		{ "bad_ics_dtstart.ics", ": event badstart-1: cannot read it: " },
+		{ "bad_ics_dtstart.ics", ": event badstart-1: cannot read it: Can't parse as DATE-TIME value in DTSTART property" },
 		{ "bad_ics_long.ics", ": event long-1: bad duration: a whole number of minutes from 1 to 720" },
 		{ "bad_ics_not_ics.ics", ": not an iCalendar file" },
+		{ "bad_ics_truncated.ics", ": not an iCalendar file, or cut short" },
 		{ "no_such_file.ics", ": No such file" },
 	};
 	size_t i;

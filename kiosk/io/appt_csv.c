@@ -71,6 +71,8 @@ trim_field(struct buf *t, size_t from)
 {
 	size_t a = from, z = t->len;
 
+	if (t->p == NULL)       /* nothing added yet */
+		return;
 	while (a < z && (t->p[a] == ' ' || t->p[a] == '\t'))
 		a++;
 	while (z > a && (t->p[z - 1] == ' ' || t->p[z - 1] == '\t'))
@@ -259,14 +261,17 @@ row(struct csv *c, long line, const int colof[C_N], int ncols, struct appt_in *a
 		case C_STATUS:   rc = appt_set_status(a, v, why, sizeof why); break;
 		}
 		if (rc < 0) {
-			/* The holder is a document number: never echoed. */
-			if (k == C_HOLDER || k == C_START)
-				snprintf(what, sizeof what, "%s", why);
+			/* The holder is a document number: never echoed. The
+			 * time's reason already quotes the value. */
+			if (k == C_HOLDER)
+				snprintf(what, sizeof what, ": %s", why);
+			else if (k == C_START)
+				snprintf(what, sizeof what, " %s", why);
 			else {
 				appt_show(v, shown);
-				snprintf(what, sizeof what, "\"%s\": %s", shown, why);
+				snprintf(what, sizeof what, " \"%s\": %s", shown, why);
 			}
-			return fail(c, line, "bad %s %s", col_name[k], what);
+			return fail(c, line, "bad %s%s", col_name[k], what);
 		}
 	}
 	return 0;

@@ -4,7 +4,8 @@
  * libical parses the file, resolves each TZID (the file's VTIMEZONE, else
  * its zone database, which on Debian is the system's /usr/share/zoneinfo)
  * and reports lines it cannot read as X-LIC-ERROR properties, which we
- * turn into errors: a calendar is refused rather than half read.
+ * turn into errors (lic_error: all but unknown names): a calendar is
+ * refused rather than half read.
  *
  * One VEVENT is one appointment:
  *   UID                 -> id (required)
@@ -110,6 +111,31 @@ ics_time(struct ics *x, const char *name, icalproperty *prop, struct icaltimetyp
 	return 0;
 }
 
+/*
+ * The first line libical could not read in comp that matters, or NULL.
+ * An unknown property or parameter name does not: RFC 5545 (3.7, 3.8.8)
+ * has readers ignore what they do not know, and we read only properties
+ * libical knows. A value or parameter value it cannot parse does: libical
+ * then drops the whole property, and "no DTSTART" would hide why.
+ */
+static icalproperty *
+lic_error(icalcomponent *comp)
+{
+	icalproperty *p;
+
+	for (p = icalcomponent_get_first_property(comp, ICAL_XLICERROR_PROPERTY); p;
+	    p = icalcomponent_get_next_property(comp, ICAL_XLICERROR_PROPERTY)) {
+		icalparameter *t = icalproperty_get_first_parameter(p, ICAL_XLICERRORTYPE_PARAMETER);
+		icalparameter_xlicerrortype type = t ? icalparameter_get_xlicerrortype(t) :
+		    ICAL_XLICERRORTYPE_NONE;
+
+		if (type != ICAL_XLICERRORTYPE_PROPERTYPARSEERROR &&
+		    type != ICAL_XLICERRORTYPE_PARAMETERNAMEPARSEERROR)
+			return p;
+	}
+	return NULL;
+}
+
 /* The first X- property of that name, or NULL. */
 static const char *
 x_prop(icalcomponent *e, const char *name)
@@ -170,14 +196,17 @@ ics_event(struct ics *x, icalcomponent *e, char def, struct appt_in *a)
 {
 	icalproperty *p, *start, *end, *dur;
 	const char *uid = icalcomponent_get_uid(e), *code;
-	char why[160], shown[48];
+	char why[160];
 	int64_t t_end;
 
 	memset(a, 0, sizeof *a);
 	/* libical's reading errors first: the event is not what the file says. */
-	if ((p = icalcomponent_get_first_property(e, ICAL_XLICERROR_PROPERTY)) != NULL) {
-		appt_show(icalproperty_get_xlicerror(p) ? icalproperty_get_xlicerror(p) : "", shown);
-		return ev_fail(x, "cannot read it: %s", shown);
+	if ((p = lic_error(e)) != NULL) {
+		char what[160];
+
+		appt_show_n(icalproperty_get_xlicerror(p) ? icalproperty_get_xlicerror(p) : "", what,
+		    sizeof what);
+		return ev_fail(x, "cannot read it: %s", what);
 	}
 	if (uid == NULL || *uid == '\0')
 		return ev_fail(x, "no UID");
@@ -240,12 +269,12 @@ ics_calendar(struct ics *x, icalcomponent *cal, char def, struct appt_in **v, si
 	long first;
 	int rc;
 
-	if ((p = icalcomponent_get_first_property(cal, ICAL_XLICERROR_PROPERTY)) != NULL) {
-		char shown[48];
+	if ((p = lic_error(cal)) != NULL) {
+		char what[160];
 		const char *m = icalproperty_get_xlicerror(p);
 
-		appt_show(m ? m : "", shown);
-		snprintf(x->err, x->errlen, "%s: cannot read it: %s", x->path, shown);
+		appt_show_n(m ? m : "", what, sizeof what);
+		snprintf(x->err, x->errlen, "%s: cannot read it: %s", x->path, what);
 		return -1;
 	}
 	for (e = icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT ? cal :
@@ -308,7 +337,7 @@ appt_ics_read(const char *path, char default_service, struct appt_in **out,
 	kind = root ? icalcomponent_isa(root) : ICAL_NO_COMPONENT;
 	if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_XROOT_COMPONENT &&
 	    kind != ICAL_VEVENT_COMPONENT) {
-		snprintf(err, errlen, "%s: not an iCalendar file (no BEGIN:VCALENDAR)", path);
+		snprintf(err, errlen, "%s: not an iCalendar file, or cut short (no BEGIN:VCALENDAR ... END:VCALENDAR)", path);
 		goto fail;
 	}
 	if ((ids = appt_ids_new()) == NULL) {

@@ -92,7 +92,7 @@ appt_wall_valid(const struct appt_wall *w)
 	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int leap = (w->y % 4 == 0 && w->y % 100 != 0) || w->y % 400 == 0;
 
-	if (w->y < 1970 || w->y > 9999 || w->mo < 1 || w->mo > 12 || w->d < 1 ||
+	if (w->y < 2000 || w->y > 9999 || w->mo < 1 || w->mo > 12 || w->d < 1 ||
 	    w->d > mdays[w->mo - 1] + (w->mo == 2 && leap))
 		return -1;
 	if (w->h < 0 || w->h > 23 || w->mi < 0 || w->mi > 59 || w->s < 0 || w->s > 59)
@@ -240,9 +240,15 @@ bad:
 void
 appt_show(const char *v, char out[48])
 {
+	appt_show_n(v, out, 48);
+}
+
+void
+appt_show_n(const char *v, char *out, size_t size)
+{
 	size_t i, n = 0;
 
-	for (i = 0; v[i] && n < 40; i++)
+	for (i = 0; v[i] && n + 8 < size; i++)
 		out[n++] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
 	if (v[i]) {
 		memcpy(out + n, "...", 3);

@@ -73,6 +73,7 @@ int appt_rdvsp_map_check(const char *map, char *err, size_t errlen);
  * ("2026-12-04T10:30:00+01:00", fractions of a second dropped), or a local
  * time in the process's TZ: "YYYY-MM-DDTHH:MM[:SS]" or "YYYY-MM-DD HH:MM[:SS]"
  * (first occurrence of a repeated hour; a skipped one is an error).
+ * Years 2000 to 9999: an earlier one is a typo.
  * 0 with *out in Unix seconds, or -1 with a reason. */
 int appt_time_parse(const char *s, int64_t *out, char *err, size_t errlen);
 

@@ -24,7 +24,7 @@ long appt_offset_local(void *zone, int64_t t);
 /* A calendar date and wall-clock time, checked (month, day of the month,
  * hour...): 0, or -1. */
 struct appt_wall {
-	int y, mo, d;           /* year 1970..9999, month 1..12, day 1..31 */
+	int y, mo, d;           /* year 2000..9999 (earlier is a typo), month 1..12, day 1..31 */
 	int h, mi, s;           /* 0..23, 0..59, 0..59 */
 };
 int appt_wall_valid(const struct appt_wall *w);
@@ -50,6 +50,8 @@ int appt_set_status(struct appt_in *a, const char *v, char *err, size_t errlen);
 /* A value as it may be shown in a message: at most 40 bytes, anything
  * outside printable ASCII as '?', cut values end with "...". */
 void appt_show(const char *v, char out[48]);
+/* The same into out[size] (size >= 8), at most size - 8 bytes of v. */
+void appt_show_n(const char *v, char *out, size_t size);
 
 /* Grow an array of records to hold n + 1: 0, or -1 (out of memory). */
 int appt_grow(struct appt_in **v, size_t n, size_t *cap);
