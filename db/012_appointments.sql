@@ -40,6 +40,9 @@ CREATE TABLE appointments (
 -- and another day's to say which day it is for.
 CREATE UNIQUE INDEX appointments_code ON appointments (code, day);
 CREATE INDEX appointments_day ON appointments (day, start);
+-- A service's booked appointments of a day (its capacity), counted by an
+-- index range, not a walk over the day, however many an import brings.
+CREATE INDEX appointments_booked ON appointments (day, service) WHERE status = 'booked';
 
 -- The appointment a ticket was issued for (NULL: a walk-in), and the one an
 -- attestation de passage names (too late, late = attestation). Plain columns,
