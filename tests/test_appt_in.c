@@ -541,6 +541,23 @@ test_json_rdvsp(void)
 	CHECK_STR(a.holder, "");                        /* nothing about the user is read */
 	CHECK_STR(a.lang, "");
 
+	/* The calendar file RDV Service Public attaches to the applicant's
+	 * confirmation (UID = uuid, TZID Europe/Paris, no CATEGORIES) gives
+	 * the same id, code and start. */
+	{
+		struct appt_in *v = NULL;
+
+		CHECK_INT(appt_ics_read(DATA "rdvsp_confirmation.ics", 'A', &v, err, sizeof err), 1);
+		if (v) {
+			CHECK_STR(v[0].id, a.id);
+			CHECK_STR(v[0].code, a.code);
+			CHECK_INT(v[0].start, a.start);
+			CHECK_INT(v[0].duration_min, a.duration_min);
+			CHECK_INT(v[0].service, a.service);
+		}
+		free(v);
+	}
+
 	CHECK_INT(parse_file("rdvsp_updated.json", NULL, &a, err, sizeof err), 1);
 	CHECK_STR(a.id, uuid);
 	CHECK_INT(a.status, APPT_CANCELLED);            /* excused */
