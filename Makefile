@@ -23,7 +23,8 @@ PL       = $(shell pkg-config --libs $(1))
 
 # Libraries the pure core may use: they do no I/O of their own.
 CORE_PKGS = libsodium libqrencode libcjson
-ALL_PKGS  = $(CORE_PKGS) sqlite3 libmicrohttpd inih sdl2 SDL2_ttf fribidi libcurl zbar libpng libjpeg espeak-ng
+ALL_PKGS  = $(CORE_PKGS) sqlite3 libmicrohttpd inih sdl2 SDL2_ttf fribidi libcurl zbar libpng libjpeg espeak-ng \
+            libical
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wno-overlength-strings
@@ -37,7 +38,7 @@ LIBS = $(call PL,$(ALL_PKGS)) -lm -lpthread
 #   desk/  every verb of the queue    cmd/   one file per subcommand
 #   and one folder per platform seam: store/ (SQLite), http/ (microhttpd),
 #   sdl/ (SDL2, SDL_ttf), printer/, speech/ (espeak-ng), client/ (libcurl),
-#   io/ (site file, key files, PNG, JPEG).
+#   io/ (site file, key files, PNG, JPEG, appointment files: CSV, iCalendar).
 # The pure layers are compiled with CORE_PKGS' flags only, so a stray
 # platform include fails at once; each seam sees only its own library.
 PURE = core ui desk
@@ -50,7 +51,7 @@ $(BUILD)/obj/http/http.o: XCFLAGS = $(call PC,libmicrohttpd)
 $(BUILD)/obj/sdl/%.o:     XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi libpng)
 $(BUILD)/obj/client/%.o:  XCFLAGS = $(call PC,libcurl)
 $(BUILD)/obj/speech/%.o:  XCFLAGS = $(call PC,espeak-ng)
-$(BUILD)/obj/io/%.o:      XCFLAGS = $(call PC,inih libpng libjpeg)
+$(BUILD)/obj/io/%.o:      XCFLAGS = $(call PC,inih libpng libjpeg libical)
 $(BUILD)/obj/cmd/verify.o: XCFLAGS = $(call PC,zbar libpng)
 $(addprefix $(BUILD)/obj/store/,$(notdir $(patsubst %.c,%.o,$(wildcard kiosk/store/*.c)))): \
     $(BUILD)/gen/migrations.inc
@@ -114,7 +115,8 @@ $(BUILD)/bench/%: bench/%.c $(LIBOBJS)
 # run as root, and otherwise prints the exact command and stops.
 DEB_DEV   = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
             libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
-            libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libjpeg62-turbo-dev libespeak-ng-dev
+            libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libjpeg62-turbo-dev libespeak-ng-dev \
+            libical-dev
 DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
 # Building the packages (make deb) and checking them (tests/it_deb.sh).
 # (debian/control's Build-Depends are DEB_DEV and scdoc.)

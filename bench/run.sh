@@ -13,6 +13,8 @@ bench() {
 
 bench sh bench/http_issue.sh
 bench "$BUILD/bench/ticket_render"
+bench "$BUILD/bench/appt_import"
+bench sh bench/appt_checkin.sh
 bench sh bench/board_fanout.sh
 bench sh bench/touch.sh
 

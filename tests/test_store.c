@@ -65,7 +65,7 @@ make_site(struct site *s)
 	s->priority_streak = 3;
 	s->reprint_limit = 2;
 	s->default_service_s = 600;
-	s->alerts = (struct site_alerts){ 8, 3, 4, 6, 150 };
+	s->alerts = (struct site_alerts){ 8, 3, 4, 6, 150, 5 };
 	s->privacy = (struct site_privacy){ 12, 1 };
 	s->nservices = 3;
 	s->services[0] = (struct site_service){ .code = 'A', .name = "Titres de séjour",

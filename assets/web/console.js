@@ -768,6 +768,7 @@ const ALERT_KINDS = {
 	reprints: 'Réimpressions nombreuses',
 	paper: 'Consommation de papier anormale',
 	login_throttled: 'Mots de passe faux répétés (connexions ralenties)',
+	checkin_guess: 'Codes de rendez-vous refusés en série (quelqu\'un essaie des codes ?)',
 };
 
 function addAlert(a) {

@@ -3,11 +3,14 @@
  * line. It talks to the database directly (SQLite's lock makes that safe
  * while the server runs) and prints secrets once, to stdout.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +20,7 @@
 #include "core/sign.h"
 #include "core/site.h"
 #include "desk/desk.h"
+#include "io/appt_in.h"
 #include "io/runlock.h"
 #include "store/store.h"
 
@@ -43,6 +47,10 @@ usage(FILE *f)
 	    "  backup DEST                  online backup of the database into DEST\n"
 	    "  report day [YYYY-MM-DD] [--csv]  the day's figures per service\n"
 	    "  report --csv [YYYY-MM-DD]    open figures per service and hour, as CSV\n"
+	    "  appointments import FILE.csv|FILE.ics [--service A]\n"
+	    "                               store the appointments of a CSV file or an iCalendar\n"
+	    "                               export (--service: for events without CATEGORIES);\n"
+	    "                               all or nothing; importing it again changes nothing\n"
 	    "  audit verify                 check the audit log's hash chain\n"
 	    "  retention                    apply the retention periods now (the server does it daily)\n");
 }
@@ -361,15 +369,79 @@ do_audit(struct admin *ad, int argc, char **argv)
 	return 0;
 }
 
+/* `appointments import FILE [--service A]`: the file read by the io layer
+ * in the site's time zone, then stored by the desk in one transaction. */
+static int
+do_appointments(struct admin *ad, int argc, char **argv)
+{
+	struct appt_in *list = NULL;
+	struct desk_appt_counts c;
+	const char *file, *ext;
+	char service = 0;
+	int n, rc;
+
+	if (argc < 2 || strcmp(argv[0], "import") != 0)
+		return -1;
+	file = argv[1];
+	if (argc == 4 && !strcmp(argv[2], "--service") && strlen(argv[3]) == 1 &&
+	    argv[3][0] >= 'A' && argv[3][0] <= 'Z')
+		service = argv[3][0];
+	else if (argc != 2) {
+		fprintf(stderr, "usage: kiosk admin --db FILE appointments import FILE.csv|FILE.ics "
+		    "[--service A]\n");
+		return 2;
+	}
+	if (site_tz(ad) == NULL)
+		return 1;
+	ext = strrchr(file, '.');
+	if (ext && !strcasecmp(ext, ".csv")) {
+		if (service) {
+			fprintf(stderr, "kiosk admin: --service is for iCalendar files: a CSV file "
+			    "names each appointment's service\n");
+			return 2;
+		}
+		n = appt_csv_read(file, &list, ad->err, sizeof ad->err);
+	} else if (ext && !strcasecmp(ext, ".ics")) {
+		n = appt_ics_read(file, service, &list, ad->err, sizeof ad->err);
+	} else {
+		fprintf(stderr, "kiosk admin: %s: expected a .csv or an .ics file\n", file);
+		return 2;
+	}
+	if (n < 0)
+		return failed(ad);
+	rc = desk_appt_put(ad->desk, &ad->who, ext[1] == 'c' || ext[1] == 'C' ? "csv" : "ics", list,
+	    n, ad->now, NULL, NULL, &c, ad->err, sizeof ad->err);
+	if (list)
+		sodium_memzero(list, (size_t)n * sizeof *list);   /* document numbers */
+	free(list);
+	if (rc != DK_OK) {
+		fprintf(stderr, "kiosk admin: %s: nothing imported: %s\n", file, ad->err);
+		return 1;
+	}
+	printf("%s: %d appointments read: %d stored (%d new, %d changed), %d unchanged, "
+	    "%d cancelled", file, n, c.created + c.updated, c.created, c.updated, c.unchanged,
+	    c.cancelled);
+	if (c.older)
+		printf(", %d older than the stored version (ignored)", c.older);
+	printf("\n");
+	return 0;
+}
+
 /* The site file into path, whole or not at all (a temporary file renamed). */
 static int
 export_to(struct admin *ad, const struct site *s, const char *path)
 {
 	char tmp[PATH_MAX + 8];
 	FILE *f;
-	int rc;
+	int rc, fd = -1, secret = s->appt.webhook_secret[0] != '\0';
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp || !(f = fopen(tmp, "w"))) {
+	/* A site with a webhook secret: the file holds it, readable by its
+	 * owner only (as the site file it came from should be). */
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp ||
+	    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, secret ? 0600 : 0666)) < 0 ||
+	    (secret && fchmod(fd, 0600) != 0) || !(f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
 		fprintf(stderr, "kiosk admin: cannot write %s\n", tmp);
 		return 1;
 	}
@@ -425,7 +497,7 @@ cmd_admin(int argc, char **argv)
 		{ "init", do_init }, { "keygen", do_keygen }, { "pubkey", do_pubkey },
 		{ "device", do_device }, { "user", do_user }, { "backup", do_backup },
 		{ "report", do_report }, { "audit", do_audit }, { "retention", do_retention },
-		{ "site", do_site },
+		{ "site", do_site }, { "appointments", do_appointments },
 	};
 	struct admin ad;
 	struct store *st = NULL;

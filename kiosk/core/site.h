@@ -8,11 +8,15 @@
  *                 default_service_min, tls_cert, tls_key,
  *                 metrics = off | public | token, metrics_token (or
  *                 metrics_token_hash: its hex BLAKE2b-256, as exported)
- *   [service A]   name, name.LANG, capacity, priority_reserve, bind_holder
+ *   [service A]   name, name.LANG, capacity, priority_reserve, bind_holder,
+ *                 appointments (its daily appointment capacity)
  *   [counter 3]   name, services = A B (in the order this counter serves them)
  *   [alerts]      burst_per_minute, holder_refusals, outside_hours,
- *                 reprints_per_hour, paper_ratio
+ *                 reprints_per_hour, paper_ratio, checkin_guesses
  *   [privacy]     events_months, holder_days
+ *   [appointments] checkin_before, checkin_after (minutes), webhook_secret,
+ *                 late = walkin | attestation, rdv_services (RDV Service
+ *                 Public's motifs to our services: "4012=A, titre_sejour=B")
  */
 #ifndef KIOSK_SITE_H
 #define KIOSK_SITE_H
@@ -37,6 +41,8 @@ struct site_service {
 	int capacity;                       /* walk-in tickets per day, reserve included */
 	int priority_reserve;               /* of capacity, kept for priority tickets */
 	int bind_holder;                    /* 1: one ticket per document number per day */
+	int appointments;                   /* appointments per day (their own capacity,
+	                                     * apart from the walk-ins'); 0: takes none */
 };
 
 struct site_counter {
@@ -57,12 +63,35 @@ struct site_alerts {
 	int outside_hours;      /* issue attempts while closed, per day */
 	int reprints_per_hour;  /* reprints across the site within an hour */
 	int paper_ratio;        /* slips printed per 100 tickets issued today */
+	int checkin_guesses;    /* unknown, other-day or cancelled check-in codes from one
+	                         * kiosk within 10 minutes (someone guessing codes) */
 };
 
 /* Retention (docs/PRIVACY.md). */
 struct site_privacy {
 	int events_months;      /* anonymous events kept in detail, then daily totals */
 	int holder_days;        /* 0: holder hashes and day keys go at the end of the day */
+};
+
+/* What an appointment checked in after its window becomes. */
+enum site_late {
+	SITE_LATE_WALKIN,       /* a walk-in ticket, if the walk-ins have a place left */
+	SITE_LATE_ATTESTATION,  /* an attestation de passage naming the missed appointment */
+};
+
+#define SITE_SECRET_MIN 32      /* webhook_secret: bytes, at least */
+#define SITE_SECRET_MAX 128     /* and at most */
+
+/* Appointments booked online and checked in at the kiosk (issue #12). */
+struct site_appointments {
+	int checkin_before;     /* minutes before the start a check-in is taken (30) */
+	int checkin_after;      /* minutes after the start it is still taken (15) */
+	enum site_late late;    /* what a later check-in gets */
+	char webhook_secret[SITE_SECRET_MAX + 1]; /* HMAC-SHA256 key of the webhook; ""
+	                         * refuses every webhook call. Kept in clear (an HMAC
+	                         * needs it): never in an API answer */
+	char rdv_services[192]; /* RDV Service Public's motifs (id or category) to our
+	                         * services, io/appt_in.h's table; "" none */
 };
 
 /* Who may read GET /metrics. */
@@ -88,6 +117,7 @@ struct site {
 	                                     * the token itself is kept nowhere */
 	struct site_alerts alerts;          /* abuse alert thresholds */
 	struct site_privacy privacy;        /* retention periods */
+	struct site_appointments appt;      /* appointments' check-in window and webhook */
 	struct site_service services[SITE_MAX_SERVICES]; /* in display order */
 	int nservices;
 	struct site_counter counters[SITE_MAX_COUNTERS];

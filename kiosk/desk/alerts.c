@@ -130,6 +130,23 @@ check_paper(struct verb *v, const struct site_alerts *t)
 	return desk_raise_alert(v, "paper", "", msg);
 }
 
+/* Check-in codes refused at one kiosk (unknown, another day's, cancelled,
+ * the wrong holder) within ten minutes: someone may be trying codes. */
+static int
+check_guess(struct verb *v, const struct site_alerts *t, const char *device, int hour)
+{
+	char subject[64], msg[200];
+	int k, rc;
+
+	snprintf(subject, sizeof subject, "%s %02dh", device, hour);
+	if ((rc = over(v, "checkin_guess", subject, NULL, "checkin_refused", device, v->now - 599,
+	    t->checkin_guesses, &k)) <= 0)
+		return rc;
+	snprintf(msg, sizeof msg, "la borne %.40s a refusé %d codes de rendez-vous en dix minutes "
+	    "(seuil %d) : quelqu'un essaie peut-être des codes", device, k, t->checkin_guesses);
+	return desk_raise_alert(v, "checkin_guess", subject, msg);
+}
+
 int
 desk_check_alerts(struct verb *v, unsigned checks, const char *device)
 {
@@ -147,5 +164,7 @@ desk_check_alerts(struct verb *v, unsigned checks, const char *device)
 		rc = check_reprints(v, t, minute / 60);
 	if (rc == ST_OK && (checks & AC_PAPER) && t->paper_ratio)
 		rc = check_paper(v, t);
+	if (rc == ST_OK && (checks & AC_GUESS) && t->checkin_guesses && device)
+		rc = check_guess(v, t, device, minute / 60);
 	return rc;
 }

@@ -53,6 +53,11 @@ enum desk_rc {
 	DK_NOT_CURRENT = -16,           /* the counter's called ticket is not the one the caller
 	                                   named: nothing was finished (409) */
 	DK_FORBIDDEN = -17,             /* the actor's role may not do this (403) */
+	DK_TOO_EARLY = -18,             /* an appointment's check-in window is not open yet (409) */
+	DK_NOT_TODAY = -19,             /* the check-in code is another day's appointment (409) */
+	DK_CANCELLED = -20,             /* the appointment was cancelled (409) */
+	DK_HOLDER_MISMATCH = -21,       /* the document number is not the appointment's (409) */
+	DK_FULL = -22,                  /* a service's appointments for that day are all taken (409) */
 };
 
 struct desk;
@@ -387,6 +392,107 @@ int desk_notice_delete(struct desk *d, const struct desk_actor *who, int64_t id,
  * today on one of those screens. A count, or DK_ERR. */
 int desk_notices(struct desk *d, int64_t now, int screens, struct notice_row *out, int max,
     char *err, size_t errlen);
+
+/* -- appointments booked online (desk/appointments.c) ----------------------------- */
+
+/*
+ * Appointments come from the booking systems (the webhook, a CSV or ICS
+ * file, a manager's POST) as struct appt_in (core/appt.h) and are stored by
+ * desk_appt_put; the kiosk checks one in with its code (desk_checkin), and
+ * it becomes a ticket of its service, numbered and signed as any other.
+ */
+
+/* What a put did with one appointment. */
+enum desk_appt_outcome {
+	DA_CREATED,                 /* a new appointment */
+	DA_UPDATED,                 /* a stored one changed */
+	DA_CANCELLED,               /* it is cancelled now (or came in cancelled) */
+	DA_UNCHANGED,               /* the same as stored: nothing written */
+	DA_OLDER,                   /* its updated_at is older than the stored one: ignored */
+};
+struct desk_appt_counts {
+	int created, updated, cancelled, unchanged, older;
+};
+
+/*
+ * Store n appointments from `source` ("webhook", "staff", "csv", "ics"), all
+ * or none, in one transaction. Each is checked: an id; a service of the
+ * site that takes appointments (`appointments = N`); a start; a duration of
+ * 1 to 720 minutes; a check-in code (appt_code_normalise), not another
+ * appointment's on the same day; a document number if any (holder_normalise:
+ * kept only as its hash under the key of the appointment's day); a language
+ * code or "". A booked appointment needs a place among its service's N of
+ * that day (DK_FULL). An update whose updated_at is older than the stored
+ * one is ignored (DA_OLDER); one equal to what is stored writes nothing
+ * (DA_UNCHANGED); a checked-in appointment can no longer change
+ * (DK_CONFLICT). Every change is audited with who, before and after (never
+ * a code or a document number). DK_BAD / DK_CONFLICT / DK_FULL name the
+ * appointment in err. outcomes and rows (n entries each, or NULL) get what
+ * was done and each appointment as it is stored now; counts (or NULL) the
+ * sums.
+ */
+int desk_appt_put(struct desk *d, const struct desk_actor *who, const char *source,
+    const struct appt_in *in, int n, int64_t now, enum desk_appt_outcome *outcomes,
+    struct appt_row *rows, struct desk_appt_counts *counts, char *err, size_t errlen);
+
+/* An appointment's state at `now`, for the day's list. */
+enum appt_state {
+	AS_NOT_YET,                 /* booked, its start still to come */
+	AS_ARRIVED,                 /* checked in */
+	AS_LATE,                    /* started, not checked in, less than 15 minutes ago */
+	AS_NO_SHOW,                 /* not checked in 15 minutes after its start */
+	AS_CANCELLED,
+};
+#define DESK_NO_SHOW_AFTER_S (15 * 60)
+int desk_appt_state(const struct appt_row *a, int64_t now);
+const char *desk_appt_state_name(int state);   /* "not_yet", "arrived", ... */
+
+struct appt_view {
+	struct appt_row a;
+	int state;                  /* enum appt_state at the time asked */
+};
+/* The appointments of `day` (YYYY-MM-DD) by start, with their state at
+ * `now`: a count, *out malloc'd (the caller frees it; NULL when 0), or
+ * DK_ERR / DK_BAD. */
+int desk_appointments(struct desk *d, const char *day, int64_t now, struct appt_view **out,
+    char *err, size_t errlen);
+
+/* A check-in at the kiosk: the code typed or scanned, the language chosen,
+ * and the document number when the appointment is bound to its holder. */
+struct desk_checkin {
+	const char *code;
+	const char *lang;           /* NULL: the appointment's, else French */
+	const char *holder;         /* NULL: none typed */
+};
+struct desk_checkin_out {
+	/* The slip: the appointment's ticket (DS_TICKET: ticket.appointment set),
+	 * its ticket again on a second check-in (DS_DUPLICATE), or, too late:
+	 * a walk-in's slip (late = walkin: a ticket, the holder's walk-in ticket
+	 * again, or an attestation "full") or an attestation "late". */
+	struct desk_slip slip;
+	int late;                   /* 1: checked in after its window */
+	int found;                  /* 1: appt is the appointment of the code */
+	struct appt_row appt;
+	int64_t come_back_at;       /* DK_TOO_EARLY: when its window opens */
+};
+/*
+ * Check an appointment in, by a kiosk (who->device). Today's appointment of
+ * the code, in its window (checkin_before minutes before its start to
+ * checkin_after after): a ticket of its service (numbered in the service's
+ * sequence, signed, not counted in the walk-ins' capacity), and the
+ * appointment is checked in. A second check-in gives that ticket back
+ * (DS_DUPLICATE). Refusals: DK_NOTFOUND (no such code), DK_NOT_TODAY
+ * (appt.day says which day), DK_CANCELLED, DK_TOO_EARLY (come_back_at),
+ * DK_HOLDER_REQUIRED / DK_BAD_HOLDER / DK_HOLDER_MISMATCH for a bound
+ * appointment, DK_CLOSED (the service or the site closed today). Too late,
+ * the site's `late` decides (see desk_checkin_out). Unknown, other-day and
+ * cancelled codes and holder mismatches are logged (checkin_refused, the
+ * kiosk's name, never the code) and a burst from one kiosk raises a
+ * `checkin_guess` alert ([alerts] checkin_guesses in 10 minutes).
+ */
+int desk_checkin(struct desk *d, const struct desk_actor *who, const struct desk_checkin *in,
+    int64_t now, struct desk_checkin_out *out, struct desk_events *ev, char *err,
+    size_t errlen);
 
 /* Every kiosk (revoked ones too), by name: a count, or DK_ERR. */
 int desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, char *err,

@@ -5,6 +5,7 @@
 #ifndef KIOSK_DESK_INT_H
 #define KIOSK_DESK_INT_H
 
+#include "core/holder.h"
 #include "core/queue.h"
 #include "desk/desk.h"
 
@@ -59,6 +60,38 @@ int desk_get(struct verb *v, int64_t id, struct ticket *t);
  * allowed or the ticket changed meanwhile, ST_ERR. */
 int desk_move(struct verb *v, struct ticket *t, enum queue_action a);
 
+/*
+ * Issuing (desk/issue.c), shared by desk_issue and the appointments'
+ * check-in (desk/appointments.c): one path for every slip, whichever verb
+ * gives it. A verb that issues embeds this struct, its verb first.
+ */
+struct issue {
+	struct verb v;
+	const struct desk_issue *in;    /* a walk-in's request (NULL: an appointment's ticket) */
+	const struct site_service *sv;  /* the service */
+	const char *device;             /* kiosk name, or "DESK" for a manual ticket */
+	const char *lang;
+	int bound;                      /* the service binds holders: norm is set */
+	char norm[HOLDER_MAX + 1];      /* normalised document number (wiped after use) */
+	struct desk_slip *out;
+	int64_t appointment;            /* the appointment the slip is for (0: a walk-in) */
+	const char *outcome;            /* an attestation's outcome (NULL: "full") */
+};
+/* Before the transaction (is->v initialised): the service and the holder of
+ * a walk-in's request into is, out zeroed. DK_OK, DK_NOTFOUND (no such
+ * service), DK_HOLDER_REQUIRED or DK_BAD_HOLDER. */
+int issue_setup(struct issue *is, const struct desk_issue *in, struct desk_slip *out);
+/* Inside the verb's transaction: a walk-in's slip: refused when closed, the
+ * holder's active ticket back, an attestation when full, else a ticket. */
+int issue_walkin(struct issue *is);
+/* A new ticket of is->sv, numbered in the service's sequence and signed;
+ * bound to hash and mask when not NULL; is->appointment's when set. */
+int issue_ticket(struct issue *is, const unsigned char *hash, const char *mask);
+/* An attestation de passage of is->sv (outcome is->outcome). */
+int issue_attest(struct issue *is);
+/* Ticket t again, with a new slip marked as a reprint (DS_DUPLICATE). */
+int issue_give_back(struct issue *is, struct ticket *t);
+
 /* Position and estimated wait of a waiting ticket; newest: just issued. */
 int desk_place(struct store *st, const struct site *site, struct ticket *t, int newest);
 
@@ -73,6 +106,7 @@ enum alert_check {
 	AC_CLOSED = 4,              /* an attempt while closed */
 	AC_REPRINT = 8,             /* a reprint or a duplicate */
 	AC_PAPER = 16,              /* a slip was printed */
+	AC_GUESS = 32,              /* a check-in code was refused (desk/appointments.c) */
 };
 int desk_check_alerts(struct verb *v, unsigned checks, const char *device);
 /* Raise the alert (kind, subject) of the verb's day unless it exists; a new

@@ -2,7 +2,9 @@
  * issue: the verbs of the slip's life before the counter: issue (with the
  * holder binding, the capacity, the attestation de passage when it is
  * reached, and the refusal when the site is closed), the printer's report,
- * and reprints. See desk.h; the rules are in docs/QUEUE.md.
+ * and reprints. See desk.h; the rules are in docs/QUEUE.md. The paths of an
+ * issue (a ticket, an attestation, a holder's duplicate) are shared through
+ * desk_int.h with the appointments' check-in (desk/appointments.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,20 +16,9 @@
 #include "core/sign.h"
 #include "desk/desk_int.h"
 
-struct issue {
-	struct verb v;
-	const struct desk_issue *in;
-	const struct site_service *sv;
-	const char *device;         /* kiosk name, or "DESK" for a manual ticket */
-	const char *lang;
-	int bound;                  /* the service binds holders: norm is set */
-	char norm[HOLDER_MAX + 1];  /* normalised document number (wiped after use) */
-	struct desk_slip *out;
-};
-
 /* The holder's ticket already active today: give it back as a duplicate. */
-static int
-give_back(struct issue *is, struct ticket *t)
+int
+issue_give_back(struct issue *is, struct ticket *t)
 {
 	struct verb *v = &is->v;
 	int rc;
@@ -46,9 +37,10 @@ give_back(struct issue *is, struct ticket *t)
 	return desk_check_alerts(v, AC_HOLDER | AC_REPRINT, is->device);
 }
 
-/* Capacity reached: an attestation de passage, chained to an earlier one. */
-static int
-attest(struct issue *is)
+/* Capacity reached (or an appointment missed): an attestation de passage,
+ * chained to an earlier one. */
+int
+issue_attest(struct issue *is)
 {
 	struct verb *v = &is->v;
 	struct attestation *a = &is->out->att;
@@ -61,7 +53,7 @@ attest(struct issue *is)
 	a->attempt = 1;
 	a->weeks = 1;
 	snprintf(a->first_date, sizeof a->first_date, "%.4s%.2s%.2s", v->day, v->day + 5, v->day + 8);
-	if (is->in->previous) {
+	if (is->in && is->in->previous) {
 		enum slip_verdict vd = slip_verify(is->in->previous, v->d->keys.pk, v->d->keys.site_id,
 		    NULL, &prev);
 		if (vd != SLIP_VALID || prev.kind != SLIP_ATTESTATION)
@@ -81,7 +73,8 @@ attest(struct issue *is)
 	a->issued_at = v->now;
 	snprintf(a->device, sizeof a->device, "%s", is->device);
 	snprintf(a->lang, sizeof a->lang, "%s", is->lang);
-	snprintf(a->outcome, sizeof a->outcome, "full");
+	snprintf(a->outcome, sizeof a->outcome, "%s", is->outcome ? is->outcome : "full");
+	a->appointment = is->appointment;
 	if ((a->id = store_attestation_next_id(v->st)) < 0)
 		return ST_ERR;
 	if (desk_sign_attestation(v->d, a) != 0)
@@ -94,8 +87,8 @@ attest(struct issue *is)
 	return desk_check_alerts(v, AC_BURST, is->device);
 }
 
-static int
-new_ticket(struct issue *is, const unsigned char *hash, const char *mask)
+int
+issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 {
 	struct verb *v = &is->v;
 	struct ticket *t = &is->out->ticket;
@@ -112,7 +105,8 @@ new_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	t->seq = seq + 1;
 	queue_format_number(t->service, t->seq, t->number, sizeof t->number);
 	snprintf(t->lang, sizeof t->lang, "%s", is->lang);
-	t->priority = is->in->priority != 0;
+	t->priority = is->in && is->in->priority != 0;
+	t->appointment = is->appointment;
 	t->state = TS_WAITING;
 	t->issued_at = v->now;
 	snprintf(t->device, sizeof t->device, "%s", is->device);
@@ -122,10 +116,13 @@ new_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 		snprintf(t->holder_mask, sizeof t->holder_mask, "%s", mask);
 	if (desk_sign_ticket(v->d, t) != 0)
 		return verb_fail(v, DK_ERR, "cannot sign the slip");
+	/* An appointment's ticket counts against the appointments' own
+	 * capacity (checked when it was booked), not the walk-ins'. */
 	if ((rc = store_ticket_insert(v->st, t, hash)) != ST_OK ||
-	    (rc = store_day_count_add(v->st, v->day, t->service,
+	    (rc = store_day_count_add(v->st, v->day, t->service, t->appointment ? DC_APPOINTMENTS :
 	    t->priority ? DC_PRIORITY : DC_ORDINARY)) != ST_OK ||
-	    (rc = verb_log(v, "issue", t, t->service, 0, t->priority ? "priority" : NULL)) != ST_OK ||
+	    (rc = verb_log(v, "issue", t, t->service, 0, t->appointment ? "appointment" :
+	    t->priority ? "priority" : NULL)) != ST_OK ||
 	    (rc = desk_place(v->st, &v->d->site, t, 1)) != ST_OK)
 		return rc;
 	if (!v->who->device) {
@@ -139,10 +136,9 @@ new_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	return desk_check_alerts(v, AC_BURST, is->device);
 }
 
-static int
-issue_tx(struct store *st, void *arg)
+int
+issue_walkin(struct issue *is)
 {
-	struct issue *is = arg;
 	struct verb *v = &is->v;
 	unsigned char key[32], hash[32];
 	char mask[HOLDER_MASK_MAX];
@@ -152,7 +148,6 @@ issue_tx(struct store *st, void *arg)
 	struct site_hours hours;
 	int rc;
 
-	(void)st;
 	if ((rc = desk_today_of(v, is->sv, &today)) != ST_OK ||
 	    (rc = desk_hours_today(v, &hours, &closure)) != ST_OK)
 		return rc;
@@ -170,7 +165,7 @@ issue_tx(struct store *st, void *arg)
 		sodium_memzero(key, sizeof key);
 		rc = store_ticket_of_holder(v->st, v->day, is->sv->code, hash, &is->out->ticket);
 		if (rc == ST_OK)
-			return give_back(is, &is->out->ticket);
+			return issue_give_back(is, &is->out->ticket);
 		if (rc != ST_NOTFOUND)
 			return rc;
 	}
@@ -178,8 +173,39 @@ issue_tx(struct store *st, void *arg)
 		return rc;
 	if (!queue_may_issue(today.capacity, today.reserve, dc.ordinary, dc.priority,
 	    is->in->priority))
-		return attest(is);
-	return new_ticket(is, is->bound ? hash : NULL, is->bound ? mask : NULL);
+		return issue_attest(is);
+	return issue_ticket(is, is->bound ? hash : NULL, is->bound ? mask : NULL);
+}
+
+static int
+issue_tx(struct store *st, void *arg)
+{
+	(void)st;
+	return issue_walkin(arg);
+}
+
+int
+issue_setup(struct issue *is, const struct desk_issue *in, struct desk_slip *out)
+{
+	struct verb *v = &is->v;
+	const struct desk *d = v->d;
+
+	memset(out, 0, sizeof *out);
+	is->in = in;
+	is->out = out;
+	is->device = v->who->device ? v->who->name : "DESK";
+	is->lang = in->lang ? in->lang : "fr";
+	if (!d->have_site || (is->sv = site_service(&d->site, in->service)) == NULL)
+		return verb_fail(v, DK_NOTFOUND, "unknown service '%c'", in->service ? in->service : '?');
+	if (is->sv->bind_holder) {
+		if (in->holder == NULL)
+			return verb_fail(v, DK_HOLDER_REQUIRED, "this service needs the applicant's "
+			    "document number ('holder')");
+		if (holder_normalise(in->holder, is->norm, sizeof is->norm, v->err, v->errlen) != 0)
+			return DK_BAD_HOLDER;
+		is->bound = 1;
+	}
+	return DK_OK;
 }
 
 int
@@ -191,22 +217,8 @@ desk_issue(struct desk *d, const struct desk_actor *who, const struct desk_issue
 
 	memset(&is, 0, sizeof is);
 	verb_init(&is.v, d, who, now, ev, err, errlen);
-	memset(out, 0, sizeof *out);
-	is.in = in;
-	is.out = out;
-	is.device = who->device ? who->name : "DESK";
-	is.lang = in->lang ? in->lang : "fr";
-	if (!d->have_site || (is.sv = site_service(&d->site, in->service)) == NULL)
-		return verb_fail(&is.v, DK_NOTFOUND, "unknown service '%c'", in->service ? in->service : '?');
-	if (is.sv->bind_holder) {
-		if (in->holder == NULL)
-			return verb_fail(&is.v, DK_HOLDER_REQUIRED, "this service needs the applicant's "
-			    "document number ('holder')");
-		if (holder_normalise(in->holder, is.norm, sizeof is.norm, err, errlen) != 0)
-			return DK_BAD_HOLDER;
-		is.bound = 1;
-	}
-	rc = verb_write(&is.v, issue_tx, &is);
+	if ((rc = issue_setup(&is, in, out)) == DK_OK)
+		rc = verb_write(&is.v, issue_tx, &is);
 	sodium_memzero(is.norm, sizeof is.norm);
 	return rc;
 }

@@ -1086,6 +1086,8 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		notice_routes(a, q, &w, path + 15, r);
 	else if (PREFIX("/api/v1/services/"))
 		service_routes(a, q, &w, path + 17, r);
+	else if (!strcmp(path, "/api/v1/appointments") || PREFIX("/api/v1/appointments/"))
+		appointment_routes(a, q, &w, path + 20, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
 		get_request(a, q, &w, path + 17, r);
 	else {

@@ -15,6 +15,10 @@
 #include "desk/desk.h"
 
 #define API_BODY_MAX 4096   /* larger request bodies get 413 */
+/* POST /api/v1/appointments/webhook: a booking system's payload (RDV
+ * Service Public's carries the whole Rdv), read raw for its signature. */
+#define API_WEBHOOK_PATH "/api/v1/appointments/webhook"
+#define API_WEBHOOK_BODY_MAX 65536
 
 struct api;
 
@@ -29,6 +33,8 @@ struct api_req {
 	const char *cookie;         /* Cookie header, or NULL */
 	const char *csrf;           /* X-CSRF-Token header, or NULL */
 	const char *idem_key;       /* Idempotency-Key header, or NULL */
+	const char *lapin_signature; /* X-Lapin-Signature header (RDV Service Public), or NULL */
+	const char *signature;      /* X-Signature header ("sha256=<hex>"), or NULL */
 	const char *client;         /* client address, for rate limits */
 	const char *day;            /* ?day=YYYY-MM-DD query argument, or NULL */
 	int secure;                 /* served over HTTPS: cookies get Secure */

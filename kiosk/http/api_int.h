@@ -190,4 +190,12 @@ void notice_routes(struct api *a, const struct api_req *q, const struct who *w,
  * them. An empty array when they cannot be read. */
 cJSON *notices_public_json(struct api *a, int64_t now, int screen);
 
+/* -- appointments (api_appointments.c) ------------------------------------------------ */
+
+/* /api/v1/appointments (GET, POST), /api/v1/appointments/webhook and
+ * /api/v1/appointments/checkin (POST); rest: what follows
+ * "/api/v1/appointments". */
+void appointment_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+
 #endif

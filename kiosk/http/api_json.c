@@ -86,6 +86,9 @@ desk_fail(struct api_resp *r, int rc, const char *err)
 		{ DK_HOLDER_REQUIRED, 400, "holder_required" }, { DK_BAD_HOLDER, 400, "bad_holder" },
 		{ DK_BAD_PREVIOUS, 400, "bad_previous" }, { DK_KEY_REUSED, 422, "key_reused" },
 		{ DK_NOT_CURRENT, 409, "not_current" }, { DK_FORBIDDEN, 403, "forbidden" },
+		{ DK_TOO_EARLY, 409, "too_early" }, { DK_NOT_TODAY, 409, "not_today" },
+		{ DK_CANCELLED, 409, "cancelled" }, { DK_HOLDER_MISMATCH, 409, "holder_mismatch" },
+		{ DK_FULL, 409, "appointments_full" },
 	};
 	size_t i;
 
@@ -399,7 +402,7 @@ ticket_json(const struct site *s, const struct ticket *t)
 	add_code(j, "service", t->queue);
 	if (t->queue != t->service)
 		add_code(j, "issued_for", t->service);
-	cJSON_AddStringToObject(j, "kind", "ticket");
+	cJSON_AddStringToObject(j, "kind", t->appointment ? "appointment" : "ticket");
 	cJSON_AddStringToObject(j, "lang", t->lang);
 	cJSON_AddBoolToObject(j, "priority", t->priority);
 	cJSON_AddStringToObject(j, "state", queue_state_name((enum ticket_state)t->state));
@@ -426,6 +429,14 @@ ticket_json(const struct site *s, const struct ticket *t)
 	cJSON_AddNumberToObject(j, "reprints", t->reprints);
 	if (t->holder_mask[0])
 		cJSON_AddStringToObject(j, "holder", t->holder_mask);
+	if (t->appointment) {
+		/* An appointment's ticket: which one, and its time (printed on the
+		 * slip; the board and the console show these tickets apart). */
+		cJSON *ap = cJSON_AddObjectToObject(j, "appointment");
+		cJSON_AddStringToObject(ap, "id", t->appt_id);
+		add_time(ap, "start", t->appt_start);
+		cJSON_AddNumberToObject(ap, "duration_min", t->appt_duration_min);
+	}
 	if (sv)
 		cJSON_AddItemToObject(j, "service_name", names_json(sv));
 	return j;

@@ -303,6 +303,8 @@ fill_req(struct MHD_Connection *c, const char *method, const char *url, struct a
 	q->cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
 	q->csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
 	q->idem_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+	q->lapin_signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Lapin-Signature");
+	q->signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Signature");
 	client[0] = '\0';
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -573,6 +575,8 @@ send_too_large(struct MHD_Connection *c, size_t limit)
 static size_t
 body_limit(const char *url)
 {
+	if (strcmp(url, API_WEBHOOK_PATH) == 0)
+		return API_WEBHOOK_BODY_MAX;
 	return strncmp(url, "/api/", 5) == 0 ? BODY_MAX_API : BODY_MAX_PAGE;
 }
 

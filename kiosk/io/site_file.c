@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/site.h"
 #include "core/str.h"
+#include "io/appt_in.h"
 
 /* Lines longer than this are refused: inih reads INI_MAX_LINE - 1 bytes of
  * a line, newline included, and would read the rest as another line. */
@@ -200,6 +201,9 @@ service_key(struct parse *p, struct site_service *sv, const char *key, const cha
 	} else if (!strcmp(key, "bind_holder")) {
 		if (parse_bool(v, &sv->bind_holder))
 			FAIL("bind_holder: expected yes or no");
+	} else if (!strcmp(key, "appointments")) {
+		if (parse_int(v, 0, 9999, &sv->appointments))
+			FAIL("appointments: expected a number of appointments per day from 0 to 9999");
 	} else {
 		FAIL("unknown key '%s' in a [service] section", key);
 	}
@@ -226,6 +230,48 @@ counter_key(struct parse *p, struct site_counter *c, const char *key, const char
 		c->services[n] = '\0';
 	} else {
 		FAIL("unknown key '%s' in a [counter] section", key);
+	}
+	return 1;
+}
+
+/* [appointments]: the check-in window, what a late arrival gets, and the
+ * webhook's secret (32 to 128 printable ASCII bytes without spaces: the
+ * booking system is given the same string). 1, or 0 with p->why. */
+static int
+appointments_key(struct parse *p, const char *key, const char *v)
+{
+	struct site_appointments *a = &p->site->appt;
+	size_t i, n = strlen(v);
+
+	if (!strcmp(key, "checkin_before")) {
+		if (parse_int(v, 0, 240, &a->checkin_before))
+			FAIL("checkin_before: expected minutes from 0 to 240");
+	} else if (!strcmp(key, "checkin_after")) {
+		if (parse_int(v, 0, 240, &a->checkin_after))
+			FAIL("checkin_after: expected minutes from 0 to 240");
+	} else if (!strcmp(key, "late")) {
+		if (!strcmp(v, "walkin"))
+			a->late = SITE_LATE_WALKIN;
+		else if (!strcmp(v, "attestation"))
+			a->late = SITE_LATE_ATTESTATION;
+		else
+			FAIL("late: expected walkin or attestation");
+	} else if (!strcmp(key, "webhook_secret")) {
+		for (i = 0; i < n && v[i] > ' ' && v[i] <= '~'; i++)
+			;
+		if (n < SITE_SECRET_MIN || n > SITE_SECRET_MAX || i < n)
+			FAIL("webhook_secret: expected %d to %d printable characters without spaces "
+			    "(e.g. from 'openssl rand -hex 32')", SITE_SECRET_MIN, SITE_SECRET_MAX);
+		memcpy(a->webhook_secret, v, n + 1);
+	} else if (!strcmp(key, "rdv_services")) {
+		char why[160];
+		if (str_copy(a->rdv_services, sizeof a->rdv_services, v))
+			FAIL("rdv_services: at most %zu bytes", sizeof a->rdv_services - 1);
+		if (appt_rdvsp_map_check(v, why, sizeof why) != 0)
+			FAIL("rdv_services: %s", why);
+	} else {
+		FAIL("unknown key '%s' in [appointments] (expected checkin_before, checkin_after, "
+		    "late, webhook_secret or rdv_services)", key);
 	}
 	return 1;
 }
@@ -325,6 +371,7 @@ handler(void *user, const char *section, const char *key, const char *v)
 			{ "outside_hours", &s->alerts.outside_hours, 0, 1000 },
 			{ "reprints_per_hour", &s->alerts.reprints_per_hour, 0, 1000 },
 			{ "paper_ratio", &s->alerts.paper_ratio, 0, 10000 },
+			{ "checkin_guesses", &s->alerts.checkin_guesses, 0, 1000 },
 		};
 		return int_key(p, t, sizeof t / sizeof t[0], section, key, v);
 	}
@@ -335,8 +382,10 @@ handler(void *user, const char *section, const char *key, const char *v)
 		};
 		return int_key(p, t, sizeof t / sizeof t[0], section, key, v);
 	}
-	FAIL("unknown section [%s] (expected [site], [service X], [counter N], [alerts] or "
-	    "[privacy])", section);
+	if (!strcmp(section, "appointments"))
+		return appointments_key(p, key, v);
+	FAIL("unknown section [%s] (expected [site], [service X], [counter N], [alerts], "
+	    "[privacy] or [appointments])", section);
 }
 
 static int
@@ -499,6 +548,10 @@ site_load(const char *path, struct site *out, char *err, size_t errlen)
 	out->alerts.outside_hours = 3;
 	out->alerts.reprints_per_hour = 6;
 	out->alerts.paper_ratio = 150;
+	out->alerts.checkin_guesses = 5;
+	out->appt.checkin_before = 30;
+	out->appt.checkin_after = 15;
+	out->appt.late = SITE_LATE_WALKIN;
 	out->privacy.events_months = 12;
 	out->privacy.holder_days = 0;
 	for (i = 0; i < 7; i++)
@@ -590,8 +643,9 @@ site_write(FILE *f, const struct site *s, char *err, size_t errlen)
 		fprintf(f, "\n[service %c]\nname = %s\n", sv->code, sv->name);
 		for (k = 0; k < sv->nnames; k++)
 			fprintf(f, "name.%s = %s\n", sv->names[k].lang, sv->names[k].name);
-		fprintf(f, "capacity = %d\npriority_reserve = %d\nbind_holder = %s\n", sv->capacity,
-		    sv->priority_reserve, sv->bind_holder ? "yes" : "no");
+		fprintf(f, "capacity = %d\npriority_reserve = %d\nbind_holder = %s\n"
+		    "appointments = %d\n", sv->capacity, sv->priority_reserve,
+		    sv->bind_holder ? "yes" : "no", sv->appointments);
 	}
 	for (i = 0; i < s->ncounters; i++) {
 		const struct site_counter *c = &s->counters[i];
@@ -601,11 +655,20 @@ site_write(FILE *f, const struct site *s, char *err, size_t errlen)
 		fputc('\n', f);
 	}
 	fprintf(f, "\n[alerts]\nburst_per_minute = %d\nholder_refusals = %d\noutside_hours = %d\n"
-	    "reprints_per_hour = %d\npaper_ratio = %d\n", s->alerts.burst_per_minute,
-	    s->alerts.holder_refusals, s->alerts.outside_hours, s->alerts.reprints_per_hour,
-	    s->alerts.paper_ratio);
+	    "reprints_per_hour = %d\npaper_ratio = %d\ncheckin_guesses = %d\n",
+	    s->alerts.burst_per_minute, s->alerts.holder_refusals, s->alerts.outside_hours,
+	    s->alerts.reprints_per_hour, s->alerts.paper_ratio, s->alerts.checkin_guesses);
 	fprintf(f, "\n[privacy]\nevents_months = %d\nholder_days = %d\n",
 	    s->privacy.events_months, s->privacy.holder_days);
+	fprintf(f, "\n[appointments]\ncheckin_before = %d\ncheckin_after = %d\nlate = %s\n",
+	    s->appt.checkin_before, s->appt.checkin_after,
+	    s->appt.late == SITE_LATE_ATTESTATION ? "attestation" : "walkin");
+	/* The secret itself (an HMAC needs it, it cannot be a hash as the
+	 * metrics token is): the export is as secret as the site file. */
+	if (s->appt.webhook_secret[0])
+		fprintf(f, "webhook_secret = %s\n", s->appt.webhook_secret);
+	if (s->appt.rdv_services[0])
+		fprintf(f, "rdv_services = %s\n", s->appt.rdv_services);
 	if (fflush(f) != 0 || ferror(f))
 		return errf(err, errlen, "cannot write the site file");
 	return 0;

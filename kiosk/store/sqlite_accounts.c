@@ -39,12 +39,14 @@ site_services_put(struct store *st, const struct site *s)
 	for (i = 0; i < s->nservices; i++) {
 		const struct site_service *sv = &s->services[i];
 		if (sq_exec(st, sq_bind(st, "INSERT INTO services (code, name, capacity, "
-		    "priority_reserve, bind_holder, position, active) VALUES (?,?,?,?,?,?,1) "
-		    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, capacity = "
-		    "excluded.capacity, priority_reserve = excluded.priority_reserve, bind_holder = "
-		    "excluded.bind_holder, position = excluded.position, active = 1", "csiiii",
+		    "priority_reserve, bind_holder, position, appointments, active) VALUES "
+		    "(?,?,?,?,?,?,?,1) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+		    "capacity = excluded.capacity, priority_reserve = excluded.priority_reserve, "
+		    "bind_holder = excluded.bind_holder, position = excluded.position, "
+		    "appointments = excluded.appointments, active = 1", "csiiiii",
 		    sv->code, sv->name, (int64_t)sv->capacity, (int64_t)sv->priority_reserve,
-		    (int64_t)sv->bind_holder, (int64_t)i), "cannot store the site"))
+		    (int64_t)sv->bind_holder, (int64_t)i, (int64_t)sv->appointments),
+		    "cannot store the site"))
 			return ST_ERR;
 		for (j = 0; j < sv->nnames; j++)
 			if (sq_exec(st, sq_bind(st, "INSERT INTO service_names (code, lang, name) "
@@ -67,26 +69,31 @@ int
 store_site_put(struct store *st, const struct site *s)
 {
 	static const char *const metrics[] = { "off", "public", "token" };
-	char hours[128], alerts[80], privacy[40];
+	char hours[128], alerts[80], privacy[40], appt[48];
 
 	hours_text(s, hours, sizeof hours);
-	snprintf(alerts, sizeof alerts, "%d %d %d %d %d", s->alerts.burst_per_minute,
+	snprintf(alerts, sizeof alerts, "%d %d %d %d %d %d", s->alerts.burst_per_minute,
 	    s->alerts.holder_refusals, s->alerts.outside_hours, s->alerts.reprints_per_hour,
-	    s->alerts.paper_ratio);
+	    s->alerts.paper_ratio, s->alerts.checkin_guesses);
 	snprintf(privacy, sizeof privacy, "%d %d", s->privacy.events_months, s->privacy.holder_days);
+	snprintf(appt, sizeof appt, "%d %d %s", s->appt.checkin_before, s->appt.checkin_after,
+	    s->appt.late == SITE_LATE_ATTESTATION ? "attestation" : "walkin");
 	if (sq_exec(st, sq_bind(st, "INSERT INTO site (one, site_id, name, tz, hours, max_recalls, "
 	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
-	    "metrics, metrics_token_hash) "
-	    "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (one) DO UPDATE SET site_id = "
+	    "metrics, metrics_token_hash, appointments, webhook_secret, rdv_services) "
+	    "VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (one) DO UPDATE SET site_id = "
 	    "excluded.site_id, name = excluded.name, tz = excluded.tz, hours = excluded.hours, "
 	    "max_recalls = excluded.max_recalls, priority_streak = excluded.priority_streak, "
 	    "reprint_limit = excluded.reprint_limit, default_service_s = excluded.default_service_s, "
 	    "tls_cert = excluded.tls_cert, tls_key = excluded.tls_key, alerts = excluded.alerts, "
 	    "privacy = excluded.privacy, metrics = excluded.metrics, "
-	    "metrics_token_hash = excluded.metrics_token_hash", "ssssiiiissssss", s->id, s->name,
-	    s->tz, hours, (int64_t)s->max_recalls, (int64_t)s->priority_streak,
+	    "metrics_token_hash = excluded.metrics_token_hash, appointments = "
+	    "excluded.appointments, webhook_secret = excluded.webhook_secret, rdv_services = "
+	    "excluded.rdv_services", "ssssiiiisssssssss",
+	    s->id, s->name, s->tz, hours, (int64_t)s->max_recalls, (int64_t)s->priority_streak,
 	    (int64_t)s->reprint_limit, (int64_t)s->default_service_s, s->tls_cert, s->tls_key, alerts,
-	    privacy, metrics[s->metrics], s->metrics_token_hash),
+	    privacy, metrics[s->metrics], s->metrics_token_hash, appt, s->appt.webhook_secret,
+	    s->appt.rdv_services),
 	    "cannot store the site") ||
 	    sq_exec(st, sq_stmt(st, "UPDATE services SET active = 0"), "cannot store the site") ||
 	    sq_exec(st, sq_stmt(st, "DELETE FROM service_names"), "cannot store the site") ||
@@ -112,14 +119,24 @@ site_fields(sqlite3_stmt *s, struct site *out)
 	sq_text(s, 8, out->tls_cert, sizeof out->tls_cert);
 	sq_text(s, 9, out->tls_key, sizeof out->tls_key);
 	sq_text(s, 10, text, sizeof text);
-	sscanf(text, "%d %d %d %d %d", &out->alerts.burst_per_minute, &out->alerts.holder_refusals,
-	    &out->alerts.outside_hours, &out->alerts.reprints_per_hour, &out->alerts.paper_ratio);
+	sscanf(text, "%d %d %d %d %d %d", &out->alerts.burst_per_minute,
+	    &out->alerts.holder_refusals, &out->alerts.outside_hours, &out->alerts.reprints_per_hour,
+	    &out->alerts.paper_ratio, &out->alerts.checkin_guesses);
 	sq_text(s, 11, text, sizeof text);
 	sscanf(text, "%d %d", &out->privacy.events_months, &out->privacy.holder_days);
 	sq_text(s, 12, text, sizeof text);
 	out->metrics = !strcmp(text, "public") ? SITE_METRICS_PUBLIC :
 	    !strcmp(text, "token") ? SITE_METRICS_TOKEN : SITE_METRICS_OFF;
 	sq_text(s, 13, out->metrics_token_hash, sizeof out->metrics_token_hash);
+	sq_text(s, 14, text, sizeof text);
+	{
+		char late[16] = "";
+		sscanf(text, "%d %d %15s", &out->appt.checkin_before, &out->appt.checkin_after, late);
+		out->appt.late = !strcmp(late, "attestation") ? SITE_LATE_ATTESTATION :
+		    SITE_LATE_WALKIN;
+	}
+	sq_text(s, 15, out->appt.webhook_secret, sizeof out->appt.webhook_secret);
+	sq_text(s, 16, out->appt.rdv_services, sizeof out->appt.rdv_services);
 	sq_text(s, 3, text, sizeof text);
 	for (d = 0, tok = strtok_r(text, " ", &save); d < 7; d++, tok = strtok_r(NULL, " ", &save)) {
 		int a, b, c, e;
@@ -135,8 +152,8 @@ site_fields(sqlite3_stmt *s, struct site *out)
 static int
 site_lists(struct store *st, struct site *out)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT code, name, capacity, priority_reserve, bind_holder "
-	    "FROM services WHERE active = 1 ORDER BY position");
+	sqlite3_stmt *s = sq_stmt(st, "SELECT code, name, capacity, priority_reserve, bind_holder, "
+	    "appointments FROM services WHERE active = 1 ORDER BY position");
 	int rc = 0;
 
 	if (s)
@@ -149,6 +166,7 @@ site_lists(struct store *st, struct site *out)
 		sv->capacity = sqlite3_column_int(s, 2);
 		sv->priority_reserve = sqlite3_column_int(s, 3);
 		sv->bind_holder = sqlite3_column_int(s, 4);
+		sv->appointments = sqlite3_column_int(s, 5);
 	}
 	if (rc < 0)
 		return ST_ERR;
@@ -188,7 +206,7 @@ store_site_get(struct store *st, struct site *out)
 {
 	sqlite3_stmt *s = sq_stmt(st, "SELECT site_id, name, tz, hours, max_recalls, "
 	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
-	    "metrics, metrics_token_hash FROM site");
+	    "metrics, metrics_token_hash, appointments, webhook_secret, rdv_services FROM site");
 	int rc;
 
 	memset(out, 0, sizeof *out);

@@ -276,6 +276,11 @@ store_purge(struct store *st, const char *today, const char *holder_day, const c
 	    holder_day), "cannot purge holder data"))
 		return ST_ERR;
 	holders = sq_changes(st);
+	/* Appointments' holder hashes go with their day's key. */
+	if (sq_exec(st, sq_bind(st, "UPDATE appointments SET holder_hash = NULL WHERE day < ? AND "
+	    "holder_hash IS NOT NULL", "s", holder_day), "cannot purge holder data"))
+		return ST_ERR;
+	holders += sq_changes(st);
 	if (sq_exec(st, sq_bind(st, "DELETE FROM day_keys WHERE day < ?", "s", holder_day),
 	    "cannot purge day keys"))
 		return ST_ERR;
@@ -292,6 +297,8 @@ store_purge(struct store *st, const char *today, const char *holder_day, const c
 	    "cannot purge tickets") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM attestations WHERE day < ?", "s", event_day),
 	    "cannot purge attestations") ||
+	    sq_exec(st, sq_bind(st, "DELETE FROM appointments WHERE day < ?", "s", event_day),
+	    "cannot purge appointments") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM streaks WHERE day < ?", "s", today),
 	    "cannot purge streaks") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM service_times WHERE day < ?", "s", today),
@@ -306,7 +313,7 @@ store_purge(struct store *st, const char *today, const char *holder_day, const c
 	    "cannot purge alerts"))
 		return ST_ERR;
 	if (holders || events)
-		log_info("store: retention: holder data removed from %d tickets, %d old events "
-		    "reduced to daily totals", holders, events);
+		log_info("store: retention: holder data removed from %d tickets and appointments, %d old "
+		    "events reduced to daily totals", holders, events);
 	return ST_OK;
 }

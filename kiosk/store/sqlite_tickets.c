@@ -22,8 +22,9 @@
 #define TICKET_SELECT "SELECT t.id, t.day, t.service, t.queue, t.seq, t.number, t.lang, " \
 	"t.priority, t.state, t.issued_at, t.called_at, t.finished_at, t.counter, c.name, " \
 	"t.agent, t.recalls, t.outcome, t.device, t.print_device, t.token, t.print_state, " \
-	"t.print_reason, t.reprints, t.holder_mask FROM tickets t " \
-	"LEFT JOIN counters c ON c.n = t.counter "
+	"t.print_reason, t.reprints, t.holder_mask, t.appointment_id, a.ext_id, a.start, " \
+	"a.duration_min FROM tickets t LEFT JOIN counters c ON c.n = t.counter " \
+	"LEFT JOIN appointments a ON a.id = t.appointment_id "
 
 static void
 ticket_row(sqlite3_stmt *s, struct ticket *t)
@@ -56,6 +57,10 @@ ticket_row(sqlite3_stmt *s, struct ticket *t)
 	sq_text(s, 21, t->print_reason, sizeof t->print_reason);
 	t->reprints = sqlite3_column_int(s, 22);
 	sq_text(s, 23, t->holder_mask, sizeof t->holder_mask);
+	t->appointment = sqlite3_column_int64(s, 24);
+	sq_text(s, 25, t->appt_id, sizeof t->appt_id);
+	t->appt_start = sqlite3_column_int64(s, 26);
+	t->appt_duration_min = sqlite3_column_int(s, 27);
 }
 
 /* One ticket from a bound TICKET_SELECT statement. */
@@ -143,12 +148,13 @@ store_ticket_insert(struct store *st, const struct ticket *t, const unsigned cha
 	return sq_exec(st, sq_bind(st, "INSERT INTO tickets (id, day, service, seq, number, queue, "
 	    "lang, priority, state, issued_at, called_at, finished_at, counter, agent, recalls, "
 	    "outcome, device, token, print_state, print_reason, reprints, holder_hash, holder_mask, "
-	    "print_device) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	    "isciscsisiIIISiSsssSibSS", t->id, t->day, t->service, (int64_t)t->seq, t->number,
+	    "print_device, appointment_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    "isciscsisiIIISiSsssSibSSI", t->id, t->day, t->service, (int64_t)t->seq, t->number,
 	    t->queue, t->lang, (int64_t)(t->priority != 0), queue_state_name(t->state), t->issued_at,
 	    t->called_at, t->finished_at, (int64_t)t->counter, t->agent, (int64_t)t->recalls,
 	    t->outcome, t->device, t->token, t->print_state[0] ? t->print_state : "pending",
-	    t->print_reason, (int64_t)t->reprints, holder_hash, t->holder_mask, t->print_device),
+	    t->print_reason, (int64_t)t->reprints, holder_hash, t->holder_mask, t->print_device,
+	    t->appointment),
 	    "cannot store a ticket");
 }
 
@@ -394,8 +400,8 @@ store_streak_set(struct store *st, const char *day, char service, int streak)
 int
 store_day_count_get(struct store *st, const char *day, char service, struct day_count *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT ordinary, priority, attestations, prints FROM "
-	    "day_counts WHERE day = ? AND service = ?", "sc", day, service);
+	sqlite3_stmt *s = sq_bind(st, "SELECT ordinary, priority, attestations, prints, "
+	    "appointments FROM day_counts WHERE day = ? AND service = ?", "sc", day, service);
 	int rc = sq_row(st, s, "cannot read the day's counts");
 
 	memset(out, 0, sizeof *out);
@@ -406,6 +412,7 @@ store_day_count_get(struct store *st, const char *day, char service, struct day_
 		out->priority = sqlite3_column_int(s, 1);
 		out->attestations = sqlite3_column_int(s, 2);
 		out->prints = sqlite3_column_int(s, 3);
+		out->appointments = sqlite3_column_int(s, 4);
 		sqlite3_reset(s);
 	}
 	return ST_OK;
@@ -424,6 +431,9 @@ store_day_count_add(struct store *st, const char *day, char service, enum day_co
 		    "day_counts.attestations + 1",
 		[DC_PRINTS] = "INSERT INTO day_counts (day, service, prints) VALUES (?, ?, 1) "
 		    "ON CONFLICT (day, service) DO UPDATE SET prints = day_counts.prints + 1",
+		[DC_APPOINTMENTS] = "INSERT INTO day_counts (day, service, appointments) VALUES "
+		    "(?, ?, 1) ON CONFLICT (day, service) DO UPDATE SET appointments = "
+		    "day_counts.appointments + 1",
 	};
 
 	expect((unsigned)f < sizeof sql / sizeof sql[0]);
@@ -434,7 +444,7 @@ int
 store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t *issued)
 {
 	sqlite3_stmt *s = sq_bind(st, "SELECT COALESCE(SUM(prints), 0), COALESCE(SUM(ordinary + "
-	    "priority + attestations), 0) FROM day_counts WHERE day = ?", "s", day);
+	    "priority + attestations + appointments), 0) FROM day_counts WHERE day = ?", "s", day);
 	int rc = sq_row(st, s, "cannot read the day's counts");
 
 	*printed = *issued = 0;
@@ -496,9 +506,10 @@ int
 store_attestation_insert(struct store *st, const struct attestation *a)
 {
 	return sq_exec(st, sq_bind(st, "INSERT INTO attestations (id, day, service, issued_at, "
-	    "device, lang, outcome, attempt, first_date, weeks, token) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-	    "iscisssisis", a->id, a->day, a->service, a->issued_at, a->device, a->lang, a->outcome,
-	    (int64_t)a->attempt, a->first_date, (int64_t)a->weeks, a->token),
+	    "device, lang, outcome, attempt, first_date, weeks, token, appointment_id) VALUES "
+	    "(?,?,?,?,?,?,?,?,?,?,?,?)", "iscisssisisI", a->id, a->day, a->service, a->issued_at,
+	    a->device, a->lang, a->outcome, (int64_t)a->attempt, a->first_date, (int64_t)a->weeks,
+	    a->token, a->appointment),
 	    "cannot store an attestation");
 }
 
@@ -507,9 +518,10 @@ store_attestation_get(struct store *st, int64_t id, const char *device, struct a
 {
 	sqlite3_stmt *s = device ?
 	    sq_bind(st, "SELECT id, day, service, issued_at, device, lang, outcome, attempt, "
-	    "first_date, weeks, token FROM attestations WHERE id = ? AND device = ?", "is", id, device) :
+	    "first_date, weeks, token, appointment_id FROM attestations WHERE id = ? AND "
+	    "device = ?", "is", id, device) :
 	    sq_bind(st, "SELECT id, day, service, issued_at, device, lang, outcome, attempt, "
-	    "first_date, weeks, token FROM attestations WHERE id = ?", "i", id);
+	    "first_date, weeks, token, appointment_id FROM attestations WHERE id = ?", "i", id);
 	int rc = sq_row(st, s, "cannot read an attestation");
 
 	if (rc <= 0)
@@ -526,6 +538,7 @@ store_attestation_get(struct store *st, int64_t id, const char *device, struct a
 	sq_text(s, 8, out->first_date, sizeof out->first_date);
 	out->weeks = sqlite3_column_int(s, 9);
 	sq_text(s, 10, out->token, sizeof out->token);
+	out->appointment = sqlite3_column_int64(s, 11);
 	sqlite3_reset(s);
 	return ST_OK;
 }

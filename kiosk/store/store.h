@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/appt.h"
 #include "core/site.h"
 
 enum store_rc {
@@ -69,6 +70,10 @@ struct ticket {
 	char holder_mask[16];   /* "•••4B7" when bound to a holder, else "" */
 	int position;           /* 1 = next to be called (filled by the desk) */
 	int estimated_wait_s;   /* for waiting tickets (filled by the desk) */
+	int64_t appointment;    /* appointments.id it was issued for; 0: a walk-in */
+	char appt_id[APPT_ID_MAX]; /* that appointment's external id (read only) */
+	int64_t appt_start;     /* its start, Unix seconds (read only) */
+	int appt_duration_min;  /* its duration (read only) */
 };
 
 /* Attestations de passage (capacity reached). */
@@ -79,11 +84,12 @@ struct attestation {
 	int64_t issued_at;
 	char device[48];
 	char lang[12];
-	char outcome[16];       /* "full" */
+	char outcome[16];       /* "full"; "late": an appointment checked in too late */
 	int attempt;            /* 1 = first */
 	char first_date[9];     /* YYYYMMDD of the first attempt */
 	int weeks;              /* distinct ISO weeks with an attempt */
 	char token[512];        /* signed payload */
+	int64_t appointment;    /* appointments.id it names (outcome "late"), else 0 */
 };
 
 struct counter_row {
@@ -111,14 +117,15 @@ struct day_count {
 	int priority;           /* priority tickets issued */
 	int attestations;       /* attestations issued */
 	int prints;             /* slips sent to a printer, reprints included */
+	int appointments;       /* appointment tickets issued (their own capacity) */
 };
-enum day_count_field { DC_ORDINARY, DC_PRIORITY, DC_ATTESTATIONS, DC_PRINTS };
+enum day_count_field { DC_ORDINARY, DC_PRIORITY, DC_ATTESTATIONS, DC_PRINTS, DC_APPOINTMENTS };
 
 struct alert {
 	int64_t id;
 	int64_t at;
 	char kind[24];          /* burst, holder_refusals, outside_hours, reprints, paper,
-	                         * login_throttled */
+	                         * login_throttled, checkin_guess */
 	char subject[48];       /* kiosk, hour, ticket or (login_throttled) staff login */
 	char message[200];      /* in French, for the staff */
 };
@@ -400,6 +407,49 @@ int store_notice_del(struct store *st, int64_t id);           /* ST_NOTFOUND if 
  * ST_ERR. */
 int store_notice_list(struct store *st, const char *day, int screens, struct notice_row *out,
     int max);
+
+/* An appointment booked online (db/012_appointments.sql,
+ * store/sqlite_appointments.c): no name, no phone, no e-mail; the holder's
+ * document number only as its hash under the appointment day's key. */
+struct appt_row {
+	int64_t id;                 /* database id (0: not stored yet) */
+	char ext_id[APPT_ID_MAX];   /* the booking system's id */
+	char service;               /* service code */
+	char day[11];               /* local day of the start */
+	int64_t start;              /* Unix seconds */
+	int duration_min;
+	char code[APPT_CODE_MAX + 1]; /* check-in code, normalised */
+	int bound;                  /* 1: holder_hash holds the holder's hash */
+	unsigned char holder_hash[32]; /* HMAC under the day's key (store_day_key) */
+	char lang[12];              /* "" if none */
+	int status;                 /* enum appt_status */
+	int64_t updated_at;         /* the source's, 0 if it gave none */
+	char source[12];            /* webhook, staff, csv, ics */
+	int64_t stored_at;          /* when this version was stored */
+	int64_t ticket;             /* tickets.id it became at check-in, 0: not yet */
+	char ticket_number[12];     /* that ticket's number (read only) */
+	int64_t checked_in_at;      /* 0: not checked in */
+};
+/* By external id, or by check-in code on a day: ST_NOTFOUND when none. */
+int store_appt_get(struct store *st, const char *ext_id, struct appt_row *out);
+int store_appt_by_code(struct store *st, const char *code, const char *day,
+    struct appt_row *out);
+/* The appointment with this code on another day than `day`: the first one
+ * after it, else the last one before. ST_NOTFOUND when none. */
+int store_appt_code_elsewhere(struct store *st, const char *code, const char *day,
+    struct appt_row *out);
+/* Insert a (a->id 0: sets it) or replace every field of appointment a->id
+ * but its check-in (ticket and checked_in_at stay). */
+int store_appt_put(struct store *st, struct appt_row *a);
+/* Appointment id became ticket `ticket` at `at`: ST_NOTFOUND if no such id. */
+int store_appt_checkin(struct store *st, int64_t id, int64_t ticket, int64_t at);
+/* Booked appointments of a service on a day but `except` (an id, 0: none):
+ * a count or ST_ERR. */
+int store_appt_booked(struct store *st, const char *day, char service, int64_t except);
+/* A day's appointments, by start then id: how many (at most max), or
+ * ST_ERR. store_appt_count: how many there are. */
+int store_appt_list(struct store *st, const char *day, struct appt_row *out, int max);
+int store_appt_count(struct store *st, const char *day);
 
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,

@@ -1,0 +1,165 @@
+/*
+ * sqlite_appointments: appointments booked online on SQLite (see
+ * store/store.h and db/012_appointments.sql). Rows only: whether an update
+ * is older than the stored one, whether a check-in is in its window or a
+ * service has room for one more appointment is the desk's business
+ * (desk/appointments.c).
+ *
+ * The kiosk finds an appointment by its code: (code, day) is the unique
+ * index, so today's code is one seek and another day's a range of the same
+ * index.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+
+#define APPT_SELECT "SELECT a.id, a.ext_id, a.service, a.day, a.start, a.duration_min, " \
+	"a.code, a.holder_hash, a.lang, a.status, a.updated_at, a.source, a.stored_at, " \
+	"a.ticket_id, t.number, a.checked_in_at FROM appointments a " \
+	"LEFT JOIN tickets t ON t.id = a.ticket_id "
+
+static void
+appt_row(sqlite3_stmt *s, struct appt_row *a)
+{
+	char status[16];
+
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(s, 0);
+	sq_text(s, 1, a->ext_id, sizeof a->ext_id);
+	a->service = sq_char(s, 2);
+	sq_text(s, 3, a->day, sizeof a->day);
+	a->start = sqlite3_column_int64(s, 4);
+	a->duration_min = sqlite3_column_int(s, 5);
+	sq_text(s, 6, a->code, sizeof a->code);
+	if (sqlite3_column_bytes(s, 7) == 32) {
+		memcpy(a->holder_hash, sqlite3_column_blob(s, 7), 32);
+		a->bound = 1;
+	}
+	sq_text(s, 8, a->lang, sizeof a->lang);
+	sq_text(s, 9, status, sizeof status);
+	a->status = strcmp(status, "cancelled") ? APPT_BOOKED : APPT_CANCELLED;
+	a->updated_at = sqlite3_column_int64(s, 10);
+	sq_text(s, 11, a->source, sizeof a->source);
+	a->stored_at = sqlite3_column_int64(s, 12);
+	a->ticket = sqlite3_column_int64(s, 13);
+	sq_text(s, 14, a->ticket_number, sizeof a->ticket_number);
+	a->checked_in_at = sqlite3_column_int64(s, 15);
+}
+
+/* One appointment from a bound APPT_SELECT statement. */
+static int
+load_appt(struct store *st, sqlite3_stmt *s, struct appt_row *out)
+{
+	int rc = sq_row(st, s, "cannot read an appointment");
+
+	if (rc == 1) {
+		appt_row(s, out);
+		sqlite3_reset(s);
+		return ST_OK;
+	}
+	return rc == 0 ? ST_NOTFOUND : ST_ERR;
+}
+
+int
+store_appt_get(struct store *st, const char *ext_id, struct appt_row *out)
+{
+	return load_appt(st, sq_bind(st, APPT_SELECT "WHERE a.ext_id = ?", "s", ext_id), out);
+}
+
+int
+store_appt_by_code(struct store *st, const char *code, const char *day, struct appt_row *out)
+{
+	return load_appt(st, sq_bind(st, APPT_SELECT "WHERE a.code = ? AND a.day = ?", "ss", code,
+	    day), out);
+}
+
+int
+store_appt_code_elsewhere(struct store *st, const char *code, const char *day,
+    struct appt_row *out)
+{
+	int rc = load_appt(st, sq_bind(st, APPT_SELECT "WHERE a.code = ? AND a.day > ? "
+	    "ORDER BY a.day LIMIT 1", "ss", code, day), out);
+
+	if (rc != ST_NOTFOUND)
+		return rc;
+	return load_appt(st, sq_bind(st, APPT_SELECT "WHERE a.code = ? AND a.day < ? "
+	    "ORDER BY a.day DESC LIMIT 1", "ss", code, day), out);
+}
+
+int
+store_appt_put(struct store *st, struct appt_row *a)
+{
+	const char *status = a->status == APPT_CANCELLED ? "cancelled" : "booked";
+	const unsigned char *hash = a->bound ? a->holder_hash : NULL;
+	int64_t id;
+
+	if (a->id) {
+		if (sq_exec(st, sq_bind(st, "UPDATE appointments SET ext_id = ?, service = ?, day = ?, "
+		    "start = ?, duration_min = ?, code = ?, holder_hash = ?, lang = ?, status = ?, "
+		    "updated_at = ?, source = ?, stored_at = ? WHERE id = ?", "scsiisbssisii",
+		    a->ext_id, a->service, a->day, a->start, (int64_t)a->duration_min, a->code, hash,
+		    a->lang, status, a->updated_at, a->source, a->stored_at, a->id),
+		    "cannot store an appointment"))
+			return ST_ERR;
+		return sq_changes(st) ? ST_OK : ST_NOTFOUND;
+	}
+	if (sq_exec(st, sq_bind(st, "INSERT INTO appointments (ext_id, service, day, start, "
+	    "duration_min, code, holder_hash, lang, status, updated_at, source, stored_at) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", "scsiisbssisi", a->ext_id, a->service, a->day,
+	    a->start, (int64_t)a->duration_min, a->code, hash, a->lang, status, a->updated_at,
+	    a->source, a->stored_at), "cannot store an appointment") ||
+	    sq_int(st, sq_bind(st, "SELECT last_insert_rowid()", ""), 0, &id,
+	    "cannot store an appointment"))
+		return ST_ERR;
+	a->id = id;
+	return ST_OK;
+}
+
+int
+store_appt_checkin(struct store *st, int64_t id, int64_t ticket, int64_t at)
+{
+	if (sq_exec(st, sq_bind(st, "UPDATE appointments SET ticket_id = ?, checked_in_at = ? "
+	    "WHERE id = ?", "iii", ticket, at, id), "cannot check an appointment in"))
+		return ST_ERR;
+	return sq_changes(st) ? ST_OK : ST_NOTFOUND;
+}
+
+int
+store_appt_booked(struct store *st, const char *day, char service, int64_t except)
+{
+	int64_t n;
+
+	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM appointments WHERE day = ? AND "
+	    "service = ? AND status = 'booked' AND id != ?", "sci", day, service, except), 0, &n,
+	    "cannot count appointments"))
+		return ST_ERR;
+	return (int)n;
+}
+
+int
+store_appt_count(struct store *st, const char *day)
+{
+	int64_t n;
+
+	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM appointments WHERE day = ?", "s", day),
+	    0, &n, "cannot count appointments"))
+		return ST_ERR;
+	return (int)n;
+}
+
+int
+store_appt_list(struct store *st, const char *day, struct appt_row *out, int max)
+{
+	sqlite3_stmt *s = sq_bind(st, APPT_SELECT "WHERE a.day = ? ORDER BY a.start, a.id", "s",
+	    day);
+	int n = 0, rc = 0;
+
+	while (n < max && (rc = sq_row(st, s, "cannot read appointments")) == 1)
+		appt_row(s, &out[n++]);
+	if (n < max && rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}
