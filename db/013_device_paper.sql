@@ -1,4 +1,4 @@
--- 012: each kiosk's paper counter since its roll was last changed (issue
+-- 013: each kiosk's paper counter since its roll was last changed (issue
 -- #16): the slips its printer took (confirmed or unconfirmed) and the paper
 -- they used, as the kiosk measured it from the slip's height and the feed
 -- before the cut. "New roll" on the manager's page sets them back to 0.
