@@ -58,7 +58,7 @@ main(int argc, char **argv)
 	int ar = strcmp(lang, "ar") == 0;
 	struct ticket_view v;
 	struct escpos_job job = { .width_dots = 576, .feed_lines = 3, .cut = 1, .barrier = 1 };
-	struct buf job = BUF_INIT, *out = &job;
+	struct buf enc = BUF_INIT, *out = &enc;
 	struct fonts *f;
 	struct bitmap *b;
 	double *tr, *te, *tt, med, p99, t0, t1, t2;
