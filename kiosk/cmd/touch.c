@@ -413,6 +413,7 @@ run_actions(struct touch *t)
 	while (ui_next_action(t->u, &act)) {
 		switch (act.kind) {
 		case UI_ACT_ISSUE:
+		case UI_ACT_CHECKIN:
 			worker_issue(t->worker, &act);
 			break;
 		case UI_ACT_REFRESH:
