@@ -273,15 +273,22 @@ void ui_key(struct ui *u, enum ui_key k, int64_t now);
  * the characters it typed (UTF-8; NULL or "" for none: Enter, arrows).
  * Presses that type nothing and mean nothing (Shift) may be left out.
  *
- * A press that types 'K' (or 'k') is held, and so is every press that
+ * A press that types 'K' (or 'k') is held (any letter or digit on the
+ * screens from welcome to confirmation but the document keypad: an
+ * appointment's code may start with any), and so is every press that
  * follows it less than UI_SCAN_GAP_MS after the one before. A burst of at
  * least five characters is a machine's, never a person's:
  *   - ending with Enter, starting "K1*A*" (in any case, or as the layout
  *     mix-ups sign.h repairs show it) and read by slip_decode() as an
  *     attestation: it is kept for the visit (ui_previous), a note says so,
  *     and on the welcome screen the visit starts;
+ *   - ending with Enter and an appointment's check-in code (core/appt.h):
+ *     that appointment is checked in (on the welcome screen, once the
+ *     language is chosen);
  *   - anything else (a ticket, a torn-off code): dropped, and a calm note
  *     says it could not be read.
+ * On the appointment's code keypad nothing is held: the characters typed
+ * (never the keys' places) go into the field, Enter validates.
  * Fewer characters before a pause, a tap or Enter were a person's: the
  * held presses are replayed as ui_key() in order (a 'K' on the document
  * keypad comes UI_SCAN_GAP_MS late; ui_next_deadline() covers it).

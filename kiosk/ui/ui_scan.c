@@ -18,8 +18,9 @@
  * letter or digit; a code scanned there becomes that appointment's
  * check-in (ui_appt.c). On the code keypad itself nothing is held: every
  * character typed goes into the field, and Enter validates, whoever typed
- * it. Anything else is dropped with a calm note. Part of the pure ui core: sign.h decodes the slip; no SDL, no
- * clock (every press carries `now`), no I/O.
+ * it. Anything else is dropped with a calm note. Part of the pure ui
+ * core: sign.h decodes the slip, appt.h reads a code; no SDL, no clock
+ * (every press carries `now`), no I/O.
  */
 #include <ctype.h>
 #include <stdio.h>
