@@ -20,7 +20,8 @@
  *   checkin_standin --to PORT [--max-seconds S]
  *
  * Prints the port it listens on (a free one on 127.0.0.1), then one line
- * per request: "checkin CODE STATUS" or "pass". One connection at a time,
+ * per request: "checkin CODE STATUS lang=L holder=yes|no key=KEY|-" or
+ * "pass". One connection at a time,
  * each closed after its answer; poll with deadlines, no sleeps. Once the
  * real route has landed, tests/screens.sh can talk to the server directly.
  */
@@ -292,7 +293,12 @@ checkin(int fd, int port, const char *req)
 	} else {
 		status = real_ticket(fd, port, req, l, !strncmp(c, "LATE", 4));
 	}
-	printf("checkin %s %d\n", c, status);
+	{
+		char key[64];
+		header(req, "Idempotency-Key", key, sizeof key);
+		printf("checkin %s %d lang=%s holder=%s key=%s\n", c, status, l,
+		    cJSON_IsString(holder) ? "yes" : "no", key[0] ? key : "-");
+	}
 	fflush(stdout);
 	cJSON_Delete(j);
 	return status;
