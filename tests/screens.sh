@@ -10,9 +10,11 @@
 # Arabic, Tamil and Mandarin at 1080x1920 (the kiosk's portrait screen);
 # large text and high contrast; every screen at 1920x1080 and 800x480 in
 # French, the visit in Arabic and Tamil there too; the staff screens; the
-# welcome screen with a manager's notice.
+# welcome screen with a manager's notice; an appointment's check-in (issue
+# #12) in French and Arabic, each answer.
 # --all makes every screen for every language, mode and size (about 500
-# pictures; to look at, not to keep in git). Pictures are reduced to 64
+# pictures; to look at, not to keep in git). SCREENS=appt makes only the
+# appointment's check-in. Pictures are reduced to 64
 # colours (FULL_COLOUR=1 keeps them as drawn).
 #
 # Faults are caused for real: a printer out of paper (file: printer's
@@ -28,7 +30,7 @@ for a in "$@"; do
 	*) OUT=$a ;;
 	esac
 done
-need_build "$K"
+need_build "$K" "$BUILD/tools/checkin_standin"
 mkdir -p "$OUT" || exit 1
 
 kit_tmp screens
@@ -221,8 +223,60 @@ staff() {
 	} >"$tmp/next.script"; run "staff-$size" open "$size" "file:$tmp/x.bin" --admin-pin 2468
 }
 
+# appt LANG SIZE: an appointment's check-in (issue #12), each answer,
+# through tests/tools/checkin_standin in front of the open site (the
+# contract's answers, with real tickets of service C) until the server's
+# own route lands
+appt_standin() {
+	d=$tmp/appt
+	mkdir -p "$d"
+	"$BUILD/tools/checkin_standin" --to "${1##*:}" --max-seconds 900 >"$d/out" 2>"$d/err" &
+	kit_track $!
+	wait_line "$d/out" '^[0-9][0-9]*$' $! 10 ||
+		fail "checkin_standin did not give its port ($KIT_WHY): $(cat "$d/err")"
+	echo "http://127.0.0.1:$(head -1 "$d/out")" >"$d/url"
+	cp "$tmp/open/key" "$d/key"
+}
+appt_try() { # CODE SCREEN SHOT: from the welcome screen, one code, its screen
+	echo "tap @appt"; echo "wait language"; echo "tap @lang:$lang"; echo "wait appt-code"
+	echo "type $1"; echo "key Return"; echo "wait $2 20000"
+	[ -n "$3" ] && echo "screenshot $p-$3.png"
+}
+appt() {
+	lang=$1; size=$2
+	p=$OUT/kiosk-$size-$lang
+	{
+		echo "wait welcome"
+		echo "expect-target appt"
+		echo "tap @appt"
+		echo "wait language"
+		echo "tap @lang:$lang"
+		echo "wait appt-code"
+		echo "screenshot $p-appt-code.png"
+		echo "type K7P3QX"
+		echo "key Return"
+		echo "wait ticket:printed 20000"
+		echo "screenshot $p-appt-ticket.png"
+		echo "tap @done"; echo "wait welcome"
+		appt_try EARLY1 appt-refused appt-early; echo "tap @done"; echo "wait welcome"
+		appt_try UNKN42 appt-refused appt-unknown; echo "tap @done"; echo "wait welcome"
+		appt_try OTHER1 appt-refused appt-other-day; echo "tap @done"; echo "wait welcome"
+		appt_try CANC11 appt-refused appt-cancelled; echo "tap @done"; echo "wait welcome"
+		appt_try BOUND1 holder
+		hn=$((hn + 1))
+		echo "type X3456$hn"
+		echo "screenshot $p-appt-holder.png"
+		echo "key Return"
+		echo "wait ticket:printed 20000"
+		echo "tap @done"; echo "wait welcome"
+		appt_try LATE11 ticket:printed appt-late; echo "tap @done"; echo "wait welcome"
+	} >"$tmp/next.script"; run "appt-$size-$lang" appt "$size" "file:$tmp/appt-$size-$lang.bin"
+}
+
 LANGS="fr ar ta zh"
-if [ $ALL = 1 ]; then
+if [ "${SCREENS:-}" = appt ]; then
+	:
+elif [ $ALL = 1 ]; then
 	for size in 1080x1920 1920x1080 800x480; do
 		for mode in "" large contrast; do
 			for lang in $LANGS; do
@@ -252,8 +306,14 @@ else
 	main_flow ar 800x480 large
 	staff 1080x1920
 fi
+# an appointment's check-in, in French and Arabic
+appt_standin "$(cat "$tmp/open/url")"
+appt fr 1080x1920
+appt ar 1080x1920
+[ $ALL = 1 ] && for lang in ta zh; do appt $lang 1080x1920; done
 # the manager's notice on the welcome screen, portrait and landscape: a
 # site of its own, so the other welcome screens stay without one
+[ "${SCREENS:-}" = appt ] || {
 d=$tmp/notice
 mkdir -p "$d"
 site_init "$d/q.db" assets/demo/site.ini
@@ -273,6 +333,7 @@ for size in 1080x1920 1920x1080; do
 		>"$tmp/next.script"
 	run "notice-$size" notice "$size" "file:$tmp/notice-$size.bin"
 done
+}
 
 # 64 colours are plenty for flat screens and keep docs/ light
 if command -v convert >/dev/null 2>&1 && [ -z "$FULL_COLOUR" ]; then

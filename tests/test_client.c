@@ -2,7 +2,9 @@
  * test_client: the kiosk's HTTP client against a scripted fake server on
  * 127.0.0.1 (a thread with a raw socket), so that every answer the client
  * must map (201, 409 closed/full/reprint_limit, 4xx, 503, junk, oversize,
- * silence, refused connection) is exercised without the real server.
+ * silence, refused connection) is exercised without the real server; and
+ * every answer of the appointment check-in (issue #12) as
+ * docs/API.md's contract writes it.
  * tests/it_print.sh drives the same client against `kiosk serve`.
  */
 #include <arpa/inet.h>
@@ -361,6 +363,145 @@ test_issue(struct client *c)
 	}
 }
 
+/* An appointment's ticket: the ticket JSON plus its kind and appointment. */
+#define APPT_JSON(kind, extra) \
+	"{\"id\":43,\"number\":\"A043\",\"service\":\"A\",\"kind\":\"" kind "\",\"lang\":\"ar\"," \
+	"\"state\":\"waiting\",\"day\":\"2026-12-04\",\"issued_at\":\"2026-12-04T10:21:00+01:00\"," \
+	"\"position\":2,\"estimated_wait_s\":300,\"print\":\"pending\",\"reprints\":0," \
+	"\"token\":\"" TOKEN "\"" extra "}"
+#define APPT_OBJ ",\"appointment\":{\"id\":\"ext-1\",\"start\":\"2026-12-04T10:30:00+01:00\"," \
+	"\"duration_min\":20}"
+
+/*
+ * POST /api/v1/appointments/checkin, every answer of the contract: the
+ * appointment's ticket, the same again, a walk-in after the window, an
+ * attestation naming the missed appointment, too early (and when to come
+ * back), unknown, another day (and which), cancelled, the holder's three
+ * refusals, closed and full; the same key and retries as an issue.
+ */
+static void
+test_checkin(struct client *c)
+{
+	struct client_ticket t;
+	struct client_checkin rq = { "k7p-3qx", "ar", NULL };
+	char err[256];
+
+	script(201, APPT_JSON("appointment", APPT_OBJ), 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "POST /api/v1/appointments/checkin ", 34) == 0);
+	CHECK(strstr(req(), "Authorization: Bearer dk_test") != NULL);
+	CHECK(strstr(req(), "Content-Type: application/json") != NULL);
+	CHECK(strstr(req(), "Idempotency-Key: ") != NULL);
+	CHECK_STR(sent_body(), "{\"code\":\"k7p-3qx\",\"lang\":\"ar\"}");
+	CHECK_STR(t.kind, "appointment");
+	CHECK_STR(t.number, "A043");
+	CHECK_STR(t.token, TOKEN);
+	CHECK_STR(t.appt_id, "ext-1");
+	CHECK_STR(t.appt_start, "2026-12-04T10:30:00+01:00");
+	CHECK_INT(t.appt_duration_min, 20);
+	CHECK_INT(t.duplicate, 0);
+	CHECK_INT(t.late, 0);
+	CHECK_STR(client_last_code(c), "");
+	CHECK_STR(client_last_when(c), "");
+
+	/* the second check-in: the same ticket */
+	script(200, APPT_JSON("appointment", APPT_OBJ ",\"duplicate\":true"), 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK_INT(t.duplicate, 1);
+	CHECK_STR(t.number, "A043");
+
+	/* too late, late = walkin: a walk-in ticket */
+	script(201, APPT_JSON("walkin", ",\"late\":true"), 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK_STR(t.kind, "walkin");
+	CHECK_INT(t.late, 1);
+	CHECK_STR(t.appt_start, "");
+
+	/* too late, late = attestation: one that names the missed appointment */
+	script(201, "{\"kind\":\"attestation\",\"id\":9,\"serial\":\"AT-2026-12-04-000009\","
+	    "\"service\":\"A\",\"lang\":\"ar\",\"outcome\":\"late\",\"day\":\"2026-12-04\","
+	    "\"issued_at\":\"2026-12-04T11:02:00+01:00\",\"attempt\":1,\"token\":\"K1*A*Y\","
+	    "\"appointment\":{\"id\":\"ext-1\",\"start\":\"2026-12-04T10:30:00+01:00\"}}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_FULL);
+	CHECK_STR(t.kind, "attestation");
+	CHECK_STR(t.outcome, "late");
+	CHECK_STR(t.appt_id, "ext-1");
+	CHECK_STR(t.appt_start, "2026-12-04T10:30:00+01:00");
+	CHECK_STR(t.token, "K1*A*Y");
+	CHECK(strstr(err, "appointment") != NULL);
+	/* too late and no place, with no attestation: full as for a ticket */
+	script(409, "{\"error\":\"full\",\"code\":\"full\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_FULL);
+	CHECK_STR(t.kind, "");
+
+	script(409, "{\"error\":\"too early\",\"code\":\"too_early\","
+	    "\"come_back_at\":\"2026-12-04T10:15:00+01:00\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "too_early");
+	CHECK_STR(client_last_when(c), "2026-12-04T10:15:00+01:00");
+	CHECK_STR(t.number, "");
+
+	script(404, "{\"error\":\"no appointment has this code\",\"code\":\"unknown_code\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "unknown_code");
+	CHECK_STR(client_last_when(c), "");
+	CHECK_STR(err, "no appointment has this code");
+
+	script(409, "{\"error\":\"another day\",\"code\":\"not_today\",\"date\":\"2026-12-18\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "not_today");
+	CHECK_STR(client_last_when(c), "2026-12-18");
+
+	script(409, "{\"error\":\"cancelled\",\"code\":\"cancelled\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "cancelled");
+	CHECK_STR(client_last_when(c), "");
+
+	/* a bound appointment: the number is asked for, sent, refused */
+	script(400, "{\"error\":\"this appointment needs the document number\","
+	    "\"code\":\"holder_required\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "holder_required");
+	rq.holder = "AB 123456";
+	script(400, "{\"error\":\"not a document number\",\"code\":\"bad_holder\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "bad_holder");
+	CHECK(strstr(sent_body(), "\"holder\":\"AB 123456\"") != NULL);
+	script(409, "{\"error\":\"not this appointment's holder\",\"code\":\"holder_mismatch\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "holder_mismatch");
+	script(201, APPT_JSON("appointment", APPT_OBJ), 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK_STR(t.appt_id, "ext-1");
+	rq.holder = NULL;
+
+	script(409, "{\"error\":\"the reception is closed now\",\"code\":\"closed\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_CLOSED);
+	/* a 404 with no code (an older server without the route): refused, no code */
+	script(404, "{\"error\":\"not found\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "");
+	/* the appointment's ticket must carry its token, as any ticket */
+	script(201, "{\"id\":43,\"number\":\"A043\",\"kind\":\"appointment\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_PROTOCOL);
+
+	/* no answer: sent again with the same key, then "uncertain" */
+	pthread_mutex_lock(&fake.mu);
+	fake.nreq = 0;
+	fake.fail_first = 1;
+	pthread_mutex_unlock(&fake.mu);
+	script(201, APPT_JSON("appointment", APPT_OBJ), 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	pthread_mutex_lock(&fake.mu);
+	CHECK_INT(fake.nreq, 2);
+	CHECK_STR(fake.keys[1], fake.keys[0]);
+	CHECK_STR(fake.keys[0], client_last_key(c));
+	pthread_mutex_unlock(&fake.mu);
+	script(500, "oops", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_UNCERTAIN);
+	CHECK(strstr(err, client_last_key(c)) != NULL);
+}
+
 static void
 test_printed_reprint(struct client *c)
 {
@@ -499,6 +640,7 @@ main(void)
 	REQUIRE(c != NULL);
 	test_services(c);
 	test_issue(c);
+	test_checkin(c);
 	test_printed_reprint(c);
 	test_down(c);
 	client_free(c);

@@ -120,6 +120,38 @@ main(void)
 	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
 	CHECK(v->att.attempts.fr == NULL);
 
+	/* Not an appointment's: no appointment line. */
+	CHECK(v->appointment.fr == NULL);
+
+	/* An appointment's ticket (#12): its time, in French and Arabic. */
+	sample(&t, "ar");
+	snprintf(t.kind, sizeof t.kind, "appointment");
+	snprintf(t.appt_id, sizeof t.appt_id, "ext-1");
+	snprintf(t.appt_start, sizeof t.appt_start, "2026-12-04T10:30:00+01:00");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_INT(v->kind, TICKET_KIND_TICKET);
+	CHECK_STR(v->appointment.fr, "Rendez-vous à 10:30");
+	CHECK(v->appointment.local != NULL && strstr(v->appointment.local, "10:30") != NULL);
+	CHECK(v->appointment.local != NULL && strcmp(v->appointment.local, v->appointment.fr) != 0);
+	/* a walk-in ticket after the window: no appointment on it */
+	snprintf(t.kind, sizeof t.kind, "walkin");
+	t.late = 1;
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK(v->appointment.fr == NULL);
+	/* an attestation for a missed appointment names it */
+	snprintf(t.kind, sizeof t.kind, "attestation");
+	snprintf(t.outcome, sizeof t.outcome, "late");
+	snprintf(t.appt_start, sizeof t.appt_start, "2026-12-04T09:05:00+01:00");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_INT(v->kind, TICKET_KIND_ATTESTATION);
+	CHECK_STR(v->att.outcome.fr, "Arrivée après l'heure du rendez-vous");
+	CHECK(strcmp(v->att.outcome.local, v->att.outcome.fr) != 0);
+	CHECK_STR(v->appointment.fr, "Rendez-vous à 09:05");
+	/* a start the client did not understand: no line rather than a wrong time */
+	snprintf(t.appt_start, sizeof t.appt_start, "soon");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK(v->appointment.fr == NULL);
+
 	CHECK_STR(dispense_status_word(PRINT_CONFIRMED), "confirmed");
 	CHECK_STR(dispense_status_word(PRINT_UNCONFIRMED), "unconfirmed");
 	CHECK_STR(dispense_status_word(PRINT_FAILED), "failed");

@@ -500,6 +500,31 @@ test_ticket_layout(struct fonts *f)
 	CHECK(ink_in_rect(ar, 540, first, 576, first + lh) > 0);
 	CHECK(ar->h > fr->h);
 
+	/* an appointment's ticket (#12): its time under the service, in
+	 * French then Arabic, right-aligned; the slip grows by those lines */
+	{
+		struct bitmap *ap;
+		int first2 = -1, l2 = -1;
+		view_for(&v, &samples[1]);
+		v.service.local = "بطاقة";
+		REQUIRE((b = ticket_render(&v, 576, 203, f, err, sizeof err)) != NULL);
+		v.appointment = (struct ticket_text2){ "Rendez-vous à 10:30", "موعدك الساعة 10:30" };
+		REQUIRE((ap = ticket_render(&v, 576, 203, f, err, sizeof err)) != NULL);
+		CHECK(ap->h > b->h + 2 * lh);
+		for (y = 0; y < b->h && first2 < 0; y++)
+			if (memcmp(b->px + (size_t)y * 576, ap->px + (size_t)y * 576, 576) != 0)
+				first2 = y;
+		CHECK(first2 > first); /* below the service's lines */
+		/* the French line starts at the left */
+		for (y = first2; y < first2 + lh && y < ap->h; y++)
+			for (x = 0; x < 576; x++)
+				if (ap->px[(size_t)y * 576 + x] >= 128 && (l2 < 0 || x < l2))
+					l2 = x;
+		CHECK(l2 >= 0 && l2 < 576 / 4);
+		bitmap_free(ap);
+		bitmap_free(b);
+	}
+
 	/* a reprint says so: the slip grows by the outlined DUPLICATA box */
 	v.reprint = 2;
 	REQUIRE((dup = ticket_render(&v, 576, 203, f, err, sizeof err)) != NULL);
@@ -530,6 +555,15 @@ test_ticket_layout(struct fonts *f)
 	v.att.statement = (struct ticket_text2){ "La personne s'est présentée à l'accueil.", NULL };
 	REQUIRE((b = ticket_render(&v, 512, 180, f, err, sizeof err)) != NULL);
 	CHECK(b->w == 512 && b->h > 300);
+	{
+		/* a missed appointment is named on it */
+		struct bitmap *late;
+		v.appointment = (struct ticket_text2){ "Rendez-vous à 10:30", "Запис на 10:30" };
+		REQUIRE((late = ticket_render(&v, 512, 180, f, err, sizeof err)) != NULL);
+		CHECK(late->h > b->h + 20);
+		bitmap_free(late);
+		v.appointment = (struct ticket_text2){ NULL, NULL };
+	}
 	bitmap_free(b);
 	v.att.title.fr = NULL;
 	CHECK(ticket_render(&v, 512, 180, f, err, sizeof err) == NULL);

@@ -18,8 +18,11 @@
  * the priority question, the document keypad, every error screen and its recovery, and
  * an earlier attestation scanned with a keyboard-wedge QR scanner (a burst
  * told from a person's typing, kept for the visit, sent, refused by the
- * server without stopping anyone, forgotten at the end), and the manager's
- * notices on the welcome screen.
+ * server without stopping anyone, forgotten at the end), the manager's
+ * notices on the welcome screen, and an appointment's check-in (issue #12:
+ * its code keypad without O and I, typed by characters whatever the
+ * keyboard's layout, scanned, every answer of the server, each screen
+ * walked like the others).
  * Runs from the top of the tree (it reads assets/po).
  */
 #include <ctype.h>
@@ -529,6 +532,463 @@ test_notices(void)
 	}
 	CHECK(ar);
 	CHECK(fr_only);
+}
+
+/* ---- an appointment's check-in (issue #12) ------------------------------------- */
+
+/* An appointment's ticket (kind "appointment", 10:30) or another slip of a check-in. */
+static struct client_ticket
+mk_appt_ticket(const char *kind, const char *lang)
+{
+	struct client_ticket t = mk_ticket(strcmp(kind, "attestation") ? "A043" : "", kind, lang);
+
+	snprintf(t.appt_id, sizeof t.appt_id, "ext-1");
+	snprintf(t.appt_start, sizeof t.appt_start, "2026-12-04T10:30:00+01:00");
+	t.appt_duration_min = 20;
+	if (!strcmp(kind, "attestation"))
+		snprintf(t.outcome, sizeof t.outcome, "late");
+	if (!strcmp(kind, "walkin")) {
+		t.late = 1;
+		t.appt_id[0] = t.appt_start[0] = '\0';
+	}
+	return t;
+}
+
+/* From welcome to the code keypad in lang. */
+static void
+to_code(struct fx *x, const char *lang)
+{
+	char name[32];
+
+	snprintf(name, sizeof name, "lang:%s", lang);
+	CHECK(tap(x, "appt") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x->u)), "language");
+	CHECK(tap(x, name) == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x->u)), "appt-code");
+}
+
+/* Type text as a keyboard does: each character with the key it is on, a
+ * person's pace (a key's meaning from key_of; text what the layout types). */
+static void
+type_text(struct fx *x, const char *text)
+{
+	type_burst(x, text, 150, 0, UI_KEY_NONE);
+}
+
+/* The check-in asked for: exactly one CHECKIN action, into *a. */
+static int
+one_checkin(struct fx *x, struct ui_action *a)
+{
+	memset(a, 0, sizeof *a);
+	return count_actions(x, UI_ACT_CHECKIN, a);
+}
+
+/*
+ * Every screen of a check-in in `lang`, checked: the welcome screen's
+ * button, the keypad (empty, typed, too short), the ticket with its time,
+ * each refusal, the holder's keypad, a late walk-in, the late attestation.
+ */
+static void
+walk_appt(int w, int h, int dpi, const char *lang)
+{
+	struct fx x;
+	struct client_ticket t;
+	char label[96];
+	static const char *const refusals[][2] = {
+		{ "too_early", "2026-12-04T10:15:00+01:00" }, { "unknown_code", "" },
+		{ "not_today", "2026-12-18" }, { "cancelled", "" },
+	};
+	size_t i;
+
+#define AT(what) (snprintf(label, sizeof label, "%dx%d@%d %s appointment %s", w, h, dpi, lang, \
+	what), label)
+	fx_open(&x, w, h, dpi, 1, 0);
+	CHECK(ui_find_target(x.u, "appt") != NULL);
+	to_code(&x, lang);
+	check_frame(&x, AT("keypad"));
+	type_text(&x, "k7");
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	check_frame(&x, AT("keypad, too short"));
+	type_text(&x, "p3qx");
+	check_frame(&x, AT("keypad, typed"));
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	t = mk_appt_ticket("appointment", lang);
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	CHECK(ui_state_is(x.u, "ticket:printed"));
+	CHECK(ui_has_text(x.u, "10:30"));
+	check_frame(&x, AT("ticket"));
+	CHECK(tap(&x, "done") == 0);
+	for (i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+		to_code(&x, lang);
+		type_text(&x, "K7P3QX");
+		key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+		ui_checkin_failed(x.u, CLIENT_REFUSED, refusals[i][0], refusals[i][1], "refused",
+		    x.now);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-refused");
+		check_frame(&x, AT(refusals[i][0]));
+		CHECK(tap(&x, "done") == 0);
+	}
+	to_code(&x, lang);
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "holder_required", NULL, "needs the number", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	check_frame(&x, AT("holder"));
+	type_text(&x, "X1234");
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "holder_mismatch", NULL, "not the holder", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	check_frame(&x, AT("holder mismatch"));
+	type_text(&x, "X4321");
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+	t = mk_appt_ticket("walkin", lang);
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	check_frame(&x, AT("late walk-in"));
+	CHECK(tap(&x, "done") == 0);
+	to_code(&x, lang);
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+	t = mk_appt_ticket("attestation", lang);
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	CHECK(ui_state_is(x.u, "full:printed"));
+	CHECK(ui_has_text(x.u, "10:30"));
+	check_frame(&x, AT("late attestation"));
+	CHECK(tap(&x, "done") == 0);
+	to_code(&x, lang);
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL); /* the platform takes it */
+	ui_checkin_failed(x.u, CLIENT_FULL, "full", NULL, "no place", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "full");
+	check_frame(&x, AT("late, full"));
+	fx_close(&x);
+#undef AT
+}
+
+/*
+ * The check-in's behaviour: the keypad (no O, no I; typed by characters
+ * on any layout), one CHECKIN per visit with the code, the language and a
+ * holder only when asked; each answer's screen and words; Back; a scanned
+ * code on the welcome screen, mid-visit and on the keypad; the printer
+ * first; everything forgotten at the end.
+ */
+static void
+test_appt(void)
+{
+	struct fx x;
+	struct ui_action a;
+	struct client_ticket t;
+	int i;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(ui_has_text(x.u, "J'ai un rendez-vous"));
+	to_code(&x, "fr");
+	/* the keypad has every letter and digit but O and I */
+	CHECK(ui_find_target(x.u, "key:0") != NULL);
+	CHECK(ui_find_target(x.u, "key:1") != NULL);
+	CHECK(ui_find_target(x.u, "key:K") != NULL);
+	CHECK(ui_find_target(x.u, "key:O") == NULL);
+	CHECK(ui_find_target(x.u, "key:I") == NULL);
+	CHECK(ui_has_text(x.u, "Tapez le code de votre rendez-vous"));
+	/* a French AZERTY keyboard: the key where a US layout has Q types 'a'
+	 * (its character counts, not its place), the unshifted top row types
+	 * '&' and "é" (no digit), Shift+'&' types '1' */
+	ui_keypress(x.u, UI_KEY_LETTER_A + ('Q' - 'A'), "a", x.now += 200);
+	ui_keypress(x.u, UI_KEY_DIGIT0 + 1, "&", x.now += 200);
+	ui_keypress(x.u, UI_KEY_DIGIT0 + 2, "\xc3\xa9", x.now += 200);
+	ui_keypress(x.u, UI_KEY_DIGIT0 + 1, "1", x.now += 200);
+	draw(&x);
+	CHECK(ui_has_text(x.u, "A1"));
+	CHECK(!ui_has_text(x.u, "Q1"));
+	CHECK(!ui_has_text(x.u, "A&"));
+	/* O and I typed are the digits they are read as; separators are left out */
+	type_text(&x, "o-i.b");
+	CHECK(ui_has_text(x.u, "A101B"));
+	/* Backspace erases, the on-screen keys type */
+	key(&x, UI_KEY_BACK);
+	CHECK(ui_has_text(x.u, "A101"));
+	CHECK(!ui_has_text(x.u, "A101B"));
+	CHECK(tap(&x, "key:Z") == 0);
+	CHECK(ui_has_text(x.u, "A101Z"));
+	for (i = 0; i < 5; i++)
+		key(&x, UI_KEY_BACK);
+	CHECK(tap(&x, "key-ok") == 0); /* empty: too short, said so */
+	CHECK(ui_has_text(x.u, "Ce code est trop court. Vérifiez-le sur votre confirmation."));
+	CHECK_INT(one_checkin(&x, &a), 0);
+	/* the code, at most APPT_CODE_MAX characters */
+	for (i = 0; i < APPT_CODE_MAX + 5; i++)
+		ui_keypress(x.u, UI_KEY_NONE, "7", x.now += 150);
+	ui_keypress(x.u, UI_KEY_ENTER, NULL, x.now += 150);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_INT(strlen(a.code), APPT_CODE_MAX);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	fx_close(&x);
+
+	/* 1. the check-in: one action, with the code, the language, no holder */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	to_code(&x, "ar");
+	type_text(&x, "k7p 3qx");
+	CHECK(tap(&x, "key-ok") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "K7P3QX");
+	CHECK_STR(a.lang, "ar");
+	CHECK_STR(a.holder, "");
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	/* a second tap or Enter asks nothing */
+	key(&x, UI_KEY_ENTER);
+	ui_tap(x.u, 540, 960, x.now += 1000);
+	CHECK_INT(one_checkin(&x, &a), 0);
+	/* the ticket: its number and the appointment's time */
+	t = mk_appt_ticket("appointment", "ar");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "ticket:printing"));
+	CHECK(ui_has_text(x.u, "A043"));
+	CHECK(ui_has_text(x.u, i18n_tr("ar", "Rendez-vous à %s") ? "10:30" : "?"));
+	{
+		char want[128];
+		snprintf(want, sizeof want, i18n_tr("ar", "Rendez-vous à %s"), "10:30");
+		CHECK(strcmp(want, "Rendez-vous à 10:30") != 0);
+		CHECK(ui_has_text(x.u, want));
+	}
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	/* the second check-in: the same ticket, said so */
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	to_code(&x, "fr");
+	CHECK(!ui_has_text(x.u, "K7P3QX")); /* forgotten with the visit */
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	t = mk_appt_ticket("appointment", "fr");
+	t.duplicate = 1;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_has_text(x.u, "Vous avez déjà un ticket pour aujourd'hui. Le voici à nouveau."));
+	CHECK(ui_has_text(x.u, "Rendez-vous à 10:30"));
+	fx_close(&x);
+
+	/* 2. each refusal in plain words */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	count_actions(&x, UI_ACT_CHECKIN, NULL);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "too_early", "2026-12-04T10:15:00+01:00", "too early",
+	    x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-refused");
+	CHECK(ui_has_text(x.u, "Vous êtes en avance pour votre rendez-vous."));
+	CHECK(ui_has_text(x.u, "Revenez à 10:15 pour enregistrer votre arrivée."));
+	CHECK(ui_find_target(x.u, "back") == NULL);
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QY");
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "unknown_code", NULL, "no such code", x.now);
+	CHECK(ui_has_text(x.u, "Ce code de rendez-vous est inconnu."));
+	CHECK(ui_has_text(x.u, "Vérifiez le code sur votre confirmation et tapez-le à nouveau."));
+	/* Back: the keypad with the code, to correct it */
+	CHECK(tap(&x, "back") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	CHECK(ui_has_text(x.u, "K7P3QY"));
+	key(&x, UI_KEY_BACK);
+	type_text(&x, "X");
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "K7P3QX");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "not_today", "2026-12-18", "another day", x.now);
+	CHECK(ui_has_text(x.u, "Votre rendez-vous n'est pas aujourd'hui."));
+	CHECK(ui_has_text(x.u, "Votre rendez-vous est le 18/12/2026."));
+	CHECK(tap(&x, "done") == 0);
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "cancelled", NULL, "cancelled", x.now);
+	CHECK(ui_has_text(x.u, "Ce rendez-vous a été annulé."));
+	CHECK(ui_has_text(x.u, "Allez à l'accueil : un agent va vous aider."));
+	CHECK(tap(&x, "done") == 0);
+	/* the other failures, as for a ticket */
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	ui_checkin_failed(x.u, CLIENT_CLOSED, "closed", NULL, "closed", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "closed");
+	ui_menu(x.u, mk_menu(1, 0), x.now); /* open again: back to the code */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	CHECK(ui_has_text(x.u, "K7P3QX"));
+	CHECK(tap(&x, "cancel") == 0);
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	ui_checkin_failed(x.u, CLIENT_UNCERTAIN, "Kq3xZ9yTgH1aBcDeFgHiJk", NULL, "no answer", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "uncertain");
+	CHECK(ui_has_text(x.u, "Kq3xZ9yTgH1aBcDeFgHiJk"));
+	CHECK(tap(&x, "done") == 0);
+	/* the server down: back to the keypad with the code once it answers */
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	ui_checkin_failed(x.u, CLIENT_UNREACHABLE, "", NULL, "connection refused", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	CHECK(ui_has_text(x.u, "K7P3QX"));
+	fx_close(&x);
+
+	/* 3. a bound appointment: the document keypad, then the check-in
+	 * again with the number; a mismatch says so */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	to_code(&x, "en");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.holder, "");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "holder_required", NULL, "needs the number", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	CHECK(ui_has_text(x.u, "Your number is not kept. It is only used to check that this appointment is yours."));
+	CHECK_INT(count_actions(&x, UI_ACT_REFRESH, NULL), 0);
+	/* Back from the document keypad: the code keypad */
+	key(&x, UI_KEY_BACK);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "holder_required", NULL, "needs the number", x.now);
+	type_text(&x, "X1234");
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "K7P3QX");
+	CHECK_STR(a.holder, "X1234");
+	CHECK_STR(a.lang, "en");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "holder_mismatch", NULL, "not the holder", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	CHECK(ui_has_text(x.u, "This number does not match your appointment. Check it and type it again."));
+	type_text(&x, "X4321");
+	CHECK(!ui_has_text(x.u, "does not match")); /* typing clears it */
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.holder, "X4321");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "bad_holder", NULL, "not a number", x.now);
+	CHECK(ui_has_text(x.u, "This number is not valid. Check it and type it again."));
+	fx_close(&x);
+
+	/* 4. too late: a walk-in ticket, or an attestation naming the appointment */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	t = mk_appt_ticket("walkin", "fr");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "ticket");
+	CHECK(ui_has_text(x.u, "L'heure de votre rendez-vous est passée. Vous avez un ticket sans rendez-vous."));
+	CHECK(!ui_has_text(x.u, "Rendez-vous à"));
+	CHECK(tap(&x, "done") == 0);
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	t = mk_appt_ticket("attestation", "fr");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "full:printing"));
+	CHECK(ui_has_text(x.u, "L'heure de votre rendez-vous est passée."));
+	CHECK(ui_has_text(x.u, "Rendez-vous à 10:30"));
+	CHECK(!ui_has_text(x.u, "Ce service est complet pour aujourd'hui."));
+	CHECK(tap(&x, "done") == 0);
+	to_code(&x, "fr");
+	type_text(&x, "K7P3QX");
+	key(&x, UI_KEY_ENTER);
+	ui_checkin_failed(x.u, CLIENT_FULL, "full", NULL, "no place", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "full");
+	CHECK(ui_has_text(x.u, "L'heure de votre rendez-vous est passée."));
+	CHECK(ui_has_text(x.u, "Ce service est complet pour aujourd'hui."));
+	fx_close(&x);
+
+	/* 5. a scanned confirmation: on the welcome screen the visit starts
+	 * (the language first), then the check-in without a keypad */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	scan(&x, "K7P-3QX");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
+	CHECK(tap(&x, "lang:ta") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "K7P3QX");
+	CHECK_STR(a.lang, "ta");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "unknown_code", NULL, "no such code", x.now);
+	CHECK(tap(&x, "done") == 0);
+	/* mid-visit (a walk-in's procedure screen): a code starting with a
+	 * digit picks no procedure; the check-in, in the language chosen */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:es") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	scan(&x, "3QX7P2");
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "3QX7P2");
+	CHECK_STR(a.lang, "es");
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "cancelled", NULL, "cancelled", x.now);
+	CHECK(tap(&x, "done") == 0);
+	/* on the keypad: what it typed, and its Enter checks in */
+	to_code(&x, "fr");
+	type_text(&x, "ZZ");
+	scan(&x, "K7P3QX");
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "ZZK7P3QX");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "unknown_code", NULL, "no such code", x.now);
+	CHECK(tap(&x, "back") == 0);
+	for (i = 0; i < 8; i++)
+		key(&x, UI_KEY_BACK);
+	scan(&x, "K7P3QX");
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "K7P3QX");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "cancelled", NULL, "cancelled", x.now);
+	CHECK(tap(&x, "done") == 0);
+	/* an attestation scanned on the welcome screen is still one */
+	scan(&x, ATT);
+	CHECK_STR(ui_previous(x.u), ATT);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	CHECK_INT(one_checkin(&x, &a), 0);
+	fx_close(&x);
+
+	/* 6. Back and the language: the keypad keeps the code; the printer
+	 * out of paper is said before anything is asked; idle forgets */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	to_code(&x, "fr");
+	type_text(&x, "K7P");
+	key(&x, UI_KEY_BACK);
+	CHECK(ui_has_text(x.u, "K7"));
+	CHECK(tap(&x, "back") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
+	CHECK(tap(&x, "lang:uk") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	CHECK(ui_has_text(x.u, "K7"));
+	type_text(&x, "P3QX");
+	ui_printer(x.u, ESCPOS_PAPER_OUT, "paper out", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	key(&x, UI_KEY_ENTER);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "printer");
+	CHECK_INT(one_checkin(&x, &a), 0);
+	ui_printer(x.u, ESCPOS_READY, NULL, x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-code");
+	later(&x, 60000);
+	CHECK(ui_idle_showing(x.u));
+	later(&x, 20000);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure"); /* a walk-in's visit */
+	fx_close(&x);
 }
 
 /* ---- walking every screen ---------------------------------------------------- */
@@ -1845,6 +2305,7 @@ main(void)
 	test_scan();
 	test_paint();
 	test_notices();
+	test_appt();
 
 	/* every screen: four languages, three sizes, two dpi; large text and
 	 * contrast at 96 dpi */
@@ -1853,6 +2314,8 @@ main(void)
 			walk(sizes[s].w, sizes[s].h, 96, langs[i], 0);
 			walk(sizes[s].w, sizes[s].h, 160, langs[i], 0);
 			walk(sizes[s].w, sizes[s].h, 96, langs[i], 1);
+			walk_appt(sizes[s].w, sizes[s].h, 96, langs[i]);
+			walk_appt(sizes[s].w, sizes[s].h, 160, langs[i]);
 		}
 	walk(1080, 1920, 96, "fr", 2);
 	walk(800, 480, 96, "ar", 2);

@@ -35,6 +35,7 @@ struct client {
 	int connect_ms;          /* connect time limit */
 	int total_ms;            /* whole request time limit */
 	char code[32];           /* "code" of the last error answer, "" if none */
+	char when[40];           /* its "come_back_at" or "date", "" if none */
 	char key[32];            /* Idempotency-Key of the last POST, "" before one */
 };
 
@@ -148,6 +149,12 @@ client_last_code(const struct client *c)
 }
 
 const char *
+client_last_when(const struct client *c)
+{
+	return c->when;
+}
+
+const char *
 client_last_key(const struct client *c)
 {
 	return c->key;
@@ -196,7 +203,7 @@ request(struct client *c, const char *path, const char *body, const char *key, l
 	*status = 0;
 	*json = NULL;
 	*sent = 0;
-	c->code[0] = '\0';
+	c->code[0] = c->when[0] = '\0';
 	if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url)
 		return errf(err, errlen, "server URL too long"), CLIENT_PROTOCOL;
 	curl_easy_reset(k);
@@ -288,6 +295,9 @@ http_error(struct client *c, long status, const cJSON *j, char *err, size_t errl
 	const char *code = j ? jstr(j, "code") : NULL;
 
 	str_copy_utf8(c->code, sizeof c->code, code);
+	/* a refused check-in says when: to come back, or the appointment's day */
+	str_copy_utf8(c->when, sizeof c->when, j ? (jstr(j, "come_back_at") ?
+	    jstr(j, "come_back_at") : jstr(j, "date")) : NULL);
 
 	if (msg)
 		errf(err, errlen, "%s", msg);
@@ -576,6 +586,7 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
 	const cJSON *site = cJSON_GetObjectItemCaseSensitive(j, "site");
 	const cJSON *names = cJSON_GetObjectItemCaseSensitive(j, "service_name");
+	const cJSON *appt = cJSON_GetObjectItemCaseSensitive(j, "appointment");
 	const char *number = jstr(j, "number"), *kind = jstr(j, "kind");
 	int att;
 
@@ -621,6 +632,12 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 		str_copy_utf8(t->site_id, sizeof t->site_id, jstr(site, "id"));
 		str_copy_utf8(t->site_name, sizeof t->site_name, jstr(site, "name"));
 	}
+	t->late = jbool(j, "late");
+	if (cJSON_IsObject(appt)) {
+		str_copy_utf8(t->appt_id, sizeof t->appt_id, jstr(appt, "id"));
+		str_copy_utf8(t->appt_start, sizeof t->appt_start, jstr(appt, "start"));
+		t->appt_duration_min = jint(appt, "duration_min", 0);
+	}
 	if (cJSON_IsObject(names)) {
 		str_copy_utf8(t->service_fr, sizeof t->service_fr, jstr(names, "fr"));
 		str_copy_utf8(t->service_local, sizeof t->service_local, jstr(names, t->lang));
@@ -661,15 +678,41 @@ to_text(cJSON *o)
 	return s;
 }
 
+/*
+ * POST body (a JSON object, freed here) to path for a slip: a ticket, or the
+ * attestation de passage the server gives instead when there is no place
+ * (then CLIENT_FULL, the attestation in *out). secret: the body holds a
+ * document number; no copy is left behind.
+ */
+static enum client_rc
+slip_call(struct client *c, const char *path, cJSON *o, int secret, struct client_ticket *out,
+    char *err, size_t errlen)
+{
+	enum client_rc rc;
+	char *body;
+
+	memset(out, 0, sizeof *out);
+	if ((body = to_text(o)) == NULL)
+		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
+	rc = ticket_call(c, path, body, 1, out, err, errlen);
+	if (secret)
+		sodium_memzero(body, strlen(body));
+	cJSON_free(body);
+	if (rc == CLIENT_OK && !strcmp(out->kind, "attestation")) {
+		errf(err, errlen, "%s: an attestation de passage was issued instead",
+		    !strcmp(out->outcome, "late") ? "the appointment's time has passed and no "
+		    "place is left" : "today's capacity for this service is reached");
+		return CLIENT_FULL;
+	}
+	return rc;
+}
+
 enum client_rc
 client_issue_with(struct client *c, const struct client_request *rq, struct client_ticket *out,
     char *err, size_t errlen)
 {
 	cJSON *o = cJSON_CreateObject();
-	enum client_rc rc;
-	char *body;
 
-	memset(out, 0, sizeof *out);
 	if (o) {
 		cJSON_AddStringToObject(o, "service", rq->service ? rq->service : "");
 		cJSON_AddStringToObject(o, "lang", rq->lang ? rq->lang : "fr");
@@ -679,19 +722,23 @@ client_issue_with(struct client *c, const struct client_request *rq, struct clie
 		if (rq->previous)
 			cJSON_AddStringToObject(o, "previous", rq->previous);
 	}
-	if ((body = to_text(o)) == NULL)
-		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
-	rc = ticket_call(c, "/api/v1/tickets", body, 1, out, err, errlen);
-	/* The body held the document number: leave no copy behind. */
-	if (rq->holder)
-		sodium_memzero(body, strlen(body));
-	cJSON_free(body);
-	if (rc == CLIENT_OK && !strcmp(out->kind, "attestation")) {
-		errf(err, errlen, "today's capacity for this service is reached: "
-		    "an attestation de passage was issued instead");
-		return CLIENT_FULL;
+	return slip_call(c, "/api/v1/tickets", o, rq->holder != NULL, out, err, errlen);
+}
+
+enum client_rc
+client_checkin(struct client *c, const struct client_checkin *rq, struct client_ticket *out,
+    char *err, size_t errlen)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o) {
+		cJSON_AddStringToObject(o, "code", rq->code ? rq->code : "");
+		cJSON_AddStringToObject(o, "lang", rq->lang ? rq->lang : "fr");
+		if (rq->holder)
+			cJSON_AddStringToObject(o, "holder", rq->holder);
 	}
-	return rc;
+	return slip_call(c, "/api/v1/appointments/checkin", o, rq->holder != NULL, out, err,
+	    errlen);
 }
 
 enum client_rc

@@ -3,8 +3,8 @@
  * touchscreen kiosk and `kiosk ticket`.
  *
  * Platform module: the only file in the project that includes libcurl. It
- * maps a handful of narrow verbs (list services, issue, report the print
- * outcome, reprint, read a ticket) to requests, and the answers to our own
+ * maps a handful of narrow verbs (list services, issue, check an
+ * appointment in, report the print outcome, reprint, read a ticket) to requests, and the answers to our own
  * plain structs; callers never see curl or cJSON. Every string in the
  * structs below is a copy, owned by the struct.
  *
@@ -148,6 +148,12 @@ struct client_ticket {
 	int attempt;                 /* 1 = first attempt, N = Nth of a chain */
 	char first_date[9];          /* YYYYMMDD of the first attempt */
 	int weeks;                   /* distinct ISO weeks with an attempt */
+	/* An appointment's check-in only (POST /api/v1/appointments/checkin): */
+	int late;                    /* 1: checked in after the appointment's window: a walk-in
+	                              * ticket (kind "walkin"), or an attestation (outcome "late") */
+	char appt_id[96];            /* the appointment's external id, "ext-1"; "" none */
+	char appt_start[40];         /* its start, RFC 3339 local time with offset; "" none */
+	int appt_duration_min;       /* its length in minutes; 0 unknown */
 };
 
 /* What a kiosk asks for (POST /api/v1/tickets). */
@@ -184,10 +190,25 @@ void client_set_cafile(struct client *c, const char *path);
 #define CLIENT_RETRIES 3
 const char *client_last_key(const struct client *c);
 
+/* What a kiosk sends to check an appointment in (POST /api/v1/appointments/checkin). */
+struct client_checkin {
+	const char *code;      /* the check-in code as typed or scanned (the server
+	                        * normalises it as core/appt.h does) */
+	const char *lang;      /* the applicant's language code; NULL = "fr" */
+	const char *holder;    /* document number, for an appointment bound to its holder
+	                        * (after "holder_required"); NULL otherwise. Sent, never kept. */
+};
+
 /* The machine-readable "code" of the last error answer ("holder_required",
  * "bad_holder", "bad_previous", "reprint_limit", ...), "" when the last call
  * succeeded or the answer had none. Valid until the next call. */
 const char *client_last_code(const struct client *c);
+
+/* The time or day the last error answer names, as the server wrote it:
+ * "come_back_at" of "too_early" (RFC 3339, "2026-12-04T10:15:00+01:00"),
+ * "date" of "not_today" ("2026-12-18"); "" otherwise. Valid until the
+ * next call. */
+const char *client_last_when(const struct client *c);
 
 /* GET /api/v1/services. On CLIENT_OK *out is a new menu (client_menu_free);
  * otherwise *out is NULL and err says why. */
@@ -213,6 +234,24 @@ enum client_rc client_issue_with(struct client *c, const struct client_request *
 /* The same for the common case: no holder, no previous attestation. */
 enum client_rc client_issue(struct client *c, const char *service, const char *lang,
     int priority, struct client_ticket *out /* OUT */, char *err, size_t errlen);
+
+/*
+ * POST /api/v1/appointments/checkin: an applicant with an appointment
+ * arrives. The same paths as client_issue_with (the same key and retries,
+ * the same slip in *out, the same results), and:
+ *   CLIENT_OK    *out is the appointment's ticket (kind "appointment",
+ *                out->appt_*), the same again (out->duplicate), or, after
+ *                the window, a walk-in ticket (kind "walkin", out->late);
+ *   CLIENT_FULL  no place: an attestation de passage in *out when the server
+ *                gave one (outcome "late" names the missed appointment in
+ *                out->appt_*, or "full"); out->kind "" otherwise;
+ *   CLIENT_REFUSED  client_last_code says why: "too_early" (client_last_when:
+ *                when to come back), "unknown_code", "not_today"
+ *                (client_last_when: the appointment's day), "cancelled",
+ *                "holder_required", "bad_holder", "holder_mismatch".
+ */
+enum client_rc client_checkin(struct client *c, const struct client_checkin *rq,
+    struct client_ticket *out /* OUT */, char *err, size_t errlen);
 
 /* A print's outcome for the server. status: "confirmed", "unconfirmed" or
  * "failed"; reason (may be NULL) is cut to 120 bytes on a character

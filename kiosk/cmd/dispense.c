@@ -22,6 +22,8 @@
 #define M_ATT      "Attestation de passage"
 #define M_FULL     "Capacité du jour atteinte"
 #define M_SERIAL   "N° de série"
+#define M_LATE     "Arrivée après l'heure du rendez-vous"
+#define M_APPT     "Rendez-vous à %s"
 #define M_ATT_KEEP "Gardez cette attestation. Elle peut vous servir à prouver vos démarches."
 #define M_STATEMENT "Cette attestation certifie que vous vous êtes présenté(e) à l'accueil " \
 	"à la date et à l'heure indiquées. Ce n'est pas un récépissé et elle ne donne " \
@@ -121,6 +123,19 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 	v->labels.holder = tr2(lang, M_HOLDER);
 	v->labels.duplicate = tr2(lang, M_DUP);
 	v->labels.keep = tr2(lang, M_VALID);
+	/* "Rendez-vous à 10:30": the start as the server wrote it, in the
+	 * site's local time ("2026-12-04T10:30:00+01:00"). Not on a walk-in
+	 * ticket given after the window: that ticket is no appointment's. */
+	if (strlen(t->appt_start) >= 16 && t->appt_start[13] == ':' &&
+	    (!strcmp(t->kind, "appointment") || !strcmp(t->outcome, "late"))) {
+		char hhmm[6];
+		snprintf(hhmm, sizeof hhmm, "%.5s", t->appt_start + 11);
+		/* the catalogue refuses a translation whose conversions differ */
+		snprintf(s->appt_fr, sizeof s->appt_fr, M_APPT, hhmm);
+		snprintf(s->appt_local, sizeof s->appt_local, i18n_tr(lang, M_APPT), hhmm);
+		v->appointment.fr = s->appt_fr;
+		v->appointment.local = s->appt_local;
+	}
 	if (!strcmp(t->kind, "attestation")) {
 		v->kind = TICKET_KIND_ATTESTATION;
 		v->number = NULL;
@@ -129,6 +144,8 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 		v->att.title = tr2(lang, M_ATT);
 		if (!strcmp(t->outcome, "full") || !t->outcome[0])
 			v->att.outcome = tr2(lang, M_FULL);
+		else if (!strcmp(t->outcome, "late"))
+			v->att.outcome = tr2(lang, M_LATE);
 		else
 			v->att.outcome = (struct ticket_text2){ t->outcome, NULL };
 		v->att.serial = t->serial[0] ? t->serial : NULL;

@@ -40,13 +40,17 @@ struct dispense_slip {
 	char minutes_local[96];    /* the same in the applicant's language */
 	char attempts[160];        /* attestation: the attempt chain line, French */
 	char attempts_local[400];  /* the same in the applicant's language */
+	char appt_fr[64];          /* "Rendez-vous à 10:30" (an appointment's slip), "" none */
+	char appt_local[192];      /* the same in the applicant's language */
 };
 
 /*
  * Fill s->view from t, a ticket or an attestation de passage (t->kind). site_name is used when the answer carried none (may
  * be NULL). The language is t->lang; the service's local name is the site
  * file's name for that language, else the catalogue's translation of its
- * French name. t->reprints > 0 prints "DUPLICATA n". 0, or -1 with err
+ * French name. t->reprints > 0 prints "DUPLICATA n". An appointment's
+ * ticket (kind "appointment") and an attestation for a missed one (outcome
+ * "late") print the appointment's time. 0, or -1 with err
  * when t has no token (a slip without its QR code must never print).
  */
 int dispense_fill(struct dispense_slip *s, const struct client_ticket *t,

@@ -147,7 +147,10 @@ usage(FILE *f)
 	    "priority question: only a tap, or the focus and Enter, answer it), Backspace\n"
 	    "goes back, F1 or keypad '+' reads the screen aloud, F2 large text, F3 contrast.\n"
 	    "A USB QR scanner (keyboard wedge) can scan an earlier attestation de passage\n"
-	    "at any step of a visit: it is sent along when the service is full.\n"
+	    "at any step of a visit: it is sent along when the service is full. An\n"
+	    "appointment's confirmation scanned (or its code typed after 'J'ai un\n"
+	    "rendez-vous') checks the appointment in; keyboards type by their characters,\n"
+	    "whatever the layout (AZERTY).\n"
 	    "\n"
 	    "Script lines (test hook): wait SCREEN[:STATE] [MS] | tap X Y | tap @TARGET |\n"
 	    "doubletap @TARGET | key NAME (SDL key name, alt+F4...) | type TEXT (keys) |\n"
@@ -157,7 +160,8 @@ usage(FILE *f)
 	    "expect-target NAME | expect-no-target NAME | expect-speech TEXT | log TEXT | quit\n"
 	    "Screens: loading welcome language procedure guide priority holder confirm\n"
 	    "issuing ticket[:printing|:printed|:failed] server-down printer closed\n"
-	    "full[:...] refused pin admin[:ready], and 'idle' for the countdown.\n");
+	    "full[:...] refused uncertain pin admin[:ready] appt-code appt-refused, and\n"
+	    "'idle' for the countdown.\n");
 }
 
 /* ---- the command line --------------------------------------------------------- */
@@ -413,6 +417,7 @@ run_actions(struct touch *t)
 	while (ui_next_action(t->u, &act)) {
 		switch (act.kind) {
 		case UI_ACT_ISSUE:
+		case UI_ACT_CHECKIN:
 			worker_issue(t->worker, &act);
 			break;
 		case UI_ACT_REFRESH:

@@ -69,6 +69,8 @@ struct worker {
 	struct client_ticket ticket;/* the slip */
 	char issue_err[256];        /* why not */
 	char issue_code[32];        /* the server's code ("bad_holder"...) */
+	char issue_when[40];        /* a refused check-in's come_back_at or day, "" */
+	int issue_checkin;          /* 1: it was an appointment's check-in */
 	int reprint_ready;          /* a reprint request finished */
 	enum client_rc reprint_rc;  /* its outcome */
 	struct client_ticket reprint_t; /* the duplicate (CLIENT_OK) */
@@ -124,18 +126,20 @@ do_poll(struct worker *w, int *bad)
 }
 
 /*
- * Ask for a ticket. The slip is laid out by the UI thread, with the fonts
- * it already has (the screen shows the very bitmap that is printed, so one
- * layout serves both), and comes back as a print job.
+ * Ask for a ticket, or check an appointment in (its slip is a ticket, or an
+ * attestation, the same way). The slip is laid out by the UI thread, with
+ * the fonts it already has (the screen shows the very bitmap that is
+ * printed, so one layout serves both), and comes back as a print job.
  */
 static void
 do_issue(struct worker *w, struct ui_action *job)
 {
 	struct client_request rq;
+	struct client_checkin ci;
 	struct client_ticket *t = calloc(1, sizeof *t);
 	char err[256] = "";
 	enum client_rc rc;
-	int att;
+	int att, checkin = job->kind == UI_ACT_CHECKIN;
 
 	memset(&rq, 0, sizeof rq);
 	rq.service = job->service;
@@ -143,20 +147,29 @@ do_issue(struct worker *w, struct ui_action *job)
 	rq.priority = job->priority;
 	rq.holder = job->holder[0] ? job->holder : NULL;
 	rq.previous = job->previous[0] ? job->previous : NULL; /* an earlier attestation, scanned */
+	ci.code = job->code;
+	ci.lang = job->lang;
+	ci.holder = rq.holder;
 	if (t == NULL) {
 		rc = CLIENT_PROTOCOL;
 		snprintf(err, sizeof err, "out of memory");
+	} else if (checkin) {
+		rc = client_checkin(w->cfg.client, &ci, t, err, sizeof err);
 	} else {
 		rc = client_issue_with(w->cfg.client, &rq, t, err, sizeof err);
 	}
 	sodium_memzero(job->holder, sizeof job->holder);
 	sodium_memzero(job->previous, sizeof job->previous);
 	att = t && rc == CLIENT_FULL && !strcmp(t->kind, "attestation");
-	if (rc != CLIENT_OK && !att)
+	if (rc != CLIENT_OK && !att && checkin)
+		log_info("touch: no check-in: %s %s (%s)", client_rc_str(rc),
+		    client_last_code(w->cfg.client), err);
+	else if (rc != CLIENT_OK && !att)
 		log_info("touch: no ticket for service %s: %s (%s)", job->service, client_rc_str(rc), err);
 	else
-		log_info("touch: issued %s %s (service %s, %s)", att ? "attestation" : "ticket",
-		    att ? t->serial : t->number, job->service, job->lang);
+		log_info("touch: %s %s %s (service %s, %s)", checkin ? "checked in:" : "issued",
+		    att ? "attestation" : "ticket", att ? t->serial : t->number,
+		    t->service[0] ? t->service : job->service, job->lang);
 	pthread_mutex_lock(&w->mu);
 	w->issue_rc = rc;
 	w->issue_slip = rc == CLIENT_OK || att;
@@ -166,6 +179,8 @@ do_issue(struct worker *w, struct ui_action *job)
 	/* No answer: the key stands in for the code, for the visitor to show. */
 	snprintf(w->issue_code, sizeof w->issue_code, "%s", rc == CLIENT_UNCERTAIN ?
 	    client_last_key(w->cfg.client) : client_last_code(w->cfg.client));
+	snprintf(w->issue_when, sizeof w->issue_when, "%s", client_last_when(w->cfg.client));
+	w->issue_checkin = checkin;
 	w->issued_ready = 1;
 	pthread_mutex_unlock(&w->mu);
 	post(w, EV_ISSUED);
@@ -493,6 +508,8 @@ worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 	enum client_rc menu_rc = CLIENT_OK, issue_rc = CLIENT_OK;
 	enum escpos_state pst = ESCPOS_UNKNOWN, printed_st = ESCPOS_UNKNOWN;
 	char menu_err[256], pst_reason[192], issue_err[256], issue_code[32], printed_reason[192];
+	char issue_when[40];
+	int issue_checkin = 0;
 
 	pthread_mutex_lock(&w->mu);
 	menu_ready = w->menu_ready;
@@ -517,6 +534,8 @@ worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 		sodium_memzero(&w->ticket, sizeof w->ticket);
 		memcpy(issue_err, w->issue_err, sizeof issue_err);
 		memcpy(issue_code, w->issue_code, sizeof issue_code);
+		memcpy(issue_when, w->issue_when, sizeof issue_when);
+		issue_checkin = w->issue_checkin;
 		w->issued_ready = 0;
 	} else {
 		issued_ready = 0;
@@ -574,6 +593,8 @@ worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 	if (issued_ready) {
 		if (issue_slip)
 			ui_issued(u, t, lay_out_and_print(w, f, t, JOB_SLIP), now);
+		else if (issue_checkin)
+			ui_checkin_failed(u, issue_rc, issue_code, issue_when, issue_err, now);
 		else
 			ui_issue_failed(u, issue_rc, issue_code, issue_err, now);
 		sodium_memzero(t, sizeof *t);

@@ -8,6 +8,7 @@
  *   caption "Votre numéro" + translation, the number as large as fits,
  *   "DUPLICATA n" in an outlined box when reprinted
  *   service in French (bold), then in the applicant's language
+ *   the appointment's time, when the ticket is an appointment's (bold)
  *   date and time; position and estimated wait as label ... value rows
  *   masked holder reference
  *   the QR code, centred, with its quiet zone
@@ -310,6 +311,11 @@ lay_ticket(struct lay *L, const struct ticket_view *v)
 
 	if (pair(L, &v->service, big, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
 		return -1;
+	if (has(v->appointment.fr)) {
+		L->y += pt(L, 3);
+		if (pair(L, &v->appointment, big, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
+			return -1;
+	}
 	rule(L);
 
 	if (para(L, v->datetime, "fr", body, 0, TEXT_ALIGN_LEFT) != 0)
@@ -384,6 +390,10 @@ lay_attestation(struct lay *L, const struct ticket_view *v)
 		return -1;
 	L->y += pt(L, 3);
 	if (pair(L, &a->outcome, body, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
+		return -1;
+	/* the missed appointment, when that is why there is no ticket */
+	if (has(v->appointment.fr) && pair(L, &v->appointment, body, TEXT_BOLD, TEXT_BOLD,
+	    TEXT_ALIGN_LEFT, loc_al) != 0)
 		return -1;
 	if (has(a->serial)) {
 		struct ticket_text2 sl = a->serial_label;

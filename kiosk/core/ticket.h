@@ -61,6 +61,10 @@ struct ticket_view {
 	int wait_min;                   /* estimated wait in minutes; < 0 = line omitted */
 	struct ticket_text2 free_notice;/* "Ce ticket est gratuit. Ne le payez jamais." + local */
 	const char *holder_ref;         /* masked holder reference "•••4B7", or NULL */
+	struct ticket_text2 appointment;/* optional: the appointment checked in, already formatted
+	                                 * ("Rendez-vous à 10:30" + local): a ticket prints it
+	                                 * bold under the service; an attestation under its
+	                                 * outcome (the missed appointment). fr NULL = none */
 	const char *qr_payload;         /* the signed token; required */
 	int reprint;                    /* 0 = original, n > 0 prints "DUPLICATA n" */
 	struct ticket_labels labels;    /* captions, French + local */

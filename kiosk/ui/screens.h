@@ -7,10 +7,11 @@
  *   ui_welcome.c    loading, welcome, language
  *   ui_procedure.c  procedure, priority
  *   ui_guide.c      the guided choice ("Je ne sais pas")
- *   ui_holder.c     the document keypad
+ *   ui_holder.c     the document keypad (and the keypad both keypads draw)
+ *   ui_appt.c       the appointment's code keypad, and the check-in's steps
  *   ui_confirm.c    confirmation, issuing, the scanned attestation's banner
  *   ui_ticket.c     the ticket, and the attestation de passage of a full service
- *   ui_errors.c     server down, printer, closed, refused
+ *   ui_errors.c     server down, printer, closed, refused, a refused check-in
  *   ui_admin.c      the staff's PIN keypad and admin screen
  *   ui_time.c       the idle countdown's dialog
  * The services as the screens see them are in ui_service.c. Laying a
@@ -32,6 +33,9 @@
 #define MSG_PREV_OK   "Votre attestation précédente a été prise en compte."
 #define MSG_PREV_BAD  "Cette attestation n'a pas pu être lue. Vous pouvez continuer sans elle."
 #define MSG_PREV_LOST "Votre attestation précédente n'a pas pu être lue." /* beside the new one */
+#define MSG_DESK      "Allez à l'accueil : un agent va vous aider."
+#define MSG_APPT_AT   "Rendez-vous à %s"  /* %s: "10:30" (the slip says it too) */
+#define MSG_APPT_PAST "L'heure de votre rendez-vous est passée."
 
 /* ---- the menu's services (ui_service.c) ------------------------------------- */
 
@@ -80,6 +84,8 @@ void scr_printer(struct ui *u);
 void scr_closed(struct ui *u);
 void scr_refused(struct ui *u);
 void scr_uncertain(struct ui *u);
+void scr_appt_refused(struct ui *u);
+void scr_appt_code(struct ui *u);   /* ui_appt.c */
 void scr_pin(struct ui *u);         /* ui_admin.c */
 void scr_admin(struct ui *u);
 void scr_idle(struct ui *u);        /* ui_time.c: the idle countdown's dialog, over the screen */
@@ -136,6 +142,31 @@ void flow_activate(struct ui *u, const struct ui_target *t); /* what target t do
 /* A key of the document keypad: UI_T_CHAR (arg: the character),
  * UI_T_CHAR_DEL or UI_T_CHAR_OK. */
 void holder_key(struct ui *u, int id, int arg);
+/* A keypad from y: the field showing `typed`, erase and validate, then the
+ * keys of `chars` (UI_T_CHAR, named "key:C") in a paged grid, and Back,
+ * Cancel (ui_holder.c). */
+void keypad_draw(struct ui *u, int y, const char *chars, const char *typed);
+
+/* ---- an appointment's check-in (ui_appt.c) --------------------------------------------- */
+
+/* The same keys on the code keypad (O is typed as 0, I as 1). */
+void appt_key(struct ui *u, int id, int arg);
+/* Characters a keyboard typed on the code screen: letters and digits by
+ * what they are, whatever the key's place; anything else is left out. */
+void appt_typed(struct ui *u, const char *text, int64_t now);
+/* Forget the appointment (a new visit, or a walk-in after all). */
+void appt_forget(struct ui *u);
+/* The language is chosen: the code keypad, or (a code scanned) check in. */
+void appt_after_lang(struct ui *u);
+/* One CHECKIN action with the code, the language and the document number
+ * typed (if any), then the issuing screen (the printer first, as a ticket). */
+void appt_checkin(struct ui *u);
+/* A scanner's burst that is no attestation: 1 when it was an appointment's
+ * code, taken (the visit becomes that check-in), 0 when it is not one. */
+int appt_scanned(struct ui *u, const char *text);
+/* "10:30" of an RFC 3339 local time ("2026-12-04T10:30:00+01:00") into
+ * out (6 bytes); "" when it has another shape. */
+void appt_hhmm(const char *rfc3339, char out[6]);
 /* A key of the PIN keypad: UI_T_PIN_DIGIT (arg: the digit), UI_T_PIN_DEL
  * or UI_T_PIN_OK. */
 void admin_key(struct ui *u, int id, int arg);

@@ -106,6 +106,13 @@ struct ui {
 	struct ui_action pending;   /* the issue asked for with a previous attestation,
 	                             * kept until its answer for one retry without it */
 	int has_pending;            /* 1 when `pending` holds one */
+	int appt;                   /* 1: this visit checks an appointment in */
+	char appt_code[APPT_CODE_MAX + 1]; /* its code as typed or scanned (A-Z, 0-9) */
+	int appt_len;               /* characters in appt_code */
+	int appt_err;               /* 1: the code typed is too short */
+	int appt_go;                /* 1: scanned: check in once the language is chosen */
+	char appt_refusal[24];      /* the server's code on the refusal screen, "too_early"... */
+	char appt_when[40];         /* come_back_at or the appointment's day, as the server said */
 
 	/* time */
 	int64_t now;                /* last time seen */

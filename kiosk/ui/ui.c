@@ -9,7 +9,7 @@
  *                                  the idle dialog, the focus ring
  *   ui_kit.c ui_style.c ui_picto.c ui_widgets.c   the widget kit
  *   ui_welcome.c ui_procedure.c ui_guide.c ui_holder.c ui_confirm.c
- *   ui_ticket.c ui_errors.c ui_admin.c             the screens
+ *   ui_ticket.c ui_errors.c ui_admin.c ui_appt.c   the screens
  *   ui_service.c                   the menu's services as the screens see them
  *   ui_flow.c                      the visit: which screen follows which
  *   ui_input.c ui_scan.c           taps and keys; the keyboard-wedge scanner
@@ -51,6 +51,7 @@ act_push(struct ui *u, const struct ui_action *a)
 		 * speech, never a ticket or a quit. */
 		for (i = 0; i < u->nacts; i++)
 			if (u->acts[i].kind != UI_ACT_ISSUE && u->acts[i].kind != UI_ACT_QUIT &&
+			    u->acts[i].kind != UI_ACT_CHECKIN &&
 			    u->acts[i].kind != UI_ACT_TEST_PRINT && u->acts[i].kind != UI_ACT_REPRINT)
 				break;
 		expect(i < u->nacts);
@@ -108,6 +109,8 @@ ui_screen_name(enum ui_screen s)
 	case UI_S_UNCERTAIN:   return "uncertain";
 	case UI_S_PIN:         return "pin";
 	case UI_S_ADMIN:       return "admin";
+	case UI_S_APPT_CODE:   return "appt-code";
+	case UI_S_APPT_REFUSED: return "appt-refused";
 	}
 	return "?";
 }

@@ -31,7 +31,13 @@
  *   - a keyboard-wedge QR scanner's burst is told from a person's typing
  *     (ui_keypress): an earlier attestation de passage scanned at any point
  *     of a visit is kept for it, sent with the issue, and forgotten with
- *     the rest; its characters never act as keys.
+ *     the rest; its characters never act as keys;
+ *   - an appointment is checked in (issue #12) from the welcome screen's
+ *     "J'ai un rendez-vous", after the language, with its code typed on a
+ *     keypad that has no O and no I (core/appt.h reads them as 0 and 1) or
+ *     scanned; a physical keyboard types by its characters, never by key
+ *     positions, so any layout (AZERTY) types what its keys show. One
+ *     CHECKIN action per visit, as for a ticket.
  */
 #ifndef KIOSK_UI_H
 #define KIOSK_UI_H
@@ -39,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/appt.h"
 #include "core/bitmap.h"
 #include "client/client.h"
 #include "core/escpos.h"
@@ -121,9 +128,10 @@ enum ui_tid {
 	UI_T_ADMIN_TEST,   /* admin screen: print a test page */
 	UI_T_ADMIN_REPRINT,/* admin screen: reprint the last ticket (a duplicate) */
 	UI_T_ADMIN_ROLL,   /* admin screen: a new paper roll: the paper counter restarts */
-	UI_T_CHAR,         /* document keypad: arg = the character ('A'..'Z', '0'..'9') */
-	UI_T_CHAR_DEL,     /* document keypad: erase the last character */
+	UI_T_CHAR,         /* document and code keypads: arg = the character ('A'..'Z', '0'..'9') */
+	UI_T_CHAR_DEL,     /* document and code keypads: erase the last character */
 	UI_T_CHAR_OK,      /* document keypad: validate */
+	UI_T_APPT,         /* welcome: "J'ai un rendez-vous" */
 };
 
 /* One frame: draw commands in painting order, and the targets. */
@@ -160,10 +168,14 @@ enum ui_screen {
 	UI_S_PIN,         /* admin PIN keypad (after the hidden gesture) */
 	UI_S_ADMIN,       /* admin screen: the server's and printer's state, the paper
 	                   * counter; test print, reprint, resume or quit */
+	UI_S_APPT_CODE,   /* the appointment's check-in code keypad (no O, no I) */
+	UI_S_APPT_REFUSED,/* the check-in was refused: too early (come back at...),
+	                   * unknown code, another day (which one), cancelled */
 };
 
 /* "welcome", "language", ... "holder", "ticket", "server-down", "printer",
- * "closed", "full", "refused", "uncertain", "pin", "admin". */
+ * "closed", "full", "refused", "uncertain", "pin", "admin", "appt-code",
+ * "appt-refused". */
 const char *ui_screen_name(enum ui_screen s);
 
 /* Where the printing of the shown ticket is. */
@@ -200,15 +212,18 @@ enum ui_act_kind {
 	UI_ACT_QUIT,      /* the admin asked to quit the kiosk */
 	UI_ACT_TEST_PRINT,/* the admin asked for a test page (answer: ui_admin_done) */
 	UI_ACT_REPRINT,   /* the admin asked for a duplicate of ticket_id (answer: ui_admin_done) */
+	UI_ACT_CHECKIN,   /* check an appointment in: code, lang, holder (answer: ui_issued,
+	                   * or ui_checkin_failed) */
 };
 
 struct ui_action {
 	enum ui_act_kind kind;  /* what to do */
 	char service[9];        /* ISSUE: service code */
-	char lang[16];          /* ISSUE: applicant's language code */
+	char lang[16];          /* ISSUE, CHECKIN: applicant's language code */
 	int priority;           /* ISSUE: 0/1, a flag only */
-	char holder[24];        /* ISSUE: normalised document number, "" when the
-	                         * service is not bound; wipe it after use */
+	char holder[24];        /* ISSUE, CHECKIN: normalised document number, "" when the
+	                         * service (appointment) is not bound; wipe it after use */
+	char code[APPT_CODE_MAX + 1]; /* CHECKIN: the check-in code (appt_code_normalise) */
 	char previous[UI_SCAN_MAX + 1]; /* ISSUE: the earlier attestation de passage
 	                         * scanned during the visit (its QR text as typed by
 	                         * the scanner), "" none: client_request.previous */
@@ -258,15 +273,22 @@ void ui_key(struct ui *u, enum ui_key k, int64_t now);
  * the characters it typed (UTF-8; NULL or "" for none: Enter, arrows).
  * Presses that type nothing and mean nothing (Shift) may be left out.
  *
- * A press that types 'K' (or 'k') is held, and so is every press that
+ * A press that types 'K' (or 'k') is held (any letter or digit on the
+ * screens from welcome to confirmation but the document keypad: an
+ * appointment's code may start with any), and so is every press that
  * follows it less than UI_SCAN_GAP_MS after the one before. A burst of at
  * least five characters is a machine's, never a person's:
  *   - ending with Enter, starting "K1*A*" (in any case, or as the layout
  *     mix-ups sign.h repairs show it) and read by slip_decode() as an
  *     attestation: it is kept for the visit (ui_previous), a note says so,
  *     and on the welcome screen the visit starts;
+ *   - ending with Enter and an appointment's check-in code (core/appt.h):
+ *     that appointment is checked in (on the welcome screen, once the
+ *     language is chosen);
  *   - anything else (a ticket, a torn-off code): dropped, and a calm note
  *     says it could not be read.
+ * On the appointment's code keypad nothing is held: the characters typed
+ * (never the keys' places) go into the field, Enter validates.
  * Fewer characters before a pause, a tap or Enter were a person's: the
  * held presses are replayed as ui_key() in order (a 'K' on the document
  * keypad comes UI_SCAN_GAP_MS late; ui_next_deadline() covers it).
@@ -299,6 +321,16 @@ void ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip,
  * says calmly, with the slip, that it could not be read. */
 void ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *reason,
     int64_t now);
+/* A check-in (UI_ACT_CHECKIN) was refused or failed: as ui_issue_failed,
+ * and the appointment's own refusals (code "too_early" with `when` the
+ * server's come_back_at, "unknown_code", "not_today" with `when` the
+ * appointment's day YYYY-MM-DD, "cancelled": a screen that says it in
+ * plain words; "holder_required", "bad_holder", "holder_mismatch": the
+ * document keypad). when may be NULL. A ticket or an attestation comes
+ * through ui_issued (t->kind "appointment" or "walkin", t->late; an
+ * attestation whose outcome is "late"). */
+void ui_checkin_failed(struct ui *u, enum client_rc rc, const char *code, const char *when,
+    const char *reason, int64_t now);
 /* The printer finished: ok = printed (confirmed or one-way), st and reason
  * explain a failure. */
 void ui_printed(struct ui *u, int ok, enum escpos_state st, const char *reason, int64_t now);

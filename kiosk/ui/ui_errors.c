@@ -1,8 +1,10 @@
 /*
  * ui_errors: the calm error screens: the server cannot be reached, the
  * printer cannot print, the reception is closed, the ticket was refused.
- * Each says what happened and what to do, in the visitor's language, with
- * a large pictogram; staff's detail, in French, small below. The full
+ * A refused check-in (an appointment too early, unknown, another day's,
+ * cancelled) is one of them. Each says what happened and what to do, in
+ * the visitor's language, with a large pictogram; staff's detail, in
+ * French, small below. The full
  * service's screen (ui_ticket.c) uses the same layout when it has no slip.
  *
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
@@ -188,4 +190,48 @@ scr_uncertain(struct ui *u)
 	l[2].lang = "fr";
 	l[2].big = 0;
 	error_lines(u, P_WARNING, l, 3, kit_nav_done, 1);
+}
+
+/* A refused check-in (issue #12), in plain words: too early (and when to
+ * come back), an unknown code (Back: to correct it), another day's (and
+ * which day: 18/12/2026, read the same in every language), a cancelled
+ * appointment. The server's sentence, for staff, small below. */
+void
+scr_appt_refused(struct ui *u)
+{
+	const char *r = u->appt_refusal;
+	struct eline l[4];
+	char hhmm[6], day[16];
+	int unknown = !strcmp(r, "unknown_code");
+
+	memset(l, 0, sizeof l);
+	l[0].big = 2;
+	l[1].big = l[2].big = 1;
+	l[3].s = u->refuse_reason;
+	l[3].lang = "fr";
+	if (!strcmp(r, "too_early")) {
+		l[0].s = kit_tr(u, "Vous êtes en avance pour votre rendez-vous.", &l[0].lang);
+		appt_hhmm(u->appt_when, hhmm);
+		if (hhmm[0])
+			l[1].s = kit_fmt_tr(u, kit_tr(u, "Revenez à %s pour enregistrer votre arrivée.",
+			    &l[1].lang), hhmm);
+	} else if (!strcmp(r, "not_today")) {
+		l[0].s = kit_tr(u, "Votre rendez-vous n'est pas aujourd'hui.", &l[0].lang);
+		if (strlen(u->appt_when) >= 10 && u->appt_when[4] == '-' && u->appt_when[7] == '-') {
+			snprintf(day, sizeof day, "%.2s/%.2s/%.4s", u->appt_when + 8, u->appt_when + 5,
+			    u->appt_when);
+			l[1].s = kit_fmt_tr(u, kit_tr(u, "Votre rendez-vous est le %s.", &l[1].lang),
+			    day);
+		}
+	} else if (!strcmp(r, "cancelled")) {
+		l[0].s = kit_tr(u, "Ce rendez-vous a été annulé.", &l[0].lang);
+		l[1].s = kit_tr(u, MSG_DESK, &l[1].lang);
+	} else {
+		l[0].s = kit_tr(u, "Ce code de rendez-vous est inconnu.", &l[0].lang);
+		l[1].s = kit_tr(u, "Vérifiez le code sur votre confirmation et tapez-le à nouveau.",
+		    &l[1].lang);
+		l[2].s = kit_tr(u, MSG_DESK, &l[2].lang);
+	}
+	error_lines(u, !strcmp(r, "too_early") ? P_CLOCK : P_WARNING, l, 4,
+	    unknown ? kit_nav_back_done : kit_nav_done, unknown ? 2 : 1);
 }

@@ -99,6 +99,7 @@ flow_reset(struct ui *u)
 	u->holder_len = 0;
 	u->holder_err = 0;
 	u->holder_mask[0] = '\0';
+	appt_forget(u);
 	guide_clear(u);
 	u->large = u->contrast = u->speech = 0;
 	u->session = 0;
@@ -168,7 +169,12 @@ flow_back(struct ui *u)
 			flow_go(u, UI_S_PROCEDURE);
 		break;
 	case UI_S_PRIORITY:  flow_go(u, UI_S_PROCEDURE); break;
-	case UI_S_HOLDER:    flow_go(u, svc_chosen_full(u) ? UI_S_PROCEDURE : UI_S_PRIORITY); break;
+	case UI_S_HOLDER:
+		flow_go(u, u->appt ? UI_S_APPT_CODE : svc_chosen_full(u) ? UI_S_PROCEDURE :
+		    UI_S_PRIORITY);
+		break;
+	case UI_S_APPT_CODE:     u->lang_back = UI_S_APPT_CODE; flow_go(u, UI_S_LANGUAGE); break;
+	case UI_S_APPT_REFUSED:  flow_go(u, UI_S_APPT_CODE); break; /* to correct the code */
 	case UI_S_CONFIRM:
 		flow_go(u, svc_bound(u) ? UI_S_HOLDER : svc_chosen_full(u) ? UI_S_PROCEDURE : UI_S_PRIORITY);
 		break;
@@ -186,7 +192,9 @@ choose_lang(struct ui *u, int arg)
 	i18n_langs(&nl);
 	if (arg >= 0 && (size_t)arg < nl)
 		u->lang_i = arg;
-	if (u->lang_back == UI_S_WELCOME || u->lang_back == UI_S_LANGUAGE)
+	if ((u->lang_back == UI_S_WELCOME || u->lang_back == UI_S_LANGUAGE) && u->appt)
+		appt_after_lang(u);
+	else if (u->lang_back == UI_S_WELCOME || u->lang_back == UI_S_LANGUAGE)
 		flow_go(u, UI_S_PROCEDURE);
 	else
 		flow_go(u, u->lang_back);
@@ -270,7 +278,8 @@ void
 flow_activate(struct ui *u, const struct ui_target *t)
 {
 	switch ((enum ui_tid)t->id) {
-	case UI_T_START:    flow_start(u); break;
+	case UI_T_START:    appt_forget(u); flow_start(u); break;
+	case UI_T_APPT:     appt_forget(u); u->appt = 1; flow_start(u); break;
 	case UI_T_LANG:     choose_lang(u, t->arg); break;
 	case UI_T_SERVICE:  choose_service(u, t->arg); break;
 	case UI_T_DONTKNOW: guide_start(u); break;
@@ -332,7 +341,10 @@ flow_activate(struct ui *u, const struct ui_target *t)
 	case UI_T_CHAR:
 	case UI_T_CHAR_DEL:
 	case UI_T_CHAR_OK:
-		holder_key(u, t->id, t->arg);
+		if (u->screen == UI_S_APPT_CODE)
+			appt_key(u, t->id, t->arg);
+		else
+			holder_key(u, t->id, t->arg);
 		break;
 	case UI_T_ADMIN_QUIT:
 		act_kind(u, UI_ACT_QUIT);

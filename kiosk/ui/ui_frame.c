@@ -50,6 +50,8 @@ screen(struct ui *u)
 	case UI_S_UNCERTAIN:   scr_uncertain(u); break;
 	case UI_S_PIN:         scr_pin(u); break;
 	case UI_S_ADMIN:       scr_admin(u); break;
+	case UI_S_APPT_CODE:   scr_appt_code(u); break;
+	case UI_S_APPT_REFUSED: scr_appt_refused(u); break;
 	}
 }
 

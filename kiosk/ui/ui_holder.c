@@ -3,12 +3,15 @@
  * visitor types their passport or residence permit number (letters and
  * digits, in alphabetical order), erases, validates. The number is kept
  * only until the issue is asked for; then only its mask ("•••45C").
- * The screen, and its keys (holder_key()).
+ * The screen, and its keys (holder_key()). The keypad itself (a field,
+ * erase, validate, a paged grid of keys) is keypad_draw(), which the
+ * appointment's code keypad (ui_appt.c) uses too, with its own keys.
  *
  * Part of the pure ui core: lays out with the kit (kit.h), checks the
  * number with core/holder.h; must not depend on SDL, the clock or any I/O.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <sodium.h>
 
@@ -17,6 +20,7 @@
 #include "ui/screens.h"
 
 #define MSG_HOLDER_BAD "Ce numéro n'est pas valide. Vérifiez-le et tapez-le à nouveau."
+#define MSG_HOLDER_NOT_APPT "Ce numéro ne correspond pas à votre rendez-vous. Vérifiez-le et tapez-le à nouveau."
 
 /* The keypad's characters, in alphabetical order: easier to find than on a
  * typewriter layout for someone who does not type. */
@@ -39,13 +43,15 @@ intro(struct ui *u)
 	if (u->holder_err) {
 		/* the module's reason ("not a document number") went to the log:
 		 * the visitor gets a sentence in their language */
-		s = kit_tr(u, u->holder_err == 1 ? "Ce numéro est trop court." : MSG_HOLDER_BAD,
-		    &lang);
+		s = kit_tr(u, u->holder_err == 1 ? "Ce numéro est trop court." :
+		    u->holder_err == 3 ? MSG_HOLDER_NOT_APPT : MSG_HOLDER_BAD, &lang);
 		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, TEXT_BOLD,
 		    TEXT_ALIGN_LEFT, C_DANGER);
 	} else {
-		s = kit_tr(u, "Votre numéro n'est pas conservé. Il sert seulement à éviter les tickets en double.",
-		    &lang);
+		/* what the number is for: an appointment's holder, or one ticket a person */
+		s = kit_tr(u, u->appt ? "Votre numéro n'est pas conservé. Il sert seulement à vérifier "
+		    "que ce rendez-vous est le vôtre." : "Votre numéro n'est pas conservé. Il sert "
+		    "seulement à éviter les tickets en double.", &lang);
 		if (u->squeeze < 2) /* a very small screen keeps the keys */
 			y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, 0,
 			    TEXT_ALIGN_LEFT, C_TEXT_SOFT);
@@ -54,12 +60,11 @@ intro(struct ui *u)
 	return y + m->gap / 2;
 }
 
-/* The keys in area a: as many columns as fit, never below the minimum size. */
+/* The n keys in area a: as many columns as fit, never below the minimum size. */
 static struct grid
-keys_plan(struct ui *u, struct rect a)
+keys_plan(struct ui *u, struct rect a, int n)
 {
 	struct metrics *m = &u->m;
-	int n = (int)sizeof keypad_chars - 1;
 	struct grid g;
 
 	g.cols = imax(1, imin(10, (a.w + m->gap) / (m->tgt + m->gap)));
@@ -72,11 +77,11 @@ keys_plan(struct ui *u, struct rect a)
 	return g;
 }
 
-/* The field at y, then erase and validate (and, on a very small screen,
- * the page buttons) on the same row. Returns 1 when the page buttons are
- * there. */
+/* The field at y showing `typed`, then erase and validate (and, on a very
+ * small screen, the page buttons) on the same row. Returns 1 when the page
+ * buttons are there. */
 static int
-field_row(struct ui *u, int y, int pages)
+field_row(struct ui *u, int y, int pages, const char *typed)
 {
 	struct metrics *m = &u->m;
 	const char *l1, *l2, *del = kit_tr(u, "Effacer", &l1), *ok = kit_tr(u, "Valider", &l2);
@@ -96,9 +101,9 @@ field_row(struct ui *u, int y, int pages)
 	f = mkrect(m->body.x, y, imax(fw, m->tgt), m->tgt);
 	kit_fill(u, f, C_SURFACE, m->radius);
 	kit_stroke(u, f, C_ACCENT, m->radius, m->border);
-	/* a document number reads left to right in every script */
+	/* a document number (a code) reads left to right in every script */
 	kit_textbox(u, mkrect(f.x + m->gap, f.y, f.w - 2 * m->gap, f.h),
-	    u->holder_len ? kit_keep(u, u->holder) : " ", "fr", m->ft, TEXT_BOLD | TEXT_LTR,
+	    typed[0] ? kit_keep(u, typed) : " ", "fr", m->ft, TEXT_BOLD | TEXT_LTR,
 	    TEXT_ALIGN_LEFT, C_TEXT);
 	kit_button(u, mkrect(f.x + f.w + m->gap, y, dw, m->tgt), B_SECONDARY, P_BACK,
 	    dw == m->tgt ? "" : del, l1, m->fb, UI_T_CHAR_DEL, 0, 0, "key-del");
@@ -115,33 +120,39 @@ field_row(struct ui *u, int y, int pages)
 }
 
 void
-scr_holder(struct ui *u)
+keypad_draw(struct ui *u, int fy, const char *chars, const char *typed)
 {
 	struct metrics *m = &u->m;
-	int fy = intro(u), n = (int)sizeof keypad_chars - 1, k, paged_here;
+	int n = (int)strlen(chars), k, paged_here;
 	struct rect a = mkrect(m->body.x, fy + m->tgt + m->gap, m->body.w, 0);
 	struct grid g;
 
 	a.h = kit_bottom(u) - a.y;
-	g = keys_plan(u, a);
+	g = keys_plan(u, a, n);
 	kit_need(u, a.y + m->tgt, a.y + a.h);
 	if (u->page >= g.pages)
 		u->page = g.pages - 1;
-	paged_here = field_row(u, fy, g.pages);
+	paged_here = field_row(u, fy, g.pages, typed);
 	for (k = 0; k < g.per_page; k++) {
 		int ci = u->page * g.per_page + k;
 		char name[8], label[2];
 		if (ci >= n)
 			break;
-		label[0] = keypad_chars[ci];
+		label[0] = chars[ci];
 		label[1] = '\0';
-		snprintf(name, sizeof name, "key:%c", keypad_chars[ci]);
+		snprintf(name, sizeof name, "key:%c", chars[ci]);
 		kit_button(u, kit_grid_cell(u, a, &g, k), B_SECONDARY, P_NONE, kit_keep(u, label),
-		    "fr", m->ft, UI_T_CHAR, keypad_chars[ci], 0, name);
+		    "fr", m->ft, UI_T_CHAR, chars[ci], 0, name);
 	}
 	kit_nav(u, kit_nav_back_cancel, 2);
 	if (!paged_here)
 		kit_pager(u, g.pages);
+}
+
+void
+scr_holder(struct ui *u)
+{
+	keypad_draw(u, intro(u), keypad_chars, u->holder);
 }
 
 /* A key of the keypad: a character (arg), erase, or validate (the error
@@ -170,7 +181,10 @@ holder_key(struct ui *u, int id, int arg)
 		if (holder_mask(norm, u->holder_mask, sizeof u->holder_mask) != 0)
 			u->holder_mask[0] = '\0';
 		sodium_memzero(norm, sizeof norm);
-		flow_go(u, UI_S_CONFIRM);
+		if (u->appt)
+			appt_checkin(u); /* an appointment has nothing more to choose */
+		else
+			flow_go(u, UI_S_CONFIRM);
 		return;
 	}
 	set_dirty(u);

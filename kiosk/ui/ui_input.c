@@ -2,7 +2,7 @@
  * ui_input: a person's taps and keys. A tap finds its target (after the
  * tap guard, the idle dialog and the hidden admin corner); a key is a
  * number (the choice with that badge, or a keypad's digit), a letter (the
- * document keypad), Enter, Back, an arrow (spatial focus, read aloud) or a
+ * document and code keypads), Enter, Back, an arrow (spatial focus, read aloud) or a
  * mode (speech, large text, contrast). What a target does is ui_flow.c's;
  * a keyboard-wedge scanner's bursts are told from typing in ui_scan.c,
  * which hands a person's presses back to ui_key().
@@ -134,7 +134,8 @@ mode_key(struct ui *u, enum ui_key k)
 		press(u, UI_T_CONTRAST, 0);
 		return 1;
 	case UI_KEY_BACK:
-		if (u->screen == UI_S_HOLDER && u->holder_len > 0)
+		if ((u->screen == UI_S_HOLDER && u->holder_len > 0) ||
+		    (u->screen == UI_S_APPT_CODE && u->appt_len > 0))
 			press(u, UI_T_CHAR_DEL, 0);
 		else if (u->screen == UI_S_PIN)
 			press(u, UI_T_PIN_DEL, 0);
@@ -153,7 +154,7 @@ char_key(struct ui *u, enum ui_key k)
 {
 	int d = k - UI_KEY_DIGIT0, i;
 
-	if (u->screen == UI_S_HOLDER) {
+	if (u->screen == UI_S_HOLDER || u->screen == UI_S_APPT_CODE) {
 		press(u, UI_T_CHAR,
 		    k <= UI_KEY_DIGIT9 ? '0' + d : 'A' + (int)(k - UI_KEY_LETTER_A));
 		return;
@@ -181,7 +182,8 @@ enter_key(struct ui *u)
 {
 	int fi = frame_focus(u);
 
-	if (fi < 0 && (u->screen == UI_S_HOLDER || u->screen == UI_S_PIN)) {
+	if (fi < 0 && (u->screen == UI_S_HOLDER || u->screen == UI_S_APPT_CODE ||
+	    u->screen == UI_S_PIN)) {
 		press(u, u->screen == UI_S_PIN ? UI_T_PIN_OK : UI_T_CHAR_OK, 0);
 	} else if (fi >= 0) {
 		struct ui_target t = u->targets[fi];

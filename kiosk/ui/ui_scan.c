@@ -11,9 +11,16 @@
  * keys: a payload's digits must not pick choice 1 on the screen below.
  *
  * An earlier attestation de passage scanned during a visit is kept for it
- * (u->previous, sent with the issue); anything else is dropped with a calm
- * note. Part of the pure ui core: sign.h decodes the slip; no SDL, no
- * clock (every press carries `now`), no I/O.
+ * (u->previous, sent with the issue). An appointment's confirmation (issue
+ * #12) carries a check-in code of any letters and digits, so on the
+ * screens before a choice is typed (welcome to confirmation, not the
+ * document keypad, where a person types fast) a burst may start with any
+ * letter or digit; a code scanned there becomes that appointment's
+ * check-in (ui_appt.c). On the code keypad itself nothing is held: every
+ * character typed goes into the field, and Enter validates, whoever typed
+ * it. Anything else is dropped with a calm note. Part of the pure ui
+ * core: sign.h decodes the slip, appt.h reads a code; no SDL, no clock
+ * (every press carries `now`), no I/O.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -108,6 +115,11 @@ scan_done(struct ui *u, int complete, int64_t now)
 		u->countdown_end = 0; /* someone is there */
 		set_dirty(u);
 	}
+	if (!ok && complete && !u->scan_over && u->screen != UI_S_HOLDER &&
+	    appt_scanned(u, u->scan_buf)) {
+		scan_clear(u); /* an appointment's code: its check-in, no note */
+		return;
+	}
 	if (ok) {
 		/* the text as typed: the server verifies it, and repairs the
 		 * layout mix-ups as the decoder just did */
@@ -184,6 +196,20 @@ scan_add(struct ui *u, enum ui_key k, const char *text, size_t n, int64_t now)
 	u->now = now;
 }
 
+/* A press that may start a scanner's burst: 'K' (every slip's payload)
+ * anywhere a scan is taken; any letter or digit (an appointment's code)
+ * where nobody types letters: not on the document keypad. */
+static int
+burst_start(const struct ui *u, const char *text)
+{
+	unsigned char c = (unsigned char)text[0];
+
+	if (c == 'K' || c == 'k')
+		return 1;
+	return scan_screen(u->screen) && u->screen != UI_S_HOLDER && text[1] == '\0' &&
+	    ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+}
+
 void
 ui_keypress(struct ui *u, enum ui_key k, const char *text, int64_t now)
 {
@@ -191,6 +217,17 @@ ui_keypress(struct ui *u, enum ui_key k, const char *text, int64_t now)
 
 	if (u->scan_on && now - u->scan_last >= UI_SCAN_GAP_MS)
 		scan_settle(u, now);
+	if (u->screen == UI_S_APPT_CODE) {
+		/* the code keypad: characters by what they are (any layout),
+		 * keys that type nothing (Enter, Backspace, arrows) as keys */
+		if (u->scan_on)
+			scan_settle(u, now);
+		if (n > 0)
+			appt_typed(u, text, now);
+		else if (k != UI_KEY_NONE)
+			ui_key(u, k, now);
+		return;
+	}
 	if (u->scan_on) {
 		if (n > 0) {
 			scan_add(u, k, text, n, now);
@@ -203,7 +240,7 @@ ui_keypress(struct ui *u, enum ui_key k, const char *text, int64_t now)
 		/* Enter after a few characters, an arrow...: a person's */
 		scan_replay(u, now);
 	}
-	if (n > 0 && (text[0] == 'K' || text[0] == 'k')) {
+	if (n > 0 && burst_start(u, text)) {
 		scan_clear(u);
 		u->scan_on = 1;
 		scan_add(u, k, text, n, now);

@@ -2,7 +2,9 @@
  * ui_ticket: the end of a visit: the ticket (its number, very large, what
  * it is for, the printing) and the attestation de passage printed when the
  * service is full; both beside or above a preview of the very bitmap sent
- * to the printer.
+ * to the printer. An appointment's ticket says the appointment's time; a
+ * walk-in ticket given after it, or an attestation for it, that its time
+ * has passed (issue #12).
  *
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
  * writes only the frame; must not change the visitor's state.
@@ -177,7 +179,8 @@ number(struct ui *u, struct rect info, int y)
 	char sp[40];
 	size_t i, o = 0;
 
-	rest = kit_lineh(u, m->fb) * (2 + (t->priority != 0) + (u->squeeze < 2 ?
+	rest = kit_lineh(u, m->fb) * (2 + (t->priority != 0) + (t->appt_start[0] != 0) +
+	    (u->squeeze < 2 ?
 	    (t->estimated_wait_s >= 0) + (t->position > 0) : 0) + 2) +
 	    imax((int)(12 * m->mm), kit_lineh(u, m->ft)) + 4 * m->gap;
 	numsz = clampi((info.y + info.h - y - rest) * 10 / 12, m->ft, (int)(40 * m->mm));
@@ -212,6 +215,16 @@ details(struct ui *u, struct rect info, int y)
 		sname = svc_name(u, svc_chosen(u), &sl);
 	y += kit_para(u, info.x, y, info.w, sname, sl, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
 	kit_say(u, sl, sname);
+	if (!strcmp(t->kind, "appointment")) {
+		char hhmm[6];
+		appt_hhmm(t->appt_start, hhmm);
+		if (hhmm[0]) {
+			s = kit_fmt_tr(u, kit_tr(u, MSG_APPT_AT, &lang), hhmm);
+			y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+			    C_ACCENT);
+			kit_say(u, lang, s);
+		}
+	}
 	if (t->priority) {
 		s = kit_tr(u, "Prioritaire", &lang);
 		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
@@ -253,6 +266,12 @@ scr_ticket(struct ui *u)
 		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
 		    C_ACCENT) + m->gap / 2;
 		kit_say(u, lang, s);
+	} else if (u->ticket.late) {
+		s = kit_tr(u, "L'heure de votre rendez-vous est passée. Vous avez un ticket sans "
+		    "rendez-vous.", &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT) + m->gap / 2;
+		kit_say(u, lang, s);
 	}
 	s = kit_tr(u, "Votre numéro", &lang);
 	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
@@ -291,25 +310,37 @@ void
 scr_full(struct ui *u)
 {
 	struct metrics *m = &u->m;
-	static const char *const msg[] = {
-		MSG_FULL,
-		"Allez à l'accueil : un agent va vous aider.",
-	};
+	static const char *const msg[] = { MSG_FULL, MSG_DESK };
+	/* an appointment missed and no place left (late = walkin), or missed
+	 * with an attestation (late = attestation) */
+	static const char *const late_msg[] = { MSG_APPT_PAST, MSG_FULL, MSG_DESK };
 	struct rect info = m->body;
 	int y, bottom = kit_bottom(u), ps = (int)(16 * m->mm);
+	int late = u->appt && (!u->slip || !strcmp(u->ticket.outcome, "late"));
 	const char *lang, *s;
+	char hhmm[6];
 
 	if (u->slip == NULL) {
-		scr_error(u, P_FULL, msg, 2, NULL, kit_nav_back_done, 2);
+		if (late)
+			scr_error(u, P_CLOCK, late_msg, 3, NULL, kit_nav_done, 1);
+		else
+			scr_error(u, P_FULL, msg, 2, NULL, kit_nav_back_done, 2);
 		return;
 	}
 	slip_preview(u, &info, bottom);
 	y = info.y;
-	kit_picto(u, P_FULL, mkrect(info.x, y, ps, ps), C_ACCENT, C_BG);
-	s = kit_tr(u, msg[0], &lang);
+	kit_picto(u, late ? P_CLOCK : P_FULL, mkrect(info.x, y, ps, ps), C_ACCENT, C_BG);
+	s = kit_tr(u, late ? MSG_APPT_PAST : msg[0], &lang);
 	y += imax(ps, kit_para(u, info.x + ps + m->gap, y, info.w - ps - m->gap, s, lang, m->ft,
 	    TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT)) + m->gap;
 	kit_say(u, lang, s);
+	appt_hhmm(u->ticket.appt_start, hhmm);
+	if (late && hhmm[0]) { /* the missed appointment, as the attestation names it */
+		s = kit_fmt_tr(u, kit_tr(u, MSG_APPT_AT, &lang), hhmm);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT);
+		kit_say(u, lang, s);
+	}
 	s = kit_tr(u, MSG_ATT_PRINTED, &lang);
 	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
 	kit_say(u, lang, s);

@@ -1,13 +1,17 @@
 /*
  * ui_welcome: the rest screens a visit starts from: loading (before the
- * first menu), welcome (touch to start, cycling through the languages, and
- * the manager's notices of the day) and the language screen.
+ * first menu), welcome (touch to start, cycling through the languages, the
+ * manager's notices of the day, and "J'ai un rendez-vous" for those who
+ * booked one, issue #12) and the language screen.
  *
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
  * writes only the frame (and keeps the page within the pages there are);
  * must not change the rest of the visitor's state.
  */
+#include <string.h>
+
 #include "ui/screens.h"
+
 void
 scr_loading(struct ui *u)
 {
@@ -20,6 +24,7 @@ scr_loading(struct ui *u)
 }
 
 static const char touch_id[] = "Touchez l'écran pour commencer";
+static const char appt_id[] = "J'ai un rendez-vous";
 static const char free_id[] = "Les tickets sont gratuits. Ne payez jamais pour un ticket.";
 
 /* Height of the free-ticket notice tw wide: the same whatever language
@@ -139,6 +144,49 @@ mnotices(struct ui *u, struct rect c, int y, int keep, const struct lang *cl)
 	return y;
 }
 
+/* Height of the appointment's button w wide: French, and the tallest of
+ * its translations (the screen does not jump as the languages cycle). */
+static int
+appt_button_h(struct ui *u, int tw)
+{
+	size_t nl, i;
+	const struct lang *langs = i18n_langs(&nl);
+	int most = 0;
+
+	for (i = 0; i < nl; i++) {
+		const char *t = i18n_lookup(langs[i].code, appt_id);
+		if (t && strcmp(t, appt_id))
+			most = imax(most, kit_para_h(u, tw, t, langs[i].code, u->m.fb, 0));
+	}
+	return imax(u->m.tgt, kit_para_h(u, tw, appt_id, "fr", u->m.fb, TEXT_BOLD) + most +
+	    2 * u->m.gap);
+}
+
+/* "J'ai un rendez-vous" in a, in French and in language cl: a secondary
+ * button (the start panel stays the first thing seen), its own target. */
+static void
+appt_button(struct ui *u, struct rect a, int ps, int tw, const struct lang *cl)
+{
+	struct metrics *m = &u->m;
+	const char *t = i18n_lookup(cl->code, appt_id);
+	int first = u->ncmds, ti, tx = a.x + ps + 2 * m->gap, h, th;
+
+	ti = kit_target(u, a, UI_T_APPT, 0, 0, "appt", appt_id, "fr");
+	kit_fill(u, a, C_SURFACE, m->radius);
+	kit_stroke(u, a, C_ACCENT, m->radius, m->border);
+	kit_picto(u, P_CLOCK, mkrect(a.x + m->gap, a.y + (a.h - ps) / 2, ps, ps), C_ACCENT,
+	    C_SURFACE);
+	th = kit_para_h(u, tw, appt_id, "fr", m->fb, TEXT_BOLD);
+	if (t && strcmp(t, appt_id))
+		th += kit_para_h(u, tw, t, cl->code, m->fb, 0);
+	h = a.y + (a.h - th) / 2;
+	h += kit_para(u, tx, h, tw, appt_id, "fr", m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT);
+	if (t && strcmp(t, appt_id))
+		kit_para(u, tx, h, tw, t, cl->code, m->fb, 0,
+		    text_is_rtl(NULL, cl->code) ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT, C_TEXT);
+	kit_own(u, first, ti);
+}
+
 /* Tickets left per service, from y in the column a (when they all fit). */
 static void
 counts(struct ui *u, struct rect a, int y)
@@ -172,9 +220,11 @@ counts(struct ui *u, struct rect a, int y)
 
 /*
  * Welcome: always in French (the visitor has not chosen yet), with "touch
- * to start" and the free-ticket notice cycling through the languages. The
- * whole body is the start target; the tickets left per service below (or
- * beside, in landscape).
+ * to start" and the free-ticket notice cycling through the languages.
+ * "J'ai un rendez-vous", its own target, sits right under the start panel
+ * (at the top of the right column in landscape); the rest of the body is
+ * the start target, in two parts around it. The tickets left per service
+ * below (or beside, in landscape).
  */
 void
 scr_welcome(struct ui *u)
@@ -185,16 +235,17 @@ scr_welcome(struct ui *u)
 	const struct lang *langs = i18n_langs(&nl), *cl = &langs[u->cycle % nl];
 	const char *f = i18n_tr("fr", free_id), *site = u->menu ? u->menu->site.name : "";
 	int landscape = u->w > u->h * 5 / 4;
-	int y, ti, ps = (int)(12 * m->mm), h, nh, tw, first = u->ncmds;
+	int y, ti, ti2, ps = (int)(12 * m->mm), h, nh, tw, first = u->ncmds, ah, aw, aps, ay;
+	int bottom = u->h - m->bar_h; /* the start areas end at the bar */
 
-	/* the whole body starts; the bar keeps its own buttons */
-	ti = kit_target(u, mkrect(0, m->header_h, u->w, u->h - m->header_h - m->bar_h),
-	    UI_T_START, 0, 0, "start", i18n_tr("fr", touch_id), "fr");
 	if (landscape) {
 		left.w = b.w * 58 / 100;
 		right.x = b.x + left.w + 2 * m->pad;
 		right.w = b.w - left.w - 2 * m->pad;
 	}
+	aps = imin(ps, imax(m->tgt - m->gap, (int)(9 * m->mm)));
+	aw = landscape ? right.w : b.w;
+	ah = appt_button_h(u, aw - aps - 3 * m->gap);
 	y = left.y;
 	y += kit_para(u, left.x, y, left.w, i18n_tr("fr", "Bienvenue"), "fr", m->ft * 5 / 4,
 	    TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT);
@@ -204,6 +255,7 @@ scr_welcome(struct ui *u)
 	kit_say(u, "fr", site);
 	kit_say(u, "fr", i18n_tr("fr", touch_id));
 	kit_say(u, "fr", f);
+	kit_say(u, "fr", appt_id);
 
 	/* the free-ticket notice, in French and in the language shown above it */
 	tw = left.w - ps - 3 * m->gap;
@@ -212,24 +264,51 @@ scr_welcome(struct ui *u)
 	y = mnotices(u, landscape ? left : mkrect(b.x, b.y, b.w, b.h * 62 / 100), y,
 	    imax(m->tgt * 2, kit_lineh(u, m->ft) * 2 + 2 * m->gap), cl);
 	/* the big start panel takes what is left, within reason */
-	h = (landscape ? left.y + left.h : b.y + b.h * 62 / 100) - y - nh - m->pad;
+	h = (landscape ? left.y + left.h : b.y + b.h * 62 / 100) - y - nh - m->pad -
+	    (landscape ? 0 : ah + m->pad);
 	h = imin(h, b.h * 55 / 100);
 	h = imax(h, imax(m->tgt * 2, kit_lineh(u, m->ft) * 2 + 2 * m->gap));
-	kit_need(u, y + h, b.y + b.h);
+	kit_need(u, y + h + (landscape ? 0 : ah + m->pad), b.y + b.h);
 	start_panel(u, mkrect(left.x, y, left.w, h), cl);
 	y += h + m->pad;
+	if (landscape) {
+		/* the left column starts; the appointment's button tops the right one */
+		ti = kit_target(u, mkrect(0, m->header_h, right.x - m->pad, bottom - m->header_h),
+		    UI_T_START, 0, 0, "start", i18n_tr("fr", touch_id), "fr");
+		kit_own(u, first, ti);
+		ay = right.y;
+		appt_button(u, mkrect(right.x, ay, aw, ah), aps, aw - aps - 3 * m->gap, cl);
+		ti2 = kit_target(u, mkrect(right.x - m->pad, ay + ah + m->pad / 2,
+		    u->w - right.x + m->pad, bottom - ay - ah - m->pad / 2), UI_T_START, 0, 0,
+		    "start-2", NULL, NULL);
+		first = u->ncmds;
+		right.y = ay + ah + m->pad;
+		right.h = b.y + b.h - right.y;
+	} else {
+		/* above the button starts, and below it */
+		ay = y;
+		ti = kit_target(u, mkrect(0, m->header_h, u->w, ay - m->pad / 2 - m->header_h),
+		    UI_T_START, 0, 0, "start", i18n_tr("fr", touch_id), "fr");
+		kit_own(u, first, ti);
+		appt_button(u, mkrect(b.x, ay, aw, ah), aps, aw - aps - 3 * m->gap, cl);
+		y = ay + ah + m->pad;
+		ti2 = kit_target(u, mkrect(0, y - m->pad / 2, u->w, bottom - y + m->pad / 2),
+		    UI_T_START, 0, 0, "start-2", NULL, NULL);
+		first = u->ncmds;
+	}
 	if (y + nh <= b.y + b.h) {
 		notice(u, mkrect(left.x, y, left.w, nh), ps, tw, cl);
 		y += nh + m->pad;
 	}
-
+	kit_own(u, first, landscape ? ti : ti2);
+	first = u->ncmds;
 	if (landscape)
 		y = right.y;
 	else
 		right = mkrect(b.x, y, b.w, b.y + b.h - y);
 	if (u->menu && u->menu->nservices > 0)
 		counts(u, right, y);
-	kit_own(u, first, ti);
+	kit_own(u, first, ti2);
 }
 
 /* The languages, each in its own script, in a paged grid. */

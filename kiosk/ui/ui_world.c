@@ -35,6 +35,8 @@ world_changed(struct ui *u)
 	    u->screen == UI_S_CLOSED)) {
 		if (r != UI_S_WELCOME)
 			flow_go(u, r); /* another fault now: say that one */
+		else if (u->appt)
+			flow_go(u, UI_S_APPT_CODE); /* the code typed is still there */
 		else if (svc_chosen(u))
 			flow_go(u, svc_bound(u) && u->holder_len < HOLDER_MIN ? UI_S_HOLDER : UI_S_CONFIRM);
 		else
@@ -191,6 +193,22 @@ static void
 refused(struct ui *u, const char *code, const char *reason)
 {
 	snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", reason ? reason : "");
+	if (u->appt && (!strcmp(code, "too_early") || !strcmp(code, "unknown_code") ||
+	    !strcmp(code, "not_today") || !strcmp(code, "cancelled"))) {
+		/* the appointment's own refusals, each in plain words */
+		log_info("ui: check-in refused: %s (%s)", code, u->refuse_reason);
+		snprintf(u->appt_refusal, sizeof u->appt_refusal, "%s", code);
+		flow_go(u, UI_S_APPT_REFUSED);
+		return;
+	}
+	if (u->appt && !strcmp(code, "holder_mismatch")) {
+		/* not this appointment's holder: the number again, said so */
+		log_info("ui: check-in refused: the document number is not the appointment's");
+		u->holder_err = 3;
+		u->holder_mask[0] = '\0';
+		flow_go(u, UI_S_HOLDER);
+		return;
+	}
 	if (strcmp(code, "holder_required") != 0 && strcmp(code, "bad_holder") != 0) {
 		flow_go(u, UI_S_REFUSED);
 		return;
@@ -203,7 +221,7 @@ refused(struct ui *u, const char *code, const char *reason)
 	u->holder_mask[0] = '\0';
 	if (svc_chosen(u))
 		svc_chosen(u)->bind_holder = 1;
-	if (!u->holder_err)
+	if (!u->holder_err && !u->appt) /* an appointment's binding is not in the menu */
 		act_kind(u, UI_ACT_REFRESH);
 	flow_go(u, UI_S_HOLDER);
 }
@@ -251,6 +269,15 @@ ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *r
 		refused(u, code, reason);
 		break;
 	}
+}
+
+void
+ui_checkin_failed(struct ui *u, enum client_rc rc, const char *code, const char *when,
+    const char *reason, int64_t now)
+{
+	if (u->screen == UI_S_ISSUING)
+		snprintf(u->appt_when, sizeof u->appt_when, "%s", when ? when : "");
+	ui_issue_failed(u, rc, code, reason, now);
 }
 
 void
