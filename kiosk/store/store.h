@@ -139,6 +139,9 @@ struct call_view {
 	char lang[12];
 	int recall;             /* 1: a recall of the same ticket */
 	int64_t at;
+	int64_t appt_start;     /* an appointment's ticket: the appointment's start
+	                         * (Unix seconds); 0: a walk-in's */
+	int appt_duration_min;  /* and its duration */
 };
 
 /* Open figures per service and local hour (hour -1: the whole day). */
