@@ -594,11 +594,11 @@ queue_reads(struct store *st, void *p)
 {
 	struct queue_arg *q = p;
 
-	CHECK_INT(store_queue_head(st, D0, 'A', 0), q->t[0].id);
-	CHECK_INT(store_queue_head(st, D0, 'A', 1), q->t[2].id);
-	CHECK_INT(store_queue_head(st, D0, 'B', 0), q->t[4].id);
-	CHECK_INT(store_queue_head(st, D0, 'B', 1), 0);
-	CHECK_INT(store_queue_head(st, D1, 'A', 0), 0);
+	CHECK_INT(store_queue_head(st, D0, 'A', 0, T0), q->t[0].id);
+	CHECK_INT(store_queue_head(st, D0, 'A', 1, T0), q->t[2].id);
+	CHECK_INT(store_queue_head(st, D0, 'B', 0, T0), q->t[4].id);
+	CHECK_INT(store_queue_head(st, D0, 'B', 1, T0), 0);
+	CHECK_INT(store_queue_head(st, D1, 'A', 0, T0), 0);
 	CHECK_INT(store_waiting(st, D0, 'A', 0), 3);
 	CHECK_INT(store_waiting(st, D0, 'A', 1), 1);
 	CHECK_INT(store_waiting(st, D0, 'B', 0), 1);
@@ -623,8 +623,8 @@ queue_moved(struct store *st, void *p)
 	CHECK_INT(store_waiting(st, D0, 'A', 0), 1);
 	CHECK_INT(store_waiting(st, D0, 'A', 1), 1);
 	CHECK_INT(store_waiting(st, D0, 'B', 0), 3);
-	CHECK_INT(store_queue_head(st, D0, 'A', 0), q->t[3].id);
-	CHECK_INT(store_queue_head(st, D0, 'B', 0), q->t[0].id);   /* keeps its issue time */
+	CHECK_INT(store_queue_head(st, D0, 'A', 0, T0), q->t[3].id);
+	CHECK_INT(store_queue_head(st, D0, 'B', 0, T0), q->t[0].id);   /* keeps its issue time */
 	return ST_OK;
 }
 
@@ -694,6 +694,7 @@ day_counts(struct store *st, void *p)
 {
 	struct day_count c;
 	int64_t printed, issued;
+	struct streaks sk;
 
 	(void)p;
 	CHECK_INT(store_day_count_get(st, D0, 'A', &c), ST_OK);
@@ -717,15 +718,25 @@ day_counts(struct store *st, void *p)
 	CHECK_INT(store_day_slips(st, D0, &printed, &issued), ST_OK);
 	CHECK_INT(printed, 3);
 	CHECK_INT(issued, 5);
-	/* Streaks. */
-	CHECK_INT(store_streak_get(st, D0, 'A'), 0);
-	CHECK_INT(store_streak_set(st, D0, 'A', 2), ST_OK);
-	CHECK_INT(store_streak_set(st, D0, 'B', 1), ST_OK);
-	CHECK_INT(store_streak_get(st, D0, 'A'), 2);
-	CHECK_INT(store_streak_set(st, D0, 'A', 0), ST_OK);
-	CHECK_INT(store_streak_get(st, D0, 'A'), 0);
-	CHECK_INT(store_streak_get(st, D0, 'B'), 1);
-	CHECK_INT(store_streak_get(st, D1, 'B'), 0);
+	/* Streaks: both lanes' together. */
+	CHECK_INT(store_streaks_get(st, D0, 'A', &sk), ST_OK);
+	CHECK_INT(sk.priority * 10 + sk.appointment, 0);
+	sk.priority = 2;
+	sk.appointment = 3;
+	CHECK_INT(store_streaks_set(st, D0, 'A', &sk), ST_OK);
+	sk.priority = 1;
+	sk.appointment = 0;
+	CHECK_INT(store_streaks_set(st, D0, 'B', &sk), ST_OK);
+	CHECK_INT(store_streaks_get(st, D0, 'A', &sk), ST_OK);
+	CHECK_INT(sk.priority * 10 + sk.appointment, 23);
+	sk.priority = 0;
+	CHECK_INT(store_streaks_set(st, D0, 'A', &sk), ST_OK);
+	CHECK_INT(store_streaks_get(st, D0, 'A', &sk), ST_OK);
+	CHECK_INT(sk.priority * 10 + sk.appointment, 3);
+	CHECK_INT(store_streaks_get(st, D0, 'B', &sk), ST_OK);
+	CHECK_INT(sk.priority * 10 + sk.appointment, 10);
+	CHECK_INT(store_streaks_get(st, D1, 'B', &sk), ST_OK);
+	CHECK_INT(sk.priority * 10 + sk.appointment, 0);
 	return ST_OK;
 }
 
@@ -1262,8 +1273,10 @@ figures_read(struct store *st, void *p)
 static int
 purge_old(struct store *st, void *p)
 {
+	struct streaks sk = { 2, 1 };
+
 	(void)p;
-	CHECK_INT(store_streak_set(st, D1, 'A', 2), ST_OK);
+	CHECK_INT(store_streaks_set(st, D1, 'A', &sk), ST_OK);
 	CHECK_INT(store_purge(st, D0, D0, "2026-11-01"), ST_OK);
 	return ST_OK;
 }
@@ -1271,13 +1284,16 @@ purge_old(struct store *st, void *p)
 static int
 figures_after_purge(struct store *st, void *p)
 {
+	struct streaks sk;
+
 	(void)p;
 	/* Old days: daily totals only; the totals do not move. */
 	REQUIRE(store_stats(st, "2026-10-25", rows, 25) == 25);
 	CHECK_INT(rows[0].issued, 4);
 	CHECK_INT(rows[1 + 2].issued, 0);
 	CHECK_INT(store_total(st, "issue", 'A'), 9);
-	CHECK_INT(store_streak_get(st, D1, 'A'), 0);
+	CHECK_INT(store_streaks_get(st, D1, 'A', &sk), ST_OK);
+	CHECK_INT(sk.priority + sk.appointment, 0);
 	REQUIRE(store_stats(st, D0, rows, 25) == 25);
 	CHECK_INT(rows[0].issued, 3);
 	return ST_OK;
@@ -2071,8 +2087,10 @@ test_failures(void)
 static int
 write_in_read(struct store *st, void *p)
 {
+	struct streaks sk = { 1, 0 };
+
 	(void)p;
-	store_streak_set(st, D0, 'A', 1);
+	store_streaks_set(st, D0, 'A', &sk);
 	return ST_OK;
 }
 

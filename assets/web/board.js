@@ -7,7 +7,7 @@
 // once and none is cut off by the next. window.__announcer exposes a
 // read-only copy of the clip log (start/end times) for tests.
 
-import { LiveLink, getJSON, parseTime, pad, zoneTime } from './live.js';
+import { LiveLink, getJSON, hhmm, parseTime, pad, zoneTime } from './live.js';
 
 const CHIME = '/static/chime.wav';
 const FLASH_MS = 8000;          // how long a new call stays highlighted
@@ -38,7 +38,8 @@ const $ = (id) => document.getElementById(id);
 
 const state = {
 	site: null,
-	calls: [],             // newest first, at most 5: {number, counter, counter_name, recall, at, event}
+	calls: [],             // newest first, at most 5: {number, counter, counter_name, recall, at, event,
+	                       // kind, appointment: {start, duration_min} for an appointment's ticket}
 	services: [],          // [{code, name:{fr,..}, waiting, left_today, open}]
 	notices: [],           // today's notices for the board: [{id, text:{fr,..}}]
 	skewMs: 0,             // server clock minus ours
@@ -57,6 +58,29 @@ function counterShort(c) {
 	return c.counter != null ? String(c.counter) : (c.counter_name || '');
 }
 
+// An appointment's call: the appointment's time, "10:30" (the server gives
+// it in the site's own offset), or '' for a walk-in's.
+function apptTime(c) {
+	return c && c.kind === 'appointment' && c.appointment ? hhmm(c.appointment.start) : '';
+}
+
+// "RDV 10:30", read out as "rendez-vous de 10:30": the abbreviation is for
+// the eye, the words for a screen reader.
+function apptLabel(c) {
+	const frag = document.createDocumentFragment();
+	const abbr = document.createElement('span');
+	abbr.setAttribute('aria-hidden', 'true');
+	abbr.textContent = 'RDV ';
+	const words = document.createElement('span');
+	words.className = 'visually-hidden';
+	words.textContent = 'rendez-vous de ';
+	const time = document.createElement('time');
+	time.dateTime = c.appointment.start;
+	time.textContent = apptTime(c);
+	frag.append(abbr, words, time);
+	return frag;
+}
+
 function renderCalls(freshEvent) {
 	const cur = state.calls[0];
 	// No call yet today: a sentence in words instead of a dash and a lone arrow.
@@ -66,6 +90,10 @@ function renderCalls(freshEvent) {
 	document.body.dataset.calls = cur ? 'some' : 'none';
 	$('now-number').textContent = cur ? cur.number : '';
 	$('now-counter').textContent = cur ? counterLabel(cur) : '\u00a0';
+	const appt = $('now-appt');
+	appt.replaceChildren();
+	appt.hidden = !apptTime(cur);
+	if (!appt.hidden) appt.append(apptLabel(cur));
 	const ol = $('history');
 	ol.replaceChildren();
 	state.calls.slice(0, 5).forEach((c, i) => {
@@ -79,6 +107,13 @@ function renderCalls(freshEvent) {
 			const t = document.createElement('span');
 			t.className = 'tag';
 			t.textContent = 'rappel';
+			num.append(t);
+		}
+		li.dataset.kind = c.kind || 'ticket';
+		if (apptTime(c)) {
+			const t = document.createElement('span');
+			t.className = 'tag tag-appt';
+			t.append(apptLabel(c));
 			num.append(t);
 		}
 		const ctr = document.createElement('span');
@@ -131,7 +166,8 @@ function flash(call) {
 	now.classList.add('flash');
 	badge.textContent = call.recall ? 'RAPPEL' : 'NOUVEL APPEL';
 	badge.hidden = false;
-	$('sr-live').textContent = `${call.recall ? 'Rappel' : 'Appel'} : ticket ${call.number}, ${counterLabel(call)}.`;
+	const at = apptTime(call);
+	$('sr-live').textContent = `${call.recall ? 'Rappel' : 'Appel'} : ticket ${call.number}${at ? `, rendez-vous de ${at}` : ''}, ${counterLabel(call)}.`;
 	clearTimeout(flashTimer);
 	flashTimer = setTimeout(() => {
 		now.classList.remove('flash');

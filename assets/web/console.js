@@ -1,7 +1,8 @@
 // console.js: the counter agent's screen. Login, choice of counter, then the
 // counter: call, recall, no-show, done with an outcome, transfer, pause;
 // call a specific ticket with a reason; check a scanned slip; the live
-// queue and alerts over server-sent events.
+// queue and alerts over server-sent events; today's appointments booked
+// online, and checking one in by hand with a reason.
 //
 // Security: the session cookie is HttpOnly (we never see it); the CSRF
 // token from the login answer lives only in this module's memory and goes
@@ -29,6 +30,17 @@ const S = {
 	link: null,           // LiveLink once logged in
 	svcTimer: null,       // periodic refresh of the queue table
 	alertsSeen: new Set(), // alert ids dismissed with "Vu": not shown again on reload
+	appts: [],            // today's appointments (GET /api/v1/appointments), by start
+	checkin: null,        // the appointment the check-in dialog is for
+};
+
+// An appointment's state in words, with a mark each (not a colour alone).
+const APPT_STATES = {
+	not_yet: { mark: '○', word: 'à venir' },
+	arrived: { mark: '✔', word: 'arrivé' },
+	late: { mark: '⏱', word: 'en retard' },
+	no_show: { mark: '✖', word: 'non venu' },
+	cancelled: { mark: '–', word: 'annulé' },
 };
 
 const LANGS = {
@@ -363,6 +375,7 @@ async function enterCounter(n) {
 	focusScan(true);
 	if (c.state === 'closed') await act('open');
 	loadServices().catch(() => {});
+	loadAppointments().catch(() => {});
 }
 
 function myCounter() {
@@ -393,6 +406,9 @@ function renderCounter() {
 		$('t-called').textContent = hhmm(t.called_at) || '—';
 		$('t-recalls').textContent = String(t.recalls ?? 0);
 		$('t-priority').hidden = !t.priority;
+		const at = t.kind === 'appointment' && t.appointment ? hhmm(t.appointment.start) : '';
+		$('t-appt').hidden = !at;
+		$('t-appt-text').textContent = at ? `Rendez-vous de ${at}` : '';
 	}
 	const pill = $('c-state');
 	pill.dataset.state = S.cstate;
@@ -446,6 +462,119 @@ function renderQueue() {
 		}
 		if (mine.has(s.code)) tr.firstChild.title = 'servi par votre guichet';
 		tb.append(tr);
+	}
+}
+
+// ------------------------------------------------------------------ appointments
+
+async function loadAppointments() {
+	const { data } = await api('GET', '/api/v1/appointments');
+	S.appts = (data && Array.isArray(data.appointments)) ? data.appointments : [];
+	renderAppts();
+}
+
+function renderAppts() {
+	const tb = $('appt-body');
+	const list = S.appts;
+	tb.replaceChildren();
+	$('appt-table').hidden = !list.length;
+	$('ap-empty').hidden = !!list.length;
+	const n = {};
+	for (const a of list) n[a.state] = (n[a.state] || 0) + 1;
+	$('ap-summary').textContent = list.length
+		? ['arrived', 'not_yet', 'late', 'no_show', 'cancelled']
+			.filter((k) => n[k]).map((k) => `${n[k]} ${APPT_STATES[k].word}`).join(' · ')
+		: '';
+	for (const a of list) {
+		const tr = document.createElement('tr');
+		tr.dataset.id = a.id;
+		tr.dataset.state = a.state;
+		const time = document.createElement('td');
+		time.className = 'time';
+		time.textContent = hhmm(a.start) || '—';
+		const svc = document.createElement('td');
+		svc.textContent = a.service;
+		svc.title = serviceName(a.service);
+		const ref = document.createElement('td');
+		ref.className = 'ref';
+		ref.textContent = a.id;
+		ref.title = a.id;
+		const st = document.createElement('td');
+		const word = document.createElement('span');
+		const info = APPT_STATES[a.state] || { mark: '?', word: a.state };
+		word.className = 'ap-state';
+		word.dataset.state = a.state;
+		word.textContent = `${info.mark} ${info.word}${a.state === 'arrived' && a.ticket ? ` (${a.ticket})` : ''}`;
+		st.append(word);
+		const act = document.createElement('td');
+		act.className = 'act';
+		if (a.state === 'not_yet' || a.state === 'late' || a.state === 'no_show') {
+			const b = document.createElement('button');
+			b.type = 'button';
+			b.className = 'btn btn-small';
+			b.textContent = 'Arrivée…';
+			b.setAttribute('aria-label', `Enregistrer l'arrivée : rendez-vous de ${hhmm(a.start)}, service ${a.service}, réf. ${a.id}`);
+			b.addEventListener('click', () => openCheckin(a));
+			act.append(b);
+		}
+		tr.append(time, svc, ref, st, act);
+		tb.append(tr);
+	}
+}
+
+let apptsTimer = null;
+function scheduleAppts() {
+	if (apptsTimer) return;
+	apptsTimer = setTimeout(() => {
+		apptsTimer = null;
+		loadAppointments().catch(() => {});
+	}, 2000);
+}
+
+function openCheckin(a) {
+	if (S.busy) return;
+	S.checkin = a;
+	const when = APPT_STATES[a.state] ? ` (${APPT_STATES[a.state].word})` : '';
+	$('ci-what').textContent = `Rendez-vous de ${hhmm(a.start)}${when} · ${serviceName(a.service)} · réf. ${a.id}`;
+	$('ci-reason').value = '';
+	$('ci-error').hidden = true;
+	$('dlg-checkin').showModal();
+	$('ci-reason').focus();
+}
+
+async function submitCheckin(ev) {
+	ev.preventDefault();
+	const a = S.checkin;
+	const reason = $('ci-reason').value.trim();
+	const err = $('ci-error');
+	if (!a || S.busy) return;
+	if (reason.length < 3) {
+		err.textContent = 'Le motif est obligatoire (3 caractères au moins).';
+		err.hidden = false;
+		$('ci-reason').focus();
+		return;
+	}
+	S.busy = true;
+	$('ci-submit').disabled = true;
+	try {
+		const { status, data } = await api('POST', `/api/v1/appointments/${encodeURIComponent(a.id)}/checkin`, { reason });
+		$('dlg-checkin').close();
+		const t = data || {};
+		say(status === 200 && t.duplicate
+			? `Ce rendez-vous était déjà enregistré : ticket ${t.number}.`
+			: `Arrivée enregistrée : ticket ${t.number} (rendez-vous de ${hhmm(a.start)}), à donner à la personne.`, 'ok');
+		await loadAppointments().catch(() => {});
+	} catch (e) {
+		if (e.status === 401) return;
+		err.textContent = e.status === 409 && e.data && e.data.code === 'cancelled'
+			? 'Ce rendez-vous a été annulé : pas d\'arrivée possible.'
+			: e.message;
+		err.hidden = false;
+		$('ci-reason').focus();
+		loadAppointments().catch(() => {});
+	} finally {
+		S.busy = false;
+		$('ci-submit').disabled = false;
 	}
 }
 
@@ -831,6 +960,7 @@ async function resync() {
 		loadServices(),
 		getJSON('/api/v1/board', 5000).catch(() => null),
 		loadAlerts().catch(() => {}),
+		loadAppointments().catch(() => {}),
 	]);
 	const c = myCounter();
 	if (c && document.body.dataset.screen === 'counter') {
@@ -856,6 +986,8 @@ function startLive() {
 				}
 				renderQueue();
 				scheduleServices();
+				// A check-in (or a call) changed the counts: who arrived.
+				scheduleAppts();
 			},
 			counter: (d) => {
 				const c = S.counters.find((x) => x.n === Number(d.counter));
@@ -879,6 +1011,8 @@ function startLive() {
 	S.svcTimer = setInterval(() => {
 		if (document.body.dataset.screen === 'counter' && S.link && S.link.state === 'open') {
 			loadServices().catch(() => {});
+			// Late and no-show follow the clock, not an event.
+			loadAppointments().catch(() => {});
 		}
 	}, 30000);
 }
@@ -918,6 +1052,12 @@ function wire() {
 	$('specific-form').addEventListener('submit', callSpecific);
 	setupDialog($('dlg-done'));
 	setupDialog($('dlg-transfer'));
+	$('checkin-form').addEventListener('submit', submitCheckin);
+	$('dlg-checkin').querySelector('.dlg-cancel').addEventListener('click', () => $('dlg-checkin').close());
+	$('dlg-checkin').addEventListener('close', () => {
+		S.checkin = null;
+		focusScan(true);
+	});
 	$('scan').addEventListener('keydown', (ev) => {
 		if (ev.key !== 'Enter') return;
 		ev.preventDefault();

@@ -16,7 +16,9 @@
  *   [privacy]     events_months, holder_days
  *   [appointments] checkin_before, checkin_after (minutes), webhook_secret,
  *                 late = walkin | attestation, rdv_services (RDV Service
- *                 Public's motifs to our services: "4012=A, titre_sejour=B")
+ *                 Public's motifs to our services: "4012=A, titre_sejour=B"),
+ *                 appointment_streak (appointment calls in a row before one
+ *                 walk-in)
  */
 #ifndef KIOSK_SITE_H
 #define KIOSK_SITE_H
@@ -87,6 +89,8 @@ struct site_appointments {
 	int checkin_before;     /* minutes before the start a check-in is taken (30) */
 	int checkin_after;      /* minutes after the start it is still taken (15) */
 	enum site_late late;    /* what a later check-in gets */
+	int appointment_streak; /* appointment tickets called in a row in a service
+	                         * before one walk-in, while walk-ins wait (3; 1..20) */
 	char webhook_secret[SITE_SECRET_MAX + 1]; /* HMAC-SHA256 key of the webhook; ""
 	                         * refuses every webhook call. Kept in clear (an HMAC
 	                         * needs it): never in an API answer */

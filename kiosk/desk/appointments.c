@@ -3,8 +3,9 @@
  * booked through RDV Service Public, a prefecture's booking module or an
  * export arrive as struct appt_in (core/appt.h, filled by io/appt_in.c or the
  * tests) and are stored here (desk_appt_put); the kiosk checks one in with
- * the code on the confirmation (desk_checkin), and it becomes a ticket of its
- * service through issue.c's own paths: numbered in the service's sequence,
+ * the code on the confirmation (desk_checkin), or an agent checks one in by
+ * hand with a reason (desk_checkin_staff, the same paths), and it becomes a
+ * ticket of its service through issue.c's own paths: numbered in the service's sequence,
  * signed and printed like every slip, but counted against the appointments'
  * capacity, not the walk-ins'.
  *
@@ -376,6 +377,9 @@ struct checkin {
 	struct desk_checkin_out *out;
 	char code[APPT_CODE_MAX + 1];   /* normalised, "" when it cannot be a code */
 	struct desk_issue walkin;       /* too late, late = walkin: the walk-in's request */
+	const char *id;                 /* by hand (desk_checkin_staff): the appointment's
+	                                 * external id; NULL: a kiosk's check-in by code */
+	const char *reason;             /* by hand: why, for the audit */
 };
 
 /* A refused code: logged for the guess alert (the kiosk, never the code). */
@@ -501,20 +505,17 @@ too_late(struct checkin *c, const struct appt_row *a)
 	return ST_OK;
 }
 
+/* A kiosk's look-up: today's appointment of the code. ST_OK, or a refusal
+ * (each logged for the guess alert). */
 static int
-checkin_tx(struct store *st, void *arg)
+find_by_code(struct checkin *c, struct appt_row *a)
 {
-	struct checkin *c = arg;
 	struct verb *v = &c->is.v;
-	struct appt_row *a = &c->out->appt;
-	const struct site_appointments *w = &v->d->site.appt;
-	unsigned char hash[32];
-	char mask[HOLDER_MASK_MAX], at[32];
 	int rc;
 
-	rc = c->code[0] ? store_appt_by_code(st, c->code, v->day, a) : ST_NOTFOUND;
+	rc = c->code[0] ? store_appt_by_code(v->st, c->code, v->day, a) : ST_NOTFOUND;
 	if (rc == ST_NOTFOUND && c->code[0]) {
-		if ((rc = store_appt_code_elsewhere(st, c->code, v->day, a)) == ST_OK) {
+		if ((rc = store_appt_code_elsewhere(v->st, c->code, v->day, a)) == ST_OK) {
 			c->out->found = 1;
 			if ((rc = refused(c, a->service, "not_today")) != ST_OK)
 				return rc;
@@ -528,11 +529,67 @@ checkin_tx(struct store *st, void *arg)
 			return rc;
 		return verb_fail(v, DK_NOTFOUND, "no appointment has this check-in code");
 	}
+	if (rc == ST_OK)
+		c->out->found = 1;
+	return rc;
+}
+
+/* The staff's look-up: the appointment of the id, which must be today's.
+ * Not a guess: an agent picks it from the day's list. */
+static int
+find_by_id(struct checkin *c, struct appt_row *a)
+{
+	struct verb *v = &c->is.v;
+	int rc = store_appt_get(v->st, c->id, a);
+
+	if (rc == ST_NOTFOUND) {
+		memset(a, 0, sizeof *a);
+		return verb_fail(v, DK_NOTFOUND, "no appointment '%s'", c->id);
+	}
 	if (rc != ST_OK)
 		return rc;
 	c->out->found = 1;
+	if (strcmp(a->day, v->day) != 0)
+		return verb_fail(v, DK_NOT_TODAY, "appointment '%s' is on %s, not today", c->id,
+		    a->day);
+	return ST_OK;
+}
+
+/* A check-in by hand, audited: who, the appointment (never its code),
+ * its state before, the ticket after, and why. */
+static int
+audit_by_hand(struct checkin *c, const struct appt_row *a, int before)
+{
+	struct verb *v = &c->is.v;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	buf_printf(&b, "appointment %s: before %s (", a->ext_id, desk_appt_state_name(before));
+	describe(&b, a);
+	buf_printf(&b, "); after arrived, ticket %s; checked in by hand, reason: %s",
+	    c->out->slip.ticket.number, c->reason);
+	rc = b.failed ? verb_fail(v, DK_ERR, "out of memory") :
+	    store_audit_add(v->st, v->now, v->who->name, "appointment_checkin", buf_str(&b));
+	buf_free(&b);
+	return rc;
+}
+
+static int
+checkin_tx(struct store *st, void *arg)
+{
+	struct checkin *c = arg;
+	struct verb *v = &c->is.v;
+	struct appt_row *a = &c->out->appt;
+	const struct site_appointments *w = &v->d->site.appt;
+	unsigned char hash[32];
+	char mask[HOLDER_MASK_MAX], at[32];
+	int rc, before;
+
+	(void)st;
+	if ((rc = c->id ? find_by_id(c, a) : find_by_code(c, a)) != ST_OK)
+		return rc;
 	if (a->status == APPT_CANCELLED) {
-		if ((rc = refused(c, a->service, "cancelled")) != ST_OK)
+		if (!c->id && (rc = refused(c, a->service, "cancelled")) != ST_OK)
 			return rc;
 		return verb_fail(v, DK_CANCELLED, "this appointment was cancelled");
 	}
@@ -540,10 +597,19 @@ checkin_tx(struct store *st, void *arg)
 		return verb_fail(v, DK_CONFLICT, "service %c of this appointment is no longer "
 		    "on this site", a->service);
 	c->is.lang = c->in->lang ? c->in->lang : a->lang[0] ? a->lang : "fr";
-	if (a->bound && (rc = check_holder(c, a, hash, mask)) != DK_OK)
+	/* By hand, the agent has seen the person: no document number typed, and
+	 * the ticket is bound to the hash the appointment was booked with. */
+	if (!c->id && a->bound && (rc = check_holder(c, a, hash, mask)) != DK_OK)
 		return rc;
 	if (a->ticket)
 		return again(c, a);
+	if (c->id) {
+		/* The agent decides: no window, early or late. */
+		before = desk_appt_state(a, v->now);
+		if ((rc = arrive(c, a, a->bound ? a->holder_hash : NULL, NULL)) != ST_OK)
+			return rc;
+		return audit_by_hand(c, a, before);
+	}
 	if (v->now < a->start - (int64_t)w->checkin_before * 60) {
 		c->out->come_back_at = a->start - (int64_t)w->checkin_before * 60;
 		queue_rfc3339(c->out->come_back_at, at);
@@ -554,6 +620,25 @@ checkin_tx(struct store *st, void *arg)
 	return arrive(c, a, a->bound ? hash : NULL, a->bound ? mask : NULL);
 }
 
+/* The kiosk's check-in and the staff's share everything from here. */
+static int
+checkin_run(struct desk *d, const struct desk_actor *who, struct checkin *c, int64_t now,
+    struct desk_events *ev, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(c->out, 0, sizeof *c->out);
+	verb_init(&c->is.v, d, who, now, ev, err, errlen);
+	c->is.out = &c->out->slip;
+	c->is.device = who->device ? who->name : "DESK";
+	c->is.lang = "fr";
+	if (!d->have_site)
+		return verb_fail(&c->is.v, DK_NOTFOUND, "the database has no site yet");
+	rc = verb_write(&c->is.v, checkin_tx, c);
+	sodium_memzero(c->is.norm, sizeof c->is.norm);
+	return rc;
+}
+
 int
 desk_checkin(struct desk *d, const struct desk_actor *who, const struct desk_checkin *in,
     int64_t now, struct desk_checkin_out *out, struct desk_events *ev, char *err,
@@ -561,22 +646,38 @@ desk_checkin(struct desk *d, const struct desk_actor *who, const struct desk_che
 {
 	struct checkin c;
 	char why[120];
-	int rc;
 
 	memset(&c, 0, sizeof c);
-	memset(out, 0, sizeof *out);
-	verb_init(&c.is.v, d, who, now, ev, err, errlen);
 	c.in = in;
 	c.out = out;
-	c.is.out = &out->slip;
-	c.is.device = who->device ? who->name : "DESK";
-	c.is.lang = "fr";
-	if (!d->have_site)
-		return verb_fail(&c.is.v, DK_NOTFOUND, "the database has no site yet");
 	/* What cannot be a code is an unknown code (and counts as a guess). */
 	if (in->code == NULL || appt_code_normalise(in->code, c.code, why, sizeof why) != 0)
 		c.code[0] = '\0';
-	rc = verb_write(&c.is.v, checkin_tx, &c);
-	sodium_memzero(c.is.norm, sizeof c.is.norm);
-	return rc;
+	return checkin_run(d, who, &c, now, ev, err, errlen);
+}
+
+int
+desk_checkin_staff(struct desk *d, const struct desk_actor *who, const char *id,
+    const char *reason, int64_t now, struct desk_checkin_out *out, struct desk_events *ev,
+    char *err, size_t errlen)
+{
+	static const struct desk_checkin none = { NULL, NULL, NULL };
+	struct checkin c;
+
+	memset(&c, 0, sizeof c);
+	c.in = &none;
+	c.out = out;
+	c.id = id;
+	c.reason = reason;
+	if (who->device || id == NULL || !*id || reason == NULL || strlen(reason) < 3) {
+		struct verb v;
+		memset(out, 0, sizeof *out);
+		verb_init(&v, d, who, now, ev, err, errlen);
+		if (who->device)
+			return verb_fail(&v, DK_FORBIDDEN, "only staff may check an appointment in "
+			    "by hand");
+		return verb_fail(&v, DK_BAD, "an appointment's 'id' and a 'reason' (3 characters "
+		    "or more) are required to check it in by hand");
+	}
+	return checkin_run(d, who, &c, now, ev, err, errlen);
 }

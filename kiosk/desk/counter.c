@@ -116,15 +116,19 @@ call(struct counter_verb *c, const struct counter_row *row, struct ticket *t, co
 /*
  * The next ticket for the counter's services (queue_pick), or 0. queue_pick
  * serves the first service, in the counter's order, with anybody waiting:
- * one read of the waiting counts finds it, and only its two queue heads and
- * its streak are read, not those of every service the counter serves.
+ * one read of the waiting counts finds it (appointment tickets count among
+ * the waiting too), and only its three lane heads and its streaks are read,
+ * not those of every service the counter serves. *next: the service's
+ * streaks after this call, as queue.h says.
  */
 static int64_t
-pick(struct counter_verb *c, const struct counter_row *row, char *service, int *prio, int *streak)
+pick(struct counter_verb *c, const struct counter_row *row, char *service, struct streaks *next)
 {
+	const struct site *site = &c->v.d->site;
 	int counts[26][2], i, idx;
 	struct queue_head head = { 0 };
-	struct queue_rules rules = { c->v.d->site.priority_streak, 1 };
+	struct queue_rules rules = { site->priority_streak, site->appt.appointment_streak };
+	struct streaks cur;
 	enum queue_lane lane;
 	char code = 0;
 	int64_t id;
@@ -139,15 +143,19 @@ pick(struct counter_verb *c, const struct counter_row *row, char *service, int *
 	if (code == 0)
 		return 0;
 	head.service = code;
-	if ((head.prio_id = store_queue_head(c->v.st, c->v.day, code, 1)) < 0 ||
-	    (head.ord_id = store_queue_head(c->v.st, c->v.day, code, 0)) < 0 ||
-	    (head.streak = store_streak_get(c->v.st, c->v.day, code)) < 0)
+	if ((head.prio_id = store_queue_head(c->v.st, c->v.day, code, 1, c->v.now)) < 0 ||
+	    (head.ord_id = store_queue_head(c->v.st, c->v.day, code, 0, c->v.now)) < 0 ||
+	    (head.appt_id = store_appt_head(c->v.st, c->v.day, code, c->v.now)) < 0 ||
+	    store_streaks_get(c->v.st, c->v.day, code, &cur) != ST_OK)
 		return ST_ERR;
+	head.streak = cur.priority;
+	head.appt_streak = cur.appointment;
 	id = queue_pick(&head, 1, &rules, &idx, &lane);
-	*prio = lane == QUEUE_PRIORITY;
 	if (id > 0) {
 		*service = code;
-		*streak = *prio ? head.streak + 1 : 0;
+		next->appointment = lane == QUEUE_APPOINTMENT ? cur.appointment + 1 : 0;
+		next->priority = lane == QUEUE_APPOINTMENT ? cur.priority :
+		    lane == QUEUE_PRIORITY ? cur.priority + 1 : 0;
 	}
 	return id;
 }
@@ -158,14 +166,15 @@ call_next_tx(struct store *st, void *arg)
 	struct counter_verb *c = arg;
 	struct counter_row row;
 	struct ticket t;
+	struct streaks next = { 0, 0 };
 	char service = 0;
-	int rc, prio = 0, streak = 0, tries;
+	int rc, tries;
 	int64_t id;
 
 	if ((rc = counter_check(c, &row, 1)) != ST_OK || (rc = finish_current(c, &row)) != ST_OK)
 		return rc;
 	for (tries = 0; tries < CLAIM_TRIES; tries++) {
-		if ((id = pick(c, &row, &service, &prio, &streak)) < 0)
+		if ((id = pick(c, &row, &service, &next)) < 0)
 			return ST_ERR;
 		if (id == 0) {
 			verb_event(&c->v, DE_COUNTS);
@@ -179,7 +188,7 @@ call_next_tx(struct store *st, void *arg)
 	}
 	if (rc != ST_OK)
 		return rc;
-	return store_streak_set(st, c->v.day, service, streak);
+	return store_streaks_set(st, c->v.day, service, &next);
 }
 
 int

@@ -202,6 +202,8 @@ verb_call_event(struct verb *v, const struct ticket *t, int recall)
 	snprintf(e->call.lang, sizeof e->call.lang, "%s", t->lang);
 	e->call.recall = recall;
 	e->call.at = v->now;
+	e->call.appt_start = t->appointment ? t->appt_start : 0;
+	e->call.appt_duration_min = t->appointment ? t->appt_duration_min : 0;
 }
 
 int

@@ -493,6 +493,20 @@ struct desk_checkin_out {
 int desk_checkin(struct desk *d, const struct desk_actor *who, const struct desk_checkin *in,
     int64_t now, struct desk_checkin_out *out, struct desk_events *ev, char *err,
     size_t errlen);
+/*
+ * Check an appointment in by hand, at the desk (staff, not a kiosk:
+ * DK_FORBIDDEN): today's appointment of external id `id`, with a reason (3
+ * characters or more, else DK_BAD). The same paths as desk_checkin, but the
+ * agent decides: no window (early or late, the appointment's own ticket),
+ * no document number (a bound appointment's ticket is bound to the hash it
+ * was booked with). Refusals: DK_NOTFOUND (no such id), DK_NOT_TODAY
+ * (another day's), DK_CANCELLED, DK_CLOSED. A second check-in gives its
+ * ticket back (DS_DUPLICATE). Audited (`appointment_checkin`: who, the
+ * appointment's state before, the ticket after, the reason; never its code).
+ */
+int desk_checkin_staff(struct desk *d, const struct desk_actor *who, const char *id,
+    const char *reason, int64_t now, struct desk_checkin_out *out, struct desk_events *ev,
+    char *err, size_t errlen);
 
 /* Every kiosk (revoked ones too), by name: a count, or DK_ERR. */
 int desk_devices(struct desk *d, int64_t now, struct device_row *out, int max, char *err,

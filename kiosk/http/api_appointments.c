@@ -6,6 +6,7 @@
  *   POST /api/v1/appointments           a manager or an admin
  *   GET  /api/v1/appointments?day=      staff
  *   POST /api/v1/appointments/checkin   a kiosk (device key)
+ *   POST /api/v1/appointments/{id}/checkin   staff, by hand, with a reason
  *
  * Routing, authentication and JSON only: the bodies are read by the io
  * layer's one reader (io/appt_in.h: our JSON, or RDV Service Public's
@@ -306,6 +307,7 @@ struct checkin_ctx {
 	struct api *a;
 	struct desk_checkin_out out;
 	int64_t now;
+	int staff;              /* 1: by hand: an unknown id is no "unknown_code" */
 };
 
 static void
@@ -321,7 +323,7 @@ checkin_render(void *arg, int rc, const char *err, struct api_resp *r)
 	case DK_OK:
 		break;
 	case DK_NOTFOUND:
-		if (out->found)
+		if (out->found || c->staff)
 			desk_fail(r, rc, err);
 		else
 			fail(r, 404, "unknown_code", "%s", err);
@@ -419,6 +421,47 @@ out:
 	cJSON_Delete(j);
 }
 
+/* -- check-in by hand, at the desk ----------------------------------------------------------- */
+
+static void
+post_staff_checkin(struct api *a, const struct api_req *q, const struct who *w, const char *id,
+    struct api_resp *r)
+{
+	struct desk_actor who = actor(w);
+	struct checkin_ctx *ctx;
+	struct desk_events ev;
+	struct keyed k;
+	const char *reason;
+	char err[300];
+	cJSON *j;
+	int bad = 0, rc;
+
+	if (need_staff(q, w, 1, r) || (j = parse_body(q, r, 1)) == NULL)
+		return;
+	reason = str_field(j, "reason", 200, &bad, r);
+	if (bad)
+		goto out;
+	if (reason == NULL || strlen(reason) < 3) {
+		fail(r, 400, "bad_request", "'reason' is required (3 characters or more): why this "
+		    "appointment is checked in by hand");
+		goto out;
+	}
+	if ((ctx = calloc(1, sizeof *ctx)) == NULL) {
+		fail(r, 503, "unavailable", "out of memory");
+		goto out;
+	}
+	ctx->a = a;
+	ctx->now = q->now;
+	ctx->staff = 1;
+	keyed_init(&k, q, &who, checkin_render, ctx);
+	rc = desk_checkin_staff(a->desk, &who, id, reason, q->now, &ctx->out, &ev, err, sizeof err);
+	publish(a, &ev, q->now);
+	keyed_reply(&k, rc, err, r);
+	free(ctx);
+out:
+	cJSON_Delete(j);
+}
+
 /* -- routing ----------------------------------------------------------------------------------- */
 
 void
@@ -439,6 +482,22 @@ appointment_routes(struct api *a, const struct api_req *q, const struct who *w, 
 			post_webhook(a, q, r);
 		else
 			post_checkin(a, q, w, r);
+	} else if (strlen(rest) > 9 && !strcmp(rest + strlen(rest) - 8, "/checkin")) {
+		/* /{id}/checkin: the id as the list gives it, percent-encoded in
+		 * the path (the server decodes it; an id may hold a '/'). */
+		char id[APPT_ID_MAX];
+		size_t n = strlen(rest) - 9;
+		if (strcmp(q->method, "POST") != 0) {
+			fail(r, 405, "method", "use POST on /api/v1/appointments/{id}/checkin");
+			return;
+		}
+		if (n >= sizeof id) {
+			fail(r, 404, "not_found", "no appointment with so long an id");
+			return;
+		}
+		memcpy(id, rest + 1, n);
+		id[n] = '\0';
+		post_staff_checkin(a, q, w, id, r);
 	} else {
 		fail(r, 404, "not_found", "no route %s /api/v1/appointments%.40s", q->method, rest);
 	}

@@ -511,6 +511,14 @@ call_fields(cJSON *j, const struct call_view *c)
 	add_time(j, "at", c->at);
 	snprintf(audio, sizeof audio, "/audio/%s-%d-%s.wav", c->number, c->counter, c->lang);
 	cJSON_AddStringToObject(j, "audio", audio);
+	/* An appointment's ticket, as ticket_json says it; the board is
+	 * public, so only the time, never the booking's id. */
+	cJSON_AddStringToObject(j, "kind", c->appt_start ? "appointment" : "ticket");
+	if (c->appt_start) {
+		cJSON *ap = cJSON_AddObjectToObject(j, "appointment");
+		add_time(ap, "start", c->appt_start);
+		cJSON_AddNumberToObject(ap, "duration_min", c->appt_duration_min);
+	}
 }
 
 cJSON *

@@ -256,6 +256,9 @@ appointments_key(struct parse *p, const char *key, const char *v)
 			a->late = SITE_LATE_ATTESTATION;
 		else
 			FAIL("late: expected walkin or attestation");
+	} else if (!strcmp(key, "appointment_streak")) {
+		if (parse_int(v, 1, 20, &a->appointment_streak))
+			FAIL("appointment_streak: expected a number from 1 to 20");
 	} else if (!strcmp(key, "webhook_secret")) {
 		for (i = 0; i < n && v[i] > ' ' && v[i] <= '~'; i++)
 			;
@@ -271,7 +274,7 @@ appointments_key(struct parse *p, const char *key, const char *v)
 			FAIL("rdv_services: %s", why);
 	} else {
 		FAIL("unknown key '%s' in [appointments] (expected checkin_before, checkin_after, "
-		    "late, webhook_secret or rdv_services)", key);
+		    "late, appointment_streak, webhook_secret or rdv_services)", key);
 	}
 	return 1;
 }
@@ -552,6 +555,7 @@ site_load(const char *path, struct site *out, char *err, size_t errlen)
 	out->appt.checkin_before = 30;
 	out->appt.checkin_after = 15;
 	out->appt.late = SITE_LATE_WALKIN;
+	out->appt.appointment_streak = 3;
 	out->privacy.events_months = 12;
 	out->privacy.holder_days = 0;
 	for (i = 0; i < 7; i++)
@@ -660,9 +664,10 @@ site_write(FILE *f, const struct site *s, char *err, size_t errlen)
 	    s->alerts.reprints_per_hour, s->alerts.paper_ratio, s->alerts.checkin_guesses);
 	fprintf(f, "\n[privacy]\nevents_months = %d\nholder_days = %d\n",
 	    s->privacy.events_months, s->privacy.holder_days);
-	fprintf(f, "\n[appointments]\ncheckin_before = %d\ncheckin_after = %d\nlate = %s\n",
-	    s->appt.checkin_before, s->appt.checkin_after,
-	    s->appt.late == SITE_LATE_ATTESTATION ? "attestation" : "walkin");
+	fprintf(f, "\n[appointments]\ncheckin_before = %d\ncheckin_after = %d\nlate = %s\n"
+	    "appointment_streak = %d\n", s->appt.checkin_before, s->appt.checkin_after,
+	    s->appt.late == SITE_LATE_ATTESTATION ? "attestation" : "walkin",
+	    s->appt.appointment_streak);
 	/* The secret itself (an HMAC needs it, it cannot be a hash as the
 	 * metrics token is): the export is as secret as the site file. */
 	if (s->appt.webhook_secret[0])

@@ -76,8 +76,9 @@ store_site_put(struct store *st, const struct site *s)
 	    s->alerts.holder_refusals, s->alerts.outside_hours, s->alerts.reprints_per_hour,
 	    s->alerts.paper_ratio, s->alerts.checkin_guesses);
 	snprintf(privacy, sizeof privacy, "%d %d", s->privacy.events_months, s->privacy.holder_days);
-	snprintf(appt, sizeof appt, "%d %d %s", s->appt.checkin_before, s->appt.checkin_after,
-	    s->appt.late == SITE_LATE_ATTESTATION ? "attestation" : "walkin");
+	snprintf(appt, sizeof appt, "%d %d %s %d", s->appt.checkin_before, s->appt.checkin_after,
+	    s->appt.late == SITE_LATE_ATTESTATION ? "attestation" : "walkin",
+	    s->appt.appointment_streak);
 	if (sq_exec(st, sq_bind(st, "INSERT INTO site (one, site_id, name, tz, hours, max_recalls, "
 	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
 	    "metrics, metrics_token_hash, appointments, webhook_secret, rdv_services) "
@@ -131,7 +132,11 @@ site_fields(sqlite3_stmt *s, struct site *out)
 	sq_text(s, 14, text, sizeof text);
 	{
 		char late[16] = "";
-		sscanf(text, "%d %d %15s", &out->appt.checkin_before, &out->appt.checkin_after, late);
+		/* "checkin_before checkin_after late appointment_streak" (db/014
+		 * added the streak; 3 if a row lacks it). */
+		out->appt.appointment_streak = 3;
+		sscanf(text, "%d %d %15s %d", &out->appt.checkin_before, &out->appt.checkin_after, late,
+		    &out->appt.appointment_streak);
 		out->appt.late = !strcmp(late, "attestation") ? SITE_LATE_ATTESTATION :
 		    SITE_LATE_WALKIN;
 	}

@@ -89,8 +89,9 @@ int
 store_recent_calls(struct store *st, const char *day, struct call_view *out, int max)
 {
 	sqlite3_stmt *s = sq_bind(st, "SELECT e.id, t.number, e.counter, c.name, e.service, t.lang, "
-	    "CASE WHEN e.kind = 'recall' THEN 1 ELSE 0 END, e.at FROM events e "
-	    "JOIN tickets t ON t.id = e.ticket LEFT JOIN counters c ON c.n = e.counter "
+	    "CASE WHEN e.kind = 'recall' THEN 1 ELSE 0 END, e.at, a.start, a.duration_min "
+	    "FROM events e JOIN tickets t ON t.id = e.ticket LEFT JOIN counters c ON c.n = e.counter "
+	    "LEFT JOIN appointments a ON a.id = t.appointment_id "
 	    "WHERE e.day = ? AND e.kind IN ('call', 'recall') ORDER BY e.id DESC LIMIT ?", "si", day,
 	    (int64_t)(max > 0 ? max : 0));
 	int n = 0, rc = 0;
@@ -106,6 +107,8 @@ store_recent_calls(struct store *st, const char *day, struct call_view *out, int
 		sq_text(s, 5, c->lang, sizeof c->lang);
 		c->recall = sqlite3_column_int(s, 6);
 		c->at = sqlite3_column_int64(s, 7);
+		c->appt_start = sqlite3_column_int64(s, 8);
+		c->appt_duration_min = sqlite3_column_int(s, 9);
 	}
 	if (rc < 0)
 		return ST_ERR;

@@ -1,6 +1,6 @@
 /*
  * sqlite_tickets: the queue's rows on SQLite (see store/store.h): tickets,
- * queue heads and waiting counts, priority streaks, day counts, day keys,
+ * queue heads and waiting counts, priority and appointment streaks, day counts, day keys,
  * attestations and counters. Rows only: which ticket to call, whether a
  * service is full or a state change is allowed is the desk's business.
  *
@@ -199,13 +199,34 @@ store_ticket_slip(struct store *st, const struct ticket *t)
 /* -- queues ----------------------------------------------------------------- */
 
 int64_t
-store_queue_head(struct store *st, const char *day, char queue, int priority)
+store_queue_head(struct store *st, const char *day, char queue, int priority, int64_t now)
 {
 	int64_t id;
 
-	if (sq_int(st, sq_bind(st, "SELECT id FROM tickets WHERE day = ? AND queue = ? AND "
-	    "state = 'waiting' AND priority = ? ORDER BY issued_at, id LIMIT 1", "sci", day, queue,
-	    (int64_t)(priority != 0)), 0, &id, "cannot read a queue"))
+	/* The walk-in lane by issue time; an appointment ticket waits in it
+	 * until its start, then it is store_appt_head's. The index gives the
+	 * order; the appointment's start is one primary-key look-up for the
+	 * few appointment tickets on the way. */
+	if (sq_int(st, sq_bind(st, "SELECT t.id FROM tickets t LEFT JOIN appointments a ON "
+	    "a.id = t.appointment_id WHERE t.day = ? AND t.queue = ? AND t.state = 'waiting' AND "
+	    "t.priority = ? AND (a.id IS NULL OR a.start > ?) ORDER BY t.issued_at, t.id LIMIT 1",
+	    "scii", day, queue, (int64_t)(priority != 0), now), 0, &id, "cannot read a queue"))
+		return ST_ERR;
+	return id;
+}
+
+int64_t
+store_appt_head(struct store *st, const char *day, char queue, int64_t now)
+{
+	int64_t id;
+
+	/* INDEXED BY: without statistics the planner would walk the whole
+	 * queue by tickets_waiting; this partial index holds only the
+	 * waiting appointment tickets (db/014), a handful per queue. */
+	if (sq_int(st, sq_bind(st, "SELECT t.id FROM tickets t INDEXED BY tickets_appt_waiting "
+	    "JOIN appointments a ON a.id = t.appointment_id WHERE t.day = ? AND t.queue = ? AND "
+	    "t.state = 'waiting' AND t.appointment_id IS NOT NULL AND a.start <= ? "
+	    "ORDER BY a.start, t.issued_at, t.id LIMIT 1", "sci", day, queue, now), 0, &id, "cannot read a queue"))
 		return ST_ERR;
 	return id;
 }
@@ -377,22 +398,30 @@ store_tickets_close(struct store *st, const char *day, int with_day, int64_t now
 }
 
 int
-store_streak_get(struct store *st, const char *day, char service)
+store_streaks_get(struct store *st, const char *day, char service, struct streaks *out)
 {
-	int64_t v;
+	sqlite3_stmt *s = sq_bind(st, "SELECT streak, appt_streak FROM streaks WHERE day = ? AND "
+	    "service = ?", "sc", day, service);
+	int rc = sq_row(st, s, "cannot read a streak");
 
-	if (sq_int(st, sq_bind(st, "SELECT streak FROM streaks WHERE day = ? AND service = ?", "sc",
-	    day, service), 0, &v, "cannot read a streak"))
+	memset(out, 0, sizeof *out);
+	if (rc < 0)
 		return ST_ERR;
-	return (int)v;
+	if (rc == 1) {
+		out->priority = sqlite3_column_int(s, 0);
+		out->appointment = sqlite3_column_int(s, 1);
+		sqlite3_reset(s);
+	}
+	return ST_OK;
 }
 
 int
-store_streak_set(struct store *st, const char *day, char service, int streak)
+store_streaks_set(struct store *st, const char *day, char service, const struct streaks *v)
 {
-	return sq_exec(st, sq_bind(st, "INSERT INTO streaks (day, service, streak) VALUES (?,?,?) "
-	    "ON CONFLICT (day, service) DO UPDATE SET streak = excluded.streak", "sci", day, service,
-	    (int64_t)streak), "cannot store a streak");
+	return sq_exec(st, sq_bind(st, "INSERT INTO streaks (day, service, streak, appt_streak) "
+	    "VALUES (?,?,?,?) ON CONFLICT (day, service) DO UPDATE SET streak = excluded.streak, "
+	    "appt_streak = excluded.appt_streak", "scii", day, service, (int64_t)v->priority,
+	    (int64_t)v->appointment), "cannot store a streak");
 }
 
 /* -- day counts and keys ------------------------------------------------------ */

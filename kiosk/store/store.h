@@ -139,6 +139,9 @@ struct call_view {
 	char lang[12];
 	int recall;             /* 1: a recall of the same ticket */
 	int64_t at;
+	int64_t appt_start;     /* an appointment's ticket: the appointment's start
+	                         * (Unix seconds); 0: a walk-in's */
+	int appt_duration_min;  /* and its duration */
 };
 
 /* Open figures per service and local hour (hour -1: the whole day). */
@@ -244,8 +247,15 @@ int store_ticket_update(struct store *st, const struct ticket *t, int from_state
  * device, reprints) if its state is still t->state. No index holds them,
  * so a print report or a reprint rewrites one row and nothing else. */
 int store_ticket_slip(struct store *st, const struct ticket *t);
-/* Head of a queue: the oldest waiting ticket of one priority; 0: none. */
-int64_t store_queue_head(struct store *st, const char *day, char queue, int priority);
+/* Head of a queue's walk-in lane: the oldest waiting ticket of one
+ * priority, by issue time, leaving out the appointment tickets whose start
+ * is at or before `now` (they wait in the appointment lane; before their
+ * start they wait as walk-ins); 0: none. */
+int64_t store_queue_head(struct store *st, const char *day, char queue, int priority, int64_t now);
+/* Head of a queue's appointment lane: the waiting appointment ticket whose
+ * appointment's start is at or before `now`, earliest start first (then by
+ * issue time, then id); 0: none. */
+int64_t store_appt_head(struct store *st, const char *day, char queue, int64_t now);
 /* People waiting in a queue with a given priority. */
 int store_waiting(struct store *st, const char *day, char queue, int priority);
 /* Every queue's waiting counts at once: counts[code - 'A'][priority]. */
@@ -266,9 +276,14 @@ int store_tickets_to_close(struct store *st, const char *day, int with_day); /* 
 /* Waiting or called tickets of a day in one queue: how many, or ST_ERR. */
 int store_open_in_queue(struct store *st, const char *day, char queue);
 
-/* Priority tickets called in a row for a service and day. */
-int store_streak_get(struct store *st, const char *day, char service);
-int store_streak_set(struct store *st, const char *day, char service, int streak);
+/* Tickets called in a row for a service and day (docs/QUEUE.md). */
+struct streaks {
+	int priority;           /* priority tickets called in a row */
+	int appointment;        /* appointment tickets called in a row */
+};
+/* Both 0 when none is stored yet. */
+int store_streaks_get(struct store *st, const char *day, char service, struct streaks *out);
+int store_streaks_set(struct store *st, const char *day, char service, const struct streaks *v);
 
 int store_day_count_get(struct store *st, const char *day, char service, struct day_count *out);
 int store_day_count_add(struct store *st, const char *day, char service,

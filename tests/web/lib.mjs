@@ -98,13 +98,20 @@ function admin(db, args, input) {
 	return r.stdout.trim();
 }
 
-// A fresh site: database, signing key, agents, one kiosk device.
-export function makeSite() {
+// A fresh site: database, signing key, agents, one kiosk device. timezone:
+// the demo site in another zone (a test that needs the site's local day
+// to be far from midnight, whatever the hour it runs at).
+export function makeSite({ timezone } = {}) {
 	if (!fs.existsSync(KIOSK)) throw new Error(`${KIOSK} not built: run make`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-web-'));
 	cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
 	const db = path.join(dir, 'queue.db');
-	admin(db, ['init', '--site', SITE]);
+	let siteFile = SITE;
+	if (timezone) {
+		siteFile = path.join(dir, 'site.ini');
+		fs.writeFileSync(siteFile, fs.readFileSync(SITE, 'utf8').replace(/^timezone = .*$/m, `timezone = ${timezone}`));
+	}
+	admin(db, ['init', '--site', siteFile]);
 	admin(db, ['keygen']);
 	const tokens = {};
 	for (const [login, u] of Object.entries(USERS)) {
