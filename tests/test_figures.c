@@ -2,9 +2,10 @@
  * test_figures: the open figures per channel (issue #12): appointments and
  * walk-ins, per service and day, on a real SQLite file with a fixed clock.
  *
- * One day at service A (2 walk-in places, 6 appointments): appointments
+ * One day at service A (2 walk-in places, 7 appointments): appointments
  * checked in within their window and called, one cancelled, one too late
- * that became a walk-in (late = walkin), one too late that got an
+ * that became a walk-in (late = walkin), one too late when no walk-in place
+ * was left (an attestation naming it), one too late that got an
  * attestation (the site then says late = attestation), one that never came
  * (a no-show), one not yet 15 minutes past its start (pending, then a
  * no-show); walk-ins, two of them turned away for lack of places. Service B
@@ -54,7 +55,7 @@ static const struct desk_actor admin = { "test", 0, NULL };
     "[site]\nid = test-fig\nname = Test site\ntimezone = Europe/Paris\n" \
     "mon = 00:00-24:00\ntue = 00:00-24:00\nwed = 00:00-24:00\nthu = 00:00-24:00\n" \
     "fri = 00:00-24:00\nsat = 00:00-24:00\nsun = 00:00-24:00\nmetrics = public\n" \
-    "[service A]\nname = Premier titre\ncapacity = 2\npriority_reserve = 0\nappointments = 6\n" \
+    "[service A]\nname = Premier titre\ncapacity = 2\npriority_reserve = 0\nappointments = 7\n" \
     "[service B]\nname = Renouvellement\ncapacity = 5\npriority_reserve = 0\nappointments = 2\n" \
     "[counter 1]\nservices = A B\n[alerts]\nburst_per_minute = 0\n" \
     "[appointments]\ncheckin_before = 30\ncheckin_after = 15\n"
@@ -164,8 +165,8 @@ want_a(int pending)
 
 	memset(&r, 0, sizeof r);
 	r.service = 'A';
-	r.appt = (struct channel_fig){ .capacity = 6, .left = 0, .booked = 6, .cancelled = 1,
-		.checked_in = 2, .late_walkin = 1, .late_attestation = 1, .no_show = 2 - pending,
+	r.appt = (struct channel_fig){ .capacity = 7, .left = 0, .booked = 7, .cancelled = 1,
+		.checked_in = 2, .late_walkin = 1, .late_attestation = 2, .no_show = 2 - pending,
 		.pending = pending, .issued = 2, .called = 2, .wait_mean_s = 1050,
 		.wait_p50_s = 900, .wait_p90_s = 1200 };
 	r.walkin = (struct channel_fig){ .capacity = 2, .left = 0, .issued = 2, .turned_away = 2,
@@ -222,14 +223,14 @@ check_rows(const char *when, const struct channel_row *ch, int n, int pending)
 }
 
 static const char want_csv[] = DESK_CHANNELS_CSV_HEAD "\n"
-    DAY ",A,appointment,6,0,6,1,2,1,1,2,0,2,,2,1050,900,1200\n"
+    DAY ",A,appointment,7,0,7,1,2,1,2,2,0,2,,2,1050,900,1200\n"
     DAY ",A,walkin,2,0,,,,,,,,2,2,2,1350,900,1800\n"
     DAY ",B,appointment,2,2,0,0,0,0,0,0,0,0,,0,0,0,0\n"
     DAY ",B,walkin,5,5,,,,,,,,0,0,0,0,0,0\n";
 
 /* The metrics' channel samples of the day (after 10:05). */
 static const char *const want_metrics[] = {
-	"kiosk_channel_capacity_daily{service=\"A\",channel=\"appointment\"} 6\n",
+	"kiosk_channel_capacity_daily{service=\"A\",channel=\"appointment\"} 7\n",
 	"kiosk_channel_capacity_daily{service=\"A\",channel=\"walkin\"} 2\n",
 	"kiosk_channel_capacity_daily{service=\"B\",channel=\"walkin\"} 5\n",
 	"kiosk_channel_capacity_left{service=\"A\",channel=\"appointment\"} 0\n",
@@ -240,13 +241,13 @@ static const char *const want_metrics[] = {
 	"kiosk_channel_wait_mean_seconds{service=\"A\",channel=\"walkin\"} 1350\n",
 	"kiosk_channel_wait_median_seconds{service=\"A\",channel=\"appointment\"} 900\n",
 	"kiosk_channel_wait_p90_seconds{service=\"A\",channel=\"walkin\"} 1800\n",
-	"kiosk_appointments_booked_today{service=\"A\",channel=\"appointment\"} 6\n",
+	"kiosk_appointments_booked_today{service=\"A\",channel=\"appointment\"} 7\n",
 	"kiosk_appointments_cancelled_today{service=\"A\",channel=\"appointment\"} 1\n",
 	"kiosk_appointments_checked_in_today{service=\"A\",channel=\"appointment\"} 2\n",
 	"kiosk_appointments_no_show_today{service=\"A\",channel=\"appointment\"} 2\n",
 	"kiosk_appointments_pending_today{service=\"A\",channel=\"appointment\"} 0\n",
 	"kiosk_appointments_late_today{service=\"A\",channel=\"appointment\",outcome=\"walkin\"} 1\n",
-	"kiosk_appointments_late_today{service=\"A\",channel=\"appointment\",outcome=\"attestation\"} 1\n",
+	"kiosk_appointments_late_today{service=\"A\",channel=\"appointment\",outcome=\"attestation\"} 2\n",
 	"kiosk_walkins_turned_away_today{service=\"A\",channel=\"walkin\"} 2\n",
 	"kiosk_walkins_turned_away_today{service=\"B\",channel=\"walkin\"} 0\n",
 	"# TYPE kiosk_channel_wait_median_seconds gauge\n",
@@ -414,11 +415,15 @@ test_day(void)
 	put(d, appt("a5", AT(8, 10), "FIGA25", 0), AT(8, 0) - 86400);
 	put(d, appt("a6", AT(8, 20), "FIGA26", 0), AT(8, 0) - 86400);
 	put(d, appt("a7", AT(9, 50), "FIGA27", 0), AT(8, 0) - 86400);
+	put(d, appt("a8", AT(8, 30), "FIGA28", 0), AT(8, 0) - 86400);
 
 	CHECK_INT(checkin(d, "FIGA21", AT(8, 50), a1), DS_TICKET);      /* 10 min early */
 	CHECK_INT(walkin(d, AT(8, 55), w1), DS_TICKET);                 /* walk-in place 1 */
 	CHECK_INT(checkin(d, "FIGA24", AT(9, 0), late), DS_TICKET);     /* 60 min late: walk-in place 2 */
-	apply(d, "attest", attest_ini, AT(9, 1));
+	CHECK_INT(checkin(d, "FIGA28", AT(9, 1), NULL), DS_ATTESTATION); /* 31 min late, no place */
+	CHECK_INT(fixture_sql1(path, "SELECT COUNT(*) FROM attestations a JOIN appointments p ON "
+	    "p.id = a.appointment_id WHERE a.outcome = 'full' AND p.ext_id = 'a8'"), 1);
+	apply(d, "attest", attest_ini, AT(9, 1) + 30);
 	CHECK_INT(checkin(d, "FIGA25", AT(9, 2), NULL), DS_ATTESTATION); /* 52 min late */
 	CHECK_INT(walkin(d, AT(9, 3), NULL), DS_ATTESTATION);           /* no walk-in place left */
 	CHECK_INT(walkin(d, AT(9, 4), NULL), DS_ATTESTATION);

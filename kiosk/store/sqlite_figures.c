@@ -291,7 +291,8 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 	}
 	/* The appointments, each in one state. Checked in within the window:
 	 * its ticket is its own; after it (late = walkin): a walk-in's ticket.
-	 * Not checked in: an attestation naming it (late = attestation), else
+	 * Not checked in: an attestation naming it (late = attestation, or
+	 * late = walkin with no walk-in place left), else
 	 * a no-show once 15 minutes past its start, else pending. A check-in's
 	 * attestation is of the appointment's own day and service (its index). */
 	s = sq_bind(st, "SELECT COALESCE(SUM(status = 'booked'), 0), "
@@ -320,11 +321,13 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 		ap->pending = sqlite3_column_int(s, 6);
 		sqlite3_reset(s);
 	}
-	/* The walk-ins, as the open figures count them (events), less the
-	 * appointments' tickets and their attestations "late". */
-	s = sq_bind(st, "SELECT COALESCE(SUM(kind = 'issue' AND detail IS NOT 'appointment'), 0), "
-	    "COALESCE(SUM(kind = 'attestation' AND detail IS NOT 'late'), 0) FROM events "
-	    "WHERE day = ? AND kind IN ('issue', 'attestation') AND service = ?", "sc", day, c);
+	/* The walk-ins: tickets as the open figures count them (events), less
+	 * the appointments' own; attestations that name no appointment (those
+	 * that do are the appointments' late_attestation). */
+	s = sq_bind(st, "SELECT (SELECT COUNT(*) FROM events WHERE day = ? AND kind = 'issue' AND "
+	    "service = ? AND detail IS NOT 'appointment'), (SELECT COUNT(*) FROM attestations "
+	    "WHERE day = ? AND service = ? AND COALESCE(appointment_id, 0) = 0)", "scsc", day, c,
+	    day, c);
 	if ((rc = sq_row(st, s, what)) < 0)
 		return ST_ERR;
 	if (rc == 1) {

@@ -89,7 +89,8 @@ struct attestation {
 	char first_date[9];     /* YYYYMMDD of the first attempt */
 	int weeks;              /* distinct ISO weeks with an attempt */
 	char token[512];        /* signed payload */
-	int64_t appointment;    /* appointments.id it names (outcome "late"), else 0 */
+	int64_t appointment;    /* appointments.id it names (outcome "late"; or "full": a late
+	                         * arrival under late = walkin found no walk-in place), else 0 */
 };
 
 struct counter_row {
@@ -164,12 +165,13 @@ struct channel_fig {
 	int checked_in;         /* appointments: checked in within the window (their own ticket) */
 	int late_walkin;        /* appointments: came after the window, became a walk-in */
 	int late_attestation;   /* appointments: came after the window, got an attestation
-	                         * naming it (late = attestation) */
+	                         * naming it (late = attestation, or no walk-in place left) */
 	int no_show;            /* appointments: not checked in 15 minutes after the start */
 	int pending;            /* appointments: not checked in, less than 15 minutes past the
 	                         * start (not yet a no-show) */
 	int issued;             /* tickets of the channel (appointments: = checked_in) */
-	int turned_away;        /* walk-ins: attestations for lack of places */
+	int turned_away;        /* walk-ins: attestations for lack of places (not naming an
+	                         * appointment: those are the appointments' late_attestation) */
 	int called;             /* tickets of the channel called: the waits' count */
 	int wait_mean_s;        /* issue (walk-ins) or check-in (appointments) to call */
 	int wait_p50_s;
