@@ -231,30 +231,30 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		arr[i].appt = -1;
 	/* Appointments: 9 in 10 of each service's places booked, spread over
-	 * the day; 8 % cancelled, 10 % never come, 7 % come too late, the
-	 * others check in 2 to 25 minutes early. */
+	 * the day; every 12th cancelled, every 10th never comes, every 8th comes
+	 * 20 to 45 minutes late, the others check in 2 to 25 minutes early. */
 	for (i = 0; i < site.nservices; i++) {
 		const struct site_service *sv = &site.services[i];
 		int k, booked = sv->appointments - sv->appointments / 10;
 		int64_t span = close_at - 90 * 60 - open_at;
 		for (k = 0; k < booked && n < MAX_ARRIVALS; k++) {
 			int64_t start = open_at + 30 * 60 + span * k / booked;
+			int cancelled = k % 12 == 5, absent = k % 10 == 3, late = k % 8 == 6;
 			char body[300], when[32];
-			double u = rnd_appt();
 			start -= start % 300;
 			queue_rfc3339(start, when);
 			snprintf(body, sizeof body, "{\"id\":\"fd-%c-%d\",\"service\":\"%c\","
 			    "\"start\":\"%s\",\"duration_min\":20,\"code\":\"FD%c%d\","
 			    "\"status\":\"%s\"}", sv->code, k, sv->code, when, sv->code, k,
-			    u < 0.08 ? "cancelled" : "booked");
+			    cancelled ? "cancelled" : "booked");
 			if ((stc = post("/api/v1/appointments", staff_auth, body, open_at - 86400,
 			    NULL)) != 201 && stc != 200) {
 				fprintf(stderr, "fairday: appointment %c %d: HTTP %d\n", sv->code, k, stc);
 				return 1;
 			}
-			if (u < 0.18)
-				continue;       /* cancelled, or never comes */
-			arr[n].at = u < 0.25 ? start + 60 * (20 + (int64_t)(rnd_appt() * 25)) :
+			if (cancelled || absent)
+				continue;
+			arr[n].at = late ? start + 60 * (20 + (int64_t)(rnd_appt() * 25)) :
 			    start - 60 * (2 + (int64_t)(rnd_appt() * 23));
 			arr[n].service = sv->code;
 			arr[n].priority = 0;
@@ -283,9 +283,11 @@ main(int argc, char **argv)
 				stc = 0;
 				if (a->appt >= 0) {
 					/* An appointment's check-in: a ticket (its own, or a
-					 * walk-in's when late), or an attestation. */
-					snprintf(body, sizeof body, "{\"code\":\"FD%c%d\",\"lang\":\"fr\"}",
-					    a->service, a->appt);
+					 * walk-in's when late), or an attestation. The document
+					 * number: a late arrival becomes a walk-in, and the
+					 * service may bind its walk-ins. */
+					snprintf(body, sizeof body, "{\"code\":\"FD%c%d\",\"lang\":\"fr\","
+					    "\"holder\":\"Y%c%06d\"}", a->service, a->appt, a->service, a->appt);
 					stc = post("/api/v1/appointments/checkin", kiosk_auth[a->kiosk], body,
 					    a->at, &j);
 				} else if (a->doc >= 0)
