@@ -179,6 +179,14 @@ want = {
     "kiosk_tickets_left_today": "gauge", "kiosk_capacity_daily": "gauge",
     "kiosk_estimated_wait_seconds": "gauge", "kiosk_longest_wait_seconds": "gauge",
     "kiosk_counters": "gauge", "kiosk_site_open": "gauge",
+    # per channel (appointments, walk-ins): docs/API.md
+    "kiosk_channel_capacity_daily": "gauge", "kiosk_channel_capacity_left": "gauge",
+    "kiosk_channel_issued_today": "gauge", "kiosk_channel_wait_mean_seconds": "gauge",
+    "kiosk_channel_wait_median_seconds": "gauge", "kiosk_channel_wait_p90_seconds": "gauge",
+    "kiosk_appointments_booked_today": "gauge", "kiosk_appointments_cancelled_today": "gauge",
+    "kiosk_appointments_checked_in_today": "gauge", "kiosk_appointments_no_show_today": "gauge",
+    "kiosk_appointments_pending_today": "gauge", "kiosk_appointments_late_today": "gauge",
+    "kiosk_walkins_turned_away_today": "gauge",
 }
 for name, typ in want.items():
     if name not in fams:
@@ -195,6 +203,11 @@ checks = [
     (value("kiosk_capacity_daily", service="A"), 30),
     (value("kiosk_tickets_issued_today", service="A"), 30),
     (value("kiosk_site_open"), 1),
+    # the walk-in channel: service A's 30 tickets and 50 turned away
+    (value("kiosk_channel_issued_today", service="A", channel="walkin"), 30),
+    (value("kiosk_walkins_turned_away_today", service="A", channel="walkin"), 50),
+    (value("kiosk_channel_capacity_left", service="A", channel="walkin"), 0),
+    (value("kiosk_channel_issued_today", service="A", channel="appointment"), 0),
 ]
 for got, exp in checks:
     if got != exp:

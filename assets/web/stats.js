@@ -3,9 +3,10 @@
 // server (the site has no internet).
 //
 // One GET /api/v1/stats?day=YYYY-MM-DD gives, per service, 25 rows: the
-// whole day (hour null) and each local hour. From it this file fills the
-// summary, two tables and three charts drawn as inline SVG, and builds the
-// CSV link in the browser. Every chart carries a <title> and a <desc> in
+// whole day (hour null) and each local hour, and each service's figures
+// per channel (appointments, walk-ins). From it this file fills the
+// summary, the two channels side by side, three tables and three charts
+// drawn as inline SVG, and builds the two CSV links in the browser. Every chart carries a <title> and a <desc> in
 // words, and the tables hold the same numbers, so nothing is said by a
 // picture or a colour alone. Waits are percentiles: they are never added
 // up across services, only shown per service.
@@ -13,6 +14,13 @@
 const COUNTS = ['issued', 'served', 'no_show', 'not_served', 'attestations', 'refused_duplicates'];
 const CSV_COLS = ['issued', 'served', 'no_show', 'not_served', 'attestations', 'refused_duplicates',
 	'wait_p50_s', 'wait_p90_s', 'service_avg_s'];
+// The figures per service and channel ("channels"), in the columns of
+// `kiosk admin report --channels` (a cell is empty where the channel has
+// no such figure).
+const CH_COLS = ['capacity', 'left', 'booked', 'cancelled', 'checked_in', 'late_walkin',
+	'late_attestation', 'no_show', 'pending', 'issued', 'turned_away', 'called', 'wait_mean_s',
+	'wait_p50_s', 'wait_p90_s'];
+const CHANNELS = ['appointment', 'walkin'];
 import { parseTime, pad, zoneTime } from './live.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -129,6 +137,117 @@ function buildCsv(data) {
 		lines.push([data.day, r.service, hour, ...CSV_COLS.map((k) => r[k])].join(','));
 	}
 	return lines.map((l) => l + '\n').join('');
+}
+
+// The same columns and rows as `kiosk admin report --channels DAY`.
+function buildChannelsCsv(data) {
+	const lines = ['day,service,channel,' + CH_COLS.join(',')];
+	for (const c of data.channels || [])
+		for (const ch of CHANNELS)
+			lines.push([data.day, c.service, ch, ...CH_COLS.map((k) => (k in c[ch] ? c[ch][k] : ''))].join(','));
+	return lines.map((l) => l + '\n').join('');
+}
+
+// -- the two channels ----------------------------------------------------------
+
+function channelOf(code) {
+	return (state.data.channels || []).find((c) => c.service === code);
+}
+
+// A channel's figures for the services given: counts and places added up;
+// the mean wait weighted by the people called; percentiles only for one
+// service (they do not add up: null).
+function channelSum(codes, ch) {
+	const rows = codes.map(channelOf).filter(Boolean).map((c) => c[ch]);
+	const t = {};
+	for (const k of CH_COLS) t[k] = rows.reduce((a, r) => a + (r[k] || 0), 0);
+	t.wait_mean_s = t.called ? Math.round(rows.reduce((a, r) => a + r.wait_mean_s * r.called, 0) / t.called) : 0;
+	t.wait_p50_s = rows.length === 1 ? rows[0].wait_p50_s : null;
+	t.wait_p90_s = rows.length === 1 ? rows[0].wait_p90_s : null;
+	return t;
+}
+
+function waitText(t) {
+	if (!t.called) return noCall();
+	const mean = t.wait_mean_s < 60 ? 'moins d\u2019une minute' : fmtDur(t.wait_mean_s);
+	if (t.wait_p50_s === null) return `moyenne ${mean}`;
+	return `moyenne ${mean} · médiane ${t.wait_p50_s < 60 ? 'moins d\u2019une minute' : fmtDur(t.wait_p50_s)}`;
+}
+
+const places = (t) => `${fmtInt(t.capacity)} place${t.capacity > 1 ? 's' : ''} prévue${t.capacity > 1 ? 's' : ''}` +
+	` · ${fmtInt(t.left)} encore libre${t.left > 1 ? 's' : ''}`;
+
+// A list of figures: items {key, label, value, sub?, warn?}; each value's
+// element is #ch-<channel>-<key> (the tests read them).
+function figList(ch, items) {
+	const dl = $(`ch-${ch}`);
+	dl.textContent = '';
+	for (const it of items) {
+		const div = document.createElement('div');
+		const dt = document.createElement('dt');
+		const dd = document.createElement('dd');
+		dt.textContent = it.label;
+		dd.id = `ch-${ch}-${it.key}`;
+		dd.textContent = it.value;
+		if (it.warn) dd.className = 'warn';
+		div.append(dt, dd);
+		if (it.sub) {
+			const sub = document.createElement('dd');
+			sub.className = 'fig-sub';
+			sub.textContent = it.sub;
+			div.appendChild(sub);
+		}
+		dl.appendChild(div);
+	}
+}
+
+function fillChannels() {
+	const codes = state.service ? [state.service] : state.data.services.map((s) => s.code);
+	const a = channelSum(codes, 'appointment'), w = channelSum(codes, 'walkin');
+	figList('appointment', [
+		{ key: 'booked', label: 'Rendez-vous pris', value: fmtInt(a.booked), sub: places(a) },
+		{ key: 'checked_in', label: 'Présentés à l\u2019heure', value: fmtInt(a.checked_in) },
+		{ key: 'late', label: 'En retard', value: fmtInt(a.late_walkin + a.late_attestation),
+			sub: `${fmtInt(a.late_walkin)} passé${a.late_walkin > 1 ? 's' : ''} sans rendez-vous · ` +
+				`${fmtInt(a.late_attestation)} avec une attestation de passage` },
+		{ key: 'no_show', label: 'Absents 15 minutes après l\u2019heure', value: fmtInt(a.no_show), warn: a.no_show > 0 },
+		{ key: 'pending', label: 'À venir (pas encore comptés absents)', value: fmtInt(a.pending) },
+		{ key: 'cancelled', label: 'Annulés', value: fmtInt(a.cancelled) },
+		{ key: 'wait', label: 'Attente avant l\u2019appel', value: waitText(a) },
+	]);
+	figList('walkin', [
+		{ key: 'issued', label: 'Tickets délivrés', value: fmtInt(w.issued), sub: places(w) },
+		{ key: 'turned_away', label: 'Renvoyés faute de place', value: fmtInt(w.turned_away),
+			sub: 'attestations de passage', warn: w.turned_away > 0 },
+		{ key: 'wait', label: 'Attente avant l\u2019appel', value: waitText(w) },
+	]);
+	$('channels-scope').textContent = state.service ?
+		`service ${state.service} · ${serviceName(state.service)}` : 'tous les services';
+	const tbody = $('table-channels').tBodies[0];
+	tbody.textContent = '';
+	const row = (label, ap, wk, dim, total) => {
+		const tr = document.createElement('tr');
+		if (dim) tr.className = 'dim';
+		if (total) tr.className = 'total';
+		cell(tr, label, '', 'th');
+		cell(tr, fmtInt(ap.capacity), 'num');
+		cell(tr, fmtInt(ap.booked), 'num');
+		cell(tr, fmtInt(ap.checked_in), 'num');
+		cell(tr, fmtInt(ap.late_walkin + ap.late_attestation), 'num');
+		cell(tr, fmtInt(ap.no_show), ap.no_show ? 'num warn' : 'num');
+		cell(tr, fmtInt(ap.cancelled), 'num');
+		cell(tr, ap.wait_p50_s === null ? '' : fmtDur(ap.wait_p50_s), 'num');
+		cell(tr, fmtInt(wk.capacity), 'num');
+		cell(tr, fmtInt(wk.issued), 'num');
+		cell(tr, fmtInt(wk.turned_away), wk.turned_away ? 'num warn' : 'num');
+		cell(tr, wk.wait_p50_s === null ? '' : fmtDur(wk.wait_p50_s), 'num');
+		tbody.appendChild(tr);
+	};
+	for (const s of state.data.services)
+		row(`${s.code} · ${s.name.fr}`, channelSum([s.code], 'appointment'), channelSum([s.code], 'walkin'),
+			state.service && state.service !== s.code, false);
+	const all = state.data.services.map((s) => s.code);
+	row('Total', channelSum(all, 'appointment'), channelSum(all, 'walkin'), false, true);
 }
 
 // -- SVG ---------------------------------------------------------------------
@@ -492,6 +611,15 @@ function render() {
 		$('legend-waits').textContent = '';
 	}
 	fillHoursTable(hours);
+	// (a server without the figures per channel: the section stays hidden)
+	$('channels').hidden = !d.channels;
+	$('csv-channels').hidden = !d.channels;
+	if (d.channels) {
+		fillChannels();
+		const c = $('csv-channels');
+		c.href = 'data:text/csv;charset=utf-8,' + encodeURIComponent(buildChannelsCsv(d));
+		c.download = `chiffres-canaux-${d.site.id}-${d.day}.csv`;
+	}
 	$('status').textContent = empty ? 'Aucune activité enregistrée ce jour-là.' : '';
 	const csv = buildCsv(d);
 	const a = $('csv');

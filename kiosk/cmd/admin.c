@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd/cmds.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/queue.h"
 #include "core/sign.h"
@@ -47,6 +48,8 @@ usage(FILE *f)
 	    "  backup DEST                  online backup of the database into DEST\n"
 	    "  report day [YYYY-MM-DD] [--csv]  the day's figures per service\n"
 	    "  report --csv [YYYY-MM-DD]    open figures per service and hour, as CSV\n"
+	    "  report --channels [YYYY-MM-DD]  figures per service and channel (appointments,\n"
+	    "                               walk-ins), as CSV: the /stats page's second CSV\n"
 	    "  appointments import FILE.csv|FILE.ics [--service A]\n"
 	    "                               store the appointments of a CSV file or an iCalendar\n"
 	    "                               export (--service: for events without CATEGORIES);\n"
@@ -181,6 +184,40 @@ report_hourly(struct admin *ad, int argc, char **argv)
 		    rows[i].attestations, rows[i].refused_duplicates, rows[i].wait_p50_s,
 		    rows[i].wait_p90_s, rows[i].service_avg_s);
 	}
+	return 0;
+}
+
+/* The figures per service and channel as CSV (desk_channels_csv). */
+static int
+report_channels(struct admin *ad, int argc, char **argv)
+{
+	struct channel_row ch[SITE_MAX_SERVICES];
+	struct buf b = BUF_INIT;
+	char day[11];
+	int n;
+
+	if (site_tz(ad) == NULL)
+		return 1;
+	queue_local_day(ad->now, day);
+	if (argc > 0) {
+		if (!queue_valid_day(argv[0])) {
+			fprintf(stderr, "kiosk admin report --channels: '%s' is not a date (YYYY-MM-DD)\n",
+			    argv[0]);
+			return 2;
+		}
+		snprintf(day, sizeof day, "%s", argv[0]);
+	}
+	if ((n = desk_channels(ad->desk, day, ad->now, ch, SITE_MAX_SERVICES, ad->err,
+	    sizeof ad->err)) < 0)
+		return failed(ad);
+	desk_channels_csv(&b, day, ch, n);
+	if (b.failed) {
+		buf_free(&b);
+		fprintf(stderr, "kiosk admin: out of memory\n");
+		return 1;
+	}
+	fputs(buf_str(&b), stdout);
+	buf_free(&b);
 	return 0;
 }
 
@@ -351,6 +388,8 @@ do_report(struct admin *ad, int argc, char **argv)
 		return report(ad, argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "--csv"))
 		return report_hourly(ad, argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "--channels"))
+		return report_channels(ad, argc - 1, argv + 1);
 	return -1;
 }
 

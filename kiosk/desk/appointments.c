@@ -493,6 +493,9 @@ too_late(struct checkin *c, const struct appt_row *a)
 	c->walkin.service = a->service;
 	c->walkin.lang = c->is.lang;
 	c->walkin.holder = c->in->holder;
+	/* No walk-in place left: the attestation names the appointment, so
+	 * the figures count a late arrival, not a no-show (store_channels). */
+	c->is.late_for = a->id;
 	/* The walk-in's own rules from here: its capacity, its hours, its
 	 * holder binding. */
 	sodium_memzero(c->is.norm, sizeof c->is.norm);

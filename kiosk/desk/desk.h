@@ -274,6 +274,19 @@ int desk_alerts(struct desk *d, int64_t now, struct alert *out, int max, char *e
     size_t errlen);
 int desk_stats(struct desk *d, const char *day, struct stat_row *out, int max, char *err,
     size_t errlen);
+/* Each service's figures of day per channel, appointments and walk-ins
+ * (store_channels), as they stand at now (no-shows: DESK_NO_SHOW_AFTER_S). */
+int desk_channels(struct desk *d, const char *day, int64_t now, struct channel_row *out,
+    int max, char *err, size_t errlen);
+/* The same as CSV (docs/API.md), appended to b: the header, then a row per
+ * service and channel, a cell empty where the channel has no such figure.
+ * `kiosk admin report --channels` prints it; the /stats page builds the
+ * same bytes from GET /api/v1/stats. */
+#define DESK_CHANNELS_CSV_HEAD "day,service,channel,capacity,left,booked,cancelled," \
+    "checked_in,late_walkin,late_attestation,no_show,pending,issued,turned_away,called," \
+    "wait_mean_s,wait_p50_s,wait_p90_s"
+struct buf;
+void desk_channels_csv(struct buf *b, const char *day, const struct channel_row *ch, int n);
 int desk_report(struct desk *d, const char *day, struct day_report *out, int max, char *err,
     size_t errlen);
 /* What each active kiosk's printer said last, by kiosk name. */

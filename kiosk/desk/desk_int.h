@@ -76,6 +76,9 @@ struct issue {
 	struct desk_slip *out;
 	int64_t appointment;            /* the appointment the slip is for (0: a walk-in) */
 	const char *outcome;            /* an attestation's outcome (NULL: "full") */
+	int64_t late_for;               /* the appointment a walk-in's attestation names: its
+	                                 * holder came too late and found no walk-in place
+	                                 * (late = walkin), 0: none */
 };
 /* Before the transaction (is->v initialised): the service and the holder of
  * a walk-in's request into is, out zeroed. DK_OK, DK_NOTFOUND (no such

@@ -74,7 +74,7 @@ issue_attest(struct issue *is)
 	snprintf(a->device, sizeof a->device, "%s", is->device);
 	snprintf(a->lang, sizeof a->lang, "%s", is->lang);
 	snprintf(a->outcome, sizeof a->outcome, "%s", is->outcome ? is->outcome : "full");
-	a->appointment = is->appointment;
+	a->appointment = is->appointment ? is->appointment : is->late_for;
 	if ((a->id = store_attestation_next_id(v->st)) < 0)
 		return ST_ERR;
 	if (desk_sign_attestation(v->d, a) != 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/queue.h"
 #include "desk/desk_int.h"
 
@@ -138,7 +139,7 @@ desk_counters(struct desk *d, struct counter_view *out, int max, char *err, size
 }
 
 /* The views that are one store call each. */
-enum rows_kind { RK_CALLS, RK_ALERTS, RK_STATS, RK_REPORT, RK_PRINTERS };
+enum rows_kind { RK_CALLS, RK_ALERTS, RK_STATS, RK_CHANNELS, RK_REPORT, RK_PRINTERS };
 struct rows {
 	struct view w;
 	enum rows_kind kind;
@@ -154,6 +155,11 @@ rows_tx(struct store *st, void *arg)
 	case RK_CALLS:  r->w.n = store_recent_calls(st, day, r->w.out, r->w.max); break;
 	case RK_ALERTS: r->w.n = store_alerts_of_day(st, day, r->w.out, r->w.max); break;
 	case RK_STATS:  r->w.n = store_stats(st, day, r->w.out, r->w.max); break;
+	case RK_CHANNELS:
+		/* An appointment is a no-show once DESK_NO_SHOW_AFTER_S past its
+		 * start without a check-in (desk_appt_state's rule). */
+		r->w.n = store_channels(st, day, r->w.v.now - DESK_NO_SHOW_AFTER_S, r->w.out, r->w.max);
+		break;
 	case RK_REPORT: r->w.n = store_report_day(st, day, r->w.out, r->w.max); break;
 	case RK_PRINTERS: r->w.n = store_device_printers(st, r->w.out, r->w.max); break;
 	}
@@ -190,6 +196,35 @@ desk_stats(struct desk *d, const char *day, struct stat_row *out, int max, char 
     size_t errlen)
 {
 	return rows(d, RK_STATS, day, 0, out, max, err, errlen);
+}
+
+int
+desk_channels(struct desk *d, const char *day, int64_t now, struct channel_row *out, int max,
+    char *err, size_t errlen)
+{
+	return rows(d, RK_CHANNELS, day, now, out, max, err, errlen);
+}
+
+void
+desk_channels_csv(struct buf *b, const char *day, const struct channel_row *ch, int n)
+{
+	int i, k;
+
+	buf_puts(b, DESK_CHANNELS_CSV_HEAD "\n");
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 2; k++) {
+			const struct channel_fig *f = k ? &ch[i].walkin : &ch[i].appt;
+			buf_printf(b, "%s,%c,%s,%d,%d,", day, ch[i].service,
+			    k ? "walkin" : "appointment", f->capacity, f->left);
+			if (k)
+				buf_printf(b, ",,,,,,,%d,%d,", f->issued, f->turned_away);
+			else
+				buf_printf(b, "%d,%d,%d,%d,%d,%d,%d,%d,,", f->booked, f->cancelled,
+				    f->checked_in, f->late_walkin, f->late_attestation, f->no_show,
+				    f->pending, f->issued);
+			buf_printf(b, "%d,%d,%d,%d\n", f->called, f->wait_mean_s, f->wait_p50_s,
+			    f->wait_p90_s);
+		}
 }
 
 int

@@ -1,8 +1,10 @@
 /*
  * api_figures: the open figures: GET /api/v1/stats (JSON, per service and
- * hour) and GET /metrics (Prometheus text). Read-only; /metrics is open,
- * token-only or off, as the site file says.
+ * hour, and per service and channel: appointments and walk-ins) and GET
+ * /metrics (Prometheus text). Read-only; /metrics is open, token-only or
+ * off, as the site file says. The names are a contract (docs/API.md).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +38,60 @@ stat_row_json(const struct stat_row *row)
 	return o;
 }
 
+/* A channel's figures: the keys it has, in the order of the CSV's columns
+ * (docs/API.md; assets/web/stats.js and `kiosk admin report --channels`
+ * write the same). */
+static cJSON *
+channel_json(const struct channel_fig *f, int appt)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "capacity", f->capacity);
+	cJSON_AddNumberToObject(o, "left", f->left);
+	if (appt) {
+		cJSON_AddNumberToObject(o, "booked", f->booked);
+		cJSON_AddNumberToObject(o, "cancelled", f->cancelled);
+		cJSON_AddNumberToObject(o, "checked_in", f->checked_in);
+		cJSON_AddNumberToObject(o, "late_walkin", f->late_walkin);
+		cJSON_AddNumberToObject(o, "late_attestation", f->late_attestation);
+		cJSON_AddNumberToObject(o, "no_show", f->no_show);
+		cJSON_AddNumberToObject(o, "pending", f->pending);
+	}
+	cJSON_AddNumberToObject(o, "issued", f->issued);
+	if (!appt)
+		cJSON_AddNumberToObject(o, "turned_away", f->turned_away);
+	cJSON_AddNumberToObject(o, "called", f->called);
+	cJSON_AddNumberToObject(o, "wait_mean_s", f->wait_mean_s);
+	cJSON_AddNumberToObject(o, "wait_p50_s", f->wait_p50_s);
+	cJSON_AddNumberToObject(o, "wait_p90_s", f->wait_p90_s);
+	return o;
+}
+
+static cJSON *
+channels_json(const struct channel_row *ch, int n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		char c[2] = { ch[i].service, 0 };
+		cJSON_AddStringToObject(o, "service", c);
+		cJSON_AddItemToObject(o, "appointment", channel_json(&ch[i].appt, 1));
+		cJSON_AddItemToObject(o, "walkin", channel_json(&ch[i].walkin, 0));
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
 void
 get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 {
+	struct channel_row ch[SITE_MAX_SERVICES];
 	enum { MAXROWS = SITE_MAX_SERVICES * 25 };
 	struct stat_row *rows;
 	char day[11], err[200], when[32];
-	int i, n;
+	int i, n, nch = 0;
 	cJSON *j, *arr;
 
 	if (q->day && !valid_day(q->day)) {
@@ -57,9 +106,11 @@ get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 		fail(r, 503, "unavailable", "out of memory");
 		return;
 	}
-	if ((n = desk_stats(a->desk, day, rows, MAXROWS, err, sizeof err)) < 0) {
+	if ((n = desk_stats(a->desk, day, rows, MAXROWS, err, sizeof err)) < 0 ||
+	    (nch = desk_channels(a->desk, day, q->now, ch, SITE_MAX_SERVICES, err,
+	    sizeof err)) < 0) {
 		free(rows);
-		desk_fail(r, n, err);
+		desk_fail(r, n < 0 ? n : nch, err);
 		return;
 	}
 	j = cJSON_CreateObject();
@@ -71,6 +122,7 @@ get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(arr, stat_row_json(&rows[i]));
 	free(rows);
+	cJSON_AddItemToObject(j, "channels", channels_json(ch, nch));
 	arr = cJSON_AddArrayToObject(j, "services");
 	for (i = 0; i < a->site->nservices; i++) {
 		cJSON *o = cJSON_CreateObject();
@@ -95,6 +147,73 @@ metric(struct buf *t, const char *name, const char *type, const char *help,
 		buf_printf(t, "%s{service=\"%c\"} %lld\n", name, ss[i].code, (long long)values[i]);
 }
 
+/* A gauge of today per service and channel (which: 1 the appointments, 2
+ * the walk-ins, 3 both): the channel_fig field at off. */
+static void
+channel_metric(struct buf *t, const char *name, const char *help, const struct channel_row *ch,
+    int n, size_t off, int which)
+{
+	int i;
+
+	buf_printf(t, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	for (i = 0; i < n; i++) {
+		if (which & 1)
+			buf_printf(t, "%s{service=\"%c\",channel=\"appointment\"} %d\n", name,
+			    ch[i].service, *(const int *)(const void *)((const char *)&ch[i].appt + off));
+		if (which & 2)
+			buf_printf(t, "%s{service=\"%c\",channel=\"walkin\"} %d\n", name,
+			    ch[i].service, *(const int *)(const void *)((const char *)&ch[i].walkin + off));
+	}
+}
+
+/* Today's figures per channel (docs/API.md lists the families). */
+static void
+channel_metrics(struct buf *t, const struct channel_row *ch, int n)
+{
+#define F(field) offsetof(struct channel_fig, field)
+	static const struct { const char *name, *help; size_t off; int which; } fams[] = {
+		{ "kiosk_channel_capacity_daily", "Daily places of the channel (appointments: "
+		  "their own capacity; walk-ins: today's, priority reserve included).",
+		  F(capacity), 3 },
+		{ "kiosk_channel_capacity_left", "Places of the channel left today (appointments: "
+		  "not booked; walk-ins: no ticket issued).", F(left), 3 },
+		{ "kiosk_channel_issued_today", "Tickets issued today in the channel (appointments: "
+		  "checked in within their window).", F(issued), 3 },
+		{ "kiosk_channel_wait_mean_seconds", "Mean wait today, from the ticket (walk-ins) or "
+		  "the check-in (appointments) to the call.", F(wait_mean_s), 3 },
+		{ "kiosk_channel_wait_median_seconds", "Median wait today, from the ticket or the "
+		  "check-in to the call.", F(wait_p50_s), 3 },
+		{ "kiosk_channel_wait_p90_seconds", "Wait that 9 in 10 called today did not exceed.",
+		  F(wait_p90_s), 3 },
+		{ "kiosk_appointments_booked_today", "Appointments of today booked (not cancelled).",
+		  F(booked), 1 },
+		{ "kiosk_appointments_cancelled_today", "Appointments of today cancelled.",
+		  F(cancelled), 1 },
+		{ "kiosk_appointments_checked_in_today", "Appointments of today checked in within "
+		  "their window.", F(checked_in), 1 },
+		{ "kiosk_appointments_no_show_today", "Appointments of today not checked in 15 "
+		  "minutes after their start.", F(no_show), 1 },
+		{ "kiosk_appointments_pending_today", "Appointments of today not checked in, less "
+		  "than 15 minutes past their start.", F(pending), 1 },
+		{ "kiosk_walkins_turned_away_today", "Walk-ins turned away today for lack of places "
+		  "(attestations de passage).", F(turned_away), 2 },
+	};
+#undef F
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof fams / sizeof fams[0]; k++)
+		channel_metric(t, fams[k].name, fams[k].help, ch, n, fams[k].off, fams[k].which);
+	buf_printf(t, "# HELP kiosk_appointments_late_today Appointments of today checked in after "
+	    "their window, by outcome (a walk-in's ticket or an attestation).\n"
+	    "# TYPE kiosk_appointments_late_today gauge\n");
+	for (i = 0; i < n; i++)
+		buf_printf(t, "kiosk_appointments_late_today{service=\"%c\",channel=\"appointment\","
+		    "outcome=\"walkin\"} %d\nkiosk_appointments_late_today{service=\"%c\","
+		    "channel=\"appointment\",outcome=\"attestation\"} %d\n", ch[i].service,
+		    ch[i].appt.late_walkin, ch[i].service, ch[i].appt.late_attestation);
+}
+
 #define NTOTALS 6
 
 void
@@ -112,16 +231,20 @@ api_metrics(struct api *a, int64_t now, struct api_resp *r)
 	};
 	struct service_stat ss[SITE_MAX_SERVICES];
 	struct counter_view cv[SITE_MAX_COUNTERS];
+	struct channel_row ch[SITE_MAX_SERVICES];
+	char day[11];
 	int64_t tot[NTOTALS][SITE_MAX_SERVICES], v[SITE_MAX_SERVICES];
 	struct buf t = BUF_INIT;
 	char err[200];
-	int i, k, n, nc, open = 0, paused = 0;
+	int i, k, n, nc, nch, open = 0, paused = 0;
 
 	memset(r, 0, sizeof *r);
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	n = desk_services(a->desk, now, ss, SITE_MAX_SERVICES, err, sizeof err);
 	nc = desk_counters(a->desk, cv, SITE_MAX_COUNTERS, err, sizeof err);
-	if (n < 0 || nc < 0 || desk_totals(a->desk, kinds, NTOTALS, tot, err, sizeof err) != DK_OK) {
+	queue_local_day(now, day);
+	nch = desk_channels(a->desk, day, now, ch, SITE_MAX_SERVICES, err, sizeof err);
+	if (n < 0 || nc < 0 || nch < 0 || desk_totals(a->desk, kinds, NTOTALS, tot, err, sizeof err) != DK_OK) {
 		r->status = 503;
 		r->body = strdup("# storage failure\n");
 		return;
@@ -140,6 +263,7 @@ api_metrics(struct api *a, int64_t now, struct api_resp *r)
 	GAUGE("kiosk_estimated_wait_seconds", "Estimated wait for a ticket issued now.", estimated_wait_s);
 	GAUGE("kiosk_longest_wait_seconds", "Longest wait of the tickets waiting now.", longest_wait_s);
 #undef GAUGE
+	channel_metrics(&t, ch, nch);
 	for (i = 0; i < nc; i++) {
 		open += !strcmp(cv[i].c.state, "open");
 		paused += !strcmp(cv[i].c.state, "paused");

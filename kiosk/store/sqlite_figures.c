@@ -1,7 +1,8 @@
 /*
  * sqlite_figures: figures and retention on SQLite (see store/store.h):
- * open figures per service and local hour, the day report, all-time
- * totals, and the purge of holder data and old events (docs/PRIVACY.md).
+ * open figures per service and local hour, per service and channel
+ * (appointments, walk-ins), the day report, all-time totals, and the purge
+ * of holder data and old events (docs/PRIVACY.md).
  *
  * Local hours: the queries take Unix-time bounds [lo, hi) computed here
  * with mktime in the process's time zone (the server sets TZ from the
@@ -9,6 +10,7 @@
  * forward an hour has no instant; on the day they go back, one hour holds
  * two (as a wall clock shows them).
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +193,286 @@ store_stats(struct store *st, const char *day, struct stat_row *out, int max)
 	return rc == ST_OK ? n : ST_ERR;
 }
 
+/* -- figures per channel (issue #12) ------------------------------------------------- */
+
+/*
+ * Live, a channel's figures are counted from the appointments, tickets,
+ * attestations and events of the day. Once retention deletes those, what is
+ * left is one daily_totals row per figure, of kind "<channel>.<figure>"
+ * ("appointment.booked", "walkin.issued", ...): a past day reads them back,
+ * and a day read while only part of it is purged adds both (fig_merge).
+ */
+#define FIG(f) offsetof(struct channel_fig, f)
+static const struct {
+	const char *name;       /* the figure's part of the kind */
+	size_t off;             /* in struct channel_fig */
+	int count;              /* 1: added up on merge; 0: a capacity or a wait */
+} fig_kept[] = {
+	{ "capacity", FIG(capacity), 0 }, { "booked", FIG(booked), 1 },
+	{ "cancelled", FIG(cancelled), 1 }, { "checked_in", FIG(checked_in), 1 },
+	{ "late_walkin", FIG(late_walkin), 1 }, { "late_attestation", FIG(late_attestation), 1 },
+	{ "no_show", FIG(no_show), 1 }, { "pending", FIG(pending), 1 },
+	{ "issued", FIG(issued), 1 }, { "turned_away", FIG(turned_away), 1 },
+	{ "called", FIG(called), 0 }, { "wait_mean_s", FIG(wait_mean_s), 0 },
+	{ "wait_p50_s", FIG(wait_p50_s), 0 }, { "wait_p90_s", FIG(wait_p90_s), 0 },
+};
+#undef FIG
+#define NKEPT (sizeof fig_kept / sizeof fig_kept[0])
+
+static int *
+fig_at(struct channel_fig *f, size_t i)
+{
+	return (int *)(void *)((char *)f + fig_kept[i].off);
+}
+
+/* Kept figures s into live ones l: counts add up; a capacity kept wins (it
+ * was the day's); waits: the mean weighted by the calls, the percentiles of
+ * the larger part (a day is purged whole, so both parts rarely hold calls). */
+static void
+fig_merge(struct channel_fig *l, struct channel_fig *s)
+{
+	int called = l->called + s->called;
+	size_t i;
+
+	for (i = 0; i < NKEPT; i++)
+		if (fig_kept[i].count)
+			*fig_at(l, i) += *fig_at(s, i);
+	if (s->capacity)
+		l->capacity = s->capacity;
+	if (called > 0) {
+		l->wait_mean_s = (int)(((int64_t)l->wait_mean_s * l->called +
+		    (int64_t)s->wait_mean_s * s->called + called / 2) / called);
+		if (s->called > l->called) {
+			l->wait_p50_s = s->wait_p50_s;
+			l->wait_p90_s = s->wait_p90_s;
+		}
+		l->called = called;
+	}
+}
+
+/* Mean and percentiles of the waits in w into f. */
+static void
+fig_waits(struct channel_fig *f, struct ints *w)
+{
+	int64_t sum = 0;
+	int i;
+
+	f->called = w->n;
+	for (i = 0; i < w->n; i++)
+		sum += w->v[i];
+	f->wait_mean_s = w->n ? (int)((sum + w->n / 2) / w->n) : 0;
+	f->wait_p50_s = percentile(w->v, w->n, 50);
+	f->wait_p90_s = percentile(w->v, w->n, 90);
+}
+
+/* The figures of service c on day, from the day's own rows only. */
+static int
+channel_live(struct store *st, const char *day, char c, int64_t noshow_start, struct ints *waits,
+    struct channel_row *r)
+{
+	static const char what[] = "cannot compute the figures per channel";
+	struct channel_fig *ap = &r->appt, *wk = &r->walkin;
+	sqlite3_stmt *s;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->service = c;
+	/* The places: the appointments' own, and the walk-ins' of that day
+	 * (the manager's change of the day, else the site's). */
+	s = sq_bind(st, "SELECT s.appointments, COALESCE(t.capacity, s.capacity) FROM services s "
+	    "LEFT JOIN service_today t ON t.day = ? AND t.code = s.code WHERE s.code = ?", "sc",
+	    day, c);
+	if ((rc = sq_row(st, s, what)) < 0)
+		return ST_ERR;
+	if (rc == 1) {
+		ap->capacity = sqlite3_column_int(s, 0);
+		wk->capacity = sqlite3_column_int(s, 1);
+		sqlite3_reset(s);
+	}
+	/* The appointments, each in one state. Checked in within the window:
+	 * its ticket is its own; after it (late = walkin): a walk-in's ticket.
+	 * Not checked in: an attestation naming it (late = attestation, or
+	 * late = walkin with no walk-in place left), else
+	 * a no-show once 15 minutes past its start, else pending. A check-in's
+	 * attestation is of the appointment's own day and service (its index). */
+	s = sq_bind(st, "SELECT COALESCE(SUM(status = 'booked'), 0), "
+	    "COALESCE(SUM(status = 'cancelled'), 0), "
+	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NOT NULL AND own), 0), "
+	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NOT NULL AND NOT own), 0), "
+	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NULL AND att), 0), "
+	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NULL AND NOT att AND "
+	    "start <= ?), 0), "
+	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NULL AND NOT att AND "
+	    "start > ?), 0) "
+	    "FROM (SELECT a.status, a.checked_in_at, a.start, "
+	    "COALESCE(t.appointment_id = a.id, 0) AS own, EXISTS (SELECT 1 FROM attestations x "
+	    "WHERE x.day = a.day AND x.service = a.service AND x.appointment_id = a.id) AS att "
+	    "FROM appointments a LEFT JOIN tickets t ON t.id = a.ticket_id "
+	    "WHERE a.day = ? AND a.service = ?)", "iisc", noshow_start, noshow_start, day, c);
+	if ((rc = sq_row(st, s, what)) < 0)
+		return ST_ERR;
+	if (rc == 1) {
+		ap->booked = sqlite3_column_int(s, 0);
+		ap->cancelled = sqlite3_column_int(s, 1);
+		ap->checked_in = ap->issued = sqlite3_column_int(s, 2);
+		ap->late_walkin = sqlite3_column_int(s, 3);
+		ap->late_attestation = sqlite3_column_int(s, 4);
+		ap->no_show = sqlite3_column_int(s, 5);
+		ap->pending = sqlite3_column_int(s, 6);
+		sqlite3_reset(s);
+	}
+	/* The walk-ins: tickets as the open figures count them (events), less
+	 * the appointments' own; attestations that name no appointment (those
+	 * that do are the appointments' late_attestation). */
+	s = sq_bind(st, "SELECT (SELECT COUNT(*) FROM events WHERE day = ? AND kind = 'issue' AND "
+	    "service = ? AND detail IS NOT 'appointment'), (SELECT COUNT(*) FROM attestations "
+	    "WHERE day = ? AND service = ? AND COALESCE(appointment_id, 0) = 0)", "scsc", day, c,
+	    day, c);
+	if ((rc = sq_row(st, s, what)) < 0)
+		return ST_ERR;
+	if (rc == 1) {
+		wk->issued = sqlite3_column_int(s, 0);
+		wk->turned_away = sqlite3_column_int(s, 1);
+		sqlite3_reset(s);
+	}
+	/* Waits: issue to call; an appointment's ticket is issued at its
+	 * check-in. */
+	if (collect(st, sq_bind(st, "SELECT called_at - issued_at FROM tickets WHERE day = ? AND "
+	    "service = ? AND called_at > 0 AND appointment_id IS NOT NULL", "sc", day, c), waits,
+	    what))
+		return ST_ERR;
+	fig_waits(ap, waits);
+	if (collect(st, sq_bind(st, "SELECT called_at - issued_at FROM tickets WHERE day = ? AND "
+	    "service = ? AND called_at > 0 AND appointment_id IS NULL", "sc", day, c), waits, what))
+		return ST_ERR;
+	fig_waits(wk, waits);
+	return ST_OK;
+}
+
+/* What retention kept of service c's day into r (zeros when nothing). */
+static int
+channel_kept(struct store *st, const char *day, char c, struct channel_row *r)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT kind, n FROM daily_totals WHERE day = ? AND "
+	    "service = ? AND (kind LIKE 'appointment.%' OR kind LIKE 'walkin.%')", "sc", day, c);
+	int rc;
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->service = c;
+	while ((rc = sq_row(st, s, "cannot read the kept figures per channel")) == 1) {
+		const char *k = (const char *)sqlite3_column_text(s, 0);
+		struct channel_fig *f = NULL;
+		if (k && !strncmp(k, "appointment.", 12))
+			f = &r->appt, k += 12;
+		else if (k && !strncmp(k, "walkin.", 7))
+			f = &r->walkin, k += 7;
+		for (i = 0; f && i < NKEPT; i++)
+			if (!strcmp(k, fig_kept[i].name))
+				*fig_at(f, i) = sqlite3_column_int(s, 1);
+	}
+	return rc < 0 ? ST_ERR : ST_OK;
+}
+
+static void
+fig_left(struct channel_fig *f, int used)
+{
+	f->left = f->capacity > used ? f->capacity - used : 0;
+}
+
+/* Service c's day: what was kept of it, and what is still there. */
+static int
+channel_row(struct store *st, const char *day, char c, int64_t noshow_start, struct ints *waits,
+    struct channel_row *r)
+{
+	struct channel_row kept;
+
+	if (channel_live(st, day, c, noshow_start, waits, r) != ST_OK ||
+	    channel_kept(st, day, c, &kept) != ST_OK)
+		return ST_ERR;
+	fig_merge(&r->appt, &kept.appt);
+	fig_merge(&r->walkin, &kept.walkin);
+	fig_left(&r->appt, r->appt.booked);
+	fig_left(&r->walkin, r->walkin.issued);
+	return ST_OK;
+}
+
+int
+store_channels(struct store *st, const char *day, int64_t noshow_start, struct channel_row *out,
+    int max)
+{
+	char codes[SITE_MAX_SERVICES + 1];
+	struct ints waits = { NULL, 0, 0 };
+	int nc, i, rc = ST_OK;
+
+	if ((nc = service_codes(st, codes)) < 0)
+		return ST_ERR;
+	for (i = 0; i < nc && i < max && rc == ST_OK; i++)
+		rc = channel_row(st, day, codes[i], noshow_start, &waits, &out[i]);
+	free(waits.v);
+	return rc == ST_OK ? i : ST_ERR;
+}
+
+/* Retention: before the days before `before` go, keep each (day, service)
+ * that has anything as daily totals (inside store_purge's transaction). A
+ * day that long gone has no appointment left to wait for: every one not
+ * checked in is a no-show. */
+static int
+channels_keep(struct store *st, const char *before)
+{
+	static const char what[] = "cannot keep the figures per channel";
+	sqlite3_stmt *s = sq_bind(st, "SELECT day, service FROM events WHERE day < ? AND "
+	    "service IS NOT NULL UNION SELECT day, service FROM appointments WHERE day < ? UNION "
+	    "SELECT day, service FROM tickets WHERE day < ? UNION SELECT day, service FROM "
+	    "attestations WHERE day < ?", "ssss", before, before, before, before);
+	struct { char day[11]; char service; } *pairs = NULL, *p;
+	struct ints waits = { NULL, 0, 0 };
+	struct channel_row r;
+	int n = 0, cap = 0, rc, i;
+	size_t k;
+
+	/* The pairs first: the statements below must not run under this one. */
+	while ((rc = sq_row(st, s, what)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((p = realloc(pairs, (size_t)cap * sizeof *p)) == NULL) {
+				sqlite3_reset(s);
+				free(pairs);
+				snprintf(st->why, sizeof st->why, "%s: out of memory", what);
+				return ST_ERR;
+			}
+			pairs = p;
+		}
+		sq_text(s, 0, pairs[n].day, sizeof pairs[n].day);
+		pairs[n++].service = sq_char(s, 1);
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!pairs[i].service)
+			continue;
+		if (channel_row(st, pairs[i].day, pairs[i].service, INT64_MAX, &waits, &r) != ST_OK) {
+			rc = ST_ERR;
+			break;
+		}
+		for (k = 0; k < 2 * NKEPT && rc == 0; k++) {
+			struct channel_fig *f = k < NKEPT ? &r.appt : &r.walkin;
+			char kind[40];
+			int v = *fig_at(f, k % NKEPT);
+			if (v == 0)
+				continue;
+			snprintf(kind, sizeof kind, "%s.%s", k < NKEPT ? "appointment" : "walkin",
+			    fig_kept[k % NKEPT].name);
+			if (sq_exec(st, sq_bind(st, "INSERT INTO daily_totals (day, service, kind, n) "
+			    "VALUES (?, ?, ?, ?) ON CONFLICT (day, service, kind) DO UPDATE SET "
+			    "n = excluded.n", "scsi", pairs[i].day, pairs[i].service, kind, (int64_t)v),
+			    what))
+				rc = ST_ERR;
+		}
+	}
+	free(pairs);
+	free(waits.v);
+	return rc < 0 ? ST_ERR : ST_OK;
+}
+
 /* -- day report ------------------------------------------------------------------ */
 
 static int
@@ -284,7 +566,10 @@ store_purge(struct store *st, const char *today, const char *holder_day, const c
 	if (sq_exec(st, sq_bind(st, "DELETE FROM day_keys WHERE day < ?", "s", holder_day),
 	    "cannot purge day keys"))
 		return ST_ERR;
-	/* Anonymous events: in detail for events_months, then daily totals. */
+	/* Anonymous events: in detail for events_months, then daily totals;
+	 * the figures per channel too, while their rows are still there. */
+	if (channels_keep(st, event_day) != ST_OK)
+		return ST_ERR;
 	if (sq_exec(st, sq_bind(st, "INSERT INTO daily_totals (day, service, kind, n) SELECT day, "
 	    "COALESCE(service, ''), kind, COUNT(*) FROM events WHERE day < ? GROUP BY day, "
 	    "COALESCE(service, ''), kind ON CONFLICT (day, service, kind) DO UPDATE SET "

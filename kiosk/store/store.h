@@ -89,7 +89,8 @@ struct attestation {
 	char first_date[9];     /* YYYYMMDD of the first attempt */
 	int weeks;              /* distinct ISO weeks with an attempt */
 	char token[512];        /* signed payload */
-	int64_t appointment;    /* appointments.id it names (outcome "late"), else 0 */
+	int64_t appointment;    /* appointments.id it names (outcome "late"; or "full": a late
+	                         * arrival under late = walkin found no walk-in place), else 0 */
 };
 
 struct counter_row {
@@ -151,6 +152,38 @@ struct stat_row {
 	int issued, served, no_show, not_served, attestations, refused_duplicates;
 	int wait_p50_s, wait_p90_s;   /* issue to call */
 	int service_avg_s;            /* call to finish, served tickets */
+};
+
+/*
+ * One channel's figures of a service's day (issue #12): the appointments
+ * booked online, or the walk-ins. docs/API.md (GET /api/v1/stats,
+ * "channels") defines each; a field the channel does not have stays 0.
+ */
+struct channel_fig {
+	int capacity;           /* the channel's daily places (appointments: `appointments =`;
+	                         * walk-ins: the day's capacity, reserve included) */
+	int left;               /* capacity - booked (appointments) or - issued (walk-ins), >= 0 */
+	int booked;             /* appointments: booked, not cancelled */
+	int cancelled;          /* appointments: cancelled */
+	int checked_in;         /* appointments: checked in within the window (their own ticket) */
+	int late_walkin;        /* appointments: came after the window, became a walk-in */
+	int late_attestation;   /* appointments: came after the window, got an attestation
+	                         * naming it (late = attestation, or no walk-in place left) */
+	int no_show;            /* appointments: not checked in 15 minutes after the start */
+	int pending;            /* appointments: not checked in, less than 15 minutes past the
+	                         * start (not yet a no-show) */
+	int issued;             /* tickets of the channel (appointments: = checked_in) */
+	int turned_away;        /* walk-ins: attestations for lack of places (not naming an
+	                         * appointment: those are the appointments' late_attestation) */
+	int called;             /* tickets of the channel called: the waits' count */
+	int wait_mean_s;        /* issue (walk-ins) or check-in (appointments) to call */
+	int wait_p50_s;
+	int wait_p90_s;
+};
+struct channel_row {
+	char service;
+	struct channel_fig appt;        /* the appointment channel */
+	struct channel_fig walkin;      /* the walk-in channel */
 };
 
 struct day_report {
@@ -495,12 +528,20 @@ int store_request_put(struct store *st, const struct request_row *r);
 /* -- figures and retention ------------------------------------------------- */
 
 int store_stats(struct store *st, const char *day, struct stat_row *out, int max);
+/* Both channels' figures of each active service on day, in display order:
+ * how many rows (at most max) or ST_ERR. An appointment not checked in
+ * whose start is at or before noshow_start is a no-show, a later one
+ * pending. A day past retention reads what store_purge kept of it. */
+int store_channels(struct store *st, const char *day, int64_t noshow_start,
+    struct channel_row *out, int max);
 int store_report_day(struct store *st, const char *day, struct day_report *out, int max);
 /* All-time count of events of a kind for a service, daily totals included. */
 int64_t store_total(struct store *st, const char *kind, char service);
 /* Remove holder data and day keys of days before holder_day; events,
- * tickets, attestations, alerts and day counts of days before event_day
- * (events kept as daily totals); streaks and requests of days before today. */
+ * tickets, attestations, appointments, alerts and day counts of days before
+ * event_day (events kept as daily totals, and each service's figures per
+ * channel as the totals store_channels reads back); streaks and requests of
+ * days before today. */
 int store_purge(struct store *st, const char *today, const char *holder_day,
     const char *event_day);
 /* Outside any transaction: shrink the log so deleted pages do not linger.

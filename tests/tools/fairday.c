@@ -11,7 +11,11 @@
  * key in FILE.key. Then, from opening to closing time: people arrive at two
  * kiosks (many at opening, fewer later), some with priority, some asking a
  * second time with the same document; demand exceeds the capacity of some
- * services, so attestations de passage are issued; every counter calls the
+ * services, so attestations de passage are issued. Services that take
+ * appointments have most of theirs booked (the day before, some then
+ * cancelled); most applicants check in a little before their time, some
+ * come too late and some never come (the site's `late` rule applies, and
+ * the figures per channel show them apart). Every counter calls the
  * next ticket when free, serves it (or marks a no-show) after a random
  * service time; whoever is still waiting at closing is not served.
  * Prints one summary line per service. Deterministic for a given seed.
@@ -40,6 +44,8 @@ struct arrival {
 	int priority;       /* priority card */
 	int doc;            /* document number id (bound services), -1 none */
 	int kiosk;          /* 0 or 1 */
+	int appt;           /* an appointment's check-in: its number (code FD<service><n>),
+	                       else -1 (a walk-in) */
 };
 
 /* A counter's agent. */
@@ -53,11 +59,19 @@ struct agent {
 static struct api *api;
 static char kiosk_auth[2][128], staff_auth[128];
 static unsigned seed = 1;
+static unsigned appt_seed = 7;      /* the appointments' own draws: the walk-ins stay
+                                       the same as without them */
 
 static double
 rnd(void)
 {
 	return (double)rand_r(&seed) / ((double)RAND_MAX + 1.0);
+}
+
+static double
+rnd_appt(void)
+{
+	return (double)rand_r(&appt_seed) / ((double)RAND_MAX + 1.0);
 }
 
 static int
@@ -112,7 +126,7 @@ main(int argc, char **argv)
 	struct bus *bus;
 	static struct arrival arr[MAX_ARRIVALS];
 	struct agent agents[SITE_MAX_COUNTERS];
-	int i, n = 0, na, y, mo, d, wday;
+	int i, n = 0, na, y, mo, d, wday, stc;
 	int64_t open_at, close_at, t;
 	struct tm tm;
 
@@ -214,6 +228,42 @@ main(int argc, char **argv)
 			}
 		}
 	}
+	for (i = 0; i < n; i++)
+		arr[i].appt = -1;
+	/* Appointments: 9 in 10 of each service's places booked, spread over
+	 * the day; every 12th cancelled, every 10th never comes, every 8th comes
+	 * 20 to 45 minutes late, the others check in 2 to 25 minutes early. */
+	for (i = 0; i < site.nservices; i++) {
+		const struct site_service *sv = &site.services[i];
+		int k, booked = sv->appointments - sv->appointments / 10;
+		int64_t span = close_at - 90 * 60 - open_at;
+		for (k = 0; k < booked && n < MAX_ARRIVALS; k++) {
+			int64_t start = open_at + 30 * 60 + span * k / booked;
+			int cancelled = k % 12 == 5, absent = k % 10 == 3, late = k % 8 == 6;
+			char body[300], when[32];
+			start -= start % 300;
+			queue_rfc3339(start, when);
+			snprintf(body, sizeof body, "{\"id\":\"fd-%c-%d\",\"service\":\"%c\","
+			    "\"start\":\"%s\",\"duration_min\":20,\"code\":\"FD%c%d\","
+			    "\"status\":\"%s\"}", sv->code, k, sv->code, when, sv->code, k,
+			    cancelled ? "cancelled" : "booked");
+			if ((stc = post("/api/v1/appointments", staff_auth, body, open_at - 86400,
+			    NULL)) != 201 && stc != 200) {
+				fprintf(stderr, "fairday: appointment %c %d: HTTP %d\n", sv->code, k, stc);
+				return 1;
+			}
+			if (cancelled || absent)
+				continue;
+			arr[n].at = late ? start + 60 * (20 + (int64_t)(rnd_appt() * 25)) :
+			    start - 60 * (2 + (int64_t)(rnd_appt() * 23));
+			arr[n].service = sv->code;
+			arr[n].priority = 0;
+			arr[n].doc = -1;
+			arr[n].kiosk = rnd_appt() < 0.5;
+			arr[n].appt = k;
+			n++;
+		}
+	}
 	qsort(arr, (size_t)n, sizeof arr[0], cmp_arrival);
 
 	na = site.ncounters;
@@ -230,22 +280,32 @@ main(int argc, char **argv)
 				struct arrival *a = &arr[next];
 				char body[160];
 				cJSON *j = NULL;
-				int stc;
-				if (a->doc >= 0)
+				stc = 0;
+				if (a->appt >= 0) {
+					/* An appointment's check-in: a ticket (its own, or a
+					 * walk-in's when late), or an attestation. The document
+					 * number: a late arrival becomes a walk-in, and the
+					 * service may bind its walk-ins. */
+					snprintf(body, sizeof body, "{\"code\":\"FD%c%d\",\"lang\":\"fr\","
+					    "\"holder\":\"Y%c%06d\"}", a->service, a->appt, a->service, a->appt);
+					stc = post("/api/v1/appointments/checkin", kiosk_auth[a->kiosk], body,
+					    a->at, &j);
+				} else if (a->doc >= 0)
 					snprintf(body, sizeof body, "{\"service\":\"%c\",\"lang\":\"%s\",\"priority\":%s,"
 					    "\"holder\":\"X%07d\"}", a->service, next % 3 ? "fr" : "ar",
 					    a->priority ? "true" : "false", 1000 + a->doc);
 				else
 					snprintf(body, sizeof body, "{\"service\":\"%c\",\"lang\":\"fr\",\"priority\":%s}",
 					    a->service, a->priority ? "true" : "false");
-				stc = post("/api/v1/tickets", kiosk_auth[a->kiosk], body, a->at, &j);
+				if (a->appt < 0)
+					stc = post("/api/v1/tickets", kiosk_auth[a->kiosk], body, a->at, &j);
 				if (stc == 201 || stc == 200) {
 					char p[96];
 					const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
 					const cJSON *kind = cJSON_GetObjectItemCaseSensitive(j, "kind");
 					if (cJSON_IsNumber(id) && cJSON_IsString(kind)) {
 						snprintf(p, sizeof p, "/api/v1/%s/%lld/printed",
-						    strcmp(kind->valuestring, "ticket") ? "attestations" : "tickets",
+						    strcmp(kind->valuestring, "attestation") ? "tickets" : "attestations",
 						    (long long)id->valuedouble);
 						post(p, kiosk_auth[a->kiosk], "{\"status\":\"confirmed\"}", a->at + 4, NULL);
 					}
