@@ -12,6 +12,7 @@
 //   - axe-core finds no serious or critical violation, for all services and
 //     for one;
 //   - no error in the page's scripts.
+// SHOTS=DIR saves the page's screenshots.
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -117,6 +118,10 @@ run('stats', async () => {
 	await page.goto(`${srv.base}/stats?day=${DAY}`);
 	await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 10000 });
 	assert(await page.isVisible('#channels'), 'the channels section is shown');
+	if (process.env.SHOTS) {    // SHOTS=DIR: the README's pictures of the page
+		await page.screenshot({ path: path.join(process.env.SHOTS, 'stats.png'), fullPage: true });
+		await page.locator('#channels').screenshot({ path: path.join(process.env.SHOTS, 'stats-channels.png') });
+	}
 	const titles = await page.$$eval('#channels h3', (hs) => hs.map((h) => h.textContent.replace(/\s+/g, ' ').trim()));
 	assert(titles.length === 2 && titles[0].startsWith('Avec rendez-vous') && titles[1].startsWith('Sans rendez-vous'),
 		`the two channels' titles: ${titles}`);
