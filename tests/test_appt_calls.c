@@ -385,6 +385,55 @@ test_no_walkins(void)
 	store_close(st);
 }
 
+/* The place an appointment's ticket is told: the appointments before it
+ * in its lane, not the walk-ins (they come after once its time has come),
+ * and a wait of at least the time left to its start. */
+static void
+place_of(struct desk *d, const char *code, int64_t now, struct ticket *t)
+{
+	struct desk_checkin in = { code, NULL, NULL };
+	struct desk_checkin_out out;
+	struct desk_events ev;
+	char err[300];
+
+	CHECK_INT(desk_checkin(d, &kiosk1, &in, now, &out, &ev, err, sizeof err), DK_OK);
+	*t = out.slip.ticket;
+}
+
+static void
+test_place(void)
+{
+	char path[400], w[12];
+	struct store *st;
+	struct desk *d = open_site("place.db", calls_ini, &st, path, sizeof path);
+	struct ticket t1, t2, again;
+	char err[300];
+	int i;
+
+	put(d, appt("p1", 'C', AT(9, 0), "PLC001", NULL));
+	put(d, appt("p2", 'C', AT(9, 20), "PLC002", NULL));
+	for (i = 0; i < 5; i++)
+		walkin(d, 'C', 0, AT(8, 40 + i), w);
+	/* p2 checks in first, 25 minutes early: first of its lane, but not
+	 * called before its start */
+	place_of(d, "PLC002", AT(8, 55), &t2);
+	CHECK_INT(t2.position, 1);
+	CHECK(t2.estimated_wait_s >= 25 * 60);
+	/* p1, due sooner, goes before p2 whatever the walk-ins */
+	place_of(d, "PLC001", AT(8, 56), &t1);
+	CHECK_INT(t1.position, 1);
+	CHECK(t1.estimated_wait_s >= 4 * 60 && t1.estimated_wait_s < 25 * 60);
+	CHECK_INT(desk_ticket(d, t2.id, AT(8, 57), &again, err, sizeof err), DK_OK);
+	CHECK_INT(again.position, 2);
+	CHECK(again.estimated_wait_s >= 23 * 60);
+	/* a walk-in's place is unchanged by the appointments (its lane) */
+	CHECK_INT(desk_ticket(d, t1.id - 2, AT(8, 57), &again, err, sizeof err), DK_OK);
+	CHECK_INT(again.appointment, 0);
+	CHECK_INT(again.position, 5);
+	desk_close(d);
+	store_close(st);
+}
+
 /* -- by hand ------------------------------------------------------------------------------ */
 
 static int
@@ -686,6 +735,7 @@ main(void)
 	test_site_key();
 	test_order();
 	test_no_walkins();
+	test_place();
 	test_by_hand();
 	test_api();
 

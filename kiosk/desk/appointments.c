@@ -466,10 +466,10 @@ arrive(struct checkin *c, const struct appt_row *a, const unsigned char *hash, c
 		return verb_fail(v, DK_CLOSED, "service %c is closed today", a->service);
 	}
 	c->is.appointment = a->id;
+	c->is.appt_start = a->start;
 	if ((rc = issue_ticket(&c->is, hash, mask)) != ST_OK)
 		return rc;
 	str_copy(t->appt_id, sizeof t->appt_id, a->ext_id);
-	t->appt_start = a->start;
 	t->appt_duration_min = a->duration_min;
 	return store_appt_checkin(v->st, a->id, t->id, v->now);
 }

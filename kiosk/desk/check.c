@@ -34,7 +34,7 @@ verify_tx(struct store *st, void *arg)
 	o->have_ticket = 1;
 	if (o->ticket.state != TS_WAITING && o->ticket.state != TS_CALLED)
 		o->result = "already_served";
-	return desk_place(st, &vf->v.d->site, &o->ticket, 0);
+	return desk_place(&vf->v, &o->ticket, 0);
 }
 
 int

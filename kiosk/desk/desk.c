@@ -248,8 +248,9 @@ desk_move(struct verb *v, struct ticket *t, enum queue_action a)
 }
 
 int
-desk_place(struct store *st, const struct site *site, struct ticket *t, int newest)
+desk_place(struct verb *v, struct ticket *t, int newest)
 {
+	struct store *st = v->st;
 	int ahead, counters, service_s;
 
 	t->position = 0;
@@ -258,7 +259,10 @@ desk_place(struct store *st, const struct site *site, struct ticket *t, int newe
 		return ST_OK;
 	/* A ticket just issued is the last of its priority class: everybody
 	 * waiting in that class and above is ahead of it (two counter reads). */
-	if (newest) {
+	if (t->appt_start) {
+		if ((ahead = store_appt_ahead(st, t)) < 0)
+			return ST_ERR;
+	} else if (newest) {
 		int p = store_waiting(st, t->day, t->queue, 1);
 		int o = t->priority ? 0 : store_waiting(st, t->day, t->queue, 0);
 		if (p < 0 || o < 0)
@@ -272,7 +276,9 @@ desk_place(struct store *st, const struct site *site, struct ticket *t, int newe
 		return ST_ERR;
 	t->position = ahead + 1;
 	t->estimated_wait_s = queue_estimate_wait(ahead, counters,
-	    service_s > 0 ? service_s : site->default_service_s);
+	    service_s > 0 ? service_s : v->d->site.default_service_s);
+	if (t->appt_start - v->now > t->estimated_wait_s)
+		t->estimated_wait_s = (int)(t->appt_start - v->now);
 	return ST_OK;
 }
 

@@ -75,6 +75,7 @@ struct issue {
 	char norm[HOLDER_MAX + 1];      /* normalised document number (wiped after use) */
 	struct desk_slip *out;
 	int64_t appointment;            /* the appointment the slip is for (0: a walk-in) */
+	int64_t appt_start;             /* its start (its ticket's place in the queue) */
 	const char *outcome;            /* an attestation's outcome (NULL: "full") */
 	int64_t late_for;               /* the appointment a walk-in's attestation names: its
 	                                 * holder came too late and found no walk-in place
@@ -95,8 +96,11 @@ int issue_attest(struct issue *is);
 /* Ticket t again, with a new slip marked as a reprint (DS_DUPLICATE). */
 int issue_give_back(struct issue *is, struct ticket *t);
 
-/* Position and estimated wait of a waiting ticket; newest: just issued. */
-int desk_place(struct store *st, const struct site *site, struct ticket *t, int newest);
+/* Position and estimated wait of a waiting ticket (inside v's
+ * transaction); newest: just issued. An appointment's ticket counts only
+ * the appointments before it (its lane goes first once its time has come)
+ * and waits at least until its start. */
+int desk_place(struct verb *v, struct ticket *t, int newest);
 
 /* Sign a ticket's or an attestation's slip into its token. */
 int desk_sign_ticket(const struct desk *d, struct ticket *t);

@@ -30,7 +30,7 @@ issue_give_back(struct issue *is, struct ticket *t)
 		return verb_fail(v, DK_ERR, "cannot sign the slip");
 	if ((rc = store_ticket_slip(v->st, t)) != ST_OK ||
 	    (rc = verb_log(v, "duplicate", t, t->service, 0, NULL)) != ST_OK ||
-	    (rc = desk_place(v->st, &v->d->site, t, 0)) != ST_OK)
+	    (rc = desk_place(v, t, 0)) != ST_OK)
 		return rc;
 	is->out->kind = DS_DUPLICATE;
 	verb_fail(v, DK_OK, "this person already has ticket %s today", t->number);
@@ -107,6 +107,7 @@ issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	snprintf(t->lang, sizeof t->lang, "%s", is->lang);
 	t->priority = is->in && is->in->priority != 0;
 	t->appointment = is->appointment;
+	t->appt_start = is->appointment ? is->appt_start : 0;
 	t->state = TS_WAITING;
 	t->issued_at = v->now;
 	snprintf(t->device, sizeof t->device, "%s", is->device);
@@ -123,7 +124,7 @@ issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	    t->priority ? DC_PRIORITY : DC_ORDINARY)) != ST_OK ||
 	    (rc = verb_log(v, "issue", t, t->service, 0, t->appointment ? "appointment" :
 	    t->priority ? "priority" : NULL)) != ST_OK ||
-	    (rc = desk_place(v->st, &v->d->site, t, 1)) != ST_OK)
+	    (rc = desk_place(v, t, 1)) != ST_OK)
 		return rc;
 	if (!v->who->device) {
 		char detail[96];
@@ -282,7 +283,7 @@ printed_tx(struct store *st, void *arg)
 		    t->number) : rc;
 	if ((rc = count_print(p, t->day, t->service, t->id)) != ST_OK)
 		return rc;
-	return desk_place(st, &p->v.d->site, t, 0);
+	return desk_place(&p->v, t, 0);
 }
 
 /* A report's fields, checked. */
@@ -372,7 +373,7 @@ reprint_tx(struct store *st, void *arg)
 	if ((rc = store_ticket_slip(st, t)) != ST_OK ||
 	    (rc = verb_log(&p->v, "reprint", t, t->service, 0, NULL)) != ST_OK ||
 	    (rc = store_audit_add(st, p->v.now, p->v.who->name, "reprint", t->number)) != ST_OK ||
-	    (rc = desk_place(st, &p->v.d->site, t, 0)) != ST_OK)
+	    (rc = desk_place(&p->v, t, 0)) != ST_OK)
 		return rc;
 	return desk_check_alerts(&p->v, AC_REPRINT, p->v.who->device ? p->v.who->name : NULL);
 }

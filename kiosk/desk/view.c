@@ -28,7 +28,8 @@ ticket_tx(struct store *st, void *arg)
 	struct view *w = arg;
 	int rc = desk_get(&w->v, w->id, w->out);
 
-	return rc == ST_OK ? desk_place(st, &w->v.d->site, w->out, 0) : rc;
+	(void)st;
+	return rc == ST_OK ? desk_place(&w->v, w->out, 0) : rc;
 }
 
 int

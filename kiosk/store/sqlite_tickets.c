@@ -279,6 +279,20 @@ store_ahead_of(struct store *st, const struct ticket *t)
 	return (int)n;
 }
 
+int
+store_appt_ahead(struct store *st, const struct ticket *t)
+{
+	int64_t n;
+
+	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM tickets t INDEXED BY tickets_appt_waiting "
+	    "JOIN appointments a ON a.id = t.appointment_id WHERE t.day = ?1 AND t.queue = ?2 AND "
+	    "t.state = 'waiting' AND t.appointment_id IS NOT NULL AND (a.start < ?3 OR "
+	    "(a.start = ?3 AND (t.issued_at < ?4 OR (t.issued_at = ?4 AND t.id < ?5))))", "sciii",
+	    t->day, t->queue, t->appt_start, t->issued_at, t->id), 0, &n, "cannot read a queue"))
+		return ST_ERR;
+	return (int)n;
+}
+
 int64_t
 store_oldest_waiting(struct store *st, const char *day, char queue)
 {

@@ -295,6 +295,10 @@ int store_waiting(struct store *st, const char *day, char queue, int priority);
 int store_waiting_counts(struct store *st, const char *day, int counts[26][2]);
 /* Waiting tickets called before t (same queue and day). */
 int store_ahead_of(struct store *st, const struct ticket *t);
+/* Waiting appointment tickets of t's queue called before t, an
+ * appointment's ticket, by the appointment lane's order (start, check-in
+ * time, id): a count or ST_ERR. */
+int store_appt_ahead(struct store *st, const struct ticket *t);
 /* Issue time of the oldest waiting ticket of a queue; 0: nobody waits. */
 int64_t store_oldest_waiting(struct store *st, const char *day, char queue);
 /* A queue's recent mean service time (0: nobody served yet) and how many
