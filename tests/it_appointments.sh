@@ -32,10 +32,7 @@ need_tool curl sqlite3 openssl python3
 kit_tmp it_appointments
 t0=$(date +%s)
 
-# About noon on the site's clock: UTC+o with o = 12 - the UTC hour.
-h=$(date -u +%H)
-o=$((12 - ${h#0}))
-if [ "$o" -gt 0 ]; then ZONE=Etc/GMT-$o; elif [ "$o" -lt 0 ]; then ZONE=Etc/GMT+$((-o)); else ZONE=Etc/GMT; fi
+ZONE=$(noon_zone)   # about noon on the site's clock
 SECRET=it-appointments-0123456789abcdef-secret
 write_site() {  # write_site LATE
 	cat >"$tmp/site.ini" <<EOF

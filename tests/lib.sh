@@ -21,6 +21,10 @@
 #   fail_soft MSG            "FAIL: MSG", fails+1, go on (the script ends
 #                            with [ "$fails" -eq 0 ]); like CHECK beside REQUIRE
 #   now_ms                   milliseconds, for deadlines the apps keep
+#   noon_zone                prints a fixed-offset zone (Etc/GMT, Etc/GMT-N,
+#                            Etc/GMT+N) where it is noon to 1 pm now: a site
+#                            in it has every time made within hours of now
+#                            on its today, whatever the hour the test runs
 #   wait_until SECONDS CMD.. run CMD every 50 ms until it succeeds (0) or
 #                            SECONDS have passed (1)
 #   wait_line FILE RE PID SECONDS
@@ -96,6 +100,16 @@ fail_soft() {
 }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# UTC+o with o = 12 - the UTC hour (-11 to +12: every one a zone of the
+# tz database). POSIX-style names count the other way: Etc/GMT-5 is UTC+5.
+noon_zone() {
+	kit_h=$(date -u +%H)
+	kit_o=$((12 - ${kit_h#0}))
+	if [ "$kit_o" -gt 0 ]; then echo "Etc/GMT-$kit_o"
+	elif [ "$kit_o" -lt 0 ]; then echo "Etc/GMT+$((-kit_o))"
+	else echo Etc/GMT; fi
+}
 
 wait_until() {
 	kit_tries=$(($1 * 20))
