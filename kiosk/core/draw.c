@@ -1,0 +1,253 @@
+/*
+ * draw: the draw's arithmetic (draw.h; docs/DRAW.md is the contract).
+ * Pure core: libsodium, cJSON, libc.
+ */
+#include "core/draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <sodium.h>
+
+void
+draw_commitment(const unsigned char secret[DRAW_SECRET_LEN], char hex[DRAW_HEX_LEN])
+{
+	unsigned char h[DRAW_HASH_LEN];
+
+	crypto_hash_sha256(h, secret, DRAW_SECRET_LEN);
+	sodium_bin2hex(hex, DRAW_HEX_LEN, h, sizeof h);
+}
+
+/* qsort over an array of string pointers, in byte order (strcmp compares
+ * as unsigned char, which is byte order). */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int
+draw_entries_hash(const char *const *ids, size_t n, unsigned char out[DRAW_HASH_LEN])
+{
+	crypto_hash_sha256_state st;
+	const char **sorted;
+	size_t i;
+
+	sorted = malloc((n ? n : 1) * sizeof *sorted);
+	if (!sorted)
+		return -1;
+	memcpy(sorted, ids, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_str);
+	crypto_hash_sha256_init(&st);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+		crypto_hash_sha256_update(&st, (const unsigned char *)sorted[i], strlen(sorted[i]));
+	}
+	crypto_hash_sha256_final(&st, out);
+	free(sorted);
+	return 0;
+}
+
+void
+draw_seed(const unsigned char secret[DRAW_SECRET_LEN],
+          const unsigned char entries_hash[DRAW_HASH_LEN],
+          unsigned char seed[DRAW_HASH_LEN])
+{
+	unsigned char buf[DRAW_SECRET_LEN + DRAW_HASH_LEN];
+
+	memcpy(buf, secret, DRAW_SECRET_LEN);
+	memcpy(buf + DRAW_SECRET_LEN, entries_hash, DRAW_HASH_LEN);
+	crypto_hash_sha256(seed, buf, sizeof buf);
+	sodium_memzero(buf, sizeof buf);
+}
+
+/* One entry while sorting: its MAC and where it came from. */
+struct keyed {
+	unsigned char mac[DRAW_HASH_LEN]; /* HMAC-SHA256(seed, id) */
+	const char *id;                   /* the entry id (tie-break) */
+	size_t index;                     /* its index in the caller's ids */
+};
+
+static int
+cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = memcmp(x->mac, y->mac, DRAW_HASH_LEN);
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+int
+draw_order(const unsigned char seed[DRAW_HASH_LEN], const char *const *ids, size_t n,
+           size_t *order)
+{
+	struct keyed *k;
+	size_t i;
+
+	k = malloc((n ? n : 1) * sizeof *k);
+	if (!k)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* libsodium's crypto_auth_hmacsha256 is HMAC-SHA256 with a
+		 * 32-byte key, exactly what any HMAC library computes. */
+		crypto_auth_hmacsha256(k[i].mac, (const unsigned char *)ids[i], strlen(ids[i]), seed);
+		k[i].id = ids[i];
+		k[i].index = i;
+	}
+	qsort(k, n, sizeof *k, cmp_keyed);
+	for (i = 0; i < n; i++)
+		order[i] = k[i].index;
+	free(k);
+	return 0;
+}
+
+int
+draw_entry_valid(const char *id)
+{
+	size_t i;
+
+	if (!id || strlen(id) != DRAW_ENTRY_LEN)
+		return 0;
+	for (i = 0; i < DRAW_ENTRY_LEN; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'A' && id[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+/* 0 and the 32 bytes when s is 64 hex digits, else -1. */
+static int
+hex32(const char *s, unsigned char out[32])
+{
+	size_t len = 0;
+	const char *end = NULL;
+
+	if (!s || strlen(s) != 64)
+		return -1;
+	if (sodium_hex2bin(out, 32, s, 64, NULL, &len, &end) != 0 || len != 32 || *end != '\0')
+		return -1;
+	return 0;
+}
+
+/* The string array of key name in o, as pointers into o; NULL and a reason
+ * when it is missing or holds anything but strings. *n gets the count. */
+static const char **
+str_array(const cJSON *o, const char *name, size_t *n, char *err, size_t errlen)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, name), *e;
+	const char **v;
+	size_t i = 0;
+
+	if (!cJSON_IsArray(a)) {
+		snprintf(err, errlen, "\"%s\" is missing or not an array", name);
+		return NULL;
+	}
+	*n = (size_t)cJSON_GetArraySize(a);
+	v = malloc((*n ? *n : 1) * sizeof *v);
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	cJSON_ArrayForEach(e, a) {
+		if (!cJSON_IsString(e) || !e->valuestring[0] || strlen(e->valuestring) > DRAW_ENTRY_MAX) {
+			snprintf(err, errlen, "\"%s\"[%zu] is not an entry id", name, i);
+			free(v);
+			return NULL;
+		}
+		v[i++] = e->valuestring;
+	}
+	return v;
+}
+
+static const char *
+get_str(const cJSON *o, const char *name)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(s) ? s->valuestring : NULL;
+}
+
+int
+draw_check(const char *json, char *err, size_t errlen)
+{
+	cJSON *o = NULL;
+	const char **entries = NULL, **order = NULL;
+	size_t ne = 0, no = 0, i, *idx = NULL;
+	unsigned char secret[32], eh[32], seed[32], pub[32];
+	char hex[DRAW_HEX_LEN];
+	const char *s;
+	int rc = -1;
+
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium cannot start");
+		return -1;
+	}
+	o = cJSON_Parse(json ? json : "");
+	if (!cJSON_IsObject(o)) {
+		snprintf(err, errlen, "not a JSON object");
+		goto out;
+	}
+	s = get_str(o, "status");
+	if (s && strcmp(s, "closed") != 0) {
+		snprintf(err, errlen, "the draw is not closed yet (status \"%s\"): nothing to check", s);
+		goto out;
+	}
+	if (hex32(get_str(o, "secret"), secret) != 0) {
+		snprintf(err, errlen, "\"secret\" is missing or not 64 hex digits");
+		goto out;
+	}
+	s = get_str(o, "commitment");
+	draw_commitment(secret, hex);
+	if (!s || strcmp(s, hex) != 0) {
+		snprintf(err, errlen, "commitment differs: SHA-256(secret) is %s, the draw says %s",
+		         hex, s ? s : "(missing)");
+		goto out;
+	}
+	if (!(entries = str_array(o, "entries", &ne, err, errlen)))
+		goto out;
+	if (draw_entries_hash(entries, ne, eh) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	sodium_bin2hex(hex, sizeof hex, eh, sizeof eh);
+	s = get_str(o, "entries_hash");
+	if (!s || strcmp(s, hex) != 0) {
+		snprintf(err, errlen, "entries_hash differs: the entries hash to %s, the draw says %s",
+		         hex, s ? s : "(missing)");
+		goto out;
+	}
+	draw_seed(secret, eh, seed);
+	sodium_bin2hex(hex, sizeof hex, seed, sizeof seed);
+	s = get_str(o, "seed");
+	if (!s || hex32(s, pub) != 0 || memcmp(pub, seed, 32) != 0) {
+		snprintf(err, errlen, "seed differs: SHA-256(secret || entries_hash) is %s, the draw says %s",
+		         hex, s ? s : "(missing)");
+		goto out;
+	}
+	if (!(order = str_array(o, "order", &no, err, errlen)))
+		goto out;
+	if (!(idx = malloc((ne ? ne : 1) * sizeof *idx)) || draw_order(seed, entries, ne, idx) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < ne && i < no; i++)
+		if (strcmp(order[i], entries[idx[i]]) != 0) {
+			snprintf(err, errlen, "order differs at position %zu: expected %s, the draw says %s",
+			         i + 1, entries[idx[i]], order[i]);
+			goto out;
+		}
+	if (no != ne) {
+		snprintf(err, errlen, "order has %zu entries, entries has %zu", no, ne);
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(secret, sizeof secret);
+	free(idx);
+	free(order);
+	free(entries);
+	cJSON_Delete(o);
+	return rc;
+}

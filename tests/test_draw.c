@@ -1,0 +1,150 @@
+/*
+ * test_draw: the draw's arithmetic (core/draw.h) against the worked example
+ * of docs/DRAW.md (its values were computed apart, with Python's hashlib and
+ * hmac), and draw_check on a published draw, genuine and tampered.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/draw.h"
+#include "testhelp.h"
+
+/* docs/DRAW.md, "Worked example". */
+static const char *const ex_ids[] = {   /* as published: byte order */
+	"0A1B2C3D4E5F60718293", "5E5E5E5E5E5E5E5E5E5E",
+	"7F3A9C0B12D4E5F60718", "C0FFEE00112233445566",
+};
+#define EX_COMMIT "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"
+#define EX_EH     "8f109a80bc8da3d2cd5eabac01f6edb04eaec6f94c674758f04114a84fbc1c0e"
+#define EX_SEED   "83372b1cff0cd32d75f3168467af282394f3e159dad7830960cec2d2f3292d41"
+static const char *const ex_order[] = {
+	"7F3A9C0B12D4E5F60718", "0A1B2C3D4E5F60718293",
+	"C0FFEE00112233445566", "5E5E5E5E5E5E5E5E5E5E",
+};
+
+static void
+ex_secret(unsigned char s[32])
+{
+	for (int i = 0; i < 32; i++)
+		s[i] = (unsigned char)i;
+}
+
+static void
+test_example(void)
+{
+	unsigned char secret[32], eh[32], seed[32];
+	char hex[DRAW_HEX_LEN];
+	size_t order[4];
+
+	ex_secret(secret);
+	draw_commitment(secret, hex);
+	CHECK_STR(hex, EX_COMMIT);
+	REQUIRE(draw_entries_hash(ex_ids, 4, eh) == 0);
+	sodium_bin2hex(hex, sizeof hex, eh, 32);
+	CHECK_STR(hex, EX_EH);
+	draw_seed(secret, eh, seed);
+	sodium_bin2hex(hex, sizeof hex, seed, 32);
+	CHECK_STR(hex, EX_SEED);
+	REQUIRE(draw_order(seed, ex_ids, 4, order) == 0);
+	for (int i = 0; i < 4; i++)
+		CHECK_STR(ex_ids[order[i]], ex_order[i]);
+}
+
+static void
+test_entries_hash_rules(void)
+{
+	/* The hash does not depend on the order the ids come in, has no
+	 * trailing newline, and zero entries hash the empty string. */
+	const char *a[] = { "B", "A", "C" }, *b[] = { "C", "B", "A" };
+	unsigned char ha[32], hb[32], want[32];
+
+	REQUIRE(draw_entries_hash(a, 3, ha) == 0);
+	REQUIRE(draw_entries_hash(b, 3, hb) == 0);
+	CHECK(memcmp(ha, hb, 32) == 0);
+	crypto_hash_sha256(want, (const unsigned char *)"A\nB\nC", 5);
+	CHECK(memcmp(ha, want, 32) == 0);
+	REQUIRE(draw_entries_hash(NULL, 0, ha) == 0);
+	crypto_hash_sha256(want, (const unsigned char *)"", 0);
+	CHECK(memcmp(ha, want, 32) == 0);
+	/* Byte order, not a locale's: "a" (0x61) after "B" (0x42). */
+	{
+		const char *c[] = { "a", "B" };
+		REQUIRE(draw_entries_hash(c, 2, ha) == 0);
+		crypto_hash_sha256(want, (const unsigned char *)"B\na", 3);
+		CHECK(memcmp(ha, want, 32) == 0);
+	}
+}
+
+static void
+test_entry_valid(void)
+{
+	CHECK(draw_entry_valid("0A1B2C3D4E5F60718293"));
+	CHECK(!draw_entry_valid("0a1b2c3d4e5f60718293"));
+	CHECK(!draw_entry_valid("0A1B2C3D4E5F6071829"));
+	CHECK(!draw_entry_valid("0A1B2C3D4E5F607182933"));
+	CHECK(!draw_entry_valid("0A1B2C3D4E5F6071829G"));
+	CHECK(!draw_entry_valid(NULL));
+}
+
+/* The published JSON of the worked example, with one field replaced. */
+static void
+ex_json(char *out, size_t len, const char *secret, const char *commit, const char *o0)
+{
+	snprintf(out, len,
+	    "{\"status\":\"closed\",\"commitment\":\"%s\","
+	    "\"secret\":\"%s\",\"entries\":[\"%s\",\"%s\",\"%s\",\"%s\"],"
+	    "\"entries_hash\":\"" EX_EH "\",\"seed\":\"" EX_SEED "\","
+	    "\"order\":[\"%s\",\"%s\",\"%s\",\"%s\"],\"places\":2}",
+	    commit, secret, ex_ids[0], ex_ids[1], ex_ids[2], ex_ids[3],
+	    o0, ex_order[1], ex_order[2], ex_order[3]);
+}
+
+static void
+test_check(void)
+{
+	const char *sec = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+	const char *sec2 = "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+	char j[2048], err[256];
+
+	ex_json(j, sizeof j, sec, EX_COMMIT, ex_order[0]);
+	CHECK_INT(draw_check(j, err, sizeof err), 0);
+	/* The order tampered: two entries swapped. */
+	ex_json(j, sizeof j, sec, EX_COMMIT, ex_order[1]);
+	CHECK_INT(draw_check(j, err, sizeof err), -1);
+	CHECK(strstr(err, "order differs at position 1") != NULL);
+	/* Another secret: the commitment no longer matches. */
+	ex_json(j, sizeof j, sec2, EX_COMMIT, ex_order[0]);
+	CHECK_INT(draw_check(j, err, sizeof err), -1);
+	CHECK(strstr(err, "commitment differs") != NULL);
+	/* Another secret with a matching commitment (a forger who changes
+	 * both): the seed then differs. */
+	{
+		unsigned char s2[32];
+		char c2[DRAW_HEX_LEN];
+		size_t l;
+		sodium_hex2bin(s2, 32, sec2, 64, NULL, &l, NULL);
+		draw_commitment(s2, c2);
+		ex_json(j, sizeof j, sec2, c2, ex_order[0]);
+		CHECK_INT(draw_check(j, err, sizeof err), -1);
+		CHECK(strstr(err, "seed differs") != NULL);
+	}
+	/* Not closed, not JSON, a missing field. */
+	CHECK_INT(draw_check("{\"status\":\"open\",\"commitment\":\"" EX_COMMIT "\"}", err, sizeof err), -1);
+	CHECK(strstr(err, "not closed") != NULL);
+	CHECK_INT(draw_check("nope", err, sizeof err), -1);
+	CHECK_INT(draw_check("{\"status\":\"closed\"}", err, sizeof err), -1);
+	CHECK(strstr(err, "secret") != NULL);
+}
+
+int
+main(void)
+{
+	REQUIRE(sodium_init() >= 0);
+	test_example();
+	test_entries_hash_rules();
+	test_entry_valid();
+	test_check();
+	return TEST_REPORT();
+}
