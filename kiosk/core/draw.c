@@ -251,3 +251,84 @@ out:
 	cJSON_Delete(o);
 	return rc;
 }
+
+/* -- the enrolment slip ------------------------------------------------------ */
+
+int
+draw_token(const char *site, long long draw, const char *entry, const unsigned char sk[64],
+           char *out, size_t outlen)
+{
+	unsigned char sig[crypto_sign_BYTES];
+	char hex[2 * crypto_sign_BYTES + 1];
+	size_t i;
+	int n;
+
+	if (!site || !*site || strlen(site) > 24 || draw <= 0 || !draw_entry_valid(entry))
+		return -1;
+	for (i = 0; site[i]; i++)
+		if (!((site[i] >= 'A' && site[i] <= 'Z') || (site[i] >= 'a' && site[i] <= 'z') ||
+		    (site[i] >= '0' && site[i] <= '9') || site[i] == '-'))
+			return -1;
+	n = snprintf(out, outlen, "D1*%s*%lld*%s*", site, draw, entry);
+	if (n < 0 || (size_t)n + sizeof hex > outlen)
+		return -1;
+	for (i = 0; i < (size_t)n; i++)
+		if (out[i] >= 'a' && out[i] <= 'z')
+			out[i] = (char)(out[i] - 'a' + 'A');
+	crypto_sign_detached(sig, NULL, (const unsigned char *)out, (unsigned long long)n, sk);
+	sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
+	for (i = 0; hex[i]; i++)
+		if (hex[i] >= 'a' && hex[i] <= 'f')
+			hex[i] = (char)(hex[i] - 'a' + 'A');
+	memcpy(out + n, hex, sizeof hex);
+	return 0;
+}
+
+int
+draw_token_verify(const char *payload, const unsigned char pk[32], long long *draw,
+                  char *entry)
+{
+	char buf[DRAW_TOKEN_MAX], *p, *star, *end;
+	unsigned char sig[crypto_sign_BYTES];
+	size_t len, i, siglen = 0;
+	long long id;
+
+	if (!payload)
+		return -1;
+	while (*payload == ' ' || *payload == '\t' || *payload == '\r' || *payload == '\n')
+		payload++;
+	len = strlen(payload);
+	while (len > 0 && (payload[len - 1] == ' ' || payload[len - 1] == '\t' ||
+	    payload[len - 1] == '\r' || payload[len - 1] == '\n'))
+		len--;
+	if (len >= sizeof buf)
+		return -1;
+	for (i = 0; i < len; i++)
+		buf[i] = (payload[i] >= 'a' && payload[i] <= 'z') ? (char)(payload[i] - 'a' + 'A') :
+		    payload[i];
+	buf[len] = '\0';
+	if (strncmp(buf, "D1*", 3) != 0 || (star = strrchr(buf, '*')) == NULL)
+		return -1;
+	if (strlen(star + 1) != 2 * crypto_sign_BYTES ||
+	    sodium_hex2bin(sig, sizeof sig, star + 1, 2 * crypto_sign_BYTES, NULL, &siglen,
+	    NULL) != 0 || siglen != sizeof sig)
+		return -1;
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)buf,
+	    (unsigned long long)(star + 1 - buf), pk) != 0)
+		return -1;
+	/* D1*site*draw*entry* */
+	p = strchr(buf + 3, '*');
+	if (!p)
+		return -1;
+	id = strtoll(p + 1, &end, 10);
+	if (id <= 0 || *end != '*')
+		return -1;
+	if ((size_t)(star - (end + 1)) != DRAW_ENTRY_LEN)
+		return -1;
+	memcpy(entry, end + 1, DRAW_ENTRY_LEN);
+	entry[DRAW_ENTRY_LEN] = '\0';
+	if (!draw_entry_valid(entry))
+		return -1;
+	*draw = id;
+	return 0;
+}

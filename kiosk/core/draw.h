@@ -58,4 +58,26 @@ int draw_entry_valid(const char *id);
  * (or why it cannot be checked) in err. */
 int draw_check(const char *json, char *err, size_t errlen);
 
+/*
+ * The enrolment slip's QR payload, signed with the site's Ed25519 key like
+ * every slip (core/sign.h), in the same typeable alphabet:
+ *
+ *   D1*<site>*<draw id>*<entry id>*<signature>
+ *
+ * site upper-cased as on tickets; the signature is crypto_sign_detached
+ * over every byte before it, up to and including the last '*', in upper-case
+ * hex (128 characters). About 180 characters: QR version 8 at level M.
+ */
+#define DRAW_TOKEN_MAX 256
+/* 0 and the payload in out, or -1 when a field is not valid or out is too
+ * small (DRAW_TOKEN_MAX is always enough). */
+int draw_token(const char *site, long long draw, const char *entry, const unsigned char sk[64],
+               char *out, size_t outlen);
+/* Check a payload against the site's public key: 0 with the draw and entry
+ * ids (entry: DRAW_ENTRY_LEN + 1 bytes), or -1 (not a draw slip, or the
+ * signature does not match). White space around it and lower case are
+ * accepted, as for slips. */
+int draw_token_verify(const char *payload, const unsigned char pk[32], long long *draw,
+                      char *entry);
+
 #endif

@@ -575,4 +575,54 @@ int desk_user_change(struct desk *d, const struct desk_actor *who, const char *l
 int desk_password_change(struct desk *d, const char *login, const char *old_pw,
     const char *new_pw, int64_t now, char *err, size_t errlen);
 
+/* -- the draw at opening (desk/draws.c; docs/DRAW.md) ------------------------ */
+
+#define DESK_DRAW_PLACES_MAX 9999   /* most tickets one draw may hand out */
+#define DESK_DRAW_ENTRIES_MAX 20000 /* most entries one draw takes */
+
+/* Open a draw of `places` tickets for a service: a random secret is drawn
+ * and its commitment published. Staff only (DK_FORBIDDEN for a kiosk);
+ * DK_NOTFOUND: no such service; DK_BAD: places out of 1..DESK_DRAW_PLACES_MAX;
+ * DK_CONFLICT: the service has an open draw. Audited. */
+int desk_draw_open(struct desk *d, const struct desk_actor *who, char service, int places,
+    int64_t now, struct draw_row *out, char *err, size_t errlen);
+
+struct desk_draw_enrolled {
+	struct draw_entry_row e;    /* the entry */
+	int duplicate;              /* 1: the holder's entry from before, given back */
+	char token[256];            /* the enrolment slip's signed payload (core/draw.h) */
+};
+/* Enrol one applicant (a kiosk): holder when the service binds holders
+ * (DK_HOLDER_REQUIRED, DK_BAD_HOLDER); the holder's entry again when there
+ * is one. DK_NOTFOUND: no such draw; DK_CONFLICT: the draw is closed;
+ * DK_FORBIDDEN: not a kiosk. Audited. */
+int desk_draw_enrol(struct desk *d, const struct desk_actor *who, int64_t draw,
+    const char *lang, const char *holder, int64_t now, struct desk_draw_enrolled *out,
+    char *err, size_t errlen);
+
+/* Close a draw (staff): the order is drawn, the first `places` entries get
+ * tickets numbered in draw order, the others an attestation (issued when
+ * redeemed). DK_NOTFOUND, DK_CONFLICT (closed already), DK_FORBIDDEN.
+ * Audited twice: the close, and the published result. */
+int desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, int64_t now,
+    struct draw_row *out, struct desk_events *ev, char *err, size_t errlen);
+
+/* A draw and its entries (malloc'd, in byte order of their ids; *entries
+ * NULL when none), for anyone: the secret must not be shown while open.
+ * The count of entries, or DK_NOTFOUND / DK_ERR. */
+int desk_draw_get(struct desk *d, int64_t draw, int64_t now, struct draw_row *out,
+    struct draw_entry_row **entries, char *err, size_t errlen);
+
+struct desk_draw_redeemed {
+	struct draw_entry_row e;    /* the entry, after */
+	struct desk_slip slip;      /* its ticket (DS_TICKET the first time, DS_DUPLICATE after)
+	                             * or attestation (the same one each time) */
+};
+/* An applicant's enrolment slip scanned at a kiosk: the entry's ticket or
+ * attestation. DK_NOTFOUND: no such draw or entry; DK_CONFLICT: the draw is
+ * still open; DK_FORBIDDEN: not a kiosk. */
+int desk_draw_redeem(struct desk *d, const struct desk_actor *who, int64_t draw,
+    const char *entry, int64_t now, struct desk_draw_redeemed *out, struct desk_events *ev,
+    char *err, size_t errlen);
+
 #endif

@@ -77,6 +77,8 @@ struct issue {
 	int64_t appointment;            /* the appointment the slip is for (0: a walk-in) */
 	int64_t appt_start;             /* its start (its ticket's place in the queue) */
 	const char *outcome;            /* an attestation's outcome (NULL: "full") */
+	int draw;                       /* 1: a draw's ticket (desk/draws.c): its close is
+	                                 * audited once, and its tickets raise no burst alert */
 	int64_t late_for;               /* the appointment a walk-in's attestation names: its
 	                                 * holder came too late and found no walk-in place
 	                                 * (late = walkin), 0: none */

@@ -123,10 +123,10 @@ issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	    (rc = store_day_count_add(v->st, v->day, t->service, t->appointment ? DC_APPOINTMENTS :
 	    t->priority ? DC_PRIORITY : DC_ORDINARY)) != ST_OK ||
 	    (rc = verb_log(v, "issue", t, t->service, 0, t->appointment ? "appointment" :
-	    t->priority ? "priority" : NULL)) != ST_OK ||
+	    is->draw ? "draw" : t->priority ? "priority" : NULL)) != ST_OK ||
 	    (rc = desk_place(v, t, 1)) != ST_OK)
 		return rc;
-	if (!v->who->device) {
+	if (!v->who->device && !is->draw) {
 		char detail[96];
 		snprintf(detail, sizeof detail, "manual ticket %s", t->number);
 		if ((rc = store_audit_add(v->st, v->now, v->who->name, "manual_ticket", detail)) != ST_OK)
@@ -134,7 +134,7 @@ issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	}
 	is->out->kind = DS_TICKET;
 	verb_event(v, DE_COUNTS);
-	return desk_check_alerts(v, AC_BURST, is->device);
+	return is->draw ? ST_OK : desk_check_alerts(v, AC_BURST, is->device);
 }
 
 int

@@ -503,6 +503,60 @@ int store_appt_booked(struct store *st, const char *day, char service, int64_t e
 int store_appt_list(struct store *st, const char *day, struct appt_row *out, int max);
 int store_appt_count(struct store *st, const char *day);
 
+/* A draw at opening (db/015_draws.sql, store/sqlite_draws.c; docs/DRAW.md). */
+struct draw_row {
+	int64_t id;                 /* database id (0: not stored yet) */
+	char service;               /* service code */
+	char day[11];               /* local day of the opening */
+	int places;                 /* tickets to draw */
+	int closed;                 /* 0: open (enrolling), 1: closed (drawn) */
+	unsigned char secret[32];   /* the committed secret (never answered while open) */
+	char commitment[65];        /* hex(SHA-256(secret)) */
+	int64_t opened_at;          /* Unix seconds */
+	char opened_by[48];         /* who opened it */
+	int64_t closed_at;          /* 0 while open */
+	char closed_by[48];         /* who closed it, "" while open */
+	char entries_hash[65];      /* hex, "" while open */
+	char seed[65];              /* hex, "" while open */
+};
+struct draw_entry_row {
+	int64_t draw;               /* draws.id */
+	char entry[24];             /* 20 of [0-9A-F] */
+	int64_t enrolled_at;        /* Unix seconds */
+	char device[48];            /* the kiosk that enrolled it */
+	char lang[12];              /* the applicant's language */
+	int bound;                  /* 1: holder_hash holds the holder's hash */
+	unsigned char holder_hash[32]; /* HMAC under the draw day's key */
+	char holder_mask[16];       /* "•••4B7" when bound */
+	int rank;                   /* 1 = drawn first; 0 before the close */
+	char outcome[16];           /* "", "ticket", "attestation" */
+	int64_t ticket;             /* tickets.id (outcome ticket), 0: none */
+	char ticket_number[12];     /* that ticket's number (read only) */
+	int64_t attestation;        /* attestations.id, once redeemed, 0: none */
+	int64_t redeemed_at;        /* first redeem, 0: not yet */
+};
+/* Insert d (sets d->id); the service's open draw exists: ST_CONFLICT. */
+int store_draw_add(struct store *st, struct draw_row *d);
+int store_draw_get(struct store *st, int64_t id, struct draw_row *out);  /* ST_NOTFOUND */
+/* The service's open draw: ST_NOTFOUND when none. */
+int store_draw_open_of(struct store *st, char service, struct draw_row *out);
+/* Write d's close (closed, closed_at, closed_by, entries_hash, seed) if it
+ * is still open: ST_CONFLICT when it was closed meanwhile. */
+int store_draw_close(struct store *st, const struct draw_row *d);
+/* Insert an entry; ST_CONFLICT when the holder already has one in the draw. */
+int store_draw_entry_add(struct store *st, const struct draw_entry_row *e);
+int store_draw_entry_get(struct store *st, int64_t draw, const char *entry,
+    struct draw_entry_row *out);                                          /* ST_NOTFOUND */
+int store_draw_entry_of_holder(struct store *st, int64_t draw, const unsigned char hash[32],
+    struct draw_entry_row *out);                                          /* ST_NOTFOUND */
+/* Write an entry's rank, outcome, ticket, attestation and redeemed_at. */
+int store_draw_entry_set(struct store *st, const struct draw_entry_row *e);
+/* A draw's entries in byte order of their ids (rank order when by_rank):
+ * how many (at most max), or ST_ERR. store_draw_entry_count: how many. */
+int store_draw_entries(struct store *st, int64_t draw, int by_rank, struct draw_entry_row *out,
+    int max);
+int store_draw_entry_count(struct store *st, int64_t draw);
+
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail);

@@ -1,0 +1,309 @@
+/*
+ * test_draws: the draw at opening (issue #13) through the desk's verbs
+ * (desk/draws.c) on a real SQLite file:
+ *
+ *   - open: a manager only, a known service, places in range, one open
+ *     draw per service; the commitment is SHA-256 of the stored secret,
+ *     and desk_draw_get never gives the secret while the draw is open;
+ *   - enrol: a kiosk only; 200 entries, each id 20 of [0-9A-F] and
+ *     distinct; a service that binds holders needs one, and the same
+ *     holder gets the same entry back (duplicate); the enrolment slip's
+ *     token verifies under the site's key; after the close: DK_CONFLICT;
+ *   - close: a manager only, once; the order is the core's, recomputed here
+ *     from the published fields (draw_check), the first `places` entries
+ *     hold tickets numbered 1..places in draw order, the rest
+ *     attestations; audited: opening, each enrolment, close and result;
+ *   - redeem: before the close DK_CONFLICT; a winner's ticket (then a
+ *     duplicate), a loser's attestation (the same one again), an unknown
+ *     entry DK_NOTFOUND; staff cannot redeem.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <sodium.h>
+
+#include "core/draw.h"
+#include "desk/desk.h"
+#include "store/store.h"
+#include "fixture.h"
+
+static char dir[256];
+static struct desk_keys keys;
+static const struct desk_actor kiosk1 = { "kiosk-1", 1, NULL };
+static const struct desk_actor boss = { "chef", 0, NULL };
+
+/* Friday 4 December 2026, 09:00 in Paris (CET). */
+#define T0 utc(2026, 12, 4, 8, 0, 0)
+
+#define SITE \
+    "[site]\nid = test-93\nname = Test site\ntimezone = Europe/Paris\n" \
+    "mon = 00:00-24:00\ntue = 00:00-24:00\nwed = 00:00-24:00\nthu = 00:00-24:00\n" \
+    "fri = 00:00-24:00\nsat = 00:00-24:00\nsun = 00:00-24:00\n" \
+    "[service A]\nname = Premier titre\ncapacity = 100\npriority_reserve = 0\n" \
+    "[service B]\nname = Renouvellement\ncapacity = 100\npriority_reserve = 0\n" \
+    "bind_holder = yes\n" \
+    "[counter 1]\nservices = A B\n" \
+    "[alerts]\nburst_per_minute = 0\n"
+
+static long long
+sql1(const char *path, const char *sql)
+{
+	return fixture_sql1(path, sql);
+}
+
+/* The published JSON of a closed draw, as the API writes it (its fields
+ * only), for draw_check. */
+static char *
+published(const struct draw_row *dr, const struct draw_entry_row *e, int n)
+{
+	cJSON *o = cJSON_CreateObject(), *ents, *ord;
+	char hex[65];
+	char *s;
+	int i, r;
+
+	cJSON_AddStringToObject(o, "status", dr->closed ? "closed" : "open");
+	cJSON_AddStringToObject(o, "commitment", dr->commitment);
+	sodium_bin2hex(hex, sizeof hex, dr->secret, 32);
+	cJSON_AddStringToObject(o, "secret", hex);
+	ents = cJSON_AddArrayToObject(o, "entries");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(ents, cJSON_CreateString(e[i].entry));
+	cJSON_AddStringToObject(o, "entries_hash", dr->entries_hash);
+	cJSON_AddStringToObject(o, "seed", dr->seed);
+	ord = cJSON_AddArrayToObject(o, "order");
+	for (r = 1; r <= n; r++)
+		for (i = 0; i < n; i++)
+			if (e[i].rank == r)
+				cJSON_AddItemToArray(ord, cJSON_CreateString(e[i].entry));
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
+static void
+test_draw(void)
+{
+	char path[512], err[300], want[65];
+	struct site site;
+	struct store *st;
+	struct desk *d;
+	struct draw_row dr, got;
+	struct draw_entry_row *e = NULL;
+	struct desk_draw_enrolled en;
+	struct desk_draw_redeemed rd;
+	struct desk_events ev;
+	static char ids[200][24];
+	int i, n, winners, rc;
+	long long did;
+	char entry[24];
+
+	fixture_site(dir, SITE, &site);
+	fixture_path(path, sizeof path, dir, "draw.db");
+	d = fixture_desk(path, &site, &keys, T0, &st);
+
+	/* Open: refusals first. */
+	CHECK_INT(desk_draw_open(d, &kiosk1, 'A', 10, T0, &dr, err, sizeof err), DK_FORBIDDEN);
+	CHECK_INT(desk_draw_open(d, &boss, 'Z', 10, T0, &dr, err, sizeof err), DK_NOTFOUND);
+	CHECK_INT(desk_draw_open(d, &boss, 'A', 0, T0, &dr, err, sizeof err), DK_BAD);
+	CHECK_INT(desk_draw_open(d, &boss, 'A', DESK_DRAW_PLACES_MAX + 1, T0, &dr, err, sizeof err),
+	    DK_BAD);
+	REQUIRE(desk_draw_open(d, &boss, 'A', 10, T0, &dr, err, sizeof err) == DK_OK);
+	CHECK(dr.id > 0);
+	CHECK_INT(strlen(dr.commitment), 64);
+	draw_commitment(dr.secret, want);
+	CHECK_STR(dr.commitment, want);
+	CHECK_INT(desk_draw_open(d, &boss, 'A', 5, T0, &got, err, sizeof err), DK_CONFLICT);
+	CHECK(strstr(err, "open draw") != NULL);
+	/* Read while open: no secret. */
+	CHECK_INT(desk_draw_get(d, dr.id, T0, &got, NULL, err, sizeof err), 0);
+	CHECK_STR(got.commitment, dr.commitment);
+	{
+		unsigned char zero[32] = { 0 };
+		CHECK(memcmp(got.secret, zero, 32) == 0);
+	}
+	CHECK_INT(desk_draw_get(d, 9999, T0, &got, NULL, err, sizeof err), DK_NOTFOUND);
+
+	/* Enrol 200 (service A binds no holder). */
+	CHECK_INT(desk_draw_enrol(d, &boss, dr.id, "fr", NULL, T0, &en, err, sizeof err),
+	    DK_FORBIDDEN);
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, 9999, "fr", NULL, T0, &en, err, sizeof err),
+	    DK_NOTFOUND);
+	for (i = 0; i < 200; i++) {
+		rc = desk_draw_enrol(d, &kiosk1, dr.id, i % 2 ? "ar" : "fr", NULL, T0 + i, &en, err,
+		    sizeof err);
+		REQUIRE(rc == DK_OK);
+		CHECK(draw_entry_valid(en.e.entry));
+		CHECK_INT(en.duplicate, 0);
+		snprintf(ids[i], sizeof ids[i], "%s", en.e.entry);
+		if (i == 0) {
+			CHECK_INT(draw_token_verify(en.token, keys.pk, &did, entry), 0);
+			CHECK_INT(did, dr.id);
+			CHECK_STR(entry, en.e.entry);
+			CHECK(strncmp(en.token, "D1*TEST-93*", 11) == 0);
+			/* A changed character breaks the signature. */
+			en.token[12] = en.token[12] == '1' ? '2' : '1';
+			CHECK_INT(draw_token_verify(en.token, keys.pk, &did, entry), -1);
+		}
+	}
+	CHECK_INT(sql1(path, "SELECT COUNT(DISTINCT entry) FROM draw_entries"), 200);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_enrol'"), 200);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_open'"), 1);
+
+	/* Redeem before the close. */
+	CHECK_INT(desk_draw_redeem(d, &kiosk1, dr.id, ids[0], T0 + 300, &rd, &ev, err, sizeof err),
+	    DK_CONFLICT);
+
+	/* Close. */
+	CHECK_INT(desk_draw_close(d, &kiosk1, dr.id, T0 + 600, &got, &ev, err, sizeof err),
+	    DK_FORBIDDEN);
+	REQUIRE(desk_draw_close(d, &boss, dr.id, T0 + 600, &got, &ev, err, sizeof err) == DK_OK);
+	CHECK(got.closed);
+	CHECK_INT(desk_draw_close(d, &boss, dr.id, T0 + 601, &got, &ev, err, sizeof err),
+	    DK_CONFLICT);
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", NULL, T0 + 700, &en, err, sizeof err),
+	    DK_CONFLICT);
+
+	/* The published draw checks, and its secret is the committed one. */
+	n = desk_draw_get(d, dr.id, T0 + 700, &got, &e, err, sizeof err);
+	REQUIRE(n == 200);
+	CHECK(memcmp(got.secret, dr.secret, 32) == 0);
+	for (i = 1; i < n; i++)
+		CHECK(strcmp(e[i - 1].entry, e[i].entry) < 0);
+	{
+		char *j = published(&got, e, n);
+		CHECK_INT(draw_check(j, err, sizeof err), 0);
+		free(j);
+	}
+	/* Tickets 1..10 in draw order; the rest attestations. */
+	winners = 0;
+	for (i = 0; i < n; i++) {
+		if (e[i].rank <= 10) {
+			char num[16];
+			snprintf(num, sizeof num, "A%03d", e[i].rank % 1000);
+			CHECK_STR(e[i].outcome, "ticket");
+			CHECK_STR(e[i].ticket_number, num);
+			winners++;
+		} else {
+			CHECK_STR(e[i].outcome, "attestation");
+			CHECK_INT(e[i].ticket, 0);
+		}
+	}
+	CHECK_INT(winners, 10);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM tickets WHERE service = 'A'"), 10);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_close'"), 1);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_result' AND detail "
+	    "LIKE '%tickets A001 to A010 in draw order, 190 attestations%'"), 1);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'manual_ticket'"), 0);
+
+	/* Redeem: a winner's ticket, then a duplicate; a loser's attestation,
+	 * the same one again; an unknown entry; staff. */
+	for (i = 0; i < n && e[i].rank != 1; i++)
+		;
+	REQUIRE(i < n);
+	REQUIRE(desk_draw_redeem(d, &kiosk1, dr.id, e[i].entry, T0 + 800, &rd, &ev, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(rd.slip.kind, DS_TICKET);
+	CHECK_STR(rd.slip.ticket.number, "A001");
+	CHECK_STR(rd.slip.ticket.print_device, "kiosk-1");
+	CHECK(rd.e.redeemed_at == T0 + 800);
+	REQUIRE(desk_draw_redeem(d, &kiosk1, dr.id, e[i].entry, T0 + 801, &rd, &ev, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(rd.slip.kind, DS_DUPLICATE);
+	CHECK_STR(rd.slip.ticket.number, "A001");
+	for (i = 0; i < n && e[i].rank != 11; i++)
+		;
+	REQUIRE(i < n);
+	REQUIRE(desk_draw_redeem(d, &kiosk1, dr.id, e[i].entry, T0 + 900, &rd, &ev, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(rd.slip.kind, DS_ATTESTATION);
+	CHECK_STR(rd.slip.att.outcome, "draw");
+	CHECK(rd.slip.att.id > 0);
+	{
+		int64_t att = rd.slip.att.id;
+		REQUIRE(desk_draw_redeem(d, &kiosk1, dr.id, e[i].entry, T0 + 901, &rd, &ev, err,
+		    sizeof err) == DK_OK);
+		CHECK_INT(rd.slip.kind, DS_ATTESTATION);
+		CHECK_INT(rd.slip.att.id, att);
+		CHECK_INT(sql1(path, "SELECT COUNT(*) FROM attestations"), 1);
+	}
+	CHECK_INT(desk_draw_redeem(d, &kiosk1, dr.id, "0123456789ABCDEF0123", T0 + 900, &rd, &ev,
+	    err, sizeof err), DK_NOTFOUND);
+	CHECK_INT(desk_draw_redeem(d, &kiosk1, dr.id, "nope", T0 + 900, &rd, &ev, err, sizeof err),
+	    DK_NOTFOUND);
+	CHECK_INT(desk_draw_redeem(d, &boss, dr.id, e[0].entry, T0 + 900, &rd, &ev, err,
+	    sizeof err), DK_FORBIDDEN);
+	free(e);
+
+	/* A new draw for the same service may open once the first is closed. */
+	CHECK_INT(desk_draw_open(d, &boss, 'A', 3, T0 + 1000, &dr, err, sizeof err), DK_OK);
+
+	desk_close(d);
+	store_close(st);
+}
+
+static void
+test_holder(void)
+{
+	char path[512], err[300];
+	struct site site;
+	struct store *st;
+	struct desk *d;
+	struct draw_row dr, got;
+	struct desk_draw_enrolled en, en2;
+	struct desk_events ev;
+	struct draw_entry_row *e = NULL;
+	int n;
+
+	fixture_site(dir, SITE, &site);
+	fixture_path(path, sizeof path, dir, "holder.db");
+	d = fixture_desk(path, &site, &keys, T0, &st);
+	REQUIRE(desk_draw_open(d, &boss, 'B', 1, T0, &dr, err, sizeof err) == DK_OK);
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", NULL, T0, &en, err, sizeof err),
+	    DK_HOLDER_REQUIRED);
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", "!", T0, &en, err, sizeof err),
+	    DK_BAD_HOLDER);
+	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", "AB123456", T0, &en, err, sizeof err) ==
+	    DK_OK);
+	CHECK_INT(en.duplicate, 0);
+	/* The same holder, typed another way: the same entry, duplicate. */
+	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "ar", "ab 123 456", T0 + 5, &en2, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(en2.duplicate, 1);
+	CHECK_STR(en2.e.entry, en.e.entry);
+	CHECK_STR(en2.token, en.token);
+	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", "CD654321", T0 + 6, &en2, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(en2.duplicate, 0);
+	CHECK(strcmp(en2.e.entry, en.e.entry) != 0);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entries"), 2);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entries WHERE length(holder_hash) = 32"), 2);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE detail LIKE '%123456%' OR detail "
+	    "LIKE '%654321%'"), 0);
+	/* The winner's ticket is bound to its holder. */
+	REQUIRE(desk_draw_close(d, &boss, dr.id, T0 + 60, &got, &ev, err, sizeof err) == DK_OK);
+	n = desk_draw_get(d, dr.id, T0 + 60, &got, &e, err, sizeof err);
+	REQUIRE(n == 2);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM tickets WHERE holder_hash IS NOT NULL"), 1);
+	free(e);
+	desk_close(d);
+	store_close(st);
+}
+
+int
+main(void)
+{
+	REQUIRE(sodium_init() >= 0);
+	fixture_tz("Europe/Paris");
+	fixture_tmpdir(dir, sizeof dir, "test_draws");
+	memset(&keys, 0, sizeof keys);
+	crypto_sign_keypair(keys.pk, keys.sk);
+	snprintf(keys.site_id, sizeof keys.site_id, "test-93");
+
+	test_draw();
+	test_holder();
+
+	fixture_rmdir(dir);
+	return TEST_REPORT();
+}
