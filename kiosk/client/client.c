@@ -819,3 +819,27 @@ client_get_ticket(struct client *c, int64_t id, struct client_ticket *out, char 
 	snprintf(path, sizeof path, "/api/v1/tickets/%lld", (long long)id);
 	return ticket_call(c, path, NULL, 0, out, err, errlen);
 }
+
+enum client_rc
+client_get_json(struct client *c, const char *path, char **text, char *err, size_t errlen)
+{
+	enum client_rc rc;
+	cJSON *j = NULL;
+	long status;
+	int sent;
+
+	*text = NULL;
+	if ((rc = request(c, path, NULL, NULL, &status, &j, &sent, err, errlen)) != CLIENT_OK)
+		return rc;
+	if (status != 200) {
+		rc = http_error(c, status, j, err, errlen);
+	} else if (j == NULL) {
+		errf(err, errlen, "the answer is not JSON");
+		rc = CLIENT_PROTOCOL;
+	} else if ((*text = cJSON_PrintUnformatted(j)) == NULL) {
+		errf(err, errlen, "out of memory");
+		rc = CLIENT_PROTOCOL;
+	}
+	cJSON_Delete(j);
+	return rc;
+}

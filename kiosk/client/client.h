@@ -280,4 +280,12 @@ enum client_rc client_reprint(struct client *c, int64_t id,
 enum client_rc client_get_ticket(struct client *c, int64_t id,
     struct client_ticket *out /* OUT */, char *err, size_t errlen);
 
+/* ---- GET of any JSON document (kiosk verify-draw) ------------------------ */
+
+/* GET path (client_new's base_url may be a whole URL, path then ""): the
+ * JSON answer of a 200, as compact text, malloc'd into *text (the caller
+ * frees it). Another status: its refusal, with the server's reason. */
+enum client_rc client_get_json(struct client *c, const char *path, char **text /* OUT */,
+    char *err, size_t errlen);
+
 #endif

@@ -8,6 +8,7 @@
 int cmd_serve(int argc, char **argv);   /* serve.c: the queue server */
 int cmd_admin(int argc, char **argv);   /* admin.c: set-up and reports */
 int cmd_verify(int argc, char **argv);  /* verify.c: check a slip offline */
+int cmd_verify_draw(int argc, char **argv); /* verify_draw.c: check a published draw */
 int cmd_ticket(int argc, char **argv);  /* ticket_cmd.c: issue + print one ticket */
 int cmd_touch(int argc, char **argv);   /* touch.c: the touchscreen kiosk */
 

@@ -18,6 +18,7 @@ static const struct {
 	{ "serve",  cmd_serve,  "run the queue server (HTTP API, console, board)" },
 	{ "admin",  cmd_admin,  "set up sites, accounts, keys; reports and backups" },
 	{ "verify", cmd_verify, "check a slip's signature offline" },
+	{ "verify-draw", cmd_verify_draw, "check a published draw (docs/DRAW.md)" },
 	{ "ticket", cmd_ticket, "issue and print one ticket without the touchscreen" },
 	{ "touch",  cmd_touch,  "run the touchscreen kiosk" },
 };
@@ -28,7 +29,7 @@ usage(FILE *f)
 	size_t i;
 	fprintf(f, "usage: kiosk COMMAND [ARGS...]\n\ncommands:\n");
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\nRun 'kiosk COMMAND --help' for a command's options.\n");
 }
 

@@ -1088,6 +1088,8 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		service_routes(a, q, &w, path + 17, r);
 	else if (!strcmp(path, "/api/v1/appointments") || PREFIX("/api/v1/appointments/"))
 		appointment_routes(a, q, &w, path + 20, r);
+	else if (!strcmp(path, "/api/v1/draws") || PREFIX("/api/v1/draws/"))
+		draw_routes(a, q, &w, path + 13, r);
 	else if (PREFIX("/api/v1/requests/") && !strcmp(q->method, "GET"))
 		get_request(a, q, &w, path + 17, r);
 	else {

@@ -198,4 +198,11 @@ cJSON *notices_public_json(struct api *a, int64_t now, int screen);
 void appointment_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
 
+/* -- draws (api_draws.c) ----------------------------------------------------------------- */
+
+/* /api/v1/draws (POST) and /api/v1/draws/{id}[/entries|/close|
+ * /entries/{entry}/redeem]; rest: what follows "/api/v1/draws". */
+void draw_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+
 #endif
