@@ -185,10 +185,18 @@ out=$("$K" verify-draw "$tmp/nope.json" 2>/dev/null); rc=$?
 
 # ---- 6. redeem ------------------------------------------------------------------------------------
 expect "redeem the winner" "$(req POST /api/v1/draws/$ID/entries/$WIN/redeem "$DK")" 201 '"number":"A001"'
-expect "the winner's token" "$(jget 'd["token"].startswith("K1*T*IT-DRAW*"), d["outcome"], d["rank"]')" "True ticket 1"
+expect "the winner's token" "$(jget 'd["token"].startswith("K1*T*IT-DRAW*"), d["draw_outcome"], d["rank"]')" "True ticket 1"
 expect "redeem the winner again" "$(req POST /api/v1/draws/$ID/entries/$WIN/redeem "$DK")" 200 '"duplicate":true'
 expect "redeem a loser" "$(req POST /api/v1/draws/$ID/entries/$LOSE/redeem "$DK")" 201 '"kind":"attestation"'
-expect "the loser's attestation" "$(jget 'd["outcome"], d["rank"], d["token"].startswith("K1*A*IT-DRAW*")')" "attestation 200 True"
+expect "the loser's attestation" "$(jget 'd["outcome"], d["draw_outcome"], d["rank"], d["token"].startswith("K1*A*IT-DRAW*")')" "draw attestation 200 True"
+python3 -c '
+import json, sys
+def nodup(pairs):
+    keys = [k for k, v in pairs]
+    assert len(keys) == len(set(keys)), "a key twice: %s" % keys
+    return dict(pairs)
+json.load(open(sys.argv[1]), object_pairs_hook=nodup)' "$tmp/out.json" 2>"$tmp/dup.err" ||
+    fail_soft "the attestation answer: $(tail -n 1 "$tmp/dup.err")"
 expect "redeem an unknown entry" "$(req POST /api/v1/draws/$ID/entries/0123456789ABCDEF0123/redeem "$DK")" 404
 expect "redeem, staff" "$(req POST /api/v1/draws/$ID/entries/$WIN/redeem "$MT")" 403
 

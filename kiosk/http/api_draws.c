@@ -317,8 +317,11 @@ redeem_render(void *arg, int rc, const char *err, struct api_resp *r)
 	cJSON_AddNumberToObject(o, "draw", (double)c->out.e.draw);
 	cJSON_AddStringToObject(o, "entry", c->out.e.entry);
 	cJSON_AddNumberToObject(o, "rank", c->out.e.rank);
-	cJSON_AddStringToObject(o, "outcome", c->out.e.outcome);
-	cJSON_AddItemToObject(o, "site", site_json(c->a->site, c->now));
+	cJSON_AddStringToObject(o, "draw_outcome", c->out.e.outcome);
+	/* attestation_json has the site already; a ticket's answer gets it as
+	 * POST /api/v1/tickets gives it. */
+	if (!cJSON_HasObjectItem(o, "site"))
+		cJSON_AddItemToObject(o, "site", site_json(c->a->site, c->now));
 	reply(r, s->kind == DS_DUPLICATE ? 200 : 201, o);
 }
 
