@@ -15,7 +15,8 @@
  *     attestations; audited: opening, each enrolment, close and result;
  *   - redeem: before the close DK_CONFLICT; a winner's ticket (then a
  *     duplicate), a loser's attestation (the same one again), an unknown
- *     entry DK_NOTFOUND; staff cannot redeem.
+ *     entry DK_NOTFOUND; staff cannot redeem;
+ *   - retention removes the entries' holder hashes with their day.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,11 @@ test_holder(void)
 	REQUIRE(n == 2);
 	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM tickets WHERE holder_hash IS NOT NULL"), 1);
 	free(e);
+	/* Retention: the next day, the entries' holder hashes are gone with
+	 * the day's key; the draw and its entries stay (with the events). */
+	CHECK_INT(desk_retention(d, T0 + 86400, err, sizeof err), DK_OK);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entries WHERE holder_hash IS NOT NULL"), 0);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entries"), 2);
 	desk_close(d);
 	store_close(st);
 }

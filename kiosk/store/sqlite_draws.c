@@ -202,3 +202,17 @@ store_draw_entry_count(struct store *st, int64_t draw)
 		return ST_ERR;
 	return (int)n;
 }
+
+int
+store_draw_purge(struct store *st, const char *holder_day, const char *event_day)
+{
+	if (sq_exec(st, sq_bind(st, "UPDATE draw_entries SET holder_hash = NULL, holder_mask = '' "
+	    "WHERE holder_hash IS NOT NULL AND draw IN (SELECT id FROM draws WHERE day < ?)", "s",
+	    holder_day), "cannot purge holder data") ||
+	    sq_exec(st, sq_bind(st, "DELETE FROM draw_entries WHERE draw IN (SELECT id FROM draws "
+	    "WHERE day < ?)", "s", event_day), "cannot purge draws") ||
+	    sq_exec(st, sq_bind(st, "DELETE FROM draws WHERE day < ?", "s", event_day),
+	    "cannot purge draws"))
+		return ST_ERR;
+	return ST_OK;
+}

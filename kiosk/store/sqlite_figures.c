@@ -563,6 +563,10 @@ store_purge(struct store *st, const char *today, const char *holder_day, const c
 	    "holder_hash IS NOT NULL", "s", holder_day), "cannot purge holder data"))
 		return ST_ERR;
 	holders += sq_changes(st);
+	/* Draws: their entries' holder hashes likewise, and whole draws with
+	 * the events (store/sqlite_draws.c). */
+	if (store_draw_purge(st, holder_day, event_day) != ST_OK)
+		return ST_ERR;
 	if (sq_exec(st, sq_bind(st, "DELETE FROM day_keys WHERE day < ?", "s", holder_day),
 	    "cannot purge day keys"))
 		return ST_ERR;

@@ -117,4 +117,9 @@ int sq_changes(struct store *st);
 void sq_text(sqlite3_stmt *s, int col, char *out, size_t len);
 char sq_char(sqlite3_stmt *s, int col);
 
+/* Retention of the draws (sqlite_draws.c, called by store_purge): entries'
+ * holder hashes of draws before holder_day, draws and their entries before
+ * event_day. ST_OK or ST_ERR. */
+int store_draw_purge(struct store *st, const char *holder_day, const char *event_day);
+
 #endif
