@@ -8,6 +8,9 @@ CREATE TABLE draws (
     service TEXT NOT NULL,          -- service code
     day TEXT NOT NULL,              -- local day of the opening, YYYY-MM-DD
     places INTEGER NOT NULL,        -- tickets to draw
+    -- Of those, the places first offered to priority entries (the
+    -- service's priority reserve of the day, at most places), set at the close.
+    reserve INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
     -- The 32 random bytes committed to at the opening. Kept in the database
     -- while the draw is open (no answer gives it before the close): whoever
@@ -32,6 +35,7 @@ CREATE TABLE draw_entries (
     enrolled_at INTEGER NOT NULL,
     device TEXT NOT NULL,           -- the kiosk that enrolled it
     lang TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,    -- 1: a priority enrolment (never a reason)
     -- HMAC of the holder's document number under the draw day's key (as
     -- tickets keep it), NULL when the service binds no holder.
     holder_hash BLOB,

@@ -4,7 +4,8 @@
 #   1. open: nobody 401, a kiosk 403, an agent 403, bad input 400, a
 #      manager 201 with a 64-hex commitment; a second open draw of the same
 #      service 409; GET (public, no token) shows the commitment, no secret.
-#   2. 200 entries from a kiosk (201, distinct 20-hex ids, signed tokens);
+#   2. 200 entries from a kiosk (201, distinct 20-hex ids, signed tokens,
+#      5 of them priority entries, the service's reserve 3);
 #      staff may not enrol (403); in a draw of a service that binds holders,
 #      the same holder again gets the same entry back ("duplicate":true);
 #      a redeem before the close 409.
@@ -12,9 +13,11 @@
 #      it 409.
 #   4. the published JSON, checked independently here with python3's hashlib
 #      and hmac only (commitment, entries_hash, seed, order), and the
-#      tickets A001.. in draw order for the first `places`.
+#      tickets A001.. in draw order for the winners (the reserve to
+#      priority entries first, then the first of the order).
 #   5. kiosk verify-draw: the file OK (exit 0), the URL OK, a tampered
-#      order and a tampered secret each DIFFERS (exit 1) with where.
+#      order, a tampered secret and a tampered outcome each DIFFERS (exit
+#      1) with where.
 #   6. redeem: a winner's ticket (201, its number), again (200,
 #      duplicate), a loser's attestation (201), an unknown entry 404, staff
 #      403. The audit: opening, each enrolment, close, result; the chain
@@ -41,6 +44,7 @@ sun = 00:00-24:00
 [service A]
 name = Premier titre
 capacity = 500
+priority_reserve = 3
 [service B]
 name = Renouvellement
 capacity = 50
@@ -107,7 +111,8 @@ expect "enrol, bad lang" "$(req POST /api/v1/draws/$ID/entries "$DK" '{"lang":"f
 : >"$tmp/entries.txt"
 i=0
 while [ $i -lt 200 ]; do
-	st=$(req POST /api/v1/draws/$ID/entries "$DK" '{"lang":"ar"}')
+	if [ $((i % 40)) = 7 ]; then P=true; else P=false; fi   # 5 priority entries
+	st=$(req POST /api/v1/draws/$ID/entries "$DK" "{\"lang\":\"ar\",\"priority\":$P}")
 	[ "$st" = 201 ] || { fail_soft "enrolment $i: $st $(cat "$tmp/out.json")"; break; }
 	jget 'd["entry"], d["token"].startswith("D1*IT-DRAW*"), d["duplicate"]' >>"$tmp/entries.txt"
 	i=$((i + 1))
@@ -153,17 +158,33 @@ assert seed.hex() == d["seed"], "seed"
 mac = lambda i: hmac.new(seed, i.encode(), hashlib.sha256).digest()
 order = sorted(d["entries"], key=mac)
 assert order == d["order"], "order"
-assert d["places"] == 15
-for k, r in enumerate(d["results"]):
+assert d["places"] == 15 and d["reserve"] == 3, "places, reserve"
+res = d["results"]
+assert sum(r["priority"] for r in res) == 5, "5 priority entries"
+# docs/DRAW.md step 4: priority entries take the reserve first, in order;
+# then the first of the order the rest of the places.
+won, left = set(), 3
+for r in res:
+    if r["priority"] and left > 0:
+        won.add(r["entry"]); left -= 1
+for r in res:
+    if r["entry"] not in won and len(won) < 15:
+        won.add(r["entry"])
+num = 0
+for k, r in enumerate(res):
     assert r["entry"] == order[k] and r["rank"] == k + 1, "results order"
-    if k < 15:
-        assert r["outcome"] == "ticket" and r["ticket"] == "A%03d" % (k + 1), r
+    if r["entry"] in won:
+        num += 1
+        assert r["outcome"] == "ticket" and r["ticket"] == "A%03d" % num, r
     else:
         assert r["outcome"] == "attestation" and r["ticket"] is None, r
+assert num == 15
 print("ok")
 PY
-WIN=$(jget 'd["order"][0]')
-LOSE=$(jget 'd["order"][199]')
+WIN=$(jget '[r["entry"] for r in d["results"] if r["ticket"] == "A001"][0]')
+LOSE=$(jget '[r["entry"] for r in d["results"] if r["outcome"] == "attestation"][-1]')
+LOSERANK=$(jget '[r["rank"] for r in d["results"] if r["outcome"] == "attestation"][-1]')
+WINRANK=$(jget '[r["rank"] for r in d["results"] if r["ticket"] == "A001"][0]')
 
 # ---- 5. kiosk verify-draw -------------------------------------------------------------------------
 out=$("$K" verify-draw "$tmp/draw.json") || fail_soft "verify-draw of the file: $out"
@@ -180,15 +201,20 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["secret"]; d["s
 out=$("$K" verify-draw "$tmp/secret.json"); rc=$?
 [ "$rc" = 1 ] || fail_soft "a tampered secret: exit $rc ($out)"
 echo "$out" | grep -q 'commitment differs' || fail_soft "a tampered secret: $out"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=[x for x in d["results"] if x["outcome"]=="attestation"][0]; r["outcome"]="ticket"; json.dump(d,open(sys.argv[2],"w"))' \
+    "$tmp/draw.json" "$tmp/outcome.json"
+out=$("$K" verify-draw "$tmp/outcome.json"); rc=$?
+[ "$rc" = 1 ] || fail_soft "a tampered outcome: exit $rc ($out)"
+echo "$out" | grep -q 'outcome differs' || fail_soft "a tampered outcome: $out"
 out=$("$K" verify-draw "$tmp/nope.json" 2>/dev/null); rc=$?
 [ "$rc" = 2 ] || fail_soft "a missing file: exit $rc"
 
 # ---- 6. redeem ------------------------------------------------------------------------------------
 expect "redeem the winner" "$(req POST /api/v1/draws/$ID/entries/$WIN/redeem "$DK")" 201 '"number":"A001"'
-expect "the winner's token" "$(jget 'd["token"].startswith("K1*T*IT-DRAW*"), d["draw_outcome"], d["rank"]')" "True ticket 1"
+expect "the winner's token" "$(jget 'd["token"].startswith("K1*T*IT-DRAW*"), d["draw_outcome"], d["rank"]')" "True ticket $WINRANK"
 expect "redeem the winner again" "$(req POST /api/v1/draws/$ID/entries/$WIN/redeem "$DK")" 200 '"duplicate":true'
 expect "redeem a loser" "$(req POST /api/v1/draws/$ID/entries/$LOSE/redeem "$DK")" 201 '"kind":"attestation"'
-expect "the loser's attestation" "$(jget 'd["outcome"], d["draw_outcome"], d["rank"], d["token"].startswith("K1*A*IT-DRAW*")')" "draw attestation 200 True"
+expect "the loser's attestation" "$(jget 'd["outcome"], d["draw_outcome"], d["rank"], d["token"].startswith("K1*A*IT-DRAW*")')" "draw attestation $LOSERANK True"
 python3 -c '
 import json, sys
 def nodup(pairs):

@@ -138,6 +138,70 @@ test_check(void)
 	CHECK(strstr(err, "secret") != NULL);
 }
 
+static void
+test_winners(void)
+{
+	int prio[8] = { 0, 1, 0, 0, 1, 1, 0, 1 }, win[8];
+	int want1[8] = { 1, 1, 1, 0, 0, 0, 0, 0 };   /* reserve 0: the first 3 */
+	int want2[8] = { 1, 1, 0, 0, 1, 0, 0, 0 };   /* reserve 2: priority 1 and 4, then 0 */
+	int want3[8] = { 0, 1, 0, 0, 1, 1, 0, 0 };   /* reserve 3 of 3: priority only */
+	int want4[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };   /* more places than entries */
+
+	CHECK_INT(draw_winners(prio, 8, 3, 0, win), 3);
+	CHECK(memcmp(win, want1, sizeof win) == 0);
+	CHECK_INT(draw_winners(prio, 8, 3, 2, win), 3);
+	CHECK(memcmp(win, want2, sizeof win) == 0);
+	CHECK_INT(draw_winners(prio, 8, 3, 3, win), 3);
+	CHECK(memcmp(win, want3, sizeof win) == 0);
+	/* A reserve larger than places is cut to places. */
+	CHECK_INT(draw_winners(prio, 8, 3, 9, win), 3);
+	CHECK(memcmp(win, want3, sizeof win) == 0);
+	CHECK_INT(draw_winners(prio, 8, 20, 2, win), 8);
+	CHECK(memcmp(win, want4, sizeof win) == 0);
+	CHECK_INT(draw_winners(prio, 0, 3, 1, win), 0);
+}
+
+/* The worked example with results: places 2, reserve 1, the third in
+ * order a priority entry: it takes the reserve, the first the other place. */
+static void
+test_check_results(void)
+{
+	const char *head =
+	    "{\"status\":\"closed\",\"commitment\":\"" EX_COMMIT "\",\"secret\":"
+	    "\"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\","
+	    "\"entries\":[\"0A1B2C3D4E5F60718293\",\"5E5E5E5E5E5E5E5E5E5E\","
+	    "\"7F3A9C0B12D4E5F60718\",\"C0FFEE00112233445566\"],"
+	    "\"entries_hash\":\"" EX_EH "\",\"seed\":\"" EX_SEED "\","
+	    "\"order\":[\"7F3A9C0B12D4E5F60718\",\"0A1B2C3D4E5F60718293\","
+	    "\"C0FFEE00112233445566\",\"5E5E5E5E5E5E5E5E5E5E\"],\"places\":2,\"reserve\":1,";
+	char j[2048], err[256];
+
+	snprintf(j, sizeof j, "%s\"results\":["
+	    "{\"entry\":\"7F3A9C0B12D4E5F60718\",\"priority\":false,\"outcome\":\"ticket\"},"
+	    "{\"entry\":\"0A1B2C3D4E5F60718293\",\"priority\":false,\"outcome\":\"attestation\"},"
+	    "{\"entry\":\"C0FFEE00112233445566\",\"priority\":true,\"outcome\":\"ticket\"},"
+	    "{\"entry\":\"5E5E5E5E5E5E5E5E5E5E\",\"priority\":false,\"outcome\":\"attestation\"}]}",
+	    head);
+	CHECK_INT(draw_check(j, err, sizeof err), 0);
+	/* The second in order given the place instead of the priority entry. */
+	snprintf(j, sizeof j, "%s\"results\":["
+	    "{\"entry\":\"7F3A9C0B12D4E5F60718\",\"priority\":false,\"outcome\":\"ticket\"},"
+	    "{\"entry\":\"0A1B2C3D4E5F60718293\",\"priority\":false,\"outcome\":\"ticket\"},"
+	    "{\"entry\":\"C0FFEE00112233445566\",\"priority\":true,\"outcome\":\"attestation\"},"
+	    "{\"entry\":\"5E5E5E5E5E5E5E5E5E5E\",\"priority\":false,\"outcome\":\"attestation\"}]}",
+	    head);
+	CHECK_INT(draw_check(j, err, sizeof err), -1);
+	CHECK(strstr(err, "outcome differs at position 2") != NULL);
+	/* Results out of order. */
+	snprintf(j, sizeof j, "%s\"results\":["
+	    "{\"entry\":\"0A1B2C3D4E5F60718293\",\"outcome\":\"ticket\"},"
+	    "{\"entry\":\"7F3A9C0B12D4E5F60718\",\"outcome\":\"ticket\"},"
+	    "{\"entry\":\"C0FFEE00112233445566\",\"outcome\":\"attestation\"},"
+	    "{\"entry\":\"5E5E5E5E5E5E5E5E5E5E\",\"outcome\":\"attestation\"}]}", head);
+	CHECK_INT(draw_check(j, err, sizeof err), -1);
+	CHECK(strstr(err, "results[0]") != NULL);
+}
+
 int
 main(void)
 {
@@ -146,5 +210,7 @@ main(void)
 	test_entries_hash_rules();
 	test_entry_valid();
 	test_check();
+	test_winners();
+	test_check_results();
 	return TEST_REPORT();
 }

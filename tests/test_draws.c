@@ -45,7 +45,8 @@ static const struct desk_actor boss = { "chef", 0, NULL };
     "[service A]\nname = Premier titre\ncapacity = 100\npriority_reserve = 0\n" \
     "[service B]\nname = Renouvellement\ncapacity = 100\npriority_reserve = 0\n" \
     "bind_holder = yes\n" \
-    "[counter 1]\nservices = A B\n" \
+    "[service C]\nname = Naturalisation\ncapacity = 100\npriority_reserve = 2\n" \
+    "[counter 1]\nservices = A B C\n" \
     "[alerts]\nburst_per_minute = 0\n"
 
 static long long
@@ -59,7 +60,7 @@ sql1(const char *path, const char *sql)
 static char *
 published(const struct draw_row *dr, const struct draw_entry_row *e, int n)
 {
-	cJSON *o = cJSON_CreateObject(), *ents, *ord;
+	cJSON *o = cJSON_CreateObject(), *ents, *ord, *res;
 	char hex[65];
 	char *s;
 	int i, r;
@@ -74,10 +75,19 @@ published(const struct draw_row *dr, const struct draw_entry_row *e, int n)
 	cJSON_AddStringToObject(o, "entries_hash", dr->entries_hash);
 	cJSON_AddStringToObject(o, "seed", dr->seed);
 	ord = cJSON_AddArrayToObject(o, "order");
+	res = cJSON_AddArrayToObject(o, "results");
 	for (r = 1; r <= n; r++)
 		for (i = 0; i < n; i++)
-			if (e[i].rank == r)
+			if (e[i].rank == r) {
+				cJSON *x = cJSON_CreateObject();
 				cJSON_AddItemToArray(ord, cJSON_CreateString(e[i].entry));
+				cJSON_AddStringToObject(x, "entry", e[i].entry);
+				cJSON_AddBoolToObject(x, "priority", e[i].priority);
+				cJSON_AddStringToObject(x, "outcome", e[i].outcome);
+				cJSON_AddItemToArray(res, x);
+			}
+	cJSON_AddNumberToObject(o, "places", dr->places);
+	cJSON_AddNumberToObject(o, "reserve", dr->reserve);
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
@@ -127,12 +137,12 @@ test_draw(void)
 	CHECK_INT(desk_draw_get(d, 9999, T0, &got, NULL, err, sizeof err), DK_NOTFOUND);
 
 	/* Enrol 200 (service A binds no holder). */
-	CHECK_INT(desk_draw_enrol(d, &boss, dr.id, "fr", NULL, T0, &en, err, sizeof err),
+	CHECK_INT(desk_draw_enrol(d, &boss, dr.id, "fr", 0, NULL, T0, &en, err, sizeof err),
 	    DK_FORBIDDEN);
-	CHECK_INT(desk_draw_enrol(d, &kiosk1, 9999, "fr", NULL, T0, &en, err, sizeof err),
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, 9999, "fr", 0, NULL, T0, &en, err, sizeof err),
 	    DK_NOTFOUND);
 	for (i = 0; i < 200; i++) {
-		rc = desk_draw_enrol(d, &kiosk1, dr.id, i % 2 ? "ar" : "fr", NULL, T0 + i, &en, err,
+		rc = desk_draw_enrol(d, &kiosk1, dr.id, i % 2 ? "ar" : "fr", 0, NULL, T0 + i, &en, err,
 		    sizeof err);
 		REQUIRE(rc == DK_OK);
 		CHECK(draw_entry_valid(en.e.entry));
@@ -163,7 +173,7 @@ test_draw(void)
 	CHECK(got.closed);
 	CHECK_INT(desk_draw_close(d, &boss, dr.id, T0 + 601, &got, &ev, err, sizeof err),
 	    DK_CONFLICT);
-	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", NULL, T0 + 700, &en, err, sizeof err),
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", 0, NULL, T0 + 700, &en, err, sizeof err),
 	    DK_CONFLICT);
 
 	/* The published draw checks, and its secret is the committed one. */
@@ -261,20 +271,20 @@ test_holder(void)
 	fixture_path(path, sizeof path, dir, "holder.db");
 	d = fixture_desk(path, &site, &keys, T0, &st);
 	REQUIRE(desk_draw_open(d, &boss, 'B', 1, T0, &dr, err, sizeof err) == DK_OK);
-	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", NULL, T0, &en, err, sizeof err),
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", 0, NULL, T0, &en, err, sizeof err),
 	    DK_HOLDER_REQUIRED);
-	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", "!", T0, &en, err, sizeof err),
+	CHECK_INT(desk_draw_enrol(d, &kiosk1, dr.id, "fr", 0, "!", T0, &en, err, sizeof err),
 	    DK_BAD_HOLDER);
-	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", "AB123456", T0, &en, err, sizeof err) ==
+	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", 0, "AB123456", T0, &en, err, sizeof err) ==
 	    DK_OK);
 	CHECK_INT(en.duplicate, 0);
 	/* The same holder, typed another way: the same entry, duplicate. */
-	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "ar", "ab 123 456", T0 + 5, &en2, err,
+	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "ar", 0, "ab 123 456", T0 + 5, &en2, err,
 	    sizeof err) == DK_OK);
 	CHECK_INT(en2.duplicate, 1);
 	CHECK_STR(en2.e.entry, en.e.entry);
 	CHECK_STR(en2.token, en.token);
-	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", "CD654321", T0 + 6, &en2, err,
+	REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", 0, "CD654321", T0 + 6, &en2, err,
 	    sizeof err) == DK_OK);
 	CHECK_INT(en2.duplicate, 0);
 	CHECK(strcmp(en2.e.entry, en.e.entry) != 0);
@@ -297,6 +307,68 @@ test_holder(void)
 	store_close(st);
 }
 
+/* Priority enrolments take the service's priority reserve first. */
+static void
+test_priority(void)
+{
+	char path[512], err[300];
+	struct site site;
+	struct store *st;
+	struct desk *d;
+	struct draw_row dr, got;
+	struct desk_draw_enrolled en;
+	struct desk_events ev;
+	struct draw_entry_row *e = NULL, *by_rank[12];
+	int i, n, prio_won = 0, tickets = 0;
+
+	fixture_site(dir, SITE, &site);
+	fixture_path(path, sizeof path, dir, "priority.db");
+	d = fixture_desk(path, &site, &keys, T0, &st);
+	REQUIRE(desk_draw_open(d, &boss, 'C', 3, T0, &dr, err, sizeof err) == DK_OK);
+	for (i = 0; i < 12; i++)
+		REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", i % 4 == 0, NULL, T0 + i, &en, err,
+		    sizeof err) == DK_OK);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entries WHERE priority = 1"), 3);
+	REQUIRE(desk_draw_close(d, &boss, dr.id, T0 + 60, &got, &ev, err, sizeof err) == DK_OK);
+	CHECK_INT(got.reserve, 2);
+	n = desk_draw_get(d, dr.id, T0 + 60, &got, &e, err, sizeof err);
+	REQUIRE(n == 12);
+	CHECK_INT(got.reserve, 2);
+	for (i = 0; i < n; i++)
+		by_rank[e[i].rank - 1] = &e[i];
+	/* The winners are the core's rule (draw_winners, itself tested in
+	 * test_draw) over the order and the priority flags; tickets numbered
+	 * in draw order. */
+	{
+		int prio[12], win[12];
+		for (i = 0; i < n; i++)
+			prio[i] = by_rank[i]->priority;
+		CHECK_INT(draw_winners(prio, 12, 3, 2, win), 3);
+		for (i = 0; i < n; i++) {
+			CHECK_STR(by_rank[i]->outcome, win[i] ? "ticket" : "attestation");
+			if (win[i]) {
+				char num[16];
+				snprintf(num, sizeof num, "C%03d", ++tickets % 1000);
+				CHECK_STR(by_rank[i]->ticket_number, num);
+				prio_won += by_rank[i]->priority;
+			}
+		}
+	}
+	CHECK_INT(tickets, 3);
+	CHECK_INT(prio_won >= 2, 1);
+	/* Priority winners hold priority tickets. */
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM tickets t JOIN draw_entries e ON e.ticket_id = "
+	    "t.id WHERE e.priority = 1 AND t.priority = 1"), prio_won);
+	{
+		char *j = published(&got, e, n);
+		CHECK_INT(draw_check(j, err, sizeof err), 0);
+		free(j);
+	}
+	free(e);
+	desk_close(d);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -309,6 +381,7 @@ main(void)
 
 	test_draw();
 	test_holder();
+	test_priority();
 
 	fixture_rmdir(dir);
 	return TEST_REPORT();

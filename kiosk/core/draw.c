@@ -104,6 +104,28 @@ draw_order(const unsigned char seed[DRAW_HASH_LEN], const char *const *ids, size
 	return 0;
 }
 
+size_t
+draw_winners(const int *prio, size_t n, size_t places, size_t reserve, int *win)
+{
+	size_t i, won = 0;
+
+	if (reserve > places)
+		reserve = places;
+	for (i = 0; i < n; i++)
+		win[i] = 0;
+	for (i = 0; i < n && won < reserve; i++)
+		if (prio[i]) {
+			win[i] = 1;
+			won++;
+		}
+	for (i = 0; i < n && won < places; i++)
+		if (!win[i]) {
+			win[i] = 1;
+			won++;
+		}
+	return won;
+}
+
 int
 draw_entry_valid(const char *id)
 {
@@ -167,6 +189,63 @@ get_str(const cJSON *o, const char *name)
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsString(s) ? s->valuestring : NULL;
+}
+
+/* The outcomes of "results" against draw_winners: 0, or -1 and where. A
+ * draw published without results (or without "places") is not checked
+ * here. */
+static int
+check_results(const cJSON *o, const char **order, size_t n, char *err, size_t errlen)
+{
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(o, "results"), *r;
+	const cJSON *pl = cJSON_GetObjectItemCaseSensitive(o, "places");
+	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(o, "reserve");
+	int *prio = NULL, *win = NULL, rc = -1;
+	size_t i = 0;
+
+	if (!cJSON_IsArray(res) || !cJSON_IsNumber(pl))
+		return 0;
+	if ((size_t)cJSON_GetArraySize(res) != n) {
+		snprintf(err, errlen, "results has %d entries, order has %zu",
+		    cJSON_GetArraySize(res), n);
+		return -1;
+	}
+	if (pl->valuedouble < 0 || (rs && (!cJSON_IsNumber(rs) || rs->valuedouble < 0))) {
+		snprintf(err, errlen, "\"places\" or \"reserve\" is not a count");
+		return -1;
+	}
+	prio = calloc(n + 1, sizeof *prio);
+	win = calloc(n + 1, sizeof *win);
+	if (!prio || !win) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	cJSON_ArrayForEach(r, res) {
+		const char *e = get_str(r, "entry");
+		if (!e || strcmp(e, order[i]) != 0) {
+			snprintf(err, errlen, "results[%zu] is not order[%zu] (%s)", i, i, order[i]);
+			goto out;
+		}
+		prio[i++] = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "priority"));
+	}
+	draw_winners(prio, n, (size_t)pl->valuedouble, rs ? (size_t)rs->valuedouble : 0, win);
+	i = 0;
+	cJSON_ArrayForEach(r, res) {
+		const char *out = get_str(r, "outcome");
+		int got = out && !strcmp(out, "ticket");
+		if (got != win[i]) {
+			snprintf(err, errlen, "outcome differs at position %zu (%s): expected %s, the "
+			    "draw says %s", i + 1, order[i], win[i] ? "a ticket" : "no ticket",
+			    out ? out : "(missing)");
+			goto out;
+		}
+		i++;
+	}
+	rc = 0;
+out:
+	free(prio);
+	free(win);
+	return rc;
 }
 
 int
@@ -242,6 +321,8 @@ draw_check(const char *json, char *err, size_t errlen)
 		snprintf(err, errlen, "order has %zu entries, entries has %zu", no, ne);
 		goto out;
 	}
+	if (check_results(o, order, no, err, errlen) != 0)
+		goto out;
 	rc = 0;
 out:
 	sodium_memzero(secret, sizeof secret);

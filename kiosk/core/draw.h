@@ -47,6 +47,13 @@ void draw_seed(const unsigned char secret[DRAW_SECRET_LEN],
 int draw_order(const unsigned char seed[DRAW_HASH_LEN], const char *const *ids, size_t n,
                size_t *order /* OUT: n indexes */);
 
+/* Who gets the places, from the draw order alone. prio[i] is 1 when the
+ * entry at order position i enrolled as a priority; win[i] gets 1 when it
+ * gets a place. First pass, in order: the first `reserve` priority entries
+ * (reserve is at most places). Second pass, in order: the entries not yet
+ * placed, until `places` entries hold one. Returns how many won. */
+size_t draw_winners(const int *prio, size_t n, size_t places, size_t reserve, int *win /* OUT */);
+
 /* Whether id is an entry id this server could have made: DRAW_ENTRY_LEN
  * characters of [0-9A-F]. */
 int draw_entry_valid(const char *id);
@@ -54,7 +61,9 @@ int draw_entry_valid(const char *id);
 /* Check a published draw (the JSON of GET /api/v1/draws/{id} after the
  * close): recompute the commitment from the secret, entries_hash and seed
  * from the secret and the entries, and the order, and compare each with
- * what the JSON says. 0 when everything matches; -1 and where it differs
+ * what the JSON says; when it has "results" (each with "priority"), also
+ * that the outcomes are draw_winners' for its "places" and "reserve".
+ * 0 when everything matches; -1 and where it differs
  * (or why it cannot be checked) in err. */
 int draw_check(const char *json, char *err, size_t errlen);
 

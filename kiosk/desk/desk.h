@@ -597,12 +597,14 @@ struct desk_draw_enrolled {
  * is one. DK_NOTFOUND: no such draw; DK_CONFLICT: the draw is closed;
  * DK_FORBIDDEN: not a kiosk. Audited. */
 int desk_draw_enrol(struct desk *d, const struct desk_actor *who, int64_t draw,
-    const char *lang, const char *holder, int64_t now, struct desk_draw_enrolled *out,
-    char *err, size_t errlen);
+    const char *lang, int priority, const char *holder, int64_t now,
+    struct desk_draw_enrolled *out, char *err, size_t errlen);
 
-/* Close a draw (staff): the order is drawn, the first `places` entries get
- * tickets numbered in draw order, the others an attestation (issued when
- * redeemed). DK_NOTFOUND, DK_CONFLICT (closed already), DK_FORBIDDEN.
+/* Close a draw (staff): the order is drawn; priority entries take the
+ * service's priority reserve of the day first, then the first entries of
+ * the order the rest of `places` (draw_winners, core/draw.h); the winners
+ * get tickets numbered in draw order, the others an attestation (issued
+ * when redeemed). DK_NOTFOUND, DK_CONFLICT (closed already), DK_FORBIDDEN.
  * Audited twice: the close, and the published result. */
 int desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, int64_t now,
     struct draw_row *out, struct desk_events *ev, char *err, size_t errlen);

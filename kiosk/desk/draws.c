@@ -25,14 +25,16 @@
 #include "core/str.h"
 #include "desk/desk_int.h"
 
-/* The outcome of the entry drawn at rank `rank` (1 = first) of a draw of
- * `places`. The hook for convocations (issue #13's other half): an entry
- * past `places` is to get a convocation for a later day while the pool
- * has one, and an attestation only after that. Today: the attestation. */
+/* The outcome of an entry at the close: a ticket when it won a place
+ * (draw_winners), else... The hook for convocations (issue #13's other
+ * half): an entry without a place is to get a convocation for a later day
+ * while the pool has one, and an attestation only after that. Today: the
+ * attestation. */
 static const char *
-draw_outcome_for(const struct draw_row *dr, int rank)
+draw_outcome_for(const struct draw_row *dr, int won)
 {
-	return rank <= dr->places ? "ticket" : "attestation";
+	(void)dr;
+	return won ? "ticket" : "attestation";
 }
 
 /* -- open ----------------------------------------------------------------------------- */
@@ -103,6 +105,7 @@ struct enrol {
 	struct verb v;
 	int64_t draw;
 	const char *lang;
+	int priority;
 	int bound;                      /* the service binds holders: norm is set */
 	char norm[HOLDER_MAX + 1];      /* normalised document number (wiped after use) */
 	struct desk_draw_enrolled *out;
@@ -181,12 +184,13 @@ enrol_tx(struct store *st, void *arg)
 	e->enrolled_at = v->now;
 	str_copy(e->device, sizeof e->device, v->who->name);
 	str_copy(e->lang, sizeof e->lang, en->lang);
+	e->priority = en->priority != 0;
 	if ((rc = store_draw_entry_add(st, e)) != ST_OK)
 		return rc == ST_CONFLICT ? verb_fail(v, DK_CONFLICT, "this person is enrolled "
 		    "already") : rc;
 	snprintf(detail, sizeof detail, "draw %lld service %c: before not enrolled; after entry %s "
-	    "from %s%s", (long long)dr.id, dr.service, e->entry, e->device,
-	    e->bound ? " (holder bound)" : "");
+	    "from %s%s%s", (long long)dr.id, dr.service, e->entry, e->device,
+	    e->priority ? " priority" : "", e->bound ? " (holder bound)" : "");
 	if ((rc = store_audit_add(st, v->now, v->who->name, "draw_enrol", detail)) != ST_OK)
 		return rc;
 	/* Inside the transaction: an Idempotency-Key keeps the answer, token
@@ -196,10 +200,11 @@ enrol_tx(struct store *st, void *arg)
 
 int
 desk_draw_enrol(struct desk *d, const struct desk_actor *who, int64_t draw,
-    const char *lang, const char *holder, int64_t now, struct desk_draw_enrolled *out,
-    char *err, size_t errlen)
+    const char *lang, int priority, const char *holder, int64_t now,
+    struct desk_draw_enrolled *out, char *err, size_t errlen)
 {
-	struct enrol en = { .draw = draw, .lang = lang ? lang : "fr", .out = out };
+	struct enrol en = { .draw = draw, .lang = lang ? lang : "fr", .priority = priority,
+	    .out = out };
 	struct draw_row dr;
 	int rc;
 
@@ -257,8 +262,9 @@ audit_result(struct close *c, const struct draw_row *dr, int n, const char *firs
 	if ((rc = store_audit_add(v->st, v->now, v->who->name, "draw_close", detail)) != ST_OK)
 		return rc;
 	snprintf(detail, sizeof detail, "draw %lld service %c: secret %s entries_hash %s seed %s; "
-	    "%d places, %d entries: tickets %s to %s in draw order, %d attestations",
-	    (long long)dr->id, dr->service, secret, dr->entries_hash, dr->seed, dr->places, n,
+	    "%d places (reserve %d), %d entries: tickets %s to %s in draw order, %d attestations",
+	    (long long)dr->id, dr->service, secret, dr->entries_hash, dr->seed, dr->places,
+	    dr->reserve, n,
 	    tickets ? first : "none", tickets ? last : "none", n - tickets);
 	sodium_memzero(secret, sizeof secret);
 	return store_audit_add(v->st, v->now, v->who->name, "draw_result", detail);
@@ -273,6 +279,9 @@ close_tx(struct store *st, void *arg)
 	struct draw_entry_row *e = NULL;
 	const char **ids = NULL;
 	size_t *order = NULL;
+	int *prio = NULL, *win = NULL;
+	struct service_day today;
+	struct desk_issue pri;
 	unsigned char eh[DRAW_HASH_LEN], seed[DRAW_HASH_LEN];
 	char first[12] = "", last[12] = "";
 	int n, i, rc, tickets = 0;
@@ -288,7 +297,9 @@ close_tx(struct store *st, void *arg)
 		return ST_ERR;
 	if ((e = calloc((size_t)n + 1, sizeof *e)) == NULL ||
 	    (ids = calloc((size_t)n + 1, sizeof *ids)) == NULL ||
-	    (order = calloc((size_t)n + 1, sizeof *order)) == NULL) {
+	    (order = calloc((size_t)n + 1, sizeof *order)) == NULL ||
+	    (prio = calloc((size_t)n + 1, sizeof *prio)) == NULL ||
+	    (win = calloc((size_t)n + 1, sizeof *win)) == NULL) {
 		rc = verb_fail(v, DK_ERR, "out of memory");
 		goto out;
 	}
@@ -305,14 +316,28 @@ close_tx(struct store *st, void *arg)
 	}
 	sodium_bin2hex(dr->entries_hash, sizeof dr->entries_hash, eh, sizeof eh);
 	sodium_bin2hex(dr->seed, sizeof dr->seed, seed, sizeof seed);
+	/* Priority entries take the day's priority reserve first. */
+	if ((rc = desk_today_of(v, c->is.sv, &today)) != ST_OK)
+		goto out;
+	dr->reserve = today.reserve < dr->places ? today.reserve : dr->places;
+	if (dr->reserve < 0)
+		dr->reserve = 0;
+	for (i = 0; i < n; i++)
+		prio[i] = e[order[i]].priority;
+	draw_winners(prio, (size_t)n, (size_t)dr->places, (size_t)dr->reserve, win);
+	memset(&pri, 0, sizeof pri);
+	pri.service = dr->service;
+	pri.priority = 1;
 	/* In draw order, so the tickets are numbered in draw order. */
 	for (i = 0; i < n; i++) {
 		struct draw_entry_row *x = &e[order[i]];
 		x->rank = i + 1;
-		str_copy(x->outcome, sizeof x->outcome, draw_outcome_for(dr, x->rank));
+		str_copy(x->outcome, sizeof x->outcome, draw_outcome_for(dr, win[i]));
 		if (!strcmp(x->outcome, "ticket")) {
 			c->is.device = x->device;
 			c->is.lang = x->lang;
+			/* A priority entry's ticket is a priority ticket. */
+			c->is.in = x->priority ? &pri : NULL;
 			if ((rc = issue_ticket(&c->is, x->bound ? x->holder_hash : NULL,
 			    x->bound ? x->holder_mask : NULL)) != ST_OK)
 				goto out;
@@ -336,6 +361,8 @@ close_tx(struct store *st, void *arg)
 	}
 	rc = audit_result(c, dr, n, first, last, tickets);
 out:
+	free(win);
+	free(prio);
 	free(order);
 	free(ids);
 	free(e);

@@ -51,6 +51,7 @@ draw_json(const struct draw_row *dr, const struct draw_entry_row *e, int n)
 	if (!dr->closed)
 		return j;
 	add_time(j, "closed_at", dr->closed_at);
+	cJSON_AddNumberToObject(j, "reserve", dr->reserve);
 	sodium_bin2hex(hex, sizeof hex, dr->secret, sizeof dr->secret);
 	cJSON_AddStringToObject(j, "secret", hex);
 	arr = cJSON_AddArrayToObject(j, "entries");
@@ -78,6 +79,7 @@ draw_json(const struct draw_row *dr, const struct draw_entry_row *e, int n)
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "entry", x->entry);
 		cJSON_AddNumberToObject(o, "rank", x->rank);
+		cJSON_AddBoolToObject(o, "priority", x->priority);
 		cJSON_AddStringToObject(o, "outcome", x->outcome);
 		if (x->ticket_number[0])
 			cJSON_AddStringToObject(o, "ticket", x->ticket_number);
@@ -190,6 +192,7 @@ enrol_render(void *arg, int rc, const char *err, struct api_resp *r)
 	cJSON_AddBoolToObject(o, "duplicate", c->out.duplicate);
 	add_time(o, "enrolled_at", c->out.e.enrolled_at);
 	cJSON_AddStringToObject(o, "lang", c->out.e.lang);
+	cJSON_AddBoolToObject(o, "priority", c->out.e.priority);
 	if (c->out.e.holder_mask[0])
 		cJSON_AddStringToObject(o, "holder_mask", c->out.e.holder_mask);
 	cJSON_AddItemToObject(o, "site", site_json(c->a->site, c->now));
@@ -204,9 +207,10 @@ post_enrol(struct api *a, const struct api_req *q, const struct who *w, int64_t 
 	struct enrol_ctx *ctx;
 	struct keyed k;
 	const char *lang, *holder;
+	const cJSON *pr;
 	char err[200];
 	cJSON *j;
-	int bad = 0, rc;
+	int bad = 0, rc, priority = 0;
 
 	if (!w->device) {
 		fail(r, w->level ? 403 : 401, w->level ? "forbidden" : "denied", "only a kiosk's "
@@ -224,6 +228,13 @@ post_enrol(struct api *a, const struct api_req *q, const struct who *w, int64_t 
 		    "\"fa-AF\"");
 		goto out;
 	}
+	if ((pr = cJSON_GetObjectItemCaseSensitive(j, "priority")) != NULL) {
+		if (!cJSON_IsBool(pr)) {
+			fail(r, 400, "bad_request", "'priority' must be true or false");
+			goto out;
+		}
+		priority = cJSON_IsTrue(pr);
+	}
 	if ((ctx = calloc(1, sizeof *ctx)) == NULL) {
 		fail(r, 503, "unavailable", "out of memory");
 		goto out;
@@ -231,7 +242,8 @@ post_enrol(struct api *a, const struct api_req *q, const struct who *w, int64_t 
 	ctx->a = a;
 	ctx->now = q->now;
 	keyed_init(&k, q, &who, enrol_render, ctx);
-	rc = desk_draw_enrol(a->desk, &who, id, lang, holder, q->now, &ctx->out, err, sizeof err);
+	rc = desk_draw_enrol(a->desk, &who, id, lang, priority, holder, q->now, &ctx->out, err,
+	    sizeof err);
 	keyed_reply(&k, rc, err, r);
 	free(ctx);
 out:

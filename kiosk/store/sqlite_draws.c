@@ -9,11 +9,11 @@
 #include "store/sqlite_int.h"
 
 #define DRAW_SELECT "SELECT id, service, day, places, status, secret, commitment, opened_at, " \
-	"opened_by, closed_at, closed_by, entries_hash, seed FROM draws "
+	"opened_by, closed_at, closed_by, entries_hash, seed, reserve FROM draws "
 
 #define ENTRY_SELECT "SELECT e.draw, e.entry, e.enrolled_at, e.device, e.lang, e.holder_hash, " \
 	"e.holder_mask, e.rank, e.outcome, e.ticket_id, t.number, e.attestation_id, " \
-	"e.redeemed_at FROM draw_entries e LEFT JOIN tickets t ON t.id = e.ticket_id "
+	"e.redeemed_at, e.priority FROM draw_entries e LEFT JOIN tickets t ON t.id = e.ticket_id "
 
 static void
 draw_row(sqlite3_stmt *s, struct draw_row *d)
@@ -36,6 +36,7 @@ draw_row(sqlite3_stmt *s, struct draw_row *d)
 	sq_text(s, 10, d->closed_by, sizeof d->closed_by);
 	sq_text(s, 11, d->entries_hash, sizeof d->entries_hash);
 	sq_text(s, 12, d->seed, sizeof d->seed);
+	d->reserve = sqlite3_column_int(s, 13);
 }
 
 static int
@@ -89,8 +90,9 @@ int
 store_draw_close(struct store *st, const struct draw_row *d)
 {
 	if (sq_exec(st, sq_bind(st, "UPDATE draws SET status = 'closed', closed_at = ?, "
-	    "closed_by = ?, entries_hash = ?, seed = ? WHERE id = ? AND status = 'open'", "isssi",
-	    d->closed_at, d->closed_by, d->entries_hash, d->seed, d->id), "cannot close a draw"))
+	    "closed_by = ?, entries_hash = ?, seed = ?, reserve = ? WHERE id = ? AND "
+	    "status = 'open'", "isssii", d->closed_at, d->closed_by, d->entries_hash, d->seed,
+	    (int64_t)d->reserve, d->id), "cannot close a draw"))
 		return ST_ERR;
 	return sq_changes(st) ? ST_OK : ST_CONFLICT;
 }
@@ -115,6 +117,7 @@ entry_row(sqlite3_stmt *s, struct draw_entry_row *e)
 	sq_text(s, 10, e->ticket_number, sizeof e->ticket_number);
 	e->attestation = sqlite3_column_int64(s, 11);
 	e->redeemed_at = sqlite3_column_int64(s, 12);
+	e->priority = sqlite3_column_int(s, 13);
 }
 
 static int
@@ -140,9 +143,9 @@ store_draw_entry_add(struct store *st, const struct draw_entry_row *e)
 	    ST_NOTFOUND)
 		return rc == ST_OK ? ST_CONFLICT : rc;
 	return sq_exec(st, sq_bind(st, "INSERT INTO draw_entries (draw, entry, enrolled_at, device, "
-	    "lang, holder_hash, holder_mask) VALUES (?,?,?,?,?,?,?)", "isissbs", e->draw, e->entry,
-	    e->enrolled_at, e->device, e->lang, e->bound ? e->holder_hash : NULL, e->holder_mask),
-	    "cannot store a draw entry");
+	    "lang, priority, holder_hash, holder_mask) VALUES (?,?,?,?,?,?,?,?)", "isissibs",
+	    e->draw, e->entry, e->enrolled_at, e->device, e->lang, (int64_t)(e->priority != 0),
+	    e->bound ? e->holder_hash : NULL, e->holder_mask), "cannot store a draw entry");
 }
 
 int

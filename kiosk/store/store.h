@@ -509,6 +509,7 @@ struct draw_row {
 	char service;               /* service code */
 	char day[11];               /* local day of the opening */
 	int places;                 /* tickets to draw */
+	int reserve;                /* of them, first offered to priority entries (set at close) */
 	int closed;                 /* 0: open (enrolling), 1: closed (drawn) */
 	unsigned char secret[32];   /* the committed secret (never answered while open) */
 	char commitment[65];        /* hex(SHA-256(secret)) */
@@ -525,6 +526,7 @@ struct draw_entry_row {
 	int64_t enrolled_at;        /* Unix seconds */
 	char device[48];            /* the kiosk that enrolled it */
 	char lang[12];              /* the applicant's language */
+	int priority;               /* 1: a priority enrolment */
 	int bound;                  /* 1: holder_hash holds the holder's hash */
 	unsigned char holder_hash[32]; /* HMAC under the draw day's key */
 	char holder_mask[16];       /* "•••4B7" when bound */
