@@ -247,8 +247,17 @@ test_draw(void)
 	    sizeof err), DK_FORBIDDEN);
 	free(e);
 
-	/* A new draw for the same service may open once the first is closed. */
+	/* A new draw for the same service may open once the first is closed;
+	 * closed with nobody enrolled, it still publishes a draw that checks. */
 	CHECK_INT(desk_draw_open(d, &boss, 'A', 3, T0 + 1000, &dr, err, sizeof err), DK_OK);
+	CHECK_INT(desk_draw_close(d, &boss, dr.id, T0 + 1100, &got, &ev, err, sizeof err), DK_OK);
+	CHECK_INT(desk_draw_get(d, dr.id, T0 + 1100, &got, &e, err, sizeof err), 0);
+	CHECK(e == NULL);
+	{
+		char *j = published(&got, e, 0);
+		CHECK_INT(draw_check(j, err, sizeof err), 0);
+		free(j);
+	}
 
 	desk_close(d);
 	store_close(st);

@@ -38,8 +38,10 @@ draw_entries_hash(const char *const *ids, size_t n, unsigned char out[DRAW_HASH_
 	sorted = malloc((n ? n : 1) * sizeof *sorted);
 	if (!sorted)
 		return -1;
-	memcpy(sorted, ids, n * sizeof *sorted);
-	qsort(sorted, n, sizeof *sorted, cmp_str);
+	if (n > 0) {   /* ids may be NULL with none: memcpy and qsort want a pointer */
+		memcpy(sorted, ids, n * sizeof *sorted);
+		qsort(sorted, n, sizeof *sorted, cmp_str);
+	}
 	crypto_hash_sha256_init(&st);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
@@ -97,7 +99,8 @@ draw_order(const unsigned char seed[DRAW_HASH_LEN], const char *const *ids, size
 		k[i].id = ids[i];
 		k[i].index = i;
 	}
-	qsort(k, n, sizeof *k, cmp_keyed);
+	if (n > 0)
+		qsort(k, n, sizeof *k, cmp_keyed);
 	for (i = 0; i < n; i++)
 		order[i] = k[i].index;
 	free(k);
