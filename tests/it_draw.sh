@@ -14,7 +14,8 @@
 #   4. the published JSON, checked independently here with python3's hashlib
 #      and hmac only (commitment, entries_hash, seed, order), and the
 #      tickets A001.. in draw order for the winners (the reserve to
-#      priority entries first, then the first of the order).
+#      priority entries first, then the first of the order); the board
+#      lists them by entry.
 #   5. kiosk verify-draw: the file OK (exit 0), the URL OK, a tampered
 #      order, a tampered secret and a tampered outcome each DIFFERS (exit
 #      1) with where.
@@ -101,6 +102,7 @@ echo "$COMMIT" | grep -Eq '^[0-9a-f]{64}$' || fail_soft "commitment: $COMMIT"
 expect "a second open draw of A" "$(req POST /api/v1/draws "$MT" '{"service":"A","places":2}')" 409 conflict
 expect "GET while open, no token" "$(req GET /api/v1/draws/$ID '')" 200 "\"commitment\":\"$COMMIT\""
 grep -q secret "$tmp/out.json" && fail_soft "the secret is shown while open: $(cat "$tmp/out.json")"
+expect "the board shows the commitment" "$(req GET /api/v1/board '')" 200 "\"commitment\":\"$COMMIT\""
 expect "GET, no such draw" "$(req GET /api/v1/draws/9999 '')" 404
 expect "PUT" "$(req PUT /api/v1/draws/$ID "$MT")" 405
 
@@ -181,6 +183,16 @@ for k, r in enumerate(res):
 assert num == 15
 print("ok")
 PY
+expect "the board shows the results" "$(req GET /api/v1/board '')" 200 '"tickets":\[{"entry":"'
+python3 - "$tmp/out.json" "$tmp/draw.json" >"$tmp/board.out" 2>&1 <<'PY' || fail_soft "the board's results: $(cat "$tmp/board.out")"
+import json, sys
+b = [x for x in json.load(open(sys.argv[1]))["draws"] if x["status"] == "closed"][0]
+d = json.load(open(sys.argv[2]))
+want = [{"entry": r["entry"], "ticket": r["ticket"]} for r in d["results"] if r["ticket"]]
+assert b["tickets"] == want, (b["tickets"][:3], want[:3])
+assert b["commitment"] == d["commitment"] and "secret" not in b
+PY
+cp "$tmp/draw.json" "$tmp/out.json"
 WIN=$(jget '[r["entry"] for r in d["results"] if r["ticket"] == "A001"][0]')
 LOSE=$(jget '[r["entry"] for r in d["results"] if r["outcome"] == "attestation"][-1]')
 LOSERANK=$(jget '[r["rank"] for r in d["results"] if r["outcome"] == "attestation"][-1]')

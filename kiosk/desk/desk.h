@@ -615,6 +615,12 @@ int desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, 
 int desk_draw_get(struct desk *d, int64_t draw, int64_t now, struct draw_row *out,
     struct draw_entry_row **entries, char *err, size_t errlen);
 
+/* The draws opened today, by id (at most max; secrets zeroed whatever
+ * their state: GET /api/v1/draws/{id} publishes a closed one's). A count,
+ * or DK_ERR. */
+int desk_draws_today(struct desk *d, int64_t now, struct draw_row *out, int max, char *err,
+    size_t errlen);
+
 struct desk_draw_redeemed {
 	struct draw_entry_row e;    /* the entry, after */
 	struct desk_slip slip;      /* its ticket (DS_TICKET the first time, DS_DUPLICATE after)

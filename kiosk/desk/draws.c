@@ -454,6 +454,36 @@ desk_draw_get(struct desk *d, int64_t draw, int64_t now, struct draw_row *out,
 	return g.n;
 }
 
+struct today {
+	struct verb v;
+	struct draw_row *out;
+	int max, n;
+};
+
+static int
+today_tx(struct store *st, void *arg)
+{
+	struct today *t = arg;
+
+	t->n = store_draw_list(st, t->v.day, t->out, t->max);
+	return t->n < 0 ? ST_ERR : ST_OK;
+}
+
+int
+desk_draws_today(struct desk *d, int64_t now, struct draw_row *out, int max, char *err,
+    size_t errlen)
+{
+	struct today t = { .out = out, .max = max };
+	int rc, i;
+
+	verb_init(&t.v, d, NULL, now, NULL, err, errlen);
+	if ((rc = verb_read(&t.v, today_tx, &t)) != ST_OK)
+		return rc;
+	for (i = 0; i < t.n; i++)
+		sodium_memzero(out[i].secret, sizeof out[i].secret);
+	return t.n;
+}
+
 /* -- redeem ---------------------------------------------------------------------------------- */
 
 struct redeem {

@@ -633,6 +633,7 @@ get_board(struct api *a, const struct api_req *q, struct api_resp *r)
 	}
 	cJSON_AddItemToObject(j, "services", services_json(a->site, ss, k, 0, SF_BOARD));
 	cJSON_AddItemToObject(j, "notices", notices_public_json(a, q->now, NOTICE_BOARD));
+	cJSON_AddItemToObject(j, "draws", draws_board_json(a, q->now));
 	reply(r, 200, j);
 }
 

@@ -367,6 +367,59 @@ post_redeem(struct api *a, const struct api_req *q, const struct who *w, int64_t
 	free(ctx);
 }
 
+/* -- the board ---------------------------------------------------------------------------- */
+
+#define BOARD_DRAWS 8   /* today's draws the board shows, at most */
+
+cJSON *
+draws_board_json(struct api *a, int64_t now)
+{
+	struct draw_row dr[BOARD_DRAWS], full;
+	struct draw_entry_row *e;
+	const struct draw_entry_row **by_rank;
+	cJSON *arr = cJSON_CreateArray(), *o, *res;
+	char err[200];
+	int n, i, k, m;
+
+	if ((n = desk_draws_today(a->desk, now, dr, BOARD_DRAWS, err, sizeof err)) < 0)
+		return arr;     /* the board goes on without them */
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "id", (double)dr[i].id);
+		add_char(o, "service", dr[i].service);
+		cJSON_AddStringToObject(o, "status", dr[i].closed ? "closed" : "open");
+		cJSON_AddStringToObject(o, "commitment", dr[i].commitment);
+		cJSON_AddNumberToObject(o, "places", dr[i].places);
+		cJSON_AddItemToArray(arr, o);
+		if (!dr[i].closed)
+			continue;
+		/* The results by entry number: the entry ids with a ticket, in
+		 * draw order (the others hold an attestation). */
+		e = NULL;
+		if ((m = desk_draw_get(a->desk, dr[i].id, now, &full, &e, err, sizeof err)) < 0)
+			continue;
+		sodium_memzero(full.secret, sizeof full.secret);
+		res = cJSON_AddArrayToObject(o, "tickets");
+		by_rank = calloc((size_t)m + 1, sizeof *by_rank);
+		for (k = 0; by_rank && k < m; k++)
+			if (e[k].rank >= 1 && e[k].rank <= m)
+				by_rank[e[k].rank - 1] = &e[k];
+		for (k = 0; by_rank && k < m; k++) {
+			const struct draw_entry_row *x = by_rank[k];
+			if (x && x->ticket_number[0]) {
+				cJSON *t = cJSON_CreateObject();
+				cJSON_AddStringToObject(t, "entry", x->entry);
+				cJSON_AddStringToObject(t, "ticket", x->ticket_number);
+				cJSON_AddItemToArray(res, t);
+			}
+		}
+		cJSON_AddNumberToObject(o, "entry_count", m);
+		free(by_rank);
+		free(e);
+	}
+	return arr;
+}
+
 /* -- routing ------------------------------------------------------------------------------ */
 
 void

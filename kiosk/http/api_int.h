@@ -204,5 +204,8 @@ void appointment_routes(struct api *a, const struct api_req *q, const struct who
  * /entries/{entry}/redeem]; rest: what follows "/api/v1/draws". */
 void draw_routes(struct api *a, const struct api_req *q, const struct who *w,
     const char *rest, struct api_resp *r);
+/* Today's draws for the board: [{id, service, status, commitment, places}],
+ * a closed one with "tickets":[{entry, ticket}] in draw order. */
+cJSON *draws_board_json(struct api *a, int64_t now);
 
 #endif

@@ -219,3 +219,18 @@ store_draw_purge(struct store *st, const char *holder_day, const char *event_day
 		return ST_ERR;
 	return ST_OK;
 }
+
+int
+store_draw_list(struct store *st, const char *day, struct draw_row *out, int max)
+{
+	sqlite3_stmt *s = sq_bind(st, DRAW_SELECT "WHERE day = ? ORDER BY id", "s", day);
+	int n = 0, rc = 0;
+
+	while (n < max && (rc = sq_row(st, s, "cannot read draws")) == 1)
+		draw_row(s, &out[n++]);
+	if (n < max && rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}

@@ -558,6 +558,8 @@ int store_draw_entry_set(struct store *st, const struct draw_entry_row *e);
 int store_draw_entries(struct store *st, int64_t draw, int by_rank, struct draw_entry_row *out,
     int max);
 int store_draw_entry_count(struct store *st, int64_t draw);
+/* The draws opened on day, by id: how many (at most max), or ST_ERR. */
+int store_draw_list(struct store *st, const char *day, struct draw_row *out, int max);
 
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
