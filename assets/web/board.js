@@ -42,6 +42,7 @@ const state = {
 	                       // kind, appointment: {start, duration_min} for an appointment's ticket}
 	services: [],          // [{code, name:{fr,..}, waiting, left_today, open}]
 	notices: [],           // today's notices for the board: [{id, text:{fr,..}}]
+	draws: [],             // today's draws: [{id, service, status, commitment, tickets}]
 	skewMs: 0,             // server clock minus ours
 	offsetMin: null,       // the site's UTC offset, from the server's time
 	announced: 0,          // highest event number already announced
@@ -207,8 +208,10 @@ let clockTimer = null;
 let shownDay = '';
 function tick() {
 	const now = siteNow();
-	// A new day: other notices may start or end.
+	// A new day: other notices may start or end. A draw may open (no event
+	// says so): the board is read again once a minute (refreshDraws).
 	if (shownDay && now.date !== shownDay) refreshNotices();
+	else if (shownDay) refreshDraws();
 	shownDay = now.date;
 	$('clock-time').textContent = `${pad(now.h)}:${pad(now.m)}`;
 	$('clock-date').textContent = now.date;
@@ -250,12 +253,43 @@ let slideIdx = 0;
 let slideTimer = null;
 let noticesKey = '';
 
-function applyNotices(list) {
-	if (!Array.isArray(list)) return;
+// Today's draws (GET /api/v1/board's `draws`) as notices of their own in
+// the same banner: while open, the commitment (anyone can later check the
+// draw against it: docs/DRAW.md); once closed, the entries that won a
+// ticket, by the start of their entry number, a few per slide.
+const DRAW_PER_SLIDE = 8;
+function drawNotices(draws) {
+	const out = [];
+	for (const d of Array.isArray(draws) ? draws : []) {
+		if (!d || typeof d.commitment !== 'string') continue;
+		if (d.status !== 'closed') {
+			out.push({ id: `draw-${d.id}`, text: {
+				fr: `Tirage au sort, service ${d.service} : inscrivez-vous à la borne. Engagement : ${d.commitment}`,
+				en: `Draw, service ${d.service}: enrol at the kiosk. Commitment: ${d.commitment}`,
+			} });
+			continue;
+		}
+		const t = Array.isArray(d.tickets) ? d.tickets : [];
+		if (!t.length) continue;
+		for (let k = 0; k < t.length; k += DRAW_PER_SLIDE) {
+			const part = t.slice(k, k + DRAW_PER_SLIDE)
+				.map((x) => `${x.ticket} ${String(x.entry).slice(0, 8)}`).join(' · ');
+			out.push({ id: `draw-${d.id}-${k}`, text: {
+				fr: `Tirage ${d.service}, tickets : ${part}`,
+				en: `Draw ${d.service}, tickets: ${part}`,
+			} });
+		}
+	}
+	return out;
+}
+
+function applyNotices(notices) {
+	if (!Array.isArray(notices)) return;
+	const list = [...notices, ...drawNotices(state.draws)];
 	const key = JSON.stringify(list);
 	if (key === noticesKey) return;      // unchanged: the cycle goes on where it is
 	noticesKey = key;
-	state.notices = list;
+	state.notices = notices;
 	slides = [];
 	list.forEach((n, i) => {
 		const t = (n && n.text) || {};
@@ -301,7 +335,10 @@ function showSlide() {
 }
 
 function refreshNotices() {
-	getJSON('/api/v1/board').then((b) => applyNotices(b.notices)).catch(() => {});
+	getJSON('/api/v1/board').then((b) => {
+		if (Array.isArray(b.draws)) state.draws = b.draws;
+		applyNotices(b.notices);
+	}).catch(() => {});
 }
 
 function onNotices(d) {
@@ -455,6 +492,7 @@ async function resync() {
 	state.calls = [...newer, ...(Array.isArray(b.calls) ? b.calls : [])]
 		.sort((x, y) => (y.event || 0) - (x.event || 0)).slice(0, 5);
 	if (Array.isArray(b.services)) state.services = b.services.map((s) => ({ ...s }));
+	if (Array.isArray(b.draws)) state.draws = b.draws;
 	applyNotices(b.notices);
 	// Calls made while we were away are shown, not announced afterwards.
 	if (last > state.announced) state.announced = last;
@@ -484,8 +522,26 @@ function onCall(c, id) {
 	}
 }
 
+// A draw's close issues its tickets (a counts event); its opening and the
+// enrolments send none. So the draws are read again after counts events
+// and at each new minute, at most once every DRAWS_MS.
+const DRAWS_MS = 5000;
+let drawsAt = 0;
+let drawsTimer = null;
+function refreshDraws() {
+	const wait = drawsAt + DRAWS_MS - Date.now();
+	if (wait > 0) {
+		// Recently read: once more when the interval is over, not now.
+		if (!drawsTimer) drawsTimer = setTimeout(() => { drawsTimer = null; refreshDraws(); }, wait);
+		return;
+	}
+	drawsAt = Date.now();
+	refreshNotices();
+}
+
 function onCounts(d) {
 	mergeServices(d.services);
+	refreshDraws();
 }
 
 function setConn(s) {
@@ -511,6 +567,7 @@ function main() {
 	window.__board = {
 		get link() { return link.state; },
 		get notices() { return state.notices.map((n) => ({ ...n })); },
+		get draws() { return state.draws.map((d) => ({ ...d })); },
 	};
 }
 
