@@ -103,6 +103,10 @@ expect "a second open draw of A" "$(req POST /api/v1/draws "$MT" '{"service":"A"
 expect "GET while open, no token" "$(req GET /api/v1/draws/$ID '')" 200 "\"commitment\":\"$COMMIT\""
 grep -q secret "$tmp/out.json" && fail_soft "the secret is shown while open: $(cat "$tmp/out.json")"
 expect "the board shows the commitment" "$(req GET /api/v1/board '')" 200 "\"commitment\":\"$COMMIT\""
+expect "the day's draws" "$(req GET /api/v1/draws '')" 200 "\"commitment\":\"$COMMIT\""
+expect "the day's draws, its link" "$(jget 'len(d["draws"]), d["draws"][0]["url"], d["draws"][0]["status"]')" "1 /api/v1/draws/$ID open"
+expect "another day's draws" "$(req GET '/api/v1/draws?day=2001-01-01' '')" 200 '"draws":\[\]'
+expect "a bad day" "$(req GET '/api/v1/draws?day=yesterday' '')" 400
 expect "GET, no such draw" "$(req GET /api/v1/draws/9999 '')" 404
 expect "PUT" "$(req PUT /api/v1/draws/$ID "$MT")" 405
 

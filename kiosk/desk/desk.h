@@ -615,11 +615,11 @@ int desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, 
 int desk_draw_get(struct desk *d, int64_t draw, int64_t now, struct draw_row *out,
     struct draw_entry_row **entries, char *err, size_t errlen);
 
-/* The draws opened today, by id (at most max; secrets zeroed whatever
- * their state: GET /api/v1/draws/{id} publishes a closed one's). A count,
- * or DK_ERR. */
-int desk_draws_today(struct desk *d, int64_t now, struct draw_row *out, int max, char *err,
-    size_t errlen);
+/* The draws opened on day (NULL: today), by id (at most max; secrets
+ * zeroed whatever their state: GET /api/v1/draws/{id} publishes a closed
+ * one's). A count, DK_BAD (not a day YYYY-MM-DD) or DK_ERR. */
+int desk_draws_day(struct desk *d, const char *day, int64_t now, struct draw_row *out, int max,
+    char *err, size_t errlen);
 
 struct desk_draw_redeemed {
 	struct draw_entry_row e;    /* the entry, after */

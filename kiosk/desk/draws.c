@@ -454,30 +454,35 @@ desk_draw_get(struct desk *d, int64_t draw, int64_t now, struct draw_row *out,
 	return g.n;
 }
 
-struct today {
+struct day_list {
 	struct verb v;
+	const char *day;
 	struct draw_row *out;
 	int max, n;
 };
 
 static int
-today_tx(struct store *st, void *arg)
+day_tx(struct store *st, void *arg)
 {
-	struct today *t = arg;
+	struct day_list *t = arg;
 
-	t->n = store_draw_list(st, t->v.day, t->out, t->max);
+	t->n = store_draw_list(st, t->day, t->out, t->max);
 	return t->n < 0 ? ST_ERR : ST_OK;
 }
 
 int
-desk_draws_today(struct desk *d, int64_t now, struct draw_row *out, int max, char *err,
-    size_t errlen)
+desk_draws_day(struct desk *d, const char *day, int64_t now, struct draw_row *out, int max,
+    char *err, size_t errlen)
 {
-	struct today t = { .out = out, .max = max };
+	struct day_list t = { .day = day, .out = out, .max = max };
 	int rc, i;
 
 	verb_init(&t.v, d, NULL, now, NULL, err, errlen);
-	if ((rc = verb_read(&t.v, today_tx, &t)) != ST_OK)
+	if (day == NULL)
+		t.day = t.v.day;
+	else if (!queue_valid_day(day))
+		return verb_fail(&t.v, DK_BAD, "'day' must be a day YYYY-MM-DD");
+	if ((rc = verb_read(&t.v, day_tx, &t)) != ST_OK)
 		return rc;
 	for (i = 0; i < t.n; i++)
 		sodium_memzero(out[i].secret, sizeof out[i].secret);

@@ -21,6 +21,7 @@
 
 #include "core/draw.h"
 #include "core/holder.h"
+#include "core/queue.h"
 #include "http/api_int.h"
 
 static void
@@ -367,6 +368,56 @@ post_redeem(struct api *a, const struct api_req *q, const struct who *w, int64_t
 	free(ctx);
 }
 
+/* -- a day's list ------------------------------------------------------------------------- */
+
+#define DAY_DRAWS 100   /* draws listed for one day, at most */
+
+/* GET /api/v1/draws?day=: the day's draws, for anyone (the stats page
+ * links them): each one's id, service, status, places and commitment. */
+static void
+get_draws(struct api *a, const struct api_req *q, struct api_resp *r)
+{
+	struct draw_row *dr;
+	char err[200], day[11];
+	cJSON *j, *arr;
+	int n, i;
+
+	if (q->day && !valid_day(q->day)) {
+		fail(r, 400, "bad_request", "'day' must be a day YYYY-MM-DD");
+		return;
+	}
+	if ((dr = calloc(DAY_DRAWS, sizeof *dr)) == NULL) {
+		fail(r, 503, "unavailable", "out of memory");
+		return;
+	}
+	if ((n = desk_draws_day(a->desk, q->day, q->now, dr, DAY_DRAWS, err, sizeof err)) < 0) {
+		free(dr);
+		desk_fail(r, n, err);
+		return;
+	}
+	if (q->day)
+		snprintf(day, sizeof day, "%s", q->day);
+	else
+		queue_local_day(q->now, day);
+	j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "day", day);
+	arr = cJSON_AddArrayToObject(j, "draws");
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		char path[48];
+		cJSON_AddNumberToObject(o, "id", (double)dr[i].id);
+		add_char(o, "service", dr[i].service);
+		cJSON_AddStringToObject(o, "status", dr[i].closed ? "closed" : "open");
+		cJSON_AddNumberToObject(o, "places", dr[i].places);
+		cJSON_AddStringToObject(o, "commitment", dr[i].commitment);
+		snprintf(path, sizeof path, "/api/v1/draws/%lld", (long long)dr[i].id);
+		cJSON_AddStringToObject(o, "url", path);
+		cJSON_AddItemToArray(arr, o);
+	}
+	free(dr);
+	reply(r, 200, j);
+}
+
 /* -- the board ---------------------------------------------------------------------------- */
 
 #define BOARD_DRAWS 8   /* today's draws the board shows, at most */
@@ -381,7 +432,7 @@ draws_board_json(struct api *a, int64_t now)
 	char err[200];
 	int n, i, k, m;
 
-	if ((n = desk_draws_today(a->desk, now, dr, BOARD_DRAWS, err, sizeof err)) < 0)
+	if ((n = desk_draws_day(a->desk, NULL, now, dr, BOARD_DRAWS, err, sizeof err)) < 0)
 		return arr;     /* the board goes on without them */
 	for (i = 0; i < n; i++) {
 		o = cJSON_CreateObject();
@@ -432,8 +483,10 @@ draw_routes(struct api *a, const struct api_req *q, const struct who *w, const c
 	if (!strcmp(rest, "")) {
 		if (!strcmp(q->method, "POST"))
 			post_open(a, q, w, r);
+		else if (!strcmp(q->method, "GET"))
+			get_draws(a, q, r);
 		else
-			fail(r, 405, "method", "use POST on /api/v1/draws");
+			fail(r, 405, "method", "use GET or POST on /api/v1/draws");
 		return;
 	}
 	if (rest[0] != '/' || (id = path_id(rest + 1, &tail)) < 0) {
