@@ -630,6 +630,32 @@ function render() {
 	document.body.dataset.state = 'ready';
 }
 
+// The day's draws (issue #13): a link to each one's published JSON, which
+// anyone can check (docs/DRAW.md). The section stays hidden without any.
+async function loadDraws(day) {
+	let list = [];
+	try {
+		const r = await fetch(`/api/v1/draws?day=${day}`, { cache: 'no-store' });
+		if (r.ok) list = (await r.json()).draws || [];
+	} catch (e) {
+		list = [];
+	}
+	const ul = $('draws-list');
+	ul.replaceChildren();
+	for (const d of list) {
+		const li = document.createElement('li');
+		const a = document.createElement('a');
+		a.href = d.url;
+		a.textContent = `Service ${d.service} — ${d.places} places — ` +
+			(d.status === 'closed' ? 'tiré' : 'inscriptions ouvertes');
+		const c = document.createElement('code');
+		c.textContent = ` ${d.commitment.slice(0, 16)}…`;
+		li.append(a, c);
+		ul.append(li);
+	}
+	$('draws').hidden = list.length === 0;
+}
+
 function syncUrl() {
 	const p = new URLSearchParams();
 	if (state.day) p.set('day', state.day);
@@ -649,6 +675,7 @@ async function load() {
 		if (seq !== state.seq) return;
 		state.data = j;
 		render();
+		loadDraws(j.day);
 	} catch (e) {
 		if (seq !== state.seq) return;
 		document.body.dataset.state = 'error';

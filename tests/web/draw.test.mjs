@@ -4,6 +4,7 @@
 // kiosks enrol three people; the manager closes it; the board lists the
 // winning entries by the start of their entry number, with their tickets,
 // as GET /api/v1/draws/{id} publishes them. Never the secret on the board.
+// The stats page links the day's draws.
 // DRAW_SHOT=FILE.png saves the board with the results.
 
 import {
@@ -58,5 +59,12 @@ run('draw', async () => {
 	});
 	assert(fits, 'the results fit in the banner');
 	if (process.env.DRAW_SHOT) await board.screenshot({ path: process.env.DRAW_SHOT });
-	noPageErrors(board);
+
+	// The stats page links the day's draws.
+	const stats = await newPage(browser);
+	await stats.goto(`${srv.base}/stats`);
+	await stats.waitForSelector('#draws:visible', { timeout: 10000 });
+	const href = await stats.getAttribute('#draws-list a', 'href');
+	assert(href === `/api/v1/draws/${id}`, `the stats page links the draw: ${href}`);
+	noPageErrors(board, stats);
 });
