@@ -50,3 +50,9 @@ CREATE TABLE draw_entries (
 -- One entry per holder and draw.
 CREATE UNIQUE INDEX draw_entries_holder ON draw_entries (draw, holder_hash)
     WHERE holder_hash IS NOT NULL;
+
+-- [service X] draw = HH:MM-HH:MM: the site file's daily draw window, in
+-- minutes after local midnight (draw_close 0: none). The server opens the
+-- service's draw at draw_open and closes it at draw_close (api_tick).
+ALTER TABLE services ADD COLUMN draw_open INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE services ADD COLUMN draw_close INTEGER NOT NULL DEFAULT 0;

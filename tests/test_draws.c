@@ -16,7 +16,11 @@
  *   - redeem: before the close DK_CONFLICT; a winner's ticket (then a
  *     duplicate), a loser's attestation (the same one again), an unknown
  *     entry DK_NOTFOUND; staff cannot redeem;
- *   - retention removes the entries' holder hashes with their day.
+ *   - retention removes the entries' holder hashes with their day;
+ *   - priority entries take the reserve first;
+ *   - the site file's `draw = HH:MM-HH:MM`: parsed (bad ones refused with
+ *     their line), kept with the site, the draw opened and closed by
+ *     desk_draw_tick, once a day, a manager's draw left alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,6 +382,72 @@ test_priority(void)
 	store_close(st);
 }
 
+/* The site file's window: `draw = 08:30-09:00` opens the service's draw
+ * for today's capacity at 08:30 and closes it at 09:00, once a day; a bad
+ * window is refused with its line. */
+static void
+test_window(void)
+{
+	char path[512], err[300];
+	struct site site, bad;
+	struct store *st;
+	struct desk *d;
+	struct desk_events ev;
+	struct desk_draw_enrolled en;
+	struct draw_row list[4], got;
+	int i;
+
+	fixture_site(dir, SITE "[service D]\nname = Titres\ncapacity = 2\npriority_reserve = 0\n"
+	    "draw = 08:30-09:00\n", &site);
+	CHECK_INT(site.services[3].draw_open_min, 8 * 60 + 30);
+	CHECK_INT(site.services[3].draw_close_min, 9 * 60);
+	/* Refused: the end before the start, not a window. */
+	fixture_path(path, sizeof path, dir, "bad.ini");
+	fixture_write(path, SITE "[service D]\nname = Titres\ncapacity = 2\ndraw = 09:00-08:30\n");
+	CHECK_INT(site_load(path, &bad, err, sizeof err), -1);
+	CHECK(strstr(err, "draw: expected") != NULL && strstr(err, "bad.ini:") != NULL);
+	fixture_write(path, SITE "[service D]\nname = Titres\ncapacity = 2\ndraw = 8h30\n");
+	CHECK_INT(site_load(path, &bad, err, sizeof err), -1);
+
+	fixture_path(path, sizeof path, dir, "window.db");
+	d = fixture_desk(path, &site, &keys, local(2026, 12, 4, 8, 0, 0), &st);
+	/* Read back from the database: the window is kept with the site. */
+	CHECK_INT(desk_site(d)->services[3].draw_close_min, 9 * 60);
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 4, 8, 29, 0), &ev, err, sizeof err), 0);
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 4, 8, 30, 10), &ev, err, sizeof err), 1);
+	REQUIRE(desk_draws_day(d, NULL, local(2026, 12, 4, 8, 31, 0), list, 4, err, sizeof err) == 1);
+	CHECK(list[0].service == 'D' && !list[0].closed && list[0].places == 2);
+	CHECK_STR(list[0].opened_by, "site-file");
+	for (i = 0; i < 3; i++)
+		REQUIRE(desk_draw_enrol(d, &kiosk1, list[0].id, "fr", 0, NULL,
+		    local(2026, 12, 4, 8, 40, i), &en, err, sizeof err) == DK_OK);
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 4, 8, 45, 0), &ev, err, sizeof err), 0);
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 4, 9, 0, 5), &ev, err, sizeof err), 1);
+	CHECK_INT(desk_draw_get(d, list[0].id, local(2026, 12, 4, 9, 1, 0), &got, NULL, err,
+	    sizeof err), 0);
+	CHECK(got.closed);
+	CHECK_STR(got.closed_by, "site-file");
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM tickets WHERE service = 'D'"), 2);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_result' AND "
+	    "actor = 'site-file'"), 1);
+	/* Once a day: no second draw that day, even back in the window. */
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 4, 9, 1, 0), &ev, err, sizeof err), 0);
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 4, 8, 50, 0), &ev, err, sizeof err), 0);
+	/* The next day, a new one. */
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 5, 8, 35, 0), &ev, err, sizeof err), 1);
+	/* A manager's open draw is left alone at the window's end. */
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 5, 9, 0, 0), &ev, err, sizeof err), 1);
+	REQUIRE(desk_draw_open(d, &boss, 'D', 1, local(2026, 12, 6, 8, 0, 0), &got, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 6, 8, 35, 0), &ev, err, sizeof err), 0);
+	CHECK_INT(desk_draw_tick(d, local(2026, 12, 6, 9, 5, 0), &ev, err, sizeof err), 0);
+	CHECK_INT(desk_draw_get(d, got.id, local(2026, 12, 6, 9, 6, 0), &got, NULL, err,
+	    sizeof err), 0);
+	CHECK(!got.closed);
+	desk_close(d);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -391,6 +461,7 @@ main(void)
 	test_draw();
 	test_holder();
 	test_priority();
+	test_window();
 
 	fixture_rmdir(dir);
 	return TEST_REPORT();

@@ -45,6 +45,9 @@ struct site_service {
 	int bind_holder;                    /* 1: one ticket per document number per day */
 	int appointments;                   /* appointments per day (their own capacity,
 	                                     * apart from the walk-ins'); 0: takes none */
+	int draw_open_min;                  /* draw = HH:MM-HH:MM (docs/DRAW.md): the day's
+	                                     * draw window, minutes after local midnight; */
+	int draw_close_min;                 /* draw_close_min 0: no draw by the site file */
 };
 
 struct site_counter {

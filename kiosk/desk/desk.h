@@ -609,6 +609,14 @@ int desk_draw_enrol(struct desk *d, const struct desk_actor *who, int64_t draw,
 int desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, int64_t now,
     struct draw_row *out, struct desk_events *ev, char *err, size_t errlen);
 
+/* The site file's windows (`draw = HH:MM-HH:MM` per service), once a
+ * minute from the server: in a window, the service's draw is opened (for
+ * today's capacity) unless it had one today; after it, the draw the site
+ * file opened is closed. One transaction, audited as the manager's verbs
+ * are (actor "site-file"). The draws opened and closed, or DK_ERR. */
+int desk_draw_tick(struct desk *d, int64_t now, struct desk_events *ev, char *err,
+    size_t errlen);
+
 /* A draw and its entries (malloc'd, in byte order of their ids; *entries
  * NULL when none), for anyone: the secret must not be shown while open.
  * The count of entries, or DK_NOTFOUND / DK_ERR. */

@@ -46,35 +46,43 @@ struct open {
 	struct draw_row *out;
 };
 
+/* Inside v's transaction: a new draw of service for places (checked). */
 static int
-open_tx(struct store *st, void *arg)
+open_in(struct verb *v, char service, int places, struct draw_row *dr)
 {
-	struct open *o = arg;
-	struct verb *v = &o->v;
-	struct draw_row *dr = o->out;
+	struct store *st = v->st;
 	char detail[200];
 	int rc;
 
 	memset(dr, 0, sizeof *dr);
-	dr->service = o->service;
+	dr->service = service;
 	str_copy(dr->day, sizeof dr->day, v->day);
-	dr->places = o->places;
+	dr->places = places;
 	randombytes_buf(dr->secret, sizeof dr->secret);
 	draw_commitment(dr->secret, dr->commitment);
 	dr->opened_at = v->now;
 	str_copy(dr->opened_by, sizeof dr->opened_by, v->who->name);
 	if ((rc = store_draw_add(st, dr)) == ST_CONFLICT) {
 		struct draw_row other;
-		if (store_draw_open_of(st, o->service, &other) != ST_OK)
+		if (store_draw_open_of(st, service, &other) != ST_OK)
 			other.id = 0;
 		return verb_fail(v, DK_CONFLICT, "service %c already has an open draw (%lld): close "
-		    "it first", o->service, (long long)other.id);
+		    "it first", service, (long long)other.id);
 	}
 	if (rc != ST_OK)
 		return rc;
 	snprintf(detail, sizeof detail, "draw %lld service %c: before none; after open, %d "
 	    "places, commitment %s", (long long)dr->id, dr->service, dr->places, dr->commitment);
 	return store_audit_add(st, v->now, v->who->name, "draw_open", detail);
+}
+
+static int
+open_tx(struct store *st, void *arg)
+{
+	struct open *o = arg;
+
+	(void)st;
+	return open_in(&o->v, o->service, o->places, o->out);
 }
 
 int
@@ -270,11 +278,12 @@ audit_result(struct close *c, const struct draw_row *dr, int n, const char *firs
 	return store_audit_add(v->st, v->now, v->who->name, "draw_result", detail);
 }
 
+/* Inside the verb's transaction: close draw c->draw into c->out. */
 static int
-close_tx(struct store *st, void *arg)
+close_in(struct close *c)
 {
-	struct close *c = arg;
 	struct verb *v = &c->is.v;
+	struct store *st = v->st;
 	struct draw_row *dr = c->out;
 	struct draw_entry_row *e = NULL;
 	const char **ids = NULL;
@@ -369,6 +378,13 @@ out:
 	return rc;
 }
 
+static int
+close_tx(struct store *st, void *arg)
+{
+	(void)st;
+	return close_in(arg);
+}
+
 int
 desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, int64_t now,
     struct draw_row *out, struct desk_events *ev, char *err, size_t errlen)
@@ -396,6 +412,108 @@ desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, int6
 	else
 		rc = verb_write(&c->is.v, close_tx, c);
 	free(c);
+	return rc;
+}
+
+/* -- the site file's window (api_tick) --------------------------------------------------- */
+
+/* The actor of the draws the site file opens and closes. */
+static const struct desk_actor site_actor = { "site-file", 0, NULL };
+
+struct tick {
+	struct close c;                 /* a close's issue; its verb first, the tick's verb */
+	int opened, closed;
+};
+
+/* One service's window at this minute: open its draw at the start (unless
+ * it had one today), close the one the site file opened at the end. */
+static int
+tick_service(struct tick *t, const struct site_service *sv, int minute)
+{
+	struct verb *v = &t->c.is.v;
+	struct draw_row dr, list[16];
+	struct service_day today;
+	int n, i, rc;
+
+	if (minute >= sv->draw_open_min && minute < sv->draw_close_min) {
+		if ((n = store_draw_list(v->st, v->day, list, 16)) < 0)
+			return ST_ERR;
+		for (i = 0; i < n; i++)
+			if (list[i].service == sv->code)
+				return ST_OK;       /* one today already (the site's, or a manager's) */
+		/* Today's capacity, as the manager may have changed it; none
+		 * when the service is closed today. */
+		if ((rc = desk_today_of(v, sv, &today)) != ST_OK)
+			return rc;
+		if (!today.open || today.capacity < 1)
+			return ST_OK;
+		if ((rc = open_in(v, sv->code, today.capacity < DESK_DRAW_PLACES_MAX ?
+		    today.capacity : DESK_DRAW_PLACES_MAX, &dr)) != ST_OK)
+			return rc == DK_CONFLICT ? ST_OK : rc;  /* a manager's is open */
+		t->opened++;
+		return ST_OK;
+	}
+	if (minute < sv->draw_close_min)
+		return ST_OK;
+	if ((rc = store_draw_open_of(v->st, sv->code, &dr)) == ST_NOTFOUND)
+		return ST_OK;
+	if (rc != ST_OK)
+		return rc;
+	/* Only the draw the site file opened: a manager closes their own. */
+	if (strcmp(dr.opened_by, site_actor.name) != 0)
+		return ST_OK;
+	t->c.draw = dr.id;
+	if ((rc = close_in(&t->c)) != ST_OK)
+		return rc;
+	t->closed++;
+	return ST_OK;
+}
+
+static int
+tick_tx(struct store *st, void *arg)
+{
+	struct tick *t = arg;
+	struct verb *v = &t->c.is.v;
+	int i, rc, minute, wday;
+
+	(void)st;
+	queue_local_minute(v->now, &minute, &wday);
+	for (i = 0; i < v->d->site.nservices; i++) {
+		const struct site_service *sv = &v->d->site.services[i];
+		if (sv->draw_close_min <= 0)
+			continue;
+		t->c.is.sv = sv;
+		if ((rc = tick_service(t, sv, minute)) != ST_OK)
+			return rc;
+	}
+	return ST_OK;
+}
+
+int
+desk_draw_tick(struct desk *d, int64_t now, struct desk_events *ev, char *err, size_t errlen)
+{
+	struct tick *t;
+	struct draw_row out;
+	int i, rc, any = 0;
+
+	if (!d->have_site || !d->have_keys)
+		return 0;
+	for (i = 0; i < d->site.nservices; i++)
+		any |= d->site.services[i].draw_close_min > 0;
+	if (!any)
+		return 0;           /* no window: no transaction at all */
+	if ((t = calloc(1, sizeof *t)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return DK_ERR;
+	}
+	verb_init(&t->c.is.v, d, &site_actor, now, ev, err, errlen);
+	t->c.out = &out;
+	t->c.is.out = &t->c.slip;
+	t->c.is.draw = 1;
+	rc = verb_write(&t->c.is.v, tick_tx, t);
+	if (rc == DK_OK)
+		rc = t->opened + t->closed;
+	free(t);
 	return rc;
 }
 

@@ -1126,6 +1126,10 @@ api_tick(struct api *a, int64_t now)
 	if (desk_close_day(a->desk, now, &ev, err, sizeof err) < 0)
 		log_warnx("api: end of day: %s", err);
 	publish(a, &ev, now);
+	/* The site file's draw windows (docs/DRAW.md). */
+	if (desk_draw_tick(a->desk, now, &ev, err, sizeof err) < 0)
+		log_warnx("api: draws: %s", err);
+	publish(a, &ev, now);
 	/* Retention at start and once per local day. */
 	queue_local_day(now, day);
 	if (strcmp(day, a->retention_day) != 0) {

@@ -204,6 +204,16 @@ service_key(struct parse *p, struct site_service *sv, const char *key, const cha
 	} else if (!strcmp(key, "appointments")) {
 		if (parse_int(v, 0, 9999, &sv->appointments))
 			FAIL("appointments: expected a number of appointments per day from 0 to 9999");
+	} else if (!strcmp(key, "draw")) {
+		/* The draw at opening (docs/DRAW.md): enrolment from the first
+		 * time, the draw at the second. */
+		char a[8], b[8], extra;
+		if (sscanf(v, "%5[0-9:]-%5[0-9:]%c", a, b, &extra) != 2 ||
+		    (sv->draw_open_min = site_parse_hhmm(a)) < 0 ||
+		    (sv->draw_close_min = site_parse_hhmm(b)) < 0 ||
+		    sv->draw_close_min <= sv->draw_open_min)
+			FAIL("draw: expected the enrolment window like 07:30-08:45 (the draw is "
+			    "made at its end)");
 	} else {
 		FAIL("unknown key '%s' in a [service] section", key);
 	}
@@ -650,6 +660,9 @@ site_write(FILE *f, const struct site *s, char *err, size_t errlen)
 		fprintf(f, "capacity = %d\npriority_reserve = %d\nbind_holder = %s\n"
 		    "appointments = %d\n", sv->capacity, sv->priority_reserve,
 		    sv->bind_holder ? "yes" : "no", sv->appointments);
+		if (sv->draw_close_min > 0)
+			fprintf(f, "draw = %02d:%02d-%02d:%02d\n", sv->draw_open_min / 60,
+			    sv->draw_open_min % 60, sv->draw_close_min / 60, sv->draw_close_min % 60);
 	}
 	for (i = 0; i < s->ncounters; i++) {
 		const struct site_counter *c = &s->counters[i];
