@@ -80,7 +80,11 @@ issue_attest(struct issue *is)
 	if (desk_sign_attestation(v->d, a) != 0)
 		return verb_fail(v, DK_ERR, "cannot sign the attestation");
 	if ((rc = store_attestation_insert(v->st, a)) != ST_OK ||
-	    (rc = verb_log(v, "attestation", NULL, a->service, 0, a->outcome)) != ST_OK ||
+	    (rc = verb_log(v, "attestation", NULL, a->service, 0, a->outcome)) != ST_OK)
+		return rc;
+	/* A convocation's proof of visit is counted with the convocations
+	 * (store_convoc_figures), not as a day's attestation. */
+	if (strcmp(a->outcome, "convocation") != 0 &&
 	    (rc = store_day_count_add(v->st, v->day, a->service, DC_ATTESTATIONS)) != ST_OK)
 		return rc;
 	is->out->kind = DS_ATTESTATION;
@@ -173,8 +177,12 @@ issue_walkin(struct issue *is)
 	if ((rc = store_day_count_get(v->st, v->day, is->sv->code, &dc)) != ST_OK)
 		return rc;
 	if (!queue_may_issue(today.capacity, today.reserve, dc.ordinary, dc.priority,
-	    is->in->priority))
+	    is->in->priority)) {
+		/* A late appointment (late_for) is not given a later day here. */
+		if (!is->late_for && (rc = issue_convoke(is)) != DK_FULL)
+			return rc;
 		return issue_attest(is);
+	}
 	return issue_ticket(is, is->bound ? hash : NULL, is->bound ? mask : NULL);
 }
 
