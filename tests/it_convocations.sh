@@ -11,7 +11,8 @@
 #      list (GET /api/v1/convocations?day=; a kiosk 403, nobody 401); a
 #      cancel (POST /api/v1/convocations/{id}/cancel: no reason 400, a kiosk
 #      403, audited) gives its place to the next applicant; the figures
-#      (GET /api/v1/stats, convocations).
+#      (GET /api/v1/stats, convocations); `kiosk ticket` prints one (exit 4,
+#      as for an attestation: the day was full) and reports its print.
 #   2. Monday 7 December, 09:05 (the server restarted at that date): the
 #      convocation is checked in (201, a ticket of its service for its
 #      appointment), the cancelled one refused (409 cancelled); the figures
@@ -144,6 +145,17 @@ expect "the place back" "$(req POST /api/v1/tickets "$DK" '{"service":"A"}')" 20
 same "Monday 10:00 again" "$(jget 'd["date"], d["from"]')" "2026-12-07 10:00"
 expect "stats" "$(req GET '/api/v1/stats?day=2026-12-04' '')" 200
 same "issued on Friday" "$(jget 'd["convocations"]["A"]["issued"], d["convocations"]["B"]["issued"]')" "4 1"
+# The slip, through `kiosk ticket`: the day full, the convocation printed as
+# the proof of visit it also is (exit 4, as for an attestation), reported.
+"$KREAL" ticket --server "$URL" --device-key "$DK" --service A --lang ar \
+    --printer "file:$tmp/slip.bin" --png "$tmp/slip.png" >"$tmp/ticket.txt" 2>&1
+rc=$?
+same "kiosk ticket's exit status" "$rc" 4
+grep -q 'convocation for 2026-12-08, 10:00-11:00' "$tmp/ticket.txt" ||
+    fail_soft "kiosk ticket does not say the convocation: $(cat "$tmp/ticket.txt")"
+[ -s "$tmp/slip.bin" ] && [ -s "$tmp/slip.png" ] || fail_soft "no slip printed"
+n=$(sqlite3 "$DB" "select print_state from attestations where outcome = 'convocation' order by id desc limit 1")
+same "the slip's print reported" "$n" confirmed
 serve_stop "$SERVER_PID" || fail_soft "the Friday server did not stop cleanly"
 
 # ---- 2. Monday -------------------------------------------------------------------------
