@@ -79,12 +79,13 @@ issue_attest(struct issue *is)
 		return ST_ERR;
 	if (desk_sign_attestation(v->d, a) != 0)
 		return verb_fail(v, DK_ERR, "cannot sign the attestation");
+	/* A convocation's proof of visit is a slip issued (day_counts: the
+	 * paper alert's ratio), but counted in the figures with the
+	 * convocations (its own "convocation" event, store_convoc_figures),
+	 * not as an attestation de passage. */
 	if ((rc = store_attestation_insert(v->st, a)) != ST_OK ||
-	    (rc = verb_log(v, "attestation", NULL, a->service, 0, a->outcome)) != ST_OK)
-		return rc;
-	/* A convocation's proof of visit is counted with the convocations
-	 * (store_convoc_figures), not as a day's attestation. */
-	if (strcmp(a->outcome, "convocation") != 0 &&
+	    (strcmp(a->outcome, "convocation") != 0 &&
+	    (rc = verb_log(v, "attestation", NULL, a->service, 0, a->outcome)) != ST_OK) ||
 	    (rc = store_day_count_add(v->st, v->day, a->service, DC_ATTESTATIONS)) != ST_OK)
 		return rc;
 	is->out->kind = DS_ATTESTATION;
