@@ -123,7 +123,7 @@ DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
 DEB_PKG   = $(DEB_DEV) scdoc debhelper dpkg-dev
 DEB_TEST  = $(sort $(DEB_BUILD) $(DEB_PKG) zbar-tools imagemagick xvfb xdotool chromium chromium-l10n sox curl \
             openssl python3 python3-prometheus-client gettext clang libclang-rt-dev \
-            lintian strace systemd adduser man-db procps)
+            lintian strace systemd adduser man-db procps faketime)
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
 deb-deps:

@@ -152,6 +152,41 @@ main(void)
 	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
 	CHECK(v->appointment.fr == NULL);
 
+	/* A convocation (#13): the attestation's layout, its day written out in
+	 * French and as dd/mm/yyyy in Arabic, the window and the code. */
+	sample(&t, "ar");
+	snprintf(t.kind, sizeof t.kind, "attestation");
+	t.number[0] = '\0';
+	snprintf(t.serial, sizeof t.serial, "AT-2026-12-04-000008");
+	snprintf(t.outcome, sizeof t.outcome, "convocation");
+	t.attempt = 1;
+	t.conv_id = 12;
+	snprintf(t.conv_date, sizeof t.conv_date, "2026-12-07");
+	snprintf(t.conv_from, sizeof t.conv_from, "09:00");
+	snprintf(t.conv_to, sizeof t.conv_to, "10:00");
+	snprintf(t.conv_code, sizeof t.conv_code, "K7P3QXRA");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_INT(v->kind, TICKET_KIND_ATTESTATION);
+	CHECK_STR(v->att.outcome.fr, "Convocation pour un autre jour");
+	CHECK(strcmp(v->att.outcome.local, v->att.outcome.fr) != 0);
+	CHECK_STR(v->appointment.fr, "Revenez le lundi 7 décembre 2026, entre 09:00 et 10:00. "
+	    "Code : K7P3QXRA");
+	CHECK(v->appointment.local != NULL && strstr(v->appointment.local, "07/12/2026") != NULL &&
+	    strstr(v->appointment.local, "K7P3QXRA") != NULL);
+	CHECK_STR(v->labels.keep.fr, "Gardez cette convocation : présentez-la à la borne ce jour-là.");
+	/* The first of the month, and another weekday. */
+	snprintf(t.conv_date, sizeof t.conv_date, "2027-03-01");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK(strstr(v->appointment.fr, "lundi 1er mars 2027") != NULL);
+	snprintf(t.conv_date, sizeof t.conv_date, "2026-12-31");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK(strstr(v->appointment.fr, "jeudi 31 décembre 2026") != NULL);
+	/* French only: no second line. */
+	snprintf(t.lang, sizeof t.lang, "fr");
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK(v->appointment.local == NULL || v->appointment.local[0] == '\0' ||
+	    !strcmp(v->appointment.local, v->appointment.fr));
+
 	CHECK_STR(dispense_status_word(PRINT_CONFIRMED), "confirmed");
 	CHECK_STR(dispense_status_word(PRINT_UNCONFIRMED), "unconfirmed");
 	CHECK_STR(dispense_status_word(PRINT_FAILED), "failed");
@@ -174,6 +209,23 @@ main(void)
 			CHECK(b80 != NULL && b80->w == 576 && b80->h > 400);
 			bitmap_free(b58);
 			bitmap_free(b80);
+		}
+		/* A convocation's slip lays out too, in Arabic. */
+		sample(&t, "ar");
+		snprintf(t.kind, sizeof t.kind, "attestation");
+		t.number[0] = '\0';
+		snprintf(t.serial, sizeof t.serial, "AT-2026-12-04-000008");
+		snprintf(t.outcome, sizeof t.outcome, "convocation");
+		t.conv_id = 12;
+		snprintf(t.conv_date, sizeof t.conv_date, "2026-12-07");
+		snprintf(t.conv_from, sizeof t.conv_from, "09:00");
+		snprintf(t.conv_to, sizeof t.conv_to, "10:00");
+		snprintf(t.conv_code, sizeof t.conv_code, "K7P3QXRA");
+		CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+		{
+			struct bitmap *b = ticket_render(v, 384, 203, f, err, sizeof err);
+			CHECK(b != NULL && b->w == 384 && b->h > 400);
+			bitmap_free(b);
 		}
 		fonts_free(f);
 	}

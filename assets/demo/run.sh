@@ -17,6 +17,17 @@ DEVICE_KEY=$($K admin --db $DB device add kiosk-1)
 echo 'guichet-demo' | $K admin --db $DB user add agent --role agent >/dev/null
 echo 'gestion-demo' | $K admin --db $DB user add manager --role manager >/dev/null
 echo "$DEVICE_KEY" > $D/device.key
+# Today's appointments booked online, to try "J'ai un rendez-vous" at the
+# kiosk: one due now, one too early, one bound to a document number.
+now=$(date +%s)
+at() { date -u -d "@$((now + $1 * 60))" +%Y-%m-%dT%H:%M:%SZ; }
+cat > $D/appointments.csv <<CSV
+id,service,start,duration_min,code,holder
+demo-1,A,$(at 10),20,RDV-A1,
+demo-2,B,$(at 45),20,RDV-B2,
+demo-3,D,$(at 5),30,RDV-D3,X1234567
+CSV
+$K admin --db $DB appointments import $D/appointments.csv >/dev/null
 
 pids=""
 cleanup() {
@@ -52,6 +63,10 @@ cat <<MSG
   manager's page       $URL/manage       login: manager / gestion-demo
   kiosk device key     $DEVICE_KEY
   public key           $(cat $D/pubkey.txt)
+
+  appointment codes to type at the kiosk ("J'ai un rendez-vous"):
+    RDV-A1 (due now), RDV-B2 (too early), RDV-D3 (asks for the
+    document number X1234567)
 
   issue a ticket without the touchscreen:
     $K ticket --server $URL --device-key $DEVICE_KEY --service C --lang ar --printer file:$D/printer.bin --png $D/ticket.png

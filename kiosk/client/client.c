@@ -593,6 +593,16 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 	memset(t, 0, sizeof *t);
 	if (kind == NULL)
 		kind = "ticket";
+	if (!strcmp(kind, "convocation")) {
+		/* Printed and reported as the attestation it also is. */
+		t->conv_id = cJSON_IsNumber(id) ? (int64_t)id->valuedouble : 0;
+		str_copy_utf8(t->conv_date, sizeof t->conv_date, jstr(j, "date"));
+		str_copy_utf8(t->conv_from, sizeof t->conv_from, jstr(j, "from"));
+		str_copy_utf8(t->conv_to, sizeof t->conv_to, jstr(j, "to"));
+		str_copy_utf8(t->conv_code, sizeof t->conv_code, jstr(j, "code"));
+		id = cJSON_GetObjectItemCaseSensitive(j, "attestation");
+		kind = "attestation";
+	}
 	att = !strcmp(kind, "attestation");
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9007199254740992.0 ||
 	    (!att && (number == NULL || !*number))) {
@@ -698,6 +708,11 @@ slip_call(struct client *c, const char *path, cJSON *o, int secret, struct clien
 	if (secret)
 		sodium_memzero(body, strlen(body));
 	cJSON_free(body);
+	if (rc == CLIENT_OK && out->conv_id) {
+		errf(err, errlen, "today's capacity for this service is reached: a convocation "
+		    "for %s, %s-%s was issued instead", out->conv_date, out->conv_from, out->conv_to);
+		return CLIENT_FULL;
+	}
 	if (rc == CLIENT_OK && !strcmp(out->kind, "attestation")) {
 		errf(err, errlen, "%s: an attestation de passage was issued instead",
 		    !strcmp(out->outcome, "late") ? "the appointment's time has passed and no "

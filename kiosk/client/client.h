@@ -154,6 +154,15 @@ struct client_ticket {
 	char appt_id[96];            /* the appointment's external id, "ext-1"; "" none */
 	char appt_start[40];         /* its start, RFC 3339 local time with offset; "" none */
 	int appt_duration_min;       /* its length in minutes; 0 unknown */
+	/* A convocation for a later day (issue #13): the server's "kind":
+	 * "convocation" is read as an attestation (kind "attestation", outcome
+	 * "convocation", id its attestation's: it is printed and reported as
+	 * one, being also a proof of visit), with these: */
+	int64_t conv_id;             /* the convocation's id; 0: not a convocation */
+	char conv_date[11];          /* its day, "2026-12-07" */
+	char conv_from[6];           /* its window, "09:00" */
+	char conv_to[6];             /* "10:00" */
+	char conv_code[33];          /* its check-in code */
 };
 
 /* What a kiosk asks for (POST /api/v1/tickets). */

@@ -24,6 +24,9 @@
 #define M_SERIAL   "N° de série"
 #define M_LATE     "Arrivée après l'heure du rendez-vous"
 #define M_APPT     "Rendez-vous à %s"
+#define M_CONVOC   "Convocation pour un autre jour"
+#define M_CONVOC_ON "Revenez le %s, entre %s et %s. Code : %s"
+#define M_CONVOC_KEEP "Gardez cette convocation : présentez-la à la borne ce jour-là."
 #define M_ATT_KEEP "Gardez cette attestation. Elle peut vous servir à prouver vos démarches."
 #define M_STATEMENT "Cette attestation certifie que vous vous êtes présenté(e) à l'accueil " \
 	"à la date et à l'heure indiquées. Ce n'est pas un récépissé et elle ne donne " \
@@ -84,6 +87,54 @@ format_datetime(char *out, size_t outlen, const char *rfc3339)
 		snprintf(out, outlen, "%02d/%02d/%04d %02d:%02d", d, mo, y, h, mi);
 	else
 		snprintf(out, outlen, "%s", rfc3339);
+}
+
+/* The French day written out: "lundi 7 décembre 2026"; the day as it is
+ * when it is not a day. */
+static void
+day_words_fr(char *out, size_t outlen, const char *day)
+{
+	static const char *const wdays[] = { "dimanche", "lundi", "mardi", "mercredi", "jeudi",
+	    "vendredi", "samedi" };
+	static const char *const months[] = { "janvier", "février", "mars", "avril", "mai",
+	    "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+	int y, m, d, k, yy;
+
+	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
+		snprintf(out, outlen, "%s", day);
+		return;
+	}
+	/* Zeller's congruence (Gregorian): 0 = Saturday. */
+	k = m < 3 ? m + 12 : m;
+	yy = m < 3 ? y - 1 : y;
+	k = (d + 13 * (k + 1) / 5 + yy % 100 + yy % 100 / 4 + yy / 100 / 4 + 5 * (yy / 100)) % 7;
+	snprintf(out, outlen, "%s %d%s %s %d", wdays[(k + 6) % 7], d, d == 1 ? "er" : "",
+	    months[m - 1], y);
+}
+
+/* A convocation's slip: the attestation's layout, its outcome the
+ * convocation, the day written out (French) or as dd/mm/yyyy (the
+ * applicant's language), the window and the check-in code. */
+static void
+convocation_lines(struct dispense_slip *s, const struct client_ticket *t, const char *lang)
+{
+	struct ticket_view *v = &s->view;
+	char words[64], numeric[16];
+
+	day_words_fr(words, sizeof words, t->conv_date);
+	snprintf(numeric, sizeof numeric, "%.2s/%.2s/%.4s", t->conv_date + 8, t->conv_date + 5,
+	    t->conv_date);
+	v->att.outcome = tr2(lang, M_CONVOC);
+	/* the catalogue refuses a translation whose conversions differ */
+	snprintf(s->appt_fr, sizeof s->appt_fr, M_CONVOC_ON, words, t->conv_from, t->conv_to,
+	    t->conv_code);
+	snprintf(s->appt_local, sizeof s->appt_local, i18n_tr(lang, M_CONVOC_ON), numeric,
+	    t->conv_from, t->conv_to, t->conv_code);
+	if (!strcmp(i18n_tr(lang, M_CONVOC_ON), M_CONVOC_ON))
+		s->appt_local[0] = '\0';   /* no translation: French only */
+	v->appointment.fr = s->appt_fr;
+	v->appointment.local = s->appt_local;
+	v->labels.keep = tr2(lang, M_CONVOC_KEEP);
 }
 
 int
@@ -148,6 +199,8 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 			v->att.outcome = tr2(lang, M_LATE);
 		else
 			v->att.outcome = (struct ticket_text2){ t->outcome, NULL };
+		if (t->conv_id && strlen(t->conv_date) == 10)
+			convocation_lines(s, t, lang);
 		v->att.serial = t->serial[0] ? t->serial : NULL;
 		v->att.serial_label = tr2(lang, M_SERIAL);
 		v->att.statement = tr2(lang, M_STATEMENT);

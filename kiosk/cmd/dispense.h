@@ -40,7 +40,8 @@ struct dispense_slip {
 	char minutes_local[96];    /* the same in the applicant's language */
 	char attempts[160];        /* attestation: the attempt chain line, French */
 	char attempts_local[400];  /* the same in the applicant's language */
-	char appt_fr[64];          /* "Rendez-vous à 10:30" (an appointment's slip), "" none */
+	char appt_fr[160];         /* "Rendez-vous à 10:30" (an appointment's slip), or a
+	                            * convocation's day, window and code; "" none */
 	char appt_local[192];      /* the same in the applicant's language */
 };
 

@@ -9,7 +9,10 @@
  *                 metrics = off | public | token, metrics_token (or
  *                 metrics_token_hash: its hex BLAKE2b-256, as exported)
  *   [service A]   name, name.LANG, capacity, priority_reserve, bind_holder,
- *                 appointments (its daily appointment capacity)
+ *                 appointments (its daily appointment capacity),
+ *                 convocations, convocation_days, convocation_window
+ *                 (places kept per open day for convocations to a later
+ *                 day, the horizon in days, the window in minutes)
  *   [counter 3]   name, services = A B (in the order this counter serves them)
  *   [alerts]      burst_per_minute, holder_refusals, outside_hours,
  *                 reprints_per_hour, paper_ratio, checkin_guesses
@@ -48,6 +51,11 @@ struct site_service {
 	int draw_open_min;                  /* draw = HH:MM-HH:MM (docs/DRAW.md): the day's
 	                                     * draw window, minutes after local midnight; */
 	int draw_close_min;                 /* draw_close_min 0: no draw by the site file */
+	int convocations;                   /* places per open day kept for convocations to a
+	                                     * later day when today is full (issue #13); 0: none */
+	int convocation_days;               /* the horizon: the next D days (14; 1..90) */
+	int convocation_window;             /* the open day is cut into windows of M minutes
+	                                     * (60; 5..720), filled in order */
 };
 
 struct site_counter {

@@ -151,11 +151,21 @@ struct desk_issue {
 	const char *previous;       /* earlier attestation's payload to chain, or NULL */
 };
 
-enum desk_slip_kind { DS_TICKET, DS_DUPLICATE, DS_ATTESTATION };
+enum desk_slip_kind { DS_TICKET, DS_DUPLICATE, DS_ATTESTATION, DS_CONVOCATION };
+/* A convocation for a later day (desk/convocations.c): its appointment row
+ * (day, start, code, slot) and its window. */
+struct desk_convocation {
+	struct appt_row appt;       /* source "convocation"; appt.id is its id */
+	int from_min, to_min;       /* its window, minutes after local midnight */
+	int duplicate;              /* 1: the holder's open convocation, given back */
+};
 struct desk_slip {
-	enum desk_slip_kind kind;   /* a new ticket, the holder's existing one, or an attestation */
+	enum desk_slip_kind kind;   /* a new ticket, the holder's existing one, an attestation,
+	                             * or a convocation */
 	struct ticket ticket;       /* DS_TICKET, DS_DUPLICATE (with a fresh token) */
-	struct attestation att;     /* DS_ATTESTATION */
+	struct attestation att;     /* DS_ATTESTATION; DS_CONVOCATION: its proof of visit
+	                             * (outcome "convocation": serial, token, chain) */
+	struct desk_convocation conv; /* DS_CONVOCATION */
 };
 
 /* Issue a ticket; when the service is full, an attestation de passage;
@@ -163,6 +173,26 @@ struct desk_slip {
  * refusal because the site is closed is recorded (DK_CLOSED). */
 int desk_issue(struct desk *d, const struct desk_actor *who, const struct desk_issue *in,
     int64_t now, struct desk_slip *out, struct desk_events *ev, char *err, size_t errlen);
+/*
+ * Convocations (desk/convocations.c, issue #13). Cancel: staff only, with a
+ * reason (3 to 300 characters), audited; its place goes back to the pool.
+ * DK_NOTFOUND, DK_CONFLICT (cancelled or checked in already), DK_FORBIDDEN,
+ * DK_BAD. List: a day's convocations, cancelled too: a count or DK_BAD /
+ * DK_ERR. Figures: a day's figures (store_convoc_figures) per service of the
+ * site, in its order.
+ */
+int desk_convocation_cancel(struct desk *d, const struct desk_actor *who, int64_t id,
+    const char *reason, int64_t now, struct appt_row *out, struct desk_events *ev, char *err,
+    size_t errlen);
+int desk_convocations(struct desk *d, const char *day, int64_t now, struct desk_convocation *out,
+    int max, char *err, size_t errlen);
+int desk_convoc_figures(struct desk *d, const char *day, int64_t now, struct convoc_fig *out,
+    int max, char *err, size_t errlen);
+/* A convocation's window: slot's of a day with hours h, cut in windows of
+ * sv->convocation_window minutes, ceil(places / windows) places each. */
+void desk_convoc_window(const struct site_service *sv, const struct site_hours *h, int slot,
+    int *from, int *to);
+
 /* A printer's outcome for one slip, as its kiosk reports it. */
 #define DESK_SLIP_MM_MAX 2000       /* longest slip a report may claim, in mm */
 struct desk_print {

@@ -93,6 +93,10 @@ int issue_walkin(struct issue *is);
 /* A new ticket of is->sv, numbered in the service's sequence and signed;
  * bound to hash and mask when not NULL; is->appointment's when set. */
 int issue_ticket(struct issue *is, const unsigned char *hash, const char *mask);
+/* Today is full: a convocation for a later open day (desk/convocations.c),
+ * or the holder's open one back. ST_OK (out->kind DS_CONVOCATION), DK_FULL
+ * when the service keeps none or no place is left in the horizon. */
+int issue_convoke(struct issue *is);
 /* An attestation de passage of is->sv (outcome is->outcome). */
 int issue_attest(struct issue *is);
 /* Ticket t again, with a new slip marked as a reprint (DS_DUPLICATE). */

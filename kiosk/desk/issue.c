@@ -79,8 +79,13 @@ issue_attest(struct issue *is)
 		return ST_ERR;
 	if (desk_sign_attestation(v->d, a) != 0)
 		return verb_fail(v, DK_ERR, "cannot sign the attestation");
+	/* A convocation's proof of visit is a slip issued (day_counts: the
+	 * paper alert's ratio), but counted in the figures with the
+	 * convocations (its own "convocation" event, store_convoc_figures),
+	 * not as an attestation de passage. */
 	if ((rc = store_attestation_insert(v->st, a)) != ST_OK ||
-	    (rc = verb_log(v, "attestation", NULL, a->service, 0, a->outcome)) != ST_OK ||
+	    (strcmp(a->outcome, "convocation") != 0 &&
+	    (rc = verb_log(v, "attestation", NULL, a->service, 0, a->outcome)) != ST_OK) ||
 	    (rc = store_day_count_add(v->st, v->day, a->service, DC_ATTESTATIONS)) != ST_OK)
 		return rc;
 	is->out->kind = DS_ATTESTATION;
@@ -173,8 +178,12 @@ issue_walkin(struct issue *is)
 	if ((rc = store_day_count_get(v->st, v->day, is->sv->code, &dc)) != ST_OK)
 		return rc;
 	if (!queue_may_issue(today.capacity, today.reserve, dc.ordinary, dc.priority,
-	    is->in->priority))
+	    is->in->priority)) {
+		/* A late appointment (late_for) is not given a later day here. */
+		if (!is->late_for && (rc = issue_convoke(is)) != DK_FULL)
+			return rc;
 		return issue_attest(is);
+	}
 	return issue_ticket(is, is->bound ? hash : NULL, is->bound ? mask : NULL);
 }
 

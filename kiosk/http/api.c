@@ -169,6 +169,10 @@ ticket_render(void *arg, int rc, const char *err, struct api_resp *r)
 		reply(r, 201, attestation_json(c->a->site, &slip->att, c->now));
 		return;
 	}
+	if (slip->kind == DS_CONVOCATION) {
+		reply(r, slip->conv.duplicate ? 200 : 201, convocation_json(c->a->site, slip, c->now));
+		return;
+	}
 	out = ticket_json(c->a->site, &slip->ticket);
 	cJSON_AddStringToObject(out, "token", slip->ticket.token);
 	cJSON_AddBoolToObject(out, "duplicate", slip->kind == DS_DUPLICATE);
@@ -1087,6 +1091,8 @@ api_handle(struct api *a, const struct api_req *q, struct api_resp *r)
 		notice_routes(a, q, &w, path + 15, r);
 	else if (PREFIX("/api/v1/services/"))
 		service_routes(a, q, &w, path + 17, r);
+	else if (!strcmp(path, "/api/v1/convocations") || PREFIX("/api/v1/convocations/"))
+		convocation_routes(a, q, &w, path + 20, r);
 	else if (!strcmp(path, "/api/v1/appointments") || PREFIX("/api/v1/appointments/"))
 		appointment_routes(a, q, &w, path + 20, r);
 	else if (!strcmp(path, "/api/v1/draws") || PREFIX("/api/v1/draws/"))

@@ -123,6 +123,7 @@ get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 		cJSON_AddItemToArray(arr, stat_row_json(&rows[i]));
 	free(rows);
 	cJSON_AddItemToObject(j, "channels", channels_json(ch, nch));
+	cJSON_AddItemToObject(j, "convocations", convocations_stats_json(a, day, q->now));
 	arr = cJSON_AddArrayToObject(j, "services");
 	for (i = 0; i < a->site->nservices; i++) {
 		cJSON *o = cJSON_CreateObject();

@@ -137,6 +137,16 @@ void keyed_reply(struct keyed *k, int rc, const char *err, struct api_resp *r);
 void get_request(struct api *a, const struct api_req *q, const struct who *w, const char *key,
     struct api_resp *r);
 
+/* -- convocations (api_convocations.c) ---------------------------------------------- */
+
+/* POST /api/v1/tickets's answer for a convocation (DS_CONVOCATION). */
+cJSON *convocation_json(const struct site *s, const struct desk_slip *slip, int64_t now);
+/* /api/v1/convocations (GET) and /api/v1/convocations/{id}/cancel (POST). */
+void convocation_routes(struct api *a, const struct api_req *q, const struct who *w,
+    const char *rest, struct api_resp *r);
+/* GET /api/v1/stats's `convocations`: a day's figures by service code. */
+cJSON *convocations_stats_json(struct api *a, const char *day, int64_t now);
+
 /* -- figures (api_figures.c) -------------------------------------------------------- */
 
 void get_stats(struct api *a, const struct api_req *q, struct api_resp *r);

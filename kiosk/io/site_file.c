@@ -214,6 +214,15 @@ service_key(struct parse *p, struct site_service *sv, const char *key, const cha
 		    sv->draw_close_min <= sv->draw_open_min)
 			FAIL("draw: expected the enrolment window like 07:30-08:45 (the draw is "
 			    "made at its end)");
+	} else if (!strcmp(key, "convocations")) {
+		if (parse_int(v, 0, 9999, &sv->convocations))
+			FAIL("convocations: expected a number of places per open day from 0 to 9999");
+	} else if (!strcmp(key, "convocation_days")) {
+		if (parse_int(v, 1, 90, &sv->convocation_days))
+			FAIL("convocation_days: expected a number of days from 1 to 90");
+	} else if (!strcmp(key, "convocation_window")) {
+		if (parse_int(v, 5, 720, &sv->convocation_window))
+			FAIL("convocation_window: expected minutes from 5 to 720");
 	} else {
 		FAIL("unknown key '%s' in a [service] section", key);
 	}
@@ -361,6 +370,8 @@ handler(void *user, const char *section, const char *key, const char *v)
 			sv = &s->services[s->nservices++];
 			sv->code = code[0];
 			sv->capacity = -1;
+			sv->convocation_days = 14;
+			sv->convocation_window = 60;
 		}
 		return service_key(p, sv, key, v);
 	}
@@ -658,8 +669,10 @@ site_write(FILE *f, const struct site *s, char *err, size_t errlen)
 		for (k = 0; k < sv->nnames; k++)
 			fprintf(f, "name.%s = %s\n", sv->names[k].lang, sv->names[k].name);
 		fprintf(f, "capacity = %d\npriority_reserve = %d\nbind_holder = %s\n"
-		    "appointments = %d\n", sv->capacity, sv->priority_reserve,
-		    sv->bind_holder ? "yes" : "no", sv->appointments);
+		    "appointments = %d\nconvocations = %d\nconvocation_days = %d\n"
+		    "convocation_window = %d\n", sv->capacity, sv->priority_reserve,
+		    sv->bind_holder ? "yes" : "no", sv->appointments, sv->convocations,
+		    sv->convocation_days, sv->convocation_window);
 		if (sv->draw_close_min > 0)
 			fprintf(f, "draw = %02d:%02d-%02d:%02d\n", sv->draw_open_min / 60,
 			    sv->draw_open_min % 60, sv->draw_close_min / 60, sv->draw_close_min % 60);

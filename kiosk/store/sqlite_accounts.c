@@ -39,15 +39,21 @@ site_services_put(struct store *st, const struct site *s)
 	for (i = 0; i < s->nservices; i++) {
 		const struct site_service *sv = &s->services[i];
 		if (sq_exec(st, sq_bind(st, "INSERT INTO services (code, name, capacity, "
-		    "priority_reserve, bind_holder, position, appointments, draw_open, draw_close, "
-		    "active) VALUES (?,?,?,?,?,?,?,?,?,1) ON CONFLICT (code) DO UPDATE SET name = "
+		    "priority_reserve, bind_holder, position, appointments, convocations, "
+		    "convocation_days, convocation_window, draw_open, draw_close, active) VALUES "
+		    "(?,?,?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT (code) DO UPDATE SET name = "
 		    "excluded.name, capacity = excluded.capacity, priority_reserve = "
 		    "excluded.priority_reserve, bind_holder = excluded.bind_holder, position = "
-		    "excluded.position, appointments = excluded.appointments, draw_open = "
-		    "excluded.draw_open, draw_close = excluded.draw_close, active = 1", "csiiiiiii",
+		    "excluded.position, appointments = excluded.appointments, convocations = "
+		    "excluded.convocations, convocation_days = excluded.convocation_days, "
+		    "convocation_window = excluded.convocation_window, draw_open = "
+		    "excluded.draw_open, draw_close = excluded.draw_close, active = 1",
+		    "csiiiiiiiiii",
 		    sv->code, sv->name, (int64_t)sv->capacity, (int64_t)sv->priority_reserve,
 		    (int64_t)sv->bind_holder, (int64_t)i, (int64_t)sv->appointments,
-		    (int64_t)sv->draw_open_min, (int64_t)sv->draw_close_min),
+		    (int64_t)sv->convocations, (int64_t)sv->convocation_days,
+		    (int64_t)sv->convocation_window, (int64_t)sv->draw_open_min,
+		    (int64_t)sv->draw_close_min),
 		    "cannot store the site"))
 			return ST_ERR;
 		for (j = 0; j < sv->nnames; j++)
@@ -160,7 +166,8 @@ static int
 site_lists(struct store *st, struct site *out)
 {
 	sqlite3_stmt *s = sq_stmt(st, "SELECT code, name, capacity, priority_reserve, bind_holder, "
-	    "appointments, draw_open, draw_close FROM services WHERE active = 1 ORDER BY position");
+	    "appointments, convocations, convocation_days, convocation_window, draw_open, "
+	    "draw_close FROM services WHERE active = 1 ORDER BY position");
 	int rc = 0;
 
 	if (s)
@@ -174,8 +181,11 @@ site_lists(struct store *st, struct site *out)
 		sv->priority_reserve = sqlite3_column_int(s, 3);
 		sv->bind_holder = sqlite3_column_int(s, 4);
 		sv->appointments = sqlite3_column_int(s, 5);
-		sv->draw_open_min = sqlite3_column_int(s, 6);
-		sv->draw_close_min = sqlite3_column_int(s, 7);
+		sv->convocations = sqlite3_column_int(s, 6);
+		sv->convocation_days = sqlite3_column_int(s, 7);
+		sv->convocation_window = sqlite3_column_int(s, 8);
+		sv->draw_open_min = sqlite3_column_int(s, 9);
+		sv->draw_close_min = sqlite3_column_int(s, 10);
 	}
 	if (rc < 0)
 		return ST_ERR;

@@ -16,7 +16,7 @@
 
 #define APPT_SELECT "SELECT a.id, a.ext_id, a.service, a.day, a.start, a.duration_min, " \
 	"a.code, a.holder_hash, a.lang, a.status, a.updated_at, a.source, a.stored_at, " \
-	"a.ticket_id, t.number, a.checked_in_at FROM appointments a " \
+	"a.ticket_id, t.number, a.checked_in_at, a.slot, a.cancel_reason FROM appointments a " \
 	"LEFT JOIN tickets t ON t.id = a.ticket_id "
 
 static void
@@ -45,6 +45,8 @@ appt_row(sqlite3_stmt *s, struct appt_row *a)
 	a->ticket = sqlite3_column_int64(s, 13);
 	sq_text(s, 14, a->ticket_number, sizeof a->ticket_number);
 	a->checked_in_at = sqlite3_column_int64(s, 15);
+	a->slot = sqlite3_column_type(s, 16) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 16);
+	sq_text(s, 17, a->cancel_reason, sizeof a->cancel_reason);
 }
 
 /* One appointment from a bound APPT_SELECT statement. */
@@ -131,7 +133,7 @@ store_appt_booked(struct store *st, const char *day, char service, int64_t excep
 	int64_t n;
 
 	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM appointments WHERE day = ? AND "
-	    "service = ? AND status = 'booked' AND id != ?", "sci", day, service, except), 0, &n,
+	    "service = ? AND status = 'booked' AND id != ? AND slot IS NULL", "sci", day, service, except), 0, &n,
 	    "cannot count appointments"))
 		return ST_ERR;
 	return (int)n;
@@ -162,4 +164,116 @@ store_appt_list(struct store *st, const char *day, struct appt_row *out, int max
 	if (s)
 		sqlite3_reset(s);
 	return n;
+}
+
+/* -- convocations (db/016_convocations.sql) ------------------------------------ */
+
+int
+store_convoc_slots(struct store *st, const char *day, char service, int *out, int max)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT slot FROM appointments WHERE day = ? AND "
+	    "service = ? AND slot IS NOT NULL AND status = 'booked' ORDER BY slot", "sc", day,
+	    service);
+	int n = 0, rc = 0;
+
+	while (n < max && (rc = sq_row(st, s, "cannot read convocations")) == 1)
+		out[n++] = sqlite3_column_int(s, 0);
+	if (n < max && rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}
+
+int
+store_convoc_of_holder(struct store *st, const char *day, char service,
+    const unsigned char hash[32], struct appt_row *out)
+{
+	return load_appt(st, sq_bind(st, APPT_SELECT "WHERE a.day = ? AND a.service = ? AND "
+	    "a.slot IS NOT NULL AND a.status = 'booked' AND a.ticket_id IS NULL AND "
+	    "a.holder_hash = ?", "scb", day, service, hash), out);
+}
+
+int
+store_convoc_put(struct store *st, struct appt_row *a, int slot)
+{
+	int rc = store_appt_put(st, a);
+
+	if (rc != ST_OK)
+		return rc;
+	if (sq_exec(st, sq_bind(st, "UPDATE appointments SET slot = ? WHERE id = ?", "ii",
+	    (int64_t)slot, a->id), "cannot store a convocation"))
+		return ST_ERR;
+	a->slot = slot;
+	return ST_OK;
+}
+
+int
+store_convoc_get(struct store *st, int64_t id, struct appt_row *out)
+{
+	return load_appt(st, sq_bind(st, APPT_SELECT "WHERE a.id = ? AND a.slot IS NOT NULL", "i",
+	    id), out);
+}
+
+int
+store_convoc_cancel(struct store *st, int64_t id, const char *reason, int64_t at)
+{
+	if (sq_exec(st, sq_bind(st, "UPDATE appointments SET status = 'cancelled', "
+	    "cancel_reason = ?, stored_at = ? WHERE id = ? AND slot IS NOT NULL AND "
+	    "status = 'booked'", "sii", reason, at, id), "cannot cancel a convocation"))
+		return ST_ERR;
+	return sq_changes(st) ? ST_OK : ST_NOTFOUND;
+}
+
+int
+store_convoc_list(struct store *st, const char *day, struct appt_row *out, int max)
+{
+	sqlite3_stmt *s = sq_bind(st, APPT_SELECT "WHERE a.day = ? AND a.slot IS NOT NULL "
+	    "ORDER BY a.service, a.slot, a.id", "s", day);
+	int n = 0, rc = 0;
+
+	while (n < max && (rc = sq_row(st, s, "cannot read convocations")) == 1)
+		appt_row(s, &out[n++]);
+	if (n < max && rc < 0)
+		return ST_ERR;
+	if (s)
+		sqlite3_reset(s);
+	return n;
+}
+
+int64_t
+store_convoc_attestation(struct store *st, int64_t appt)
+{
+	int64_t id;
+	int rc = sq_int(st, sq_bind(st, "SELECT id FROM attestations WHERE appointment_id = ? "
+	    "AND outcome = 'convocation'", "i", appt), 0, &id, "cannot read a convocation");
+
+	if (rc)
+		return ST_ERR;
+	return id ? id : ST_NOTFOUND;
+}
+
+int
+store_convoc_figures(struct store *st, const char *day, const char *today, char service,
+    struct convoc_fig *out)
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT (SELECT COUNT(*) FROM attestations WHERE day = ?1 "
+	    "AND service = ?3 AND outcome = 'convocation'), COUNT(*), "
+	    "COALESCE(SUM(status = 'cancelled'), 0), COALESCE(SUM(ticket_id IS NOT NULL), 0), "
+	    "COALESCE(SUM(status = 'booked' AND ticket_id IS NULL AND day < ?2), 0) "
+	    "FROM appointments WHERE day = ?1 AND service = ?3 AND slot IS NOT NULL", "ssc", day,
+	    today, service);
+	int rc = sq_row(st, s, "cannot count convocations");
+
+	if (rc <= 0)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	memset(out, 0, sizeof *out);
+	out->service = service;
+	out->issued = sqlite3_column_int(s, 0);
+	out->for_day = sqlite3_column_int(s, 1);
+	out->cancelled = sqlite3_column_int(s, 2);
+	out->honoured = sqlite3_column_int(s, 3);
+	out->missed = sqlite3_column_int(s, 4);
+	sqlite3_reset(s);
+	return ST_OK;
 }

@@ -308,7 +308,7 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 	    "COALESCE(t.appointment_id = a.id, 0) AS own, EXISTS (SELECT 1 FROM attestations x "
 	    "WHERE x.day = a.day AND x.service = a.service AND x.appointment_id = a.id) AS att "
 	    "FROM appointments a LEFT JOIN tickets t ON t.id = a.ticket_id "
-	    "WHERE a.day = ? AND a.service = ?)", "iisc", noshow_start, noshow_start, day, c);
+	    "WHERE a.day = ? AND a.service = ? AND a.slot IS NULL)", "iisc", noshow_start, noshow_start, day, c);
 	if ((rc = sq_row(st, s, what)) < 0)
 		return ST_ERR;
 	if (rc == 1) {

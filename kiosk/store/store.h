@@ -481,6 +481,9 @@ struct appt_row {
 	int64_t ticket;             /* tickets.id it became at check-in, 0: not yet */
 	char ticket_number[12];     /* that ticket's number (read only) */
 	int64_t checked_in_at;      /* 0: not checked in */
+	int slot;                   /* a convocation's place on its day, 0..N-1; -1: an
+	                             * appointment booked online (read only) */
+	char cancel_reason[304];    /* why staff cancelled a convocation (read only) */
 };
 /* By external id, or by check-in code on a day: ST_NOTFOUND when none. */
 int store_appt_get(struct store *st, const char *ext_id, struct appt_row *out);
@@ -560,6 +563,42 @@ int store_draw_entries(struct store *st, int64_t draw, int by_rank, struct draw_
 int store_draw_entry_count(struct store *st, int64_t draw);
 /* The draws opened on day, by id: how many (at most max), or ST_ERR. */
 int store_draw_list(struct store *st, const char *day, struct draw_row *out, int max);
+/*
+ * Convocations for a later day (issue #13, db/016_convocations.sql): an
+ * appointment row with a slot (its place on its day) and the attestation
+ * that names it (outcome "convocation": its serial and signed token).
+ * store_appt_booked leaves them out: they have their own places.
+ */
+/* The booked slots of a service's day, ascending: how many (at most max). */
+int store_convoc_slots(struct store *st, const char *day, char service, int *out, int max);
+/* The holder's open convocation (booked, not checked in) on that day, by
+ * the hash under that day's key: ST_OK, ST_NOTFOUND. */
+int store_convoc_of_holder(struct store *st, const char *day, char service,
+    const unsigned char hash[32], struct appt_row *out);
+/* Insert a convocation's appointment row a (a->id set) with its slot. */
+int store_convoc_put(struct store *st, struct appt_row *a, int slot);
+/* The convocation of appointment id (ST_NOTFOUND: none, or not one). */
+int store_convoc_get(struct store *st, int64_t id, struct appt_row *out);
+/* Cancel a booked convocation: its slot is free again. ST_NOTFOUND: none booked. */
+int store_convoc_cancel(struct store *st, int64_t id, const char *reason, int64_t at);
+/* A day's convocations (cancelled too), by service then slot: a count or ST_ERR. */
+int store_convoc_list(struct store *st, const char *day, struct appt_row *out, int max);
+/* The attestation id of convocation appt: > 0, ST_NOTFOUND or ST_ERR. */
+int64_t store_convoc_attestation(struct store *st, int64_t appt);
+/* A service's convocation figures of a day: issued that day (the
+ * applicants given a later day), and of the convocations for that day the
+ * ones made, cancelled, honoured (checked in) and missed (booked, not
+ * checked in, the day before `today`). */
+struct convoc_fig {
+	char service;
+	int issued;             /* convocations given on `day` (for later days) */
+	int for_day;            /* convocations for `day` (cancelled ones too) */
+	int cancelled;          /* of those, cancelled by staff */
+	int honoured;           /* checked in */
+	int missed;             /* not checked in, the day being over */
+};
+int store_convoc_figures(struct store *st, const char *day, const char *today, char service,
+    struct convoc_fig *out);
 
 /* Append to the hash-chained audit log. */
 int store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
