@@ -50,8 +50,12 @@ priority_reserve = 3
 name = Renouvellement
 capacity = 50
 bind_holder = yes
+[service C]
+name = Naturalisation
+capacity = 7
+draw = 00:00-23:59
 [counter 1]
-services = A B
+services = A B C
 [alerts]
 burst_per_minute = 0
 EOF2
@@ -104,7 +108,12 @@ expect "GET while open, no token" "$(req GET /api/v1/draws/$ID '')" 200 "\"commi
 grep -q secret "$tmp/out.json" && fail_soft "the secret is shown while open: $(cat "$tmp/out.json")"
 expect "the board shows the commitment" "$(req GET /api/v1/board '')" 200 "\"commitment\":\"$COMMIT\""
 expect "the day's draws" "$(req GET /api/v1/draws '')" 200 "\"commitment\":\"$COMMIT\""
-expect "the day's draws, its link" "$(jget 'len(d["draws"]), d["draws"][0]["url"], d["draws"][0]["status"]')" "1 /api/v1/draws/$ID open"
+expect "the day's draws, A's link" "$(jget '[(x["url"], x["status"]) for x in d["draws"] if x["service"] == "A"]')" "[('/api/v1/draws/$ID', 'open')]"
+# The site file's window (draw = 00:00-23:59 for C): the server opened C's
+# draw by itself, for C's capacity, at its start.
+expect "the site file's draw" "$(jget '[(x["status"], x["places"]) for x in d["draws"] if x["service"] == "C"]')" "[('open', 7)]"
+n=$(sqlite3 "$DB" "select count(*) from audit where action = 'draw_open' and actor = 'site-file'")
+[ "$n" = 1 ] || fail_soft "the site file's draw_open audited $n times"
 expect "another day's draws" "$(req GET '/api/v1/draws?day=2001-01-01' '')" 200 '"draws":\[\]'
 expect "a bad day" "$(req GET '/api/v1/draws?day=yesterday' '')" 400
 expect "GET, no such draw" "$(req GET /api/v1/draws/9999 '')" 404
@@ -244,7 +253,7 @@ expect "redeem, staff" "$(req POST /api/v1/draws/$ID/entries/$WIN/redeem "$MT")"
 
 # ---- the audit -------------------------------------------------------------------------------------
 a() { sqlite3 "$DB" "select count(*) from audit where action = '$1'"; }
-[ "$(a draw_open)" = 2 ] || fail_soft "draw_open audited $(a draw_open) times, expected 2"
+[ "$(a draw_open)" = 3 ] || fail_soft "draw_open audited $(a draw_open) times, expected 3"
 [ "$(a draw_enrol)" = 201 ] || fail_soft "draw_enrol audited $(a draw_enrol) times, expected 201"
 [ "$(a draw_close)" = 1 ] || fail_soft "draw_close audited $(a draw_close) times"
 [ "$(a draw_result)" = 1 ] || fail_soft "draw_result audited $(a draw_result) times"
