@@ -6,34 +6,9 @@
 
 import {
 	run, makeSite, startServer, launch, newPage, issue, counterOp, apiCall,
-	consoleLogin, assert, AXE, noPageErrors, chooseCounter,
+	consoleLogin, assert, axe, noPageErrors, chooseCounter,
 } from './lib.mjs';
 
-async function axe(page, what) {
-	// Colours are judged as they settle: a text fading in (the board's
-	// notice changes language every few seconds) is half transparent for
-	// 0.6 s, which axe would measure as the text's colour. With reduced
-	// motion nothing fades, whenever the next language comes.
-	await page.emulateMedia({ reducedMotion: 'reduce' });
-	await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'),
-		null, { timeout: 5000 });
-	await page.addScriptTag({ path: AXE });
-	const res = await page.evaluate(async () => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({
-			id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 2).join(' ')),
-		}));
-	});
-	await page.emulateMedia({ reducedMotion: null });
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	for (const v of res) {
-		console.log(`${what}: ${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
-	}
-	assert(bad.length === 0, `${what}: ${bad.length} serious/critical axe violations: ${bad.map((v) => v.id).join(', ')}`);
-	return res.length;
-}
 
 run('a11y', async () => {
 	const site = makeSite();

@@ -21,25 +21,11 @@
 import path from 'node:path';
 import {
 	run, makeSite, startServer, launch, newPage, issue, apiCall, consoleLogin, chooseCounter,
-	assert, noPageErrors, until, AXE,
+	assert, noPageErrors, until, axe,
 } from './lib.mjs';
 
 const MIN = 60000;
 
-async function axe(page, what) {
-	await page.emulateMedia({ reducedMotion: 'reduce' });
-	await page.addScriptTag({ path: AXE });
-	const res = await page.evaluate(async () => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	});
-	await page.emulateMedia({ reducedMotion: null });
-	for (const v of res) console.log(`${what}: ${v.impact} ${v.id}: ${v.help} ${v.nodes.join(', ')}`);
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	assert(bad.length === 0, `${what}: serious/critical axe violations: ${bad.map((v) => v.id).join(', ')}`);
-}
 
 // "HH:MM" of an RFC 3339 time in the site's zone (the server's own offset).
 function hhmm(s) {

@@ -278,3 +278,29 @@ export function noPageErrors(...pages) {
 		if (p.errors.length) throw new Error(`page errors:\n${p.errors.join('\n')}`);
 	}
 }
+
+// axe-core on the page as it is: every violation is listed; a serious or
+// critical one fails. Colours are judged as they settle: a text fading in
+// (the board's notice changes language every few seconds) is half
+// transparent for 0.6 s, which axe would measure as the text's colour, so
+// the check runs with reduced motion, once animations have stopped.
+// Returns how many violations (of any impact) were listed.
+export async function axe(page, what) {
+	await page.emulateMedia({ reducedMotion: 'reduce' });
+	await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'),
+		null, { timeout: 5000 });
+	await page.addScriptTag({ path: AXE });
+	const res = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({
+			id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 2).join(' ')),
+		}));
+	});
+	await page.emulateMedia({ reducedMotion: null });
+	for (const v of res) console.log(`${what}: ${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
+	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	assert(bad.length === 0, `${what}: ${bad.length} serious/critical axe violations: ${bad.map((v) => v.id).join(', ')}`);
+	return res.length;
+}

@@ -26,7 +26,7 @@
 import { spawnSync } from 'node:child_process';
 import {
 	run, makeSite, startServer, launch, newPage, apiCall, USERS, KIOSK,
-	assert, AXE, noPageErrors,
+	assert, axe, noPageErrors,
 } from './lib.mjs';
 
 // An admin of this test's site, made before the server starts (it holds
@@ -38,20 +38,6 @@ function addAdmin(site) {
 	if (r.status !== 0) throw new Error(`admin user add: ${r.stderr}`);
 }
 
-async function axe(page, what) {
-	await page.addScriptTag({ path: AXE });
-	const res = await page.evaluate(async () => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({
-			id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').slice(0, 2).join(' ')),
-		}));
-	});
-	for (const v of res) console.log(`${what}: ${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	assert(bad.length === 0, `${what}: ${bad.length} serious/critical axe violations: ${bad.map((v) => v.id).join(', ')}`);
-}
 
 async function manageLogin(page, srv, login, password) {
 	await page.goto(`${srv.base}/manage`);

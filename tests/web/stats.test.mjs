@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 import {
-	run, makeSite, startServer, launch, newPage, assert, AXE, KIOSK, SITE, noPageErrors,
+	run, makeSite, startServer, launch, newPage, assert, axe, KIOSK, SITE, noPageErrors,
 } from './lib.mjs';
 
 const DAY = '2026-11-26';   // a Thursday: the demo site is open
@@ -30,19 +30,6 @@ function sh(cmd, args) {
 	return r.stdout;
 }
 
-async function axe(page, what) {
-	await page.emulateMedia({ reducedMotion: 'reduce' });
-	await page.addScriptTag({ path: AXE });
-	const res = await page.evaluate(async () => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-	});
-	for (const v of res) console.log(`${what}: ${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	assert(bad.length === 0, `${what}: serious/critical axe violations: ${bad.map((v) => v.id).join(', ')}`);
-}
 
 const digits = (s) => s.replace(/[\s\u202f\u00a0]/g, '');
 
