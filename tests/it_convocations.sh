@@ -156,6 +156,7 @@ same "kiosk ticket's exit status" "$rc" 4
 grep -q 'convocation for 2026-12-08, 10:00-11:00' "$tmp/ticket.txt" ||
     fail_soft "kiosk ticket does not say the convocation: $(cat "$tmp/ticket.txt")"
 [ -s "$tmp/slip.bin" ] && [ -s "$tmp/slip.png" ] || fail_soft "no slip printed"
+[ -z "${KEEP_SLIP:-}" ] || cp "$tmp/slip.png" "$KEEP_SLIP"
 n=$(sqlite3 "$DB" "select print_state from attestations where outcome = 'convocation' order by id desc limit 1")
 same "the slip's print reported" "$n" confirmed
 serve_stop "$SERVER_PID" || fail_soft "the Friday server did not stop cleanly"
