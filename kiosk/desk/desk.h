@@ -58,6 +58,8 @@ enum desk_rc {
 	DK_CANCELLED = -20,             /* the appointment was cancelled (409) */
 	DK_HOLDER_MISMATCH = -21,       /* the document number is not the appointment's (409) */
 	DK_FULL = -22,                  /* a service's appointments for that day are all taken (409) */
+	DK_BAD_TOKEN = -23,             /* a scanned slip is not this site's, or was altered (400) */
+	DK_NOT_CONVOCATION = -24,       /* a genuine attestation, but no convocation's (404) */
 };
 
 struct desk;
@@ -504,6 +506,8 @@ int desk_appointments(struct desk *d, const char *day, int64_t now, struct appt_
  * and the document number when the appointment is bound to its holder. */
 struct desk_checkin {
 	const char *code;
+	const char *token;          /* instead of code: a convocation slip's QR (its
+	                             * attestation's signed token) */
 	const char *lang;           /* NULL: the appointment's, else French */
 	const char *holder;         /* NULL: none typed */
 };
@@ -532,6 +536,10 @@ struct desk_checkin_out {
  * cancelled codes and holder mismatches are logged (checkin_refused, the
  * kiosk's name, never the code) and a burst from one kiosk raises a
  * `checkin_guess` alert ([alerts] checkin_guesses in 10 minutes).
+ * With a token instead of a code (a convocation slip's QR): DK_BAD_TOKEN
+ * when it is not a genuine attestation of this site, DK_NOT_CONVOCATION
+ * when it is one but names no convocation; then as by code (a signed
+ * token is no guess: its refusals raise no alert).
  */
 int desk_checkin(struct desk *d, const struct desk_actor *who, const struct desk_checkin *in,
     int64_t now, struct desk_checkin_out *out, struct desk_events *ev, char *err,
