@@ -155,10 +155,10 @@ fail_prepare(struct store *st, const char *sql)
 
 /* A statement that fails to run (a cached one may meet a changed schema). */
 static void
-fail_step(struct store *st, sqlite3_stmt *s, const char *what)
+fail_step(struct store *st, sq_stmt *q, const char *what)
 {
 	char where[200];
-	const char *sql = sqlite3_sql(s);
+	const char *sql = sqlite3_sql(q->s);
 
 	where_in(st, sql ? sql : "?", where, sizeof where);
 	describe(st, what, where, st->why, sizeof st->why);
@@ -199,9 +199,10 @@ cache_grow(struct store *st)
 }
 
 /* The cached statement of a literal, prepared on first use. */
-static sqlite3_stmt *
+static sq_stmt *
 cached(struct store *st, const char *sql)
 {
+	sqlite3_stmt *s;
 	size_t i;
 
 	if (st->cachecap) {
@@ -213,13 +214,18 @@ cached(struct store *st, const char *sql)
 		return NULL;
 	for (i = slot_of(sql, st->cachecap); st->cache[i].sql; i = (i + 1) & (st->cachecap - 1))
 		;
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->cache[i].stmt,
-	    NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+	    SQLITE_OK) {
 		/* Not kept: the next call tries again (a table may come back). */
 		fail_prepare(st, sql);
-		st->cache[i].stmt = NULL;
 		return NULL;
 	}
+	if ((st->cache[i].stmt = calloc(1, sizeof *st->cache[i].stmt)) == NULL) {
+		sqlite3_finalize(s);
+		snprintf(st->why, sizeof st->why, "cannot prepare a statement: out of memory");
+		return NULL;
+	}
+	st->cache[i].stmt->s = s;
 	st->cache[i].sql = sql;
 	st->ncache++;
 	return st->cache[i].stmt;
@@ -230,23 +236,27 @@ cache_free(struct store *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->cachecap; i++)
-		sqlite3_finalize(st->cache[i].stmt);
+	for (i = 0; i < st->cachecap; i++) {
+		if (st->cache[i].stmt == NULL)
+			continue;
+		sqlite3_finalize(st->cache[i].stmt->s);
+		free(st->cache[i].stmt);
+	}
 	free(st->cache);
 	st->cache = NULL;
 	st->cachecap = st->ncache = 0;
 }
 
-sqlite3_stmt *
-sq_stmt(struct store *st, const char *sql)
+sq_stmt *
+sq_prepare(struct store *st, const char *sql)
 {
-	sqlite3_stmt *s;
+	sq_stmt *s;
 
 	/* Programmer errors: a row function outside store_write/store_read,
 	 * or a write inside store_read. */
 	if (running != st || st->mode == SQ_NONE)
 		fatalx("store: a row function was called outside store_write/store_read");
-	if ((s = cached(st, sql)) != NULL && st->mode == SQ_READ && !sqlite3_stmt_readonly(s))
+	if ((s = cached(st, sql)) != NULL && st->mode == SQ_READ && !sqlite3_stmt_readonly(s->s))
 		fatalx("store: a write inside store_read: \"%.80s\"", sql);
 	return s;
 }
@@ -282,68 +292,68 @@ bind_one(sqlite3_stmt *s, int i, char f, va_list *ap)
 	fatalx("store: unknown bind format '%c'", f);
 }
 
-sqlite3_stmt *
+sq_stmt *
 sq_bind(struct store *st, const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql);
+	sq_stmt *q = sq_prepare(st, sql);
 	va_list ap;
 	int i, rc = SQLITE_OK;
 
-	if (s == NULL)
+	if (q == NULL)
 		return NULL;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	sqlite3_reset(q->s);
+	sqlite3_clear_bindings(q->s);
 	va_start(ap, fmt);
 	for (i = 0; fmt[i] && rc == SQLITE_OK; i++)
-		rc = bind_one(s, i + 1, fmt[i], &ap);
+		rc = bind_one(q->s, i + 1, fmt[i], &ap);
 	va_end(ap);
 	if (rc != SQLITE_OK) {
 		sq_fail(st, "cannot bind a value");
 		return NULL;
 	}
-	return s;
+	return q;
 }
 
 int
-sq_exec(struct store *st, sqlite3_stmt *s, const char *what)
+sq_exec(struct store *st, sq_stmt *q, const char *what)
 {
 	int rc;
 
-	if (s == NULL)
+	if (q == NULL)
 		return ST_ERR;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	while ((rc = sqlite3_step(q->s)) == SQLITE_ROW)
 		;
 	if (rc != SQLITE_DONE)
-		fail_step(st, s, what);
-	sqlite3_reset(s);
+		fail_step(st, q, what);
+	sqlite3_reset(q->s);
 	return rc == SQLITE_DONE ? ST_OK : ST_ERR;
 }
 
 int
-sq_row(struct store *st, sqlite3_stmt *s, const char *what)
+sq_row(struct store *st, sq_stmt *q, const char *what)
 {
 	int rc;
 
-	if (s == NULL)
+	if (q == NULL)
 		return ST_ERR;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	if ((rc = sqlite3_step(q->s)) == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
-		fail_step(st, s, what);
-	sqlite3_reset(s);
+		fail_step(st, q, what);
+	sqlite3_reset(q->s);
 	return rc == SQLITE_DONE ? 0 : ST_ERR;
 }
 
 int
-sq_int(struct store *st, sqlite3_stmt *s, int64_t dflt, int64_t *out, const char *what)
+sq_int(struct store *st, sq_stmt *q, int64_t dflt, int64_t *out, const char *what)
 {
-	int rc = sq_row(st, s, what);
+	int rc = sq_row(st, q, what);
 
 	*out = dflt;
 	if (rc == 1) {
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-			*out = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+		if (!sq_col_null(q, 0))
+			*out = sq_col_int64(q, 0);
+		sq_done(q);
 	}
 	return rc < 0 ? ST_ERR : ST_OK;
 }
@@ -355,17 +365,59 @@ sq_changes(struct store *st)
 }
 
 void
-sq_text(sqlite3_stmt *s, int col, char *out, size_t len)
+sq_text(sq_stmt *q, int col, char *out, size_t len)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
-	snprintf(out, len, "%s", t ? (const char *)t : "");
+	const char *t = sq_col_text(q, col);
+	snprintf(out, len, "%s", t ? t : "");
 }
 
 char
-sq_char(sqlite3_stmt *s, int col)
+sq_char(sq_stmt *q, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
-	return t ? (char)t[0] : 0;
+	const char *t = sq_col_text(q, col);
+	return t ? t[0] : 0;
+}
+
+int
+sq_col_int(sq_stmt *q, int col)
+{
+	return sqlite3_column_int(q->s, col);
+}
+
+int64_t
+sq_col_int64(sq_stmt *q, int col)
+{
+	return sqlite3_column_int64(q->s, col);
+}
+
+int
+sq_col_null(sq_stmt *q, int col)
+{
+	return sqlite3_column_type(q->s, col) == SQLITE_NULL;
+}
+
+const char *
+sq_col_text(sq_stmt *q, int col)
+{
+	return (const char *)sqlite3_column_text(q->s, col);
+}
+
+int
+sq_col_blob32(sq_stmt *q, int col, unsigned char out[32])
+{
+	const void *b = sqlite3_column_blob(q->s, col);
+
+	if (b == NULL || sqlite3_column_bytes(q->s, col) != 32)
+		return 0;
+	memcpy(out, b, 32);
+	return 1;
+}
+
+void
+sq_done(sq_stmt *q)
+{
+	if (q)
+		sqlite3_reset(q->s);
 }
 
 /* -- open, migrate, back up ------------------------------------------------ */
@@ -427,7 +479,7 @@ check_file(struct store *st, const char *path, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK)
 		return errf(err, errlen, "%s: not a usable database: %s", path, sqlite3_errmsg(st->db));
 	if (sqlite3_step(s) == SQLITE_ROW)
-		sq_text(s, 0, check, sizeof check);
+		snprintf(check, sizeof check, "%s", (const char *)sqlite3_column_text(s, 0));
 	else
 		snprintf(check, sizeof check, "%s", sqlite3_errmsg(st->db));
 	sqlite3_finalize(s);
@@ -642,7 +694,7 @@ store_compact(struct store *st)
 static int
 tx(struct store *st, const char *sql, const char *what)
 {
-	sqlite3_stmt *s = cached(st, sql);
+	sq_stmt *s = cached(st, sql);
 	return s ? sq_exec(st, s, what) : ST_ERR;
 }
 

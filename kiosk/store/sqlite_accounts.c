@@ -104,16 +104,16 @@ store_site_put(struct store *st, const struct site *s)
 	    privacy, metrics[s->metrics], s->metrics_token_hash, appt, s->appt.webhook_secret,
 	    s->appt.rdv_services),
 	    "cannot store the site") ||
-	    sq_exec(st, sq_stmt(st, "UPDATE services SET active = 0"), "cannot store the site") ||
-	    sq_exec(st, sq_stmt(st, "DELETE FROM service_names"), "cannot store the site") ||
-	    sq_exec(st, sq_stmt(st, "UPDATE counters SET active = 0"), "cannot store the site"))
+	    sq_exec(st, sq_prepare(st, "UPDATE services SET active = 0"), "cannot store the site") ||
+	    sq_exec(st, sq_prepare(st, "DELETE FROM service_names"), "cannot store the site") ||
+	    sq_exec(st, sq_prepare(st, "UPDATE counters SET active = 0"), "cannot store the site"))
 		return ST_ERR;
 	return site_services_put(st, s);
 }
 
 /* The site row's fields (without services and counters). */
 static void
-site_fields(sqlite3_stmt *s, struct site *out)
+site_fields(sq_stmt *s, struct site *out)
 {
 	char text[128], *tok, *save = NULL;
 	int d;
@@ -121,10 +121,10 @@ site_fields(sqlite3_stmt *s, struct site *out)
 	sq_text(s, 0, out->id, sizeof out->id);
 	sq_text(s, 1, out->name, sizeof out->name);
 	sq_text(s, 2, out->tz, sizeof out->tz);
-	out->max_recalls = sqlite3_column_int(s, 4);
-	out->priority_streak = sqlite3_column_int(s, 5);
-	out->reprint_limit = sqlite3_column_int(s, 6);
-	out->default_service_s = sqlite3_column_int(s, 7);
+	out->max_recalls = sq_col_int(s, 4);
+	out->priority_streak = sq_col_int(s, 5);
+	out->reprint_limit = sq_col_int(s, 6);
+	out->default_service_s = sq_col_int(s, 7);
 	sq_text(s, 8, out->tls_cert, sizeof out->tls_cert);
 	sq_text(s, 9, out->tls_key, sizeof out->tls_key);
 	sq_text(s, 10, text, sizeof text);
@@ -165,33 +165,33 @@ site_fields(sqlite3_stmt *s, struct site *out)
 static int
 site_lists(struct store *st, struct site *out)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT code, name, capacity, priority_reserve, bind_holder, "
+	sq_stmt *s = sq_prepare(st, "SELECT code, name, capacity, priority_reserve, bind_holder, "
 	    "appointments, convocations, convocation_days, convocation_window, draw_open, "
 	    "draw_close FROM services WHERE active = 1 ORDER BY position");
 	int rc = 0;
 
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	while (out->nservices < SITE_MAX_SERVICES &&
 	    (rc = sq_row(st, s, "cannot read the site")) == 1) {
 		struct site_service *sv = &out->services[out->nservices++];
 		sv->code = sq_char(s, 0);
 		sq_text(s, 1, sv->name, sizeof sv->name);
-		sv->capacity = sqlite3_column_int(s, 2);
-		sv->priority_reserve = sqlite3_column_int(s, 3);
-		sv->bind_holder = sqlite3_column_int(s, 4);
-		sv->appointments = sqlite3_column_int(s, 5);
-		sv->convocations = sqlite3_column_int(s, 6);
-		sv->convocation_days = sqlite3_column_int(s, 7);
-		sv->convocation_window = sqlite3_column_int(s, 8);
-		sv->draw_open_min = sqlite3_column_int(s, 9);
-		sv->draw_close_min = sqlite3_column_int(s, 10);
+		sv->capacity = sq_col_int(s, 2);
+		sv->priority_reserve = sq_col_int(s, 3);
+		sv->bind_holder = sq_col_int(s, 4);
+		sv->appointments = sq_col_int(s, 5);
+		sv->convocations = sq_col_int(s, 6);
+		sv->convocation_days = sq_col_int(s, 7);
+		sv->convocation_window = sq_col_int(s, 8);
+		sv->draw_open_min = sq_col_int(s, 9);
+		sv->draw_close_min = sq_col_int(s, 10);
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
-	s = sq_stmt(st, "SELECT code, lang, name FROM service_names ORDER BY code, lang");
+		sq_done(s);
+	s = sq_prepare(st, "SELECT code, lang, name FROM service_names ORDER BY code, lang");
 	rc = 0;
 	while ((rc = sq_row(st, s, "cannot read the site")) == 1) {
 		/* site_service() answers const: the site is ours to fill. */
@@ -204,37 +204,37 @@ site_lists(struct store *st, struct site *out)
 	}
 	if (rc < 0)
 		return ST_ERR;
-	s = sq_stmt(st, "SELECT n, name, services FROM counters WHERE active = 1 ORDER BY n");
+	s = sq_prepare(st, "SELECT n, name, services FROM counters WHERE active = 1 ORDER BY n");
 	rc = 0;
 	while (out->ncounters < SITE_MAX_COUNTERS &&
 	    (rc = sq_row(st, s, "cannot read the site")) == 1) {
 		struct site_counter *c = &out->counters[out->ncounters++];
-		c->n = sqlite3_column_int(s, 0);
+		c->n = sq_col_int(s, 0);
 		sq_text(s, 1, c->name, sizeof c->name);
 		sq_text(s, 2, c->services, sizeof c->services);
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return ST_OK;
 }
 
 int
 store_site_get(struct store *st, struct site *out)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT site_id, name, tz, hours, max_recalls, "
+	sq_stmt *s = sq_prepare(st, "SELECT site_id, name, tz, hours, max_recalls, "
 	    "priority_streak, reprint_limit, default_service_s, tls_cert, tls_key, alerts, privacy, "
 	    "metrics, metrics_token_hash, appointments, webhook_secret, rdv_services FROM site");
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	if ((rc = sq_row(st, s, "cannot read the site")) <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	site_fields(s, out);
-	sqlite3_reset(s);
+	sq_done(s);
 	return site_lists(st, out);
 }
 
@@ -253,7 +253,7 @@ store_user_put(struct store *st, const char *login, const char *role, const char
 int
 store_user_get(struct store *st, const char *login, char *pwhash, size_t hashlen, char *role)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT pwhash, role FROM users WHERE login = ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT pwhash, role FROM users WHERE login = ? AND "
 	    "active = 1", "s", login);
 	int rc = sq_row(st, s, "cannot read the user");
 
@@ -261,7 +261,7 @@ store_user_get(struct store *st, const char *login, char *pwhash, size_t hashlen
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	sq_text(s, 0, pwhash, hashlen);
 	sq_text(s, 1, role, 16);
-	sqlite3_reset(s);
+	sq_done(s);
 	return ST_OK;
 }
 
@@ -286,14 +286,14 @@ store_device_printer_set(struct store *st, const char *name, int64_t at, const c
 int
 store_device_printers(struct store *st, struct device_printer *out, int max)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT name, COALESCE(printer_at, 0), printer_status, "
+	sq_stmt *s = sq_prepare(st, "SELECT name, COALESCE(printer_at, 0), printer_status, "
 	    "printer_reason FROM devices WHERE active = 1 ORDER BY name");
 	int n = 0, rc;
 
 	while ((rc = sq_row(st, s, "cannot list the kiosks")) == 1) {
 		if (n < max) {
 			sq_text(s, 0, out[n].name, sizeof out[n].name);
-			out[n].at = sqlite3_column_int64(s, 1);
+			out[n].at = sq_col_int64(s, 1);
 			sq_text(s, 2, out[n].status, sizeof out[n].status);
 			sq_text(s, 3, out[n].reason, sizeof out[n].reason);
 			n++;
@@ -316,7 +316,7 @@ store_cred_put(struct store *st, const unsigned char hash[32], const char *kind,
 int
 store_cred_get(struct store *st, const unsigned char hash[32], int64_t now, struct cred *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT c.kind, c.owner, COALESCE(u.role, 'device'), c.csrf, "
+	sq_stmt *s = sq_bind(st, "SELECT c.kind, c.owner, COALESCE(u.role, 'device'), c.csrf, "
 	    "COALESCE(u.must_change, 0) FROM credentials c "
 	    "LEFT JOIN users u ON u.login = c.owner AND c.kind != 'device' "
 	    "LEFT JOIN devices d ON d.name = c.owner AND c.kind = 'device' "
@@ -331,8 +331,8 @@ store_cred_get(struct store *st, const unsigned char hash[32], int64_t now, stru
 	sq_text(s, 1, out->owner, sizeof out->owner);
 	sq_text(s, 2, out->role, sizeof out->role);
 	sq_text(s, 3, out->csrf, sizeof out->csrf);
-	out->must_change = sqlite3_column_int(s, 4);
-	sqlite3_reset(s);
+	out->must_change = sq_col_int(s, 4);
+	sq_done(s);
 	return ST_OK;
 }
 

@@ -20,44 +20,41 @@
 	"LEFT JOIN tickets t ON t.id = a.ticket_id "
 
 static void
-appt_row(sqlite3_stmt *s, struct appt_row *a)
+appt_row(sq_stmt *s, struct appt_row *a)
 {
 	char status[16];
 
 	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(s, 0);
+	a->id = sq_col_int64(s, 0);
 	sq_text(s, 1, a->ext_id, sizeof a->ext_id);
 	a->service = sq_char(s, 2);
 	sq_text(s, 3, a->day, sizeof a->day);
-	a->start = sqlite3_column_int64(s, 4);
-	a->duration_min = sqlite3_column_int(s, 5);
+	a->start = sq_col_int64(s, 4);
+	a->duration_min = sq_col_int(s, 5);
 	sq_text(s, 6, a->code, sizeof a->code);
-	if (sqlite3_column_bytes(s, 7) == 32) {
-		memcpy(a->holder_hash, sqlite3_column_blob(s, 7), 32);
-		a->bound = 1;
-	}
+	a->bound = sq_col_blob32(s, 7, a->holder_hash);
 	sq_text(s, 8, a->lang, sizeof a->lang);
 	sq_text(s, 9, status, sizeof status);
 	a->status = strcmp(status, "cancelled") ? APPT_BOOKED : APPT_CANCELLED;
-	a->updated_at = sqlite3_column_int64(s, 10);
+	a->updated_at = sq_col_int64(s, 10);
 	sq_text(s, 11, a->source, sizeof a->source);
-	a->stored_at = sqlite3_column_int64(s, 12);
-	a->ticket = sqlite3_column_int64(s, 13);
+	a->stored_at = sq_col_int64(s, 12);
+	a->ticket = sq_col_int64(s, 13);
 	sq_text(s, 14, a->ticket_number, sizeof a->ticket_number);
-	a->checked_in_at = sqlite3_column_int64(s, 15);
-	a->slot = sqlite3_column_type(s, 16) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 16);
+	a->checked_in_at = sq_col_int64(s, 15);
+	a->slot = sq_col_null(s, 16) ? -1 : sq_col_int(s, 16);
 	sq_text(s, 17, a->cancel_reason, sizeof a->cancel_reason);
 }
 
 /* One appointment from a bound APPT_SELECT statement. */
 static int
-load_appt(struct store *st, sqlite3_stmt *s, struct appt_row *out)
+load_appt(struct store *st, sq_stmt *s, struct appt_row *out)
 {
 	int rc = sq_row(st, s, "cannot read an appointment");
 
 	if (rc == 1) {
 		appt_row(s, out);
-		sqlite3_reset(s);
+		sq_done(s);
 		return ST_OK;
 	}
 	return rc == 0 ? ST_NOTFOUND : ST_ERR;
@@ -153,7 +150,7 @@ store_appt_count(struct store *st, const char *day)
 int
 store_appt_list(struct store *st, const char *day, struct appt_row *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, APPT_SELECT "WHERE a.day = ? ORDER BY a.start, a.id", "s",
+	sq_stmt *s = sq_bind(st, APPT_SELECT "WHERE a.day = ? ORDER BY a.start, a.id", "s",
 	    day);
 	int n = 0, rc = 0;
 
@@ -162,7 +159,7 @@ store_appt_list(struct store *st, const char *day, struct appt_row *out, int max
 	if (n < max && rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -171,17 +168,17 @@ store_appt_list(struct store *st, const char *day, struct appt_row *out, int max
 int
 store_convoc_slots(struct store *st, const char *day, char service, int *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT slot FROM appointments WHERE day = ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT slot FROM appointments WHERE day = ? AND "
 	    "service = ? AND slot IS NOT NULL AND status = 'booked' ORDER BY slot", "sc", day,
 	    service);
 	int n = 0, rc = 0;
 
 	while (n < max && (rc = sq_row(st, s, "cannot read convocations")) == 1)
-		out[n++] = sqlite3_column_int(s, 0);
+		out[n++] = sq_col_int(s, 0);
 	if (n < max && rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -228,7 +225,7 @@ store_convoc_cancel(struct store *st, int64_t id, const char *reason, int64_t at
 int
 store_convoc_list(struct store *st, const char *day, struct appt_row *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, APPT_SELECT "WHERE a.day = ? AND a.slot IS NOT NULL "
+	sq_stmt *s = sq_bind(st, APPT_SELECT "WHERE a.day = ? AND a.slot IS NOT NULL "
 	    "ORDER BY a.service, a.slot, a.id", "s", day);
 	int n = 0, rc = 0;
 
@@ -237,7 +234,7 @@ store_convoc_list(struct store *st, const char *day, struct appt_row *out, int m
 	if (n < max && rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -257,7 +254,7 @@ int
 store_convoc_figures(struct store *st, const char *day, const char *today, char service,
     struct convoc_fig *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT (SELECT COUNT(*) FROM attestations WHERE day = ?1 "
+	sq_stmt *s = sq_bind(st, "SELECT (SELECT COUNT(*) FROM attestations WHERE day = ?1 "
 	    "AND service = ?3 AND outcome = 'convocation'), COUNT(*), "
 	    "COALESCE(SUM(status = 'cancelled'), 0), COALESCE(SUM(ticket_id IS NOT NULL), 0), "
 	    "COALESCE(SUM(status = 'booked' AND ticket_id IS NULL AND day < ?2), 0) "
@@ -269,11 +266,11 @@ store_convoc_figures(struct store *st, const char *day, const char *today, char 
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	memset(out, 0, sizeof *out);
 	out->service = service;
-	out->issued = sqlite3_column_int(s, 0);
-	out->for_day = sqlite3_column_int(s, 1);
-	out->cancelled = sqlite3_column_int(s, 2);
-	out->honoured = sqlite3_column_int(s, 3);
-	out->missed = sqlite3_column_int(s, 4);
-	sqlite3_reset(s);
+	out->issued = sq_col_int(s, 0);
+	out->for_day = sq_col_int(s, 1);
+	out->cancelled = sq_col_int(s, 2);
+	out->honoured = sq_col_int(s, 3);
+	out->missed = sq_col_int(s, 4);
+	sq_done(s);
 	return ST_OK;
 }

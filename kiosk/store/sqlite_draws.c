@@ -16,37 +16,36 @@
 	"e.redeemed_at, e.priority FROM draw_entries e LEFT JOIN tickets t ON t.id = e.ticket_id "
 
 static void
-draw_row(sqlite3_stmt *s, struct draw_row *d)
+draw_row(sq_stmt *s, struct draw_row *d)
 {
 	char status[16];
 
 	memset(d, 0, sizeof *d);
-	d->id = sqlite3_column_int64(s, 0);
+	d->id = sq_col_int64(s, 0);
 	d->service = sq_char(s, 1);
 	sq_text(s, 2, d->day, sizeof d->day);
-	d->places = sqlite3_column_int(s, 3);
+	d->places = sq_col_int(s, 3);
 	sq_text(s, 4, status, sizeof status);
 	d->closed = strcmp(status, "closed") == 0;
-	if (sqlite3_column_bytes(s, 5) == 32)
-		memcpy(d->secret, sqlite3_column_blob(s, 5), 32);
+	sq_col_blob32(s, 5, d->secret);
 	sq_text(s, 6, d->commitment, sizeof d->commitment);
-	d->opened_at = sqlite3_column_int64(s, 7);
+	d->opened_at = sq_col_int64(s, 7);
 	sq_text(s, 8, d->opened_by, sizeof d->opened_by);
-	d->closed_at = sqlite3_column_int64(s, 9);
+	d->closed_at = sq_col_int64(s, 9);
 	sq_text(s, 10, d->closed_by, sizeof d->closed_by);
 	sq_text(s, 11, d->entries_hash, sizeof d->entries_hash);
 	sq_text(s, 12, d->seed, sizeof d->seed);
-	d->reserve = sqlite3_column_int(s, 13);
+	d->reserve = sq_col_int(s, 13);
 }
 
 static int
-load_draw(struct store *st, sqlite3_stmt *s, struct draw_row *out)
+load_draw(struct store *st, sq_stmt *s, struct draw_row *out)
 {
 	int rc = sq_row(st, s, "cannot read a draw");
 
 	if (rc == 1) {
 		draw_row(s, out);
-		sqlite3_reset(s);
+		sq_done(s);
 		return ST_OK;
 	}
 	return rc == 0 ? ST_NOTFOUND : ST_ERR;
@@ -98,36 +97,33 @@ store_draw_close(struct store *st, const struct draw_row *d)
 }
 
 static void
-entry_row(sqlite3_stmt *s, struct draw_entry_row *e)
+entry_row(sq_stmt *s, struct draw_entry_row *e)
 {
 	memset(e, 0, sizeof *e);
-	e->draw = sqlite3_column_int64(s, 0);
+	e->draw = sq_col_int64(s, 0);
 	sq_text(s, 1, e->entry, sizeof e->entry);
-	e->enrolled_at = sqlite3_column_int64(s, 2);
+	e->enrolled_at = sq_col_int64(s, 2);
 	sq_text(s, 3, e->device, sizeof e->device);
 	sq_text(s, 4, e->lang, sizeof e->lang);
-	if (sqlite3_column_bytes(s, 5) == 32) {
-		memcpy(e->holder_hash, sqlite3_column_blob(s, 5), 32);
-		e->bound = 1;
-	}
+	e->bound = sq_col_blob32(s, 5, e->holder_hash);
 	sq_text(s, 6, e->holder_mask, sizeof e->holder_mask);
-	e->rank = sqlite3_column_int(s, 7);
+	e->rank = sq_col_int(s, 7);
 	sq_text(s, 8, e->outcome, sizeof e->outcome);
-	e->ticket = sqlite3_column_int64(s, 9);
+	e->ticket = sq_col_int64(s, 9);
 	sq_text(s, 10, e->ticket_number, sizeof e->ticket_number);
-	e->attestation = sqlite3_column_int64(s, 11);
-	e->redeemed_at = sqlite3_column_int64(s, 12);
-	e->priority = sqlite3_column_int(s, 13);
+	e->attestation = sq_col_int64(s, 11);
+	e->redeemed_at = sq_col_int64(s, 12);
+	e->priority = sq_col_int(s, 13);
 }
 
 static int
-load_entry(struct store *st, sqlite3_stmt *s, struct draw_entry_row *out)
+load_entry(struct store *st, sq_stmt *s, struct draw_entry_row *out)
 {
 	int rc = sq_row(st, s, "cannot read a draw entry");
 
 	if (rc == 1) {
 		entry_row(s, out);
-		sqlite3_reset(s);
+		sq_done(s);
 		return ST_OK;
 	}
 	return rc == 0 ? ST_NOTFOUND : ST_ERR;
@@ -181,7 +177,7 @@ store_draw_entries(struct store *st, int64_t draw, int by_rank, struct draw_entr
 {
 	/* Two literals: the statement cache is keyed by the literal. The
 	 * primary key's BINARY collation is byte order (memcmp). */
-	sqlite3_stmt *s = by_rank ?
+	sq_stmt *s = by_rank ?
 	    sq_bind(st, ENTRY_SELECT "WHERE e.draw = ? ORDER BY e.rank, e.entry", "i", draw) :
 	    sq_bind(st, ENTRY_SELECT "WHERE e.draw = ? ORDER BY e.entry", "i", draw);
 	int n = 0, rc = 0;
@@ -191,7 +187,7 @@ store_draw_entries(struct store *st, int64_t draw, int by_rank, struct draw_entr
 	if (n < max && rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -235,16 +231,14 @@ int
 store_draw_entry_day_get(struct store *st, int64_t draw, const char *entry, const char *day,
     unsigned char hash[32])
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT hash FROM draw_entry_days WHERE draw = ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT hash FROM draw_entry_days WHERE draw = ? AND "
 	    "entry = ? AND day = ?", "iss", draw, entry, day);
 	int rc = sq_row(st, s, "cannot read a draw entry's holder hash");
 
 	if (rc != 1)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
-	rc = sqlite3_column_bytes(s, 0) == 32 ? ST_OK : ST_NOTFOUND;
-	if (rc == ST_OK)
-		memcpy(hash, sqlite3_column_blob(s, 0), 32);
-	sqlite3_reset(s);
+	rc = sq_col_blob32(s, 0, hash) ? ST_OK : ST_NOTFOUND;
+	sq_done(s);
 	return rc;
 }
 
@@ -258,7 +252,7 @@ store_draw_entry_days_drop(struct store *st, int64_t draw)
 int
 store_draw_list(struct store *st, const char *day, struct draw_row *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, DRAW_SELECT "WHERE day = ? ORDER BY id", "s", day);
+	sq_stmt *s = sq_bind(st, DRAW_SELECT "WHERE day = ? ORDER BY id", "s", day);
 	int n = 0, rc = 0;
 
 	while (n < max && (rc = sq_row(st, s, "cannot read draws")) == 1)
@@ -266,6 +260,6 @@ store_draw_list(struct store *st, const char *day, struct draw_row *out, int max
 	if (n < max && rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }

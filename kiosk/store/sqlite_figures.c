@@ -55,7 +55,7 @@ struct ints {
 
 /* Append the first column of every row of s (which is reset). */
 static int
-collect(struct store *st, sqlite3_stmt *s, struct ints *out, const char *what)
+collect(struct store *st, sq_stmt *s, struct ints *out, const char *what)
 {
 	int rc;
 
@@ -65,14 +65,14 @@ collect(struct store *st, sqlite3_stmt *s, struct ints *out, const char *what)
 			int cap = out->cap ? out->cap * 2 : 256;
 			int *v = realloc(out->v, (size_t)cap * sizeof *v);
 			if (v == NULL) {
-				sqlite3_reset(s);
+				sq_done(s);
 				snprintf(st->why, sizeof st->why, "%s: out of memory", what);
 				return ST_ERR;
 			}
 			out->v = v;
 			out->cap = cap;
 		}
-		out->v[out->n++] = sqlite3_column_int(s, 0);
+		out->v[out->n++] = sq_col_int(s, 0);
 	}
 	return rc < 0 ? ST_ERR : ST_OK;
 }
@@ -101,18 +101,18 @@ percentile(int *v, int n, int p)
 static int
 service_codes(struct store *st, char codes[SITE_MAX_SERVICES + 1])
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT code FROM services WHERE active = 1 ORDER BY position");
+	sq_stmt *s = sq_prepare(st, "SELECT code FROM services WHERE active = 1 ORDER BY position");
 	int n = 0, rc = 0;
 
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	while (n < SITE_MAX_SERVICES && (rc = sq_row(st, s, "cannot read the services")) == 1)
 		codes[n++] = sq_char(s, 0);
 	codes[n] = '\0';
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -131,13 +131,13 @@ stat_add(struct stat_row *r, const char *kind, int v)
 
 /* Add "kind, n" rows from s to r. */
 static int
-stat_kinds(struct store *st, sqlite3_stmt *s, struct stat_row *r)
+stat_kinds(struct store *st, sq_stmt *s, struct stat_row *r)
 {
 	int rc;
 
 	while ((rc = sq_row(st, s, "cannot compute the figures")) == 1) {
-		const unsigned char *k = sqlite3_column_text(s, 0);
-		stat_add(r, k ? (const char *)k : "", sqlite3_column_int(s, 1));
+		const char *k = sq_col_text(s, 0);
+		stat_add(r, k ? k : "", sq_col_int(s, 1));
 	}
 	return rc < 0 ? ST_ERR : ST_OK;
 }
@@ -272,7 +272,7 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 {
 	static const char what[] = "cannot compute the figures per channel";
 	struct channel_fig *ap = &r->appt, *wk = &r->walkin;
-	sqlite3_stmt *s;
+	sq_stmt *s;
 	int rc;
 
 	memset(r, 0, sizeof *r);
@@ -285,9 +285,9 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 	if ((rc = sq_row(st, s, what)) < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		ap->capacity = sqlite3_column_int(s, 0);
-		wk->capacity = sqlite3_column_int(s, 1);
-		sqlite3_reset(s);
+		ap->capacity = sq_col_int(s, 0);
+		wk->capacity = sq_col_int(s, 1);
+		sq_done(s);
 	}
 	/* The appointments, each in one state. Checked in within the window:
 	 * its ticket is its own; after it (late = walkin): a walk-in's ticket.
@@ -312,14 +312,14 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 	if ((rc = sq_row(st, s, what)) < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		ap->booked = sqlite3_column_int(s, 0);
-		ap->cancelled = sqlite3_column_int(s, 1);
-		ap->checked_in = ap->issued = sqlite3_column_int(s, 2);
-		ap->late_walkin = sqlite3_column_int(s, 3);
-		ap->late_attestation = sqlite3_column_int(s, 4);
-		ap->no_show = sqlite3_column_int(s, 5);
-		ap->pending = sqlite3_column_int(s, 6);
-		sqlite3_reset(s);
+		ap->booked = sq_col_int(s, 0);
+		ap->cancelled = sq_col_int(s, 1);
+		ap->checked_in = ap->issued = sq_col_int(s, 2);
+		ap->late_walkin = sq_col_int(s, 3);
+		ap->late_attestation = sq_col_int(s, 4);
+		ap->no_show = sq_col_int(s, 5);
+		ap->pending = sq_col_int(s, 6);
+		sq_done(s);
 	}
 	/* The walk-ins: tickets as the open figures count them (events), less
 	 * the appointments' own; attestations that name no appointment (those
@@ -331,9 +331,9 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 	if ((rc = sq_row(st, s, what)) < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		wk->issued = sqlite3_column_int(s, 0);
-		wk->turned_away = sqlite3_column_int(s, 1);
-		sqlite3_reset(s);
+		wk->issued = sq_col_int(s, 0);
+		wk->turned_away = sq_col_int(s, 1);
+		sq_done(s);
 	}
 	/* Waits: issue to call; an appointment's ticket is issued at its
 	 * check-in. */
@@ -353,7 +353,7 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 static int
 channel_kept(struct store *st, const char *day, char c, struct channel_row *r)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT kind, n FROM daily_totals WHERE day = ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT kind, n FROM daily_totals WHERE day = ? AND "
 	    "service = ? AND (kind LIKE 'appointment.%' OR kind LIKE 'walkin.%')", "sc", day, c);
 	int rc;
 	size_t i;
@@ -361,7 +361,7 @@ channel_kept(struct store *st, const char *day, char c, struct channel_row *r)
 	memset(r, 0, sizeof *r);
 	r->service = c;
 	while ((rc = sq_row(st, s, "cannot read the kept figures per channel")) == 1) {
-		const char *k = (const char *)sqlite3_column_text(s, 0);
+		const char *k = sq_col_text(s, 0);
 		struct channel_fig *f = NULL;
 		if (k && !strncmp(k, "appointment.", 12))
 			f = &r->appt, k += 12;
@@ -369,7 +369,7 @@ channel_kept(struct store *st, const char *day, char c, struct channel_row *r)
 			f = &r->walkin, k += 7;
 		for (i = 0; f && i < NKEPT; i++)
 			if (!strcmp(k, fig_kept[i].name))
-				*fig_at(f, i) = sqlite3_column_int(s, 1);
+				*fig_at(f, i) = sq_col_int(s, 1);
 	}
 	return rc < 0 ? ST_ERR : ST_OK;
 }
@@ -421,7 +421,7 @@ static int
 channels_keep(struct store *st, const char *before)
 {
 	static const char what[] = "cannot keep the figures per channel";
-	sqlite3_stmt *s = sq_bind(st, "SELECT day, service FROM events WHERE day < ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT day, service FROM events WHERE day < ? AND "
 	    "service IS NOT NULL UNION SELECT day, service FROM appointments WHERE day < ? UNION "
 	    "SELECT day, service FROM tickets WHERE day < ? UNION SELECT day, service FROM "
 	    "attestations WHERE day < ?", "ssss", before, before, before, before);
@@ -436,7 +436,7 @@ channels_keep(struct store *st, const char *before)
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			if ((p = realloc(pairs, (size_t)cap * sizeof *p)) == NULL) {
-				sqlite3_reset(s);
+				sq_done(s);
 				free(pairs);
 				snprintf(st->why, sizeof st->why, "%s: out of memory", what);
 				return ST_ERR;
@@ -478,15 +478,15 @@ channels_keep(struct store *st, const char *before)
 static int
 report_one(struct store *st, const char *day, struct ints *waits, struct day_report *r)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT state, COUNT(*) FROM tickets WHERE day = ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT state, COUNT(*) FROM tickets WHERE day = ? AND "
 	    "service = ? GROUP BY state", "sc", day, r->service);
 	int64_t avg;
 	int rc;
 
 	while ((rc = sq_row(st, s, "cannot compute the report")) == 1) {
-		const unsigned char *t = sqlite3_column_text(s, 0);
-		const char *state = t ? (const char *)t : "";
-		int k = sqlite3_column_int(s, 1);
+		const char *t = sq_col_text(s, 0);
+		const char *state = t ? t : "";
+		int k = sq_col_int(s, 1);
 		r->issued += k;
 		if (!strcmp(state, "served")) r->served = k;
 		else if (!strcmp(state, "no_show")) r->no_show = k;
@@ -511,13 +511,13 @@ report_one(struct store *st, const char *day, struct ints *waits, struct day_rep
 int
 store_report_day(struct store *st, const char *day, struct day_report *out, int max)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT code, name FROM services WHERE active = 1 "
+	sq_stmt *s = sq_prepare(st, "SELECT code, name FROM services WHERE active = 1 "
 	    "ORDER BY position");
 	struct ints waits = { NULL, 0, 0 };
 	int n = 0, i, rc = 0;
 
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	while (n < max && (rc = sq_row(st, s, "cannot compute the report")) == 1) {
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].service = sq_char(s, 0);
@@ -527,7 +527,7 @@ store_report_day(struct store *st, const char *day, struct day_report *out, int 
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	for (i = 0, rc = ST_OK; i < n && rc == ST_OK; i++)
 		rc = report_one(st, day, &waits, &out[i]);
 	free(waits.v);

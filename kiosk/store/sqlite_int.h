@@ -25,10 +25,22 @@
 
 struct sq_req;
 
+/*
+ * A statement of the row functions, whatever the engine: SQLite's prepared
+ * statement, or (store/pg.c) a PostgreSQL prepared statement and its last
+ * result. The row functions see only this type and the sq_ functions.
+ */
+typedef struct sq_stmt sq_stmt;
+struct pg_stmt;
+struct sq_stmt {
+	sqlite3_stmt *s;                /* SQLite; NULL on PostgreSQL */
+	struct pg_stmt *pg;             /* PostgreSQL; NULL on SQLite */
+};
+
 /* One statement cache entry. */
 struct sq_slot {
 	const char *sql;                /* the literal's address is the key; NULL: free */
-	sqlite3_stmt *stmt;             /* prepared once, reset before each use */
+	sq_stmt *stmt;                  /* prepared once, reset before each use */
 };
 
 enum sq_mode {
@@ -90,7 +102,7 @@ int sq_fail(struct store *st, const char *what);
  * store_read. NULL when it cannot be prepared (no such table, ...): the
  * reason, with the statement, is in st->why.
  */
-sqlite3_stmt *sq_stmt(struct store *st, const char *sql);
+sq_stmt *sq_prepare(struct store *st, const char *sql);
 
 /*
  * sq_stmt, reset, and bind by position from fmt:
@@ -100,22 +112,32 @@ sqlite3_stmt *sq_stmt(struct store *st, const char *sql);
  *   c char (as int)      one-letter text, 0 binds NULL
  *   b const unsigned char * 32-byte blob (NULL binds NULL)
  */
-sqlite3_stmt *sq_bind(struct store *st, const char *sql, const char *fmt, ...);
+sq_stmt *sq_bind(struct store *st, const char *sql, const char *fmt, ...);
 
 /* Run to the end (rows ignored) and reset. ST_OK or ST_ERR. */
-int sq_exec(struct store *st, sqlite3_stmt *s, const char *what);
+int sq_exec(struct store *st, sq_stmt *s, const char *what);
 /* Step once: 1 a row is there to read (call sqlite3_reset after), 0 no
  * row (reset done), ST_ERR (reset done). */
-int sq_row(struct store *st, sqlite3_stmt *s, const char *what);
+int sq_row(struct store *st, sq_stmt *s, const char *what);
 /* The first column of the first row, dflt when no row or NULL. Resets. */
-int sq_int(struct store *st, sqlite3_stmt *s, int64_t dflt, int64_t *out, const char *what);
+int sq_int(struct store *st, sq_stmt *s, int64_t dflt, int64_t *out, const char *what);
 /* Rows changed by the last statement. */
 int sq_changes(struct store *st);
 
 /* Column helpers: text copied and truncated ("" for NULL); the first
  * letter of a text (0 for NULL or ""). */
-void sq_text(sqlite3_stmt *s, int col, char *out, size_t len);
-char sq_char(sqlite3_stmt *s, int col);
+void sq_text(sq_stmt *s, int col, char *out, size_t len);
+char sq_char(sq_stmt *s, int col);
+/* The current row's columns (after sq_row gave 1): NULL reads as 0 or
+ * NULL; a blob is copied only when it has 32 bytes (1, else 0). */
+int sq_col_int(sq_stmt *s, int col);
+int64_t sq_col_int64(sq_stmt *s, int col);
+int sq_col_null(sq_stmt *s, int col);
+const char *sq_col_text(sq_stmt *s, int col);
+int sq_col_blob32(sq_stmt *s, int col, unsigned char out[32]);
+/* Done with a statement's rows before the last one (sq_row resets it
+ * itself after the last). NULL is harmless. */
+void sq_done(sq_stmt *s);
 
 /* Retention of the draws (sqlite_draws.c, called by store_purge): entries'
  * holder hashes of draws before holder_day, draws and their entries before

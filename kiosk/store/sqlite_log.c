@@ -69,26 +69,26 @@ int
 store_repeated_duplicates(struct store *st, const char *day, int min, char numbers[][12],
     int *counts, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT t.number, COUNT(*) FROM events e JOIN tickets t ON "
+	sq_stmt *s = sq_bind(st, "SELECT t.number, COUNT(*) FROM events e JOIN tickets t ON "
 	    "t.id = e.ticket WHERE e.day = ? AND e.kind = 'duplicate' GROUP BY e.ticket, t.number "
 	    "HAVING COUNT(*) >= ? ORDER BY e.ticket", "si", day, (int64_t)min);
 	int n = 0, rc = 0;
 
 	while (n < max && (rc = sq_row(st, s, "cannot count refusals")) == 1) {
 		sq_text(s, 0, numbers[n], 12);
-		counts[n++] = sqlite3_column_int(s, 1);
+		counts[n++] = sq_col_int(s, 1);
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
 int
 store_recent_calls(struct store *st, const char *day, struct call_view *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT e.id, t.number, e.counter, c.name, e.service, t.lang, "
+	sq_stmt *s = sq_bind(st, "SELECT e.id, t.number, e.counter, c.name, e.service, t.lang, "
 	    "CASE WHEN e.kind = 'recall' THEN 1 ELSE 0 END, e.at, a.start, a.duration_min "
 	    "FROM events e JOIN tickets t ON t.id = e.ticket LEFT JOIN counters c ON c.n = e.counter "
 	    "LEFT JOIN appointments a ON a.id = t.appointment_id "
@@ -99,21 +99,21 @@ store_recent_calls(struct store *st, const char *day, struct call_view *out, int
 	while (n < max && (rc = sq_row(st, s, "cannot read the calls")) == 1) {
 		struct call_view *c = &out[n++];
 		memset(c, 0, sizeof *c);
-		c->event = sqlite3_column_int64(s, 0);
+		c->event = sq_col_int64(s, 0);
 		sq_text(s, 1, c->number, sizeof c->number);
-		c->counter = sqlite3_column_int(s, 2);
+		c->counter = sq_col_int(s, 2);
 		sq_text(s, 3, c->counter_name, sizeof c->counter_name);
 		c->service = sq_char(s, 4);
 		sq_text(s, 5, c->lang, sizeof c->lang);
-		c->recall = sqlite3_column_int(s, 6);
-		c->at = sqlite3_column_int64(s, 7);
-		c->appt_start = sqlite3_column_int64(s, 8);
-		c->appt_duration_min = sqlite3_column_int(s, 9);
+		c->recall = sq_col_int(s, 6);
+		c->at = sq_col_int64(s, 7);
+		c->appt_start = sq_col_int64(s, 8);
+		c->appt_duration_min = sq_col_int(s, 9);
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -124,7 +124,7 @@ store_alert_add(struct store *st, const char *day, struct alert *a)
 {
 	int64_t id;
 
-	if (sq_int(st, sq_stmt(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts"), 1, &id,
+	if (sq_int(st, sq_prepare(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM alerts"), 1, &id,
 	    "cannot number an alert") ||
 	    sq_exec(st, sq_bind(st, "INSERT INTO alerts (id, at, day, kind, subject, message) "
 	    "VALUES (?,?,?,?,?,?) ON CONFLICT (day, kind, subject) DO NOTHING", "iissss", id, a->at,
@@ -150,14 +150,14 @@ store_alert_exists(struct store *st, const char *day, const char *kind, const ch
 int
 store_alerts_of_day(struct store *st, const char *day, struct alert *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT id, at, kind, subject, message FROM alerts "
+	sq_stmt *s = sq_bind(st, "SELECT id, at, kind, subject, message FROM alerts "
 	    "WHERE day = ? ORDER BY id DESC LIMIT ?", "si", day, (int64_t)(max > 0 ? max : 0));
 	int n = 0, rc = 0;
 
 	while (n < max && (rc = sq_row(st, s, "cannot read alerts")) == 1) {
 		memset(&out[n], 0, sizeof out[n]);
-		out[n].id = sqlite3_column_int64(s, 0);
-		out[n].at = sqlite3_column_int64(s, 1);
+		out[n].id = sq_col_int64(s, 0);
+		out[n].at = sq_col_int64(s, 1);
 		sq_text(s, 2, out[n].kind, sizeof out[n].kind);
 		sq_text(s, 3, out[n].subject, sizeof out[n].subject);
 		sq_text(s, 4, out[n].message, sizeof out[n].message);
@@ -166,7 +166,7 @@ store_alerts_of_day(struct store *st, const char *day, struct alert *out, int ma
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -197,19 +197,19 @@ int
 store_audit_add(struct store *st, int64_t now, const char *actor, const char *action,
     const char *detail)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+	sq_stmt *s = sq_prepare(st, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
 	char prev[65] = "", hash[65];
 	int64_t id = 1;
 	int rc;
 
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	if ((rc = sq_row(st, s, "cannot read the audit log")) < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		id = sqlite3_column_int64(s, 0) + 1;
+		id = sq_col_int64(s, 0) + 1;
 		sq_text(s, 1, prev, sizeof prev);
-		sqlite3_reset(s);
+		sq_done(s);
 	}
 	if (detail == NULL)
 		detail = "";
@@ -221,17 +221,17 @@ store_audit_add(struct store *st, int64_t now, const char *actor, const char *ac
 
 /* Check one entry against the one before; 0, or -1 with the problem in why. */
 static int
-audit_entry_ok(sqlite3_stmt *s, int64_t expect_id, const char *prev, char *why, size_t whylen)
+audit_entry_ok(sq_stmt *s, int64_t expect_id, const char *prev, char *why, size_t whylen)
 {
-	int64_t id = sqlite3_column_int64(s, 0), at = sqlite3_column_int64(s, 1);
+	int64_t id = sq_col_int64(s, 0), at = sq_col_int64(s, 1);
 	const char *text[5];
 	char hash[65];
 	int i;
 
 	/* The columns' own text (valid until the next step): nothing truncated. */
 	for (i = 0; i < 5; i++) {
-		const unsigned char *t = sqlite3_column_text(s, 2 + i);
-		text[i] = t ? (const char *)t : "";
+		const char *t = sq_col_text(s, 2 + i);
+		text[i] = t ? t : "";
 	}
 	if (id != expect_id)
 		return errf(why, whylen, "entry %lld is missing (the log jumps from %lld to %lld): "
@@ -250,7 +250,7 @@ audit_entry_ok(sqlite3_stmt *s, int64_t expect_id, const char *prev, char *why, 
 int
 store_audit_check(struct store *st, int *entries, char *why, size_t whylen)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT id, at, actor, action, detail, prev, hash FROM audit "
+	sq_stmt *s = sq_prepare(st, "SELECT id, at, actor, action, detail, prev, hash FROM audit "
 	    "ORDER BY id");
 	char prev[65] = "";
 	int64_t expect_id = 1;
@@ -258,17 +258,17 @@ store_audit_check(struct store *st, int *entries, char *why, size_t whylen)
 
 	*entries = 0;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	while (!bad && (rc = sq_row(st, s, "cannot read the audit log")) == 1) {
 		bad = audit_entry_ok(s, expect_id, prev, why, whylen) != 0;
 		sq_text(s, 6, prev, sizeof prev);
-		expect_id = sqlite3_column_int64(s, 0) + 1;
+		expect_id = sq_col_int64(s, 0) + 1;
 		n++;
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	*entries = n;
 	return bad ? ST_CONFLICT : ST_OK;
 }

@@ -11,16 +11,16 @@ int
 store_service_today_get(struct store *st, const char *day, char code, struct service_day *out)
 {
 	char c[2] = { code, 0 };
-	sqlite3_stmt *s = sq_bind(st, "SELECT open, capacity, priority_reserve FROM service_today "
+	sq_stmt *s = sq_bind(st, "SELECT open, capacity, priority_reserve FROM service_today "
 	    "WHERE day = ? AND code = ?", "ss", day, c);
 	int rc;
 
 	if ((rc = sq_row(st, s, "cannot read today's service change")) <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
-	out->open = sqlite3_column_int(s, 0);
-	out->capacity = sqlite3_column_int(s, 1);
-	out->reserve = sqlite3_column_int(s, 2);
-	sqlite3_reset(s);
+	out->open = sq_col_int(s, 0);
+	out->capacity = sq_col_int(s, 1);
+	out->reserve = sq_col_int(s, 2);
+	sq_done(s);
 	return ST_OK;
 }
 
@@ -52,17 +52,17 @@ store_counter_config(struct store *st, int n, const char *name, const char *serv
 #define CLOSURE_COLS "id, from_day, to_day, reason, created_by, created_at, open_min, close_min"
 
 static void
-closure_row(sqlite3_stmt *s, struct closure_row *c)
+closure_row(sq_stmt *s, struct closure_row *c)
 {
 	memset(c, 0, sizeof *c);
-	c->id = sqlite3_column_int64(s, 0);
+	c->id = sq_col_int64(s, 0);
 	sq_text(s, 1, c->from, sizeof c->from);
 	sq_text(s, 2, c->to, sizeof c->to);
 	sq_text(s, 3, c->reason, sizeof c->reason);
 	sq_text(s, 4, c->by, sizeof c->by);
-	c->at = sqlite3_column_int64(s, 5);
-	c->hours.open_min = sqlite3_column_int(s, 6);
-	c->hours.close_min = sqlite3_column_int(s, 7);
+	c->at = sq_col_int64(s, 5);
+	c->hours.open_min = sq_col_int(s, 6);
+	c->hours.close_min = sq_col_int(s, 7);
 }
 
 int
@@ -84,14 +84,14 @@ store_closure_add(struct store *st, struct closure_row *c)
 }
 
 static int
-closure_one(struct store *st, sqlite3_stmt *s, struct closure_row *out)
+closure_one(struct store *st, sq_stmt *s, struct closure_row *out)
 {
 	int rc = sq_row(st, s, "cannot read a closure");
 
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	closure_row(s, out);
-	sqlite3_reset(s);
+	sq_done(s);
 	return ST_OK;
 }
 
@@ -123,7 +123,7 @@ store_closure_del(struct store *st, int64_t id)
 int
 store_closure_list(struct store *st, struct closure_row *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT " CLOSURE_COLS " FROM closures "
+	sq_stmt *s = sq_bind(st, "SELECT " CLOSURE_COLS " FROM closures "
 	    "ORDER BY from_day, id LIMIT ?", "i", (int64_t)(max > 0 ? max : 0));
 	int n = 0, rc = 0;
 
@@ -132,7 +132,7 @@ store_closure_list(struct store *st, struct closure_row *out, int max)
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -141,7 +141,7 @@ store_closure_list(struct store *st, struct closure_row *out, int max)
 int
 store_device_list(struct store *st, struct device_row *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT d.name, d.created_at, d.active, "
+	sq_stmt *s = sq_bind(st, "SELECT d.name, d.created_at, d.active, "
 	    "COALESCE(d.printer_at, 0), d.printer_status, d.printer_reason, "
 	    "(SELECT MAX(e.at) FROM events e WHERE e.agent = d.name), d.paper_slips, d.paper_mm, "
 	    "COALESCE(d.paper_since, 0) FROM devices d ORDER BY d.name LIMIT ?", "i",
@@ -153,28 +153,28 @@ store_device_list(struct store *st, struct device_row *out, int max)
 		struct device_row *d = &out[n++];
 		memset(d, 0, sizeof *d);
 		sq_text(s, 0, d->name, sizeof d->name);
-		d->created_at = sqlite3_column_int64(s, 1);
-		d->active = sqlite3_column_int(s, 2);
-		d->printer_at = sqlite3_column_int64(s, 3);
+		d->created_at = sq_col_int64(s, 1);
+		d->active = sq_col_int(s, 2);
+		d->printer_at = sq_col_int64(s, 3);
 		sq_text(s, 4, d->printer_status, sizeof d->printer_status);
 		sq_text(s, 5, d->printer_reason, sizeof d->printer_reason);
-		ev = sqlite3_column_int64(s, 6);
+		ev = sq_col_int64(s, 6);
 		d->last_contact = ev > d->printer_at ? ev : d->printer_at;
-		d->paper_slips = sqlite3_column_int(s, 7);
-		d->paper_mm = sqlite3_column_int64(s, 8);
-		d->paper_since = sqlite3_column_int64(s, 9);
+		d->paper_slips = sq_col_int(s, 7);
+		d->paper_mm = sq_col_int64(s, 8);
+		d->paper_since = sq_col_int64(s, 9);
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
 int
 store_device_new_roll(struct store *st, const char *name, int64_t at, struct device_row *was)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT paper_slips, paper_mm, COALESCE(paper_since, 0) "
+	sq_stmt *s = sq_bind(st, "SELECT paper_slips, paper_mm, COALESCE(paper_since, 0) "
 	    "FROM devices WHERE name = ?", "s", name);
 	int rc = sq_row(st, s, "cannot read the paper counter");
 
@@ -182,10 +182,10 @@ store_device_new_roll(struct store *st, const char *name, int64_t at, struct dev
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	snprintf(was->name, sizeof was->name, "%s", name);
-	was->paper_slips = sqlite3_column_int(s, 0);
-	was->paper_mm = sqlite3_column_int64(s, 1);
-	was->paper_since = sqlite3_column_int64(s, 2);
-	sqlite3_reset(s);
+	was->paper_slips = sq_col_int(s, 0);
+	was->paper_mm = sq_col_int64(s, 1);
+	was->paper_since = sq_col_int64(s, 2);
+	sq_done(s);
 	return sq_exec(st, sq_bind(st, "UPDATE devices SET paper_slips = 0, paper_mm = 0, "
 	    "paper_since = ? WHERE name = ?", "is", at, name), "cannot reset the paper counter");
 }

@@ -13,18 +13,18 @@
 
 /* The row's columns, then its texts (French first). */
 static int
-notice_row(struct store *st, sqlite3_stmt *s, struct notice_row *n)
+notice_row(struct store *st, sq_stmt *s, struct notice_row *n)
 {
-	sqlite3_stmt *t;
+	sq_stmt *t;
 	int rc;
 
 	memset(n, 0, sizeof *n);
-	n->id = sqlite3_column_int64(s, 0);
+	n->id = sq_col_int64(s, 0);
 	sq_text(s, 1, n->from, sizeof n->from);
 	sq_text(s, 2, n->to, sizeof n->to);
-	n->screens = sqlite3_column_int(s, 3);
+	n->screens = sq_col_int(s, 3);
 	sq_text(s, 4, n->by, sizeof n->by);
-	n->at = sqlite3_column_int64(s, 5);
+	n->at = sq_col_int64(s, 5);
 	t = sq_bind(st, "SELECT lang, text FROM notice_texts WHERE notice_id = ? "
 	    "ORDER BY lang <> 'fr', lang", "i", n->id);
 	while ((rc = sq_row(st, t, "cannot read a notice's texts")) == 1) {
@@ -62,13 +62,13 @@ store_notice_add(struct store *st, struct notice_row *n)
 int
 store_notice_get(struct store *st, int64_t id, struct notice_row *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT " NOTICE_COLS " FROM notices WHERE id = ?", "i", id);
+	sq_stmt *s = sq_bind(st, "SELECT " NOTICE_COLS " FROM notices WHERE id = ?", "i", id);
 	int rc = sq_row(st, s, "cannot read a notice");
 
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	rc = notice_row(st, s, out);
-	sqlite3_reset(s);
+	sq_done(s);
 	return rc;
 }
 
@@ -90,7 +90,7 @@ int
 store_notice_list(struct store *st, const char *day, int screens, struct notice_row *out,
     int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT " NOTICE_COLS " FROM notices WHERE to_day >= ?1 "
+	sq_stmt *s = sq_bind(st, "SELECT " NOTICE_COLS " FROM notices WHERE to_day >= ?1 "
 	    "AND (?2 = 0 OR (from_day <= ?1 AND (screens & ?2) <> 0)) "
 	    "ORDER BY from_day, id LIMIT ?3", "sii", day, (int64_t)screens,
 	    (int64_t)(max > 0 ? max : 0));
@@ -98,12 +98,12 @@ store_notice_list(struct store *st, const char *day, int screens, struct notice_
 
 	while (n < max && (rc = sq_row(st, s, "cannot read notices")) == 1)
 		if (notice_row(st, s, &out[n++]) != ST_OK) {
-			sqlite3_reset(s);
+			sq_done(s);
 			return ST_ERR;
 		}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }

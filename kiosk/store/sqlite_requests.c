@@ -12,10 +12,9 @@
 int
 store_request_get(struct store *st, const char *day, const char *key, struct request_row *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT hash, actor, device, at, status, body FROM requests "
+	sq_stmt *s = sq_bind(st, "SELECT hash, actor, device, at, status, body FROM requests "
 	    "WHERE day = ? AND key = ?", "ss", day, key);
-	const void *h;
-	const unsigned char *b;
+	const char *b;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -23,18 +22,17 @@ store_request_get(struct store *st, const char *day, const char *key, struct req
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	snprintf(out->day, sizeof out->day, "%s", day);
 	snprintf(out->key, sizeof out->key, "%s", key);
-	if ((h = sqlite3_column_blob(s, 0)) != NULL && sqlite3_column_bytes(s, 0) == 32)
-		memcpy(out->hash, h, 32);
+	sq_col_blob32(s, 0, out->hash);
 	sq_text(s, 1, out->actor, sizeof out->actor);
-	out->device = sqlite3_column_int(s, 2);
-	out->at = sqlite3_column_int64(s, 3);
-	out->status = sqlite3_column_int(s, 4);
-	if ((b = sqlite3_column_text(s, 5)) != NULL && (out->body = strdup((const char *)b)) == NULL) {
-		sqlite3_reset(s);
+	out->device = sq_col_int(s, 2);
+	out->at = sq_col_int64(s, 3);
+	out->status = sq_col_int(s, 4);
+	if ((b = sq_col_text(s, 5)) != NULL && (out->body = strdup(b)) == NULL) {
+		sq_done(s);
 		snprintf(st->why, sizeof st->why, "out of memory");
 		return ST_ERR;
 	}
-	sqlite3_reset(s);
+	sq_done(s);
 	return ST_OK;
 }
 

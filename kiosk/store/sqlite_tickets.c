@@ -27,51 +27,51 @@
 	"LEFT JOIN appointments a ON a.id = t.appointment_id "
 
 static void
-ticket_row(sqlite3_stmt *s, struct ticket *t)
+ticket_row(sq_stmt *s, struct ticket *t)
 {
 	char state[16];
 
 	memset(t, 0, sizeof *t);
-	t->id = sqlite3_column_int64(s, 0);
+	t->id = sq_col_int64(s, 0);
 	sq_text(s, 1, t->day, sizeof t->day);
 	t->service = sq_char(s, 2);
 	t->queue = sq_char(s, 3);
-	t->seq = sqlite3_column_int(s, 4);
+	t->seq = sq_col_int(s, 4);
 	sq_text(s, 5, t->number, sizeof t->number);
 	sq_text(s, 6, t->lang, sizeof t->lang);
-	t->priority = sqlite3_column_int(s, 7);
+	t->priority = sq_col_int(s, 7);
 	sq_text(s, 8, state, sizeof state);
 	t->state = queue_state_parse(state);
-	t->issued_at = sqlite3_column_int64(s, 9);
-	t->called_at = sqlite3_column_int64(s, 10);
-	t->finished_at = sqlite3_column_int64(s, 11);
-	t->counter = sqlite3_column_int(s, 12);
+	t->issued_at = sq_col_int64(s, 9);
+	t->called_at = sq_col_int64(s, 10);
+	t->finished_at = sq_col_int64(s, 11);
+	t->counter = sq_col_int(s, 12);
 	sq_text(s, 13, t->counter_name, sizeof t->counter_name);
 	sq_text(s, 14, t->agent, sizeof t->agent);
-	t->recalls = sqlite3_column_int(s, 15);
+	t->recalls = sq_col_int(s, 15);
 	sq_text(s, 16, t->outcome, sizeof t->outcome);
 	sq_text(s, 17, t->device, sizeof t->device);
 	sq_text(s, 18, t->print_device, sizeof t->print_device);
 	sq_text(s, 19, t->token, sizeof t->token);
 	sq_text(s, 20, t->print_state, sizeof t->print_state);
 	sq_text(s, 21, t->print_reason, sizeof t->print_reason);
-	t->reprints = sqlite3_column_int(s, 22);
+	t->reprints = sq_col_int(s, 22);
 	sq_text(s, 23, t->holder_mask, sizeof t->holder_mask);
-	t->appointment = sqlite3_column_int64(s, 24);
+	t->appointment = sq_col_int64(s, 24);
 	sq_text(s, 25, t->appt_id, sizeof t->appt_id);
-	t->appt_start = sqlite3_column_int64(s, 26);
-	t->appt_duration_min = sqlite3_column_int(s, 27);
+	t->appt_start = sq_col_int64(s, 26);
+	t->appt_duration_min = sq_col_int(s, 27);
 }
 
 /* One ticket from a bound TICKET_SELECT statement. */
 static int
-load_ticket(struct store *st, sqlite3_stmt *s, struct ticket *out)
+load_ticket(struct store *st, sq_stmt *s, struct ticket *out)
 {
 	int rc = sq_row(st, s, "cannot read a ticket");
 
 	if (rc == 1) {
 		ticket_row(s, out);
-		sqlite3_reset(s);
+		sq_done(s);
 		return ST_OK;
 	}
 	return rc == 0 ? ST_NOTFOUND : ST_ERR;
@@ -109,14 +109,15 @@ store_ticket_at_counter(struct store *st, int counter, struct ticket *out)
 int
 store_ticket_holder_is(struct store *st, int64_t id, const unsigned char hash[32])
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT holder_hash FROM tickets WHERE id = ?", "i", id);
+	sq_stmt *s = sq_bind(st, "SELECT holder_hash FROM tickets WHERE id = ?", "i", id);
 	int rc = sq_row(st, s, "cannot read a ticket"), match;
+	unsigned char got[32];
 
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
-	match = sqlite3_column_bytes(s, 0) == 32 &&
-	    sodium_memcmp(sqlite3_column_blob(s, 0), hash, 32) == 0;
-	sqlite3_reset(s);
+	match = sq_col_blob32(s, 0, got) && sodium_memcmp(got, hash, 32) == 0;
+	sodium_memzero(got, sizeof got);
+	sq_done(s);
 	return match;
 }
 
@@ -125,7 +126,7 @@ store_ticket_next_id(struct store *st)
 {
 	int64_t v;
 
-	if (sq_int(st, sq_stmt(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM tickets"), 1, &v,
+	if (sq_int(st, sq_prepare(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM tickets"), 1, &v,
 	    "cannot number a ticket"))
 		return ST_ERR;
 	return v;
@@ -246,20 +247,20 @@ store_waiting(struct store *st, const char *day, char queue, int priority)
 int
 store_waiting_counts(struct store *st, const char *day, int counts[26][2])
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT queue, priority, n FROM waiting_counts WHERE day = ? "
+	sq_stmt *s = sq_bind(st, "SELECT queue, priority, n FROM waiting_counts WHERE day = ? "
 	    "AND n > 0", "s", day);
 	int rc;
 
 	memset(counts, 0, 26 * sizeof counts[0]);
 	while ((rc = sq_row(st, s, "cannot read the queues")) == 1) {
-		int k = sq_char(s, 0) - 'A', p = sqlite3_column_int(s, 1) != 0;
+		int k = sq_char(s, 0) - 'A', p = sq_col_int(s, 1) != 0;
 		if (k >= 0 && k < 26)
-			counts[k][p] = sqlite3_column_int(s, 2);
+			counts[k][p] = sq_col_int(s, 2);
 	}
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return ST_OK;
 }
 
@@ -310,7 +311,7 @@ store_oldest_waiting(struct store *st, const char *day, char queue)
 int
 store_service_time(struct store *st, const char *day, char queue, int *served)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT mean_s, n FROM service_times WHERE day = ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT mean_s, n FROM service_times WHERE day = ? AND "
 	    "queue = ?", "sc", day, queue);
 	int rc = sq_row(st, s, "cannot read service times"), mean = 0;
 
@@ -319,10 +320,10 @@ store_service_time(struct store *st, const char *day, char queue, int *served)
 	if (rc < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		mean = sqlite3_column_int(s, 0);
+		mean = sq_col_int(s, 0);
 		if (served)
-			*served = sqlite3_column_int(s, 1);
-		sqlite3_reset(s);
+			*served = sq_col_int(s, 1);
+		sq_done(s);
 	}
 	return mean;
 }
@@ -414,7 +415,7 @@ store_tickets_close(struct store *st, const char *day, int with_day, int64_t now
 int
 store_streaks_get(struct store *st, const char *day, char service, struct streaks *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT streak, appt_streak FROM streaks WHERE day = ? AND "
+	sq_stmt *s = sq_bind(st, "SELECT streak, appt_streak FROM streaks WHERE day = ? AND "
 	    "service = ?", "sc", day, service);
 	int rc = sq_row(st, s, "cannot read a streak");
 
@@ -422,9 +423,9 @@ store_streaks_get(struct store *st, const char *day, char service, struct streak
 	if (rc < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		out->priority = sqlite3_column_int(s, 0);
-		out->appointment = sqlite3_column_int(s, 1);
-		sqlite3_reset(s);
+		out->priority = sq_col_int(s, 0);
+		out->appointment = sq_col_int(s, 1);
+		sq_done(s);
 	}
 	return ST_OK;
 }
@@ -443,7 +444,7 @@ store_streaks_set(struct store *st, const char *day, char service, const struct 
 int
 store_day_count_get(struct store *st, const char *day, char service, struct day_count *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT ordinary, priority, attestations, prints, "
+	sq_stmt *s = sq_bind(st, "SELECT ordinary, priority, attestations, prints, "
 	    "appointments FROM day_counts WHERE day = ? AND service = ?", "sc", day, service);
 	int rc = sq_row(st, s, "cannot read the day's counts");
 
@@ -451,12 +452,12 @@ store_day_count_get(struct store *st, const char *day, char service, struct day_
 	if (rc < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		out->ordinary = sqlite3_column_int(s, 0);
-		out->priority = sqlite3_column_int(s, 1);
-		out->attestations = sqlite3_column_int(s, 2);
-		out->prints = sqlite3_column_int(s, 3);
-		out->appointments = sqlite3_column_int(s, 4);
-		sqlite3_reset(s);
+		out->ordinary = sq_col_int(s, 0);
+		out->priority = sq_col_int(s, 1);
+		out->attestations = sq_col_int(s, 2);
+		out->prints = sq_col_int(s, 3);
+		out->appointments = sq_col_int(s, 4);
+		sq_done(s);
 	}
 	return ST_OK;
 }
@@ -486,7 +487,7 @@ store_day_count_add(struct store *st, const char *day, char service, enum day_co
 int
 store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t *issued)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT COALESCE(SUM(prints), 0), COALESCE(SUM(ordinary + "
+	sq_stmt *s = sq_bind(st, "SELECT COALESCE(SUM(prints), 0), COALESCE(SUM(ordinary + "
 	    "priority + attestations + appointments), 0) FROM day_counts WHERE day = ?", "s", day);
 	int rc = sq_row(st, s, "cannot read the day's counts");
 
@@ -494,9 +495,9 @@ store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t *is
 	if (rc < 0)
 		return ST_ERR;
 	if (rc == 1) {
-		*printed = sqlite3_column_int64(s, 0);
-		*issued = sqlite3_column_int64(s, 1);
-		sqlite3_reset(s);
+		*printed = sq_col_int64(s, 0);
+		*issued = sq_col_int64(s, 1);
+		sq_done(s);
 	}
 	return ST_OK;
 }
@@ -505,15 +506,13 @@ store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t *is
 static int
 read_day_key(struct store *st, const char *day, unsigned char key[32])
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT key FROM day_keys WHERE day = ?", "s", day);
+	sq_stmt *s = sq_bind(st, "SELECT key FROM day_keys WHERE day = ?", "s", day);
 	int rc = sq_row(st, s, "cannot read the day key");
 
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
-	rc = sqlite3_column_bytes(s, 0) == 32 ? ST_OK : ST_NOTFOUND;
-	if (rc == ST_OK)
-		memcpy(key, sqlite3_column_blob(s, 0), 32);
-	sqlite3_reset(s);
+	rc = sq_col_blob32(s, 0, key) ? ST_OK : ST_NOTFOUND;
+	sq_done(s);
 	return rc;
 }
 
@@ -539,7 +538,7 @@ store_attestation_next_id(struct store *st)
 {
 	int64_t v;
 
-	if (sq_int(st, sq_stmt(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM attestations"), 1, &v,
+	if (sq_int(st, sq_prepare(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM attestations"), 1, &v,
 	    "cannot number an attestation"))
 		return ST_ERR;
 	return v;
@@ -559,7 +558,7 @@ store_attestation_insert(struct store *st, const struct attestation *a)
 int
 store_attestation_get(struct store *st, int64_t id, const char *device, struct attestation *out)
 {
-	sqlite3_stmt *s = device ?
+	sq_stmt *s = device ?
 	    sq_bind(st, "SELECT id, day, service, issued_at, device, lang, outcome, attempt, "
 	    "first_date, weeks, token, appointment_id FROM attestations WHERE id = ? AND "
 	    "device = ?", "is", id, device) :
@@ -570,19 +569,19 @@ store_attestation_get(struct store *st, int64_t id, const char *device, struct a
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(s, 0);
+	out->id = sq_col_int64(s, 0);
 	sq_text(s, 1, out->day, sizeof out->day);
 	out->service = sq_char(s, 2);
-	out->issued_at = sqlite3_column_int64(s, 3);
+	out->issued_at = sq_col_int64(s, 3);
 	sq_text(s, 4, out->device, sizeof out->device);
 	sq_text(s, 5, out->lang, sizeof out->lang);
 	sq_text(s, 6, out->outcome, sizeof out->outcome);
-	out->attempt = sqlite3_column_int(s, 7);
+	out->attempt = sq_col_int(s, 7);
 	sq_text(s, 8, out->first_date, sizeof out->first_date);
-	out->weeks = sqlite3_column_int(s, 9);
+	out->weeks = sq_col_int(s, 9);
 	sq_text(s, 10, out->token, sizeof out->token);
-	out->appointment = sqlite3_column_int64(s, 11);
-	sqlite3_reset(s);
+	out->appointment = sq_col_int64(s, 11);
+	sq_done(s);
 	return ST_OK;
 }
 
@@ -598,10 +597,10 @@ store_attestation_printed(struct store *st, int64_t id, const char *status, cons
 /* -- counters ---------------------------------------------------------------------- */
 
 static void
-counter_row(sqlite3_stmt *s, struct counter_row *c)
+counter_row(sq_stmt *s, struct counter_row *c)
 {
 	memset(c, 0, sizeof *c);
-	c->n = sqlite3_column_int(s, 0);
+	c->n = sq_col_int(s, 0);
 	sq_text(s, 1, c->name, sizeof c->name);
 	sq_text(s, 2, c->services, sizeof c->services);
 	sq_text(s, 3, c->state, sizeof c->state);
@@ -610,32 +609,32 @@ counter_row(sqlite3_stmt *s, struct counter_row *c)
 int
 store_counter_get(struct store *st, int n, struct counter_row *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT n, name, services, state FROM counters WHERE n = ? "
+	sq_stmt *s = sq_bind(st, "SELECT n, name, services, state FROM counters WHERE n = ? "
 	    "AND active = 1", "i", (int64_t)n);
 	int rc = sq_row(st, s, "cannot read a counter");
 
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	counter_row(s, out);
-	sqlite3_reset(s);
+	sq_done(s);
 	return ST_OK;
 }
 
 int
 store_counter_list(struct store *st, struct counter_row *out, int max)
 {
-	sqlite3_stmt *s = sq_stmt(st, "SELECT n, name, services, state FROM counters "
+	sq_stmt *s = sq_prepare(st, "SELECT n, name, services, state FROM counters "
 	    "WHERE active = 1 ORDER BY n");
 	int n = 0, rc = 0;
 
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	while (n < max && (rc = sq_row(st, s, "cannot read the counters")) == 1)
 		counter_row(s, &out[n++]);
 	if (n < max && rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 

@@ -12,34 +12,34 @@
 #define USER_COLS "login, role, active, must_change, created_at"
 
 static void
-user_row(sqlite3_stmt *s, struct user_row *u)
+user_row(sq_stmt *s, struct user_row *u)
 {
 	memset(u, 0, sizeof *u);
 	sq_text(s, 0, u->login, sizeof u->login);
 	sq_text(s, 1, u->role, sizeof u->role);
-	u->active = sqlite3_column_int(s, 2);
-	u->must_change = sqlite3_column_int(s, 3);
-	u->created_at = sqlite3_column_int64(s, 4);
+	u->active = sq_col_int(s, 2);
+	u->must_change = sq_col_int(s, 3);
+	u->created_at = sq_col_int64(s, 4);
 }
 
 int
 store_user_row(struct store *st, const char *login, struct user_row *out)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT " USER_COLS " FROM users WHERE login = ?", "s",
+	sq_stmt *s = sq_bind(st, "SELECT " USER_COLS " FROM users WHERE login = ?", "s",
 	    login);
 	int rc = sq_row(st, s, "cannot read the user");
 
 	if (rc <= 0)
 		return rc == 0 ? ST_NOTFOUND : ST_ERR;
 	user_row(s, out);
-	sqlite3_reset(s);
+	sq_done(s);
 	return ST_OK;
 }
 
 int
 store_user_list(struct store *st, struct user_row *out, int max)
 {
-	sqlite3_stmt *s = sq_bind(st, "SELECT " USER_COLS " FROM users ORDER BY login LIMIT ?",
+	sq_stmt *s = sq_bind(st, "SELECT " USER_COLS " FROM users ORDER BY login LIMIT ?",
 	    "i", (int64_t)(max > 0 ? max : 0));
 	int n = 0, rc = 0;
 
@@ -48,7 +48,7 @@ store_user_list(struct store *st, struct user_row *out, int max)
 	if (rc < 0)
 		return ST_ERR;
 	if (s)
-		sqlite3_reset(s);
+		sq_done(s);
 	return n;
 }
 
@@ -99,7 +99,7 @@ store_admins_active(struct store *st)
 {
 	int64_t n;
 
-	if (sq_int(st, sq_stmt(st, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND "
+	if (sq_int(st, sq_prepare(st, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND "
 	    "active = 1"), 0, &n, "cannot count the admins") != ST_OK)
 		return ST_ERR;
 	return (int)n;
