@@ -2,7 +2,9 @@
 // counter: call, recall, no-show, done with an outcome, transfer, pause;
 // call a specific ticket with a reason; check a scanned slip; the live
 // queue and alerts over server-sent events; today's appointments booked
-// online, and checking one in by hand with a reason.
+// online, and checking one in by hand with a reason; the convocations of a
+// day (places on a later day given when a day was full), and cancelling
+// one with a reason, which gives its place back to the pool.
 //
 // Security: the session cookie is HttpOnly (we never see it); the CSRF
 // token from the login answer lives only in this module's memory and goes
@@ -32,6 +34,22 @@ const S = {
 	alertsSeen: new Set(), // alert ids dismissed with "Vu": not shown again on reload
 	appts: [],            // today's appointments (GET /api/v1/appointments), by start
 	checkin: null,        // the appointment the check-in dialog is for
+	cvDay: '',            // the day the convocations screen shows, YYYY-MM-DD
+	cvToday: '',          // the site's today, as the server said it (not this machine's)
+	convs: [],            // that day's convocations, by window
+	cvPlaces: {},         // GET /api/v1/stats' `convocations` of that day, by service
+	cvLangs: {},          // languages by service and code, from that day's appointments
+	cvSeq: 0,             // the latest load: an older answer is dropped
+	cvCancel: null,       // the convocation the cancel dialog is for
+	cvBusy: false,        // a cancel is in flight
+};
+
+// A convocation's state in words, with a mark each (not a colour alone).
+const CV_STATES = {
+	booked: { mark: '○', word: 'prévue' },
+	honoured: { mark: '✔', word: 'arrivée' },
+	cancelled: { mark: '–', word: 'annulée' },
+	missed: { mark: '✖', word: 'non venue' },
 };
 
 // An appointment's state in words, with a mark each (not a colour alone).
@@ -156,7 +174,7 @@ async function api(method, path, body) {
 // ------------------------------------------------------------------ screens
 
 function show(name) {
-	for (const s of ['login', 'password', 'choose', 'counter']) $(`screen-${s}`).hidden = s !== name;
+	for (const s of ['login', 'password', 'choose', 'counter', 'convocations']) $(`screen-${s}`).hidden = s !== name;
 	document.body.dataset.screen = name;
 	for (const el of document.querySelectorAll('.who-login')) el.textContent = S.login;
 	for (const el of document.querySelectorAll('.who-role')) el.textContent = S.role;
@@ -584,6 +602,306 @@ function say(text, kind) {
 	m.dataset.kind = kind || 'info';
 }
 
+// ------------------------------------------------------------------ convocations
+
+// Days are the site's calendar days, "YYYY-MM-DD": computed at noon UTC,
+// so that no zone nor summer time moves them.
+function dayShift(day, n) {
+	const d = new Date(`${day}T12:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + n);
+	return d.toISOString().slice(0, 10);
+}
+
+function dayDiff(a, b) {
+	return Math.round((Date.parse(`${a}T12:00:00Z`) - Date.parse(`${b}T12:00:00Z`)) / 86400000);
+}
+
+const DAY_WORDS = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+function dayName(day) {
+	const words = DAY_WORDS.format(new Date(`${day}T12:00:00Z`));
+	const rel = { 0: 'aujourd\'hui', 1: 'demain', '-1': 'hier' }[S.cvToday ? dayDiff(day, S.cvToday) : NaN];
+	return rel ? `${words} (${rel})` : words;
+}
+
+const validDay = (d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T12:00:00Z`));
+
+function openConvocations() {
+	if (S.busy) return;
+	show('convocations');
+	$('cv-msg').textContent = '';
+	$('cv-day').focus();
+	// Without a day, the server answers its own today: the site's, not this machine's.
+	loadConvocations(null).catch(() => {});
+}
+
+function backToCounter() {
+	if (S.counter == null) {
+		chooseScreen(null);
+		return;
+	}
+	show('counter');
+	renderCounter();
+	focusScan(true);
+	loadAppointments().catch(() => {});
+}
+
+function cvSay(text, kind) {
+	const m = $('cv-msg');
+	m.textContent = text;
+	m.dataset.kind = kind || 'info';
+}
+
+// The convocations of a day (null: today), then the languages (from the
+// day's appointments, which list convocations too) and the places (the
+// day's figures). Either of those two missing: the list without them.
+async function loadConvocations(day) {
+	const seq = ++S.cvSeq;
+	let data;
+	try {
+		({ data } = await api('GET', `/api/v1/convocations${day ? `?day=${encodeURIComponent(day)}` : ''}`));
+	} catch (e) {
+		if (seq === S.cvSeq && e.status !== 401) cvSay(`Liste impossible à charger : ${e.message}`, 'error');
+		throw e;
+	}
+	if (seq !== S.cvSeq) return;
+	const d = data.day;
+	if (!day) S.cvToday = d;
+	const q = `?day=${encodeURIComponent(d)}`;
+	const [appts, stats] = await Promise.all([
+		api('GET', `/api/v1/appointments${q}`).then((r) => r.data).catch(() => null),
+		api('GET', `/api/v1/stats${q}`).then((r) => r.data).catch(() => null),
+	]);
+	if (seq !== S.cvSeq) return;
+	S.cvDay = d;
+	S.convs = (Array.isArray(data.convocations) ? data.convocations : []).slice().sort((a, b) =>
+		a.from.localeCompare(b.from) || a.service.localeCompare(b.service) || (a.place - b.place));
+	S.cvLangs = {};
+	for (const a of (appts && appts.appointments) || []) if (a.code) S.cvLangs[`${a.service}:${a.code}`] = a.lang;
+	S.cvPlaces = (stats && stats.convocations) || {};
+	if ($('cv-msg').dataset.kind === 'error') cvSay('');
+	renderConvocations();
+}
+
+function cvGo(day) {
+	if (!validDay(day)) {
+		cvSay('Jour attendu au format jj/mm/aaaa.', 'error');
+		return;
+	}
+	$('cv-msg').textContent = '';
+	$('cv-day').value = day;
+	loadConvocations(day).catch(() => {});
+}
+
+const cvShift = (n) => cvGo(dayShift(S.cvDay || S.cvToday || new Date().toISOString().slice(0, 10), n));
+
+function cvWhat(c) {
+	return `${c.from}–${c.to}, service ${c.service}, code ${c.code}`;
+}
+
+function renderConvocations() {
+	const day = S.cvDay;
+	if (document.activeElement !== $('cv-day') || !$('cv-day').value) $('cv-day').value = day;
+	$('cv-dayname').textContent = dayName(day);
+	$('cv-title').textContent = `Convocations du ${dayName(day)}`;
+	const future = S.cvToday && day > S.cvToday;
+	const past = S.cvToday && day < S.cvToday;
+
+	// Places of the day, by service: taken (cancelled ones given back) out of
+	// the service's places per open day; on a later day, how many are free.
+	const ul = $('cv-places');
+	ul.replaceChildren();
+	for (const code of Object.keys(S.cvPlaces).sort()) {
+		const f = S.cvPlaces[code];
+		if (!f.places && !f.for_day) continue;
+		const taken = Math.max(0, (f.for_day || 0) - (f.cancelled || 0));
+		const li = document.createElement('li');
+		li.dataset.service = code;
+		li.dataset.taken = String(taken);
+		li.dataset.places = String(f.places || 0);
+		const name = document.createElement('strong');
+		name.textContent = serviceName(code);
+		const parts = [`${taken} place${taken > 1 ? 's' : ''} prise${taken > 1 ? 's' : ''} sur ${f.places || 0} par jour ouvert`];
+		if (future && f.places > taken) {
+			const free = f.places - taken;
+			parts.push(`${free} libre${free > 1 ? 's' : ''}`);
+		}
+		if (f.cancelled) parts.push(`${f.cancelled} annulée${f.cancelled > 1 ? 's' : ''}`);
+		if (f.honoured) parts.push(`${f.honoured} arrivée${f.honoured > 1 ? 's' : ''}`);
+		if (past && f.missed) parts.push(`${f.missed} non venue${f.missed > 1 ? 's' : ''}`);
+		li.append(name, ` : ${parts.join(' · ')}`);
+		ul.append(li);
+	}
+	ul.hidden = !ul.children.length;
+
+	const tb = $('cv-body');
+	const list = S.convs;
+	tb.replaceChildren();
+	$('cv-table').hidden = !list.length;
+	$('cv-empty').hidden = !!list.length;
+	$('cv-empty').textContent = `Aucune convocation le ${dayName(day)}.`;
+	$('cv-caption').textContent = `Convocations du ${dayName(day)}, par créneau`;
+	for (const c of list) {
+		const tr = document.createElement('tr');
+		tr.dataset.id = String(c.id);
+		tr.dataset.state = c.state;
+		const td = (text, cls) => {
+			const e = document.createElement('td');
+			if (cls) e.className = cls;
+			e.textContent = text;
+			return e;
+		};
+		const svc = td(c.service, 'svc');
+		svc.title = serviceName(c.service);
+		const lang = c.lang !== undefined ? c.lang : S.cvLangs[`${c.service}:${c.code}`];
+		const st = document.createElement('td');
+		const info = CV_STATES[c.state] || { mark: '?', word: c.state };
+		const word = document.createElement('span');
+		word.className = 'cv-state';
+		word.dataset.state = c.state;
+		word.textContent = `${info.mark} ${info.word}${c.state === 'honoured' && c.ticket ? ` — ticket ${c.ticket}` : ''}`;
+		st.append(word);
+		if (c.state === 'cancelled' && c.cancel_reason) {
+			const why = document.createElement('span');
+			why.className = 'cv-reason';
+			why.textContent = `Motif : ${c.cancel_reason}`;
+			st.append(why);
+		}
+		const act = document.createElement('td');
+		act.className = 'act';
+		if (c.state === 'booked') {
+			const b = document.createElement('button');
+			b.type = 'button';
+			b.className = 'btn btn-small';
+			b.textContent = 'Annuler…';
+			b.setAttribute('aria-label', `Annuler la convocation de ${cvWhat(c)}`);
+			b.addEventListener('click', () => openCvCancel(c, b));
+			act.append(b);
+		}
+		tr.append(td(`${c.from}–${c.to}`, 'time'), svc, td(c.code, 'code'),
+			td(lang ? langName(lang) : '—', 'lang'), st, act);
+		tb.append(tr);
+	}
+}
+
+let cvTimer = null;
+function scheduleConvs() {
+	if (cvTimer || document.body.dataset.screen !== 'convocations') return;
+	cvTimer = setTimeout(() => {
+		cvTimer = null;
+		if (document.body.dataset.screen === 'convocations' && S.cvDay) loadConvocations(S.cvDay).catch(() => {});
+	}, 2000);
+}
+
+// The reason as the server counts it: 3 to 300 bytes of UTF-8.
+const utf8len = (t) => new TextEncoder().encode(t).length;
+
+function cvCount() {
+	const n = utf8len($('cc-reason').value.trim());
+	$('cc-count').textContent = n > 300 ? `Trop long : ${n} / 300 (une lettre accentuée compte pour deux)` : `${n} / 300`;
+}
+
+function openCvCancel(c, btn) {
+	if (S.cvBusy) return;
+	S.cvCancel = { c, btn };
+	$('cc-what').textContent = `${dayName(c.date)} · ${c.from}–${c.to} · ${serviceName(c.service)} · code ${c.code}`;
+	$('cc-reason').value = '';
+	$('cc-error').hidden = true;
+	cvCount();
+	$('dlg-cvcancel').showModal();
+	$('cc-reason').focus();
+}
+
+async function submitCvCancel(ev) {
+	ev.preventDefault();
+	const cur = S.cvCancel;
+	const reason = $('cc-reason').value.trim();
+	const err = $('cc-error');
+	if (!cur || S.cvBusy) return;
+	const refuse = (msg) => {
+		err.textContent = msg;
+		err.hidden = false;
+		$('cc-reason').focus();
+	};
+	if (reason.length < 3) return refuse('Le motif est obligatoire (3 caractères au moins).');
+	if (utf8len(reason) > 300) return refuse('Le motif est trop long : 300 caractères au plus (une lettre accentuée compte pour deux).');
+	const { c } = cur;
+	S.cvBusy = true;
+	$('cc-submit').disabled = true;
+	try {
+		await api('POST', `/api/v1/convocations/${encodeURIComponent(c.id)}/cancel`, { reason });
+		S.cvCancel = null;
+		$('dlg-cvcancel').close();
+		cvSay(`Convocation de ${cvWhat(c)} annulée : sa place est remise à disposition.`, 'ok');
+		await loadConvocations(S.cvDay).catch(() => {});
+		$('cv-list').focus();
+	} catch (e) {
+		if (e.status === 401) return;
+		let msg = e.message;
+		if (e.status === 409) {
+			msg = 'Cette convocation ne peut plus être annulée : elle a déjà été annulée, ou la personne est déjà arrivée. La liste est mise à jour.';
+		} else if (e.status === 404) {
+			msg = 'Cette convocation n\'existe plus. La liste est mise à jour.';
+		} else if (e.status === 400) {
+			msg = `Motif refusé par le serveur : ${e.message}`;
+		}
+		refuse(msg);
+		loadConvocations(S.cvDay).catch(() => {});
+	} finally {
+		S.cvBusy = false;
+		$('cc-submit').disabled = false;
+	}
+}
+
+function convocationKeys(ev) {
+	if (document.querySelector('dialog[open]') || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+	if (ev.key === 'PageUp' || ev.key === 'PageDown') {
+		ev.preventDefault();
+		cvShift(ev.key === 'PageUp' ? -1 : 1);
+	} else if (ev.key === 'Escape') {
+		ev.preventDefault();
+		backToCounter();
+	}
+}
+
+function wireConvocations() {
+	$('btn-convocations').addEventListener('click', openConvocations);
+	$('btn-back-counter').addEventListener('click', backToCounter);
+	$('cv-prev').addEventListener('click', () => cvShift(-1));
+	$('cv-next').addEventListener('click', () => cvShift(1));
+	$('cv-today').addEventListener('click', () => {
+		$('cv-msg').textContent = '';
+		loadConvocations(null).catch(() => {});
+	});
+	// A date typed in parts fires a change at each part: wait for a pause.
+	let typed = null;
+	$('cv-day').addEventListener('change', (ev) => {
+		clearTimeout(typed);
+		const v = ev.target.value;
+		if (!v || v === S.cvDay) return;
+		typed = setTimeout(() => cvGo(v), 400);
+	});
+	$('cv-dayform').addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		clearTimeout(typed);
+		cvGo($('cv-day').value);
+	});
+	$('cvcancel-form').addEventListener('submit', submitCvCancel);
+	$('cc-reason').addEventListener('input', () => {
+		cvCount();
+		$('cc-error').hidden = true;
+	});
+	const dlg = $('dlg-cvcancel');
+	dlg.querySelector('.dlg-cancel').addEventListener('click', () => dlg.close());
+	dlg.addEventListener('close', () => {
+		const cur = S.cvCancel;
+		S.cvCancel = null;
+		// Back to the button that opened it, or to the list when it is gone.
+		if (cur && cur.btn && cur.btn.isConnected) cur.btn.focus();
+		else if (document.body.dataset.screen === 'convocations') $('cv-list').focus();
+	});
+}
+
 // ------------------------------------------------------------------ actions
 
 const ACTIONS = {
@@ -860,6 +1178,7 @@ const KEYS = {
 function onKey(ev) {
 	const screen = document.body.dataset.screen;
 	if (screen === 'choose') return chooseKeys(ev);
+	if (screen === 'convocations') return convocationKeys(ev);
 	if (screen !== 'counter' || document.querySelector('dialog[open]')) return;
 	const f = KEYS[ev.key];
 	if (f) {
@@ -988,6 +1307,7 @@ function startLive() {
 				scheduleServices();
 				// A check-in (or a call) changed the counts: who arrived.
 				scheduleAppts();
+				scheduleConvs();
 			},
 			counter: (d) => {
 				const c = S.counters.find((x) => x.n === Number(d.counter));
@@ -1013,6 +1333,9 @@ function startLive() {
 			loadServices().catch(() => {});
 			// Late and no-show follow the clock, not an event.
 			loadAppointments().catch(() => {});
+		}
+		if (document.body.dataset.screen === 'convocations' && S.link && S.link.state === 'open' && !S.cvBusy) {
+			loadConvocations(S.cvDay || null).catch(() => {});
 		}
 	}, 30000);
 }
@@ -1058,6 +1381,7 @@ function wire() {
 		S.checkin = null;
 		focusScan(true);
 	});
+	wireConvocations();
 	$('scan').addEventListener('keydown', (ev) => {
 		if (ev.key !== 'Enter') return;
 		ev.preventDefault();

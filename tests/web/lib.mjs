@@ -100,14 +100,18 @@ function admin(db, args, input) {
 
 // A fresh site: database, signing key, agents, one kiosk device. timezone:
 // the demo site in another zone (a test that needs the site's local day
-// to be far from midnight, whatever the hour it runs at).
-export function makeSite({ timezone } = {}) {
+// to be far from midnight, whatever the hour it runs at). siteText: a site
+// file of the test's own instead of the demo's.
+export function makeSite({ timezone, siteText } = {}) {
 	if (!fs.existsSync(KIOSK)) throw new Error(`${KIOSK} not built: run make`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiosk-web-'));
 	cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
 	const db = path.join(dir, 'queue.db');
 	let siteFile = SITE;
-	if (timezone) {
+	if (siteText) {
+		siteFile = path.join(dir, 'site.ini');
+		fs.writeFileSync(siteFile, siteText);
+	} else if (timezone) {
 		siteFile = path.join(dir, 'site.ini');
 		fs.writeFileSync(siteFile, fs.readFileSync(SITE, 'utf8').replace(/^timezone = .*$/m, `timezone = ${timezone}`));
 	}
@@ -127,12 +131,16 @@ function lastLine(s) {
 	return lines[lines.length - 1];
 }
 
-// Start `kiosk serve` and wait until /api/v1/health answers.
-export async function startServer(site, port) {
+// Start `kiosk serve` and wait until /api/v1/health answers. alwaysOpen:
+// false keeps the site file's opening hours; clock: 'YYYY-MM-DD HH:MM:SS'
+// (UTC), the server's clock starts there and runs on (libfaketime, as
+// tests/it_convocations.sh does; the browser keeps the real time).
+export async function startServer(site, port, { alwaysOpen = true, clock } = {}) {
 	port = port || (await freePort());
 	const args = ['serve', '--db', site.db, '--listen', `127.0.0.1:${port}`,
-		'--web', path.join(ROOT, 'assets', 'web'), '--always-open'];
-	const child = spawn(KIOSK, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+		'--web', path.join(ROOT, 'assets', 'web'), ...(alwaysOpen ? ['--always-open'] : [])];
+	const env = clock ? { ...process.env, ...fakeClock(clock) } : process.env;
+	const child = spawn(KIOSK, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env });
 	children.add(child);
 	const srv = { child, port, base: `http://127.0.0.1:${port}`, log: '', exited: false };
 	child.stdout.on('data', (d) => { srv.log += d; });
@@ -152,6 +160,19 @@ export async function startServer(site, port) {
 		}
 	}, 10000, 'server health');
 	return srv;
+}
+
+// The environment that starts a program's clock at `at` (UTC).
+function fakeClock(at) {
+	const r = spawnSync('dpkg', ['-L', 'libfaketime'], { encoding: 'utf8' });
+	const lib = (r.stdout || '').split('\n').find((l) => /\/libfaketimeMT\.so\.1$/.test(l));
+	if (!lib) throw new Error('libfaketime is needed (make test-deps)');
+	const asan = process.env.ASAN_OPTIONS;
+	return {
+		TZ: 'UTC', FAKETIME: `@${at}`, FAKETIME_DONT_FAKE_MONOTONIC: '1', LD_PRELOAD: lib,
+		// under ASan libfaketime comes before its runtime: allowed
+		ASAN_OPTIONS: `${asan ? `${asan}:` : ''}verify_asan_link_order=0`,
+	};
 }
 
 // Stop a server: SIGTERM, then SIGKILL if it lingers. kill9: crash it.
