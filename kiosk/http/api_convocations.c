@@ -104,6 +104,7 @@ get_convocations(struct api *a, const struct api_req *q, const struct who *w,
 		add_hhmm(o, "to", v[i].to_min);
 		cJSON_AddNumberToObject(o, "place", ap->slot + 1);
 		cJSON_AddStringToObject(o, "code", ap->code);
+		cJSON_AddStringToObject(o, "lang", ap->lang);
 		cJSON_AddBoolToObject(o, "holder", ap->bound);
 		cJSON_AddStringToObject(o, "state", state_of(ap, today));
 		if (ap->ticket_number[0])
