@@ -23,7 +23,7 @@ PL       = $(shell pkg-config --libs $(1))
 
 # Libraries the pure core may use: they do no I/O of their own.
 CORE_PKGS = libsodium libqrencode libcjson
-ALL_PKGS  = $(CORE_PKGS) sqlite3 libmicrohttpd inih sdl2 SDL2_ttf fribidi libcurl zbar libpng libjpeg espeak-ng \
+ALL_PKGS  = $(CORE_PKGS) sqlite3 libpq libmicrohttpd inih sdl2 SDL2_ttf fribidi libcurl zbar libpng libjpeg espeak-ng \
             libical
 
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -46,7 +46,7 @@ PURE = core ui desk
 # no I/O of their own. Some platform headers sit in /usr/include, where no
 # flag is needed to find them, so `make layers` also reads the includes.
 PURE_HEADERS = sodium.h qrencode.h cJSON.h pthread.h math.h
-$(BUILD)/obj/store/%.o:   XCFLAGS = $(call PC,sqlite3) -I$(BUILD)/gen
+$(BUILD)/obj/store/%.o:   XCFLAGS = $(call PC,sqlite3 libpq) -I$(BUILD)/gen
 $(BUILD)/obj/http/http.o: XCFLAGS = $(call PC,libmicrohttpd)
 $(BUILD)/obj/sdl/%.o:     XCFLAGS = $(call PC,sdl2 SDL2_ttf fribidi libpng)
 $(BUILD)/obj/client/%.o:  XCFLAGS = $(call PC,libcurl)
@@ -54,7 +54,7 @@ $(BUILD)/obj/speech/%.o:  XCFLAGS = $(call PC,espeak-ng)
 $(BUILD)/obj/io/%.o:      XCFLAGS = $(call PC,inih libpng libjpeg libical)
 $(BUILD)/obj/cmd/verify.o: XCFLAGS = $(call PC,zbar libpng)
 $(addprefix $(BUILD)/obj/store/,$(notdir $(patsubst %.c,%.o,$(wildcard kiosk/store/*.c)))): \
-    $(BUILD)/gen/migrations.inc
+    $(BUILD)/gen/migrations.inc $(BUILD)/gen/pg_migrations.inc
 
 SRCS  = $(wildcard kiosk/*/*.c)
 OBJS  = $(patsubst kiosk/%.c,$(BUILD)/obj/%.o,$(SRCS))
@@ -91,13 +91,18 @@ $(BUILD)/obj/%.o: kiosk/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# The numbered migrations in db/ are compiled into the binary, in order.
-$(BUILD)/gen/migrations.inc: $(sort $(wildcard db/*.sql))
-	@mkdir -p $(@D)
-	awk 'BEGIN { print "static const char *const migrations[] = {" } \
+# The numbered migrations in db/ (SQLite) and db/pg/ (PostgreSQL, the same
+# numbers) are compiled into the binary, in order.
+MIGRATE_AWK = awk -v name=$(1) 'BEGIN { print "static const char *const " name "[] = {" } \
 	     FNR == 1 && NR > 1 { print "," } \
 	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "\"%s\\n\"\n", $$0 } \
-	     END { print "};" }' $^ > $@
+	     END { print "};" }'
+$(BUILD)/gen/migrations.inc: $(sort $(wildcard db/*.sql))
+	@mkdir -p $(@D)
+	$(call MIGRATE_AWK,migrations) $^ > $@
+$(BUILD)/gen/pg_migrations.inc: $(sort $(wildcard db/pg/*.sql))
+	@mkdir -p $(@D)
+	$(call MIGRATE_AWK,pg_migrations) $^ > $@
 
 # Tests and tools see every header: they may drive platform code.
 TEST_CFLAGS = $(ALL_CFLAGS) $(call PC,$(ALL_PKGS))

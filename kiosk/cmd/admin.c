@@ -566,6 +566,11 @@ cmd_admin(int argc, char **argv)
 		return 2;
 	}
 	verb = argv[i++];
+	if (ad.keyfile == NULL && store_is_pg(ad.db)) {
+		fprintf(stderr, "kiosk admin: with a PostgreSQL database, name the site's signing "
+		    "key with --key FILE\n");
+		return 2;
+	}
 	if (ad.keyfile == NULL) {
 		snprintf(keybuf, sizeof keybuf, "%s.key", ad.db);
 		ad.keyfile = keybuf;
@@ -577,8 +582,10 @@ cmd_admin(int argc, char **argv)
 	if (!strcmp(verb, "init")) {
 		if ((rc = init_args(&ad, argc - i, argv + i)) != 0)
 			goto out;
-		if ((lock = runlock_take(ad.db, RUNLOCK_EXCLUSIVE, &busy, ad.err,
-		    sizeof ad.err)) == NULL) {
+		/* PostgreSQL: several servers share the database; the operator
+		 * stops them before replacing the site. */
+		if (!store_is_pg(ad.db) && (lock = runlock_take(ad.db, RUNLOCK_EXCLUSIVE, &busy,
+		    ad.err, sizeof ad.err)) == NULL) {
 			rc = failed(&ad);
 			goto out;
 		}

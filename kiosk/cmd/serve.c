@@ -46,7 +46,8 @@ usage(FILE *f)
 	    "  --listen ADDR:PORT address to bind (default 127.0.0.1:8080; port 0 = any free port)\n"
 	    "  --key FILE         the site's secret signing key (default: FILE.key next to the db)\n"
 	    "  --web DIR          the web pages (default: assets/web, or the installed copy)\n"
-	    "  --audio-cache DIR  where spoken announcements are cached (default: FILE.audio/)\n"
+	    "  --audio-cache DIR  where spoken announcements are cached (default: FILE.audio/;\n"
+	    "                     on PostgreSQL, KEYFILE.audio/)\n"
 	    "  --po DIR           translations of the spoken announcements (default: assets/po)\n"
 	    "  --always-open      ignore opening hours (demonstrations only)\n"
 	    "  --max-connections N open connections in all (default %d)\n"
@@ -227,6 +228,11 @@ parse_options(struct options *o, int argc, char **argv)
 		    "address could take every place\n");
 		return -1;
 	}
+	if (o->keyfile == NULL && store_is_pg(o->db)) {
+		fprintf(stderr, "kiosk serve: with a PostgreSQL database, name the site's signing key "
+		    "with --key FILE (the same file on every server of the site)\n");
+		return -1;
+	}
 	if (o->keyfile == NULL) {
 		snprintf(o->keybuf, sizeof o->keybuf, "%s.key", o->db);
 		o->keyfile = o->keybuf;
@@ -236,7 +242,9 @@ parse_options(struct options *o, int argc, char **argv)
 		o->web = o->webbuf;
 	}
 	if (o->audio == NULL) {
-		snprintf(o->audiobuf, sizeof o->audiobuf, "%s.audio", o->db);
+		/* PostgreSQL: next to the key, on this server's own disk. */
+		snprintf(o->audiobuf, sizeof o->audiobuf, "%s.audio", store_is_pg(o->db) ?
+		    o->keyfile : o->db);
 		o->audio = o->audiobuf;
 	}
 	if (o->podir == NULL) {
@@ -358,7 +366,8 @@ cmd_serve(int argc, char **argv)
 	memset(&keys, 0, sizeof keys);
 	rc = 1;
 	/* held until exit: `kiosk admin init` refuses to change the site meanwhile */
-	if ((lock = runlock_take(o.db, RUNLOCK_SERVE, &busy, err, sizeof err)) == NULL) {
+	if (!store_is_pg(o.db) &&
+	    (lock = runlock_take(o.db, RUNLOCK_SERVE, &busy, err, sizeof err)) == NULL) {
 		log_warnx("serve: %s", err);
 		goto out;
 	}

@@ -167,16 +167,16 @@ fail_step(struct store *st, sq_stmt *q, const char *what)
 
 /* -- statement cache ------------------------------------------------------ */
 
-static size_t
-slot_of(const char *sql, size_t cap)
+size_t
+sq_slot_of(const char *sql, size_t cap)
 {
 	uint64_t h = (uint64_t)(uintptr_t)sql * 0x9E3779B97F4A7C15ull;
 	return (size_t)(h >> 32) & (cap - 1);
 }
 
 /* Double the table (or make the first one) and place the entries again. */
-static int
-cache_grow(struct store *st)
+int
+sq_cache_grow(struct store *st)
 {
 	size_t cap = st->cachecap ? st->cachecap * 2 : 64, i, j;
 	struct sq_slot *t = calloc(cap, sizeof *t);
@@ -188,7 +188,7 @@ cache_grow(struct store *st)
 	for (i = 0; i < st->cachecap; i++) {
 		if (st->cache[i].sql == NULL)
 			continue;
-		for (j = slot_of(st->cache[i].sql, cap); t[j].sql; j = (j + 1) & (cap - 1))
+		for (j = sq_slot_of(st->cache[i].sql, cap); t[j].sql; j = (j + 1) & (cap - 1))
 			;
 		t[j] = st->cache[i];
 	}
@@ -206,13 +206,13 @@ cached(struct store *st, const char *sql)
 	size_t i;
 
 	if (st->cachecap) {
-		for (i = slot_of(sql, st->cachecap); st->cache[i].sql; i = (i + 1) & (st->cachecap - 1))
+		for (i = sq_slot_of(sql, st->cachecap); st->cache[i].sql; i = (i + 1) & (st->cachecap - 1))
 			if (st->cache[i].sql == sql)
 				return st->cache[i].stmt;
 	}
-	if ((st->ncache + 1) * 2 > st->cachecap && cache_grow(st) != ST_OK)
+	if ((st->ncache + 1) * 2 > st->cachecap && sq_cache_grow(st) != ST_OK)
 		return NULL;
-	for (i = slot_of(sql, st->cachecap); st->cache[i].sql; i = (i + 1) & (st->cachecap - 1))
+	for (i = sq_slot_of(sql, st->cachecap); st->cache[i].sql; i = (i + 1) & (st->cachecap - 1))
 		;
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
 	    SQLITE_OK) {
@@ -252,6 +252,8 @@ sq_prepare(struct store *st, const char *sql)
 {
 	sq_stmt *s;
 
+	if (st->pg)
+		return pg_prepare(st, sql);
 	/* Programmer errors: a row function outside store_write/store_read,
 	 * or a write inside store_read. */
 	if (running != st || st->mode == SQ_NONE)
@@ -295,11 +297,17 @@ bind_one(sqlite3_stmt *s, int i, char f, va_list *ap)
 sq_stmt *
 sq_bind(struct store *st, const char *sql, const char *fmt, ...)
 {
-	sq_stmt *q = sq_prepare(st, sql);
+	sq_stmt *q;
 	va_list ap;
 	int i, rc = SQLITE_OK;
 
-	if (q == NULL)
+	if (st->pg) {
+		va_start(ap, fmt);
+		q = pg_bind(st, sql, fmt, ap);
+		va_end(ap);
+		return q;
+	}
+	if ((q = sq_prepare(st, sql)) == NULL)
 		return NULL;
 	sqlite3_reset(q->s);
 	sqlite3_clear_bindings(q->s);
@@ -319,6 +327,8 @@ sq_exec(struct store *st, sq_stmt *q, const char *what)
 {
 	int rc;
 
+	if (st->pg)
+		return pg_exec(st, q);
 	if (q == NULL)
 		return ST_ERR;
 	while ((rc = sqlite3_step(q->s)) == SQLITE_ROW)
@@ -334,6 +344,8 @@ sq_row(struct store *st, sq_stmt *q, const char *what)
 {
 	int rc;
 
+	if (st->pg)
+		return pg_row(st, q);
 	if (q == NULL)
 		return ST_ERR;
 	if ((rc = sqlite3_step(q->s)) == SQLITE_ROW)
@@ -361,7 +373,7 @@ sq_int(struct store *st, sq_stmt *q, int64_t dflt, int64_t *out, const char *wha
 int
 sq_changes(struct store *st)
 {
-	return sqlite3_changes(st->db);
+	return st->pg ? pg_changes(st) : sqlite3_changes(st->db);
 }
 
 void
@@ -381,32 +393,35 @@ sq_char(sq_stmt *q, int col)
 int
 sq_col_int(sq_stmt *q, int col)
 {
-	return sqlite3_column_int(q->s, col);
+	return q->pg ? (int)pg_col_int64(q, col) : sqlite3_column_int(q->s, col);
 }
 
 int64_t
 sq_col_int64(sq_stmt *q, int col)
 {
-	return sqlite3_column_int64(q->s, col);
+	return q->pg ? pg_col_int64(q, col) : sqlite3_column_int64(q->s, col);
 }
 
 int
 sq_col_null(sq_stmt *q, int col)
 {
-	return sqlite3_column_type(q->s, col) == SQLITE_NULL;
+	return q->pg ? pg_col_null(q, col) : sqlite3_column_type(q->s, col) == SQLITE_NULL;
 }
 
 const char *
 sq_col_text(sq_stmt *q, int col)
 {
-	return (const char *)sqlite3_column_text(q->s, col);
+	return q->pg ? pg_col_text(q, col) : (const char *)sqlite3_column_text(q->s, col);
 }
 
 int
 sq_col_blob32(sq_stmt *q, int col, unsigned char out[32])
 {
-	const void *b = sqlite3_column_blob(q->s, col);
+	const void *b;
 
+	if (q->pg)
+		return pg_col_blob32(q, col, out);
+	b = sqlite3_column_blob(q->s, col);
 	if (b == NULL || sqlite3_column_bytes(q->s, col) != 32)
 		return 0;
 	memcpy(out, b, 32);
@@ -416,7 +431,9 @@ sq_col_blob32(sq_stmt *q, int col, unsigned char out[32])
 void
 sq_done(sq_stmt *q)
 {
-	if (q)
+	if (q && q->pg)
+		pg_done(q);
+	else if (q)
 		sqlite3_reset(q->s);
 }
 
@@ -558,6 +575,8 @@ store_open(const char *path, char *err, size_t errlen)
 		errf(err, errlen, "libsodium failed to initialise");
 		return NULL;
 	}
+	if (pg_is_url(path))
+		return pg_open(path, handle_new, err, errlen);
 	if (make_private(path, err, errlen) != ST_OK)
 		return NULL;
 	if ((st = handle_new()) == NULL) {
@@ -597,10 +616,14 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; i < SQ_READERS; i++)
+	for (i = 0; i < SQ_CONNS; i++)
 		store_close(st->readers[i]);
-	cache_free(st);
-	sqlite3_close(st->db);
+	if (st->pg) {
+		pg_close(st);
+	} else {
+		cache_free(st);
+		sqlite3_close(st->db);
+	}
 	pthread_cond_destroy(&st->gc_cond);
 	pthread_mutex_destroy(&st->gc_lock);
 	pthread_cond_destroy(&st->rd_cond);
@@ -619,6 +642,9 @@ store_backup(struct store *st, const char *dest, char *err, size_t errlen)
 	int rc;
 
 	expect(running != st);
+	if (st->pg)
+		return errf(err, errlen, "the database is on PostgreSQL: back it up with "
+		    "pg_basebackup or pgBackRest (INSTALL.md)");
 	if (make_private(dest, err, errlen) != ST_OK)
 		return ST_ERR;
 	if (sqlite3_open(dest, &to) != SQLITE_OK) {
@@ -679,6 +705,8 @@ store_compact(struct store *st)
 	int rc = ST_OK;
 
 	expect(running != st);
+	if (st->pg)
+		return ST_OK;   /* PostgreSQL's own VACUUM reclaims the space */
 	pthread_mutex_lock(&st->lock);
 	/* Deleted pages must not linger in the WAL either. */
 	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) !=
@@ -785,6 +813,8 @@ store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 
 	if (running != NULL)
 		fatalx("store: store_write called from inside a store function");
+	if (st->pg)
+		return pg_write(st, fn, arg, err, errlen, 1);
 	pthread_mutex_lock(&st->gc_lock);
 	*st->gc_tail = &req;
 	st->gc_tail = &req.next;
@@ -845,6 +875,8 @@ store_read(struct store *st, store_fn fn, void *arg, char *err, size_t errlen)
 
 	if (running != NULL)
 		fatalx("store: store_read called from inside a store function");
+	if (st->pg)
+		return pg_write(st, fn, arg, err, errlen, 0);
 	if (st->readers[0] == NULL)
 		return read_on(st, fn, arg, err, errlen);
 	r = sq_reader_take(st, &slot);

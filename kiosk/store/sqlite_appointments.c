@@ -103,12 +103,11 @@ store_appt_put(struct store *st, struct appt_row *a)
 			return ST_ERR;
 		return sq_changes(st) ? ST_OK : ST_NOTFOUND;
 	}
-	if (sq_exec(st, sq_bind(st, "INSERT INTO appointments (ext_id, service, day, start, "
+	if (sq_int(st, sq_bind(st, "INSERT INTO appointments (ext_id, service, day, start, "
 	    "duration_min, code, holder_hash, lang, status, updated_at, source, stored_at) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", "scsiisbssisi", a->ext_id, a->service, a->day,
-	    a->start, (int64_t)a->duration_min, a->code, hash, a->lang, status, a->updated_at,
-	    a->source, a->stored_at), "cannot store an appointment") ||
-	    sq_int(st, sq_bind(st, "SELECT last_insert_rowid()", ""), 0, &id,
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id", "scsiisbssisi", a->ext_id,
+	    a->service, a->day, a->start, (int64_t)a->duration_min, a->code, hash, a->lang,
+	    status, a->updated_at, a->source, a->stored_at), 0, &id,
 	    "cannot store an appointment"))
 		return ST_ERR;
 	a->id = id;
@@ -256,8 +255,10 @@ store_convoc_figures(struct store *st, const char *day, const char *today, char 
 {
 	sq_stmt *s = sq_bind(st, "SELECT (SELECT COUNT(*) FROM attestations WHERE day = ?1 "
 	    "AND service = ?3 AND outcome = 'convocation'), COUNT(*), "
-	    "COALESCE(SUM(status = 'cancelled'), 0), COALESCE(SUM(ticket_id IS NOT NULL), 0), "
-	    "COALESCE(SUM(status = 'booked' AND ticket_id IS NULL AND day < ?2), 0) "
+	    "COALESCE(SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN ticket_id IS NOT NULL THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN status = 'booked' AND ticket_id IS NULL AND day < ?2 THEN 1 "
+	    "ELSE 0 END), 0) "
 	    "FROM appointments WHERE day = ?1 AND service = ?3 AND slot IS NOT NULL", "ssc", day,
 	    today, service);
 	int rc = sq_row(st, s, "cannot count convocations");

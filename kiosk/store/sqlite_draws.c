@@ -61,12 +61,10 @@ store_draw_add(struct store *st, struct draw_row *d)
 	/* The unique index would refuse it too, but as a storage failure. */
 	if ((rc = store_draw_open_of(st, d->service, &other)) != ST_NOTFOUND)
 		return rc == ST_OK ? ST_CONFLICT : rc;
-	if (sq_exec(st, sq_bind(st, "INSERT INTO draws (service, day, places, status, secret, "
-	    "commitment, opened_at, opened_by) VALUES (?,?,?,'open',?,?,?,?)", "csibsis",
-	    d->service, d->day, (int64_t)d->places, d->secret, d->commitment, d->opened_at,
-	    d->opened_by), "cannot store a draw") ||
-	    sq_int(st, sq_bind(st, "SELECT last_insert_rowid()", ""), 0, &id,
-	    "cannot store a draw"))
+	if (sq_int(st, sq_bind(st, "INSERT INTO draws (service, day, places, status, secret, "
+	    "commitment, opened_at, opened_by) VALUES (?,?,?,'open',?,?,?,?) RETURNING id",
+	    "csibsis", d->service, d->day, (int64_t)d->places, d->secret, d->commitment,
+	    d->opened_at, d->opened_by), 0, &id, "cannot store a draw"))
 		return ST_ERR;
 	d->id = id;
 	return ST_OK;
@@ -222,8 +220,9 @@ int
 store_draw_entry_day_put(struct store *st, int64_t draw, const char *entry, const char *day,
     const unsigned char hash[32])
 {
-	return sq_exec(st, sq_bind(st, "INSERT OR REPLACE INTO draw_entry_days (draw, entry, day, "
-	    "hash) VALUES (?,?,?,?)", "issb", draw, entry, day, hash),
+	return sq_exec(st, sq_bind(st, "INSERT INTO draw_entry_days (draw, entry, day, hash) "
+	    "VALUES (?,?,?,?) ON CONFLICT (draw, entry, day) DO UPDATE SET hash = excluded.hash",
+	    "issb", draw, entry, day, hash),
 	    "cannot store a draw entry's holder hash");
 }
 

@@ -295,20 +295,24 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 	 * late = walkin with no walk-in place left), else
 	 * a no-show once 15 minutes past its start, else pending. A check-in's
 	 * attestation is of the appointment's own day and service (its index). */
-	s = sq_bind(st, "SELECT COALESCE(SUM(status = 'booked'), 0), "
-	    "COALESCE(SUM(status = 'cancelled'), 0), "
-	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NOT NULL AND own), 0), "
-	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NOT NULL AND NOT own), 0), "
-	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NULL AND att), 0), "
-	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NULL AND NOT att AND "
-	    "start <= ?), 0), "
-	    "COALESCE(SUM(status = 'booked' AND checked_in_at IS NULL AND NOT att AND "
-	    "start > ?), 0) "
+	s = sq_bind(st, "SELECT COALESCE(SUM(CASE WHEN status = 'booked' THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN status = 'booked' AND checked_in_at IS NOT NULL AND own = 1 "
+	    "THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN status = 'booked' AND checked_in_at IS NOT NULL AND own = 0 "
+	    "THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN status = 'booked' AND checked_in_at IS NULL AND att = 1 "
+	    "THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN status = 'booked' AND checked_in_at IS NULL AND att = 0 AND "
+	    "start <= ? THEN 1 ELSE 0 END), 0), "
+	    "COALESCE(SUM(CASE WHEN status = 'booked' AND checked_in_at IS NULL AND att = 0 AND "
+	    "start > ? THEN 1 ELSE 0 END), 0) "
 	    "FROM (SELECT a.status, a.checked_in_at, a.start, "
-	    "COALESCE(t.appointment_id = a.id, 0) AS own, EXISTS (SELECT 1 FROM attestations x "
-	    "WHERE x.day = a.day AND x.service = a.service AND x.appointment_id = a.id) AS att "
+	    "CASE WHEN t.appointment_id = a.id THEN 1 ELSE 0 END AS own, "
+	    "CASE WHEN EXISTS (SELECT 1 FROM attestations x WHERE x.day = a.day AND "
+	    "x.service = a.service AND x.appointment_id = a.id) THEN 1 ELSE 0 END AS att "
 	    "FROM appointments a LEFT JOIN tickets t ON t.id = a.ticket_id "
-	    "WHERE a.day = ? AND a.service = ? AND a.slot IS NULL)", "iisc", noshow_start, noshow_start, day, c);
+	    "WHERE a.day = ? AND a.service = ? AND a.slot IS NULL) AS f", "iisc", noshow_start, noshow_start, day, c);
 	if ((rc = sq_row(st, s, what)) < 0)
 		return ST_ERR;
 	if (rc == 1) {
@@ -325,7 +329,7 @@ channel_live(struct store *st, const char *day, char c, int64_t noshow_start, st
 	 * the appointments' own; attestations that name no appointment (those
 	 * that do are the appointments' late_attestation). */
 	s = sq_bind(st, "SELECT (SELECT COUNT(*) FROM events WHERE day = ? AND kind = 'issue' AND "
-	    "service = ? AND detail IS NOT 'appointment'), (SELECT COUNT(*) FROM attestations "
+	    "service = ? AND detail IS DISTINCT FROM 'appointment'), (SELECT COUNT(*) FROM attestations "
 	    "WHERE day = ? AND service = ? AND COALESCE(appointment_id, 0) = 0)", "scsc", day, c,
 	    day, c);
 	if ((rc = sq_row(st, s, what)) < 0)

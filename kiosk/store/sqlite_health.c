@@ -173,6 +173,10 @@ store_health(struct store *st, struct store_health *h)
 	int64_t now_ms = wall_ms();
 	int due, ok;
 
+	if (st->pg) {
+		pg_health(st, h);
+		return;
+	}
 	memset(h, 0, sizeof *h);
 	h->file_ok = file_check(st, h->file_err, sizeof h->file_err) == 0;
 	folder(st->path, dir, sizeof dir);

@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -50,13 +51,15 @@ enum sq_mode {
 };
 
 #define SQ_READERS 4                   /* read-only connections for store_read */
+#define SQ_CONNS 8                     /* PostgreSQL: the pool's connections */
 
 struct store {
 	sqlite3 *db;                    /* the connection (the writer's, or a reader's) */
 	pthread_mutex_t lock;           /* the connection: held by store_read, by a batch's
 	                                 * leader, by backup and compact */
-	struct store *readers[SQ_READERS]; /* the writer's read-only connections: reads never
-	                                 * wait for a batch's commit (NULL in a reader) */
+	struct store *readers[SQ_CONNS]; /* the writer's read-only connections: reads never
+	                                 * wait for a batch's commit (NULL in a reader);
+	                                 * PostgreSQL: the pool, for reads and writes */
 	pthread_mutex_t rd_lock;        /* guards rd_free */
 	pthread_cond_t rd_cond;         /* a reader came back */
 	unsigned rd_free;               /* bit i: readers[i] is free */
@@ -81,6 +84,13 @@ struct store {
 	int64_t probe_at;               /* Unix ms of the last write probe (health) */
 	int probe_ok;                   /* its result */
 	char probe_err[200];            /* its reason when it failed */
+	/* PostgreSQL (store/pg.c): */
+	int pg;                         /* 1: this store is on PostgreSQL */
+	struct pg_conn *pgc;            /* a pool connection's libpq handle (PGconn) */
+	struct store *pg_main;          /* the store whose pool this connection is in */
+	int pg_retry;                   /* the transaction met a serialization failure */
+	int pg_lost;                    /* the connection was lost: open it again */
+	int pg_changes;                 /* rows changed by the last statement */
 };
 
 /* An idle read-only connection, for the caller alone until given back. */
@@ -138,6 +148,32 @@ int sq_col_blob32(sq_stmt *s, int col, unsigned char out[32]);
 /* Done with a statement's rows before the last one (sq_row resets it
  * itself after the last). NULL is harmless. */
 void sq_done(sq_stmt *s);
+
+/* The statement cache's table (sqlite.c), shared with pg.c. */
+size_t sq_slot_of(const char *sql, size_t cap);
+int sq_cache_grow(struct store *st);
+
+/*
+ * PostgreSQL (store/pg.c): the engine behind the same sq_ functions when
+ * the store was opened with a connection string (pg_is_url).
+ */
+int pg_is_url(const char *s);
+struct store *pg_open(const char *url, struct store *(*handle_new)(void), char *err,
+    size_t errlen);
+void pg_close(struct store *st);
+int pg_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen, int write);
+void pg_health(struct store *st, struct store_health *h);
+sq_stmt *pg_prepare(struct store *st, const char *sql);
+sq_stmt *pg_cached(struct store *st, const char *sql);
+sq_stmt *pg_bind(struct store *st, const char *sql, const char *fmt, va_list ap);
+int pg_exec(struct store *st, sq_stmt *q);
+int pg_row(struct store *st, sq_stmt *q);
+int pg_changes(struct store *st);
+void pg_done(sq_stmt *q);
+int64_t pg_col_int64(sq_stmt *q, int col);
+int pg_col_null(sq_stmt *q, int col);
+const char *pg_col_text(sq_stmt *q, int col);
+int pg_col_blob32(sq_stmt *q, int col, unsigned char out[32]);
 
 /* Retention of the draws (sqlite_draws.c, called by store_purge): entries'
  * holder hashes of draws before holder_day, draws and their entries before

@@ -51,7 +51,7 @@ store_event_count(struct store *st, const char *day, const char *kinds, const ch
 	}
 	if (agent)
 		sql = "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE agent = ?9 AND at >= ?10 AND "
-		    KINDS_IN " AND (?11 IS NULL OR day = ?11) LIMIT ?12) AS e";
+		    KINDS_IN " AND (CAST(?11 AS TEXT) IS NULL OR day = ?11) LIMIT ?12) AS e";
 	else if (day)
 		sql = "SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE day = ?11 AND " KINDS_IN
 		    " AND at >= ?10 LIMIT ?12) AS e";

@@ -30,8 +30,10 @@ store_service_today_set(struct store *st, const char *day, char code,
 {
 	char c[2] = { code, 0 };
 
-	return sq_exec(st, sq_bind(st, "INSERT OR REPLACE INTO service_today (day, code, open, "
-	    "capacity, priority_reserve, reason) VALUES (?, ?, ?, ?, ?, ?)", "ssiiis", day, c,
+	return sq_exec(st, sq_bind(st, "INSERT INTO service_today (day, code, open, capacity, "
+	    "priority_reserve, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, code) DO UPDATE "
+	    "SET open = excluded.open, capacity = excluded.capacity, priority_reserve = "
+	    "excluded.priority_reserve, reason = excluded.reason", "ssiiis", day, c,
 	    (int64_t)sd->open, (int64_t)sd->capacity, (int64_t)sd->reserve, reason),
 	    "cannot keep today's service change");
 }
@@ -69,15 +71,13 @@ int
 store_closure_add(struct store *st, struct closure_row *c)
 {
 	int64_t id;
-	int rc = sq_exec(st, sq_bind(st, "INSERT INTO closures (from_day, to_day, reason, "
-	    "created_by, created_at, open_min, close_min) VALUES (?, ?, ?, ?, ?, ?, ?)", "ssssiii",
-	    c->from, c->to, c->reason, c->by, c->at, (int64_t)c->hours.open_min,
-	    (int64_t)c->hours.close_min), "cannot add a closure");
+	int rc = sq_int(st, sq_bind(st, "INSERT INTO closures (from_day, to_day, reason, "
+	    "created_by, created_at, open_min, close_min) VALUES (?, ?, ?, ?, ?, ?, ?) "
+	    "RETURNING id", "ssssiii", c->from, c->to, c->reason, c->by, c->at,
+	    (int64_t)c->hours.open_min, (int64_t)c->hours.close_min), 0, &id,
+	    "cannot add a closure");
 
 	if (rc != ST_OK)
-		return rc;
-	if ((rc = sq_int(st, sq_bind(st, "SELECT last_insert_rowid()", ""), 0, &id,
-	    "cannot read the closure's id")) != ST_OK)
 		return rc;
 	c->id = id;
 	return ST_OK;

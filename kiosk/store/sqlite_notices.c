@@ -41,14 +41,11 @@ int
 store_notice_add(struct store *st, struct notice_row *n)
 {
 	int64_t id;
-	int i, rc = sq_exec(st, sq_bind(st, "INSERT INTO notices (from_day, to_day, screens, "
-	    "created_by, created_at) VALUES (?, ?, ?, ?, ?)", "ssisi", n->from, n->to,
-	    (int64_t)n->screens, n->by, n->at), "cannot add a notice");
+	int i, rc = sq_int(st, sq_bind(st, "INSERT INTO notices (from_day, to_day, screens, "
+	    "created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id", "ssisi", n->from, n->to,
+	    (int64_t)n->screens, n->by, n->at), 0, &id, "cannot add a notice");
 
 	if (rc != ST_OK)
-		return rc;
-	if ((rc = sq_int(st, sq_bind(st, "SELECT last_insert_rowid()", ""), 0, &id,
-	    "cannot read the notice's id")) != ST_OK)
 		return rc;
 	n->id = id;
 	for (i = 0; i < n->ntexts; i++)

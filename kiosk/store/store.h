@@ -206,8 +206,11 @@ struct cred {
 /* -- opening, transactions ----------------------------------------------- */
 
 /* Open (creating and migrating) a database. Refuses a damaged file or a
- * newer schema before anything is written. */
+ * newer schema before anything is written. path is an SQLite file, or a
+ * PostgreSQL connection string (store_is_pg: "postgresql://...", any form
+ * libpq takes; store/pg.c). */
 struct store *store_open(const char *path, char *err, size_t errlen);
+int store_is_pg(const char *path);
 void store_close(struct store *st);     /* NULL is harmless */
 /* Consistent online copy into dest, created 0600, as one file (not WAL),
  * without the day keys (holder hashes cannot be tested against it). */

@@ -1,0 +1,670 @@
+/*
+ * pg: the store on PostgreSQL (issue #11), the second engine beside
+ * sqlite.c. The row functions (tickets.c, log.c, ...) are the same for
+ * both: they speak the sq_ plumbing of store/sqlite_int.h, which this file
+ * implements on libpq when the store was opened with a connection string
+ * ("postgresql://...", "postgres://..." or "host=... dbname=...", any form
+ * libpq takes, multi-host included).
+ *
+ * Transactions. Each store_write is one SERIALIZABLE transaction on a
+ * connection of the pool, so every write behaves as if it ran alone, as on
+ * SQLite's single writer, across every `kiosk serve` process and machine on
+ * the database: two nodes numbering the same service, two counters calling
+ * the same head, two audit entries chaining on the same last one: one of
+ * them gets a serialization failure, is rolled back and runs again, and
+ * the numbers stay without duplicates or gaps. A write is answered only
+ * after its COMMIT returned (synchronous_commit is the server's: on, and
+ * with a synchronous standby, "remote_apply" or "on" there).
+ * store_read is a REPEATABLE READ READ ONLY transaction: one snapshot.
+ *
+ * SQL. The row functions' SQL is written to run on both engines (upserts
+ * with ON CONFLICT, RETURNING, CASE in sums); here the `?` and `?N`
+ * parameters become `$N`. Each literal is prepared once per connection
+ * (the cache of sqlite.c, keyed by the literal's address) and run with
+ * its parameters as text (blobs binary); results come back as text.
+ *
+ * A lost connection (a server restarted, a standby promoted) is opened
+ * again at the next transaction, with the same connection string: with
+ * several hosts and target_session_attrs=read-write, libpq finds the new
+ * primary. A transaction whose COMMIT got no answer is not run again (it
+ * may have committed): its caller gets the storage error, and a client
+ * that retries with its Idempotency-Key gets the first answer if it did.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "core/log.h"
+#include "store/sqlite_int.h"
+
+#include "pg_migrations.inc"  /* generated from db/pg/: `pg_migrations[]` */
+
+#define PG_NMIGRATIONS ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
+#define PG_RETRIES 50          /* serialization failures before giving up */
+#define PG_PARAMS 64           /* most parameters of one statement */
+
+/* A prepared statement and its last result. */
+struct pg_stmt {
+	char name[16];          /* "s<n>", per connection */
+	int prepared;           /* PQprepare done on this connection */
+	int pending;            /* not run yet (sq_prepare without parameters) */
+	PGresult *res;          /* the last result, NULL when done */
+	int row, nrows;         /* rows read so far, rows in res */
+	const char *sql;        /* the literal */
+	struct store *st;       /* its connection */
+};
+
+static _Thread_local struct store *pg_running;
+
+int
+store_is_pg(const char *s)
+{
+	return pg_is_url(s);
+}
+
+int
+pg_is_url(const char *s)
+{
+	return !strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11) ||
+	    strstr(s, "dbname=") != NULL || !strncmp(s, "host=", 5);
+}
+
+/* The server's message, on one line. */
+static void
+pg_why(struct store *st, const char *what, const PGresult *res)
+{
+	const char *m = res ? PQresultErrorMessage(res) : NULL;
+	char *p;
+
+	if (m == NULL || !*m)
+		m = st->pgc ? PQerrorMessage(st->pgc) : "no connection";
+	snprintf(st->why, sizeof st->why, "%s: %s", what, m);
+	for (p = st->why; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	while (p > st->why && p[-1] == ' ')
+		*--p = '\0';
+}
+
+/* A failed statement: its reason, and whether the transaction may run
+ * again (a serialization failure, a deadlock, a unique key taken by a
+ * concurrent transaction) or the connection is gone. */
+static void
+pg_failed(struct store *st, const char *what, const PGresult *res)
+{
+	const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	pg_why(st, what, res);
+	if (code && (!strcmp(code, "40001") || !strcmp(code, "40P01") ||
+	    !strcmp(code, "23505")))
+		st->pg_retry = 1;
+	else
+		log_warnx("store: %s", st->why);
+	if (PQstatus(st->pgc) != CONNECTION_OK)
+		st->pg_lost = 1;
+}
+
+/* "?" and "?N" into "$N" (outside quotes); SQLite's index hints
+ * ("INDEXED BY name ") dropped: PostgreSQL's planner chooses. */
+static char *
+pg_sql(const char *sql)
+{
+	size_t n = strlen(sql), o = 0;
+	char *out = malloc(n * 3 + 1);
+	int next = 1, quote = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (; *sql; sql++) {
+		if (*sql == '\'')
+			quote = !quote;
+		if (!quote && !strncmp(sql, "INDEXED BY ", 11)) {
+			sql += 11;
+			while (sql[1] && sql[1] != ' ' && sql[1] != ')')
+				sql++;
+			continue;
+		}
+		if (*sql != '?' || quote) {
+			out[o++] = *sql;
+			continue;
+		}
+		if (isdigit((unsigned char)sql[1])) {
+			out[o++] = '$';
+			while (isdigit((unsigned char)sql[1]))
+				out[o++] = *++sql;
+		} else {
+			o += (size_t)sprintf(out + o, "$%d", next);
+		}
+		next++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* -- the statements ------------------------------------------------------------- */
+
+sq_stmt *
+pg_prepare(struct store *st, const char *sql)
+{
+	sq_stmt *q = pg_cached(st, sql);
+
+	if (pg_running != st || st->mode == SQ_NONE)
+		fatalx("store: a row function was called outside store_write/store_read");
+	if (q == NULL)
+		return NULL;
+	if (q->pg->res) {
+		PQclear(q->pg->res);
+		q->pg->res = NULL;
+	}
+	q->pg->pending = 1;
+	return q;
+}
+
+/* The cached statement of a literal, prepared on this connection at first use. */
+sq_stmt *
+pg_cached(struct store *st, const char *sql)
+{
+	size_t i;
+	sq_stmt *q;
+	char *text;
+	PGresult *res;
+
+	if (st->cachecap) {
+		for (i = sq_slot_of(sql, st->cachecap); st->cache[i].sql;
+		    i = (i + 1) & (st->cachecap - 1))
+			if (st->cache[i].sql == sql)
+				return st->cache[i].stmt;
+	}
+	if ((st->ncache + 1) * 2 > st->cachecap && sq_cache_grow(st) != ST_OK)
+		return NULL;
+	if ((text = pg_sql(sql)) == NULL ||
+	    (q = calloc(1, sizeof *q + sizeof *q->pg)) == NULL) {
+		free(text);
+		snprintf(st->why, sizeof st->why, "cannot prepare a statement: out of memory");
+		return NULL;
+	}
+	q->pg = (struct pg_stmt *)(q + 1);
+	snprintf(q->pg->name, sizeof q->pg->name, "s%zu", st->ncache);
+	q->pg->sql = sql;
+	q->pg->st = st;
+	res = PQprepare(st->pgc, q->pg->name, text, 0, NULL);
+	free(text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		char what[240];
+		snprintf(what, sizeof what, "cannot prepare \"%.150s\"", sql);
+		pg_failed(st, what, res);
+		PQclear(res);
+		free(q);
+		return NULL;
+	}
+	PQclear(res);
+	for (i = sq_slot_of(sql, st->cachecap); st->cache[i].sql; i = (i + 1) & (st->cachecap - 1))
+		;
+	st->cache[i].sql = sql;
+	st->cache[i].stmt = q;
+	st->ncache++;
+	return q;
+}
+
+/* Forget every prepared statement (the connection is new). */
+static void
+pg_cache_free(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->cachecap; i++) {
+		sq_stmt *q = st->cache[i].stmt;
+		if (q == NULL)
+			continue;
+		if (q->pg->res)
+			PQclear(q->pg->res);
+		free(q);
+	}
+	free(st->cache);
+	st->cache = NULL;
+	st->cachecap = st->ncache = 0;
+}
+
+/* Run q with n parameters; its result kept for sq_row. ST_OK or ST_ERR. */
+static int
+pg_run(sq_stmt *q, int n, const char *const *values, const int *lengths, const int *formats)
+{
+	struct pg_stmt *p = q->pg;
+	struct store *st = p->st;
+	ExecStatusType s;
+
+	if (p->res)
+		PQclear(p->res);
+	p->pending = 0;
+	p->row = p->nrows = 0;
+	p->res = PQexecPrepared(st->pgc, p->name, n, values, lengths, formats, 0);
+	s = PQresultStatus(p->res);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		char what[240];
+		snprintf(what, sizeof what, "cannot run \"%.150s\"", p->sql);
+		pg_failed(st, what, p->res);
+		PQclear(p->res);
+		p->res = NULL;
+		return ST_ERR;
+	}
+	p->nrows = PQntuples(p->res);
+	st->pg_changes = atoi(PQcmdTuples(p->res));
+	return ST_OK;
+}
+
+sq_stmt *
+pg_bind(struct store *st, const char *sql, const char *fmt, va_list ap)
+{
+	sq_stmt *q = pg_prepare(st, sql);
+	const char *values[PG_PARAMS];
+	int lengths[PG_PARAMS], formats[PG_PARAMS], i;
+	char num[PG_PARAMS][24], ch[PG_PARAMS][2];
+
+	if (q == NULL)
+		return NULL;
+	for (i = 0; fmt[i]; i++) {
+		if (i == PG_PARAMS)
+			fatalx("store: more than %d parameters", PG_PARAMS);
+		lengths[i] = 0;
+		formats[i] = 0;
+		values[i] = NULL;
+		switch (fmt[i]) {
+		case 'i':
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+			if (v || fmt[i] == 'i') {
+				snprintf(num[i], sizeof num[i], "%lld", (long long)v);
+				values[i] = num[i];
+			}
+			break;
+		}
+		case 's':
+		case 'S': {
+			const char *v = va_arg(ap, const char *);
+			if (v != NULL && !(fmt[i] == 'S' && v[0] == '\0'))
+				values[i] = v;
+			break;
+		}
+		case 'c': {
+			char c = (char)va_arg(ap, int);
+			if (c) {
+				ch[i][0] = c;
+				ch[i][1] = '\0';
+				values[i] = ch[i];
+			}
+			break;
+		}
+		case 'b': {
+			const unsigned char *v = va_arg(ap, const unsigned char *);
+			if (v) {
+				values[i] = (const char *)v;
+				lengths[i] = 32;
+				formats[i] = 1;
+			}
+			break;
+		}
+		default:
+			fatalx("store: unknown bind format '%c'", fmt[i]);
+		}
+	}
+	return pg_run(q, i, values, lengths, formats) == ST_OK ? q : NULL;
+}
+
+int
+pg_exec(struct store *st, sq_stmt *q)
+{
+	(void)st;
+	if (q == NULL)
+		return ST_ERR;
+	if (q->pg->pending && pg_run(q, 0, NULL, NULL, NULL) != ST_OK)
+		return ST_ERR;
+	pg_done(q);
+	return ST_OK;
+}
+
+int
+pg_row(struct store *st, sq_stmt *q)
+{
+	(void)st;
+	if (q == NULL)
+		return ST_ERR;
+	if (q->pg->pending && pg_run(q, 0, NULL, NULL, NULL) != ST_OK)
+		return ST_ERR;
+	if (q->pg->res && q->pg->row < q->pg->nrows) {
+		q->pg->row++;
+		return 1;
+	}
+	pg_done(q);
+	return 0;
+}
+
+void
+pg_done(sq_stmt *q)
+{
+	if (q->pg->res) {
+		PQclear(q->pg->res);
+		q->pg->res = NULL;
+	}
+	q->pg->row = q->pg->nrows = 0;
+}
+
+/* The current row's column text, NULL when NULL. */
+static const char *
+pg_value(sq_stmt *q, int col)
+{
+	struct pg_stmt *p = q->pg;
+
+	if (p->res == NULL || p->row < 1 || col >= PQnfields(p->res) ||
+	    PQgetisnull(p->res, p->row - 1, col))
+		return NULL;
+	return PQgetvalue(p->res, p->row - 1, col);
+}
+
+int64_t
+pg_col_int64(sq_stmt *q, int col)
+{
+	const char *v = pg_value(q, col);
+
+	if (v == NULL)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;       /* a boolean */
+	return strtoll(v, NULL, 10);
+}
+
+int
+pg_col_null(sq_stmt *q, int col)
+{
+	return pg_value(q, col) == NULL;
+}
+
+const char *
+pg_col_text(sq_stmt *q, int col)
+{
+	return pg_value(q, col);
+}
+
+int
+pg_col_blob32(sq_stmt *q, int col, unsigned char out[32])
+{
+	const char *v = pg_value(q, col);
+	size_t n;
+
+	/* bytea in text form: "\x" and hex digits. */
+	if (v == NULL || v[0] != '\\' || v[1] != 'x' || strlen(v + 2) != 64)
+		return 0;
+	if (sodium_hex2bin(out, 32, v + 2, 64, NULL, &n, NULL) != 0 || n != 32)
+		return 0;
+	return 1;
+}
+
+/* -- connections and transactions ------------------------------------------------- */
+
+/* Run a statement that returns nothing, outside the cache. */
+static int
+pg_simple(struct store *st, const char *sql, const char *what)
+{
+	PGresult *res = PQexec(st->pgc, sql);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	if (!ok)
+		pg_failed(st, what, res);
+	PQclear(res);
+	return ok ? ST_OK : ST_ERR;
+}
+
+/* A connection that works, opened again if it was lost. */
+static int
+pg_alive(struct store *st)
+{
+	if (st->pgc && PQstatus(st->pgc) == CONNECTION_OK && !st->pg_lost)
+		return ST_OK;
+	pg_cache_free(st);
+	st->pg_lost = 0;
+	if (st->pgc) {
+		log_warnx("store: the connection to PostgreSQL was lost: reconnecting");
+		PQreset(st->pgc);
+	} else {
+		st->pgc = PQconnectdb(st->path);
+	}
+	if (st->pgc == NULL || PQstatus(st->pgc) != CONNECTION_OK) {
+		pg_why(st, "cannot connect to PostgreSQL", NULL);
+		st->pg_lost = 1;
+		return ST_ERR;
+	}
+	/* Times are Unix seconds in the rows; messages in English for the logs. */
+	return pg_simple(st, "SET client_min_messages = warning; SET lc_messages = 'C'",
+	    "cannot set up the connection");
+}
+
+/* A connection of the pool, for the caller alone until given back. */
+static struct store *
+pg_take(struct store *st, int *slot)
+{
+	return sq_reader_take(st, slot);
+}
+
+/* One transaction of fn on connection c: BEGIN, fn, COMMIT, run again
+ * after a serialization failure. */
+static int
+pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errlen)
+{
+	int tries, rc = ST_ERR, committing;
+
+	for (tries = 0; tries < PG_RETRIES; tries++) {
+		committing = 0;
+		c->why[0] = '\0';
+		c->pg_retry = 0;
+		if (pg_alive(c) != ST_OK) {
+			errf(err, errlen, "%s", c->why);
+			return ST_ERR;
+		}
+		if (pg_simple(c, write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" :
+		    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		    "cannot start a transaction") != ST_OK)
+			goto failed;
+		c->mode = write ? SQ_WRITE : SQ_READ;
+		pg_running = c;
+		rc = fn(c, arg);
+		pg_running = NULL;
+		c->mode = SQ_NONE;
+		if (c->pg_retry || c->pg_lost)
+			goto failed;
+		if (rc == ST_ERR) {
+			if (c->why[0])
+				errf(err, errlen, "%s", c->why);
+			pg_simple(c, "ROLLBACK", "cannot roll back");
+			return ST_ERR;
+		}
+		committing = 1;
+		if (pg_simple(c, "COMMIT", "cannot commit") == ST_OK) {
+			if (write)
+				sq_health_note(c->pg_main, 1, "");
+			return rc;
+		}
+failed:
+		pg_running = NULL;
+		c->mode = SQ_NONE;
+		if (!c->pg_lost)
+			pg_simple(c, "ROLLBACK", "cannot roll back");
+		/* A COMMIT that got no answer may have committed: not again. */
+		if (!c->pg_retry && (committing || !c->pg_lost))
+			break;
+		if (c->pg_lost && committing)
+			break;
+		/* A short random pause, so that two nodes do not collide again. */
+		{
+			struct timespec ts = { 0, (long)(randombytes_uniform(2000) + 200) * 1000L *
+			    (tries < 10 ? 1 : 5) };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (write)
+		sq_health_note(c->pg_main, 0, c->why);
+	errf(err, errlen, "%s", c->why[0] ? c->why : "the transaction failed");
+	return ST_ERR;
+}
+
+int
+pg_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen, int write)
+{
+	struct store *c;
+	int slot, rc;
+
+	if (pg_running != NULL)
+		fatalx("store: store_write/store_read called from inside a store function");
+	c = pg_take(st, &slot);
+	rc = pg_tx(c, fn, arg, write, err, errlen);
+	sq_reader_give(st, slot);
+	return rc;
+}
+
+int
+pg_changes(struct store *st)
+{
+	return st->pg_changes;
+}
+
+/* -- open, migrate ---------------------------------------------------------------------- */
+
+static int
+pg_migrate(struct store *c, const char *what, char *err, size_t errlen)
+{
+	PGresult *res;
+	int version = 0, i;
+	char sql[96];
+
+	/* One migrator at a time across every node starting together. */
+	if (pg_simple(c, "CREATE TABLE IF NOT EXISTS schema_version (version bigint NOT NULL); "
+	    "SELECT pg_advisory_lock(4242)", "cannot read the schema version") != ST_OK)
+		return errf(err, errlen, "%s: %s", what, c->why);
+	res = PQexec(c->pgc, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (version > PG_NMIGRATIONS) {
+		pg_simple(c, "SELECT pg_advisory_unlock(4242)", "unlock");
+		return errf(err, errlen, "%s: the database is from a newer version of kiosk (schema "
+		    "%d, this program knows %d); it was left untouched", what, version,
+		    PG_NMIGRATIONS);
+	}
+	for (i = version; i < PG_NMIGRATIONS; i++) {
+		snprintf(sql, sizeof sql, "DELETE FROM schema_version; INSERT INTO schema_version "
+		    "VALUES (%d)", i + 1);
+		if (pg_simple(c, "BEGIN", "cannot start a migration") != ST_OK ||
+		    pg_simple(c, pg_migrations[i], "migration failed") != ST_OK ||
+		    pg_simple(c, sql, "migration failed") != ST_OK ||
+		    pg_simple(c, "COMMIT", "migration failed") != ST_OK) {
+			errf(err, errlen, "%s: migration %d failed: %s", what, i + 1, c->why);
+			pg_simple(c, "ROLLBACK", "cannot roll back");
+			pg_simple(c, "SELECT pg_advisory_unlock(4242)", "unlock");
+			return ST_ERR;
+		}
+		log_info("store: %s migrated to schema %d", what, i + 1);
+	}
+	pg_simple(c, "SELECT pg_advisory_unlock(4242)", "unlock");
+	return ST_OK;
+}
+
+/* What the logs may say of a connection string: no password. */
+static void
+pg_safe_name(const char *url, char *out, size_t len)
+{
+	const char *at = strchr(url, '@'), *scheme = strstr(url, "://");
+
+	if (at && scheme && at > scheme)
+		snprintf(out, len, "%.*s***%s", (int)(scheme - url + 3), url, at);
+	else if (strstr(url, "password"))
+		snprintf(out, len, "the PostgreSQL database (connection string with a password)");
+	else
+		snprintf(out, len, "%s", url);
+}
+
+struct store *
+pg_open(const char *url, struct store *(*handle_new)(void), char *err, size_t errlen)
+{
+	struct store *st;
+	char what[200];
+	int i;
+
+	pg_safe_name(url, what, sizeof what);
+	if ((st = handle_new()) == NULL) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	st->pg = 1;
+	if ((st->path = strdup(url)) == NULL) {
+		errf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < SQ_CONNS; i++) {
+		struct store *c = handle_new();
+		if ((st->readers[i] = c) == NULL || (c->path = strdup(url)) == NULL) {
+			errf(err, errlen, "out of memory");
+			goto fail;
+		}
+		c->pg = 1;
+		c->pg_main = st;
+		if (pg_alive(c) != ST_OK) {
+			errf(err, errlen, "%s: %s", what, c->why);
+			goto fail;
+		}
+		if (i == 0 && pg_migrate(c, what, err, errlen) != ST_OK)
+			goto fail;
+		st->rd_free |= 1u << i;
+	}
+	st->pg_main = st;
+	log_info("store: %s: PostgreSQL %d, schema %d", what, PQserverVersion(st->readers[0]->pgc),
+	    PG_NMIGRATIONS);
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+pg_close(struct store *st)
+{
+	if (st->pgc)
+		PQfinish(st->pgc);
+	st->pgc = NULL;
+	pg_cache_free(st);
+}
+
+/* -- health ------------------------------------------------------------------------------ */
+
+void
+pg_health(struct store *st, struct store_health *h)
+{
+	struct store *c;
+	int slot;
+
+	memset(h, 0, sizeof *h);
+	c = pg_take(st, &slot);
+	if (pg_alive(c) == ST_OK) {
+		PGresult *res = PQexec(c->pgc, "SELECT pg_is_in_recovery()");
+		h->file_ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+		h->writable = h->file_ok && PQgetvalue(res, 0, 0)[0] == 'f';
+		if (!h->file_ok)
+			pg_why(c, "PostgreSQL does not answer", res);
+		else if (!h->writable)
+			snprintf(c->why, sizeof c->why, "PostgreSQL: connected to a standby (read only)");
+		PQclear(res);
+	}
+	if (!h->file_ok)
+		snprintf(h->file_err, sizeof h->file_err, "%.199s", c->why);
+	if (!h->writable)
+		snprintf(h->write_err, sizeof h->write_err, "%.199s", c->why);
+	sq_reader_give(st, slot);
+	pthread_mutex_lock(&st->hl_lock);
+	h->last_commit = st->last_commit;
+	h->last_failure = st->last_failure;
+	snprintf(h->last_error, sizeof h->last_error, "%s", st->last_error);
+	pthread_mutex_unlock(&st->hl_lock);
+}
