@@ -122,13 +122,13 @@ DEB_DEV   = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-de
             libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
             libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libjpeg62-turbo-dev libespeak-ng-dev \
             libical-dev
-DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
+DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3 libpq-dev
 # Building the packages (make deb) and checking them (tests/it_deb.sh).
 # (debian/control's Build-Depends are DEB_DEV and scdoc.)
 DEB_PKG   = $(DEB_DEV) scdoc debhelper dpkg-dev
 DEB_TEST  = $(sort $(DEB_BUILD) $(DEB_PKG) zbar-tools imagemagick xvfb xdotool chromium chromium-l10n sox curl \
             openssl python3 python3-prometheus-client gettext clang libclang-rt-dev \
-            lintian strace systemd adduser man-db procps faketime)
+            lintian strace systemd adduser man-db procps faketime postgresql)
 deps:
 	@sh .ci/apt-need $(DEB_BUILD)
 deb-deps:
