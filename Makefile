@@ -118,11 +118,11 @@ $(BUILD)/bench/%: bench/%.c $(LIBOBJS)
 
 # Debian packages: build, run, and test. deps installs what is missing when
 # run as root, and otherwise prints the exact command and stops.
-DEB_DEV   = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
+DEB_DEV   = build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev libpq-dev \
             libqrencode-dev libmicrohttpd-dev libsodium-dev libcjson-dev libinih-dev \
             libfribidi-dev libcurl4-gnutls-dev libzbar-dev libpng-dev libjpeg62-turbo-dev libespeak-ng-dev \
             libical-dev
-DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3 libpq-dev
+DEB_BUILD = $(DEB_DEV) espeak-ng fonts-noto-core fonts-noto-cjk sqlite3
 # Building the packages (make deb) and checking them (tests/it_deb.sh).
 # (debian/control's Build-Depends are DEB_DEV and scdoc.)
 DEB_PKG   = $(DEB_DEV) scdoc debhelper dpkg-dev

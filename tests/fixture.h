@@ -14,9 +14,14 @@
  *   site       fixture_site(): a site from INI text, as the server loads
  *              its site file.
  *   desk       fixture_desk(): a fresh store with a desk on it and a site
- *              applied through the desk, as `kiosk admin init` does. This
- *              is the only function here that knows the storage engine;
- *              everything else stays the same whatever sits behind it.
+ *              applied through the desk, as `kiosk admin init` does;
+ *              fixture_sql1(): one number read behind the store's back.
+ *              These and fixture_db() are the only functions here that
+ *              know the storage engine: with KIOSK_TEST_PG set (a libpq
+ *              connection string in keyword form to a throwaway cluster,
+ *              "host=DIR user=postgres", as tests/run_pg.sh sets it), a
+ *              test's database file becomes a PostgreSQL database of its
+ *              own, made afresh, and the same test runs on PostgreSQL.
  *
  * Every failure here is a broken test set-up, not a finding: it stops the
  * test binary with REQUIRE and says why.
@@ -30,6 +35,7 @@
 #define KIOSK_FIXTURE_H
 
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -198,6 +204,51 @@ fixture_site(const char *dir, const char *ini, struct site *out /* OUT */)
 	}
 }
 
+/* The PostgreSQL cluster the tests run on, NULL: SQLite files. */
+static inline const char *
+fixture_pg(void)
+{
+	const char *s = getenv("KIOSK_TEST_PG");
+	return s && *s ? s : NULL;
+}
+
+/* What store_open is given for a test's database path: the path itself,
+ * or (KIOSK_TEST_PG) the connection string of a database named after it,
+ * dropped and made again when fresh. */
+static inline void
+fixture_db(char *out, size_t len, const char *path, int fresh)
+{
+	const char *pg = fixture_pg();
+	unsigned long long h = 1469598103934665603ull;
+	char name[24], sql[128], conn[512];
+	const char *p;
+
+	if (pg == NULL) {
+		REQUIRE(snprintf(out, len, "%s", path) < (int)len);
+		return;
+	}
+	for (p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	snprintf(name, sizeof name, "t%016llx", h);
+	REQUIRE(snprintf(out, len, "%s dbname=%s", pg, name) < (int)len);
+	if (fresh) {
+		PGconn *c;
+		PGresult *r;
+		snprintf(conn, sizeof conn, "%s dbname=postgres", pg);
+		c = PQconnectdb(conn);
+		REQUIRE(PQstatus(c) == CONNECTION_OK);
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+		PQclear(PQexec(c, sql));
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+		r = PQexec(c, sql);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fprintf(stderr, "fixture_db: %s", PQerrorMessage(c));
+		REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(c);
+	}
+}
+
 /* One number from an open connection; -1 with the reason on stderr if
  * the query fails. */
 static inline long long
@@ -222,12 +273,71 @@ fixture_sql1(const char *path, const char *sql)
 	sqlite3 *db = NULL;
 	long long v = -1;
 
+	if (fixture_pg()) {
+		char conn[600];
+		PGconn *c;
+		PGresult *r;
+		fixture_db(conn, sizeof conn, path, 0);
+		c = PQconnectdb(conn);
+		r = PQexec(c, sql);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) {
+			const char *t = PQgetvalue(r, 0, 0);
+			v = t[0] == 't' && !t[1] ? 1 : t[0] == 'f' && !t[1] ? 0 : strtoll(t, NULL, 10);
+		} else {
+			fprintf(stderr, "sql1: %s: %s\n", sql, PQerrorMessage(c));
+		}
+		PQclear(r);
+		PQfinish(c);
+		return v;
+	}
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
 		v = fixture_sql1_on(db, sql);
 	else
 		fprintf(stderr, "sql1 %s: %s\n", path, db ? sqlite3_errmsg(db) : "?");
 	sqlite3_close(db);
 	return v;
+}
+
+/* The store at path again (not made afresh), as a server restarted on it. */
+static inline struct store *
+fixture_open(const char *path)
+{
+	char err[300] = "", db[600];
+	struct store *st;
+
+	fixture_db(db, sizeof db, path, 0);
+	if ((st = store_open(db, err, sizeof err)) == NULL)
+		fprintf(stderr, "fixture_open %s: %s\n", path, err);
+	return st;
+}
+
+/* Run sql on the database at path behind the store's back; it must work. */
+static inline void
+fixture_exec(const char *path, const char *sql)
+{
+	char db[600];
+	int ok;
+
+	if (fixture_pg()) {
+		PGconn *c;
+		PGresult *r;
+		fixture_db(db, sizeof db, path, 0);
+		c = PQconnectdb(db);
+		r = PQexec(c, sql);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+		if (!ok)
+			fprintf(stderr, "fixture_exec: %s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *h = NULL;
+		ok = sqlite3_open(path, &h) == SQLITE_OK && sqlite3_busy_timeout(h, 5000) == SQLITE_OK &&
+		    sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
+		if (!ok)
+			fprintf(stderr, "fixture_exec: %s: %s\n", sql, h ? sqlite3_errmsg(h) : "?");
+		sqlite3_close(h);
+	}
+	REQUIRE(ok);
 }
 
 /* A store on the file at path (into *st, to close it), a desk on it (keys
@@ -237,10 +347,12 @@ fixture_desk(const char *path, const struct site *site, const struct desk_keys *
     struct store **st_out)
 {
 	struct desk_actor who = { "test", 0, NULL };
-	char err[300] = "";
-	struct store *st = store_open(path, err, sizeof err);
+	char err[300] = "", db[600];
+	struct store *st;
 	struct desk *d = NULL;
 
+	fixture_db(db, sizeof db, path, 1);
+	st = store_open(db, err, sizeof err);
 	if (st == NULL || (d = desk_open(st, keys, err, sizeof err)) == NULL ||
 	    desk_apply_site(d, &who, site, now, err, sizeof err) != DK_OK) {
 		fprintf(stderr, "fixture_desk %s: %s\n", path, err);

@@ -27,7 +27,6 @@
  *     404, another day's 409 not_today, cancelled 409, a second time 200
  *     duplicate, a replay with the same Idempotency-Key, GET 405.
  */
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +200,6 @@ test_site_key(void)
 	struct site s, back;
 	struct store *st;
 	struct desk *d;
-	sqlite3 *db;
 	FILE *f;
 	size_t i;
 
@@ -232,18 +230,15 @@ test_site_key(void)
 	    path, sizeof path);
 	desk_close(d);
 	store_close(st);
-	REQUIRE((st = store_open(path, err, sizeof err)) != NULL);
+	REQUIRE((st = fixture_open(path)) != NULL);
 	REQUIRE((d = desk_open(st, &keys, err, sizeof err)) != NULL);
 	CHECK_INT(desk_site(d)->appt.appointment_streak, 5);
 	CHECK_INT(desk_site(d)->appt.checkin_before, 30);
 	desk_close(d);
 	store_close(st);
 	/* A site row stored before db/014 (no streak in it): 3. */
-	REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
-	REQUIRE(sqlite3_exec(db, "UPDATE site SET appointments = '20 10 attestation'", NULL, NULL,
-	    NULL) == SQLITE_OK);
-	sqlite3_close(db);
-	REQUIRE((st = store_open(path, err, sizeof err)) != NULL);
+	fixture_exec(path, "UPDATE site SET appointments = '20 10 attestation'");
+	REQUIRE((st = fixture_open(path)) != NULL);
 	REQUIRE((d = desk_open(st, &keys, err, sizeof err)) != NULL);
 	CHECK_INT(desk_site(d)->appt.appointment_streak, 3);
 	CHECK_INT(desk_site(d)->appt.checkin_before, 20);

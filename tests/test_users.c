@@ -21,7 +21,6 @@
  */
 #include <cJSON.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +35,6 @@ static struct store *st;
 static struct desk *desk;
 static struct api *api;
 static struct bus *bus;
-static sqlite3 *watch;
 static int64_t now;
 static char dk[80], tok_agent[80], tok_mgr[80], tok_admin[80];
 static char auth_dk[100], auth_agent[100], auth_mgr[100], auth_admin[100];
@@ -56,7 +54,7 @@ static const char site_ini[] =
 static int64_t
 sql1(const char *sql)
 {
-	return fixture_sql1_on(watch, sql);
+	return fixture_sql1(dbpath, sql);
 }
 
 /* A browser session: its cookie header and CSRF token. */
@@ -192,14 +190,11 @@ setup(void)
 	snprintf(auth_admin, sizeof auth_admin, "Bearer %s", tok_admin);
 	REQUIRE((bus = bus_new(1000)) != NULL);
 	REQUIRE((api = api_new(desk, bus)) != NULL);
-	REQUIRE(sqlite3_open(dbpath, &watch) == SQLITE_OK);
-	sqlite3_busy_timeout(watch, 5000);
 }
 
 static void
 teardown(void)
 {
-	sqlite3_close(watch);
 	api_free(api);
 	bus_free(bus);
 	desk_close(desk);

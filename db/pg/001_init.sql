@@ -117,3 +117,8 @@ CREATE TABLE credentials (
 	created_at  bigint NOT NULL,
 	expires_at  bigint                         -- NULL: until revoked
 );
+
+-- SQLite's instr(haystack, needle), which the row SQL uses (one SQL for
+-- both engines): PostgreSQL calls it strpos.
+CREATE FUNCTION instr(haystack text, needle text) RETURNS integer
+    LANGUAGE sql IMMUTABLE AS 'SELECT strpos(haystack, needle)';

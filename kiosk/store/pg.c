@@ -193,7 +193,23 @@ pg_cached(struct store *st, const char *sql)
 	snprintf(q->pg->name, sizeof q->pg->name, "s%zu", st->ncache);
 	q->pg->sql = sql;
 	q->pg->st = st;
-	res = PQprepare(st->pgc, q->pg->name, text, 0, NULL);
+	/* A parameter the SQL does not use (one literal of several chosen
+	 * at run time, all bound alike) has no type to infer: text. */
+	{
+		Oid types[PG_PARAMS];
+		int used[PG_PARAMS + 1], n = 0, k;
+		const char *p;
+		memset(used, 0, sizeof used);
+		for (p = text; (p = strchr(p, '$')) != NULL; p++)
+			if ((k = atoi(p + 1)) > 0 && k <= PG_PARAMS) {
+				used[k] = 1;
+				if (k > n)
+					n = k;
+			}
+		for (k = 1; k <= n; k++)
+			types[k - 1] = used[k] ? 0 : 25 /* text */;
+		res = PQprepare(st->pgc, q->pg->name, text, n, types);
+	}
 	free(text);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		char what[240];
