@@ -249,6 +249,60 @@ fixture_db(char *out, size_t len, const char *path, int fresh)
 	}
 }
 
+/*
+ * The first column of the first row of sql on the database at path, as
+ * text into out ("" and *isnull 1 when NULL or no row; isnull may be NULL):
+ * a separate connection, behind the store's back. 0, or -1 with the reason
+ * on stderr.
+ */
+static inline int
+fixture_query(const char *path, const char *sql, char *out, size_t len, int *isnull)
+{
+	char db[600];
+	int rc = -1, null = 1;
+
+	out[0] = '\0';
+	if (fixture_pg()) {
+		PGconn *c;
+		PGresult *r;
+		fixture_db(db, sizeof db, path, 0);
+		c = PQconnectdb(db);
+		r = PQexec(c, sql);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+			rc = 0;
+			if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
+				snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
+				null = 0;
+			}
+		} else {
+			fprintf(stderr, "query: %s: %s", sql, PQerrorMessage(c));
+		}
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *h = NULL;
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		    sqlite3_busy_timeout(h, 5000) == SQLITE_OK &&
+		    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+			int step = sqlite3_step(st);
+			if (step == SQLITE_ROW || step == SQLITE_DONE)
+				rc = 0;
+			if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+				snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+				null = 0;
+			}
+		}
+		if (rc != 0)
+			fprintf(stderr, "query %s: %s: %s\n", path, sql, h ? sqlite3_errmsg(h) : "?");
+		sqlite3_finalize(st);
+		sqlite3_close(h);
+	}
+	if (isnull)
+		*isnull = null;
+	return rc;
+}
+
 /* One number from an open connection; -1 with the reason on stderr if
  * the query fails. */
 static inline long long
@@ -338,6 +392,39 @@ fixture_exec(const char *path, const char *sql)
 		sqlite3_close(h);
 	}
 	REQUIRE(ok);
+}
+
+/* An injected storage failure: every `event` (INSERT or UPDATE) on table,
+ * when `when` holds (NULL: always; SQL on new.COLUMN), fails, through a
+ * trigger called name; fixture_fail_off removes it. */
+static inline void
+fixture_fail_on(const char *path, const char *name, const char *table, const char *event,
+    const char *when)
+{
+	char sql[600];
+
+	if (fixture_pg()) {
+		fixture_exec(path, "CREATE OR REPLACE FUNCTION fixture_fail() RETURNS trigger "
+		    "LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'injected'; END$$");
+		snprintf(sql, sizeof sql, "CREATE TRIGGER %s BEFORE %s ON %s FOR EACH ROW %s%s%s "
+		    "EXECUTE FUNCTION fixture_fail()", name, event, table, when ? "WHEN (" : "",
+		    when ? when : "", when ? ")" : "");
+	} else {
+		snprintf(sql, sizeof sql, "CREATE TRIGGER %s BEFORE %s ON %s %s%s BEGIN SELECT "
+		    "RAISE(ABORT, 'injected'); END", name, event, table, when ? "WHEN " : "",
+		    when ? when : "");
+	}
+	fixture_exec(path, sql);
+}
+
+static inline void
+fixture_fail_off(const char *path, const char *name, const char *table)
+{
+	char sql[200];
+
+	snprintf(sql, sizeof sql, "DROP TRIGGER %s%s%s", name, fixture_pg() ? " ON " : "",
+	    fixture_pg() ? table : "");
+	fixture_exec(path, sql);
 }
 
 /* A store on the file at path (into *st, to close it), a desk on it (keys

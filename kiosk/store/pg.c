@@ -12,7 +12,12 @@
  * the database: two nodes numbering the same service, two counters calling
  * the same head, two audit entries chaining on the same last one: one of
  * them gets a serialization failure, is rolled back and runs again, and
- * the numbers stay without duplicates or gaps. A write is answered only
+ * the numbers stay without duplicates or gaps. So that they do not have
+ * to, writers take turns through a session advisory lock (PG_WRITERS),
+ * taken before BEGIN (the snapshot then holds the previous writer's
+ * commit) and given back after COMMIT: one writer at a time on the
+ * database, as on SQLite, whichever node it runs on; SERIALIZABLE stays as
+ * the guarantee should anything write without the turn. A write is answered only
  * after its COMMIT returned (synchronous_commit is the server's: on, and
  * with a synchronous standby, "remote_apply" or "on" there).
  * store_read is a REPEATABLE READ READ ONLY transaction: one snapshot.
@@ -48,6 +53,7 @@
 #define PG_NMIGRATIONS ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 #define PG_RETRIES 50          /* serialization failures before giving up */
 #define PG_PARAMS 64           /* most parameters of one statement */
+#define PG_WRITERS "4243"      /* the advisory lock writers take in turn */
 
 /* A prepared statement and its last result. */
 struct pg_stmt {
@@ -481,7 +487,11 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 			errf(err, errlen, "%s", c->why);
 			return ST_ERR;
 		}
-		if (pg_simple(c, write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" :
+		/* The turn before BEGIN: the snapshot is taken after it, so
+		 * it holds the last writer's commit. */
+		if ((write && pg_simple(c, "SELECT pg_advisory_lock(" PG_WRITERS ")",
+		    "cannot wait for the writers' turn") != ST_OK) ||
+		    pg_simple(c, write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" :
 		    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 		    "cannot start a transaction") != ST_OK)
 			goto failed;
@@ -495,20 +505,23 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		if (rc == ST_ERR) {
 			if (c->why[0])
 				errf(err, errlen, "%s", c->why);
-			pg_simple(c, "ROLLBACK", "cannot roll back");
+			pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
 			return ST_ERR;
 		}
 		committing = 1;
 		if (pg_simple(c, "COMMIT", "cannot commit") == ST_OK) {
-			if (write)
+			if (write) {
+				pg_simple(c, "SELECT pg_advisory_unlock(" PG_WRITERS ")",
+				    "cannot end the writers' turn");
 				sq_health_note(c->pg_main, 1, "");
+			}
 			return rc;
 		}
 failed:
 		pg_running = NULL;
 		c->mode = SQ_NONE;
 		if (!c->pg_lost)
-			pg_simple(c, "ROLLBACK", "cannot roll back");
+			pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
 		/* A COMMIT that got no answer may have committed: not again. */
 		if (!c->pg_retry && (committing || !c->pg_lost))
 			break;
