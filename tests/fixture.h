@@ -37,6 +37,7 @@
 #include <ftw.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,8 +253,8 @@ fixture_db(char *out, size_t len, const char *path, int fresh)
 /*
  * The first column of the first row of sql on the database at path, as
  * text into out ("" and *isnull 1 when NULL or no row; isnull may be NULL):
- * a separate connection, behind the store's back. 0, or -1 with the reason
- * on stderr.
+ * a separate connection, behind the store's back. 1 a row, 0 no row, or
+ * -1 with the reason on stderr.
  */
 static inline int
 fixture_query(const char *path, const char *sql, char *out, size_t len, int *isnull)
@@ -269,8 +270,8 @@ fixture_query(const char *path, const char *sql, char *out, size_t len, int *isn
 		c = PQconnectdb(db);
 		r = PQexec(c, sql);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-			rc = 0;
-			if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
+			rc = PQntuples(r) > 0;
+			if (rc && !PQgetisnull(r, 0, 0)) {
 				snprintf(out, len, "%s", PQgetvalue(r, 0, 0));
 				null = 0;
 			}
@@ -287,13 +288,13 @@ fixture_query(const char *path, const char *sql, char *out, size_t len, int *isn
 		    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
 			int step = sqlite3_step(st);
 			if (step == SQLITE_ROW || step == SQLITE_DONE)
-				rc = 0;
+				rc = step == SQLITE_ROW;
 			if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 				snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
 				null = 0;
 			}
 		}
-		if (rc != 0)
+		if (rc < 0)
 			fprintf(stderr, "query %s: %s: %s\n", path, sql, h ? sqlite3_errmsg(h) : "?");
 		sqlite3_finalize(st);
 		sqlite3_close(h);
@@ -365,9 +366,39 @@ fixture_open(const char *path)
 	return st;
 }
 
-/* Run sql on the database at path behind the store's back; it must work. */
-static inline void
-fixture_exec(const char *path, const char *sql)
+/* The first column of the first row as a 32-byte blob: 1 found, 0 no
+ * row, NULL or another size. */
+static inline int
+fixture_blob32(const char *path, const char *sql, unsigned char out[32])
+{
+	char text[80];
+	int isnull, ok = 0;
+
+	if (fixture_pg()) {
+		size_t n;
+		/* bytea in text form: \x and hex digits */
+		if (fixture_query(path, sql, text, sizeof text, &isnull) == 1 && !isnull &&
+		    !strncmp(text, "\\x", 2) && strlen(text) == 66)
+			ok = sodium_hex2bin(out, 32, text + 2, 64, NULL, &n, NULL) == 0 && n == 32;
+	} else {
+		sqlite3 *h = NULL;
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+			memcpy(out, sqlite3_column_blob(st, 0), 32);
+			ok = 1;
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(h);
+	}
+	return ok;
+}
+
+/* Run sql on the database at path behind the store's back: 0, or -1 with
+ * the reason on stderr (quiet: a refusal may be what the test wants). */
+static inline int
+fixture_exec_rc(const char *path, const char *sql, int quiet)
 {
 	char db[600];
 	int ok;
@@ -379,7 +410,7 @@ fixture_exec(const char *path, const char *sql)
 		c = PQconnectdb(db);
 		r = PQexec(c, sql);
 		ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-		if (!ok)
+		if (!ok && !quiet)
 			fprintf(stderr, "fixture_exec: %s: %s", sql, PQerrorMessage(c));
 		PQclear(r);
 		PQfinish(c);
@@ -387,11 +418,18 @@ fixture_exec(const char *path, const char *sql)
 		sqlite3 *h = NULL;
 		ok = sqlite3_open(path, &h) == SQLITE_OK && sqlite3_busy_timeout(h, 5000) == SQLITE_OK &&
 		    sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
-		if (!ok)
+		if (!ok && !quiet)
 			fprintf(stderr, "fixture_exec: %s: %s\n", sql, h ? sqlite3_errmsg(h) : "?");
 		sqlite3_close(h);
 	}
-	REQUIRE(ok);
+	return ok ? 0 : -1;
+}
+
+/* The same; it must work. */
+static inline void
+fixture_exec(const char *path, const char *sql)
+{
+	REQUIRE(fixture_exec_rc(path, sql, 0) == 0);
 }
 
 /* An injected storage failure: every `event` (INSERT or UPDATE) on table,
