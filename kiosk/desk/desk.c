@@ -60,6 +60,7 @@ desk_close(struct desk *d)
 {
 	if (d == NULL)
 		return;
+	desk_unlisten(d);
 	sodium_memzero(&d->keys, sizeof d->keys);
 	free(d);
 }
@@ -121,23 +122,144 @@ struct verb_call {
 	int (*fn)(struct store *, void *);
 	void *arg;
 	int write;                  /* a write: the request key, if any, applies */
+	int ev0;                    /* the events the verb had before this transaction */
 };
+
+/*
+ * The other servers on the database (PostgreSQL) hear a write's events
+ * through store_notify, inside its transaction: "E1:<size>:" and each
+ * struct desk_event in base64, comma-separated (size: the struct's, so a
+ * server of another version ignores what it cannot read); as many
+ * messages as needed.
+ */
+#define EV_B64 (sodium_base64_ENCODED_LEN(sizeof(struct desk_event), \
+    sodium_base64_VARIANT_ORIGINAL))
+
+static int
+notify_events(struct store *st, const struct desk_events *ev, int from)
+{
+	char msg[STORE_NOTE_MAX + 1];
+	size_t len = 0;
+	int i, rc;
+
+	for (i = from; i < ev->n; i++) {
+		if (len == 0)
+			len = (size_t)snprintf(msg, sizeof msg, "E1:%zu:", sizeof ev->ev[i]);
+		else
+			msg[len++] = ',';
+		sodium_bin2base64(msg + len, EV_B64, (const unsigned char *)&ev->ev[i],
+		    sizeof ev->ev[i], sodium_base64_VARIANT_ORIGINAL);
+		len += strlen(msg + len);
+		if (i + 1 == ev->n || len + 1 + EV_B64 > STORE_NOTE_MAX) {
+			if ((rc = store_notify(st, msg)) != ST_OK)
+				return rc;
+			len = 0;
+		}
+	}
+	return ST_OK;
+}
 
 static int
 verb_tx(struct store *st, void *arg)
 {
 	struct verb_call *c = arg;
+	int rc;
 
 	c->v->st = st;
+	/* A transaction run again (PostgreSQL, after a serialization
+	 * failure) gathers its events again. */
+	if (c->v->ev)
+		c->v->ev->n = c->ev0;
 	if (c->write && c->v->who && c->v->who->req && c->v->who->req->key)
-		return request_tx(c->v, c->fn, c->arg);
-	return c->fn(st, c->arg);
+		rc = request_tx(c->v, c->fn, c->arg);
+	else
+		rc = c->fn(st, c->arg);
+	if (rc != ST_ERR && c->write && c->v->ev && c->v->ev->n > c->ev0 && store_shared(st) &&
+	    notify_events(st, c->v->ev, c->ev0) != ST_OK)
+		return ST_ERR;
+	return rc;
+}
+
+struct listen {
+	desk_heard_fn fn;
+	void *arg;
+};
+
+/* A message of another server: its events, decoded. NULL (the connection
+ * came back): the counts, which may have changed meanwhile. */
+static void
+heard(void *arg, const char *msg)
+{
+	struct listen *l = arg;
+	struct desk_events ev;
+	size_t size, n;
+	const char *p, *end;
+	char head[32];
+
+	memset(&ev, 0, sizeof ev);
+	if (msg == NULL) {
+		ev.n = 1;
+		ev.ev[0].kind = DE_COUNTS;
+		l->fn(l->arg, &ev);
+		return;
+	}
+	snprintf(head, sizeof head, "E1:%zu:", sizeof ev.ev[0]);
+	if (strncmp(msg, head, strlen(head)) != 0) {
+		if (sscanf(msg, "E1:%zu:", &size) != 1 || size != sizeof ev.ev[0])
+			log_warnx("desk: a notification of another version was ignored");
+		return;
+	}
+	for (p = msg + strlen(head); *p && ev.n < DESK_MAX_EVENTS; p = *end ? end + 1 : end) {
+		struct desk_event *e = &ev.ev[ev.n];
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (sodium_base642bin((unsigned char *)e, sizeof *e, p, (size_t)(end - p), NULL, &n,
+		    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || n != sizeof *e ||
+		    (unsigned)e->kind > DE_NOTICES) {
+			log_warnx("desk: a notification that cannot be read was ignored");
+			return;
+		}
+		/* Strings from the wire end within their arrays. */
+		e->call.number[sizeof e->call.number - 1] = '\0';
+		e->call.counter_name[sizeof e->call.counter_name - 1] = '\0';
+		e->call.lang[sizeof e->call.lang - 1] = '\0';
+		e->state[sizeof e->state - 1] = '\0';
+		e->alert.kind[sizeof e->alert.kind - 1] = '\0';
+		e->alert.subject[sizeof e->alert.subject - 1] = '\0';
+		e->alert.message[sizeof e->alert.message - 1] = '\0';
+		ev.n++;
+	}
+	if (ev.n)
+		l->fn(l->arg, &ev);
+}
+
+void
+desk_unlisten(struct desk *d)
+{
+	if (d->listen == NULL)
+		return;
+	store_unlisten(d->st);
+	free(d->listen);
+	d->listen = NULL;
+}
+
+int
+desk_listen(struct desk *d, desk_heard_fn fn, void *arg, char *err, size_t errlen)
+{
+	if (!store_shared(d->st))
+		return DK_OK;
+	if (d->listen == NULL && (d->listen = calloc(1, sizeof *d->listen)) == NULL)
+		return errf(err, errlen, "out of memory");
+	d->listen->fn = fn;
+	d->listen->arg = arg;
+	return store_listen(d->st, heard, d->listen, err, errlen) == ST_OK ? DK_OK : DK_ERR;
 }
 
 int
 verb_write(struct verb *v, int (*fn)(struct store *, void *), void *arg)
 {
-	struct verb_call c = { v, fn, arg, 1 };
+	struct verb_call c = { v, fn, arg, 1, v->ev ? v->ev->n : 0 };
 	int rc;
 
 	rc = store_write(v->d->st, verb_tx, &c, v->err, v->errlen);
@@ -150,7 +272,7 @@ verb_write(struct verb *v, int (*fn)(struct store *, void *), void *arg)
 int
 verb_read(struct verb *v, int (*fn)(struct store *, void *), void *arg)
 {
-	struct verb_call c = { v, fn, arg, 0 };
+	struct verb_call c = { v, fn, arg, 0, v->ev ? v->ev->n : 0 };
 	int rc = store_read(v->d->st, verb_tx, &c, v->err, v->errlen);
 
 	v->st = NULL;

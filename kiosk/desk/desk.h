@@ -132,6 +132,17 @@ struct desk_events {
 	struct desk_event ev[DESK_MAX_EVENTS];
 };
 
+/*
+ * Several servers on one database (PostgreSQL): each write's events reach
+ * the other servers (in commit order), and desk_listen calls fn(arg, ev)
+ * on a thread of its own with theirs, for the caller to publish as its own
+ * (a board on any server sees every call). After a lost connection came
+ * back, fn gets a DE_COUNTS. Nothing to do on SQLite: DK_OK.
+ */
+typedef void (*desk_heard_fn)(void *arg, const struct desk_events *ev);
+int desk_listen(struct desk *d, desk_heard_fn fn, void *arg, char *err, size_t errlen);
+void desk_unlisten(struct desk *d);     /* stops it (before fn's arg goes away) */
+
 /* -- opening ---------------------------------------------------------------- */
 
 /* A desk on an open store. keys may be NULL (nothing can then be issued).

@@ -15,6 +15,7 @@ struct desk {
 	int have_site;              /* 0 until a site was applied */
 	struct desk_keys keys;      /* signing identity */
 	int have_keys;              /* 0: this desk cannot sign slips */
+	struct listen *listen;      /* desk_listen's callback, NULL: none */
 };
 
 /* One verb in progress: what its transaction function needs. */

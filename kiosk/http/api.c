@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -1155,6 +1156,13 @@ api_tick(struct api *a, int64_t now)
 	return 60;
 }
 
+/* Another server's events (desk_listen's thread): published here too. */
+static void
+heard(void *arg, const struct desk_events *ev)
+{
+	publish(arg, ev, (int64_t)time(NULL));
+}
+
 struct api *
 api_new(struct desk *d, struct bus *bus)
 {
@@ -1173,6 +1181,15 @@ api_new(struct desk *d, struct bus *bus)
 		api_free(a);
 		return NULL;
 	}
+	/* Several servers on one database: the others' events are ours too. */
+	{
+		char err[200];
+		if (desk_listen(d, heard, a, err, sizeof err) != DK_OK) {
+			log_warnx("api: %s", err);
+			api_free(a);
+			return NULL;
+		}
+	}
 	return a;
 }
 
@@ -1181,6 +1198,7 @@ api_free(struct api *a)
 {
 	if (a == NULL)
 		return;
+	desk_unlisten(a->desk);
 	counts_stop(a);
 	pthread_mutex_destroy(&a->lock);
 	free(a);

@@ -36,6 +36,8 @@
  * that retries with its Idempotency-Key gets the first answer if it did.
  */
 #include <ctype.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -560,6 +562,136 @@ pg_changes(struct store *st)
 	return st->pg_changes;
 }
 
+/* -- servers on one database: notifications ---------------------------------------- */
+
+#define PG_CHANNEL "kiosk_events"
+
+/* Inside a write transaction: "<node> <msg>" to every listener, at commit. */
+int
+pg_notify(struct store *st, const char *msg)
+{
+	char buf[STORE_NOTE_MAX + 32];
+	const struct store *m = st->pg_main ? st->pg_main : st;
+
+	if (strlen(msg) > STORE_NOTE_MAX) {
+		snprintf(st->why, sizeof st->why, "a notification of %zu bytes is too long",
+		    strlen(msg));
+		return ST_ERR;
+	}
+	snprintf(buf, sizeof buf, "%s %s", m->pg_node, msg);
+	return sq_exec(st, sq_bind(st, "SELECT pg_notify('" PG_CHANNEL "', ?)", "s", buf),
+	    "cannot notify the other servers");
+}
+
+struct pg_listener {
+	pthread_t thread;
+	struct store *st;               /* the store (its node id, its connection string) */
+	store_heard_fn fn;
+	void *arg;
+	volatile int stop;
+};
+
+/* A connection that listens, or NULL. */
+static PGconn *
+listen_conn(const char *url)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		return NULL;
+	}
+	r = PQexec(c, "LISTEN " PG_CHANNEL);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		PQclear(r);
+		PQfinish(c);
+		return NULL;
+	}
+	PQclear(r);
+	return c;
+}
+
+static void *
+listen_run(void *arg)
+{
+	struct pg_listener *l = arg;
+	size_t nl = strlen(l->st->pg_node);
+	PGconn *c = NULL;
+	int lost = 0;
+
+	while (!l->stop) {
+		PGnotify *n;
+		struct pollfd pfd;
+
+		if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+			if (c) {
+				PQfinish(c);
+				log_warnx("store: the notifications' connection was lost: reconnecting");
+			}
+			if ((c = listen_conn(l->st->path)) == NULL) {
+				struct timespec ts = { 0, 200 * 1000000L };
+				lost = 1;
+				nanosleep(&ts, NULL);
+				continue;
+			}
+			if (lost)
+				l->fn(l->arg, NULL);   /* something may have been missed */
+			lost = 0;
+		}
+		pfd.fd = PQsocket(c);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 250) < 0 || !PQconsumeInput(c)) {
+			lost = 1;
+			PQfinish(c);
+			c = NULL;
+			continue;
+		}
+		while ((n = PQnotifies(c)) != NULL) {
+			/* Not our own (they were published here already). */
+			if (strncmp(n->extra, l->st->pg_node, nl) != 0 || n->extra[nl] != ' ')
+				l->fn(l->arg, strchr(n->extra, ' ') ? strchr(n->extra, ' ') + 1 : "");
+			PQfreemem(n);
+		}
+	}
+	if (c)
+		PQfinish(c);
+	return NULL;
+}
+
+int
+pg_listen(struct store *st, store_heard_fn fn, void *arg, char *err, size_t errlen)
+{
+	struct pg_listener *l;
+
+	if (st->pg_listen)
+		return errf(err, errlen, "the store listens already");
+	if ((l = calloc(1, sizeof *l)) == NULL)
+		return errf(err, errlen, "out of memory");
+	l->st = st;
+	l->fn = fn;
+	l->arg = arg;
+	if (pthread_create(&l->thread, NULL, listen_run, l) != 0) {
+		free(l);
+		return errf(err, errlen, "cannot start the notifications' thread");
+	}
+	st->pg_listen = l;
+	return ST_OK;
+}
+
+void
+pg_listen_stop(struct store *st)
+{
+	struct pg_listener *l = st->pg_listen;
+
+	if (l == NULL)
+		return;
+	l->stop = 1;
+	pthread_join(l->thread, NULL);
+	free(l);
+	st->pg_listen = NULL;
+}
+
 /* -- open, migrate ---------------------------------------------------------------------- */
 
 static int
@@ -628,6 +760,11 @@ pg_open(const char *url, struct store *(*handle_new)(void), char *err, size_t er
 		return NULL;
 	}
 	st->pg = 1;
+	{
+		unsigned char rnd[6];
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2hex(st->pg_node, sizeof st->pg_node, rnd, sizeof rnd);
+	}
 	if ((st->path = strdup(url)) == NULL) {
 		errf(err, errlen, "out of memory");
 		goto fail;

@@ -616,6 +616,8 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	if (st->pg)
+		pg_listen_stop(st);
 	for (i = 0; i < SQ_CONNS; i++)
 		store_close(st->readers[i]);
 	if (st->pg) {
@@ -803,6 +805,31 @@ run_batch(struct store *st, struct sq_req *batch)
 	running = NULL;
 	st->mode = SQ_NONE;
 	pthread_mutex_unlock(&st->lock);
+}
+
+int
+store_shared(const struct store *st)
+{
+	return st->pg;
+}
+
+int
+store_notify(struct store *st, const char *msg)
+{
+	return st->pg ? pg_notify(st, msg) : ST_OK;
+}
+
+int
+store_listen(struct store *st, store_heard_fn fn, void *arg, char *err, size_t errlen)
+{
+	return st->pg ? pg_listen(st, fn, arg, err, errlen) : ST_OK;
+}
+
+void
+store_unlisten(struct store *st)
+{
+	if (st->pg)
+		pg_listen_stop(st);
 }
 
 int

@@ -91,6 +91,8 @@ struct store {
 	int pg_retry;                   /* the transaction met a serialization failure */
 	int pg_lost;                    /* the connection was lost: open it again */
 	int pg_changes;                 /* rows changed by the last statement */
+	char pg_node[20];               /* this server's id in its notifications */
+	struct pg_listener *pg_listen;  /* store_listen's thread, NULL: none */
 };
 
 /* An idle read-only connection, for the caller alone until given back. */
@@ -158,6 +160,9 @@ int sq_cache_grow(struct store *st);
  * the store was opened with a connection string (pg_is_url).
  */
 int pg_is_url(const char *s);
+int pg_notify(struct store *st, const char *msg);
+int pg_listen(struct store *st, store_heard_fn fn, void *arg, char *err, size_t errlen);
+void pg_listen_stop(struct store *st);
 struct store *pg_open(const char *url, struct store *(*handle_new)(void), char *err,
     size_t errlen);
 void pg_close(struct store *st);

@@ -233,6 +233,22 @@ struct store_health {
  * reused in between), so a caller polling hard cannot fill the disk's queue. */
 void store_health(struct store *st, struct store_health *h);
 
+/*
+ * Servers sharing one database (PostgreSQL, several `kiosk serve` nodes):
+ * store_notify, inside a write transaction, sends msg (text, at most
+ * STORE_NOTE_MAX bytes) to the other servers once the transaction commits,
+ * in commit order; store_listen calls fn(arg, msg) on its own thread for
+ * each message of another server (and fn(arg, NULL) after the connection
+ * was lost and opened again: messages may have been missed). On SQLite a
+ * file has one server: nothing is sent, and store_listen starts nothing.
+ */
+#define STORE_NOTE_MAX 7000
+int store_shared(const struct store *st);
+int store_notify(struct store *st, const char *msg);
+typedef void (*store_heard_fn)(void *arg, const char *msg);
+int store_listen(struct store *st, store_heard_fn fn, void *arg, char *err, size_t errlen);
+void store_unlisten(struct store *st);  /* stops store_listen's thread, if any */
+
 typedef int (*store_fn)(struct store *st, void *arg);
 /*
  * Run fn in a write transaction, grouped with concurrent calls (see the top
