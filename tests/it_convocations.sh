@@ -122,9 +122,18 @@ expect "B, a holder" "$(req POST /api/v1/tickets "$DK" '{"service":"B","holder":
 same "B's window" "$(jget 'd["date"], d["from"], d["to"]')" "2026-12-07 09:00 09:30"
 IDB=$(jget 'd["id"]')
 SB=$(jget 'd["serial"]')
+TB=$(jget 'd["token"]')
 expect "B, the same holder" "$(req POST /api/v1/tickets "$DK" '{"service":"B","holder":"ab 123456"}')" 200 '"duplicate":true'
 same "the same one" "$(jget 'd["id"], d["serial"]')" "$IDB $SB"
 expect "B, another holder, no place left" "$(req POST /api/v1/tickets "$DK" '{"service":"B","holder":"CD654321"}')" 201 '"kind":"attestation"'
+TATT=$(jget 'd["token"]')
+# The convocation's QR scanned at the kiosk: its signed token instead of the code.
+expect "token, the wrong day" "$(req POST /api/v1/appointments/checkin "$DK" "{\"token\":\"$TB\",\"holder\":\"AB123456\"}")" 409 '"code":"not_today"'
+same "which day, by token" "$(jget 'd["date"]')" "2026-12-07"
+expect "token of a plain attestation" "$(req POST /api/v1/appointments/checkin "$DK" "{\"token\":\"$TATT\"}")" 404 '"code":"not_convocation"'
+TBAD=$(printf '%s' "$TB" | sed 's/\*B\*/*A*/')
+expect "token altered" "$(req POST /api/v1/appointments/checkin "$DK" "{\"token\":\"$TBAD\"}")" 400 '"code":"bad_token"'
+expect "token and code" "$(req POST /api/v1/appointments/checkin "$DK" "{\"token\":\"$TB\",\"code\":\"ABCDEFGH\"}")" 400 '"code":"bad_request"'
 # The code on the wrong day.
 expect "check-in on Friday" "$(req POST /api/v1/appointments/checkin "$DK" "{\"code\":\"$C1\"}")" 409 '"code":"not_today"'
 same "which day" "$(jget 'd["date"]')" "2026-12-07"
@@ -168,6 +177,10 @@ URL=$SERVER_URL
 expect "check-in on the day" "$(req POST /api/v1/appointments/checkin "$DK" "{\"code\":\"$C1\"}")" 201 '"kind":"appointment"'
 same "a ticket of A" "$(jget 'd["service"], d["number"][:1]')" "A A"
 expect "the cancelled one" "$(req POST /api/v1/appointments/checkin "$DK" "{\"code\":\"$C2\"}")" 409 '"code":"cancelled"'
+expect "token, bound, no number" "$(req POST /api/v1/appointments/checkin "$DK" "{\"token\":\"$TB\"}")" 400 '"code":"holder_required"'
+expect "token on the day" "$(req POST /api/v1/appointments/checkin "$DK" "{\"token\":\"$TB\",\"holder\":\"AB 123456\"}")" 201 '"kind":"appointment"'
+same "a ticket of B" "$(jget 'd["service"], d["appointment"]["start"][11:16]')" "B 09:00"
+expect "token again" "$(req POST /api/v1/appointments/checkin "$DK" "{\"token\":\"$TB\",\"holder\":\"AB123456\"}")" 200 '"duplicate":true'
 expect "stats Monday" "$(req GET '/api/v1/stats?day=2026-12-07' '')" 200
 same "Monday's figures" "$(jget 'd["convocations"]["A"]["for_day"], d["convocations"]["A"]["cancelled"], d["convocations"]["A"]["honoured"]')" "3 1 1"
 expect "list after" "$(req GET '/api/v1/convocations?day=2026-12-07' "$AT")" 200

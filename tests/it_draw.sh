@@ -104,6 +104,8 @@ ID=$(jget 'd["id"]')
 COMMIT=$(jget 'd["commitment"]')
 echo "$COMMIT" | grep -Eq '^[0-9a-f]{64}$' || fail_soft "commitment: $COMMIT"
 expect "a second open draw of A" "$(req POST /api/v1/draws "$MT" '{"service":"A","places":2}')" 409 conflict
+expect "a kiosk's ticket while the draw is open" "$(req POST /api/v1/tickets "$DK" '{"service":"A"}')" 409 '"code":"draw_open"'
+expect "it names the draw" "$(jget 'd["draw"]')" "$ID"
 expect "GET while open, no token" "$(req GET /api/v1/draws/$ID '')" 200 "\"commitment\":\"$COMMIT\""
 grep -q secret "$tmp/out.json" && fail_soft "the secret is shown while open: $(cat "$tmp/out.json")"
 expect "the board shows the commitment" "$(req GET /api/v1/board '')" 200 "\"commitment\":\"$COMMIT\""

@@ -139,7 +139,7 @@ static int
 checkin(struct desk *d, const struct desk_actor *who, const char *code, const char *holder,
     int64_t now, struct desk_checkin_out *out, struct desk_events *ev)
 {
-	struct desk_checkin in = { code, NULL, holder };
+	struct desk_checkin in = { code, NULL, holder, NULL };
 	struct desk_events mine;
 	char err[300];
 	int rc = desk_checkin(d, who, &in, now, out, ev ? ev : &mine, err, sizeof err);

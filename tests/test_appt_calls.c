@@ -119,7 +119,7 @@ put(struct desk *d, struct appt_in a)
 static void
 checkin(struct desk *d, const char *code, int64_t now, char number[12])
 {
-	struct desk_checkin in = { code, NULL, NULL };
+	struct desk_checkin in = { code, NULL, NULL, NULL };
 	struct desk_checkin_out out;
 	struct desk_events ev;
 	char err[300];
@@ -391,7 +391,7 @@ test_no_walkins(void)
 static void
 place_of(struct desk *d, const char *code, int64_t now, struct ticket *t)
 {
-	struct desk_checkin in = { code, NULL, NULL };
+	struct desk_checkin in = { code, NULL, NULL, NULL };
 	struct desk_checkin_out out;
 	struct desk_events ev;
 	char err[300];

@@ -152,7 +152,8 @@ main(void)
 	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
 	CHECK(v->appointment.fr == NULL);
 
-	/* A convocation (#13): the attestation's layout, its day written out in
+	/* A convocation (#13): the attestation's layout under its own title, today
+	 * full as the outcome, its day written out in
 	 * French and as dd/mm/yyyy in Arabic, the window and the code. */
 	sample(&t, "ar");
 	snprintf(t.kind, sizeof t.kind, "attestation");
@@ -167,7 +168,8 @@ main(void)
 	snprintf(t.conv_code, sizeof t.conv_code, "K7P3QXRA");
 	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
 	CHECK_INT(v->kind, TICKET_KIND_ATTESTATION);
-	CHECK_STR(v->att.outcome.fr, "Convocation pour un autre jour");
+	CHECK_STR(v->att.title.fr, "Convocation pour un autre jour");
+	CHECK_STR(v->att.outcome.fr, "Capacité du jour atteinte");
 	CHECK(strcmp(v->att.outcome.local, v->att.outcome.fr) != 0);
 	CHECK_STR(v->appointment.fr, "Revenez le lundi 7 décembre 2026, entre 09:00 et 10:00. "
 	    "Code : K7P3QXRA");

@@ -16,6 +16,10 @@
  *   - redeem: before the close DK_CONFLICT; a winner's ticket (then a
  *     duplicate), a loser's attestation (the same one again), an unknown
  *     entry DK_NOTFOUND; staff cannot redeem;
+ *   - the losers get convocations in draw order while the pool has a place,
+ *     bound to their holder under the convocation day's key (a walk-in of
+ *     the same holder gets the same one back), then attestations; the
+ *     hashes for later days are gone after the close;
  *   - retention removes the entries' holder hashes with their day;
  *   - priority entries take the reserve first;
  *   - the site file's `draw = HH:MM-HH:MM`: parsed (bad ones refused with
@@ -209,7 +213,7 @@ test_draw(void)
 	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM tickets WHERE service = 'A'"), 10);
 	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_close'"), 1);
 	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_result' AND detail "
-	    "LIKE '%tickets A001 to A010 in draw order, 190 attestations%'"), 1);
+	    "LIKE '%tickets A001 to A010 in draw order, 0 convocations, 190 attestations%'"), 1);
 	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'manual_ticket'"), 0);
 
 	/* Redeem: a winner's ticket, then a duplicate; a loser's attestation,
@@ -316,6 +320,109 @@ test_holder(void)
 	CHECK_INT(desk_retention(d, T0 + 86400, err, sizeof err), DK_OK);
 	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entries WHERE holder_hash IS NOT NULL"), 0);
 	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entries"), 2);
+	desk_close(d);
+	store_close(st);
+}
+
+/* The losers: convocations while the service's pool has a place, in draw
+ * order, bound to their holder; then attestations. */
+static void
+test_losers(void)
+{
+	char path[512], err[300], holder[16];
+	struct site site;
+	struct store *st;
+	struct desk *d;
+	struct draw_row dr, got;
+	struct desk_draw_enrolled en;
+	struct desk_draw_redeemed rd;
+	struct desk_events ev;
+	struct desk_slip slip;
+	struct desk_issue in = { 'E', "fr", 0, NULL, NULL };
+	struct draw_entry_row *e = NULL, *by_rank[6], *of[6];
+	char ids[6][24];
+	int i, j, n;
+
+	fixture_site(dir, SITE "[service E]\nname = Titres\ncapacity = 1\npriority_reserve = 0\n"
+	    "bind_holder = yes\nconvocations = 2\nconvocation_days = 1\nconvocation_window = 60\n",
+	    &site);
+	fixture_path(path, sizeof path, dir, "losers.db");
+	d = fixture_desk(path, &site, &keys, T0, &st);
+	REQUIRE(desk_draw_open(d, &boss, 'E', 1, T0, &dr, err, sizeof err) == DK_OK);
+	for (i = 0; i < 6; i++) {
+		snprintf(holder, sizeof holder, "AB10000%d", i);
+		REQUIRE(desk_draw_enrol(d, &kiosk1, dr.id, "fr", 0, holder, T0 + i, &en, err,
+		    sizeof err) == DK_OK);
+		snprintf(ids[i], sizeof ids[i], "%s", en.e.entry);
+	}
+	/* While it is open, a kiosk enrols: no ticket. */
+	in.holder = "CD200000";
+	CHECK_INT(desk_issue(d, &kiosk1, &in, T0 + 10, &slip, &ev, err, sizeof err), DK_DRAW_OPEN);
+	CHECK_INT(slip.draw, dr.id);
+	/* Each holder's hash under the key of each day of the horizon. */
+	CHECK(sql1(path, "SELECT COUNT(*) FROM draw_entry_days") >= 6);
+	CHECK_INT(sql1(path, "SELECT COUNT(DISTINCT entry) FROM draw_entry_days"), 6);
+	REQUIRE(desk_draw_close(d, &boss, dr.id, T0 + 60, &got, &ev, err, sizeof err) == DK_OK);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM draw_entry_days"), 0);
+	n = desk_draw_get(d, dr.id, T0 + 60, &got, &e, err, sizeof err);
+	REQUIRE(n == 6);
+	for (i = 0; i < n; i++) {
+		by_rank[e[i].rank - 1] = &e[i];
+		for (j = 0; j < 6; j++)
+			if (!strcmp(ids[j], e[i].entry))
+				of[j] = &e[i];
+	}
+	CHECK_STR(by_rank[0]->outcome, "ticket");
+	CHECK_STR(by_rank[1]->outcome, "convocation");
+	CHECK_STR(by_rank[2]->outcome, "convocation");
+	for (i = 3; i < 6; i++)
+		CHECK_STR(by_rank[i]->outcome, "attestation");
+	/* Bound, on Saturday, the pool's two places. */
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM appointments WHERE source = 'convocation' AND "
+	    "day = '2026-12-05' AND holder_hash IS NOT NULL"), 2);
+	CHECK_INT(sql1(path, "SELECT COUNT(*) FROM audit WHERE action = 'draw_result' AND detail "
+	    "LIKE '%2 convocations, 3 attestations%'"), 1);
+	{
+		char *pub = published(&got, e, n);
+		CHECK_INT(draw_check(pub, err, sizeof err), 0);
+		free(pub);
+	}
+	/* The second drawn redeems: the convocation, then the same again. */
+	REQUIRE(desk_draw_redeem(d, &kiosk1, dr.id, by_rank[1]->entry, T0 + 120, &rd, &ev, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(rd.slip.kind, DS_CONVOCATION);
+	CHECK_STR(rd.slip.conv.appt.day, "2026-12-05");
+	CHECK_INT(rd.slip.conv.duplicate, 0);
+	CHECK_INT(rd.slip.att.id, by_rank[1]->attestation);
+	CHECK(rd.slip.att.token[0] != '\0');
+	REQUIRE(desk_draw_redeem(d, &kiosk1, dr.id, by_rank[1]->entry, T0 + 130, &rd, &ev, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(rd.slip.kind, DS_CONVOCATION);
+	CHECK_INT(rd.slip.conv.duplicate, 1);
+	/* A loser without a place: the attestation. */
+	REQUIRE(desk_draw_redeem(d, &kiosk1, dr.id, by_rank[4]->entry, T0 + 140, &rd, &ev, err,
+	    sizeof err) == DK_OK);
+	CHECK_INT(rd.slip.kind, DS_ATTESTATION);
+	/* One open convocation per holder: the convoked holders walk in (today
+	 * is full) and get theirs back; a new holder finds no place. */
+	for (i = 0; i < 6; i++) {
+		int64_t conv = 0;
+		snprintf(holder, sizeof holder, "AB10000%d", i);
+		in.holder = holder;
+		if (!strcmp(of[i]->outcome, "ticket"))
+			continue;
+		REQUIRE(desk_issue(d, &kiosk1, &in, T0 + 200 + i, &slip, &ev, err, sizeof err) ==
+		    DK_OK);
+		if (!strcmp(of[i]->outcome, "convocation")) {
+			CHECK_INT(slip.kind, DS_CONVOCATION);
+			CHECK_INT(slip.conv.duplicate, 1);
+			conv = slip.att.id;
+			CHECK_INT(conv, of[i]->attestation);
+		} else {
+			CHECK_INT(slip.kind, DS_ATTESTATION);
+		}
+	}
+	free(e);
 	desk_close(d);
 	store_close(st);
 }
@@ -461,6 +568,7 @@ main(void)
 	test_draw();
 	test_holder();
 	test_priority();
+	test_losers();
 	test_window();
 
 	fixture_rmdir(dir);

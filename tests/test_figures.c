@@ -94,7 +94,7 @@ put(struct desk *d, struct appt_in a, int64_t now)
 static int
 checkin(struct desk *d, const char *code, int64_t now, char *number)
 {
-	struct desk_checkin in = { code, NULL, NULL };
+	struct desk_checkin in = { code, NULL, NULL, NULL };
 	struct desk_checkin_out out;
 	struct desk_events ev;
 	char err[300];

@@ -90,8 +90,9 @@ format_datetime(char *out, size_t outlen, const char *rfc3339)
 		snprintf(out, outlen, "%s", rfc3339);
 }
 
-/* A convocation's slip: the attestation's layout, its outcome the
- * convocation, the day written out (French) or as dd/mm/yyyy (the
+/* A convocation's slip: the attestation's layout under the convocation's
+ * title (it is also the proof of today's visit: the outcome says today
+ * was full), the day written out (French) or as dd/mm/yyyy (the
  * applicant's language), the window and the check-in code. */
 static void
 convocation_lines(struct dispense_slip *s, const struct client_ticket *t, const char *lang)
@@ -102,7 +103,8 @@ convocation_lines(struct dispense_slip *s, const struct client_ticket *t, const 
 	i18n_day("fr", t->conv_date, words, sizeof words);
 	snprintf(numeric, sizeof numeric, "%.2s/%.2s/%.4s", t->conv_date + 8, t->conv_date + 5,
 	    t->conv_date);
-	v->att.outcome = tr2(lang, M_CONVOC);
+	v->att.title = tr2(lang, M_CONVOC);
+	v->att.outcome = tr2(lang, M_FULL);
 	/* the catalogue refuses a translation whose conversions differ */
 	snprintf(s->appt_fr, sizeof s->appt_fr, M_CONVOC_ON, words, t->conv_from, t->conv_to,
 	    t->conv_code);

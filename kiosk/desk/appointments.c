@@ -16,6 +16,7 @@
  * day (store_day_key) the moment it is checked, and wiped; audit entries
  * name neither the code nor the number.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "core/buf.h"
 #include "core/holder.h"
 #include "core/queue.h"
+#include "core/sign.h"
 #include "core/str.h"
 #include "desk/desk_int.h"
 
@@ -376,6 +378,7 @@ struct checkin {
 	const struct desk_checkin *in;
 	struct desk_checkin_out *out;
 	char code[APPT_CODE_MAX + 1];   /* normalised, "" when it cannot be a code */
+	int64_t att;                    /* by token: the convocation's attestation serial */
 	struct desk_issue walkin;       /* too late, late = walkin: the walk-in's request */
 	const char *id;                 /* by hand (desk_checkin_staff): the appointment's
 	                                 * external id; NULL: a kiosk's check-in by code */
@@ -537,6 +540,35 @@ find_by_code(struct checkin *c, struct appt_row *a)
 	return rc;
 }
 
+/* A kiosk's look-up by a convocation slip's token (verified): the
+ * convocation its attestation names, which must be today's. */
+static int
+find_by_token(struct checkin *c, struct appt_row *a)
+{
+	struct verb *v = &c->is.v;
+	struct attestation att;
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	if ((rc = store_attestation_get(v->st, c->att, NULL, &att)) == ST_NOTFOUND)
+		return verb_fail(v, DK_NOT_CONVOCATION, "no attestation %lld on this site",
+		    (long long)c->att);
+	if (rc != ST_OK)
+		return rc;
+	if (strcmp(att.outcome, "convocation") != 0 || att.appointment == 0)
+		return verb_fail(v, DK_NOT_CONVOCATION, "this attestation de passage is no "
+		    "convocation: it proves a visit, it gives no place");
+	if ((rc = store_convoc_get(v->st, att.appointment, a)) == ST_NOTFOUND)
+		return verb_fail(v, DK_NOT_CONVOCATION, "the convocation of attestation %lld is "
+		    "gone", (long long)c->att);
+	if (rc != ST_OK)
+		return rc;
+	c->out->found = 1;
+	if (strcmp(a->day, v->day) != 0)
+		return verb_fail(v, DK_NOT_TODAY, "this convocation is on %s, not today", a->day);
+	return ST_OK;
+}
+
 /* The staff's look-up: the appointment of the id, which must be today's.
  * Not a guess: an agent picks it from the day's list. */
 static int
@@ -589,10 +621,11 @@ checkin_tx(struct store *st, void *arg)
 	int rc, before;
 
 	(void)st;
-	if ((rc = c->id ? find_by_id(c, a) : find_by_code(c, a)) != ST_OK)
+	if ((rc = c->id ? find_by_id(c, a) : c->att ? find_by_token(c, a) : find_by_code(c, a)) !=
+	    ST_OK)
 		return rc;
 	if (a->status == APPT_CANCELLED) {
-		if (!c->id && (rc = refused(c, a->service, "cancelled")) != ST_OK)
+		if (!c->id && !c->att && (rc = refused(c, a->service, "cancelled")) != ST_OK)
 			return rc;
 		return verb_fail(v, DK_CANCELLED, "this appointment was cancelled");
 	}
@@ -653,6 +686,25 @@ desk_checkin(struct desk *d, const struct desk_actor *who, const struct desk_che
 	memset(&c, 0, sizeof c);
 	c.in = in;
 	c.out = out;
+	if (in->token != NULL) {
+		struct slip sl;
+		struct verb v;
+		enum slip_verdict vd = d->have_keys ? slip_verify(in->token, d->keys.pk,
+		    d->keys.site_id, NULL, &sl) : SLIP_UNKNOWN_FORMAT;
+
+		if (vd == SLIP_VALID && sl.kind == SLIP_ATTESTATION && sl.serial > 0 &&
+		    sl.serial <= INT64_MAX) {
+			c.att = (int64_t)sl.serial;
+			return checkin_run(d, who, &c, now, ev, err, errlen);
+		}
+		memset(out, 0, sizeof *out);
+		verb_init(&v, d, who, now, ev, err, errlen);
+		if (vd == SLIP_VALID)
+			return verb_fail(&v, DK_NOT_CONVOCATION, "this slip is a ticket, not a "
+			    "convocation");
+		return verb_fail(&v, DK_BAD_TOKEN, "this slip cannot be checked in here (%s)",
+		    slip_verdict_str(vd));
+	}
 	/* What cannot be a code is an unknown code (and counts as a guess). */
 	if (in->code == NULL || appt_code_normalise(in->code, c.code, why, sizeof why) != 0)
 		c.code[0] = '\0';
@@ -664,7 +716,7 @@ desk_checkin_staff(struct desk *d, const struct desk_actor *who, const char *id,
     const char *reason, int64_t now, struct desk_checkin_out *out, struct desk_events *ev,
     char *err, size_t errlen)
 {
-	static const struct desk_checkin none = { NULL, NULL, NULL };
+	static const struct desk_checkin none = { NULL, NULL, NULL, NULL };
 	struct checkin c;
 
 	memset(&c, 0, sizeof c);

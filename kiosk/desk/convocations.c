@@ -32,6 +32,7 @@
 #include <sodium.h>
 
 #include "core/holder.h"
+#include "core/log.h"
 #include "core/queue.h"
 #include "core/str.h"
 #include "desk/desk_int.h"
@@ -92,6 +93,75 @@ horizon_end(int64_t now, int days, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* The open days of a service's horizon, in order: from the day after now
+ * (today is full) to now + convocation_days, skipping closed days. */
+struct horizon {
+	struct open_day o;
+	char last[11];
+	char day[11];           /* the current one, after horizon_next() */
+	int64_t from;
+};
+
+static void
+horizon_start(struct horizon *h, struct verb *v, const struct site_service *sv)
+{
+	memset(h, 0, sizeof *h);
+	h->o.v = v;
+	h->from = v->now;
+	horizon_end(v->now, sv->convocation_days, h->last);
+}
+
+/* 1 with the next open day in h->day (its hours in h->o.hours), 0: no more. */
+static int
+horizon_next(struct horizon *h)
+{
+	int open_min;
+
+	if (queue_next_open_day(&h->o.v->d->site, h->from, open_day_hours, &h->o, h->day,
+	    &open_min) != 0 || strcmp(h->day, h->last) > 0)
+		return 0;
+	h->from = day_minute(h->day, 12 * 60);
+	return 1;
+}
+
+/* The holder's hash under day's key: from the document number, or, for a
+ * draw's loser, the one its enrolment wrote for that day. ST_NOTFOUND:
+ * none (no key for that day yet, when create is 0). */
+static int
+holder_hash_on(struct issue *is, const char *day, int create, unsigned char hash[32])
+{
+	unsigned char key[32];
+	int rc;
+
+	if (is->entry)
+		return store_draw_entry_day_get(is->v.st, is->entry_draw, is->entry, day, hash);
+	if ((rc = store_day_key(is->v.st, day, create, key)) != ST_OK)
+		return rc;
+	holder_hash(key, is->norm, hash);
+	sodium_memzero(key, sizeof key);
+	return ST_OK;
+}
+
+int
+desk_convoc_entry_days(struct verb *v, const struct site_service *sv, int64_t draw,
+    const char *entry, const char *norm)
+{
+	struct horizon h;
+	unsigned char key[32], hash[32];
+	int rc = ST_OK;
+
+	horizon_start(&h, v, sv);
+	while (rc == ST_OK && horizon_next(&h)) {
+		if ((rc = store_day_key(v->st, h.day, 1, key)) != ST_OK)
+			break;
+		holder_hash(key, norm, hash);
+		sodium_memzero(key, sizeof key);
+		rc = store_draw_entry_day_put(v->st, draw, entry, h.day, hash);
+	}
+	sodium_memzero(hash, sizeof hash);
+	return rc;
+}
+
 void
 desk_convoc_window(const struct site_service *sv, const struct site_hours *h, int slot,
     int *from, int *to)
@@ -150,28 +220,24 @@ new_code(struct verb *v, const char *day, char out[APPT_CODE_MAX + 1])
 /* The holder's open convocation within the horizon: give it back. ST_OK with
  * *found 1 when there is one. */
 static int
-holder_open(struct issue *is, const char *last, int *found)
+holder_open(struct issue *is, int *found)
 {
 	struct verb *v = &is->v;
 	struct desk_convocation *c = &is->out->conv;
-	struct open_day o = { .v = v };
-	char day[11];
-	unsigned char key[32], hash[32];
-	int64_t from = v->now, att;
-	int open_min, rc;
+	struct horizon h;
+	unsigned char hash[32];
+	int64_t att;
+	int rc;
 
 	*found = 0;
-	while (queue_next_open_day(&v->d->site, from, open_day_hours, &o, day, &open_min) == 0 &&
-	    strcmp(day, last) <= 0) {
-		from = day_minute(day, 12 * 60);
-		rc = store_day_key(v->st, day, 0, key);
+	horizon_start(&h, v, is->sv);
+	while (horizon_next(&h)) {
+		rc = holder_hash_on(is, h.day, 0, hash);
 		if (rc == ST_NOTFOUND)
 			continue;
 		if (rc != ST_OK)
 			return rc;
-		holder_hash(key, is->norm, hash);
-		sodium_memzero(key, sizeof key);
-		rc = store_convoc_of_holder(v->st, day, is->sv->code, hash, &c->appt);
+		rc = store_convoc_of_holder(v->st, h.day, is->sv->code, hash, &c->appt);
 		if (rc == ST_NOTFOUND)
 			continue;
 		if (rc != ST_OK)
@@ -181,7 +247,7 @@ holder_open(struct issue *is, const char *last, int *found)
 			    "attestation", (long long)c->appt.id) : (int)att;
 		if ((rc = store_attestation_get(v->st, att, NULL, &is->out->att)) != ST_OK)
 			return rc;
-		desk_convoc_window(is->sv, &o.hours, c->appt.slot, &c->from_min, &c->to_min);
+		desk_convoc_window(is->sv, &h.o.hours, c->appt.slot, &c->from_min, &c->to_min);
 		c->duplicate = 1;
 		*found = 1;
 		is->out->kind = DS_CONVOCATION;
@@ -198,24 +264,20 @@ issue_convoke(struct issue *is)
 	struct verb *v = &is->v;
 	const struct site_service *sv = is->sv;
 	struct desk_convocation *c = &is->out->conv;
-	struct open_day o = { .v = v };
-	char last[11], day[11];
-	int slots[1024], n, slot = -1, open_min, rc, found;
-	int64_t from = v->now;
-	unsigned char key[32];
+	struct horizon h;
+	const char *day;
+	int slots[1024], n, slot = -1, rc, found;
 	char detail[96];
 
 	if (sv->convocations <= 0)
 		return DK_FULL;
-	horizon_end(v->now, sv->convocation_days, last);
 	if (is->bound) {
-		if ((rc = holder_open(is, last, &found)) != ST_OK || found)
+		if ((rc = holder_open(is, &found)) != ST_OK || found)
 			return rc;
 	}
-	while (queue_next_open_day(&v->d->site, from, open_day_hours, &o, day, &open_min) == 0 &&
-	    strcmp(day, last) <= 0) {
-		from = day_minute(day, 12 * 60);
-		if ((n = store_convoc_slots(v->st, day, sv->code, slots, (int)(sizeof slots /
+	horizon_start(&h, v, sv);
+	while (horizon_next(&h)) {
+		if ((n = store_convoc_slots(v->st, h.day, sv->code, slots, (int)(sizeof slots /
 		    sizeof *slots))) < 0)
 			return n;
 		if ((slot = free_slot(slots, n, sv->convocations)) >= 0)
@@ -223,8 +285,9 @@ issue_convoke(struct issue *is)
 	}
 	if (slot < 0)
 		return DK_FULL;
+	day = h.day;
 	memset(c, 0, sizeof *c);
-	desk_convoc_window(sv, &o.hours, slot, &c->from_min, &c->to_min);
+	desk_convoc_window(sv, &h.o.hours, slot, &c->from_min, &c->to_min);
 	snprintf(c->appt.day, sizeof c->appt.day, "%s", day);
 	c->appt.service = sv->code;
 	c->appt.start = day_minute(day, c->from_min);
@@ -237,11 +300,15 @@ issue_convoke(struct issue *is)
 		return rc;
 	snprintf(c->appt.ext_id, sizeof c->appt.ext_id, "convocation-%s-%s", day, c->appt.code);
 	if (is->bound) {
-		if ((rc = store_day_key(v->st, day, 1, key)) != ST_OK)
+		/* A draw's loser enrolled before this day entered the horizon (a
+		 * draw closed a day late) has no hash for it: unbound, logged. */
+		rc = holder_hash_on(is, day, 1, c->appt.holder_hash);
+		if (rc != ST_OK && rc != ST_NOTFOUND)
 			return rc;
-		holder_hash(key, is->norm, c->appt.holder_hash);
-		sodium_memzero(key, sizeof key);
-		c->appt.bound = 1;
+		c->appt.bound = rc == ST_OK;
+		if (rc == ST_NOTFOUND)
+			log_warnx("convocation for %s: the draw entry has no holder hash for that "
+			    "day: not bound", day);
 	}
 	if ((rc = store_convoc_put(v->st, &c->appt, slot)) != ST_OK)
 		return rc;
@@ -253,6 +320,34 @@ issue_convoke(struct issue *is)
 	snprintf(detail, sizeof detail, "convocation %lld for %s %02d:%02d", (long long)c->appt.id,
 	    day, c->from_min / 60, c->from_min % 60);
 	return verb_log(v, "convocation", NULL, sv->code, 0, detail);
+}
+
+/* A stored convocation as the answers give it: its window from its start. */
+static void
+convoc_fill(struct desk_convocation *c, const struct appt_row *a)
+{
+	int minute, wday;
+
+	memset(c, 0, sizeof *c);
+	c->appt = *a;
+	queue_local_minute(a->start, &minute, &wday);
+	c->from_min = minute;
+	c->to_min = minute + a->duration_min;
+}
+
+int
+desk_convoc_slip(struct verb *v, int64_t att, struct desk_slip *out)
+{
+	struct appt_row a;
+	int rc;
+
+	if ((rc = store_attestation_get(v->st, att, NULL, &out->att)) != ST_OK ||
+	    (rc = store_convoc_get(v->st, out->att.appointment, &a)) != ST_OK)
+		return rc == ST_NOTFOUND ? verb_fail(v, DK_ERR, "attestation %lld names no "
+		    "convocation", (long long)att) : rc;
+	convoc_fill(&out->conv, &a);
+	out->kind = DS_CONVOCATION;
+	return ST_OK;
 }
 
 /* -- the console ------------------------------------------------------------------ */
@@ -332,16 +427,8 @@ list_tx(struct store *st, void *arg)
 	n = store_convoc_list(l->v.st, l->day, rows, l->max < 256 ? l->max : 256);
 	if (n < 0)
 		return n;
-	for (i = 0; i < n; i++) {
-		struct desk_convocation *c = &l->out[i];
-		int minute, wday;
-
-		memset(c, 0, sizeof *c);
-		c->appt = rows[i];
-		queue_local_minute(rows[i].start, &minute, &wday);
-		c->from_min = minute;
-		c->to_min = minute + rows[i].duration_min;
-	}
+	for (i = 0; i < n; i++)
+		convoc_fill(&l->out[i], &rows[i]);
 	l->n = n;
 	return ST_OK;
 }

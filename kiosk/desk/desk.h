@@ -58,6 +58,9 @@ enum desk_rc {
 	DK_CANCELLED = -20,             /* the appointment was cancelled (409) */
 	DK_HOLDER_MISMATCH = -21,       /* the document number is not the appointment's (409) */
 	DK_FULL = -22,                  /* a service's appointments for that day are all taken (409) */
+	DK_BAD_TOKEN = -23,             /* a scanned slip is not this site's, or was altered (400) */
+	DK_NOT_CONVOCATION = -24,       /* a genuine attestation, but no convocation's (404) */
+	DK_DRAW_OPEN = -25,             /* the service's places are drawn: enrol instead (409) */
 };
 
 struct desk;
@@ -166,11 +169,13 @@ struct desk_slip {
 	struct attestation att;     /* DS_ATTESTATION; DS_CONVOCATION: its proof of visit
 	                             * (outcome "convocation": serial, token, chain) */
 	struct desk_convocation conv; /* DS_CONVOCATION */
+	int64_t draw;               /* DK_DRAW_OPEN: the service's open draw */
 };
 
 /* Issue a ticket; when the service is full, an attestation de passage;
  * a bound holder who has one already gets it back (DS_DUPLICATE). A
- * refusal because the site is closed is recorded (DK_CLOSED). */
+ * refusal because the site is closed is recorded (DK_CLOSED). While the
+ * service has an open draw, a kiosk gets DK_DRAW_OPEN (out->draw). */
 int desk_issue(struct desk *d, const struct desk_actor *who, const struct desk_issue *in,
     int64_t now, struct desk_slip *out, struct desk_events *ev, char *err, size_t errlen);
 /*
@@ -506,6 +511,8 @@ struct desk_checkin {
 	const char *code;
 	const char *lang;           /* NULL: the appointment's, else French */
 	const char *holder;         /* NULL: none typed */
+	const char *token;          /* instead of code: a convocation slip's QR (its
+	                             * attestation's signed token) */
 };
 struct desk_checkin_out {
 	/* The slip: the appointment's ticket (DS_TICKET: ticket.appointment set),
@@ -532,6 +539,10 @@ struct desk_checkin_out {
  * cancelled codes and holder mismatches are logged (checkin_refused, the
  * kiosk's name, never the code) and a burst from one kiosk raises a
  * `checkin_guess` alert ([alerts] checkin_guesses in 10 minutes).
+ * With a token instead of a code (a convocation slip's QR): DK_BAD_TOKEN
+ * when it is not a genuine attestation of this site, DK_NOT_CONVOCATION
+ * when it is one but names no convocation; then as by code (a signed
+ * token is no guess: its refusals raise no alert).
  */
 int desk_checkin(struct desk *d, const struct desk_actor *who, const struct desk_checkin *in,
     int64_t now, struct desk_checkin_out *out, struct desk_events *ev, char *err,

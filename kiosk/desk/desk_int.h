@@ -79,6 +79,9 @@ struct issue {
 	const char *outcome;            /* an attestation's outcome (NULL: "full") */
 	int draw;                       /* 1: a draw's ticket (desk/draws.c): its close is
 	                                 * audited once, and its tickets raise no burst alert */
+	int64_t entry_draw;             /* a draw's loser (desk/draws.c): its draw and entry,
+	                                 * whose holder hashes for later days its enrolment */
+	const char *entry;              /* wrote (desk_convoc_entry_days); NULL: none */
 	int64_t late_for;               /* the appointment a walk-in's attestation names: its
 	                                 * holder came too late and found no walk-in place
 	                                 * (late = walkin), 0: none */
@@ -97,6 +100,14 @@ int issue_ticket(struct issue *is, const unsigned char *hash, const char *mask);
  * or the holder's open one back. ST_OK (out->kind DS_CONVOCATION), DK_FULL
  * when the service keeps none or no place is left in the horizon. */
 int issue_convoke(struct issue *is);
+/* A draw's enrolment of a bound holder (norm) in entry of draw, for a
+ * service that keeps convocations: the holder's hash under the key of each
+ * open day of the service's horizon, for issue_convoke at the close. */
+int desk_convoc_entry_days(struct verb *v, const struct site_service *sv, int64_t draw,
+    const char *entry, const char *norm);
+/* The convocation of attestation att (a draw's loser's, at its redeem) into
+ * out (DS_CONVOCATION). */
+int desk_convoc_slip(struct verb *v, int64_t att, struct desk_slip *out);
 /* An attestation de passage of is->sv (outcome is->outcome). */
 int issue_attest(struct issue *is);
 /* Ticket t again, with a new slip marked as a reprint (DS_DUPLICATE). */

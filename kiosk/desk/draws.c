@@ -3,8 +3,10 @@
  * For a service where demand exceeds the day's places, a manager opens a
  * draw; the applicants present enrol at a kiosk; at the close the entries
  * are ordered by the core's arithmetic (core/draw.h) and the first `places`
- * get tickets, numbered in draw order, the others an attestation de passage
- * when they redeem their enrolment slip.
+ * get tickets, numbered in draw order; the others, in draw order, a
+ * convocation for a later day while the service's pool has a place
+ * (desk/convocations.c), then an attestation de passage when they redeem
+ * their enrolment slip.
  *
  * Verbs like the others: one transaction each, audited, no SQL, no HTTP,
  * time a parameter. The randomness (the secret, the entry ids) is
@@ -24,18 +26,6 @@
 #include "core/queue.h"
 #include "core/str.h"
 #include "desk/desk_int.h"
-
-/* The outcome of an entry at the close: a ticket when it won a place
- * (draw_winners), else... The hook for convocations (issue #13's other
- * half): an entry without a place is to get a convocation for a later day
- * while the pool has one, and an attestation only after that. Today: the
- * attestation. */
-static const char *
-draw_outcome_for(const struct draw_row *dr, int won)
-{
-	(void)dr;
-	return won ? "ticket" : "attestation";
-}
 
 /* -- open ----------------------------------------------------------------------------- */
 
@@ -148,6 +138,7 @@ enrol_tx(struct store *st, void *arg)
 	struct enrol *en = arg;
 	struct verb *v = &en->v;
 	struct draw_entry_row *e = &en->out->e;
+	const struct site_service *sv;
 	struct draw_row dr;
 	unsigned char key[32], rnd[10];
 	char detail[200];
@@ -200,6 +191,11 @@ enrol_tx(struct store *st, void *arg)
 	    "from %s%s%s", (long long)dr.id, dr.service, e->entry, e->device,
 	    e->priority ? " priority" : "", e->bound ? " (holder bound)" : "");
 	if ((rc = store_audit_add(st, v->now, v->who->name, "draw_enrol", detail)) != ST_OK)
+		return rc;
+	/* A loser's convocation binds its holder under its own day's key. */
+	sv = site_service(&v->d->site, dr.service);
+	if (en->bound && sv && sv->convocations > 0 &&
+	    (rc = desk_convoc_entry_days(v, sv, dr.id, e->entry, en->norm)) != ST_OK)
 		return rc;
 	/* Inside the transaction: an Idempotency-Key keeps the answer, token
 	 * included. */
@@ -258,7 +254,7 @@ struct close {
  * entries (each audited when it enrolled). */
 static int
 audit_result(struct close *c, const struct draw_row *dr, int n, const char *first,
-    const char *last, int tickets)
+    const char *last, int tickets, int convocations)
 {
 	struct verb *v = &c->is.v;
 	char secret[DRAW_HEX_LEN], detail[600];
@@ -270,10 +266,10 @@ audit_result(struct close *c, const struct draw_row *dr, int n, const char *firs
 	if ((rc = store_audit_add(v->st, v->now, v->who->name, "draw_close", detail)) != ST_OK)
 		return rc;
 	snprintf(detail, sizeof detail, "draw %lld service %c: secret %s entries_hash %s seed %s; "
-	    "%d places (reserve %d), %d entries: tickets %s to %s in draw order, %d attestations",
-	    (long long)dr->id, dr->service, secret, dr->entries_hash, dr->seed, dr->places,
-	    dr->reserve, n,
-	    tickets ? first : "none", tickets ? last : "none", n - tickets);
+	    "%d places (reserve %d), %d entries: tickets %s to %s in draw order, %d convocations, "
+	    "%d attestations", (long long)dr->id, dr->service, secret, dr->entries_hash, dr->seed,
+	    dr->places, dr->reserve, n, tickets ? first : "none", tickets ? last : "none",
+	    convocations, n - tickets - convocations);
 	sodium_memzero(secret, sizeof secret);
 	return store_audit_add(v->st, v->now, v->who->name, "draw_result", detail);
 }
@@ -293,7 +289,7 @@ close_in(struct close *c)
 	struct desk_issue pri;
 	unsigned char eh[DRAW_HASH_LEN], seed[DRAW_HASH_LEN];
 	char first[12] = "", last[12] = "";
-	int n, i, rc, tickets = 0;
+	int n, i, rc, tickets = 0, convocations = 0;
 
 	if ((rc = get_draw(v, c->draw, dr)) != ST_OK)
 		return rc;
@@ -341,10 +337,13 @@ close_in(struct close *c)
 	for (i = 0; i < n; i++) {
 		struct draw_entry_row *x = &e[order[i]];
 		x->rank = i + 1;
-		str_copy(x->outcome, sizeof x->outcome, draw_outcome_for(dr, win[i]));
-		if (!strcmp(x->outcome, "ticket")) {
-			c->is.device = x->device;
-			c->is.lang = x->lang;
+		c->is.device = x->device;
+		c->is.lang = x->lang;
+		c->is.appointment = 0;
+		c->is.outcome = NULL;
+		c->is.entry = NULL;
+		if (win[i]) {
+			str_copy(x->outcome, sizeof x->outcome, "ticket");
 			/* A priority entry's ticket is a priority ticket. */
 			c->is.in = x->priority ? &pri : NULL;
 			if ((rc = issue_ticket(&c->is, x->bound ? x->holder_hash : NULL,
@@ -355,6 +354,24 @@ close_in(struct close *c)
 			if (!tickets++)
 				str_copy(first, sizeof first, x->ticket_number);
 			str_copy(last, sizeof last, x->ticket_number);
+		} else {
+			/* A convocation while the pool has one (or the holder's
+			 * open one), in draw order; else the attestation, at the
+			 * redeem. */
+			c->is.in = NULL;
+			c->is.bound = x->bound;
+			c->is.entry_draw = dr->id;
+			c->is.entry = x->entry;
+			rc = issue_convoke(&c->is);
+			if (rc == ST_OK) {
+				str_copy(x->outcome, sizeof x->outcome, "convocation");
+				x->attestation = c->slip.att.id;
+				convocations++;
+			} else if (rc == DK_FULL) {
+				str_copy(x->outcome, sizeof x->outcome, "attestation");
+			} else {
+				goto out;
+			}
 		}
 		if ((rc = store_draw_entry_set(st, x)) != ST_OK)
 			goto out;
@@ -368,7 +385,10 @@ close_in(struct close *c)
 			    (long long)dr->id);
 		goto out;
 	}
-	rc = audit_result(c, dr, n, first, last, tickets);
+	/* The holders' hashes for later days have served. */
+	if ((rc = store_draw_entry_days_drop(st, dr->id)) != ST_OK)
+		goto out;
+	rc = audit_result(c, dr, n, first, last, tickets, convocations);
 out:
 	free(win);
 	free(prio);
@@ -660,6 +680,12 @@ redeem_tx(struct store *st, void *arg)
 		    (rc = desk_place(v, t, 0)) != ST_OK)
 			return rc;
 		r->out->slip.kind = DS_TICKET;
+	} else if (!strcmp(e->outcome, "convocation")) {
+		/* The convocation given at the close (its slip is that of its
+		 * issue; a second redeem gives it again). */
+		if ((rc = desk_convoc_slip(v, e->attestation, &r->out->slip)) != ST_OK)
+			return rc;
+		r->out->slip.conv.duplicate = !first;
 	} else if (e->attestation) {
 		/* The same attestation again (its slip is that of its issue). */
 		if ((rc = store_attestation_get(st, e->attestation, NULL, &r->out->slip.att)) != ST_OK)

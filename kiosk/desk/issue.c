@@ -175,6 +175,20 @@ issue_walkin(struct issue *is)
 		if (rc != ST_NOTFOUND)
 			return rc;
 	}
+	/* While the service's places are drawn, a kiosk enrols (a late
+	 * appointment's walk-in and the staff's manual ticket go on). */
+	if (v->who->device && !is->late_for) {
+		struct draw_row dr;
+		rc = store_draw_open_of(v->st, is->sv->code, &dr);
+		sodium_memzero(dr.secret, sizeof dr.secret);
+		if (rc == ST_OK) {
+			is->out->draw = dr.id;
+			return verb_fail(v, DK_DRAW_OPEN, "service %c's places are drawn: enrol in "
+			    "draw %lld", is->sv->code, (long long)dr.id);
+		}
+		if (rc != ST_NOTFOUND)
+			return rc;
+	}
 	if ((rc = store_day_count_get(v->st, v->day, is->sv->code, &dc)) != ST_OK)
 		return rc;
 	if (!queue_may_issue(today.capacity, today.reserve, dc.ordinary, dc.priority,

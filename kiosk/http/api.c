@@ -161,6 +161,14 @@ ticket_render(void *arg, int rc, const char *err, struct api_resp *r)
 	const struct desk_slip *slip = c->slip;
 	cJSON *out;
 
+	if (rc == DK_DRAW_OPEN) {
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "error", err);
+		cJSON_AddStringToObject(out, "code", "draw_open");
+		cJSON_AddNumberToObject(out, "draw", (double)slip->draw);
+		reply(r, 409, out);
+		return;
+	}
 	if (rc != DK_OK) {
 		desk_fail(r, rc, err);
 		return;

@@ -391,12 +391,14 @@ post_checkin(struct api *a, const struct api_req *q, const struct who *w, struct
 		return;
 	memset(&in, 0, sizeof in);
 	in.code = str_field(j, "code", 64, &bad, r);
+	in.token = str_field(j, "token", SLIP_PAYLOAD_MAX, &bad, r);
 	in.lang = str_field(j, "lang", 11, &bad, r);
 	in.holder = str_field(j, "holder", HOLDER_TYPED_MAX, &bad, r);
 	if (bad)
 		goto out;
-	if (in.code == NULL || !*in.code) {
-		fail(r, 400, "bad_request", "'code' is required (the code on the confirmation)");
+	if ((in.code == NULL || !*in.code) == (in.token == NULL || !*in.token)) {
+		fail(r, 400, "bad_request", "either 'code' (the code on the confirmation) or "
+		    "'token' (a convocation slip's QR) is required, not both");
 		goto out;
 	}
 	if (in.lang && !valid_lang(in.lang)) {

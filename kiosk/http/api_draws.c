@@ -322,6 +322,8 @@ redeem_render(void *arg, int rc, const char *err, struct api_resp *r)
 	}
 	if (s->kind == DS_ATTESTATION) {
 		o = attestation_json(c->a->site, &s->att, c->now);
+	} else if (s->kind == DS_CONVOCATION) {
+		o = convocation_json(c->a->site, s, c->now);
 	} else {
 		o = ticket_json(c->a->site, &s->ticket);
 		cJSON_AddStringToObject(o, "token", s->ticket.token);
@@ -335,7 +337,8 @@ redeem_render(void *arg, int rc, const char *err, struct api_resp *r)
 	 * POST /api/v1/tickets gives it. */
 	if (!cJSON_HasObjectItem(o, "site"))
 		cJSON_AddItemToObject(o, "site", site_json(c->a->site, c->now));
-	reply(r, s->kind == DS_DUPLICATE ? 200 : 201, o);
+	reply(r, s->kind == DS_DUPLICATE || (s->kind == DS_CONVOCATION && s->conv.duplicate) ?
+	    200 : 201, o);
 }
 
 static void

@@ -88,7 +88,8 @@ desk_fail(struct api_resp *r, int rc, const char *err)
 		{ DK_NOT_CURRENT, 409, "not_current" }, { DK_FORBIDDEN, 403, "forbidden" },
 		{ DK_TOO_EARLY, 409, "too_early" }, { DK_NOT_TODAY, 409, "not_today" },
 		{ DK_CANCELLED, 409, "cancelled" }, { DK_HOLDER_MISMATCH, 409, "holder_mismatch" },
-		{ DK_FULL, 409, "appointments_full" },
+		{ DK_FULL, 409, "appointments_full" }, { DK_BAD_TOKEN, 400, "bad_token" },
+		{ DK_NOT_CONVOCATION, 404, "not_convocation" }, { DK_DRAW_OPEN, 409, "draw_open" },
 	};
 	size_t i;
 

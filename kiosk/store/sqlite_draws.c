@@ -212,12 +212,47 @@ store_draw_purge(struct store *st, const char *holder_day, const char *event_day
 	if (sq_exec(st, sq_bind(st, "UPDATE draw_entries SET holder_hash = NULL, holder_mask = '' "
 	    "WHERE holder_hash IS NOT NULL AND draw IN (SELECT id FROM draws WHERE day < ?)", "s",
 	    holder_day), "cannot purge holder data") ||
+	    sq_exec(st, sq_bind(st, "DELETE FROM draw_entry_days WHERE draw IN (SELECT id FROM "
+	    "draws WHERE day < ?)", "s", holder_day), "cannot purge holder data") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM draw_entries WHERE draw IN (SELECT id FROM draws "
 	    "WHERE day < ?)", "s", event_day), "cannot purge draws") ||
 	    sq_exec(st, sq_bind(st, "DELETE FROM draws WHERE day < ?", "s", event_day),
 	    "cannot purge draws"))
 		return ST_ERR;
 	return ST_OK;
+}
+
+int
+store_draw_entry_day_put(struct store *st, int64_t draw, const char *entry, const char *day,
+    const unsigned char hash[32])
+{
+	return sq_exec(st, sq_bind(st, "INSERT OR REPLACE INTO draw_entry_days (draw, entry, day, "
+	    "hash) VALUES (?,?,?,?)", "issb", draw, entry, day, hash),
+	    "cannot store a draw entry's holder hash");
+}
+
+int
+store_draw_entry_day_get(struct store *st, int64_t draw, const char *entry, const char *day,
+    unsigned char hash[32])
+{
+	sqlite3_stmt *s = sq_bind(st, "SELECT hash FROM draw_entry_days WHERE draw = ? AND "
+	    "entry = ? AND day = ?", "iss", draw, entry, day);
+	int rc = sq_row(st, s, "cannot read a draw entry's holder hash");
+
+	if (rc != 1)
+		return rc == 0 ? ST_NOTFOUND : ST_ERR;
+	rc = sqlite3_column_bytes(s, 0) == 32 ? ST_OK : ST_NOTFOUND;
+	if (rc == ST_OK)
+		memcpy(hash, sqlite3_column_blob(s, 0), 32);
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_draw_entry_days_drop(struct store *st, int64_t draw)
+{
+	return sq_exec(st, sq_bind(st, "DELETE FROM draw_entry_days WHERE draw = ?", "i", draw),
+	    "cannot delete a draw's holder hashes");
 }
 
 int

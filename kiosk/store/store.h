@@ -534,10 +534,11 @@ struct draw_entry_row {
 	unsigned char holder_hash[32]; /* HMAC under the draw day's key */
 	char holder_mask[16];       /* "•••4B7" when bound */
 	int rank;                   /* 1 = drawn first; 0 before the close */
-	char outcome[16];           /* "", "ticket", "attestation" */
+	char outcome[16];           /* "", "ticket", "convocation", "attestation" */
 	int64_t ticket;             /* tickets.id (outcome ticket), 0: none */
 	char ticket_number[12];     /* that ticket's number (read only) */
-	int64_t attestation;        /* attestations.id, once redeemed, 0: none */
+	int64_t attestation;        /* attestations.id: a convocation's from the close, an
+	                             * attestation's from its first redeem; 0: none */
 	int64_t redeemed_at;        /* first redeem, 0: not yet */
 };
 /* Insert d (sets d->id); the service's open draw exists: ST_CONFLICT. */
@@ -561,6 +562,13 @@ int store_draw_entry_set(struct store *st, const struct draw_entry_row *e);
 int store_draw_entries(struct store *st, int64_t draw, int by_rank, struct draw_entry_row *out,
     int max);
 int store_draw_entry_count(struct store *st, int64_t draw);
+/* A bound entry's holder hash under the key of a later day (for its
+ * convocation, db/017): put one, get one (ST_NOTFOUND), drop the draw's. */
+int store_draw_entry_day_put(struct store *st, int64_t draw, const char *entry,
+    const char *day, const unsigned char hash[32]);
+int store_draw_entry_day_get(struct store *st, int64_t draw, const char *entry,
+    const char *day, unsigned char hash[32]);
+int store_draw_entry_days_drop(struct store *st, int64_t draw);
 /* The draws opened on day, by id: how many (at most max), or ST_ERR. */
 int store_draw_list(struct store *st, const char *day, struct draw_row *out, int max);
 /*
