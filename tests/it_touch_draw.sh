@@ -13,7 +13,8 @@
 #      (its own screen, the day written out, the code), an attestation
 #      ("not drawn"), each printed; the printed QR codes, decoded back with
 #      zbarimg, verify as the ticket and the two attestations the server
-#      issued. The winner's slip again: the same ticket, a reprint. The
+#      issued. The winner's slip again: the same ticket, a reprint; the
+#      convocation's again: the same convocation, said so. The
 #      convocation slip of A scanned on Friday: the language, then the
 #      check-in by its token refused as another day's, which day said;
 #      an attestation de passage that is no convocation's, scanned:
@@ -222,6 +223,19 @@ ver again 'kind: *ticket' 'number: *B001' 'copy: *duplicate no. 1 (DUPLICATA)'
 check
 got=$(q "select count(*) from tickets where service = 'B'")
 [ "$got" = 1 ] || fail_soft "again: $got tickets of B, expected 1"
+# the convocation's slip again: the same convocation, said so
+touch_run again-conv <<EOF2
+wait welcome
+scan $(tok convocation)
+wait convocation:printed 20000
+expect-text Vous avez déjà une convocation. La voici à nouveau.
+tap @done
+wait welcome
+EOF2
+slip again-conv
+check
+[ "$(grep 'serial:' "$tmp/again-conv.ver")" = "$(grep 'serial:' "$tmp/convoc.ver")" ] ||
+	fail_soft "again-conv: not the same convocation's slip: $(cat "$tmp/again-conv.ver")"
 
 # A's convocation slip on Friday: another day's, which day said
 touch_run friday-conv <<EOF2

@@ -2350,6 +2350,7 @@ walk_draw(int w, int h, int dpi, const char *lang, int mode)
 		count_actions(&x, UI_ACT_REDEEM, NULL);
 		CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
 		t = mk_draw_answer(outcomes[i], lang);
+		t.duplicate = i == 1; /* a convocation again */
 		ui_issued(x.u, &t, mk_slip(), x.now);
 		check_frame(&x, AT(outcomes[i]));
 		ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
@@ -2451,6 +2452,16 @@ test_redeem(void)
 	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
 	CHECK(ui_state_is(x.u, "convocation:printed"));
 	CHECK(ui_has_text(x.u, "Gardez cette convocation : présentez-la à la borne ce jour-là."));
+	CHECK(!ui_has_text(x.u, "La voici à nouveau."));
+	CHECK(tap(&x, "done") == 0);
+	/* the same convocation again: said so */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	t = mk_draw_answer("convocation", "fr");
+	t.duplicate = 1;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_has_text(x.u, "Vous avez déjà une convocation. La voici à nouveau."));
+	CHECK(ui_has_text(x.u, "K7P3QXRA"));
 	CHECK(tap(&x, "done") == 0);
 	/* not drawn, an attestation */
 	scan(&x, ENROL);
@@ -2495,6 +2506,20 @@ test_redeem(void)
 	ui_menu(x.u, mk_menu(1, 0), x.now);
 	draw(&x);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	/* a scanner set to US QWERTY on a French AZERTY PC: repaired */
+	{
+		char mixed[DRAW_TOKEN_MAX * 2];
+		qwerty_on_azerty(ENROL, mixed, sizeof mixed);
+		CHECK(strcmp(mixed, ENROL) != 0);
+		scan(&x, mixed);
+		CHECK_INT(one_redeem(&x, &a), 1);
+		CHECK_INT((int)a.draw, 7);
+		CHECK_STR(a.entry, "7F3A9C0B12D4E5F60718");
+		ui_issue_failed(x.u, CLIENT_UNREACHABLE, "", "connection refused", x.now);
+		CHECK(tap(&x, "done") == 0);
+		ui_menu(x.u, mk_menu(1, 0), x.now);
+		draw(&x);
+	}
 	/* a torn slip is no enrolment slip: nothing asked */
 	{
 		char torn[64];

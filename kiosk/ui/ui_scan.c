@@ -75,6 +75,29 @@ scan_prefix_ok(const char *s)
 	    (c[3] == 'A' || c[3] == 'Q') && c[4] == c[2];
 }
 
+/* An enrolment slip's draw and entry ("D1*...", core/draw.h), as typed,
+ * or through one of the layout mix-ups sign.h repairs (a US scanner on a
+ * French PC types "D&8..."): 0, or -1 when it is none. */
+static int
+enrol_parse(const char *text, long long *draw, char entry[DRAW_ENTRY_LEN + 1])
+{
+	char up[UI_SCAN_MAX * 2 + 1], fixed[UI_SCAN_MAX * 2 + 1];
+	size_t i;
+	int k, rc;
+
+	if (draw_token_parse(text, draw, entry) == 0)
+		return 0;
+	if (toupper((unsigned char)text[0]) != 'D')
+		return -1;
+	for (i = 0; text[i] && i + 1 < sizeof up; i++)
+		up[i] = (char)(isascii((unsigned char)text[i]) ? toupper((unsigned char)text[i]) : text[i]);
+	up[i] = '\0';
+	for (k = 0; (rc = slip_unmix(k, up, fixed, sizeof fixed)) != 1; k++)
+		if (rc == 0 && draw_token_parse(fixed, draw, entry) == 0)
+			return 0;
+	return -1;
+}
+
 /* Tell the visitor about a scan on this screen (a banner, or the panel of
  * the confirmation), and read it out when speech is on. */
 static void
@@ -95,7 +118,7 @@ scan_done(struct ui *u, int complete, int64_t now)
 	int ok = 0, enrol;
 
 	memset(&sl, 0, sizeof sl);
-	enrol = complete && !u->scan_over && draw_token_parse(u->scan_buf, &draw, entry) == 0;
+	enrol = complete && !u->scan_over && enrol_parse(u->scan_buf, &draw, entry) == 0;
 	if (enrol) {
 		log_info("ui: an enrolment slip was scanned (draw %lld)", draw);
 	} else if (complete && !u->scan_over && scan_prefix_ok(u->scan_buf)) {

@@ -412,6 +412,12 @@ scr_convocation(struct ui *u)
 
 	slip_preview(u, &info, bottom);
 	y = info.y;
+	if (t->duplicate) { /* the same one again: a reprint */
+		s = kit_tr(u, "Vous avez déjà une convocation. La voici à nouveau.", &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT) + m->gap / 2;
+		kit_say(u, lang, s);
+	}
 	if (ps)
 		kit_picto(u, P_CLOCK, mkrect(info.x, y, ps, ps), C_ACCENT, C_BG);
 	s = kit_tr(u, t->draw ? MSG_NOT_DRAWN : MSG_FULL, &lang);
