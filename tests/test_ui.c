@@ -2536,6 +2536,11 @@ test_redeem(void)
 	scan(&x, ENROL);
 	CHECK_INT(one_redeem(&x, &a), 0);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "printer");
+	/* the cover closed: the slip scanned is redeemed now, once */
+	ui_printer(x.u, ESCPOS_READY, NULL, x.now);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	CHECK_STR(a.entry, "7F3A9C0B12D4E5F60718");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
 	fx_close(&x);
 	/* a convocation's day as the visitor reads it */
 	CHECK_INT(i18n_day("fr", "2026-12-07", day, sizeof day), 0);
@@ -2631,6 +2636,19 @@ test_conv_scan(void)
 	CHECK_STR(ui_previous(x.u), "");
 	CHECK(ui_has_text(x.u, "Cette attestation n'a pas pu être lue."));
 	CHECK(tap(&x, "cancel") == 0 || tap(&x, "back") == 0);
+	/* the server down at the check-in: asked again once it is back */
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	draw(&x);
+	scan(&x, ATT);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_UNREACHABLE, "", NULL, "connection refused", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.previous, ATT);
+	CHECK_STR(a.code, "");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
 	fx_close(&x);
 	/* mid-visit: kept, as before; no check-in */
 	fx_open(&x, 1080, 1920, 96, 1, 0);

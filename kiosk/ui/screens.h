@@ -191,6 +191,8 @@ int admin_corner_tap(struct ui *u, int x, int y, int64_t now);
  * visit becomes its redeem (one REDEEM action, the issuing screen; the
  * printer first, as for a ticket). */
 void redeem_scanned(struct ui *u, long long draw, const char *entry);
+/* The fault that stopped it went away: the same redeem, asked for now. */
+void redeem_again(struct ui *u);
 /* Forget the redeem (a new visit). */
 void redeem_forget(struct ui *u);
 /* The answer names the language the slip was enrolled in: the screens

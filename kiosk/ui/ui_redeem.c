@@ -70,6 +70,16 @@ redeem_scanned(struct ui *u, long long draw, const char *entry)
 }
 
 void
+redeem_again(struct ui *u)
+{
+	char entry[sizeof u->redeem_entry];
+
+	memcpy(entry, u->redeem_entry, sizeof entry);
+	redeem_scanned(u, u->redeem_draw, entry);
+	sodium_memzero(entry, sizeof entry);
+}
+
+void
 redeem_lang(struct ui *u, const char *code)
 {
 	const struct lang *l = code && *code ? i18n_lang(code) : NULL;

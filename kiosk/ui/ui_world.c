@@ -35,6 +35,10 @@ world_changed(struct ui *u)
 	    u->screen == UI_S_CLOSED)) {
 		if (r != UI_S_WELCOME)
 			flow_go(u, r); /* another fault now: say that one */
+		else if (u->redeem)
+			redeem_again(u); /* the slip scanned: asked for now */
+		else if (u->appt && u->conv_scan)
+			appt_checkin(u); /* the convocation scanned: checked in now */
 		else if (u->appt)
 			flow_go(u, UI_S_APPT_CODE); /* the code typed is still there */
 		else if (svc_chosen(u))
