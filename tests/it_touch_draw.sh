@@ -18,7 +18,8 @@
 #      convocation slip of A scanned on Friday: the language, then the
 #      check-in by its token refused as another day's, which day said;
 #      an attestation de passage that is no convocation's, scanned:
-#      kept for the visit (the procedure screen says it was taken).
+#      kept for the visit (the procedure screen says it was taken); a
+#      forged one: forgotten, said calmly.
 #   2. Monday 7 December, 09:05 (the server restarted at that date): the
 #      same convocation slip scanned: the appointment's ticket, printed,
 #      its QR a ticket of A.
@@ -273,6 +274,24 @@ EOF2
 	got=$(q "select status || ' ' || json_extract(body, '\$.code') from requests
 	    where actor = 'kiosk-1' and length(key) = 22 and body like '%not_convocation%'")
 	[ "$got" = "404 not_convocation" ] || fail_soft "plain-att: not refused once as no convocation's: '$got'"
+	# forged (one signature character changed): forgotten, said calmly
+	n=${#ATT}; pos=$((n - 50))
+	c=$(printf %s "$ATT" | cut -c$pos)
+	if [ "$c" = A ]; then r=B; else r=A; fi
+	forged=$(printf %s "$ATT" | cut -c1-$((pos - 1)))$r$(printf %s "$ATT" | cut -c$((pos + 1))-)
+	touch_run forged <<EOF2
+wait welcome
+scan $forged
+wait language
+tap @lang:fr
+wait procedure 20000
+expect-text Cette attestation n'a pas pu être lue. Vous pouvez continuer sans elle.
+tap @cancel
+wait welcome
+EOF2
+	check
+	grep -q 'the scanned slip is no valid attestation' "$tmp/forged.log" ||
+		fail_soft "forged: the refusal is not in the kiosk's log"
 else
 	fail_soft "B full: a $(jget 'd["kind"]'), expected an attestation (its pool given at the draw)"
 fi
