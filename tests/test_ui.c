@@ -2386,6 +2386,7 @@ walk_draw(int w, int h, int dpi, const char *lang, int mode)
 	t = mk_draw_answer("convocation", lang);
 	t.draw = 0;
 	t.draw_outcome[0] = '\0';
+	t.attempt = 2; /* chained to an earlier attestation */
 	ui_issued(x.u, &t, mk_slip(), x.now);
 	CHECK(ui_state_is(x.u, "convocation:printing"));
 	check_frame(&x, AT("convocation of a full service"));

@@ -432,6 +432,10 @@ scr_convocation(struct ui *u)
 	kit_say(u, lang, s);
 	if (t->conv_code[0])
 		y = conv_code(u, info, y);
+	/* it is an attestation too: chained to the earlier one scanned, or
+	 * (calmly) not (a squeezed screen leaves it to the slip) */
+	if ((u->prev_note == PREV_REFUSED || t->attempt > 1) && u->squeeze < 2)
+		y = prev_line(u, info, y);
 	y = print_status(u, info, y, "Votre convocation n'a pas pu être imprimée. Notez le jour, "
 	    "l'heure et le code, et montrez-les à l'accueil.", "Prenez votre convocation",
 	    "Gardez cette convocation : présentez-la à la borne ce jour-là.");
