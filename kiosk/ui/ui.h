@@ -298,7 +298,11 @@ void ui_key(struct ui *u, enum ui_key k, int64_t now);
  *   - ending with Enter, starting "K1*A*" (in any case, or as the layout
  *     mix-ups sign.h repairs show it) and read by slip_decode() as an
  *     attestation: it is kept for the visit (ui_previous), a note says so,
- *     and on the welcome screen the visit starts;
+ *     and on the welcome screen the visit starts, the language first, then
+ *     a CHECKIN by that slip's token (a convocation's slip, issue #13);
+ *   - ending with Enter and an enrolment slip of a draw ("D1*...", read by
+ *     draw_token_parse(), as typed or through those mix-ups): that entry
+ *     is redeemed at once (one REDEEM action);
  *   - ending with Enter and an appointment's check-in code (core/appt.h):
  *     that appointment is checked in (on the welcome screen, once the
  *     language is chosen);
