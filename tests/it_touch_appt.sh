@@ -240,7 +240,7 @@ touch_run unknown "file:$tmp/unknown.bin" <"$tmp/next"
 { try OTHER1; cat <<EOF2; } >"$tmp/next"
 wait appt-refused 20000
 expect-text Votre rendez-vous n'est pas aujourd'hui.
-expect-text Votre rendez-vous est le $(TZ=$ZONE date -d "@$((now + 86400))" +%d/%m/%Y).
+expect-text Votre rendez-vous est le $(fr_day $((now + 86400)) "$ZONE").
 tap @done
 wait welcome
 EOF2

@@ -273,3 +273,14 @@ xvfb_stop() {
 	XVFB_PID=''
 	XVFB_DISPLAY=''
 }
+
+# fr_day EPOCH [ZONE]: that day as the kiosk writes it out in French
+# ("lundi 7 décembre 2026"; core/i18n.h i18n_day), in ZONE (default UTC).
+fr_day() {
+	set -- "$(TZ=${2:-UTC} date -d "@$1" '+%w %-d %-m %Y')"
+	set -- $1
+	echo "$(echo "dimanche lundi mardi mercredi jeudi vendredi samedi" | cut -d' ' -f$(($1 + 1)))" \
+		"$([ "$2" = 1 ] && echo 1er || echo "$2")" \
+		"$(echo "janvier février mars avril mai juin juillet août septembre octobre novembre \
+décembre" | tr -s ' \n' '  ' | cut -d' ' -f"$3")" "$4"
+}

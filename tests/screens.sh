@@ -11,10 +11,12 @@
 # large text and high contrast; every screen at 1920x1080 and 800x480 in
 # French, the visit in Arabic and Tamil there too; the staff screens; the
 # welcome screen with a manager's notice; an appointment's check-in (issue
-# #12) in French and Arabic, each answer.
+# #12) in French and Arabic, each answer; after the draw and a convocation
+# (issue #13) in French and Arabic.
 # --all makes every screen for every language, mode and size (about 500
 # pictures; to look at, not to keep in git). SCREENS=appt makes only the
-# appointment's check-in. Pictures are reduced to 64
+# appointment's check-in, SCREENS=drawafter only the screens after the
+# draw and the convocation. Pictures are reduced to 64
 # colours (FULL_COLOUR=1 keeps them as drawn).
 #
 # Faults are caused for real: a printer out of paper (file: printer's
@@ -287,8 +289,109 @@ appt() {
 	} >"$tmp/next.script"; run "appt-$size-$lang" "appt-$lang" "$size" "file:$tmp/appt-$size-$lang.bin"
 }
 
+# ---- after the draw, and convocations (issue #13; SCREENS=drawafter) -----------
+# On a site and a database of its own for each language (the demo site,
+# open now): service C takes one walk-in a day and gives convocations for
+# a later day, its only walk-in place taken by someone else, so a visit
+# gets the convocation screen; service E's draw (1 place, 6 entries
+# enrolled in the language through the API, closed) gives one ticket,
+# convocations while E's pool has a place (one a day, the next 3 days)
+# and attestations; service D's draw stays open. The kiosk scans each
+# enrolment slip: "not drawn yet" (after choosing the language with the
+# bar's button: nothing tells the kiosk the slip's language before the
+# server answers), the winner's ticket, a convocation, an attestation.
+# The server's clock is Friday 4 December 2026, 09:30 in Paris when
+# libfaketime is there (a convocation then names Monday's real window),
+# else it is open now (--always-open) and its windows start at midnight.
+drawafter_server() { # LANG: the server drawafter-LANG, its draws made
+	awk '/^\[/ { sec = $0 }
+	     sec == "[service C]" && /^capacity =/ { print "capacity = 1"; next }
+	     sec == "[service E]" && /^capacity =/ { print "capacity = 1"; next }
+	     (sec == "[service C]" || sec == "[service E]") && /^priority_reserve =/ {
+	         print "priority_reserve = 0"; next }
+	     { print }
+	     $0 == "[service C]" { print "convocations = 2" }
+	     $0 == "[service E]" { print "convocations = 1"; print "convocation_days = 3" }' \
+		assets/demo/site.ini >"$tmp/drawafter-$1.ini"
+	ftlib=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketimeMT\.so\.1$' | head -n 1)
+	if [ -n "$ftlib" ]; then
+		kreal=$K
+		cat >"$tmp/kiosk-friday" <<EOF2
+#!/bin/sh
+export TZ=UTC FAKETIME='@2026-12-04 08:30:00' FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD='$ftlib'
+export ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0"
+exec "$PWD/$kreal" "\$@"
+EOF2
+		chmod +x "$tmp/kiosk-friday"
+		K=$tmp/kiosk-friday
+		server "drawafter-$1" "$tmp/drawafter-$1.ini"
+		K=$kreal
+	else
+		server "drawafter-$1" "$tmp/drawafter-$1.ini" --always-open
+	fi
+	d=$tmp/drawafter-$1
+	user_add "$d/q.db" boss manager test-manager-pw
+	echo "$TOKEN" >"$d/mt"
+	"$K" ticket --server "$(cat "$d/url")" --device-key "$(cat "$d/key")" --service C \
+		--printer "file:$d/first.bin" >/dev/null 2>&1 || fail "drawafter: C's first ticket"
+	python3 - "$(cat "$d/url")" "$(cat "$d/key")" "$TOKEN" "$1" "$d" <<'EOF2' ||
+import json, sys, urllib.request
+url, dk, mt, lang, d = sys.argv[1:]
+def call(path, tok, body=None):
+    r = urllib.request.Request(url + path, method="POST" if body is not None else "GET",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers=dict({"Authorization": "Bearer " + tok} if tok else {},
+                     **({"Content-Type": "application/json"} if body is not None else {})))
+    return json.load(urllib.request.urlopen(r))
+e = call("/api/v1/draws", mt, {"service": "E", "places": 1})["id"]
+tokens = {}
+for i in range(6):
+    a = call("/api/v1/draws/%d/entries" % e, dk, {"lang": lang})
+    tokens[a["entry"]] = a["token"]
+call("/api/v1/draws/%d/close" % e, mt, {})
+for r in call("/api/v1/draws/%d" % e, "")["results"]:
+    open("%s/%s" % (d, r["outcome"]), "a").write(tokens[r["entry"]] + "\n")
+o = call("/api/v1/draws", mt, {"service": "D", "places": 2})["id"]
+a = call("/api/v1/draws/%d/entries" % o, dk, {"lang": lang, "holder": "X3456789"})
+open(d + "/open", "w").write(a["token"] + "\n")
+EOF2
+		fail "drawafter: the draws could not be made"
+}
+drawafter() { # LANG SIZE
+	lang=$1; size=$2
+	p=$OUT/kiosk-$size-$lang
+	drawafter_server "$lang"
+	d=$tmp/drawafter-$lang
+	{
+		echo "wait welcome"
+		[ "$lang" = fr ] || { relang "$lang"; echo "wait procedure"; }
+		echo "scan $(cat "$d/open")"
+		echo "wait draw-wait 20000"
+		echo "screenshot $p-draw-wait.png"
+		echo "tap @done"; echo "wait welcome"
+		echo "scan $(head -n 1 "$d/ticket")"
+		echo "wait ticket:printed 20000"
+		echo "screenshot $p-draw-winner.png"
+		echo "tap @done"; echo "wait welcome"
+		echo "scan $(head -n 1 "$d/convocation")"
+		echo "wait convocation:printed 20000"
+		echo "screenshot $p-draw-convocation.png"
+		echo "tap @done"; echo "wait welcome"
+		echo "scan $(head -n 1 "$d/attestation")"
+		echo "wait full:printed 20000"
+		echo "screenshot $p-draw-attestation.png"
+		echo "tap @done"; echo "wait welcome"
+		echo "tap @start"; echo "wait language"; echo "tap @lang:$lang"; echo "wait procedure"
+		echo "tap @service:C"; echo "wait confirm"; echo "tap @confirm"
+		echo "wait convocation:printed 20000"
+		echo "screenshot $p-convocation.png"
+		echo "tap @done"; echo "wait welcome"
+	} >"$tmp/next.script"; run "drawafter-$size-$lang" "drawafter-$lang" "$size" "file:$d/kiosk.bin"
+}
+# ---- (end of the block after the draw) ------------------------------------------
+
 LANGS="fr ar ta zh"
-if [ "${SCREENS:-}" = appt ]; then
+if [ "${SCREENS:-}" = appt ] || [ "${SCREENS:-}" = drawafter ]; then
 	:
 elif [ $ALL = 1 ]; then
 	for size in 1080x1920 1920x1080 800x480; do
@@ -321,12 +424,20 @@ else
 	staff 1080x1920
 fi
 # an appointment's check-in, in French and Arabic
+[ "${SCREENS:-}" = drawafter ] || {
 appt fr 1080x1920
 appt ar 1080x1920
 [ $ALL = 1 ] && for lang in ta zh; do appt $lang 1080x1920; done
+}
+# after the draw, and a convocation, in French and Arabic (issue #13)
+if [ -z "${SCREENS:-}" ] || [ "${SCREENS:-}" = drawafter ]; then
+	drawafter fr 1080x1920
+	drawafter ar 1080x1920
+	[ $ALL = 1 ] && for lang in ta zh; do drawafter $lang 1080x1920; done
+fi
 # the manager's notice on the welcome screen, portrait and landscape: a
 # site of its own, so the other welcome screens stay without one
-[ "${SCREENS:-}" = appt ] || {
+[ "${SCREENS:-}" = appt ] || [ "${SCREENS:-}" = drawafter ] || {
 d=$tmp/notice
 mkdir -p "$d"
 site_init "$d/q.db" assets/demo/site.ini

@@ -383,7 +383,7 @@ static void
 test_checkin(struct client *c)
 {
 	struct client_ticket t;
-	struct client_checkin rq = { "k7p-3qx", "ar", NULL };
+	struct client_checkin rq = { "k7p-3qx", "ar", NULL, NULL };
 	char err[256];
 
 	script(201, APPT_JSON("appointment", APPT_OBJ), 0);
@@ -500,6 +500,103 @@ test_checkin(struct client *c)
 	script(500, "oops", 0);
 	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_UNCERTAIN);
 	CHECK(strstr(err, client_last_key(c)) != NULL);
+}
+
+/*
+ * Issue #13: a convocation's check-in by its slip's token (sent instead of
+ * the code; its refusals), and an enrolment slip's redeem (the winner's
+ * ticket, a convocation, an attestation, again, before the close, no such
+ * entry; the same key and retries; nothing sent for a malformed entry).
+ */
+static void
+test_draw_redeem(struct client *c)
+{
+	struct client_ticket t;
+	struct client_checkin rq = { NULL, "fr", NULL, "K1*A*SITE*20261204*A*0*0930*KIOSK-1*8*0*1*20261204*1*SIG" };
+	char err[256];
+
+	script(201, APPT_JSON("appointment", APPT_OBJ), 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK_STR(sent_body(), "{\"token\":\"K1*A*SITE*20261204*A*0*0930*KIOSK-1*8*0*1*20261204*1*SIG\","
+	    "\"lang\":\"fr\"}");
+	CHECK_STR(t.kind, "appointment");
+	script(404, "{\"error\":\"not a convocation's attestation\",\"code\":\"not_convocation\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "not_convocation");
+	script(400, "{\"error\":\"forged\",\"code\":\"bad_token\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "bad_token");
+	script(409, "{\"error\":\"another day\",\"code\":\"not_today\",\"date\":\"2026-12-07\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_when(c), "2026-12-07");
+
+	/* the winner */
+	script(201, APPT_JSON("ticket", ",\"duplicate\":false,\"draw\":3,"
+	    "\"entry\":\"7F3A9C0B12D4E5F60718\",\"rank\":1,\"draw_outcome\":\"ticket\""), 0);
+	CHECK_INT(client_draw_redeem(c, 3, "7F3A9C0B12D4E5F60718", &t, err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "POST /api/v1/draws/3/entries/7F3A9C0B12D4E5F60718/redeem ", 57) == 0);
+	CHECK(strstr(req(), "Idempotency-Key: ") != NULL);
+	CHECK(strstr(req(), "Authorization: Bearer dk_test") != NULL);
+	CHECK_STR(t.number, "A043");
+	CHECK_INT((int)t.draw, 3);
+	CHECK_INT(t.draw_rank, 1);
+	CHECK_STR(t.draw_outcome, "ticket");
+	/* again: the same ticket */
+	script(200, APPT_JSON("ticket", ",\"duplicate\":true,\"draw\":3,\"rank\":1,"
+	    "\"draw_outcome\":\"ticket\""), 0);
+	CHECK_INT(client_draw_redeem(c, 3, "7F3A9C0B12D4E5F60718", &t, err, sizeof err), CLIENT_OK);
+	CHECK_INT(t.duplicate, 1);
+	/* not drawn: a convocation */
+	script(201, "{\"kind\":\"convocation\",\"id\":12,\"attestation\":8,"
+	    "\"serial\":\"AT-2026-12-04-000008\",\"service\":\"A\",\"outcome\":\"convocation\","
+	    "\"date\":\"2026-12-07\",\"from\":\"09:00\",\"to\":\"10:00\",\"code\":\"K7P3QXRA\","
+	    "\"token\":\"K1*A*Z\",\"draw\":3,\"entry\":\"5E5E5E5E5E5E5E5E5E5E\",\"rank\":31,"
+	    "\"draw_outcome\":\"convocation\"}", 0);
+	CHECK_INT(client_draw_redeem(c, 3, "5E5E5E5E5E5E5E5E5E5E", &t, err, sizeof err), CLIENT_FULL);
+	CHECK_STR(t.kind, "attestation");
+	CHECK_INT((int)t.id, 8);
+	CHECK_INT((int)t.conv_id, 12);
+	CHECK_STR(t.conv_code, "K7P3QXRA");
+	CHECK_STR(t.draw_outcome, "convocation");
+	CHECK(strstr(err, "not drawn") != NULL);
+	/* not drawn: an attestation */
+	script(201, "{\"kind\":\"attestation\",\"id\":9,\"serial\":\"AT-2026-12-04-000009\","
+	    "\"service\":\"A\",\"outcome\":\"draw\",\"token\":\"K1*A*Y\",\"draw\":3,"
+	    "\"rank\":32,\"draw_outcome\":\"attestation\"}", 0);
+	CHECK_INT(client_draw_redeem(c, 3, "5E5E5E5E5E5E5E5E5E5F", &t, err, sizeof err), CLIENT_FULL);
+	CHECK_STR(t.outcome, "draw");
+	CHECK_STR(t.draw_outcome, "attestation");
+	CHECK(strstr(err, "not drawn") != NULL);
+	/* before the close */
+	script(409, "{\"error\":\"draw 3 is not drawn yet: come back after the close\","
+	    "\"code\":\"conflict\"}", 0);
+	CHECK_INT(client_draw_redeem(c, 3, "5E5E5E5E5E5E5E5E5E5E", &t, err, sizeof err),
+	    CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "conflict");
+	script(404, "{\"error\":\"no such entry\",\"code\":\"not_found\"}", 0);
+	CHECK_INT(client_draw_redeem(c, 3, "5E5E5E5E5E5E5E5E5E5E", &t, err, sizeof err),
+	    CLIENT_REFUSED);
+	/* never a path of the caller's making */
+	pthread_mutex_lock(&fake.mu);
+	fake.nreq = 0;
+	pthread_mutex_unlock(&fake.mu);
+	CHECK_INT(client_draw_redeem(c, 3, "../../tickets/1", &t, err, sizeof err), CLIENT_PROTOCOL);
+	CHECK_INT(client_draw_redeem(c, 0, "5E5E5E5E5E5E5E5E5E5E", &t, err, sizeof err),
+	    CLIENT_PROTOCOL);
+	CHECK_INT(client_draw_redeem(c, 3, "", &t, err, sizeof err), CLIENT_PROTOCOL);
+	pthread_mutex_lock(&fake.mu);
+	CHECK_INT(fake.nreq, 0);
+	pthread_mutex_unlock(&fake.mu);
+	/* no answer: the same key again */
+	pthread_mutex_lock(&fake.mu);
+	fake.fail_first = 1;
+	pthread_mutex_unlock(&fake.mu);
+	script(201, APPT_JSON("ticket", ",\"draw\":3,\"draw_outcome\":\"ticket\""), 0);
+	CHECK_INT(client_draw_redeem(c, 3, "7F3A9C0B12D4E5F60718", &t, err, sizeof err), CLIENT_OK);
+	pthread_mutex_lock(&fake.mu);
+	CHECK_INT(fake.nreq, 2);
+	CHECK_STR(fake.keys[1], fake.keys[0]);
+	pthread_mutex_unlock(&fake.mu);
 }
 
 static void
@@ -641,6 +738,7 @@ main(void)
 	test_services(c);
 	test_issue(c);
 	test_checkin(c);
+	test_draw_redeem(c);
 	test_printed_reprint(c);
 	test_down(c);
 	client_free(c);

@@ -202,6 +202,55 @@ test_check_results(void)
 	CHECK(strstr(err, "results[0]") != NULL);
 }
 
+/* The enrolment slip's payload read without the key (the kiosk's scan),
+ * and the same payload verified with it. */
+static void
+test_token_parse(void)
+{
+	unsigned char pk[32], sk[64];
+	char tok[DRAW_TOKEN_MAX], low[DRAW_TOKEN_MAX + 8], entry[DRAW_ENTRY_LEN + 1];
+	char bad[DRAW_TOKEN_MAX + 8];
+	long long id = 0;
+	size_t i;
+
+	crypto_sign_keypair(pk, sk);
+	REQUIRE(draw_token("site-1", 37, "0A1B2C3D4E5F60718293", sk, tok, sizeof tok) == 0);
+	CHECK_INT(draw_token_parse(tok, &id, entry), 0);
+	CHECK_INT((int)id, 37);
+	CHECK_STR(entry, "0A1B2C3D4E5F60718293");
+	/* lower case (Caps Lock), white space and an Enter around it */
+	snprintf(low, sizeof low, "  %s\r\n", tok);
+	for (i = 0; low[i]; i++)
+		if (low[i] >= 'A' && low[i] <= 'Z')
+			low[i] = (char)(low[i] - 'A' + 'a');
+	id = 0;
+	CHECK_INT(draw_token_parse(low, &id, entry), 0);
+	CHECK_INT((int)id, 37);
+	CHECK_STR(entry, "0A1B2C3D4E5F60718293");
+	CHECK_INT(draw_token_verify(low, pk, &id, entry), 0);
+	/* not the form: each refused */
+	CHECK_INT(draw_token_parse(NULL, &id, entry), -1);
+	CHECK_INT(draw_token_parse("", &id, entry), -1);
+	CHECK_INT(draw_token_parse("K1*A*SITE*20261204", &id, entry), -1);
+	snprintf(bad, sizeof bad, "%.*s", (int)strlen(tok) - 1, tok);     /* signature cut */
+	CHECK_INT(draw_token_parse(bad, &id, entry), -1);
+	snprintf(bad, sizeof bad, "%sA", tok);                          /* one digit more */
+	CHECK_INT(draw_token_parse(bad, &id, entry), -1);
+	CHECK_INT(draw_token_parse("D1*SITE-1*0*0A1B2C3D4E5F60718293*00", &id, entry), -1);
+	snprintf(bad, sizeof bad, "D1*SITE-1*37*0A1B2C3D4E5F6071829*%s", strrchr(tok, '*') + 1);
+	CHECK_INT(draw_token_parse(bad, &id, entry), -1);               /* entry too short */
+	snprintf(bad, sizeof bad, "D1**37*0A1B2C3D4E5F60718293*%s", strrchr(tok, '*') + 1);
+	CHECK_INT(draw_token_parse(bad, &id, entry), -1);               /* no site */
+	snprintf(bad, sizeof bad, "D1*SITE-1*037*0A1B2C3D4E5F60718293*%s", strrchr(tok, '*') + 1);
+	CHECK_INT(draw_token_parse(bad, &id, entry), -1);               /* a leading zero */
+	/* the form is right but the signature is not: parsed here, refused by
+	 * the key (the server checks the entry itself) */
+	snprintf(bad, sizeof bad, "D1*SITE-1*38*0A1B2C3D4E5F60718293*%s", strrchr(tok, '*') + 1);
+	CHECK_INT(draw_token_parse(bad, &id, entry), 0);
+	CHECK_INT((int)id, 38);
+	CHECK_INT(draw_token_verify(bad, pk, &id, entry), -1);
+}
+
 int
 main(void)
 {
@@ -212,5 +261,6 @@ main(void)
 	test_check();
 	test_winners();
 	test_check_results();
+	test_token_parse();
 	return TEST_REPORT();
 }

@@ -527,6 +527,28 @@ test_malformed(const char *dir)
 	CHECK_INT(i18n_load(NULL, err, sizeof err), -1);
 }
 
+/* A day as the applicant reads it: written out in French, dd/mm/yyyy
+ * elsewhere; not a day: as it is. */
+static void
+test_day(void)
+{
+	char b[64];
+
+	CHECK_INT(i18n_day("fr", "2026-12-07", b, sizeof b), 0);
+	CHECK_STR(b, "lundi 7 décembre 2026");
+	CHECK_INT(i18n_day("fr-easy", "2027-01-01", b, sizeof b), 0);
+	CHECK_STR(b, "vendredi 1er janvier 2027");
+	CHECK_INT(i18n_day(NULL, "2028-02-29", b, sizeof b), 0);
+	CHECK_STR(b, "mardi 29 février 2028");
+	CHECK_INT(i18n_day("ar", "2026-12-07", b, sizeof b), 0);
+	CHECK_STR(b, "07/12/2026");
+	CHECK_INT(i18n_day("fr", "07/12/2026", b, sizeof b), -1);
+	CHECK_STR(b, "07/12/2026");
+	CHECK_INT(i18n_day("fr", "2026-13-01", b, sizeof b), -1);
+	CHECK_INT(i18n_day("fr", NULL, b, sizeof b), -1);
+	CHECK_STR(b, "");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -538,6 +560,7 @@ main(int argc, char **argv)
 	test_voices();
 	test_conversions();
 	test_catalogues();
+	test_day();
 
 	REQUIRE(mkdtemp(dir) != NULL);
 	test_parser(dir);

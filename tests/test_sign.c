@@ -593,6 +593,23 @@ test_holder(void)
 	CHECK_INT(holder_mask(a, m, 13), 0);
 }
 
+/* The layout mix-ups, one by one, for other payloads (an enrolment slip). */
+static void
+test_unmix(void)
+{
+	char out[64];
+	int i, seen = 0;
+
+	for (i = 0; slip_unmix(i, "D&8SITE8\xc3\xa9\"8", out, sizeof out) != 1; i++)
+		if (!strcmp(out, "D1*SITE*23*"))
+			seen++;
+	CHECK(i >= 2);
+	CHECK_INT(seen, 1);   /* US QWERTY typed on AZERTY, digits on the main row */
+	CHECK_INT(slip_unmix(i, "D1*", out, sizeof out), 1);
+	CHECK_INT(slip_unmix(-1, "D1*", out, sizeof out), 1);
+	CHECK_INT(slip_unmix(0, "D&8SITE8", out, 4), -1);  /* does not fit */
+}
+
 int
 main(void)
 {
@@ -608,6 +625,7 @@ main(void)
 	test_other_day_and_site();
 	test_garbage();
 	test_scanner_quirks();
+	test_unmix();
 	test_check_rules();
 	test_weeks_and_chain();
 	test_key_files();

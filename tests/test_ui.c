@@ -22,7 +22,10 @@
  * notices on the welcome screen, and an appointment's check-in (issue #12:
  * its code keypad without O and I, typed by characters whatever the
  * keyboard's layout, scanned, every answer of the server, each screen
- * walked like the others).
+ * walked like the others), and after the draw (issue #13: an enrolment
+ * slip scanned and redeemed, each answer's screen; a convocation's slip
+ * scanned on the welcome screen tried as its check-in first; the
+ * convocation's own screen).
  * Runs from the top of the tree (it reads assets/po).
  */
 #include <ctype.h>
@@ -34,6 +37,7 @@
 
 #include "testhelp.h"
 #include "client/client.h"
+#include "core/draw.h"
 #include "core/i18n.h"
 #include "core/sign.h"
 #include "core/text.h"
@@ -43,6 +47,7 @@ static struct fonts *F;
 static int frames_checked;
 static char ATT[SLIP_PAYLOAD_MAX];  /* an attestation's payload, for walk() */
 static char TORN[64];               /* the start of one: not readable */
+static char ENROL[DRAW_TOKEN_MAX];  /* an enrolment slip's payload: draw 7 */
 
 /* ---- fixtures ---------------------------------------------------------------- */
 
@@ -810,7 +815,7 @@ test_appt(void)
 	CHECK_STR(a.code, "K7P3QX");
 	ui_checkin_failed(x.u, CLIENT_REFUSED, "not_today", "2026-12-18", "another day", x.now);
 	CHECK(ui_has_text(x.u, "Votre rendez-vous n'est pas aujourd'hui."));
-	CHECK(ui_has_text(x.u, "Votre rendez-vous est le 18/12/2026."));
+	CHECK(ui_has_text(x.u, "Votre rendez-vous est le vendredi 18 décembre 2026."));
 	CHECK(tap(&x, "done") == 0);
 	to_code(&x, "fr");
 	type_text(&x, "K7P3QX");
@@ -953,12 +958,18 @@ test_appt(void)
 	CHECK_STR(a.code, "K7P3QX");
 	ui_checkin_failed(x.u, CLIENT_REFUSED, "cancelled", NULL, "cancelled", x.now);
 	CHECK(tap(&x, "done") == 0);
-	/* an attestation scanned on the welcome screen is still one */
+	/* an attestation scanned on the welcome screen is still one: tried
+	 * as a convocation's check-in by its token (no code), and kept when
+	 * it is none */
 	scan(&x, ATT);
 	CHECK_STR(ui_previous(x.u), ATT);
 	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "");
+	CHECK_STR(a.previous, ATT);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "not_convocation", NULL, "not a convocation", x.now);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
-	CHECK_INT(one_checkin(&x, &a), 0);
+	CHECK_STR(ui_previous(x.u), ATT);
 	fx_close(&x);
 
 	/* 6. Back and the language: the keypad keeps the code; the printer
@@ -2073,11 +2084,13 @@ test_scan(void)
 	later(&x, 20000);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
 	CHECK_STR(ui_previous(x.u), "");
-	/* 3. on the welcome screen: a scan starts the visit, as a touch does */
+	/* 3. on the welcome screen: a scan starts the visit, as a touch does
+	 * (it may be a convocation's: said once the server answered, the
+	 * check-in by its token first; test_conv_scan) */
 	scan(&x, att);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
 	CHECK_STR(ui_previous(x.u), att);
-	CHECK(ui_has_text(x.u, "prise en compte"));
+	CHECK(!ui_has_text(x.u, "prise en compte"));
 	CHECK(tap(&x, "back") == 0);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
 	fx_close(&x);
@@ -2275,6 +2288,380 @@ test_paint(void)
 	ui_free(NULL);
 }
 
+/* ---- after the draw, and convocations (issue #13) ------------------------------------ */
+
+/* A redeemed entry's answer: a winner's ticket, a convocation or an
+ * attestation (outcome "draw"), in lang. */
+static struct client_ticket
+mk_draw_answer(const char *outcome, const char *lang)
+{
+	struct client_ticket t = mk_ticket(strcmp(outcome, "ticket") ? "" : "A001",
+	    strcmp(outcome, "ticket") ? "attestation" : "ticket", lang);
+
+	t.draw = 7;
+	t.draw_rank = strcmp(outcome, "ticket") ? 31 : 1;
+	snprintf(t.draw_outcome, sizeof t.draw_outcome, "%s", outcome);
+	if (!strcmp(outcome, "attestation"))
+		snprintf(t.outcome, sizeof t.outcome, "draw");
+	if (!strcmp(outcome, "convocation")) {
+		snprintf(t.outcome, sizeof t.outcome, "convocation");
+		t.conv_id = 12;
+		snprintf(t.conv_date, sizeof t.conv_date, "2026-12-07");
+		snprintf(t.conv_from, sizeof t.conv_from, "09:00");
+		snprintf(t.conv_to, sizeof t.conv_to, "10:00");
+		snprintf(t.conv_code, sizeof t.conv_code, "K7P3QXRA");
+	}
+	return t;
+}
+
+/* The one REDEEM action asked for, into *a. */
+static int
+one_redeem(struct fx *x, struct ui_action *a)
+{
+	memset(a, 0, sizeof *a);
+	return count_actions(x, UI_ACT_REDEEM, a);
+}
+
+/*
+ * Every screen after the draw in `lang`, checked: the winner's ticket,
+ * the convocation and the attestation of an entry not drawn, the draw not
+ * drawn yet (with and without the time), the convocation of a full
+ * service (POST /tickets), printing and printed; then (mode 1) large text
+ * and high contrast.
+ */
+static void
+walk_draw(int w, int h, int dpi, const char *lang, int mode)
+{
+	static const char *const outcomes[] = { "ticket", "convocation", "attestation" };
+	struct fx x;
+	struct client_ticket t;
+	char label[96];
+	size_t i;
+
+#define AT(what) (snprintf(label, sizeof label, "%dx%d@%d %s%s draw %s", w, h, dpi, lang, \
+	mode ? " large+contrast" : "", what), label)
+	fx_open(&x, w, h, dpi, 1, 0);
+	for (i = 0; i < 3; i++) {
+		if (mode) {
+			CHECK(tap(&x, "large") == 0);
+			CHECK(tap(&x, "contrast") == 0);
+		}
+		scan(&x, ENROL);
+		count_actions(&x, UI_ACT_REDEEM, NULL);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+		t = mk_draw_answer(outcomes[i], lang);
+		t.duplicate = i == 1; /* a convocation again */
+		ui_issued(x.u, &t, mk_slip(), x.now);
+		check_frame(&x, AT(outcomes[i]));
+		ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+		check_frame(&x, AT(outcomes[i]));
+		CHECK(tap(&x, "done") == 0);
+	}
+	/* not drawn yet: with the time to come back, and without */
+	for (i = 0; i < 2; i++) {
+		if (mode) {
+			CHECK(tap(&x, "large") == 0);
+			CHECK(tap(&x, "contrast") == 0);
+		}
+		scan(&x, ENROL);
+		count_actions(&x, UI_ACT_REDEEM, NULL);
+		ui_checkin_failed(x.u, CLIENT_REFUSED, "conflict", i ? "" : "08:45", "not drawn yet",
+		    x.now);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "draw-wait");
+		check_frame(&x, AT(i ? "not drawn yet" : "not drawn yet, come back at"));
+		CHECK(tap(&x, "done") == 0);
+	}
+	/* a full service's convocation, chosen in lang; the printer failed */
+	CHECK(tap(&x, "start") == 0);
+	snprintf(label, sizeof label, "lang:%s", lang);
+	CHECK(tap(&x, label) == 0);
+	if (mode) {
+		CHECK(tap(&x, "large") == 0);
+		CHECK(tap(&x, "contrast") == 0);
+	}
+	CHECK(tap(&x, "service:C") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	count_actions(&x, UI_ACT_ISSUE, NULL);
+	t = mk_draw_answer("convocation", lang);
+	t.draw = 0;
+	t.draw_outcome[0] = '\0';
+	t.attempt = 2; /* chained to an earlier attestation */
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "convocation:printing"));
+	check_frame(&x, AT("convocation of a full service"));
+	ui_printed(x.u, 0, ESCPOS_PAPER_OUT, "paper out", x.now);
+	CHECK(ui_state_is(x.u, "convocation:failed"));
+	check_frame(&x, AT("convocation, not printed"));
+	fx_close(&x);
+#undef AT
+}
+
+/*
+ * An enrolment slip scanned: one REDEEM with the draw and the entry read
+ * from it, from the welcome screen (no language asked) or mid-visit (the
+ * visit becomes the redeem); each answer's screen and words; the
+ * answer's language taken; before the close, the screen that says to come
+ * back; a torn slip is not one; the printer first.
+ */
+static void
+test_redeem(void)
+{
+	struct fx x;
+	struct ui_action a;
+	struct client_ticket t;
+	char day[64];
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	/* from the welcome screen: at once, no language */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	CHECK_INT((int)a.draw, 7);
+	CHECK_STR(a.entry, "7F3A9C0B12D4E5F60718");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	CHECK_STR(ui_previous(x.u), "");
+	/* the winner: the ticket, drawn, in the language it was enrolled in */
+	t = mk_draw_answer("ticket", "en");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "ticket:printing"));
+	CHECK_STR(ui_lang(x.u), "en");
+	CHECK(ui_has_text(x.u, "A001"));
+	CHECK(ui_has_text(x.u, i18n_tr("en", "Tiré(e) au sort")));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_lang(x.u), "fr");
+	/* again: the same ticket, a reprint */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	t = mk_draw_answer("ticket", "fr");
+	t.duplicate = 1;
+	t.reprints = 1;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_has_text(x.u, "Le voici à nouveau."));
+	CHECK(ui_has_text(x.u, "Tiré(e) au sort"));
+	CHECK(tap(&x, "done") == 0);
+	/* not drawn, a convocation: its own screen */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	t = mk_draw_answer("convocation", "fr");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "convocation:printing"));
+	CHECK(ui_has_text(x.u, "Vous n'avez pas été tiré(e) au sort."));
+	CHECK(ui_has_text(x.u, "Vous êtes convoqué(e) le lundi 7 décembre 2026 entre 09:00 et "
+	    "10:00."));
+	CHECK(ui_has_text(x.u, "K7P3QXRA"));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	CHECK(ui_state_is(x.u, "convocation:printed"));
+	CHECK(ui_has_text(x.u, "Gardez cette convocation : présentez-la à la borne ce jour-là."));
+	CHECK(!ui_has_text(x.u, "La voici à nouveau."));
+	CHECK(tap(&x, "done") == 0);
+	/* the same convocation again: said so */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	t = mk_draw_answer("convocation", "fr");
+	t.duplicate = 1;
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_has_text(x.u, "Vous avez déjà une convocation. La voici à nouveau."));
+	CHECK(ui_has_text(x.u, "K7P3QXRA"));
+	CHECK(tap(&x, "done") == 0);
+	/* not drawn, an attestation */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	t = mk_draw_answer("attestation", "ar");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "full:printing"));
+	CHECK_STR(ui_lang(x.u), "ar");
+	CHECK(ui_has_text(x.u, i18n_tr("ar", "Vous n'avez pas été tiré(e) au sort.")));
+	CHECK(!ui_has_text(x.u, i18n_tr("ar", "Ce service est complet pour aujourd'hui.")));
+	CHECK(tap(&x, "done") == 0);
+	/* before the close */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "conflict", "", "draw 7 is not drawn yet", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "draw-wait");
+	CHECK(ui_has_text(x.u, "Le tirage n'a pas encore eu lieu."));
+	CHECK(!ui_has_text(x.u, "Revenez après"));
+	CHECK(tap(&x, "done") == 0);
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "conflict", "08:45", "not drawn yet", x.now);
+	CHECK(ui_has_text(x.u, "Revenez après 08:45."));
+	CHECK(tap(&x, "done") == 0);
+	/* no such entry: refused, to the desk */
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "not_found", NULL, "no such entry", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "refused");
+	CHECK(tap(&x, "done") == 0);
+	/* mid-visit: the choices so far give way to the redeem */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:C") == 0);
+	count_actions(&x, UI_ACT_REFRESH, NULL);
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 0);
+	ui_issue_failed(x.u, CLIENT_UNREACHABLE, "", "connection refused", x.now);
+	CHECK(tap(&x, "done") == 0);
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	draw(&x);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	/* a scanner set to US QWERTY on a French AZERTY PC: repaired */
+	{
+		char mixed[DRAW_TOKEN_MAX * 2];
+		qwerty_on_azerty(ENROL, mixed, sizeof mixed);
+		CHECK(strcmp(mixed, ENROL) != 0);
+		scan(&x, mixed);
+		CHECK_INT(one_redeem(&x, &a), 1);
+		CHECK_INT((int)a.draw, 7);
+		CHECK_STR(a.entry, "7F3A9C0B12D4E5F60718");
+		ui_issue_failed(x.u, CLIENT_UNREACHABLE, "", "connection refused", x.now);
+		CHECK(tap(&x, "done") == 0);
+		ui_menu(x.u, mk_menu(1, 0), x.now);
+		draw(&x);
+	}
+	/* a torn slip is no enrolment slip: nothing asked */
+	{
+		char torn[64];
+		snprintf(torn, sizeof torn, "%.60s", ENROL);
+		scan(&x, torn);
+		CHECK_INT(one_redeem(&x, &a), 0);
+		CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	}
+	/* the printer cannot print: said first, nothing asked */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	count_actions(&x, UI_ACT_REFRESH, NULL);
+	ui_printer(x.u, ESCPOS_COVER_OPEN, "cover open", x.now);
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "printer");
+	/* the cover closed: the slip scanned is redeemed now, once */
+	ui_printer(x.u, ESCPOS_READY, NULL, x.now);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	CHECK_STR(a.entry, "7F3A9C0B12D4E5F60718");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	fx_close(&x);
+	/* a convocation's day as the visitor reads it */
+	CHECK_INT(i18n_day("fr", "2026-12-07", day, sizeof day), 0);
+	CHECK_STR(day, "lundi 7 décembre 2026");
+}
+
+/*
+ * A convocation's slip (an attestation's QR code) scanned on the welcome
+ * screen: the language, then one CHECKIN by its token (no code); on its
+ * day the appointment's ticket; another day, the refusal says which day
+ * (written out in French, dd/mm/yyyy in Arabic); an attestation that is no
+ * convocation's stays kept for the visit (the procedures next, said);
+ * a forged one is forgotten (said calmly); mid-visit a scanned attestation
+ * is kept as before, no check-in.
+ */
+static void
+test_conv_scan(void)
+{
+	struct fx x;
+	struct ui_action a;
+	struct client_ticket t;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	scan(&x, ATT);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "language");
+	CHECK_STR(ui_previous(x.u), ATT);
+	CHECK_INT(one_checkin(&x, &a), 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.code, "");
+	CHECK_STR(a.previous, ATT);
+	CHECK_STR(a.lang, "fr");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	t = mk_appt_ticket("appointment", "fr");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(ui_state_is(x.u, "ticket:printing"));
+	CHECK(ui_has_text(x.u, "10:30"));
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_previous(x.u), "");
+	/* another day's: which day, written out */
+	scan(&x, ATT);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "not_today", "2026-12-07", "another day", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-refused");
+	CHECK(ui_has_text(x.u, "Votre rendez-vous est le lundi 7 décembre 2026."));
+	CHECK(tap(&x, "done") == 0);
+	scan(&x, ATT);
+	CHECK(tap(&x, "lang:ar") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "not_today", "2026-12-07", "another day", x.now);
+	CHECK(ui_has_text(x.u, "07/12/2026"));
+	CHECK(tap(&x, "done") == 0);
+	/* a bound convocation: the number, then the token again with it */
+	scan(&x, ATT);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "holder_required", NULL, "needs the number", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	type_text(&x, "X1234");
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.previous, ATT);
+	CHECK_STR(a.code, "");
+	CHECK_STR(a.holder, "X1234");
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "cancelled", NULL, "cancelled", x.now);
+	CHECK(ui_has_text(x.u, "Ce rendez-vous a été annulé."));
+	CHECK(tap(&x, "done") == 0);
+	/* no convocation's: kept for the visit, the procedures next */
+	scan(&x, ATT);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "not_convocation", NULL, "not a convocation's",
+	    x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	CHECK_STR(ui_previous(x.u), ATT);
+	CHECK(ui_has_text(x.u, "Votre attestation précédente a été prise en compte."));
+	CHECK(tap(&x, "service:C") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK(tap(&x, "confirm") == 0);
+	memset(&a, 0, sizeof a);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.previous, ATT);
+	t = mk_ticket("C012", "ticket", "fr");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	CHECK(tap(&x, "done") == 0);
+	/* forged: forgotten, said calmly, the visit goes on */
+	scan(&x, ATT);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "bad_token", NULL, "forged", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	CHECK_STR(ui_previous(x.u), "");
+	CHECK(ui_has_text(x.u, "Cette attestation n'a pas pu être lue."));
+	CHECK(tap(&x, "cancel") == 0 || tap(&x, "back") == 0);
+	/* the server down at the check-in: asked again once it is back */
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	draw(&x);
+	scan(&x, ATT);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_UNREACHABLE, "", NULL, "connection refused", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
+	ui_menu(x.u, mk_menu(1, 0), x.now);
+	CHECK_INT(one_checkin(&x, &a), 1);
+	CHECK_STR(a.previous, ATT);
+	CHECK_STR(a.code, "");
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	fx_close(&x);
+	/* mid-visit: kept, as before; no check-in */
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	scan(&x, ATT);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "procedure");
+	CHECK_STR(ui_previous(x.u), ATT);
+	CHECK_INT(one_checkin(&x, &a), 0);
+	fx_close(&x);
+}
+
 int
 main(void)
 {
@@ -2289,6 +2676,13 @@ main(void)
 	REQUIRE(i18n_load("assets/po", err, sizeof err) == 0);
 	mk_payload(ATT, sizeof ATT, SLIP_ATTESTATION);
 	snprintf(TORN, sizeof TORN, "%.60s", ATT);
+	{
+		unsigned char pk[32], sk[64];
+		crypto_sign_keypair(pk, sk);
+		REQUIRE(draw_token("prefecture-93", 7, "7F3A9C0B12D4E5F60718", sk, ENROL,
+		    sizeof ENROL) == 0);
+		sodium_memzero(sk, sizeof sk);
+	}
 
 	test_double_tap();
 	test_idle();
@@ -2306,6 +2700,8 @@ main(void)
 	test_paint();
 	test_notices();
 	test_appt();
+	test_redeem();
+	test_conv_scan();
 
 	/* every screen: four languages, three sizes, two dpi; large text and
 	 * contrast at 96 dpi */
@@ -2316,6 +2712,9 @@ main(void)
 			walk(sizes[s].w, sizes[s].h, 96, langs[i], 1);
 			walk_appt(sizes[s].w, sizes[s].h, 96, langs[i]);
 			walk_appt(sizes[s].w, sizes[s].h, 160, langs[i]);
+			walk_draw(sizes[s].w, sizes[s].h, 96, langs[i], 0);
+			walk_draw(sizes[s].w, sizes[s].h, 160, langs[i], 0);
+			walk_draw(sizes[s].w, sizes[s].h, 96, langs[i], 1);
 		}
 	walk(1080, 1920, 96, "fr", 2);
 	walk(800, 480, 96, "ar", 2);

@@ -652,6 +652,10 @@ parse_ticket(const cJSON *j, struct client_ticket *t, char *err, size_t errlen)
 		str_copy_utf8(t->service_fr, sizeof t->service_fr, jstr(names, "fr"));
 		str_copy_utf8(t->service_local, sizeof t->service_local, jstr(names, t->lang));
 	}
+	/* a redeemed enrolment slip (issue #13) */
+	t->draw = jint(j, "draw", 0);
+	str_copy_utf8(t->draw_outcome, sizeof t->draw_outcome, jstr(j, "draw_outcome"));
+	t->draw_rank = jint(j, "rank", 0);
 	return CLIENT_OK;
 }
 
@@ -709,14 +713,16 @@ slip_call(struct client *c, const char *path, cJSON *o, int secret, struct clien
 		sodium_memzero(body, strlen(body));
 	cJSON_free(body);
 	if (rc == CLIENT_OK && out->conv_id) {
-		errf(err, errlen, "today's capacity for this service is reached: a convocation "
-		    "for %s, %s-%s was issued instead", out->conv_date, out->conv_from, out->conv_to);
+		errf(err, errlen, "%s: a convocation for %s, %s-%s was issued instead",
+		    out->draw ? "not drawn" : "today's capacity for this service is reached",
+		    out->conv_date, out->conv_from, out->conv_to);
 		return CLIENT_FULL;
 	}
 	if (rc == CLIENT_OK && !strcmp(out->kind, "attestation")) {
 		errf(err, errlen, "%s: an attestation de passage was issued instead",
 		    !strcmp(out->outcome, "late") ? "the appointment's time has passed and no "
-		    "place is left" : "today's capacity for this service is reached");
+		    "place is left" : out->draw ? "not drawn" :
+		    "today's capacity for this service is reached");
 		return CLIENT_FULL;
 	}
 	return rc;
@@ -747,13 +753,35 @@ client_checkin(struct client *c, const struct client_checkin *rq, struct client_
 	cJSON *o = cJSON_CreateObject();
 
 	if (o) {
-		cJSON_AddStringToObject(o, "code", rq->code ? rq->code : "");
+		if (rq->token)   /* a convocation slip's QR, scanned */
+			cJSON_AddStringToObject(o, "token", rq->token);
+		else
+			cJSON_AddStringToObject(o, "code", rq->code ? rq->code : "");
 		cJSON_AddStringToObject(o, "lang", rq->lang ? rq->lang : "fr");
 		if (rq->holder)
 			cJSON_AddStringToObject(o, "holder", rq->holder);
 	}
 	return slip_call(c, "/api/v1/appointments/checkin", o, rq->holder != NULL, out, err,
 	    errlen);
+}
+
+enum client_rc
+client_draw_redeem(struct client *c, long long draw, const char *entry,
+    struct client_ticket *out, char *err, size_t errlen)
+{
+	char path[128];
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	for (i = 0; entry && entry[i]; i++)   /* never a path of the caller's making */
+		if (!((entry[i] >= '0' && entry[i] <= '9') || (entry[i] >= 'A' && entry[i] <= 'F')))
+			break;
+	if (draw <= 0 || entry == NULL || i == 0 || entry[i] != '\0' || i > 64) {
+		errf(err, errlen, "not an enrolment slip's draw and entry");
+		return CLIENT_PROTOCOL;
+	}
+	snprintf(path, sizeof path, "/api/v1/draws/%lld/entries/%s/redeem", draw, entry);
+	return slip_call(c, path, cJSON_CreateObject(), 0, out, err, errlen);
 }
 
 enum client_rc

@@ -163,6 +163,11 @@ struct client_ticket {
 	char conv_from[6];           /* its window, "09:00" */
 	char conv_to[6];             /* "10:00" */
 	char conv_code[33];          /* its check-in code */
+	/* An enrolment slip redeemed after a draw (issue #13): */
+	int64_t draw;                /* the draw's id; 0: not a draw's answer */
+	char draw_outcome[16];       /* the entry's outcome at the close: "ticket",
+	                              * "convocation" or "attestation" */
+	int draw_rank;               /* its rank in the draw order; 0 unknown */
 };
 
 /* What a kiosk asks for (POST /api/v1/tickets). */
@@ -206,6 +211,9 @@ struct client_checkin {
 	const char *lang;      /* the applicant's language code; NULL = "fr" */
 	const char *holder;    /* document number, for an appointment bound to its holder
 	                        * (after "holder_required"); NULL otherwise. Sent, never kept. */
+	const char *token;     /* a convocation slip's QR text (its attestation's signed
+	                        * token), sent as "token" instead of the code; NULL:
+	                        * the code is sent */
 };
 
 /* The machine-readable "code" of the last error answer ("holder_required",
@@ -260,6 +268,20 @@ enum client_rc client_issue(struct client *c, const char *service, const char *l
  *                "holder_required", "bad_holder", "holder_mismatch".
  */
 enum client_rc client_checkin(struct client *c, const struct client_checkin *rq,
+    struct client_ticket *out /* OUT */, char *err, size_t errlen);
+
+/*
+ * POST /api/v1/draws/{draw}/entries/{entry}/redeem: an enrolment slip
+ * scanned after the draw (issue #13); the server knows the entry's
+ * language. The same key and retries as client_issue_with, and:
+ *   CLIENT_OK    a winner's ticket (out->draw_outcome "ticket"; again:
+ *                out->duplicate, a slip marked as a reprint);
+ *   CLIENT_FULL  not drawn: a convocation for a later day (out->conv_id)
+ *                or an attestation de passage (outcome "draw") in *out;
+ *   CLIENT_REFUSED  client_last_code "conflict": not drawn yet (the draw is
+ *                still open); another code: no such draw or entry.
+ */
+enum client_rc client_draw_redeem(struct client *c, long long draw, const char *entry,
     struct client_ticket *out /* OUT */, char *err, size_t errlen);
 
 /* A print's outcome for the server. status: "confirmed", "unconfirmed" or

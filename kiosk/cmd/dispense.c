@@ -24,6 +24,7 @@
 #define M_SERIAL   "N° de série"
 #define M_LATE     "Arrivée après l'heure du rendez-vous"
 #define M_APPT     "Rendez-vous à %s"
+#define M_DRAW     "Non tiré(e) au sort"
 #define M_CONVOC   "Convocation pour un autre jour"
 #define M_CONVOC_ON "Revenez le %s, entre %s et %s. Code : %s"
 #define M_CONVOC_KEEP "Gardez cette convocation : présentez-la à la borne ce jour-là."
@@ -89,29 +90,6 @@ format_datetime(char *out, size_t outlen, const char *rfc3339)
 		snprintf(out, outlen, "%s", rfc3339);
 }
 
-/* The French day written out: "lundi 7 décembre 2026"; the day as it is
- * when it is not a day. */
-static void
-day_words_fr(char *out, size_t outlen, const char *day)
-{
-	static const char *const wdays[] = { "dimanche", "lundi", "mardi", "mercredi", "jeudi",
-	    "vendredi", "samedi" };
-	static const char *const months[] = { "janvier", "février", "mars", "avril", "mai",
-	    "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
-	int y, m, d, k, yy;
-
-	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
-		snprintf(out, outlen, "%s", day);
-		return;
-	}
-	/* Zeller's congruence (Gregorian): 0 = Saturday. */
-	k = m < 3 ? m + 12 : m;
-	yy = m < 3 ? y - 1 : y;
-	k = (d + 13 * (k + 1) / 5 + yy % 100 + yy % 100 / 4 + yy / 100 / 4 + 5 * (yy / 100)) % 7;
-	snprintf(out, outlen, "%s %d%s %s %d", wdays[(k + 6) % 7], d, d == 1 ? "er" : "",
-	    months[m - 1], y);
-}
-
 /* A convocation's slip: the attestation's layout under the convocation's
  * title (it is also the proof of today's visit: the outcome says today
  * was full), the day written out (French) or as dd/mm/yyyy (the
@@ -122,7 +100,7 @@ convocation_lines(struct dispense_slip *s, const struct client_ticket *t, const 
 	struct ticket_view *v = &s->view;
 	char words[64], numeric[16];
 
-	day_words_fr(words, sizeof words, t->conv_date);
+	i18n_day("fr", t->conv_date, words, sizeof words);
 	snprintf(numeric, sizeof numeric, "%.2s/%.2s/%.4s", t->conv_date + 8, t->conv_date + 5,
 	    t->conv_date);
 	v->att.title = tr2(lang, M_CONVOC);
@@ -199,6 +177,8 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 			v->att.outcome = tr2(lang, M_FULL);
 		else if (!strcmp(t->outcome, "late"))
 			v->att.outcome = tr2(lang, M_LATE);
+		else if (!strcmp(t->outcome, "draw"))   /* a draw's entry not drawn */
+			v->att.outcome = tr2(lang, M_DRAW);
 		else
 			v->att.outcome = (struct ticket_text2){ t->outcome, NULL };
 		if (t->conv_id && strlen(t->conv_date) == 10)

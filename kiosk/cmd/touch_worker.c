@@ -139,7 +139,7 @@ do_issue(struct worker *w, struct ui_action *job)
 	struct client_ticket *t = calloc(1, sizeof *t);
 	char err[256] = "";
 	enum client_rc rc;
-	int att, checkin = job->kind == UI_ACT_CHECKIN;
+	int att, checkin = job->kind == UI_ACT_CHECKIN, redeem = job->kind == UI_ACT_REDEEM;
 
 	memset(&rq, 0, sizeof rq);
 	rq.service = job->service;
@@ -150,9 +150,13 @@ do_issue(struct worker *w, struct ui_action *job)
 	ci.code = job->code;
 	ci.lang = job->lang;
 	ci.holder = rq.holder;
+	/* a convocation's slip, scanned: its token instead of a code */
+	ci.token = checkin && !job->code[0] && job->previous[0] ? job->previous : NULL;
 	if (t == NULL) {
 		rc = CLIENT_PROTOCOL;
 		snprintf(err, sizeof err, "out of memory");
+	} else if (redeem) {
+		rc = client_draw_redeem(w->cfg.client, job->draw, job->entry, t, err, sizeof err);
 	} else if (checkin) {
 		rc = client_checkin(w->cfg.client, &ci, t, err, sizeof err);
 	} else {
@@ -161,13 +165,17 @@ do_issue(struct worker *w, struct ui_action *job)
 	sodium_memzero(job->holder, sizeof job->holder);
 	sodium_memzero(job->previous, sizeof job->previous);
 	att = t && rc == CLIENT_FULL && !strcmp(t->kind, "attestation");
-	if (rc != CLIENT_OK && !att && checkin)
+	if (rc != CLIENT_OK && !att && redeem)
+		log_info("touch: enrolment slip of draw %lld not redeemed: %s %s (%s)", job->draw,
+		    client_rc_str(rc), client_last_code(w->cfg.client), err);
+	else if (rc != CLIENT_OK && !att && checkin)
 		log_info("touch: no check-in: %s %s (%s)", client_rc_str(rc),
 		    client_last_code(w->cfg.client), err);
 	else if (rc != CLIENT_OK && !att)
 		log_info("touch: no ticket for service %s: %s (%s)", job->service, client_rc_str(rc), err);
 	else
-		log_info("touch: %s %s %s (service %s, %s)", checkin ? "checked in:" : "issued",
+		log_info("touch: %s %s %s (service %s, %s)", redeem ? "draw redeemed:" :
+		    checkin ? "checked in:" : "issued",
 		    att ? "attestation" : "ticket", att ? t->serial : t->number,
 		    t->service[0] ? t->service : job->service, job->lang);
 	pthread_mutex_lock(&w->mu);
@@ -180,7 +188,7 @@ do_issue(struct worker *w, struct ui_action *job)
 	snprintf(w->issue_code, sizeof w->issue_code, "%s", rc == CLIENT_UNCERTAIN ?
 	    client_last_key(w->cfg.client) : client_last_code(w->cfg.client));
 	snprintf(w->issue_when, sizeof w->issue_when, "%s", client_last_when(w->cfg.client));
-	w->issue_checkin = checkin;
+	w->issue_checkin = checkin || redeem; /* refusals: ui_checkin_failed */
 	w->issued_ready = 1;
 	pthread_mutex_unlock(&w->mu);
 	post(w, EV_ISSUED);

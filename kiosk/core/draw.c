@@ -416,3 +416,48 @@ draw_token_verify(const char *payload, const unsigned char pk[32], long long *dr
 	*draw = id;
 	return 0;
 }
+
+int
+draw_token_parse(const char *payload, long long *draw, char *entry)
+{
+	char buf[DRAW_TOKEN_MAX], *p, *star, *end;
+	size_t len, i;
+	long long id;
+
+	if (!payload)
+		return -1;
+	while (*payload == ' ' || *payload == '\t' || *payload == '\r' || *payload == '\n')
+		payload++;
+	len = strlen(payload);
+	while (len > 0 && (payload[len - 1] == ' ' || payload[len - 1] == '\t' ||
+	    payload[len - 1] == '\r' || payload[len - 1] == '\n'))
+		len--;
+	if (len >= sizeof buf)
+		return -1;
+	for (i = 0; i < len; i++)
+		buf[i] = (payload[i] >= 'a' && payload[i] <= 'z') ? (char)(payload[i] - 'a' + 'A') :
+		    payload[i];
+	buf[len] = '\0';
+	if (strncmp(buf, "D1*", 3) != 0 || (star = strrchr(buf, '*')) == NULL)
+		return -1;
+	/* the signature: 128 hex digits, not checked here */
+	if (strlen(star + 1) != 2 * crypto_sign_BYTES)
+		return -1;
+	for (p = star + 1; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F')))
+			return -1;
+	/* D1*site*draw*entry* */
+	if ((p = strchr(buf + 3, '*')) == NULL || p == buf + 3)
+		return -1;
+	if (p[1] < '1' || p[1] > '9')
+		return -1;
+	id = strtoll(p + 1, &end, 10);
+	if (id <= 0 || *end != '*' || (size_t)(star - (end + 1)) != DRAW_ENTRY_LEN)
+		return -1;
+	memcpy(entry, end + 1, DRAW_ENTRY_LEN);
+	entry[DRAW_ENTRY_LEN] = '\0';
+	if (!draw_entry_valid(entry))
+		return -1;
+	*draw = id;
+	return 0;
+}

@@ -88,5 +88,10 @@ int draw_token(const char *site, long long draw, const char *entry, const unsign
  * accepted, as for slips. */
 int draw_token_verify(const char *payload, const unsigned char pk[32], long long *draw,
                       char *entry);
+/* Read a payload WITHOUT checking its signature (a kiosk has no key; the
+ * server checks the entry when it is redeemed): 0 with the draw and entry
+ * ids (entry: DRAW_ENTRY_LEN + 1 bytes) when it has the form above (white
+ * space around it and lower case accepted), else -1. */
+int draw_token_parse(const char *payload, long long *draw, char *entry);
 
 #endif

@@ -664,3 +664,30 @@ i18n_tr(const char *lang, const char *msgid)
 {
 	return i18n_trc(lang, NULL, msgid);
 }
+
+int
+i18n_day(const char *lang, const char *day, char *out, size_t outlen)
+{
+	static const char *const wdays[] = { "dimanche", "lundi", "mardi", "mercredi", "jeudi",
+	    "vendredi", "samedi" };
+	static const char *const months[] = { "janvier", "février", "mars", "avril", "mai",
+	    "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+	int y, m, d, k, yy;
+
+	if (day == NULL || strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    day[4] != '-' || day[7] != '-' || y < 1583 || m < 1 || m > 12 || d < 1 || d > 31) {
+		snprintf(out, outlen, "%s", day ? day : "");
+		return -1;
+	}
+	if (lang && strcmp(lang, "fr") != 0 && strcmp(lang, "fr-easy") != 0) {
+		snprintf(out, outlen, "%02d/%02d/%04d", d, m, y);
+		return 0;
+	}
+	/* Zeller's congruence (Gregorian): 0 = Saturday. */
+	k = m < 3 ? m + 12 : m;
+	yy = m < 3 ? y - 1 : y;
+	k = (d + 13 * (k + 1) / 5 + yy % 100 + yy % 100 / 4 + yy / 100 / 4 + 5 * (yy / 100)) % 7;
+	snprintf(out, outlen, "%s %d%s %s %d", wdays[(k + 6) % 7], d, d == 1 ? "er" : "",
+	    months[m - 1], y);
+	return 0;
+}

@@ -60,6 +60,13 @@ const char *i18n_trc(const char *lang, const char *ctxt, const char *msgid);
  * module uses it to choose the French voice for a French fallback. */
 const char *i18n_lookup(const char *lang, const char *msgid);
 
+/* A day "2026-12-07" as the applicant reads it: written out in French
+ * ("lundi 7 décembre 2026") for French and easy French, "07/12/2026" in
+ * every other language (read the same in all of them: the catalogue has
+ * no month names). 0, or -1 with day copied as it is when it is not a
+ * day. */
+int i18n_day(const char *lang, const char *day, char *out, size_t outlen);
+
 /* Forget every loaded catalogue. Harmless when nothing is loaded. */
 void i18n_free(void);
 

@@ -364,6 +364,14 @@ apply_keymap(const struct keymap *km, const char *in, char *out, size_t outlen)
 	return 0;
 }
 
+int
+slip_unmix(int i, const char *in, char *out, size_t outlen)
+{
+	if (i < 0 || (size_t)i >= sizeof keymaps / sizeof keymaps[0])
+		return 1;
+	return apply_keymap(&keymaps[i], in, out, outlen);
+}
+
 /* Decimal without leading zeros, at most max. */
 static int
 parse_uint(const char *s, uint64_t max, uint64_t *out)

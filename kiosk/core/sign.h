@@ -105,6 +105,12 @@ int slip_encode(const struct slip *s, const unsigned char sk[64], char *out, siz
  * QWERTY/AZERTY mix-ups described above. 0, or -1 with a reason. */
 int slip_decode(const char *payload, struct slip *out, char *err, size_t errlen);
 
+/* The layout mix-ups above, one by one, for other payloads typed by a
+ * scanner (an enrolment slip, core/draw.h): in (trimmed, upper-cased)
+ * mapped back through mix-up i into out. 0, 1 when i is past the last one
+ * (nothing written), -1 when out is too small. */
+int slip_unmix(int i, const char *in, char *out, size_t outlen);
+
 /* Check a payload against a site's public key. expect_site: the site id the
  * key belongs to (from the public key file), NULL to accept any.
  * today: "YYYYMMDD", NULL to skip the day check; the day check applies to

@@ -10,8 +10,11 @@
  *   ui_holder.c     the document keypad (and the keypad both keypads draw)
  *   ui_appt.c       the appointment's code keypad, and the check-in's steps
  *   ui_confirm.c    confirmation, issuing, the scanned attestation's banner
- *   ui_ticket.c     the ticket, and the attestation de passage of a full service
- *   ui_errors.c     server down, printer, closed, refused, a refused check-in
+ *   ui_ticket.c     the ticket, the attestation de passage of a full service,
+ *                   and the convocation for a later day
+ *   ui_errors.c     server down, printer, closed, refused, a refused check-in,
+ *                   a draw not drawn yet
+ *   ui_redeem.c     (no screen) an enrolment slip's redeem, a convocation's scan
  *   ui_admin.c      the staff's PIN keypad and admin screen
  *   ui_time.c       the idle countdown's dialog
  * The services as the screens see them are in ui_service.c. Laying a
@@ -36,6 +39,8 @@
 #define MSG_DESK      "Allez à l'accueil : un agent va vous aider."
 #define MSG_APPT_AT   "Rendez-vous à %s"  /* %s: "10:30" (the slip says it too) */
 #define MSG_APPT_PAST "L'heure de votre rendez-vous est passée."
+#define MSG_DRAWN     "Tiré(e) au sort"                      /* a draw's winner */
+#define MSG_NOT_DRAWN "Vous n'avez pas été tiré(e) au sort." /* a draw's other entries */
 
 /* ---- the menu's services (ui_service.c) ------------------------------------- */
 
@@ -86,6 +91,8 @@ void scr_refused(struct ui *u);
 void scr_uncertain(struct ui *u);
 void scr_appt_refused(struct ui *u);
 void scr_appt_code(struct ui *u);   /* ui_appt.c */
+void scr_convocation(struct ui *u); /* ui_ticket.c */
+void scr_draw_wait(struct ui *u);   /* ui_errors.c */
 void scr_pin(struct ui *u);         /* ui_admin.c */
 void scr_admin(struct ui *u);
 void scr_idle(struct ui *u);        /* ui_time.c: the idle countdown's dialog, over the screen */
@@ -177,6 +184,25 @@ void admin_button(struct ui *u, int id);
  * seconds opens the PIN keypad. 1 when the tap was in the corner (and is
  * swallowed). */
 int admin_corner_tap(struct ui *u, int x, int y, int64_t now);
+
+/* ---- after the draw, and convocations (ui_redeem.c) ----------------------------------- */
+
+/* An enrolment slip was scanned on a screen of the visit's start: the
+ * visit becomes its redeem (one REDEEM action, the issuing screen; the
+ * printer first, as for a ticket). */
+void redeem_scanned(struct ui *u, long long draw, const char *entry);
+/* The fault that stopped it went away: the same redeem, asked for now. */
+void redeem_again(struct ui *u);
+/* Forget the redeem (a new visit). */
+void redeem_forget(struct ui *u);
+/* The answer names the language the slip was enrolled in: the screens
+ * speak it from now on (a kiosk language; else the one shown stays). */
+void redeem_lang(struct ui *u, const char *code);
+/* A convocation's check-in by its token was refused with code: 1 when
+ * handled ("not_convocation": the attestation kept for the visit, the
+ * procedures next; "bad_token": forgotten, said calmly), 0 when it is a
+ * check-in's refusal like any (not_today, cancelled, holder...). */
+int conv_scan_refused(struct ui *u, const char *code);
 
 /* ---- the scanner (ui_scan.c) ----------------------------------------------------------- */
 

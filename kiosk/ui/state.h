@@ -113,6 +113,11 @@ struct ui {
 	int appt_go;                /* 1: scanned: check in once the language is chosen */
 	char appt_refusal[24];      /* the server's code on the refusal screen, "too_early"... */
 	char appt_when[40];         /* come_back_at or the appointment's day, as the server said */
+	int conv_scan;              /* 1: this check-in is a convocation's, by its slip's token
+	                             * (the scanned attestation in `previous`), not a code */
+	int redeem;                 /* 1: this visit redeems an enrolment slip (issue #13) */
+	long long redeem_draw;      /* its draw's id */
+	char redeem_entry[24];      /* its entry's id */
 
 	/* time */
 	int64_t now;                /* last time seen */

@@ -32,6 +32,13 @@
  *     (ui_keypress): an earlier attestation de passage scanned at any point
  *     of a visit is kept for it, sent with the issue, and forgotten with
  *     the rest; its characters never act as keys;
+ *   - an enrolment slip scanned at the start of a visit (issue #13) is
+ *     redeemed at once (one REDEEM action): the winner's ticket, or a
+ *     convocation for a later day, or an attestation de passage, each on
+ *     its screen; before the close, a screen that says to come back after
+ *     the draw. A convocation slip scanned on the welcome screen is first
+ *     tried as that convocation's check-in (after the language); an
+ *     attestation that is no convocation's is kept for the visit, as any;
  *   - an appointment is checked in (issue #12) from the welcome screen's
  *     "J'ai un rendez-vous", after the language, with its code typed on a
  *     keypad that has no O and no I (core/appt.h reads them as 0 and 1) or
@@ -171,11 +178,15 @@ enum ui_screen {
 	UI_S_APPT_CODE,   /* the appointment's check-in code keypad (no O, no I) */
 	UI_S_APPT_REFUSED,/* the check-in was refused: too early (come back at...),
 	                   * unknown code, another day (which one), cancelled */
+	/* issue #13, after the draw and for a later day (ui_redeem.c): */
+	UI_S_CONVOCATION, /* the service is full today: a convocation for a later day,
+	                   * its day, window and check-in code, printed */
+	UI_S_DRAW_WAIT,   /* an enrolment slip scanned before the draw's close */
 };
 
 /* "welcome", "language", ... "holder", "ticket", "server-down", "printer",
  * "closed", "full", "refused", "uncertain", "pin", "admin", "appt-code",
- * "appt-refused". */
+ * "appt-refused", "convocation", "draw-wait". */
 const char *ui_screen_name(enum ui_screen s);
 
 /* Where the printing of the shown ticket is. */
@@ -213,7 +224,10 @@ enum ui_act_kind {
 	UI_ACT_TEST_PRINT,/* the admin asked for a test page (answer: ui_admin_done) */
 	UI_ACT_REPRINT,   /* the admin asked for a duplicate of ticket_id (answer: ui_admin_done) */
 	UI_ACT_CHECKIN,   /* check an appointment in: code, lang, holder (answer: ui_issued,
-	                   * or ui_checkin_failed) */
+	                   * or ui_checkin_failed); or, code "", a convocation by its
+	                   * slip's token in `previous` */
+	UI_ACT_REDEEM,    /* redeem an enrolment slip after the draw: draw, entry (answer:
+	                   * ui_issued, or ui_checkin_failed) */
 };
 
 struct ui_action {
@@ -226,7 +240,10 @@ struct ui_action {
 	char code[APPT_CODE_MAX + 1]; /* CHECKIN: the check-in code (appt_code_normalise) */
 	char previous[UI_SCAN_MAX + 1]; /* ISSUE: the earlier attestation de passage
 	                         * scanned during the visit (its QR text as typed by
-	                         * the scanner), "" none: client_request.previous */
+	                         * the scanner), "" none: client_request.previous;
+	                         * CHECKIN with no code: the convocation slip's QR text */
+	long long draw;         /* REDEEM: the draw's id (read from the enrolment slip) */
+	char entry[24];         /* REDEEM: the entry's id, 20 of [0-9A-F] */
 	char *speech;           /* SPEAK: lines "LANG\tTEXT\n", in order; caller frees */
 	int64_t ticket_id;      /* REPRINT: the server's id of the ticket */
 };
@@ -281,7 +298,11 @@ void ui_key(struct ui *u, enum ui_key k, int64_t now);
  *   - ending with Enter, starting "K1*A*" (in any case, or as the layout
  *     mix-ups sign.h repairs show it) and read by slip_decode() as an
  *     attestation: it is kept for the visit (ui_previous), a note says so,
- *     and on the welcome screen the visit starts;
+ *     and on the welcome screen the visit starts, the language first, then
+ *     a CHECKIN by that slip's token (a convocation's slip, issue #13);
+ *   - ending with Enter and an enrolment slip of a draw ("D1*...", read by
+ *     draw_token_parse(), as typed or through those mix-ups): that entry
+ *     is redeemed at once (one REDEEM action);
  *   - ending with Enter and an appointment's check-in code (core/appt.h):
  *     that appointment is checked in (on the welcome screen, once the
  *     language is chosen);
@@ -321,12 +342,17 @@ void ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip,
  * says calmly, with the slip, that it could not be read. */
 void ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *reason,
     int64_t now);
-/* A check-in (UI_ACT_CHECKIN) was refused or failed: as ui_issue_failed,
+/* A check-in (UI_ACT_CHECKIN) or a redeem (UI_ACT_REDEEM) was refused or
+ * failed: as ui_issue_failed,
  * and the appointment's own refusals (code "too_early" with `when` the
  * server's come_back_at, "unknown_code", "not_today" with `when` the
  * appointment's day YYYY-MM-DD, "cancelled": a screen that says it in
  * plain words; "holder_required", "bad_holder", "holder_mismatch": the
- * document keypad). when may be NULL. A ticket or an attestation comes
+ * document keypad). A convocation's token (UI_ACT_CHECKIN by token):
+ * "not_convocation" keeps the attestation for the visit (the procedures
+ * next), "bad_token" forgets it and says so calmly. A redeem: "conflict"
+ * is a draw not drawn yet (when: the time to come back after, "HH:MM",
+ * or ""). when may be NULL. A ticket or an attestation comes
  * through ui_issued (t->kind "appointment" or "walkin", t->late; an
  * attestation whose outcome is "late"). */
 void ui_checkin_failed(struct ui *u, enum client_rc rc, const char *code, const char *when,
@@ -376,7 +402,7 @@ const char *ui_previous(const struct ui *u);
 /* "welcome", "ticket:printed", "idle"...: matches `want` as a script waits
  * for it: "ticket" matches any ticket state, "ticket:printing",
  * "ticket:printed", "ticket:failed" one of them (the same for "full" with an
- * attestation), "idle" the countdown, "admin:ready" the admin screen with
+ * attestation, and "convocation"), "idle" the countdown, "admin:ready" the admin screen with
  * no test print or reprint under way. */
 int ui_state_is(const struct ui *u, const char *want);
 /* 1 when some text of the last frame contains `needle`. */

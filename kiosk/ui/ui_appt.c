@@ -47,6 +47,7 @@ appt_forget(struct ui *u)
 	u->appt_len = 0;
 	u->appt_err = 0;
 	u->appt_go = 0;
+	u->conv_scan = 0;
 	u->appt_refusal[0] = u->appt_when[0] = '\0';
 }
 
@@ -150,7 +151,7 @@ appt_typed(struct ui *u, const char *text, int64_t now)
 void
 appt_after_lang(struct ui *u)
 {
-	if (u->appt_go && u->appt_len >= APPT_CODE_MIN)
+	if (u->appt_go && (u->appt_len >= APPT_CODE_MIN || (u->conv_scan && u->previous[0])))
 		appt_checkin(u);
 	else
 		flow_go(u, UI_S_APPT_CODE);
@@ -162,7 +163,8 @@ appt_checkin(struct ui *u)
 	struct ui_action a;
 	char norm[APPT_CODE_MAX + 1];
 
-	if (!u->appt || !code_ok(u, norm)) {
+	norm[0] = '\0';
+	if (!u->appt || (!(u->conv_scan && u->previous[0]) && !code_ok(u, norm))) {
 		u->appt_go = 0;
 		flow_go(u, UI_S_APPT_CODE);
 		return;
@@ -175,6 +177,8 @@ appt_checkin(struct ui *u)
 	memset(&a, 0, sizeof a);
 	a.kind = UI_ACT_CHECKIN;
 	snprintf(a.code, sizeof a.code, "%s", norm);
+	if (u->conv_scan) /* a convocation's slip: its token, not a code */
+		snprintf(a.previous, sizeof a.previous, "%s", u->previous);
 	snprintf(a.lang, sizeof a.lang, "%s", kit_lang(u)->code);
 	if (u->holder_len >= HOLDER_MIN) /* asked for by the server: a bound appointment */
 		snprintf(a.holder, sizeof a.holder, "%s", u->holder);

@@ -194,14 +194,14 @@ scr_uncertain(struct ui *u)
 
 /* A refused check-in (issue #12), in plain words: too early (and when to
  * come back), an unknown code (Back: to correct it), another day's (and
- * which day: 18/12/2026, read the same in every language), a cancelled
+ * which day: written out in French, 18/12/2026 in the other languages), a cancelled
  * appointment. The server's sentence, for staff, small below. */
 void
 scr_appt_refused(struct ui *u)
 {
 	const char *r = u->appt_refusal;
 	struct eline l[4];
-	char hhmm[6], day[16];
+	char hhmm[6], day[64];
 	int unknown = !strcmp(r, "unknown_code");
 
 	memset(l, 0, sizeof l);
@@ -218,8 +218,10 @@ scr_appt_refused(struct ui *u)
 	} else if (!strcmp(r, "not_today")) {
 		l[0].s = kit_tr(u, "Votre rendez-vous n'est pas aujourd'hui.", &l[0].lang);
 		if (strlen(u->appt_when) >= 10 && u->appt_when[4] == '-' && u->appt_when[7] == '-') {
-			snprintf(day, sizeof day, "%.2s/%.2s/%.4s", u->appt_when + 8, u->appt_when + 5,
-			    u->appt_when);
+			char d10[11];
+			/* written out in French, 18/12/2026 in the other languages */
+			snprintf(d10, sizeof d10, "%.10s", u->appt_when);
+			i18n_day(kit_lang(u)->code, d10, day, sizeof day);
 			l[1].s = kit_fmt_tr(u, kit_tr(u, "Votre rendez-vous est le %s.", &l[1].lang),
 			    day);
 		}
@@ -234,4 +236,24 @@ scr_appt_refused(struct ui *u)
 	}
 	error_lines(u, !strcmp(r, "too_early") ? P_CLOCK : P_WARNING, l, 4,
 	    unknown ? kit_nav_back_done : kit_nav_done, unknown ? 2 : 1);
+}
+
+/* An enrolment slip scanned before the draw's close (issue #13): the
+ * draw has not happened yet; come back after it (at what time, when it is
+ * known: appt_when holds "HH:MM"). */
+void
+scr_draw_wait(struct ui *u)
+{
+	struct eline l[3];
+
+	memset(l, 0, sizeof l);
+	l[0].s = kit_tr(u, "Le tirage n'a pas encore eu lieu.", &l[0].lang);
+	l[0].big = 2;
+	if (strlen(u->appt_when) == 5 && u->appt_when[2] == ':')
+		l[1].s = kit_fmt_tr(u, kit_tr(u, "Revenez après %s.", &l[1].lang), u->appt_when);
+	l[1].big = 1;
+	l[2].s = kit_tr(u, "Présentez à nouveau votre code QR à la borne après le tirage.",
+	    &l[2].lang);
+	l[2].big = 1;
+	error_lines(u, P_CLOCK, l, 3, kit_nav_done, 1);
 }

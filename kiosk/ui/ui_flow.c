@@ -100,6 +100,7 @@ flow_reset(struct ui *u)
 	u->holder_err = 0;
 	u->holder_mask[0] = '\0';
 	appt_forget(u);
+	redeem_forget(u);
 	guide_clear(u);
 	u->large = u->contrast = u->speech = 0;
 	u->session = 0;

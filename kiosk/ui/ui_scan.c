@@ -18,7 +18,10 @@
  * letter or digit; a code scanned there becomes that appointment's
  * check-in (ui_appt.c). On the code keypad itself nothing is held: every
  * character typed goes into the field, and Enter validates, whoever typed
- * it. Anything else is dropped with a calm note. Part of the pure ui
+ * it. An enrolment slip of a draw ("D1*", issue #13) scanned there
+ * becomes its redeem (ui_redeem.c); a convocation's slip (an attestation)
+ * scanned on the welcome screen is first tried as that convocation's
+ * check-in. Anything else is dropped with a calm note. Part of the pure ui
  * core: sign.h decodes the slip, appt.h reads a code; no SDL, no clock
  * (every press carries `now`), no I/O.
  */
@@ -28,6 +31,7 @@
 
 #include <sodium.h>
 
+#include "core/draw.h"
 #include "core/log.h"
 #include "core/sign.h"
 #include "ui/screens.h"
@@ -71,6 +75,29 @@ scan_prefix_ok(const char *s)
 	    (c[3] == 'A' || c[3] == 'Q') && c[4] == c[2];
 }
 
+/* An enrolment slip's draw and entry ("D1*...", core/draw.h), as typed,
+ * or through one of the layout mix-ups sign.h repairs (a US scanner on a
+ * French PC types "D&8..."): 0, or -1 when it is none. */
+static int
+enrol_parse(const char *text, long long *draw, char entry[DRAW_ENTRY_LEN + 1])
+{
+	char up[UI_SCAN_MAX * 2 + 1], fixed[UI_SCAN_MAX * 2 + 1];
+	size_t i;
+	int k, rc;
+
+	if (draw_token_parse(text, draw, entry) == 0)
+		return 0;
+	if (toupper((unsigned char)text[0]) != 'D')
+		return -1;
+	for (i = 0; text[i] && i + 1 < sizeof up; i++)
+		up[i] = (char)(isascii((unsigned char)text[i]) ? toupper((unsigned char)text[i]) : text[i]);
+	up[i] = '\0';
+	for (k = 0; (rc = slip_unmix(k, up, fixed, sizeof fixed)) != 1; k++)
+		if (rc == 0 && draw_token_parse(fixed, draw, entry) == 0)
+			return 0;
+	return -1;
+}
+
 /* Tell the visitor about a scan on this screen (a banner, or the panel of
  * the confirmation), and read it out when speech is on. */
 static void
@@ -86,11 +113,15 @@ static void
 scan_done(struct ui *u, int complete, int64_t now)
 {
 	struct slip sl;
-	char err[200] = "";
-	int ok = 0;
+	char err[200] = "", entry[DRAW_ENTRY_LEN + 1];
+	long long draw = 0;
+	int ok = 0, enrol;
 
 	memset(&sl, 0, sizeof sl);
-	if (complete && !u->scan_over && scan_prefix_ok(u->scan_buf)) {
+	enrol = complete && !u->scan_over && enrol_parse(u->scan_buf, &draw, entry) == 0;
+	if (enrol) {
+		log_info("ui: an enrolment slip was scanned (draw %lld)", draw);
+	} else if (complete && !u->scan_over && scan_prefix_ok(u->scan_buf)) {
 		if (slip_decode(u->scan_buf, &sl, err, sizeof err) == 0)
 			ok = sl.kind == SLIP_ATTESTATION;
 		if (!ok && !err[0])
@@ -104,9 +135,9 @@ scan_done(struct ui *u, int complete, int64_t now)
 	if (!scan_screen(u->screen)) {
 		/* the slip is asked for already (issuing, the ticket), a fault
 		 * screen, the staff's: not the moment */
-		if (ok)
-			log_info("ui: an attestation scanned on screen %s was ignored",
-			    ui_screen_name(u->screen));
+		if (ok || enrol)
+			log_info("ui: %s scanned on screen %s was ignored",
+			    ok ? "an attestation" : "an enrolment slip", ui_screen_name(u->screen));
 		scan_clear(u);
 		return;
 	}
@@ -114,6 +145,11 @@ scan_done(struct ui *u, int complete, int64_t now)
 	if (u->countdown_end) {
 		u->countdown_end = 0; /* someone is there */
 		set_dirty(u);
+	}
+	if (enrol) {
+		scan_clear(u); /* the visit is that slip's redeem */
+		redeem_scanned(u, draw, entry);
+		return;
 	}
 	if (!ok && complete && !u->scan_over && u->screen != UI_S_HOLDER &&
 	    appt_scanned(u, u->scan_buf)) {
@@ -130,8 +166,18 @@ scan_done(struct ui *u, int complete, int64_t now)
 			b--;
 		sodium_memzero(u->previous, sizeof u->previous);
 		memcpy(u->previous, a, (size_t)(b - a));
-		if (u->screen == UI_S_WELCOME)
+		if (u->screen == UI_S_WELCOME) {
+			/* maybe a convocation's slip: its check-in is tried first,
+			 * once the language is chosen; if the attestation is no
+			 * convocation's, it stays for the visit */
+			appt_forget(u);
+			u->appt = 1;
+			u->appt_go = 1;
+			u->conv_scan = 1;
 			flow_start(u); /* a scan starts a visit, as a touch does */
+			scan_clear(u); /* what it was is said once the server answered */
+			return;
+		}
 	} else if (u->screen == UI_S_WELCOME) {
 		scan_clear(u); /* nobody started: nothing to say it to */
 		return;

@@ -4,7 +4,10 @@
  * service is full; both beside or above a preview of the very bitmap sent
  * to the printer. An appointment's ticket says the appointment's time; a
  * walk-in ticket given after it, or an attestation for it, that its time
- * has passed (issue #12).
+ * has passed (issue #12). A draw's winner's ticket says it was drawn, the
+ * others' attestation that they were not; a convocation for a later day
+ * has its own screen: the day, the window and the check-in code, large
+ * (issue #13).
  *
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
  * writes only the frame; must not change the visitor's state.
@@ -180,6 +183,7 @@ number(struct ui *u, struct rect info, int y)
 	size_t i, o = 0;
 
 	rest = kit_lineh(u, m->fb) * (2 + (t->priority != 0) + (t->appt_start[0] != 0) +
+	    (t->draw != 0) +
 	    (u->squeeze < 2 ?
 	    (t->estimated_wait_s >= 0) + (t->position > 0) : 0) + 2) +
 	    imax((int)(12 * m->mm), kit_lineh(u, m->ft)) + 4 * m->gap;
@@ -215,6 +219,12 @@ details(struct ui *u, struct rect info, int y)
 		sname = svc_name(u, svc_chosen(u), &sl);
 	y += kit_para(u, info.x, y, info.w, sname, sl, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT);
 	kit_say(u, sl, sname);
+	if (t->draw && !strcmp(t->draw_outcome, "ticket")) {
+		s = kit_tr(u, MSG_DRAWN, &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT);
+		kit_say(u, lang, s);
+	}
 	if (!strcmp(t->kind, "appointment")) {
 		char hhmm[6];
 		appt_hhmm(t->appt_start, hhmm);
@@ -317,6 +327,7 @@ scr_full(struct ui *u)
 	struct rect info = m->body;
 	int y, bottom = kit_bottom(u), ps = (int)(16 * m->mm);
 	int late = u->appt && (!u->slip || !strcmp(u->ticket.outcome, "late"));
+	int drawn = u->slip && u->ticket.draw; /* an entry of a draw, not drawn */
 	const char *lang, *s;
 	char hhmm[6];
 
@@ -330,7 +341,7 @@ scr_full(struct ui *u)
 	slip_preview(u, &info, bottom);
 	y = info.y;
 	kit_picto(u, late ? P_CLOCK : P_FULL, mkrect(info.x, y, ps, ps), C_ACCENT, C_BG);
-	s = kit_tr(u, late ? MSG_APPT_PAST : msg[0], &lang);
+	s = kit_tr(u, late ? MSG_APPT_PAST : drawn ? MSG_NOT_DRAWN : msg[0], &lang);
 	y += imax(ps, kit_para(u, info.x + ps + m->gap, y, info.w - ps - m->gap, s, lang, m->ft,
 	    TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT)) + m->gap;
 	kit_say(u, lang, s);
@@ -348,6 +359,86 @@ scr_full(struct ui *u)
 		y = prev_line(u, info, y);
 	y = print_status(u, info, y, NULL, NULL,
 	    "Gardez cette attestation. Elle peut vous servir à prouver vos démarches.");
+	slip_end(u, info, y, bottom);
+	kit_nav(u, kit_nav_done, 1);
+}
+
+/* The convocation's check-in code from y, large (as wide as the column
+ * allows, up to 18 mm; the title's size on a squeezed screen, without its
+ * label): what the visitor types on the day. Returns the y below it. */
+static int
+conv_code(struct ui *u, struct rect info, int y)
+{
+	struct metrics *m = &u->m;
+	const char *code = u->ticket.conv_code, *lang, *s;
+	int sz = u->squeeze ? m->ft : imax(m->ft, (int)(18 * m->mm)), h;
+	char sp[80];
+	size_t i, o = 0;
+
+	s = kit_tr(u, "Votre code de convocation", &lang);
+	if (u->squeeze < 2)
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_TEXT_SOFT);
+	kit_say(u, lang, s);
+	while (sz > m->fb && kit_mwidth(u, code, "fr", sz, TEXT_BOLD) > info.w)
+		sz = sz * 9 / 10;
+	h = kit_lineh(u, sz);
+	kit_textbox(u, mkrect(info.x, y, info.w, h), code, "fr", sz, TEXT_BOLD | TEXT_LTR,
+	    TEXT_ALIGN_LEFT, C_ACCENT);
+	/* one by one, so the voice spells it */
+	for (i = 0; code[i] && o + 3 < sizeof sp; i++) {
+		sp[o++] = code[i];
+		sp[o++] = ' ';
+	}
+	sp[o] = '\0';
+	kit_say(u, "fr", kit_keep(u, sp));
+	return y + h + m->gap;
+}
+
+/* A convocation for a later day (issue #13): today full (or the draw not
+ * won), the day written out (French) or dd/mm/yyyy, the window, the
+ * check-in code large, what to do with the slip, the printing and the
+ * slip. */
+void
+scr_convocation(struct ui *u)
+{
+	struct metrics *m = &u->m;
+	const struct client_ticket *t = &u->ticket;
+	struct rect info = m->body;
+	int y, bottom = kit_bottom(u), ps = u->squeeze ? 0 : (int)(16 * m->mm);
+	int tsz = u->squeeze >= 2 ? m->fb : m->ft, px = ps ? ps + m->gap : 0;
+	const char *lang, *s;
+	char day[64];
+
+	slip_preview(u, &info, bottom);
+	y = info.y;
+	if (t->duplicate) { /* the same one again: a reprint */
+		s = kit_tr(u, "Vous avez déjà une convocation. La voici à nouveau.", &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT) + m->gap / 2;
+		kit_say(u, lang, s);
+	}
+	if (ps)
+		kit_picto(u, P_CLOCK, mkrect(info.x, y, ps, ps), C_ACCENT, C_BG);
+	s = kit_tr(u, t->draw ? MSG_NOT_DRAWN : MSG_FULL, &lang);
+	y += imax(ps, kit_para(u, info.x + px, y, info.w - px, s, lang, tsz, TEXT_BOLD,
+	    TEXT_ALIGN_LEFT, C_TEXT)) + m->gap;
+	kit_say(u, lang, s);
+	i18n_day(kit_lang(u)->code, t->conv_date, day, sizeof day);
+	s = kit_fmt_tr(u, kit_tr(u, "Vous êtes convoqué(e) le %s entre %s et %s.", &lang), day,
+	    t->conv_from, t->conv_to);
+	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT) +
+	    m->gap;
+	kit_say(u, lang, s);
+	if (t->conv_code[0])
+		y = conv_code(u, info, y);
+	/* it is an attestation too: chained to the earlier one scanned, or
+	 * (calmly) not (a squeezed screen leaves it to the slip) */
+	if ((u->prev_note == PREV_REFUSED || t->attempt > 1) && u->squeeze < 2)
+		y = prev_line(u, info, y);
+	y = print_status(u, info, y, "Votre convocation n'a pas pu être imprimée. Notez le jour, "
+	    "l'heure et le code, et montrez-les à l'accueil.", "Prenez votre convocation",
+	    "Gardez cette convocation : présentez-la à la borne ce jour-là.");
 	slip_end(u, info, y, bottom);
 	kit_nav(u, kit_nav_done, 1);
 }

@@ -35,6 +35,10 @@ world_changed(struct ui *u)
 	    u->screen == UI_S_CLOSED)) {
 		if (r != UI_S_WELCOME)
 			flow_go(u, r); /* another fault now: say that one */
+		else if (u->redeem)
+			redeem_again(u); /* the slip scanned: asked for now */
+		else if (u->appt && u->conv_scan)
+			appt_checkin(u); /* the convocation scanned: checked in now */
 		else if (u->appt)
 			flow_go(u, UI_S_APPT_CODE); /* the code typed is still there */
 		else if (svc_chosen(u))
@@ -167,7 +171,9 @@ ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int6
 	u->last_input = now; /* the ticket screen's idle time starts now */
 	if (att && svc_chosen(u))
 		svc_chosen(u)->left_today = 0;
-	flow_go(u, att ? UI_S_FULL : UI_S_TICKET);
+	if (u->redeem)
+		redeem_lang(u, t->lang); /* the language the slip was enrolled in */
+	flow_go(u, !att ? UI_S_TICKET : t->conv_id ? UI_S_CONVOCATION : UI_S_FULL);
 }
 
 /* The server refused the scanned attestation (forged, another site,
@@ -193,6 +199,14 @@ static void
 refused(struct ui *u, const char *code, const char *reason)
 {
 	snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", reason ? reason : "");
+	if (u->redeem && !strcmp(code, "conflict")) {
+		/* the draw is still open: come back after it */
+		log_info("ui: an enrolment slip scanned before the draw (%s)", u->refuse_reason);
+		flow_go(u, UI_S_DRAW_WAIT);
+		return;
+	}
+	if (u->appt && u->conv_scan && conv_scan_refused(u, code))
+		return;
 	if (u->appt && (!strcmp(code, "too_early") || !strcmp(code, "unknown_code") ||
 	    !strcmp(code, "not_today") || !strcmp(code, "cancelled"))) {
 		/* the appointment's own refusals, each in plain words */
@@ -284,7 +298,8 @@ void
 ui_printed(struct ui *u, int ok, enum escpos_state st, const char *reason, int64_t now)
 {
 	u->now = now;
-	if ((u->screen != UI_S_TICKET && u->screen != UI_S_FULL) || u->print != UI_PRINT_PRINTING)
+	if ((u->screen != UI_S_TICKET && u->screen != UI_S_FULL && u->screen != UI_S_CONVOCATION) ||
+	    u->print != UI_PRINT_PRINTING)
 		return;
 	u->last_input = now;
 	if (ok) {
