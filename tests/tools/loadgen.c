@@ -62,7 +62,9 @@
 /* The run's settings, from the command line. */
 struct opts {
 	const char *host;        /* server address (an IPv4 literal) */
-	int port;                /* server port */
+	int port;                /* server port (this client's) */
+	int ports[8];            /* --port P[,P...]: several servers, client k on [k % n] */
+	int nports;
 	const char *bind;        /* source address, or NULL */
 	int issuers;             /* issuing clients */
 	int callers;             /* calling clients */
@@ -119,7 +121,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: loadgen --port N [--host 127.0.0.1] [--bind ADDR] --out FILE\n"
+	    "usage: loadgen --port N[,N...] [--host 127.0.0.1] [--bind ADDR] --out FILE\n"
 	    "         [--issuers N --device-key KEY[,KEY...] [--services ABCDE] [--priority PCT]]\n"
 	    "         [--callers N --staff-token TOKEN[,TOKEN...] [--counters 1-8|1,3,5]] [--drain]\n"
 	    "         [--count N] [--duration S] [--timeout S] [--max-errors N] [--quiet]\n"
@@ -705,7 +707,14 @@ main(int argc, char **argv)
 			usage();
 		i++;
 		if (!strcmp(a, "--host")) o.host = v;
-		else if (!strcmp(a, "--port")) o.port = atoi(v);
+		else if (!strcmp(a, "--port")) {
+			char *list = strdup(v), *pp[8];
+			int j;
+			o.nports = split(list, pp, 8);
+			for (j = 0; j < o.nports; j++)
+				o.ports[j] = atoi(pp[j]);
+			o.port = o.nports ? o.ports[0] : 0;
+		}
 		else if (!strcmp(a, "--bind")) o.bind = v;
 		else if (!strcmp(a, "--issuers")) o.issuers = atoi(v);
 		else if (!strcmp(a, "--callers")) o.callers = atoi(v);
@@ -761,6 +770,9 @@ main(int argc, char **argv)
 			break;
 		}
 		if (pid == 0) {
+			/* Several servers: issuers and callers spread over them alike. */
+			if (o.nports > 1)
+				o.port = o.ports[(k < o.issuers ? k : k - o.issuers) % o.nports];
 			if (k < o.issuers) {
 				run_issuer(k);
 				__atomic_sub_fetch(&sh->issuers_left, 1, __ATOMIC_SEQ_CST);
