@@ -12,6 +12,7 @@ bench() {
 }
 
 bench sh bench/http_issue.sh
+bench sh bench/pg_issue.sh
 bench "$BUILD/bench/ticket_render"
 bench "$BUILD/bench/appt_import"
 bench sh bench/appt_checkin.sh
