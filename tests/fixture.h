@@ -465,6 +465,65 @@ fixture_fail_off(const char *path, const char *name, const char *table)
 	fixture_exec(path, sql);
 }
 
+/* A number that changes whenever something was written to the database
+ * at path: SQLite's data_version, on a connection the test keeps open
+ * (watch); on PostgreSQL the next transaction id of the cluster (a
+ * transaction that only reads takes none). */
+static inline long long
+fixture_data_version(sqlite3 *watch, const char *path)
+{
+	if (fixture_pg())
+		return fixture_sql1(path, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
+	return fixture_sql1_on(watch, "PRAGMA data_version");
+}
+
+/* Another process busy writing on the database at path until
+ * fixture_unlock: on SQLite a connection in BEGIN EXCLUSIVE; on PostgreSQL
+ * a transaction holding tables (a comma-separated list) in EXCLUSIVE mode:
+ * their writers wait, their readers go on, as under SQLite's WAL. */
+struct fixture_locker {
+	sqlite3 *lite;
+	PGconn *pg;
+};
+
+static inline void
+fixture_lock(struct fixture_locker *l, const char *path, const char *tables)
+{
+	char db[600], sql[300];
+
+	memset(l, 0, sizeof *l);
+	if (fixture_pg()) {
+		PGresult *r;
+		fixture_db(db, sizeof db, path, 0);
+		l->pg = PQconnectdb(db);
+		REQUIRE(PQstatus(l->pg) == CONNECTION_OK);
+		snprintf(sql, sizeof sql, "BEGIN; LOCK TABLE %s IN EXCLUSIVE MODE", tables);
+		r = PQexec(l->pg, sql);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fprintf(stderr, "fixture_lock: %s", PQerrorMessage(l->pg));
+		REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
+		PQclear(r);
+		return;
+	}
+	REQUIRE(sqlite3_open(path, &l->lite) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(l->lite, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK);
+}
+
+static inline void
+fixture_unlock(struct fixture_locker *l)
+{
+	if (l->pg) {
+		PGresult *r = PQexec(l->pg, "ROLLBACK");
+		REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(l->pg);
+	} else {
+		REQUIRE(sqlite3_exec(l->lite, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+		sqlite3_close(l->lite);
+	}
+	memset(l, 0, sizeof *l);
+}
+
 /* A store on the file at path (into *st, to close it), a desk on it (keys
  * may be NULL), and site applied by "test" at now. */
 static inline struct desk *

@@ -54,6 +54,7 @@
 #define PG_RETRIES 50          /* serialization failures before giving up */
 #define PG_PARAMS 64           /* most parameters of one statement */
 #define PG_WRITERS "4243"      /* the advisory lock writers take in turn */
+#define PG_LOCK_WAIT "'3s'"    /* lock_timeout: sqlite.c's busy time-out */
 
 /* A prepared statement and its last result. */
 struct pg_stmt {
@@ -85,12 +86,17 @@ pg_is_url(const char *s)
 static void
 pg_why(struct store *st, const char *what, const PGresult *res)
 {
-	const char *m = res ? PQresultErrorMessage(res) : NULL;
+	const char *m = res ? PQresultErrorMessage(res) : NULL, *code;
 	char *p;
 
 	if (m == NULL || !*m)
 		m = st->pgc ? PQerrorMessage(st->pgc) : "no connection";
-	snprintf(st->why, sizeof st->why, "%s: %s", what, m);
+	if (res && (code = PQresultErrorField(res, PG_DIAG_SQLSTATE)) != NULL &&
+	    !strcmp(code, "55P03"))   /* lock_not_available: lock_timeout ran out */
+		snprintf(st->why, sizeof st->why, "%s: the database is locked by another process "
+		    "(%s)", what, m);
+	else
+		snprintf(st->why, sizeof st->why, "%s: %s", what, m);
 	for (p = st->why; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
@@ -460,9 +466,11 @@ pg_alive(struct store *st)
 		st->pg_lost = 1;
 		return ST_ERR;
 	}
-	/* Times are Unix seconds in the rows; messages in English for the logs. */
-	return pg_simple(st, "SET client_min_messages = warning; SET lc_messages = 'C'",
-	    "cannot set up the connection");
+	/* Times are Unix seconds in the rows; messages in English for the logs.
+	 * A lock held elsewhere is waited for as long as SQLite's busy
+	 * time-out, then the request fails (503) instead of hanging. */
+	return pg_simple(st, "SET client_min_messages = warning; SET lc_messages = 'C'; "
+	    "SET lock_timeout = " PG_LOCK_WAIT, "cannot set up the connection");
 }
 
 /* A connection of the pool, for the caller alone until given back. */
@@ -562,8 +570,26 @@ pg_changes(struct store *st)
 
 /* -- open, migrate ---------------------------------------------------------------------- */
 
+static int pg_migrate_waited(struct store *c, const char *what, char *err, size_t errlen);
+
+/* Migrations wait for each other without a time limit: another node may
+ * be migrating a large database. */
 static int
 pg_migrate(struct store *c, const char *what, char *err, size_t errlen)
+{
+	int rc;
+
+	if (pg_simple(c, "SET lock_timeout = 0", "cannot set up the migration") != ST_OK)
+		return errf(err, errlen, "%s: %s", what, c->why);
+	rc = pg_migrate_waited(c, what, err, errlen);
+	if (pg_simple(c, "SET lock_timeout = " PG_LOCK_WAIT, "cannot set up the connection") !=
+	    ST_OK && rc == ST_OK)
+		rc = errf(err, errlen, "%s: %s", what, c->why);
+	return rc;
+}
+
+static int
+pg_migrate_waited(struct store *c, const char *what, char *err, size_t errlen)
 {
 	PGresult *res;
 	int version = 0, i;
