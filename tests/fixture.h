@@ -467,13 +467,18 @@ fixture_fail_off(const char *path, const char *name, const char *table)
 
 /* A number that changes whenever something was written to the database
  * at path: SQLite's data_version, on a connection the test keeps open
- * (watch); on PostgreSQL the next transaction id of the cluster (a
- * transaction that only reads takes none). */
+ * (watch); on PostgreSQL a fingerprint of every row of every table with
+ * the transaction that wrote it (xmin): a row inserted, deleted or
+ * updated (even to the same values) changes it, and autovacuum does not. */
 static inline long long
 fixture_data_version(sqlite3 *watch, const char *path)
 {
 	if (fixture_pg())
-		return fixture_sql1(path, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
+		return fixture_sql1(path, "SELECT COALESCE(SUM((xpath('/row/f/text()', "
+		    "query_to_xml(format('SELECT COUNT(*)::bigint * 1000003 + COALESCE(SUM(hashtext("
+		    "x::text || x.xmin::text)), 0) AS f FROM %I x', table_name), false, true, "
+		    "'')))[1]::text::bigint), 0) FROM information_schema.tables WHERE table_schema = "
+		    "'public' AND table_type = 'BASE TABLE'");
 	return fixture_sql1_on(watch, "PRAGMA data_version");
 }
 

@@ -118,6 +118,8 @@ pg_failed(struct store *st, const char *what, const PGresult *res)
 		st->pg_retry = 1;
 	else
 		log_warnx("store: %s", st->why);
+	if (code && !strcmp(code, "55P03"))   /* lock_timeout ran out */
+		st->pg_locked = 1;
 	if (PQstatus(st->pgc) != CONNECTION_OK)
 		st->pg_lost = 1;
 }
@@ -491,6 +493,7 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		committing = 0;
 		c->why[0] = '\0';
 		c->pg_retry = 0;
+		c->pg_locked = 0;
 		if (pg_alive(c) != ST_OK) {
 			errf(err, errlen, "%s", c->why);
 			return ST_ERR;
@@ -513,6 +516,10 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		if (rc == ST_ERR) {
 			if (c->why[0])
 				errf(err, errlen, "%s", c->why);
+			/* The database was busy, as SQLite's BEGIN IMMEDIATE can be:
+			 * a failed write for /health, not a refusal of the verb. */
+			if (write && c->pg_locked)
+				sq_health_note(c->pg_main, 0, c->why);
 			pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
 			return ST_ERR;
 		}
