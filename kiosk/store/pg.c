@@ -113,6 +113,10 @@ pg_failed(struct store *st, const char *what, const PGresult *res)
 	const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	pg_why(st, what, res);
+	/* Programmer error, as sqlite.c's read-only check: a write inside
+	 * store_read (PostgreSQL refused it in the READ ONLY transaction). */
+	if (code && !strcmp(code, "25006") && st->mode == SQ_READ)
+		fatalx("store: a write inside store_read: %s", st->why);
 	if (code && (!strcmp(code, "40001") || !strcmp(code, "40P01") ||
 	    !strcmp(code, "23505")))
 		st->pg_retry = 1;
