@@ -15,7 +15,11 @@
  *              its site file.
  *   desk       fixture_desk(): a fresh store with a desk on it and a site
  *              applied through the desk, as `kiosk admin init` does;
- *              fixture_sql1(): one number read behind the store's back.
+ *              fixture_sql1(): one number read behind the store's back;
+ *              fixture_query(), fixture_blob32(), fixture_exec(), and
+ *              fixture_fail_on/off() (injected failures);
+ *              fixture_data_version() (has anything been written?) and
+ *              fixture_lock/unlock() (another process busy writing).
  *              These and fixture_db() are the only functions here that
  *              know the storage engine: with KIOSK_TEST_PG set (a libpq
  *              connection string in keyword form to a throwaway cluster,
