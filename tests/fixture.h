@@ -15,7 +15,11 @@
  *              its site file.
  *   desk       fixture_desk(): a fresh store with a desk on it and a site
  *              applied through the desk, as `kiosk admin init` does;
- *              fixture_sql1(): one number read behind the store's back.
+ *              fixture_sql1(): one number read behind the store's back;
+ *              fixture_query(), fixture_blob32(), fixture_exec(), and
+ *              fixture_fail_on/off() (injected failures);
+ *              fixture_data_version() (has anything been written?) and
+ *              fixture_lock/unlock() (another process busy writing).
  *              These and fixture_db() are the only functions here that
  *              know the storage engine: with KIOSK_TEST_PG set (a libpq
  *              connection string in keyword form to a throwaway cluster,
@@ -463,6 +467,70 @@ fixture_fail_off(const char *path, const char *name, const char *table)
 	snprintf(sql, sizeof sql, "DROP TRIGGER %s%s%s", name, fixture_pg() ? " ON " : "",
 	    fixture_pg() ? table : "");
 	fixture_exec(path, sql);
+}
+
+/* A number that changes whenever something was written to the database
+ * at path: SQLite's data_version, on a connection the test keeps open
+ * (watch); on PostgreSQL a fingerprint of every row of every table with
+ * the transaction that wrote it (xmin): a row inserted, deleted or
+ * updated (even to the same values) changes it, and autovacuum does not. */
+static inline long long
+fixture_data_version(sqlite3 *watch, const char *path)
+{
+	if (fixture_pg())
+		return fixture_sql1(path, "SELECT COALESCE(SUM((xpath('/row/f/text()', "
+		    "query_to_xml(format('SELECT COUNT(*)::bigint * 1000003 + COALESCE(SUM(hashtext("
+		    "x::text || x.xmin::text)), 0) AS f FROM %I x', table_name), false, true, "
+		    "'')))[1]::text::bigint), 0) FROM information_schema.tables WHERE table_schema = "
+		    "'public' AND table_type = 'BASE TABLE'");
+	return fixture_sql1_on(watch, "PRAGMA data_version");
+}
+
+/* Another process busy writing on the database at path until
+ * fixture_unlock: on SQLite a connection in BEGIN EXCLUSIVE; on PostgreSQL
+ * a transaction holding tables (a comma-separated list) in EXCLUSIVE mode:
+ * their writers wait, their readers go on, as under SQLite's WAL. */
+struct fixture_locker {
+	sqlite3 *lite;
+	PGconn *pg;
+};
+
+static inline void
+fixture_lock(struct fixture_locker *l, const char *path, const char *tables)
+{
+	char db[600], sql[300];
+
+	memset(l, 0, sizeof *l);
+	if (fixture_pg()) {
+		PGresult *r;
+		fixture_db(db, sizeof db, path, 0);
+		l->pg = PQconnectdb(db);
+		REQUIRE(PQstatus(l->pg) == CONNECTION_OK);
+		snprintf(sql, sizeof sql, "BEGIN; LOCK TABLE %s IN EXCLUSIVE MODE", tables);
+		r = PQexec(l->pg, sql);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fprintf(stderr, "fixture_lock: %s", PQerrorMessage(l->pg));
+		REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
+		PQclear(r);
+		return;
+	}
+	REQUIRE(sqlite3_open(path, &l->lite) == SQLITE_OK);
+	REQUIRE(sqlite3_exec(l->lite, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK);
+}
+
+static inline void
+fixture_unlock(struct fixture_locker *l)
+{
+	if (l->pg) {
+		PGresult *r = PQexec(l->pg, "ROLLBACK");
+		REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(l->pg);
+	} else {
+		REQUIRE(sqlite3_exec(l->lite, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
+		sqlite3_close(l->lite);
+	}
+	memset(l, 0, sizeof *l);
 }
 
 /* A store on the file at path (into *st, to close it), a desk on it (keys

@@ -14,7 +14,7 @@ KIOSK_TEST_PG="host=$PG_DIR user=postgres"
 export KIOSK_TEST_PG
 fails=0
 for t in test_desk test_draws test_appointments test_appt_calls test_convocations test_figures \
-    test_manage test_notices test_users; do
+    test_manage test_notices test_users test_fair test_idem test_api test_store; do
 	b=$BUILD/tests/$t
 	[ -x "$b" ] || fail "$b is not built (make tests-build)"
 	if "$b" >"$tmp/$t.out" 2>&1; then

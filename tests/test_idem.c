@@ -1,6 +1,7 @@
 /*
  * test_idem: idempotent requests and call-next after a lost answer
- * (issue #14, item 3), through the API (api_handle) on a real SQLite file.
+ * (issue #14, item 3), through the API (api_handle) on a real SQLite file
+ * (or a PostgreSQL database: KIOSK_TEST_PG, see fixture.h).
  *
  *   - the same Idempotency-Key and body again: the same status and body,
  *     one ticket only, nothing written, no event published;
@@ -15,11 +16,11 @@
  *     key and the verb's effect are kept together or not at all;
  *   - keys are purged with the day's data.
  *
- * "Nothing written" is PRAGMA data_version on a second connection.
+ * "Nothing written" is PRAGMA data_version on a second connection (on
+ * PostgreSQL the next transaction id: fixture_data_version).
  */
 #include <cJSON.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ static struct store *st;
 static struct desk *desk;
 static struct api *api;
 static struct bus *bus;
-static sqlite3 *watch;
+static sqlite3 *watch;            /* SQLite: kept open for data_version */
 static int64_t now;
 static char dk[80], dk2[80], tok_agent[80], auth_dk[100], auth_dk2[100], auth_agent[100];
 
@@ -53,7 +54,14 @@ static const char site_ini[] =
 static int64_t
 sql1(const char *sql)
 {
-	return fixture_sql1_on(watch, sql);
+	return fixture_pg() ? fixture_sql1(dbpath, sql) : fixture_sql1_on(watch, sql);
+}
+
+/* Changes whenever another connection committed something. */
+static int64_t
+data_version(void)
+{
+	return fixture_data_version(watch, dbpath);
 }
 
 /* The state of ticket `number` today, as stored ("" if none). */
@@ -61,14 +69,11 @@ static const char *
 state_of(const char *number)
 {
 	static char out[16];
-	sqlite3_stmt *s = NULL;
+	char sql[100];
 
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(watch, "SELECT state FROM tickets WHERE number = ?", -1, &s, NULL) ==
-	    SQLITE_OK && sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	REQUIRE(strspn(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen(number));
+	snprintf(sql, sizeof sql, "SELECT state FROM tickets WHERE number = '%s'", number);
+	REQUIRE(fixture_query(dbpath, sql, out, sizeof out, NULL) >= 0);
 	return out;
 }
 
@@ -155,14 +160,17 @@ setup(void)
 	snprintf(auth_agent, sizeof auth_agent, "Bearer %s", tok_agent);
 	REQUIRE((bus = bus_new(1000)) != NULL);
 	REQUIRE((api = api_new(desk, bus)) != NULL);
-	REQUIRE(sqlite3_open(dbpath, &watch) == SQLITE_OK);
-	sqlite3_busy_timeout(watch, 5000);
+	if (!fixture_pg()) {
+		REQUIRE(sqlite3_open(dbpath, &watch) == SQLITE_OK);
+		sqlite3_busy_timeout(watch, 5000);
+	}
 }
 
 static void
 teardown(void)
 {
-	sqlite3_close(watch);
+	if (watch)
+		sqlite3_close(watch);
 	api_free(api);
 	bus_free(bus);
 	desk_close(desk);
@@ -184,12 +192,12 @@ test_issue_replay(void)
 	CHECK_INT(sql1("SELECT COUNT(*) FROM requests"), 1);
 
 	/* The answer was lost: the kiosk sends the same request again. */
-	dv = sql1("PRAGMA data_version");
+	dv = data_version();
 	ev = bus_last(bus);
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k1-issue", body, &again), 201);
 	CHECK(first && again && strcmp(first, again) == 0);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), 1);
-	CHECK_INT(sql1("PRAGMA data_version"), dv);        /* nothing written */
+	CHECK_INT(data_version(), dv);        /* nothing written */
 	CHECK_INT(bus_last(bus), ev);                      /* nothing announced */
 	free(again);
 
@@ -204,7 +212,7 @@ test_issue_replay(void)
 	CHECK_STR(field(raw, "code"), "key_reused");
 	free(raw);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), 1);
-	CHECK_INT(sql1("PRAGMA data_version"), dv);
+	CHECK_INT(data_version(), dv);
 
 	/* What became of it, for its kiosk and for staff; nobody else. */
 	CHECK_INT(call("GET", "/api/v1/requests/k1-issue", auth_dk, NULL, NULL, &raw), 200);
@@ -236,7 +244,7 @@ test_bad_keys(void)
 	static const char *const bad[] = { "", "a b", "k\xc3\xa9", "key/1", "k\"1",
 		"01234567890123456789012345678901234567890123456789012345678901234" /* 65 */ };
 	char *raw = NULL;
-	int64_t dv = sql1("PRAGMA data_version"), n = sql1("SELECT COUNT(*) FROM tickets");
+	int64_t dv = data_version(), n = sql1("SELECT COUNT(*) FROM tickets");
 	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -249,7 +257,7 @@ test_bad_keys(void)
 		free(raw);
 	}
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), n);
-	CHECK_INT(sql1("PRAGMA data_version"), dv);
+	CHECK_INT(data_version(), dv);
 	/* 64 characters of every kind allowed is a key. */
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk,
 	    "Az09_-.:0123456789012345678901234567890123456789012345678901234",
@@ -275,7 +283,7 @@ test_call_next(void)
 
 	/* The answer was lost. A new click without the ticket, or with a stale
 	 * one, must not close A001, which the agent never saw. */
-	dv = sql1("PRAGMA data_version");
+	dv = data_version();
 	CHECK_INT(call("POST", "/api/v1/counters/1/call-next", auth_agent, "c2", NULL, &raw), 409);
 	CHECK_STR(field(raw, "code"), "not_current");
 	CHECK_STR(field(raw, "current"), "A001");
@@ -300,10 +308,10 @@ test_call_next(void)
 	    "{\"current\":7}", NULL), 400);
 
 	/* The retry with the first key: the first answer, nothing more done. */
-	dv = sql1("PRAGMA data_version");
+	dv = data_version();
 	CHECK_INT(call("POST", "/api/v1/counters/1/call-next", auth_agent, "c1", "{}", &again), 200);
 	CHECK(first && again && strcmp(first, again) == 0);
-	CHECK_INT(sql1("PRAGMA data_version"), dv);
+	CHECK_INT(data_version(), dv);
 	CHECK_STR(state_of("A001"), "called");
 	free(again);
 	free(first);
@@ -314,11 +322,11 @@ test_call_next(void)
 	CHECK_STR(called(first), "A002");
 	CHECK_STR(state_of("A001"), "served");
 	/* That answer is lost too; the console retries with the same key. */
-	dv = sql1("PRAGMA data_version");
+	dv = data_version();
 	CHECK_INT(call("POST", "/api/v1/counters/1/call-next", auth_agent, "c3",
 	    "{\"current\":\"A001\"}", &again), 200);
 	CHECK(first && again && strcmp(first, again) == 0);
-	CHECK_INT(sql1("PRAGMA data_version"), dv);
+	CHECK_INT(data_version(), dv);
 	CHECK_STR(state_of("A002"), "called");      /* not closed unseen */
 	CHECK_STR(state_of("A003"), "waiting");
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets WHERE state = 'served'"), 1);
@@ -359,15 +367,13 @@ test_call_next(void)
 static void
 test_locked(void)
 {
-	sqlite3 *locker;
+	struct fixture_locker locker;
 	int64_t n = sql1("SELECT COUNT(*) FROM tickets");
 
-	REQUIRE(sqlite3_open(dbpath, &locker) == SQLITE_OK);
-	REQUIRE(sqlite3_exec(locker, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK);
+	fixture_lock(&locker, dbpath, "tickets, requests");
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-locked", "{\"service\":\"A\"}", NULL),
 	    503);
-	REQUIRE(sqlite3_exec(locker, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_close(locker);
+	fixture_unlock(&locker);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM requests WHERE key = 'k-locked'"), 0);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), n);
 	/* The retry does the work, once. */
@@ -380,16 +386,6 @@ test_locked(void)
 
 /* -- the key and the effect: one transaction ----------------------------------------- */
 
-static void
-exec_watch(const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(watch, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fprintf(stderr, "exec %s: %s\n", sql, msg ? msg : "?");
-	sqlite3_free(msg);
-}
-
 /* The answer cannot be kept: the ticket is not kept either; and the other
  * way round. Failures injected with triggers on the file itself. */
 static void
@@ -398,22 +394,20 @@ test_atomic(void)
 	int64_t n = sql1("SELECT COUNT(*) FROM tickets"), r = sql1("SELECT COUNT(*) FROM requests");
 	char *raw = NULL;
 
-	exec_watch("CREATE TRIGGER no_requests BEFORE INSERT ON requests "
-	    "BEGIN SELECT RAISE(ABORT, 'injected: no room for the answer'); END");
+	fixture_fail_on(dbpath, "no_requests", "requests", "INSERT", NULL);
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-atomic", "{\"service\":\"A\"}", &raw),
 	    503);
 	CHECK(raw && strstr(raw, "injected") != NULL);
 	free(raw);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM tickets"), n);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM events WHERE kind = 'issue'"), n);
-	exec_watch("DROP TRIGGER no_requests");
+	fixture_fail_off(dbpath, "no_requests", "requests");
 
-	exec_watch("CREATE TRIGGER no_tickets BEFORE INSERT ON tickets "
-	    "BEGIN SELECT RAISE(ABORT, 'injected: no room for the ticket'); END");
+	fixture_fail_on(dbpath, "no_tickets", "tickets", "INSERT", NULL);
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-atomic", "{\"service\":\"A\"}", NULL),
 	    503);
 	CHECK_INT(sql1("SELECT COUNT(*) FROM requests"), r);
-	exec_watch("DROP TRIGGER no_tickets");
+	fixture_fail_off(dbpath, "no_tickets", "tickets");
 
 	/* Both possible again: one ticket, one answer, the retry replayed. */
 	CHECK_INT(call("POST", "/api/v1/tickets", auth_dk, "k-atomic", "{\"service\":\"A\"}", NULL),

@@ -57,6 +57,7 @@
 #define PG_RETRIES 50          /* serialization failures before giving up */
 #define PG_PARAMS 64           /* most parameters of one statement */
 #define PG_WRITERS "4243"      /* the advisory lock writers take in turn */
+#define PG_LOCK_WAIT "'3s'"    /* lock_timeout: sqlite.c's busy time-out */
 
 /* A prepared statement and its last result. */
 struct pg_stmt {
@@ -88,12 +89,17 @@ pg_is_url(const char *s)
 static void
 pg_why(struct store *st, const char *what, const PGresult *res)
 {
-	const char *m = res ? PQresultErrorMessage(res) : NULL;
+	const char *m = res ? PQresultErrorMessage(res) : NULL, *code;
 	char *p;
 
 	if (m == NULL || !*m)
 		m = st->pgc ? PQerrorMessage(st->pgc) : "no connection";
-	snprintf(st->why, sizeof st->why, "%s: %s", what, m);
+	if (res && (code = PQresultErrorField(res, PG_DIAG_SQLSTATE)) != NULL &&
+	    !strcmp(code, "55P03"))   /* lock_not_available: lock_timeout ran out */
+		snprintf(st->why, sizeof st->why, "%s: the database is locked by another process "
+		    "(%s)", what, m);
+	else
+		snprintf(st->why, sizeof st->why, "%s: %s", what, m);
 	for (p = st->why; *p; p++)
 		if (*p == '\n')
 			*p = ' ';
@@ -110,11 +116,17 @@ pg_failed(struct store *st, const char *what, const PGresult *res)
 	const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	pg_why(st, what, res);
+	/* Programmer error, as sqlite.c's read-only check: a write inside
+	 * store_read (PostgreSQL refused it in the READ ONLY transaction). */
+	if (code && !strcmp(code, "25006") && st->mode == SQ_READ)
+		fatalx("store: a write inside store_read: %s", st->why);
 	if (code && (!strcmp(code, "40001") || !strcmp(code, "40P01") ||
 	    !strcmp(code, "23505")))
 		st->pg_retry = 1;
 	else
 		log_warnx("store: %s", st->why);
+	if (code && !strcmp(code, "55P03"))   /* lock_timeout ran out */
+		st->pg_locked = 1;
 	if (PQstatus(st->pgc) != CONNECTION_OK)
 		st->pg_lost = 1;
 }
@@ -463,9 +475,11 @@ pg_alive(struct store *st)
 		st->pg_lost = 1;
 		return ST_ERR;
 	}
-	/* Times are Unix seconds in the rows; messages in English for the logs. */
-	return pg_simple(st, "SET client_min_messages = warning; SET lc_messages = 'C'",
-	    "cannot set up the connection");
+	/* Times are Unix seconds in the rows; messages in English for the logs.
+	 * A lock held elsewhere is waited for as long as SQLite's busy
+	 * time-out, then the request fails (503) instead of hanging. */
+	return pg_simple(st, "SET client_min_messages = warning; SET lc_messages = 'C'; "
+	    "SET lock_timeout = " PG_LOCK_WAIT, "cannot set up the connection");
 }
 
 /* A connection of the pool, for the caller alone until given back. */
@@ -486,6 +500,7 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		committing = 0;
 		c->why[0] = '\0';
 		c->pg_retry = 0;
+		c->pg_locked = 0;
 		if (pg_alive(c) != ST_OK) {
 			errf(err, errlen, "%s", c->why);
 			return ST_ERR;
@@ -508,6 +523,10 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		if (rc == ST_ERR) {
 			if (c->why[0])
 				errf(err, errlen, "%s", c->why);
+			/* The database was busy, as SQLite's BEGIN IMMEDIATE can be:
+			 * a failed write for /health, not a refusal of the verb. */
+			if (write && c->pg_locked)
+				sq_health_note(c->pg_main, 0, c->why);
 			pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
 			return ST_ERR;
 		}
@@ -693,8 +712,26 @@ pg_listen_stop(struct store *st)
 
 /* -- open, migrate ---------------------------------------------------------------------- */
 
+static int pg_migrate_waited(struct store *c, const char *what, char *err, size_t errlen);
+
+/* Migrations wait for each other without a time limit: another node may
+ * be migrating a large database. */
 static int
 pg_migrate(struct store *c, const char *what, char *err, size_t errlen)
+{
+	int rc;
+
+	if (pg_simple(c, "SET lock_timeout = 0", "cannot set up the migration") != ST_OK)
+		return errf(err, errlen, "%s: %s", what, c->why);
+	rc = pg_migrate_waited(c, what, err, errlen);
+	if (pg_simple(c, "SET lock_timeout = " PG_LOCK_WAIT, "cannot set up the connection") !=
+	    ST_OK && rc == ST_OK)
+		rc = errf(err, errlen, "%s: %s", what, c->why);
+	return rc;
+}
+
+static int
+pg_migrate_waited(struct store *c, const char *what, char *err, size_t errlen)
 {
 	PGresult *res;
 	int version = 0, i;

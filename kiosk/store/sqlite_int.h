@@ -90,6 +90,7 @@ struct store {
 	struct store *pg_main;          /* the store whose pool this connection is in */
 	int pg_retry;                   /* the transaction met a serialization failure */
 	int pg_lost;                    /* the connection was lost: open it again */
+	int pg_locked;                  /* a lock held elsewhere outlasted lock_timeout */
 	int pg_changes;                 /* rows changed by the last statement */
 	char pg_node[20];               /* this server's id in its notifications */
 	struct pg_listener *pg_listen;  /* store_listen's thread, NULL: none */
