@@ -118,6 +118,14 @@ expect "another day's draws" "$(req GET '/api/v1/draws?day=2001-01-01' '')" 200 
 expect "a bad day" "$(req GET '/api/v1/draws?day=yesterday' '')" 400
 expect "GET, no such draw" "$(req GET /api/v1/draws/9999 '')" 404
 expect "PUT" "$(req PUT /api/v1/draws/$ID "$MT")" 405
+# The kiosk's menu names each open draw: A's a manager's (no set end), C's
+# the site file's (its window's end); B has none (null).
+expect "services" "$(req GET /api/v1/services '')" 200
+expect "services: A's draw" "$(jget '[x["draw"] for x in d["services"] if x["code"] == "A"]')" "[{'id': $ID, 'closes': None, 'commitment': '$COMMIT'}]"
+expect "services: C's draw closes at 23:59" "$(jget '[(x["draw"]["closes"], len(x["draw"]["commitment"])) for x in d["services"] if x["code"] == "C"]')" "[('23:59', 64)]"
+expect "services: B has no draw" "$(jget '[x["draw"] for x in d["services"] if x["code"] == "B"]')" "[None]"
+expect "board" "$(req GET /api/v1/board '')" 200
+expect "the board's services carry no draw" "$(jget '[x["code"] for x in d["services"] if "draw" in x]')" "[]"
 
 # ---- 2. enrol ------------------------------------------------------------------------------------
 expect "enrol, staff" "$(req POST /api/v1/draws/$ID/entries "$MT" '{"lang":"fr"}')" 403
@@ -144,6 +152,9 @@ expect "open B" "$(req POST /api/v1/draws "$MT" '{"service":"B","places":1}')" 2
 IDB=$(jget 'd["id"]')
 expect "enrol B, no holder" "$(req POST /api/v1/draws/$IDB/entries "$DK" '{"lang":"fr"}')" 400 holder_required
 expect "enrol B" "$(req POST /api/v1/draws/$IDB/entries "$DK" '{"lang":"fr","holder":"AB123456"}')" 201 '"duplicate":false'
+# what the kiosk prints besides the entry: the service, its names, the
+# draw's end (a manager's: null) and its commitment
+expect "enrol B: the slip's fields" "$(jget 'd["service"], d["service_name"]["fr"], d["closes"], len(d["commitment"])')" "B Renouvellement None 64"
 EB=$(jget 'd["entry"]')
 expect "enrol B, the same holder again" "$(req POST /api/v1/draws/$IDB/entries "$DK" '{"lang":"ar","holder":"ab 123456"}')" 200 '"duplicate":true'
 [ "$(jget 'd["entry"]')" = "$EB" ] || fail_soft "the same holder got another entry: $(cat "$tmp/out.json")"
