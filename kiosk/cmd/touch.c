@@ -418,6 +418,7 @@ run_actions(struct touch *t)
 		switch (act.kind) {
 		case UI_ACT_ISSUE:
 		case UI_ACT_CHECKIN:
+		case UI_ACT_ENROL:
 			worker_issue(t->worker, &act);
 			break;
 		case UI_ACT_REFRESH:

@@ -51,7 +51,9 @@ struct worker *worker_start(const struct worker_config *cfg, char *err, size_t e
  * harmless. */
 void worker_stop(struct worker *w);
 
-/* UI thread: issue the ticket `act` asks for (UI_ACT_ISSUE), or check the
+/* UI thread: issue the ticket `act` asks for (UI_ACT_ISSUE), enrol in a
+ * draw (UI_ACT_ENROL: the enrolment slip, printed but reported to no
+ * route: the server has no print record of it), or check the
  * appointment in (UI_ACT_CHECKIN: the same slot, the same slip; a refusal
  * comes back as ui_checkin_failed). Queued even while the last slip still
  * prints; never two at once. */

@@ -159,6 +159,11 @@ enrol_tx(struct store *st, void *arg)
 	if (dr.closed)
 		return verb_fail(v, DK_CONFLICT, "draw %lld is closed: enrolment has ended",
 		    (long long)dr.id);
+	/* What the kiosk prints on the slip besides the entry (set before an
+	 * Idempotency-Key's answer is kept, inside this transaction). */
+	en->out->service = dr.service;
+	en->out->closes_min = desk_draw_closes_min(v->d, &dr);
+	str_copy(en->out->commitment, sizeof en->out->commitment, dr.commitment);
 	memset(e, 0, sizeof *e);
 	e->draw = dr.id;
 	if (en->bound) {
@@ -242,10 +247,6 @@ desk_draw_enrol(struct desk *d, const struct desk_actor *who, int64_t draw,
 	}
 	rc = verb_write(&en.v, enrol_tx, &en);
 	sodium_memzero(en.norm, sizeof en.norm);
-	/* What the kiosk prints on the slip besides the entry. */
-	out->service = dr.service;
-	out->closes_min = desk_draw_closes_min(d, &dr);
-	str_copy(out->commitment, sizeof out->commitment, dr.commitment);
 	sodium_memzero(dr.secret, sizeof dr.secret);
 	return rc;
 }

@@ -113,6 +113,8 @@ struct ui {
 	int appt_go;                /* 1: scanned: check in once the language is chosen */
 	char appt_refusal[24];      /* the server's code on the refusal screen, "too_early"... */
 	char appt_when[40];         /* come_back_at or the appointment's day, as the server said */
+	int draw;                   /* 1: this visit enrols in the chosen service's draw */
+	int draw_closed;            /* 1: that draw closed while enrolling: a ticket instead */
 
 	/* time */
 	int64_t now;                /* last time seen */

@@ -37,7 +37,12 @@
  *     keypad that has no O and no I (core/appt.h reads them as 0 and 1) or
  *     scanned; a physical keyboard types by its characters, never by key
  *     positions, so any layout (AZERTY) types what its keys show. One
- *     CHECKIN action per visit, as for a ticket.
+ *     CHECKIN action per visit, as for a ticket;
+ *   - a service whose places are drawn (issue #13, docs/DRAW.md: the menu
+ *     names its open draw) is no ticket: the visit explains the draw, asks
+ *     the priority question and the document number (a bound service) as
+ *     for a ticket, then enrols once (ENROL) and prints the enrolment slip.
+ *     A draw closed meanwhile turns the visit back into a ticket's.
  */
 #ifndef KIOSK_UI_H
 #define KIOSK_UI_H
@@ -132,6 +137,7 @@ enum ui_tid {
 	UI_T_CHAR_DEL,     /* document and code keypads: erase the last character */
 	UI_T_CHAR_OK,      /* document keypad: validate */
 	UI_T_APPT,         /* welcome: "J'ai un rendez-vous" */
+	UI_T_ENROL,        /* a draw's explanation: enrol in the draw */
 };
 
 /* One frame: draw commands in painting order, and the targets. */
@@ -171,11 +177,14 @@ enum ui_screen {
 	UI_S_APPT_CODE,   /* the appointment's check-in code keypad (no O, no I) */
 	UI_S_APPT_REFUSED,/* the check-in was refused: too early (come back at...),
 	                   * unknown code, another day (which one), cancelled */
+	UI_S_DRAW,        /* the chosen service's places are drawn: how, when, and
+	                   * "M'inscrire au tirage au sort" (issue #13) */
+	UI_S_ENROLLED,    /* enrolled: the entry, the draw's time, the slip printing */
 };
 
 /* "welcome", "language", ... "holder", "ticket", "server-down", "printer",
  * "closed", "full", "refused", "uncertain", "pin", "admin", "appt-code",
- * "appt-refused". */
+ * "appt-refused", "draw", "enrolled". */
 const char *ui_screen_name(enum ui_screen s);
 
 /* Where the printing of the shown ticket is. */
@@ -214,6 +223,8 @@ enum ui_act_kind {
 	UI_ACT_REPRINT,   /* the admin asked for a duplicate of ticket_id (answer: ui_admin_done) */
 	UI_ACT_CHECKIN,   /* check an appointment in: code, lang, holder (answer: ui_issued,
 	                   * or ui_checkin_failed) */
+	UI_ACT_ENROL,     /* enrol in a draw: draw, service, lang, priority, holder (answer:
+	                   * ui_issued with kind "draw_entry", or ui_issue_failed) */
 };
 
 struct ui_action {
@@ -229,6 +240,7 @@ struct ui_action {
 	                         * the scanner), "" none: client_request.previous */
 	char *speech;           /* SPEAK: lines "LANG\tTEXT\n", in order; caller frees */
 	int64_t ticket_id;      /* REPRINT: the server's id of the ticket */
+	int64_t draw;           /* ENROL: the draw's id */
 };
 
 /* ---- set-up ----------------------------------------------------------- */
@@ -376,7 +388,7 @@ const char *ui_previous(const struct ui *u);
 /* "welcome", "ticket:printed", "idle"...: matches `want` as a script waits
  * for it: "ticket" matches any ticket state, "ticket:printing",
  * "ticket:printed", "ticket:failed" one of them (the same for "full" with an
- * attestation), "idle" the countdown, "admin:ready" the admin screen with
+ * attestation, and "enrolled"), "idle" the countdown, "admin:ready" the admin screen with
  * no test print or reprint under way. */
 int ui_state_is(const struct ui *u, const char *want);
 /* 1 when some text of the last frame contains `needle`. */

@@ -52,6 +52,8 @@ screen(struct ui *u)
 	case UI_S_ADMIN:       scr_admin(u); break;
 	case UI_S_APPT_CODE:   scr_appt_code(u); break;
 	case UI_S_APPT_REFUSED: scr_appt_refused(u); break;
+	case UI_S_DRAW:        scr_draw(u); break;
+	case UI_S_ENROLLED:    scr_enrolled(u); break;
 	}
 }
 

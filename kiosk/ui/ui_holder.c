@@ -183,6 +183,8 @@ holder_key(struct ui *u, int id, int arg)
 		sodium_memzero(norm, sizeof norm);
 		if (u->appt)
 			appt_checkin(u); /* an appointment has nothing more to choose */
+		else if (u->draw)
+			draw_enrol(u);   /* nor an enrolment in a draw */
 		else
 			flow_go(u, UI_S_CONFIRM);
 		return;
