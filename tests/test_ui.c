@@ -2036,6 +2036,7 @@ test_draw_visit(void)
 	CHECK(tap(&x, "enrol") == 0);
 	CHECK(tap(&x, "yes") == 0);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	CHECK(ui_has_text(x.u, "éviter les inscriptions en double"));
 	CHECK(tap(&x, "back") == 0);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
 	CHECK(tap(&x, "yes") == 0);
