@@ -120,6 +120,15 @@ expect "another day's draws" "$(req GET '/api/v1/draws?day=2001-01-01' '')" 200 
 expect "a bad day" "$(req GET '/api/v1/draws?day=yesterday' '')" 400
 expect "GET, no such draw" "$(req GET /api/v1/draws/9999 '')" 404
 expect "PUT" "$(req PUT /api/v1/draws/$ID "$MT")" 405
+# The kiosk's menu names each open draw: A's a manager's (no set end), C's
+# the site file's (its window's end); B has none (null).
+expect "services" "$(req GET /api/v1/services '')" 200
+cp "$tmp/out.json" "$tmp/services.json"
+expect "services: A's draw" "$(jget '[x["draw"] for x in d["services"] if x["code"] == "A"]')" "[{'id': $ID, 'closes': None, 'commitment': '$COMMIT'}]"
+expect "services: C's draw closes at 23:59" "$(jget '[(x["draw"]["closes"], len(x["draw"]["commitment"])) for x in d["services"] if x["code"] == "C"]')" "[('23:59', 64)]"
+expect "services: B has no draw" "$(jget '[x["draw"] for x in d["services"] if x["code"] == "B"]')" "[None]"
+expect "board" "$(req GET /api/v1/board '')" 200
+expect "the board's services carry no draw" "$(jget '[x["code"] for x in d["services"] if "draw" in x]')" "[]"
 
 # ---- 2. enrol ------------------------------------------------------------------------------------
 expect "enrol, staff" "$(req POST /api/v1/draws/$ID/entries "$MT" '{"lang":"fr"}')" 403
@@ -146,7 +155,18 @@ expect "open B" "$(req POST /api/v1/draws "$MT" '{"service":"B","places":1}')" 2
 IDB=$(jget 'd["id"]')
 expect "enrol B, no holder" "$(req POST /api/v1/draws/$IDB/entries "$DK" '{"lang":"fr"}')" 400 holder_required
 expect "enrol B" "$(req POST /api/v1/draws/$IDB/entries "$DK" '{"lang":"fr","holder":"AB123456"}')" 201 '"duplicate":false'
+# what the kiosk prints besides the entry: the service, its names, the
+# draw's end (a manager's: null) and its commitment
+expect "enrol B: the slip's fields" "$(jget 'd["service"], d["service_name"]["fr"], d["closes"], len(d["commitment"])')" "B Renouvellement None 64"
 EB=$(jget 'd["entry"]')
+# the same through an Idempotency-Key (the answer kept in the transaction):
+# C's draw, the site file's, closes at its window's end
+IDC=$(sqlite3 "$DB" "select id from draws where service = 'C'")
+st=$(curl -s -o "$tmp/out.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $DK" \
+    -H "$JSON" -H 'Idempotency-Key: it-draw-enrol-c-0001' --data-binary '{"lang":"ar"}' \
+    "$URL/api/v1/draws/$IDC/entries")
+expect "enrol C with a key" "$st" 201
+expect "enrol C: the slip's fields" "$(jget 'd["service"], d["service_name"]["fr"], d["closes"], d["commitment"] == [x for x in json.load(open(sys.argv[1].replace("out.json", "services.json")))["services"] if x["code"] == "C"][0]["draw"]["commitment"]')" "C Naturalisation 23:59 True"
 expect "enrol B, the same holder again" "$(req POST /api/v1/draws/$IDB/entries "$DK" '{"lang":"ar","holder":"ab 123456"}')" 200 '"duplicate":true'
 [ "$(jget 'd["entry"]')" = "$EB" ] || fail_soft "the same holder got another entry: $(cat "$tmp/out.json")"
 
@@ -256,7 +276,7 @@ expect "redeem, staff" "$(req POST /api/v1/draws/$ID/entries/$WIN/redeem "$MT")"
 # ---- the audit -------------------------------------------------------------------------------------
 a() { sqlite3 "$DB" "select count(*) from audit where action = '$1'"; }
 [ "$(a draw_open)" = 3 ] || fail_soft "draw_open audited $(a draw_open) times, expected 3"
-[ "$(a draw_enrol)" = 201 ] || fail_soft "draw_enrol audited $(a draw_enrol) times, expected 201"
+[ "$(a draw_enrol)" = 202 ] || fail_soft "draw_enrol audited $(a draw_enrol) times, expected 202 (200 in A, 1 in B, 1 in C)"
 [ "$(a draw_close)" = 1 ] || fail_soft "draw_close audited $(a draw_close) times"
 [ "$(a draw_result)" = 1 ] || fail_soft "draw_result audited $(a draw_result) times"
 n=$(sqlite3 "$DB" "select count(*) from audit where detail like '%123456%'")

@@ -11,12 +11,14 @@
 # large text and high contrast; every screen at 1920x1080 and 800x480 in
 # French, the visit in Arabic and Tamil there too; the staff screens; the
 # welcome screen with a manager's notice; an appointment's check-in (issue
-# #12) in French and Arabic, each answer; after the draw and a convocation
-# (issue #13) in French and Arabic.
+# #12) in French and Arabic, each answer; the enrolment in a draw at
+# opening, the screens after the draw and a convocation (issue #13) in
+# French and Arabic.
 # --all makes every screen for every language, mode and size (about 500
 # pictures; to look at, not to keep in git). SCREENS=appt makes only the
-# appointment's check-in, SCREENS=drawafter only the screens after the
-# draw and the convocation. Pictures are reduced to 64
+# appointment's check-in, SCREENS=draw only the enrolment in a draw,
+# SCREENS=drawafter only the screens after the draw and the convocation.
+# Pictures are reduced to 64
 # colours (FULL_COLOUR=1 keeps them as drawn).
 #
 # Faults are caused for real: a printer out of paper (file: printer's
@@ -390,8 +392,67 @@ drawafter() { # LANG SIZE
 }
 # ---- (end of the block after the draw) ------------------------------------------
 
+# The draw at opening (issue #13): the enrolment during the window, on a
+# site of its own for each language (so each shows a first enrolment): the
+# demo site in the zone where it is about noon now (noon_zone), its service
+# A (bound to the holder) drawn by the site file's window 08:00-13:45, its
+# service C (no document number) by a manager's draw (no set end).
+draw_server() { # LANG: the server draw-LANG, its two draws open
+	sed -e "s|^timezone = .*|timezone = $(noon_zone)|" \
+		-e 's|^; draw = 08:00-08:45$|draw = 08:00-13:45|' assets/demo/site.ini >"$tmp/draw-$1.ini"
+	grep -q '^draw = 08:00-13:45$' "$tmp/draw-$1.ini" || fail "the demo site has no draw line to set"
+	server "draw-$1" "$tmp/draw-$1.ini" --always-open
+	user_add "$tmp/draw-$1/q.db" boss manager test-manager-pw
+	code=$(curl -s -o "$tmp/draw-$1/open.json" -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+		--data '{"service":"C","places":20}' "$(cat "$tmp/draw-$1/url")/api/v1/draws")
+	[ "$code" = 201 ] || fail "POST /api/v1/draws: $code $(cat "$tmp/draw-$1/open.json")"
+	# the site file's window opens A's draw at the server's next minute
+	draw_url=$(cat "$tmp/draw-$1/url")
+	wait_until 75 draw_open_a || fail "the site file did not open service A's draw"
+}
+draw_open_a() {
+	curl -s "$draw_url/api/v1/services" | python3 -c 'import json, sys
+sys.exit(0 if [s for s in json.load(sys.stdin)["services"] if s["code"] == "A" and s["draw"]] else 1)'
+}
+draw() {
+	lang=$1; size=$2
+	p=$OUT/kiosk-$size-$lang
+	draw_server "$lang"
+	{
+		echo "wait welcome"
+		echo "tap @start"; echo "wait language"; echo "tap @lang:$lang"
+		echo "wait procedure"
+		echo "screenshot $p-draw-procedure.png"
+		echo "tap @service:A"; echo "wait draw 20000"
+		echo "screenshot $p-draw.png"
+		echo "tap @enrol"; echo "wait priority"; echo "tap @no"; echo "wait holder"
+		echo "type X${hn}345678"
+		echo "key Return"
+		echo "wait enrolled:printed 20000"
+		echo "screenshot $p-draw-enrolled.png"
+		echo "tap @done"; echo "wait welcome"
+		# the same holder again: the same entry, said so
+		echo "tap @start"; echo "wait language"; echo "tap @lang:$lang"; echo "wait procedure"
+		echo "tap @service:A"; echo "wait draw"; echo "tap @enrol"; echo "wait priority"
+		echo "tap @no"; echo "wait holder"; echo "type X${hn}345678"; echo "key Return"
+		echo "wait enrolled:printed 20000"
+		echo "screenshot $p-draw-again.png"
+		echo "tap @done"; echo "wait welcome"
+		# a manager's draw, no document number: enrolled after the priority question
+		echo "tap @start"; echo "wait language"; echo "tap @lang:$lang"; echo "wait procedure"
+		echo "tap @service:C"; echo "wait draw"
+		echo "screenshot $p-draw-no-end.png"
+		echo "tap @enrol"; echo "wait priority"; echo "tap @yes"
+		echo "wait enrolled:printed 20000"
+		echo "screenshot $p-draw-enrolled-no-end.png"
+		echo "tap @done"; echo "wait welcome"
+	} >"$tmp/next.script"; run "draw-$size-$lang" "draw-$lang" "$size" "file:$tmp/draw-$size-$lang.bin"
+	hn=$((hn + 1))
+}
+
 LANGS="fr ar ta zh"
-if [ "${SCREENS:-}" = appt ] || [ "${SCREENS:-}" = drawafter ]; then
+if [ -n "${SCREENS:-}" ]; then
 	:
 elif [ $ALL = 1 ]; then
 	for size in 1080x1920 1920x1080 800x480; do
@@ -424,7 +485,7 @@ else
 	staff 1080x1920
 fi
 # an appointment's check-in, in French and Arabic
-[ "${SCREENS:-}" = drawafter ] || {
+[ "${SCREENS:-}" = drawafter ] || [ "${SCREENS:-}" = draw ] || {
 appt fr 1080x1920
 appt ar 1080x1920
 [ $ALL = 1 ] && for lang in ta zh; do appt $lang 1080x1920; done
@@ -435,9 +496,15 @@ if [ -z "${SCREENS:-}" ] || [ "${SCREENS:-}" = drawafter ]; then
 	drawafter ar 1080x1920
 	[ $ALL = 1 ] && for lang in ta zh; do drawafter $lang 1080x1920; done
 fi
+# the enrolment in a draw, in French and Arabic
+if [ -z "${SCREENS:-}" ] || [ "${SCREENS:-}" = draw ]; then
+	draw fr 1080x1920
+	draw ar 1080x1920
+	[ $ALL = 1 ] && for lang in ta zh; do draw $lang 1080x1920; done
+fi
 # the manager's notice on the welcome screen, portrait and landscape: a
 # site of its own, so the other welcome screens stay without one
-[ "${SCREENS:-}" = appt ] || [ "${SCREENS:-}" = drawafter ] || {
+[ -n "${SCREENS:-}" ] || {
 d=$tmp/notice
 mkdir -p "$d"
 site_init "$d/q.db" assets/demo/site.ini
@@ -460,7 +527,7 @@ done
 }
 
 # 64 colours are plenty for flat screens and keep docs/ light; only the
-# pictures made now (SCREENS=appt leaves the others as they are, bytes too)
+# pictures made now (SCREENS=... leaves the others as they are, bytes too)
 find "$OUT" -maxdepth 1 -name 'kiosk-*.png' -newer "$tmp/started" >"$tmp/made"
 if command -v convert >/dev/null 2>&1 && [ -z "${FULL_COLOUR:-}" ]; then
 	while read -r f; do

@@ -190,8 +190,9 @@ test_services(struct client *c)
 	    "\"opens\":\"08:30\",\"closes\":\"16:00\",\"next_opening\":{\"day\":\"2026-12-28\","
 	    "\"opens\":\"09:15\"}},\"services\":["
 	    "{\"code\":\"A\",\"name\":{\"en\":\"First permit\",\"fr\":\"Premier titre\"},\"waiting\":3,"
-	    "\"estimated_wait_s\":600,\"capacity\":60,\"left_today\":50,\"open\":true,\"bind_holder\":true},"
-	    "{\"code\":\"C\",\"name\":{\"fr\":\"Retrait\"},\"waiting\":0,\"open\":false}]}", 0);
+	    "\"estimated_wait_s\":600,\"capacity\":60,\"left_today\":50,\"open\":true,\"bind_holder\":true,"
+	    "\"draw\":{\"id\":3,\"closes\":\"08:45\",\"commitment\":\"630dcd29\"}},"
+	    "{\"code\":\"C\",\"name\":{\"fr\":\"Retrait\"},\"waiting\":0,\"open\":false,\"draw\":null}]}", 0);
 	CHECK_INT(client_services(c, &m, err, sizeof err), CLIENT_OK);
 	REQUIRE(m != NULL);
 	CHECK(strncmp(req(), "GET /api/v1/services ", 21) == 0);
@@ -209,6 +210,11 @@ test_services(struct client *c)
 	CHECK_INT(m->services[0].left_today, 50);
 	CHECK_INT(m->services[1].open, 0);
 	CHECK_INT(m->services[1].left_today, -1);        /* absent: unknown */
+	CHECK(m->services[0].draw_id == 3);              /* its open draw */
+	CHECK_STR(m->services[0].draw_closes, "08:45");
+	CHECK_STR(m->services[0].draw_commitment, "630dcd29");
+	CHECK(m->services[1].draw_id == 0);              /* null: none */
+	CHECK_STR(m->services[1].draw_closes, "");
 	CHECK_INT(m->nnotices, 0);                       /* an older server: none */
 	client_menu_free(m);
 
@@ -599,6 +605,84 @@ test_draw_redeem(struct client *c)
 	pthread_mutex_unlock(&fake.mu);
 }
 
+#define ENTRY_JSON(status_extra) \
+	"{\"kind\":\"draw_entry\",\"draw\":3,\"service\":\"A\",\"service_name\":{\"fr\":\"Premier\"," \
+	"\"ar\":\"\xd8\xa3\xd9\x88\xd9\x84\"},\"closes\":null,\"commitment\":\"630dcd29\"," \
+	"\"entry\":\"0A1B2C3D4E5F60718293\",\"token\":\"D1*P*3*0A1B2C3D4E5F60718293*AB\"," \
+	"\"enrolled_at\":\"2026-12-04T08:01:00+01:00\",\"lang\":\"ar\",\"priority\":true," \
+	"\"holder_mask\":\"\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2" "456\",\"site\":{\"id\":\"p\",\"name\":\"P\"}" \
+	status_extra "}"
+
+/* POST /api/v1/draws/{id}/entries: the enrolment, a duplicate, the draw
+ * closed (409 conflict), a key and a retry like any slip. */
+static void
+test_enrol(struct client *c)
+{
+	struct client_ticket t;
+	struct client_enrol rq = { 3, "ar", 1, "AB 123456" };
+	char err[256];
+
+	script(201, ENTRY_JSON(",\"duplicate\":false"), 0);
+	CHECK_INT(client_enrol(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK(strncmp(req(), "POST /api/v1/draws/3/entries ", 29) == 0);
+	CHECK(strstr(req(), "Authorization: Bearer dk_test") != NULL);
+	CHECK(strstr(req(), "Idempotency-Key: ") != NULL);
+	CHECK_STR(sent_body(), "{\"lang\":\"ar\",\"priority\":true,\"holder\":\"AB 123456\"}");
+	CHECK_STR(t.kind, "draw_entry");
+	CHECK(t.draw_id == 3);
+	CHECK_STR(t.draw_entry, "0A1B2C3D4E5F60718293");
+	CHECK_STR(t.token, "D1*P*3*0A1B2C3D4E5F60718293*AB");
+	CHECK_STR(t.draw_closes, "");                    /* null: no set end */
+	CHECK_STR(t.draw_commitment, "630dcd29");
+	CHECK_STR(t.service, "A");
+	CHECK_STR(t.service_fr, "Premier");
+	CHECK_STR(t.service_local, "\xd8\xa3\xd9\x88\xd9\x84");
+	CHECK_STR(t.issued_at, "2026-12-04T08:01:00+01:00");
+	CHECK_STR(t.holder_ref, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2" "456");
+	CHECK_STR(t.site_name, "P");
+	CHECK_INT(t.priority, 1);
+	CHECK_INT(t.duplicate, 0);
+	CHECK_INT(t.position, -1);
+
+	/* the same holder again: the same entry, a time */
+	script(200, "{\"kind\":\"draw_entry\",\"draw\":3,\"closes\":\"08:45\",\"entry\":"
+	    "\"0A1B2C3D4E5F60718293\",\"token\":\"D1*P*3*0A1B2C3D4E5F60718293*AB\",\"duplicate\":true}", 0);
+	rq.holder = NULL;
+	rq.priority = 0;
+	CHECK_INT(client_enrol(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	CHECK_STR(sent_body(), "{\"lang\":\"ar\",\"priority\":false}");
+	CHECK_INT(t.duplicate, 1);
+	CHECK_STR(t.draw_closes, "08:45");
+
+	/* closed meanwhile */
+	script(409, "{\"error\":\"draw 3 is closed: enrolment has ended\",\"code\":\"conflict\"}", 0);
+	CHECK_INT(client_enrol(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "conflict");
+	CHECK(strstr(err, "closed") != NULL);
+
+	/* an answer without its entry or token is no enrolment */
+	script(201, "{\"kind\":\"draw_entry\",\"draw\":3,\"entry\":\"0A1B\",\"token\":\"D1\"}", 0);
+	CHECK_INT(client_enrol(c, &rq, &t, err, sizeof err), CLIENT_PROTOCOL);
+	script(201, "{\"kind\":\"draw_entry\",\"draw\":3,\"entry\":\"0A1B2C3D4E5F60718293\"}", 0);
+	CHECK_INT(client_enrol(c, &rq, &t, err, sizeof err), CLIENT_PROTOCOL);
+
+	/* no answer: sent again with the same key */
+	pthread_mutex_lock(&fake.mu);
+	fake.nreq = 0;
+	fake.fail_first = 1;
+	pthread_mutex_unlock(&fake.mu);
+	script(201, ENTRY_JSON(""), 0);
+	CHECK_INT(client_enrol(c, &rq, &t, err, sizeof err), CLIENT_OK);
+	pthread_mutex_lock(&fake.mu);
+	CHECK_INT(fake.nreq, 2);
+	CHECK_STR(fake.keys[1], fake.keys[0]);
+	CHECK_STR(fake.keys[0], client_last_key(c));
+	pthread_mutex_unlock(&fake.mu);
+	script(500, "oops", 0);
+	CHECK_INT(client_enrol(c, &rq, &t, err, sizeof err), CLIENT_UNCERTAIN);
+	CHECK(strstr(err, client_last_key(c)) != NULL);
+}
+
 static void
 test_printed_reprint(struct client *c)
 {
@@ -739,6 +823,7 @@ main(void)
 	test_issue(c);
 	test_checkin(c);
 	test_draw_redeem(c);
+	test_enrol(c);
 	test_printed_reprint(c);
 	test_down(c);
 	client_free(c);

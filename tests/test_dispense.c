@@ -189,6 +189,47 @@ main(void)
 	CHECK(v->appointment.local == NULL || v->appointment.local[0] == '\0' ||
 	    !strcmp(v->appointment.local, v->appointment.fr));
 
+	/* An enrolment in a draw: its own slip, nothing reported. */
+	memset(&t, 0, sizeof t);
+	snprintf(t.kind, sizeof t.kind, "draw_entry");
+	snprintf(t.lang, sizeof t.lang, "ar");
+	snprintf(t.service, sizeof t.service, "A");
+	snprintf(t.service_fr, sizeof t.service_fr, "Premier titre de séjour");
+	snprintf(t.issued_at, sizeof t.issued_at, "2026-12-04T08:01:00+01:00");
+	t.draw_id = 3;
+	snprintf(t.draw_entry, sizeof t.draw_entry, "0A1B2C3D4E5F60718293");
+	snprintf(t.draw_closes, sizeof t.draw_closes, "08:45");
+	snprintf(t.draw_commitment, sizeof t.draw_commitment,
+	    "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd");
+	snprintf(t.token, sizeof t.token, "D1*P*3*0A1B2C3D4E5F60718293*AB");
+	t.position = t.estimated_wait_s = -1;
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_INT(v->kind, TICKET_KIND_DRAW_ENTRY);
+	CHECK(v->number == NULL);
+	CHECK_STR(v->draw.title.fr, "Inscription au tirage au sort");
+	CHECK_STR(v->draw.title.local, "تسجيل في القرعة");
+	CHECK_STR(v->draw.entry, "0A1B 2C3D 4E5F 6071 8293");
+	CHECK_STR(v->draw.when.fr, "Tirage au sort à 08:45");
+	CHECK_STR(v->draw.when.local, "القرعة في الساعة 08:45");
+	CHECK_STR(v->draw.back.fr, "Revenez après 08:45 et scannez ce bon à la borne.");
+	CHECK_STR(v->draw.commitment, "630dcd29 66c43366 91125448 bbb25b4f f412a49c 732db2c8 "
+	    "abc1b858 1bd710dd");
+	CHECK_STR(v->free_notice.fr, "Ce bon est gratuit. Ne le payez jamais.");
+	CHECK_STR(v->qr_payload, t.token);
+	CHECK_STR(v->datetime, "04/12/2026 08:01");
+	{
+		struct print_result pr = { .outcome = PRINT_CONFIRMED };
+		CHECK_INT(dispense_report(NULL, &t, &pr, err, sizeof err), CLIENT_OK);
+	}
+	/* a manager's draw: no set time */
+	t.draw_closes[0] = '\0';
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+	CHECK_STR(v->draw.when.fr, "Tirage au sort à la clôture des inscriptions");
+	CHECK_STR(v->draw.back.fr, "Revenez après le tirage au sort et scannez ce bon à la borne.");
+	t.token[0] = '\0';
+	CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), -1);
+	CHECK(strstr(err, "0A1B2C3D4E5F60718293") != NULL);
+
 	CHECK_STR(dispense_status_word(PRINT_CONFIRMED), "confirmed");
 	CHECK_STR(dispense_status_word(PRINT_UNCONFIRMED), "unconfirmed");
 	CHECK_STR(dispense_status_word(PRINT_FAILED), "failed");
@@ -228,6 +269,25 @@ main(void)
 			struct bitmap *b = ticket_render(v, 384, 203, f, err, sizeof err);
 			CHECK(b != NULL && b->w == 384 && b->h > 400);
 			bitmap_free(b);
+		}
+		/* An enrolment slip lays out at both widths, in French and Arabic. */
+		for (i = 0; i < 2; i++) {
+			struct bitmap *b58, *b80;
+			memset(&t, 0, sizeof t);
+			snprintf(t.kind, sizeof t.kind, "draw_entry");
+			snprintf(t.lang, sizeof t.lang, "%s", i ? "ar" : "fr");
+			snprintf(t.service_fr, sizeof t.service_fr, "Premier titre de séjour");
+			snprintf(t.draw_entry, sizeof t.draw_entry, "0A1B2C3D4E5F60718293");
+			snprintf(t.draw_closes, sizeof t.draw_closes, "08:45");
+			snprintf(t.draw_commitment, sizeof t.draw_commitment, "630dcd29");
+			snprintf(t.token, sizeof t.token, "D1*P*3*0A1B2C3D4E5F60718293*AB");
+			CHECK_INT(dispense_fill(&s, &t, NULL, err, sizeof err), 0);
+			b58 = ticket_render(v, 384, 203, f, err, sizeof err);
+			b80 = ticket_render(v, 576, 203, f, err, sizeof err);
+			CHECK(b58 != NULL && b58->w == 384 && b58->h > 600);
+			CHECK(b80 != NULL && b80->w == 576 && b80->h > 600);
+			bitmap_free(b58);
+			bitmap_free(b80);
 		}
 		fonts_free(f);
 	}

@@ -88,6 +88,23 @@ test_entry_valid(void)
 	CHECK(!draw_entry_valid(NULL));
 }
 
+static void
+test_grouped(void)
+{
+	char out[32], small[8];
+
+	draw_grouped("0A1B2C3D4E5F60718293", 4, out, sizeof out);
+	CHECK(strcmp(out, "0A1B 2C3D 4E5F 6071 8293") == 0);
+	draw_grouped("630dcd2966c43366", 8, out, sizeof out);
+	CHECK(strcmp(out, "630dcd29 66c43366") == 0);
+	draw_grouped("0A1B2C3D4E5F", 4, small, sizeof small); /* cut, never a dangling space */
+	CHECK(strcmp(small, "0A1B 2C") == 0);
+	draw_grouped("0A1B", 4, small, sizeof small);
+	CHECK(strcmp(small, "0A1B") == 0);
+	draw_grouped(NULL, 4, small, sizeof small);
+	CHECK(small[0] == '\0');
+}
+
 /* The published JSON of the worked example, with one field replaced. */
 static void
 ex_json(char *out, size_t len, const char *secret, const char *commit, const char *o0)
@@ -258,6 +275,7 @@ main(void)
 	test_example();
 	test_entries_hash_rules();
 	test_entry_valid();
+	test_grouped();
 	test_check();
 	test_winners();
 	test_check_results();

@@ -1990,6 +1990,170 @@ test_holder_refused(void)
 	fx_close(&x);
 }
 
+/* An enrolment as the server answers it (client_enrol). */
+static struct client_ticket
+mk_entry(int duplicate, const char *closes)
+{
+	struct client_ticket t;
+
+	memset(&t, 0, sizeof t);
+	snprintf(t.kind, sizeof t.kind, "draw_entry");
+	snprintf(t.lang, sizeof t.lang, "ar");
+	snprintf(t.service, sizeof t.service, "A");
+	t.draw_id = 3;
+	snprintf(t.draw_entry, sizeof t.draw_entry, "0A1B2C3D4E5F60718293");
+	snprintf(t.draw_closes, sizeof t.draw_closes, "%s", closes);
+	snprintf(t.token, sizeof t.token, "D1*PREFECTURE-93*3*0A1B2C3D4E5F60718293*00");
+	t.duplicate = duplicate;
+	t.position = t.estimated_wait_s = -1;
+	return t;
+}
+
+/*
+ * A draw at opening (issue #13): the menu names A's open draw (bound to
+ * its holder) and D's (a manager's, no set end); the visit explains it,
+ * asks priority and the document number, enrols once, shows the entry and
+ * the time; the same holder again is said so; a draw closed meanwhile
+ * turns the visit into a ticket's, said so; Back walks the steps back.
+ */
+static void
+test_draw_visit(void)
+{
+	struct fx x;
+	struct ui_action a;
+	struct client_ticket t;
+	struct client_menu *m;
+
+	memset(&a, 0, sizeof a);
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	m = mk_menu(1, 0);
+	m->services[0].draw_id = 3;
+	snprintf(m->services[0].draw_closes, sizeof m->services[0].draw_closes, "08:45");
+	m->services[4].draw_id = 4;          /* E: not bound, a manager's draw */
+	ui_menu(x.u, m, x.now);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(ui_has_text(x.u, "Tirage au sort"));   /* the cards' badge */
+	CHECK(tap(&x, "service:A") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "draw");
+	CHECK(ui_has_text(x.u, "tirage au sort à 08:45"));
+	CHECK(ui_has_text(x.u, "Arriver tôt ne donne aucun avantage"));
+	CHECK(ui_has_text(x.u, "Revenez après 08:45 et scannez ce bon à la borne."));
+	/* Back walks back: the explanation, then the procedures */
+	CHECK(tap(&x, "enrol") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	CHECK(tap(&x, "back") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "draw");
+	CHECK(tap(&x, "enrol") == 0);
+	CHECK(tap(&x, "yes") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	CHECK(ui_has_text(x.u, "éviter les inscriptions en double"));
+	CHECK(tap(&x, "back") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "priority");
+	CHECK(tap(&x, "yes") == 0);
+	key(&x, UI_KEY_LETTER_A);
+	key(&x, UI_KEY_LETTER_A + 1);
+	key(&x, UI_KEY_DIGIT0 + 1);
+	key(&x, UI_KEY_DIGIT0 + 2);
+	key(&x, UI_KEY_DIGIT0 + 3);
+	key(&x, UI_KEY_DIGIT0 + 4);
+	count_actions(&x, UI_ACT_REFRESH, NULL);
+	key(&x, UI_KEY_ENTER);
+	/* one ENROL, no ISSUE: the draw, the service, priority and number */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "issuing");
+	CHECK_INT(count_actions(&x, UI_ACT_ENROL, &a), 1);
+	CHECK(a.draw == 3);
+	CHECK_STR(a.service, "A");
+	CHECK_STR(a.lang, "fr");
+	CHECK_INT(a.priority, 1);
+	CHECK_STR(a.holder, "AB1234");
+	free(a.speech);
+	CHECK(tap(&x, "enrol") != 0);   /* nothing to tap while enrolling */
+	t = mk_entry(0, "08:45");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	draw(&x);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "enrolled");
+	CHECK(ui_state_is(x.u, "enrolled:printing"));
+	CHECK(ui_has_text(x.u, "Vous êtes inscrit(e)"));
+	CHECK(ui_has_text(x.u, "0A1B 2C3D 4E5F 6071 8293"));
+	CHECK(ui_has_text(x.u, "Tirage au sort à 08:45"));
+	ui_printed(x.u, 1, ESCPOS_READY, NULL, x.now);
+	draw(&x);
+	CHECK(ui_state_is(x.u, "enrolled:printed"));
+	CHECK(ui_has_text(x.u, "Prenez votre bon"));
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+
+	/* the same holder again, in Arabic: said so, the same entry */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:ar") == 0);
+	CHECK(tap(&x, "service:A") == 0);
+	CHECK(ui_has_text(x.u, "08:45"));
+	CHECK(tap(&x, "enrol") == 0);
+	CHECK(tap(&x, "no") == 0);
+	key(&x, UI_KEY_LETTER_A);
+	key(&x, UI_KEY_LETTER_A + 1);
+	key(&x, UI_KEY_DIGIT0 + 1);
+	key(&x, UI_KEY_DIGIT0 + 2);
+	key(&x, UI_KEY_DIGIT0 + 3);
+	key(&x, UI_KEY_DIGIT0 + 4);
+	key(&x, UI_KEY_ENTER);
+	CHECK_INT(count_actions(&x, UI_ACT_ENROL, NULL), 1);
+	t = mk_entry(1, "08:45");
+	ui_issued(x.u, &t, mk_slip(), x.now);
+	draw(&x);
+	CHECK(ui_has_text(x.u, "أنت مسجَّل بالفعل"));
+	CHECK(ui_has_text(x.u, "0A1B 2C3D 4E5F 6071 8293"));
+	CHECK(tap(&x, "done") == 0);
+
+	/* E: not bound: enrolled after the priority question; no set end */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:E") == 0);
+	CHECK(ui_has_text(x.u, "à la clôture des inscriptions"));
+	CHECK(tap(&x, "enrol") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_ENROL, &a), 1);
+	CHECK(a.draw == 4);
+	CHECK_STR(a.holder, "");
+	free(a.speech);
+	/* closed meanwhile: the ticket's confirmation, said so, the menu asked for */
+	ui_issue_failed(x.u, CLIENT_REFUSED, "conflict", "draw 4 is closed", x.now);
+	draw(&x);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK(ui_has_text(x.u, "Les inscriptions au tirage au sort sont closes."));
+	CHECK_INT(count_actions(&x, UI_ACT_REFRESH, NULL), 1);
+	CHECK(tap(&x, "confirm") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, &a), 1);
+	CHECK_STR(a.service, "E");
+	free(a.speech);
+	ui_issued(x.u, &(struct client_ticket){ .id = 9, .number = "E001", .kind = "ticket",
+	    .token = "K1*T*X", .position = 1, .estimated_wait_s = 60 }, mk_slip(), x.now);
+	draw(&x);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "ticket");
+	CHECK(tap(&x, "done") == 0);
+
+	/* the menu says the draw closed before the enrolment was sent: the same */
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:fr") == 0);
+	CHECK(tap(&x, "service:A") == 0);
+	CHECK(tap(&x, "enrol") == 0);
+	m = mk_menu(1, 0);                   /* A's draw gone */
+	ui_menu(x.u, m, x.now);
+	CHECK(tap(&x, "no") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	key(&x, UI_KEY_LETTER_A);
+	key(&x, UI_KEY_LETTER_A + 1);
+	key(&x, UI_KEY_DIGIT0 + 1);
+	key(&x, UI_KEY_DIGIT0 + 2);
+	key(&x, UI_KEY_DIGIT0 + 3);
+	key(&x, UI_KEY_DIGIT0 + 4);
+	key(&x, UI_KEY_ENTER);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK_INT(count_actions(&x, UI_ACT_ENROL, NULL), 0);
+	fx_close(&x);
+}
+
 /*
  * An earlier attestation de passage, scanned: a keyboard-wedge scanner's
  * burst is told from a person's typing, kept for the visit, sent with the
@@ -2696,6 +2860,7 @@ main(void)
 	test_priority_digits();
 	test_world();
 	test_holder_refused();
+	test_draw_visit();
 	test_scan();
 	test_paint();
 	test_notices();

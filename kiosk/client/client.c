@@ -515,6 +515,23 @@ parse_names(const cJSON *o, struct client_service *s)
 	return 0;
 }
 
+/* "draw":{"id":3,"closes":"08:45"|null,"commitment":"…"}, or null/absent. */
+static void
+parse_draw(const cJSON *d, struct client_service *s)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(d, "id");
+	const char *closes = jstr(d, "closes"), *commitment = jstr(d, "commitment");
+
+	if (!cJSON_IsObject(d) || !cJSON_IsNumber(id) || id->valuedouble < 1 ||
+	    id->valuedouble > 9007199254740992.0)
+		return;
+	s->draw_id = (int64_t)id->valuedouble;
+	/* only a time is shown as one */
+	if (closes && strlen(closes) == 5 && closes[2] == ':')
+		str_copy_utf8(s->draw_closes, sizeof s->draw_closes, closes);
+	str_copy_utf8(s->draw_commitment, sizeof s->draw_commitment, commitment);
+}
+
 enum client_rc
 client_services(struct client *c, struct client_menu **out, char *err, size_t errlen)
 {
@@ -563,6 +580,7 @@ client_services(struct client *c, struct client_menu **out, char *err, size_t er
 		s->capacity = jint(v, "capacity", -1);
 		s->open = jbool(v, "open");
 		s->bind_holder = jbool(v, "bind_holder");
+		parse_draw(cJSON_GetObjectItemCaseSensitive(v, "draw"), s);
 	}
 	if (parse_notices(cJSON_GetObjectItemCaseSensitive(j, "notices"), m) < 0)
 		goto oom;
@@ -791,6 +809,67 @@ client_issue(struct client *c, const char *service, const char *lang, int priori
 	struct client_request rq = { service, lang, priority, NULL, NULL };
 
 	return client_issue_with(c, &rq, out, err, errlen);
+}
+
+enum client_rc
+client_enrol(struct client *c, const struct client_enrol *rq, struct client_ticket *out,
+    char *err, size_t errlen)
+{
+	const cJSON *draw, *site, *names;
+	const char *entry, *token, *closes;
+	enum client_rc rc;
+	char path[64], *body;
+	cJSON *o = cJSON_CreateObject(), *j;
+
+	memset(out, 0, sizeof *out);
+	if (o) {
+		cJSON_AddStringToObject(o, "lang", rq->lang ? rq->lang : "fr");
+		cJSON_AddBoolToObject(o, "priority", rq->priority != 0);
+		if (rq->holder)
+			cJSON_AddStringToObject(o, "holder", rq->holder);
+	}
+	if ((body = to_text(o)) == NULL)
+		return errf(err, errlen, "out of memory"), CLIENT_PROTOCOL;
+	snprintf(path, sizeof path, "/api/v1/draws/%lld/entries", (long long)rq->draw);
+	rc = call(c, path, body, &j, err, errlen);
+	if (rq->holder)
+		sodium_memzero(body, strlen(body));
+	cJSON_free(body);
+	if (rc != CLIENT_OK)
+		return rc;
+	draw = cJSON_GetObjectItemCaseSensitive(j, "draw");
+	entry = jstr(j, "entry");
+	token = jstr(j, "token");
+	if (!cJSON_IsNumber(draw) || entry == NULL || strlen(entry) != 20 || token == NULL ||
+	    !*token || strlen(token) >= sizeof out->token) {
+		errf(err, errlen, "the server's enrolment lacks 'draw', 'entry' or 'token'");
+		cJSON_Delete(j);
+		return CLIENT_PROTOCOL;
+	}
+	str_copy_utf8(out->kind, sizeof out->kind, "draw_entry");
+	out->draw_id = (int64_t)draw->valuedouble;
+	str_copy_utf8(out->draw_entry, sizeof out->draw_entry, entry);
+	str_copy_utf8(out->token, sizeof out->token, token);
+	out->duplicate = jbool(j, "duplicate");
+	out->priority = jbool(j, "priority");
+	out->position = out->estimated_wait_s = -1;
+	str_copy_utf8(out->lang, sizeof out->lang, jstr(j, "lang") ? jstr(j, "lang") : "fr");
+	str_copy_utf8(out->issued_at, sizeof out->issued_at, jstr(j, "enrolled_at"));
+	str_copy_utf8(out->service, sizeof out->service, jstr(j, "service"));
+	str_copy_utf8(out->holder_ref, sizeof out->holder_ref, jstr(j, "holder_mask"));
+	if ((closes = jstr(j, "closes")) != NULL && strlen(closes) == 5 && closes[2] == ':')
+		str_copy_utf8(out->draw_closes, sizeof out->draw_closes, closes);
+	str_copy_utf8(out->draw_commitment, sizeof out->draw_commitment, jstr(j, "commitment"));
+	if (cJSON_IsObject(site = cJSON_GetObjectItemCaseSensitive(j, "site"))) {
+		str_copy_utf8(out->site_id, sizeof out->site_id, jstr(site, "id"));
+		str_copy_utf8(out->site_name, sizeof out->site_name, jstr(site, "name"));
+	}
+	if (cJSON_IsObject(names = cJSON_GetObjectItemCaseSensitive(j, "service_name"))) {
+		str_copy_utf8(out->service_fr, sizeof out->service_fr, jstr(names, "fr"));
+		str_copy_utf8(out->service_local, sizeof out->service_local, jstr(names, out->lang));
+	}
+	cJSON_Delete(j);
+	return CLIENT_OK;
 }
 
 /* POST {status, reason, paper_mm} to path; the answer is a ticket when out != NULL. */

@@ -4,7 +4,7 @@
  *
  * Platform module: the only file in the project that includes libcurl. It
  * maps a handful of narrow verbs (list services, issue, check an
- * appointment in, report the print outcome, reprint, read a ticket) to requests, and the answers to our own
+ * appointment in, enrol in a draw, report the print outcome, reprint, read a ticket) to requests, and the answers to our own
  * plain structs; callers never see curl or cJSON. Every string in the
  * structs below is a copy, owned by the struct.
  *
@@ -63,6 +63,12 @@ struct client_service {
 	int capacity;                 /* daily capacity; -1 unknown */
 	int open;                     /* 1 when tickets can be issued now */
 	int bind_holder;              /* 1 when a ticket is bound to its holder (issue 6) */
+	/* The service's open draw (issue #13, docs/DRAW.md): the visit enrols
+	 * in it instead of taking a ticket. */
+	int64_t draw_id;              /* the draw's id; 0: no open draw */
+	char draw_closes[6];          /* "08:45": when the site file's window closes it;
+	                               * "" when a manager opened it (no set end) */
+	char draw_commitment[65];     /* its commitment, hex */
 };
 
 struct client_site {
@@ -168,6 +174,13 @@ struct client_ticket {
 	char draw_outcome[16];       /* the entry's outcome at the close: "ticket",
 	                              * "convocation" or "attestation" */
 	int draw_rank;               /* its rank in the draw order; 0 unknown */
+	/* An enrolment in a draw (kind "draw_entry", POST /draws/{id}/entries):
+	 * id 0, no number; token is the slip's D1 payload, duplicate the
+	 * holder's entry given back, issued_at its enrolment time. */
+	int64_t draw_id;             /* the draw */
+	char draw_entry[24];         /* the entry id, 20 of 0-9A-F */
+	char draw_closes[6];         /* "08:45", "" when the draw has no set end */
+	char draw_commitment[65];    /* the draw's commitment, hex */
 };
 
 /* What a kiosk asks for (POST /api/v1/tickets). */
@@ -282,6 +295,26 @@ enum client_rc client_checkin(struct client *c, const struct client_checkin *rq,
  *                still open); another code: no such draw or entry.
  */
 enum client_rc client_draw_redeem(struct client *c, long long draw, const char *entry,
+    struct client_ticket *out /* OUT */, char *err, size_t errlen);
+
+/* What a kiosk sends to enrol an applicant in a draw. */
+struct client_enrol {
+	int64_t draw;          /* the draw's id (client_service.draw_id) */
+	const char *lang;      /* the applicant's language code; NULL = "fr" */
+	int priority;          /* 1: a priority enrolment (a flag only, never a reason) */
+	const char *holder;    /* document number, for a service that binds holders;
+	                        * NULL otherwise. Sent, never kept. */
+};
+
+/*
+ * POST /api/v1/draws/{id}/entries: enrol one applicant, with a key and
+ * retries as client_issue_with. CLIENT_OK: *out is the enrolment (kind
+ * "draw_entry", out->draw_*; out->duplicate: the holder's entry given
+ * back); print it. CLIENT_REFUSED with client_last_code "conflict": the
+ * draw closed meanwhile (refresh the menu); "holder_required",
+ * "bad_holder" as for a ticket. CLIENT_UNCERTAIN: an entry may exist.
+ */
+enum client_rc client_enrol(struct client *c, const struct client_enrol *rq,
     struct client_ticket *out /* OUT */, char *err, size_t errlen);
 
 /* A print's outcome for the server. status: "confirmed", "unconfirmed" or

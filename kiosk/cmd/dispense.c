@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/dispense.h"
+#include "core/draw.h"
 #include "core/i18n.h"
 #include "core/log.h"
 
@@ -28,6 +29,18 @@
 #define M_CONVOC   "Convocation pour un autre jour"
 #define M_CONVOC_ON "Revenez le %s, entre %s et %s. Code : %s"
 #define M_CONVOC_KEEP "Gardez cette convocation : présentez-la à la borne ce jour-là."
+/* The enrolment in a draw (issue #13); the screens say some too (ui/screens.h). */
+#define M_DRAW_TITLE "Inscription au tirage au sort"
+#define M_ENTRY    "N° d'inscription"
+#define M_DRAW_AT  "Tirage au sort à %s"
+#define M_DRAW_AT_END "Tirage au sort à la clôture des inscriptions"
+#define M_DRAW_BACK_AT "Revenez après %s et scannez ce bon à la borne."
+#define M_DRAW_BACK "Revenez après le tirage au sort et scannez ce bon à la borne."
+#define M_DRAW_FAIR "Arriver tôt ne donne aucun avantage : chaque inscription a la même chance."
+#define M_DRAW_FREE "Ce bon est gratuit. Ne le payez jamais."
+#define M_COMMIT   "Engagement du tirage"
+#define M_COMMIT_NOTE "Cet engagement, publié avant le tirage, permet de vérifier qu'il n'a pas " \
+	"été changé."
 #define M_ATT_KEEP "Gardez cette attestation. Elle peut vous servir à prouver vos démarches."
 #define M_STATEMENT "Cette attestation certifie que vous vous êtes présenté(e) à l'accueil " \
 	"à la date et à l'heure indiquées. Ce n'est pas un récépissé et elle ne donne " \
@@ -117,6 +130,58 @@ convocation_lines(struct dispense_slip *s, const struct client_ticket *t, const 
 	v->labels.keep = tr2(lang, M_CONVOC_KEEP);
 }
 
+/* A template with one %s filled in French and in lang (the catalogue
+ * refuses a translation whose conversions differ); "" for the local one
+ * when there is no translation. */
+static void
+fill_s(char *fr, size_t frlen, char *loc, size_t loclen, const char *lang, const char *msgid,
+    const char *arg)
+{
+	const char *tr = i18n_tr(lang, msgid);
+
+	snprintf(fr, frlen, msgid, arg);
+	if (strcmp(tr, msgid) != 0)
+		snprintf(loc, loclen, tr, arg);
+	else
+		loc[0] = '\0';
+}
+
+/* An enrolment slip: the entry in groups, the draw's time (or its end),
+ * when to come back, the commitment, the free notice. */
+static void
+draw_entry_lines(struct dispense_slip *s, const struct client_ticket *t, const char *lang)
+{
+	struct ticket_view *v = &s->view;
+	struct ticket_draw_entry *d = &v->draw;
+
+	v->kind = TICKET_KIND_DRAW_ENTRY;
+	v->number = NULL;
+	v->position = v->wait_min = -1;
+	d->title = tr2(lang, M_DRAW_TITLE);
+	d->entry_label = tr2(lang, M_ENTRY);
+	draw_grouped(t->draw_entry, 4, s->entry, sizeof s->entry);
+	d->entry = s->entry;
+	if (t->draw_closes[0]) {
+		fill_s(s->when_fr, sizeof s->when_fr, s->when_local, sizeof s->when_local, lang,
+		    M_DRAW_AT, t->draw_closes);
+		fill_s(s->back_fr, sizeof s->back_fr, s->back_local, sizeof s->back_local, lang,
+		    M_DRAW_BACK_AT, t->draw_closes);
+		d->when = (struct ticket_text2){ s->when_fr, s->when_local };
+		d->back = (struct ticket_text2){ s->back_fr, s->back_local };
+	} else {
+		d->when = tr2(lang, M_DRAW_AT_END);
+		d->back = tr2(lang, M_DRAW_BACK);
+	}
+	if (t->draw_commitment[0]) {
+		draw_grouped(t->draw_commitment, 8, s->commitment, sizeof s->commitment);
+		d->commitment = s->commitment;
+		d->commitment_label = tr2(lang, M_COMMIT);
+		d->commitment_note = tr2(lang, M_COMMIT_NOTE);
+	}
+	v->free_notice = tr2(lang, M_DRAW_FREE);
+	v->labels.keep = tr2(lang, M_DRAW_FAIR);
+}
+
 int
 dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char *site_name,
     char *err, size_t errlen)
@@ -127,7 +192,7 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 	memset(s, 0, sizeof *s);
 	if (!t->token[0])
 		return errf(err, errlen, "slip %s has no signed token: refusing to print it",
-		    t->number[0] ? t->number : t->serial);
+		    t->number[0] ? t->number : t->serial[0] ? t->serial : t->draw_entry);
 	v->kind = TICKET_KIND_TICKET;
 	v->lang = lang;
 	v->site_name = t->site_name[0] ? t->site_name : site_name;
@@ -167,6 +232,8 @@ dispense_fill(struct dispense_slip *s, const struct client_ticket *t, const char
 		v->appointment.fr = s->appt_fr;
 		v->appointment.local = s->appt_local;
 	}
+	if (!strcmp(t->kind, "draw_entry"))
+		draw_entry_lines(s, t, lang);
 	if (!strcmp(t->kind, "attestation")) {
 		v->kind = TICKET_KIND_ATTESTATION;
 		v->number = NULL;
@@ -240,6 +307,12 @@ dispense_report(struct client *c, const struct client_ticket *t, const struct pr
 		cp.reason = pr->reason[0] ? pr->reason : "printer failure";
 	else if (pr->outcome == PRINT_UNCONFIRMED && pr->reason[0])
 		cp.reason = pr->reason;
+	if (!strcmp(t->kind, "draw_entry")) {
+		/* the server keeps no print record of an enrolment: nothing to tell */
+		if (err && errlen)
+			err[0] = '\0';
+		return CLIENT_OK;
+	}
 	if (!strcmp(t->kind, "attestation"))
 		return client_attestation_printed(c, t->id, &cp, err, errlen);
 	return client_printed(c, t->id, &cp, NULL, err, errlen);

@@ -43,10 +43,17 @@ struct dispense_slip {
 	char appt_fr[160];         /* "Rendez-vous à 10:30" (an appointment's slip), or a
 	                            * convocation's day, window and code; "" none */
 	char appt_local[192];      /* the same in the applicant's language */
+	char entry[32];            /* a draw's entry in groups, "0A1B 2C3D 4E5F 6071 8293" */
+	char commitment[80];       /* its commitment in groups of 8 */
+	char when_fr[96];          /* "Tirage au sort à 08:45" */
+	char when_local[256];      /* the same in the applicant's language */
+	char back_fr[128];         /* "Revenez après 08:45 et scannez ce bon à la borne." */
+	char back_local[384];      /* the same in the applicant's language */
 };
 
 /*
- * Fill s->view from t, a ticket or an attestation de passage (t->kind). site_name is used when the answer carried none (may
+ * Fill s->view from t, a ticket, an attestation de passage or an
+ * enrolment in a draw (t->kind "draw_entry": the enrolment slip). site_name is used when the answer carried none (may
  * be NULL). The language is t->lang; the service's local name is the site
  * file's name for that language, else the catalogue's translation of its
  * French name. t->reprints > 0 prints "DUPLICATA n". An appointment's

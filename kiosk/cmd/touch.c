@@ -419,6 +419,7 @@ run_actions(struct touch *t)
 		case UI_ACT_ISSUE:
 		case UI_ACT_CHECKIN:
 		case UI_ACT_REDEEM:
+		case UI_ACT_ENROL:
 			worker_issue(t->worker, &act);
 			break;
 		case UI_ACT_REFRESH:

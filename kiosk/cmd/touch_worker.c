@@ -126,8 +126,8 @@ do_poll(struct worker *w, int *bad)
 }
 
 /*
- * Ask for a ticket, or check an appointment in (its slip is a ticket, or an
- * attestation, the same way). The slip is laid out by the UI thread, with
+ * Ask for a ticket, check an appointment in (its slip is a ticket, or an
+ * attestation, the same way), or enrol in a draw (the enrolment slip). The slip is laid out by the UI thread, with
  * the fonts it already has (the screen shows the very bitmap that is
  * printed, so one layout serves both), and comes back as a print job.
  */
@@ -136,10 +136,12 @@ do_issue(struct worker *w, struct ui_action *job)
 {
 	struct client_request rq;
 	struct client_checkin ci;
+	struct client_enrol en;
 	struct client_ticket *t = calloc(1, sizeof *t);
 	char err[256] = "";
 	enum client_rc rc;
 	int att, checkin = job->kind == UI_ACT_CHECKIN, redeem = job->kind == UI_ACT_REDEEM;
+	int enrol = job->kind == UI_ACT_ENROL;
 
 	memset(&rq, 0, sizeof rq);
 	rq.service = job->service;
@@ -152,6 +154,10 @@ do_issue(struct worker *w, struct ui_action *job)
 	ci.holder = rq.holder;
 	/* a convocation's slip, scanned: its token instead of a code */
 	ci.token = checkin && !job->code[0] && job->previous[0] ? job->previous : NULL;
+	en.draw = job->draw;
+	en.lang = job->lang;
+	en.priority = job->priority;
+	en.holder = rq.holder;
 	if (t == NULL) {
 		rc = CLIENT_PROTOCOL;
 		snprintf(err, sizeof err, "out of memory");
@@ -159,6 +165,8 @@ do_issue(struct worker *w, struct ui_action *job)
 		rc = client_draw_redeem(w->cfg.client, job->draw, job->entry, t, err, sizeof err);
 	} else if (checkin) {
 		rc = client_checkin(w->cfg.client, &ci, t, err, sizeof err);
+	} else if (enrol) {
+		rc = client_enrol(w->cfg.client, &en, t, err, sizeof err);
 	} else {
 		rc = client_issue_with(w->cfg.client, &rq, t, err, sizeof err);
 	}
@@ -166,13 +174,21 @@ do_issue(struct worker *w, struct ui_action *job)
 	sodium_memzero(job->previous, sizeof job->previous);
 	att = t && rc == CLIENT_FULL && !strcmp(t->kind, "attestation");
 	if (rc != CLIENT_OK && !att && redeem)
-		log_info("touch: enrolment slip of draw %lld not redeemed: %s %s (%s)", job->draw,
+		log_info("touch: enrolment slip of draw %lld not redeemed: %s %s (%s)", (long long)job->draw,
 		    client_rc_str(rc), client_last_code(w->cfg.client), err);
 	else if (rc != CLIENT_OK && !att && checkin)
 		log_info("touch: no check-in: %s %s (%s)", client_rc_str(rc),
 		    client_last_code(w->cfg.client), err);
+	else if (rc != CLIENT_OK && !att && enrol)
+		log_info("touch: no enrolment in draw %lld (service %s): %s %s (%s)",
+		    (long long)job->draw, job->service, client_rc_str(rc),
+		    client_last_code(w->cfg.client), err);
 	else if (rc != CLIENT_OK && !att)
 		log_info("touch: no ticket for service %s: %s (%s)", job->service, client_rc_str(rc), err);
+	else if (enrol)
+		log_info("touch: enrolled%s: draw %lld entry %s (service %s, %s)",
+		    t->duplicate ? " already" : "", (long long)t->draw_id, t->draw_entry,
+		    job->service, job->lang);
 	else
 		log_info("touch: %s %s %s (service %s, %s)", redeem ? "draw redeemed:" :
 		    checkin ? "checked in:" : "issued",
@@ -236,7 +252,7 @@ do_print(struct worker *w, enum job_kind kind, const struct client_ticket *t,
     const struct bitmap *b, const char *layout_err)
 {
 	struct dispense_result res;
-	int ok, att = !strcmp(t->kind, "attestation");
+	int ok, att = !strcmp(t->kind, "attestation"), entry = !strcmp(t->kind, "draw_entry");
 
 	memset(&res, 0, sizeof res);
 	if (kind == JOB_TEST) {
@@ -261,8 +277,9 @@ do_print(struct worker *w, enum job_kind kind, const struct client_ticket *t,
 		ok = 0;
 	}
 	if (kind != JOB_TEST)
-		log_info("touch: %s %s%s: %s%s%s; report: %s", att ? "attestation" : "ticket",
-		    att ? t->serial : t->number, kind == JOB_REPRINT ? " (duplicate)" : "",
+		log_info("touch: %s %s%s: %s%s%s; report: %s", att ? "attestation" :
+		    entry ? "enrolment" : "ticket", att ? t->serial : entry ? t->draw_entry : t->number,
+		    kind == JOB_REPRINT ? " (duplicate)" : "",
 		    printer_outcome_str(res.print.outcome),
 		    res.print.reason[0] ? " - " : "", res.print.reason, client_rc_str(res.report));
 	pthread_mutex_lock(&w->mu);
@@ -458,7 +475,8 @@ lay_out_and_print(struct worker *w, struct fonts *f, const struct client_ticket 
 	/* dispense_render() without touching the worker's printer handle */
 	if (ds && (dispense_fill(ds, t, NULL, err, sizeof err) != 0 ||
 	    (b = ticket_render(&ds->view, w->dots, w->dpi, f, err, sizeof err)) == NULL))
-		log_warnx("touch: slip %s cannot be laid out: %s", t->number, err);
+		log_warnx("touch: slip %s cannot be laid out: %s",
+		    t->draw_entry[0] ? t->draw_entry : t->number, err);
 	free(ds);
 	copy = bitmap_copy(b);
 	pthread_mutex_lock(&w->mu);

@@ -51,11 +51,13 @@ struct worker *worker_start(const struct worker_config *cfg, char *err, size_t e
  * harmless. */
 void worker_stop(struct worker *w);
 
-/* UI thread: issue the ticket `act` asks for (UI_ACT_ISSUE), check the
- * appointment in (UI_ACT_CHECKIN), or redeem an enrolment slip
- * (UI_ACT_REDEEM): the same slot, the same slip; a refusal of the last
- * two comes back as ui_checkin_failed. Queued even while the last slip still
- * prints; never two at once. */
+/* UI thread: issue the ticket `act` asks for (UI_ACT_ISSUE), enrol in a
+ * draw (UI_ACT_ENROL: the enrolment slip, printed but reported to no
+ * route: the server has no print record of it), check the appointment in
+ * (UI_ACT_CHECKIN), or redeem an enrolment slip (UI_ACT_REDEEM): the same
+ * slot, the same slip; a refusal of the last two comes back as
+ * ui_checkin_failed. Queued even while the last slip still prints; never
+ * two at once. */
 void worker_issue(struct worker *w, const struct ui_action *act);
 
 /* UI thread: poll the menu and the printer now. */

@@ -142,6 +142,27 @@ draw_entry_valid(const char *id)
 	return 1;
 }
 
+void
+draw_grouped(const char *id, int group, char *out, size_t outlen)
+{
+	size_t o = 0;
+	int k = 0;
+
+	if (outlen == 0)
+		return;
+	for (; id && *id && o + 1 < outlen; id++) {
+		if (k == group && group > 0) {
+			if (o + 2 >= outlen)
+				break;
+			out[o++] = ' ';
+			k = 0;
+		}
+		out[o++] = *id;
+		k++;
+	}
+	out[o] = '\0';
+}
+
 /* 0 and the 32 bytes when s is 64 hex digits, else -1. */
 static int
 hex32(const char *s, unsigned char out[32])

@@ -58,6 +58,11 @@ size_t draw_winners(const int *prio, size_t n, size_t places, size_t reserve, in
  * characters of [0-9A-F]. */
 int draw_entry_valid(const char *id);
 
+/* An entry id (or any text) as people read it aloud and copy it: groups
+ * of `group` characters with a space between ("0A1B 2C3D 4E5F 6071
+ * 8293"), cut to fit out (never more than outlen - 1 bytes). */
+void draw_grouped(const char *id, int group, char *out, size_t outlen);
+
 /* Check a published draw (the JSON of GET /api/v1/draws/{id} after the
  * close): recompute the commitment from the secret, entries_hash and seed
  * from the secret and the entries, and the order, and compare each with

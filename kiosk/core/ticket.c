@@ -13,6 +13,8 @@
  *   masked holder reference
  *   the QR code, centred, with its quiet zone
  *   the free notice in an outlined box, French then translation
+ * An attestation and an enrolment in a draw have their own order
+ * (lay_attestation, lay_draw_entry) with the same blocks.
  * Each French block comes first, then the same block in the applicant's
  * language; right-to-left blocks are right-aligned, and their label ...
  * value rows mirrored. There are no solid black areas (inverse headers,
@@ -424,6 +426,107 @@ lay_attestation(struct lay *L, const struct ticket_view *v)
 	return 0;
 }
 
+/* A line as large as fits the column (from `size` down), bold, centred,
+ * left to right: the entry id. */
+static int
+fit_line(struct lay *L, const char *s, int size)
+{
+	int w, h;
+
+	while (size > pt(L, 9)) {
+		if (text_measure(L->f, size, TEXT_BOLD, s, "fr", &w, &h) != 0)
+			return errf(L->err, L->errlen, "ticket text: %s", fonts_error(L->f));
+		if (w <= L->w * 96 / 100)
+			break;
+		size = size * 9 / 10;
+	}
+	return para(L, s, "fr", size, TEXT_BOLD | TEXT_LTR, TEXT_ALIGN_CENTRE);
+}
+
+/* An enrolment in a draw: what it is, the service, the entry id large,
+ * when the draw is and what to do after it, the QR to scan then, the
+ * draw's commitment, the free notice. */
+static int
+lay_draw_entry(struct lay *L, const struct ticket_view *v)
+{
+	enum text_align loc_al = L->local_rtl ? TEXT_ALIGN_RIGHT : TEXT_ALIGN_LEFT;
+	const struct ticket_draw_entry *d = &v->draw;
+	int body = pt(L, 9), big = pt(L, 11);
+
+	if (!has(d->title.fr) || !has(d->entry))
+		return errf(L->err, L->errlen, "enrolment slip: no title or no entry");
+	if (pair(L, &d->title, pt(L, 13), TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_CENTRE,
+	    TEXT_ALIGN_CENTRE) != 0)
+		return -1;
+	if (v->reprint > 0 && duplicate_box(L, v) != 0)
+		return -1;
+	rule(L);
+	if (pair(L, &v->service, big, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
+		return -1;
+	rule(L);
+	if (has(d->entry_label.fr)) {
+		char cap[512];
+		if (local_differs(L, &d->entry_label))
+			snprintf(cap, sizeof cap, "%s · %s", d->entry_label.fr, d->entry_label.local);
+		else
+			snprintf(cap, sizeof cap, "%s", d->entry_label.fr);
+		if (para(L, cap, NULL, body, 0, TEXT_ALIGN_CENTRE) != 0)
+			return -1;
+	}
+	L->y += pt(L, 2);
+	if (fit_line(L, d->entry, pt(L, 18)) != 0)
+		return -1;
+	rule(L);
+	if (para(L, v->datetime, "fr", body, 0, TEXT_ALIGN_LEFT) != 0)
+		return -1;
+	L->y += pt(L, 3);
+	if (pair(L, &d->when, big, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
+		return -1;
+	L->y += pt(L, 3);
+	if (pair(L, &d->back, body, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
+		return -1;
+	if (has(v->holder_ref)) {
+		struct ticket_text2 hl = v->labels.holder;
+		if (!has(hl.fr))
+			hl.fr = "Titulaire";
+		L->y += pt(L, 3);
+		if (row_pair(L, &hl, v->holder_ref, v->holder_ref, body) != 0)
+			return -1;
+	}
+	L->y += mm(L, 3);
+	if (qr_block(L, v->qr_payload) != 0)
+		return -1;
+	L->y += mm(L, 2);
+	if (has(d->commitment)) {
+		if (pair(L, &d->commitment_label, pt(L, 8), TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    loc_al) != 0 ||
+		    para(L, d->commitment, "fr", pt(L, 8), TEXT_LTR, TEXT_ALIGN_LEFT) != 0 ||
+		    pair(L, &d->commitment_note, pt(L, 7), 0, 0, TEXT_ALIGN_LEFT, loc_al) != 0)
+			return -1;
+		L->y += mm(L, 2);
+	}
+	if (has(v->free_notice.fr) || has(v->free_notice.local)) {
+		int pad = mm(L, 1.5), y0, rc;
+		L->y += pad;
+		y0 = L->y;
+		L->x0 += pad + 2;
+		L->w -= 2 * (pad + 2);
+		rc = pair(L, &v->free_notice, body, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al);
+		L->x0 -= pad + 2;
+		L->w += 2 * (pad + 2);
+		if (rc != 0)
+			return -1;
+		frame(L, y0, pad);
+		L->y += pad;
+	}
+	if (has(v->labels.keep.fr)) {
+		L->y += mm(L, 2);
+		if (pair(L, &v->labels.keep, pt(L, 8), 0, 0, TEXT_ALIGN_LEFT, loc_al) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct bitmap *
 ticket_render(const struct ticket_view *v, int width_dots, int dpi, struct fonts *f,
     char *err, size_t errlen)
@@ -459,7 +562,8 @@ ticket_render(const struct ticket_view *v, int width_dots, int dpi, struct fonts
 	if (para(&L, v->site_name, "fr", pt(&L, 9), TEXT_BOLD, TEXT_ALIGN_CENTRE) != 0)
 		goto fail;
 	rule(&L);
-	if ((v->kind == TICKET_KIND_ATTESTATION ? lay_attestation(&L, v) : lay_ticket(&L, v)) != 0)
+	if ((v->kind == TICKET_KIND_ATTESTATION ? lay_attestation(&L, v) :
+	    v->kind == TICKET_KIND_DRAW_ENTRY ? lay_draw_entry(&L, v) : lay_ticket(&L, v)) != 0)
 		goto fail;
 	L.y += mm(&L, 4);
 	if (bitmap_set_height(L.b, L.y) != 0) {

@@ -1,5 +1,6 @@
 /*
- * ticket: the one layout of a slip (ticket or attestation de passage).
+ * ticket: the one layout of a slip (ticket, attestation de passage, or
+ * enrolment in a draw).
  *
  * Pure core: it lays the slip out once into a struct bitmap at the
  * printer's width; the kiosk screen shows that bitmap and the printer
@@ -21,6 +22,7 @@
 enum ticket_kind {
 	TICKET_KIND_TICKET = 0,   /* a numbered queue ticket for today */
 	TICKET_KIND_ATTESTATION,  /* attestation de passage: proof of a visit (issue 6) */
+	TICKET_KIND_DRAW_ENTRY,   /* enrolment in a draw at opening (issue #13, docs/DRAW.md) */
 };
 
 /* One string in French and in the applicant's language. */
@@ -50,6 +52,19 @@ struct ticket_attestation {
 	struct ticket_text2 serial_label; /* "N° de série"; optional */
 };
 
+/* What only an enrolment slip carries (TICKET_KIND_DRAW_ENTRY): the QR
+ * (qr_payload) is the entry's signed D1 token, scanned after the draw. */
+struct ticket_draw_entry {
+	struct ticket_text2 title;       /* "Inscription au tirage au sort" */
+	struct ticket_text2 entry_label; /* "N° d'inscription" */
+	const char *entry;               /* the entry id as read: "0A1B 2C3D 4E5F 6071 8293" */
+	struct ticket_text2 when;        /* "Tirage au sort à 08:45", formatted */
+	struct ticket_text2 back;        /* "Revenez après 08:45 et scannez ce bon à la borne." */
+	struct ticket_text2 commitment_label; /* "Engagement du tirage" */
+	const char *commitment;          /* the draw's commitment, in groups; optional */
+	struct ticket_text2 commitment_note;  /* what it is for; optional */
+};
+
 struct ticket_view {
 	enum ticket_kind kind;          /* ticket or attestation */
 	const char *lang;               /* applicant's language code: "fr", "ar", "fa", "zh", ... */
@@ -69,6 +84,7 @@ struct ticket_view {
 	int reprint;                    /* 0 = original, n > 0 prints "DUPLICATA n" */
 	struct ticket_labels labels;    /* captions, French + local */
 	struct ticket_attestation att;  /* used when kind == TICKET_KIND_ATTESTATION */
+	struct ticket_draw_entry draw;  /* used when kind == TICKET_KIND_DRAW_ENTRY */
 };
 
 /*

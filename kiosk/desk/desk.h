@@ -307,6 +307,10 @@ struct service_stat {
 	int open_counters;      /* open counters serving it */
 	int open;               /* 0: closed today by a manager (desk_service_today) */
 	int changed;            /* 1: capacity/open are today's change, not the site's */
+	int64_t draw;           /* the service's open draw (docs/DRAW.md), 0: none */
+	int draw_closes_min;    /* its site-file window's end, minutes after local
+	                         * midnight; -1: a manager's draw, no set end */
+	char draw_commitment[65]; /* its commitment, hex; "" when no draw */
 };
 
 int desk_ticket(struct desk *d, int64_t id, int64_t now, struct ticket *out, char *err,
@@ -632,6 +636,14 @@ int desk_password_change(struct desk *d, const char *login, const char *old_pw,
 #define DESK_DRAW_PLACES_MAX 9999   /* most tickets one draw may hand out */
 #define DESK_DRAW_ENTRIES_MAX 20000 /* most entries one draw takes */
 
+/* The actor of the draws the site file's windows open and close. */
+#define DESK_DRAW_SITE_ACTOR "site-file"
+
+/* When draw dr closes by itself: the end of its service's window in the
+ * site file (minutes after local midnight) when the site file opened it;
+ * -1 when a manager did (they close it when they choose). */
+int desk_draw_closes_min(const struct desk *d, const struct draw_row *dr);
+
 /* Open a draw of `places` tickets for a service: a random secret is drawn
  * and its commitment published. Staff only (DK_FORBIDDEN for a kiosk);
  * DK_NOTFOUND: no such service; DK_BAD: places out of 1..DESK_DRAW_PLACES_MAX;
@@ -643,6 +655,9 @@ struct desk_draw_enrolled {
 	struct draw_entry_row e;    /* the entry */
 	int duplicate;              /* 1: the holder's entry from before, given back */
 	char token[256];            /* the enrolment slip's signed payload (core/draw.h) */
+	char service;               /* the draw's service */
+	int closes_min;             /* the draw's set end (desk_draw_closes_min), -1: none */
+	char commitment[65];        /* the draw's commitment, hex */
 };
 /* Enrol one applicant (a kiosk): holder when the service binds holders
  * (DK_HOLDER_REQUIRED, DK_BAD_HOLDER); the holder's entry again when there

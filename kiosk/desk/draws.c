@@ -150,6 +150,11 @@ enrol_tx(struct store *st, void *arg)
 	if (dr.closed)
 		return verb_fail(v, DK_CONFLICT, "draw %lld is closed: enrolment has ended",
 		    (long long)dr.id);
+	/* What the kiosk prints on the slip besides the entry (set before an
+	 * Idempotency-Key's answer is kept, inside this transaction). */
+	en->out->service = dr.service;
+	en->out->closes_min = desk_draw_closes_min(v->d, &dr);
+	str_copy(en->out->commitment, sizeof en->out->commitment, dr.commitment);
 	memset(e, 0, sizeof *e);
 	e->draw = dr.id;
 	if (en->bound) {
@@ -238,7 +243,18 @@ desk_draw_enrol(struct desk *d, const struct desk_actor *who, int64_t draw,
 	}
 	rc = verb_write(&en.v, enrol_tx, &en);
 	sodium_memzero(en.norm, sizeof en.norm);
+	sodium_memzero(dr.secret, sizeof dr.secret);
 	return rc;
+}
+
+int
+desk_draw_closes_min(const struct desk *d, const struct draw_row *dr)
+{
+	const struct site_service *sv = site_service(&d->site, dr->service);
+
+	if (sv == NULL || sv->draw_close_min <= 0 || strcmp(dr->opened_by, DESK_DRAW_SITE_ACTOR))
+		return -1;
+	return sv->draw_close_min;
 }
 
 /* -- close ----------------------------------------------------------------------------- */
@@ -438,7 +454,7 @@ desk_draw_close(struct desk *d, const struct desk_actor *who, int64_t draw, int6
 /* -- the site file's window (api_tick) --------------------------------------------------- */
 
 /* The actor of the draws the site file opens and closes. */
-static const struct desk_actor site_actor = { "site-file", 0, NULL };
+static const struct desk_actor site_actor = { DESK_DRAW_SITE_ACTOR, 0, NULL };
 
 struct tick {
 	struct close c;                 /* a close's issue; its verb first, the tick's verb */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/buf.h"
 #include "core/queue.h"
 #include "desk/desk_int.h"
@@ -83,6 +85,20 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 	o->estimated_wait_s = queue_estimate_wait(o->waiting, o->open_counters,
 	    service_s > 0 ? service_s : w->v.d->site.default_service_s);
 	o->longest_wait_s = oldest ? (int)(w->v.now - oldest) : 0;
+	/* An open draw: the kiosk enrols instead of issuing (docs/DRAW.md). */
+	o->draw_closes_min = -1;
+	{
+		struct draw_row dr;
+		int rc = store_draw_open_of(st, sv->code, &dr);
+		if (rc == ST_OK) {
+			o->draw = dr.id;
+			o->draw_closes_min = desk_draw_closes_min(w->v.d, &dr);
+			snprintf(o->draw_commitment, sizeof o->draw_commitment, "%s", dr.commitment);
+			sodium_memzero(dr.secret, sizeof dr.secret);
+		} else if (rc != ST_NOTFOUND) {
+			return ST_ERR;
+		}
+	}
 	return ST_OK;
 }
 

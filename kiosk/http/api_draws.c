@@ -188,6 +188,13 @@ enrol_render(void *arg, int rc, const char *err, struct api_resp *r)
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "kind", "draw_entry");
 	cJSON_AddNumberToObject(o, "draw", (double)c->out.e.draw);
+	add_char(o, "service", c->out.service);
+	if (site_service(c->a->site, c->out.service))
+		cJSON_AddItemToObject(o, "service_name", names_json(site_service(c->a->site,
+		    c->out.service)));
+	cJSON_AddItemToObject(o, "closes", c->out.closes_min >= 0 ?
+	    hhmm_json(c->out.closes_min) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "commitment", c->out.commitment);
 	cJSON_AddStringToObject(o, "entry", c->out.e.entry);
 	cJSON_AddStringToObject(o, "token", c->out.token);
 	cJSON_AddBoolToObject(o, "duplicate", c->out.duplicate);

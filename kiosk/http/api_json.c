@@ -522,6 +522,23 @@ call_fields(cJSON *j, const struct call_view *c)
 	}
 }
 
+/* A service's open draw as a kiosk needs it: {"id","closes","commitment"},
+ * or null when it has none. */
+static cJSON *
+service_draw_json(const struct service_stat *ss)
+{
+	cJSON *o;
+
+	if (ss->draw <= 0)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)ss->draw);
+	cJSON_AddItemToObject(o, "closes", ss->draw_closes_min >= 0 ?
+	    hhmm_json(ss->draw_closes_min) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "commitment", ss->draw_commitment);
+	return o;
+}
+
 cJSON *
 services_json(const struct site *s, const struct service_stat *ss, int n, int site_open,
     enum services_form form)
@@ -553,6 +570,8 @@ services_json(const struct site *s, const struct service_stat *ss, int n, int si
 			cJSON_AddBoolToObject(o, "open", ss[i].open && site_open);
 		}
 		cJSON_AddBoolToObject(o, "open_today", ss[i].open);
+		if (form != SF_BOARD)
+			cJSON_AddItemToObject(o, "draw", service_draw_json(&ss[i]));
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;

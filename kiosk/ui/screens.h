@@ -11,7 +11,8 @@
  *   ui_appt.c       the appointment's code keypad, and the check-in's steps
  *   ui_confirm.c    confirmation, issuing, the scanned attestation's banner
  *   ui_ticket.c     the ticket, the attestation de passage of a full service,
- *                   and the convocation for a later day
+ *                   the convocation for a later day, and the enrolment in a draw
+ *   ui_draw.c       a draw's explanation, and the enrolment's steps
  *   ui_errors.c     server down, printer, closed, refused, a refused check-in,
  *                   a draw not drawn yet
  *   ui_redeem.c     (no screen) an enrolment slip's redeem, a convocation's scan
@@ -41,6 +42,19 @@
 #define MSG_APPT_PAST "L'heure de votre rendez-vous est passée."
 #define MSG_DRAWN     "Tiré(e) au sort"                      /* a draw's winner */
 #define MSG_NOT_DRAWN "Vous n'avez pas été tiré(e) au sort." /* a draw's other entries */
+/* A draw at opening (issue #13); the slip says some of them too (dispense.c). */
+#define MSG_DRAW_TITLE "Tirage au sort"
+#define MSG_DRAW_HOW_AT "Les places de ce service sont attribuées par tirage au sort à %s, " \
+	"parmi toutes les personnes inscrites."  /* %s: "08:45" */
+#define MSG_DRAW_HOW  "Les places de ce service sont attribuées par tirage au sort à la " \
+	"clôture des inscriptions, parmi toutes les personnes inscrites."
+#define MSG_DRAW_FAIR "Arriver tôt ne donne aucun avantage : chaque inscription a la même chance."
+#define MSG_DRAW_SLIP "Vous recevrez un bon d'inscription."
+#define MSG_DRAW_BACK_AT "Revenez après %s et scannez ce bon à la borne."  /* %s: "08:45" */
+#define MSG_DRAW_BACK "Revenez après le tirage au sort et scannez ce bon à la borne."
+#define MSG_DRAW_AT   "Tirage au sort à %s"  /* %s: "08:45" */
+#define MSG_DRAW_AT_END "Tirage au sort à la clôture des inscriptions"
+#define MSG_ENTRY     "N° d'inscription"
 
 /* ---- the menu's services (ui_service.c) ------------------------------------- */
 
@@ -84,6 +98,8 @@ void scr_confirm(struct ui *u);     /* ui_confirm.c */
 void scr_issuing(struct ui *u);
 void scr_ticket(struct ui *u);      /* ui_ticket.c */
 void scr_full(struct ui *u);
+void scr_enrolled(struct ui *u);
+void scr_draw(struct ui *u);        /* ui_draw.c */
 void scr_server_down(struct ui *u); /* ui_errors.c */
 void scr_printer(struct ui *u);
 void scr_closed(struct ui *u);
@@ -174,6 +190,19 @@ int appt_scanned(struct ui *u, const char *text);
 /* "10:30" of an RFC 3339 local time ("2026-12-04T10:30:00+01:00") into
  * out (6 bytes); "" when it has another shape. */
 void appt_hhmm(const char *rfc3339, char out[6]);
+
+/* ---- a draw at opening (ui_draw.c; issue #13) ------------------------------------------ */
+
+/* The chosen service's open draw (its id), 0 when it has none. */
+int64_t draw_of_chosen(const struct ui *u);
+/* One ENROL action with the draw, the language, the priority and the
+ * document number typed (if any), then the issuing screen (the printer
+ * first, as a ticket). */
+void draw_enrol(struct ui *u);
+/* The draw closed while enrolling (the server's 409): the visit goes on
+ * as a ticket's, said so on the confirmation. */
+void draw_gone(struct ui *u);
+
 /* A key of the PIN keypad: UI_T_PIN_DIGIT (arg: the digit), UI_T_PIN_DEL
  * or UI_T_PIN_OK. */
 void admin_key(struct ui *u, int id, int arg);

@@ -118,6 +118,8 @@ struct ui {
 	int redeem;                 /* 1: this visit redeems an enrolment slip (issue #13) */
 	long long redeem_draw;      /* its draw's id */
 	char redeem_entry[24];      /* its entry's id */
+	int draw;                   /* 1: this visit enrols in the chosen service's draw */
+	int draw_closed;            /* 1: that draw closed while enrolling: a ticket instead */
 
 	/* time */
 	int64_t now;                /* last time seen */

@@ -52,6 +52,7 @@ act_push(struct ui *u, const struct ui_action *a)
 		for (i = 0; i < u->nacts; i++)
 			if (u->acts[i].kind != UI_ACT_ISSUE && u->acts[i].kind != UI_ACT_QUIT &&
 			    u->acts[i].kind != UI_ACT_CHECKIN && u->acts[i].kind != UI_ACT_REDEEM &&
+			    u->acts[i].kind != UI_ACT_ENROL &&
 			    u->acts[i].kind != UI_ACT_TEST_PRINT && u->acts[i].kind != UI_ACT_REPRINT)
 				break;
 		expect(i < u->nacts);
@@ -113,6 +114,8 @@ ui_screen_name(enum ui_screen s)
 	case UI_S_APPT_REFUSED: return "appt-refused";
 	case UI_S_CONVOCATION: return "convocation";
 	case UI_S_DRAW_WAIT:   return "draw-wait";
+	case UI_S_DRAW:        return "draw";
+	case UI_S_ENROLLED:    return "enrolled";
 	}
 	return "?";
 }
@@ -263,7 +266,7 @@ ui_state_is(const struct ui *u, const char *want)
 	if (u->screen == UI_S_ADMIN)
 		return !strcmp(want + n, ":ready") && !u->admin_busy;
 	if (want[n] != ':' || (u->screen != UI_S_TICKET && u->screen != UI_S_FULL &&
-	    u->screen != UI_S_CONVOCATION))
+	    u->screen != UI_S_CONVOCATION && u->screen != UI_S_ENROLLED))
 		return 0;
 	want += n + 1;
 	return (!strcmp(want, "printing") && u->print == UI_PRINT_PRINTING) ||

@@ -44,7 +44,12 @@
  *     keypad that has no O and no I (core/appt.h reads them as 0 and 1) or
  *     scanned; a physical keyboard types by its characters, never by key
  *     positions, so any layout (AZERTY) types what its keys show. One
- *     CHECKIN action per visit, as for a ticket.
+ *     CHECKIN action per visit, as for a ticket;
+ *   - a service whose places are drawn (issue #13, docs/DRAW.md: the menu
+ *     names its open draw) is no ticket: the visit explains the draw, asks
+ *     the priority question and the document number (a bound service) as
+ *     for a ticket, then enrols once (ENROL) and prints the enrolment slip.
+ *     A draw closed meanwhile turns the visit back into a ticket's.
  */
 #ifndef KIOSK_UI_H
 #define KIOSK_UI_H
@@ -139,6 +144,7 @@ enum ui_tid {
 	UI_T_CHAR_DEL,     /* document and code keypads: erase the last character */
 	UI_T_CHAR_OK,      /* document keypad: validate */
 	UI_T_APPT,         /* welcome: "J'ai un rendez-vous" */
+	UI_T_ENROL,        /* a draw's explanation: enrol in the draw */
 };
 
 /* One frame: draw commands in painting order, and the targets. */
@@ -182,11 +188,14 @@ enum ui_screen {
 	UI_S_CONVOCATION, /* the service is full today: a convocation for a later day,
 	                   * its day, window and check-in code, printed */
 	UI_S_DRAW_WAIT,   /* an enrolment slip scanned before the draw's close */
+	UI_S_DRAW,        /* the chosen service's places are drawn: how, when, and
+	                   * "M'inscrire au tirage au sort" (issue #13) */
+	UI_S_ENROLLED,    /* enrolled: the entry, the draw's time, the slip printing */
 };
 
 /* "welcome", "language", ... "holder", "ticket", "server-down", "printer",
  * "closed", "full", "refused", "uncertain", "pin", "admin", "appt-code",
- * "appt-refused", "convocation", "draw-wait". */
+ * "appt-refused", "convocation", "draw-wait", "draw", "enrolled". */
 const char *ui_screen_name(enum ui_screen s);
 
 /* Where the printing of the shown ticket is. */
@@ -228,6 +237,8 @@ enum ui_act_kind {
 	                   * slip's token in `previous` */
 	UI_ACT_REDEEM,    /* redeem an enrolment slip after the draw: draw, entry (answer:
 	                   * ui_issued, or ui_checkin_failed) */
+	UI_ACT_ENROL,     /* enrol in a draw: draw, service, lang, priority, holder (answer:
+	                   * ui_issued with kind "draw_entry", or ui_issue_failed) */
 };
 
 struct ui_action {
@@ -242,7 +253,8 @@ struct ui_action {
 	                         * scanned during the visit (its QR text as typed by
 	                         * the scanner), "" none: client_request.previous;
 	                         * CHECKIN with no code: the convocation slip's QR text */
-	long long draw;         /* REDEEM: the draw's id (read from the enrolment slip) */
+	int64_t draw;           /* REDEEM: the draw's id (read from the enrolment slip);
+	                         * ENROL: the chosen service's draw */
 	char entry[24];         /* REDEEM: the entry's id, 20 of [0-9A-F] */
 	char *speech;           /* SPEAK: lines "LANG\tTEXT\n", in order; caller frees */
 	int64_t ticket_id;      /* REPRINT: the server's id of the ticket */
@@ -402,7 +414,8 @@ const char *ui_previous(const struct ui *u);
 /* "welcome", "ticket:printed", "idle"...: matches `want` as a script waits
  * for it: "ticket" matches any ticket state, "ticket:printing",
  * "ticket:printed", "ticket:failed" one of them (the same for "full" with an
- * attestation, and "convocation"), "idle" the countdown, "admin:ready" the admin screen with
+ * attestation, and "convocation", "enrolled"), "idle" the countdown, "admin:ready" the admin
+ * screen with
  * no test print or reprint under way. */
 int ui_state_is(const struct ui *u, const char *want);
 /* 1 when some text of the last frame contains `needle`. */

@@ -186,6 +186,14 @@ scr_confirm(struct ui *u)
 	}
 	if (u->priority)
 		y = priority_chip(u, y);
+	if (u->draw_closed) {
+		/* the draw this visit meant to enrol in closed meanwhile */
+		s = kit_tr(u, "Les inscriptions au tirage au sort sont closes. Vous pouvez prendre "
+		    "un ticket.", &lang);
+		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT) + m->gap;
+		kit_say(u, lang, s);
+	}
 	if (svc_chosen_full(u)) {
 		y = full_notice(u, y);
 		/* nothing scanned: the way on says it goes without */

@@ -101,6 +101,7 @@ flow_reset(struct ui *u)
 	u->holder_mask[0] = '\0';
 	appt_forget(u);
 	redeem_forget(u);
+	u->draw = u->draw_closed = 0;
 	guide_clear(u);
 	u->large = u->contrast = u->speech = 0;
 	u->session = 0;
@@ -136,15 +137,20 @@ flow_activity(struct ui *u, int64_t now)
 	}
 }
 
-/* Service si was chosen: the priority question, or (a full service) on to
- * the document number or the confirmation. */
+/* Service si was chosen: a draw's explanation (its places are drawn), the
+ * priority question, or (a full service) on to the document number or the
+ * confirmation. */
 static void
 choose_service(struct ui *u, int si)
 {
 	if (si < 0 || si >= svc_count(u))
 		return;
 	u->service_i = si;
-	if (svc_full(&u->menu->services[si])) {
+	u->draw = u->draw_closed = 0;
+	if (draw_of_chosen(u)) {
+		u->draw = 1;
+		flow_go(u, UI_S_DRAW);
+	} else if (svc_full(&u->menu->services[si])) {
 		/* no ticket left: the server prints an attestation de passage
 		 * instead, so the visit still ends with a slip; no priority question */
 		u->priority = 0;
@@ -169,10 +175,11 @@ flow_back(struct ui *u)
 		if (!guide_back(u))
 			flow_go(u, UI_S_PROCEDURE);
 		break;
-	case UI_S_PRIORITY:  flow_go(u, UI_S_PROCEDURE); break;
+	case UI_S_PRIORITY:  flow_go(u, u->draw ? UI_S_DRAW : UI_S_PROCEDURE); break;
+	case UI_S_DRAW:      u->draw = 0; flow_go(u, UI_S_PROCEDURE); break;
 	case UI_S_HOLDER:
-		flow_go(u, u->appt ? UI_S_APPT_CODE : svc_chosen_full(u) ? UI_S_PROCEDURE :
-		    UI_S_PRIORITY);
+		flow_go(u, u->appt ? UI_S_APPT_CODE : u->draw ? UI_S_PRIORITY :
+		    svc_chosen_full(u) ? UI_S_PROCEDURE : UI_S_PRIORITY);
 		break;
 	case UI_S_APPT_CODE:     u->lang_back = UI_S_APPT_CODE; flow_go(u, UI_S_LANGUAGE); break;
 	case UI_S_APPT_REFUSED:  flow_go(u, UI_S_APPT_CODE); break; /* to correct the code */
@@ -290,11 +297,18 @@ flow_activate(struct ui *u, const struct ui_target *t)
 			guide_answer(u, t->id == UI_T_YES);
 		} else if (u->screen == UI_S_PRIORITY) {
 			u->priority = t->id == UI_T_YES;
-			flow_go(u, svc_bound(u) ? UI_S_HOLDER : UI_S_CONFIRM);
+			if (u->draw && !svc_bound(u))
+				draw_enrol(u); /* nothing more to choose */
+			else
+				flow_go(u, svc_bound(u) ? UI_S_HOLDER : UI_S_CONFIRM);
 		}
 		break;
 	case UI_T_CONTINUE: choose_service(u, svc_of_kind(u, u->gkind)); break;
 	case UI_T_CONFIRM:  confirm(u); break;
+	case UI_T_ENROL:
+		if (u->screen == UI_S_DRAW)
+			flow_go(u, UI_S_PRIORITY);
+		break;
 	case UI_T_BACK:     flow_back(u); break;
 	case UI_T_CANCEL:
 		if (u->screen == UI_S_PIN) {

@@ -54,6 +54,8 @@ screen(struct ui *u)
 	case UI_S_APPT_REFUSED: scr_appt_refused(u); break;
 	case UI_S_CONVOCATION: scr_convocation(u); break;
 	case UI_S_DRAW_WAIT:   scr_draw_wait(u); break;
+	case UI_S_DRAW:        scr_draw(u); break;
+	case UI_S_ENROLLED:    scr_enrolled(u); break;
 	}
 }
 

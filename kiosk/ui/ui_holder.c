@@ -48,10 +48,12 @@ intro(struct ui *u)
 		y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, TEXT_BOLD,
 		    TEXT_ALIGN_LEFT, C_DANGER);
 	} else {
-		/* what the number is for: an appointment's holder, or one ticket a person */
+		/* what the number is for: an appointment's holder, one entry in a
+		 * draw a person, or one ticket a person */
 		s = kit_tr(u, u->appt ? "Votre numéro n'est pas conservé. Il sert seulement à vérifier "
-		    "que ce rendez-vous est le vôtre." : "Votre numéro n'est pas conservé. Il sert "
-		    "seulement à éviter les tickets en double.", &lang);
+		    "que ce rendez-vous est le vôtre." : u->draw ? "Votre numéro n'est pas conservé. "
+		    "Il sert seulement à éviter les inscriptions en double." : "Votre numéro n'est "
+		    "pas conservé. Il sert seulement à éviter les tickets en double.", &lang);
 		if (u->squeeze < 2) /* a very small screen keeps the keys */
 			y += kit_para(u, m->body.x, y, m->body.w, s, lang, m->fs, 0,
 			    TEXT_ALIGN_LEFT, C_TEXT_SOFT);
@@ -183,6 +185,8 @@ holder_key(struct ui *u, int id, int arg)
 		sodium_memzero(norm, sizeof norm);
 		if (u->appt)
 			appt_checkin(u); /* an appointment has nothing more to choose */
+		else if (u->draw)
+			draw_enrol(u);   /* nor an enrolment in a draw */
 		else
 			flow_go(u, UI_S_CONFIRM);
 		return;

@@ -129,7 +129,9 @@ svc_card(struct ui *u, struct rect c, int si, int key, int with_badge)
 	const char *status = NULL, *slang = "fr";
 	int ps = imin(c.h - 2 * m->gap, (int)(17 * m->mm)), x, w, y, hn, he, bw;
 
-	if (svc_full(sv))
+	if (sv->draw_id)
+		status = kit_tr(u, MSG_DRAW_TITLE, &slang);  /* its places are drawn */
+	else if (svc_full(sv))
 		status = kit_tr(u, "Complet", &slang);
 	ti = kit_target(u, c, UI_T_SERVICE, si, key, kit_fmt(u, "service:%s", sv->code), name,
 	    lang);
@@ -146,10 +148,11 @@ svc_card(struct ui *u, struct rect c, int si, int key, int with_badge)
 		int sw = kit_mwidth(u, status, slang, m->fs, TEXT_BOLD) + 2 * m->gap;
 		struct rect sb = mkrect(c.x + c.w - bw - m->gap - sw, c.y + m->gap, sw,
 		    kit_lineh(u, m->fs) + m->gap / 2);
-		kit_fill(u, sb, C_DANGER_BG, m->radius / 2);
-		kit_stroke(u, sb, C_DANGER, m->radius / 2, imax(1, m->border / 2));
+		kit_fill(u, sb, sv->draw_id ? C_TINT : C_DANGER_BG, m->radius / 2);
+		kit_stroke(u, sb, sv->draw_id ? C_ON_TINT : C_DANGER, m->radius / 2,
+		    imax(1, m->border / 2));
 		kit_textbox(u, sb, status, slang, m->fs, TEXT_BOLD, TEXT_ALIGN_CENTRE,
-		    C_ON_DANGER_BG);
+		    sv->draw_id ? C_ON_TINT : C_ON_DANGER_BG);
 		w -= sw + m->gap;
 	}
 	hn = kit_para_h(u, w, name, lang, m->fb, TEXT_BOLD);
@@ -178,8 +181,8 @@ svc_card_h(struct ui *u, int si, int w, int as_target)
 	const char *lang, *elang, *name = svc_name(u, sv, &lang), *ex = explain(u, sv, &elang);
 
 	tw = w - 3 * m->gap - ps - (int)(8 * m->mm);
-	if (svc_full(sv)) {
-		const char *sl, *st = kit_tr(u, "Complet", &sl);
+	if (sv->draw_id || svc_full(sv)) {
+		const char *sl, *st = kit_tr(u, sv->draw_id ? MSG_DRAW_TITLE : "Complet", &sl);
 		tw -= kit_mwidth(u, st, sl, m->fs, TEXT_BOLD) + 3 * m->gap;
 	}
 	h = kit_para_h(u, tw, name, lang, m->fb, TEXT_BOLD) +

@@ -6,14 +6,16 @@
  * walk-in ticket given after it, or an attestation for it, that its time
  * has passed (issue #12). A draw's winner's ticket says it was drawn, the
  * others' attestation that they were not; a convocation for a later day
- * has its own screen: the day, the window and the check-in code, large
- * (issue #13).
+ * has its own screen: the day, the window and the check-in code, large;
+ * an enrolment in a draw shows its entry id, the draw's time and when to
+ * come back (issue #13).
  *
  * Part of the pure ui core: lays out with the kit (kit.h), reads the state,
  * writes only the frame; must not change the visitor's state.
  */
 #include <string.h>
 
+#include "core/draw.h"
 #include "ui/screens.h"
 
 /* Draw the slip bitmap (the very one sent to the printer) in box b. */
@@ -439,6 +441,90 @@ scr_convocation(struct ui *u)
 	y = print_status(u, info, y, "Votre convocation n'a pas pu être imprimée. Notez le jour, "
 	    "l'heure et le code, et montrez-les à l'accueil.", "Prenez votre convocation",
 	    "Gardez cette convocation : présentez-la à la borne ce jour-là.");
+	slip_end(u, info, y, bottom);
+	kit_nav(u, kit_nav_done, 1);
+}
+
+/* The entry id from y, large, in groups of four ("0A1B 2C3D 4E5F 6071
+ * 8293"), as wide as the column info allows. Returns the y below it. */
+static int
+entry_id(struct ui *u, struct rect info, int y)
+{
+	struct metrics *m = &u->m;
+	char buf[40], sp[64];
+	const char *g;
+	size_t i, o = 0;
+	int sz = imax(m->ft, (int)(11 * m->mm)), h;
+
+	draw_grouped(u->ticket.draw_entry, 4, buf, sizeof buf);
+	g = kit_keep(u, buf);  /* the frame's text lives until the next layout */
+	while (sz > m->fb && kit_mwidth(u, g, "fr", sz, TEXT_BOLD) > info.w)
+		sz = sz * 9 / 10;
+	h = kit_lineh(u, sz);
+	kit_textbox(u, mkrect(info.x, y, info.w, h), g, "fr", sz, TEXT_BOLD | TEXT_LTR,
+	    TEXT_ALIGN_LEFT, C_ACCENT);
+	/* characters one by one, so the voice spells them */
+	for (i = 0; u->ticket.draw_entry[i] && o + 3 < sizeof sp; i++) {
+		sp[o++] = u->ticket.draw_entry[i];
+		sp[o++] = ' ';
+	}
+	sp[o] = '\0';
+	kit_say(u, "fr", kit_keep(u, sp));
+	return y + h;
+}
+
+/* Enrolled in a draw (issue #13): the entry, the service, when the draw
+ * is and when to come back, the slip printing. */
+void
+scr_enrolled(struct ui *u)
+{
+	struct metrics *m = &u->m;
+	const struct client_ticket *t = &u->ticket;
+	const char *lang, *s;
+	struct rect info = m->body;
+	int y, bottom = kit_bottom(u), ps;
+
+	slip_preview(u, &info, bottom);
+	y = info.y;
+	if (t->duplicate) {
+		s = kit_tr(u, "Vous êtes déjà inscrit(e). Voici à nouveau votre bon.", &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_ACCENT) + m->gap / 2;
+		kit_say(u, lang, s);
+	} else {
+		s = kit_tr(u, "Vous êtes inscrit(e)", &lang);
+		ps = kit_lineh(u, m->ft);
+		kit_picto(u, P_CHECK, mkrect(info.x, y, ps, ps), C_OK, C_BG);
+		y += kit_para(u, info.x + ps + m->gap, y, info.w - ps - m->gap, s, lang, m->ft,
+		    TEXT_BOLD, TEXT_ALIGN_LEFT, C_TEXT) + m->gap / 2;
+		kit_say(u, lang, s);
+	}
+	s = kit_tr(u, MSG_ENTRY, &lang);
+	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+	    C_TEXT_SOFT);
+	kit_say(u, lang, s);
+	y = entry_id(u, info, y) + m->gap / 2;
+	if (svc_chosen(u)) {
+		s = svc_name(u, svc_chosen(u), &lang);
+		y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT,
+		    C_TEXT);
+		kit_say(u, lang, s);
+	}
+	if (t->draw_closes[0])
+		s = kit_fmt_tr(u, kit_tr(u, MSG_DRAW_AT, &lang), t->draw_closes);
+	else
+		s = kit_tr(u, MSG_DRAW_AT_END, &lang);
+	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, TEXT_BOLD, TEXT_ALIGN_LEFT, C_ACCENT);
+	kit_say(u, lang, s);
+	if (t->draw_closes[0])
+		s = kit_fmt_tr(u, kit_tr(u, MSG_DRAW_BACK_AT, &lang), t->draw_closes);
+	else
+		s = kit_tr(u, MSG_DRAW_BACK, &lang);
+	y += kit_para(u, info.x, y, info.w, s, lang, m->fb, 0, TEXT_ALIGN_LEFT, C_TEXT) + m->gap;
+	kit_say(u, lang, s);
+	y = print_status(u, info, y,
+	    "Votre bon n'a pas pu être imprimé. Notez votre numéro d'inscription et montrez-le "
+	    "à l'accueil.", "Prenez votre bon", NULL);
 	slip_end(u, info, y, bottom);
 	kit_nav(u, kit_nav_done, 1);
 }

@@ -57,7 +57,8 @@ idle_applies(const struct ui *u)
 {
 	return u->session && u->screen != UI_S_ISSUING &&
 	    !((u->screen == UI_S_TICKET || u->screen == UI_S_FULL ||
-	    u->screen == UI_S_CONVOCATION) && u->print == UI_PRINT_PRINTING);
+	    u->screen == UI_S_CONVOCATION || u->screen == UI_S_ENROLLED) &&
+	    u->print == UI_PRINT_PRINTING);
 }
 
 /* When the countdown starts (shorter on the slip's screen). */
@@ -65,6 +66,7 @@ static int64_t
 idle_at(const struct ui *u)
 {
 	int s = u->screen == UI_S_TICKET || u->screen == UI_S_CONVOCATION ||
+	    u->screen == UI_S_ENROLLED ||
 	    (u->screen == UI_S_FULL && u->slip) ?
 	    u->cfg.ticket_idle_s : u->cfg.idle_s;
 	return u->last_input + (int64_t)s * 1000;

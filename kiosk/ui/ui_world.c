@@ -41,6 +41,8 @@ world_changed(struct ui *u)
 			appt_checkin(u); /* the convocation scanned: checked in now */
 		else if (u->appt)
 			flow_go(u, UI_S_APPT_CODE); /* the code typed is still there */
+		else if (u->draw && svc_chosen(u))
+			flow_go(u, UI_S_DRAW);      /* the draw's explanation, its button */
 		else if (svc_chosen(u))
 			flow_go(u, svc_bound(u) && u->holder_len < HOLDER_MIN ? UI_S_HOLDER : UI_S_CONFIRM);
 		else
@@ -74,6 +76,7 @@ menus_differ(const struct client_menu *a, const struct client_menu *b)
 	for (i = 0; i < a->nservices; i++) {
 		const struct client_service *x = &a->services[i], *y = &b->services[i];
 		if (strcmp(x->code, y->code) || x->left_today != y->left_today || x->open != y->open ||
+		    x->draw_id != y->draw_id || strcmp(x->draw_closes, y->draw_closes) ||
 		    x->nnames != y->nnames || x->estimated_wait_s != y->estimated_wait_s)
 			return 1;
 		for (j = 0; j < x->nnames; j++)
@@ -147,20 +150,20 @@ ui_printer(struct ui *u, enum escpos_state st, const char *reason, int64_t now)
 void
 ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int64_t now)
 {
-	int att = !strcmp(t->kind, "attestation");
+	int att = !strcmp(t->kind, "attestation"), entry = !strcmp(t->kind, "draw_entry");
 
 	u->now = now;
 	if (u->screen != UI_S_ISSUING) {
 		/* the visitor was sent away (admin, reset) meanwhile: the slip
 		 * stays on the server, unprinted, and staff see it */
 		log_warnx("ui: slip %s arrived after its screen was left",
-		    att ? t->serial : t->number);
+		    att ? t->serial : entry ? t->draw_entry : t->number);
 		bitmap_free(slip);
 		return;
 	}
 	sodium_memzero(&u->pending, sizeof u->pending);
 	u->has_pending = 0;
-	if (!att) {   /* what the admin screen can reprint (attestations cannot be) */
+	if (!att && !entry) { /* what the admin screen can reprint (not attestations, entries) */
 		u->last_id = t->id;
 		snprintf(u->last_number, sizeof u->last_number, "%s", t->number);
 	}
@@ -173,7 +176,8 @@ ui_issued(struct ui *u, const struct client_ticket *t, struct bitmap *slip, int6
 		svc_chosen(u)->left_today = 0;
 	if (u->redeem)
 		redeem_lang(u, t->lang); /* the language the slip was enrolled in */
-	flow_go(u, !att ? UI_S_TICKET : t->conv_id ? UI_S_CONVOCATION : UI_S_FULL);
+	flow_go(u, att ? (t->conv_id ? UI_S_CONVOCATION : UI_S_FULL) :
+	    entry ? UI_S_ENROLLED : UI_S_TICKET);
 }
 
 /* The server refused the scanned attestation (forged, another site,
@@ -221,6 +225,12 @@ refused(struct ui *u, const char *code, const char *reason)
 		u->holder_err = 3;
 		u->holder_mask[0] = '\0';
 		flow_go(u, UI_S_HOLDER);
+		return;
+	}
+	if (u->draw && !strcmp(code, "conflict")) {
+		/* the draw closed meanwhile: a ticket's visit after all */
+		log_info("ui: the draw closed before the enrolment (%s)", u->refuse_reason);
+		draw_gone(u);
 		return;
 	}
 	if (strcmp(code, "holder_required") != 0 && strcmp(code, "bad_holder") != 0) {
@@ -298,7 +308,8 @@ void
 ui_printed(struct ui *u, int ok, enum escpos_state st, const char *reason, int64_t now)
 {
 	u->now = now;
-	if ((u->screen != UI_S_TICKET && u->screen != UI_S_FULL && u->screen != UI_S_CONVOCATION) ||
+	if ((u->screen != UI_S_TICKET && u->screen != UI_S_FULL && u->screen != UI_S_CONVOCATION &&
+	    u->screen != UI_S_ENROLLED) ||
 	    u->print != UI_PRINT_PRINTING)
 		return;
 	u->last_input = now;
