@@ -29,7 +29,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: kiosk admin --db FILE [--key KEYFILE] VERB ...\n"
+	    "usage: kiosk admin --db FILE|CONNINFO [--key KEYFILE] VERB ...\n"
 	    "\n"
 	    "  init --site SITE.ini [--drop-open-tickets]\n"
 	    "                               create the database, or update it from the site file;\n"
