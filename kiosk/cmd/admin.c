@@ -55,6 +55,8 @@ usage(FILE *f)
 	    "                               export (--service: for events without CATEGORIES);\n"
 	    "                               all or nothing; importing it again changes nothing\n"
 	    "  audit verify                 check the audit log's hash chain\n"
+	    "  migrate --from FILE.db --to CONNINFO   (no --db) copy a site's whole history\n"
+	    "                               into a new PostgreSQL database, and check its audit\n"
 	    "  retention                    apply the retention periods now (the server does it daily)\n");
 }
 
@@ -526,6 +528,52 @@ do_retention(struct admin *ad, int argc, char **argv)
 	return desk_retention(ad->desk, ad->now, ad->err, sizeof ad->err) != DK_OK ? failed(ad) : 0;
 }
 
+/* kiosk admin migrate --from FILE.db --to CONNINFO: the file's history into
+ * a new PostgreSQL database, then its audit chain checked there. */
+static int
+do_migrate(int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL;
+	char err[600];
+	struct store *st;
+	struct desk *d;
+	long rows;
+	int i, tables, entries;
+
+	for (i = 0; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--from"))
+			from = argv[i + 1];
+		else if (!strcmp(argv[i], "--to"))
+			to = argv[i + 1];
+		else
+			break;
+	}
+	if (from == NULL || to == NULL || i != argc) {
+		fprintf(stderr, "usage: kiosk admin migrate --from FILE.db --to CONNINFO\n");
+		return 2;
+	}
+	if (store_copy(from, to, &tables, &rows, err, sizeof err) != ST_OK) {
+		fprintf(stderr, "kiosk admin migrate: %s; nothing was kept\n", err);
+		return 1;
+	}
+	printf("%d tables, %ld rows copied from %s\n", tables, rows, from);
+	if ((st = store_open(to, err, sizeof err)) == NULL ||
+	    (d = desk_open(st, NULL, err, sizeof err)) == NULL) {
+		fprintf(stderr, "kiosk admin migrate: %s\n", err);
+		store_close(st);
+		return 1;
+	}
+	i = desk_audit_verify(d, &entries, err, sizeof err);
+	desk_close(d);
+	store_close(st);
+	if (i != DK_OK) {
+		printf("audit log TAMPERED after the move: %s\n", err);
+		return 1;
+	}
+	printf("audit log intact after the move: %d entries\n", entries);
+	return 0;
+}
+
 int
 cmd_admin(int argc, char **argv)
 {
@@ -561,6 +609,9 @@ cmd_admin(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* migrate names its own two databases. */
+	if (ad.db == NULL && i < argc && !strcmp(argv[i], "migrate"))
+		return do_migrate(argc - i - 1, argv + i + 1);
 	if (ad.db == NULL || i >= argc) {
 		usage(stderr);
 		return 2;

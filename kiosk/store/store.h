@@ -211,6 +211,12 @@ struct cred {
  * libpq takes; store/pg.c). */
 struct store *store_open(const char *path, char *err, size_t errlen);
 int store_is_pg(const char *path);
+/* Copy a site's whole history from the SQLite file `from` into the new,
+ * empty PostgreSQL database `to` (store/copy.c), in one transaction: every
+ * row with its ids, the audit chain as it was. ST_OK with the tables and
+ * rows copied, or ST_ERR with why (nothing kept). */
+int store_copy(const char *from, const char *to, int *tables, long *rows, char *err,
+    size_t errlen);
 void store_close(struct store *st);     /* NULL is harmless */
 /* Consistent online copy into dest, created 0600, as one file (not WAL),
  * without the day keys (holder hashes cannot be tested against it). */
