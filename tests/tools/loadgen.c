@@ -708,8 +708,10 @@ main(int argc, char **argv)
 		i++;
 		if (!strcmp(a, "--host")) o.host = v;
 		else if (!strcmp(a, "--port")) {
-			char *list = strdup(v), *pp[8];
+			static char list[128];
+			char *pp[8];
 			int j;
+			snprintf(list, sizeof list, "%s", v);
 			o.nports = split(list, pp, 8);
 			for (j = 0; j < o.nports; j++)
 				o.ports[j] = atoi(pp[j]);
