@@ -1152,9 +1152,31 @@ walk(int w, int h, int dpi, const char *lang, int mode)
 	CHECK(tap(&x, name) == 0);
 	CHECK(tap(&x, "service:E") == 0);
 	CHECK(tap(&x, "confirm") == 0);
+	/* the server reconnecting to its database: a wait, said so */
+	ui_issue_failed(x.u, CLIENT_UNAVAILABLE, "reconnecting", "reconnecting to the database: "
+	    "cannot connect", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
+	check_frame(&x, AT("reconnecting"));
+	{
+		/* its first word (or first characters), in the visitor's language */
+		const char *tr = i18n_tr(lang, "Reconnexion en cours. Un instant, s'il vous plaît : "
+		    "votre demande reprendra d'elle-même.");
+		char word[32];
+		size_t k = 0;
+		while (tr[k] && tr[k] != ' ' && k < 9)
+			k++;
+		while (k > 0 && ((unsigned char)tr[k] & 0xC0) == 0x80)
+			k--;
+		snprintf(word, sizeof word, "%.*s", (int)k, tr);
+		CHECK(ui_has_text(x.u, word));
+	}
+	ui_menu(x.u, mk_menu(1, 1), x.now); /* the server back: the visit goes on */
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "confirm");
+	CHECK(tap(&x, "confirm") == 0);
 	ui_issue_failed(x.u, CLIENT_UNREACHABLE, "", "connection refused", x.now);
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "server-down");
 	check_frame(&x, AT("server down"));
+	CHECK(!ui_has_text(x.u, "Reconnexion"));
 	ui_printer(x.u, ESCPOS_COVER_OPEN, "cover open", x.now);
 	ui_menu(x.u, mk_menu(1, 1), x.now); /* server back, printer not */
 	CHECK_STR(ui_screen_name(ui_screen(x.u)), "printer");

@@ -165,7 +165,9 @@ async function api(method, path, body) {
 	case 404: msg = reason || 'Introuvable.'; break;
 	case 409: msg = reason || 'Impossible dans l\'état actuel du guichet.'; break;
 	case 429: msg = reason || 'Trop d\'essais : patientez avant de réessayer.'; break;
-	case 503: msg = `Le serveur n'a pas pu enregistrer${reason ? ` (${reason})` : ''} — réessayez.`; break;
+	case 503: msg = data && data.code === 'reconnecting'
+		? 'Reconnexion du serveur à sa base de données : rien n\'a été fait, réessayez dans un instant.'
+		: `Le serveur n'a pas pu enregistrer${reason ? ` (${reason})` : ''} — réessayez.`; break;
 	default: msg = reason || `Erreur du serveur (${r.status}).`;
 	}
 	throw new ApiError(r.status, msg, data);

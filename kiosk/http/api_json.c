@@ -98,7 +98,11 @@ desk_fail(struct api_resp *r, int rc, const char *err)
 			fail(r, map[i].status, map[i].code, "%s", err);
 			return;
 		}
-	fail(r, 503, "unavailable", "%s", err && err[0] ? err : "storage failure");
+	/* A database being reconnected to: clients say so, and retry. */
+	if (err && !strncmp(err, STORE_RECONNECTING, strlen(STORE_RECONNECTING)))
+		fail(r, 503, "reconnecting", "%s", err);
+	else
+		fail(r, 503, "unavailable", "%s", err && err[0] ? err : "storage failure");
 }
 
 /* -- requests ---------------------------------------------------------------------- */

@@ -502,7 +502,7 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		c->pg_retry = 0;
 		c->pg_locked = 0;
 		if (pg_alive(c) != ST_OK) {
-			errf(err, errlen, "%s", c->why);
+			errf(err, errlen, STORE_RECONNECTING ": %s", c->why);
 			return ST_ERR;
 		}
 		/* The turn before BEGIN: the snapshot is taken after it, so
@@ -556,7 +556,8 @@ failed:
 	}
 	if (write)
 		sq_health_note(c->pg_main, 0, c->why);
-	errf(err, errlen, "%s", c->why[0] ? c->why : "the transaction failed");
+	errf(err, errlen, "%s%s", c->pg_lost ? STORE_RECONNECTING ": " : "",
+	    c->why[0] ? c->why : "the transaction failed");
 	return ST_ERR;
 }
 

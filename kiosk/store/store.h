@@ -211,6 +211,10 @@ struct cred {
  * libpq takes; store/pg.c). */
 struct store *store_open(const char *path, char *err, size_t errlen);
 int store_is_pg(const char *path);
+/* How a storage failure's reason starts when the database's connection is
+ * lost and being opened again (PostgreSQL: a restart, a standby promoted):
+ * the API answers it as 503 "reconnecting", for clients to say so and retry. */
+#define STORE_RECONNECTING "reconnecting to the database"
 /* Copy a site's whole history from the SQLite file `from` into the new,
  * empty PostgreSQL database `to` (store/copy.c), in one transaction: every
  * row with its ids, the audit chain as it was. ST_OK with the tables and

@@ -38,6 +38,10 @@
 #define MSG_PREV_BAD  "Cette attestation n'a pas pu être lue. Vous pouvez continuer sans elle."
 #define MSG_PREV_LOST "Votre attestation précédente n'a pas pu être lue." /* beside the new one */
 #define MSG_DESK      "Allez à l'accueil : un agent va vous aider."
+#define MSG_RECONNECTING "Reconnexion en cours. Un instant, s'il vous plaît : votre demande reprendra d'elle-même."
+/* How the server's reason starts when it reconnects to its database
+ * (store/store.h's STORE_RECONNECTING: the ui does not include the store). */
+#define SERVER_RECONNECTING "reconnecting to the database"
 #define MSG_APPT_AT   "Rendez-vous à %s"  /* %s: "10:30" (the slip says it too) */
 #define MSG_APPT_PAST "L'heure de votre rendez-vous est passée."
 #define MSG_DRAWN     "Tiré(e) au sort"                      /* a draw's winner */

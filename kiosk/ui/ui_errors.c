@@ -110,7 +110,8 @@ scr_error(struct ui *u, enum picto p, const char *const *msgids, int n, const ch
 	error_lines(u, p, l, k, nb, nnb);
 }
 
-/* The queue server cannot be reached. */
+/* The queue server cannot be reached; or it is reconnecting to its
+ * database (its answers' reason says so): a wait, not a fault. */
 void
 scr_server_down(struct ui *u)
 {
@@ -118,7 +119,14 @@ scr_server_down(struct ui *u)
 		"Le service est momentanément indisponible. Veuillez vous adresser à l'accueil.",
 		"Nouvel essai automatique dans quelques instants.",
 	};
-	scr_error(u, P_UNPLUGGED, msg, 2, NULL, u->session ? kit_nav_done : NULL, u->session);
+	static const char *const again[] = {
+		MSG_RECONNECTING,
+		"Nouvel essai automatique dans quelques instants.",
+	};
+	int r = !strncmp(u->server_reason, SERVER_RECONNECTING, strlen(SERVER_RECONNECTING));
+
+	scr_error(u, P_UNPLUGGED, r ? again : msg, 2, NULL, u->session ? kit_nav_done : NULL,
+	    u->session);
 }
 
 /* The printer cannot print. */

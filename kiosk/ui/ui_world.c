@@ -289,6 +289,18 @@ ui_issue_failed(struct ui *u, enum client_rc rc, const char *code, const char *r
 		snprintf(u->server_reason, sizeof u->server_reason, "%s", reason ? reason : "");
 		flow_go(u, UI_S_SERVER_DOWN);
 		break;
+	case CLIENT_UNAVAILABLE:
+		/* The server lost its database and is reconnecting (a standby
+		 * taking over): nothing was kept; the visit goes on once the
+		 * menu comes back, as after a server down. */
+		if (code && !strcmp(code, "reconnecting")) {
+			u->server_down = 1;
+			snprintf(u->server_reason, sizeof u->server_reason, "%s", reason ? reason : "");
+			flow_go(u, UI_S_SERVER_DOWN);
+			break;
+		}
+		refused(u, code, reason);
+		break;
 	default:
 		refused(u, code, reason);
 		break;
