@@ -56,7 +56,8 @@
 #define PG_NMIGRATIONS ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 #define PG_RETRIES 50          /* serialization failures before giving up */
 #define PG_PARAMS 64           /* most parameters of one statement */
-#define PG_WRITERS "4243"      /* the advisory lock writers take in turn */
+#define PG_WRITERS 4243        /* the advisory lock writers take in turn (with the
+                                * schema's hash: each site its own turn) */
 #define PG_LOCK_WAIT "'3s'"    /* lock_timeout: sqlite.c's busy time-out */
 
 /* A prepared statement and its last result. */
@@ -507,7 +508,7 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		}
 		/* The turn before BEGIN: the snapshot is taken after it, so
 		 * it holds the last writer's commit. */
-		if ((write && pg_simple(c, "SELECT pg_advisory_lock(" PG_WRITERS ")",
+		if ((write && pg_simple(c, c->pg_main->pg_lock,
 		    "cannot wait for the writers' turn") != ST_OK) ||
 		    pg_simple(c, write ? "BEGIN ISOLATION LEVEL REPEATABLE READ" :
 		    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
@@ -531,8 +532,7 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 			return ST_ERR;
 		}
 		committing = 1;
-		if (pg_simple(c, write ? "COMMIT; SELECT pg_advisory_unlock(" PG_WRITERS ")" :
-		    "COMMIT", "cannot commit") == ST_OK) {
+		if (pg_simple(c, write ? c->pg_main->pg_unlock : "COMMIT", "cannot commit") == ST_OK) {
 			if (write)
 				sq_health_note(c->pg_main, 1, "");
 			return rc;
@@ -583,7 +583,6 @@ pg_changes(struct store *st)
 
 /* -- servers on one database: notifications ---------------------------------------- */
 
-#define PG_CHANNEL "kiosk_events"
 
 /* Inside a write transaction: "<node> <msg>" to every listener, at commit. */
 int
@@ -598,7 +597,7 @@ pg_notify(struct store *st, const char *msg)
 		return ST_ERR;
 	}
 	snprintf(buf, sizeof buf, "%s %s", m->pg_node, msg);
-	return sq_exec(st, sq_bind(st, "SELECT pg_notify('" PG_CHANNEL "', ?)", "s", buf),
+	return sq_exec(st, sq_bind(st, "SELECT pg_notify(?, ?)", "ss", m->pg_channel, buf),
 	    "cannot notify the other servers");
 }
 
@@ -612,16 +611,18 @@ struct pg_listener {
 
 /* A connection that listens, or NULL. */
 static PGconn *
-listen_conn(const char *url)
+listen_conn(const char *url, const char *channel)
 {
 	PGconn *c = PQconnectdb(url);
 	PGresult *r;
+	char sql[100];
 
 	if (PQstatus(c) != CONNECTION_OK) {
 		PQfinish(c);
 		return NULL;
 	}
-	r = PQexec(c, "LISTEN " PG_CHANNEL);
+	snprintf(sql, sizeof sql, "LISTEN \"%s\"", channel);
+	r = PQexec(c, sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		PQclear(r);
 		PQfinish(c);
@@ -648,7 +649,7 @@ listen_run(void *arg)
 				PQfinish(c);
 				log_warnx("store: the notifications' connection was lost: reconnecting");
 			}
-			if ((c = listen_conn(l->st->path)) == NULL) {
+			if ((c = listen_conn(l->st->path, l->st->pg_channel)) == NULL) {
 				struct timespec ts = { 0, 200 * 1000000L };
 				lost = 1;
 				nanosleep(&ts, NULL);
@@ -770,6 +771,46 @@ pg_migrate_waited(struct store *c, const char *what, char *err, size_t errlen)
 	return ST_OK;
 }
 
+/*
+ * The site's schema: PostgreSQL's current_schema, "public" unless the
+ * connection string says another (options='-c search_path=bobigny'). Several
+ * sites share a database in schemas of their own: each its own tables, its
+ * own writers' turn and its own notifications.
+ */
+static int
+pg_site_schema(struct store *st, struct store *c, const char *what, char *err, size_t errlen)
+{
+	PGresult *r = PQexec(c->pgc, "SELECT current_schema()");
+	uint32_t h = 2166136261u;
+	const char *s;
+	char name[64];
+	size_t i;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQgetisnull(r, 0, 0)) {
+		PQclear(r);
+		return errf(err, errlen, "%s: the search_path names no schema that exists: create "
+		    "the site's schema first (CREATE SCHEMA name AUTHORIZATION its_user)", what);
+	}
+	snprintf(st->pg_schema, sizeof st->pg_schema, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	for (s = st->pg_schema; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	/* The channel is an identifier: the schema's name when it is a plain
+	 * one, else its hash. */
+	for (i = 0, s = st->pg_schema; *s && i + 1 < sizeof name; s++)
+		if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')
+			name[i++] = *s;
+	name[i] = '\0';
+	if (strlen(name) != strlen(st->pg_schema) || i > 40)
+		snprintf(name, sizeof name, "%08x", h);
+	snprintf(st->pg_channel, sizeof st->pg_channel, "kiosk_%s", name);
+	snprintf(st->pg_lock, sizeof st->pg_lock, "SELECT pg_advisory_lock(%d, %d)", PG_WRITERS,
+	    (int32_t)h);
+	snprintf(st->pg_unlock, sizeof st->pg_unlock, "COMMIT; SELECT pg_advisory_unlock(%d, %d)",
+	    PG_WRITERS, (int32_t)h);
+	return ST_OK;
+}
+
 /* What the logs may say of a connection string: no password. */
 static void
 pg_safe_name(const char *url, char *out, size_t len)
@@ -818,13 +859,14 @@ pg_open(const char *url, struct store *(*handle_new)(void), char *err, size_t er
 			errf(err, errlen, "%s: %s", what, c->why);
 			goto fail;
 		}
-		if (i == 0 && pg_migrate(c, what, err, errlen) != ST_OK)
+		if (i == 0 && (pg_site_schema(st, c, what, err, errlen) != ST_OK ||
+		    pg_migrate(c, what, err, errlen) != ST_OK))
 			goto fail;
 		st->rd_free |= 1u << i;
 	}
 	st->pg_main = st;
-	log_info("store: %s: PostgreSQL %d, schema %d", what, PQserverVersion(st->readers[0]->pgc),
-	    PG_NMIGRATIONS);
+	log_info("store: %s: PostgreSQL %d, site schema \"%s\" at version %d", what,
+	    PQserverVersion(st->readers[0]->pgc), st->pg_schema, PG_NMIGRATIONS);
 	return st;
 fail:
 	store_close(st);

@@ -93,6 +93,10 @@ struct store {
 	int pg_locked;                  /* a lock held elsewhere outlasted lock_timeout */
 	int pg_changes;                 /* rows changed by the last statement */
 	char pg_node[20];               /* this server's id in its notifications */
+	char pg_schema[64];             /* the site's schema (PostgreSQL's current_schema) */
+	char pg_channel[80];            /* its notifications' channel, "kiosk_<schema>" */
+	char pg_lock[80];               /* its writers' turn: "SELECT pg_advisory_lock(..)" */
+	char pg_unlock[96];             /* "COMMIT; SELECT pg_advisory_unlock(..)" */
 	struct pg_listener *pg_listen;  /* store_listen's thread, NULL: none */
 };
 
