@@ -188,6 +188,11 @@ want = {
     "kiosk_appointments_pending_today": "gauge", "kiosk_appointments_late_today": "gauge",
     "kiosk_walkins_turned_away_today": "gauge",
 }
+# Every sample names its site (several sites' servers on one Prometheus).
+for f in fams.values():
+    for s in f.samples:
+        if s.labels.get("site") != "it-fair":
+            sys.exit("a sample without site=\"it-fair\": %s %s" % (s.name, s.labels))
 for name, typ in want.items():
     if name not in fams:
         sys.exit("missing family %s (have %s)" % (name, sorted(fams)))

@@ -50,7 +50,7 @@ serve_start public "$tmp/q.db" --always-open
 U=$SERVER_URL
 get /metrics
 [ "$code" = 200 ] || fail_soft "metrics public: status $code, expected 200"
-grep -q '^kiosk_site_open 1$' "$tmp/body" || fail_soft "metrics public: not the metrics: $(head -c 200 "$tmp/body")"
+grep -q '^kiosk_site_open{site="it-metrics"} 1$' "$tmp/body" || fail_soft "metrics public: not the metrics: $(head -c 200 "$tmp/body")"
 serve_stop "$SERVER_PID" || fail_soft "the server did not stop cleanly"
 
 # -- token ----------------------------------------------------------------------------
@@ -69,7 +69,7 @@ get /metrics -H "Authorization: Basic $(printf 'x:%s' "$SECRET" | base64)"
 [ "$code" = 401 ] || fail_soft "metrics token, Basic: status $code, expected 401"
 get /metrics -H "Authorization: Bearer $SECRET"
 [ "$code" = 200 ] || fail_soft "metrics token, right one: status $code, expected 200"
-grep -q '^kiosk_site_open 1$' "$tmp/body" || fail_soft "metrics token: not the metrics: $(head -c 200 "$tmp/body")"
+grep -q '^kiosk_site_open{site="it-metrics"} 1$' "$tmp/body" || fail_soft "metrics token: not the metrics: $(head -c 200 "$tmp/body")"
 serve_stop "$SERVER_PID" || fail_soft "the server did not stop cleanly"
 
 # -- refused site files: init says why, naming the file, and changes nothing ---------------

@@ -532,9 +532,9 @@ test_capacity(void)
 	CHECK_INT(stat_of(&f, "2026-11-26", 'A', -1, "issued", t0 + 30), 5);
 	CHECK_INT(stat_of(&f, "2026-11-26", 'A', -1, "attestations", t0 + 30), 4);
 	CHECK_INT(stat_of(&f, "2026-11-26", 'A', 10, "attestations", t0 + 30), 4);
-	CHECK_INT(metric(&f, "kiosk_attestations_total{service=\"A\"}", t0 + 30), 4);
-	CHECK_INT(metric(&f, "kiosk_tickets_issued_total{service=\"A\"}", t0 + 30), 5);
-	CHECK_INT(metric(&f, "kiosk_tickets_left_today{service=\"A\"}", t0 + 30), 0);
+	CHECK_INT(metric(&f, "kiosk_attestations_total{site=\"test-fair\",service=\"A\"}", t0 + 30), 4);
+	CHECK_INT(metric(&f, "kiosk_tickets_issued_total{site=\"test-fair\",service=\"A\"}", t0 + 30), 5);
+	CHECK_INT(metric(&f, "kiosk_tickets_left_today{site=\"test-fair\",service=\"A\"}", t0 + 30), 0);
 
 	/* Service D has no walk-in place at all: always an attestation. */
 	g = issue_sv(&f, f.kiosk1, 'D', 1, t0 + 40);
@@ -725,7 +725,7 @@ test_holder(void)
 	/* The figures count refused duplicates. */
 	CHECK_INT(stat_of(&f, "2026-11-26", 'B', -1, "refused_duplicates", t0 + 700), 4);
 	CHECK_INT(stat_of(&f, "2026-11-26", 'B', -1, "issued", t0 + 700), 2);
-	CHECK_INT(metric(&f, "kiosk_duplicates_refused_total{service=\"B\"}", t0 + 700), 4);
+	CHECK_INT(metric(&f, "kiosk_duplicates_refused_total{site=\"test-fair\",service=\"B\"}", t0 + 700), 4);
 
 	/* Counter check: match / no match, never the stored value. */
 	snprintf(path, sizeof path, "/api/v1/tickets/%lld/holder-check", first.id);
@@ -1166,9 +1166,9 @@ test_figures(void)
 	CHECK_INT(call_day(&f, "GET", "/api/v1/stats", NULL, NULL, "2026-11-25", h9, &j), 200);
 	CHECK_INT(jint(stats_row(j, 'E', -1), "issued"), 0);
 	cJSON_Delete(j);
-	CHECK_INT(metric(&f, "kiosk_tickets_served_total{service=\"E\"}", h9 + 9 * 3600), 4);
-	CHECK_INT(metric(&f, "kiosk_tickets_no_show_total{service=\"E\"}", h9 + 9 * 3600), 1);
-	CHECK_INT(metric(&f, "kiosk_tickets_not_served_total{service=\"E\"}", h9 + 9 * 3600), 1);
+	CHECK_INT(metric(&f, "kiosk_tickets_served_total{site=\"test-fair\",service=\"E\"}", h9 + 9 * 3600), 4);
+	CHECK_INT(metric(&f, "kiosk_tickets_no_show_total{site=\"test-fair\",service=\"E\"}", h9 + 9 * 3600), 1);
+	CHECK_INT(metric(&f, "kiosk_tickets_not_served_total{site=\"test-fair\",service=\"E\"}", h9 + 9 * 3600), 1);
 	fx_close(&f);
 }
 
@@ -1297,7 +1297,7 @@ test_retention(void)
 	CHECK_INT(sql_int(&f, "SELECT COUNT(*) FROM events WHERE day = '2026-11-27'"), today_events);
 	/* The Prometheus counters are the same numbers as before (all time). */
 	after = metric_totals(&f, now + 1);
-	CHECK(strstr(after, "kiosk_tickets_issued_total{service=\"E\"} 8\n") != NULL);
+	CHECK(strstr(after, "kiosk_tickets_issued_total{site=\"test-fair\",service=\"E\"} 8\n") != NULL);
 	CHECK_STR(after, before);
 	free(after);
 	/* Today's bindings still work. */

@@ -15,6 +15,8 @@
 #include "core/queue.h"
 #include "http/api_int.h"
 
+static int site_labels(struct buf *t, const char *site);
+
 static cJSON *
 stat_row_json(const struct stat_row *row)
 {
@@ -274,7 +276,7 @@ api_metrics(struct api *a, int64_t now, struct api_resp *r)
 	    "kiosk_counters{state=\"closed\"} %d\n", open, paused, nc - open - paused);
 	buf_printf(&t, "# HELP kiosk_site_open Whether the site is open now.\n"
 	    "# TYPE kiosk_site_open gauge\nkiosk_site_open %d\n", queue_is_open(a->site, now));
-	if (t.failed) {
+	if (t.failed || site_labels(&t, a->site->id) != 0) {
 		buf_free(&t);
 		r->status = 503;
 		r->body = strdup("# out of memory\n");
@@ -282,6 +284,42 @@ api_metrics(struct api *a, int64_t now, struct api_resp *r)
 	}
 	r->status = 200;
 	r->body = buf_take(&t);
+}
+
+/* Every sample gets the label site="<id>" first: one Prometheus can scrape
+ * the servers of several sites (sites sharing a PostgreSQL database) and
+ * add them up. 0, or -1 out of memory. */
+static int
+site_labels(struct buf *t, const char *site)
+{
+	struct buf out = BUF_INIT;
+	const char *p = buf_str(t), *nl, *sp, *br;
+
+	for (; *p; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		if (*p == '#') {
+			buf_printf(&out, "%.*s\n", (int)(nl - p), p);
+			continue;
+		}
+		br = memchr(p, '{', (size_t)(nl - p));
+		sp = memchr(p, ' ', (size_t)(nl - p));
+		if (br && (!sp || br < sp))
+			buf_printf(&out, "%.*ssite=\"%s\",%.*s\n", (int)(br + 1 - p), p, site,
+			    (int)(nl - br - 1), br + 1);
+		else if (sp)
+			buf_printf(&out, "%.*s{site=\"%s\"}%.*s\n", (int)(sp - p), p, site,
+			    (int)(nl - sp), sp);
+		else
+			buf_printf(&out, "%.*s\n", (int)(nl - p), p);
+	}
+	if (out.failed) {
+		buf_free(&out);
+		return -1;
+	}
+	buf_free(t);
+	*t = out;
+	return 0;
 }
 
 int
