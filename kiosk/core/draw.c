@@ -389,14 +389,12 @@ draw_token(const char *site, long long draw, const char *entry, const unsigned c
 	return 0;
 }
 
-int
-draw_token_verify(const char *payload, const unsigned char pk[32], long long *draw,
-                  char *entry)
+/* The payload as a scanner may type it, trimmed and upper-cased into buf,
+ * its last '*' (before the signature) in *star: 0, or -1 (not a D1 slip). */
+static int
+token_norm(const char *payload, char buf[DRAW_TOKEN_MAX], char **star)
 {
-	char buf[DRAW_TOKEN_MAX], *p, *star, *end;
-	unsigned char sig[crypto_sign_BYTES];
-	size_t len, i, siglen = 0;
-	long long id;
+	size_t len, i;
 
 	if (!payload)
 		return -1;
@@ -406,60 +404,41 @@ draw_token_verify(const char *payload, const unsigned char pk[32], long long *dr
 	while (len > 0 && (payload[len - 1] == ' ' || payload[len - 1] == '\t' ||
 	    payload[len - 1] == '\r' || payload[len - 1] == '\n'))
 		len--;
-	if (len >= sizeof buf)
+	if (len >= DRAW_TOKEN_MAX)
 		return -1;
 	for (i = 0; i < len; i++)
 		buf[i] = (payload[i] >= 'a' && payload[i] <= 'z') ? (char)(payload[i] - 'a' + 'A') :
 		    payload[i];
 	buf[len] = '\0';
-	if (strncmp(buf, "D1*", 3) != 0 || (star = strrchr(buf, '*')) == NULL)
+	if (strncmp(buf, "D1*", 3) != 0 || (*star = strrchr(buf, '*')) == NULL)
 		return -1;
-	if (strlen(star + 1) != 2 * crypto_sign_BYTES ||
-	    sodium_hex2bin(sig, sizeof sig, star + 1, 2 * crypto_sign_BYTES, NULL, &siglen,
+	return 0;
+}
+
+int
+draw_token_verify(const char *payload, const unsigned char pk[32], long long *draw,
+                  char *entry)
+{
+	char buf[DRAW_TOKEN_MAX], *star;
+	unsigned char sig[crypto_sign_BYTES];
+	size_t siglen = 0;
+
+	if (draw_token_parse(payload, draw, entry) != 0 || token_norm(payload, buf, &star) != 0)
+		return -1;
+	if (sodium_hex2bin(sig, sizeof sig, star + 1, 2 * crypto_sign_BYTES, NULL, &siglen,
 	    NULL) != 0 || siglen != sizeof sig)
 		return -1;
-	if (crypto_sign_verify_detached(sig, (const unsigned char *)buf,
-	    (unsigned long long)(star + 1 - buf), pk) != 0)
-		return -1;
-	/* D1*site*draw*entry* */
-	p = strchr(buf + 3, '*');
-	if (!p)
-		return -1;
-	id = strtoll(p + 1, &end, 10);
-	if (id <= 0 || *end != '*')
-		return -1;
-	if ((size_t)(star - (end + 1)) != DRAW_ENTRY_LEN)
-		return -1;
-	memcpy(entry, end + 1, DRAW_ENTRY_LEN);
-	entry[DRAW_ENTRY_LEN] = '\0';
-	if (!draw_entry_valid(entry))
-		return -1;
-	*draw = id;
-	return 0;
+	return crypto_sign_verify_detached(sig, (const unsigned char *)buf,
+	    (unsigned long long)(star + 1 - buf), pk) == 0 ? 0 : -1;
 }
 
 int
 draw_token_parse(const char *payload, long long *draw, char *entry)
 {
 	char buf[DRAW_TOKEN_MAX], *p, *star, *end;
-	size_t len, i;
 	long long id;
 
-	if (!payload)
-		return -1;
-	while (*payload == ' ' || *payload == '\t' || *payload == '\r' || *payload == '\n')
-		payload++;
-	len = strlen(payload);
-	while (len > 0 && (payload[len - 1] == ' ' || payload[len - 1] == '\t' ||
-	    payload[len - 1] == '\r' || payload[len - 1] == '\n'))
-		len--;
-	if (len >= sizeof buf)
-		return -1;
-	for (i = 0; i < len; i++)
-		buf[i] = (payload[i] >= 'a' && payload[i] <= 'z') ? (char)(payload[i] - 'a' + 'A') :
-		    payload[i];
-	buf[len] = '\0';
-	if (strncmp(buf, "D1*", 3) != 0 || (star = strrchr(buf, '*')) == NULL)
+	if (token_norm(payload, buf, &star) != 0)
 		return -1;
 	/* the signature: 128 hex digits, not checked here */
 	if (strlen(star + 1) != 2 * crypto_sign_BYTES)
