@@ -285,6 +285,33 @@ duplicate_box(struct lay *L, const struct ticket_view *v)
 	return 0;
 }
 
+/* The end of a ticket's or an enrolment's slip: the free notice, outlined,
+ * then the closing advice. 0, or -1. */
+static int
+slip_end(struct lay *L, const struct ticket_view *v, int body, enum text_align loc_al)
+{
+	if (has(v->free_notice.fr) || has(v->free_notice.local)) {
+		int pad = mm(L, 1.5), y0, rc;
+		L->y += pad;
+		y0 = L->y;
+		L->x0 += pad + 2;
+		L->w -= 2 * (pad + 2);
+		rc = pair(L, &v->free_notice, body, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al);
+		L->x0 -= pad + 2;
+		L->w += 2 * (pad + 2);
+		if (rc != 0)
+			return -1;
+		frame(L, y0, pad);
+		L->y += pad;
+	}
+	if (has(v->labels.keep.fr)) {
+		L->y += mm(L, 2);
+		if (pair(L, &v->labels.keep, pt(L, 8), 0, 0, TEXT_ALIGN_LEFT, loc_al) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 lay_ticket(struct lay *L, const struct ticket_view *v)
 {
@@ -346,27 +373,7 @@ lay_ticket(struct lay *L, const struct ticket_view *v)
 		return -1;
 	L->y += mm(L, 2);
 
-	/* the free notice, outlined */
-	if (has(v->free_notice.fr) || has(v->free_notice.local)) {
-		int pad = mm(L, 1.5), y0, rc;
-		L->y += pad;
-		y0 = L->y;
-		L->x0 += pad + 2;
-		L->w -= 2 * (pad + 2);
-		rc = pair(L, &v->free_notice, body, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al);
-		L->x0 -= pad + 2;
-		L->w += 2 * (pad + 2);
-		if (rc != 0)
-			return -1;
-		frame(L, y0, pad);
-		L->y += pad;
-	}
-	if (has(v->labels.keep.fr)) {
-		L->y += mm(L, 2);
-		if (pair(L, &v->labels.keep, pt(L, 8), 0, 0, TEXT_ALIGN_LEFT, loc_al) != 0)
-			return -1;
-	}
-	return 0;
+	return slip_end(L, v, body, loc_al);
 }
 
 /* Attestation de passage: the fields of issue 6, laid out plainly. */
@@ -505,26 +512,7 @@ lay_draw_entry(struct lay *L, const struct ticket_view *v)
 			return -1;
 		L->y += mm(L, 2);
 	}
-	if (has(v->free_notice.fr) || has(v->free_notice.local)) {
-		int pad = mm(L, 1.5), y0, rc;
-		L->y += pad;
-		y0 = L->y;
-		L->x0 += pad + 2;
-		L->w -= 2 * (pad + 2);
-		rc = pair(L, &v->free_notice, body, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al);
-		L->x0 -= pad + 2;
-		L->w += 2 * (pad + 2);
-		if (rc != 0)
-			return -1;
-		frame(L, y0, pad);
-		L->y += pad;
-	}
-	if (has(v->labels.keep.fr)) {
-		L->y += mm(L, 2);
-		if (pair(L, &v->labels.keep, pt(L, 8), 0, 0, TEXT_ALIGN_LEFT, loc_al) != 0)
-			return -1;
-	}
-	return 0;
+	return slip_end(L, v, body, loc_al);
 }
 
 struct bitmap *
