@@ -476,10 +476,10 @@ pg_alive(struct store *st)
 		st->pg_lost = 1;
 		return ST_ERR;
 	}
-	/* Times are Unix seconds in the rows; messages in English for the logs.
+	/* Times are Unix seconds in the rows; no notices in the logs.
 	 * A lock held elsewhere is waited for as long as SQLite's busy
 	 * time-out, then the request fails (503) instead of hanging. */
-	return pg_simple(st, "SET client_min_messages = warning; SET lc_messages = 'C'; "
+	return pg_simple(st, "SET client_min_messages = warning; "
 	    "SET lock_timeout = " PG_LOCK_WAIT, "cannot set up the connection");
 }
 
