@@ -2673,6 +2673,19 @@ test_redeem(void)
 	ui_checkin_failed(x.u, CLIENT_REFUSED, "conflict", "08:45", "not drawn yet", x.now);
 	CHECK(ui_has_text(x.u, "Revenez après 08:45."));
 	CHECK(tap(&x, "done") == 0);
+	/* the answer names no time, the menu does (the draw's set end) */
+	{
+		struct client_menu *m = mk_menu(1, 0);
+		m->services[0].draw_id = 7;
+		snprintf(m->services[0].draw_closes, sizeof m->services[0].draw_closes, "13:45");
+		ui_menu(x.u, m, x.now);
+	}
+	scan(&x, ENROL);
+	CHECK_INT(one_redeem(&x, &a), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "conflict", "", "draw 7 is not drawn yet", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "draw-wait");
+	CHECK(ui_has_text(x.u, "Revenez après 13:45."));
+	CHECK(tap(&x, "done") == 0);
 	/* no such entry: refused, to the desk */
 	scan(&x, ENROL);
 	CHECK_INT(one_redeem(&x, &a), 1);

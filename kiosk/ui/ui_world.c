@@ -204,7 +204,14 @@ refused(struct ui *u, const char *code, const char *reason)
 {
 	snprintf(u->refuse_reason, sizeof u->refuse_reason, "%s", reason ? reason : "");
 	if (u->redeem && !strcmp(code, "conflict")) {
-		/* the draw is still open: come back after it */
+		/* the draw is still open: come back after it (at its set end,
+		 * when the answer or the menu names one) */
+		int i;
+		for (i = 0; !u->appt_when[0] && u->menu && i < u->menu->nservices; i++)
+			if (u->menu->services[i].draw_id == u->redeem_draw &&
+			    u->menu->services[i].draw_closes[0])
+				snprintf(u->appt_when, sizeof u->appt_when, "%s",
+				    u->menu->services[i].draw_closes);
 		log_info("ui: an enrolment slip scanned before the draw (%s)", u->refuse_reason);
 		flow_go(u, UI_S_DRAW_WAIT);
 		return;
