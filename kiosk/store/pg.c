@@ -137,8 +137,8 @@ pg_failed(struct store *st, const char *what, const PGresult *res)
 static char *
 pg_sql(const char *sql)
 {
-	size_t n = strlen(sql), o = 0;
-	char *out = malloc(n * 3 + 1);
+	size_t cap = strlen(sql) * 3 + 1, o = 0;   /* "?" becomes at most "$NN" */
+	char *out = malloc(cap);
 	int next = 1, quote = 0;
 
 	if (out == NULL)
@@ -161,7 +161,7 @@ pg_sql(const char *sql)
 			while (isdigit((unsigned char)sql[1]))
 				out[o++] = *++sql;
 		} else {
-			o += (size_t)sprintf(out + o, "$%d", next);
+			o += (size_t)snprintf(out + o, cap - o, "$%d", next);
 		}
 		next++;
 	}
