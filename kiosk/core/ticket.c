@@ -376,6 +376,19 @@ lay_ticket(struct lay *L, const struct ticket_view *v)
 	return slip_end(L, v, body, loc_al);
 }
 
+/* The head of an attestation's or an enrolment's slip: its title, centred,
+ * the duplicate's box, a rule, the service. 0, or -1. */
+static int
+slip_head(struct lay *L, const struct ticket_text2 *title, const struct ticket_view *v, int big,
+    enum text_align loc_al)
+{
+	if (pair(L, title, pt(L, 13), TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_CENTRE,
+	    TEXT_ALIGN_CENTRE) != 0 || (v->reprint > 0 && duplicate_box(L, v) != 0))
+		return -1;
+	rule(L);
+	return pair(L, &v->service, big, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al);
+}
+
 /* Attestation de passage: the fields of issue 6, laid out plainly. */
 static int
 lay_attestation(struct lay *L, const struct ticket_view *v)
@@ -386,13 +399,7 @@ lay_attestation(struct lay *L, const struct ticket_view *v)
 
 	if (!has(a->title.fr))
 		return errf(L->err, L->errlen, "attestation: no title");
-	if (pair(L, &a->title, pt(L, 13), TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_CENTRE,
-	    TEXT_ALIGN_CENTRE) != 0)
-		return -1;
-	if (v->reprint > 0 && duplicate_box(L, v) != 0)
-		return -1;
-	rule(L);
-	if (pair(L, &v->service, big, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
+	if (slip_head(L, &a->title, v, big, loc_al) != 0)
 		return -1;
 	L->y += pt(L, 3);
 	if (para(L, v->datetime, "fr", body, 0, TEXT_ALIGN_LEFT) != 0)
@@ -462,13 +469,7 @@ lay_draw_entry(struct lay *L, const struct ticket_view *v)
 
 	if (!has(d->title.fr) || !has(d->entry))
 		return errf(L->err, L->errlen, "enrolment slip: no title or no entry");
-	if (pair(L, &d->title, pt(L, 13), TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_CENTRE,
-	    TEXT_ALIGN_CENTRE) != 0)
-		return -1;
-	if (v->reprint > 0 && duplicate_box(L, v) != 0)
-		return -1;
-	rule(L);
-	if (pair(L, &v->service, big, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
+	if (slip_head(L, &d->title, v, big, loc_al) != 0)
 		return -1;
 	rule(L);
 	if (has(d->entry_label.fr)) {
