@@ -274,6 +274,41 @@ reopen(const char *name)
 
 /* -- tickets as the desk writes them --------------------------------------------- */
 
+/* The queue figures' parts, one at a time (-1: the read failed). */
+static int
+waiting(struct store *st, const char *day, char queue, int priority)
+{
+	struct queue_figures q;
+
+	return store_queue_figures(st, day, queue, &q) == ST_OK ? q.waiting[priority != 0] : -1;
+}
+
+static int
+counters_open_for(struct store *st, char queue)
+{
+	struct queue_figures q;
+
+	return store_queue_figures(st, "2000-01-01", queue, &q) == ST_OK ? q.open_counters : -1;
+}
+
+static int64_t
+next_id(struct store *st)
+{
+	int64_t id;
+	int seq;
+
+	return store_ticket_next(st, "2000-01-01", 'A', &id, &seq) == ST_OK ? id : -1;
+}
+
+static int
+last_seq(struct store *st, const char *day, char service)
+{
+	int64_t id;
+	int seq;
+
+	return store_ticket_next(st, day, service, &id, &seq) == ST_OK ? seq : -1;
+}
+
 struct issue_arg {
 	char service;
 	int priority;
@@ -288,12 +323,12 @@ issue_fn(struct store *st, void *p)
 {
 	struct issue_arg *a = p;
 	struct ticket *t = &a->t;
-	int64_t id = store_ticket_next_id(st);
+	int64_t id;
 	int seq;
 
 	memset(t, 0, sizeof *t);
 	queue_local_day(a->at, t->day);
-	if (id < 0 || (seq = store_ticket_last_seq(st, t->day, a->service)) < 0)
+	if (store_ticket_next(st, t->day, a->service, &id, &seq) != ST_OK)
 		return ST_ERR;
 	t->id = id;
 	t->service = t->queue = a->service;
@@ -482,8 +517,8 @@ tickets_rows(struct store *st, void *p)
 	struct ticket t, g;
 
 	(void)p;
-	CHECK_INT(store_ticket_next_id(st), 1);
-	CHECK_INT(store_ticket_last_seq(st, D0, 'B'), 0);
+	CHECK_INT(next_id(st), 1);
+	CHECK_INT(last_seq(st, D0, 'B'), 0);
 	REQUIRE(issue_fn(st, &a) == ST_OK);
 	t = a.t;
 	CHECK_INT(t.id, 1);
@@ -509,9 +544,9 @@ tickets_rows(struct store *st, void *p)
 	CHECK_STR(t.holder_mask, "•••4B7");
 	CHECK_INT(t.position, 0);                 /* the desk's */
 	CHECK_INT(t.estimated_wait_s, 0);
-	CHECK_INT(store_ticket_next_id(st), 2);
-	CHECK_INT(store_ticket_last_seq(st, D0, 'B'), 1);
-	CHECK_INT(store_ticket_last_seq(st, D1, 'B'), 0);
+	CHECK_INT(next_id(st), 2);
+	CHECK_INT(last_seq(st, D0, 'B'), 1);
+	CHECK_INT(last_seq(st, D1, 'B'), 0);
 	/* Lookups. */
 	CHECK_INT(store_ticket_by_number(st, D0, "B001", &g), ST_OK);
 	CHECK_INT(g.id, 1);
@@ -652,10 +687,10 @@ queue_reads(struct store *st, void *p)
 	CHECK_INT(store_queue_head(st, D0, 'B', 0, T0), q->t[4].id);
 	CHECK_INT(store_queue_head(st, D0, 'B', 1, T0), 0);
 	CHECK_INT(store_queue_head(st, D1, 'A', 0, T0), 0);
-	CHECK_INT(store_waiting(st, D0, 'A', 0), 3);
-	CHECK_INT(store_waiting(st, D0, 'A', 1), 1);
-	CHECK_INT(store_waiting(st, D0, 'B', 0), 1);
-	CHECK_INT(store_waiting(st, D0, 'C', 0), 0);
+	CHECK_INT(waiting(st, D0, 'A', 0), 3);
+	CHECK_INT(waiting(st, D0, 'A', 1), 1);
+	CHECK_INT(waiting(st, D0, 'B', 0), 1);
+	CHECK_INT(waiting(st, D0, 'C', 0), 0);
 	/* Priority first, then by issue time, then by id. */
 	CHECK_INT(store_ahead_of(st, &q->t[2]), 0);
 	CHECK_INT(store_ahead_of(st, &q->t[0]), 1);
@@ -673,9 +708,9 @@ queue_moved(struct store *st, void *p)
 {
 	struct queue_arg *q = p;
 
-	CHECK_INT(store_waiting(st, D0, 'A', 0), 1);
-	CHECK_INT(store_waiting(st, D0, 'A', 1), 1);
-	CHECK_INT(store_waiting(st, D0, 'B', 0), 3);
+	CHECK_INT(waiting(st, D0, 'A', 0), 1);
+	CHECK_INT(waiting(st, D0, 'A', 1), 1);
+	CHECK_INT(waiting(st, D0, 'B', 0), 3);
 	CHECK_INT(store_queue_head(st, D0, 'A', 0, T0), q->t[3].id);
 	CHECK_INT(store_queue_head(st, D0, 'B', 0, T0), q->t[0].id);   /* keeps its issue time */
 	return ST_OK;
@@ -704,11 +739,11 @@ static int
 open_counters(struct store *st, void *p)
 {
 	(void)p;
-	CHECK_INT(store_counters_open_for(st, 'A'), 2);
-	CHECK_INT(store_counters_open_for(st, 'B'), 3);
+	CHECK_INT(counters_open_for(st, 'A'), 2);
+	CHECK_INT(counters_open_for(st, 'B'), 3);
 	CHECK_INT(store_counter_set_state(st, 3, "paused"), ST_OK);
-	CHECK_INT(store_counters_open_for(st, 'B'), 2);
-	CHECK_INT(store_counters_open_for(st, 'Z'), 0);
+	CHECK_INT(counters_open_for(st, 'B'), 2);
+	CHECK_INT(counters_open_for(st, 'Z'), 0);
 	return ST_OK;
 }
 
@@ -2072,11 +2107,11 @@ snapshot(struct store *st, void *p)
 	struct snap_arg *a = p;
 	struct ticket t;
 
-	a->before = store_waiting(st, D0, 'A', 0);
+	a->before = waiting(st, D0, 'A', 0);
 	/* Another process commits a ticket meanwhile. */
 	a->other = sqlx("snap.db", "INSERT INTO tickets (id, day, service, seq, number, queue, lang, "
 	    "issued_at, device) VALUES (100, '2026-11-27', 'A', 100, 'A100', 'A', 'fr', 1, 'admin')");
-	a->after = store_waiting(st, D0, 'A', 0);
+	a->after = waiting(st, D0, 'A', 0);
 	a->found = store_ticket_get(st, 100, &t);
 	return ST_NOTFOUND;             /* any answer of fn's passes through */
 }
@@ -2282,7 +2317,7 @@ dies(struct store *st, void (*f)(struct store *))
 static void
 outside(struct store *st)
 {
-	store_ticket_next_id(st);
+	next_id(st);
 }
 
 static void

@@ -373,32 +373,28 @@ int
 desk_place(struct verb *v, struct ticket *t, int newest)
 {
 	struct store *st = v->st;
-	int ahead, counters, service_s;
+	struct queue_figures q;
+	int ahead;
 
 	t->position = 0;
 	t->estimated_wait_s = 0;
 	if (t->state != TS_WAITING)
 		return ST_OK;
 	/* A ticket just issued is the last of its priority class: everybody
-	 * waiting in that class and above is ahead of it (two counter reads). */
+	 * waiting in that class and above is ahead of it (the queue's counts). */
+	if (store_queue_figures(st, t->day, t->queue, &q) != ST_OK)
+		return ST_ERR;
 	if (t->appt_start) {
 		if ((ahead = store_appt_ahead(st, t)) < 0)
 			return ST_ERR;
 	} else if (newest) {
-		int p = store_waiting(st, t->day, t->queue, 1);
-		int o = t->priority ? 0 : store_waiting(st, t->day, t->queue, 0);
-		if (p < 0 || o < 0)
-			return ST_ERR;
-		ahead = p + o - 1;
+		ahead = q.waiting[1] + (t->priority ? 0 : q.waiting[0]) - 1;
 	} else if ((ahead = store_ahead_of(st, t)) < 0) {
 		return ST_ERR;
 	}
-	if ((counters = store_counters_open_for(st, t->queue)) < 0 ||
-	    (service_s = store_service_time(st, t->day, t->queue, NULL)) < 0)
-		return ST_ERR;
 	t->position = ahead + 1;
-	t->estimated_wait_s = queue_estimate_wait(ahead, counters,
-	    service_s > 0 ? service_s : v->d->site.default_service_s);
+	t->estimated_wait_s = queue_estimate_wait(ahead, q.open_counters,
+	    q.service_s > 0 ? q.service_s : v->d->site.default_service_s);
 	if (t->appt_start - v->now > t->estimated_wait_s)
 		t->estimated_wait_s = (int)(t->appt_start - v->now);
 	return ST_OK;

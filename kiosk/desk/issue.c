@@ -100,8 +100,7 @@ issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	int seq, rc;
 	int64_t id;
 
-	if ((seq = store_ticket_last_seq(v->st, v->day, is->sv->code)) < 0 ||
-	    (id = store_ticket_next_id(v->st)) < 0)
+	if (store_ticket_next(v->st, v->day, is->sv->code, &id, &seq) != ST_OK)
 		return ST_ERR;
 	memset(t, 0, sizeof *t);
 	t->id = id;

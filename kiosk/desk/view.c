@@ -50,8 +50,9 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 {
 	struct day_count dc;
 	struct service_day today;
+	struct queue_figures q;
 	int64_t oldest;
-	int ord, prio, service_s;
+	int service_s;
 	const char *day = w->v.day;
 
 	memset(o, 0, sizeof *o);
@@ -71,14 +72,13 @@ service_stat(struct store *st, struct view *w, const struct site_service *sv,
 			o->open = 0;    /* the whole site is closed today */
 	}
 	o->bind_holder = sv->bind_holder;
-	if ((ord = store_waiting(st, day, sv->code, 0)) < 0 ||
-	    (prio = store_waiting(st, day, sv->code, 1)) < 0 ||
+	if (store_queue_figures(st, day, sv->code, &q) != ST_OK ||
 	    store_day_count_get(st, day, sv->code, &dc) != ST_OK ||
-	    (oldest = store_oldest_waiting(st, day, sv->code)) < 0 ||
-	    (o->open_counters = store_counters_open_for(st, sv->code)) < 0 ||
-	    (service_s = store_service_time(st, day, sv->code, NULL)) < 0)
+	    (oldest = store_oldest_waiting(st, day, sv->code)) < 0)
 		return ST_ERR;
-	o->waiting = ord + prio;
+	o->open_counters = q.open_counters;
+	service_s = q.service_s;
+	o->waiting = q.waiting[0] + q.waiting[1];
 	o->issued = dc.ordinary + dc.priority;
 	o->left_today = !o->open ? 0 : queue_left_ordinary(o->capacity, o->reserve, dc.ordinary,
 	    dc.priority);

@@ -121,26 +121,19 @@ store_ticket_holder_is(struct store *st, int64_t id, const unsigned char hash[32
 	return match;
 }
 
-int64_t
-store_ticket_next_id(struct store *st)
-{
-	int64_t v;
-
-	if (sq_int(st, sq_prepare(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM tickets"), 1, &v,
-	    "cannot number a ticket"))
-		return ST_ERR;
-	return v;
-}
-
 int
-store_ticket_last_seq(struct store *st, const char *day, char service)
+store_ticket_next(struct store *st, const char *day, char service, int64_t *id, int *seq)
 {
-	int64_t v;
+	sq_stmt *s = sq_bind(st, "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM tickets), "
+	    "(SELECT COALESCE(MAX(seq), 0) FROM tickets WHERE day = ? AND service = ?)", "sc", day,
+	    service);
 
-	if (sq_int(st, sq_bind(st, "SELECT MAX(seq) FROM tickets WHERE day = ? AND service = ?",
-	    "sc", day, service), 0, &v, "cannot number a ticket"))
+	if (sq_row(st, s, "cannot number a ticket") != 1)
 		return ST_ERR;
-	return (int)v;
+	*id = sq_col_int64(s, 0);
+	*seq = sq_col_int(s, 1);
+	sq_done(s);
+	return ST_OK;
 }
 
 int
@@ -233,15 +226,27 @@ store_appt_head(struct store *st, const char *day, char queue, int64_t now)
 }
 
 int
-store_waiting(struct store *st, const char *day, char queue, int priority)
+store_queue_figures(struct store *st, const char *day, char queue, struct queue_figures *out)
 {
-	int64_t n;
+	/* instr(), not LIKE: SQLite prepares a LIKE with a bound pattern again
+	 * whenever the pattern changes, and this runs for every ticket. */
+	sq_stmt *s = sq_bind(st, "SELECT "
+	    "COALESCE((SELECT n FROM waiting_counts WHERE day = ?1 AND queue = ?2 AND priority = 0), 0), "
+	    "COALESCE((SELECT n FROM waiting_counts WHERE day = ?1 AND queue = ?2 AND priority = 1), 0), "
+	    "(SELECT COUNT(*) FROM counters WHERE active = 1 AND state = 'open' AND "
+	    "instr(services, ?2) > 0), "
+	    "COALESCE((SELECT mean_s FROM service_times WHERE day = ?1 AND queue = ?2), 0)",
+	    "sc", day, queue);
 
-	if (sq_int(st, sq_bind(st, "SELECT n FROM waiting_counts WHERE day = ? AND queue = ? AND "
-	    "priority = ?", "sci", day, queue, (int64_t)(priority != 0)), 0, &n,
-	    "cannot read a queue"))
+	memset(out, 0, sizeof *out);
+	if (sq_row(st, s, "cannot read a queue") != 1)
 		return ST_ERR;
-	return (int)n;
+	out->waiting[0] = sq_col_int(s, 0);
+	out->waiting[1] = sq_col_int(s, 1);
+	out->open_counters = sq_col_int(s, 2);
+	out->service_s = sq_col_int(s, 3);
+	sq_done(s);
+	return ST_OK;
 }
 
 int
@@ -645,18 +650,4 @@ store_counter_set_state(struct store *st, int n, const char *state)
 	    state, (int64_t)n), "cannot change a counter"))
 		return ST_ERR;
 	return sq_changes(st) ? ST_OK : ST_NOTFOUND;
-}
-
-int
-store_counters_open_for(struct store *st, char queue)
-{
-	int64_t n;
-
-	/* instr(), not LIKE: SQLite prepares a LIKE with a bound pattern again
-	 * whenever the pattern changes, and this runs for every ticket. */
-	if (sq_int(st, sq_bind(st, "SELECT COUNT(*) FROM counters WHERE active = 1 AND "
-	    "state = 'open' AND instr(services, ?) > 0", "c", queue), 0, &n,
-	    "cannot read the counters"))
-		return ST_ERR;
-	return (int)n;
 }

@@ -291,11 +291,11 @@ int store_ticket_at_counter(struct store *st, int counter, struct ticket *out);
 /* 1: ticket id is bound to hash; 0: bound to another or not bound;
  * ST_NOTFOUND: no such ticket. */
 int store_ticket_holder_is(struct store *st, int64_t id, const unsigned char hash[32]);
-/* The id the next inserted ticket will get (so its slip can be signed first). */
-int64_t store_ticket_next_id(struct store *st);
-/* The highest seq of a service's tickets on a day (0: none). */
-int store_ticket_last_seq(struct store *st, const char *day, char service);
-/* Insert t (t->id from store_ticket_next_id); holder_hash NULL: not bound.
+/* In one read: the id the next inserted ticket will get (so its slip can be
+ * signed first) and the highest seq of a service's tickets on a day (0:
+ * none). */
+int store_ticket_next(struct store *st, const char *day, char service, int64_t *id, int *seq);
+/* Insert t (t->id from store_ticket_next); holder_hash NULL: not bound.
  * Zero times and counter, and empty agent, outcome, print_reason,
  * print_device and holder_mask are stored as "none"; print_state "" as
  * "pending". */
@@ -318,8 +318,15 @@ int64_t store_queue_head(struct store *st, const char *day, char queue, int prio
  * appointment's start is at or before `now`, earliest start first (then by
  * issue time, then id); 0: none. */
 int64_t store_appt_head(struct store *st, const char *day, char queue, int64_t now);
-/* People waiting in a queue with a given priority. */
-int store_waiting(struct store *st, const char *day, char queue, int priority);
+/* What a queue's place and wait estimates need, in one read: who waits in
+ * it (waiting[priority]), the open counters that serve it, and its recent
+ * mean service time (0: nobody served yet). */
+struct queue_figures {
+	int waiting[2];
+	int open_counters;
+	int service_s;
+};
+int store_queue_figures(struct store *st, const char *day, char queue, struct queue_figures *out);
 /* Every queue's waiting counts at once: counts[code - 'A'][priority]. */
 int store_waiting_counts(struct store *st, const char *day, int counts[26][2]);
 /* Waiting tickets called before t (same queue and day). */
@@ -378,8 +385,6 @@ int store_counter_get(struct store *st, int n, struct counter_row *out);
 /* The site's counters by number: how many. */
 int store_counter_list(struct store *st, struct counter_row *out, int max);
 int store_counter_set_state(struct store *st, int n, const char *state); /* ST_NOTFOUND */
-/* Open counters that serve a queue. */
-int store_counters_open_for(struct store *st, char queue);
 
 /* -- events, alerts, audit ------------------------------------------------- */
 
