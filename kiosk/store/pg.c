@@ -23,6 +23,16 @@
  * with a synchronous standby, "remote_apply" or "on" there).
  * store_read is a REPEATABLE READ READ ONLY transaction: one snapshot.
  *
+ * Round trips. Inside the turn, time is round trips: a write transaction
+ * runs in libpq's pipeline mode. The turn and BEGIN go in one round trip
+ * (a Sync between them, so that BEGIN's snapshot comes after the lock).
+ * A statement that returns no rows (INSERT, UPDATE, DELETE without
+ * RETURNING, pg_notify) is sent without waiting: its answer is read with
+ * the next statement's, or with COMMIT and the turn's release, which go
+ * in one round trip too. A failure among them fails the transaction as
+ * it would have at once (a serialization failure is run again); a
+ * caller that asks how many rows changed (sq_changes) waits for them.
+ *
  * SQL. The row functions' SQL is written to run on both engines (upserts
  * with ON CONFLICT, RETURNING, CASE in sums); here the `?` and `?N`
  * parameters become `$N`. Each literal is prepared once per connection
@@ -65,6 +75,7 @@ struct pg_stmt {
 	char name[16];          /* "s<n>", per connection */
 	int prepared;           /* PQprepare done on this connection */
 	int pending;            /* not run yet (sq_prepare without parameters) */
+	int deferrable;         /* returns no rows: its answer may be read later */
 	PGresult *res;          /* the last result, NULL when done */
 	int row, nrows;         /* rows read so far, rows in res */
 	const char *sql;        /* the literal */
@@ -169,6 +180,179 @@ pg_sql(const char *sql)
 	return out;
 }
 
+/* -- the pipeline of a write transaction ----------------------------------------- */
+
+static const char PG_SYNC[] = "(sync)";
+
+/* A statement that returns no rows, so its answer may be read later. */
+static int
+pg_no_rows(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (!strncmp(sql, "SELECT pg_notify(", 17))
+		return 1;
+	return (!strncmp(sql, "INSERT ", 7) || !strncmp(sql, "UPDATE ", 7) ||
+	    !strncmp(sql, "DELETE ", 7)) && strstr(sql, "RETURNING") == NULL;
+}
+
+/* What was just sent (sql, or PG_SYNC) has an answer to read. */
+static void
+pg_queued(struct store *st, const char *sql)
+{
+	if (st->pg_nq == (int)(sizeof st->pg_q / sizeof st->pg_q[0]))
+		fatalx("store: more than %d answers outstanding", st->pg_nq);
+	st->pg_q[st->pg_nq++] = sql;
+}
+
+/* Read every answer outstanding, in order (the server was asked to send
+ * them: a flush request or a Sync after them). ST_OK, or ST_ERR from the
+ * first that failed on (the rest were skipped by the server; the
+ * transaction is broken). The last answer is handed to *last when it
+ * succeeded and last is not NULL. */
+static int
+pg_drain(struct store *st, PGresult **last)
+{
+	int rc = st->pg_broken ? ST_ERR : ST_OK, i;
+
+	if (last)
+		*last = NULL;
+	for (i = 0; i < st->pg_nq; i++) {
+		const char *sql = st->pg_q[i];
+		PGresult *r = PQgetResult(st->pgc);
+		ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+
+		if (r == NULL || (sql == PG_SYNC) != (s == PGRES_PIPELINE_SYNC)) {
+			/* No answer, or not the one expected: the connection is not to
+			 * be trusted any more. */
+			pg_failed(st, "PostgreSQL's answers are out of step", r);
+			st->pg_lost = 1;
+			PQclear(r);
+			rc = ST_ERR;
+			break;
+		}
+		if (sql == PG_SYNC) {
+			PQclear(r);
+			continue;
+		}
+		if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+			st->pg_changes = atoi(PQcmdTuples(r));
+			if (last && i == st->pg_nq - 1 && rc == ST_OK) {
+				*last = r;
+				r = NULL;
+			}
+		} else if (rc == ST_OK) {
+			char what[240];
+			snprintf(what, sizeof what, "cannot run \"%.150s\"", sql);
+			pg_failed(st, what, r);
+			rc = ST_ERR;
+		}
+		PQclear(r);
+		if ((r = PQgetResult(st->pgc)) != NULL) {   /* each answer ends with NULL */
+			PQclear(r);
+			pg_failed(st, "PostgreSQL's answers are out of step", NULL);
+			st->pg_lost = 1;
+			rc = ST_ERR;
+			break;
+		}
+	}
+	st->pg_nq = 0;
+	if (rc != ST_OK) {
+		st->pg_broken = 1;
+		if (last && *last) {
+			PQclear(*last);
+			*last = NULL;
+		}
+	}
+	return rc;
+}
+
+/* Ask for the answers sent so far (with a Sync when sync), and read them. */
+static int
+pg_flush(struct store *st, int sync, PGresult **last)
+{
+	if (!(sync ? PQpipelineSync(st->pgc) : PQsendFlushRequest(st->pgc)) ||
+	    PQflush(st->pgc) != 0) {
+		pg_failed(st, "cannot send to PostgreSQL", NULL);
+		st->pg_lost = 1;
+		st->pg_nq = 0;
+		return ST_ERR;
+	}
+	if (sync)
+		pg_queued(st, PG_SYNC);
+	return pg_drain(st, last);
+}
+
+/* Send a statement of text (no parameters) in the pipeline. */
+static int
+pg_send_text(struct store *st, const char *sql)
+{
+	if (!PQsendQueryParams(st->pgc, sql, 0, NULL, NULL, NULL, NULL, 0)) {
+		pg_failed(st, "cannot send to PostgreSQL", NULL);
+		st->pg_lost = 1;
+		return ST_ERR;
+	}
+	pg_queued(st, sql);
+	return ST_OK;
+}
+
+/* A write transaction's start: the writers' turn, a Sync (the lock's own
+ * implicit transaction ends there), BEGIN; one round trip. */
+static int
+pg_pipe_begin(struct store *st)
+{
+	st->pg_nq = 0;
+	st->pg_broken = 0;
+	if (!PQenterPipelineMode(st->pgc)) {
+		pg_failed(st, "cannot start a transaction", NULL);
+		return ST_ERR;
+	}
+	st->pg_pipe = 1;
+	if (pg_send_text(st, st->pg_main->pg_lock) != ST_OK)
+		return ST_ERR;
+	if (!PQpipelineSync(st->pgc)) {
+		pg_failed(st, "cannot send to PostgreSQL", NULL);
+		st->pg_lost = 1;
+		return ST_ERR;
+	}
+	pg_queued(st, PG_SYNC);
+	if (pg_send_text(st, "BEGIN ISOLATION LEVEL REPEATABLE READ") != ST_OK)
+		return ST_ERR;
+	return pg_flush(st, 0, NULL);
+}
+
+/* Out of pipeline mode, whatever was outstanding read and dropped (a
+ * broken transaction, or one given up). */
+static void
+pg_pipe_end(struct store *st)
+{
+	if (!st->pg_pipe)
+		return;
+	st->pg_pipe = 0;
+	if (st->pg_lost || PQstatus(st->pgc) != CONNECTION_OK) {
+		st->pg_nq = 0;
+		return;
+	}
+	(void)pg_flush(st, 1, NULL);
+	if (!PQexitPipelineMode(st->pgc))
+		st->pg_lost = 1;   /* opened again at the next transaction */
+}
+
+/* COMMIT and the turn given back, with whatever is outstanding: one
+ * round trip. */
+static int
+pg_pipe_commit(struct store *st)
+{
+	if (pg_send_text(st, "COMMIT") != ST_OK ||
+	    pg_send_text(st, st->pg_main->pg_unlock) != ST_OK ||
+	    pg_flush(st, 1, NULL) != ST_OK)
+		return ST_ERR;
+	st->pg_pipe = 0;
+	if (!PQexitPipelineMode(st->pgc))
+		st->pg_lost = 1;
+	return ST_OK;
+}
+
 /* -- the statements ------------------------------------------------------------- */
 
 sq_stmt *
@@ -230,8 +414,20 @@ pg_cached(struct store *st, const char *sql)
 			}
 		for (k = 1; k <= n; k++)
 			types[k - 1] = used[k] ? 0 : 25 /* text */;
+		/* Once per statement and connection: out of the pipeline
+		 * (answers outstanding read first) for a plain PQprepare. */
+		if (st->pg_pipe && (pg_flush(st, 0, NULL) != ST_OK || !PQexitPipelineMode(st->pgc))) {
+			free(text);
+			free(q);
+			if (!st->why[0])
+				pg_failed(st, "cannot prepare a statement", NULL);
+			return NULL;
+		}
 		res = PQprepare(st->pgc, q->pg->name, text, n, types);
+		if (st->pg_pipe && !PQenterPipelineMode(st->pgc))
+			st->pg_lost = 1;
 	}
+	q->pg->deferrable = pg_no_rows(text);
 	free(text);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		char what[240];
@@ -281,6 +477,25 @@ pg_run(sq_stmt *q, int n, const char *const *values, const int *lengths, const i
 		PQclear(p->res);
 	p->pending = 0;
 	p->row = p->nrows = 0;
+	p->res = NULL;
+	if (st->pg_pipe) {
+		if (st->pg_broken)
+			return ST_ERR;
+		if (!PQsendQueryPrepared(st->pgc, p->name, n, values, lengths, formats, 0)) {
+			pg_failed(st, "cannot send to PostgreSQL", NULL);
+			st->pg_lost = 1;
+			return ST_ERR;
+		}
+		pg_queued(st, p->sql);
+		if (p->deferrable && st->pg_nq < (int)(sizeof st->pg_q / sizeof st->pg_q[0]) - 4)
+			return ST_OK;
+		if (pg_flush(st, 0, &p->res) != ST_OK)
+			return ST_ERR;
+		if (p->res == NULL)     /* a deferrable one, read as the queue was full */
+			return ST_OK;
+		p->nrows = PQntuples(p->res);
+		return ST_OK;
+	}
 	p->res = PQexecPrepared(st->pgc, p->name, n, values, lengths, formats, 0);
 	s = PQresultStatus(p->res);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
@@ -465,6 +680,12 @@ pg_alive(struct store *st)
 		return ST_OK;
 	pg_cache_free(st);
 	st->pg_lost = 0;
+	st->pg_pipe = 0;
+	st->pg_nq = 0;
+	if (st->pgc && PQpipelineStatus(st->pgc) != PQ_PIPELINE_OFF) {
+		PQfinish(st->pgc);      /* PQreset would keep the pipeline's state */
+		st->pgc = NULL;
+	}
 	if (st->pgc) {
 		log_warnx("store: the connection to PostgreSQL was lost: reconnecting");
 		PQreset(st->pgc);
@@ -502,17 +723,15 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		c->why[0] = '\0';
 		c->pg_retry = 0;
 		c->pg_locked = 0;
+		c->pg_broken = 0;
 		if (pg_alive(c) != ST_OK) {
 			errf(err, errlen, STORE_RECONNECTING ": %s", c->why);
 			return ST_ERR;
 		}
 		/* The turn before BEGIN: the snapshot is taken after it, so
 		 * it holds the last writer's commit. */
-		if ((write && pg_simple(c, c->pg_main->pg_lock,
-		    "cannot wait for the writers' turn") != ST_OK) ||
-		    pg_simple(c, write ? "BEGIN ISOLATION LEVEL REPEATABLE READ" :
-		    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-		    "cannot start a transaction") != ST_OK)
+		if (write ? pg_pipe_begin(c) != ST_OK : pg_simple(c, "BEGIN ISOLATION LEVEL "
+		    "REPEATABLE READ READ ONLY", "cannot start a transaction") != ST_OK)
 			goto failed;
 		c->mode = write ? SQ_WRITE : SQ_READ;
 		pg_running = c;
@@ -521,6 +740,8 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 		c->mode = SQ_NONE;
 		if (c->pg_retry || c->pg_lost)
 			goto failed;
+		if (c->pg_broken)
+			rc = ST_ERR;
 		if (rc == ST_ERR) {
 			if (c->why[0])
 				errf(err, errlen, "%s", c->why);
@@ -528,11 +749,13 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 			 * a failed write for /health, not a refusal of the verb. */
 			if (write && c->pg_locked)
 				sq_health_note(c->pg_main, 0, c->why);
-			pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
+			pg_pipe_end(c);
+			if (!c->pg_lost)
+				pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
 			return ST_ERR;
 		}
 		committing = 1;
-		if (pg_simple(c, write ? c->pg_main->pg_unlock : "COMMIT", "cannot commit") == ST_OK) {
+		if ((write ? pg_pipe_commit(c) : pg_simple(c, "COMMIT", "cannot commit")) == ST_OK) {
 			if (write)
 				sq_health_note(c->pg_main, 1, "");
 			return rc;
@@ -540,6 +763,7 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 failed:
 		pg_running = NULL;
 		c->mode = SQ_NONE;
+		pg_pipe_end(c);
 		if (!c->pg_lost)
 			pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
 		/* A COMMIT that got no answer may have committed: not again. */
@@ -578,6 +802,9 @@ pg_write(struct store *st, store_fn fn, void *arg, char *err, size_t errlen, int
 int
 pg_changes(struct store *st)
 {
+	/* The answers outstanding are read first: the last is this count's. */
+	if (st->pg_pipe && st->pg_nq && pg_flush(st, 0, NULL) != ST_OK)
+		return 0;
 	return st->pg_changes;
 }
 
@@ -806,7 +1033,7 @@ pg_site_schema(struct store *st, struct store *c, const char *what, char *err, s
 	snprintf(st->pg_channel, sizeof st->pg_channel, "kiosk_%s", name);
 	snprintf(st->pg_lock, sizeof st->pg_lock, "SELECT pg_advisory_lock(%d, %d)", PG_WRITERS,
 	    (int32_t)h);
-	snprintf(st->pg_unlock, sizeof st->pg_unlock, "COMMIT; SELECT pg_advisory_unlock(%d, %d)",
+	snprintf(st->pg_unlock, sizeof st->pg_unlock, "SELECT pg_advisory_unlock(%d, %d)",
 	    PG_WRITERS, (int32_t)h);
 	return ST_OK;
 }

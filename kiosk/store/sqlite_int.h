@@ -96,7 +96,11 @@ struct store {
 	char pg_schema[64];             /* the site's schema (PostgreSQL's current_schema) */
 	char pg_channel[80];            /* its notifications' channel, "kiosk_<schema>" */
 	char pg_lock[80];               /* its writers' turn: "SELECT pg_advisory_lock(..)" */
-	char pg_unlock[96];             /* "COMMIT; SELECT pg_advisory_unlock(..)" */
+	char pg_unlock[80];             /* "SELECT pg_advisory_unlock(..)" */
+	int pg_pipe;                    /* a write transaction: libpq's pipeline mode */
+	int pg_broken;                  /* a statement of this transaction failed */
+	int pg_nq;                      /* answers still to read, in order: */
+	const char *pg_q[32];           /* their SQL, for the reason of a failure */
 	struct pg_listener *pg_listen;  /* store_listen's thread, NULL: none */
 };
 
