@@ -18,6 +18,8 @@
  *   - the CSV (desk_channels_csv, what `kiosk admin report --channels`
  *     prints and the /stats page builds), byte for byte;
  *   - GET /metrics: each channel family's samples;
+ *   - GET /api/v1/stats?site=all and ?site=<id> (issue #11) on a site alone:
+ *     the plain answer's figures;
  *   - retention: once the day's tickets, appointments, attestations and
  *     events are gone, the same figures from the daily totals kept, through
  *     the desk, the API and the CSV; a second run changes nothing.
@@ -257,6 +259,25 @@ static const char *const want_metrics[] = {
 /* -- through the API ------------------------------------------------------------- */
 
 static int
+get_stats_site(struct api *api, int64_t now, const char *site, cJSON **out)
+{
+	struct api_req q;
+	struct api_resp r;
+
+	memset(&q, 0, sizeof q);
+	q.method = "GET";
+	q.path = "/api/v1/stats";
+	q.day = DAY;
+	q.site = site;
+	q.client = "10.0.0.9";
+	q.now = now;
+	api_handle(api, &q, &r);
+	*out = r.body ? cJSON_Parse(r.body) : NULL;
+	free(r.body);
+	return r.status;
+}
+
+static int
 get_stats(struct api *api, int64_t now, cJSON **out)
 {
 	struct api_req q;
@@ -338,6 +359,83 @@ check_json(const char *when, const cJSON *j, int pending)
 			CHECK_INT(num(r, "attestations"), a.walkin.turned_away + a.appt.late_attestation);
 		}
 	}
+}
+
+/* j's key k and want's, printed, are the same. */
+static int
+same_key(const cJSON *j, const cJSON *want, const char *k)
+{
+	char *a = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, k));
+	char *b = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(want, k));
+	int same = a && b && !strcmp(a, b);
+
+	if (!same)
+		fprintf(stderr, "%s: %.300s\nexpected %.300s\n", k, a ? a : "(none)",
+		    b ? b : "(none)");
+	free(a);
+	free(b);
+	return same;
+}
+
+/*
+ * ?site= (issue #11) on a site alone (SQLite, or PostgreSQL's public
+ * schema): all sites are this one. Its rows, convocations and services are
+ * the plain answer's, and so are its channels but for the percentiles
+ * (null: they do not add up); ?site=<its id> is the plain answer; an
+ * unknown id 404, an empty one 400.
+ */
+static void
+check_all_sites(struct api *api, int64_t now)
+{
+	cJSON *plain, *j, *sites, *one, *ch, *it;
+
+	CHECK_INT(get_stats(api, now, &plain), 200);
+	REQUIRE(plain != NULL);
+	CHECK_INT(get_stats_site(api, now, "all", &j), 200);
+	REQUIRE(j != NULL);
+	CHECK(same_key(j, plain, "rows"));
+	CHECK(same_key(j, plain, "convocations"));
+	CHECK(same_key(j, plain, "services"));
+	CHECK(same_key(j, plain, "day"));
+	sites = cJSON_GetObjectItemCaseSensitive(j, "sites");
+	CHECK_INT(cJSON_GetArraySize(sites), 1);
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "skipped")), 0);
+	one = cJSON_GetArrayItem(sites, 0);
+	REQUIRE(one != NULL);
+	CHECK(!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(one, "id")),
+	    "test-fig"));
+	CHECK(same_key(one, plain, "rows"));
+	CHECK(same_key(one, plain, "channels"));
+	ch = cJSON_GetObjectItemCaseSensitive(j, "channels");
+	CHECK_INT(cJSON_GetArraySize(ch), 2);
+	cJSON_ArrayForEach(it, ch) {
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(it, "walkin");
+		const cJSON *pw = NULL, *p;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(plain, "channels"))
+			if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "service")),
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "service"))))
+				pw = cJSON_GetObjectItemCaseSensitive(p, "walkin");
+		REQUIRE(pw != NULL);
+		CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(w, "wait_p50_s")));
+		CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(w, "wait_p90_s")));
+		CHECK_INT(num(w, "issued"), num(pw, "issued"));
+		CHECK_INT(num(w, "called"), num(pw, "called"));
+		CHECK_INT(num(w, "wait_mean_s"), num(pw, "wait_mean_s"));
+		CHECK_INT(num(w, "capacity"), num(pw, "capacity"));
+	}
+	cJSON_Delete(j);
+	CHECK_INT(get_stats_site(api, now, "test-fig", &j), 200);
+	REQUIRE(j != NULL);
+	CHECK(same_key(j, plain, "rows"));
+	CHECK(same_key(j, plain, "channels"));
+	CHECK(same_key(j, plain, "convocations"));
+	CHECK(same_key(j, plain, "services"));
+	cJSON_Delete(j);
+	CHECK_INT(get_stats_site(api, now, "nowhere", &j), 404);
+	cJSON_Delete(j);
+	CHECK_INT(get_stats_site(api, now, "", &j), 400);
+	cJSON_Delete(j);
+	cJSON_Delete(plain);
 }
 
 static void
@@ -455,6 +553,7 @@ test_day(void)
 	cJSON_Delete(j);
 	check_csv(d, AT(11, 0));
 	check_metrics(api, AT(11, 0));
+	check_all_sites(api, AT(11, 0));
 
 	/* Retention, 14 months later: the day's rows go, its figures stay. */
 	CHECK_INT(desk_retention(d, AT(11, 0) + 430LL * 86400, err, sizeof err), DK_OK);
