@@ -337,6 +337,11 @@ int desk_channels(struct desk *d, const char *day, int64_t now, struct channel_r
     "wait_mean_s,wait_p50_s,wait_p90_s"
 struct buf;
 void desk_channels_csv(struct buf *b, const char *day, const struct channel_row *ch, int n);
+/* Its rows alone, each with a first cell `site` unless site is NULL (the
+ * all-sites CSV, `kiosk admin report --channels --all-sites`); a
+ * percentile of -1 (all sites together) an empty cell. */
+void desk_channels_csv_rows(struct buf *b, const char *site, const char *day,
+    const struct channel_row *ch, int n);
 int desk_report(struct desk *d, const char *day, struct day_report *out, int max, char *err,
     size_t errlen);
 
