@@ -223,8 +223,8 @@ report_all_sites(struct admin *ad, const char *day, int channels)
 		return failed(ad);
 	for (i = 0; i < fg.n; i++)
 		if (fg.sites[i].site.skipped[0])
-			fprintf(stderr, "kiosk admin: site %s (schema %s) skipped: %s\n",
-			    fg.sites[i].site.id[0] ? fg.sites[i].site.id : "?",
+			fprintf(stderr, "kiosk admin: the site%s%s in schema \"%s\" was skipped: %s\n",
+			    fg.sites[i].site.id[0] ? " " : "", fg.sites[i].site.id,
 			    fg.sites[i].site.schema, fg.sites[i].site.skipped);
 	if (!channels) {
 		printf("site," HOURLY_CSV_HEAD "\n");

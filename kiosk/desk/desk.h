@@ -376,8 +376,8 @@ struct desk_figures {
 	 * capacity and convocations places added up); site.id "all". */
 	struct desk_site_figs all;
 };
-/* which: NULL for every site, else one site's id (DK_NOTFOUND: no such
- * site in the database). DK_OK, or DK_ERR with the reason in err. */
+/* which: NULL for every site, else one site's id (a site whose row this
+ * role may not read: its schema's name; DK_NOTFOUND: no such site). DK_OK, or DK_ERR with the reason in err. */
 int desk_figures(struct desk *d, const char *day, int64_t now, const char *which,
     struct desk_figures *out, char *err, size_t errlen);
 void desk_figures_free(struct desk_figures *f);   /* NULL is harmless */

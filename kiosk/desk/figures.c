@@ -169,7 +169,8 @@ desk_figures(struct desk *d, const char *day, int64_t now, const char *which,
 			snprintf(s->name, sizeof s->name, "%s", d->site.name);
 			snprintf(s->tz, sizeof s->tz, "%s", d->site.tz);
 		}
-		if (which && strcmp(which, s->id) != 0)
+		/* A site whose row this role may not read: by its schema's name. */
+		if (which && strcmp(which, s->id) != 0 && (s->id[0] || strcmp(which, s->schema)))
 			continue;
 		f = &out->sites[out->n++];
 		f->site = *s;
