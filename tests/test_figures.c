@@ -19,7 +19,8 @@
  *     prints and the /stats page builds), byte for byte;
  *   - GET /metrics: each channel family's samples;
  *   - GET /api/v1/stats?site=all and ?site=<id> (issue #11) on a site alone:
- *     the plain answer's figures;
+ *     the plain answer's figures; two sites pooled (stat_pool): counts
+ *     added up, the percentiles of every wait together;
  *   - retention: once the day's tickets, appointments, attestations and
  *     events are gone, the same figures from the daily totals kept, through
  *     the desk, the API and the CSV; a second run changes nothing.
@@ -579,6 +580,98 @@ test_day(void)
 	store_close(st);
 }
 
+/* -- all sites together (issue #11): the pool ------------------------------------ */
+
+struct pooled {
+	struct stat_pool *pool;
+	struct stat_row rows[SITE_MAX_SERVICES * 25];
+	int n;
+};
+
+static int
+pooled_tx(struct store *st, void *arg)
+{
+	struct pooled *p = arg;
+
+	p->n = store_stats_pooled(st, DAY, p->rows, SITE_MAX_SERVICES * 25, p->pool);
+	return p->n < 0 ? ST_ERR : ST_OK;
+}
+
+static const struct stat_row *
+day_row(const struct stat_row *rows, int n, char service)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].service == service && rows[i].hour < 0)
+			return &rows[i];
+	return NULL;
+}
+
+/*
+ * Two sites (two databases here: the pool is the store's, whatever the
+ * sites' schemas): the rows of the whole add up the counts, and their
+ * percentiles are those of every wait together. Site 1 waits 60 and 600 s,
+ * site 2 300 and 1200 s: together the median is 300 and the 9-in-10 1200,
+ * not a mean of the sites' (60 and 300; 600 and 1200). The mean service
+ * time is that of the two served tickets (660 and 1020 s).
+ */
+static void
+test_pool(void)
+{
+	static const int waits[2][2] = { { 60, 600 }, { 300, 1200 } };
+	static struct pooled per[2];
+	static struct stat_row all[SITE_MAX_SERVICES * 25];
+	struct stat_pool *pool = stat_pool_new();
+	const struct stat_row *r;
+	char err[300];
+	int k, n;
+
+	REQUIRE(pool != NULL);
+	for (k = 0; k < 2; k++) {
+		char sub[300], path[400], t1[12], t2[12];
+		struct site s;
+		struct store *st;
+		struct desk *d;
+		snprintf(sub, sizeof sub, "%s/pool%d", dir, k);
+		REQUIRE(mkdir(sub, 0700) == 0);
+		fixture_site(sub, walkin_ini, &s);
+		fixture_path(path, sizeof path, sub, "site.db");
+		d = fixture_desk(path, &s, &keys, AT(7, 0), &st);
+		CHECK_INT(walkin(d, AT(9, 0), t1), DS_TICKET);
+		CHECK_INT(walkin(d, AT(9, 2), t2), DS_TICKET);
+		call(d, t1, AT(9, 0) + waits[k][0]);
+		call(d, t2, AT(9, 2) + waits[k][1]);   /* t1 served until then */
+		per[k].pool = pool;
+		CHECK_INT(store_read(st, pooled_tx, &per[k], err, sizeof err), ST_OK);
+		desk_close(d);
+		store_close(st);
+	}
+	r = day_row(per[0].rows, per[0].n, 'A');
+	REQUIRE(r != NULL);
+	CHECK_INT(r->wait_p50_s, 60);
+	r = day_row(per[1].rows, per[1].n, 'A');
+	REQUIRE(r != NULL);
+	CHECK_INT(r->wait_p50_s, 300);
+	n = stat_pool_rows(pool, all, SITE_MAX_SERVICES * 25);
+	CHECK_INT(n, 2 * 25);       /* A and B, the day and 24 hours each */
+	r = day_row(all, n, 'A');
+	REQUIRE(r != NULL);
+	CHECK_INT(r->issued, 4);
+	CHECK_INT(r->wait_p50_s, 300);
+	CHECK_INT(r->wait_p90_s, 1200);
+	CHECK_INT(r->service_avg_s, (660 + 1020) / 2);
+	/* The 09:00 hour holds all four; the others none. */
+	CHECK_INT(all[10].hour, 9);
+	CHECK_INT(all[10].issued, 4);
+	CHECK_INT(all[10].wait_p90_s, 1200);
+	CHECK_INT(all[11].issued, 0);
+	r = day_row(all, n, 'B');
+	CHECK(r != NULL && r->issued == 0 && r->wait_p50_s == 0);
+	stat_pool_free(pool);
+	stat_pool_free(NULL);
+}
+
 int
 main(void)
 {
@@ -590,6 +683,7 @@ main(void)
 	snprintf(keys.site_id, sizeof keys.site_id, "test-fig");
 
 	test_day();
+	test_pool();
 
 	fixture_rmdir(dir);
 	return TEST_REPORT();
