@@ -20,7 +20,7 @@ struct site_read {
 	struct verb v;
 	const char *day;
 	struct desk_site_figs *f;
-	struct stat_pool *pool;     /* the whole's rows, NULL: not pooled */
+	struct stat_pool *pool;     /* this site's waits, added to the whole's once read */
 };
 
 static int
@@ -32,6 +32,11 @@ site_read_tx(struct store *st, void *arg)
 
 	r->v.st = st;
 	f->nrows = f->nch = f->ncf = 0;
+	/* A transaction run again (PostgreSQL, a connection lost) starts
+	 * from nothing. */
+	stat_pool_free(r->pool);
+	if ((r->pool = stat_pool_new()) == NULL)
+		return ST_ERR;
 	if ((rc = store_site_get(st, f->conf)) != ST_OK)
 		return rc == ST_NOTFOUND ? ST_ERR : rc;
 	if ((f->nrows = store_stats_pooled(st, r->day, f->rows,
@@ -187,9 +192,27 @@ desk_figures(struct desk *d, const char *day, int64_t now, const char *which,
 		verb_init(&r.v, d, NULL, now, NULL, err, errlen);
 		r.day = day;
 		r.f = f;
-		r.pool = pool;
-		if (store_read_site(d->st, s->schema, site_read_tx, &r, err, errlen) != ST_OK)
+		if (store_read_site(d->st, s->schema, site_read_tx, &r, err, errlen) != ST_OK) {
+			stat_pool_free(r.pool);
+			/* This site's storage: the request fails (503). Another
+			 * site's read that fails (a grant revoked meanwhile, a
+			 * table it lacks): that site is skipped, with the reason. */
+			if (s->self || !err[0] || !strncmp(err, STORE_RECONNECTING,
+			    strlen(STORE_RECONNECTING)))
+				goto out;
+			snprintf(f->site.skipped, sizeof f->site.skipped, "%.230s", err);
+			err[0] = '\0';
+			free(f->conf);
+			f->conf = NULL;
+			continue;
+		}
+		rc = stat_pool_add(pool, r.pool);
+		stat_pool_free(r.pool);
+		if (rc != ST_OK) {
+			rc = verb_fail(&v, DK_ERR, "out of memory");
 			goto out;
+		}
+		rc = DK_ERR;
 		out->nread++;
 		add_services(out->all.conf, f->conf);
 		add_channels(&out->all, f);

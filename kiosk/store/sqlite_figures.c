@@ -281,6 +281,42 @@ stat_pool_free(struct stat_pool *p)
 }
 
 int
+stat_pool_add(struct stat_pool *to, const struct stat_pool *from)
+{
+	const char *c;
+	int h, i;
+
+	for (c = from->order; *c; c++) {
+		if (!strchr(to->order, *c))
+			to->order[strlen(to->order)] = *c;
+		for (h = 0; h < 25; h++) {
+			struct pool_cell *t = &to->cell[*c - 'A'][h];
+			const struct pool_cell *f = &from->cell[*c - 'A'][h];
+			if (f->waits.n > t->waits.cap - t->waits.n) {
+				int cap = t->waits.n + f->waits.n;
+				int *v = realloc(t->waits.v, (size_t)cap * sizeof *v);
+				if (v == NULL)
+					return ST_ERR;
+				t->waits.v = v;
+				t->waits.cap = cap;
+			}
+			for (i = 0; i < f->waits.n; i++)
+				t->waits.v[t->waits.n++] = f->waits.v[i];
+			t->sum.issued += f->sum.issued;
+			t->sum.served += f->sum.served;
+			t->sum.no_show += f->sum.no_show;
+			t->sum.not_served += f->sum.not_served;
+			t->sum.attestations += f->sum.attestations;
+			t->sum.refused_duplicates += f->sum.refused_duplicates;
+			t->svc_sum += f->svc_sum;
+			t->svc_n += f->svc_n;
+			t->used |= f->used;
+		}
+	}
+	return ST_OK;
+}
+
+int
 stat_pool_rows(struct stat_pool *p, struct stat_row *out, int max)
 {
 	const char *c;

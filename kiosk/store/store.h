@@ -704,6 +704,9 @@ void stat_pool_free(struct stat_pool *p);       /* NULL is harmless */
 int store_stats_pooled(struct store *st, const char *day, struct stat_row *out, int max,
     struct stat_pool *p);
 int stat_pool_rows(struct stat_pool *p, struct stat_row *out, int max);
+/* Add what pool from holds to pool to (a site's, once its read committed:
+ * a transaction run again would count it twice). ST_ERR: out of memory. */
+int stat_pool_add(struct stat_pool *to, const struct stat_pool *from);
 /* Both channels' figures of each active service on day, in display order:
  * how many rows (at most max) or ST_ERR. An appointment not checked in
  * whose start is at or before noshow_start is a no-show, a later one
