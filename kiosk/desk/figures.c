@@ -206,13 +206,12 @@ desk_figures(struct desk *d, const char *day, int64_t now, const char *which,
 			f->conf = NULL;
 			continue;
 		}
-		rc = stat_pool_add(pool, r.pool);
-		stat_pool_free(r.pool);
-		if (rc != ST_OK) {
-			rc = verb_fail(&v, DK_ERR, "out of memory");
+		if (stat_pool_add(pool, r.pool) != ST_OK) {
+			stat_pool_free(r.pool);
+			verb_fail(&v, DK_ERR, "out of memory");
 			goto out;
 		}
-		rc = DK_ERR;
+		stat_pool_free(r.pool);
 		out->nread++;
 		add_services(out->all.conf, f->conf);
 		add_channels(&out->all, f);
