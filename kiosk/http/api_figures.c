@@ -151,8 +151,8 @@ get_stats_sites(struct api *a, const struct api_req *q, const char *day, struct 
 	if (!all) {
 		const struct desk_site_figs *f = &fg.sites[0];
 		if (f->site.skipped[0]) {
-			fail(r, 409, "site_unreadable", "site %s (schema %s): %s", f->site.id[0] ?
-			    f->site.id : "?", f->site.schema, f->site.skipped);
+			fail(r, 409, "site_unreadable", "the site%s%s in schema \"%s\": %s",
+			    f->site.id[0] ? " " : "", f->site.id, f->site.schema, f->site.skipped);
 			cJSON_Delete(j);
 			desk_figures_free(&fg);
 			return;
