@@ -379,4 +379,11 @@ $K admin --db "$DB" report --csv >"$D/today.csv"
 eq "CSV header" "$(head -1 "$D/today.csv")" "day,service,hour,issued,served,no_show,not_served,attestations,refused_duplicates,wait_p50_s,wait_p90_s,service_avg_s"
 grep -q "^$today,A,all,30,0,0,0,50,0," "$D/today.csv" || fail "CSV row of A: $(grep ",A,all," "$D/today.csv")"
 ok "kiosk admin report --csv"
+# --all-sites on SQLite (issue #11): this site, then all; both its rows.
+$K admin --db "$DB" report --csv --all-sites "$today" >"$D/all.csv"
+site_id=$(sqlite3 "$DB" "SELECT site_id FROM site")
+eq "all-sites CSV header" "$(head -1 "$D/all.csv")" "site,$(head -1 "$D/today.csv")"
+eq "the site's rows" "$(grep "^$site_id," "$D/all.csv" | cut -d, -f2-)" "$(sed 1d "$D/today.csv")"
+eq "all's rows" "$(grep "^all," "$D/all.csv" | cut -d, -f2-)" "$(sed 1d "$D/today.csv")"
+ok "kiosk admin report --csv --all-sites"
 echo "it_fair: all passed"

@@ -18,6 +18,9 @@
  *   - the CSV (desk_channels_csv, what `kiosk admin report --channels`
  *     prints and the /stats page builds), byte for byte;
  *   - GET /metrics: each channel family's samples;
+ *   - GET /api/v1/stats?site=all and ?site=<id> (issue #11) on a site alone:
+ *     the plain answer's figures; two sites pooled (stat_pool): counts
+ *     added up, the percentiles of every wait together;
  *   - retention: once the day's tickets, appointments, attestations and
  *     events are gone, the same figures from the daily totals kept, through
  *     the desk, the API and the CSV; a second run changes nothing.
@@ -257,6 +260,25 @@ static const char *const want_metrics[] = {
 /* -- through the API ------------------------------------------------------------- */
 
 static int
+get_stats_site(struct api *api, int64_t now, const char *site, cJSON **out)
+{
+	struct api_req q;
+	struct api_resp r;
+
+	memset(&q, 0, sizeof q);
+	q.method = "GET";
+	q.path = "/api/v1/stats";
+	q.day = DAY;
+	q.site = site;
+	q.client = "10.0.0.9";
+	q.now = now;
+	api_handle(api, &q, &r);
+	*out = r.body ? cJSON_Parse(r.body) : NULL;
+	free(r.body);
+	return r.status;
+}
+
+static int
 get_stats(struct api *api, int64_t now, cJSON **out)
 {
 	struct api_req q;
@@ -338,6 +360,83 @@ check_json(const char *when, const cJSON *j, int pending)
 			CHECK_INT(num(r, "attestations"), a.walkin.turned_away + a.appt.late_attestation);
 		}
 	}
+}
+
+/* j's key k and want's, printed, are the same. */
+static int
+same_key(const cJSON *j, const cJSON *want, const char *k)
+{
+	char *a = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, k));
+	char *b = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(want, k));
+	int same = a && b && !strcmp(a, b);
+
+	if (!same)
+		fprintf(stderr, "%s: %.300s\nexpected %.300s\n", k, a ? a : "(none)",
+		    b ? b : "(none)");
+	free(a);
+	free(b);
+	return same;
+}
+
+/*
+ * ?site= (issue #11) on a site alone (SQLite, or PostgreSQL's public
+ * schema): all sites are this one. Its rows, convocations and services are
+ * the plain answer's, and so are its channels but for the percentiles
+ * (null: they do not add up); ?site=<its id> is the plain answer; an
+ * unknown id 404, an empty one 400.
+ */
+static void
+check_all_sites(struct api *api, int64_t now)
+{
+	cJSON *plain, *j, *sites, *one, *ch, *it;
+
+	CHECK_INT(get_stats(api, now, &plain), 200);
+	REQUIRE(plain != NULL);
+	CHECK_INT(get_stats_site(api, now, "all", &j), 200);
+	REQUIRE(j != NULL);
+	CHECK(same_key(j, plain, "rows"));
+	CHECK(same_key(j, plain, "convocations"));
+	CHECK(same_key(j, plain, "services"));
+	CHECK(same_key(j, plain, "day"));
+	sites = cJSON_GetObjectItemCaseSensitive(j, "sites");
+	CHECK_INT(cJSON_GetArraySize(sites), 1);
+	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "skipped")), 0);
+	one = cJSON_GetArrayItem(sites, 0);
+	REQUIRE(one != NULL);
+	CHECK(!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(one, "id")),
+	    "test-fig"));
+	CHECK(same_key(one, plain, "rows"));
+	CHECK(same_key(one, plain, "channels"));
+	ch = cJSON_GetObjectItemCaseSensitive(j, "channels");
+	CHECK_INT(cJSON_GetArraySize(ch), 2);
+	cJSON_ArrayForEach(it, ch) {
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(it, "walkin");
+		const cJSON *pw = NULL, *p;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(plain, "channels"))
+			if (!strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "service")),
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "service"))))
+				pw = cJSON_GetObjectItemCaseSensitive(p, "walkin");
+		REQUIRE(pw != NULL);
+		CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(w, "wait_p50_s")));
+		CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(w, "wait_p90_s")));
+		CHECK_INT(num(w, "issued"), num(pw, "issued"));
+		CHECK_INT(num(w, "called"), num(pw, "called"));
+		CHECK_INT(num(w, "wait_mean_s"), num(pw, "wait_mean_s"));
+		CHECK_INT(num(w, "capacity"), num(pw, "capacity"));
+	}
+	cJSON_Delete(j);
+	CHECK_INT(get_stats_site(api, now, "test-fig", &j), 200);
+	REQUIRE(j != NULL);
+	CHECK(same_key(j, plain, "rows"));
+	CHECK(same_key(j, plain, "channels"));
+	CHECK(same_key(j, plain, "convocations"));
+	CHECK(same_key(j, plain, "services"));
+	cJSON_Delete(j);
+	CHECK_INT(get_stats_site(api, now, "nowhere", &j), 404);
+	cJSON_Delete(j);
+	CHECK_INT(get_stats_site(api, now, "", &j), 400);
+	cJSON_Delete(j);
+	cJSON_Delete(plain);
 }
 
 static void
@@ -455,6 +554,7 @@ test_day(void)
 	cJSON_Delete(j);
 	check_csv(d, AT(11, 0));
 	check_metrics(api, AT(11, 0));
+	check_all_sites(api, AT(11, 0));
 
 	/* Retention, 14 months later: the day's rows go, its figures stay. */
 	CHECK_INT(desk_retention(d, AT(11, 0) + 430LL * 86400, err, sizeof err), DK_OK);
@@ -480,6 +580,98 @@ test_day(void)
 	store_close(st);
 }
 
+/* -- all sites together (issue #11): the pool ------------------------------------ */
+
+struct pooled {
+	struct stat_pool *pool;
+	struct stat_row rows[SITE_MAX_SERVICES * 25];
+	int n;
+};
+
+static int
+pooled_tx(struct store *st, void *arg)
+{
+	struct pooled *p = arg;
+
+	p->n = store_stats_pooled(st, DAY, p->rows, SITE_MAX_SERVICES * 25, p->pool);
+	return p->n < 0 ? ST_ERR : ST_OK;
+}
+
+static const struct stat_row *
+day_row(const struct stat_row *rows, int n, char service)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].service == service && rows[i].hour < 0)
+			return &rows[i];
+	return NULL;
+}
+
+/*
+ * Two sites (two databases here: the pool is the store's, whatever the
+ * sites' schemas): the rows of the whole add up the counts, and their
+ * percentiles are those of every wait together. Site 1 waits 60 and 600 s,
+ * site 2 300 and 1200 s: together the median is 300 and the 9-in-10 1200,
+ * not a mean of the sites' (60 and 300; 600 and 1200). The mean service
+ * time is that of the two served tickets (660 and 1020 s).
+ */
+static void
+test_pool(void)
+{
+	static const int waits[2][2] = { { 60, 600 }, { 300, 1200 } };
+	static struct pooled per[2];
+	static struct stat_row all[SITE_MAX_SERVICES * 25];
+	struct stat_pool *pool = stat_pool_new();
+	const struct stat_row *r;
+	char err[300];
+	int k, n;
+
+	REQUIRE(pool != NULL);
+	for (k = 0; k < 2; k++) {
+		char sub[300], path[400], t1[12], t2[12];
+		struct site s;
+		struct store *st;
+		struct desk *d;
+		snprintf(sub, sizeof sub, "%s/pool%d", dir, k);
+		REQUIRE(mkdir(sub, 0700) == 0);
+		fixture_site(sub, walkin_ini, &s);
+		fixture_path(path, sizeof path, sub, "site.db");
+		d = fixture_desk(path, &s, &keys, AT(7, 0), &st);
+		CHECK_INT(walkin(d, AT(9, 0), t1), DS_TICKET);
+		CHECK_INT(walkin(d, AT(9, 2), t2), DS_TICKET);
+		call(d, t1, AT(9, 0) + waits[k][0]);
+		call(d, t2, AT(9, 2) + waits[k][1]);   /* t1 served until then */
+		per[k].pool = pool;
+		CHECK_INT(store_read(st, pooled_tx, &per[k], err, sizeof err), ST_OK);
+		desk_close(d);
+		store_close(st);
+	}
+	r = day_row(per[0].rows, per[0].n, 'A');
+	REQUIRE(r != NULL);
+	CHECK_INT(r->wait_p50_s, 60);
+	r = day_row(per[1].rows, per[1].n, 'A');
+	REQUIRE(r != NULL);
+	CHECK_INT(r->wait_p50_s, 300);
+	n = stat_pool_rows(pool, all, SITE_MAX_SERVICES * 25);
+	CHECK_INT(n, 2 * 25);       /* A and B, the day and 24 hours each */
+	r = day_row(all, n, 'A');
+	REQUIRE(r != NULL);
+	CHECK_INT(r->issued, 4);
+	CHECK_INT(r->wait_p50_s, 300);
+	CHECK_INT(r->wait_p90_s, 1200);
+	CHECK_INT(r->service_avg_s, (660 + 1020) / 2);
+	/* The 09:00 hour holds all four; the others none. */
+	CHECK_INT(all[10].hour, 9);
+	CHECK_INT(all[10].issued, 4);
+	CHECK_INT(all[10].wait_p90_s, 1200);
+	CHECK_INT(all[11].issued, 0);
+	r = day_row(all, n, 'B');
+	CHECK(r != NULL && r->issued == 0 && r->wait_p50_s == 0);
+	stat_pool_free(pool);
+	stat_pool_free(NULL);
+}
+
 int
 main(void)
 {
@@ -491,6 +683,7 @@ main(void)
 	snprintf(keys.site_id, sizeof keys.site_id, "test-fig");
 
 	test_day();
+	test_pool();
 
 	fixture_rmdir(dir);
 	return TEST_REPORT();

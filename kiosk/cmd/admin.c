@@ -50,6 +50,10 @@ usage(FILE *f)
 	    "  report --csv [YYYY-MM-DD]    open figures per service and hour, as CSV\n"
 	    "  report --channels [YYYY-MM-DD]  figures per service and channel (appointments,\n"
 	    "                               walk-ins), as CSV: the /stats page's second CSV\n"
+	    "  report --csv|--channels --all-sites [YYYY-MM-DD]\n"
+	    "                               the same for every site of the PostgreSQL database:\n"
+	    "                               a first column `site`, each site's rows, then `all`\n"
+	    "                               (the sites together); sites not readable on stderr\n"
 	    "  appointments import FILE.csv|FILE.ics [--service A]\n"
 	    "                               store the appointments of a CSV file or an iCalendar\n"
 	    "                               export (--service: for events without CATEGORIES);\n"
@@ -155,37 +159,118 @@ report(struct admin *ad, int argc, char **argv)
 	return 0;
 }
 
-static int
-report_hourly(struct admin *ad, int argc, char **argv)
-{
-	static struct stat_row rows[SITE_MAX_SERVICES * 25];
-	char day[11];
-	int i, n;
+#define HOURLY_CSV_HEAD "day,service,hour,issued,served,no_show,not_served,attestations," \
+    "refused_duplicates,wait_p50_s,wait_p90_s,service_avg_s"
 
-	if (site_tz(ad) == NULL)
-		return 1;
-	queue_local_day(ad->now, day);
-	if (argc > 0) {
-		if (!queue_valid_day(argv[0])) {
-			fprintf(stderr, "kiosk admin report --csv: '%s' is not a date (YYYY-MM-DD)\n", argv[0]);
-			return 2;
-		}
-		snprintf(day, sizeof day, "%s", argv[0]);
-	}
-	if ((n = desk_stats(ad->desk, day, rows, (int)(sizeof rows / sizeof rows[0]), ad->err,
-	    sizeof ad->err)) < 0)
-		return failed(ad);
-	printf("day,service,hour,issued,served,no_show,not_served,attestations,refused_duplicates,"
-	    "wait_p50_s,wait_p90_s,service_avg_s\n");
+/* The rows of the hourly CSV, each after a cell `site` unless NULL. */
+static void
+hourly_rows(const char *site, const char *day, const struct stat_row *rows, int n)
+{
+	int i;
+
 	for (i = 0; i < n; i++) {
 		char hour[16] = "all";
 		if (rows[i].hour >= 0)
 			snprintf(hour, sizeof hour, "%02d", rows[i].hour);
+		if (site)
+			printf("%s,", site);
 		printf("%s,%c,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", day, rows[i].service, hour,
 		    rows[i].issued, rows[i].served, rows[i].no_show, rows[i].not_served,
 		    rows[i].attestations, rows[i].refused_duplicates, rows[i].wait_p50_s,
 		    rows[i].wait_p90_s, rows[i].service_avg_s);
 	}
+}
+
+/* The report's options: [--all-sites] [YYYY-MM-DD], in either order. 0, or
+ * 2 for a usage error (said). */
+static int
+report_args(struct admin *ad, const char *verb, int argc, char **argv, char day[11],
+    int *all_sites)
+{
+	int i;
+
+	*all_sites = 0;
+	queue_local_day(ad->now, day);
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--all-sites")) {
+			*all_sites = 1;
+		} else if (!queue_valid_day(argv[i])) {
+			fprintf(stderr, "kiosk admin report %s: '%s' is not a date (YYYY-MM-DD)\n",
+			    verb, argv[i]);
+			return 2;
+		} else {
+			snprintf(day, 11, "%s", argv[i]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * --all-sites (issue #11): every site of the database, a first column
+ * `site`: each site's rows (its id), then the sites together (`all`: the
+ * hourly counts added up and the waits' percentiles over every wait; per
+ * channel, counts added up, the mean wait weighted by the calls and the
+ * percentiles empty). A site this server cannot read is named on stderr.
+ */
+static int
+report_all_sites(struct admin *ad, const char *day, int channels)
+{
+	struct desk_figures fg;
+	struct buf b = BUF_INIT;
+	int i;
+
+	if (desk_figures(ad->desk, day, ad->now, NULL, &fg, ad->err, sizeof ad->err) != DK_OK)
+		return failed(ad);
+	for (i = 0; i < fg.n; i++)
+		if (fg.sites[i].site.skipped[0])
+			fprintf(stderr, "kiosk admin: the site%s%s in schema \"%s\" was skipped: %s\n",
+			    fg.sites[i].site.id[0] ? " " : "", fg.sites[i].site.id,
+			    fg.sites[i].site.schema, fg.sites[i].site.skipped);
+	if (!channels) {
+		printf("site," HOURLY_CSV_HEAD "\n");
+		for (i = 0; i < fg.n; i++)
+			if (!fg.sites[i].site.skipped[0])
+				hourly_rows(fg.sites[i].site.id, day, fg.sites[i].rows,
+				    fg.sites[i].nrows);
+		hourly_rows("all", day, fg.all.rows, fg.all.nrows);
+		desk_figures_free(&fg);
+		return 0;
+	}
+	buf_puts(&b, "site," DESK_CHANNELS_CSV_HEAD "\n");
+	for (i = 0; i < fg.n; i++)
+		if (!fg.sites[i].site.skipped[0])
+			desk_channels_csv_rows(&b, fg.sites[i].site.id, day, fg.sites[i].ch,
+			    fg.sites[i].nch);
+	desk_channels_csv_rows(&b, "all", day, fg.all.ch, fg.all.nch);
+	desk_figures_free(&fg);
+	if (b.failed) {
+		buf_free(&b);
+		fprintf(stderr, "kiosk admin: out of memory\n");
+		return 1;
+	}
+	fputs(buf_str(&b), stdout);
+	buf_free(&b);
+	return 0;
+}
+
+static int
+report_hourly(struct admin *ad, int argc, char **argv)
+{
+	static struct stat_row rows[SITE_MAX_SERVICES * 25];
+	char day[11];
+	int n, all_sites, rc;
+
+	if (site_tz(ad) == NULL)
+		return 1;
+	if ((rc = report_args(ad, "--csv", argc, argv, day, &all_sites)) != 0)
+		return rc;
+	if (all_sites)
+		return report_all_sites(ad, day, 0);
+	if ((n = desk_stats(ad->desk, day, rows, (int)(sizeof rows / sizeof rows[0]), ad->err,
+	    sizeof ad->err)) < 0)
+		return failed(ad);
+	printf(HOURLY_CSV_HEAD "\n");
+	hourly_rows(NULL, day, rows, n);
 	return 0;
 }
 
@@ -196,19 +281,14 @@ report_channels(struct admin *ad, int argc, char **argv)
 	struct channel_row ch[SITE_MAX_SERVICES];
 	struct buf b = BUF_INIT;
 	char day[11];
-	int n;
+	int n, all_sites, rc;
 
 	if (site_tz(ad) == NULL)
 		return 1;
-	queue_local_day(ad->now, day);
-	if (argc > 0) {
-		if (!queue_valid_day(argv[0])) {
-			fprintf(stderr, "kiosk admin report --channels: '%s' is not a date (YYYY-MM-DD)\n",
-			    argv[0]);
-			return 2;
-		}
-		snprintf(day, sizeof day, "%s", argv[0]);
-	}
+	if ((rc = report_args(ad, "--channels", argc, argv, day, &all_sites)) != 0)
+		return rc;
+	if (all_sites)
+		return report_all_sites(ad, day, 1);
 	if ((n = desk_channels(ad->desk, day, ad->now, ch, SITE_MAX_SERVICES, ad->err,
 	    sizeof ad->err)) < 0)
 		return failed(ad);

@@ -337,8 +337,50 @@ int desk_channels(struct desk *d, const char *day, int64_t now, struct channel_r
     "wait_mean_s,wait_p50_s,wait_p90_s"
 struct buf;
 void desk_channels_csv(struct buf *b, const char *day, const struct channel_row *ch, int n);
+/* Its rows alone, each with a first cell `site` unless site is NULL (the
+ * all-sites CSV, `kiosk admin report --channels --all-sites`); a
+ * percentile of -1 (all sites together) an empty cell. */
+void desk_channels_csv_rows(struct buf *b, const char *site, const char *day,
+    const struct channel_row *ch, int n);
 int desk_report(struct desk *d, const char *day, struct day_report *out, int max, char *err,
     size_t errlen);
+
+/*
+ * The figures of the database's sites (issue #11, GET /api/v1/stats?site=,
+ * `kiosk admin report --all-sites`): each site's day as GET /api/v1/stats
+ * gives it, read in a transaction of its own on its schema, and the sites
+ * read, together. A site not read says why in site.skipped: this role may
+ * not read it, another schema version, or another time zone (its hours
+ * would be counted in this server's).
+ */
+struct desk_site_figs {
+	struct store_site site;         /* which (its id and name filled on SQLite too) */
+	struct site *conf;              /* its site as stored: services, names, places;
+	                                 * NULL when skipped */
+	struct stat_row rows[SITE_MAX_SERVICES * 25]; /* desk_stats's */
+	int nrows;
+	struct channel_row ch[SITE_MAX_SERVICES];    /* desk_channels's */
+	int nch;
+	struct convoc_fig cf[SITE_MAX_SERVICES];     /* desk_convoc_figures's, per conf service */
+	int ncf;
+};
+struct desk_figures {
+	struct desk_site_figs *sites;   /* each site, in its schema's name order */
+	int n;
+	int nread;                      /* how many were read (not skipped) */
+	/* The sites read, together: `rows` counts added up, waits' percentiles
+	 * and the mean service time over every ticket together (stat_pool);
+	 * `ch` counts and places added up, wait_mean_s weighted by `called`,
+	 * wait_p50_s and wait_p90_s -1 (unknown: percentiles do not add up);
+	 * `cf` added up; `conf` the services met (the first site's names,
+	 * capacity and convocations places added up); site.id "all". */
+	struct desk_site_figs all;
+};
+/* which: NULL for every site, else one site's id (a site whose row this
+ * role may not read: its schema's name; DK_NOTFOUND: no such site). DK_OK, or DK_ERR with the reason in err. */
+int desk_figures(struct desk *d, const char *day, int64_t now, const char *which,
+    struct desk_figures *out, char *err, size_t errlen);
+void desk_figures_free(struct desk_figures *f);   /* NULL is harmless */
 /* What each active kiosk's printer said last, by kiosk name. */
 int desk_printers(struct desk *d, struct device_printer *out, int max, char *err, size_t errlen);
 /* The storage as a supervisor sees it (store_health). */

@@ -225,12 +225,21 @@ desk_channels(struct desk *d, const char *day, int64_t now, struct channel_row *
 void
 desk_channels_csv(struct buf *b, const char *day, const struct channel_row *ch, int n)
 {
+	buf_puts(b, DESK_CHANNELS_CSV_HEAD "\n");
+	desk_channels_csv_rows(b, NULL, day, ch, n);
+}
+
+void
+desk_channels_csv_rows(struct buf *b, const char *site, const char *day,
+    const struct channel_row *ch, int n)
+{
 	int i, k;
 
-	buf_puts(b, DESK_CHANNELS_CSV_HEAD "\n");
 	for (i = 0; i < n; i++)
 		for (k = 0; k < 2; k++) {
 			const struct channel_fig *f = k ? &ch[i].walkin : &ch[i].appt;
+			if (site)
+				buf_printf(b, "%s,", site);
 			buf_printf(b, "%s,%c,%s,%d,%d,", day, ch[i].service,
 			    k ? "walkin" : "appointment", f->capacity, f->left);
 			if (k)
@@ -239,8 +248,14 @@ desk_channels_csv(struct buf *b, const char *day, const struct channel_row *ch, 
 				buf_printf(b, "%d,%d,%d,%d,%d,%d,%d,%d,,", f->booked, f->cancelled,
 				    f->checked_in, f->late_walkin, f->late_attestation, f->no_show,
 				    f->pending, f->issued);
-			buf_printf(b, "%d,%d,%d,%d\n", f->called, f->wait_mean_s, f->wait_p50_s,
-			    f->wait_p90_s);
+			buf_printf(b, "%d,%d,", f->called, f->wait_mean_s);
+			/* All sites together: percentiles unknown, an empty cell. */
+			if (f->wait_p50_s >= 0)
+				buf_printf(b, "%d", f->wait_p50_s);
+			buf_puts(b, ",");
+			if (f->wait_p90_s >= 0)
+				buf_printf(b, "%d", f->wait_p90_s);
+			buf_puts(b, "\n");
 		}
 }
 

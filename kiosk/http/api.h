@@ -37,6 +37,8 @@ struct api_req {
 	const char *signature;      /* X-Signature header ("sha256=<hex>"), or NULL */
 	const char *client;         /* client address, for rate limits */
 	const char *day;            /* ?day=YYYY-MM-DD query argument, or NULL */
+	const char *site;           /* ?site= query argument (GET /api/v1/stats: "all" or a
+	                             * site's id), or NULL */
 	int secure;                 /* served over HTTPS: cookies get Secure */
 	int64_t now;                /* Unix seconds */
 };

@@ -202,11 +202,19 @@ convocations_stats_json(struct api *a, const char *day, int64_t now)
 {
 	struct convoc_fig f[SITE_MAX_SERVICES];
 	char err[200];
-	int i, n = desk_convoc_figures(a->desk, day, now, f, SITE_MAX_SERVICES, err, sizeof err);
+	int n = desk_convoc_figures(a->desk, day, now, f, SITE_MAX_SERVICES, err, sizeof err);
+
+	return convoc_figs_json(a->site, f, n);
+}
+
+cJSON *
+convoc_figs_json(const struct site *s, const struct convoc_fig *f, int n)
+{
 	cJSON *j = cJSON_CreateObject();
+	int i;
 
 	for (i = 0; i < n; i++) {
-		const struct site_service *sv = site_service(a->site, f[i].service);
+		const struct site_service *sv = site_service(s, f[i].service);
 		char c[2] = { f[i].service, 0 };
 		cJSON *o;
 		if (!sv || sv->convocations <= 0)

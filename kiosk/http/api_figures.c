@@ -64,8 +64,15 @@ channel_json(const struct channel_fig *f, int appt)
 		cJSON_AddNumberToObject(o, "turned_away", f->turned_away);
 	cJSON_AddNumberToObject(o, "called", f->called);
 	cJSON_AddNumberToObject(o, "wait_mean_s", f->wait_mean_s);
-	cJSON_AddNumberToObject(o, "wait_p50_s", f->wait_p50_s);
-	cJSON_AddNumberToObject(o, "wait_p90_s", f->wait_p90_s);
+	/* -1: all sites together, whose percentiles are not known (desk.h). */
+	if (f->wait_p50_s < 0)
+		cJSON_AddNullToObject(o, "wait_p50_s");
+	else
+		cJSON_AddNumberToObject(o, "wait_p50_s", f->wait_p50_s);
+	if (f->wait_p90_s < 0)
+		cJSON_AddNullToObject(o, "wait_p90_s");
+	else
+		cJSON_AddNumberToObject(o, "wait_p90_s", f->wait_p90_s);
 	return o;
 }
 
@@ -86,6 +93,106 @@ channels_json(const struct channel_row *ch, int n)
 	return arr;
 }
 
+/* A site's services: code, names, capacity. */
+static cJSON *
+services_of(const struct site *s)
+{
+	cJSON *arr = cJSON_CreateArray();
+	int i;
+
+	for (i = 0; i < s->nservices; i++) {
+		cJSON *o = cJSON_CreateObject();
+		char c[2] = { s->services[i].code, 0 };
+		cJSON_AddStringToObject(o, "code", c);
+		cJSON_AddItemToObject(o, "name", names_json(&s->services[i]));
+		cJSON_AddNumberToObject(o, "capacity", s->services[i].capacity);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* The figures of one site (or of all together) into j: rows, channels,
+ * convocations and services, as GET /api/v1/stats gives a site's. */
+static void
+figs_json(cJSON *j, const struct desk_site_figs *f)
+{
+	cJSON *arr = cJSON_AddArrayToObject(j, "rows");
+	int i;
+
+	for (i = 0; i < f->nrows; i++)
+		cJSON_AddItemToArray(arr, stat_row_json(&f->rows[i]));
+	cJSON_AddItemToObject(j, "channels", channels_json(f->ch, f->nch));
+	cJSON_AddItemToObject(j, "convocations", convoc_figs_json(f->conf, f->cf, f->ncf));
+	cJSON_AddItemToObject(j, "services", services_of(f->conf));
+}
+
+/* GET /api/v1/stats?site=all|ID (issue #11): the sites sharing the
+ * database, from any of their servers. */
+static void
+get_stats_sites(struct api *a, const struct api_req *q, const char *day, struct api_resp *r)
+{
+	struct desk_figures fg;
+	const int all = !strcmp(q->site, "all");
+	char err[200], when[32];
+	cJSON *j, *arr, *skipped;
+	int i, rc;
+
+	if (!q->site[0] || strlen(q->site) >= sizeof fg.all.site.id) {
+		fail(r, 400, "bad_request", "site must be \"all\" or a site's id");
+		return;
+	}
+	if ((rc = desk_figures(a->desk, day, q->now, all ? NULL : q->site, &fg, err,
+	    sizeof err)) != DK_OK) {
+		desk_fail(r, rc, err);
+		return;
+	}
+	j = cJSON_CreateObject();
+	queue_rfc3339(q->now, when);
+	if (!all) {
+		const struct desk_site_figs *f = &fg.sites[0];
+		if (f->site.skipped[0]) {
+			fail(r, 409, "site_unreadable", "the site%s%s in schema \"%s\": %s",
+			    f->site.id[0] ? " " : "", f->site.id, f->site.schema, f->site.skipped);
+			cJSON_Delete(j);
+			desk_figures_free(&fg);
+			return;
+		}
+		cJSON_AddItemToObject(j, "site", site_json(f->conf, q->now));
+		cJSON_AddStringToObject(j, "time", when);
+		cJSON_AddStringToObject(j, "day", day);
+		figs_json(j, f);
+		desk_figures_free(&fg);
+		reply(r, 200, j);
+		return;
+	}
+	cJSON_AddItemToObject(j, "site", site_json(a->site, q->now));
+	cJSON_AddStringToObject(j, "time", when);
+	cJSON_AddStringToObject(j, "day", day);
+	figs_json(j, &fg.all);
+	arr = cJSON_AddArrayToObject(j, "sites");
+	skipped = cJSON_AddArrayToObject(j, "skipped");
+	for (i = 0; i < fg.n; i++) {
+		const struct desk_site_figs *f = &fg.sites[i];
+		cJSON *o = cJSON_CreateObject();
+		if (f->site.id[0])
+			cJSON_AddStringToObject(o, "id", f->site.id);
+		else
+			cJSON_AddNullToObject(o, "id");
+		cJSON_AddStringToObject(o, "name", f->site.name);
+		cJSON_AddStringToObject(o, "schema", f->site.schema);
+		if (f->site.skipped[0]) {
+			cJSON_AddStringToObject(o, "reason", f->site.skipped);
+			cJSON_AddItemToArray(skipped, o);
+			continue;
+		}
+		cJSON_AddStringToObject(o, "timezone", f->conf->tz);
+		figs_json(o, f);
+		cJSON_AddItemToArray(arr, o);
+	}
+	desk_figures_free(&fg);
+	reply(r, 200, j);
+}
+
 void
 get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 {
@@ -104,6 +211,10 @@ get_stats(struct api *a, const struct api_req *q, struct api_resp *r)
 		snprintf(day, sizeof day, "%s", q->day);
 	else
 		queue_local_day(q->now, day);
+	if (q->site) {
+		get_stats_sites(a, q, day, r);
+		return;
+	}
 	if ((rows = calloc(MAXROWS, sizeof *rows)) == NULL) {
 		fail(r, 503, "unavailable", "out of memory");
 		return;

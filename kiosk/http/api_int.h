@@ -146,6 +146,8 @@ void convocation_routes(struct api *a, const struct api_req *q, const struct who
     const char *rest, struct api_resp *r);
 /* GET /api/v1/stats's `convocations`: a day's figures by service code. */
 cJSON *convocations_stats_json(struct api *a, const char *day, int64_t now);
+/* The same of figures f of site s (n services; desk_figures's). */
+cJSON *convoc_figs_json(const struct site *s, const struct convoc_fig *f, int n);
 
 /* -- figures (api_figures.c) -------------------------------------------------------- */
 

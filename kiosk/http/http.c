@@ -685,6 +685,7 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		q.body_len = rq->body.len;
 		q.content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 		q.day = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "day");
+		q.site = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "site");
 		q.secure = h->secure;
 		q.now = h->clock();
 		api_handle(h->api, &q, &r);

@@ -1140,3 +1140,175 @@ pg_health(struct store *st, struct store_health *h)
 	snprintf(h->last_error, sizeof h->last_error, "%s", st->last_error);
 	pthread_mutex_unlock(&st->hl_lock);
 }
+
+/* -- the database's sites (issue #11: figures for all sites) ------------------------------ */
+
+/*
+ * Sites share a database in schemas of their own. Reading another site's
+ * figures is a read transaction whose search_path is that schema (SET
+ * LOCAL: back to this site's at COMMIT): the row functions and their
+ * cached statements are the same; PostgreSQL plans a prepared statement
+ * again when the search_path it was planned under changed (since 9.3),
+ * which tests/it_pg_sites.sh checks by reading both sites on one server.
+ * The transaction code above is not changed: these are store_read's.
+ */
+
+struct pg_sites {
+	struct store_site *out;
+	int max, n;
+};
+
+/* A quoted identifier into out (PQescapeIdentifier), or -1. */
+static int
+pg_ident(struct store *c, const char *name, char *out, size_t len)
+{
+	char *q = PQescapeIdentifier(c->pgc, name, strlen(name));
+	int rc = 0;
+
+	if (q == NULL || strlen(q) >= len) {
+		snprintf(c->why, sizeof c->why, "cannot quote the schema's name \"%.60s\"", name);
+		rc = -1;
+	} else {
+		snprintf(out, len, "%s", q);
+	}
+	PQfreemem(q);
+	return rc;
+}
+
+static int
+pg_sites_tx(struct store *c, void *arg)
+{
+	struct pg_sites *p = arg;
+	const struct store *m = c->pg_main ? c->pg_main : c;
+	PGresult *r, *s;
+	int i, rows;
+
+	p->n = 0;       /* a transaction run again lists them again */
+	/* Kiosk's schemas: a site and a schema_version table. The first
+	 * table of each the role may not read, if any. */
+	r = PQexec(c->pgc, "SELECT n.nspname, has_schema_privilege(n.oid, 'USAGE'), "
+	    "(SELECT t.relname FROM pg_class t WHERE t.relnamespace = n.oid AND "
+	    "t.relkind IN ('r', 'p') AND NOT has_table_privilege(t.oid, 'SELECT') "
+	    "ORDER BY t.relname LIMIT 1) FROM pg_namespace n WHERE EXISTS (SELECT 1 FROM "
+	    "pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'site' AND "
+	    "c.relkind IN ('r', 'p')) AND EXISTS (SELECT 1 FROM pg_class v WHERE "
+	    "v.relnamespace = n.oid AND v.relname = 'schema_version') ORDER BY n.nspname");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_failed(c, "cannot list the database's sites", r);
+		PQclear(r);
+		return ST_ERR;
+	}
+	rows = PQntuples(r);
+	for (i = 0; i < rows && p->n < p->max; i++) {
+		struct store_site *o = &p->out[p->n];
+		char q[200], sql[600];
+
+		memset(o, 0, sizeof *o);
+		if (PQgetlength(r, i, 0) >= (int)sizeof o->schema)
+			continue;   /* not a name this program gives a site */
+		snprintf(o->schema, sizeof o->schema, "%s", PQgetvalue(r, i, 0));
+		o->self = !strcmp(o->schema, m->pg_schema);
+		p->n++;
+		if (PQgetvalue(r, i, 1)[0] != 't') {
+			snprintf(o->skipped, sizeof o->skipped, "no USAGE on the schema \"%s\" for "
+			    "this server's role (GRANT USAGE ON SCHEMA, INSTALL.md)", o->schema);
+			continue;
+		}
+		if (!PQgetisnull(r, i, 2)) {
+			snprintf(o->skipped, sizeof o->skipped, "no SELECT on the table %s.%.60s for "
+			    "this server's role (GRANT SELECT ON ALL TABLES IN SCHEMA, INSTALL.md)",
+			    o->schema, PQgetvalue(r, i, 2));
+			continue;
+		}
+		if (pg_ident(c, o->schema, q, sizeof q) != 0)
+			goto fail;
+		snprintf(sql, sizeof sql, "SELECT s.site_id, s.name, s.tz, (SELECT MAX(version) "
+		    "FROM %s.schema_version) FROM %s.site s", q, q);
+		/* site_id, name and tz are there since schema 1; a failure
+		 * (not a kiosk site after all) names it, and the listing goes
+		 * on after its savepoint. */
+		if (pg_simple(c, "SAVEPOINT site", "cannot list the database's sites") != ST_OK)
+			goto fail;
+		s = PQexec(c->pgc, sql);
+		if (PQresultStatus(s) != PGRES_TUPLES_OK) {
+			pg_why(c, "cannot read its site row", s);
+			snprintf(o->skipped, sizeof o->skipped, "%.230s", c->why);
+			c->why[0] = '\0';
+			PQclear(s);
+			if (pg_simple(c, "ROLLBACK TO SAVEPOINT site", "cannot list the database's "
+			    "sites") != ST_OK)
+				goto fail;
+			continue;
+		}
+		if (PQntuples(s) != 1) {
+			snprintf(o->skipped, sizeof o->skipped, "no site row (not initialised)");
+		} else {
+			int v = PQgetisnull(s, 0, 3) ? 0 : atoi(PQgetvalue(s, 0, 3));
+			snprintf(o->id, sizeof o->id, "%s", PQgetvalue(s, 0, 0));
+			snprintf(o->name, sizeof o->name, "%s", PQgetvalue(s, 0, 1));
+			snprintf(o->tz, sizeof o->tz, "%s", PQgetvalue(s, 0, 2));
+			if (v != PG_NMIGRATIONS)
+				snprintf(o->skipped, sizeof o->skipped, "schema version %d, not this "
+				    "server's %d (run its servers' version here, or migrate it)", v,
+				    PG_NMIGRATIONS);
+		}
+		PQclear(s);
+	}
+	PQclear(r);
+	return ST_OK;
+fail:
+	PQclear(r);
+	return ST_ERR;
+}
+
+int
+store_sites(struct store *st, struct store_site *out, int max, char *err, size_t errlen)
+{
+	struct pg_sites p = { out, max, 0 };
+	int rc;
+
+	if (!st->pg) {
+		if (max < 1)
+			return 0;
+		memset(out, 0, sizeof *out);
+		out->self = 1;
+		return 1;
+	}
+	if ((rc = pg_write(st, pg_sites_tx, &p, err, errlen, 0)) != ST_OK)
+		return rc < 0 ? rc : ST_ERR;
+	return p.n;
+}
+
+/* The site's read: its schema first. */
+struct pg_site_read {
+	const char *schema;
+	store_fn fn;
+	void *arg;
+};
+
+static int
+pg_site_read_tx(struct store *c, void *arg)
+{
+	struct pg_site_read *p = arg;
+	char q[200], sql[240];
+
+	if (pg_ident(c, p->schema, q, sizeof q) != 0)
+		return ST_ERR;
+	snprintf(sql, sizeof sql, "SET LOCAL search_path TO %s", q);
+	if (pg_simple(c, sql, "cannot read another site") != ST_OK)
+		return ST_ERR;
+	return p->fn(c, p->arg);
+}
+
+int
+store_read_site(struct store *st, const char *schema, store_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	struct pg_site_read p = { schema, fn, arg };
+
+	if (!schema[0] || (st->pg && !strcmp(schema, st->pg_schema)))
+		return store_read(st, fn, arg, err, errlen);
+	if (!st->pg)
+		return errf(err, errlen, "no site \"%s\" in this database (SQLite: one site)", schema);
+	return pg_write(st, pg_site_read_tx, &p, err, errlen, 0);
+}

@@ -142,12 +142,32 @@ stat_kinds(struct store *st, sq_stmt *s, struct stat_row *r)
 	return rc < 0 ? ST_ERR : ST_OK;
 }
 
-/* One row of figures: service c, between lo and hi (the whole day: hour -1). */
+/*
+ * All sites' figures together (issue #11): a pool adds up each site's
+ * rows, and keeps their waits and service times, so that the percentiles
+ * of the whole are those of every wait together (percentiles do not add
+ * up) and the mean service time that of every served ticket.
+ */
+struct pool_cell {
+	struct stat_row sum;    /* counts added up */
+	struct ints waits;      /* every site's waits */
+	int64_t svc_sum, svc_n; /* every served ticket's call to finish */
+	int used;
+};
+struct stat_pool {
+	struct pool_cell cell[26][25];  /* service A..Z, hour -1..23 */
+	char order[SITE_MAX_SERVICES + 1]; /* services as first met */
+};
+
+/* One row of figures: service c, between lo and hi (the whole day: hour
+ * -1); added to cell too, unless NULL. */
 static int
 stat_row(struct store *st, const char *day, char c, int hour, int64_t lo, int64_t hi,
-    struct ints *waits, struct stat_row *r)
+    struct ints *waits, struct stat_row *r, struct pool_cell *cell)
 {
-	int64_t avg;
+	int64_t svc_sum, svc_n;
+	sq_stmt *s;
+	int i, rc;
 
 	memset(r, 0, sizeof *r);
 	r->service = c;
@@ -163,18 +183,58 @@ stat_row(struct store *st, const char *day, char c, int hour, int64_t lo, int64_
 	    "service = ? AND called_at > 0 AND issued_at >= ? AND issued_at < ?", "scii", day, c,
 	    lo, hi), waits, "cannot compute the figures"))
 		return ST_ERR;
+	if (cell) {
+		for (i = 0; i < waits->n; i++) {
+			if (cell->waits.n == cell->waits.cap) {
+				int cap = cell->waits.cap ? cell->waits.cap * 2 : 64;
+				int *v = realloc(cell->waits.v, (size_t)cap * sizeof *v);
+				if (v == NULL) {
+					snprintf(st->why, sizeof st->why, "cannot compute the figures: "
+					    "out of memory");
+					return ST_ERR;
+				}
+				cell->waits.v = v;
+				cell->waits.cap = cap;
+			}
+			cell->waits.v[cell->waits.n++] = waits->v[i];
+		}
+	}
 	r->wait_p50_s = percentile(waits->v, waits->n, 50);
 	r->wait_p90_s = percentile(waits->v, waits->n, 90);
-	if (sq_int(st, sq_bind(st, "SELECT AVG(finished_at - called_at) FROM tickets WHERE day = ? "
-	    "AND service = ? AND state = 'served' AND called_at >= ? AND called_at < ?", "scii", day,
-	    c, lo, hi), 0, &avg, "cannot compute the figures"))
+	/* The mean as AVG gave it (truncated), from its sum and count. */
+	s = sq_bind(st, "SELECT COALESCE(SUM(finished_at - called_at), 0), COUNT(*) FROM tickets "
+	    "WHERE day = ? AND service = ? AND state = 'served' AND called_at >= ? AND "
+	    "called_at < ?", "scii", day, c, lo, hi);
+	if ((rc = sq_row(st, s, "cannot compute the figures")) < 0)
 		return ST_ERR;
-	r->service_avg_s = (int)avg;
+	svc_sum = rc ? sq_col_int64(s, 0) : 0;
+	svc_n = rc ? sq_col_int64(s, 1) : 0;
+	if (rc)
+		sq_done(s);
+	r->service_avg_s = svc_n ? (int)(svc_sum / svc_n) : 0;
+	if (cell) {
+		cell->sum.issued += r->issued;
+		cell->sum.served += r->served;
+		cell->sum.no_show += r->no_show;
+		cell->sum.not_served += r->not_served;
+		cell->sum.attestations += r->attestations;
+		cell->sum.refused_duplicates += r->refused_duplicates;
+		cell->svc_sum += svc_sum;
+		cell->svc_n += svc_n;
+		cell->used = 1;
+	}
 	return ST_OK;
 }
 
 int
 store_stats(struct store *st, const char *day, struct stat_row *out, int max)
+{
+	return store_stats_pooled(st, day, out, max, NULL);
+}
+
+int
+store_stats_pooled(struct store *st, const char *day, struct stat_row *out, int max,
+    struct stat_pool *p)
 {
 	char codes[SITE_MAX_SERVICES + 1];
 	int64_t bound[25];
@@ -185,12 +245,95 @@ store_stats(struct store *st, const char *day, struct stat_row *out, int max)
 		return ST_ERR;
 	for (h = 0; h <= 24; h++)
 		bound[h] = hour_start(day, h);
-	for (i = 0; i < nc && rc == ST_OK; i++)
+	for (i = 0; i < nc && rc == ST_OK; i++) {
+		struct pool_cell *cells = NULL;
+		if (p && codes[i] >= 'A' && codes[i] <= 'Z') {
+			cells = p->cell[codes[i] - 'A'];
+			if (!strchr(p->order, codes[i]))
+				p->order[strlen(p->order)] = codes[i];
+		}
 		for (h = -1; h < 24 && n < max && rc == ST_OK; h++, n++)
 			rc = stat_row(st, day, codes[i], h, h < 0 ? INT64_MIN : bound[h],
-			    h < 0 ? INT64_MAX : bound[h + 1], &waits, &out[n]);
+			    h < 0 ? INT64_MAX : bound[h + 1], &waits, &out[n],
+			    cells ? &cells[h + 1] : NULL);
+	}
 	free(waits.v);
 	return rc == ST_OK ? n : ST_ERR;
+}
+
+struct stat_pool *
+stat_pool_new(void)
+{
+	return calloc(1, sizeof(struct stat_pool));
+}
+
+void
+stat_pool_free(struct stat_pool *p)
+{
+	int c, h;
+
+	if (p == NULL)
+		return;
+	for (c = 0; c < 26; c++)
+		for (h = 0; h < 25; h++)
+			free(p->cell[c][h].waits.v);
+	free(p);
+}
+
+int
+stat_pool_add(struct stat_pool *to, const struct stat_pool *from)
+{
+	const char *c;
+	int h, i;
+
+	for (c = from->order; *c; c++) {
+		if (!strchr(to->order, *c))
+			to->order[strlen(to->order)] = *c;
+		for (h = 0; h < 25; h++) {
+			struct pool_cell *t = &to->cell[*c - 'A'][h];
+			const struct pool_cell *f = &from->cell[*c - 'A'][h];
+			if (f->waits.n > t->waits.cap - t->waits.n) {
+				int cap = t->waits.n + f->waits.n;
+				int *v = realloc(t->waits.v, (size_t)cap * sizeof *v);
+				if (v == NULL)
+					return ST_ERR;
+				t->waits.v = v;
+				t->waits.cap = cap;
+			}
+			for (i = 0; i < f->waits.n; i++)
+				t->waits.v[t->waits.n++] = f->waits.v[i];
+			t->sum.issued += f->sum.issued;
+			t->sum.served += f->sum.served;
+			t->sum.no_show += f->sum.no_show;
+			t->sum.not_served += f->sum.not_served;
+			t->sum.attestations += f->sum.attestations;
+			t->sum.refused_duplicates += f->sum.refused_duplicates;
+			t->svc_sum += f->svc_sum;
+			t->svc_n += f->svc_n;
+			t->used |= f->used;
+		}
+	}
+	return ST_OK;
+}
+
+int
+stat_pool_rows(struct stat_pool *p, struct stat_row *out, int max)
+{
+	const char *c;
+	int h, n = 0;
+
+	for (c = p->order; *c; c++)
+		for (h = 0; h < 25 && n < max; h++) {
+			struct pool_cell *k = &p->cell[*c - 'A'][h];
+			out[n] = k->sum;
+			out[n].service = *c;
+			out[n].hour = h - 1;
+			out[n].wait_p50_s = percentile(k->waits.v, k->waits.n, 50);
+			out[n].wait_p90_s = percentile(k->waits.v, k->waits.n, 90);
+			out[n].service_avg_s = k->svc_n ? (int)(k->svc_sum / k->svc_n) : 0;
+			n++;
+		}
+	return n;
 }
 
 /* -- figures per channel (issue #12) ------------------------------------------------- */

@@ -272,6 +272,30 @@ int store_write(struct store *st, store_fn fn, void *arg, char *err, size_t errl
 /* Run fn in a read transaction (one consistent view); fn must not write. */
 int store_read(struct store *st, store_fn fn, void *arg, char *err, size_t errlen);
 
+/*
+ * The sites of the database (issue #11: figures for all sites together).
+ * On PostgreSQL several sites share a database, one schema each: the
+ * schemas holding a kiosk `site` and `schema_version`, in name order; a
+ * site this role may not read (no USAGE on its schema, no SELECT on one
+ * of its tables) or of another schema version than this program's is
+ * listed with the reason in `skipped`. On SQLite: this site alone.
+ */
+struct store_site {
+	char schema[64];            /* its schema ("" on SQLite) */
+	char id[48];                /* its site row's site_id ("" when unread) */
+	char name[128];             /* and name */
+	char tz[64];                /* and time zone */
+	int self;                   /* 1: this store's own site */
+	char skipped[240];          /* why it cannot be read; "" when it can */
+};
+/* Outside any transaction: how many sites into out (at most max), or ST_ERR. */
+int store_sites(struct store *st, struct store_site *out, int max, char *err, size_t errlen);
+/* store_read on the site of schema (one of store_sites's, not skipped):
+ * fn's row functions read that site's tables (PostgreSQL: SET LOCAL
+ * search_path, its statements planned again for it). "" is this site. */
+int store_read_site(struct store *st, const char *schema, store_fn fn, void *arg, char *err,
+    size_t errlen);
+
 /* -- inside a transaction: site -------------------------------------------- */
 
 /* Replace the site (services, names, counters); counters keep their state. */
@@ -671,6 +695,23 @@ int store_request_put(struct store *st, const struct request_row *r);
 /* -- figures and retention ------------------------------------------------- */
 
 int store_stats(struct store *st, const char *day, struct stat_row *out, int max);
+/*
+ * All sites' hourly figures together (issue #11): store_stats_pooled is
+ * store_stats that also adds the rows, waits and service times to p (run
+ * it on each site: store_read_site); stat_pool_rows then gives the rows of
+ * the whole, services as first met: counts added up, wait_p50_s and
+ * wait_p90_s over every wait together, service_avg_s over every served
+ * ticket together. Not a store function: no transaction.
+ */
+struct stat_pool;
+struct stat_pool *stat_pool_new(void);          /* NULL: out of memory */
+void stat_pool_free(struct stat_pool *p);       /* NULL is harmless */
+int store_stats_pooled(struct store *st, const char *day, struct stat_row *out, int max,
+    struct stat_pool *p);
+int stat_pool_rows(struct stat_pool *p, struct stat_row *out, int max);
+/* Add what pool from holds to pool to (a site's, once its read committed:
+ * a transaction run again would count it twice). ST_ERR: out of memory. */
+int stat_pool_add(struct stat_pool *to, const struct stat_pool *from);
 /* Both channels' figures of each active service on day, in display order:
  * how many rows (at most max) or ST_ERR. An appointment not checked in
  * whose start is at or before noshow_start is a no-show, a later one
