@@ -146,6 +146,8 @@ struct site {
 /* Parse and check a site file. On error, err says "FILE:LINE: problem". */
 int site_load(const char *path, struct site *out /* OUT */, char *err, size_t errlen);
 const struct site_service *site_service(const struct site *s, char code);
+/* 1 when a service has bind_holder = all_sites. */
+int site_binds_all_sites(const struct site *s);
 const struct site_counter *site_counter(const struct site *s, int n);
 /* Write s as a site file that site_load() reads back to the same site
  * (`kiosk admin site export`). 0, or -1 with err (a value that a site file

@@ -74,6 +74,9 @@ struct issue {
 	const char *lang;
 	int bound;                      /* the service binds holders: norm is set */
 	char norm[HOLDER_MAX + 1];      /* normalised document number (wiped after use) */
+	int claim;                      /* bind_holder = all_sites on PostgreSQL: a new ticket
+	                                 * is claimed for every site under shared */
+	unsigned char shared[32];       /* the holder's hash under the shared day key */
 	struct desk_slip *out;
 	int64_t appointment;            /* the appointment the slip is for (0: a walk-in) */
 	int64_t appt_start;             /* its start (its ticket's place in the queue) */
