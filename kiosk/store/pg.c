@@ -928,23 +928,37 @@ static int
 pg_claims_shared(struct store *c, const char *what, char *err, size_t errlen)
 {
 	PGresult *r;
-	int have;
+	int schema, tables;
 
-	r = PQexec(c->pgc, "SELECT to_regclass('kiosk_shared.day_keys') IS NOT NULL AND "
-	    "to_regclass('kiosk_shared.holder_claims') IS NOT NULL");
-	have = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		pg_why(c, "cannot look for the shared schema kiosk_shared", r);
-		PQclear(r);
-		return errf(err, errlen, "%s: %s: have the schema's owner run " PG_CLAIMS_GRANTS,
-		    what, c->why);
-	}
+	/* The schema first: to_regclass needs USAGE on it, to_regnamespace
+	 * nothing; and CREATE SCHEMA IF NOT EXISTS needs CREATE on the
+	 * database even when the schema is there (its owner may lack it). */
+	r = PQexec(c->pgc, "SELECT to_regnamespace('kiosk_shared') IS NOT NULL");
+	schema = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
-	if (have)
-		return ST_OK;
-	if (pg_simple(c, "CREATE SCHEMA IF NOT EXISTS kiosk_shared; "
-	    "CREATE TABLE IF NOT EXISTS kiosk_shared.day_keys (day text COLLATE \"C\" PRIMARY KEY, "
-	    "key bytea NOT NULL); "
+	if (schema) {
+		r = PQexec(c->pgc, "SELECT to_regclass('kiosk_shared.day_keys') IS NOT NULL AND "
+		    "to_regclass('kiosk_shared.holder_claims') IS NOT NULL");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			pg_why(c, "cannot look into the shared schema kiosk_shared", r);
+			PQclear(r);
+			return errf(err, errlen, "%s: %s: have the schema's owner run "
+			    PG_CLAIMS_GRANTS, what, c->why);
+		}
+		tables = PQgetvalue(r, 0, 0)[0] == 't';
+		PQclear(r);
+		if (tables)
+			return ST_OK;
+	} else if (pg_simple(c, "CREATE SCHEMA kiosk_shared", "cannot create the shared schema "
+	    "kiosk_shared") != ST_OK) {
+		return errf(err, errlen, "%s: %s: a service has bind_holder = all_sites, and this "
+		    "role may not create the schema shared by the sites: have the database's owner "
+		    "run CREATE SCHEMA kiosk_shared AUTHORIZATION <a role of one site> and start "
+		    "that site's server first (it makes the tables), then " PG_CLAIMS_GRANTS, what,
+		    c->why);
+	}
+	if (pg_simple(c, "CREATE TABLE IF NOT EXISTS kiosk_shared.day_keys (day text COLLATE \"C\" "
+	    "PRIMARY KEY, key bytea NOT NULL); "
 	    "CREATE TABLE IF NOT EXISTS kiosk_shared.holder_claims (day text COLLATE \"C\" NOT NULL, "
 	    "service text COLLATE \"C\" NOT NULL, holder_hash bytea NOT NULL, "
 	    "site text COLLATE \"C\" NOT NULL, ticket bigint NOT NULL, "
@@ -952,15 +966,11 @@ pg_claims_shared(struct store *c, const char *what, char *err, size_t errlen)
 	    "CREATE UNIQUE INDEX IF NOT EXISTS holder_claims_active ON kiosk_shared.holder_claims "
 	    "(day, service, holder_hash) WHERE active; "
 	    "CREATE INDEX IF NOT EXISTS holder_claims_ticket ON kiosk_shared.holder_claims "
-	    "(site, ticket)", "cannot create the shared schema kiosk_shared") != ST_OK)
-		return errf(err, errlen, "%s: %s: a service has bind_holder = all_sites, and this "
-		    "role may not create the schema shared by the sites: have the database's owner "
-		    "run CREATE SCHEMA kiosk_shared AUTHORIZATION <a role of one site> (or GRANT "
-		    "CREATE ON DATABASE to it) and start that site's server first, then GRANT USAGE "
-		    "ON SCHEMA kiosk_shared and SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN "
-		    "SCHEMA kiosk_shared to every site's role (INSTALL.md)", what, c->why);
-	log_info("store: %s: made the schema kiosk_shared (holders' claims of all the sites)",
-	    what);
+	    "(site, ticket)", "cannot create the tables of the shared schema kiosk_shared") != ST_OK)
+		return errf(err, errlen, "%s: %s: have the schema's owner start its site's server "
+		    "first (it makes the tables), then run " PG_CLAIMS_GRANTS, what, c->why);
+	log_info("store: %s: made the tables of the shared schema kiosk_shared (holders' claims "
+	    "of all the sites)", what);
 	return ST_OK;
 }
 
