@@ -5,9 +5,12 @@
 # binds its holders across all sites, service B (bind_holder = yes) at each
 # site only. Bobigny's server (the database's owner) makes the shared schema
 # kiosk_shared; Raincy's connects as an ordinary role, refused a start
-# until the DBA grants it the shared schema, as INSTALL.md says.
+# until the DBA grants it the shared schema, as INSTALL.md says. Last, the
+# kiosk (`kiosk touch`, headless) shows the refusal in the applicant's
+# language, and the retention purges past days' claims.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pg.sh"
+need_build "$K"
 need_tool python3 curl
 kit_tmp it_pg_holders
 pg_start kiosk
@@ -114,11 +117,44 @@ for i in range(20):
 print("all_sites: one active ticket per holder and service across bobigny and raincy")
 PY
 cat "$tmp/py.txt"
+
+# The kiosk at Bobigny (the real app, headless): X's ticket for A is
+# Raincy's A002 now. The refusal is said plainly in the applicant's language,
+# with that number, not as a generic error. SHOT=FILE keeps the screen.
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen}
+export SDL_AUDIODRIVER=dummy
+cat >"$tmp/touch.script" <<EOF
+wait welcome
+tap @start
+wait language
+tap @lang:en
+wait procedure
+tap @service:A
+wait priority
+tap @no
+wait holder
+type X1234567
+tap @key-ok
+wait confirm
+tap @confirm
+wait appt-refused 20000
+expect-text You already have a ticket today for this service, at another site.
+expect-text Your ticket there: A002
+expect-no-text could not be issued
+screenshot ${SHOT:-$tmp/elsewhere.png}
+tap @done
+wait welcome
+EOF
+"$K" touch --server "$URL_bobigny" --device-key "$DK_bobigny" --printer "file:$tmp/slip.bin" \
+	--size 1080x1920 --poll 1 --no-audio --script "$tmp/touch.script" >"$tmp/touch.log" 2>&1 ||
+	{ fail_soft "kiosk touch: the refusal's screen"; tail -n 25 "$tmp/touch.log"; }
+[ ! -s "$tmp/slip.bin" ] || fail_soft "a slip was printed for a refusal"
 [ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims WHERE active")" = 22 ] ||
 	fail_soft "active claims: $(pg_psql -tAc "SELECT site, number, active FROM kiosk_shared.holder_claims")"
 [ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims WHERE NOT active")" = 1 ] ||
 	fail_soft "the served ticket's claim did not end"
-[ "$(pg_psql -tAc "SELECT COUNT(*) FROM raincy.events WHERE kind = 'refused_elsewhere'")" -ge 1 ] ||
+[ "$(pg_psql -tAc "SELECT COUNT(*) FROM raincy.events WHERE kind = 'refused_elsewhere'")" -ge 1 ] &&
+	[ "$(pg_psql -tAc "SELECT COUNT(*) FROM bobigny.events WHERE kind = 'refused_elsewhere'")" -ge 2 ] ||
 	fail_soft "raincy's refusal was not logged"
 
 # The purge: claims and shared keys of days before today go.
