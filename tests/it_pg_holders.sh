@@ -35,6 +35,8 @@ for s in bobigny raincy; do
 	t=$(kit_admin "user token" --db "$(url $s)" --key "$tmp/$s.key" user token marie)
 	eval "AT_$s=\$t"
 done
+echo 'secret-boss-1' | kit_admin "user add" --db "$(url bobigny)" --key "$tmp/bobigny.key" user add boss --role manager >/dev/null
+MT_bobigny=$(kit_admin "user token" --db "$(url bobigny)" --key "$tmp/bobigny.key" user token boss)
 grep -q '^bind_holder = all_sites' "$tmp/bobigny.ini" || fail "the site file has no all_sites service"
 
 # Raincy first: no shared schema yet, and its role may not make one.
@@ -62,10 +64,10 @@ pg_psql -c "GRANT USAGE ON SCHEMA kiosk_shared TO raincy" \
 serve_start raincy "$(url raincy)" --key "$tmp/raincy.key" --always-open
 URL_raincy=$SERVER_URL PID_raincy=$SERVER_PID
 
-python3 - "$URL_bobigny" "$URL_raincy" "$DK_bobigny" "$DK_raincy" "$AT_bobigny" \
+python3 - "$URL_bobigny" "$URL_raincy" "$DK_bobigny" "$DK_raincy" "$AT_bobigny" "$MT_bobigny" \
 	>"$tmp/py.txt" 2>&1 <<'PY' || fail_soft "$(tail -n 8 "$tmp/py.txt")"
 import json, sys, urllib.error, urllib.request, uuid
-ub, ur, db, dr, ab = sys.argv[1:6]
+ub, ur, db, dr, ab, mb = sys.argv[1:7]
 def post(url, token, body):
     r = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json",
@@ -102,6 +104,19 @@ assert s == 201 and o["number"] == "A002", ("X at raincy once served at bobigny"
 s, r = ticket(ub, db, "A", X)
 assert s == 409 and r["code"] == "holder_elsewhere" and r["site"] == "raincy" and \
     r["number"] == "A002", (s, r)
+# An appointment's ticket at bobigny, checked in at the kiosk with the
+# number: raincy refuses that holder a walk-in ticket for A.
+import datetime
+start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)) \
+    .strftime("%Y-%m-%dT%H:%M:%SZ")
+s, o = post(ub + "/api/v1/appointments", mb, {"id": "w-1", "service": "A", "start": start,
+    "duration_min": 20, "code": "BOUND001", "holder": "W1234567"})
+assert s == 201 and o["holder"] is True, (s, o)
+s, o = post(ub + "/api/v1/appointments/checkin", db, {"code": "BOUND001", "holder": "W1234567"})
+assert s == 201 and o["kind"] == "appointment", (s, o)
+s, r = ticket(ur, dr, "A", "W1234567")
+assert s == 409 and r["code"] == "holder_elsewhere" and r["site"] == "bobigny" and \
+    r["number"] == o["number"], ("W at raincy after its appointment at bobigny", s, r, o)
 # Both sites at once for the same holder: one ticket, one refusal (the
 # unique index makes the later claim fail; its transaction runs again).
 import threading
@@ -117,6 +132,7 @@ for i in range(20):
 print("all_sites: one active ticket per holder and service across bobigny and raincy")
 PY
 cat "$tmp/py.txt"
+echo "claims that met another site's at once (run again): $(grep -c 'holder_claims_active' "$PG_LOG")"
 
 # The kiosk at Bobigny (the real app, headless): X's ticket for A is
 # Raincy's A002 now. The refusal is said plainly in the applicant's language,
@@ -149,7 +165,7 @@ EOF
 	--size 1080x1920 --poll 1 --no-audio --script "$tmp/touch.script" >"$tmp/touch.log" 2>&1 ||
 	{ fail_soft "kiosk touch: the refusal's screen"; tail -n 25 "$tmp/touch.log"; }
 [ ! -s "$tmp/slip.bin" ] || fail_soft "a slip was printed for a refusal"
-[ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims WHERE active")" = 22 ] ||
+[ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims WHERE active")" = 23 ] ||
 	fail_soft "active claims: $(pg_psql -tAc "SELECT site, number, active FROM kiosk_shared.holder_claims")"
 [ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims WHERE NOT active")" = 1 ] ||
 	fail_soft "the served ticket's claim did not end"
@@ -164,7 +180,7 @@ pg_psql -c "INSERT INTO kiosk_shared.day_keys VALUES ('2000-01-01', '\\x00')" \
 	fail_soft "purge: $(cat "$tmp/purge.txt")"
 [ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims WHERE day < '2001-01-01'")$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.day_keys WHERE day < '2001-01-01'")" = 00 ] ||
 	fail_soft "the purge left yesterday's claims or shared keys"
-[ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims")" = 23 ] ||
+[ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims")" = 24 ] ||
 	fail_soft "the purge took today's claims"
 
 serve_stop "$PID_bobigny" || fail_soft "bobigny's server did not stop cleanly"

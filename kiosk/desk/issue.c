@@ -175,6 +175,23 @@ issue_elsewhere(struct issue *is)
 }
 
 int
+issue_claim_booked(struct issue *is)
+{
+	struct verb *v = &is->v;
+	unsigned char key[32];
+	int rc;
+
+	if ((rc = store_claim_day_key(v->st, v->day, key)) == ST_NOTFOUND)
+		return ST_OK;
+	if (rc != ST_OK)
+		return rc;
+	holder_hash(key, is->norm, is->shared);
+	sodium_memzero(key, sizeof key);
+	return store_claim_add(v->st, v->day, is->sv->code, is->shared, is->out->ticket.id,
+	    is->out->ticket.number, 1);
+}
+
+int
 issue_walkin(struct issue *is)
 {
 	struct verb *v = &is->v;
@@ -236,7 +253,7 @@ issue_walkin(struct issue *is)
 	    !is->claim)
 		return rc;
 	return store_claim_add(v->st, v->day, is->sv->code, is->shared, is->out->ticket.id,
-	    is->out->ticket.number);
+	    is->out->ticket.number, 0);
 }
 
 static int

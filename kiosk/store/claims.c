@@ -85,10 +85,15 @@ store_claim_elsewhere(struct store *st, const char *day, char service,
 
 int
 store_claim_add(struct store *st, const char *day, char service, const unsigned char hash[32],
-    int64_t ticket, const char *number)
+    int64_t ticket, const char *number, int if_free)
 {
 	if (!st->pg)
 		return ST_OK;
+	if (if_free)
+		return sq_exec(st, sq_bind(st, "INSERT INTO kiosk_shared.holder_claims (day, service, "
+		    "holder_hash, site, ticket, number, active) VALUES (?, ?, ?, current_schema(), ?, "
+		    "?, true) ON CONFLICT (day, service, holder_hash) WHERE active DO NOTHING", "scbis",
+		    day, service, hash, ticket, number), "cannot store the holder's claim");
 	return sq_exec(st, sq_bind(st, "INSERT INTO kiosk_shared.holder_claims (day, service, "
 	    "holder_hash, site, ticket, number, active) VALUES (?, ?, ?, current_schema(), ?, ?, "
 	    "true)", "scbis", day, service, hash, ticket, number), "cannot store the holder's claim");

@@ -383,9 +383,11 @@ int store_claim_day_key(struct store *st, const char *day, unsigned char key[32]
 int store_claim_elsewhere(struct store *st, const char *day, char service,
     const unsigned char hash[32], struct holder_claim *out);
 /* This site's claim for its new ticket. A claim taken meanwhile by another
- * site fails the transaction, which PostgreSQL runs again. */
+ * site fails the transaction, which PostgreSQL runs again; with if_free
+ * (an appointment's ticket, never refused) an active claim there already
+ * is left as it is, and nothing is added. */
 int store_claim_add(struct store *st, const char *day, char service, const unsigned char hash[32],
-    int64_t ticket, const char *number);
+    int64_t ticket, const char *number, int if_free);
 /* Claims and shared day keys of days before today (they serve today's
  * rule only). */
 int store_claims_purge(struct store *st, const char *today);
