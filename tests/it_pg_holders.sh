@@ -185,5 +185,15 @@ pg_psql -c "INSERT INTO kiosk_shared.day_keys VALUES ('2000-01-01', '\\x00')" \
 
 serve_stop "$PID_bobigny" || fail_soft "bobigny's server did not stop cleanly"
 serve_stop "$PID_raincy" || fail_soft "raincy's server did not stop cleanly"
+
+# Raincy binds A with yes only from now on: its next start drops the
+# claims' trigger (its tickets no longer need kiosk_shared); Bobigny's stays.
+trig() { pg_psql -tAc "SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'kiosk_claim_end' AND tgrelid = '$1.tickets'::regclass"; }
+[ "$(trig raincy)$(trig bobigny)" = 11 ] || fail_soft "the claims' triggers: raincy $(trig raincy), bobigny $(trig bobigny)"
+sed -i 's/^bind_holder = all_sites/bind_holder = yes/' "$tmp/raincy.ini"
+kit_admin init --db "$(url raincy)" --key "$tmp/raincy.key" init --site "$tmp/raincy.ini" >/dev/null
+serve_start raincy "$(url raincy)" --key "$tmp/raincy.key" --always-open
+[ "$(trig raincy)$(trig bobigny)" = 01 ] || fail_soft "after all_sites went: raincy $(trig raincy), bobigny $(trig bobigny)"
+serve_stop "$SERVER_PID" || fail_soft "raincy's server did not stop cleanly (yes only)"
 [ "$fails" -eq 0 ] || { kit_logs; exit 1; }
 echo "it_pg_holders: ok"

@@ -1401,7 +1401,7 @@ test_holder_all_sites(void)
 	d = fresh_site("allsites.db", &all, &st);
 	CHECK_INT(sql1("allsites.db", "SELECT bind_holder FROM services WHERE code = 'H'"), 2);
 	CHECK_INT(site_binds_all_sites(desk_site(d)), 1);
-	CHECK_INT(store_claims_setup(st, err, sizeof err), ST_OK);
+	CHECK_INT(store_claims_setup(st, 1, err, sizeof err), ST_OK);
 	CHECK_INT(desk_services(d, T0, ss, 2, err, sizeof err), 2);
 	CHECK(ss[0].bind_holder != 0);
 	CHECK_INT(issue_holder(d, NULL, T0, &s, &ev, err, sizeof err), DK_HOLDER_REQUIRED);

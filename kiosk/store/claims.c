@@ -113,9 +113,9 @@ store_claims_purge(struct store *st, const char *today)
 }
 
 int
-store_claims_setup(struct store *st, char *err, size_t errlen)
+store_claims_setup(struct store *st, int on, char *err, size_t errlen)
 {
 	if (!st->pg)
 		return ST_OK;
-	return pg_claims_setup(st, err, errlen);
+	return pg_claims_setup(st, on, err, errlen);
 }

@@ -1023,14 +1023,37 @@ out:
 	return ST_ERR;
 }
 
+/* No all_sites service (any more): the trigger an earlier site file made
+ * goes, so that the site needs no right on kiosk_shared. Looked for first:
+ * DROP TRIGGER would lock the tickets at every start. */
+static int
+pg_claims_off(struct store *c, char *err, size_t errlen)
+{
+	PGresult *r;
+	int have;
+
+	if (pg_alive(c) != ST_OK)
+		return errf(err, errlen, "%s", c->why);
+	r = PQexec(c->pgc, "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = "
+	    "'kiosk_claim_end' AND tgrelid = to_regclass('tickets'))");
+	have = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (have && pg_simple(c, "DROP TRIGGER IF EXISTS kiosk_claim_end ON tickets",
+	    "cannot drop the claims' trigger (no all_sites service any more)") != ST_OK)
+		return errf(err, errlen, "%s", c->why);
+	if (have)
+		log_info("store: no all_sites service any more: the claims' trigger is dropped");
+	return ST_OK;
+}
+
 int
-pg_claims_setup(struct store *st, char *err, size_t errlen)
+pg_claims_setup(struct store *st, int on, char *err, size_t errlen)
 {
 	struct store *c;
 	int slot, rc;
 
 	c = pg_take(st, &slot);
-	rc = pg_claims_setup_on(c, err, errlen);
+	rc = on ? pg_claims_setup_on(c, err, errlen) : pg_claims_off(c, err, errlen);
 	sq_reader_give(st, slot);
 	return rc;
 }

@@ -370,11 +370,12 @@ struct holder_claim {
 	char number[16];        /* its ticket's number, "A001" */
 	int64_t ticket;         /* its ticket's id at that site */
 };
-/* Outside any transaction, when a server starts on a site with an
- * all_sites service: the shared schema kiosk_shared (made if missing, or
+/* Outside any transaction, when a server starts. on (the site has an
+ * all_sites service): the shared schema kiosk_shared (made if missing, or
  * a clear reason why this role may not) and the trigger that ends a claim
- * when its ticket leaves waiting/called. SQLite: nothing, ST_OK. */
-int store_claims_setup(struct store *st, char *err, size_t errlen);
+ * when its ticket leaves waiting/called. Off: that trigger dropped if an
+ * earlier site file left it. SQLite: nothing, ST_OK. */
+int store_claims_setup(struct store *st, int on, char *err, size_t errlen);
 /* The shared day key of every site of the database, made when missing.
  * SQLite (no other site): ST_NOTFOUND, no rule across sites. */
 int store_claim_day_key(struct store *st, const char *day, unsigned char key[32]);
