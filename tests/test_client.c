@@ -463,6 +463,13 @@ test_checkin(struct client *c)
 	CHECK_STR(client_last_code(c), "cancelled");
 	CHECK_STR(client_last_when(c), "");
 
+	/* a ticket at another site (issue #11): its number, for the screen */
+	script(409, "{\"error\":\"this person already has ticket A001 today at site bobigny\","
+	    "\"code\":\"holder_elsewhere\",\"site\":\"bobigny\",\"number\":\"A001\"}", 0);
+	CHECK_INT(client_checkin(c, &rq, &t, err, sizeof err), CLIENT_REFUSED);
+	CHECK_STR(client_last_code(c), "holder_elsewhere");
+	CHECK_STR(client_last_when(c), "A001");
+
 	/* a bound appointment: the number is asked for, sent, refused */
 	script(400, "{\"error\":\"this appointment needs the document number\","
 	    "\"code\":\"holder_required\"}", 0);

@@ -1384,6 +1384,41 @@ fill_c(struct desk *d, int64_t now)
 	CHECK_INT(issue(d, 'C', 0, now + 1, &t), DK_OK);
 }
 
+/* bind_holder = all_sites on SQLite: no other site, bound as yes (the rule
+ * across sites is PostgreSQL's: tests/it_pg_holders.sh). */
+static void
+test_holder_all_sites(void)
+{
+	struct site all = bound;
+	struct store *st;
+	struct desk *d;
+	struct desk_slip s, s2;
+	struct desk_events ev;
+	struct service_stat ss[2];
+	char err[300];
+
+	all.services[0].bind_holder = SITE_BIND_ALL_SITES;
+	d = fresh_site("allsites.db", &all, &st);
+	CHECK_INT(sql1("allsites.db", "SELECT bind_holder FROM services WHERE code = 'H'"), 2);
+	CHECK_INT(site_binds_all_sites(desk_site(d)), 1);
+	CHECK_INT(store_claims_setup(st, 1, err, sizeof err), ST_OK);
+	CHECK_INT(desk_services(d, T0, ss, 2, err, sizeof err), 2);
+	CHECK(ss[0].bind_holder != 0);
+	CHECK_INT(issue_holder(d, NULL, T0, &s, &ev, err, sizeof err), DK_HOLDER_REQUIRED);
+	CHECK_INT(issue_holder(d, "AB123456", T0, &s, &ev, err, sizeof err), DK_OK);
+	CHECK_INT(s.kind, DS_TICKET);
+	CHECK_STR(s.ticket.number, "H001");
+	CHECK_INT(issue_holder(d, "ab-123 456", T0 + 60, &s2, &ev, err, sizeof err), DK_OK);
+	CHECK_INT(s2.kind, DS_DUPLICATE);
+	CHECK_INT(s2.ticket.id, s.ticket.id);
+	CHECK_INT(issue_holder(d, "ZX987654", T0 + 61, &s, &ev, err, sizeof err), DK_OK);
+	CHECK_STR(s.ticket.number, "H002");
+	CHECK_INT(sql1("allsites.db", "SELECT COUNT(*) FROM events WHERE kind = "
+	    "'refused_elsewhere'"), 0);
+	CHECK_INT(desk_retention(d, T0 + 120, err, sizeof err), DK_OK);
+	finish(d, st);
+}
+
 static int
 attest(struct desk *d, const char *previous, int64_t now, struct desk_slip *s, char *err,
     size_t errlen)
@@ -1950,6 +1985,7 @@ main(void)
 	test_reprint();
 	test_capacity_and_hours();
 	test_holder();
+	test_holder_all_sites();
 	test_attestations();
 	test_alerts();
 	test_illegal();

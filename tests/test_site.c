@@ -102,6 +102,8 @@ test_duplicates(void)
 	refused("dup-site.ini", TEXT(GOOD "[site]\nname = Autre\n"), 16, "[site] appears twice");
 	refused("dup-key.ini", TEXT("[site]\nid = t\nname = A\nname = B\n"), 4,
 	    "'name' is set twice in [site]");
+	refused("bind.ini", TEXT(GOOD "[service C]\nname = C\ncapacity = 1\nbind_holder = maybe\n"),
+	    19, "bind_holder: expected yes, no or all_sites");
 	refused("dup-capacity.ini", TEXT(GOOD "[service C]\nname = C\ncapacity = 1\ncapacity = 7\n"),
 	    19, "'capacity' is set twice in [service C]");
 }
@@ -189,7 +191,7 @@ test_init_unchanged(void)
 	"tls_cert = /etc/kiosk/cert.pem\ntls_key = /etc/kiosk/key.pem\n" \
 	"metrics = token\nmetrics_token = 0123456789abcdef-secret\n" \
 	"[service C]\nname = Retrait; guichet\nname.en = Pick-up\nname.fa-AF = \xd8\xaa\n" \
-	"capacity = 150\npriority_reserve = 10\n" \
+	"capacity = 150\npriority_reserve = 10\nbind_holder = all_sites\n" \
 	"[service A]\nname = Premier titre\ncapacity = 0\nbind_holder = yes\n" \
 	"[counter 12]\nname = Point num\xc3\xa9rique\nservices = C A\n" \
 	"[counter 2]\nservices = A\n" \
@@ -223,6 +225,9 @@ test_write(void)
 	CHECK_STR(site_service(&b, 'C')->names[1].lang, "fa-AF");
 	CHECK_STR(site_counter(&b, 12)->services, "CA");
 	CHECK_INT(b.privacy.holder_days, 3);
+	/* all_sites comes back as all_sites, yes as yes (issue #11). */
+	CHECK_INT(site_service(&b, 'C')->bind_holder, SITE_BIND_ALL_SITES);
+	CHECK_INT(site_service(&b, 'A')->bind_holder, 1);
 	CHECK(memcmp(&a, &b, sizeof a) == 0);
 
 	/* A counter name a site file cannot hold: refused, nothing written. */

@@ -2012,6 +2012,41 @@ test_holder_refused(void)
 	fx_close(&x);
 }
 
+/* A holder with a ticket for this service at another site today (issue #11,
+ * bind_holder = all_sites): said plainly in the visitor's language, with
+ * that ticket's number; no generic error. */
+static void
+test_holder_elsewhere(void)
+{
+	struct fx x;
+
+	fx_open(&x, 1080, 1920, 96, 1, 0);
+	CHECK(tap(&x, "start") == 0);
+	CHECK(tap(&x, "lang:en") == 0);
+	CHECK(tap(&x, "service:A") == 0);
+	CHECK(tap(&x, "no") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "holder");
+	key(&x, UI_KEY_LETTER_A + 23);
+	key(&x, UI_KEY_DIGIT0 + 1);
+	key(&x, UI_KEY_DIGIT0 + 2);
+	key(&x, UI_KEY_DIGIT0 + 3);
+	key(&x, UI_KEY_DIGIT0 + 4);
+	key(&x, UI_KEY_ENTER);
+	CHECK(tap(&x, "confirm") == 0);
+	CHECK_INT(count_actions(&x, UI_ACT_ISSUE, NULL), 1);
+	ui_checkin_failed(x.u, CLIENT_REFUSED, "holder_elsewhere", "A001", "this person already "
+	    "has ticket A001 today at site bobigny", x.now);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "appt-refused");
+	draw(&x);
+	CHECK(ui_has_text(x.u, "You already have a ticket today for this service, at another site."));
+	CHECK(ui_has_text(x.u, "Your ticket there: A001"));
+	CHECK(!ui_has_text(x.u, "Le ticket n'a pas pu être délivré"));
+	CHECK(ui_find_target(x.u, "back") == NULL);
+	CHECK(tap(&x, "done") == 0);
+	CHECK_STR(ui_screen_name(ui_screen(x.u)), "welcome");
+	fx_close(&x);
+}
+
 /* An enrolment as the server answers it (client_enrol). */
 static struct client_ticket
 mk_entry(int duplicate, const char *closes)
@@ -2895,6 +2930,7 @@ main(void)
 	test_priority_digits();
 	test_world();
 	test_holder_refused();
+	test_holder_elsewhere();
 	test_draw_visit();
 	test_scan();
 	test_paint();

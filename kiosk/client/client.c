@@ -295,9 +295,11 @@ http_error(struct client *c, long status, const cJSON *j, char *err, size_t errl
 	const char *code = j ? jstr(j, "code") : NULL;
 
 	str_copy_utf8(c->code, sizeof c->code, code);
-	/* a refused check-in says when: to come back, or the appointment's day */
+	/* a refused check-in says when: to come back, or the appointment's day;
+	 * a holder refused for a ticket at another site, that ticket's number */
 	str_copy_utf8(c->when, sizeof c->when, j ? (jstr(j, "come_back_at") ?
-	    jstr(j, "come_back_at") : jstr(j, "date")) : NULL);
+	    jstr(j, "come_back_at") : jstr(j, "date") ? jstr(j, "date") :
+	    jstr(j, "number")) : NULL);
 
 	if (msg)
 		errf(err, errlen, "%s", msg);

@@ -236,7 +236,8 @@ const char *client_last_code(const struct client *c);
 
 /* The time or day the last error answer names, as the server wrote it:
  * "come_back_at" of "too_early" (RFC 3339, "2026-12-04T10:15:00+01:00"),
- * "date" of "not_today" ("2026-12-18"); "" otherwise. Valid until the
+ * "date" of "not_today" ("2026-12-18"), the other site's ticket "number"
+ * of "holder_elsewhere" ("A001"); "" otherwise. Valid until the
  * next call. */
 const char *client_last_when(const struct client *c);
 

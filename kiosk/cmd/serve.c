@@ -292,6 +292,12 @@ open_desk(const struct options *o, struct desk_keys *keys, struct store **st, st
 		return -1;
 	}
 	log_info("serve: the site's clock: %s", site->tz);
+	/* bind_holder = all_sites: the claims shared by the database's sites
+	 * (PostgreSQL; on SQLite, where there is no other site, as yes). */
+	if (store_claims_setup(*st, site_binds_all_sites(site), err, sizeof err) != ST_OK) {
+		log_warnx("serve: %s", err);
+		return -1;
+	}
 	if (o->always_open) {
 		desk_always_open(*desk);
 		log_info("serve: --always-open: opening hours are ignored");

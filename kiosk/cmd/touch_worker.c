@@ -619,7 +619,7 @@ worker_deliver(struct worker *w, struct ui *u, struct fonts *f, int64_t now)
 	if (issued_ready) {
 		if (issue_slip)
 			ui_issued(u, t, lay_out_and_print(w, f, t, JOB_SLIP), now);
-		else if (issue_checkin)
+		else if (issue_checkin || !strcmp(issue_code, "holder_elsewhere"))
 			ui_checkin_failed(u, issue_rc, issue_code, issue_when, issue_err, now);
 		else
 			ui_issue_failed(u, issue_rc, issue_code, issue_err, now);

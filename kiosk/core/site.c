@@ -19,6 +19,17 @@ site_parse_hhmm(const char *s)
 	return h * 60 + m;
 }
 
+int
+site_binds_all_sites(const struct site *s)
+{
+	int i;
+
+	for (i = 0; i < s->nservices; i++)
+		if (s->services[i].bind_holder == SITE_BIND_ALL_SITES)
+			return 1;
+	return 0;
+}
+
 const struct site_service *
 site_service(const struct site *s, char code)
 {

@@ -38,6 +38,8 @@ struct service_name {
 	char name[96];     /* the service's name in that language */
 };
 
+#define SITE_BIND_ALL_SITES 2          /* bind_holder = all_sites */
+
 struct site_service {
 	char code;                          /* 'A'..'Z', prefix of its ticket numbers */
 	char name[96];                      /* French name (the reference) */
@@ -45,7 +47,9 @@ struct site_service {
 	int nnames;                         /* used entries of names */
 	int capacity;                       /* walk-in tickets per day, reserve included */
 	int priority_reserve;               /* of capacity, kept for priority tickets */
-	int bind_holder;                    /* 1: one ticket per document number per day */
+	int bind_holder;                    /* 1: one ticket per document number per day;
+	                                     * SITE_BIND_ALL_SITES (all_sites): the same, and
+	                                     * across every site of the PostgreSQL database */
 	int appointments;                   /* appointments per day (their own capacity,
 	                                     * apart from the walk-ins'); 0: takes none */
 	int draw_open_min;                  /* draw = HH:MM-HH:MM (docs/DRAW.md): the day's
@@ -142,6 +146,8 @@ struct site {
 /* Parse and check a site file. On error, err says "FILE:LINE: problem". */
 int site_load(const char *path, struct site *out /* OUT */, char *err, size_t errlen);
 const struct site_service *site_service(const struct site *s, char code);
+/* 1 when a service has bind_holder = all_sites. */
+int site_binds_all_sites(const struct site *s);
 const struct site_counter *site_counter(const struct site *s, int n);
 /* Write s as a site file that site_load() reads back to the same site
  * (`kiosk admin site export`). 0, or -1 with err (a value that a site file

@@ -414,7 +414,12 @@ purge_tx(struct store *st, void *arg)
 
 	queue_local_day(s->v.now - (int64_t)p->holder_days * 86400, holder_day);
 	queue_local_day(s->v.now - (int64_t)p->events_months * 31 * 86400, event_day);
-	return store_purge(st, s->v.day, holder_day, event_day);
+	if (store_purge(st, s->v.day, holder_day, event_day) != ST_OK)
+		return ST_ERR;
+	/* The claims shared by the sites (bind_holder = all_sites) serve
+	 * today's rule only. A site without such a service may have no right
+	 * on them: it leaves them to the others. */
+	return site_binds_all_sites(&s->v.d->site) ? store_claims_purge(st, s->v.day) : ST_OK;
 }
 
 int

@@ -472,6 +472,10 @@ arrive(struct checkin *c, const struct appt_row *a, const unsigned char *hash, c
 	c->is.appt_start = a->start;
 	if ((rc = issue_ticket(&c->is, hash, mask)) != ST_OK)
 		return rc;
+	/* bind_holder = all_sites, the number typed: the other sites see it */
+	if (c->is.bound && c->is.sv->bind_holder == SITE_BIND_ALL_SITES &&
+	    (rc = issue_claim_booked(&c->is)) != ST_OK)
+		return rc;
 	str_copy(t->appt_id, sizeof t->appt_id, a->ext_id);
 	t->appt_duration_min = a->duration_min;
 	return store_appt_checkin(v->st, a->id, t->id, v->now);
@@ -672,6 +676,7 @@ checkin_run(struct desk *d, const struct desk_actor *who, struct checkin *c, int
 		return verb_fail(&c->is.v, DK_NOTFOUND, "the database has no site yet");
 	rc = verb_write(&c->is.v, checkin_tx, c);
 	sodium_memzero(c->is.norm, sizeof c->is.norm);
+	sodium_memzero(c->is.shared, sizeof c->is.shared);
 	return rc;
 }
 

@@ -61,6 +61,8 @@ enum desk_rc {
 	DK_BAD_TOKEN = -23,             /* a scanned slip is not this site's, or was altered (400) */
 	DK_NOT_CONVOCATION = -24,       /* a genuine attestation, but no convocation's (404) */
 	DK_DRAW_OPEN = -25,             /* the service's places are drawn: enrol instead (409) */
+	DK_HOLDER_ELSEWHERE = -26,      /* an all_sites service's holder has an active ticket at
+	                                 * another site of the database today (409) */
 };
 
 struct desk;
@@ -181,12 +183,16 @@ struct desk_slip {
 	                             * (outcome "convocation": serial, token, chain) */
 	struct desk_convocation conv; /* DS_CONVOCATION */
 	int64_t draw;               /* DK_DRAW_OPEN: the service's open draw */
+	struct holder_claim elsewhere; /* DK_HOLDER_ELSEWHERE: the other site's ticket */
 };
 
 /* Issue a ticket; when the service is full, an attestation de passage;
  * a bound holder who has one already gets it back (DS_DUPLICATE). A
  * refusal because the site is closed is recorded (DK_CLOSED). While the
- * service has an open draw, a kiosk gets DK_DRAW_OPEN (out->draw). */
+ * service has an open draw, a kiosk gets DK_DRAW_OPEN (out->draw). For a
+ * service with bind_holder = all_sites on PostgreSQL, a holder with an
+ * active ticket at another site of the database gets DK_HOLDER_ELSEWHERE
+ * (out->elsewhere), and a new ticket is claimed for every site. */
 int desk_issue(struct desk *d, const struct desk_actor *who, const struct desk_issue *in,
     int64_t now, struct desk_slip *out, struct desk_events *ev, char *err, size_t errlen);
 /*

@@ -74,6 +74,9 @@ struct issue {
 	const char *lang;
 	int bound;                      /* the service binds holders: norm is set */
 	char norm[HOLDER_MAX + 1];      /* normalised document number (wiped after use) */
+	int claim;                      /* bind_holder = all_sites on PostgreSQL: a new ticket
+	                                 * is claimed for every site under shared */
+	unsigned char shared[32];       /* the holder's hash under the shared day key */
 	struct desk_slip *out;
 	int64_t appointment;            /* the appointment the slip is for (0: a walk-in) */
 	int64_t appt_start;             /* its start (its ticket's place in the queue) */
@@ -97,6 +100,11 @@ int issue_walkin(struct issue *is);
 /* A new ticket of is->sv, numbered in the service's sequence and signed;
  * bound to hash and mask when not NULL; is->appointment's when set. */
 int issue_ticket(struct issue *is, const unsigned char *hash, const char *mask);
+/* An appointment's new ticket (is->out->ticket) for an all_sites service,
+ * its holder's number in is->norm: claimed for every site of the database
+ * (PostgreSQL), unless another site's claim is there already: a booking is
+ * never refused for it, and the earlier claim stays. */
+int issue_claim_booked(struct issue *is);
 /* Today is full: a convocation for a later open day (desk/convocations.c),
  * or the holder's open one back. ST_OK (out->kind DS_CONVOCATION), DK_FULL
  * when the service keeps none or no place is left in the horizon. */

@@ -141,6 +141,55 @@ issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	return is->draw ? ST_OK : desk_check_alerts(v, AC_BURST, is->device);
 }
 
+/* bind_holder = all_sites (issue #11): the holder's active ticket at another
+ * site of the database refuses this one (DK_HOLDER_ELSEWHERE); none, and
+ * the ticket issued here will be claimed (is->claim). On SQLite there is no
+ * other site: nothing to do. */
+static int
+issue_elsewhere(struct issue *is)
+{
+	struct verb *v = &is->v;
+	struct holder_claim *cl = &is->out->elsewhere;
+	unsigned char key[32];
+	int rc;
+
+	if ((rc = store_claim_day_key(v->st, v->day, key)) == ST_NOTFOUND)
+		return ST_OK;
+	if (rc != ST_OK)
+		return rc;
+	holder_hash(key, is->norm, is->shared);
+	sodium_memzero(key, sizeof key);
+	rc = store_claim_elsewhere(v->st, v->day, is->sv->code, is->shared, cl);
+	if (rc == ST_NOTFOUND) {
+		is->claim = 1;
+		return ST_OK;
+	}
+	if (rc != ST_OK)
+		return rc;
+	if ((rc = verb_log(v, "refused_elsewhere", NULL, is->sv->code, 0, cl->site)) != ST_OK)
+		return rc;
+	return verb_fail(v, DK_HOLDER_ELSEWHERE, "this person already has ticket %s today at "
+	    "site %s (one active ticket per holder and service across the sites)", cl->number,
+	    cl->site);
+}
+
+int
+issue_claim_booked(struct issue *is)
+{
+	struct verb *v = &is->v;
+	unsigned char key[32];
+	int rc;
+
+	if ((rc = store_claim_day_key(v->st, v->day, key)) == ST_NOTFOUND)
+		return ST_OK;
+	if (rc != ST_OK)
+		return rc;
+	holder_hash(key, is->norm, is->shared);
+	sodium_memzero(key, sizeof key);
+	return store_claim_add(v->st, v->day, is->sv->code, is->shared, is->out->ticket.id,
+	    is->out->ticket.number, 1);
+}
+
 int
 issue_walkin(struct issue *is)
 {
@@ -173,6 +222,8 @@ issue_walkin(struct issue *is)
 			return issue_give_back(is, &is->out->ticket);
 		if (rc != ST_NOTFOUND)
 			return rc;
+		if (is->sv->bind_holder == SITE_BIND_ALL_SITES && (rc = issue_elsewhere(is)) != ST_OK)
+			return rc;
 	}
 	/* While the service's places are drawn, a kiosk enrols (a late
 	 * appointment's walk-in and the staff's manual ticket go on). */
@@ -197,7 +248,11 @@ issue_walkin(struct issue *is)
 			return rc;
 		return issue_attest(is);
 	}
-	return issue_ticket(is, is->bound ? hash : NULL, is->bound ? mask : NULL);
+	if ((rc = issue_ticket(is, is->bound ? hash : NULL, is->bound ? mask : NULL)) != ST_OK ||
+	    !is->claim)
+		return rc;
+	return store_claim_add(v->st, v->day, is->sv->code, is->shared, is->out->ticket.id,
+	    is->out->ticket.number, 0);
 }
 
 static int
@@ -243,6 +298,7 @@ desk_issue(struct desk *d, const struct desk_actor *who, const struct desk_issue
 	if ((rc = issue_setup(&is, in, out)) == DK_OK)
 		rc = verb_write(&is.v, issue_tx, &is);
 	sodium_memzero(is.norm, sizeof is.norm);
+	sodium_memzero(is.shared, sizeof is.shared);
 	return rc;
 }
 

@@ -170,6 +170,15 @@ ticket_render(void *arg, int rc, const char *err, struct api_resp *r)
 		reply(r, 409, out);
 		return;
 	}
+	if (rc == DK_HOLDER_ELSEWHERE) {
+		out = cJSON_CreateObject();
+		cJSON_AddStringToObject(out, "error", err);
+		cJSON_AddStringToObject(out, "code", "holder_elsewhere");
+		cJSON_AddStringToObject(out, "site", slip->elsewhere.site);
+		cJSON_AddStringToObject(out, "number", slip->elsewhere.number);
+		reply(r, 409, out);
+		return;
+	}
 	if (rc != DK_OK) {
 		desk_fail(r, rc, err);
 		return;

@@ -90,6 +90,7 @@ desk_fail(struct api_resp *r, int rc, const char *err)
 		{ DK_CANCELLED, 409, "cancelled" }, { DK_HOLDER_MISMATCH, 409, "holder_mismatch" },
 		{ DK_FULL, 409, "appointments_full" }, { DK_BAD_TOKEN, 400, "bad_token" },
 		{ DK_NOT_CONVOCATION, 404, "not_convocation" }, { DK_DRAW_OPEN, 409, "draw_open" },
+		{ DK_HOLDER_ELSEWHERE, 409, "holder_elsewhere" },
 	};
 	size_t i;
 

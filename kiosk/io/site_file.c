@@ -199,8 +199,12 @@ service_key(struct parse *p, struct site_service *sv, const char *key, const cha
 		if (parse_int(v, 0, 9999, &sv->priority_reserve))
 			FAIL("priority_reserve: expected a number of tickets from 0 to 9999");
 	} else if (!strcmp(key, "bind_holder")) {
-		if (parse_bool(v, &sv->bind_holder))
-			FAIL("bind_holder: expected yes or no");
+		/* all_sites: bound as yes, and the rule holds across every
+		 * site of the PostgreSQL database (store_claim_*). */
+		if (!strcmp(v, "all_sites"))
+			sv->bind_holder = SITE_BIND_ALL_SITES;
+		else if (parse_bool(v, &sv->bind_holder))
+			FAIL("bind_holder: expected yes, no or all_sites");
 	} else if (!strcmp(key, "appointments")) {
 		if (parse_int(v, 0, 9999, &sv->appointments))
 			FAIL("appointments: expected a number of appointments per day from 0 to 9999");
@@ -671,7 +675,8 @@ site_write(FILE *f, const struct site *s, char *err, size_t errlen)
 		fprintf(f, "capacity = %d\npriority_reserve = %d\nbind_holder = %s\n"
 		    "appointments = %d\nconvocations = %d\nconvocation_days = %d\n"
 		    "convocation_window = %d\n", sv->capacity, sv->priority_reserve,
-		    sv->bind_holder ? "yes" : "no", sv->appointments, sv->convocations,
+		    sv->bind_holder == SITE_BIND_ALL_SITES ? "all_sites" : sv->bind_holder ? "yes" :
+		    "no", sv->appointments, sv->convocations,
 		    sv->convocation_days, sv->convocation_window);
 		if (sv->draw_close_min > 0)
 			fprintf(f, "draw = %02d:%02d-%02d:%02d\n", sv->draw_open_min / 60,

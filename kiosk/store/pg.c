@@ -659,13 +659,21 @@ pg_col_blob32(sq_stmt *q, int col, unsigned char out[32])
 
 /* -- connections and transactions ------------------------------------------------- */
 
+static int pg_send_text(struct store *st, const char *sql);
+static int pg_flush(struct store *st, int sync, PGresult **last);
+
 /* Run a statement that returns nothing, outside the cache. */
 static int
 pg_simple(struct store *st, const char *sql, const char *what)
 {
-	PGresult *res = PQexec(st->pgc, sql);
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+	PGresult *res;
+	int ok;
 
+	/* Inside a write transaction: through its pipeline (one statement). */
+	if (st->pg_pipe)
+		return pg_send_text(st, sql) == ST_OK && pg_flush(st, 0, NULL) == ST_OK ? ST_OK : ST_ERR;
+	res = PQexec(st->pgc, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
 		pg_failed(st, what, res);
 	PQclear(res);
@@ -1311,4 +1319,148 @@ store_read_site(struct store *st, const char *schema, store_fn fn, void *arg, ch
 	if (!st->pg)
 		return errf(err, errlen, "no site \"%s\" in this database (SQLite: one site)", schema);
 	return pg_write(st, pg_site_read_tx, &p, err, errlen, 0);
+}
+
+/* -- holders' claims across the sites of the database (store/claims.c) ------------------ */
+
+/* What the DBA runs for a site's role (INSTALL.md). */
+#define PG_CLAIMS_GRANTS "GRANT USAGE ON SCHEMA kiosk_shared TO <the site's role>; GRANT " \
+	"SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA kiosk_shared TO <the site's " \
+	"role> (INSTALL.md, bind_holder = all_sites)"
+
+/* The shared schema kiosk_shared (store/claims.c), made when it is missing
+ * and this role may (on its own connection, READ COMMITTED: each statement sees what
+ * another server's setup committed while this one waited for the lock). */
+static int
+pg_claims_shared(struct store *c, const char *what, char *err, size_t errlen)
+{
+	PGresult *r;
+	int schema, tables;
+
+	/* The schema first: to_regclass needs USAGE on it, to_regnamespace
+	 * nothing; and CREATE SCHEMA IF NOT EXISTS needs CREATE on the
+	 * database even when the schema is there (its owner may lack it). */
+	r = PQexec(c->pgc, "SELECT to_regnamespace('kiosk_shared') IS NOT NULL");
+	schema = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (schema) {
+		r = PQexec(c->pgc, "SELECT to_regclass('kiosk_shared.day_keys') IS NOT NULL AND "
+		    "to_regclass('kiosk_shared.holder_claims') IS NOT NULL");
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			pg_why(c, "cannot look into the shared schema kiosk_shared", r);
+			PQclear(r);
+			return errf(err, errlen, "%s: %s: have the schema's owner run "
+			    PG_CLAIMS_GRANTS, what, c->why);
+		}
+		tables = PQgetvalue(r, 0, 0)[0] == 't';
+		PQclear(r);
+		if (tables)
+			return ST_OK;
+	} else if (pg_simple(c, "CREATE SCHEMA kiosk_shared", "cannot create the shared schema "
+	    "kiosk_shared") != ST_OK) {
+		return errf(err, errlen, "%s: %s: a service has bind_holder = all_sites, and this "
+		    "role may not create the schema shared by the sites: have the database's owner "
+		    "run CREATE SCHEMA kiosk_shared AUTHORIZATION <a role of one site> and start "
+		    "that site's server first (it makes the tables), then " PG_CLAIMS_GRANTS, what,
+		    c->why);
+	}
+	if (pg_simple(c, "CREATE TABLE IF NOT EXISTS kiosk_shared.day_keys (day text COLLATE \"C\" "
+	    "PRIMARY KEY, key bytea NOT NULL); "
+	    "CREATE TABLE IF NOT EXISTS kiosk_shared.holder_claims (day text COLLATE \"C\" NOT NULL, "
+	    "service text COLLATE \"C\" NOT NULL, holder_hash bytea NOT NULL, "
+	    "site text COLLATE \"C\" NOT NULL, ticket bigint NOT NULL, "
+	    "number text COLLATE \"C\" NOT NULL, active boolean NOT NULL DEFAULT true); "
+	    "CREATE UNIQUE INDEX IF NOT EXISTS holder_claims_active ON kiosk_shared.holder_claims "
+	    "(day, service, holder_hash) WHERE active; "
+	    "CREATE INDEX IF NOT EXISTS holder_claims_ticket ON kiosk_shared.holder_claims "
+	    "(site, ticket)", "cannot create the tables of the shared schema kiosk_shared") != ST_OK)
+		return errf(err, errlen, "%s: %s: have the schema's owner start its site's server "
+		    "first (it makes the tables), then run " PG_CLAIMS_GRANTS, what, c->why);
+	log_info("store: %s: made the tables of the shared schema kiosk_shared (holders' claims "
+	    "of all the sites)", what);
+	return ST_OK;
+}
+
+static int
+pg_claims_setup_on(struct store *c, char *err, size_t errlen)
+{
+	static const char what[] = "bind_holder = all_sites";
+	PGresult *r;
+	int may;
+
+	if (pg_alive(c) != ST_OK)
+		return errf(err, errlen, "%s: %s", what, c->why);
+	/* 4244: one setup at a time across the servers starting together
+	 * (4242 is the migrations'). */
+	if (pg_simple(c, "SET lock_timeout = 0; BEGIN; SELECT pg_advisory_xact_lock(4244)",
+	    "cannot wait for the shared schema's setup") != ST_OK)
+		goto failed;
+	if (pg_claims_shared(c, what, err, errlen) != ST_OK)
+		goto out;
+	r = PQexec(c->pgc, "SELECT has_schema_privilege('kiosk_shared', 'USAGE') AND "
+	    "has_table_privilege('kiosk_shared.day_keys', 'SELECT, INSERT, DELETE') AND "
+	    "has_table_privilege('kiosk_shared.holder_claims', 'SELECT, INSERT, UPDATE, DELETE')");
+	may = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		pg_why(c, "cannot read this role's rights on kiosk_shared", r);
+	PQclear(r);
+	if (!may) {
+		errf(err, errlen, "%s: this role may not use the shared schema kiosk_shared: have "
+		    "its owner run " PG_CLAIMS_GRANTS, what);
+		goto out;
+	}
+	/* In the site's schema: a ticket that leaves waiting/called ends its
+	 * claim, whichever verb moved it (counter, cancel, the day's close). */
+	if (pg_simple(c, "CREATE OR REPLACE FUNCTION kiosk_claim_end() RETURNS trigger "
+	    "LANGUAGE plpgsql AS $f$ BEGIN UPDATE kiosk_shared.holder_claims SET active = false "
+	    "WHERE site = TG_TABLE_SCHEMA AND ticket = NEW.id AND active; RETURN NULL; END $f$; "
+	    "DROP TRIGGER IF EXISTS kiosk_claim_end ON tickets; "
+	    "CREATE TRIGGER kiosk_claim_end AFTER UPDATE OF state ON tickets FOR EACH ROW "
+	    "WHEN (NEW.holder_hash IS NOT NULL AND NEW.state NOT IN ('waiting', 'called')) "
+	    "EXECUTE FUNCTION kiosk_claim_end()", "cannot make the claims' trigger") != ST_OK ||
+	    pg_simple(c, "COMMIT", "cannot commit the shared schema's setup") != ST_OK)
+		goto failed;
+	pg_simple(c, "SET lock_timeout = " PG_LOCK_WAIT, "cannot set up the connection");
+	return ST_OK;
+failed:
+	errf(err, errlen, "%s: %s", what, c->why);
+out:
+	pg_simple(c, "ROLLBACK", "cannot roll back");
+	pg_simple(c, "SET lock_timeout = " PG_LOCK_WAIT, "cannot set up the connection");
+	return ST_ERR;
+}
+
+/* No all_sites service (any more): the trigger an earlier site file made
+ * goes, so that the site needs no right on kiosk_shared. Looked for first:
+ * DROP TRIGGER would lock the tickets at every start. */
+static int
+pg_claims_off(struct store *c, char *err, size_t errlen)
+{
+	PGresult *r;
+	int have;
+
+	if (pg_alive(c) != ST_OK)
+		return errf(err, errlen, "%s", c->why);
+	r = PQexec(c->pgc, "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = "
+	    "'kiosk_claim_end' AND tgrelid = to_regclass('tickets'))");
+	have = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (have && pg_simple(c, "DROP TRIGGER IF EXISTS kiosk_claim_end ON tickets",
+	    "cannot drop the claims' trigger (no all_sites service any more)") != ST_OK)
+		return errf(err, errlen, "%s", c->why);
+	if (have)
+		log_info("store: no all_sites service any more: the claims' trigger is dropped");
+	return ST_OK;
+}
+
+int
+pg_claims_setup(struct store *st, int on, char *err, size_t errlen)
+{
+	struct store *c;
+	int slot, rc;
+
+	c = pg_take(st, &slot);
+	rc = on ? pg_claims_setup_on(c, err, errlen) : pg_claims_off(c, err, errlen);
+	sq_reader_give(st, slot);
+	return rc;
 }

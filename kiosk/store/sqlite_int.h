@@ -188,6 +188,8 @@ int64_t pg_col_int64(sq_stmt *q, int col);
 int pg_col_null(sq_stmt *q, int col);
 const char *pg_col_text(sq_stmt *q, int col);
 int pg_col_blob32(sq_stmt *q, int col, unsigned char out[32]);
+/* store_claims_setup on PostgreSQL (store/claims.c). */
+int pg_claims_setup(struct store *st, int on, char *err, size_t errlen);
 
 /* Retention of the draws (sqlite_draws.c, called by store_purge): entries'
  * holder hashes of draws before holder_day, draws and their entries before

@@ -393,6 +393,37 @@ int store_day_slips(struct store *st, const char *day, int64_t *printed, int64_t
  * or never made). */
 int store_day_key(struct store *st, const char *day, int create, unsigned char key[32]);
 
+/* -- holders' claims across the sites of one database (store/claims.c) ---- */
+
+/* An active claim of another site (issue #11, bind_holder = all_sites). */
+struct holder_claim {
+	char site[64];          /* the claiming site's schema (its id, as a rule) */
+	char number[16];        /* its ticket's number, "A001" */
+	int64_t ticket;         /* its ticket's id at that site */
+};
+/* Outside any transaction, when a server starts. on (the site has an
+ * all_sites service): the shared schema kiosk_shared (made if missing, or
+ * a clear reason why this role may not) and the trigger that ends a claim
+ * when its ticket leaves waiting/called. Off: that trigger dropped if an
+ * earlier site file left it. SQLite: nothing, ST_OK. */
+int store_claims_setup(struct store *st, int on, char *err, size_t errlen);
+/* The shared day key of every site of the database, made when missing.
+ * SQLite (no other site): ST_NOTFOUND, no rule across sites. */
+int store_claim_day_key(struct store *st, const char *day, unsigned char key[32]);
+/* The active claim of another site for (day, service, hash under the
+ * shared key): ST_OK and *out, ST_NOTFOUND (always on SQLite), ST_ERR. */
+int store_claim_elsewhere(struct store *st, const char *day, char service,
+    const unsigned char hash[32], struct holder_claim *out);
+/* This site's claim for its new ticket. A claim taken meanwhile by another
+ * site fails the transaction, which PostgreSQL runs again; with if_free
+ * (an appointment's ticket, never refused) an active claim there already
+ * is left as it is, and nothing is added. */
+int store_claim_add(struct store *st, const char *day, char service, const unsigned char hash[32],
+    int64_t ticket, const char *number, int if_free);
+/* Claims and shared day keys of days before today (they serve today's
+ * rule only). */
+int store_claims_purge(struct store *st, const char *today);
+
 /* -- attestations ---------------------------------------------------------- */
 
 int64_t store_attestation_next_id(struct store *st);

@@ -183,7 +183,8 @@ enum ui_screen {
 	                   * counter; test print, reprint, resume or quit */
 	UI_S_APPT_CODE,   /* the appointment's check-in code keypad (no O, no I) */
 	UI_S_APPT_REFUSED,/* the check-in was refused: too early (come back at...),
-	                   * unknown code, another day (which one), cancelled */
+	                   * unknown code, another day (which one), cancelled;
+	                   * a walk-in: a ticket at another site (issue #11) */
 	/* issue #13, after the draw and for a later day (ui_redeem.c): */
 	UI_S_CONVOCATION, /* the service is full today: a convocation for a later day,
 	                   * its day, window and check-in code, printed */

@@ -203,7 +203,8 @@ scr_uncertain(struct ui *u)
 /* A refused check-in (issue #12), in plain words: too early (and when to
  * come back), an unknown code (Back: to correct it), another day's (and
  * which day: written out in French, 18/12/2026 in the other languages), a cancelled
- * appointment. The server's sentence, for staff, small below. */
+ * appointment; and a walk-in's holder_elsewhere (issue #11: a ticket for
+ * this service at another site today, its number in appt_when). The server's sentence, for staff, small below. */
 void
 scr_appt_refused(struct ui *u)
 {
@@ -233,6 +234,13 @@ scr_appt_refused(struct ui *u)
 			l[1].s = kit_fmt_tr(u, kit_tr(u, "Votre rendez-vous est le %s.", &l[1].lang),
 			    day);
 		}
+	} else if (!strcmp(r, "holder_elsewhere")) {
+		l[0].s = kit_tr(u, "Vous avez déjà un ticket aujourd'hui pour ce service, sur un "
+		    "autre site.", &l[0].lang);
+		if (u->appt_when[0])
+			l[1].s = kit_fmt_tr(u, kit_tr(u, "Votre ticket là-bas : %s", &l[1].lang),
+			    u->appt_when);
+		l[2].s = kit_tr(u, MSG_DESK, &l[2].lang);
 	} else if (!strcmp(r, "cancelled")) {
 		l[0].s = kit_tr(u, "Ce rendez-vous a été annulé.", &l[0].lang);
 		l[1].s = kit_tr(u, MSG_DESK, &l[1].lang);

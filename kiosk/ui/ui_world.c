@@ -216,6 +216,14 @@ refused(struct ui *u, const char *code, const char *reason)
 		flow_go(u, UI_S_DRAW_WAIT);
 		return;
 	}
+	if (!strcmp(code, "holder_elsewhere")) {
+		/* a ticket for this service at another site today (issue #11):
+		 * said plainly, with that ticket's number (appt_when) */
+		log_info("ui: refused: a ticket at another site (%s)", u->refuse_reason);
+		snprintf(u->appt_refusal, sizeof u->appt_refusal, "%s", code);
+		flow_go(u, UI_S_APPT_REFUSED);
+		return;
+	}
 	if (u->appt && u->conv_scan && conv_scan_refused(u, code))
 		return;
 	if (u->appt && (!strcmp(code, "too_early") || !strcmp(code, "unknown_code") ||
