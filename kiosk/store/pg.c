@@ -139,7 +139,12 @@ pg_failed(struct store *st, const char *what, const PGresult *res)
 		log_warnx("store: %s", st->why);
 	if (code && !strcmp(code, "55P03"))   /* lock_timeout ran out */
 		st->pg_locked = 1;
-	if (PQstatus(st->pgc) != CONNECTION_OK)
+	/* The connection is gone, or going: a connection exception (08...),
+	 * or the server shutting down or crashing (57P01-57P03), whose FATAL
+	 * may come as an answer in a pipeline before libpq sees the socket
+	 * closed. */
+	if (PQstatus(st->pgc) != CONNECTION_OK ||
+	    (code && (!strncmp(code, "08", 2) || !strncmp(code, "57P", 3))))
 		st->pg_lost = 1;
 }
 
@@ -257,6 +262,8 @@ pg_drain(struct store *st, PGresult **last)
 		}
 	}
 	st->pg_nq = 0;
+	if (PQstatus(st->pgc) != CONNECTION_OK)
+		st->pg_lost = 1;
 	if (rc != ST_OK) {
 		st->pg_broken = 1;
 		if (last && *last) {
@@ -760,6 +767,9 @@ pg_tx(struct store *c, store_fn fn, void *arg, int write, char *err, size_t errl
 			pg_pipe_end(c);
 			if (!c->pg_lost)
 				pg_simple(c, "ROLLBACK; SELECT pg_advisory_unlock_all()", "cannot roll back");
+			/* A connection found gone meanwhile: the client may retry. */
+			if (c->pg_lost)
+				errf(err, errlen, STORE_RECONNECTING ": %s", c->why);
 			return ST_ERR;
 		}
 		committing = 1;
