@@ -14,45 +14,33 @@ need_build "$K"
 need_tool python3 curl
 kit_tmp it_pg_holders
 pg_start kiosk
-pg_psql -c "CREATE ROLE raincy LOGIN" -c "CREATE SCHEMA bobigny" \
-	-c "CREATE SCHEMA raincy AUTHORIZATION raincy" >/dev/null
-url() {
-	u=postgres
-	[ "$1" != raincy ] || u=raincy
-	echo "host=$PG_DIR dbname=kiosk user=$u options='-c search_path=$1'"
-}
+pg_two_sites
 
 for s in bobigny raincy; do
 	sed -e "s/^id = .*/id = $s/" -e "s/^name = Préfecture.*/name = Site $s/" \
 		-e 's/^capacity = .*/capacity = 999/' \
 		-e '/^\[service A\]/,/^\[service B\]/s/^bind_holder = yes/bind_holder = all_sites/' \
 		assets/demo/site.ini >"$tmp/$s.ini"
-	kit_admin init --db "$(url $s)" --key "$tmp/$s.key" init --site "$tmp/$s.ini" >/dev/null
-	kit_admin keygen --db "$(url $s)" --key "$tmp/$s.key" keygen >/dev/null
-	k=$(kit_admin "device add" --db "$(url $s)" --key "$tmp/$s.key" device add kiosk-1)
-	eval "DK_$s=\$k"
-	echo 'secret-marie-1' | kit_admin "user add" --db "$(url $s)" --key "$tmp/$s.key" user add marie --role agent >/dev/null
-	t=$(kit_admin "user token" --db "$(url $s)" --key "$tmp/$s.key" user token marie)
-	eval "AT_$s=\$t"
+	pg_site_init "$s" "$tmp/$s.ini"
 done
-echo 'secret-boss-1' | kit_admin "user add" --db "$(url bobigny)" --key "$tmp/bobigny.key" user add boss --role manager >/dev/null
-MT_bobigny=$(kit_admin "user token" --db "$(url bobigny)" --key "$tmp/bobigny.key" user token boss)
+echo 'secret-boss-1' | kit_admin "user add" --db "$(pg_site_url bobigny)" --key "$tmp/bobigny.key" user add boss --role manager >/dev/null
+MT_bobigny=$(kit_admin "user token" --db "$(pg_site_url bobigny)" --key "$tmp/bobigny.key" user token boss)
 grep -q '^bind_holder = all_sites' "$tmp/bobigny.ini" || fail "the site file has no all_sites service"
 
 # Raincy first: no shared schema yet, and its role may not make one.
-timeout 30 "$K" serve --db "$(url raincy)" --key "$tmp/raincy.key" --always-open \
+timeout 30 "$K" serve --db "$(pg_site_url raincy)" --key "$tmp/raincy.key" --always-open \
 	--listen 127.0.0.1:0 >"$tmp/early.out" 2>"$tmp/early.err" &&
 	fail_soft "raincy's server started without the shared schema"
 grep -q 'CREATE SCHEMA kiosk_shared' "$tmp/early.err" ||
 	fail_soft "no advice when the shared schema cannot be made: $(cat "$tmp/early.err")"
 
-serve_start bobigny "$(url bobigny)" --key "$tmp/bobigny.key" --always-open
+serve_start bobigny "$(pg_site_url bobigny)" --key "$tmp/bobigny.key" --always-open
 URL_bobigny=$SERVER_URL PID_bobigny=$SERVER_PID
 [ "$(pg_psql -tAc "SELECT to_regclass('kiosk_shared.holder_claims') IS NOT NULL")" = t ] ||
 	fail "bobigny's server did not make kiosk_shared"
 
 # The schema exists now, but Raincy's role has no right on it yet.
-timeout 30 "$K" serve --db "$(url raincy)" --key "$tmp/raincy.key" --always-open \
+timeout 30 "$K" serve --db "$(pg_site_url raincy)" --key "$tmp/raincy.key" --always-open \
 	--listen 127.0.0.1:0 >"$tmp/early.out" 2>"$tmp/early.err" &&
 	fail_soft "raincy's server started without rights on the shared schema"
 grep -q 'GRANT USAGE ON SCHEMA kiosk_shared' "$tmp/early.err" ||
@@ -61,7 +49,7 @@ grep -q 'GRANT USAGE ON SCHEMA kiosk_shared' "$tmp/early.err" ||
 # What the DBA runs (INSTALL.md).
 pg_psql -c "GRANT USAGE ON SCHEMA kiosk_shared TO raincy" \
 	-c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA kiosk_shared TO raincy" >/dev/null
-serve_start raincy "$(url raincy)" --key "$tmp/raincy.key" --always-open
+serve_start raincy "$(pg_site_url raincy)" --key "$tmp/raincy.key" --always-open
 URL_raincy=$SERVER_URL PID_raincy=$SERVER_PID
 
 python3 - "$URL_bobigny" "$URL_raincy" "$DK_bobigny" "$DK_raincy" "$AT_bobigny" "$MT_bobigny" \
@@ -176,7 +164,7 @@ EOF
 # The purge: claims and shared keys of days before today go.
 pg_psql -c "INSERT INTO kiosk_shared.day_keys VALUES ('2000-01-01', '\\x00')" \
 	-c "INSERT INTO kiosk_shared.holder_claims VALUES ('2000-01-01', 'A', '\\x00', 'raincy', 1, 'A001', true)" >/dev/null
-"$K" admin --db "$(url raincy)" --key "$tmp/raincy.key" retention >"$tmp/purge.txt" 2>&1 ||
+"$K" admin --db "$(pg_site_url raincy)" --key "$tmp/raincy.key" retention >"$tmp/purge.txt" 2>&1 ||
 	fail_soft "purge: $(cat "$tmp/purge.txt")"
 [ "$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.holder_claims WHERE day < '2001-01-01'")$(pg_psql -tAc "SELECT COUNT(*) FROM kiosk_shared.day_keys WHERE day < '2001-01-01'")" = 00 ] ||
 	fail_soft "the purge left yesterday's claims or shared keys"
@@ -191,8 +179,8 @@ serve_stop "$PID_raincy" || fail_soft "raincy's server did not stop cleanly"
 trig() { pg_psql -tAc "SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'kiosk_claim_end' AND tgrelid = '$1.tickets'::regclass"; }
 [ "$(trig raincy)$(trig bobigny)" = 11 ] || fail_soft "the claims' triggers: raincy $(trig raincy), bobigny $(trig bobigny)"
 sed -i 's/^bind_holder = all_sites/bind_holder = yes/' "$tmp/raincy.ini"
-kit_admin init --db "$(url raincy)" --key "$tmp/raincy.key" init --site "$tmp/raincy.ini" >/dev/null
-serve_start raincy "$(url raincy)" --key "$tmp/raincy.key" --always-open
+kit_admin init --db "$(pg_site_url raincy)" --key "$tmp/raincy.key" init --site "$tmp/raincy.ini" >/dev/null
+serve_start raincy "$(pg_site_url raincy)" --key "$tmp/raincy.key" --always-open
 [ "$(trig raincy)$(trig bobigny)" = 01 ] || fail_soft "after all_sites went: raincy $(trig raincy), bobigny $(trig bobigny)"
 serve_stop "$SERVER_PID" || fail_soft "raincy's server did not stop cleanly (yes only)"
 [ "$fails" -eq 0 ] || { kit_logs; exit 1; }

@@ -44,36 +44,13 @@ serve_start B "$db" --key "$key" --always-open
 pidB=$SERVER_PID urlB=$SERVER_URL portB=$SERVER_PORT
 
 # ---- 1. a board on B hears the calls made on A -----------------------------------------------
-python3 - "$urlA" "$urlB" "$DK" "$TK" >"$tmp/heard.txt" 2>&1 <<'PY' || fail_soft "the board on B: $(tail -n 5 "$tmp/heard.txt")"
-import json, socket, sys, threading, time, urllib.request, uuid
+python3 - "$urlA" "$urlB" "$DK" "$TK" "$(dirname "$0")" >"$tmp/heard.txt" 2>&1 <<'PY' || fail_soft "the board on B: $(tail -n 5 "$tmp/heard.txt")"
+import sys, time
 a, b, dk, tk = sys.argv[1:5]
-def post(url, token, body):
-    r = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json",
-                 "Idempotency-Key": uuid.uuid4().hex})
-    with urllib.request.urlopen(r, timeout=10) as f:
-        return json.load(f)
-heard, lock = [], threading.Lock()
-def listen():
-    host, port = b.split("//")[1].split(":")
-    s = socket.create_connection((host, int(port)), timeout=30)
-    s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-    buf, kind = b"", None
-    while True:
-        chunk = s.recv(4096)
-        if not chunk:
-            return
-        buf += chunk
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            line = line.decode(errors="replace").strip()
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind == "call":
-                with lock:
-                    heard.append((time.monotonic(), json.loads(line[6:])["number"]))
-threading.Thread(target=listen, daemon=True).start()
-time.sleep(0.3)  # the stream is open (its first bytes are not awaited: a call before it is simply not heard)
+sys.path.insert(0, sys.argv[5])
+from sse import Board, post
+board = Board(b)
+heard, lock = board.heard, board.lock
 for i in range(20):
     post(a + "/api/v1/tickets", dk, {"service": "A", "lang": "fr"})
 delays, numbers, current = [], [], None

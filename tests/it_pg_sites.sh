@@ -14,62 +14,27 @@
 need_tool python3 curl
 kit_tmp it_pg_sites
 pg_start kiosk
-pg_psql -c "CREATE ROLE raincy LOGIN" -c "CREATE SCHEMA bobigny" \
-	-c "CREATE SCHEMA raincy AUTHORIZATION raincy" >/dev/null
-url() {
-	u=postgres
-	[ "$1" != raincy ] || u=raincy
-	echo "host=$PG_DIR dbname=kiosk user=$u options='-c search_path=$1'"
-}
+pg_two_sites
 
-"$K" admin --db "$(url nowhere)" --key "$tmp/x.key" init --site assets/demo/site.ini >"$tmp/none.txt" 2>&1 &&
+"$K" admin --db "$(pg_site_url nowhere)" --key "$tmp/x.key" init --site assets/demo/site.ini >"$tmp/none.txt" 2>&1 &&
 	fail_soft "a search_path naming no schema was accepted"
 grep -q 'create the site.s schema first' "$tmp/none.txt" || fail_soft "no reason given: $(cat "$tmp/none.txt")"
 
 for s in bobigny raincy; do
 	sed -e "s/^id = .*/id = $s/" -e "s/^name = Préfecture.*/name = Site $s/" \
 		-e 's/^capacity = .*/capacity = 999/' -e '/^bind_holder/d' assets/demo/site.ini >"$tmp/$s.ini"
-	kit_admin init --db "$(url $s)" --key "$tmp/$s.key" init --site "$tmp/$s.ini" >/dev/null
-	kit_admin keygen --db "$(url $s)" --key "$tmp/$s.key" keygen >/dev/null
-	k=$(kit_admin "device add" --db "$(url $s)" --key "$tmp/$s.key" device add kiosk-1)
-	eval "DK_$s=\$k"
-	echo 'secret-marie-1' | kit_admin "user add" --db "$(url $s)" --key "$tmp/$s.key" user add marie --role agent >/dev/null
-	t=$(kit_admin "user token" --db "$(url $s)" --key "$tmp/$s.key" user token marie)
-	eval "AT_$s=\$t"
-	serve_start "$s" "$(url $s)" --key "$tmp/$s.key" --always-open
+	pg_site_init "$s" "$tmp/$s.ini"
+	serve_start "$s" "$(pg_site_url $s)" --key "$tmp/$s.key" --always-open
 	eval "URL_$s=\$SERVER_URL PID_$s=\$SERVER_PID"
 done
 
 python3 - "$URL_bobigny" "$URL_raincy" "$DK_bobigny" "$DK_raincy" "$AT_bobigny" "$AT_raincy" \
-	>"$tmp/py.txt" 2>&1 <<'PY' || fail_soft "$(tail -n 5 "$tmp/py.txt")"
-import json, socket, sys, threading, time, urllib.request, uuid
+	"$(dirname "$0")" >"$tmp/py.txt" 2>&1 <<'PY' || fail_soft "$(tail -n 5 "$tmp/py.txt")"
+import sys, time
 ua, ub, da, db, ta, tb = sys.argv[1:7]
-def post(url, token, body):
-    r = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json",
-                 "Idempotency-Key": uuid.uuid4().hex})
-    with urllib.request.urlopen(r, timeout=10) as f:
-        return json.load(f)
-heard = []
-def listen(u):
-    host, port = u.split("//")[1].split(":")
-    s = socket.create_connection((host, int(port)), timeout=30)
-    s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
-    buf, kind = b"", None
-    while True:
-        chunk = s.recv(4096)
-        if not chunk:
-            return
-        buf += chunk
-        while b"\n" in buf:
-            line, buf = buf.split(b"\n", 1)
-            line = line.decode(errors="replace").strip()
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind == "call":
-                heard.append(json.loads(line[6:])["number"])
-threading.Thread(target=listen, args=(ub,), daemon=True).start()
-time.sleep(0.3)
+sys.path.insert(0, sys.argv[7])
+from sse import Board, post
+board = Board(ub)
 a = [post(ua + "/api/v1/tickets", da, {"service": "A"})["number"] for i in range(3)]
 b = [post(ub + "/api/v1/tickets", db, {"service": "A"})["number"] for i in range(2)]
 assert a == ["A001", "A002", "A003"], a
@@ -78,9 +43,10 @@ post(ua + "/api/v1/counters/1/call-next", ta, {})
 post(ua + "/api/v1/counters/1/call-next", ta, {"current": "A001"})
 n = post(ub + "/api/v1/counters/1/call-next", tb, {})["ticket"]["number"]
 deadline = time.monotonic() + 2
-while time.monotonic() < deadline and n not in heard:
+while time.monotonic() < deadline and n not in board.numbers():
     time.sleep(0.01)
 time.sleep(0.2)
+heard = board.numbers()
 assert heard == [n], ("raincy's board heard", heard)
 print("two sites in one database: their own numbers; raincy's board heard only its call", heard)
 PY
@@ -200,7 +166,7 @@ done
 cat "$tmp/figs.txt"
 
 # The same as CSV: each site's rows, then all.
-"$K" admin --db "$(url raincy)" --key "$tmp/raincy.key" report --csv --all-sites "$DAY" >"$tmp/all.csv" 2>"$tmp/all.err" ||
+"$K" admin --db "$(pg_site_url raincy)" --key "$tmp/raincy.key" report --csv --all-sites "$DAY" >"$tmp/all.csv" 2>"$tmp/all.err" ||
 	fail_soft "report --csv --all-sites: $(cat "$tmp/all.err")"
 head -n 1 "$tmp/all.csv" | grep -qx 'site,day,service,hour,issued,served,no_show,not_served,attestations,refused_duplicates,wait_p50_s,wait_p90_s,service_avg_s' ||
 	fail_soft "the all-sites CSV's header: $(head -n 1 "$tmp/all.csv")"
@@ -210,7 +176,7 @@ done
 [ "$(grep -c "^all,$DAY,A," "$tmp/all.csv")" = 25 ] || fail_soft "all's rows of A: not 25 (the day and 24 hours)"
 grep -q 'the site in schema "oldsite" was skipped: no USAGE' "$tmp/all.err" ||
 	fail_soft "the skipped site is not named on stderr: $(cat "$tmp/all.err")"
-"$K" admin --db "$(url raincy)" --key "$tmp/raincy.key" report --channels --all-sites "$DAY" >"$tmp/ch.csv" 2>>"$tmp/all.err" ||
+"$K" admin --db "$(pg_site_url raincy)" --key "$tmp/raincy.key" report --channels --all-sites "$DAY" >"$tmp/ch.csv" 2>>"$tmp/all.err" ||
 	fail_soft "report --channels --all-sites: $(cat "$tmp/all.err")"
 head -n 1 "$tmp/ch.csv" | grep -q '^site,day,service,channel,capacity,' ||
 	fail_soft "the all-sites channels CSV's header: $(head -n 1 "$tmp/ch.csv")"
@@ -221,7 +187,7 @@ grep -q "^all,$DAY,A,walkin,1998,1993,,,,,,,,5,0,3,[0-9]*,,\$" "$tmp/ch.csv" ||
 grep -q "^bobigny,$DAY,A,walkin,999,996,,,,,,,,3,0,2,[0-9]*,[0-9]*,[0-9]*\$" "$tmp/ch.csv" ||
 	fail_soft "bobigny's walk-ins row: $(grep "^bobigny,$DAY,A,walkin" "$tmp/ch.csv")"
 # Without --all-sites: as before, no site column.
-"$K" admin --db "$(url raincy)" --key "$tmp/raincy.key" report --csv "$DAY" 2>/dev/null | head -n 1 | grep -q '^day,service,hour,' ||
+"$K" admin --db "$(pg_site_url raincy)" --key "$tmp/raincy.key" report --csv "$DAY" 2>/dev/null | head -n 1 | grep -q '^day,service,hour,' ||
 	fail_soft "report --csv changed"
 echo "all sites' figures: JSON and CSV checked"
 serve_stop "$PID_bobigny" || fail_soft "bobigny's server did not stop cleanly"

@@ -14,6 +14,15 @@
 #   pg_createdb NAME     another database in that cluster; prints its URI
 #   pg_psql ARGS...      PG_BIN's psql -X on that cluster (PGURL's database
 #                        unless ARGS say -d URI), ON_ERROR_STOP set
+#   pg_two_sites         two sites' schemas in database kiosk: bobigny (the
+#                        superuser's) and raincy (owned by an ordinary role
+#                        raincy, as a department's IT sets it up)
+#   pg_site_url NAME     that site's connection string (its role, its
+#                        search_path)
+#   pg_site_init NAME SITEFILE
+#                        (with lib.sh) the site's schema made from SITEFILE
+#                        and a key $tmp/NAME.key; its kiosk `kiosk-1` (its
+#                        key in DK_NAME) and agent `marie` (token in AT_NAME)
 #   pg_stop              pg_ctl stop -m fast, the directory removed (also on
 #                        exit: through lib.sh's KIT_AT_EXIT when lib.sh is
 #                        loaded, else a trap of its own)
@@ -120,6 +129,29 @@ pg_createdb() {
 	"$PG_BIN/createdb" -h "$PG_DIR" -U postgres "$pg_name" ||
 		{ echo "pg_createdb: cannot create the database $pg_name" >&2; return 1; }
 	echo "postgresql:///$pg_name?host=$PG_DIR&user=postgres"
+}
+
+pg_two_sites() {
+	pg_psql -c "CREATE ROLE raincy LOGIN" -c "CREATE SCHEMA bobigny" \
+		-c "CREATE SCHEMA raincy AUTHORIZATION raincy" >/dev/null
+}
+
+pg_site_url() {
+	pg_u=postgres
+	[ "$1" != raincy ] || pg_u=raincy
+	echo "host=$PG_DIR dbname=kiosk user=$pg_u options='-c search_path=$1'"
+}
+
+pg_site_init() {
+	pg_url=$(pg_site_url "$1")
+	kit_admin init --db "$pg_url" --key "$tmp/$1.key" init --site "$2" >/dev/null
+	kit_admin keygen --db "$pg_url" --key "$tmp/$1.key" keygen >/dev/null
+	pg_k=$(kit_admin "device add" --db "$pg_url" --key "$tmp/$1.key" device add kiosk-1)
+	eval "DK_$1=\$pg_k"
+	echo 'secret-marie-1' | kit_admin "user add" --db "$pg_url" --key "$tmp/$1.key" \
+		user add marie --role agent >/dev/null
+	pg_k=$(kit_admin "user token" --db "$pg_url" --key "$tmp/$1.key" user token marie)
+	eval "AT_$1=\$pg_k"
 }
 
 pg_psql() {

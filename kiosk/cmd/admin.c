@@ -181,6 +181,20 @@ hourly_rows(const char *site, const char *day, const struct stat_row *rows, int 
 	}
 }
 
+/* A CSV built in memory, to standard output: 0, or 1 when it ran out of memory. */
+static int
+print_buf(struct buf *b)
+{
+	int failed = b->failed;
+
+	if (failed)
+		fprintf(stderr, "kiosk admin: out of memory\n");
+	else
+		fputs(buf_str(b), stdout);
+	buf_free(b);
+	return failed;
+}
+
 /* The report's options: [--all-sites] [YYYY-MM-DD], in either order. 0, or
  * 2 for a usage error (said). */
 static int
@@ -243,14 +257,7 @@ report_all_sites(struct admin *ad, const char *day, int channels)
 			    fg.sites[i].nch);
 	desk_channels_csv_rows(&b, "all", day, fg.all.ch, fg.all.nch);
 	desk_figures_free(&fg);
-	if (b.failed) {
-		buf_free(&b);
-		fprintf(stderr, "kiosk admin: out of memory\n");
-		return 1;
-	}
-	fputs(buf_str(&b), stdout);
-	buf_free(&b);
-	return 0;
+	return print_buf(&b);
 }
 
 static int
@@ -293,14 +300,7 @@ report_channels(struct admin *ad, int argc, char **argv)
 	    sizeof ad->err)) < 0)
 		return failed(ad);
 	desk_channels_csv(&b, day, ch, n);
-	if (b.failed) {
-		buf_free(&b);
-		fprintf(stderr, "kiosk admin: out of memory\n");
-		return 1;
-	}
-	fputs(buf_str(&b), stdout);
-	buf_free(&b);
-	return 0;
+	return print_buf(&b);
 }
 
 /* -- the verbs: argv holds what follows the verb ---------------------------------- */

@@ -285,6 +285,26 @@ duplicate_box(struct lay *L, const struct ticket_view *v)
 	return 0;
 }
 
+/* The holder's row (after a gap of `gap`) when the slip is bound, then the
+ * QR code with its margins. 0, or -1. */
+static int
+holder_qr(struct lay *L, const struct ticket_view *v, int body, int gap)
+{
+	if (has(v->holder_ref)) {
+		struct ticket_text2 hl = v->labels.holder;
+		if (!has(hl.fr))
+			hl.fr = "Titulaire";
+		L->y += gap;
+		if (row_pair(L, &hl, v->holder_ref, v->holder_ref, body) != 0)
+			return -1;
+	}
+	L->y += mm(L, 3);
+	if (qr_block(L, v->qr_payload) != 0)
+		return -1;
+	L->y += mm(L, 2);
+	return 0;
+}
+
 /* The end of a ticket's or an enrolment's slip: the free notice, outlined,
  * then the closing advice. 0, or -1. */
 static int
@@ -361,18 +381,8 @@ lay_ticket(struct lay *L, const struct ticket_view *v)
 		if (row_pair(L, &v->labels.wait, wfr, wloc, body) != 0)
 			return -1;
 	}
-	if (has(v->holder_ref)) {
-		struct ticket_text2 hl = v->labels.holder;
-		if (!has(hl.fr))
-			hl.fr = "Titulaire";
-		if (row_pair(L, &hl, v->holder_ref, v->holder_ref, body) != 0)
-			return -1;
-	}
-	L->y += mm(L, 3);
-	if (qr_block(L, v->qr_payload) != 0)
+	if (holder_qr(L, v, body, 0) != 0)
 		return -1;
-	L->y += mm(L, 2);
-
 	return slip_end(L, v, body, loc_al);
 }
 
@@ -493,18 +503,8 @@ lay_draw_entry(struct lay *L, const struct ticket_view *v)
 	L->y += pt(L, 3);
 	if (pair(L, &d->back, body, TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT, loc_al) != 0)
 		return -1;
-	if (has(v->holder_ref)) {
-		struct ticket_text2 hl = v->labels.holder;
-		if (!has(hl.fr))
-			hl.fr = "Titulaire";
-		L->y += pt(L, 3);
-		if (row_pair(L, &hl, v->holder_ref, v->holder_ref, body) != 0)
-			return -1;
-	}
-	L->y += mm(L, 3);
-	if (qr_block(L, v->qr_payload) != 0)
+	if (holder_qr(L, v, body, pt(L, 3)) != 0)
 		return -1;
-	L->y += mm(L, 2);
 	if (has(d->commitment)) {
 		if (pair(L, &d->commitment_label, pt(L, 8), TEXT_BOLD, TEXT_BOLD, TEXT_ALIGN_LEFT,
 		    loc_al) != 0 ||

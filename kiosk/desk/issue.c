@@ -141,6 +141,21 @@ issue_ticket(struct issue *is, const unsigned char *hash, const char *mask)
 	return is->draw ? ST_OK : desk_check_alerts(v, AC_BURST, is->device);
 }
 
+/* The holder's hash under the day key all sites share (is->shared), or
+ * ST_NOTFOUND: no shared rule here (SQLite: no other site). */
+static int
+shared_hash(struct issue *is)
+{
+	unsigned char key[32];
+	int rc;
+
+	if ((rc = store_claim_day_key(is->v.st, is->v.day, key)) != ST_OK)
+		return rc;
+	holder_hash(key, is->norm, is->shared);
+	sodium_memzero(key, sizeof key);
+	return ST_OK;
+}
+
 /* bind_holder = all_sites (issue #11): the holder's active ticket at another
  * site of the database refuses this one (DK_HOLDER_ELSEWHERE); none, and
  * the ticket issued here will be claimed (is->claim). On SQLite there is no
@@ -150,15 +165,10 @@ issue_elsewhere(struct issue *is)
 {
 	struct verb *v = &is->v;
 	struct holder_claim *cl = &is->out->elsewhere;
-	unsigned char key[32];
 	int rc;
 
-	if ((rc = store_claim_day_key(v->st, v->day, key)) == ST_NOTFOUND)
-		return ST_OK;
-	if (rc != ST_OK)
-		return rc;
-	holder_hash(key, is->norm, is->shared);
-	sodium_memzero(key, sizeof key);
+	if ((rc = shared_hash(is)) != ST_OK)
+		return rc == ST_NOTFOUND ? ST_OK : rc;
 	rc = store_claim_elsewhere(v->st, v->day, is->sv->code, is->shared, cl);
 	if (rc == ST_NOTFOUND) {
 		is->claim = 1;
@@ -177,15 +187,10 @@ int
 issue_claim_booked(struct issue *is)
 {
 	struct verb *v = &is->v;
-	unsigned char key[32];
 	int rc;
 
-	if ((rc = store_claim_day_key(v->st, v->day, key)) == ST_NOTFOUND)
-		return ST_OK;
-	if (rc != ST_OK)
-		return rc;
-	holder_hash(key, is->norm, is->shared);
-	sodium_memzero(key, sizeof key);
+	if ((rc = shared_hash(is)) != ST_OK)
+		return rc == ST_NOTFOUND ? ST_OK : rc;
 	return store_claim_add(v->st, v->day, is->sv->code, is->shared, is->out->ticket.id,
 	    is->out->ticket.number, 1);
 }

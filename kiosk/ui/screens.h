@@ -159,6 +159,10 @@ void flow_reset(struct ui *u);
 enum ui_screen flow_rest(const struct ui *u);   /* the screen when nobody uses the kiosk */
 int flow_is_rest(enum ui_screen s);             /* s is one of those */
 int flow_printer_bad(enum escpos_state st);     /* no slip can be printed */
+/* A request for the chosen service (kind, service, lang, priority, and the
+ * holder when the service binds one) into *a: 1, or 0 when the visit went
+ * elsewhere instead (the printer cannot print, the number is still to type). */
+int flow_request(struct ui *u, enum ui_act_kind kind, struct ui_action *a);
 void flow_start(struct ui *u);                  /* a visit starts: the language screen */
 void flow_activity(struct ui *u, int64_t now);  /* someone is there (an input) */
 void flow_back(struct ui *u);                   /* the previous screen */

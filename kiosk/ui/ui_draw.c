@@ -94,24 +94,9 @@ draw_enrol(struct ui *u)
 		draw_gone(u);
 		return;
 	}
-	if (flow_printer_bad(u->printer)) {
-		/* no enrolment the printer cannot print: say so first */
-		flow_go(u, UI_S_PRINTER);
+	if (!flow_request(u, UI_ACT_ENROL, &a))
 		return;
-	}
-	memset(&a, 0, sizeof a);
-	a.kind = UI_ACT_ENROL;
 	a.draw = draw;
-	snprintf(a.service, sizeof a.service, "%s", svc_chosen(u)->code);
-	snprintf(a.lang, sizeof a.lang, "%s", kit_lang(u)->code);
-	a.priority = u->priority;
-	if (svc_bound(u)) {
-		if (u->holder_len < HOLDER_MIN) {
-			flow_go(u, UI_S_HOLDER);
-			return;
-		}
-		snprintf(a.holder, sizeof a.holder, "%s", u->holder);
-	}
 	act_push(u, &a);
 	sodium_memzero(&a, sizeof a);
 	/* the number went to the platform: keep only its mask */

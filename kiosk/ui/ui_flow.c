@@ -209,6 +209,30 @@ choose_lang(struct ui *u, int arg)
 	u->lang_back = UI_S_WELCOME;
 }
 
+int
+flow_request(struct ui *u, enum ui_act_kind kind, struct ui_action *a)
+{
+	if (!svc_chosen(u))
+		return 0;
+	if (flow_printer_bad(u->printer)) {
+		/* no slip the printer cannot print: say so first */
+		flow_go(u, UI_S_PRINTER);
+		return 0;
+	}
+	if (svc_bound(u) && u->holder_len < HOLDER_MIN) {
+		flow_go(u, UI_S_HOLDER);
+		return 0;
+	}
+	memset(a, 0, sizeof *a);
+	a->kind = kind;
+	snprintf(a->service, sizeof a->service, "%s", svc_chosen(u)->code);
+	snprintf(a->lang, sizeof a->lang, "%s", kit_lang(u)->code);
+	a->priority = u->priority;
+	if (svc_bound(u))
+		snprintf(a->holder, sizeof a->holder, "%s", u->holder);
+	return 1;
+}
+
 /* "Obtenir mon ticket": one ISSUE action, then the issuing screen, which
  * has no target (so a second tap asks nothing). */
 static void
@@ -216,25 +240,8 @@ confirm(struct ui *u)
 {
 	struct ui_action a;
 
-	if (u->screen != UI_S_CONFIRM || !svc_chosen(u))
+	if (u->screen != UI_S_CONFIRM || !flow_request(u, UI_ACT_ISSUE, &a))
 		return;
-	if (flow_printer_bad(u->printer)) {
-		/* no ticket the printer cannot print: say so first */
-		flow_go(u, UI_S_PRINTER);
-		return;
-	}
-	memset(&a, 0, sizeof a);
-	a.kind = UI_ACT_ISSUE;
-	snprintf(a.service, sizeof a.service, "%s", svc_chosen(u)->code);
-	snprintf(a.lang, sizeof a.lang, "%s", kit_lang(u)->code);
-	a.priority = u->priority;
-	if (svc_bound(u)) {
-		if (u->holder_len < HOLDER_MIN) {
-			flow_go(u, UI_S_HOLDER);
-			return;
-		}
-		snprintf(a.holder, sizeof a.holder, "%s", u->holder);
-	}
 	snprintf(a.previous, sizeof a.previous, "%s", u->previous);
 	act_push(u, &a);
 	/* with an earlier attestation, the request is kept until its answer:
