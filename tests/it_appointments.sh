@@ -35,18 +35,7 @@ t0=$(date +%s)
 ZONE=$(noon_zone)   # about noon on the site's clock
 SECRET=it-appointments-0123456789abcdef-secret
 write_site() {  # write_site LATE
-	cat >"$tmp/site.ini" <<EOF
-[site]
-id = it-appt
-name = Test site
-timezone = $ZONE
-mon = 00:00-24:00
-tue = 00:00-24:00
-wed = 00:00-24:00
-thu = 00:00-24:00
-fri = 00:00-24:00
-sat = 00:00-24:00
-sun = 00:00-24:00
+	{ site_open it-appt "$ZONE"; cat <<EOF
 [service A]
 name = Premier titre
 capacity = 50
@@ -78,6 +67,7 @@ checkin_after = 15
 late = $1
 webhook_secret = $SECRET
 EOF
+	} >"$tmp/site.ini"
 }
 write_site walkin
 DB=$tmp/q.db

@@ -30,18 +30,7 @@ need_tool curl sqlite3 python3
 kit_tmp it_draw
 t0=$(date +%s)
 
-cat >"$tmp/site.ini" <<EOF2
-[site]
-id = it-draw
-name = Test site
-timezone = $(noon_zone)
-mon = 00:00-24:00
-tue = 00:00-24:00
-wed = 00:00-24:00
-thu = 00:00-24:00
-fri = 00:00-24:00
-sat = 00:00-24:00
-sun = 00:00-24:00
+{ site_open it-draw "$(noon_zone)"; cat <<EOF2
 [service A]
 name = Premier titre
 capacity = 500
@@ -59,6 +48,7 @@ services = A B C
 [alerts]
 burst_per_minute = 0
 EOF2
+} >"$tmp/site.ini"
 DB=$tmp/q.db
 site_init "$DB" "$tmp/site.ini"
 device_add "$DB" kiosk-1

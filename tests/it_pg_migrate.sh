@@ -13,18 +13,7 @@ need_tool sqlite3 curl
 kit_tmp it_pg_migrate
 pg_start kiosk
 db=$tmp/q.db
-cat >"$tmp/site.ini" <<EOF2
-[site]
-id = it-migrate
-name = Test site
-timezone = $(noon_zone)
-mon = 00:00-24:00
-tue = 00:00-24:00
-wed = 00:00-24:00
-thu = 00:00-24:00
-fri = 00:00-24:00
-sat = 00:00-24:00
-sun = 00:00-24:00
+{ site_open it-migrate "$(noon_zone)"; cat <<EOF2
 [service A]
 name = Premier titre
 capacity = 3
@@ -35,6 +24,7 @@ bind_holder = yes
 [counter 1]
 services = A B
 EOF2
+} >"$tmp/site.ini"
 site_init "$db" "$tmp/site.ini"
 device_add "$db" kiosk-1
 DK=$KEY

@@ -35,18 +35,7 @@ checks=0
 check() { checks=$((checks + 1)); }
 
 ZONE=$(noon_zone)
-cat >"$tmp/site.ini" <<EOF
-[site]
-id = it-touch-appt
-name = Test site
-timezone = $ZONE
-mon = 00:00-24:00
-tue = 00:00-24:00
-wed = 00:00-24:00
-thu = 00:00-24:00
-fri = 00:00-24:00
-sat = 00:00-24:00
-sun = 00:00-24:00
+{ site_open it-touch-appt "$ZONE"; cat <<EOF
 [service A]
 name = Premier titre de séjour
 name.en = First residence permit
@@ -67,6 +56,7 @@ checkin_before = 30
 checkin_after = 15
 late = walkin
 EOF
+} >"$tmp/site.ini"
 DB=$tmp/q.db
 site_init "$DB" "$tmp/site.ini"
 "$K" admin --db "$DB" pubkey >"$tmp/pub.txt" || fail "kiosk admin pubkey"

@@ -32,18 +32,7 @@ export SDL_AUDIODRIVER=dummy
 checks=0
 check() { checks=$((checks + 1)); }
 
-cat >"$tmp/site.ini" <<EOF
-[site]
-id = it-touch-draw
-name = Test site
-timezone = $(noon_zone)
-mon = 00:00-24:00
-tue = 00:00-24:00
-wed = 00:00-24:00
-thu = 00:00-24:00
-fri = 00:00-24:00
-sat = 00:00-24:00
-sun = 00:00-24:00
+{ site_open it-touch-draw "$(noon_zone)"; cat <<EOF
 [service A]
 name = Premier titre de séjour
 capacity = 30
@@ -59,6 +48,7 @@ capacity = 30
 [counter 1]
 services = A B C
 EOF
+} >"$tmp/site.ini"
 DB=$tmp/q.db
 site_init "$DB" "$tmp/site.ini"
 device_add "$DB" kiosk-1

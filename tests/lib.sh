@@ -188,6 +188,13 @@ kit_admin() {
 		fail "kiosk admin $kit_what failed: $(tail -n 5 "$tmp/admin.log")"
 }
 
+# site_open ID ZONE: a site file's [site] section, open every day all day
+# (so that a test never meets closed hours), named "Test site".
+site_open() {
+	printf '[site]\nid = %s\nname = Test site\ntimezone = %s\n' "$1" "$2"
+	for d in mon tue wed thu fri sat sun; do echo "$d = 00:00-24:00"; done
+}
+
 site_init() {
 	kit_admin init --db "$1" init --site "$2" >/dev/null
 	kit_admin keygen --db "$1" keygen >/dev/null
